@@ -1,0 +1,45 @@
+"""The content format: scene sources (`scene.yaml`) and packaged bundle manifests."""
+
+from content_tools.format.manifest import MANIFEST_FORMAT, AssetRef, BundleManifest
+from content_tools.format.scene import (
+    LANGUAGES,
+    Action,
+    ContinueAction,
+    GrabPlaceAction,
+    Hint,
+    Language,
+    LocalizedText,
+    LookAtAction,
+    QuizAction,
+    QuizChoice,
+    QuizQuestion,
+    SceneMeta,
+    SceneSource,
+    Scoring,
+    Script,
+    SelectAction,
+    Step,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "MANIFEST_FORMAT",
+    "Action",
+    "AssetRef",
+    "BundleManifest",
+    "ContinueAction",
+    "GrabPlaceAction",
+    "Hint",
+    "Language",
+    "LocalizedText",
+    "LookAtAction",
+    "QuizAction",
+    "QuizChoice",
+    "QuizQuestion",
+    "SceneMeta",
+    "SceneSource",
+    "Scoring",
+    "Script",
+    "SelectAction",
+    "Step",
+]

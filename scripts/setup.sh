@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs, idempotently: a Python virtual environment with the
+# project and its dependencies, and (when package.json exists) the npm packages.
+# Re-running is cheap: each step is skipped when its inputs have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+  for c in python3.11 python3.12 python3.13 python3; do
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then PY=$c; break; fi
+  done
+fi
+[ -n "$PY" ] || { echo "setup: Python 3.11 or newer is required" >&2; exit 1; }
+
+stamp() { sha256sum "$@" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating virtual environment in .venv ($($PY --version))"
+  "$PY" -m venv "$VENV"
+fi
+want=$(stamp pyproject.toml)
+if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing Python packages (this takes a minute the first time)"
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[dev]"
+  echo "$want" > "$VENV/.setup-stamp"
+fi
+
+if [ -f package.json ]; then
+  want=$(stamp package.json package-lock.json)
+  if [ ! -d node_modules ] || [ "$(cat node_modules/.setup-stamp 2>/dev/null)" != "$want" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 18 or newer) is required" >&2; exit 1; }
+    echo "setup: installing npm packages"
+    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+    echo "$want" > node_modules/.setup-stamp
+  fi
+fi

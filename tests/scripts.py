@@ -1,0 +1,102 @@
+"""Small scripts and bundles for tests that must not depend on the sample scenes."""
+
+from __future__ import annotations
+
+from content_tools.format import Script
+
+T = {"th": "ข้อความ", "en": "text"}
+
+
+def every_action_script() -> Script:
+    """Five steps, one per action kind, with hints."""
+    return Script.model_validate(
+        {
+            "steps": [
+                {"id": "intro", "title": T, "narration": T},
+                {
+                    "id": "pick-knife",
+                    "title": T,
+                    "narration": T,
+                    "highlight": "knife",
+                    "action": {"kind": "select", "node": "knife"},
+                    "hints": [{"after_s": 10, "text": T}, {"after_s": 20, "text": T}],
+                },
+                {
+                    "id": "place-pan",
+                    "title": T,
+                    "narration": T,
+                    "action": {"kind": "grab_place", "node": "pan", "target": "stove"},
+                },
+                {
+                    "id": "look-fire",
+                    "title": T,
+                    "narration": T,
+                    "action": {"kind": "look_at", "node": "fire_exit"},
+                },
+                {
+                    "id": "quiz",
+                    "title": T,
+                    "narration": T,
+                    "action": {
+                        "kind": "quiz",
+                        "questions": [
+                            {
+                                "id": "q1",
+                                "prompt": T,
+                                "choices": [{"id": "a", "text": T}, {"id": "b", "text": T}],
+                                "answer": "a",
+                            },
+                            {
+                                "id": "q2",
+                                "prompt": T,
+                                "choices": [{"id": "a", "text": T}, {"id": "b", "text": T}],
+                                "answer": "b",
+                            },
+                        ],
+                    },
+                },
+            ]
+        }
+    )
+
+
+def correct_events(script: Script) -> list[dict[str, object]]:
+    """The event bodies of a visitor who does every step right, in order."""
+    events: list[dict[str, object]] = []
+    for step in script.steps:
+        events.append({"kind": "step_started", "step_id": step.id})
+        action = step.action
+        if action.kind == "select":
+            events.append(
+                {"kind": "interaction", "step_id": step.id, "node": action.node, "action": "select"}
+            )
+        elif action.kind == "grab_place":
+            events.append(
+                {"kind": "interaction", "step_id": step.id, "node": action.node, "action": "grab"}
+            )
+            events.append(
+                {
+                    "kind": "interaction",
+                    "step_id": step.id,
+                    "node": action.node,
+                    "action": "release",
+                    "target": action.target,
+                }
+            )
+        elif action.kind == "look_at":
+            events.append(
+                {"kind": "interaction", "step_id": step.id, "node": action.node, "action": "look"}
+            )
+        elif action.kind == "quiz":
+            for q in action.questions:
+                events.append(
+                    {
+                        "kind": "answer",
+                        "step_id": step.id,
+                        "question_id": q.id,
+                        "choice_id": q.answer,
+                    }
+                )
+        events.append({"kind": "step_completed", "step_id": step.id})
+    events.append({"kind": "session_completed"})
+    return events

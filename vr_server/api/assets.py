@@ -1,0 +1,102 @@
+"""`/assets/{sha256}`: content-addressed files, immutable, with ETag, 304 and single ranges.
+
+The URL names the sha256 of the bytes, so a URL can never serve two different byte strings:
+the file is only in the blob store under that name if its bytes hash to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+
+from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
+from vr_server.blobs import SHA256_RE
+from vr_server.errors import NotFound
+
+router = APIRouter()
+CHUNK = 256 * 1024
+_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """(start, end inclusive), None when absent or not a single range, 'unsatisfiable'."""
+    match = _RANGE_RE.match(header.strip())
+    if match is None:
+        return None  # multiple or malformed ranges: serve the whole file (RFC 9110 allows)
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":
+        length = int(last)
+        if length == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, min(end, size - 1)
+
+
+async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    fd = await asyncio.to_thread(os.open, path, os.O_RDONLY)
+    try:
+        offset, remaining = start, length
+        while remaining > 0:
+            chunk = await asyncio.to_thread(os.pread, fd, min(CHUNK, remaining), offset)
+            if not chunk:
+                break
+            offset += len(chunk)
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        os.close(fd)
+
+
+@router.get("/assets/{sha256}", tags=["assets"])
+async def asset(
+    sha256: str, request: Request, _who: DeviceOrStaffDep, services: ServicesDep
+) -> Response:
+    if not SHA256_RE.match(sha256):
+        raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
+    path = services.blobs.path_for(sha256)
+    try:
+        size = (await asyncio.to_thread(path.stat)).st_size
+    except FileNotFoundError as exc:
+        raise NotFound(f"no asset {sha256}") from exc
+    etag = f'"{sha256}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "Accept-Ranges": "bytes",
+    }
+    inm = request.headers.get("if-none-match")
+    if inm and (inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]):
+        return Response(status_code=304, headers=headers)
+    media_type = "model/gltf-binary"
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if range_header and (if_range is None or if_range.strip() == etag):
+        parsed = _parse_range(range_header, size)
+        if parsed == "unsatisfiable":
+            return Response(
+                status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"}
+            )
+        if isinstance(parsed, tuple):
+            start, end = parsed
+            length = end - start + 1
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+            headers["Content-Length"] = str(length)
+            return StreamingResponse(
+                _read(path, start, length), status_code=206, headers=headers, media_type=media_type
+            )
+    headers["Content-Length"] = str(size)
+    if request.method == "HEAD":
+        return Response(status_code=200, headers=headers, media_type=media_type)
+    return StreamingResponse(_read(path, 0, size), headers=headers, media_type=media_type)

@@ -1,0 +1,173 @@
+"""HTTP API routes. Each route checks credentials through a typed dependency and calls one
+service; no logic lives here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from content_tools.format import BundleManifest
+from vr_server import __version__
+from vr_server.api.deps import BearerDep, DeviceOrStaffDep, ServicesDep, StaffDep
+from vr_server.api.models import (
+    AssignRequest,
+    CommandRequest,
+    EnrollRequest,
+    EnrollResponse,
+    Health,
+    LoginRequest,
+    LoginResponse,
+    MessageRequest,
+    StatusRequest,
+    StoredEvent,
+)
+from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
+from vr_server.protocol.version import PROTOCOL_VERSION
+
+router = APIRouter()
+
+
+@router.get("/health", tags=["public"])
+async def health(services: ServicesDep) -> JSONResponse:
+    try:
+        await services.store.ping()
+        database = "ok"
+    except Exception:  # the health check reports any database failure
+        database = "unreachable"
+    body = Health(
+        status="ok" if database == "ok" else "degraded",
+        version=__version__,
+        protocol=PROTOCOL_VERSION,
+        database=database,
+        headsets_online=len(services.fleet.live),
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if database == "ok" else 503)
+
+
+# ---------------------------------------------------------------- credentials
+
+
+@router.post("/api/auth/login", tags=["auth"])
+async def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
+    issued = await services.auth.login(body.username, body.password)
+    return LoginResponse(
+        token=issued.token,
+        expires_at=issued.expires_at,
+        username=issued.account.username,
+        role=issued.account.role,
+    )
+
+
+@router.post("/api/auth/logout", tags=["auth"], status_code=204)
+async def logout(_staff: StaffDep, services: ServicesDep, credentials: BearerDep) -> None:
+    assert credentials is not None
+    await services.auth.logout(credentials.credentials)
+
+
+@router.post("/api/devices/enroll", tags=["auth"])
+async def enroll(body: EnrollRequest, services: ServicesDep) -> EnrollResponse:
+    headset, token = await services.auth.enroll(body.code, body.device_id, body.name)
+    return EnrollResponse(headset_id=headset.id, name=headset.name, device_token=token)
+
+
+# ---------------------------------------------------------------- catalog
+
+
+@router.get("/api/catalog", tags=["catalog"])
+async def catalog(_who: DeviceOrStaffDep, services: ServicesDep) -> list[SceneSummary]:
+    return await services.catalog.summaries()
+
+
+@router.get("/api/catalog/{scene_id}", tags=["catalog"])
+async def catalog_scene(
+    scene_id: str, _who: DeviceOrStaffDep, services: ServicesDep
+) -> SceneSummary:
+    return await services.catalog.summary(scene_id)
+
+
+@router.get("/api/catalog/{scene_id}/manifest", tags=["catalog"])
+async def catalog_manifest(
+    scene_id: str, _who: DeviceOrStaffDep, services: ServicesDep
+) -> BundleManifest:
+    return await services.catalog.active_manifest(scene_id)
+
+
+# ---------------------------------------------------------------- headsets
+
+
+@router.get("/api/headsets", tags=["headsets"])
+async def headsets(_staff: StaffDep, services: ServicesDep) -> list[HeadsetView]:
+    return await services.fleet.views()
+
+
+@router.get("/api/headsets/{headset_id}", tags=["headsets"])
+async def headset(headset_id: str, _staff: StaffDep, services: ServicesDep) -> HeadsetView:
+    return await services.fleet.view(headset_id)
+
+
+@router.post("/api/headsets/{headset_id}/status", tags=["headsets"])
+async def headset_status(
+    headset_id: str, body: StatusRequest, _staff: StaffDep, services: ServicesDep
+) -> HeadsetView:
+    return await services.fleet.set_status(headset_id, body.status)
+
+
+@router.post("/api/headsets/{headset_id}/message", tags=["headsets"], status_code=202)
+async def headset_message(
+    headset_id: str, body: MessageRequest, _staff: StaffDep, services: ServicesDep
+) -> None:
+    await services.sessions.message(headset_id, body.text)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@router.get("/api/sessions", tags=["sessions"])
+async def sessions(
+    _staff: StaffDep,
+    services: ServicesDep,
+    state: Annotated[list[SessionState] | None, Query()] = None,
+    headset_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[SessionView]:
+    return await services.sessions.views(
+        states=list(state) if state else None, headset_id=headset_id, limit=limit
+    )
+
+
+@router.post("/api/sessions", tags=["sessions"], status_code=201)
+async def assign(body: AssignRequest, _staff: StaffDep, services: ServicesDep) -> SessionView:
+    return await services.sessions.assign(
+        body.headset_id, body.scene_id, body.language, body.autostart
+    )
+
+
+@router.get("/api/sessions/{session_id}", tags=["sessions"])
+async def session(session_id: str, _staff: StaffDep, services: ServicesDep) -> SessionView:
+    return await services.sessions.view(session_id)
+
+
+@router.post("/api/sessions/{session_id}/commands", tags=["sessions"])
+async def session_command(
+    session_id: str, body: CommandRequest, _staff: StaffDep, services: ServicesDep
+) -> SessionView:
+    return await services.sessions.command(session_id, body.command, body.language)
+
+
+@router.get("/api/sessions/{session_id}/events", tags=["sessions"])
+async def session_events(
+    session_id: str, _staff: StaffDep, services: ServicesDep
+) -> list[StoredEvent]:
+    return [
+        StoredEvent(
+            seq=e.seq,
+            kind=e.kind,
+            step_id=e.step_id,
+            event=e.body,
+            client_at=e.client_at,
+            received_at=e.received_at,
+        )
+        for e in await services.sessions.events(session_id)
+    ]

@@ -1,0 +1,76 @@
+"""Content-addressed blob files on disk: `<blob_dir>/<aa>/<sha256>`.
+
+A blob is written to a temporary file, hashed, and renamed into place only if its sha256 is the
+one claimed, so a path never holds bytes other than its name says. Everything here blocks and
+is called through `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 1024 * 1024
+
+
+class BlobMismatch(Exception):
+    pass
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if not SHA256_RE.match(sha256):
+            raise ValueError(f"not a sha256: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_file(self, source: Path, sha256: str) -> int:
+        """Copy `source` in as blob `sha256`; raises BlobMismatch if the bytes differ."""
+        target = self.path_for(sha256)
+        if target.is_file():
+            return target.stat().st_size
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            if digest.hexdigest() != sha256:
+                raise BlobMismatch(
+                    f"{source.name}: sha256 is {digest.hexdigest()}, the manifest says {sha256}"
+                )
+            os.replace(tmp, target)
+            return size
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+    def remove_all(self) -> None:  # pragma: no cover - maintenance helper
+        shutil.rmtree(self.root, ignore_errors=True)

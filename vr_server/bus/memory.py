@@ -1,0 +1,38 @@
+"""The in-process bus: the default for a venue running one server."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from vr_server.bus.base import Subscription
+
+
+class InProcessBus:
+    def __init__(self) -> None:
+        self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        for subs in self._subscribers.values():
+            for sub in subs:
+                sub.closed = True
+        self._subscribers.clear()
+
+    async def publish(self, channel: str, message: str) -> None:
+        for sub in tuple(self._subscribers.get(channel, ())):
+            sub.deliver(message)
+
+    def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription:
+        sub = Subscription(channel, maxsize)
+        self._subscribers[channel].add(sub)
+        return sub
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscription.closed = True
+        subs = self._subscribers.get(subscription.channel)
+        if subs is not None:
+            subs.discard(subscription)
+            if not subs:
+                del self._subscribers[subscription.channel]

@@ -1,0 +1,466 @@
+"""`vr-server`: run the server, administer it, and act as a staff client.
+
+Administration works on the configured database directly (like `createsuperuser`):
+    vr-server serve | migrate | import DIST... | schema
+    vr-server staff create NAME [--role staff|admin|author] | staff list
+    vr-server enroll create [--uses N] [--hours H] [--label TEXT]
+
+Staff commands talk to a running server over HTTP with a staff token (from `login`, kept in
+~/.config/vr-career/credentials.json, or --token / VR_STAFF_TOKEN):
+    vr-server login [--username NAME]
+    vr-server headsets | scenes | sessions [--all] | session ID [--events]
+    vr-server assign HEADSET SCENE [--language th|en] [--no-autostart]
+    vr-server command SESSION start|pause|resume|end|recenter
+    vr-server watch            (live updates from /ws/staff)
+
+Every command exits 0 on success, 1 on failure, 2 on wrong usage; `--json` prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from vr_server import __version__
+
+DEFAULT_SERVER = "http://localhost:8000"
+
+
+class CliError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- admin commands
+
+
+def _settings() -> Any:
+    from vr_server.settings import Settings
+
+    return Settings()
+
+
+async def _with_services(fn: Any) -> Any:
+    from vr_server.app import close_services, open_services
+
+    services = await open_services(_settings())
+    try:
+        return await fn(services)
+    finally:
+        await close_services(services)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from vr_server.app import create_app
+
+    settings = _settings()
+    if args.host:
+        settings.host = args.host
+    if args.port:
+        settings.port = args.port
+    app = create_app(settings)
+    address = f"http://{settings.host}:{settings.port}"
+    print(f"vr-server {__version__}: {address}  (data in {settings.data_dir})")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
+        ws_ping_interval=None,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    async def run(_services: Any) -> None:
+        return None
+
+    asyncio.run(_with_services(run))
+    print("database is up to date")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    async def run(services: Any) -> list[Any]:
+        return list(await services.catalog.import_dirs([Path(p) for p in args.dist]))
+
+    results = asyncio.run(_with_services(run))
+    for r in results:
+        print(f"{r.scene_id} {r.version}: {'imported' if r.new else 'already present'}, active")
+    if not results:
+        raise CliError("no bundles found (a bundle is a folder with manifest.json)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from vr_server.protocol.schema import SCHEMA_PATH, write_schema
+
+    path = write_schema(Path(args.output) if args.output else SCHEMA_PATH)
+    print(f"wrote {path}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    env = os.environ.get("VR_NEW_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for a password: use --password-stdin")
+    first = getpass.getpass("Password (8 characters or more): ")
+    if getpass.getpass("Again: ") != first:
+        raise CliError("the passwords differ")
+    return first
+
+
+def cmd_staff_create(args: argparse.Namespace) -> int:
+    password = _read_password(args)
+
+    async def run(services: Any) -> Any:
+        return await services.auth.create_account(args.username, password, args.role)
+
+    account = asyncio.run(_with_services(run))
+    print(f"created {account.role} account {account.username!r}")
+    return 0
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    async def run(services: Any) -> list[Any]:
+        return list(await services.store.list_accounts())
+
+    accounts = asyncio.run(_with_services(run))
+    if args.json:
+        print(json.dumps([{"username": a.username, "role": a.role} for a in accounts]))
+    for a in accounts if not args.json else []:
+        print(f"{a.username:24} {a.role}{'  (disabled)' if a.disabled else ''}")
+    return 0
+
+
+def cmd_enroll_create(args: argparse.Namespace) -> int:
+    async def run(services: Any) -> str:
+        code: str = await services.auth.create_enrollment_code(
+            uses=args.uses, hours=args.hours, label=args.label
+        )
+        return code
+
+    code = asyncio.run(_with_services(run))
+    if args.json:
+        print(json.dumps({"code": code, "uses": args.uses, "hours": args.hours}))
+    else:
+        print(code)
+        print(
+            f"(enrolls up to {args.uses} headset(s) within {args.hours:g} hours)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+# ---------------------------------------------------------------- staff client commands
+
+
+def _credentials_path() -> Path:
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "vr-career" / "credentials.json"
+
+
+def _load_credentials() -> dict[str, str]:
+    try:
+        data = json.loads(_credentials_path().read_text())
+        return {str(k): str(v) for k, v in data.items()}
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _token(args: argparse.Namespace) -> str:
+    token = args.token or os.environ.get("VR_STAFF_TOKEN") or _load_credentials().get(args.server)
+    if not token:
+        raise CliError(
+            f"not logged in to {args.server}: run `vr-server login --server {args.server}`"
+        )
+    return str(token)
+
+
+def _request(args: argparse.Namespace, method: str, path: str, body: Any = None) -> Any:
+    url = args.server.rstrip("/") + path
+    try:
+        response = httpx.request(
+            method, url, json=body, headers={"Authorization": f"Bearer {_token(args)}"}, timeout=30
+        )
+    except httpx.HTTPError as exc:
+        raise CliError(f"cannot reach the server at {args.server}: {exc}") from exc
+    if response.status_code == 401:
+        raise CliError("the server refused the staff token (HTTP 401): log in again")
+    if response.status_code >= 400:
+        try:
+            detail = response.json().get("detail")
+        except ValueError:
+            detail = response.text
+        raise CliError(f"HTTP {response.status_code}: {detail}")
+    return response.json() if response.content else None
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    username = args.username or input("Username: ")
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    )
+    try:
+        response = httpx.post(
+            args.server.rstrip("/") + "/api/auth/login",
+            json={"username": username, "password": password},
+            timeout=30,
+        )
+    except httpx.HTTPError as exc:
+        raise CliError(f"cannot reach the server at {args.server}: {exc}") from exc
+    if response.status_code != 200:
+        raise CliError(
+            f"login refused (HTTP {response.status_code}): {response.json().get('detail')}"
+        )
+    creds = _load_credentials()
+    creds[args.server] = response.json()["token"]
+    path = _credentials_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(creds, indent=2))
+    path.chmod(0o600)
+    print(f"logged in to {args.server} as {username}")
+    return 0
+
+
+def _print(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(lines) if lines else "(none)")
+
+
+def _resolve_headset(args: argparse.Namespace, ref: str) -> str:
+    headsets = _request(args, "GET", "/api/headsets")
+    for h in headsets:
+        if ref in (h["id"], h["name"]):
+            return str(h["id"])
+    names = ", ".join(h["name"] for h in headsets) or "none enrolled"
+    raise CliError(f"no headset {ref!r} (headsets: {names})")
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def cmd_headsets(args: argparse.Namespace) -> int:
+    data = _request(args, "GET", "/api/headsets")
+    lines = [
+        f"{h['name']:16} {'online ' if h['online'] else 'offline'} {h['status']:15} "
+        f"{(h.get('scene_id') or '-'):12} {h.get('step_id') or '-':16} "
+        f"battery {_percent(h.get('battery'))}  {h['id']}"
+        for h in data
+    ]
+    _print(args, data, lines)
+    return 0
+
+
+def cmd_scenes(args: argparse.Namespace) -> int:
+    data = _request(args, "GET", "/api/catalog")
+    lines = [f"{s['id']:20} {s['version']:8} {s['title']['en']} / {s['title']['th']}" for s in data]
+    _print(args, data, lines)
+    return 0
+
+
+def _session_line(s: dict[str, Any]) -> str:
+    score = f" {s['result']['percent']}%" if s.get("result") else ""
+    return (
+        f"{s['id']}  {s['scene_id']:16} {s['state']:9} step {s['step_index']}/{s['step_count']} "
+        f"{s.get('step_id') or '':16}{score}"
+    )
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    query = (
+        "" if args.all else "?state=assigned&state=loading&state=ready&state=running&state=paused"
+    )
+    data = _request(args, "GET", f"/api/sessions{query}")
+    _print(args, data, [_session_line(s) for s in data])
+    return 0
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    data = _request(args, "GET", f"/api/sessions/{args.session_id}")
+    lines = [_session_line(data)]
+    if args.events:
+        events = _request(args, "GET", f"/api/sessions/{args.session_id}/events")
+        data = {"session": data, "events": events}
+        lines += [f"  #{e['seq']:<4} {e['kind']:18} {e.get('step_id') or ''}" for e in events]
+    _print(args, data, lines)
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    headset_id = _resolve_headset(args, args.headset)
+    data = _request(
+        args,
+        "POST",
+        "/api/sessions",
+        {
+            "headset_id": headset_id,
+            "scene_id": args.scene,
+            "language": args.language,
+            "autostart": not args.no_autostart,
+        },
+    )
+    _print(args, data, [f"assigned: {_session_line(data)}"])
+    return 0
+
+
+def cmd_command(args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {"command": args.command}
+    if args.language:
+        body["language"] = args.language
+    data = _request(args, "POST", f"/api/sessions/{args.session_id}/commands", body)
+    _print(args, data, [_session_line(data)])
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from websockets.asyncio.client import connect
+
+    url = args.server.replace("http", "ws", 1).rstrip("/") + "/ws/staff"
+    token = _token(args)
+
+    async def run() -> None:
+        async with connect(url) as ws:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            async for raw in ws:
+                frame = json.loads(raw)
+                if args.json:
+                    print(json.dumps(frame, ensure_ascii=False), flush=True)
+                elif frame["type"] == "snapshot":
+                    counts = len(frame["headsets"]), len(frame["sessions"])
+                    print("{} headsets, {} active sessions".format(*counts), flush=True)
+                elif frame["type"] == "headset_update":
+                    h = frame["headset"]
+                    online = "online" if h["online"] else "offline"
+                    print(f"headset {h['name']}: {online} {h['status']}", flush=True)
+                elif frame["type"] == "session_update":
+                    print("session " + _session_line(frame["session"]), flush=True)
+                else:
+                    print(json.dumps(frame, ensure_ascii=False), flush=True)
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        return 0
+    except OSError as exc:
+        raise CliError(f"cannot reach the server at {args.server}: {exc}") from exc
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vr-server", description="VR career exploration server")
+    parser.add_argument("--version", action="version", version=f"vr-server {__version__}")
+    sub = parser.add_subparsers(dest="command_name", required=True)
+
+    p = sub.add_parser("serve", help="run the server (settings from VR_* variables)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("import", help="import packaged bundles into the catalog")
+    p.add_argument("dist", nargs="+")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("schema", help="write the protocol's JSON Schema")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_schema)
+
+    staff = sub.add_parser("staff", help="staff and author accounts").add_subparsers(
+        dest="staff_command", required=True
+    )
+    p = staff.add_parser("create", help="create an account")
+    p.add_argument("username")
+    p.add_argument("--role", choices=["staff", "admin", "author"], default="staff")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_staff_create)
+    p = staff.add_parser("list", help="list accounts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_staff_list)
+
+    enroll = sub.add_parser("enroll", help="headset enrollment codes").add_subparsers(
+        dest="enroll_command", required=True
+    )
+    p = enroll.add_parser("create", help="create an enrollment code")
+    p.add_argument("--uses", type=int, default=1, help="how many headsets may use it")
+    p.add_argument("--hours", type=float, default=24.0, help="how long it stays valid")
+    p.add_argument("--label", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_enroll_create)
+
+    def client(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--server", default=os.environ.get("VR_SERVER_URL", DEFAULT_SERVER))
+        p.add_argument("--token", help="a staff token (default: from `vr-server login`)")
+        p.add_argument("--json", action="store_true")
+        return p
+
+    p = client("login", "log in as staff and remember the token")
+    p.add_argument("--username")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=cmd_login)
+    client("headsets", "list headsets").set_defaults(func=cmd_headsets)
+    client("scenes", "list the catalog").set_defaults(func=cmd_scenes)
+    p = client("sessions", "list active sessions")
+    p.add_argument("--all", action="store_true", help="include ended sessions")
+    p.set_defaults(func=cmd_sessions)
+    p = client("session", "show one session")
+    p.add_argument("session_id")
+    p.add_argument("--events", action="store_true", help="list its stored events")
+    p.set_defaults(func=cmd_session)
+    p = client("assign", "assign a scene to a headset (by name or id)")
+    p.add_argument("headset")
+    p.add_argument("scene")
+    p.add_argument("--language", choices=["th", "en"], default="th")
+    p.add_argument("--no-autostart", action="store_true")
+    p.set_defaults(func=cmd_assign)
+    p = client("command", "send a command to a session")
+    p.add_argument("session_id")
+    p.add_argument("command", choices=["start", "pause", "resume", "end", "recenter", "language"])
+    p.add_argument("--language", choices=["th", "en"])
+    p.set_defaults(func=cmd_command)
+    client("watch", "print live updates").set_defaults(func=cmd_watch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except CliError as exc:
+        print(f"vr-server: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # service errors carry a message meant for people
+        from pydantic import ValidationError
+
+        from vr_server.errors import ServerError
+
+        if isinstance(exc, ServerError | ValidationError):
+            print(f"vr-server: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

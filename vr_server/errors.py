@@ -1,0 +1,60 @@
+"""The server's exception tree. Services raise these; the HTTP layer and the socket layer map
+them to status codes and error frames in one place each (`api/errors.py`, `ws/frames.py`).
+
+    ServerError                 code, http_status
+    ├── Unauthorized            401  missing, wrong or expired credentials
+    ├── Forbidden               403  valid credentials of the wrong kind
+    ├── NotFound                404
+    ├── Conflict                409  e.g. the headset already has an active session
+    ├── InvalidState            409  a command the session's state does not allow
+    ├── Invalid                 422  input that parses but makes no sense
+    └── TooLarge                413
+"""
+
+from __future__ import annotations
+
+from vr_server.protocol.errors import ErrorCode
+
+
+class ServerError(Exception):
+    code: ErrorCode = ErrorCode.INTERNAL
+    http_status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Unauthorized(ServerError):
+    code = ErrorCode.AUTH_FAILED
+    http_status = 401
+
+
+class Forbidden(ServerError):
+    code = ErrorCode.AUTH_FAILED
+    http_status = 403
+
+
+class NotFound(ServerError):
+    code = ErrorCode.NOT_FOUND
+    http_status = 404
+
+
+class Conflict(ServerError):
+    code = ErrorCode.CONFLICT
+    http_status = 409
+
+
+class InvalidState(ServerError):
+    code = ErrorCode.INVALID_STATE
+    http_status = 409
+
+
+class Invalid(ServerError):
+    code = ErrorCode.INVALID_MESSAGE
+    http_status = 422
+
+
+class TooLarge(ServerError):
+    code = ErrorCode.FRAME_TOO_LARGE
+    http_status = 413

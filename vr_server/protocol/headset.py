@@ -1,0 +1,169 @@
+"""Messages between a headset and the server on `/ws/headset`.
+
+Flow: the headset sends `hello`; the server answers `welcome` (with the session to resume, if
+any) or closes with 4401 (credentials) / 4426 (protocol version). An `assignment` carries the
+bundle manifest with the session script; the headset reports `loading`, downloads the GLB from
+`/assets/<sha256>`, reports `ready`, receives a `start` command, then sends numbered `event`
+frames that the server `ack`s. Commands (pause, resume, end, recenter, language, message)
+arrive as `command` frames; the session ends with a `result`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from content_tools.format import BundleManifest, Language, LocalizedText
+from vr_server.protocol.common import Id, Pose, SessionResult, SessionState, Sha256, Wire
+from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.events import SessionEvent
+
+# ---------------------------------------------------------------- headset -> server
+
+
+class Hello(Wire):
+    type: Literal["hello"] = "hello"
+    protocol: int = Field(description="The protocol version the headset speaks.")
+    device_id: Id
+    device_token: Annotated[str, Field(min_length=1, max_length=256)]
+    app_version: Annotated[str, Field(max_length=64)] = ""
+    cached: list[Sha256] = Field(default_factory=list, max_length=2000)
+
+
+class Loading(Wire):
+    type: Literal["loading"] = "loading"
+    session_id: Id
+    progress: float = Field(ge=0, le=1)
+
+
+class Ready(Wire):
+    type: Literal["ready"] = "ready"
+    session_id: Id
+
+
+class LoadFailed(Wire):
+    type: Literal["load_failed"] = "load_failed"
+    session_id: Id
+    reason: Annotated[str, Field(max_length=500)]
+
+
+class Event(Wire):
+    type: Literal["event"] = "event"
+    session_id: Id
+    seq: int = Field(ge=1, le=1_000_000, description="1, 2, 3, ... per session, no gaps.")
+    at: float | None = Field(default=None, description="Headset clock, Unix seconds.")
+    event: SessionEvent
+
+
+class Telemetry(Wire):
+    """Sent at most twice a second; kept as the headset's live state, not stored per frame."""
+
+    type: Literal["telemetry"] = "telemetry"
+    fps: float | None = Field(default=None, ge=0, le=1000)
+    battery: float | None = Field(default=None, ge=0, le=1)
+    charging: bool | None = None
+    step_id: Annotated[str, Field(max_length=64)] | None = None
+    head: Pose | None = None
+    left: Pose | None = None
+    right: Pose | None = None
+
+
+class Ping(Wire):
+    type: Literal["ping"] = "ping"
+    t: float | None = None
+
+
+class CommandAck(Wire):
+    type: Literal["command_ack"] = "command_ack"
+    command_id: Id
+
+
+HeadsetMessage = Annotated[
+    Hello | Loading | Ready | LoadFailed | Event | Telemetry | Ping | CommandAck,
+    Field(discriminator="type"),
+]
+headset_message_adapter: TypeAdapter[HeadsetMessage] = TypeAdapter(HeadsetMessage)
+
+# ---------------------------------------------------------------- server -> headset
+
+
+class Resume(Wire):
+    """Where a session stands, so that a reconnecting headset continues at the same step."""
+
+    state: SessionState
+    step_index: int
+    next_seq: int = Field(description="The seq the server expects next.")
+    language: Language
+
+
+class Assignment(Wire):
+    type: Literal["assignment"] = "assignment"
+    session_id: str
+    manifest: BundleManifest
+    resume: Resume
+
+
+class HeadsetIdentity(Wire):
+    id: str
+    name: str
+
+
+class Welcome(Wire):
+    type: Literal["welcome"] = "welcome"
+    protocol: int
+    server_version: str
+    headset: HeadsetIdentity
+    heartbeat_s: float = Field(description="Send a ping at least this often.")
+    server_time: datetime
+
+
+class Ack(Wire):
+    type: Literal["ack"] = "ack"
+    session_id: str
+    seq: int
+    duplicate: bool = Field(default=False, description="Already stored; nothing was changed.")
+
+
+CommandName = Literal["start", "pause", "resume", "end", "recenter", "language", "message"]
+
+
+class Command(Wire):
+    type: Literal["command"] = "command"
+    command_id: str
+    command: CommandName
+    session_id: str | None = None
+    language: Language | None = None
+    text: LocalizedText | None = None
+    issued_at: float = Field(description="Server clock, Unix seconds, when staff issued it.")
+
+
+class Result(Wire):
+    type: Literal["result"] = "result"
+    session_id: str
+    state: SessionState
+    result: SessionResult | None
+    result_url: str | None = None
+
+
+class Pong(Wire):
+    type: Literal["pong"] = "pong"
+    t: float | None = None
+    server_time: float
+
+
+class Error(Wire):
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+    seq: int | None = None
+    request_id: str | None = None
+    expected_seq: int | None = None
+
+
+ServerToHeadset = Annotated[
+    Welcome | Assignment | Ack | Command | Result | Pong | Error,
+    Field(discriminator="type"),
+]
+server_to_headset_adapter: TypeAdapter[ServerToHeadset] = TypeAdapter(ServerToHeadset)

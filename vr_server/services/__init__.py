@@ -1,0 +1,29 @@
+"""Services: the logic behind the HTTP API and the sockets, free of HTTP and sockets."""
+
+from dataclasses import dataclass
+
+from vr_server.blobs import BlobStore
+from vr_server.bus import Bus
+from vr_server.services.auth import AuthService
+from vr_server.services.catalog import CatalogService
+from vr_server.services.fleet import FleetService
+from vr_server.services.sessions import SessionService
+from vr_server.settings import Settings
+from vr_server.storage.base import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a request handler may need, built once per app in the lifespan."""
+
+    settings: Settings
+    store: Store
+    bus: Bus
+    blobs: BlobStore
+    auth: AuthService
+    catalog: CatalogService
+    fleet: FleetService
+    sessions: SessionService
+
+
+__all__ = ["AuthService", "CatalogService", "FleetService", "Services", "SessionService"]

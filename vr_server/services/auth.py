@@ -1,0 +1,146 @@
+"""Credentials: staff/author accounts with scrypt password hashes, opaque bearer tokens stored
+only as sha256, and device enrollment codes exchanged for device tokens.
+
+The three kinds of credential are separate: a staff token does not open the headset socket, a
+device token does not open the staff API, and author tokens only publish content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from vr_server.errors import Conflict, Forbidden, Invalid, Unauthorized
+from vr_server.storage.base import Store
+from vr_server.storage.records import AccountRecord, HeadsetRecord, Role, TokenKind
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+ROLE_TOKEN_KIND: dict[Role, TokenKind] = {"admin": "staff", "staff": "staff", "author": "author"}
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a venue
+
+
+def _scrypt(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(
+        password.encode(), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT
+    )
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    return f"scrypt${_SCRYPT['n']}${salt.hex()}${_scrypt(password, salt).hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, _n, salt_hex, hash_hex = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt_hex)).hex(), hash_hex)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: TokenKind
+    subject_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime | None
+    account: AccountRecord
+
+
+class AuthService:
+    def __init__(self, store: Store, *, staff_token_hours: float) -> None:
+        self.store = store
+        self.staff_token_hours = staff_token_hours
+
+    async def create_account(self, username: str, password: str, role: Role) -> AccountRecord:
+        username = username.strip()
+        if not username or len(username) > 64:
+            raise Invalid("the username must have 1 to 64 characters")
+        if len(password) < 8:
+            raise Invalid("the password must have at least 8 characters")
+        if await self.store.get_account_by_username(username) is not None:
+            raise Conflict(f"an account named {username!r} exists already")
+        hashed = await asyncio.to_thread(hash_password, password)
+        return await self.store.create_account(username, hashed, role)
+
+    async def login(self, username: str, password: str) -> IssuedToken:
+        account = await self.store.get_account_by_username(username.strip())
+        stored = account.password_hash if account else hash_password("timing-equaliser")
+        ok = await asyncio.to_thread(verify_password, password, stored)
+        if account is None or not ok or account.disabled:
+            raise Unauthorized("wrong username or password")
+        return await self.issue_token(account)
+
+    async def issue_token(self, account: AccountRecord, hours: float | None = None) -> IssuedToken:
+        token = secrets.token_urlsafe(32)
+        expires = datetime.now(UTC) + timedelta(hours=hours or self.staff_token_hours)
+        await self.store.put_token(
+            token_hash(token), ROLE_TOKEN_KIND[account.role], account.id, expires
+        )
+        return IssuedToken(token, expires, account)
+
+    async def logout(self, token: str) -> None:
+        await self.store.revoke_token(token_hash(token))
+
+    async def authenticate(self, token: str | None, kinds: set[TokenKind]) -> Principal:
+        if not token:
+            raise Unauthorized("credentials are required")
+        record = await self.store.get_token(token_hash(token))
+        now = datetime.now(UTC)
+        if record is None or record.revoked or (record.expires_at and record.expires_at <= now):
+            raise Unauthorized("the token is not valid (wrong, revoked or expired)")
+        if record.kind not in kinds:
+            raise Forbidden(f"a {record.kind} token cannot be used here")
+        if record.kind == "device":
+            headset = await self.store.get_headset(record.subject_id)
+            if headset is None:
+                raise Unauthorized("the headset of this token no longer exists")
+            return Principal("device", headset.id, headset.name)
+        account = await self.store.get_account(record.subject_id)
+        if account is None or account.disabled:
+            raise Unauthorized("the account of this token is disabled")
+        return Principal(record.kind, account.id, account.username)
+
+    async def authenticate_device(self, device_id: str, token: str) -> HeadsetRecord:
+        principal = await self.authenticate(token, {"device"})
+        headset = await self.store.get_headset(principal.subject_id)
+        if headset is None or headset.device_id != device_id:
+            raise Unauthorized("the device token does not belong to this device")
+        return headset
+
+    async def create_enrollment_code(self, *, uses: int, hours: float, label: str = "") -> str:
+        if not 1 <= uses <= 100_000:
+            raise Invalid("uses must be between 1 and 100000")
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        expires = datetime.now(UTC) + timedelta(hours=hours)
+        await self.store.create_enrollment_code(token_hash(raw), label, uses, expires)
+        return f"{raw[:5]}-{raw[5:]}"
+
+    async def enroll(
+        self, code: str, device_id: str, name: str | None
+    ) -> tuple[HeadsetRecord, str]:
+        now = datetime.now(UTC)
+        if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now):
+            raise Unauthorized("the enrollment code is wrong, used up or expired")
+        device_token = secrets.token_urlsafe(32)
+        headset = await self.store.enroll_headset(device_id, name, token_hash(device_token), now)
+        return headset, device_token

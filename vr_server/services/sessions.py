@@ -1,0 +1,425 @@
+"""Sessions: assignment, staff commands and headset reports, applied through the sans-I/O
+`SessionMachine` and persisted on every change.
+
+Every input follows one path (`_apply`): read the session row, restore the machine, feed the
+input, write the new snapshot together with the accepted event and the transitions in one
+transaction (optimistic on the row version), then publish what the outputs say: frames for the
+headset on `headset.<id>`, updates and alerts for staff on `staff`. Acks go back to the caller
+only after the commit, so an acknowledged event is never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from content_tools.format import Language, LocalizedText
+from vr_server.bus import Bus
+from vr_server.errors import Conflict, InvalidState, NotFound, ServerError
+from vr_server.protocol import session_machine as sm
+from vr_server.protocol.common import ACTIVE_STATES, SessionResult, SessionView
+from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.headset import (
+    Ack,
+    Assignment,
+    Command,
+    CommandName,
+    Error,
+    Event,
+    LoadFailed,
+    Loading,
+    Ready,
+    Result,
+)
+from vr_server.protocol.headset import Resume as ResumeInfo
+from vr_server.protocol.scoring import compute_result
+from vr_server.protocol.staff import Alert, SessionUpdate
+from vr_server.services.catalog import CatalogService
+from vr_server.services.fleet import STAFF_CHANNEL, FleetService, headset_channel
+from vr_server.storage.base import DuplicateEvent, StaleSession, Store
+from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
+
+FRAME_PREFIX = "F"
+"""Messages on a headset channel: 'F' + a frame's JSON, or 'C' + a control word."""
+CONTROL_PREFIX = "C"
+
+
+def _ts(value: float | None) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Applied:
+    record: SessionRecord
+    machine: sm.SessionMachine
+    outputs: list[sm.Output]
+
+
+class SessionService:
+    def __init__(
+        self,
+        store: Store,
+        catalog: CatalogService,
+        fleet: FleetService,
+        bus: Bus,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.fleet = fleet
+        self.bus = bus
+        self.clock = clock
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    # ------------------------------------------------------------ staff side
+
+    async def assign(
+        self, headset_id: str, scene_id: str, language: Language = "th", autostart: bool = True
+    ) -> SessionView:
+        headset = await self.store.get_headset(headset_id)
+        if headset is None:
+            raise NotFound(f"no headset {headset_id}")
+        if await self.store.active_session_for_headset(headset_id) is not None:
+            raise Conflict(f"headset {headset.name} already has an active session")
+        if headset.status != "available":
+            raise InvalidState(
+                f"headset {headset.name} is marked {headset.status}; mark it available first"
+            )
+        manifest = await self.catalog.active_manifest(scene_id)
+        machine = sm.SessionMachine(manifest.script)
+        now = self.clock()
+        outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
+        transition = next(o for o in outputs if isinstance(o, sm.Transition))
+        when = _ts(now) or datetime.now(UTC)
+        record = SessionRecord(
+            id=str(uuid.uuid4()),
+            headset_id=headset_id,
+            scene_id=manifest.scene_id,
+            scene_version=manifest.version,
+            state=machine.state,
+            machine=machine.snapshot(),
+            result=None,
+            created_at=when,
+            updated_at=when,
+            row_version=1,
+        )
+        await self.store.create_session(
+            record,
+            TransitionRecord(record.id, when, transition.old, transition.new, transition.cause),
+        )
+        await self._send_headset(headset_id, await self.assignment_frame(record))
+        view = await self._publish_session(record, machine)
+        await self.fleet.publish(headset_id)
+        return view
+
+    async def command(
+        self, session_id: str, command: str, language: Language | None = None
+    ) -> SessionView:
+        inp: sm.Input
+        if command == "start":
+            inp = sm.Start()
+        elif command == "pause":
+            inp = sm.Pause()
+        elif command == "resume":
+            inp = sm.Resume()
+        elif command == "end":
+            inp = sm.Abort("ended by staff")
+        elif command == "language":
+            if language is None:
+                raise InvalidState("the language command needs a language")
+            inp = sm.SetLanguage(language)
+        elif command == "recenter":
+            record = await self._get(session_id)
+            if record.state not in ACTIVE_STATES:
+                raise InvalidState(f"the session is {record.state}")
+            await self._send_command(record.headset_id, "recenter", session_id)
+            return await self.view(session_id)
+        else:
+            raise InvalidState(f"unknown command {command!r}")
+        applied = await self._apply(session_id, inp)
+        for out in applied.outputs:
+            if isinstance(out, sm.Rejected):
+                raise InvalidState(out.message)
+        return await self._session_view(applied.record, applied.machine)
+
+    async def message(self, headset_id: str, text: LocalizedText) -> None:
+        if await self.store.get_headset(headset_id) is None:
+            raise NotFound(f"no headset {headset_id}")
+        if not self.fleet.is_online(headset_id):
+            raise ServerError("the headset is offline")
+        await self._send_command(headset_id, "message", None, text=text)
+
+    # ------------------------------------------------------------ headset side
+
+    async def assignment_for(self, headset_id: str) -> Assignment | None:
+        record = await self.store.active_session_for_headset(headset_id)
+        return await self.assignment_frame(record) if record else None
+
+    async def assignment_frame(self, record: SessionRecord) -> Assignment:
+        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+        m = record.machine
+        return Assignment(
+            session_id=record.id,
+            manifest=manifest,
+            resume=ResumeInfo(
+                state=record.state,
+                step_index=int(m["step_index"]),
+                next_seq=int(m["next_seq"]),
+                language=m["language"],
+            ),
+        )
+
+    async def headset_report(
+        self, headset_id: str, msg: Loading | Ready | LoadFailed
+    ) -> Error | None:
+        inp: sm.Input
+        if isinstance(msg, Loading):
+            inp = sm.LoadingStarted()
+        elif isinstance(msg, Ready):
+            inp = sm.Loaded()
+        else:
+            inp = sm.LoadFailed(msg.reason)
+        try:
+            applied = await self._apply(msg.session_id, inp, headset_id=headset_id)
+        except ServerError as exc:
+            return Error(code=exc.code, message=exc.message)
+        if isinstance(msg, LoadFailed):
+            await self.bus.publish(
+                STAFF_CHANNEL,
+                Alert(
+                    kind="load_failed",
+                    headset_id=headset_id,
+                    session_id=msg.session_id,
+                    detail=msg.reason,
+                ).model_dump_json(),
+            )
+        for out in applied.outputs:
+            if isinstance(out, sm.Rejected):
+                return Error(code=out.code, message=out.message)
+        return None
+
+    async def headset_event(self, headset_id: str, msg: Event) -> Ack | Error:
+        try:
+            applied = await self._apply(
+                msg.session_id,
+                sm.HeadsetEvent(msg.seq, msg.event),
+                headset_id=headset_id,
+                client_at=msg.at,
+            )
+        except ServerError as exc:
+            return Error(code=exc.code, message=exc.message, seq=msg.seq)
+        for out in applied.outputs:
+            if isinstance(out, sm.Accepted):
+                return Ack(session_id=msg.session_id, seq=msg.seq)
+            if isinstance(out, sm.Replayed):
+                stored = await self.store.get_event(msg.session_id, msg.seq)
+                if stored is not None and stored.body == msg.event.model_dump(mode="json"):
+                    return Ack(session_id=msg.session_id, seq=msg.seq, duplicate=True)
+                return Error(
+                    code=ErrorCode.SEQ_CONFLICT,
+                    message=f"event {msg.seq} is stored already with other content",
+                    seq=msg.seq,
+                )
+            if isinstance(out, sm.Rejected):
+                return Error(
+                    code=out.code, message=out.message, seq=msg.seq, expected_seq=out.expected_seq
+                )
+        raise AssertionError("the machine answered an event with nothing")  # pragma: no cover
+
+    # ------------------------------------------------------------ the one path for changes
+
+    def _lock(self, session_id: str) -> asyncio.Lock:
+        lock = self._locks.get(session_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[session_id] = lock
+        return lock
+
+    async def _get(self, session_id: str) -> SessionRecord:
+        record = await self.store.get_session(session_id)
+        if record is None:
+            raise NotFound(f"no session {session_id}")
+        return record
+
+    async def _apply(
+        self,
+        session_id: str,
+        inp: sm.Input,
+        *,
+        headset_id: str | None = None,
+        client_at: float | None = None,
+    ) -> Applied:
+        async with self._lock(session_id):
+            for _attempt in range(10):
+                record = await self._get(session_id)
+                if headset_id is not None and record.headset_id != headset_id:
+                    raise ServerError(f"session {session_id} belongs to another headset")
+                manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+                machine = sm.SessionMachine.restore(record.machine, manifest.script)
+                now = self.clock()
+                outputs = machine.handle(inp, now)
+                snapshot = machine.snapshot()
+                if snapshot == record.machine:
+                    return Applied(record, machine, outputs)
+                result: SessionResult | None = None
+                if machine.is_final and record.result is None:
+                    result = compute_result(machine, manifest.scene)
+                when = _ts(now) or datetime.now(UTC)
+                new_record = replace(
+                    record,
+                    state=machine.state,
+                    machine=snapshot,
+                    result=result.model_dump(mode="json") if result else record.result,
+                    updated_at=when,
+                    row_version=record.row_version + 1,
+                )
+                event = None
+                if isinstance(inp, sm.HeadsetEvent) and any(
+                    isinstance(o, sm.Accepted) for o in outputs
+                ):
+                    body = inp.event.model_dump(mode="json")
+                    event = EventRecord(
+                        session_id=session_id,
+                        seq=inp.seq,
+                        kind=inp.event.kind,
+                        step_id=getattr(inp.event, "step_id", None),
+                        body=body,
+                        client_at=client_at,
+                        received_at=when,
+                    )
+                transitions = [
+                    TransitionRecord(session_id, when, o.old, o.new, o.cause)
+                    for o in outputs
+                    if isinstance(o, sm.Transition)
+                ]
+                try:
+                    await self.store.save_session(
+                        new_record,
+                        expected_version=record.row_version,
+                        event=event,
+                        transitions=transitions,
+                    )
+                except (StaleSession, DuplicateEvent):
+                    continue  # another instance wrote first: read again and re-decide
+                await self._effects(new_record, machine, outputs)
+                return Applied(new_record, machine, outputs)
+            raise ServerError(f"session {session_id} is too busy; try again")
+
+    async def _effects(
+        self, record: SessionRecord, machine: sm.SessionMachine, outputs: list[sm.Output]
+    ) -> None:
+        for out in outputs:
+            if isinstance(out, sm.SendCommand):
+                await self._send_command(
+                    record.headset_id,
+                    out.command,
+                    record.id,
+                    language=machine.language if out.command == "language" else None,
+                )
+            elif isinstance(out, sm.StaffAlert):
+                await self.bus.publish(
+                    STAFF_CHANNEL,
+                    Alert(
+                        kind=out.kind,
+                        headset_id=record.headset_id,
+                        session_id=record.id,
+                        detail=out.detail,
+                    ).model_dump_json(),
+                )
+        if machine.is_final and any(isinstance(o, sm.Transition) for o in outputs):
+            await self.store.update_headset(record.headset_id, status="needs_cleaning")
+            result = SessionResult.model_validate(record.result) if record.result else None
+            await self._send_headset(
+                record.headset_id,
+                Result(session_id=record.id, state=machine.state, result=result),
+            )
+            await self.fleet.publish(record.headset_id)
+        await self._publish_session(record, machine)
+
+    # ------------------------------------------------------------ sending
+
+    async def _send_headset(self, headset_id: str, frame: Assignment | Command | Result) -> None:
+        await self.bus.publish(headset_channel(headset_id), FRAME_PREFIX + frame.model_dump_json())
+
+    async def _send_command(
+        self,
+        headset_id: str,
+        command: CommandName,
+        session_id: str | None,
+        *,
+        language: Language | None = None,
+        text: LocalizedText | None = None,
+    ) -> None:
+        frame = Command(
+            command_id=uuid.uuid4().hex,
+            command=command,
+            session_id=session_id,
+            language=language,
+            text=text,
+            issued_at=self.clock(),
+        )
+        await self._send_headset(headset_id, frame)
+
+    async def _publish_session(
+        self, record: SessionRecord, machine: sm.SessionMachine
+    ) -> SessionView:
+        view = await self._session_view(record, machine)
+        await self.bus.publish(STAFF_CHANNEL, SessionUpdate(session=view).model_dump_json())
+        return view
+
+    # ------------------------------------------------------------ views
+
+    async def _session_view(self, record: SessionRecord, machine: sm.SessionMachine) -> SessionView:
+        return SessionView(
+            id=record.id,
+            headset_id=record.headset_id,
+            scene_id=record.scene_id,
+            scene_version=record.scene_version,
+            state=machine.state,
+            language=machine.language,
+            step_index=machine.step_index,
+            step_id=machine.current_step_id,
+            step_count=len(machine.script.steps),
+            next_seq=machine.next_seq,
+            autostart=machine.autostart,
+            created_at=record.created_at,
+            started_at=_ts(machine.started_at),
+            ended_at=_ts(machine.ended_at),
+            end_reason=machine.end_reason,
+            result=SessionResult.model_validate(record.result) if record.result else None,
+        )
+
+    async def _record_view(self, record: SessionRecord) -> SessionView:
+        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+        return await self._session_view(
+            record, sm.SessionMachine.restore(record.machine, manifest.script)
+        )
+
+    async def view(self, session_id: str) -> SessionView:
+        return await self._record_view(await self._get(session_id))
+
+    async def views(
+        self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
+    ) -> list[SessionView]:
+        records = await self.store.list_sessions(states=states, headset_id=headset_id, limit=limit)
+        return [await self._record_view(r) for r in records]
+
+    async def events(self, session_id: str) -> list[EventRecord]:
+        await self._get(session_id)
+        return await self.store.list_events(session_id)
+
+
+def control_message(word: str) -> str:
+    return CONTROL_PREFIX + word
+
+
+def parse_channel_message(message: str) -> tuple[str, str]:
+    """('frame', json) or ('control', word)."""
+    if message.startswith(FRAME_PREFIX):
+        return "frame", message[1:]
+    return "control", message[1:]

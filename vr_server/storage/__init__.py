@@ -1,0 +1,6 @@
+"""Persistence behind the `Store` interface; `SqlStore` serves SQLite and PostgreSQL."""
+
+from vr_server.storage.base import DuplicateEvent, StaleSession, Store
+from vr_server.storage.sql import SqlStore, migrate
+
+__all__ = ["DuplicateEvent", "SqlStore", "StaleSession", "Store", "migrate"]

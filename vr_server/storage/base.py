@@ -1,0 +1,112 @@
+"""The storage interface every back end implements (SQLite and PostgreSQL share `SqlStore`).
+
+Services depend on this protocol only, so a test or a new back end can stand in for it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from vr_server.storage.records import (
+    AccountRecord,
+    EventRecord,
+    HeadsetRecord,
+    Role,
+    SceneVersionRecord,
+    SessionRecord,
+    TokenKind,
+    TokenRecord,
+    TransitionRecord,
+)
+
+
+class StaleSession(Exception):
+    """The session row changed since it was read (another writer got there first)."""
+
+
+class DuplicateEvent(Exception):
+    """An event with this (session, seq) is stored already."""
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+    async def ping(self) -> None: ...
+
+    # accounts and credentials
+    async def create_account(
+        self, username: str, password_hash: str, role: Role
+    ) -> AccountRecord: ...
+    async def get_account(self, account_id: str) -> AccountRecord | None: ...
+    async def get_account_by_username(self, username: str) -> AccountRecord | None: ...
+    async def list_accounts(self) -> list[AccountRecord]: ...
+    async def put_token(
+        self, token_hash: str, kind: TokenKind, subject_id: str, expires_at: datetime | None
+    ) -> None: ...
+    async def get_token(self, token_hash: str) -> TokenRecord | None: ...
+    async def revoke_token(self, token_hash: str) -> None: ...
+    async def create_enrollment_code(
+        self, code_hash: str, label: str, uses: int, expires_at: datetime
+    ) -> None: ...
+    async def use_enrollment_code(self, code_hash: str, now: datetime) -> bool:
+        """Take one use of a valid, unexpired code; False when there is none left."""
+        ...
+
+    # headsets
+    async def enroll_headset(
+        self, device_id: str, name: str | None, token_hash: str, now: datetime
+    ) -> HeadsetRecord:
+        """Create the headset, or re-enroll it (a new token; old device tokens revoked)."""
+        ...
+
+    async def get_headset(self, headset_id: str) -> HeadsetRecord | None: ...
+    async def get_headset_by_device(self, device_id: str) -> HeadsetRecord | None: ...
+    async def list_headsets(self) -> list[HeadsetRecord]: ...
+    async def update_headset(
+        self,
+        headset_id: str,
+        *,
+        status: str | None = None,
+        app_version: str | None = None,
+        last_seen_at: datetime | None = None,
+    ) -> None: ...
+
+    # content
+    async def put_blob(self, sha256: str, size: int, media_type: str) -> None: ...
+    async def has_blob(self, sha256: str) -> bool: ...
+    async def put_scene_version(
+        self, scene_id: str, version: str, manifest: str, manifest_sha256: str, activate: bool
+    ) -> bool:
+        """Store a version (False if it exists with other content); optionally activate it."""
+        ...
+
+    async def activate_scene_version(self, scene_id: str, version: str) -> None: ...
+    async def get_scene_version(self, scene_id: str, version: str) -> SceneVersionRecord | None: ...
+    async def get_active_scene(self, scene_id: str) -> SceneVersionRecord | None: ...
+    async def list_active_scenes(self) -> list[SceneVersionRecord]: ...
+    async def list_scene_versions(self, scene_id: str) -> list[str]: ...
+
+    # sessions
+    async def create_session(self, record: SessionRecord, transition: TransitionRecord) -> None: ...
+    async def get_session(self, session_id: str) -> SessionRecord | None: ...
+    async def active_session_for_headset(self, headset_id: str) -> SessionRecord | None: ...
+    async def list_sessions(
+        self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
+    ) -> list[SessionRecord]: ...
+    async def save_session(
+        self,
+        record: SessionRecord,
+        *,
+        expected_version: int,
+        event: EventRecord | None = None,
+        transitions: list[TransitionRecord] | None = None,
+    ) -> None:
+        """Write the session, its new event and transitions in one transaction.
+
+        Raises StaleSession if the row version moved, DuplicateEvent if the seq is taken.
+        """
+        ...
+
+    async def get_event(self, session_id: str, seq: int) -> EventRecord | None: ...
+    async def list_events(self, session_id: str) -> list[EventRecord]: ...
+    async def list_transitions(self, session_id: str) -> list[TransitionRecord]: ...

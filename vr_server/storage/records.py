@@ -1,0 +1,85 @@
+"""Plain records the store reads and writes. Services turn them into protocol views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+TokenKind = Literal["staff", "author", "device"]
+Role = Literal["admin", "staff", "author"]
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    id: str
+    username: str
+    password_hash: str
+    role: Role
+    created_at: datetime
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    token_hash: str
+    kind: TokenKind
+    subject_id: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class HeadsetRecord:
+    id: str
+    device_id: str
+    name: str
+    status: str
+    app_version: str | None
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SceneVersionRecord:
+    scene_id: str
+    version: str
+    manifest: str
+    manifest_sha256: str
+    published_at: datetime
+    active: bool
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    headset_id: str
+    scene_id: str
+    scene_version: str
+    state: str
+    machine: dict[str, Any]
+    result: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+    row_version: int
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    session_id: str
+    seq: int
+    kind: str
+    step_id: str | None
+    body: dict[str, Any]
+    client_at: float | None
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class TransitionRecord:
+    session_id: str
+    at: datetime
+    old_state: str
+    new_state: str
+    cause: str

@@ -1,0 +1,645 @@
+"""`SqlStore`: the Store on SQLAlchemy 2 (async), for SQLite (aiosqlite, WAL) and PostgreSQL.
+
+Only SQLAlchemy Core is used, so every statement is visible here and works on both dialects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, event, func, insert, select, update
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from vr_server.storage import tables as t
+from vr_server.storage.base import DuplicateEvent, StaleSession
+from vr_server.storage.records import (
+    AccountRecord,
+    EventRecord,
+    HeadsetRecord,
+    Role,
+    SceneVersionRecord,
+    SessionRecord,
+    TokenKind,
+    TokenRecord,
+    TransitionRecord,
+)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back without a zone; everything stored is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def create_engine_for(url: str) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class SqlStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        # SQLite allows one writer at a time; queueing writers here avoids SQLITE_BUSY retries.
+        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlStore:
+        return cls(create_engine_for(url))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(select(1))
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    # ------------------------------------------------------------ accounts
+
+    @staticmethod
+    def _account(row: Any) -> AccountRecord:
+        return AccountRecord(
+            id=row.id,
+            username=row.username,
+            password_hash=row.password_hash,
+            role=row.role,
+            created_at=_aware(row.created_at) or _now(),
+            disabled=bool(row.disabled),
+        )
+
+    async def create_account(self, username: str, password_hash: str, role: Role) -> AccountRecord:
+        record = AccountRecord(
+            id=str(uuid.uuid4()),
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            created_at=_now(),
+            disabled=False,
+        )
+        async with self._write() as conn:
+            await conn.execute(
+                insert(t.accounts).values(
+                    id=record.id,
+                    username=username,
+                    password_hash=password_hash,
+                    role=role,
+                    created_at=record.created_at,
+                    disabled=False,
+                )
+            )
+        return record
+
+    async def get_account(self, account_id: str) -> AccountRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.accounts).where(t.accounts.c.id == account_id))
+            ).first()
+        return self._account(row) if row else None
+
+    async def get_account_by_username(self, username: str) -> AccountRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.accounts).where(t.accounts.c.username == username))
+            ).first()
+        return self._account(row) if row else None
+
+    async def list_accounts(self) -> list[AccountRecord]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(t.accounts).order_by(t.accounts.c.username))).all()
+        return [self._account(r) for r in rows]
+
+    async def put_token(
+        self, token_hash: str, kind: TokenKind, subject_id: str, expires_at: datetime | None
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(t.tokens).values(
+                    token_hash=token_hash,
+                    kind=kind,
+                    subject_id=subject_id,
+                    created_at=_now(),
+                    expires_at=expires_at,
+                    revoked=False,
+                )
+            )
+
+    async def get_token(self, token_hash: str) -> TokenRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.tokens).where(t.tokens.c.token_hash == token_hash))
+            ).first()
+        if row is None:
+            return None
+        return TokenRecord(
+            token_hash=row.token_hash,
+            kind=row.kind,
+            subject_id=row.subject_id,
+            created_at=_aware(row.created_at) or _now(),
+            expires_at=_aware(row.expires_at),
+            revoked=bool(row.revoked),
+        )
+
+    async def revoke_token(self, token_hash: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(t.tokens).where(t.tokens.c.token_hash == token_hash).values(revoked=True)
+            )
+
+    async def create_enrollment_code(
+        self, code_hash: str, label: str, uses: int, expires_at: datetime
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(t.enrollment_codes).values(
+                    code_hash=code_hash,
+                    label=label,
+                    uses_left=uses,
+                    created_at=_now(),
+                    expires_at=expires_at,
+                )
+            )
+
+    async def use_enrollment_code(self, code_hash: str, now: datetime) -> bool:
+        c = t.enrollment_codes.c
+        async with self._write() as conn:
+            result = await conn.execute(
+                update(t.enrollment_codes)
+                .where(and_(c.code_hash == code_hash, c.uses_left > 0, c.expires_at > now))
+                .values(uses_left=c.uses_left - 1)
+            )
+        return bool(result.rowcount)
+
+    # ------------------------------------------------------------ headsets
+
+    @staticmethod
+    def _headset(row: Any) -> HeadsetRecord:
+        return HeadsetRecord(
+            id=row.id,
+            device_id=row.device_id,
+            name=row.name,
+            status=row.status,
+            app_version=row.app_version,
+            enrolled_at=_aware(row.enrolled_at) or _now(),
+            last_seen_at=_aware(row.last_seen_at),
+        )
+
+    async def enroll_headset(
+        self, device_id: str, name: str | None, token_hash: str, now: datetime
+    ) -> HeadsetRecord:
+        h = t.headsets.c
+        async with self._write() as conn:
+            row = (await conn.execute(select(t.headsets).where(h.device_id == device_id))).first()
+            if row is None:
+                headset_id = str(uuid.uuid4())
+                if not name:
+                    count = (
+                        await conn.execute(select(func.count()).select_from(t.headsets))
+                    ).scalar_one()
+                    name = f"Quest-{count + 1:02d}"
+                name = await self._unique_name(conn, name)
+                await conn.execute(
+                    insert(t.headsets).values(
+                        id=headset_id,
+                        device_id=device_id,
+                        name=name,
+                        status="available",
+                        enrolled_at=now,
+                    )
+                )
+            else:
+                headset_id = row.id
+                # Re-enrollment: the previous device tokens stop working.
+                await conn.execute(
+                    update(t.tokens)
+                    .where(and_(t.tokens.c.kind == "device", t.tokens.c.subject_id == headset_id))
+                    .values(revoked=True)
+                )
+                if name and name != row.name:
+                    name = await self._unique_name(conn, name)
+                    await conn.execute(
+                        update(t.headsets).where(h.id == headset_id).values(name=name)
+                    )
+            await conn.execute(
+                insert(t.tokens).values(
+                    token_hash=token_hash,
+                    kind="device",
+                    subject_id=headset_id,
+                    created_at=now,
+                    expires_at=None,
+                    revoked=False,
+                )
+            )
+            row = (await conn.execute(select(t.headsets).where(h.id == headset_id))).one()
+        return self._headset(row)
+
+    @staticmethod
+    async def _unique_name(conn: AsyncConnection, name: str) -> str:
+        candidate, n = name, 1
+        while (
+            await conn.execute(select(t.headsets.c.id).where(t.headsets.c.name == candidate))
+        ).first() is not None:
+            n += 1
+            candidate = f"{name}-{n}"
+        return candidate
+
+    async def get_headset(self, headset_id: str) -> HeadsetRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.headsets).where(t.headsets.c.id == headset_id))
+            ).first()
+        return self._headset(row) if row else None
+
+    async def get_headset_by_device(self, device_id: str) -> HeadsetRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.headsets).where(t.headsets.c.device_id == device_id))
+            ).first()
+        return self._headset(row) if row else None
+
+    async def list_headsets(self) -> list[HeadsetRecord]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(t.headsets).order_by(t.headsets.c.name))).all()
+        return [self._headset(r) for r in rows]
+
+    async def update_headset(
+        self,
+        headset_id: str,
+        *,
+        status: str | None = None,
+        app_version: str | None = None,
+        last_seen_at: datetime | None = None,
+    ) -> None:
+        values: dict[str, Any] = {}
+        if status is not None:
+            values["status"] = status
+        if app_version is not None:
+            values["app_version"] = app_version
+        if last_seen_at is not None:
+            values["last_seen_at"] = last_seen_at
+        if not values:
+            return
+        async with self._write() as conn:
+            await conn.execute(
+                update(t.headsets).where(t.headsets.c.id == headset_id).values(**values)
+            )
+
+    # ------------------------------------------------------------ content
+
+    async def put_blob(self, sha256: str, size: int, media_type: str) -> None:
+        async with self._write() as conn:
+            exists = (
+                await conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha256))
+            ).first()
+            if exists is None:
+                await conn.execute(
+                    insert(t.blobs).values(
+                        sha256=sha256, size=size, media_type=media_type, created_at=_now()
+                    )
+                )
+
+    async def has_blob(self, sha256: str) -> bool:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha256))
+            ).first()
+        return row is not None
+
+    async def put_scene_version(
+        self, scene_id: str, version: str, manifest: str, manifest_sha256: str, activate: bool
+    ) -> bool:
+        v = t.scene_versions.c
+        now = _now()
+        async with self._write() as conn:
+            row = (
+                await conn.execute(
+                    select(v.manifest_sha256).where(
+                        and_(v.scene_id == scene_id, v.version == version)
+                    )
+                )
+            ).first()
+            if row is not None and row.manifest_sha256 != manifest_sha256:
+                return False
+            if row is None:
+                await conn.execute(
+                    insert(t.scene_versions).values(
+                        scene_id=scene_id,
+                        version=version,
+                        manifest=manifest,
+                        manifest_sha256=manifest_sha256,
+                        published_at=now,
+                    )
+                )
+            scene = (await conn.execute(select(t.scenes).where(t.scenes.c.id == scene_id))).first()
+            if scene is None:
+                await conn.execute(
+                    insert(t.scenes).values(id=scene_id, active_version=version, updated_at=now)
+                )
+            elif activate:
+                await conn.execute(
+                    update(t.scenes)
+                    .where(t.scenes.c.id == scene_id)
+                    .values(active_version=version, updated_at=now)
+                )
+        return True
+
+    async def activate_scene_version(self, scene_id: str, version: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(t.scenes)
+                .where(t.scenes.c.id == scene_id)
+                .values(active_version=version, updated_at=_now())
+            )
+
+    @staticmethod
+    def _scene_version(row: Any, active: bool) -> SceneVersionRecord:
+        return SceneVersionRecord(
+            scene_id=row.scene_id,
+            version=row.version,
+            manifest=row.manifest,
+            manifest_sha256=row.manifest_sha256,
+            published_at=_aware(row.published_at) or _now(),
+            active=active,
+        )
+
+    async def get_scene_version(self, scene_id: str, version: str) -> SceneVersionRecord | None:
+        v = t.scene_versions.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(t.scene_versions).where(
+                        and_(v.scene_id == scene_id, v.version == version)
+                    )
+                )
+            ).first()
+            active = (
+                await conn.execute(
+                    select(t.scenes.c.active_version).where(t.scenes.c.id == scene_id)
+                )
+            ).scalar_one_or_none()
+        return self._scene_version(row, active == version) if row else None
+
+    def _active_query(self) -> Any:
+        v = t.scene_versions.c
+        return select(t.scene_versions).join(
+            t.scenes, and_(t.scenes.c.id == v.scene_id, t.scenes.c.active_version == v.version)
+        )
+
+    async def get_active_scene(self, scene_id: str) -> SceneVersionRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(self._active_query().where(t.scenes.c.id == scene_id))
+            ).first()
+        return self._scene_version(row, True) if row else None
+
+    async def list_active_scenes(self) -> list[SceneVersionRecord]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(self._active_query().order_by(t.scenes.c.id))).all()
+        return [self._scene_version(r, True) for r in rows]
+
+    async def list_scene_versions(self, scene_id: str) -> list[str]:
+        v = t.scene_versions.c
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(v.version).where(v.scene_id == scene_id).order_by(v.published_at)
+                )
+            ).all()
+        return [r.version for r in rows]
+
+    # ------------------------------------------------------------ sessions
+
+    @staticmethod
+    def _session(row: Any) -> SessionRecord:
+        return SessionRecord(
+            id=row.id,
+            headset_id=row.headset_id,
+            scene_id=row.scene_id,
+            scene_version=row.scene_version,
+            state=row.state,
+            machine=json.loads(row.machine),
+            result=json.loads(row.result) if row.result else None,
+            created_at=_aware(row.created_at) or _now(),
+            updated_at=_aware(row.updated_at) or _now(),
+            row_version=row.row_version,
+        )
+
+    @staticmethod
+    def _transition_values(tr: TransitionRecord) -> dict[str, Any]:
+        return {
+            "session_id": tr.session_id,
+            "at": tr.at,
+            "old_state": tr.old_state,
+            "new_state": tr.new_state,
+            "cause": tr.cause,
+        }
+
+    async def create_session(self, record: SessionRecord, transition: TransitionRecord) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(t.sessions).values(
+                    id=record.id,
+                    headset_id=record.headset_id,
+                    scene_id=record.scene_id,
+                    scene_version=record.scene_version,
+                    state=record.state,
+                    machine=_dumps(record.machine),
+                    result=_dumps(record.result) if record.result is not None else None,
+                    created_at=record.created_at,
+                    updated_at=record.updated_at,
+                    row_version=record.row_version,
+                )
+            )
+            await conn.execute(
+                insert(t.session_transitions).values(**self._transition_values(transition))
+            )
+
+    async def get_session(self, session_id: str) -> SessionRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.sessions).where(t.sessions.c.id == session_id))
+            ).first()
+        return self._session(row) if row else None
+
+    async def active_session_for_headset(self, headset_id: str) -> SessionRecord | None:
+        s = t.sessions.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(t.sessions)
+                    .where(
+                        and_(
+                            s.headset_id == headset_id,
+                            s.state.in_(["assigned", "loading", "ready", "running", "paused"]),
+                        )
+                    )
+                    .order_by(s.created_at.desc())
+                    .limit(1)
+                )
+            ).first()
+        return self._session(row) if row else None
+
+    async def list_sessions(
+        self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
+    ) -> list[SessionRecord]:
+        s = t.sessions.c
+        query = select(t.sessions).order_by(s.created_at.desc()).limit(limit)
+        if states:
+            query = query.where(s.state.in_(states))
+        if headset_id:
+            query = query.where(s.headset_id == headset_id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._session(r) for r in rows]
+
+    async def save_session(
+        self,
+        record: SessionRecord,
+        *,
+        expected_version: int,
+        event: EventRecord | None = None,
+        transitions: list[TransitionRecord] | None = None,
+    ) -> None:
+        s = t.sessions.c
+        try:
+            async with self._write() as conn:
+                result = await conn.execute(
+                    update(t.sessions)
+                    .where(and_(s.id == record.id, s.row_version == expected_version))
+                    .values(
+                        state=record.state,
+                        machine=_dumps(record.machine),
+                        result=_dumps(record.result) if record.result is not None else None,
+                        updated_at=record.updated_at,
+                        row_version=record.row_version,
+                    )
+                )
+                if not result.rowcount:
+                    raise StaleSession(record.id)
+                if event is not None:
+                    await conn.execute(
+                        insert(t.session_events).values(
+                            session_id=event.session_id,
+                            seq=event.seq,
+                            kind=event.kind,
+                            step_id=event.step_id,
+                            body=_dumps(event.body),
+                            client_at=event.client_at,
+                            received_at=event.received_at,
+                        )
+                    )
+                for tr in transitions or []:
+                    await conn.execute(
+                        insert(t.session_transitions).values(**self._transition_values(tr))
+                    )
+        except IntegrityError as exc:
+            raise DuplicateEvent(f"{record.id}#{event.seq if event else '?'}") from exc
+
+    @staticmethod
+    def _event(row: Any) -> EventRecord:
+        return EventRecord(
+            session_id=row.session_id,
+            seq=row.seq,
+            kind=row.kind,
+            step_id=row.step_id,
+            body=json.loads(row.body),
+            client_at=row.client_at,
+            received_at=_aware(row.received_at) or _now(),
+        )
+
+    async def get_event(self, session_id: str, seq: int) -> EventRecord | None:
+        e = t.session_events.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(t.session_events).where(and_(e.session_id == session_id, e.seq == seq))
+                )
+            ).first()
+        return self._event(row) if row else None
+
+    async def list_events(self, session_id: str) -> list[EventRecord]:
+        e = t.session_events.c
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.session_events).where(e.session_id == session_id).order_by(e.seq)
+                )
+            ).all()
+        return [self._event(r) for r in rows]
+
+    async def list_transitions(self, session_id: str) -> list[TransitionRecord]:
+        tr = t.session_transitions.c
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.session_transitions).where(tr.session_id == session_id).order_by(tr.id)
+                )
+            ).all()
+        return [
+            TransitionRecord(
+                session_id=r.session_id,
+                at=_aware(r.at) or _now(),
+                old_state=r.old_state,
+                new_state=r.new_state,
+                cause=r.cause,
+            )
+            for r in rows
+        ]
+
+
+def run_sync_migrations(conn: Connection) -> None:
+    """Upgrade the database behind `conn` to the newest migration (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+async def migrate(store: SqlStore) -> None:
+    async with store.engine.begin() as conn:
+        await conn.run_sync(run_sync_migrations)

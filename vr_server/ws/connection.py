@@ -1,0 +1,221 @@
+"""What both sockets share: reading and classifying frames, a bounded outbox drained by its own
+writer task, an error budget, and the one mapping of failures to error frames and close codes.
+
+Only this module and the two endpoint modules touch the WebSocket object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from fastapi import WebSocket
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.websockets import WebSocketState
+
+from vr_server.bus import Subscription
+from vr_server.protocol.errors import CloseCode, ErrorCode
+from vr_server.protocol.headset import Error
+
+log = logging.getLogger(__name__)
+M = TypeVar("M")
+
+
+class Closed(Exception):
+    """The peer went away (or we closed it); stop handling this connection."""
+
+
+class FrameError(Exception):
+    def __init__(self, code: ErrorCode, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+def _summarize(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int) or True)
+        parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
+    more = exc.error_count() - 3
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+class FrameReader(Generic[M]):
+    """Turns received text into a validated message, or raises FrameError with the right code."""
+
+    def __init__(self, adapter: TypeAdapter[M], known_types: set[str], max_bytes: int) -> None:
+        self.adapter = adapter
+        self.known_types = known_types
+        self.max_bytes = max_bytes
+
+    def parse(self, raw: dict[str, Any]) -> M:
+        if raw.get("type") == "websocket.disconnect":
+            raise Closed()
+        text = raw.get("text")
+        if text is None:
+            data = raw.get("bytes")
+            if data is not None and len(data) > self.max_bytes:
+                raise FrameError(
+                    ErrorCode.FRAME_TOO_LARGE, f"frames are limited to {self.max_bytes} bytes"
+                )
+            raise FrameError(ErrorCode.INVALID_MESSAGE, "send JSON text frames, not binary")
+        if len(text) > self.max_bytes:
+            raise FrameError(
+                ErrorCode.FRAME_TOO_LARGE,
+                f"the frame has {len(text)} characters; the limit is {self.max_bytes}",
+            )
+        try:
+            return self.adapter.validate_json(text)
+        except ValidationError as exc:
+            raise self._classify(text, exc) from None
+
+    def _classify(self, text: str, exc: ValidationError) -> FrameError:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return FrameError(ErrorCode.INVALID_JSON, "the frame is not valid JSON")
+        if not isinstance(data, dict):
+            return FrameError(ErrorCode.INVALID_MESSAGE, "a frame must be a JSON object")
+        request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+        kind = data.get("type")
+        if kind is None:
+            return FrameError(ErrorCode.INVALID_MESSAGE, "the frame has no 'type'", request_id)
+        if not isinstance(kind, str) or kind not in self.known_types:
+            return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type {kind!r}", request_id)
+        return FrameError(
+            ErrorCode.INVALID_MESSAGE, f"invalid {kind}: {_summarize(exc)}", request_id
+        )
+
+
+class ErrorBudget:
+    """Counts invalid frames in a sliding minute; past the limit the connection is closed."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.times: deque[float] = deque()
+
+    def spend(self) -> bool:
+        """Record one error; False when the budget is exhausted."""
+        now = time.monotonic()
+        self.times.append(now)
+        while self.times and now - self.times[0] > 60:
+            self.times.popleft()
+        return len(self.times) <= self.per_minute
+
+
+class Connection:
+    """A WebSocket with a bounded outbox and a writer task.
+
+    `send` never waits: a client that does not read fast enough fills its outbox and is
+    disconnected with 4408 instead of slowing everyone else.
+    """
+
+    def __init__(self, ws: WebSocket, outbox_size: int, error_budget: int) -> None:
+        self.ws = ws
+        self.id = uuid.uuid4().hex
+        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(outbox_size)
+        self.errors = ErrorBudget(error_budget)
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self._writer: asyncio.Task[None] | None = None
+        self.done = asyncio.Event()
+
+    def start(self) -> None:
+        self._writer = asyncio.create_task(self._write_loop())
+
+    async def _write_loop(self) -> None:
+        try:
+            while True:
+                text = await self.outbox.get()
+                if text is None:
+                    break
+                await self.ws.send_text(text)
+            if self.ws.application_state == WebSocketState.CONNECTED:
+                await self.ws.close(
+                    code=self.close_code or CloseCode.NORMAL, reason=self.close_reason
+                )
+        except Exception:  # the socket is gone; the reader notices
+            log.debug("writer stopped", exc_info=True)
+        finally:
+            self.done.set()
+
+    def send(self, frame: BaseModel | str) -> None:
+        if self.close_code is not None:
+            return
+        text = frame if isinstance(frame, str) else frame.model_dump_json()
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            self.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+
+    def request_close(self, code: int, reason: str) -> None:
+        """Ask for the connection to end after what is queued has been written."""
+        if self.close_code is None:
+            self.close_code, self.close_reason = code, reason
+        # make room for the sentinel if needed: a slow client loses its backlog
+        while True:
+            try:
+                self.outbox.put_nowait(None)
+                break
+            except asyncio.QueueFull:
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    self.outbox.get_nowait()
+
+    def report(self, err: FrameError, *, seq: int | None = None) -> None:
+        """Send an error frame; close with 4429 when the client keeps sending bad frames."""
+        self.send(Error(code=err.code, message=err.message, seq=seq, request_id=err.request_id))
+        if not self.errors.spend():
+            self.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid frames")
+
+    async def receive(self, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
+        """The next raw ASGI message; raises Closed on disconnect, close request or timeout."""
+        if self.close_code is not None:
+            raise Closed()
+        try:
+            async with asyncio.timeout(timeout):
+                message = dict(await self.ws.receive())
+        except TimeoutError:
+            self.request_close(CloseCode.TOO_SLOW, "no frame within the heartbeat timeout")
+            raise Closed() from None
+        except RuntimeError:  # receive after the socket closed
+            raise Closed() from None
+        if message["type"] == "websocket.disconnect":
+            if self.close_code is None:
+                self.close_code = int(message.get("code") or CloseCode.NORMAL)
+            raise Closed()
+        return message
+
+    async def finish(self) -> None:
+        """Flush the outbox, close the socket with the requested code, stop the writer."""
+        self.request_close(self.close_code or CloseCode.NORMAL, self.close_reason)
+        if self._writer is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(self._writer), timeout=5)
+            except TimeoutError:
+                self._writer.cancel()
+
+
+async def pump(conn: Connection, subscription: Subscription, handle: Callable[[str], bool]) -> None:
+    """Forward bus messages to `handle` until it returns False or the subscriber overflows."""
+    overflow = asyncio.create_task(subscription.overflowed.wait())
+    try:
+        while True:
+            get = asyncio.create_task(subscription.get())
+            done, _ = await asyncio.wait({get, overflow}, return_when=asyncio.FIRST_COMPLETED)
+            if overflow in done:
+                get.cancel()
+                conn.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+                return
+            if not handle(get.result()):
+                return
+    finally:
+        overflow.cancel()

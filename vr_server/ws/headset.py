@@ -1,0 +1,195 @@
+"""`/ws/headset`: the socket of one headset.
+
+The first frame must be `hello` within `auth_timeout_s`; anything else is answered with an
+`error` frame and close code 4401, as are wrong credentials. A protocol version other than ours
+closes with 4426. After `welcome` (and the session to resume, if any), frames are dispatched to
+the services; frames for this headset arriving on the bus (`headset.<id>`) are forwarded. When
+the same headset connects again, the older connection is closed with 4409.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from fastapi import WebSocket
+
+from vr_server import __version__
+from vr_server.errors import ServerError
+from vr_server.protocol.errors import CloseCode, ErrorCode
+from vr_server.protocol.headset import (
+    CommandAck,
+    Error,
+    Event,
+    HeadsetIdentity,
+    HeadsetMessage,
+    Hello,
+    LoadFailed,
+    Loading,
+    Ping,
+    Pong,
+    Ready,
+    Telemetry,
+    Welcome,
+    headset_message_adapter,
+)
+from vr_server.protocol.version import PROTOCOL_VERSION
+from vr_server.services import Services
+from vr_server.services.fleet import headset_channel
+from vr_server.services.sessions import control_message, parse_channel_message
+from vr_server.storage.records import HeadsetRecord
+from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, pump
+
+log = logging.getLogger(__name__)
+
+HEADSET_TYPES = {
+    "hello",
+    "loading",
+    "ready",
+    "load_failed",
+    "event",
+    "telemetry",
+    "ping",
+    "command_ack",
+}
+
+
+async def headset_socket(ws: WebSocket) -> None:
+    services: Services = ws.app.state.services
+    settings = services.settings
+    await ws.accept()
+    conn = Connection(ws, settings.outbox_size, settings.max_errors_per_minute)
+    conn.start()
+    reader: FrameReader[HeadsetMessage] = FrameReader(
+        headset_message_adapter, HEADSET_TYPES, settings.max_frame_bytes
+    )
+    try:
+        headset = await _handshake(conn, reader, services)
+        if headset is not None:
+            await _serve(conn, reader, services, headset)
+    except Closed:
+        pass
+    except Exception:
+        log.exception("headset socket failed")
+        conn.request_close(CloseCode.INTERNAL_ERROR, "internal error")
+    finally:
+        await conn.finish()
+
+
+async def _handshake(
+    conn: Connection, reader: FrameReader[HeadsetMessage], services: Services
+) -> HeadsetRecord | None:
+    try:
+        first = await conn.receive(services.settings.auth_timeout_s)
+    except Closed:
+        if conn.close_code == CloseCode.TOO_SLOW:
+            conn.close_code, conn.close_reason = CloseCode.UNAUTHORIZED, "no hello in time"
+        raise
+    try:
+        msg = reader.parse(first)
+    except FrameError as err:
+        conn.send(Error(code=err.code, message=err.message))
+        conn.request_close(CloseCode.UNAUTHORIZED, "the first frame must be a valid hello")
+        return None
+    if not isinstance(msg, Hello):
+        conn.send(Error(code=ErrorCode.HELLO_REQUIRED, message="send hello first"))
+        conn.request_close(CloseCode.UNAUTHORIZED, "hello required")
+        return None
+    if msg.protocol != PROTOCOL_VERSION:
+        conn.send(
+            Error(
+                code=ErrorCode.PROTOCOL_VERSION,
+                message=f"this server speaks protocol {PROTOCOL_VERSION}, not {msg.protocol}",
+            )
+        )
+        conn.request_close(CloseCode.PROTOCOL_MISMATCH, "protocol version mismatch")
+        return None
+    try:
+        headset = await services.auth.authenticate_device(msg.device_id, msg.device_token)
+    except ServerError as exc:
+        conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
+        conn.request_close(CloseCode.UNAUTHORIZED, "wrong device credentials")
+        return None
+    conn.send(
+        Welcome(
+            protocol=PROTOCOL_VERSION,
+            server_version=__version__,
+            headset=HeadsetIdentity(id=headset.id, name=headset.name),
+            heartbeat_s=services.settings.heartbeat_s,
+            server_time=datetime.now(UTC),
+        )
+    )
+    await services.fleet.connected(headset, conn.id, msg.app_version)
+    return headset
+
+
+async def _serve(
+    conn: Connection,
+    reader: FrameReader[HeadsetMessage],
+    services: Services,
+    headset: HeadsetRecord,
+) -> None:
+    channel = headset_channel(headset.id)
+    subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
+    # Tell any older connection of this headset (on any instance) to step down.
+    await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
+    pumping = asyncio.create_task(pump(conn, subscription, _channel_handler(conn)))
+    try:
+        assignment = await services.sessions.assignment_for(headset.id)
+        if assignment is not None:
+            conn.send(assignment)
+        timeout = services.settings.heartbeat_timeout_s
+        while True:
+            raw = await conn.receive(timeout)
+            try:
+                msg = reader.parse(raw)
+            except FrameError as err:
+                conn.report(err)
+                continue
+            await _dispatch(conn, services, headset, msg)
+    finally:
+        pumping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pumping
+        services.bus.unsubscribe(subscription)
+        await services.fleet.disconnected(headset.id, conn.id)
+
+
+def _channel_handler(conn: Connection) -> Callable[[str], bool]:
+    def handle(message: str) -> bool:
+        kind, body = parse_channel_message(message)
+        if kind == "frame":
+            conn.send(body)
+            return True
+        if body.startswith("replaced:") and body != f"replaced:{conn.id}":
+            conn.request_close(CloseCode.REPLACED, "the headset connected again")
+            return False
+        return True
+
+    return handle
+
+
+async def _dispatch(
+    conn: Connection, services: Services, headset: HeadsetRecord, msg: HeadsetMessage
+) -> None:
+    if isinstance(msg, Event):
+        reply = await services.sessions.headset_event(headset.id, msg)
+        conn.send(reply)
+        if isinstance(reply, Error) and not conn.errors.spend():
+            conn.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid events")
+    elif isinstance(msg, Telemetry):
+        await services.fleet.telemetry(headset.id, msg)
+    elif isinstance(msg, Ping):
+        conn.send(Pong(t=msg.t, server_time=time.time()))
+    elif isinstance(msg, Loading | Ready | LoadFailed):
+        error = await services.sessions.headset_report(headset.id, msg)
+        if error is not None:
+            conn.send(error)
+    elif isinstance(msg, CommandAck):
+        log.debug("headset %s acknowledged command %s", headset.name, msg.command_id)
+    elif isinstance(msg, Hello):
+        conn.report(FrameError(ErrorCode.INVALID_STATE, "hello was already received"))

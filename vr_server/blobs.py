@@ -48,7 +48,11 @@ class BlobStore:
         """Copy `source` in as blob `sha256`; raises BlobMismatch if the bytes differ."""
         target = self.path_for(sha256)
         if target.is_file():
-            return target.stat().st_size
+            # Stored already: still check that the incoming bytes are what they claim to be.
+            actual, size = sha256_file(source)
+            if actual != sha256:
+                raise BlobMismatch(f"{source.name}: sha256 is {actual}, the manifest says {sha256}")
+            return size
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         tmp = Path(tmp_name)

@@ -54,7 +54,9 @@ def test_full_lifecycle_with_autostart_reaches_finished() -> None:
     assert machine.state == "lobby"
     out = machine.handle(sm.Assign("th"), 0)
     assert out == [sm.Transition("lobby", "assigned", "assign")]
-    assert machine.handle(sm.LoadingStarted(), 1) == [sm.Transition("assigned", "loading", "loading")]
+    assert machine.handle(sm.LoadingStarted(), 1) == [
+        sm.Transition("assigned", "loading", "loading")
+    ]
     out = machine.handle(sm.Loaded(), 2)
     assert out == [
         sm.Transition("loading", "ready", "loaded"),
@@ -124,7 +126,8 @@ def test_commands_invalid_in_state_are_rejected(inp: sm.Input, state: str) -> No
 def test_abort_from_any_active_state_and_not_twice() -> None:
     for steps in range(4):
         machine = sm.SessionMachine(every_action_script())
-        inputs: list[sm.Input] = [sm.Assign(), sm.LoadingStarted(), sm.Loaded()][:steps]
+        all_inputs: list[sm.Input] = [sm.Assign(), sm.LoadingStarted(), sm.Loaded()]
+        inputs = all_inputs[:steps]
         for inp in inputs:
             machine.handle(inp, 0)
         if steps == 0:
@@ -155,9 +158,7 @@ def test_replay_gap_and_order() -> None:
         sm.HeadsetEvent(5, EVENTS.validate_python({"kind": "step_completed", "step_id": "intro"})),
         12,
     )
-    assert gap == [
-        sm.Rejected(ErrorCode.SEQ_GAP, "event 5 arrived but 2 is expected next", 5, 2)
-    ]
+    assert gap == [sm.Rejected(ErrorCode.SEQ_GAP, "event 5 arrived but 2 is expected next", 5, 2)]
     assert machine.next_seq == 2
 
 
@@ -175,12 +176,15 @@ def test_step_events_must_follow_the_script() -> None:
     assert isinstance(out[0], sm.Rejected)
     assert "without its select action" in out[0].message
     # a wrong node counts as a mistake, the right one achieves the step
-    feed(machine, {"kind": "interaction", "step_id": "pick-knife", "node": "pan", "action": "select"})
+    feed(
+        machine, {"kind": "interaction", "step_id": "pick-knife", "node": "pan", "action": "select"}
+    )
     feed(machine, {"kind": "hint_shown", "step_id": "pick-knife", "hint_index": 0})
     bad_hint = feed(machine, {"kind": "hint_shown", "step_id": "pick-knife", "hint_index": 5})
     assert isinstance(bad_hint[0], sm.Rejected)
     feed(
-        machine, {"kind": "interaction", "step_id": "pick-knife", "node": "knife", "action": "select"}
+        machine,
+        {"kind": "interaction", "step_id": "pick-knife", "node": "knife", "action": "select"},
     )
     assert feed(machine, {"kind": "step_completed", "step_id": "pick-knife"})[0] == sm.Accepted(
         machine.next_seq - 1
@@ -204,7 +208,9 @@ def test_grab_place_needs_the_right_target() -> None:
             "target": "sink",
         },
     )
-    assert isinstance(feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Rejected)
+    assert isinstance(
+        feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Rejected
+    )
     feed(
         machine,
         {
@@ -215,7 +221,9 @@ def test_grab_place_needs_the_right_target() -> None:
             "target": "stove",
         },
     )
-    assert isinstance(feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Accepted)
+    assert isinstance(
+        feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Accepted
+    )
     assert machine.steps[2].mistakes == 1
 
 

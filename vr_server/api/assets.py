@@ -65,6 +65,9 @@ async def asset(
 ) -> Response:
     if not SHA256_RE.match(sha256):
         raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
+    media_type = await services.store.blob_media_type(sha256)
+    if media_type is None:
+        raise NotFound(f"no asset {sha256}")
     path = services.blobs.path_for(sha256)
     try:
         size = (await asyncio.to_thread(path.stat)).st_size
@@ -79,7 +82,6 @@ async def asset(
     inm = request.headers.get("if-none-match")
     if inm and (inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]):
         return Response(status_code=304, headers=headers)
-    media_type = "model/gltf-binary"
     range_header = request.headers.get("range")
     if_range = request.headers.get("if-range")
     if range_header and (if_range is None or if_range.strip() == etag):

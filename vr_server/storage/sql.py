@@ -340,12 +340,12 @@ class SqlStore:
                     )
                 )
 
-    async def has_blob(self, sha256: str) -> bool:
+    async def blob_media_type(self, sha256: str) -> str | None:
         async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha256))
-            ).first()
-        return row is not None
+            value = (
+                await conn.execute(select(t.blobs.c.media_type).where(t.blobs.c.sha256 == sha256))
+            ).scalar_one_or_none()
+        return str(value) if value is not None else None
 
     async def put_scene_version(
         self, scene_id: str, version: str, manifest: str, manifest_sha256: str, activate: bool

@@ -1,0 +1,174 @@
+"""A real `vr-server` process on a free port, with its own data folder, for end-to-end tests.
+
+The server runs as a subprocess (`python -m vr_server serve`), exactly as a user starts it, so
+the tests cover settings, migrations, bundle import and uvicorn's WebSocket handling too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+STAFF_USER = "staff"
+STAFF_PASSWORD = "correct-horse-battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class ServerProcess:
+    def __init__(self, data_dir: Path, content_dirs: list[Path], **settings: Any) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "VR_DATA_DIR": str(data_dir),
+            "VR_CONTENT_DIRS": json.dumps([str(p) for p in content_dirs]),
+            "VR_PORT": str(self.port),
+            "VR_LOG_LEVEL": "warning",
+            **{f"VR_{k.upper()}": str(v) for k, v in settings.items()},
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vr_server", *args],
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "vr_server", "serve"], env=self.env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    # ------------------------------------------------------------ credentials
+
+    def create_staff(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> None:
+        done = self.cli("staff", "create", username, "--password-stdin", input_text=password + "\n")
+        assert done.returncode == 0, done.stderr
+
+    def staff_token(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> str:
+        response = httpx.post(
+            self.url + "/api/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["token"]
+        return token
+
+    def enrollment_code(self, uses: int = 10) -> str:
+        done = self.cli("enroll", "create", "--uses", str(uses), "--json")
+        assert done.returncode == 0, done.stderr
+        code: str = json.loads(done.stdout)["code"]
+        return code
+
+    def enroll(self, code: str, device_id: str) -> dict[str, str]:
+        response = httpx.post(
+            self.url + "/api/devices/enroll", json={"code": code, "device_id": device_id}
+        )
+        assert response.status_code == 200, response.text
+        data: dict[str, str] = response.json()
+        return data
+
+    def api(self, token: str, method: str, path: str, body: Any = None) -> httpx.Response:
+        return httpx.request(
+            method, self.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+
+
+class RawSocket:
+    """A protocol-level client for tests: send dicts or raw text, receive parsed frames."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    @classmethod
+    async def open(cls, url: str, **kwargs: Any) -> RawSocket:
+        return cls(await connect(url, max_size=None, **kwargs))
+
+    async def send(self, frame: Mapping[str, Any] | str | bytes) -> None:
+        await self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
+
+    async def recv(self, timeout: float = 10) -> dict[str, Any]:
+        import asyncio
+
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        frame: dict[str, Any] = json.loads(raw)
+        return frame
+
+    async def recv_type(self, kind: str, timeout: float = 10) -> dict[str, Any]:
+        """Skip frames until one of `kind` arrives."""
+        import asyncio
+
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await self.recv(timeout)
+                if frame["type"] == kind:
+                    return frame
+
+    async def closed_with(self, timeout: float = 10) -> int | None:
+        """Wait for the server to close; returns the close code."""
+        import asyncio
+
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self.ws.recv()
+        except ConnectionClosed as exc:
+            return exc.rcvd.code if exc.rcvd else None
+
+    async def close(self) -> None:
+        await self.ws.close()

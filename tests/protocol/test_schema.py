@@ -1,0 +1,49 @@
+"""The exported JSON Schema is what the web client loads: it must match the pydantic models."""
+
+from __future__ import annotations
+
+import json
+
+from vr_server.protocol.schema import SCHEMA_PATH, protocol_json_schema, render_schema
+from vr_server.protocol.version import PROTOCOL_VERSION
+
+
+def test_exported_schema_file_is_in_sync_with_the_models() -> None:
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == render_schema(), (
+        "headset_client/web/protocol.schema.json is stale: run `vr-server schema`"
+    )
+
+
+def test_schema_covers_every_frame_type_of_each_direction() -> None:
+    schema = protocol_json_schema()
+    assert schema["x-protocol-version"] == PROTOCOL_VERSION
+    props = schema["properties"]
+    for direction, types in {
+        "headset_to_server": {
+            "hello",
+            "loading",
+            "ready",
+            "load_failed",
+            "event",
+            "telemetry",
+            "ping",
+            "command_ack",
+        },
+        "server_to_headset": {"welcome", "assignment", "ack", "command", "result", "pong", "error"},
+        "staff_to_server": {"auth", "assign", "session_command", "message", "ping"},
+        "server_to_staff": {
+            "snapshot",
+            "headset_update",
+            "session_update",
+            "alert",
+            "reply",
+            "pong",
+            "error",
+        },
+    }.items():
+        mapping = props[direction]["discriminator"]["mapping"]
+        assert set(mapping) == types, direction
+
+
+def test_schema_is_plain_json() -> None:
+    assert json.loads(render_schema())["title"].startswith("VR career")

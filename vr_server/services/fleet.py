@@ -34,6 +34,8 @@ class LiveState:
     charging: bool | None = None
     step_id: str | None = None
     last_published: float = 0.0
+    view: HeadsetView | None = None
+    """The last view built from the database; telemetry only patches its live fields."""
 
 
 class FleetService:
@@ -68,9 +70,23 @@ class FleetService:
         live.fps, live.battery, live.charging = msg.fps, msg.battery, msg.charging
         live.step_id = msg.step_id
         now = self.clock()
-        if now - live.last_published >= 1.0:
-            live.last_published = now
+        if now - live.last_published < 1.0:
+            return
+        live.last_published = now
+        if live.view is None:
             await self.publish(headset_id)
+            return
+        view = live.view.model_copy(
+            update={
+                "fps": msg.fps,
+                "battery": msg.battery,
+                "charging": msg.charging,
+                "step_id": msg.step_id if live.view.session_id else None,
+                "last_seen": datetime.now(UTC),
+            }
+        )
+        live.view = view
+        await self.bus.publish(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
 
     async def set_status(self, headset_id: str, status: str) -> HeadsetView:
         if status not in SETTABLE_STATUSES:
@@ -83,7 +99,11 @@ class FleetService:
         return await self.publish(headset_id)
 
     async def publish(self, headset_id: str) -> HeadsetView:
+        """Rebuild the headset's view from the database and send it to staff."""
         view = await self.view(headset_id)
+        live = self.live.get(headset_id)
+        if live is not None:
+            live.view = view
         await self.bus.publish(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
         return view
 

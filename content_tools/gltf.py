@@ -1,0 +1,365 @@
+"""Reading glTF 2.0 models (.gltf or .glb) and writing them as one self-contained GLB.
+
+`read_model` parses the GLB container (strictly: magic, version, lengths, chunk bounds) or the
+.gltf JSON, checks the parts the packager relies on (buffers, buffer views, images, nodes) and
+loads the document with pygltflib. `self_contained_glb` returns the bytes of a GLB that needs
+no other file: a GLB that already is one is returned unchanged (byte for byte); otherwise
+external or data-URI buffers and images are embedded in the binary chunk. External files must
+stay inside the scene folder: absolute paths, URL schemes and `../` escapes are refused.
+Output is deterministic: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import json
+import struct
+import warnings
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import pygltflib
+
+from content_tools.errors import ModelError
+
+__all__ = [
+    "MAX_MODEL_BYTES",
+    "GltfModel",
+    "build_glb",
+    "parse_glb",
+    "read_model",
+    "self_contained_glb",
+]
+
+MAX_MODEL_BYTES = 256 * 1024 * 1024  # model plus everything it embeds
+MAX_ARRAY_LENGTH = 100_000  # nodes, meshes, buffer views, ... in one document
+
+_GLB_MAGIC = b"glTF"
+_GLB_HEADER = struct.Struct("<4sII")
+_CHUNK_HEADER = struct.Struct("<II")
+_CHUNK_JSON = 0x4E4F534A
+_CHUNK_BIN = 0x004E4942
+_BUFFER_ALIGNMENT = 8  # every source buffer starts 8-aligned, which keeps accessors aligned
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".ktx2": "image/ktx2",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GltfModel:
+    """A parsed model file."""
+
+    path: Path
+    data: bytes
+    """The file's bytes."""
+    document: dict[str, Any]
+    """The glTF JSON document."""
+    binary: bytes | None
+    """The GLB binary chunk (None for .gltf files and for GLBs without one)."""
+    gltf: Any
+    """The document as a `pygltflib.GLTF2`."""
+
+    @property
+    def is_glb(self) -> bool:
+        return self.data[:4] == _GLB_MAGIC
+
+    def node_names(self) -> list[str]:
+        """The names of all nodes, in document order (unnamed nodes are left out)."""
+        return [node.name for node in self.gltf.nodes if isinstance(node.name, str)]
+
+    def external_uris(self) -> list[str]:
+        """URIs of buffers and images (files or data URIs) that are not in the GLB itself."""
+        uris = [buffer.uri for buffer in self.gltf.buffers if buffer.uri is not None]
+        uris += [image.uri for image in self.gltf.images if image.uri is not None]
+        return uris
+
+    def is_self_contained(self) -> bool:
+        return self.is_glb and not self.external_uris()
+
+
+def read_model(path: Path, *, max_bytes: int = MAX_MODEL_BYTES) -> GltfModel:
+    """Read a .glb or .gltf file. Raises ModelError if it is missing, too big or malformed."""
+    suffix = path.suffix.lower()
+    if suffix not in {".glb", ".gltf"}:
+        raise ModelError("the model must be a .glb or .gltf file", path=path)
+    data = _read_limited(path, max_bytes, what="model")
+    if suffix == ".glb" or data[:4] == _GLB_MAGIC:
+        document, binary = parse_glb(data, path=path)
+    else:
+        document, binary = _parse_json(data, path), None
+    _check_document(document, binary, is_glb=data[:4] == _GLB_MAGIC, path=path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gltf = pygltflib.GLTF2.from_json(json.dumps(document), infer_missing=True)
+    except Exception as exc:  # pygltflib raises whatever its decoder hits
+        raise ModelError(f"not a valid glTF document: {exc}", path=path) from exc
+    return GltfModel(path=path, data=data, document=document, binary=binary, gltf=gltf)
+
+
+def parse_glb(data: bytes, *, path: Path) -> tuple[dict[str, Any], bytes | None]:
+    """Split a GLB into its JSON document and binary chunk, checking the container."""
+    if len(data) < _GLB_HEADER.size:
+        raise ModelError("not a GLB file: too short", path=path)
+    magic, version, length = _GLB_HEADER.unpack_from(data)
+    if magic != _GLB_MAGIC:
+        raise ModelError("not a GLB file: wrong magic bytes", path=path)
+    if version != 2:
+        raise ModelError(f"GLB version {version} is not supported (only 2)", path=path)
+    if length != len(data):
+        raise ModelError(f"GLB header says {length} bytes but the file has {len(data)}", path=path)
+    offset = _GLB_HEADER.size
+    chunks: list[tuple[int, bytes]] = []
+    while offset < length:
+        if offset + _CHUNK_HEADER.size > length:
+            raise ModelError("GLB chunk header runs past the end of the file", path=path)
+        chunk_length, chunk_type = _CHUNK_HEADER.unpack_from(data, offset)
+        offset += _CHUNK_HEADER.size
+        if offset + chunk_length > length:
+            raise ModelError("GLB chunk runs past the end of the file", path=path)
+        chunks.append((chunk_type, data[offset : offset + chunk_length]))
+        offset += chunk_length
+    if not chunks or chunks[0][0] != _CHUNK_JSON:
+        raise ModelError("GLB must start with a JSON chunk", path=path)
+    binary = chunks[1][1] if len(chunks) > 1 and chunks[1][0] == _CHUNK_BIN else None
+    if any(kind in (_CHUNK_JSON, _CHUNK_BIN) for kind, _ in chunks[2 if binary else 1 :]):
+        raise ModelError("GLB has more than one JSON or BIN chunk", path=path)
+    return _parse_json(chunks[0][1], path), binary
+
+
+def build_glb(document: dict[str, Any], binary: bytes | None) -> bytes:
+    """Write a GLB: compact UTF-8 JSON padded with spaces, binary chunk padded with zeros."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    json_chunk = text.encode("utf-8")
+    json_chunk += b" " * (-len(json_chunk) % 4)
+    parts = [_CHUNK_HEADER.pack(len(json_chunk), _CHUNK_JSON), json_chunk]
+    if binary is not None:
+        bin_chunk = binary + b"\x00" * (-len(binary) % 4)
+        parts += [_CHUNK_HEADER.pack(len(bin_chunk), _CHUNK_BIN), bin_chunk]
+    body = b"".join(parts)
+    return _GLB_HEADER.pack(_GLB_MAGIC, 2, _GLB_HEADER.size + len(body)) + body
+
+
+def self_contained_glb(model: GltfModel, *, root: Path, max_bytes: int = MAX_MODEL_BYTES) -> bytes:
+    """The model as one GLB that needs no other file.
+
+    A GLB without external references is returned byte for byte. Otherwise every buffer is
+    copied into one binary chunk (buffer views are re-pointed) and every image given by URI is
+    appended to it with a new buffer view. Files named by URIs must be inside `root`.
+    """
+    if model.is_self_contained():
+        return model.data
+    document = copy.deepcopy(model.document)
+    blob = bytearray()
+    offsets: list[int] = []
+    for index, buffer in enumerate(document.get("buffers", [])):
+        data = _buffer_bytes(model, index, buffer, root, max_bytes)
+        blob += b"\x00" * (-len(blob) % _BUFFER_ALIGNMENT)
+        offsets.append(len(blob))
+        blob += data
+        _check_total(blob, max_bytes, model.path)
+    views: list[dict[str, Any]] = document.get("bufferViews", [])
+    for view in views:
+        view["byteOffset"] = offsets[view["buffer"]] + view.get("byteOffset", 0)
+        view["buffer"] = 0
+        meshopt = view.get("extensions", {}).get("EXT_meshopt_compression")
+        if isinstance(meshopt, dict) and isinstance(meshopt.get("buffer"), int):
+            if not 0 <= meshopt["buffer"] < len(offsets):
+                raise ModelError("EXT_meshopt_compression names a missing buffer", path=model.path)
+            meshopt["byteOffset"] = offsets[meshopt["buffer"]] + meshopt.get("byteOffset", 0)
+            meshopt["buffer"] = 0
+    for index, image in enumerate(document.get("images", [])):
+        uri = image.get("uri")
+        if uri is None:
+            continue
+        data, media_type = _uri_bytes(model.path, uri, root, max_bytes, what=f"image {index}")
+        media_type = image.get("mimeType") or media_type or _sniff_image(data)
+        if media_type is None:
+            raise ModelError(f"image {index}: cannot tell its type ({uri[:60]!r})", path=model.path)
+        blob += b"\x00" * (-len(blob) % 4)
+        views.append({"buffer": 0, "byteOffset": len(blob), "byteLength": len(data)})
+        blob += data
+        _check_total(blob, max_bytes, model.path)
+        del image["uri"]
+        image["bufferView"] = len(views) - 1
+        image["mimeType"] = media_type
+    if views:
+        document["bufferViews"] = views
+    if blob or document.get("buffers"):
+        document["buffers"] = [{"byteLength": len(blob)}]
+        return build_glb(document, bytes(blob))
+    document.pop("buffers", None)
+    return build_glb(document, None)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_limited(path: Path, max_bytes: int, *, what: str) -> bytes:
+    try:
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ModelError(f"the {what} file does not exist", path=path) from None
+    except IsADirectoryError:
+        raise ModelError(f"the {what} is a folder, not a file", path=path) from None
+    except OSError as exc:
+        raise ModelError(f"cannot read the {what}: {exc.strerror or exc}", path=path) from exc
+    if len(data) > max_bytes:
+        raise ModelError(f"the {what} is larger than {max_bytes} bytes", path=path)
+    return data
+
+
+def _parse_json(data: bytes, path: Path) -> dict[str, Any]:
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not valid JSON")
+
+    try:
+        document = json.loads(data.decode("utf-8"), parse_constant=no_constants)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"the glTF JSON is malformed: {exc}", path=path) from None
+    if not isinstance(document, dict):
+        raise ModelError("the glTF JSON must be an object", path=path)
+    return document
+
+
+def _is_index(value: Any, length: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < length
+
+
+def _is_count(value: Any, minimum: int = 0) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _check_document(
+    document: dict[str, Any], binary: bytes | None, *, is_glb: bool, path: Path
+) -> None:
+    """Check what the packager relies on; full validation is the validator's job."""
+
+    def fail(message: str) -> ModelError:
+        return ModelError(message, path=path)
+
+    asset = document.get("asset")
+    if not isinstance(asset, dict) or not str(asset.get("version", "")).startswith("2."):
+        raise fail("not a glTF 2.0 document (asset.version must be 2.x)")
+    for key, value in document.items():
+        if isinstance(value, list) and len(value) > MAX_ARRAY_LENGTH:
+            raise fail(f"{key}: {len(value)} entries is more than {MAX_ARRAY_LENGTH}")
+    arrays: dict[str, list[dict[str, Any]]] = {}
+    for key in ("buffers", "bufferViews", "images", "nodes"):
+        value = document.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise fail(f"{key} must be a list of objects")
+        arrays[key] = value
+    buffers = arrays["buffers"]
+    for index, buffer in enumerate(buffers):
+        if not _is_count(buffer.get("byteLength"), 1):
+            raise fail(f"buffers[{index}].byteLength must be a positive integer")
+        uri = buffer.get("uri")
+        if uri is None:
+            if not is_glb or index != 0:
+                raise fail(f"buffers[{index}] has no uri (only a GLB's first buffer may omit it)")
+            if binary is None or len(binary) < buffer["byteLength"]:
+                raise fail("buffers[0] is longer than the GLB's binary chunk")
+        elif not isinstance(uri, str):
+            raise fail(f"buffers[{index}].uri must be a string")
+    for index, view in enumerate(arrays["bufferViews"]):
+        if not _is_index(view.get("buffer"), len(buffers)):
+            raise fail(f"bufferViews[{index}].buffer is not a valid buffer index")
+        offset, length = view.get("byteOffset", 0), view.get("byteLength")
+        if not _is_count(offset) or not _is_count(length, 1):
+            raise fail(f"bufferViews[{index}] has an invalid byteOffset or byteLength")
+        if offset + length > buffers[view["buffer"]]["byteLength"]:
+            raise fail(f"bufferViews[{index}] runs past the end of its buffer")
+    for index, image in enumerate(arrays["images"]):
+        uri, view_index = image.get("uri"), image.get("bufferView")
+        if (uri is None) == (view_index is None):
+            raise fail(f"images[{index}] must have exactly one of uri and bufferView")
+        if uri is not None and not isinstance(uri, str):
+            raise fail(f"images[{index}].uri must be a string")
+        if view_index is not None and not _is_index(view_index, len(arrays["bufferViews"])):
+            raise fail(f"images[{index}].bufferView is not a valid buffer view index")
+    for index, node in enumerate(arrays["nodes"]):
+        if "name" in node and not isinstance(node["name"], str):
+            raise fail(f"nodes[{index}].name must be a string")
+
+
+def _buffer_bytes(
+    model: GltfModel, index: int, buffer: dict[str, Any], root: Path, max_bytes: int
+) -> bytes:
+    length: int = buffer["byteLength"]
+    uri = buffer.get("uri")
+    if uri is None:
+        assert model.binary is not None  # checked by _check_document
+        return model.binary[:length]
+    data, _ = _uri_bytes(model.path, uri, root, max_bytes, what=f"buffer {index}")
+    if len(data) < length:
+        raise ModelError(
+            f"buffer {index} ({uri[:60]!r}) has {len(data)} bytes, byteLength says {length}",
+            path=model.path,
+        )
+    return data[:length]
+
+
+def _uri_bytes(
+    model_path: Path, uri: str, root: Path, max_bytes: int, *, what: str
+) -> tuple[bytes, str | None]:
+    """The bytes a URI names and, when it says, their media type."""
+    if uri.startswith("data:"):
+        return _data_uri(uri, model_path, what=what)
+    short = uri if len(uri) <= 80 else uri[:77] + "..."
+    if urlsplit(uri).scheme or "\\" in uri or "\x00" in uri:
+        raise ModelError(
+            f"{what}: only relative file URIs can be embedded ({short!r})", path=model_path
+        )
+    relative = unquote(uri)
+    if PurePosixPath(relative).is_absolute():
+        raise ModelError(f"{what}: absolute paths are not allowed ({short!r})", path=model_path)
+    base = root.resolve()
+    target = (model_path.parent.resolve() / relative).resolve()
+    if not target.is_relative_to(base):
+        raise ModelError(f"{what}: {short!r} points outside the scene folder", path=model_path)
+    try:
+        data = _read_limited(target, max_bytes, what=f"file of {what}")
+    except ModelError as exc:
+        raise ModelError(f"{what}: {exc.message} ({short!r})", path=model_path) from None
+    return data, _IMAGE_TYPES.get(target.suffix.lower())
+
+
+def _data_uri(uri: str, model_path: Path, *, what: str) -> tuple[bytes, str | None]:
+    header, comma, payload = uri[len("data:") :].partition(",")
+    if not comma:
+        raise ModelError(f"{what}: malformed data URI", path=model_path)
+    params = header.split(";")
+    media_type = params[0] or None
+    try:
+        if "base64" in params[1:]:
+            return base64.b64decode(payload, validate=True), media_type
+        return unquote_to_bytes(payload), media_type
+    except (binascii.Error, ValueError) as exc:
+        raise ModelError(f"{what}: malformed base64 data URI: {exc}", path=model_path) from None
+
+
+def _sniff_image(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"\xabKTX 20\xbb\r\n\x1a\n"):
+        return "image/ktx2"
+    return None
+
+
+def _check_total(blob: bytearray, max_bytes: int, path: Path) -> None:
+    if len(blob) > max_bytes:
+        raise ModelError(f"the embedded model would be larger than {max_bytes} bytes", path=path)

@@ -1,0 +1,307 @@
+"""Packaging a scene folder into a bundle, and reading bundles back.
+
+A bundle is a folder `<scene_id>-<version>/` holding:
+
+    manifest.json      BundleManifest: scene metadata, session script, assets (JSON, sorted keys)
+    <sha256>.glb       the model as one self-contained GLB
+    <sha256>.png       the thumbnail, when the scene has one
+
+Packaging is deterministic (the same source gives the same bytes in every file) and atomic:
+the bundle is written to a temporary folder inside the output folder, then renamed into place,
+replacing an older bundle of the same id and version. The functions here block (hashing,
+glTF parsing, running the generator): call them from a worker thread in async code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from content_tools import __version__
+from content_tools.errors import BundleError, MissingNodesError, ModelError, SourceError
+from content_tools.format.manifest import AssetRef, BundleManifest
+from content_tools.format.scene import SceneSource
+from content_tools.gltf import GltfModel, read_model, self_contained_glb
+from content_tools.source import (
+    DEFAULT_GENERATOR_TIMEOUT_S,
+    load_scene_source,
+    run_generator,
+    scene_file,
+)
+
+__all__ = [
+    "GLB_MEDIA_TYPE",
+    "MANIFEST_NAME",
+    "PNG_MEDIA_TYPE",
+    "PackageResult",
+    "ProgressCallback",
+    "bundle_name",
+    "check_referenced_nodes",
+    "iter_bundles",
+    "load_bundle",
+    "manifest_bytes",
+    "package_scene",
+    "verify_asset",
+]
+
+MANIFEST_NAME = "manifest.json"
+GLB_MEDIA_TYPE = "model/gltf-binary"
+PNG_MEDIA_TYPE = "image/png"
+MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+ProgressCallback = Callable[[str, float], None]
+"""Called with what the packager is doing and the fraction done (0.0 to 1.0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageResult:
+    manifest: BundleManifest
+    bundle_dir: Path
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.bundle_dir / MANIFEST_NAME
+
+    @property
+    def glb_path(self) -> Path:
+        return self.bundle_dir / self.manifest.glb.path
+
+
+def bundle_name(scene_id: str, version: str) -> str:
+    """The folder name of a bundle: `<scene_id>-<version>`."""
+    return f"{scene_id}-{version}"
+
+
+def package_scene(
+    scene_dir: Path,
+    out_dir: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    generator_timeout_s: float = DEFAULT_GENERATOR_TIMEOUT_S,
+) -> PackageResult:
+    """Package `scene_dir` into `out_dir/<id>-<version>/` and return the manifest and folder.
+
+    Steps: read scene.yaml, run the generator (if any), read the model, check that it has every
+    node the script refers to (and the spawn node), embed it into one GLB, copy the thumbnail,
+    write the bundle atomically. Raises a ContentError for problems in the content and OSError
+    when the output cannot be written.
+    """
+
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction)
+
+    report("reading scene.yaml", 0.0)
+    source = load_scene_source(scene_dir)
+    if source.generator is not None:
+        report(f"running {source.generator}", 0.1)
+        run_generator(scene_dir, source, timeout_s=generator_timeout_s)
+    report("reading the model", 0.6)
+    model = read_model(scene_file(scene_dir, source.model, what="model"))
+    check_referenced_nodes(source, model)
+    report("embedding the model", 0.7)
+    glb = self_contained_glb(model, root=scene_dir)
+    thumbnail = _read_thumbnail(scene_dir, source.thumbnail) if source.thumbnail else None
+    report("writing the bundle", 0.85)
+    glb_ref = _asset_ref(glb, GLB_MEDIA_TYPE, ".glb")
+    files = {glb_ref.path: glb}
+    thumbnail_ref = None
+    if thumbnail is not None:
+        thumbnail_ref = _asset_ref(thumbnail, PNG_MEDIA_TYPE, ".png")
+        files[thumbnail_ref.path] = thumbnail
+    manifest = BundleManifest(
+        scene=source.meta(),
+        script=source.script,
+        glb=glb_ref,
+        thumbnail=thumbnail_ref,
+        tool_version=__version__,
+    )
+    files[MANIFEST_NAME] = manifest_bytes(manifest)  # last: a bundle is done when it has one
+    bundle_dir = _write_bundle(out_dir, bundle_name(source.id, source.version), files)
+    report("done", 1.0)
+    return PackageResult(manifest=manifest, bundle_dir=bundle_dir)
+
+
+def check_referenced_nodes(source: SceneSource, model: GltfModel) -> None:
+    """Every node the script refers to, and the spawn node, must exist once by name."""
+    wanted = source.script.referenced_nodes() | {source.spawn_node}
+    names = model.node_names()
+    missing = wanted - set(names)
+    if missing:
+        raise MissingNodesError(sorted(missing), path=model.path)
+    ambiguous = sorted(name for name in wanted if names.count(name) > 1)
+    if ambiguous:
+        raise ModelError(
+            "the scene script refers to node names that several nodes share: "
+            + ", ".join(f"{name} ({names.count(name)} nodes)" for name in ambiguous),
+            path=model.path,
+        )
+
+
+def manifest_bytes(manifest: BundleManifest) -> bytes:
+    """The canonical manifest.json: sorted keys, 2-space indent, UTF-8, trailing newline."""
+    data = manifest.model_dump(mode="json")
+    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def load_bundle(bundle_dir: Path) -> BundleManifest:
+    """Read a bundle's manifest and check that every asset it names has its size and sha256.
+
+    Raises BundleError when the manifest is missing or invalid, or an asset is missing or does
+    not match.
+    """
+    path = bundle_dir / MANIFEST_NAME
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_MANIFEST_BYTES + 1)
+    except FileNotFoundError:
+        raise BundleError(f"not a bundle: no {MANIFEST_NAME}", path=bundle_dir) from None
+    except OSError as exc:
+        raise BundleError(f"cannot read: {exc.strerror or exc}", path=path) from exc
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise BundleError(f"larger than {MAX_MANIFEST_BYTES} bytes", path=path)
+    try:
+        manifest = BundleManifest.model_validate_json(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+            for error in exc.errors(include_url=False)[:5]
+        )
+        raise BundleError(f"invalid manifest: {problems}", path=path) from None
+    for asset in manifest.assets():
+        verify_asset(bundle_dir, asset)
+    return manifest
+
+
+def verify_asset(bundle_dir: Path, asset: AssetRef) -> Path:
+    """The path of `asset` in `bundle_dir`, after checking its size and sha256."""
+    path = bundle_dir / asset.path
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise BundleError("asset is not a regular file", path=path)
+        if size != asset.size:
+            raise BundleError(
+                f"asset has {size} bytes but the manifest says {asset.size}", path=path
+            )
+        digest = _sha256_file(path)
+    except FileNotFoundError:
+        raise BundleError("asset named in the manifest is missing", path=path) from None
+    except OSError as exc:
+        raise BundleError(f"cannot read asset: {exc.strerror or exc}", path=path) from exc
+    if digest != asset.sha256:
+        raise BundleError(
+            f"asset sha256 is {digest}, the manifest says {asset.sha256} (changed or corrupt)",
+            path=path,
+        )
+    return path
+
+
+def iter_bundles(dist_dir: Path) -> Iterator[Path]:
+    """The bundle folders in `dist_dir` (those with a manifest.json), sorted by name.
+
+    Temporary and hidden folders (names starting with '.') are skipped; so is a missing
+    `dist_dir`. The bundles are not checked: call `load_bundle` on each.
+    """
+    try:
+        entries = sorted(dist_dir.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(".") and (entry / MANIFEST_NAME).is_file():
+            yield entry
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _asset_ref(data: bytes, media_type: str, suffix: str) -> AssetRef:
+    digest = hashlib.sha256(data).hexdigest()
+    return AssetRef.model_validate(
+        {"sha256": digest, "size": len(data), "media_type": media_type, "path": digest + suffix}
+    )
+
+
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def _read_thumbnail(scene_dir: Path, relative: str) -> bytes:
+    path = scene_file(scene_dir, relative, what="thumbnail")
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_THUMBNAIL_BYTES + 1)
+    except FileNotFoundError:
+        raise SourceError("the thumbnail does not exist", path=path) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read the thumbnail: {exc.strerror or exc}", path=path) from exc
+    if len(data) > MAX_THUMBNAIL_BYTES:
+        raise SourceError(f"the thumbnail is larger than {MAX_THUMBNAIL_BYTES} bytes", path=path)
+    if not data.startswith(_PNG_SIGNATURE):
+        raise SourceError("the thumbnail is not a PNG image", path=path)
+    return data
+
+
+def _write_bundle(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:
+    """Write `files` into `out_dir/name/` atomically, replacing what was there."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir))
+    final = out_dir / name
+    try:
+        for file_name, data in files.items():
+            with (temporary / file_name).open("wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+        temporary.chmod(0o755)  # mkdtemp makes it private; a server may run as another user
+        _replace(temporary, final)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    _fsync_dir(out_dir)
+    return final
+
+
+def _replace(new: Path, final: Path) -> None:
+    """Rename `new` to `final`; an existing `final` is moved aside first and then deleted
+    (a folder cannot be renamed over a non-empty one)."""
+    old: Path | None = None
+    if final.exists() or final.is_symlink():
+        old = final.with_name(f".{final.name}.{secrets.token_hex(4)}.old")
+        final.rename(old)
+    try:
+        new.rename(final)
+    except BaseException:
+        if old is not None:
+            old.rename(final)
+        raise
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # e.g. Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""Source content: one folder per occupation scene (scene.yaml + model or generator)."""

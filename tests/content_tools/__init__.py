@@ -1,0 +1,1 @@
+"""Tests of content_tools and the sample scenes."""

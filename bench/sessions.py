@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,6 +47,9 @@ class Stats:
     commands_sent: dict[str, float] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    staff_errors: dict[str, int] = field(default_factory=dict)
+    staff_closed: str | None = None
+    targets: dict[str, str] = field(default_factory=dict)
     connected: int = 0
     measuring: bool = False
 
@@ -104,10 +109,8 @@ async def headset(
                 if time.monotonic() - last_ping > 5:
                     await ws.send('{"type":"ping"}')
                     last_ping = time.monotonic()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), period or 5)
-                except TimeoutError:
-                    pass
         finally:
             reader.cancel()
             stats.connected -= 1
@@ -130,7 +133,7 @@ async def staff(
 ) -> None:
     async with connect(ws_url + "/ws/staff", max_queue=None) as ws:
         await ws.send(json.dumps({"type": "auth", "token": token}))
-        drain = asyncio.create_task(_drain(ws))
+        drain = asyncio.create_task(_drain(ws, stats))
         try:
             i = 0
             while not stop.is_set():
@@ -138,27 +141,35 @@ async def staff(
                     nonce = f"bench-{i}"
                     i += 1
                     stats.commands_sent[nonce] = time.perf_counter()
+                    target = random.choice(targets)
+                    stats.targets[nonce] = target
                     await ws.send(
                         json.dumps(
                             {
                                 "type": "message",
                                 "request_id": nonce,
-                                "headset_id": random.choice(targets),
+                                "headset_id": target,
                                 "text": {"th": "ทดสอบ", "en": nonce},
                             }
                         )
                     )
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 1.0 / rate if rate > 0 else 1.0)
-                except TimeoutError:
-                    pass
         finally:
             drain.cancel()
 
 
-async def _drain(ws: ClientConnection) -> None:
-    async for _ in ws:
-        pass
+async def _drain(ws: ClientConnection, stats: Stats) -> None:
+    try:
+        async for raw in ws:
+            if '"type":"error"' in raw:
+                frame = json.loads(raw)
+                code = frame["code"]
+                stats.staff_errors[code] = stats.staff_errors.get(code, 0) + 1
+                stats.commands_sent.pop(frame.get("request_id") or "", None)
+    finally:
+        if ws.close_code is not None:
+            stats.staff_closed = f"{ws.close_code} {ws.close_reason}"
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -169,86 +180,99 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="vr-bench-") as tmp:
-        root = Path(tmp)
-        dist = root / "dist"
-        write_bundle(dist)
-        server = ServerProcess(root / "server", [dist], outbox_size=2048)
-        server.create_staff()
-        server.start()
-        assert server.proc is not None
-        proc = psutil.Process(server.proc.pid)
-        me = psutil.Process()
-        try:
-            code = server.enrollment_code(uses=args.devices)
-            async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-                t0 = time.perf_counter()
-                idents = await enroll_all(client, code, args.devices)
-                enroll_s = time.perf_counter() - t0
-            token = server.staff_token()
-            stats = Stats()
-            stop = asyncio.Event()
-            sem = asyncio.Semaphore(100)
+    tmp = tempfile.mkdtemp(prefix="vr-bench-")
+    try:
+        return await _run_in(Path(tmp), args)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
-            async def start_one(ident: dict[str, str]) -> None:
-                async with sem:
-                    pass
-                await headset(server.ws_url, ident, args.hz, stats, stop)
 
+async def _run_in(root: Path, args: argparse.Namespace) -> dict[str, Any]:
+    dist = root / "dist"
+    write_bundle(dist)
+    server = ServerProcess(root / "server", [dist], outbox_size=2048)
+    server.create_staff()
+    server.start()
+    assert server.proc is not None
+    proc = psutil.Process(server.proc.pid)
+    me = psutil.Process()
+    try:
+        code = server.enrollment_code(uses=args.devices)
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
             t0 = time.perf_counter()
-            tasks = [asyncio.create_task(start_one(i)) for i in idents]
-            while stats.connected < args.devices and time.perf_counter() - t0 < 120:
-                await asyncio.sleep(0.1)
-            connect_s = time.perf_counter() - t0
-            staff_task = asyncio.create_task(
-                staff(
-                    server.ws_url,
-                    token,
-                    [i["headset_id"] for i in idents],
-                    args.commands,
-                    stats,
-                    stop,
-                )
+            idents = await enroll_all(client, code, args.devices)
+            enroll_s = time.perf_counter() - t0
+        token = server.staff_token()
+        stats = Stats()
+        stop = asyncio.Event()
+        sem = asyncio.Semaphore(100)
+
+        async def start_one(ident: dict[str, str]) -> None:
+            async with sem:
+                pass
+            await headset(server.ws_url, ident, args.hz, stats, stop)
+
+        t0 = time.perf_counter()
+        tasks = [asyncio.create_task(start_one(i)) for i in idents]
+        while stats.connected < args.devices and time.perf_counter() - t0 < 120:  # noqa: ASYNC110
+            await asyncio.sleep(0.1)
+        connect_s = time.perf_counter() - t0
+        staff_task = asyncio.create_task(
+            staff(
+                server.ws_url,
+                token,
+                [i["headset_id"] for i in idents],
+                args.commands,
+                stats,
+                stop,
             )
-            await asyncio.sleep(args.warmup)
-            proc.cpu_percent(None)
-            me.cpu_percent(None)
-            stats.measuring = True
-            t_start = time.perf_counter()
-            rss_peak = 0
-            while time.perf_counter() - t_start < args.duration:
-                await asyncio.sleep(1)
-                rss_peak = max(rss_peak, proc.memory_info().rss)
-            elapsed = time.perf_counter() - t_start
-            stats.measuring = False
-            server_cpu = proc.cpu_percent(None)
-            client_cpu = me.cpu_percent(None)
-            held = stats.connected
-            await asyncio.sleep(1)  # let in-flight commands land
-            stop.set()
-            await asyncio.gather(*tasks, staff_task, return_exceptions=True)
-            lat = stats.latencies
-            issued = len(lat) + len(stats.commands_sent)
-            return {
-                "devices": args.devices,
-                "hz": args.hz,
-                "duration_s": round(elapsed, 1),
-                "headsets_held": held,
-                "enroll_s": round(enroll_s, 1),
-                "connect_s": round(connect_s, 1),
-                "telemetry_per_s": round(stats.sent / elapsed, 1),
-                "commands_issued": issued,
-                "commands_arrived": len(lat),
-                "command_p50_ms": round(1000 * (percentile(lat, 0.5) or 0), 1),
-                "command_p99_ms": round(1000 * (percentile(lat, 0.99) or 0), 1),
-                "command_mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
-                "server_cpu_percent": round(server_cpu, 1),
-                "server_rss_mb": round(rss_peak / 2**20, 1),
-                "loadgen_cpu_percent": round(client_cpu, 1),
-                "errors": stats.errors,
-            }
-        finally:
-            server.stop()
+        )
+        await asyncio.sleep(args.warmup)
+        proc.cpu_percent(None)
+        me.cpu_percent(None)
+        stats.measuring = True
+        t_start = time.perf_counter()
+        rss_peak = 0
+        while time.perf_counter() - t_start < args.duration:
+            await asyncio.sleep(1)
+            rss_peak = max(rss_peak, proc.memory_info().rss)
+        elapsed = time.perf_counter() - t_start
+        stats.measuring = False
+        server_cpu = proc.cpu_percent(None)
+        client_cpu = me.cpu_percent(None)
+        held = stats.connected
+        await asyncio.sleep(1)  # let in-flight commands land
+        stop.set()
+        await asyncio.gather(*tasks, staff_task, return_exceptions=True)
+        lat = stats.latencies
+        issued = len(lat) + len(stats.commands_sent)
+        return {
+            "devices": args.devices,
+            "hz": args.hz,
+            "duration_s": round(elapsed, 1),
+            "headsets_held": held,
+            "enroll_s": round(enroll_s, 1),
+            "connect_s": round(connect_s, 1),
+            "telemetry_per_s": round(stats.sent / elapsed, 1),
+            "commands_issued": issued,
+            "commands_arrived": len(lat),
+            "command_p50_ms": round(1000 * (percentile(lat, 0.5) or 0), 1),
+            "command_p99_ms": round(1000 * (percentile(lat, 0.99) or 0), 1),
+            "command_mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
+            "server_cpu_percent": round(server_cpu, 1),
+            "server_rss_mb": round(rss_peak / 2**20, 1),
+            "loadgen_cpu_percent": round(client_cpu, 1),
+            "errors": stats.errors,
+            "staff_errors": stats.staff_errors,
+            "staff_closed": stats.staff_closed,
+            "missing": sorted(stats.commands_sent)[:20],
+            "missing_targets": sorted({stats.targets[n] for n in stats.commands_sent})[:5],
+        }
+    finally:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0, help="measuring window, seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--markdown", action="store_true", help="also print a table row")
+    parser.add_argument("--keep", action="store_true", help="keep the server's folder and log")
     args = parser.parse_args(argv)
     try:
         import uvloop
@@ -275,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['server_cpu_percent']} | {result['server_rss_mb']} | "
             f"{result['loadgen_cpu_percent']} |"
         )
-    return 0 if result["headsets_held"] == args.devices and result["errors"] == 0 else 1
+    ok = result["headsets_held"] == args.devices and not result["errors"]
+    return 0 if ok and not result["staff_errors"] and not result["staff_closed"] else 1
 
 
 if __name__ == "__main__":

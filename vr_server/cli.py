@@ -77,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
+        ws=settings.ws_impl,
         proxy_headers=True,
     )
     return 0

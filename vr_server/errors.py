@@ -5,7 +5,9 @@ them to status codes and error frames in one place each (`api/errors.py`, `ws/fr
     ├── Unauthorized            401  missing, wrong or expired credentials
     ├── Forbidden               403  valid credentials of the wrong kind
     ├── NotFound                404
+    ├── WrongSession            403  a headset reported on another headset's session
     ├── Conflict                409  e.g. the headset already has an active session
+    ├── HeadsetOffline          409  a command for a headset that is not connected
     ├── InvalidState            409  a command the session's state does not allow
     ├── Invalid                 422  input that parses but makes no sense
     └── TooLarge                413
@@ -42,6 +44,16 @@ class NotFound(ServerError):
 
 class Conflict(ServerError):
     code = ErrorCode.CONFLICT
+    http_status = 409
+
+
+class WrongSession(ServerError):
+    code = ErrorCode.WRONG_SESSION
+    http_status = 403
+
+
+class HeadsetOffline(ServerError):
+    code = ErrorCode.HEADSET_OFFLINE
     http_status = 409
 
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )
     log_level: str = "info"
+    ws_impl: Literal["websockets", "websockets-sansio", "wsproto"] = Field(
+        default="websockets-sansio", description="uvicorn's WebSocket implementation."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -307,3 +307,11 @@ def test_aborted_session_does_not_pass() -> None:
     result = compute_result(machine, META)
     assert not result.passed
     assert result.score == 0
+
+
+def test_reports_resent_after_a_reconnect_change_nothing() -> None:
+    machine = running()
+    before = machine.snapshot()
+    assert machine.handle(sm.LoadingStarted(), 50) == []
+    assert machine.handle(sm.Loaded(), 51) == []
+    assert machine.snapshot() == before

@@ -45,6 +45,17 @@ def test_full_download_with_cache_headers(server, token, glb) -> None:
     assert response.headers["accept-ranges"] == "bytes"
 
 
+def test_head_gives_headers_without_body(server, token, glb) -> None:
+    sha, data = glb
+    response = httpx.head(
+        f"{server.url}/assets/{sha}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-length"] == str(len(data))
+    assert response.headers["etag"] == f'"{sha}"'
+    assert response.content == b""
+
+
 def test_if_none_match_gives_304(server, token, glb) -> None:
     sha, _ = glb
     response = get(server, token, sha, **{"If-None-Match": f'"{sha}"'})

@@ -175,6 +175,7 @@ async def test_events_for_a_session_of_another_headset_are_refused(
         }
     )
     error = await intruder.recv_type("error")
+    assert error["code"] == "wrong_session"
     assert "another headset" in error["message"]
     stored = server.api(token, "GET", f"/api/sessions/{assignment['session_id']}/events").json()
     assert stored == []

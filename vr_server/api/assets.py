@@ -59,7 +59,7 @@ async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
         os.close(fd)
 
 
-@router.get("/assets/{sha256}", tags=["assets"])
+@router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
 async def asset(
     sha256: str, request: Request, _who: DeviceOrStaffDep, services: ServicesDep
 ) -> Response:

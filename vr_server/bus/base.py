@@ -5,6 +5,9 @@ Channels in use:
 - `staff`: frames for every staff connection (headset and session updates, alerts);
 - `headset.<id>`: frames and control messages for the connection of one headset.
 
+`publish` returns the number of subscribers reached, so a sender can tell "nobody is
+listening" (e.g. a headset that is not connected anywhere) from "delivered".
+
 A subscription has a bounded queue. Publishing never waits for a slow subscriber: when its
 queue is full the subscription is marked `overflowed` and its owner closes the connection.
 """
@@ -37,6 +40,9 @@ class Subscription:
 class Bus(Protocol):
     async def start(self) -> None: ...
     async def close(self) -> None: ...
-    async def publish(self, channel: str, message: str) -> None: ...
+    async def publish(self, channel: str, message: str) -> int:
+        """Deliver to every subscriber of `channel`; returns how many there were."""
+        ...
+
     def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription: ...
     def unsubscribe(self, subscription: Subscription) -> None: ...

@@ -20,9 +20,11 @@ class InProcessBus:
                 sub.closed = True
         self._subscribers.clear()
 
-    async def publish(self, channel: str, message: str) -> None:
-        for sub in tuple(self._subscribers.get(channel, ())):
+    async def publish(self, channel: str, message: str) -> int:
+        subscribers = tuple(self._subscribers.get(channel, ()))
+        for sub in subscribers:
             sub.deliver(message)
+        return len(subscribers)
 
     def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription:
         sub = Subscription(channel, maxsize)

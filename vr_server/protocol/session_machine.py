@@ -310,8 +310,8 @@ class SessionMachine:
             self.autostart = inp.autostart
             return [self._to("assigned", "assign", now)]
         if isinstance(inp, LoadingStarted):
-            if self.state == "loading":
-                return []
+            if self.state in ("loading", "ready", "running", "paused"):
+                return []  # a reconnecting headset reloads its scene: nothing changes
             if self.state != "assigned":
                 return [self._bad_state("start loading")]
             return [self._to("loading", "loading", now)]

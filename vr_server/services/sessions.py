@@ -20,7 +20,14 @@ from datetime import UTC, datetime
 
 from content_tools.format import Language, LocalizedText
 from vr_server.bus import Bus
-from vr_server.errors import Conflict, InvalidState, NotFound, ServerError
+from vr_server.errors import (
+    Conflict,
+    HeadsetOffline,
+    InvalidState,
+    NotFound,
+    ServerError,
+    WrongSession,
+)
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.common import ACTIVE_STATES, SessionResult, SessionView
 from vr_server.protocol.errors import ErrorCode
@@ -137,7 +144,8 @@ class SessionService:
             record = await self._get(session_id)
             if record.state not in ACTIVE_STATES:
                 raise InvalidState(f"the session is {record.state}")
-            await self._send_command(record.headset_id, "recenter", session_id)
+            if not await self._send_command(record.headset_id, "recenter", session_id):
+                raise HeadsetOffline("the headset is not connected; recenter it when it is back")
             return await self.view(session_id)
         else:
             raise InvalidState(f"unknown command {command!r}")
@@ -148,11 +156,12 @@ class SessionService:
         return await self._session_view(applied.record, applied.machine)
 
     async def message(self, headset_id: str, text: LocalizedText) -> None:
-        if await self.store.get_headset(headset_id) is None:
-            raise NotFound(f"no headset {headset_id}")
         if not self.fleet.is_online(headset_id):
-            raise ServerError("the headset is offline")
-        await self._send_command(headset_id, "message", None, text=text)
+            if await self.store.get_headset(headset_id) is None:
+                raise NotFound(f"no headset {headset_id}")
+            raise HeadsetOffline("the headset is offline")
+        if not await self._send_command(headset_id, "message", None, text=text):
+            raise HeadsetOffline("the headset is offline")
 
     # ------------------------------------------------------------ headset side
 
@@ -258,7 +267,7 @@ class SessionService:
             for _attempt in range(10):
                 record = await self._get(session_id)
                 if headset_id is not None and record.headset_id != headset_id:
-                    raise ServerError(f"session {session_id} belongs to another headset")
+                    raise WrongSession(f"session {session_id} belongs to another headset")
                 manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
                 machine = sm.SessionMachine.restore(record.machine, manifest.script)
                 now = self.clock()
@@ -343,8 +352,15 @@ class SessionService:
 
     # ------------------------------------------------------------ sending
 
-    async def _send_headset(self, headset_id: str, frame: Assignment | Command | Result) -> None:
-        await self.bus.publish(headset_channel(headset_id), FRAME_PREFIX + frame.model_dump_json())
+    async def _send_headset(self, headset_id: str, frame: Assignment | Command | Result) -> int:
+        """Publish a frame for the headset; returns how many connections received it.
+
+        Assignments, session commands and results are also persisted, so a headset that is
+        offline now gets them on reconnect; only `message` and `recenter` need a receiver.
+        """
+        return await self.bus.publish(
+            headset_channel(headset_id), FRAME_PREFIX + frame.model_dump_json()
+        )
 
     async def _send_command(
         self,
@@ -354,7 +370,7 @@ class SessionService:
         *,
         language: Language | None = None,
         text: LocalizedText | None = None,
-    ) -> None:
+    ) -> int:
         frame = Command(
             command_id=uuid.uuid4().hex,
             command=command,
@@ -363,7 +379,7 @@ class SessionService:
             text=text,
             issued_at=self.clock(),
         )
-        await self._send_headset(headset_id, frame)
+        return await self._send_headset(headset_id, frame)
 
     async def _publish_session(
         self, record: SessionRecord, machine: sm.SessionMachine

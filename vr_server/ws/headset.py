@@ -68,9 +68,9 @@ async def headset_socket(ws: WebSocket) -> None:
         headset_message_adapter, HEADSET_TYPES, settings.max_frame_bytes
     )
     try:
-        headset = await _handshake(conn, reader, services)
-        if headset is not None:
-            await _serve(conn, reader, services, headset)
+        accepted = await _handshake(conn, reader, services)
+        if accepted is not None:
+            await _serve(conn, reader, services, *accepted)
     except Closed:
         pass
     except Exception:
@@ -82,7 +82,8 @@ async def headset_socket(ws: WebSocket) -> None:
 
 async def _handshake(
     conn: Connection, reader: FrameReader[HeadsetMessage], services: Services
-) -> HeadsetRecord | None:
+) -> tuple[HeadsetRecord, Hello] | None:
+    """Read and check `hello`; None when the connection is being refused."""
     try:
         first = await conn.receive(services.settings.auth_timeout_s)
     except Closed:
@@ -114,17 +115,7 @@ async def _handshake(
         conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
         conn.request_close(CloseCode.UNAUTHORIZED, "wrong device credentials")
         return None
-    conn.send(
-        Welcome(
-            protocol=PROTOCOL_VERSION,
-            server_version=__version__,
-            headset=HeadsetIdentity(id=headset.id, name=headset.name),
-            heartbeat_s=services.settings.heartbeat_s,
-            server_time=datetime.now(UTC),
-        )
-    )
-    await services.fleet.connected(headset, conn.id, msg.app_version)
-    return headset
+    return headset, msg
 
 
 async def _serve(
@@ -132,16 +123,30 @@ async def _serve(
     reader: FrameReader[HeadsetMessage],
     services: Services,
     headset: HeadsetRecord,
+    hello: Hello,
 ) -> None:
+    # Subscribe before anything can be sent to this headset: from here on no frame is lost.
+    # Frames published meanwhile wait in the subscription until the pump starts below.
     channel = headset_channel(headset.id)
     subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
-    # Tell any older connection of this headset (on any instance) to step down.
-    await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
-    pumping = asyncio.create_task(pump(conn, subscription, _channel_handler(conn)))
+    pumping: asyncio.Task[None] | None = None
     try:
+        # Tell any older connection of this headset (on any instance) to step down.
+        await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
+        await services.fleet.connected(headset, conn.id, hello.app_version)
+        conn.send(
+            Welcome(
+                protocol=PROTOCOL_VERSION,
+                server_version=__version__,
+                headset=HeadsetIdentity(id=headset.id, name=headset.name),
+                heartbeat_s=services.settings.heartbeat_s,
+                server_time=datetime.now(UTC),
+            )
+        )
         assignment = await services.sessions.assignment_for(headset.id)
         if assignment is not None:
             conn.send(assignment)
+        pumping = asyncio.create_task(pump(conn, subscription, _channel_handler(conn)))
         timeout = services.settings.heartbeat_timeout_s
         while True:
             raw = await conn.receive(timeout)
@@ -152,9 +157,10 @@ async def _serve(
                 continue
             await _dispatch(conn, services, headset, msg)
     finally:
-        pumping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pumping
+        if pumping is not None:
+            pumping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pumping
         services.bus.unsubscribe(subscription)
         await services.fleet.disconnected(headset.id, conn.id)
 

@@ -1,0 +1,71 @@
+"""The headset's identity after enrollment, kept in `<state dir>/identity.json`.
+
+The file holds the device id the headset enrolled with, the device token the server issued, the
+headset id and name the server gave it, and the server URL it was enrolled with. It is written
+atomically with mode 0600 (the token is a credential), so re-runs reuse the enrollment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+IDENTITY_FILE = "identity.json"
+
+
+class Identity(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")
+    token: str = Field(min_length=1)
+    headset_id: str
+    name: str
+    server: str | None = Field(default=None, description="The server URL it was enrolled with.")
+
+
+def new_device_id(prefix: str = "quest") -> str:
+    """A fresh device id such as `quest-3f9c0a12b4d6e8f0`."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in prefix)[:40] or "quest"
+    return f"{safe}-{secrets.token_hex(8)}"
+
+
+def identity_path(state_dir: Path) -> Path:
+    return state_dir / IDENTITY_FILE
+
+
+def load_identity(state_dir: Path) -> Identity | None:
+    """The saved identity, or None when there is none (a corrupt file counts as none)."""
+    path = identity_path(state_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        return Identity.model_validate_json(text)
+    except ValueError:
+        return None
+
+
+def save_identity(state_dir: Path, identity: Identity) -> Path:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = identity_path(state_dir)
+    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".identity", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(identity.model_dump_json(indent=2))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def forget_identity(state_dir: Path) -> None:
+    identity_path(state_dir).unlink(missing_ok=True)

@@ -1,0 +1,111 @@
+"""Scripts and manifests for the headset client tests (no server, no sample scenes needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import yaml
+
+from content_tools.format import AssetRef, BundleManifest, SceneMeta, SceneSource, Script
+
+ROOT = Path(__file__).resolve().parents[2]
+COOK_SCENE = ROOT / "scenes" / "cook" / "scene.yaml"
+T = {"th": "ข้อความ", "en": "Some narration for the visitor to hear"}
+
+
+def _question(qid: str, answer: str) -> dict[str, object]:
+    return {
+        "id": qid,
+        "prompt": T,
+        "choices": [{"id": c, "text": T} for c in ("a", "b", "c")],
+        "answer": answer,
+    }
+
+
+def every_kind_script() -> Script:
+    """One step per action kind (continue, select, grab_place, look_at, quiz), with hints."""
+    return Script.model_validate(
+        {
+            "steps": [
+                {"id": "intro", "title": T, "narration": T, "expected_s": 10},
+                {
+                    "id": "pick-knife",
+                    "title": T,
+                    "narration": T,
+                    "highlight": "knife",
+                    "action": {"kind": "select", "node": "knife"},
+                    "hints": [{"after_s": 4, "text": T}, {"after_s": 9, "text": T}],
+                    "expected_s": 20,
+                },
+                {
+                    "id": "place-pan",
+                    "title": T,
+                    "narration": T,
+                    "action": {"kind": "grab_place", "node": "pan", "target": "stove"},
+                    "hints": [{"after_s": 6, "text": T}],
+                    "expected_s": 20,
+                },
+                {
+                    "id": "look-exit",
+                    "title": T,
+                    "narration": T,
+                    "action": {"kind": "look_at", "node": "fire_exit", "dwell_s": 2},
+                    "hints": [{"after_s": 5, "text": T}],
+                    "expected_s": 10,
+                },
+                {
+                    "id": "quiz",
+                    "title": T,
+                    "narration": T,
+                    "action": {
+                        "kind": "quiz",
+                        "questions": [
+                            _question("q1", "a"),
+                            _question("q2", "b"),
+                            _question("q3", "c"),
+                        ],
+                    },
+                    "hints": [{"after_s": 12, "text": T}],
+                    "expected_s": 30,
+                },
+            ]
+        }
+    )
+
+
+def cook_script() -> Script:
+    """The sample cook scene's script when it exists, else the every-kind script."""
+    if COOK_SCENE.exists():
+        source = SceneSource.model_validate(yaml.safe_load(COOK_SCENE.read_text(encoding="utf-8")))
+        return source.script
+    return every_kind_script()
+
+
+def fake_glb(size: int = 1_500_000, seed: int = 7) -> bytes:
+    return b"glTF" + random.Random(seed).randbytes(size - 4)
+
+
+def build_manifest(script: Script, glb: bytes) -> BundleManifest:
+    sha = hashlib.sha256(glb).hexdigest()
+    meta = SceneMeta.model_validate(
+        {
+            "id": "test-kitchen",
+            "version": "1.0.0",
+            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
+            "summary": T,
+            "isco08": "5120",
+            "riasec": ["R", "A"],
+            "skills": [T],
+            "duration_min": 5,
+            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
+            "job_query": {"th": "พ่อครัว", "en": "cook"},
+        }
+    )
+    return BundleManifest(
+        scene=meta,
+        script=script,
+        glb=AssetRef(sha256=sha, size=len(glb), media_type="model/gltf-binary", path=f"{sha}.glb"),
+        tool_version="test",
+    )

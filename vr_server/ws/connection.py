@@ -26,6 +26,7 @@ from vr_server.protocol.headset import Error
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
+F = TypeVar("F")
 
 
 class Closed(Exception):
@@ -219,3 +220,31 @@ async def pump(conn: Connection, subscription: Subscription, handle: Callable[[s
                 return
     finally:
         overflow.cancel()
+
+
+async def first_frame(
+    conn: Connection, reader: FrameReader[M], expected: type[F], within_s: float
+) -> F | None:
+    """The opening frame (`hello` or `auth`), which must come within `within_s` seconds.
+
+    Anything else is answered with an error frame and close code 4401; None is returned then,
+    and Closed is raised when the peer went away or stayed silent.
+    """
+    name = expected.__name__.lower()
+    try:
+        raw = await conn.receive(within_s)
+    except Closed:
+        if conn.close_code == CloseCode.TOO_SLOW:
+            conn.close_code, conn.close_reason = CloseCode.UNAUTHORIZED, f"no {name} in time"
+        raise
+    try:
+        msg = reader.parse(raw)
+    except FrameError as err:
+        conn.send(Error(code=err.code, message=err.message))
+        conn.request_close(CloseCode.UNAUTHORIZED, f"the first frame must be a valid {name}")
+        return None
+    if not isinstance(msg, expected):
+        conn.send(Error(code=ErrorCode.HELLO_REQUIRED, message=f"send {name} first"))
+        conn.request_close(CloseCode.UNAUTHORIZED, f"{name} required")
+        return None
+    return msg

@@ -42,7 +42,14 @@ from vr_server.services import Services
 from vr_server.services.fleet import headset_channel
 from vr_server.services.sessions import control_message, parse_channel_message
 from vr_server.storage.records import HeadsetRecord
-from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, pump
+from vr_server.ws.connection import (
+    Closed,
+    Connection,
+    FrameError,
+    FrameReader,
+    first_frame,
+    pump,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +91,8 @@ async def _handshake(
     conn: Connection, reader: FrameReader[HeadsetMessage], services: Services
 ) -> tuple[HeadsetRecord, Hello] | None:
     """Read and check `hello`; None when the connection is being refused."""
-    try:
-        first = await conn.receive(services.settings.auth_timeout_s)
-    except Closed:
-        if conn.close_code == CloseCode.TOO_SLOW:
-            conn.close_code, conn.close_reason = CloseCode.UNAUTHORIZED, "no hello in time"
-        raise
-    try:
-        msg = reader.parse(first)
-    except FrameError as err:
-        conn.send(Error(code=err.code, message=err.message))
-        conn.request_close(CloseCode.UNAUTHORIZED, "the first frame must be a valid hello")
-        return None
-    if not isinstance(msg, Hello):
-        conn.send(Error(code=ErrorCode.HELLO_REQUIRED, message="send hello first"))
-        conn.request_close(CloseCode.UNAUTHORIZED, "hello required")
+    msg = await first_frame(conn, reader, Hello, services.settings.auth_timeout_s)
+    if msg is None:
         return None
     if msg.protocol != PROTOCOL_VERSION:
         conn.send(

@@ -32,7 +32,7 @@ from vr_server.protocol.staff import (
 )
 from vr_server.services import Services
 from vr_server.services.fleet import STAFF_CHANNEL
-from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader
+from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
 from vr_server.ws.connection import pump as pump_messages
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,8 @@ async def staff_socket(ws: WebSocket) -> None:
     subscription: Subscription | None = None
     pumping: asyncio.Task[None] | None = None
     try:
-        try:
-            first = await conn.receive(settings.auth_timeout_s)
-        except Closed:
-            if conn.close_code == CloseCode.TOO_SLOW:
-                conn.close_code, conn.close_reason = CloseCode.UNAUTHORIZED, "no auth in time"
-            raise
-        try:
-            msg = reader.parse(first)
-        except FrameError as err:
-            conn.send(Error(code=err.code, message=err.message))
-            conn.request_close(CloseCode.UNAUTHORIZED, "the first frame must be auth")
-            return
-        if not isinstance(msg, Auth):
-            conn.send(Error(code=ErrorCode.HELLO_REQUIRED, message="send auth first"))
-            conn.request_close(CloseCode.UNAUTHORIZED, "auth required")
+        msg = await first_frame(conn, reader, Auth, settings.auth_timeout_s)
+        if msg is None:
             return
         try:
             await services.auth.authenticate(msg.token, {"staff"})

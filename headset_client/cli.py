@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=_positive_float, default=1.0, help="play N times faster than a visitor"
     )
     sim.add_argument(
+        "--scene",
+        help="kiosk mode: start this scene by itself (the server must allow self-service)",
+    )
+    sim.add_argument("--language", choices=["th", "en"], default="th", help="with --scene")
+    sim.add_argument(
         "--sessions",
         type=_non_negative_int,
         default=1,
@@ -180,6 +185,8 @@ async def _run_headset(
                 seed=f"{args.seed}/{name}",
                 telemetry_hz=args.telemetry_hz,
                 on_progress=out.progress,
+                scene=args.scene,
+                language=args.language,
             )
             try:
                 await _run_simulator(sim, client, args)

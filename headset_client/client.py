@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from content_tools.format import AssetRef
+from content_tools.format import AssetRef, Language
 from headset_client.cache import AssetCache, check_sha256
 from headset_client.errors import (
     AuthRejected,
@@ -79,6 +79,7 @@ from vr_server.protocol.headset import (
     Ping,
     Pong,
     Ready,
+    RequestScene,
     Result,
     ServerToHeadset,
     Telemetry,
@@ -386,6 +387,10 @@ class HeadsetClient:
     async def send_loading(self, session_id: str, progress: float) -> bool:
         progress = min(1.0, max(0.0, progress))
         return await self.send(Loading(session_id=session_id, progress=progress))
+
+    async def request_scene(self, scene_id: str, language: Language = "th") -> bool:
+        """Kiosk mode: ask to start `scene_id` (the server must allow self-service)."""
+        return await self.send(RequestScene(scene_id=scene_id, language=language))
 
     async def send_ready(self, session_id: str) -> bool:
         return await self.send(Ready(session_id=session_id))

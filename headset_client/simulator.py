@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from content_tools.format import LocalizedText
+from content_tools.format import Language, LocalizedText
 from headset_client.client import DownloadResult, HeadsetClient
 from headset_client.errors import AuthRejected, DownloadError, NoActiveSession
 from headset_client.notices import (
@@ -159,7 +159,11 @@ class SimulatedHeadset:
         behaviour: Behaviour | None = None,
         on_progress: ProgressCallback | None = None,
         result_timeout: float = 30.0,
+        scene: str | None = None,
+        language: Language = "th",
     ) -> None:
+        """`scene`: kiosk mode, start that scene on each connection with no session (the server
+        must allow self-service); otherwise wait in the lobby for staff to assign one."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         if telemetry_hz < 0:
@@ -170,6 +174,8 @@ class SimulatedHeadset:
         self.behaviour = behaviour or Behaviour()
         self.on_progress = on_progress
         self.result_timeout = result_timeout
+        self.scene = scene
+        self.language: Language = language
         self._rng = random.Random(seed)
         self._telemetry_rng = random.Random(f"telemetry/{seed}")
         self.reports: list[SessionReport] = []
@@ -237,6 +243,12 @@ class SimulatedHeadset:
                 self._emit("reconnected", "reconnected")
             else:
                 self._emit("connected", f"connected to {self.client.http_url}, in the lobby")
+            if self.scene and run is None:
+                if not notice.welcome.self_service:
+                    self._error("this server does not allow self-service; staff assign scenes")
+                else:
+                    # An active session is re-sent instead: requesting is always safe.
+                    await self.client.request_scene(self.scene, self.language)
         elif isinstance(notice, Disconnected):
             if notice.will_retry:
                 self._emit(

@@ -26,6 +26,7 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
             "load_failed",
             "event",
             "telemetry",
+            "request_scene",
             "ping",
             "command_ack",
         },

@@ -291,3 +291,54 @@ async def test_staff_commands_pause_resume_end_reach_the_headset(
     again = server.api(token, "POST", f"/api/sessions/{sid}/commands", {"command": "pause"})
     assert again.status_code == 409
     await sock.close()
+
+
+async def test_request_scene_is_refused_unless_self_service_is_on(
+    server: ServerProcess, code: str, token: str
+) -> None:
+    sock, enrolled = await hello_headset(server, code)
+    await sock.send({"type": "request_scene", "scene_id": "test-kitchen"})
+    assert (await sock.recv_type("error"))["code"] == "not_allowed"
+    sessions = server.api(token, "GET", f"/api/sessions?headset_id={enrolled['headset_id']}")
+    assert sessions.json() == []
+    await sock.close()
+
+
+async def test_kiosk_headset_starts_and_completes_a_scene_by_itself(
+    tmp_path: Path, test_bundles: Path
+) -> None:
+    server = ServerProcess(tmp_path / "server", [test_bundles], self_service="true")
+    server.create_staff()
+    server.start()
+    try:
+        client, run = await start_simulator(
+            server,
+            server.enrollment_code(),
+            tmp_path,
+            "kiosk-01",
+            speed=200,
+            scene="test-kitchen",
+            language="en",
+        )
+        reports = await asyncio.wait_for(run, 30)
+        await client.close()
+        assert client.welcome is not None
+        assert client.welcome.self_service is True
+        report = reports[0]
+        assert report.state == "finished"
+        token = server.staff_token()
+        session = server.api(token, "GET", f"/api/sessions/{report.session_id}").json()
+        assert (session["scene_id"], session["language"], session["state"]) == (
+            "test-kitchen",
+            "en",
+            "finished",
+        )
+        # an unknown scene is refused with a clear error, nothing is created
+        sock, enrolled = await hello_headset(server, server.enrollment_code())
+        await sock.send({"type": "request_scene", "scene_id": "no-such-scene"})
+        assert (await sock.recv_type("error"))["code"] == "not_found"
+        listed = server.api(token, "GET", f"/api/sessions?headset_id={enrolled['headset_id']}")
+        assert listed.json() == []
+        await sock.close()
+    finally:
+        server.stop()

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     SEQ_CONFLICT = "seq_conflict"
     RATE_LIMITED = "rate_limited"
     HEADSET_OFFLINE = "headset_offline"
+    NOT_ALLOWED = "not_allowed"
     INTERNAL = "internal_error"
 
 

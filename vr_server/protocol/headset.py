@@ -70,6 +70,18 @@ class Telemetry(Wire):
     right: Pose | None = None
 
 
+class RequestScene(Wire):
+    """Kiosk mode: the visitor picked an occupation on the headset itself.
+
+    Allowed only when the server runs with self-service on (`welcome.self_service`). If the
+    headset already has an active session, the server re-sends that session's assignment.
+    """
+
+    type: Literal["request_scene"] = "request_scene"
+    scene_id: Id
+    language: Language = "th"
+
+
 class Ping(Wire):
     type: Literal["ping"] = "ping"
     t: float | None = None
@@ -81,7 +93,7 @@ class CommandAck(Wire):
 
 
 HeadsetMessage = Annotated[
-    Hello | Loading | Ready | LoadFailed | Event | Telemetry | Ping | CommandAck,
+    Hello | Loading | Ready | LoadFailed | Event | Telemetry | RequestScene | Ping | CommandAck,
     Field(discriminator="type"),
 ]
 headset_message_adapter: TypeAdapter[HeadsetMessage] = TypeAdapter(HeadsetMessage)
@@ -116,6 +128,9 @@ class Welcome(Wire):
     server_version: str
     headset: HeadsetIdentity
     heartbeat_s: float = Field(description="Send a ping at least this often.")
+    self_service: bool = Field(
+        default=False, description="The headset may start a scene itself (`request_scene`)."
+    )
     server_time: datetime
 
 

@@ -155,6 +155,14 @@ class SessionService:
                 raise InvalidState(out.message)
         return await self._session_view(applied.record, applied.machine)
 
+    async def request_scene(self, headset_id: str, scene_id: str, language: Language) -> None:
+        """Self-service: the headset starts a scene; an active session is re-sent instead."""
+        active = await self.store.active_session_for_headset(headset_id)
+        if active is not None:
+            await self._send_headset(headset_id, await self.assignment_frame(active))
+            return
+        await self.assign(headset_id, scene_id, language, autostart=True)
+
     async def message(self, headset_id: str, text: LocalizedText) -> None:
         if not self.fleet.is_online(headset_id):
             if await self.store.get_headset(headset_id) is None:

@@ -33,6 +33,7 @@ from vr_server.protocol.headset import (
     Ping,
     Pong,
     Ready,
+    RequestScene,
     Telemetry,
     Welcome,
     headset_message_adapter,
@@ -54,6 +55,7 @@ from vr_server.ws.connection import (
 log = logging.getLogger(__name__)
 
 HEADSET_TYPES = {
+    "request_scene",
     "hello",
     "loading",
     "ready",
@@ -134,6 +136,7 @@ async def _serve(
                 server_version=__version__,
                 headset=HeadsetIdentity(id=headset.id, name=headset.name),
                 heartbeat_s=services.settings.heartbeat_s,
+                self_service=services.settings.self_service,
                 server_time=datetime.now(UTC),
             )
         )
@@ -189,6 +192,19 @@ async def _dispatch(
         error = await services.sessions.headset_report(headset.id, msg)
         if error is not None:
             conn.send(error)
+    elif isinstance(msg, RequestScene):
+        if not services.settings.self_service:
+            conn.send(
+                Error(
+                    code=ErrorCode.NOT_ALLOWED,
+                    message="self-service is off on this server: staff assign scenes",
+                )
+            )
+            return
+        try:
+            await services.sessions.request_scene(headset.id, msg.scene_id, msg.language)
+        except ServerError as exc:
+            conn.send(Error(code=exc.code, message=exc.message))
     elif isinstance(msg, CommandAck):
         log.debug("headset %s acknowledged command %s", headset.name, msg.command_id)
     elif isinstance(msg, Hello):

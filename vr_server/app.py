@@ -72,10 +72,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await close_services(services)
 
+    public_docs = settings.environment != "production"
     app = FastAPI(
         title="VR career exploration server",
         version=__version__,
         lifespan=lifespan,
+        # The interactive API docs are for development; production serves none of them.
+        docs_url="/docs" if public_docs else None,
+        redoc_url="/redoc" if public_docs else None,
+        openapi_url="/openapi.json" if public_docs else None,
         description="Delivers occupation scenes and session scripts to Meta Quest headsets.",
     )
     install_error_handlers(app)

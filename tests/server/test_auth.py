@@ -163,3 +163,14 @@ async def test_missed_heartbeats_close_with_4408(tmp_path, test_bundles) -> None
         assert await sock.closed_with(timeout=5) == 4408
     finally:
         proc.stop()
+
+
+def test_production_serves_no_api_docs(tmp_path, test_bundles) -> None:
+    proc = ServerProcess(tmp_path, [test_bundles], environment="production")
+    proc.start()
+    try:
+        for path in ("/docs", "/redoc", "/openapi.json"):
+            assert httpx.get(proc.url + path).status_code == 404, path
+        assert httpx.get(proc.url + "/health").status_code == 200
+    finally:
+        proc.stop()

@@ -6,6 +6,7 @@ the tests cover settings, migrations, bundle import and uvicorn's WebSocket hand
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -19,6 +20,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 STAFF_USER = "staff"
 STAFF_PASSWORD = "correct-horse-battery"
@@ -141,16 +143,12 @@ class RawSocket:
         await self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
 
     async def recv(self, timeout: float = 10) -> dict[str, Any]:
-        import asyncio
-
         raw = await asyncio.wait_for(self.ws.recv(), timeout)
         frame: dict[str, Any] = json.loads(raw)
         return frame
 
     async def recv_type(self, kind: str, timeout: float = 10) -> dict[str, Any]:
         """Skip frames until one of `kind` arrives."""
-        import asyncio
-
         async with asyncio.timeout(timeout):
             while True:
                 frame = await self.recv(timeout)
@@ -159,10 +157,6 @@ class RawSocket:
 
     async def closed_with(self, timeout: float = 10) -> int | None:
         """Wait for the server to close; returns the close code."""
-        import asyncio
-
-        from websockets.exceptions import ConnectionClosed
-
         try:
             async with asyncio.timeout(timeout):
                 while True:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,6 +74,3 @@ class BlobStore:
         finally:
             if tmp.exists():
                 tmp.unlink()
-
-    def remove_all(self) -> None:  # pragma: no cover - maintenance helper
-        shutil.rmtree(self.root, ignore_errors=True)

@@ -44,7 +44,7 @@ class FrameError(Exception):
 def _summarize(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
-        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int) or True)
+        loc = ".".join(str(p) for p in err["loc"])
         parts.append(f"{loc}: {err['msg']}" if loc else err["msg"])
     more = exc.error_count() - 3
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")

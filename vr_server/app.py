@@ -48,7 +48,7 @@ async def open_services(settings: Settings) -> Services:
         auth=AuthService(store, staff_token_hours=settings.staff_token_hours),
         catalog=catalog,
         fleet=fleet,
-        sessions=SessionService(store, catalog, fleet, bus),
+        sessions=SessionService(store, catalog, fleet, bus, self_service=settings.self_service),
     )
 
 

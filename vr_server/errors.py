@@ -8,6 +8,7 @@ them to status codes and error frames in one place each (`api/errors.py`, `ws/fr
     ├── WrongSession            403  a headset reported on another headset's session
     ├── Conflict                409  e.g. the headset already has an active session
     ├── HeadsetOffline          409  a command for a headset that is not connected
+    ├── NotAllowed              403  a feature this server has switched off (self-service)
     ├── InvalidState            409  a command the session's state does not allow
     ├── Invalid                 422  input that parses but makes no sense
     └── TooLarge                413
@@ -55,6 +56,11 @@ class WrongSession(ServerError):
 class HeadsetOffline(ServerError):
     code = ErrorCode.HEADSET_OFFLINE
     http_status = 409
+
+
+class NotAllowed(ServerError):
+    code = ErrorCode.NOT_ALLOWED
+    http_status = 403
 
 
 class InvalidState(ServerError):

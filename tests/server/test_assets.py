@@ -15,11 +15,6 @@ from tests.harness import ServerProcess
 
 
 @pytest.fixture(scope="module")
-def token(server: ServerProcess) -> str:
-    return server.staff_token()
-
-
-@pytest.fixture(scope="module")
 def glb(server: ServerProcess, token: str) -> tuple[str, bytes]:
     scene = server.api(token, "GET", "/api/catalog/test-kitchen").json()
     data = tiny_glb()

@@ -14,16 +14,6 @@ from tests.server.helpers import hello_headset, ping_ok, start_session
 from vr_server.protocol import PROTOCOL_VERSION
 
 
-@pytest.fixture(scope="module")
-def code(server: ServerProcess) -> str:
-    return server.enrollment_code(uses=100)
-
-
-@pytest.fixture(scope="module")
-def token(server: ServerProcess) -> str:
-    return server.staff_token()
-
-
 def healthy(server: ServerProcess) -> bool:
     return httpx.get(server.url + "/health").status_code == 200
 

@@ -9,22 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.harness import RawSocket, ServerProcess
 from tests.scripts import every_action_script
 from tests.server.helpers import hello_headset
-
-
-@pytest.fixture(scope="module")
-def code(server: ServerProcess) -> str:
-    return server.enrollment_code(uses=50)
-
-
-@pytest.fixture(scope="module")
-def token(server: ServerProcess) -> str:
-    return server.staff_token()
 
 
 async def staff_socket(server: ServerProcess, token: str) -> RawSocket:

@@ -8,6 +8,7 @@ device token does not open the staff API, and author tokens only publish content
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import secrets
@@ -32,6 +33,21 @@ def _scrypt(password: str, salt: bytes) -> bytes:
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     return f"scrypt${_SCRYPT['n']}${salt.hex()}${_scrypt(password, salt).hex()}"
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A real hash to check against when the username is unknown, so that a wrong username
+    takes as long as a wrong password."""
+    return hash_password("decoy password, never valid")
+
+
+def check_login(password: str, stored: str | None) -> bool:
+    """Blocking (scrypt): run it in a thread."""
+    if stored is None:
+        verify_password(password, _decoy_hash())
+        return False
+    return verify_password(password, stored)
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -84,8 +100,8 @@ class AuthService:
 
     async def login(self, username: str, password: str) -> IssuedToken:
         account = await self.store.get_account_by_username(username.strip())
-        stored = account.password_hash if account else hash_password("timing-equaliser")
-        ok = await asyncio.to_thread(verify_password, password, stored)
+        stored = account.password_hash if account else None
+        ok = await asyncio.to_thread(check_login, password, stored)
         if account is None or not ok or account.disabled:
             raise Unauthorized("wrong username or password")
         return await self.issue_token(account)

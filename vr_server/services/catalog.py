@@ -15,9 +15,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from content_tools.errors import ContentError
 from content_tools.format import BundleManifest
+from content_tools.package import MANIFEST_NAME, iter_bundles, load_bundle
 from vr_server.blobs import BlobMismatch, BlobStore
 from vr_server.errors import Conflict, Invalid, NotFound
 from vr_server.protocol.common import SceneSummary
@@ -44,27 +44,20 @@ class CatalogService:
         self.blobs = blobs
         self._manifests: dict[tuple[str, str], BundleManifest] = {}
 
-    async def import_bundle(self, bundle_dir: Path, *, activate: bool = True) -> ImportResult:
-        manifest_path = bundle_dir / "manifest.json"
-        try:
-            text = await asyncio.to_thread(manifest_path.read_text, encoding="utf-8")
-            manifest = BundleManifest.model_validate_json(text)
-        except FileNotFoundError as exc:
-            raise Invalid(f"{bundle_dir}: no manifest.json") from exc
-        except ValidationError as exc:
-            raise Invalid(f"{manifest_path}: not a valid bundle manifest: {exc}") from exc
+    def _check_and_store_blobs(self, bundle_dir: Path) -> BundleManifest:
+        """Blocking (reads and hashes every asset): run it in a thread."""
+        manifest = load_bundle(bundle_dir)  # the manifest is valid, every asset matches it
         for asset in manifest.assets():
-            source = bundle_dir / asset.path
-            if source.name != asset.path or not source.is_file():
-                raise Invalid(f"{bundle_dir}: the manifest names {asset.path!r}, which is missing")
-            try:
-                size = await asyncio.to_thread(self.blobs.put_file, source, asset.sha256)
-            except BlobMismatch as exc:
-                raise Invalid(f"{bundle_dir}: {exc}") from exc
-            if size != asset.size:
-                raise Invalid(
-                    f"{bundle_dir}: {asset.path} has {size} bytes, the manifest says {asset.size}"
-                )
+            # put_file hashes again while copying: the file may have changed meanwhile
+            self.blobs.put_file(bundle_dir / asset.path, asset.sha256)
+        return manifest
+
+    async def import_bundle(self, bundle_dir: Path, *, activate: bool = True) -> ImportResult:
+        try:
+            manifest = await asyncio.to_thread(self._check_and_store_blobs, bundle_dir)
+        except (ContentError, BlobMismatch) as exc:
+            raise Invalid(f"{bundle_dir}: {exc}") from exc
+        for asset in manifest.assets():
             await self.store.put_blob(asset.sha256, asset.size, asset.media_type)
         canonical = canonical_manifest(manifest)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
@@ -85,11 +78,8 @@ class CatalogService:
             if not root.is_dir():
                 log.warning("content folder %s does not exist; skipped", root)
                 continue
-            candidates = (
-                [root]
-                if (root / "manifest.json").is_file()
-                else sorted(p for p in root.iterdir() if (p / "manifest.json").is_file())
-            )
+            single = (root / MANIFEST_NAME).is_file()
+            candidates = [root] if single else list(iter_bundles(root))
             for bundle in candidates:
                 result = await self.import_bundle(bundle)
                 log.info("catalog: %s %s imported", result.scene_id, result.version)

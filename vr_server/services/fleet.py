@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from vr_server.bus import Bus
+from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
@@ -17,25 +18,17 @@ from vr_server.protocol.staff import HeadsetUpdate
 from vr_server.storage.base import Store
 from vr_server.storage.records import HeadsetRecord, SessionRecord
 
-STAFF_CHANNEL = "staff"
 SETTABLE_STATUSES = {"available", "needs_cleaning", "charging"}
-
-
-def headset_channel(headset_id: str) -> str:
-    return f"headset.{headset_id}"
 
 
 @dataclass
 class LiveState:
     connection_id: str
     app_version: str
-    fps: float | None = None
-    battery: float | None = None
-    charging: bool | None = None
-    step_id: str | None = None
     last_published: float = 0.0
     view: HeadsetView | None = None
-    """The last view built from the database; telemetry only patches its live fields."""
+    """The view staff last got: built from the database, its live figures patched by
+    telemetry in between."""
 
 
 class FleetService:
@@ -44,9 +37,6 @@ class FleetService:
         self.bus = bus
         self.clock = clock
         self.live: dict[str, LiveState] = {}
-
-    def is_online(self, headset_id: str) -> bool:
-        return headset_id in self.live
 
     async def connected(self, headset: HeadsetRecord, connection_id: str, app_version: str) -> None:
         self.live[headset.id] = LiveState(connection_id, app_version)
@@ -67,8 +57,6 @@ class FleetService:
         live = self.live.get(headset_id)
         if live is None:
             return
-        live.fps, live.battery, live.charging = msg.fps, msg.battery, msg.charging
-        live.step_id = msg.step_id
         now = self.clock()
         if now - live.last_published < 1.0:
             return
@@ -125,17 +113,18 @@ class FleetService:
     def _view(self, record: HeadsetRecord, session: SessionRecord | None) -> HeadsetView:
         live = self.live.get(record.id)
         status = "in_session" if session is not None else record.status
+        figures = live.view if live is not None else None  # the latest telemetry, if any
         return HeadsetView(
             id=record.id,
             name=record.name,
             online=live is not None,
             status=status,
-            battery=live.battery if live else None,
-            charging=live.charging if live else None,
-            fps=live.fps if live else None,
+            battery=figures.battery if figures else None,
+            charging=figures.charging if figures else None,
+            fps=figures.fps if figures else None,
             session_id=session.id if session else None,
             scene_id=session.scene_id if session else None,
-            step_id=live.step_id if live and session else None,
+            step_id=figures.step_id if figures and session else None,
             app_version=(live.app_version if live else record.app_version) or None,
             last_seen=datetime.now(UTC) if live else record.last_seen_at,
             enrolled_at=record.enrolled_at,

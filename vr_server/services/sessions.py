@@ -20,10 +20,12 @@ from datetime import UTC, datetime
 
 from content_tools.format import Language, LocalizedText
 from vr_server.bus import Bus
+from vr_server.bus.channels import STAFF_CHANNEL, frame_message, headset_channel
 from vr_server.errors import (
     Conflict,
     HeadsetOffline,
     InvalidState,
+    NotAllowed,
     NotFound,
     ServerError,
     WrongSession,
@@ -47,13 +49,9 @@ from vr_server.protocol.headset import Resume as ResumeInfo
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.catalog import CatalogService
-from vr_server.services.fleet import STAFF_CHANNEL, FleetService, headset_channel
+from vr_server.services.fleet import FleetService
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
-
-FRAME_PREFIX = "F"
-"""Messages on a headset channel: 'F' + a frame's JSON, or 'C' + a control word."""
-CONTROL_PREFIX = "C"
 
 
 def _ts(value: float | None) -> datetime | None:
@@ -75,7 +73,10 @@ class SessionService:
         fleet: FleetService,
         bus: Bus,
         clock: Callable[[], float] = time.time,
+        *,
+        self_service: bool = False,
     ) -> None:
+        self.self_service = self_service
         self.store = store
         self.catalog = catalog
         self.fleet = fleet
@@ -157,6 +158,8 @@ class SessionService:
 
     async def request_scene(self, headset_id: str, scene_id: str, language: Language) -> None:
         """Self-service: the headset starts a scene; an active session is re-sent instead."""
+        if not self.self_service:
+            raise NotAllowed("self-service is off on this server: staff assign scenes")
         active = await self.store.active_session_for_headset(headset_id)
         if active is not None:
             await self._send_headset(headset_id, await self.assignment_frame(active))
@@ -164,11 +167,10 @@ class SessionService:
         await self.assign(headset_id, scene_id, language, autostart=True)
 
     async def message(self, headset_id: str, text: LocalizedText) -> None:
-        if not self.fleet.is_online(headset_id):
+        # The bus counts the connections that got it, on every instance sharing the bus.
+        if not await self._send_command(headset_id, "message", None, text=text):
             if await self.store.get_headset(headset_id) is None:
                 raise NotFound(f"no headset {headset_id}")
-            raise HeadsetOffline("the headset is offline")
-        if not await self._send_command(headset_id, "message", None, text=text):
             raise HeadsetOffline("the headset is offline")
 
     # ------------------------------------------------------------ headset side
@@ -367,7 +369,7 @@ class SessionService:
         offline now gets them on reconnect; only `message` and `recenter` need a receiver.
         """
         return await self.bus.publish(
-            headset_channel(headset_id), FRAME_PREFIX + frame.model_dump_json()
+            headset_channel(headset_id), frame_message(frame.model_dump_json())
         )
 
     async def _send_command(
@@ -436,14 +438,3 @@ class SessionService:
     async def events(self, session_id: str) -> list[EventRecord]:
         await self._get(session_id)
         return await self.store.list_events(session_id)
-
-
-def control_message(word: str) -> str:
-    return CONTROL_PREFIX + word
-
-
-def parse_channel_message(message: str) -> tuple[str, str]:
-    """('frame', json) or ('control', word)."""
-    if message.startswith(FRAME_PREFIX):
-        return "frame", message[1:]
-    return "control", message[1:]

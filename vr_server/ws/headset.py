@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from fastapi import WebSocket
 
 from vr_server import __version__
+from vr_server.bus.channels import control_message, headset_channel, parse_channel_message
 from vr_server.errors import ServerError
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import (
@@ -40,8 +41,6 @@ from vr_server.protocol.headset import (
 )
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
-from vr_server.services.fleet import headset_channel
-from vr_server.services.sessions import control_message, parse_channel_message
 from vr_server.storage.records import HeadsetRecord
 from vr_server.ws.connection import (
     Closed,
@@ -193,14 +192,6 @@ async def _dispatch(
         if error is not None:
             conn.send(error)
     elif isinstance(msg, RequestScene):
-        if not services.settings.self_service:
-            conn.send(
-                Error(
-                    code=ErrorCode.NOT_ALLOWED,
-                    message="self-service is off on this server: staff assign scenes",
-                )
-            )
-            return
         try:
             await services.sessions.request_scene(headset.id, msg.scene_id, msg.language)
         except ServerError as exc:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from fastapi import WebSocket
 
 from vr_server.bus import Subscription
+from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import ServerError
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error, Pong
@@ -31,7 +32,6 @@ from vr_server.protocol.staff import (
     staff_message_adapter,
 )
 from vr_server.services import Services
-from vr_server.services.fleet import STAFF_CHANNEL
 from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
 from vr_server.ws.connection import pump as pump_messages
 

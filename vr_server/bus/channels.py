@@ -1,0 +1,33 @@
+"""The bus channels the server uses, and the envelope of messages on a headset's channel.
+
+- `staff`: frames (JSON text) for every staff connection.
+- `headset.<id>`: 'F' + a frame's JSON for that headset's connection, or 'C' + a control word
+  (`replaced:<connection id>` tells an older connection of the same headset to step down).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+STAFF_CHANNEL = "staff"
+_FRAME = "F"
+_CONTROL = "C"
+
+
+def headset_channel(headset_id: str) -> str:
+    return f"headset.{headset_id}"
+
+
+def frame_message(frame_json: str) -> str:
+    return _FRAME + frame_json
+
+
+def control_message(word: str) -> str:
+    return _CONTROL + word
+
+
+def parse_channel_message(message: str) -> tuple[Literal["frame", "control"], str]:
+    """('frame', json) or ('control', word)."""
+    if message.startswith(_FRAME):
+        return "frame", message[1:]
+    return "control", message[1:]

@@ -116,6 +116,10 @@ class DownloadResult:
     seconds: float
 
 
+class _UnexpectedFrame(Exception):
+    """The server broke the handshake order; reconnect and try again."""
+
+
 class _Retry(Exception):
     """A download attempt failed in a way that another attempt may fix."""
 
@@ -162,7 +166,6 @@ class HeadsetClient:
         backoff_initial: float = 0.25,
         backoff_max: float = 5.0,
         handshake_timeout: float = 10.0,
-        resume_grace_s: float = 2.0,
         download_retries: int = 3,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
@@ -187,7 +190,6 @@ class HeadsetClient:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.handshake_timeout = handshake_timeout
-        self.resume_grace_s = resume_grace_s
         self.download_retries = download_retries
         self._rng = rng or random.Random()
         self._clock = clock
@@ -560,6 +562,9 @@ class HeadsetClient:
                 except TimeoutError:
                     self.last_error = "the server did not answer hello in time"
                     transport.abort()
+                except _UnexpectedFrame as exc:
+                    self.last_error = f"protocol error after welcome: {exc}"
+                    transport.abort()
                 finally:
                     self._transport = None
                     self._outbox.connection_lost()
@@ -592,15 +597,15 @@ class HeadsetClient:
         loop = asyncio.get_running_loop()
         self._last_rx = loop.time()
         first: ServerToHeadset | None = None
-        if self._outbox.session_id is not None:
-            # The server sends the active session's assignment right after welcome; anything
-            # else (or nothing) means our session ended while we were away.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.resume_grace_s):
-                    while first is None:
-                        first = await self._recv_frame(transport)
-            if not isinstance(first, Assignment):
-                self._session_gone(self._outbox.session_id)
+        if welcome.session_id is not None:
+            # welcome names the active session; its assignment is the very next frame
+            async with asyncio.timeout(self.handshake_timeout):
+                while first is None:
+                    first = await self._recv_frame(transport)
+            if not isinstance(first, Assignment) or first.session_id != welcome.session_id:
+                raise _UnexpectedFrame(f"expected the assignment of {welcome.session_id}")
+        if self._outbox.session_id is not None and self._outbox.session_id != welcome.session_id:
+            self._session_gone(self._outbox.session_id)  # it ended while we were away
         self._transport = transport
         self.connections += 1
         self._pulse()

@@ -44,7 +44,6 @@ async def make_client(tmp_path: Path, fake_server: FakeServer) -> AsyncIterator[
             name=name,
             backoff_initial=0.05,
             backoff_max=0.2,
-            resume_grace_s=0.5,
             rng=random.Random(1),
             **kwargs,  # type: ignore[arg-type]
         )

@@ -329,6 +329,7 @@ class FakeServer:
             headset=HeadsetIdentity(id=hid, name=device.name),
             heartbeat_s=self.heartbeat_s,
             server_time=datetime.now(UTC),
+            session_id=self.active.get(hid),
         )
         await self._send(ws, welcome)
         if hid in self.active:

@@ -131,6 +131,11 @@ class Welcome(Wire):
     self_service: bool = Field(
         default=False, description="The headset may start a scene itself (`request_scene`)."
     )
+    session_id: str | None = Field(
+        default=None,
+        description="The headset's active session: its `assignment` is the next frame. None: "
+        "no session (one the headset was in has ended).",
+    )
     server_time: datetime
 
 

@@ -129,6 +129,7 @@ async def _serve(
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
         await services.fleet.connected(headset, conn.id, hello.app_version)
+        assignment = await services.sessions.assignment_for(headset.id)
         conn.send(
             Welcome(
                 protocol=PROTOCOL_VERSION,
@@ -136,11 +137,11 @@ async def _serve(
                 headset=HeadsetIdentity(id=headset.id, name=headset.name),
                 heartbeat_s=services.settings.heartbeat_s,
                 self_service=services.settings.self_service,
+                session_id=assignment.session_id if assignment else None,
                 server_time=datetime.now(UTC),
             )
         )
-        assignment = await services.sessions.assignment_for(headset.id)
-        if assignment is not None:
+        if assignment is not None:  # sent before the pump starts: it directly follows welcome
             conn.send(assignment)
         pumping = asyncio.create_task(pump(conn, subscription, _channel_handler(conn)))
         timeout = services.settings.heartbeat_timeout_s

@@ -31,6 +31,7 @@ from content_tools.errors import BundleError, MissingNodesError, ModelError, Sou
 from content_tools.format.manifest import AssetRef, BundleManifest
 from content_tools.format.scene import SceneSource
 from content_tools.gltf import GltfModel, read_model, self_contained_glb
+from content_tools.hashing import sha256_file
 from content_tools.source import (
     DEFAULT_GENERATOR_TIMEOUT_S,
     load_scene_source,
@@ -195,7 +196,7 @@ def verify_asset(bundle_dir: Path, asset: AssetRef) -> Path:
             raise BundleError(
                 f"asset has {size} bytes but the manifest says {asset.size}", path=path
             )
-        digest = _sha256_file(path)
+        digest = sha256_file(path)
     except FileNotFoundError:
         raise BundleError("asset named in the manifest is missing", path=path) from None
     except OSError as exc:
@@ -231,11 +232,6 @@ def _asset_ref(data: bytes, media_type: str, suffix: str) -> AssetRef:
     return AssetRef.model_validate(
         {"sha256": digest, "size": len(data), "media_type": media_type, "path": digest + suffix}
     )
-
-
-def _sha256_file(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _read_thumbnail(scene_dir: Path, relative: str) -> bytes:

@@ -17,21 +17,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from content_tools.hashing import SHA256_RE
 from headset_client.errors import IntegrityError
 
-_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
 
 
 def check_sha256(sha256: str) -> str:
     """Return `sha256` if it is 64 lower-case hex digits, else raise ValueError."""
-    if not _SHA256_RE.match(sha256):
+    if not SHA256_RE.match(sha256):
         raise ValueError(f"not a sha256 hex digest: {sha256!r}")
     return sha256
 
@@ -130,13 +129,13 @@ class AssetCache:
         return self.path(sha256).is_file()
 
     def __contains__(self, sha256: object) -> bool:
-        return isinstance(sha256, str) and bool(_SHA256_RE.match(sha256)) and self.has(sha256)
+        return isinstance(sha256, str) and bool(SHA256_RE.match(sha256)) and self.has(sha256)
 
     def hashes(self, limit: int = 2000) -> list[str]:
         """The cached sha256s, most recently used first (at most `limit`)."""
         entries: list[tuple[float, str]] = []
         for p in self.root.iterdir():
-            if _SHA256_RE.match(p.name) and p.is_file():
+            if SHA256_RE.match(p.name) and p.is_file():
                 entries.append((p.stat().st_mtime, p.name))
         entries.sort(reverse=True)
         return [name for _, name in entries[:limit]]

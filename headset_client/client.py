@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from content_tools.format import AssetRef, Language
 from headset_client.cache import AssetCache, check_sha256
@@ -63,6 +63,7 @@ from headset_client.transport import (
 )
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.common import Pose
+from vr_server.protocol.enrollment import EnrollRequest, EnrollResponse
 from vr_server.protocol.errors import CloseCode
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.headset import (
@@ -96,14 +97,6 @@ _WRITE_BATCH = 256 << 10
 
 ProgressHook = Callable[[int, int | None], Awaitable[None]]
 """Called with (bytes done, bytes expected or None) while an asset downloads."""
-
-
-class _EnrollReply(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    headset_id: str
-    name: str
-    device_token: str
 
 
 @dataclass(frozen=True)
@@ -233,10 +226,6 @@ class HeadsetClient:
         return self._transport is not None
 
     @property
-    def outbox(self) -> EventOutbox:
-        return self._outbox
-
-    @property
     def session_id(self) -> str | None:
         return self._outbox.session_id
 
@@ -252,9 +241,12 @@ class HeadsetClient:
             self.identity.device_id if self.identity else new_device_id(self.state_dir.name)
         )
         url = f"{self.http_url}/api/devices/enroll"
-        body = {"code": code, "device_id": device_id, "name": name or self.requested_name}
+        # The server validates the request (and says what is wrong); the model gives the shape.
+        body = EnrollRequest.model_construct(
+            code=code, device_id=device_id, name=name or self.requested_name
+        )
         try:
-            reply = await self._http.post(url, json=body)
+            reply = await self._http.post(url, json=body.model_dump())
         except httpx.TransportError as exc:
             raise ServerUnreachable(
                 f"cannot reach server at {self.http_url}: {_describe(exc)}"
@@ -266,7 +258,7 @@ class HeadsetClient:
                 f"enrollment failed (HTTP {reply.status_code}): {_detail(reply)}"
             )
         try:
-            data = _EnrollReply.model_validate_json(reply.content)
+            data = EnrollResponse.model_validate_json(reply.content)
         except ValidationError as exc:
             raise EnrollmentFailed(f"enrollment reply not understood: {exc}") from exc
         identity = Identity(

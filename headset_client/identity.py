@@ -14,13 +14,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vr_server.protocol.common import Id
+
 IDENTITY_FILE = "identity.json"
 
 
 class Identity(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    device_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")
+    device_id: Id
     token: str = Field(min_length=1)
     headset_id: str
     name: str

@@ -187,10 +187,6 @@ class SimulatedHeadset:
     def name(self) -> str:
         return self.client.name
 
-    @property
-    def current_session(self) -> str | None:
-        return self._run.session_id if self._run else None
-
     # ------------------------------------------------------------ main loop
 
     async def run(self, sessions: int = 1) -> list[SessionReport]:

@@ -9,26 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from pathlib import Path
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+from content_tools.hashing import SHA256_RE, sha256_file
+
 CHUNK = 1024 * 1024
 
 
 class BlobMismatch(Exception):
     pass
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 class BlobStore:
@@ -48,10 +38,10 @@ class BlobStore:
         target = self.path_for(sha256)
         if target.is_file():
             # Stored already: still check that the incoming bytes are what they claim to be.
-            actual, size = sha256_file(source)
+            actual = sha256_file(source)
             if actual != sha256:
                 raise BlobMismatch(f"{source.name}: sha256 is {actual}, the manifest says {sha256}")
-            return size
+            return source.stat().st_size
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         tmp = Path(tmp_name)

@@ -1,6 +1,6 @@
 """The content format: scene sources (`scene.yaml`) and packaged bundle manifests."""
 
-from content_tools.format.manifest import MANIFEST_FORMAT, AssetRef, BundleManifest
+from content_tools.format.manifest import AssetRef, BundleManifest
 from content_tools.format.scene import (
     LANGUAGES,
     Action,
@@ -23,7 +23,6 @@ from content_tools.format.scene import (
 
 __all__ = [
     "LANGUAGES",
-    "MANIFEST_FORMAT",
     "Action",
     "AssetRef",
     "BundleManifest",

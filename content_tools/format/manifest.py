@@ -11,9 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from content_tools.format.scene import SceneMeta, Script
-
-MANIFEST_FORMAT = 1
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
+from content_tools.hashing import SHA256_PATTERN
 
 
 class AssetRef(BaseModel):
@@ -28,10 +26,6 @@ class AssetRef(BaseModel):
         pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",
         description="File name inside the bundle folder (no folders, no leading dot).",
     )
-
-    @property
-    def url(self) -> str:
-        return f"/assets/{self.sha256}"
 
 
 class BundleManifest(BaseModel):

@@ -129,7 +129,6 @@ Action = Annotated[
     SelectAction | GrabPlaceAction | LookAtAction | QuizAction | ContinueAction,
     Field(discriminator="kind"),
 ]
-ActionKind = Literal["select", "grab_place", "look_at", "quiz", "continue"]
 
 
 class Step(_Model):
@@ -187,12 +186,6 @@ class Script(_Model):
                 raise ValueError(f"step id {step.id!r} is used twice")
             seen.add(step.id)
         return self
-
-    def step_index(self, step_id: str) -> int | None:
-        for i, step in enumerate(self.steps):
-            if step.id == step_id:
-                return i
-        return None
 
     @property
     def max_points(self) -> int:

@@ -15,8 +15,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
+from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
-from vr_server.blobs import SHA256_RE
 from vr_server.errors import NotFound
 
 router = APIRouter()

@@ -27,18 +27,6 @@ class LoginResponse(BaseModel):
     role: str
 
 
-class EnrollRequest(_Body):
-    code: Annotated[str, Field(min_length=4, max_length=32)]
-    device_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")]
-    name: Annotated[str, Field(min_length=1, max_length=48)] | None = None
-
-
-class EnrollResponse(BaseModel):
-    headset_id: str
-    name: str
-    device_token: str
-
-
 class AssignRequest(_Body):
     headset_id: str
     scene_id: str

@@ -14,8 +14,6 @@ from vr_server.api.deps import BearerDep, DeviceOrStaffDep, ServicesDep, StaffDe
 from vr_server.api.models import (
     AssignRequest,
     CommandRequest,
-    EnrollRequest,
-    EnrollResponse,
     Health,
     LoginRequest,
     LoginResponse,
@@ -24,6 +22,7 @@ from vr_server.api.models import (
     StoredEvent,
 )
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
+from vr_server.protocol.enrollment import EnrollRequest, EnrollResponse
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 router = APIRouter()

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from content_tools.format import Language, LocalizedText
+from content_tools.hashing import SHA256_PATTERN
 
 SessionState = Literal[
     "lobby", "assigned", "loading", "ready", "running", "paused", "finished", "aborted"
@@ -17,7 +18,7 @@ ACTIVE_STATES: frozenset[str] = frozenset({"assigned", "loading", "ready", "runn
 FINAL_STATES: frozenset[str] = frozenset({"finished", "aborted"})
 
 HeadsetStatus = Literal["available", "in_session", "needs_cleaning", "charging"]
-Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")]
 
 

@@ -124,6 +124,30 @@ def test_failed_packaging_keeps_the_existing_bundle(make_scene: MakeScene, tmp_p
     assert tree(good.bundle_dir) == before
 
 
+def test_a_failed_swap_puts_the_old_bundle_back(
+    make_scene: MakeScene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new bundle is complete but renaming it into place fails: the old one comes back
+    and no temporary folder is left behind."""
+    scene = make_scene()
+    dist = tmp_path / "dist"
+    good = package_scene(scene, dist)
+    before = tree(good.bundle_dir)
+    real_rename = Path.rename
+
+    def failing_rename(self: Path, target: Path) -> Path:
+        if self.name.endswith(".tmp"):
+            raise OSError("disk full")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+    with pytest.raises(OSError, match="disk full"):
+        package_scene(scene, dist)
+    monkeypatch.undo()
+    assert tree(good.bundle_dir) == before
+    assert sorted(p.name for p in dist.iterdir()) == [good.bundle_dir.name]
+
+
 def test_gltf_with_external_buffer_and_image_is_embedded(
     make_scene: MakeScene, gltf_parts: GltfParts, mini_yaml: str, tmp_path: Path
 ) -> None:
@@ -166,7 +190,7 @@ def test_gltf_with_external_buffer_and_image_is_embedded(
 
 
 @pytest.mark.parametrize(
-    "uri", ["../../secret.bin", "/etc/passwd", "file:///etc/passwd", "https://example.org/a.bin"]
+    "uri", ["../secret.bin", "/etc/passwd", "file:///etc/passwd", "https://example.org/a.bin"]
 )
 def test_uri_outside_the_scene_is_refused(
     make_scene: MakeScene, gltf_parts: GltfParts, mini_yaml: str, tmp_path: Path, uri: str

@@ -76,11 +76,9 @@ def every_kind_script() -> Script:
 
 
 def cook_script() -> Script:
-    """The sample cook scene's script when it exists, else the every-kind script."""
-    if COOK_SCENE.exists():
-        source = SceneSource.model_validate(yaml.safe_load(COOK_SCENE.read_text(encoding="utf-8")))
-        return source.script
-    return every_kind_script()
+    """The sample cook scene's script (the repository ships it: no silent stand-in)."""
+    source = SceneSource.model_validate(yaml.safe_load(COOK_SCENE.read_text(encoding="utf-8")))
+    return source.script
 
 
 def fake_glb(size: int = 1_500_000, seed: int = 7) -> bytes:

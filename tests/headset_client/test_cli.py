@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,7 @@ async def test_simulates_headsets_until_their_sessions_finish(
     assert len(fake_server.devices) == 2
     out = capsys.readouterr().out
     assert "sim-01" in out
-    assert "finished" in out
+    assert re.search(r"sim-01 .*session \S+ finished in", out), out
 
 
 async def test_a_refused_token_is_renewed_with_the_code(

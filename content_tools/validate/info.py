@@ -1,0 +1,71 @@
+"""What a validated glTF holds: the figures the reference validator's `info` block reports,
+plus what the budget and script checks need (node names, texture sizes, GPU memory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["GltfInfo", "ImageInfo", "NodeInfo"]
+
+
+@dataclass(slots=True)
+class ImageInfo:
+    mime_type: str | None
+    storage: str
+    """"buffer-view", "data-uri", "external" or "unknown"."""
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    """"rgb", "rgba", "luminance", "luminance-alpha" or None when unknown."""
+    bits: int | None = None
+
+    @property
+    def gpu_bytes(self) -> int:
+        """Estimated GPU memory once decoded: RGBA8 with a full mip chain (4/3)."""
+        if not self.width or not self.height:
+            return 0
+        return self.width * self.height * 4 * 4 // 3
+
+
+@dataclass(frozen=True, slots=True)
+class NodeInfo:
+    index: int
+    name: str | None
+    has_mesh: bool
+    """The node itself has a mesh."""
+    has_mesh_below: bool
+    """The node or one of its descendants has a mesh (can be hit by a ray)."""
+
+
+@dataclass(slots=True)
+class GltfInfo:
+    version: str | None = None
+    generator: str | None = None
+    extensions_used: list[str] = field(default_factory=list)
+    extensions_required: list[str] = field(default_factory=list)
+    resources_storage: list[str] = field(default_factory=list)
+    animation_count: int = 0
+    material_count: int = 0
+    has_morph_targets: bool = False
+    has_skins: bool = False
+    skin_count: int = 0
+    has_textures: bool = False
+    has_default_scene: bool = False
+    draw_call_count: int = 0
+    total_vertex_count: int = 0
+    total_triangle_count: int = 0
+    max_uvs: int = 0
+    max_influences: int = 0
+    max_attributes: int = 0
+    light_count: int = 0
+    images: list[ImageInfo] = field(default_factory=list)
+    nodes: list[NodeInfo] = field(default_factory=list)
+    file_size: int = 0
+
+    @property
+    def texture_gpu_bytes(self) -> int:
+        return sum(image.gpu_bytes for image in self.images)
+
+    @property
+    def max_texture_size(self) -> int:
+        return max((max(i.width or 0, i.height or 0) for i in self.images), default=0)

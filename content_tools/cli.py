@@ -1,6 +1,7 @@
 """`vr-content`: the content authors' command line.
 
     vr-content package SCENE_DIR... -o DIST [--json]   package scenes into bundles
+    vr-content validate PATH... [--profile P] [--format json]   check models, scenes, bundles
     vr-content schema [-o FILE]                        JSON Schema of scene.yaml
 
 Exit status: 0 success, 1 a content problem (or a file that cannot be written), 2 bad usage.
@@ -31,6 +32,7 @@ from content_tools import __version__
 from content_tools.errors import ContentError
 from content_tools.format.scene import SceneSource
 from content_tools.package import PackageResult, package_scene
+from content_tools.validate import cli as validate_cli
 
 __all__ = ["EXIT_CONTENT_ERROR", "EXIT_OK", "EXIT_USAGE", "main", "scene_json_schema"]
 
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "package":
             return _package(args.scene_dirs, args.out, as_json=args.json)
+        if args.command == "validate":
+            return validate_cli.run(args)
         if args.command == "schema":
             return _schema(args.out)
     except KeyboardInterrupt:
@@ -82,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
     )
+    validate_cli.add_parser(commands)
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of scene.yaml",

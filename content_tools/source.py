@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -25,7 +25,9 @@ from content_tools.format.scene import SceneSource
 __all__ = [
     "DEFAULT_GENERATOR_TIMEOUT_S",
     "SCENE_FILE",
+    "LineFinder",
     "load_scene_source",
+    "load_scene_source_lines",
     "parse_scene_source",
     "run_generator",
     "scene_file",
@@ -38,6 +40,9 @@ DEFAULT_GENERATOR_TIMEOUT_S = 120.0
 _STDERR_TAIL_CHARS = 4000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
+LineFinder = Callable[[tuple[int | str, ...]], int]
+"""Maps a location in scene.yaml (keys and list indexes) to its 1-based line."""
+
 
 def load_scene_source(scene_dir: Path) -> SceneSource:
     """Read and validate `scene_dir/scene.yaml`.
@@ -45,6 +50,25 @@ def load_scene_source(scene_dir: Path) -> SceneSource:
     Raises SourceError (a ContentError) naming the file and the line of the problem when the
     file is missing, is not UTF-8, is not valid YAML or does not fit the scene format.
     """
+    return parse_scene_source(_read_scene_text(scene_dir), path=scene_dir / SCENE_FILE)
+
+
+def load_scene_source_lines(scene_dir: Path) -> tuple[SceneSource, LineFinder]:
+    """Like `load_scene_source`, and also a function mapping a location in the source (such as
+    `("script", "steps", 2, "action", "node")`) to its line in scene.yaml."""
+    path = scene_dir / SCENE_FILE
+    text = _read_scene_text(scene_dir)
+    source = parse_scene_source(text, path=path)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # parsed once already: cannot fail
+    assert root is not None
+
+    def line_of(loc: tuple[int | str, ...]) -> int:
+        return locate(root, loc)[0]
+
+    return source, line_of
+
+
+def _read_scene_text(scene_dir: Path) -> str:
     path = scene_dir / SCENE_FILE
     try:
         with path.open("rb") as file:
@@ -60,7 +84,7 @@ def load_scene_source(scene_dir: Path) -> SceneSource:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError("is not valid UTF-8 text", path=path, line=line) from None
-    return parse_scene_source(text, path=path)
+    return text
 
 
 def parse_scene_source(text: str, *, path: Path) -> SceneSource:

@@ -60,6 +60,9 @@ class GltfInfo:
     light_count: int = 0
     images: list[ImageInfo] = field(default_factory=list)
     nodes: list[NodeInfo] = field(default_factory=list)
+    nodes_known: bool = False
+    """The document's nodes could be read (so `nodes` is the whole list and a script can be
+    checked against it)."""
     file_size: int = 0
 
     @property

@@ -1,0 +1,102 @@
+"""`vr-content validate PATH... [--profile quest2|quest3|FILE|none] [--format text|json]`.
+
+Exit status: 0 when no file has an error, 1 when one has (or a path cannot be read), 2 for bad
+usage (including an unknown profile). `--format json` prints one JSON array on stdout: one
+Khronos-like report per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from content_tools.errors import ContentError
+from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
+from content_tools.validate.issues import Issue, Severity
+from content_tools.validate.report import report_json, report_text
+from content_tools.validate.run import FileReport, validate_path
+
+__all__ = ["add_parser", "run"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "validate",
+        help="check glTF validity, Quest budgets and the session script",
+        description=(
+            "Validate .gltf/.glb files, scene folders (scene.yaml and its model) or packaged "
+            "bundles. glTF problems carry the Khronos glTF-Validator's issue codes and JSON "
+            "pointers; scene.yaml problems carry file and line."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument(
+        "--profile",
+        default="quest2",
+        metavar="PROFILE",
+        help=f"budget profile: {', '.join(profile_names())}, a profile .json file, or 'none' "
+        "(default: quest2)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also show infos and hints (text format)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        profile = None if args.profile == "none" else load_profile(args.profile)
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = _validate_all(args.paths, profile, show_progress=args.format == "text")
+    if args.format == "json":
+        data = [report_json(report) for report in reports]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
+    else:
+        for report in reports:
+            print(report_text(report, verbose=args.verbose))
+        failed = sum(report.has_errors for report in reports)
+        print(f"{len(reports)} file(s) checked, {failed} with errors")
+    return EXIT_INVALID if any(report.has_errors for report in reports) else EXIT_OK
+
+
+def _validate_all(
+    paths: list[Path], profile: BudgetProfile | None, *, show_progress: bool
+) -> list[FileReport]:
+    console = Console(stderr=True)
+    reports: list[FileReport] = []
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show_progress or not console.is_terminal or len(paths) < 2,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("validating", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"validating {path}")
+            if not path.exists():
+                report = FileReport(uri=str(path), mime_type="application/octet-stream")
+                report.issues.add(
+                    Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file")
+                )
+                reports.append(report)
+            else:
+                reports.extend(validate_path(path, profile=profile))
+            progress.advance(task)
+    return reports

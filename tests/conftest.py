@@ -24,3 +24,22 @@ def server(tmp_path_factory: pytest.TempPathFactory, test_bundles: Path) -> Iter
     proc.start()
     yield proc
     proc.stop()
+
+
+SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
+
+
+def scene_dirs() -> list[Path]:
+    """Every occupation scene folder in scenes/ (those with a scene.yaml)."""
+    return sorted(path.parent for path in SCENES_DIR.glob("*/scene.yaml"))
+
+
+@pytest.fixture(scope="session")
+def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every scene in scenes/ packaged once per test session (runs each generator)."""
+    from content_tools.package import package_scene
+
+    dist = tmp_path_factory.mktemp("scene-library")
+    for scene_dir in scene_dirs():
+        package_scene(scene_dir, dist)
+    return dist

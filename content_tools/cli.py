@@ -28,7 +28,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from content_tools import __version__
+from content_tools import __version__, publish
 from content_tools.errors import ContentError
 from content_tools.format.scene import SceneSource
 from content_tools.package import PackageResult, package_scene
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return validate_cli.run(args)
         if args.command == "schema":
             return _schema(args.out)
+        if args.command in publish.COMMANDS:
+            return publish.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -87,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
     )
     validate_cli.add_parser(commands)
+    publish.add_parser(commands)
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of scene.yaml",

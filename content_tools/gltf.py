@@ -31,6 +31,7 @@ __all__ = [
     "GltfModel",
     "build_glb",
     "parse_glb",
+    "parse_model",
     "read_model",
     "self_contained_glb",
 ]
@@ -91,7 +92,13 @@ def read_model(path: Path, *, max_bytes: int = MAX_MODEL_BYTES) -> GltfModel:
     if suffix not in {".glb", ".gltf"}:
         raise ModelError("the model must be a .glb or .gltf file", path=path)
     data = _read_limited(path, max_bytes, what="model")
-    if suffix == ".glb" or data[:4] == _GLB_MAGIC:
+    return parse_model(data, path=path, glb=suffix == ".glb")
+
+
+def parse_model(data: bytes, *, path: Path, glb: bool = True) -> GltfModel:
+    """Parse model bytes (a GLB, or .gltf JSON when `glb` is false and the bytes do not start
+    like a GLB); `path` is where they came from, for messages. Raises ModelError."""
+    if glb or data[:4] == _GLB_MAGIC:
         document, binary = parse_glb(data, path=path)
     else:
         document, binary = _parse_json(data, path), None
@@ -157,6 +164,11 @@ def self_contained_glb(model: GltfModel, *, root: Path, max_bytes: int = MAX_MOD
     """
     if model.is_self_contained():
         return model.data
+    if any(_is_meshopt_fallback(buffer) for buffer in model.document.get("buffers", [])):
+        raise ModelError(
+            "cannot embed external files into a model compressed with EXT_meshopt_compression",
+            path=model.path,
+        )
     document = copy.deepcopy(model.document)
     blob = bytearray()
     offsets: list[int] = []
@@ -264,6 +276,8 @@ def _check_document(
         if not _is_count(buffer.get("byteLength"), 1):
             raise fail(f"buffers[{index}].byteLength must be a positive integer")
         uri = buffer.get("uri")
+        if uri is None and _is_meshopt_fallback(buffer):
+            continue  # holds no data: EXT_meshopt_compression decodes into it
         if uri is None:
             if not is_glb or index != 0:
                 raise fail(f"buffers[{index}] has no uri (only a GLB's first buffer may omit it)")
@@ -290,6 +304,11 @@ def _check_document(
     for index, node in enumerate(arrays["nodes"]):
         if "name" in node and not isinstance(node["name"], str):
             raise fail(f"nodes[{index}].name must be a string")
+
+
+def _is_meshopt_fallback(buffer: dict[str, Any]) -> bool:
+    extension = buffer.get("extensions", {}).get("EXT_meshopt_compression")
+    return isinstance(extension, dict) and extension.get("fallback") is True
 
 
 def _buffer_bytes(

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from vr_server import __version__
-from vr_server.api import assets, routes
+from vr_server.api import assets, content, routes
 from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore
 from vr_server.bus import InProcessBus
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(assets.router)
+    app.include_router(content.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

@@ -4,6 +4,8 @@ Administration works on the configured database directly (like `createsuperuser`
     vr-server serve | migrate | import DIST... | schema
     vr-server staff create NAME [--role staff|admin|author] | staff list
     vr-server enroll create [--uses N] [--hours H] [--label TEXT]
+    vr-server author create NAME            (= staff create NAME --role author)
+    vr-server author token NAME [--hours H] a token for `vr-content publish` (VR_AUTHOR_TOKEN)
 
 Staff commands talk to a running server over HTTP with a staff token (from `login`, kept in
 ~/.config/vr-career/credentials.json, or --token / VR_STAFF_TOKEN):
@@ -146,6 +148,35 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
         print(json.dumps([{"username": a.username, "role": a.role} for a in accounts]))
     for a in accounts if not args.json else []:
         print(f"{a.username:24} {a.role}{'  (disabled)' if a.disabled else ''}")
+    return 0
+
+
+def cmd_author_create(args: argparse.Namespace) -> int:
+    args.role = "author"
+    return cmd_staff_create(args)
+
+
+def cmd_author_token(args: argparse.Namespace) -> int:
+    async def run(services: Any) -> Any:
+        from vr_server.errors import Invalid, NotFound
+
+        account = await services.store.get_account_by_username(args.username)
+        if account is None:
+            raise NotFound(f"no account named {args.username!r}")
+        if account.role != "author" or account.disabled:
+            raise Invalid(f"{args.username!r} is not an enabled author account")
+        return await services.auth.issue_token(account, hours=args.hours)
+
+    issued = asyncio.run(_with_services(run))
+    if args.json:
+        print(json.dumps({"token": issued.token, "expires_at": issued.expires_at.isoformat()}))
+    else:
+        print(issued.token)
+        print(
+            f"(author token for {args.username}, "
+            f"valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -397,6 +428,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = staff.add_parser("list", help="list accounts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_staff_list)
+
+    author = sub.add_parser("author", help="content author accounts").add_subparsers(
+        dest="author_command", required=True
+    )
+    p = author.add_parser("create", help="create an author account (publishes content only)")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=cmd_author_create)
+    p = author.add_parser("token", help="issue an author token (for VR_AUTHOR_TOKEN)")
+    p.add_argument("username")
+    p.add_argument("--hours", type=float, default=24.0 * 30, help="how long it stays valid")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_author_token)
 
     enroll = sub.add_parser("enroll", help="headset enrollment codes").add_subparsers(
         dest="enroll_command", required=True

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )
+    max_upload_mb: float = Field(
+        default=64.0, gt=0, description="Largest content file an author may upload, in MB."
+    )
+    max_model_mb: float = Field(
+        default=64.0, gt=0, description="Largest scene model (GLB) a publish may name, in MB."
+    )
     log_level: str = "info"
     ws_impl: Literal["websockets", "websockets-sansio", "wsproto"] = Field(
         default="websockets-sansio", description="uvicorn's WebSocket implementation."
@@ -56,6 +62,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'vr.sqlite3').resolve()}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_model_bytes(self) -> int:
+        return int(self.max_model_mb * 1024 * 1024)
 
     @property
     def blob_dir(self) -> Path:

@@ -51,6 +51,13 @@ def add_parser(commands: Any) -> None:
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
     parser.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        help="same as --format json (like the other vr-content commands)",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="also show infos and hints (text format)"
     )
 

@@ -32,5 +32,6 @@ def _requires(*kinds: TokenKind) -> object:
 
 
 StaffDep = Annotated[Principal, _requires("staff")]
-AuthorDep = Annotated[Principal, _requires("author", "staff")]
+AuthorDep = Annotated[Principal, _requires("author")]
+"""Publishing content: author tokens only (staff and device tokens get 403)."""
 DeviceOrStaffDep = Annotated[Principal, _requires("device", "staff")]

@@ -1,9 +1,15 @@
 """The catalog: scene versions, which one is active, and their blobs.
 
 Bundles come from `vr-content package` folders (imported at start from `VR_CONTENT_DIRS`, or by
-`vr-server import`). Every asset is re-hashed on import; a bundle whose bytes do not match its
-manifest is refused and nothing already stored changes. Manifests are immutable per
-(scene, version), so they are cached in memory.
+`vr-server import`), or are published over HTTP by authors (`vr-content publish`): the author
+uploads the missing blobs (`receive_blob`, hashed while they stream in), then publishes the
+manifest (`publish`), which checks every asset it names against the stored blob, re-validates
+the model and the script (`_revalidate`) and stores the version. Every asset is re-hashed; a
+bundle whose bytes do not match its manifest is refused and nothing already stored changes.
+
+Every version is kept. Which one is active is one pointer per scene, moved in one statement
+(`activate`); sessions record the version they started with and keep it. Manifests are
+immutable per (scene, version), so they are cached in memory; the active version never is.
 """
 
 from __future__ import annotations
@@ -12,16 +18,35 @@ import asyncio
 import hashlib
 import json
 import logging
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from content_tools.errors import ContentError
+from pydantic import ValidationError
+
+from content_tools.errors import ContentError, ModelError
 from content_tools.format import BundleManifest
-from content_tools.package import MANIFEST_NAME, iter_bundles, load_bundle
+from content_tools.format.scene import SceneSource
+from content_tools.gltf import read_model
+from content_tools.hashing import SHA256_RE
+from content_tools.package import (
+    MANIFEST_NAME,
+    check_referenced_nodes,
+    iter_bundles,
+    load_bundle,
+    manifest_bytes,
+)
+from content_tools.validate.issues import Severity
+from content_tools.validate.run import validate_bundle
 from vr_server.blobs import BlobMismatch, BlobStore
-from vr_server.errors import Conflict, Invalid, NotFound
+from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
+from vr_server.storage.records import SceneVersionRecord
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +61,124 @@ class ImportResult:
     version: str
     activated: bool
     new: bool
+
+
+@dataclass(frozen=True)
+class BlobReceipt:
+    sha256: str
+    size: int
+    new: bool
+    """False when the blob was stored already (the upload was checked, then dropped)."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    scene_id: str
+    version: str
+    new: bool
+    """False when this version was published already with the same content."""
+    active_version: str
+    previous_active: str | None
+    """The active version before this publish (None for a new scene)."""
+
+    @property
+    def activated(self) -> bool:
+        return self.active_version == self.version
+
+
+@dataclass(frozen=True)
+class ActivateResult:
+    scene_id: str
+    active_version: str
+    previous_active: str
+
+
+UPLOAD_WRITE_CHUNK = 1024 * 1024
+MAX_MISSING_QUERY = 1000
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def validation_problems(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+        for error in exc.errors(include_url=False)[:5]
+    )
+
+
+def _revalidate(bundle_dir: Path) -> BundleManifest:
+    """Validate a bundle before it is published; raises ContentError naming the problems.
+
+    `content_tools.validate.run.validate_bundle` (the manifest and every asset's size and
+    sha256, the glTF checks, the script against the GLB) refuses on any error-severity issue.
+    Until its glTF checks are complete, the packager's own checks run too: the model is one
+    self-contained GLB that parses (read_model) and has every node the script and the spawn
+    point name, once each (check_referenced_nodes). A thumbnail must be a PNG.
+    Blocking: run it in a thread.
+    """
+    errors = [
+        issue
+        for report in validate_bundle(bundle_dir)
+        for issue in report.issues.messages
+        if issue.severity == Severity.ERROR
+    ]
+    if errors:
+        shown = "; ".join(f"{issue.code}: {issue.message}" for issue in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        raise ContentError(f"{len(errors)} validation error(s): {shown}{more}")
+    manifest = load_bundle(bundle_dir)
+    model = read_model(bundle_dir / manifest.glb.path)
+    if not model.is_glb:
+        raise ModelError("the model is not a GLB file", path=model.path)
+    if not model.is_self_contained():
+        raise ModelError(
+            "the model refers to external files; publish a self-contained GLB", path=model.path
+        )
+    source = SceneSource.model_validate(
+        {
+            **manifest.scene.model_dump(mode="json"),
+            "script": manifest.script.model_dump(mode="json"),
+        }
+    )
+    check_referenced_nodes(source, model)
+    if manifest.thumbnail is not None:
+        with (bundle_dir / manifest.thumbnail.path).open("rb") as file:
+            if file.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:
+                raise ContentError("the thumbnail is not a PNG image")
+    return manifest
+
+
+class _Incoming:
+    """An upload being written to a temporary file next to its blob, hashed as it arrives.
+    Every method blocks: call them through asyncio.to_thread."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        self.tmp = Path(name)
+        self.file = os.fdopen(fd, "wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.size += len(data)
+        self.file.write(data)
+
+    def commit(self) -> bool:
+        """Move the file into place; False when the blob was there already."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        if self.target.is_file():
+            return False
+        os.replace(self.tmp, self.target)
+        return True
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 class CatalogService:
@@ -65,10 +208,7 @@ class CatalogService:
         if not await self.store.put_scene_version(
             manifest.scene_id, manifest.version, canonical, digest, activate
         ):
-            raise Conflict(
-                f"{manifest.scene_id} {manifest.version} exists already with other content; "
-                "raise the version in scene.yaml"
-            )
+            raise Conflict(_exists_already(manifest.scene_id, manifest.version))
         self._manifests[(manifest.scene_id, manifest.version)] = manifest
         return ImportResult(manifest.scene_id, manifest.version, activate, existing is None)
 
@@ -85,6 +225,189 @@ class CatalogService:
                 log.info("catalog: %s %s imported", result.scene_id, result.version)
                 results.append(result)
         return results
+
+    # ------------------------------------------------------------ publishing (authors)
+
+    async def missing_blobs(self, sha256s: list[str]) -> list[str]:
+        """The blobs of `sha256s` this server does not hold, in the order given."""
+        if len(sha256s) > MAX_MISSING_QUERY:
+            raise Invalid(f"ask for at most {MAX_MISSING_QUERY} blobs at a time")
+        bad = [sha for sha in sha256s if not SHA256_RE.match(sha)]
+        if bad:
+            raise Invalid(f"not a sha256 (64 lower-case hex digits): {bad[0]!r}")
+        wanted = list(dict.fromkeys(sha256s))
+        present = await asyncio.to_thread(lambda: {sha for sha in wanted if self.blobs.exists(sha)})
+        return [sha for sha in wanted if sha not in present]
+
+    async def receive_blob(
+        self,
+        sha256: str,
+        chunks: AsyncIterator[bytes],
+        *,
+        expected_size: int | None,
+        max_bytes: int,
+    ) -> BlobReceipt:
+        """Store the streamed bytes as blob `sha256` if they hash to it (and have
+        `expected_size` bytes, when given). Nothing is stored when they do not."""
+        if not SHA256_RE.match(sha256):
+            raise Invalid(f"blobs are named by their sha256 (64 lower-case hex digits): {sha256!r}")
+        limit = f"the server accepts files of up to {max_bytes} bytes (VR_MAX_UPLOAD_MB)"
+        if expected_size is not None and expected_size > max_bytes:
+            raise TooLarge(f"blob {sha256} has {expected_size} bytes; {limit}")
+        incoming = await asyncio.to_thread(_Incoming, self.blobs.path_for(sha256))
+        try:
+            buffer = bytearray()
+            async for chunk in chunks:
+                if incoming.size + len(buffer) + len(chunk) > max_bytes:
+                    raise TooLarge(f"blob {sha256} is larger than allowed; {limit}")
+                buffer += chunk
+                if len(buffer) >= UPLOAD_WRITE_CHUNK:
+                    await asyncio.to_thread(incoming.write, bytes(buffer))
+                    buffer.clear()
+            if buffer:
+                await asyncio.to_thread(incoming.write, bytes(buffer))
+            if expected_size is not None and incoming.size != expected_size:
+                raise Invalid(
+                    f"blob {sha256}: received {incoming.size} bytes, "
+                    f"the upload announced {expected_size}"
+                )
+            actual = incoming.digest.hexdigest()
+            if actual != sha256:
+                raise Invalid(
+                    f"blob {sha256}: the uploaded bytes have sha256 {actual}; nothing was stored"
+                )
+            new = await asyncio.to_thread(incoming.commit)
+        finally:
+            await asyncio.to_thread(incoming.discard)
+        return BlobReceipt(sha256, incoming.size, new)
+
+    async def publish(
+        self,
+        data: dict[str, Any],
+        *,
+        activate: bool,
+        max_model_bytes: int,
+        publisher: str = "",
+    ) -> PublishResult:
+        """Check a manifest against the uploaded blobs, re-validate it and store the version.
+
+        Refusals raise before anything is written, so the stored versions and the active one
+        stay as they were: Invalid (bad manifest, missing or mismatched blob, invalid model or
+        script), TooLarge (model over the limit), Conflict (the version exists with other
+        content).
+        """
+        try:
+            manifest = BundleManifest.model_validate(data)
+        except ValidationError as exc:
+            raise Invalid(f"invalid manifest: {validation_problems(exc)}") from None
+        scene_id, version = manifest.scene_id, manifest.version
+        canonical = canonical_manifest(manifest)
+        digest = hashlib.sha256(canonical.encode()).hexdigest()
+        before = await self.store.get_active_scene(scene_id)
+        existing = await self.store.get_scene_version(scene_id, version)
+        if existing is not None and existing.manifest_sha256 != digest:
+            raise Conflict(_exists_already(scene_id, version))
+        if existing is None:
+            if manifest.glb.size > max_model_bytes:
+                raise TooLarge(
+                    f"{scene_id} {version}: the model has {manifest.glb.size} bytes; this "
+                    f"server accepts models of up to {max_model_bytes} bytes (VR_MAX_MODEL_MB)"
+                )
+            await self._check_uploaded(manifest)
+            try:
+                await asyncio.to_thread(self._revalidate_stored, manifest)
+            except ContentError as exc:
+                raise Invalid(f"{scene_id} {version} is invalid: {exc}") from None
+            for asset in manifest.assets():
+                await self.store.put_blob(asset.sha256, asset.size, asset.media_type)
+        if not await self.store.put_scene_version(scene_id, version, canonical, digest, activate):
+            raise Conflict(_exists_already(scene_id, version))  # another publish got there first
+        self._manifests[(scene_id, version)] = manifest
+        after = await self.store.get_active_scene(scene_id)
+        active = after.version if after is not None else version
+        log.info(
+            "catalog: %s %s published by %s (%s); active version %s",
+            scene_id,
+            version,
+            publisher or "?",
+            "new" if existing is None else "already stored",
+            active,
+        )
+        return PublishResult(
+            scene_id=scene_id,
+            version=version,
+            new=existing is None,
+            active_version=active,
+            previous_active=before.version if before is not None else None,
+        )
+
+    async def _check_uploaded(self, manifest: BundleManifest) -> None:
+        def sizes() -> dict[str, int | None]:
+            out: dict[str, int | None] = {}
+            for asset in manifest.assets():
+                try:
+                    out[asset.sha256] = self.blobs.path_for(asset.sha256).stat().st_size
+                except FileNotFoundError:
+                    out[asset.sha256] = None
+            return out
+
+        stored = await asyncio.to_thread(sizes)
+        for kind, asset in (("model", manifest.glb), ("thumbnail", manifest.thumbnail)):
+            if asset is None:
+                continue
+            size = stored[asset.sha256]
+            if size is None:
+                raise Invalid(
+                    f"the {kind} {asset.path} (sha256 {asset.sha256}) has not been uploaded: "
+                    f"PUT /api/content/blobs/{asset.sha256} first"
+                )
+            if size != asset.size:
+                raise Invalid(
+                    f"the manifest says the {kind} {asset.path} has {asset.size} bytes, "
+                    f"but the stored blob {asset.sha256} has {size}"
+                )
+
+    def _revalidate_stored(self, manifest: BundleManifest) -> None:
+        """Lay the bundle out as `vr-content package` wrote it (links to the blobs, no copies
+        where the file system allows) and validate it. Blocking: run it in a thread."""
+        self.blobs.root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=self.blobs.root))
+        try:
+            for asset in manifest.assets():
+                source = self.blobs.path_for(asset.sha256)
+                try:
+                    os.link(source, folder / asset.path)
+                except OSError:
+                    shutil.copyfile(source, folder / asset.path)
+            (folder / MANIFEST_NAME).write_bytes(manifest_bytes(manifest))
+            try:
+                _revalidate(folder)
+            except ContentError as exc:
+                # Name the file as the author knows it, not by the server's temporary folder.
+                where = f"{exc.path.name}: " if exc.path is not None else ""
+                message = (where + exc.message).replace(f"{folder}{os.sep}", "")
+                raise ContentError(message) from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    async def activate(self, scene_id: str, version: str) -> ActivateResult:
+        """Make a stored version the active one (a rollback, or a publish made inactive)."""
+        before = await self.store.get_active_scene(scene_id)
+        if before is None:
+            raise NotFound(f"no scene {scene_id!r} in the catalog")
+        if not await self.store.activate_scene_version(scene_id, version):
+            stored = ", ".join(await self.store.list_scene_versions(scene_id))
+            raise NotFound(f"scene {scene_id} has no version {version} (stored: {stored})")
+        log.info("catalog: %s active version %s -> %s", scene_id, before.version, version)
+        return ActivateResult(scene_id, version, before.version)
+
+    async def versions(self, scene_id: str) -> list[SceneVersionRecord]:
+        records = await self.store.list_scene_version_records(scene_id)
+        if not records:
+            raise NotFound(f"no scene {scene_id!r} in the catalog")
+        return records
+
+    # ------------------------------------------------------------ reading
 
     async def manifest(self, scene_id: str, version: str) -> BundleManifest:
         key = (scene_id, version)
@@ -130,3 +453,9 @@ class CatalogService:
             thumbnail_sha256=manifest.thumbnail.sha256 if manifest.thumbnail else None,
             versions=await self.store.list_scene_versions(meta.id),
         )
+
+
+def _exists_already(scene_id: str, version: str) -> str:
+    return (
+        f"{scene_id} {version} exists already with other content; raise the version in scene.yaml"
+    )

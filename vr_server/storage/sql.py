@@ -385,13 +385,19 @@ class SqlStore:
                 )
         return True
 
-    async def activate_scene_version(self, scene_id: str, version: str) -> None:
+    async def activate_scene_version(self, scene_id: str, version: str) -> bool:
+        v = t.scene_versions.c
+        stored = (
+            select(v.version).where(and_(v.scene_id == scene_id, v.version == version)).exists()
+        )
         async with self._write() as conn:
-            await conn.execute(
+            # One UPDATE: the pointer moves only to a version that is stored, nothing else changes.
+            result = await conn.execute(
                 update(t.scenes)
-                .where(t.scenes.c.id == scene_id)
+                .where(and_(t.scenes.c.id == scene_id, stored))
                 .values(active_version=version, updated_at=_now())
             )
+        return bool(result.rowcount)
 
     @staticmethod
     def _scene_version(row: Any, active: bool) -> SceneVersionRecord:
@@ -448,6 +454,23 @@ class SqlStore:
                 )
             ).all()
         return [r.version for r in rows]
+
+    async def list_scene_version_records(self, scene_id: str) -> list[SceneVersionRecord]:
+        v = t.scene_versions.c
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.scene_versions)
+                    .where(v.scene_id == scene_id)
+                    .order_by(v.published_at, v.version)
+                )
+            ).all()
+            active = (
+                await conn.execute(
+                    select(t.scenes.c.active_version).where(t.scenes.c.id == scene_id)
+                )
+            ).scalar_one_or_none()
+        return [self._scene_version(r, r.version == active) for r in rows]
 
     # ------------------------------------------------------------ sessions
 

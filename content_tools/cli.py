@@ -1,6 +1,8 @@
 """`vr-content`: the content authors' command line.
 
-    vr-content package SCENE_DIR... -o DIST [--json]   package scenes into bundles
+    vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|draco]
+                       [--profile quest2|quest3|FILE.json] [--json]
+                                                       package scenes into bundles
     vr-content validate PATH... [--profile P] [--format json]   check models, scenes, bundles
     vr-content schema [-o FILE]                        JSON Schema of scene.yaml
 
@@ -29,10 +31,12 @@ from rich.progress import (
 )
 
 from content_tools import __version__, publish
+from content_tools.compress import COMPRESSIONS, Compression
 from content_tools.errors import ContentError
 from content_tools.format.scene import SceneSource
-from content_tools.package import PackageResult, package_scene
+from content_tools.package import DEFAULT_PROFILE, PackageResult, package_scene
 from content_tools.validate import cli as validate_cli
+from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 
 __all__ = ["EXIT_CONTENT_ERROR", "EXIT_OK", "EXIT_USAGE", "main", "scene_json_schema"]
 
@@ -50,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         if args.command == "package":
-            return _package(args.scene_dirs, args.out, as_json=args.json)
+            return _package(
+                args.scene_dirs,
+                args.out,
+                as_json=args.json,
+                compress=args.compress,
+                profile_name=args.profile,
+            )
         if args.command == "validate":
             return validate_cli.run(args)
         if args.command == "schema":
@@ -86,6 +96,20 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--out", type=Path, required=True, metavar="DIST", help="output folder"
     )
     package.add_argument(
+        "--compress",
+        choices=COMPRESSIONS,
+        default="none",
+        help="geometry compression: none (default), meshopt (EXT_meshopt_compression, lossless) "
+        "or draco (KHR_draco_mesh_compression, quantized)",
+    )
+    package.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="PROFILE",
+        help="budget profile whose max_texture_size larger textures are scaled down to: "
+        f"{', '.join(profile_names())} or a profile .json file (default {DEFAULT_PROFILE})",
+    )
+    package.add_argument(
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
     )
     validate_cli.add_parser(commands)
@@ -99,7 +123,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _package(scene_dirs: Sequence[Path], out_dir: Path, *, as_json: bool) -> int:
+def _package(
+    scene_dirs: Sequence[Path],
+    out_dir: Path,
+    *,
+    as_json: bool,
+    compress: Compression = "none",
+    profile_name: str = DEFAULT_PROFILE,
+) -> int:
+    try:
+        profile: BudgetProfile = load_profile(profile_name)
+    except ContentError as exc:
+        _print_error(str(exc))
+        return EXIT_USAGE
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     results: list[dict[str, Any]] = []
     with Progress(
@@ -120,7 +156,9 @@ def _package(scene_dirs: Sequence[Path], out_dir: Path, *, as_json: bool) -> int
                 progress.update(task, completed=fraction, description=f"{name}: {stage}")
 
             try:
-                result = package_scene(scene_dir, out_dir, progress=update)
+                result = package_scene(
+                    scene_dir, out_dir, progress=update, compress=compress, profile=profile
+                )
             except ContentError as exc:
                 results.append(_failure(scene_dir, exc))
             except OSError as exc:  # the output cannot be written, a disk is full, ...
@@ -132,7 +170,13 @@ def _package(scene_dirs: Sequence[Path], out_dir: Path, *, as_json: bool) -> int
     for failure in failures:
         _print_error(f"cannot package {failure['scene_dir']}:\n{failure['error']['message']}")
     if as_json:
-        report = {"ok": not failures, "tool_version": __version__, "results": results}
+        report = {
+            "ok": not failures,
+            "tool_version": __version__,
+            "compress": compress,
+            "profile": profile.name,
+            "results": results,
+        }
         _write_json(sys.stdout, report, indent=None, ascii_only=True)
     else:
         for entry in results:
@@ -142,6 +186,7 @@ def _package(scene_dirs: Sequence[Path], out_dir: Path, *, as_json: bool) -> int
                     f"{entry['scene_id']} {entry['version']} -> {entry['bundle_dir']} "
                     f"(model {glb['size']} bytes, sha256 {glb['sha256'][:12]})"
                 )
+                _print_processing(entry["processing"])
     return EXIT_CONTENT_ERROR if failures else EXIT_OK
 
 
@@ -158,7 +203,43 @@ def _success(scene_dir: Path, result: PackageResult) -> dict[str, Any]:
         "thumbnail": (
             None if manifest.thumbnail is None else manifest.thumbnail.model_dump(mode="json")
         ),
+        "processing": _processing_json(result),
     }
+
+
+def _processing_json(result: PackageResult) -> dict[str, Any] | None:
+    processing = result.processing
+    if processing is None:
+        return None
+    return {
+        "size_before": processing.source_size,
+        "size_after": processing.size,
+        "compression": processing.compression.as_json(),
+        "textures": processing.textures.as_json(),
+    }
+
+
+def _print_processing(processing: dict[str, Any] | None) -> None:
+    if processing is None:
+        return
+    compression, textures = processing["compression"], processing["textures"]
+    before, after = processing["size_before"], processing["size_after"]
+    if compression["method"] != "none":
+        print(
+            f"  geometry: {compression['method']} ({compression['encoder']}), "
+            f"{before} -> {after} bytes ({after / max(before, 1):.0%})"
+        )
+    for change in textures["resized"]:
+        w0, h0 = change["size_before"]
+        w1, h1 = change["size_after"]
+        name = f" {change['name']}" if change["name"] else ""
+        print(
+            f"  texture {change['image']}{name}: {w0}x{h0} -> {w1}x{h1} "
+            f"(max {textures['max_size']} px), {change['bytes_before']} -> "
+            f"{change['bytes_after']} bytes"
+        )
+    for message in textures["oversized_kept"]:
+        print(f"  warning: {message}", file=sys.stderr)
 
 
 def _failure(scene_dir: Path, exc: ContentError | OSError) -> dict[str, Any]:

@@ -27,10 +27,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from content_tools import __version__
+from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import BundleError, MissingNodesError, ModelError, SourceError
-from content_tools.format.manifest import AssetRef, BundleManifest
+from content_tools.format.manifest import AssetRef, BundleManifest, PackagingInfo
 from content_tools.format.scene import SceneSource
-from content_tools.gltf import GltfModel, read_model, self_contained_glb
+from content_tools.glb_parts import split_glb, write_glb
+from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
 from content_tools.hashing import sha256_file
 from content_tools.source import (
     DEFAULT_GENERATOR_TIMEOUT_S,
@@ -38,11 +40,15 @@ from content_tools.source import (
     run_generator,
     scene_file,
 )
+from content_tools.textures import TextureReport, fit_textures
+from content_tools.validate.budget import BudgetProfile, load_profile
 
 __all__ = [
+    "DEFAULT_PROFILE",
     "GLB_MEDIA_TYPE",
     "MANIFEST_NAME",
     "PNG_MEDIA_TYPE",
+    "ModelProcessing",
     "PackageResult",
     "ProgressCallback",
     "bundle_name",
@@ -59,6 +65,7 @@ GLB_MEDIA_TYPE = "model/gltf-binary"
 PNG_MEDIA_TYPE = "image/png"
 MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+DEFAULT_PROFILE = "quest2"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 ProgressCallback = Callable[[str, float], None]
@@ -66,9 +73,22 @@ ProgressCallback = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True)
+class ModelProcessing:
+    """What packaging did to the model after embedding it into one GLB."""
+
+    source_size: int
+    """Bytes of the self-contained GLB before textures and compression."""
+    size: int
+    """Bytes of the packaged GLB."""
+    textures: TextureReport
+    compression: CompressionReport
+
+
+@dataclass(frozen=True, slots=True)
 class PackageResult:
     manifest: BundleManifest
     bundle_dir: Path
+    processing: ModelProcessing | None = None
 
     @property
     def manifest_path(self) -> Path:
@@ -90,19 +110,25 @@ def package_scene(
     *,
     progress: ProgressCallback | None = None,
     generator_timeout_s: float = DEFAULT_GENERATOR_TIMEOUT_S,
+    compress: Compression = "none",
+    profile: BudgetProfile | str | Path = DEFAULT_PROFILE,
 ) -> PackageResult:
     """Package `scene_dir` into `out_dir/<id>-<version>/` and return the manifest and folder.
 
     Steps: read scene.yaml, run the generator (if any), read the model, check that it has every
-    node the script refers to (and the spawn node), embed it into one GLB, copy the thumbnail,
-    write the bundle atomically. Raises a ContentError for problems in the content and OSError
-    when the output cannot be written.
+    node the script refers to (and the spawn node), embed it into one GLB, downscale textures
+    larger than the budget `profile`'s max_texture_size (a profile, its name or a JSON file),
+    compress the geometry (`compress`: "none", "meshopt" or "draco"; see content_tools.compress),
+    check the nodes again on the result, copy the thumbnail, write the bundle atomically.
+    Raises a ContentError for problems in the content and OSError when the output cannot be
+    written. A model that needs none of the processing is copied byte for byte.
     """
 
     def report(stage: str, fraction: float) -> None:
         if progress is not None:
             progress(stage, fraction)
 
+    budget = profile if isinstance(profile, BudgetProfile) else load_profile(profile)
     report("reading scene.yaml", 0.0)
     source = load_scene_source(scene_dir)
     if source.generator is not None:
@@ -113,6 +139,7 @@ def package_scene(
     check_referenced_nodes(source, model)
     report("embedding the model", 0.7)
     glb = self_contained_glb(model, root=scene_dir)
+    glb, processing = _process_model(glb, model, source, budget, compress, report)
     thumbnail = _read_thumbnail(scene_dir, source.thumbnail) if source.thumbnail else None
     report("writing the bundle", 0.85)
     glb_ref = _asset_ref(glb, GLB_MEDIA_TYPE, ".glb")
@@ -127,11 +154,19 @@ def package_scene(
         glb=glb_ref,
         thumbnail=thumbnail_ref,
         tool_version=__version__,
+        packaging=PackagingInfo(
+            compression=compress,
+            encoder=processing.compression.encoder,
+            profile=budget.name,
+            max_texture_size=budget.max_texture_size,
+            textures_resized=len(processing.textures.resized),
+            source_size=processing.source_size,
+        ),
     )
     files[MANIFEST_NAME] = manifest_bytes(manifest)  # last: a bundle is done when it has one
     bundle_dir = _write_bundle(out_dir, bundle_name(source.id, source.version), files)
     report("done", 1.0)
-    return PackageResult(manifest=manifest, bundle_dir=bundle_dir)
+    return PackageResult(manifest=manifest, bundle_dir=bundle_dir, processing=processing)
 
 
 def check_referenced_nodes(source: SceneSource, model: GltfModel) -> None:
@@ -225,6 +260,51 @@ def iter_bundles(dist_dir: Path) -> Iterator[Path]:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _process_model(
+    glb: bytes,
+    model: GltfModel,
+    source: SceneSource,
+    budget: BudgetProfile,
+    compress: Compression,
+    report: ProgressCallback,
+) -> tuple[bytes, ModelProcessing]:
+    """Fit the textures to `budget` and compress the geometry; check the nodes on the result."""
+    if "EXT_meshopt_compression" in model.document.get("extensionsUsed", []):
+        # Packaged before (its fallback buffer holds no data): it cannot be taken apart again.
+        if compress != "none":
+            raise ModelError(
+                "the model is already compressed (EXT_meshopt_compression): "
+                "package it with --compress none",
+                path=model.path,
+            )
+        textures = TextureReport(
+            max_size=budget.max_texture_size,
+            images=len(model.document.get("images", [])),
+            oversized_kept=["textures not checked: the model is compressed already"],
+        )
+        unchanged = ModelProcessing(
+            source_size=len(glb),
+            size=len(glb),
+            textures=textures,
+            compression=CompressionReport("none", None, 0, 0),
+        )
+        return glb, unchanged
+    parts = split_glb(glb, path=model.path)
+    report(f"fitting textures to {budget.name}", 0.75)
+    textures = fit_textures(parts, budget.max_texture_size)
+    if compress != "none":
+        report(f"compressing geometry ({compress})", 0.78)
+    compression = compress_parts(parts, compress)
+    out = glb
+    if textures.resized or compress != "none":
+        out = write_glb(parts.document, parts.views)
+        check_referenced_nodes(source, parse_model(out, path=model.path))
+    processing = ModelProcessing(
+        source_size=len(glb), size=len(out), textures=textures, compression=compression
+    )
+    return out, processing
 
 
 def _asset_ref(data: bytes, media_type: str, suffix: str) -> AssetRef:

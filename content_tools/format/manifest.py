@@ -6,9 +6,9 @@ sha256. The manifest is deterministic: the same scene source gives the same byte
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from content_tools.format.scene import SceneMeta, Script
 from content_tools.hashing import SHA256_PATTERN
@@ -28,6 +28,23 @@ class AssetRef(BaseModel):
     )
 
 
+class PackagingInfo(BaseModel):
+    """How `vr-content package` processed the model (bundles made before it have none)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    compression: Literal["none", "meshopt", "draco"] = Field(
+        description="Geometry compression: EXT_meshopt_compression, KHR_draco_mesh_compression."
+    )
+    encoder: str | None = Field(
+        default=None, description="The compression library and version, e.g. 'DracoPy 2.2.0'."
+    )
+    profile: str = Field(description="The budget profile the textures were fitted to.")
+    max_texture_size: int | None = Field(default=None, ge=1)
+    textures_resized: int = Field(default=0, ge=0)
+    source_size: int = Field(ge=0, description="Bytes of the self-contained model before.")
+
+
 class BundleManifest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -37,6 +54,15 @@ class BundleManifest(BaseModel):
     glb: AssetRef
     thumbnail: AssetRef | None = None
     tool_version: str
+    packaging: PackagingInfo | None = None
+
+    @model_serializer(mode="wrap")
+    def _leave_out_missing_packaging(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A manifest without packaging info serialises as it did before the field existed.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("packaging", 0) is None:
+            del data["packaging"]
+        return data
 
     @property
     def scene_id(self) -> str:

@@ -39,6 +39,17 @@ def test_package_json_success(
         "manifest": str(dist / "mini-0.1.0" / "manifest.json"),
         "glb": manifest.glb.model_dump(mode="json"),
         "thumbnail": None,
+        "processing": {  # nothing to do: a self-contained GLB without textures, no compression
+            "size_before": manifest.glb.size,
+            "size_after": manifest.glb.size,
+            "compression": {
+                "method": "none",
+                "encoder": None,
+                "compressed": 0,
+                "left_uncompressed": 0,
+            },
+            "textures": {"max_size": 2048, "images": 0, "resized": [], "oversized_kept": []},
+        },
     }
 
 

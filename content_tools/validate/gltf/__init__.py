@@ -1,13 +1,61 @@
-"""glTF 2.0 validation with the Khronos glTF-Validator's issue codes (STUB: being written)."""
+"""glTF 2.0 validation with the Khronos glTF-Validator's issue codes.
+
+The stages follow the reference: container (GLB chunks) and JSON, schema and link checks
+(`document.py`), external resources (buffers, images; sandboxed in `resources.py`), accessor
+data (`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+from content_tools.validate.gltf.container import read_glb
+from content_tools.validate.gltf.data import validate_data
+from content_tools.validate.gltf.document import Document, read_document, report_unused
+from content_tools.validate.gltf.info import fill_info
+from content_tools.validate.gltf.loader import load_buffers, load_images
+from content_tools.validate.gltf.schema import Ctx, Raw
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import IssueSink
 
 __all__ = ["validate_gltf"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Unexpected character '{name}'")
+
+
+def _parse_json(raw: bytes, ctx: Ctx) -> Any:
+    """The JSON value, or None after reporting INVALID_JSON."""
+    if raw.startswith(_BOM):
+        ctx.add("INVALID_JSON", Raw("BOM found at the beginning of UTF-8 stream."), pointer="")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        ctx.add(
+            "INVALID_JSON",
+            Raw(f"FormatException: Invalid UTF-8 byte (at offset {exc.start})"),
+            pointer="",
+        )
+        return None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            detail = f"FormatException: Unexpected end of input (at offset {exc.pos})"
+        else:
+            detail = f"FormatException: Unexpected character (at offset {exc.pos})"
+        ctx.add("INVALID_JSON", Raw(detail), pointer="")
+    except RecursionError:
+        ctx.add("INVALID_JSON", Raw("FormatException: JSON nesting is too deep"), pointer="")
+    except ValueError as exc:
+        ctx.add("INVALID_JSON", Raw(f"FormatException: {exc}"), pointer="")
+    return None
 
 
 def validate_gltf(
@@ -20,4 +68,33 @@ def validate_gltf(
     Never raises for bad input: every problem is an issue.
     """
     info = GltfInfo(file_size=len(data))
+    ctx = Ctx(sink)
+    is_glb = data[:4] == b"glTF" or uri.lower().endswith(".glb")
+    bin_chunk: bytes | None = None
+    if is_glb:
+        ctx.is_glb = True
+        parts = read_glb(data, ctx)
+        if parts.json is None:
+            if parts.aborted_json is not None:
+                _parse_json(parts.aborted_json, ctx)
+            return info
+        json_bytes = parts.json
+        bin_chunk = parts.bin
+    else:
+        json_bytes = data
+    root_value = _parse_json(json_bytes, ctx)
+    if root_value is None:
+        if not sink.has_errors:
+            ctx.add("INVALID_JSON", Raw("FormatException: empty document"), pointer="")
+        return info
+    if not isinstance(root_value, dict):
+        ctx.path.clear()
+        ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
+        return info
+    doc: Document = read_document(root_value, ctx)
+    load_buffers(doc, ctx, bin_chunk, base_dir, root)
+    validate_data(doc, ctx)
+    headers = load_images(doc, ctx, base_dir, root)
+    report_unused(doc, ctx)
+    fill_info(info, doc, headers)
     return info

@@ -1,0 +1,97 @@
+"""The reference's `info` figures (draw calls, vertices, triangles, materials, images...) plus
+what the budget and script checks need (node names and meshes, lights, skins)."""
+
+from __future__ import annotations
+
+from content_tools.validate.gltf.document import Document
+from content_tools.validate.gltf.images import ImageHeader
+from content_tools.validate.gltf.objects import Node, Primitive
+from content_tools.validate.info import GltfInfo, ImageInfo, NodeInfo
+
+__all__ = ["fill_info", "primitive_triangles"]
+
+
+def primitive_triangles(prim: Primitive) -> int:
+    """Triangles one draw of the primitive renders (0 for points and lines)."""
+    n = prim.indices.count if prim.indices is not None else prim.vertex_count
+    if n is None or n <= 0:
+        return 0
+    if prim.mode == 4:
+        return n // 3
+    if prim.mode in (5, 6):
+        return max(n - 2, 0)
+    return 0
+
+
+def _mesh_below(nodes: list[Node | None]) -> dict[int, bool]:
+    """For every node: does it or a descendant have a mesh (loops are cut)."""
+    result: dict[int, bool] = {}
+    for start in nodes:
+        if start is None or start.index in result:
+            continue
+        stack: list[tuple[Node, int]] = [(start, 0)]
+        on_path: set[int] = set()
+        while stack:
+            node, child_pos = stack.pop()
+            if child_pos == 0:
+                if node.index in result:
+                    continue
+                on_path.add(node.index)
+            if child_pos < len(node.children):
+                stack.append((node, child_pos + 1))
+                child = node.children[child_pos]
+                if child.index not in result and child.index not in on_path:
+                    stack.append((child, 0))
+                continue
+            on_path.discard(node.index)
+            result[node.index] = node.mesh is not None or any(
+                result.get(c.index, False) for c in node.children
+            )
+    return result
+
+
+def fill_info(info: GltfInfo, doc: Document, headers: dict[int, ImageHeader]) -> None:
+    if doc.asset is not None:
+        info.version = doc.asset.version
+        info.generator = doc.asset.generator
+    info.extensions_used = list(doc.extensions_used)
+    info.extensions_required = list(doc.extensions_required)
+    info.resources_storage = [b.storage or "unknown" for b in doc.buffers if b is not None]
+    info.animation_count = len(doc.animations)
+    info.material_count = len(doc.materials)
+    info.skin_count = len(doc.skins)
+    info.has_skins = bool(doc.skins)
+    info.has_textures = bool(doc.textures)
+    info.has_default_scene = doc.scene_index != -1
+    info.light_count = len(doc.lights or [])
+    for mesh in doc.meshes:
+        if mesh is None or not mesh.primitives:
+            continue
+        for prim in mesh.primitives:
+            info.draw_call_count += 1
+            if prim.vertex_count > 0:
+                info.total_vertex_count += prim.vertex_count
+            info.total_triangle_count += primitive_triangles(prim)
+            if prim.targets:
+                info.has_morph_targets = True
+            info.max_uvs = max(info.max_uvs, prim.texcoord_count)
+            info.max_influences = max(info.max_influences, prim.joints_count * 4)
+            info.max_attributes = max(info.max_attributes, len(prim.attributes or {}))
+    for img in doc.images:
+        if img is None:
+            continue
+        header = headers.get(img.index)
+        mime = img.declared_mime or (header.mime_type if header else None) or img.mime_type
+        image = ImageInfo(mime_type=mime, storage=img.storage)
+        if header is not None and header.error is None:
+            image.width, image.height = header.width, header.height
+            image.format, image.bits = header.format, header.bits
+        info.images.append(image)
+    below = _mesh_below(doc.nodes)
+    for i, node in enumerate(doc.nodes):
+        if node is None:
+            info.nodes.append(NodeInfo(i, None, False, False))
+            continue
+        info.nodes.append(
+            NodeInfo(i, node.name, node.mesh is not None, below.get(node.index, False))
+        )

@@ -40,8 +40,6 @@ from content_tools.package import (
     load_bundle,
     manifest_bytes,
 )
-from content_tools.validate.issues import Severity
-from content_tools.validate.run import validate_bundle
 from vr_server.blobs import BlobMismatch, BlobStore
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
@@ -115,16 +113,20 @@ def _revalidate(bundle_dir: Path) -> BundleManifest:
     point name, once each (check_referenced_nodes). A thumbnail must be a PNG.
     Blocking: run it in a thread.
     """
+    # Imported here: the validator is only needed when authors publish, not to serve headsets.
+    from content_tools.validate.issues import Severity
+    from content_tools.validate.run import validate_bundle
+
     errors = [
-        issue
+        f"{Path(report.uri).name}{' ' + issue.pointer if issue.pointer else ''}: "
+        f"{issue.code}: {issue.message}"
         for report in validate_bundle(bundle_dir)
         for issue in report.issues.messages
         if issue.severity == Severity.ERROR
     ]
     if errors:
-        shown = "; ".join(f"{issue.code}: {issue.message}" for issue in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-        raise ContentError(f"{len(errors)} validation error(s): {shown}{more}")
+        raise ContentError(f"{len(errors)} validation error(s): {'; '.join(errors[:5])}{more}")
     manifest = load_bundle(bundle_dir)
     model = read_model(bundle_dir / manifest.glb.path)
     if not model.is_glb:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from content_tools.format.scene import Language
 from content_tools.package import iter_bundles, load_bundle
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.conftest import scene_dirs
@@ -40,7 +41,7 @@ async def test_a_simulated_headset_completes_the_scene(
 ) -> None:
     (bundle,) = [b for b in iter_bundles(scene_library) if load_bundle(b).scene_id == scene_id]
     manifest = load_bundle(bundle)
-    language = "th" if sum(map(ord, scene_id)) % 2 else "en"
+    language: Language = "th" if sum(map(ord, scene_id)) % 2 else "en"
     client = HeadsetClient(kiosk_server.url, tmp_path / "headset", name=f"kiosk-{scene_id}")
     await client.ensure_enrolled(kiosk_server.enrollment_code())
     sim = SimulatedHeadset(

@@ -10,6 +10,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from content_tools.errors import ContentError
+from content_tools.validate.budget import load_profile
 from vr_server import __version__
 from vr_server.api import assets, content, routes
 from vr_server.api.errors import install_error_handlers
@@ -32,13 +34,19 @@ log = logging.getLogger(__name__)
 
 async def open_services(settings: Settings) -> Services:
     """Open storage (migrated), bus and services; the caller closes them with close_services."""
+    try:
+        profile = (
+            None if settings.publish_profile == "none" else load_profile(settings.publish_profile)
+        )
+    except ContentError as exc:
+        raise ValueError(f"VR_PUBLISH_PROFILE: {exc}") from None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = SqlStore.from_url(settings.resolved_database_url)
     await migrate(store)
     bus = InProcessBus()
     await bus.start()
     blobs = BlobStore(settings.blob_dir)
-    catalog = CatalogService(store, blobs)
+    catalog = CatalogService(store, blobs, profile=profile)
     fleet = FleetService(store, bus)
     return Services(
         settings=settings,

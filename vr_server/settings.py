@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     max_model_mb: float = Field(
         default=64.0, gt=0, description="Largest scene model (GLB) a publish may name, in MB."
     )
+    publish_profile: str = Field(
+        default="quest2",
+        description="Budget profile a published scene must fit: quest2, quest3, a profile "
+        ".json file, or none.",
+    )
     log_level: str = "info"
     ws_impl: Literal["websockets", "websockets-sansio", "wsproto"] = Field(
         default="websockets-sansio", description="uvicorn's WebSocket implementation."

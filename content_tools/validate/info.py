@@ -58,6 +58,11 @@ class GltfInfo:
     max_influences: int = 0
     max_attributes: int = 0
     light_count: int = 0
+    drawn_draw_calls: int = 0
+    drawn_vertices: int = 0
+    drawn_triangles: int = 0
+    """The three figures above count each mesh once per node that shows it (what the GPU
+    draws); the reference's `drawCallCount` and totals count each mesh once."""
     images: list[ImageInfo] = field(default_factory=list)
     nodes: list[NodeInfo] = field(default_factory=list)
     nodes_known: bool = False

@@ -111,6 +111,9 @@ def _info_json(info: GltfInfo) -> dict[str, Any]:
         "maxUVs": info.max_uvs,
         "maxInfluences": info.max_influences,
         "maxAttributes": info.max_attributes,
+        "drawnDrawCalls": info.drawn_draw_calls,
+        "drawnVertexCount": info.drawn_vertices,
+        "drawnTriangleCount": info.drawn_triangles,
         "lightCount": info.light_count,
         "fileSize": info.file_size,
         "textureGpuBytes": info.texture_gpu_bytes,
@@ -132,9 +135,9 @@ def _info_line(report: FileReport) -> str:
     info = report.info
     assert info is not None
     parts = [
-        f"{info.total_triangle_count:,} triangles",
-        f"{info.total_vertex_count:,} vertices",
-        f"{info.draw_call_count:,} draw calls",
+        f"{max(info.drawn_triangles, info.total_triangle_count):,} triangles",
+        f"{max(info.drawn_vertices, info.total_vertex_count):,} vertices",
+        f"{max(info.drawn_draw_calls, info.draw_call_count):,} draw calls",
         f"{info.material_count} materials",
         f"{len(info.images)} images (largest {info.max_texture_size} px, "
         f"~{info.texture_gpu_bytes / 1048576:.1f} MB GPU)",

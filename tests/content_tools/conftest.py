@@ -28,7 +28,7 @@ isco08: "5120"
 riasec: [R]
 skills:
   - {th: ทดสอบ, en: Testing}
-duration_min: 2
+duration_min: 4
 job_search_url: "https://example.org/jobs?isco={isco08}&q={query}"
 job_query: {th: ทดสอบ, en: test}
 model: scene.glb

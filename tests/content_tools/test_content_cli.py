@@ -87,8 +87,8 @@ def test_package_failure_exits_1_with_a_clear_message(
 def test_yaml_error_is_reported_with_its_line(
     make_scene: MakeScene, mini_yaml: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    scene = make_scene(yaml_text=mini_yaml.replace("duration_min: 2", "duration_min: -2"))
-    line = mini_yaml.splitlines().index("duration_min: 2") + 1
+    scene = make_scene(yaml_text=mini_yaml.replace("duration_min: 4", "duration_min: -2"))
+    line = mini_yaml.splitlines().index("duration_min: 4") + 1
     assert main(["package", str(scene), "-o", str(tmp_path / "dist")]) == 1
     out, err = capsys.readouterr()
     assert out == ""

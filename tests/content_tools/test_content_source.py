@@ -62,7 +62,7 @@ def test_validation_errors_each_get_their_own_line(tmp_path: Path, mini_yaml: st
     text = (
         mini_yaml.replace('isco08: "5120"', "isco08: 5120")  # a number, not a string
         .replace("{kind: look_at, node: sign}", "{kind: look_at, nod: sign}")  # misspelt key
-        .replace("duration_min: 2", "duration_min: 2\ncolour: red")  # unknown key
+        .replace("duration_min: 4", "duration_min: 4\ncolour: red")  # unknown key
     )
     with pytest.raises(SourceError) as info:
         load_scene_source(write_scene(tmp_path, text))

@@ -14,6 +14,7 @@ from content_tools.cli import main
 from content_tools.gltf import build_glb
 from content_tools.validate.budget import BudgetProfile, check_budget, load_profile
 from content_tools.validate.info import GltfInfo, ImageInfo
+from content_tools.validate.issues import Severity
 from content_tools.validate.run import validate_scene_dir
 
 MakeScene = Callable[..., Path]
@@ -29,6 +30,7 @@ def line_of(text: str, needle: str) -> int:
 def glb_with_meshes(parts: Parts, names: Sequence[str], meshless: Sequence[str] = ()) -> bytes:
     """A valid GLB whose nodes (all roots) each show the one triangle, except `meshless`."""
     document, binary = parts(names)
+    document["bufferViews"][0]["target"] = 34962  # vertex data (else a hint, as the reference)
     for node in document["nodes"]:
         if node["name"] in meshless:
             node.pop("mesh", None)
@@ -49,7 +51,7 @@ def test_a_matching_scene_has_no_issue(make_scene: MakeScene, gltf_parts: Parts)
     reports = validate_scene_dir(scene_dir)
     assert [r.issues.messages for r in reports] == [[], []]
     assert reports[1].info is not None
-    assert reports[1].info.total_triangle_count == len(names)
+    assert reports[1].info.drawn_triangles == len(names)
 
 
 def test_missing_nodes_point_at_their_yaml_lines(
@@ -128,8 +130,9 @@ def test_cli_json_report_and_exit_codes(
     assert message["file"].endswith("bad/scene.yaml")
     model = reports[1]
     assert model["mimeType"] == "model/gltf-binary"
-    assert model["info"]["totalTriangleCount"] == 5
-    assert model["info"]["drawCallCount"] == 5
+    assert model["info"]["totalTriangleCount"] == 1  # the reference's figure: each mesh once
+    assert model["info"]["drawnTriangleCount"] == 5  # what is drawn: five nodes show it
+    assert model["info"]["drawnDrawCalls"] == 5
     assert model["budget"]["profile"] == "quest2"
 
 
@@ -188,6 +191,34 @@ def test_missing_path_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_the_cook_scene_validates_for_quest2(cook_dir: Path) -> None:
     reports = validate_scene_dir(cook_dir)
     assert [r.issues.codes() for r in reports] == [set(), set()]
+    assert [r.issues.codes(Severity.WARNING) for r in reports] == [set(), set()]
     model = reports[1].info
     assert model is not None
     assert model.total_triangle_count > 1000
+
+
+def test_a_script_much_longer_than_its_duration_is_a_warning(
+    make_scene: MakeScene, gltf_parts: Parts, mini_yaml: str
+) -> None:
+    text = mini_yaml.replace("duration_min: 4", "duration_min: 2")
+    names = ("spawn", "button", "cup", "tray", "sign")
+    reports = validate_scene_dir(
+        make_scene(yaml_text=text, model=glb_with_meshes(gltf_parts, names))
+    )
+    (issue,) = reports[0].issues.messages
+    assert (issue.code, issue.line) == ("SCRIPT_DURATION_MISMATCH", line_of(text, "duration_min"))
+    assert "3.8 minutes" in issue.message
+
+
+def test_budgets_count_every_node_that_shows_a_mesh(
+    make_scene: MakeScene, gltf_parts: Parts, tmp_path: Path
+) -> None:
+    """Ten nodes showing the same mesh draw it ten times: the budget counts ten."""
+    names = ("spawn", "button", "cup", "tray", "sign", *[f"copy{i}" for i in range(5)])
+    scene_dir = make_scene(model=glb_with_meshes(gltf_parts, names))
+    profile = tmp_path / "p.json"
+    profile.write_text('{"name": "p", "max_triangles": 9, "max_draw_calls": 9}')
+    (_, model) = validate_scene_dir(scene_dir, profile=load_profile(profile))
+    assert model.info is not None
+    assert (model.info.total_triangle_count, model.info.drawn_triangles) == (1, 10)
+    assert model.issues.codes() == {"BUDGET_TRIANGLES", "BUDGET_DRAW_CALLS"}

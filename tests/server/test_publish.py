@@ -24,16 +24,21 @@ from vr_server.protocol import PROTOCOL_VERSION
 AUTHOR = "author"
 MAX_MODEL_MB = 0.1  # the test GLBs have about 3 KB
 MAX_UPLOAD_MB = 0.5
+MAX_TRIANGLES = 100  # the test GLBs have 60
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, test_bundles: Path) -> Iterator[ServerProcess]:
-    """This module's server: small upload and model limits, a staff and an author account."""
+    """This module's server: small upload, model and triangle limits, a staff and an author
+    account."""
+    profile = tmp_path_factory.mktemp("profile") / "tiny-headset.json"
+    profile.write_text(json.dumps({"name": "tiny-headset", "max_triangles": MAX_TRIANGLES}))
     proc = ServerProcess(
         tmp_path_factory.mktemp("server"),
         [test_bundles],
         max_model_mb=MAX_MODEL_MB,
         max_upload_mb=MAX_UPLOAD_MB,
+        publish_profile=str(profile),
     )
     proc.create_staff()
     done = proc.cli("author", "create", AUTHOR, "--password-stdin", input_text=STAFF_PASSWORD)
@@ -378,13 +383,22 @@ def test_refuses_a_broken_model(
     refused(post_manifest(server, author, manifest), 422, "invalid", manifest["glb"]["path"])
 
 
+def test_refuses_a_model_over_the_budget_profile(
+    server: ServerProcess, author: str, guarded: Path, unchanged: None
+) -> None:
+    glb = glb_with_nodes("knife", "pan", "stove", "fire_exit", "spawn", *"abcde")  # 120 triangles
+    assert put_blob(server, author, glb).status_code == 201
+    response = post_manifest(server, author, new_version(guarded, glb))
+    refused(response, 422, "BUDGET_TRIANGLES", "120 is over the tiny-headset budget of 100")
+
+
 def test_refuses_a_model_without_the_nodes_the_script_names(
     server: ServerProcess, author: str, guarded: Path, unchanged: None
 ) -> None:
     glb = glb_with_nodes("spawn", "pan")
     assert put_blob(server, author, glb).status_code == 201
     response = post_manifest(server, author, new_version(guarded, glb))
-    refused(response, 422, "missing from the model", "knife", "stove")
+    refused(response, 422, "SCRIPT_NODE_MISSING", "knife", "stove")
 
 
 def test_refuses_an_invalid_manifest(

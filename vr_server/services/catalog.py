@@ -40,6 +40,7 @@ from content_tools.package import (
     load_bundle,
     manifest_bytes,
 )
+from content_tools.validate.budget import BudgetProfile
 from vr_server.blobs import BlobMismatch, BlobStore
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
@@ -103,7 +104,7 @@ def validation_problems(exc: ValidationError) -> str:
     )
 
 
-def _revalidate(bundle_dir: Path) -> BundleManifest:
+def _revalidate(bundle_dir: Path, profile: BudgetProfile | None = None) -> BundleManifest:
     """Validate a bundle before it is published; raises ContentError naming the problems.
 
     `content_tools.validate.run.validate_bundle` (the manifest and every asset's size and
@@ -120,7 +121,7 @@ def _revalidate(bundle_dir: Path) -> BundleManifest:
     errors = [
         f"{Path(report.uri).name}{' ' + issue.pointer if issue.pointer else ''}: "
         f"{issue.code}: {issue.message}"
-        for report in validate_bundle(bundle_dir)
+        for report in validate_bundle(bundle_dir, profile=profile)
         for issue in report.issues.messages
         if issue.severity == Severity.ERROR
     ]
@@ -184,9 +185,13 @@ class _Incoming:
 
 
 class CatalogService:
-    def __init__(self, store: Store, blobs: BlobStore) -> None:
+    def __init__(
+        self, store: Store, blobs: BlobStore, *, profile: BudgetProfile | None = None
+    ) -> None:
         self.store = store
         self.blobs = blobs
+        self.profile = profile
+        """The budget a published scene must fit (None: no budget check)."""
         self._manifests: dict[tuple[str, str], BundleManifest] = {}
 
     def _check_and_store_blobs(self, bundle_dir: Path) -> BundleManifest:
@@ -383,7 +388,7 @@ class CatalogService:
                     shutil.copyfile(source, folder / asset.path)
             (folder / MANIFEST_NAME).write_bytes(manifest_bytes(manifest))
             try:
-                _revalidate(folder)
+                _revalidate(folder, self.profile)
             except ContentError as exc:
                 # Name the file as the author knows it, not by the server's temporary folder.
                 where = f"{exc.path.name}: " if exc.path is not None else ""

@@ -95,3 +95,27 @@ def fill_info(info: GltfInfo, doc: Document, headers: dict[int, ImageHeader]) ->
         info.nodes.append(
             NodeInfo(i, node.name, node.mesh is not None, below.get(node.index, False))
         )
+    info.nodes_known = True
+    _fill_instanced(info, doc)
+
+
+def _fill_instanced(info: GltfInfo, doc: Document) -> None:
+    """What the GPU draws: each mesh once per node that shows it (the reference's figures count
+    each mesh once, however many nodes use it). Budgets use these."""
+    per_mesh: dict[int, tuple[int, int, int]] = {}
+    for mesh in doc.meshes:
+        if mesh is None:
+            continue
+        prims = mesh.primitives or []
+        per_mesh[mesh.index] = (
+            len(prims),
+            sum(max(p.vertex_count, 0) for p in prims),
+            sum(primitive_triangles(p) for p in prims),
+        )
+    for node in doc.nodes:
+        if node is None or node.mesh is None:
+            continue
+        draws, vertices, triangles = per_mesh.get(node.mesh.index, (0, 0, 0))
+        info.drawn_draw_calls += draws
+        info.drawn_vertices += vertices
+        info.drawn_triangles += triangles

@@ -4,9 +4,14 @@
                        [--profile quest2|quest3|FILE.json] [--json]
                                                        package scenes into bundles
     vr-content validate PATH... [--profile P] [--format json]   check models, scenes, bundles
+    vr-content publish DIST... --server URL --token T [--no-activate] [--json]
+                                                       upload bundles to a server
+    vr-content versions SCENE_ID --server URL --token T     a scene's versions on a server
+    vr-content rollback SCENE_ID VERSION --server URL --token T   activate an earlier version
     vr-content schema [-o FILE]                        JSON Schema of scene.yaml
 
-Exit status: 0 success, 1 a content problem (or a file that cannot be written), 2 bad usage.
+Exit status: 0 success, 1 a content problem (or a file that cannot be written), 2 bad usage,
+3 (publish, versions, rollback) the server cannot be reached or refuses the token.
 Problems are printed on stderr as one clear message, never as a traceback. With `--json`, stdout
 carries exactly one JSON object describing the whole run.
 """

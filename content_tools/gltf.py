@@ -22,8 +22,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-import pygltflib
-
 from content_tools.errors import ModelError
 
 __all__ = [
@@ -104,6 +102,8 @@ def parse_model(data: bytes, *, path: Path, glb: bool = True) -> GltfModel:
         document, binary = _parse_json(data, path), None
     _check_document(document, binary, is_glb=data[:4] == _GLB_MAGIC, path=path)
     try:
+        import pygltflib  # here: it is slow to import and only reading models needs it
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             gltf = pygltflib.GLTF2.from_json(json.dumps(document), infer_missing=True)

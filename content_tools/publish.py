@@ -30,9 +30,8 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -64,7 +63,11 @@ EXIT_USAGE = 2
 EXIT_SERVER = 3
 DEFAULT_SERVER = "http://localhost:8000"
 UPLOAD_CHUNK = 256 * 1024
-_TIMEOUT = httpx.Timeout(30.0, read=300.0)  # a publish re-validates the model on the server
+_CONNECT_TIMEOUT_S = 30.0
+_READ_TIMEOUT_S = 300.0  # a publish re-validates the model on the server
+
+if TYPE_CHECKING:  # httpx is imported when a command talks to a server (it is slow to import)
+    import httpx
 
 
 class _Stop(Exception):
@@ -158,11 +161,13 @@ def run(args: argparse.Namespace) -> int:
 
 class _Api:
     def __init__(self, server: str, token: str) -> None:
+        import httpx
+
         self.server = server
         self.client = httpx.Client(
             base_url=server.rstrip("/"),
             headers={"Authorization": f"Bearer {token}"},
-            timeout=_TIMEOUT,
+            timeout=httpx.Timeout(_CONNECT_TIMEOUT_S, read=_READ_TIMEOUT_S),
         )
 
     def __enter__(self) -> _Api:
@@ -173,6 +178,8 @@ class _Api:
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """The response's JSON; raises _Refused for 4xx, _Stop(3) for everything else."""
+        import httpx
+
         try:
             response = self.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:

@@ -2,7 +2,9 @@
 
 Run by the packager (`vr-content package scenes/cook`) with the scene folder as the working
 directory; `python generate.py [OUTPUT]` writes OUTPUT (default: `scene.glb` next to this file).
-The output is deterministic: the same trimesh and numpy give the same bytes.
+It also writes `thumbnail.png` next to the model. The shapes, materials, room and export come
+from the shared builder kit `scenes.kit`. The output is deterministic: the same trimesh, numpy
+and Pillow give the same bytes.
 
 Conventions (glTF): metres, +Y up, the visitor stands at the `spawn` node looking towards -Z,
 at the counter along the back wall. Every node's origin is the centre of its base, so a node's
@@ -12,26 +14,35 @@ position is where it stands; nodes the session script uses keep the names listed
 from __future__ import annotations
 
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-import trimesh as _trimesh
 
-# trimesh is only partly annotated (some functions are untyped): use it through Any.
-trimesh: Any = _trimesh
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
+    sys.path.insert(0, str(ROOT))
 
-FloatArray = npt.NDArray[np.float64]
-RGBA = tuple[int, int, int, int]
+from scenes.kit.builder import SceneBuilder  # noqa: E402
+from scenes.kit.export import main  # noqa: E402
+from scenes.kit.furniture import table  # noqa: E402
+from scenes.kit.materials import Material, brushed_metal, tiles, wood_grain  # noqa: E402
+from scenes.kit.room import Room, ceiling_lights, room_materials  # noqa: E402
+from scenes.kit.shapes import (  # noqa: E402
+    box,
+    cylinder,
+    ellipsoid,
+    lathe,
+    look_at,
+    merge,
+    rod,
+    rotate_y,
+    translate,
+)
 
 COUNTER_TOP = 0.9  # height of the work surface (m)
 COUNTER_FRONT = -1.55  # z of the counter's front edge
 SPAWN_Z = COUNTER_FRONT + 1.5  # the visitor starts 1.5 m in front of the counter
-CREASE_DEG = 40.0  # edges sharper than this are shaded flat
 
 # Nodes the session script (scene.yaml) and the headset rely on.
 NODES = (
@@ -63,237 +74,93 @@ NODES = (
 )
 
 
-def _material(
+def _plain(
     name: str,
-    rgba: RGBA,
+    rgba: tuple[int, int, int, int],
     *,
     metallic: float = 0.0,
     roughness: float = 0.8,
     double_sided: bool = False,
-    emissive: tuple[int, int, int] | None = None,
-) -> Any:
-    return trimesh.visual.material.PBRMaterial(
-        name=name,
-        baseColorFactor=rgba,
-        metallicFactor=metallic,
-        roughnessFactor=roughness,
-        doubleSided=double_sided,
-        emissiveFactor=None if emissive is None else [c / 255 for c in emissive],
-    )
+) -> Material:
+    return Material(name, rgba, metallic=metallic, roughness=roughness, double_sided=double_sided)
 
 
-MATERIALS: dict[str, Any] = {
-    "floor_tile": _material("floor_tile", (150, 146, 138, 255), roughness=0.7),
-    "wall_paint": _material("wall_paint", (236, 228, 205, 255), roughness=0.9),
-    "wall_tile": _material("wall_tile", (245, 247, 244, 255), roughness=0.3),
-    "ceiling": _material("ceiling", (240, 240, 236, 255), roughness=0.95),
-    "lamp": _material("lamp", (255, 250, 235, 255), roughness=0.5, emissive=(255, 244, 214)),
-    "stainless": _material("stainless", (200, 203, 207, 255), metallic=0.9, roughness=0.35),
-    "steel_dark": _material("steel_dark", (70, 72, 76, 255), metallic=0.8, roughness=0.45),
-    "cast_iron": _material("cast_iron", (38, 38, 40, 255), metallic=0.7, roughness=0.55),
-    "carbon_steel": _material(
+WHITE = (255, 255, 255, 255)
+MATERIALS: dict[str, Material] = {
+    **room_materials(
+        floor=Material(
+            "floor_tile",
+            WHITE,
+            roughness=0.7,
+            texture=tiles((156, 150, 140), (104, 100, 94), count=4, size=256, seed=1),
+            tile_m=1.2,
+        ),
+        wall=_plain("wall_paint", (236, 228, 205, 255), roughness=0.9),
+    ),
+    "wall_tile": Material(
+        "wall_tile",
+        WHITE,
+        roughness=0.3,
+        texture=tiles((246, 248, 245), (200, 204, 204), count=8, size=256, seed=2, grout_px=2),
+        tile_m=0.8,
+    ),
+    "stainless": Material(
+        "stainless",
+        WHITE,
+        metallic=0.9,
+        roughness=0.35,
+        texture=brushed_metal((204, 207, 211), seed=3),
+        tile_m=0.6,
+    ),
+    "steel_dark": _plain("steel_dark", (70, 72, 76, 255), metallic=0.8, roughness=0.45),
+    "cast_iron": _plain("cast_iron", (38, 38, 40, 255), metallic=0.7, roughness=0.55),
+    "carbon_steel": _plain(
         "carbon_steel", (52, 50, 48, 255), metallic=0.85, roughness=0.4, double_sided=True
     ),
-    "knob_red": _material("knob_red", (190, 30, 28, 255), roughness=0.4),
-    "lpg_red": _material("lpg_red", (196, 38, 30, 255), metallic=0.3, roughness=0.45),
-    "wood": _material("wood", (166, 118, 72, 255), roughness=0.75),
-    "wood_dark": _material("wood_dark", (88, 56, 34, 255), roughness=0.7),
-    "chili_red": _material("chili_red", (214, 24, 18, 255), roughness=0.35),
-    "stem_green": _material("stem_green", (70, 120, 40, 255), roughness=0.6),
-    "basil_green": _material("basil_green", (46, 110, 38, 255), roughness=0.55),
-    "lime_green": _material("lime_green", (120, 176, 48, 255), roughness=0.45),
-    "garlic_white": _material("garlic_white", (236, 230, 214, 255), roughness=0.6),
-    "pork": _material("pork", (214, 150, 140, 255), roughness=0.7),
-    "ceramic": _material("ceramic", (248, 248, 246, 255), roughness=0.2),
-    "rice": _material("rice", (250, 250, 244, 255), roughness=0.9),
-    "paper": _material("paper", (252, 252, 248, 255), roughness=0.9),
-    "fish_sauce": _material("fish_sauce", (150, 80, 20, 255), roughness=0.15),
-    "oyster_sauce": _material("oyster_sauce", (60, 36, 22, 255), roughness=0.2),
-    "soy_sauce": _material("soy_sauce", (40, 28, 20, 255), roughness=0.2),
-    "cap_red": _material("cap_red", (200, 40, 30, 255), roughness=0.4),
-    "cap_green": _material("cap_green", (40, 130, 60, 255), roughness=0.4),
-    "cap_yellow": _material("cap_yellow", (230, 190, 40, 255), roughness=0.4),
-    "sugar": _material("sugar", (244, 238, 222, 255), roughness=0.8),
-    "chili_flakes": _material("chili_flakes", (170, 40, 20, 255), roughness=0.85),
+    "knob_red": _plain("knob_red", (190, 30, 28, 255), roughness=0.4),
+    "lpg_red": _plain("lpg_red", (196, 38, 30, 255), metallic=0.3, roughness=0.45),
+    "wood": Material(
+        "wood",
+        WHITE,
+        roughness=0.75,
+        texture=wood_grain((184, 134, 84), (136, 92, 52), size=128, seed=4),
+        tile_m=0.5,
+    ),
+    "wood_dark": _plain("wood_dark", (88, 56, 34, 255), roughness=0.7),
+    "chili_red": _plain("chili_red", (214, 24, 18, 255), roughness=0.35),
+    "basil_green": _plain("basil_green", (46, 110, 38, 255), roughness=0.55),
+    "lime_green": _plain("lime_green", (120, 176, 48, 255), roughness=0.45),
+    "garlic_white": _plain("garlic_white", (236, 230, 214, 255), roughness=0.6),
+    "pork": _plain("pork", (214, 150, 140, 255), roughness=0.7),
+    "ceramic": _plain("ceramic", (248, 248, 246, 255), roughness=0.2),
+    "rice": _plain("rice", (250, 250, 244, 255), roughness=0.9),
+    "paper": _plain("paper", (252, 252, 248, 255), roughness=0.9),
+    "fish_sauce": _plain("fish_sauce", (150, 80, 20, 255), roughness=0.15),
+    "oyster_sauce": _plain("oyster_sauce", (60, 36, 22, 255), roughness=0.2),
+    "soy_sauce": _plain("soy_sauce", (40, 28, 20, 255), roughness=0.2),
+    "cap_red": _plain("cap_red", (200, 40, 30, 255), roughness=0.4),
+    "cap_green": _plain("cap_green", (40, 130, 60, 255), roughness=0.4),
+    "cap_yellow": _plain("cap_yellow", (230, 190, 40, 255), roughness=0.4),
+    "sugar": _plain("sugar", (244, 238, 222, 255), roughness=0.8),
+    "chili_flakes": _plain("chili_flakes", (170, 40, 20, 255), roughness=0.85),
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Geometry helpers. Meshes are built in local coordinates around the node's origin.
-
-
-def translate(x: float, y: float, z: float) -> FloatArray:
-    matrix = np.eye(4)
-    matrix[:3, 3] = (x, y, z)
-    return matrix
-
-
-def _rotation(axis: int, degrees: float) -> FloatArray:
-    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
-    i, j = [(1, 2), (2, 0), (0, 1)][axis]
-    matrix = np.eye(4)
-    matrix[i, i], matrix[i, j], matrix[j, i], matrix[j, j] = c, -s, s, c
-    return matrix
-
-
-def rotate_x(degrees: float) -> FloatArray:
-    return _rotation(0, degrees)
-
-
-def rotate_y(degrees: float) -> FloatArray:
-    return _rotation(1, degrees)
-
-
-def box(size: tuple[float, float, float], base: tuple[float, float, float] = (0, 0, 0)) -> Any:
-    """A box `size` (x, y, z) whose bottom face is centred on `base`."""
-    x, y, z = base
-    return trimesh.creation.box(extents=size, transform=translate(x, y + size[1] / 2, z))
-
-
-def cylinder(radius: float, height: float, *, base_y: float = 0.0, sections: int = 20) -> Any:
-    """A vertical cylinder standing on y = base_y."""
-    return trimesh.creation.cylinder(
-        radius=radius, segment=[(0, base_y, 0), (0, base_y + height, 0)], sections=sections
-    )
-
-
-def rod(start: tuple[float, float, float], end: tuple[float, float, float], radius: float) -> Any:
-    return trimesh.creation.cylinder(radius=radius, segment=[start, end], sections=10)
-
-
-def ellipsoid(radii: tuple[float, float, float], *, subdivisions: int = 2) -> Any:
-    """An ellipsoid resting on y = 0."""
-    mesh = trimesh.creation.icosphere(subdivisions=subdivisions, radius=1.0)
-    mesh.apply_scale(radii)
-    mesh.apply_translation((0, radii[1], 0))
-    return mesh
-
-
-def lathe(profile: list[tuple[float, float]], *, sections: int = 28) -> Any:
-    """Revolve a (radius, height) profile around the Y axis."""
-    mesh = trimesh.creation.revolve(np.asarray(profile, dtype=float), sections=sections)
-    mesh.apply_transform(rotate_x(-90))  # trimesh revolves around Z; glTF is Y-up
-    return mesh
-
-
-def merge(*meshes: Any) -> Any:
-    return trimesh.util.concatenate(list(meshes))
-
-
-def crease_shaded(mesh: Any, crease_deg: float = CREASE_DEG) -> Any:
-    """Split vertices along sharp edges and give every vertex a normal: smooth curved surfaces,
-    flat faces on boxes. Deterministic and numpy-only (no scipy or networkx needed)."""
-    vertices = np.asarray(mesh.vertices, dtype=np.float64)
-    faces = np.asarray(mesh.faces, dtype=np.int64)
-    tri = vertices[faces]
-    face_normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    lengths = np.linalg.norm(face_normals, axis=1)
-    keep = lengths > 1e-12
-    tri, face_normals = tri[keep], face_normals[keep] / lengths[keep, None]
-    corners = tri.reshape(-1, 3)
-    corner_face = np.repeat(np.arange(len(tri)), 3)
-    _, group = np.unique(np.round(corners * 1e6).astype(np.int64), axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    normals = np.zeros_like(corners)
-    limit = math.cos(math.radians(crease_deg))
-    for members in np.split(order, bounds):
-        fn = face_normals[corner_face[members]]
-        similar = (fn @ fn.T) >= limit
-        summed = similar.astype(np.float64) @ fn
-        normals[members] = summed / np.linalg.norm(summed, axis=1, keepdims=True)
-    key = np.round(np.hstack([corners * 1e6, normals * 1e4])).astype(np.int64)
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    order_first = np.argsort(first, kind="stable")  # keep the original vertex order
-    remap = np.empty_like(order_first)
-    remap[order_first] = np.arange(len(order_first))
-    new_index = remap[inverse.reshape(-1)]
-    # Rounded so that tiny floating-point differences between machines rarely change the bytes.
-    out_vertices = np.round(corners[first[order_first]], 6)
-    out_normals = np.round(normals[first[order_first]], 5)
-    return trimesh.Trimesh(
-        vertices=out_vertices,
-        faces=new_index.reshape(-1, 3),
-        vertex_normals=out_normals,
-        process=False,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The kitchen
 
 
-class Kitchen:
-    """Collects named nodes into a trimesh scene."""
-
-    def __init__(self) -> None:
-        self.scene = trimesh.Scene()
-        self._meshes: dict[str, Any] = {}
-
-    def add(
-        self,
-        name: str,
-        mesh: Any,
-        material: str,
-        transform: FloatArray,
-        *,
-        parent: str | None = None,
-        mesh_name: str | None = None,
-    ) -> None:
-        """Add node `name` showing `mesh`; nodes sharing `mesh_name` share one glTF mesh."""
-        key = f"{mesh_name}_{material}" if mesh_name else name
-        transform = np.round(transform, 9)
-        if key in self._meshes:  # another instance of a mesh: reference it, do not copy it
-            self.scene.graph.update(
-                frame_from=parent or self.scene.graph.base_frame,
-                frame_to=name,
-                matrix=transform,
-                geometry=key,
-            )
-            return
-        shaded = crease_shaded(mesh)
-        shaded.visual = trimesh.visual.TextureVisuals(material=MATERIALS[material])
-        self._meshes[key] = shaded
-        self.scene.add_geometry(
-            shaded, node_name=name, geom_name=key, parent_node_name=parent, transform=transform
-        )
-
-    def marker(self, name: str, transform: FloatArray, *, parent: str | None = None) -> None:
-        """An empty node: a place, not a thing (spawn point, drop target)."""
-        transform = np.round(transform, 9)
-        self.scene.graph.update(
-            frame_from=parent or self.scene.graph.base_frame, frame_to=name, matrix=transform
-        )
-
-
-def build_room(k: Kitchen) -> None:
+def build_room(k: SceneBuilder) -> None:
     width, depth, height = 5.0, 4.0, 2.8
-    back, front = -2.2, -2.2 + depth
-    k.add(
-        "floor", box((width, 0.02, depth), (0, -0.02, (back + front) / 2)), "floor_tile", np.eye(4)
-    )
-    k.add("wall_back", box((width, height, 0.05)), "wall_paint", translate(0, 0, back - 0.025))
-    k.add("wall_front", box((width, height, 0.05)), "wall_paint", translate(0, 0, front + 0.025))
-    k.add(
-        "wall_left",
-        box((0.05, height, depth)),
-        "wall_paint",
-        translate(-width / 2 - 0.025, 0, (back + front) / 2),
-    )
-    k.add(
-        "wall_right",
-        box((0.05, height, depth)),
-        "wall_paint",
-        translate(width / 2 + 0.025, 0, (back + front) / 2),
-    )
-    k.add("ceiling", box((width, 0.05, depth)), "ceiling", translate(0, height, (back + front) / 2))
-    k.add("backsplash", box((3.8, 0.6, 0.01)), "wall_tile", translate(-0.1, COUNTER_TOP, back))
-    k.add("ceiling_light", box((1.2, 0.04, 0.2)), "lamp", translate(0, height - 0.04, -1.2))
+    back = -2.2
+    Room(width, depth, height, center_z=back + depth / 2).build(k)
+    k.static(box((3.8, 0.6, 0.01)), "wall_tile", translate(-0.1, COUNTER_TOP, back))
+    ceiling_lights(k, [(0, -1.2), (0, 0.6)], height)
     k.marker("spawn", translate(0, 0, SPAWN_Z))
+    k.marker("thumbnail_camera", look_at((1.1, 1.7, 0.5), (-0.3, 1.0, -1.9)))
 
 
-def build_counter(k: Kitchen) -> None:
+def build_counter(k: SceneBuilder) -> None:
     left, right, back = -2.0, 1.8, -2.2
     depth = COUNTER_FRONT - back
     mid_z = (back + COUNTER_FRONT) / 2
@@ -340,15 +207,14 @@ def build_counter(k: Kitchen) -> None:
         box((0.08, 0.015, 0.02), (0, 0.2, 0.0)),
     )
     k.add("sink_tap", tap, "stainless", translate(sink_x, COUNTER_TOP, back + 0.09))
-    k.add(
-        "gas_tank",
+    k.static(
         merge(cylinder(0.16, 0.55), cylinder(0.04, 0.08, base_y=0.55)),
         "lpg_red",
         translate(2.15, 0, -1.9),
     )
 
 
-def build_prep_area(k: Kitchen) -> None:
+def build_prep_area(k: SceneBuilder) -> None:
     y = COUNTER_TOP
     k.add("cutting_board", cylinder(0.17, 0.035, sections=32), "wood", translate(-0.75, y, -1.85))
     # A Thai cleaver (มีดอีโต้): the blade is the node, its wooden handle a child.
@@ -400,7 +266,7 @@ def build_prep_area(k: Kitchen) -> None:
     )
 
 
-def build_stove(k: Kitchen) -> None:
+def build_stove(k: SceneBuilder) -> None:
     y = COUNTER_TOP
     k.add("stove", box((0.5, 0.12, 0.44)), "cast_iron", translate(0.45, y, -1.85))
     ring = merge(
@@ -413,7 +279,7 @@ def build_stove(k: Kitchen) -> None:
     k.add("burner", ring, "steel_dark", translate(0, 0.12, 0), parent="stove")
     knob = merge(rod((0, 0, 0), (0, 0, 0.03), 0.025), box((0.008, 0.04, 0.01), (0, -0.02, 0.035)))
     k.add("stove_knob", knob, "knob_red", translate(0.16, 0.06, 0.22), parent="stove")
-    k.add("range_hood", box((0.8, 0.3, 0.5)), "stainless", translate(0.45, 1.95, -1.95))
+    k.static(box((0.8, 0.3, 0.5)), "stainless", translate(0.45, 1.95, -1.95))
     radius, depth, wall = 0.18, 0.085, 0.004
     outer = [(radius * t, depth * t * t) for t in np.linspace(0, 1, 9)]
     inner = [(r * (1 - wall / radius), h + wall) for r, h in reversed(outer)]
@@ -437,7 +303,7 @@ def build_stove(k: Kitchen) -> None:
     )
 
 
-def build_pass(k: Kitchen) -> None:
+def build_pass(k: SceneBuilder) -> None:
     y = COUNTER_TOP
     plate = lathe(
         [(0.0, 0.0), (0.08, 0.0), (0.13, 0.02), (0.126, 0.022), (0.078, 0.005), (0.0, 0.005)],
@@ -452,20 +318,14 @@ def build_pass(k: Kitchen) -> None:
         parent="plate",
     )
     k.marker("plate_target", translate(0.04, 0.01, -0.01), parent="plate")
-    k.add("ticket_rail", box((0.6, 0.02, 0.03)), "stainless", translate(1.4, 1.45, -2.185))
+    k.static(box((0.6, 0.02, 0.03)), "stainless", translate(1.4, 1.45, -2.185))
     k.add("order_ticket", box((0.08, 0.12, 0.002)), "paper", translate(1.3, 1.33, -2.168))
 
 
-def build_shelf(k: Kitchen) -> None:
+def build_shelf(k: SceneBuilder) -> None:
     k.add("shelf", box((1.3, 0.03, 0.24)), "wood", translate(-0.75, 1.52, -2.08))
     for x in (-1.3, -0.2):
-        k.add(
-            f"shelf_bracket_{'left' if x < -1 else 'right'}",
-            box((0.02, 0.15, 0.2)),
-            "steel_dark",
-            translate(x, 1.37, -2.1),
-            mesh_name="shelf_bracket",
-        )
+        k.static(box((0.02, 0.15, 0.2)), "steel_dark", translate(x, 1.37, -2.1))
     bottle = cylinder(0.035, 0.2)
     neck = cylinder(0.014, 0.06, base_y=0.2)
     cap = cylinder(0.016, 0.025, base_y=0.26)
@@ -486,43 +346,59 @@ def build_shelf(k: Kitchen) -> None:
         k.add(f"{name}_cap", top, cap_material, np.eye(4), parent=name, mesh_name=f"{shape}_cap")
 
 
-def build() -> Any:
-    kitchen = Kitchen()
+def build_fittings(k: SceneBuilder) -> None:
+    """Scenery that makes it a working restaurant kitchen: a fridge, a prep table with a rice
+    cooker and stacked plates, pots and ladles on a rail, a bin."""
+    k.static_parts(
+        [
+            ("stainless", box((0.7, 1.9, 0.7))),
+            ("steel_dark", rod((0.28, 0.9, 0.37), (0.28, 1.6, 0.37), 0.012)),
+            ("steel_dark", box((0.66, 0.01, 0.01), (0, 1.2, 0.355))),
+        ],
+        translate(-2.05, 0, -0.45) @ rotate_y(90),
+    )
+    k.static_parts(
+        table(0.9, 0.6, COUNTER_TOP, top="stainless", legs="steel_dark", undershelf=True),
+        translate(2.1, 0, -0.4) @ rotate_y(90),
+    )
+    cooker = merge(
+        lathe([(0.0, 0.0), (0.2, 0.0), (0.21, 0.28), (0.0, 0.28)], sections=36),
+        lathe([(0.0, 0.28), (0.2, 0.28), (0.14, 0.34), (0.0, 0.35)], sections=36),
+    )
+    k.static(cooker, "stainless", translate(2.1, COUNTER_TOP, -0.55))
+    k.static(
+        box((0.06, 0.03, 0.02), (0, 0.12, 0.2)), "knob_red", translate(2.1, COUNTER_TOP, -0.55)
+    )
+    plate = lathe([(0.0, 0.0), (0.08, 0.0), (0.12, 0.018), (0.0, 0.012)], sections=32)
+    for i in range(8):
+        k.static(plate, "ceramic", translate(2.1, COUNTER_TOP + 0.018 * i, -0.1))
+    k.static(rod((-1.9, 1.75, -2.17), (-0.3, 1.75, -2.17), 0.01), "stainless")
+    ladle = merge(
+        rod((0, 0, 0), (0, -0.3, 0), 0.005),
+        lathe([(0.0, -0.34), (0.04, -0.34), (0.045, -0.3), (0.0, -0.32)], sections=20),
+    )
+    for i in range(4):
+        k.static(ladle, "stainless", translate(-1.8 + 0.14 * i, 1.75, -2.15))
+    pot = lathe([(0.0, 0.0), (0.14, 0.0), (0.15, 0.2), (0.14, 0.2), (0.13, 0.01), (0.0, 0.01)])
+    k.static(pot, "stainless", translate(0.45, 1.95 + 0.3, -1.95))
+    k.static(
+        lathe([(0.0, 0.0), (0.16, 0.0), (0.19, 0.55), (0.18, 0.55), (0.15, 0.02), (0.0, 0.02)]),
+        "cast_iron",
+        translate(-1.6, 0, -1.1),
+    )
+
+
+def build() -> SceneBuilder:
+    kitchen = SceneBuilder(MATERIALS)
     build_room(kitchen)
     build_counter(kitchen)
     build_prep_area(kitchen)
     build_stove(kitchen)
     build_pass(kitchen)
     build_shelf(kitchen)
-    missing = set(NODES) - set(kitchen.scene.graph.nodes)
-    if missing:
-        raise RuntimeError(f"the kitchen lacks nodes the script relies on: {sorted(missing)}")
-    return kitchen.scene
-
-
-def export(scene: Any) -> bytes:
-    return bytes(trimesh.exchange.gltf.export_glb(scene, include_normals=True))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path(__file__).with_name("scene.glb")
-    data = export(build())
-    write_atomic(out, data)
-    print(f"wrote {out} ({len(data)} bytes)")
-    return 0
+    build_fittings(kitchen)
+    return kitchen
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

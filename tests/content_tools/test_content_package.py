@@ -73,7 +73,10 @@ def test_packaging_twice_gives_identical_bytes(cook_dir: Path, tmp_path: Path) -
     second = package_scene(cook_dir, tmp_path / "two")
     files = tree(first.bundle_dir)
     assert files == tree(second.bundle_dir)
-    assert sorted(files) == sorted([MANIFEST_NAME, first.manifest.glb.path])
+    assert first.manifest.thumbnail is not None
+    assert sorted(files) == sorted(
+        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path]
+    )
     # Packaging again into the same folder replaces the bundle with the same bytes and leaves
     # no temporary folders behind.
     again = package_scene(cook_dir, tmp_path / "one")

@@ -246,7 +246,10 @@ def test_cook_packaging_is_deterministic(
     again = package_scene(cook_static, tmp_path / "again", compress=method)
     first = cook_packaged[method]
     assert tree(again.bundle_dir) == tree(first.bundle_dir)
-    assert sorted(tree(first.bundle_dir)) == sorted([MANIFEST_NAME, first.manifest.glb.path])
+    assert first.manifest.thumbnail is not None
+    assert sorted(tree(first.bundle_dir)) == sorted(
+        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path]
+    )
     assert load_bundle(first.bundle_dir) == first.manifest
 
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
-from vr_server.api import assets, content, routes
+from vr_server.api import assets, content, routes, web
 from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore
 from vr_server.bus import InProcessBus
@@ -95,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(assets.router)
     app.include_router(content.router)
+    app.include_router(web.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

@@ -1,0 +1,453 @@
+// The headset app: enrollment, lobby, loading, the session in immersive-vr, results.
+// Open /headset/?enroll=CODE once per headset; /headset/ afterwards. `?emulate=quest3` loads
+// the Immersive Web Emulation Runtime (IWER, a Meta Quest 3) for tests and development; on a
+// real Quest the native WebXR runtime is used.
+
+import * as THREE from 'three';
+import { loadProtocol } from './protocol.js';
+import { Connection } from './connection.js';
+import { enroll, forgetIdentity, loadIdentity } from './enroll.js';
+import { drawLobby, loadCatalog } from './lobby.js';
+import { cachedHashes, fetchAsset, loaderStats } from './loader.js';
+import { SessionRunner } from './session.js';
+import { XRView } from './xr.js';
+import { COLORS, Panel, loadFonts, progressBar } from './panels.js';
+import { loc, t } from './i18n.js';
+import { drawResult, resultHtml } from './results.js';
+
+const APP_VERSION = 'web-0.1.0';
+const TELEMETRY_PERIOD_MS = 1000; // the protocol allows at most 2 Hz
+const params = new URLSearchParams(location.search);
+const emulate = params.get('emulate');
+const $ = (id) => document.getElementById(id);
+
+const app = {
+  phase: 'boot', lang: params.get('lang') === 'en' || params.get('lang') === 'th' ? params.get('lang') : (localStorage.getItem('vr-career.lang') ?? 'th'),
+  identity: null, conn: null, view: null, protocol: null, welcome: null, catalog: [], page: 0,
+  status: '', notice: null, runner: null, result: null, resultTitle: '', errors: [], loading: null,
+  timescale: emulate ? Number(params.get('timescale') ?? 1) || 1 : 1,
+};
+window.addEventListener('error', (e) => app.errors.push(String(e.message)));
+window.addEventListener('unhandledrejection', (e) => app.errors.push(String(e.reason?.stack ?? e.reason)));
+
+function setStatus(text) {
+  app.status = text;
+  $('status').textContent = text;
+}
+
+function setLanguage(lang, byVisitor = false) {
+  if (lang !== 'th' && lang !== 'en') return;
+  app.lang = lang;
+  localStorage.setItem('vr-career.lang', lang);
+  document.documentElement.lang = lang;
+  if (app.runner) app.runner.switchLanguage(lang, byVisitor);
+  repaint();
+}
+
+// ------------------------------------------------------------------ panels
+
+let main;
+let overlay;
+let messageTimer = null;
+
+function repaint() {
+  if (!main) return;
+  if (app.phase === 'lobby' || app.phase === 'not_enrolled' || app.phase === 'failed') paintLobby();
+  else if (app.phase === 'loading') paintLoading();
+  else if (app.phase === 'session' && app.runner) app.runner.paint();
+  else if (app.phase === 'result') main.show((p) => drawResult(p, app.result, app.resultTitle, app.lang, { kiosk: !!app.welcome?.self_service }));
+  if (app.runner?.paused) paintPaused();
+  renderDom();
+}
+
+function paintLobby() {
+  main.lang = app.lang;
+  main.show((p) => drawLobby(p, {
+    name: app.welcome?.headset.name ?? app.identity?.name, lang: app.lang, status: app.status,
+    selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: app.notice,
+  }));
+}
+
+function paintLoading() {
+  const l = app.loading ?? { progress: 0, cached: false, title: '' };
+  main.lang = app.lang;
+  main.show((p) => {
+    p.text(l.title, 40, 40, { size: 32, weight: 700 });
+    p.text(l.cached ? t('loading_cache', app.lang) : t('loading', app.lang), 40, 220, { size: 36 });
+    progressBar(p, 40, 300, p.canvas.width - 80, 36, l.progress);
+    p.text(`${Math.round(l.progress * 100)}%`, 40, 350, { size: 30, color: COLORS.dim });
+    if (l.error) p.text(`${t('load_failed', app.lang)}: ${l.error}`, 40, 420, { size: 26, color: COLORS.bad });
+  });
+}
+
+function paintPaused() {
+  overlay.lang = app.lang;
+  overlay.show((p) => {
+    p.text(t('paused', app.lang), 40, 60, { size: 56, weight: 700, color: COLORS.accent });
+    p.text(t('paused_detail', app.lang), 40, 160, { size: 34 });
+  });
+}
+
+function showMessage(text) {
+  overlay.lang = app.lang;
+  overlay.show((p) => {
+    p.text(t('message_from_staff', app.lang), 40, 40, { size: 30, color: COLORS.dim });
+    p.text(loc(text, app.lang), 40, 100, { size: 38, weight: 700, maxLines: 5 });
+  });
+  clearTimeout(messageTimer);
+  messageTimer = setTimeout(() => { if (!app.runner?.paused) overlay.hide(); }, 8000);
+}
+
+// ------------------------------------------------------------------ 2D page
+
+function renderDom() {
+  $('title').textContent = t('app_title', app.lang);
+  const catalog = $('catalog');
+  catalog.replaceChildren();
+  if (app.phase === 'lobby' && app.welcome?.self_service) {
+    for (const scene of app.catalog) {
+      const b = document.createElement('button');
+      b.dataset.scene = scene.id;
+      if (scene.thumbUrl) { const img = document.createElement('img'); img.src = scene.thumbUrl; img.alt = ''; b.append(img); }
+      b.append(loc(scene.title, app.lang));
+      b.onclick = async () => { await enterVr(); pickScene(scene.id); };
+      catalog.append(b);
+    }
+  }
+  const progress = $('progress');
+  progress.hidden = app.phase !== 'loading';
+  progress.value = app.loading?.progress ?? 0;
+  $('result').innerHTML = app.phase === 'result' && app.result ? resultHtml(app.result, app.resultTitle, app.lang) : '';
+}
+
+async function enterVr() {
+  if (!app.view || app.view.presenting) return;
+  try {
+    await app.view.enter();
+    $('enter').hidden = true;
+  } catch (err) {
+    setStatus(`${t('no_vr', app.lang)} (${err.message ?? err})`);
+  }
+}
+
+// ------------------------------------------------------------------ lobby and sessions
+
+async function refreshCatalog() {
+  if (!app.welcome?.self_service) { app.catalog = []; return; }
+  try {
+    app.catalog = await loadCatalog(app.identity.device_token);
+  } catch (err) {
+    app.notice = String(err.message ?? err);
+  }
+}
+
+function pickScene(sceneId) {
+  if (app.phase !== 'lobby' || !app.conn?.online) return;
+  app.notice = null;
+  app.conn.requestScene(sceneId, app.lang);
+}
+
+async function toLobby(notice = null) {
+  app.phase = 'lobby';
+  app.runner = null;
+  app.result = null;
+  app.notice = notice;
+  overlay.hide();
+  app.view.clearScene();
+  repaint();
+  await refreshCatalog();
+  if (app.phase === 'lobby') repaint();
+}
+
+function onAssignment({ assignment }) {
+  const runner = app.runner;
+  if (runner && runner.sessionId === assignment.session_id) {
+    runner.resumeFrom(assignment.resume);
+    const state = assignment.resume.state;
+    if (runner.loaded && (state === 'assigned' || state === 'loading')) app.conn.ready(runner.sessionId);
+    if (runner.paused) paintPaused(); else overlay.hide();
+    return;
+  }
+  if (['finished', 'aborted'].includes(assignment.resume.state)) return;
+  if (runner) app.view.clearScene();
+  app.result = null;
+  app.notice = null;
+  if (assignment.resume.language !== app.lang) setLanguage(assignment.resume.language);
+  app.runner = new SessionRunner({
+    assignment, conn: app.conn, view: app.view, panel: main, protocol: app.protocol, timescale: app.timescale,
+    onLanguage: (lang) => { app.lang = lang; localStorage.setItem('vr-career.lang', lang); renderDom(); if (app.runner?.paused) paintPaused(); },
+  });
+  loadScene(app.runner, assignment);
+}
+
+async function loadScene(runner, assignment) {
+  const sid = runner.sessionId;
+  const glb = assignment.manifest.glb;
+  const report = ['assigned', 'loading'].includes(assignment.resume.state);
+  app.phase = 'loading';
+  app.loading = { progress: 0, cached: false, title: loc(assignment.manifest.scene.title, app.lang) };
+  repaint();
+  if (report) app.conn.loading(sid, 0);
+  let lastSent = 0;
+  let lastPaint = 0;
+  try {
+    const { buffer, cached } = await fetchAsset(glb, app.identity.device_token, (fraction, info) => {
+      app.loading.progress = fraction;
+      app.loading.cached = info.cached;
+      if (report && fraction - lastSent >= 0.1 && fraction < 1) { lastSent = fraction; app.conn.loading(sid, fraction); }
+      const now = performance.now();
+      if (now - lastPaint > 100) { lastPaint = now; paintLoading(); renderDom(); }
+    });
+    if (app.runner !== runner) return;
+    app.loading.cached = cached;
+    await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
+    if (app.runner !== runner) return;
+    if (report) app.conn.loading(sid, 1);
+    app.conn.ready(sid);
+    app.phase = 'session';
+    app.sceneCached = cached;
+    runner.sceneLoaded();
+    repaint();
+  } catch (err) {
+    console.error(err);
+    const reason = String(err.message ?? err);
+    app.loading.error = reason;
+    paintLoading();
+    app.conn.loadFailed(sid, reason);
+  }
+}
+
+function onCommand(cmd) {
+  const runner = app.runner;
+  const mine = runner && (cmd.session_id == null || cmd.session_id === runner.sessionId);
+  switch (cmd.command) {
+    case 'start': if (mine) runner.start(); break;
+    case 'pause': if (mine) { runner.setPaused(true); paintPaused(); } break;
+    case 'resume': if (mine) { runner.setPaused(false); overlay.hide(); } break;
+    case 'end': if (mine) { runner.end(); overlay.hide(); } break;
+    case 'recenter': app.view.recenter(); break;
+    case 'language': if (cmd.language) setLanguage(cmd.language); break;
+    case 'message': if (cmd.text) showMessage(cmd.text); break;
+    default: break;
+  }
+}
+
+function onResult(frame) {
+  const runner = app.runner;
+  if (!runner || runner.sessionId !== frame.session_id) return;
+  app.result = frame;
+  app.resultTitle = loc(runner.manifest.scene.title, app.lang);
+  app.runner = null;
+  app.phase = 'result';
+  overlay.hide();
+  app.view.setHighlight(null);
+  repaint();
+}
+
+function onButton(id, panel) {
+  if (panel === overlay) return;
+  if (id.startsWith('lang:')) { setLanguage(id.slice(5), true); return; }
+  if (app.phase === 'lobby') {
+    if (id.startsWith('scene:')) pickScene(id.slice(6));
+    else if (id === 'page:next') { app.page += 1; repaint(); }
+    else if (id === 'page:prev') { app.page = Math.max(0, app.page - 1); repaint(); }
+  } else if (app.phase === 'session' && app.runner) {
+    app.runner.button(id);
+  } else if (app.phase === 'result' && id === 'back') {
+    toLobby();
+  }
+}
+
+// ------------------------------------------------------------------ telemetry
+
+let battery = null;
+function pose(p) {
+  if (!p) return null;
+  const r = (v) => Math.round(v * 1e4) / 1e4;
+  return { position: [r(p.position.x), r(p.position.y), r(p.position.z)], orientation: [r(p.quaternion.x), r(p.quaternion.y), r(p.quaternion.z), r(p.quaternion.w)] };
+}
+
+function sendTelemetry() {
+  const { conn, view } = app;
+  if (!conn?.online) return;
+  const fields = { fps: Math.min(app.protocol.maxFps, Math.round(view.fps * 10) / 10), step_id: app.runner?.step?.id ?? null };
+  if (battery) { fields.battery = Math.round(battery.level * 100) / 100; fields.charging = battery.charging; }
+  if (view.presenting) {
+    fields.head = pose(view.headPose());
+    for (let i = 0; i < 2; i++) {
+      const c = view.controllerPose(i);
+      if (c && (c.handedness === 'left' || c.handedness === 'right')) fields[c.handedness] = pose(c);
+    }
+  }
+  conn.telemetry(fields);
+}
+
+// ------------------------------------------------------------------ boot
+
+async function boot() {
+  setStatus('…');
+  if (emulate === 'quest3') {
+    // Before the renderer exists (IWER must own navigator.xr first); forceInstall because
+    // desktop Chromium has a native navigator.xr without immersive-vr.
+    const { XRDevice, metaQuest3 } = await import('iwer');
+    const device = new XRDevice(metaQuest3, { stereoEnabled: params.get('stereo') === '1' });
+    device.installRuntime({ forceInstall: true });
+    window.__iwer = device;
+  }
+  app.protocol = await loadProtocol();
+  await loadFonts();
+  app.view = new XRView({ container: $('view'), pixelRatio: emulate ? 1 : window.devicePixelRatio, framebufferScale: emulate ? 0.5 : 1 });
+  main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
+  overlay = new Panel({ name: 'overlay', widthPx: 1024, heightPx: 400, widthM: 0.8 });
+  app.view.addPanel(main, new THREE.Vector3(-0.8, 1.72, -0.95)); // high and to the left: clear of work surfaces
+  app.view.addPanel(overlay, new THREE.Vector3(0, 1.45, -0.7));
+  overlay.mesh.renderOrder = 20;
+  overlay.hide();
+  const view = app.view;
+  view.grabbable = (name) => !!app.runner?.canGrab(name);
+  view.on('select', (name) => app.runner?.select(name));
+  view.on('grab', (name) => app.runner?.grab(name));
+  view.on('release', (name, origin) => (app.runner ? app.runner.release(name, origin) : false));
+  view.on('button', onButton);
+  view.on('frame', (dt) => app.runner?.tick(dt));
+  view.onSessionEnd = () => { $('enter').hidden = false; };
+
+  // Enrollment
+  app.identity = loadIdentity();
+  const code = params.get('enroll');
+  if (code) {
+    const clean = new URL(location.href);
+    clean.searchParams.delete('enroll');
+    history.replaceState(null, '', clean.href); // the code is a credential: keep it out of history
+  }
+  if (!app.identity && code) {
+    setStatus(t('enrolling', app.lang));
+    try {
+      app.identity = await enroll(code, params.get('name'));
+    } catch (err) {
+      app.phase = 'not_enrolled';
+      app.notice = `${t('enroll_failed', app.lang)}: ${err.message}`;
+      setStatus(app.notice);
+      repaint();
+      return;
+    }
+  }
+  if (!app.identity) {
+    app.phase = 'not_enrolled';
+    app.notice = t('not_enrolled', app.lang);
+    setStatus(app.notice);
+    repaint();
+    return;
+  }
+
+  // XR: the emulator needs no gesture; a real headset enters on the button.
+  const enter = $('enter');
+  enter.textContent = t('enter_vr', app.lang);
+  enter.onclick = () => enterVr();
+  if (emulate) await enterVr();
+  else if (await XRView.supported()) enter.hidden = false;
+  else setStatus(t('no_vr', app.lang));
+
+  // The connection
+  const conn = new Connection({ identity: app.identity, protocol: app.protocol, appVersion: APP_VERSION, cachedHashes });
+  app.conn = conn;
+  conn.on('status', (s) => {
+    if (s.state === 'online') setStatus(t('online', app.lang));
+    else if (s.state === 'connecting' && conn.connections === 0) setStatus(t('connecting', app.lang));
+    else if (s.state === 'offline') setStatus(t('offline', app.lang));
+    else if (s.state === 'failed') {
+      const key = { auth: 'token_refused', replaced: 'replaced', protocol: 'protocol_mismatch' }[s.reason];
+      if (s.reason === 'auth') forgetIdentity();
+      app.phase = 'failed';
+      app.notice = t(key, app.lang);
+      setStatus(app.notice);
+    }
+    if (app.phase === 'lobby' || app.phase === 'failed' || app.phase === 'boot') repaint();
+  });
+  conn.on('welcome', async ({ welcome }) => {
+    app.welcome = welcome;
+    if (welcome.session_id == null && !app.runner && app.phase !== 'result') {
+      app.phase = 'lobby';
+      await refreshCatalog();
+    }
+    repaint();
+  });
+  conn.on('assignment', onAssignment);
+  conn.on('command', onCommand);
+  conn.on('result', onResult);
+  conn.on('session_lost', ({ session_id }) => { if (app.runner?.sessionId === session_id) toLobby(); });
+  conn.on('error', (frame) => {
+    if (app.phase === 'lobby') {
+      app.notice = frame.code === 'invalid_state' ? `${t('hand_to_staff', app.lang)} (${frame.message})` : `${frame.code}: ${frame.message}`;
+      repaint();
+    }
+  });
+  conn.start();
+  navigator.getBattery?.().then((b) => { battery = b; }).catch(() => {});
+  setInterval(sendTelemetry, TELEMETRY_PERIOD_MS);
+  app.phase = app.phase === 'boot' ? 'connecting' : app.phase;
+  repaint();
+}
+
+// ------------------------------------------------------------------ test and debugging hook
+
+const v3 = (v) => (v ? [v.x, v.y, v.z] : null);
+window.__vr = {
+  state() {
+    return {
+      phase: app.phase, lang: app.lang, status: app.status, notice: app.notice, connected: !!app.conn?.online,
+      connections: app.conn?.connections ?? 0, headset: app.welcome?.headset ?? null, self_service: !!app.welcome?.self_service,
+      catalog: app.catalog.map((s) => ({ id: s.id, thumbnail: !!s.thumb })), presenting: !!app.view?.presenting,
+      session: app.runner?.describe() ?? null, pending: app.conn?.outbox.pending.map((e) => e.seq) ?? [],
+      result: app.result, scene_cached: app.sceneCached ?? null, loader: { ...loaderStats }, errors: app.errors,
+      panel: main ? { texts: main.texts, buttons: main.buttons.map((b) => b.id) } : null,
+      overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
+      grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
+    };
+  },
+  node(name) {
+    const info = app.view?.nodeInfo(name);
+    return info ? { origin: v3(info.origin), center: v3(info.center), radius: info.radius } : null;
+  },
+  button(id, panel = 'main') {
+    const p = panel === 'main' ? main : overlay;
+    const at = p?.visible ? p.buttonWorld(id) : null;
+    return at ? { position: v3(at), normal: v3(p.normalWorld()) } : null;
+  },
+  /**
+   * Where to point at a node: a point on its surface that a ray reaches unobstructed, from the
+   * head or, failing that, from above or beside the node (where a visitor would lean).
+   */
+  aimPoint(name) {
+    const view = app.view;
+    const info = view?.nodeInfo(name);
+    if (!info) return null;
+    const head = view.headPose().position;
+    const around = [[0, 0.6, 0], [0, 0.4, 0.4], [0.4, 0.4, 0], [-0.4, 0.4, 0], [0, 0.4, -0.4]]
+      .map(([x, y, z]) => info.center.clone().add(new THREE.Vector3(x, y, z)));
+    for (const from of [head, ...around]) {
+      const p = view.surfacePoint(name, from);
+      if (p) return { point: v3(p), from: v3(from) };
+    }
+    return null;
+  },
+  head() { const h = app.view?.headPose(); return h ? { position: v3(h.position) } : null; },
+  dropConnection() { app.conn?.drop(); },
+  /** What the right (or given) controller's ray points at now: for diagnostics only. */
+  pointing(i = null) {
+    const view = app.view;
+    const c = view?.controllers.find((c, k) => (i == null ? c.userData.inputSource?.handedness === 'right' : k === i));
+    if (!c) return null;
+    const hit = view.pick(c);
+    const pos = new THREE.Vector3().setFromMatrixPosition(c.matrixWorld);
+    const dir = new THREE.Vector3(0, 0, -1).transformDirection(c.matrixWorld);
+    return { from: v3(pos), dir: v3(dir), node: hit?.node ?? null, button: hit?.button ?? null, panel: hit?.panel?.name ?? null, distance: hit?.distance ?? null };
+  },
+};
+
+boot().catch((err) => {
+  console.error(err);
+  app.errors.push(String(err.stack ?? err));
+  app.phase = 'error';
+  setStatus(`error: ${err.message ?? err}`);
+});

@@ -1,0 +1,53 @@
+// Enrollment: `/headset/?enroll=CODE` exchanges a one-time code for a device token
+// (POST /api/devices/enroll), kept in localStorage for this server.
+
+const KEY = 'vr-career.identity';
+
+export function loadIdentity() {
+  try {
+    const identity = JSON.parse(localStorage.getItem(KEY) ?? 'null');
+    if (identity && identity.device_id && identity.device_token && identity.server === location.origin) return identity;
+  } catch { /* a damaged entry counts as none */ }
+  return null;
+}
+
+export function forgetIdentity() {
+  localStorage.removeItem(KEY);
+}
+
+function newDeviceId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return 'webxr-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class EnrollmentError extends Error {
+  constructor(message, status) { super(message); this.status = status; }
+}
+
+/** Enroll with `code`; returns and saves {device_id, device_token, headset_id, name, server}. */
+export async function enroll(code, name = null) {
+  const previous = (() => { try { return JSON.parse(localStorage.getItem(KEY) ?? 'null'); } catch { return null; } })();
+  const deviceId = previous?.device_id ?? newDeviceId();
+  const body = { code, device_id: deviceId };
+  if (name) body.name = name;
+  let response;
+  try {
+    response = await fetch('/api/devices/enroll', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new EnrollmentError(`cannot reach the server: ${err}`, 0);
+  }
+  if (!response.ok) {
+    let detail = `HTTP ${response.status}`;
+    try { const data = await response.json(); if (typeof data.detail === 'string') detail += `: ${data.detail}`; } catch { /* no body */ }
+    throw new EnrollmentError(detail, response.status);
+  }
+  const data = await response.json();
+  const identity = {
+    device_id: deviceId, device_token: data.device_token, headset_id: data.headset_id,
+    name: data.name, server: location.origin,
+  };
+  localStorage.setItem(KEY, JSON.stringify(identity));
+  return identity;
+}

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.harness import ServerProcess
+from tests.web.driver import launch
+
+
+@pytest.fixture(scope="module")
+def kiosk_server(
+    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
+) -> Iterator[ServerProcess]:
+    """A real server with every scene in scenes/ and self-service (kiosk mode) on."""
+    proc = ServerProcess(tmp_path_factory.mktemp("server"), [scene_library], self_service="true")
+    proc.create_staff()
+    proc.start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def enrollment_code(kiosk_server: ServerProcess) -> str:
+    """One code for every emulated headset of the module (each context enrolls anew)."""
+    return kiosk_server.enrollment_code(uses=100)
+
+
+@pytest.fixture(scope="module")
+def staff_token(kiosk_server: ServerProcess) -> str:
+    return kiosk_server.staff_token()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's, never a downloaded one) per test module."""
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,112 @@
+"""The WebXR headset app: `headset_client/web/` at `/headset/`, and its vendor modules at
+`/vendor/<package>/...`, read from `node_modules` (no CDN, no build step).
+
+Only an allow-list of package folders is served from `node_modules`. Paths are checked segment
+by segment and the resolved file must stay inside its root, so `..`, encoded dots, backslashes
+and symlinks out of the tree all get 404. App files are revalidated on every load (`no-cache`
+with an ETag), so a new deployment reaches headsets at once; vendor files are pinned by
+package-lock.json and cached for a day.
+"""
+
+from __future__ import annotations
+
+import os
+from email.utils import formatdate
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+import headset_client
+from vr_server.errors import NotFound
+
+router = APIRouter()
+
+WEB_DIR = Path(headset_client.__file__).resolve().parent / "web"
+NODE_MODULES = Path(
+    os.environ.get("VR_NODE_MODULES", Path(__file__).resolve().parents[2] / "node_modules")
+)
+
+VENDOR_ALLOW: dict[str, tuple[str, ...]] = {
+    "three": ("build/", "examples/jsm/"),
+    "iwer": ("build/",),
+    "@fontsource/noto-sans-thai": ("files/", "400.css", "700.css", "LICENSE"),
+    "qrcode-generator": ("dist/",),
+}
+"""Package folder -> the paths inside it that may be served (a trailing / means a folder)."""
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".css": "text/css; charset=utf-8",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    ".map": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+}
+APP_CACHE = "no-cache"
+VENDOR_CACHE = "public, max-age=86400"
+
+
+def _safe_file(root: Path, relative: str) -> Path:
+    """The file `relative` below `root`, or NotFound for anything that could leave it."""
+    parts = relative.split("/")
+    if not relative or any(
+        p in ("", ".", "..") or "\\" in p or "\x00" in p or p.startswith(".") for p in parts
+    ):
+        raise NotFound("no such file")
+    root = root.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotFound("no such file")
+    if path.suffix.lower() not in CONTENT_TYPES:
+        raise NotFound("no such file")
+    return path
+
+
+def _serve(path: Path, request: Request, cache_control: str) -> Response:
+    stat = path.stat()
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": cache_control,
+        "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
+        "X-Content-Type-Options": "nosniff",
+    }
+    inm = request.headers.get("if-none-match")
+    if inm and (inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]):
+        return Response(status_code=304, headers=headers)
+    media_type = CONTENT_TYPES[path.suffix.lower()]
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(stat.st_size)
+        return Response(status_code=200, headers=headers, media_type=media_type)
+    return FileResponse(path, headers=headers, media_type=media_type)
+
+
+@router.get("/headset", include_in_schema=False)
+async def headset_root(request: Request) -> RedirectResponse:
+    query = request.url.query
+    return RedirectResponse("/headset/" + (f"?{query}" if query else ""), status_code=307)
+
+
+@router.api_route("/headset/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def headset_app(path: str, request: Request) -> Response:
+    return _serve(_safe_file(WEB_DIR, path or "index.html"), request, APP_CACHE)
+
+
+@router.api_route("/vendor/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+def vendor(path: str, request: Request) -> Response:
+    for package, allowed in VENDOR_ALLOW.items():
+        prefix = package + "/"
+        if not path.startswith(prefix):
+            continue
+        inside = path[len(prefix) :]
+        if not any(inside.startswith(a) if a.endswith("/") else inside == a for a in allowed):
+            break
+        return _serve(_safe_file(NODE_MODULES / package, inside), request, VENDOR_CACHE)
+    raise NotFound("not a vendor file this server offers")

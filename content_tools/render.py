@@ -581,7 +581,9 @@ def _rays_at(view: _View, fx: F64, fy: F64) -> tuple[F64, F64]:
 
 def _pixel_rays(view: _View, pixels: I64) -> tuple[F64, F64]:
     """(gx, gy) of pixel centres."""
-    return _rays_at(view, pixels % view.width + 0.5, pixels // view.width + 0.5)
+    fx: F64 = (pixels % view.width).astype(np.float64) + 0.5
+    fy: F64 = (pixels // view.width).astype(np.float64) + 0.5
+    return _rays_at(view, fx, fy)
 
 
 def _directions(view: _View, gx: F64, gy: F64) -> F64:

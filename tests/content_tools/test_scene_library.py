@@ -240,3 +240,39 @@ def test_scene_packaging_is_deterministic(
     generator = importlib.import_module(f"scenes.{scene_id}.generate")
     export: Any = importlib.import_module("scenes.kit.export")
     assert export.export_glb(generator.build(), generator.NODES) == bundle.glb
+
+
+@pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)
+def test_vr_content_validate_quest2_is_clean(bundles: dict[str, Bundle], scene_dir: Path) -> None:
+    """`vr-content validate --profile quest2` on the scene folder and on its bundle: no error
+    (so no budget overrun) and no warning, in scene.yaml or in the model."""
+    from content_tools.validate.budget import load_profile
+    from content_tools.validate.run import validate_bundle, validate_scene_dir
+
+    quest2 = load_profile("quest2")
+    for reports in (
+        validate_scene_dir(scene_dir, profile=quest2),
+        validate_bundle(bundles[scene_dir.name].bundle_dir, profile=quest2),
+    ):
+        assert len(reports) == 2
+        found = [
+            (Path(r.uri).name, i.code, i.message)
+            for r in reports
+            for i in r.issues.messages
+            if i.severity <= 1
+        ]
+        assert found == []
+
+
+def test_every_packaged_scene_passes_the_reference_validator(bundles: dict[str, Bundle]) -> None:
+    """The Khronos glTF-Validator (npm) finds no error in any packaged scene (one Node run)."""
+    from tests.reference_validator import reference_reports
+
+    paths = [bundle.glb_path for bundle in bundles.values()]
+    reports = reference_reports(paths)
+    assert len(reports) == len(paths) >= 8
+    errors = {
+        Path(r["uri"]).name: [m["code"] for m in r["issues"]["messages"] if m["severity"] == 0]
+        for r in reports
+    }
+    assert all(codes == [] for codes in errors.values()), errors

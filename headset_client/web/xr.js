@@ -5,9 +5,19 @@
 
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
+import { DRACOLoader } from 'three/addons/loaders/DRACOLoader.js';
 import { MeshoptDecoder } from 'three/addons/libs/meshopt_decoder.module.js';
 
 const SNAP_ANGLE = Math.PI / 6;
+// The Draco decoder (wasm) ships with three.js; the server serves it under /vendor/.
+const DRACO_DECODER_PATH = '/vendor/three/examples/jsm/libs/draco/gltf/';
+let dracoLoader = null;
+
+// A GLTFLoader for every GLB `vr-content package` writes: plain, meshopt or Draco compressed.
+export function createGltfLoader() {
+  if (!dracoLoader) dracoLoader = new DRACOLoader().setDecoderPath(DRACO_DECODER_PATH);
+  return new GLTFLoader().setMeshoptDecoder(MeshoptDecoder).setDRACOLoader(dracoLoader);
+}
 const RAY_LENGTH = 5;
 
 function visibleInScene(obj) {
@@ -113,8 +123,7 @@ export class XRView {
   // ------------------------------------------------------------ the scene
 
   async loadScene(buffer, { spawnNode = 'spawn', interactive = [] } = {}) {
-    const loader = new GLTFLoader().setMeshoptDecoder(MeshoptDecoder);
-    const gltf = await loader.parseAsync(buffer, '');
+    const gltf = await createGltfLoader().parseAsync(buffer, '');
     this.clearScene();
     const root = gltf.scene;
     this.world.add(root);

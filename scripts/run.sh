@@ -8,8 +8,10 @@ bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 export VR_DATA_DIR="${VR_DATA_DIR:-$PWD/var}"
 dist="$VR_DATA_DIR/dist"
-echo "== packaging the sample scenes into $dist"
-vr-content package scenes/*/ -o "$dist"
+scene_dirs=()
+for yaml in scenes/*/scene.yaml; do scene_dirs+=("$(dirname "$yaml")"); done
+echo "== packaging the ${#scene_dirs[@]} scenes in scenes/ into $dist"
+vr-content package "${scene_dirs[@]}" -o "$dist"
 export VR_CONTENT_DIRS="${VR_CONTENT_DIRS:-[\"$dist\"]}"
 echo "== starting the server"
 exec vr-server serve "$@"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from content_tools.package import package_scene
 
     dist = tmp_path_factory.mktemp("scene-library")
-    for scene_dir in scene_dirs():
-        package_scene(scene_dir, dist)
+    # Two at a time: each generator is a subprocess, so the machine's two cores both work.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda scene_dir: package_scene(scene_dir, dist), scene_dirs()))
     return dist

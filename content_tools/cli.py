@@ -8,6 +8,7 @@
                                                        upload bundles to a server
     vr-content versions SCENE_ID --server URL --token T     a scene's versions on a server
     vr-content rollback SCENE_ID VERSION --server URL --token T   activate an earlier version
+    vr-content thumbnail MODEL -o OUT.png [--width W --height H]   render a thumbnail
     vr-content schema [-o FILE]                        JSON Schema of scene.yaml
 
 Exit status: 0 success, 1 a content problem (or a file that cannot be written), 2 bad usage,
@@ -35,7 +36,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from content_tools import __version__, publish
+from content_tools import __version__, publish, thumbnail_cli
 from content_tools.compress import COMPRESSIONS, Compression
 from content_tools.errors import ContentError
 from content_tools.format.scene import SceneSource
@@ -68,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "validate":
             return validate_cli.run(args)
+        if args.command == "thumbnail":
+            return thumbnail_cli.run(args)
         if args.command == "schema":
             return _schema(args.out)
         if args.command in publish.COMMANDS:
@@ -119,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate_cli.add_parser(commands)
     publish.add_parser(commands)
+    thumbnail_cli.add_parser(commands)
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schema of scene.yaml",

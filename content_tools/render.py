@@ -63,7 +63,7 @@ MAX_TEXTURE = 1024  # textures are scaled down to this (a cheap stand-in for mip
 _FRAGMENT_CHUNK = 1 << 21  # fragments rasterised at once (bounds the memory used)
 _SHADOW_SIZE = 1024  # shadow map texels on each side
 _SHADOW_MAX_ANGLE = 75.0  # widest half-angle the shadow map covers (degrees)
-_UNSUPPORTED = ("EXT_meshopt_compression", "KHR_mesh_quantization_unsupported")
+_UNSUPPORTED = ("EXT_meshopt_compression",)  # trimesh would load zeros
 
 # Lighting (linear RGB). The key light comes from above, behind and to the left of the viewer.
 _KEY_COLOUR = np.array([1.0, 0.96, 0.9]) * 0.85

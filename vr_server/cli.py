@@ -69,11 +69,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings.host = args.host
     if args.port:
         settings.port = args.port
+    certfile: str | None = None
+    keyfile: str | None = None
+    if args.tls:
+        from vr_server.tls import tls_files
+
+        files = tls_files(settings.data_dir)
+        if not (files.cert.is_file() and files.key.is_file()):
+            print(
+                f"error: no certificate in {files.folder}; run `vr-server tls init` first",
+                file=sys.stderr,
+            )
+            return 1
+        certfile, keyfile = str(files.cert), str(files.key)
     app = create_app(settings)
-    address = f"http://{settings.host}:{settings.port}"
+    scheme = "https" if certfile else "http"
+    address = f"{scheme}://{settings.host}:{settings.port}"
     print(f"vr-server {__version__}: {address}  (data in {settings.data_dir})")
     uvicorn.run(
         app,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
@@ -82,6 +98,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws=settings.ws_impl,
         proxy_headers=True,
     )
+    return 0
+
+
+def cmd_tls_init(args: argparse.Namespace) -> int:
+    from vr_server.tls import default_hosts, init_tls
+
+    settings = _settings()
+    hosts = args.host or default_hosts()
+    try:
+        files = init_tls(settings.data_dir, hosts, days=args.days)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"certificate authority: {files.ca_cert}  (install this on each headset once)")
+    print(f"server certificate:    {files.cert}  for {', '.join(hosts)}")
+    print("serve with: vr-server serve --tls --host 0.0.0.0")
     return 0
 
 
@@ -408,7 +440,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the server (settings from VR_* variables)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--tls", action="store_true", help="serve HTTPS/WSS with the certificate of `tls init`"
+    )
     p.set_defaults(func=cmd_serve)
+    tls = sub.add_parser(
+        "tls", help="a local certificate authority and HTTPS certificate"
+    ).add_subparsers(dest="tls_command", required=True)
+    p = tls.add_parser(
+        "init",
+        help="create the CA (once) and a server certificate in <data dir>/tls/",
+        description="Create a local certificate authority (kept if it exists) and a server "
+        "certificate for the given host names and IP addresses (default: localhost, this "
+        "machine's name and addresses). Install ca.crt on each headset once.",
+    )
+    p.add_argument("--host", action="append", default=[], metavar="NAME_OR_IP")
+    p.add_argument("--days", type=int, default=825)
+    p.set_defaults(func=cmd_tls_init)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
     p = sub.add_parser("import", help="import packaged bundles into the catalog")
     p.add_argument("dist", nargs="+")

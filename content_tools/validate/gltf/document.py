@@ -20,6 +20,7 @@ from content_tools.validate.gltf.objects import (
     Accessor,
     Animation,
     Asset,
+    Base,
     Buffer,
     BufferView,
     Camera,
@@ -61,6 +62,7 @@ from content_tools.validate.gltf.schema import (
 __all__ = ["Document", "read_document"]
 
 T = TypeVar("T")
+_Obj = TypeVar("_Obj", bound=Base)
 
 _ROOT_MEMBERS = (
     "extensionsUsed",
@@ -363,64 +365,34 @@ class Linker:
             for ch in anim.channels or []
             if ch.path in ("translation", "rotation", "scale", "weights")
         }
-        with ctx.at("bufferViews"):
-            for bv in self.doc.buffer_views:
-                if bv is not None:
-                    with ctx.at(bv.index):
-                        self.link_buffer_view(bv)
-        with ctx.at("accessors"):
-            for acc in self.doc.accessors:
-                if acc is not None:
-                    with ctx.at(acc.index):
-                        self.link_accessor(acc)
-        with ctx.at("images"):
-            for img in self.doc.images:
-                if img is not None:
-                    with ctx.at(img.index):
-                        self.link_image(img)
-        with ctx.at("textures"):
-            for tex in self.doc.textures:
-                if tex is not None:
-                    with ctx.at(tex.index):
-                        self.link_texture(tex)
-        with ctx.at("materials"):
-            for mat in self.doc.materials:
-                if mat is not None:
-                    with ctx.at(mat.index):
-                        self.link_material(mat)
-        with ctx.at("meshes"):
-            for mesh in self.doc.meshes:
-                if mesh is not None:
-                    with ctx.at(mesh.index):
-                        self.link_mesh(mesh)
-        with ctx.at("nodes"):
-            for node in self.doc.nodes:
-                if node is not None:
-                    with ctx.at(node.index):
-                        self.link_node(node)
-        with ctx.at("skins"):
-            for skin in self.doc.skins:
-                if skin is not None:
-                    with ctx.at(skin.index):
-                        self.link_skin(skin)
+        self._link_each("bufferViews", self.doc.buffer_views, self.link_buffer_view)
+        self._link_each("accessors", self.doc.accessors, self.link_accessor)
+        self._link_each("images", self.doc.images, self.link_image)
+        self._link_each("textures", self.doc.textures, self.link_texture)
+        self._link_each("materials", self.doc.materials, self.link_material)
+        self._link_each("meshes", self.doc.meshes, self.link_mesh)
+        self._link_each("nodes", self.doc.nodes, self.link_node)
+        self._link_each("skins", self.doc.skins, self.link_skin)
         self.check_nodes()
-        with ctx.at("scenes"):
-            for scene in self.doc.scenes:
-                if scene is not None:
-                    with ctx.at(scene.index):
-                        self.link_scene(scene)
+        self._link_each("scenes", self.doc.scenes, self.link_scene)
         if self.doc.scene_index != -1:
             scene = _get(self.doc.scenes, self.doc.scene_index)
             if scene is None:
                 ctx.add("UNRESOLVED_REFERENCE", self.doc.scene_index, name="scene")
             else:
                 scene.used = True
-        with ctx.at("animations"):
-            for anim in self.doc.animations:
-                if anim is not None:
-                    with ctx.at(anim.index):
-                        self.link_animation(anim)
+        self._link_each("animations", self.doc.animations, self.link_animation)
         self.check_mesh_weights()
+
+    def _link_each(
+        self, key: str, items: Sequence[_Obj | None], link: Callable[[_Obj], None]
+    ) -> None:
+        """`link` each present item of the top-level array `key`, pointers set to `/key/i`."""
+        with self.ctx.at(key):
+            for item in items:
+                if item is not None:
+                    with self.ctx.at(item.index):
+                        link(item)
 
     def link_buffer_view(self, bv: BufferView) -> None:
         if bv.target == 34962:

@@ -30,12 +30,10 @@ from pydantic import ValidationError
 
 from content_tools.errors import ContentError, ModelError
 from content_tools.format import BundleManifest
-from content_tools.format.scene import SceneSource
 from content_tools.gltf import read_model
 from content_tools.hashing import SHA256_RE
 from content_tools.package import (
     MANIFEST_NAME,
-    check_referenced_nodes,
     iter_bundles,
     load_bundle,
     manifest_bytes,
@@ -108,10 +106,9 @@ def _revalidate(bundle_dir: Path, profile: BudgetProfile | None = None) -> Bundl
     """Validate a bundle before it is published; raises ContentError naming the problems.
 
     `content_tools.validate.run.validate_bundle` (the manifest and every asset's size and
-    sha256, the glTF checks, the script against the GLB) refuses on any error-severity issue.
-    Until its glTF checks are complete, the packager's own checks run too: the model is one
-    self-contained GLB that parses (read_model) and has every node the script and the spawn
-    point name, once each (check_referenced_nodes). A thumbnail must be a PNG.
+    sha256, the glTF checks, the budget, the script's nodes against the GLB) refuses on any
+    error-severity issue. Beyond what a valid glTF needs, a published model must be one
+    self-contained GLB (headsets download one file) and a thumbnail must be a PNG.
     Blocking: run it in a thread.
     """
     # Imported here: the validator is only needed when authors publish, not to serve headsets.
@@ -136,13 +133,6 @@ def _revalidate(bundle_dir: Path, profile: BudgetProfile | None = None) -> Bundl
         raise ModelError(
             "the model refers to external files; publish a self-contained GLB", path=model.path
         )
-    source = SceneSource.model_validate(
-        {
-            **manifest.scene.model_dump(mode="json"),
-            "script": manifest.script.model_dump(mode="json"),
-        }
-    )
-    check_referenced_nodes(source, model)
     if manifest.thumbnail is not None:
         with (bundle_dir / manifest.thumbnail.path).open("rb") as file:
             if file.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:

@@ -1,18 +1,32 @@
-"""Load benchmark: N headsets sending telemetry against a real server, with staff commands.
+"""Load benchmark: N headsets sending telemetry against real servers, with staff commands.
 
-    .venv/bin/python -m bench.sessions --devices 100 --duration 30
-    .venv/bin/python -m bench.sessions --devices 1000 --duration 30
+    .venv/bin/python -m bench.sessions --devices 1000 --duration 20
+    .venv/bin/python -m bench.sessions --devices 10000 --processes 2 --duration 20
+    .venv/bin/python -m bench.sessions --devices 4000 --instances 2 --processes 2
 
-It starts a `vr-server` process on the embedded default (SQLite, in-process bus) in a temporary
-folder, enrolls N headsets, connects them all (`hello`), and lets each send `telemetry` at
-`--hz` (2 by default). A staff socket sends `message` commands to random headsets at
-`--commands` per second, each tagged with a nonce; the latency is the time from the staff
-client's send to the frame's arrival at the headset, both on this machine's clock. Server CPU
-and RSS are read from /proc through psutil over the measuring window.
+It starts `--instances` `vr-server` processes (one: the embedded default, SQLite and the
+in-process bus, in a temporary folder; two: both on a fresh PostgreSQL database and one Redis
+with a prefix of their own, on different ports), enrolls N headsets, connects them
+(`hello` -> `welcome`), split evenly across the instances, and lets each send `telemetry` at
+`--hz` (2 by default) plus a `ping` every 5 s. One staff client, connected to the last
+instance, sends `message` commands at `--commands` per second to random headsets (with two
+instances: only headsets connected to the *other* instance, so every command crosses the bus).
+Each command's text carries the send time on the machine's monotonic clock; its latency is
+the time from the staff client's send to the frame's arrival at the headset.
 
-It prints one JSON object (and a Markdown table row with --markdown). The load generator runs
-on the same 2-core machine as the server: its own CPU use is printed too, because it competes
-with the server.
+The load generator is lean (bench/leanws.py): one asyncio protocol object per headset, frames
+serialised once, a single timer per process that writes each headset's frame in its slot of
+the period, so that the server, not the generator, is what is measured. `--processes P`
+spreads the headsets over P generator processes (the first one is this process, which also
+runs the staff client). Server and generator CPU come from /proc (psutil) over the
+measuring window; server RSS is sampled every second.
+
+Headsets are enrolled straight into the database in one transaction (`--enroll bulk`, the
+default: the same rows `POST /api/devices/enroll` writes), because enrolling 10,000 through
+the API takes minutes; `--enroll api` uses the API and reports its time.
+
+It prints one JSON object (and a Markdown table row with --markdown); it exits 1 when a
+headset could not connect, an error frame came back, or a command was lost.
 """
 
 from __future__ import annotations
@@ -21,155 +35,432 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing as mp
+import os
 import random
+import secrets
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
-from websockets.asyncio.client import ClientConnection, connect
 
+from bench.leanws import LeanWebSocket, open_lean, text_frame
 from tests.bundles import write_bundle
 from tests.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 
+TICK_S = 0.01
+PING_EVERY_S = 5.0
+TELEMETRY = {
+    "type": "telemetry",
+    "fps": 72.0,
+    "battery": 0.8,
+    "charging": False,
+    "head": {"position": [0.1, 1.6, -0.2], "orientation": [0, 0.38, 0, 0.92]},
+}
+
+
+# ---------------------------------------------------------------- headsets (any process)
+
 
 @dataclass
-class Stats:
-    sent: int = 0
-    commands_sent: dict[str, float] = field(default_factory=dict)
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    staff_errors: dict[str, int] = field(default_factory=dict)
-    staff_closed: str | None = None
-    targets: dict[str, str] = field(default_factory=dict)
+class Ident:
+    url: str  # ws://host:port of the instance this headset connects to
+    device_id: str
+    token: str
+    headset_id: str
+
+
+@dataclass
+class FleetResult:
     connected: int = 0
-    measuring: bool = False
+    connect_errors: list[str] = field(default_factory=list)
+    connect_s: float = 0.0
+    sent: int = 0
+    latencies: list[float] = field(default_factory=list)
+    sent_at: list[float] = field(default_factory=list)
+    received: list[int] = field(default_factory=list)
+    error_frames: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    closed_by_server: dict[str, int] = field(default_factory=dict)
+    held: int = 0
+    backlog_bytes: int = 0
 
 
-async def enroll_all(client: httpx.AsyncClient, code: str, n: int) -> list[dict[str, str]]:
+class HeadsetFleet:
+    """Many headsets on lean sockets, driven by one timer."""
+
+    def __init__(self, idents: list[Ident], hz: float, concurrency: int) -> None:
+        self.idents = idents
+        self.hz = hz
+        self.concurrency = concurrency
+        self.sockets: list[LeanWebSocket] = []
+        self.result = FleetResult()
+        self.window = (float("inf"), float("inf"))
+        self._stop = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+        # each headset sends in one slot of the period, TICK_S apart
+        self._groups: list[list[LeanWebSocket]] = [
+            [] for _ in range(max(1, round(1.0 / hz / TICK_S)) if hz > 0 else 1)
+        ]
+
+    # ---- receiving
+    def _on_text(self, ws: LeanWebSocket, payload: bytes) -> None:
+        if b'"command"' in payload:
+            now = time.monotonic()
+            frame = json.loads(payload)
+            if frame.get("type") == "command" and frame.get("command") == "message":
+                nonce, _, sent_at = frame["text"]["en"].partition("@")
+                self.result.latencies.append(now - float(sent_at))
+                self.result.sent_at.append(float(sent_at))
+                self.result.received.append(int(nonce))
+        elif b'"type":"error"' in payload:
+            self.result.error_frames += 1
+            if len(self.result.error_samples) < 5:
+                self.result.error_samples.append(payload[:300].decode(errors="replace"))
+
+    # ---- connecting
+    async def _connect_one(self, ident: Ident, sem: asyncio.Semaphore) -> None:
+        loop = asyncio.get_running_loop()
+        async with sem:
+            try:
+                first: asyncio.Future[bytes] = loop.create_future()
+
+                def opening(_ws: LeanWebSocket, payload: bytes) -> None:
+                    if not first.done():
+                        first.set_result(payload)
+
+                ws = await open_lean(ident.url + "/ws/headset", opening, within_s=60)
+                ws.send_text(
+                    json.dumps(
+                        {
+                            "type": "hello",
+                            "protocol": PROTOCOL_VERSION,
+                            "device_id": ident.device_id,
+                            "device_token": ident.token,
+                            "app_version": "bench",
+                        }
+                    )
+                )
+                welcome = await asyncio.wait_for(first, 120)
+                if b'"welcome"' not in welcome:
+                    ws.abort()
+                    raise RuntimeError(welcome[:200].decode(errors="replace"))
+                ws.on_text = self._on_text
+                self._add(ws)
+                self.result.connected += 1
+            except Exception as exc:
+                if len(self.result.connect_errors) < 5:
+                    self.result.connect_errors.append(f"{type(exc).__name__}: {exc}")
+                elif len(self.result.connect_errors) == 5:
+                    self.result.connect_errors.append("...")
+
+    async def connect_all(self) -> None:
+        t0 = time.perf_counter()
+        sem = asyncio.Semaphore(self.concurrency)
+        await asyncio.gather(*(self._connect_one(i, sem) for i in self.idents))
+        self.result.connect_s = time.perf_counter() - t0
+
+    # ---- sending
+    def start(self) -> None:
+        """Start the timer before connecting: each headset sends from its `welcome` on (a
+        headset that stays silent for the heartbeat timeout is closed by the server)."""
+        self._sender = asyncio.create_task(self._send_loop())
+
+    def _add(self, ws: LeanWebSocket) -> None:
+        self.sockets.append(ws)
+        self._groups[random.randrange(len(self._groups))].append(ws)
+
+    async def _send_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        period = 1.0 / self.hz
+        slots = len(self._groups)
+        tick = period / slots
+        telemetry = text_frame(json.dumps(TELEMETRY, separators=(",", ":")))
+        ping = text_frame('{"type":"ping"}')
+        ping_every = max(1, round(PING_EVERY_S / period))
+        start = loop.time()
+        n = 0
+        while not self._stop.is_set():
+            round_no, k = divmod(n, slots)
+            # each group pings in a round of its own, so pings are spread like telemetry
+            with_ping = (round_no + k) % ping_every == 0
+            now = time.monotonic()
+            counting = self.window[0] <= now < self.window[1]
+            sent = 0
+            for ws in self._groups[k]:
+                if ws.write(telemetry):
+                    sent += 1
+                    if with_ping:
+                        ws.write(ping)
+            if counting:
+                self.result.sent += sent
+            n += 1
+            delay = start + n * tick - loop.time()
+            await asyncio.sleep(max(0.0, delay))
+
+    async def finish(self) -> FleetResult:
+        """Stop sending, record what is still held, close every socket."""
+        self._stop.set()
+        if self._sender is not None:
+            await self._sender
+        held = 0
+        backlog = 0
+        for ws in self.sockets:
+            if ws.transport is not None and not ws.transport.is_closing():
+                held += 1
+                backlog += ws.transport.get_write_buffer_size()
+            elif ws.close_code is not None:
+                key = str(ws.close_code)
+                self.result.closed_by_server[key] = self.result.closed_by_server.get(key, 0) + 1
+        self.result.held = held
+        self.result.backlog_bytes = backlog
+        for ws in self.sockets:
+            ws.close()
+        await asyncio.sleep(0.5)
+        return self.result
+
+
+def _install_uvloop() -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings uvloop
+        pass
+
+
+def _worker(pipe: Pipe, idents: list[Ident], hz: float, concurrency: int) -> None:
+    """A generator process: connect its headsets, send until told, report."""
+    _install_uvloop()
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        fleet = HeadsetFleet(idents, hz, concurrency)
+        fleet.start()
+        await fleet.connect_all()
+        pipe.send(("connected", fleet.result.connected, fleet.result.connect_s))
+        kind, start, end, stop = await loop.run_in_executor(None, pipe.recv)
+        assert kind == "window"
+        fleet.window = (start, end)
+        await asyncio.sleep(max(0.0, stop - time.monotonic()))
+        pipe.send(("result", await fleet.finish()))
+
+    asyncio.run(main())
+
+
+# ---------------------------------------------------------------- staff client
+
+
+@dataclass
+class StaffState:
+    issued: dict[int, str] = field(default_factory=dict)  # nonce -> target headset id
+    updates: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    error_nonces: set[int] = field(default_factory=set)
+    replies: int = 0
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+async def staff_client(
+    url: str, token: str, targets: list[str], rate: float, window: tuple[float, float]
+) -> tuple[StaffState, LeanWebSocket]:
+    state = StaffState()
+    loop = asyncio.get_running_loop()
+    first: asyncio.Future[bytes] = loop.create_future()
+
+    def on_text(_ws: LeanWebSocket, payload: bytes) -> None:
+        if not first.done():
+            first.set_result(payload)
+            return
+        if b'"type":"headset_update"' in payload[:40]:
+            if window[0] <= time.monotonic() < window[1]:
+                state.updates += 1
+        elif b'"type":"reply"' in payload[:40]:
+            state.replies += 1
+        elif b'"type":"error"' in payload[:40]:
+            frame = json.loads(payload)
+            code = frame.get("code", "?")
+            state.errors[code] = state.errors.get(code, 0) + 1
+            with contextlib.suppress(TypeError, ValueError):
+                state.error_nonces.add(int(frame.get("request_id", "").removeprefix("c")))
+
+    ws = await open_lean(url + "/ws/staff", on_text, within_s=60)
+    ws.send_text(json.dumps({"type": "auth", "token": token}))
+    snapshot = await asyncio.wait_for(first, 120)
+    if b'"snapshot"' not in snapshot[:40]:
+        raise RuntimeError(f"staff: {snapshot[:200]!r}")
+
+    async def commands() -> None:
+        await asyncio.sleep(max(0.0, window[0] - time.monotonic()))
+        if rate <= 0 or not targets:
+            return
+        i = 0
+        start = loop.time()
+        while time.monotonic() < window[1]:
+            target = random.choice(targets)
+            state.issued[i] = target
+            ws.send_text(
+                json.dumps(
+                    {
+                        "type": "message",
+                        "request_id": f"c{i}",
+                        "headset_id": target,
+                        "text": {"th": "ทดสอบ", "en": f"{i}@{time.monotonic():.6f}"},
+                    }
+                )
+            )
+            i += 1
+            await asyncio.sleep(max(0.0, start + i / rate - loop.time()))
+
+    async def keepalive() -> None:  # the server closes a socket silent for 30 s
+        while ws.send_text('{"type":"ping"}'):  # noqa: ASYNC110 - a timer, not a poll
+            await asyncio.sleep(10)
+
+    state.tasks = [loop.create_task(commands()), loop.create_task(keepalive())]
+    return state, ws
+
+
+# ---------------------------------------------------------------- servers and enrollment
+
+
+class Cluster:
+    """The vr-server instances, and the PostgreSQL database and Redis prefix they share."""
+
+    def __init__(self, root: Path, args: argparse.Namespace) -> None:
+        self.root = root
+        self.args = args
+        self.servers: list[ServerProcess] = []
+        self.pg_admin_url: str | None = None
+        self.database: str | None = None
+        self.redis_prefix: str | None = None
+
+    def start(self) -> None:
+        dist = self.root / "dist"
+        write_bundle(dist)
+        settings: dict[str, Any] = {"outbox_size": 2048}
+        for item in self.args.server_env:
+            key, _, value = item.partition("=")
+            settings[key.removeprefix("VR_").lower()] = value
+        if self.args.instances > 1:
+            self.database = f"vr_bench_{os.getpid()}_{secrets.token_hex(3)}"
+            self.pg_admin_url = self.args.postgres
+            _psql(self.pg_admin_url, f'CREATE DATABASE "{self.database}"')
+            base = self.pg_admin_url.rsplit("/", 1)[0]
+            settings["database_url"] = f"{base}/{self.database}".replace(
+                "postgresql://", "postgresql+asyncpg://", 1
+            )
+            self.redis_prefix = f"vrbench{os.getpid()}:"
+            settings["redis_url"] = self.args.redis
+            settings["redis_prefix"] = self.redis_prefix
+        for n in range(self.args.instances):
+            server = ServerProcess(self.root / f"server-{n}", [dist], **settings)
+            if n == 0:
+                server.create_staff()
+            server.start()  # one after the other: the first one runs the migrations
+            self.servers.append(server)
+
+    @property
+    def database_url(self) -> str:
+        env = self.servers[0].env
+        return env.get("VR_DATABASE_URL") or (
+            f"sqlite+aiosqlite:///{(self.servers[0].data_dir / 'vr.sqlite3').resolve()}"
+        )
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        if self.database and self.pg_admin_url:
+            _psql(self.pg_admin_url, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def _psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, timeout=60)
+
+
+async def enroll_bulk(database_url: str, n: int) -> list[dict[str, str]]:
+    """The rows `POST /api/devices/enroll` writes (a headset and its device token), for N
+    headsets in one transaction."""
+    from sqlalchemy import insert
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from vr_server.services.auth import token_hash
+    from vr_server.storage import tables as t
+
+    now = datetime.now(UTC)
+    tag = uuid.uuid4().hex[:6]
+    idents, headsets, tokens = [], [], []
+    for i in range(n):
+        headset_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
+        device_id, name = f"bench-{i:05d}-{tag}", f"bench-{i:05d}-{tag}"
+        headsets.append(
+            {
+                "id": headset_id,
+                "device_id": device_id,
+                "name": name,
+                "status": "available",
+                "enrolled_at": now,
+            }
+        )
+        tokens.append(
+            {
+                "token_hash": token_hash(token),
+                "kind": "device",
+                "subject_id": headset_id,
+                "created_at": now,
+                "expires_at": None,
+                "revoked": False,
+            }
+        )
+        idents.append({"headset_id": headset_id, "device_token": token, "device_id": device_id})
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(t.headsets), headsets)
+            await conn.execute(insert(t.tokens), tokens)
+    finally:
+        await engine.dispose()
+    return idents
+
+
+async def enroll_api(url: str, code: str, n: int) -> list[dict[str, str]]:
     sem = asyncio.Semaphore(32)
+    tag = uuid.uuid4().hex[:6]
 
-    async def one(i: int) -> dict[str, str]:
-        device_id = f"bench-{i:05d}-{uuid.uuid4().hex[:6]}"
+    async def one(client: httpx.AsyncClient, i: int) -> dict[str, str]:
+        device_id = f"bench-{i:05d}-{tag}"
         async with sem:
             r = await client.post(
                 "/api/devices/enroll",
-                json={"code": code, "device_id": device_id, "name": f"bench-{i:05d}"},
+                json={"code": code, "device_id": device_id, "name": device_id},
             )
         r.raise_for_status()
         return {**r.json(), "device_id": device_id}
 
-    return list(await asyncio.gather(*(one(i) for i in range(n))))
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        return list(await asyncio.gather(*(one(client, i) for i in range(n))))
 
 
-async def headset(
-    ws_url: str, ident: dict[str, str], hz: float, stats: Stats, stop: asyncio.Event
-) -> None:
-    async with connect(ws_url + "/ws/headset", max_queue=None) as ws:
-        await ws.send(
-            json.dumps(
-                {
-                    "type": "hello",
-                    "protocol": PROTOCOL_VERSION,
-                    "device_id": ident["device_id"],
-                    "device_token": ident["device_token"],
-                    "app_version": "bench",
-                }
-            )
-        )
-        welcome = json.loads(await ws.recv())
-        if welcome.get("type") != "welcome":
-            stats.errors += 1
-            return
-        stats.connected += 1
-        reader = asyncio.create_task(_read(ws, stats))
-        try:
-            period = 1.0 / hz if hz > 0 else None
-            await asyncio.sleep(random.random() * (period or 1.0))
-            frame = {
-                "type": "telemetry",
-                "fps": 72.0,
-                "battery": 0.8,
-                "head": {"position": [0, 1.6, 0], "orientation": [0, 0, 0, 1]},
-            }
-            last_ping = time.monotonic()
-            while not stop.is_set():
-                if period is not None:
-                    await ws.send(json.dumps(frame))
-                    if stats.measuring:
-                        stats.sent += 1
-                if time.monotonic() - last_ping > 5:
-                    await ws.send('{"type":"ping"}')
-                    last_ping = time.monotonic()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), period or 5)
-        finally:
-            reader.cancel()
-            stats.connected -= 1
+# ---------------------------------------------------------------- measuring
 
 
-async def _read(ws: ClientConnection, stats: Stats) -> None:
-    async for raw in ws:
-        frame = json.loads(raw)
-        if frame.get("type") == "command" and frame.get("command") == "message":
-            nonce = frame["text"]["en"]
-            sent_at = stats.commands_sent.pop(nonce, None)
-            if sent_at is not None:
-                stats.latencies.append(time.perf_counter() - sent_at)
-        elif frame.get("type") == "error":
-            stats.errors += 1
-
-
-async def staff(
-    ws_url: str, token: str, targets: list[str], rate: float, stats: Stats, stop: asyncio.Event
-) -> None:
-    async with connect(ws_url + "/ws/staff", max_queue=None) as ws:
-        await ws.send(json.dumps({"type": "auth", "token": token}))
-        drain = asyncio.create_task(_drain(ws, stats))
-        try:
-            i = 0
-            while not stop.is_set():
-                if stats.measuring and rate > 0:
-                    nonce = f"bench-{i}"
-                    i += 1
-                    stats.commands_sent[nonce] = time.perf_counter()
-                    target = random.choice(targets)
-                    stats.targets[nonce] = target
-                    await ws.send(
-                        json.dumps(
-                            {
-                                "type": "message",
-                                "request_id": nonce,
-                                "headset_id": target,
-                                "text": {"th": "ทดสอบ", "en": nonce},
-                            }
-                        )
-                    )
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0 / rate if rate > 0 else 1.0)
-        finally:
-            drain.cancel()
-
-
-async def _drain(ws: ClientConnection, stats: Stats) -> None:
-    try:
-        async for raw in ws:
-            if '"type":"error"' in raw:
-                frame = json.loads(raw)
-                code = frame["code"]
-                stats.staff_errors[code] = stats.staff_errors.get(code, 0) + 1
-                stats.commands_sent.pop(frame.get("request_id") or "", None)
-    finally:
-        if ws.close_code is not None:
-            stats.staff_closed = f"{ws.close_code} {ws.close_reason}"
+def _cpu_s(procs: list[psutil.Process]) -> float:
+    total = 0.0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -180,128 +471,250 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    tmp = tempfile.mkdtemp(prefix="vr-bench-")
+    root = Path(tempfile.mkdtemp(prefix="vr-bench-"))
+    cluster = Cluster(root, args)
     try:
-        return await _run_in(Path(tmp), args)
+        cluster.start()
+        return await _measure(cluster, args)
     finally:
+        cluster.stop()
         if args.keep:
-            print(f"kept {tmp}", file=sys.stderr)
+            print(f"kept {root}", file=sys.stderr)
         else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(root, ignore_errors=True)
 
 
-async def _run_in(root: Path, args: argparse.Namespace) -> dict[str, Any]:
-    dist = root / "dist"
-    write_bundle(dist)
-    server = ServerProcess(root / "server", [dist], outbox_size=2048)
-    server.create_staff()
-    server.start()
-    assert server.proc is not None
-    proc = psutil.Process(server.proc.pid)
-    me = psutil.Process()
-    try:
-        code = server.enrollment_code(uses=args.devices)
-        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-            t0 = time.perf_counter()
-            idents = await enroll_all(client, code, args.devices)
-            enroll_s = time.perf_counter() - t0
-        token = server.staff_token()
-        stats = Stats()
-        stop = asyncio.Event()
-        sem = asyncio.Semaphore(100)
+async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]:
+    servers = cluster.servers
+    server_procs = [psutil.Process(s.proc.pid) for s in servers if s.proc is not None]
+    rss_idle = [p.memory_info().rss for p in server_procs]
 
-        async def start_one(ident: dict[str, str]) -> None:
-            async with sem:
-                pass
-            await headset(server.ws_url, ident, args.hz, stats, stop)
+    t0 = time.perf_counter()
+    if args.enroll == "api":
+        code = servers[0].enrollment_code(uses=args.devices)
+        raw = await enroll_api(servers[0].url, code, args.devices)
+    else:
+        raw = await enroll_bulk(cluster.database_url, args.devices)
+    enroll_s = time.perf_counter() - t0
+    idents = [
+        Ident(servers[i % len(servers)].ws_url, r["device_id"], r["device_token"], r["headset_id"])
+        for i, r in enumerate(raw)
+    ]
+    token = servers[-1].staff_token()
 
-        t0 = time.perf_counter()
-        tasks = [asyncio.create_task(start_one(i)) for i in idents]
-        while stats.connected < args.devices and time.perf_counter() - t0 < 120:  # noqa: ASYNC110
-            await asyncio.sleep(0.1)
-        connect_s = time.perf_counter() - t0
-        staff_task = asyncio.create_task(
-            staff(
-                server.ws_url,
-                token,
-                [i["headset_id"] for i in idents],
-                args.commands,
-                stats,
-                stop,
-            )
+    # Split the headsets over the generator processes; share 0 stays in this process.
+    shares = [idents[k :: args.processes] for k in range(args.processes)]
+    ctx = mp.get_context("spawn")
+    children: list[tuple[Any, Pipe]] = []
+    for share in shares[1:]:
+        parent_end, child_end = ctx.Pipe()
+        proc = ctx.Process(
+            target=_worker, args=(child_end, share, args.hz, args.connect_concurrency)
         )
-        await asyncio.sleep(args.warmup)
-        proc.cpu_percent(None)
-        me.cpu_percent(None)
-        stats.measuring = True
-        t_start = time.perf_counter()
-        rss_peak = 0
-        while time.perf_counter() - t_start < args.duration:
-            await asyncio.sleep(1)
-            rss_peak = max(rss_peak, proc.memory_info().rss)
-        elapsed = time.perf_counter() - t_start
-        stats.measuring = False
-        server_cpu = proc.cpu_percent(None)
-        client_cpu = me.cpu_percent(None)
-        held = stats.connected
-        await asyncio.sleep(1)  # let in-flight commands land
-        stop.set()
-        await asyncio.gather(*tasks, staff_task, return_exceptions=True)
-        lat = stats.latencies
-        issued = len(lat) + len(stats.commands_sent)
-        return {
-            "devices": args.devices,
-            "hz": args.hz,
-            "duration_s": round(elapsed, 1),
-            "headsets_held": held,
-            "enroll_s": round(enroll_s, 1),
-            "connect_s": round(connect_s, 1),
-            "telemetry_per_s": round(stats.sent / elapsed, 1),
-            "commands_issued": issued,
-            "commands_arrived": len(lat),
-            "command_p50_ms": round(1000 * (percentile(lat, 0.5) or 0), 1),
-            "command_p99_ms": round(1000 * (percentile(lat, 0.99) or 0), 1),
-            "command_mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
-            "server_cpu_percent": round(server_cpu, 1),
-            "server_rss_mb": round(rss_peak / 2**20, 1),
-            "loadgen_cpu_percent": round(client_cpu, 1),
-            "errors": stats.errors,
-            "staff_errors": stats.staff_errors,
-            "staff_closed": stats.staff_closed,
-            "missing": sorted(stats.commands_sent)[:20],
-            "missing_targets": sorted({stats.targets[n] for n in stats.commands_sent})[:5],
-        }
-    finally:
-        server.stop()
+        proc.start()
+        children.append((proc, parent_end))
+    loop = asyncio.get_running_loop()
+    fleet = HeadsetFleet(shares[0], args.hz, args.connect_concurrency)
+    t0 = time.perf_counter()
+    fleet.start()
+    await fleet.connect_all()
+    connected = fleet.result.connected
+    for _, pipe in children:
+        kind, n, _ = await loop.run_in_executor(None, pipe.recv)
+        assert kind == "connected"
+        connected += n
+    connect_s = time.perf_counter() - t0
+
+    # With two instances, staff (on the last one) commands headsets on the other ones.
+    targets = [i.headset_id for i in idents if len(servers) == 1 or i.url != servers[-1].ws_url]
+    start = time.monotonic() + args.warmup
+    end = start + args.duration
+    stop_at = end + 1.5  # let in-flight commands land
+    window = (start, end)
+    staff, staff_ws = await staff_client(servers[-1].ws_url, token, targets, args.commands, window)
+    fleet.window = window
+    for _, pipe in children:
+        pipe.send(("window", start, end, stop_at))
+
+    gen_procs = [psutil.Process(), *(psutil.Process(p.pid) for p, _ in children)]
+    profiler = None
+    await asyncio.sleep(max(0.0, start - time.monotonic()))
+    server_cpu0 = [_cpu_s([p]) for p in server_procs]
+    gen_cpu0 = _cpu_s(gen_procs)
+    if args.py_spy:
+        profiler = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "-p",
+                str(server_procs[0].pid),
+                "-d",
+                str(int(args.duration)),
+                "-r",
+                "100",
+                "-f",
+                "raw",
+                "-o",
+                args.py_spy,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    t_start = time.monotonic()
+    rss_peak = list(rss_idle)
+    gen_rss = 0
+    while time.monotonic() < end:
+        await asyncio.sleep(min(1.0, max(0.0, end - time.monotonic())))
+        for k, p in enumerate(server_procs):
+            with contextlib.suppress(psutil.Error):
+                rss_peak[k] = max(rss_peak[k], p.memory_info().rss)
+        gen_rss = max(gen_rss, sum(p.memory_info().rss for p in gen_procs))
+    elapsed = time.monotonic() - t_start
+    per_server_cpu = [
+        round((_cpu_s([p]) - c0) / elapsed * 100, 1)
+        for p, c0 in zip(server_procs, server_cpu0, strict=True)
+    ]
+    server_cpu = sum(per_server_cpu)
+    gen_cpu = (_cpu_s(gen_procs) - gen_cpu0) / elapsed * 100
+    await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
+
+    results = [await fleet.finish()]
+    for proc, pipe in children:
+        kind, result = await loop.run_in_executor(None, pipe.recv)
+        assert kind == "result"
+        results.append(result)
+        proc.join(10)
+    staff_closed = staff_ws.close_code  # set only when the server closed it
+    staff_ws.close()
+    for task in staff.tasks:
+        task.cancel()
+    if profiler is not None:
+        profiler.wait(30)
+
+    latencies = [x for r in results for x in r.latencies]
+    timeline = sorted(
+        (round(t - start, 3), round(1000 * x, 1))
+        for r in results
+        for t, x in zip(r.sent_at, r.latencies, strict=True)
+    )
+    received = {n for r in results for n in r.received}
+    lost = sorted(set(staff.issued) - received - staff.error_nonces)
+    held = sum(r.held for r in results)
+    sent = sum(r.sent for r in results)
+    n = args.devices
+    rss_mb = sum(rss_peak) / 2**20
+    rss_growth_mb = (sum(rss_peak) - sum(rss_idle)) / 2**20
+    closed: dict[str, int] = {}
+    for r in results:
+        for code, count in r.closed_by_server.items():
+            closed[code] = closed.get(code, 0) + count
+    return {
+        "devices": n,
+        "instances": len(servers),
+        "processes": args.processes,
+        "hz": args.hz,
+        "duration_s": round(elapsed, 1),
+        "connected": connected,
+        "headsets_held": held,
+        "enroll": args.enroll,
+        "enroll_s": round(enroll_s, 1),
+        "connect_s": round(connect_s, 1),
+        "telemetry_per_s": round(sent / elapsed, 1),
+        "frames_per_s": round(sent / elapsed * (1 + 1 / max(1, PING_EVERY_S * args.hz)), 1),
+        "generator_backlog_kb": round(sum(r.backlog_bytes for r in results) / 1024, 1),
+        "staff_updates_per_s": round(staff.updates / elapsed, 1),
+        "commands_issued": len(staff.issued),
+        "commands_arrived": len(latencies),
+        "commands_lost": len(lost),
+        "command_p50_ms": round(1000 * (percentile(latencies, 0.5) or 0), 1),
+        "command_p99_ms": round(1000 * (percentile(latencies, 0.99) or 0), 1),
+        "command_max_ms": round(1000 * max(latencies, default=0), 1),
+        "server_cpu_percent": round(server_cpu, 1),
+        "server_cpu_per_1000": round(server_cpu / n * 1000, 1),
+        "server_rss_mb": round(rss_mb, 1),
+        "server_rss_per_1000_mb": round(rss_growth_mb / n * 1000, 1),
+        "generator_cpu_percent": round(gen_cpu, 1),
+        "generator_rss_mb": round(gen_rss / 2**20, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "connect_errors": [e for r in results for e in r.connect_errors][:5],
+        "error_frames": sum(r.error_frames for r in results),
+        "error_samples": [e for r in results for e in r.error_samples][:3],
+        "closed_by_server": closed,
+        "staff_errors": staff.errors,
+        "staff_closed": staff_closed,
+        "lost_sample": lost[:10],
+        "error_targets": len({staff.issued[n] for n in staff.error_nonces if n in staff.issued}),
+        "error_repeats": len(staff.error_nonces)
+        - len({staff.issued[n] for n in staff.error_nonces if n in staff.issued}),
+        "per_server_cpu_percent": per_server_cpu,
+        "timeline": timeline,  # (send time in the window, latency ms); main() takes it out
+        "per_server_rss_mb": [round(x / 2**20, 1) for x in rss_peak],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--devices", type=int, default=100)
+    parser.add_argument("--devices", type=int, default=1000)
     parser.add_argument("--hz", type=float, default=2.0, help="telemetry frames per second each")
     parser.add_argument("--commands", type=float, default=20.0, help="staff commands per second")
-    parser.add_argument("--duration", type=float, default=30.0, help="measuring window, seconds")
+    parser.add_argument("--duration", type=float, default=20.0, help="measuring window, seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--processes", type=int, default=1, help="load generator processes")
+    parser.add_argument("--instances", type=int, default=1, help="vr-server processes")
+    parser.add_argument("--enroll", choices=["bulk", "api"], default="bulk")
+    parser.add_argument("--connect-concurrency", type=int, default=100)
+    parser.add_argument(
+        "--postgres",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="with --instances 2: a PostgreSQL URL to create the bench's database through",
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="VR_NAME=VALUE",
+        help="a setting for every server, e.g. VR_WS_IMPL=wsproto (repeatable)",
+    )
+    parser.add_argument("--py-spy", metavar="FILE", help="profile instance 1 over the window")
+    parser.add_argument(
+        "--latency-log", metavar="FILE", help="write each command's send time and latency"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print a table row")
-    parser.add_argument("--keep", action="store_true", help="keep the server's folder and log")
+    parser.add_argument("--keep", action="store_true", help="keep the servers' folders and logs")
     args = parser.parse_args(argv)
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:  # pragma: no cover - uvicorn[standard] brings uvloop
-        pass
+    if args.processes < 1 or args.instances < 1 or args.processes > args.devices:
+        parser.error("--processes and --instances must be at least 1 (and processes <= devices)")
+    if args.hz <= 0:
+        parser.error("--hz must be above 0")
+    _install_uvloop()
     result = asyncio.run(run(args))
+    timeline = result.pop("timeline")
+    if args.latency_log:
+        Path(args.latency_log).write_text("".join(f"{t} {ms}\n" for t, ms in timeline))
     print(json.dumps(result))
     if args.markdown:
-        print(
-            f"| {result['devices']} | {result['headsets_held']} | {result['telemetry_per_s']} | "
-            f"{result['command_p50_ms']} | {result['command_p99_ms']} | "
-            f"{result['server_cpu_percent']} | {result['server_rss_mb']} | "
-            f"{result['loadgen_cpu_percent']} |"
-        )
-    ok = result["headsets_held"] == args.devices and not result["errors"]
-    return 0 if ok and not result["staff_errors"] and not result["staff_closed"] else 1
+        print(markdown_row(result))
+    ok = (
+        result["headsets_held"] == args.devices
+        and not result["error_frames"]
+        and not result["commands_lost"]
+        and not result["staff_errors"]
+        and result["staff_closed"] is None
+    )
+    return 0 if ok else 1
+
+
+def markdown_row(r: dict[str, Any]) -> str:
+    return (
+        f"| {r['devices']:,} | {r['instances']} | {r['headsets_held']:,} | "
+        f"{r['telemetry_per_s']:,.0f} | {r['staff_updates_per_s']:,.0f} | "
+        f"{r['command_p50_ms']} | {r['command_p99_ms']} | "
+        f"{r['server_cpu_percent']} | {r['server_rss_mb']:.0f} | "
+        f"{r['server_cpu_per_1000']} | {r['server_rss_per_1000_mb']} | "
+        f"{r['generator_cpu_percent']} ({r['processes']}) | "
+        f"{r['load_average'][0]} |"
+    )
 
 
 if __name__ == "__main__":

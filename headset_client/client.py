@@ -558,6 +558,7 @@ class HeadsetClient:
                     self.last_error = f"protocol error after welcome: {exc}"
                     transport.abort()
                 finally:
+                    transport.abort()  # a server gone without a close frame leaves a socket
                     self._transport = None
                     self._outbox.connection_lost()
                     self._pulse()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs, idempotently: a Python virtual environment with the
-# project and its dependencies, and (when package.json exists) the npm packages.
+# project and its dependencies, (when package.json exists) the npm packages, and the local
+# PostgreSQL and Redis servers the tests use, started when they are down (scripts/services.sh).
 # Re-running is cheap: each step is skipped when its inputs have not changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,3 +51,9 @@ if [ -f package.json ]; then
     echo "$want" > node_modules/.setup-stamp
   fi
 fi
+
+# PostgreSQL and Redis for the tests (the server itself runs without them, on SQLite): a
+# warning here, because the tests that need them fail with their own clear message.
+bash scripts/services.sh ||
+  echo "setup: warning: PostgreSQL or Redis is not running (see above); the tests that use" \
+    "them will fail, the server on SQLite works without them" >&2

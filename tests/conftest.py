@@ -7,6 +7,7 @@ import pytest
 
 from tests.bundles import write_bundle
 from tests.harness import ServerProcess
+from tests.postgres import Postgres
 
 
 @pytest.fixture(scope="session")
@@ -16,14 +17,51 @@ def test_bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dist
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """The machine's PostgreSQL server (tests/postgres.py): fails, never skips, when it is down."""
+    pg = Postgres()
+    pg.check()
+    pg.sweep()
+    yield pg
+    pg.drop_created()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: SQLite in tmp_path, or a new PostgreSQL database (dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    pg: Postgres = request.getfixturevalue("postgres")
+    url = pg.create()
+    yield url
+    pg.drop(url)
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, test_bundles: Path) -> Iterator[ServerProcess]:
-    """One real server per test module, with a staff account and the test bundle."""
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), [test_bundles])
-    proc.create_staff()
-    proc.start()
-    yield proc
-    proc.stop()
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, test_bundles: Path
+) -> Iterator[ServerProcess]:
+    """One real server per test module, with a staff account and the test bundle.
+
+    On SQLite; a test runs it on PostgreSQL too (a fresh database) with
+    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`."""
+    backend = getattr(request, "param", "sqlite")
+    settings: dict[str, str] = {}
+    pg: Postgres | None = None
+    if backend == "postgresql":
+        pg = request.getfixturevalue("postgres")
+        settings["database_url"] = pg.create()
+    proc = ServerProcess(tmp_path_factory.mktemp("server"), [test_bundles], **settings)
+    try:
+        proc.create_staff()
+        proc.start()
+        yield proc
+    finally:
+        proc.stop()
+        if pg is not None:
+            pg.drop(settings["database_url"])
 
 
 SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"

@@ -13,23 +13,61 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
-from vr_server.api import assets, content, routes, web
+from vr_server.api import assets, content, pages, routes, web
+from vr_server.api import queue as queue_api
+from vr_server.api import results as results_api
+from vr_server.api import stats as stats_api
 from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore
-from vr_server.bus import InProcessBus
+from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
     AuthService,
     CatalogService,
     FleetService,
+    QueueService,
+    ResultService,
+    RetentionService,
     Services,
     SessionService,
+    StatsService,
 )
+from vr_server.services.monitor import start_background
+from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
 from vr_server.settings import Settings
-from vr_server.storage import SqlStore, migrate
+from vr_server.storage import open_store
 from vr_server.ws.headset import headset_socket
 from vr_server.ws.staff import staff_socket
 
 log = logging.getLogger(__name__)
+
+
+async def open_bus(settings: Settings) -> tuple[Bus, Presence]:
+    """The in-process bus and in-memory presence, or both on Redis when `VR_REDIS_URL` is set
+    (RedisUnreachable, with the reason, when it does not answer)."""
+    if settings.redis_url is None:
+        bus = InProcessBus()
+        await bus.start()
+        return bus, MemoryPresence()
+    from vr_server.bus.redis import RedisBus, open_redis
+
+    client = await open_redis(settings.redis_url, settings.redis_timeout_s)
+    redis_bus = RedisBus(
+        client,
+        prefix=settings.redis_prefix,
+        timeout_s=settings.redis_timeout_s,
+        ping_s=min(5.0, settings.heartbeat_s),
+    )
+    await redis_bus.start()
+    presence = RedisPresence(
+        client,
+        prefix=settings.redis_prefix,
+        instance=redis_bus.instance_id,
+        refresh_s=settings.heartbeat_s,
+        ttl_s=3 * settings.heartbeat_s,
+        timeout_s=settings.redis_timeout_s,
+    )
+    await presence.start()
+    return redis_bus, presence
 
 
 async def open_services(settings: Settings) -> Services:
@@ -41,13 +79,33 @@ async def open_services(settings: Settings) -> Services:
     except ContentError as exc:
         raise ValueError(f"VR_PUBLISH_PROFILE: {exc}") from None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqlStore.from_url(settings.resolved_database_url)
-    await migrate(store)
-    bus = InProcessBus()
-    await bus.start()
-    blobs = BlobStore(settings.blob_dir)
+    bus, presence = await open_bus(settings)  # first: fails fast when Redis is unreachable
+    try:
+        store = await open_store(
+            settings.resolved_database_url,
+            retry_s=settings.database_retry_s,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
+    except BaseException:
+        await presence.close()
+        await bus.close()
+        raise
+    blobs = BlobStore(settings.resolved_blob_dir)
     catalog = CatalogService(store, blobs, profile=profile)
-    fleet = FleetService(store, bus)
+    fleet = FleetService(store, bus, presence=presence)
+    add_hook = getattr(bus, "add_reconnect_hook", None)
+    if add_hook is not None:  # Redis: after an outage, register this instance's headsets again
+        add_hook(fleet.restore)
+    sessions = SessionService(
+        store,
+        catalog,
+        fleet,
+        bus,
+        self_service=settings.self_service,
+        public_url=settings.public_url,
+    )
+    zone = settings.zone
     return Services(
         settings=settings,
         store=store,
@@ -56,11 +114,24 @@ async def open_services(settings: Settings) -> Services:
         auth=AuthService(store, staff_token_hours=settings.staff_token_hours),
         catalog=catalog,
         fleet=fleet,
-        sessions=SessionService(store, catalog, fleet, bus, self_service=settings.self_service),
+        sessions=sessions,
+        queue=QueueService(
+            store,
+            catalog,
+            fleet,
+            sessions,
+            bus,
+            zone=zone,
+            retention_days=settings.retention_days,
+        ),
+        results=ResultService(store, catalog, sessions, zone=zone),
+        stats=StatsService(store, catalog, zone=zone),
+        retention=RetentionService(store, days=settings.retention_days),
     )
 
 
 async def close_services(services: Services) -> None:
+    await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
 
@@ -76,7 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 imported = await services.catalog.import_dirs(settings.content_dirs)
                 log.info("catalog: %d bundle(s) imported", len(imported))
             app.state.services = services
-            yield
+            background = start_background(services)
+            try:
+                yield
+            finally:
+                await background.stop()
         finally:
             await close_services(services)
 
@@ -96,6 +171,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assets.router)
     app.include_router(content.router)
     app.include_router(web.router)
+    app.include_router(pages.router)
+    app.include_router(queue_api.router)
+    app.include_router(results_api.router)
+    app.include_router(stats_api.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

@@ -55,6 +55,9 @@ class BlobStore:
                     dst.write(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
+            # mkstemp makes 0600 files; content files are served by whoever shares the
+            # directory (other instances, nginx's workers), so readable like a copied file.
+            os.chmod(tmp, 0o644)
             if digest.hexdigest() != sha256:
                 raise BlobMismatch(
                     f"{source.name}: sha256 is {digest.hexdigest()}, the manifest says {sha256}"

@@ -11,7 +11,8 @@ them to status codes and error frames in one place each (`api/errors.py`, `ws/fr
     ├── NotAllowed              403  a feature this server has switched off (self-service)
     ├── InvalidState            409  a command the session's state does not allow
     ├── Invalid                 422  input that parses but makes no sense
-    └── TooLarge                413
+    ├── TooLarge                413
+    └── Unavailable             503  the database (or bus) is unreachable for now; retry
 """
 
 from __future__ import annotations
@@ -76,3 +77,11 @@ class Invalid(ServerError):
 class TooLarge(ServerError):
     code = ErrorCode.FRAME_TOO_LARGE
     http_status = 413
+
+
+class Unavailable(ServerError):
+    """A backing service is down (e.g. PostgreSQL restarting). Nothing was stored; the
+    headset client resends an event refused with this code (`internal_error`) after a pause."""
+
+    code = ErrorCode.INTERNAL
+    http_status = 503

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,10 +25,44 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Path("var")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy async URL; default: SQLite in data_dir."
+        default=None,
+        description="Default: SQLite in data_dir. PostgreSQL: postgresql://user:password@host"
+        "/database (postgres:// and postgresql+asyncpg:// work too).",
+    )
+    database_pool_size: int = Field(
+        default=10, ge=1, description="PostgreSQL connections each instance keeps open."
+    )
+    database_max_overflow: int = Field(
+        default=20, ge=0, description="Extra PostgreSQL connections an instance opens under load."
+    )
+    database_retry_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a request waits for a lost database connection to come back "
+        "(e.g. PostgreSQL restarting) before it fails with 503 or an error frame.",
     )
     content_dirs: list[Path] = Field(
         default_factory=list, description="Folders of packaged bundles imported at start."
+    )
+
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:6379/0 (rediss:// for TLS): the event bus and headset presence "
+        "shared by several instances. Default: in-process bus and in-memory presence (one "
+        "instance).",
+    )
+    redis_prefix: str = Field(
+        default="vr:",
+        min_length=1,
+        description="Prefix of every Redis key and channel, so deployments can share a Redis.",
+    )
+    redis_timeout_s: float = Field(
+        default=2.0, gt=0, description="Longest wait for Redis before a call counts as failed."
+    )
+    blob_dir: Path | None = Field(
+        default=None,
+        description="Where content files (GLB, textures) are kept, by sha256. Default: "
+        "data_dir/blobs. Several instances share one directory (NFS or a shared volume).",
     )
 
     heartbeat_s: float = Field(default=10.0, gt=0)
@@ -51,6 +86,20 @@ class Settings(BaseSettings):
         description="Budget profile a published scene must fit: quest2, quest3, a profile "
         ".json file, or none.",
     )
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Visitors' names, phone numbers and consent are deleted after this many days.",
+    )
+    timezone: str = Field(
+        default="Asia/Bangkok",
+        description="The venue's time zone: queue numbers restart and statistics count per day "
+        "in this zone.",
+    )
+    stuck_check_s: float = Field(
+        default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
+    )
     log_level: str = "info"
     ws_impl: Literal["websockets", "websockets-sansio", "wsproto"] = Field(
         default="websockets-sansio", description="uvicorn's WebSocket implementation."
@@ -60,7 +109,15 @@ class Settings(BaseSettings):
     def _check(self) -> Settings:
         if self.heartbeat_timeout_s <= self.heartbeat_s:
             raise ValueError("VR_HEARTBEAT_TIMEOUT_S must be larger than VR_HEARTBEAT_S")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"VR_TIMEZONE: unknown time zone {self.timezone!r}") from None
         return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def resolved_database_url(self) -> str:
@@ -77,5 +134,5 @@ class Settings(BaseSettings):
         return int(self.max_model_mb * 1024 * 1024)
 
     @property
-    def blob_dir(self) -> Path:
-        return self.data_dir / "blobs"
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"

@@ -26,7 +26,9 @@ const app = {
   identity: null, conn: null, view: null, protocol: null, welcome: null, catalog: [], page: 0,
   status: '', notice: null, runner: null, result: null, resultTitle: '', errors: [], loading: null,
   timescale: emulate ? Number(params.get('timescale') ?? 1) || 1 : 1,
+  seated: localStorage.getItem('vr-career.seated') === '1', staffCalledAt: 0, rating: null,
 };
+const STAFF_CALL_SHOWN_MS = 60_000; // "staff are on their way" stays this long
 window.addEventListener('error', (e) => app.errors.push(String(e.message)));
 window.addEventListener('unhandledrejection', (e) => app.errors.push(String(e.reason?.stack ?? e.reason)));
 
@@ -55,7 +57,7 @@ function repaint() {
   if (app.phase === 'lobby' || app.phase === 'not_enrolled' || app.phase === 'failed') paintLobby();
   else if (app.phase === 'loading') paintLoading();
   else if (app.phase === 'session' && app.runner) app.runner.paint();
-  else if (app.phase === 'result') main.show((p) => drawResult(p, app.result, app.resultTitle, app.lang, { kiosk: !!app.welcome?.self_service }));
+  else if (app.phase === 'result') main.show((p) => drawResult(p, app.result, app.resultTitle, app.lang, { kiosk: !!app.welcome?.self_service, rating: app.rating }));
   if (app.runner?.paused) paintPaused();
   renderDom();
 }
@@ -65,6 +67,8 @@ function paintLobby() {
   main.show((p) => drawLobby(p, {
     name: app.welcome?.headset.name ?? app.identity?.name, lang: app.lang, status: app.status,
     selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: app.notice,
+    seated: app.seated, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
+    staffCalled: performance.now() - app.staffCalledAt < STAFF_CALL_SHOWN_MS && app.staffCalledAt > 0,
   }));
 }
 
@@ -139,6 +143,26 @@ async function refreshCatalog() {
   } catch (err) {
     app.notice = String(err.message ?? err);
   }
+}
+
+function setSeated(seated) {
+  app.seated = seated;
+  localStorage.setItem('vr-career.seated', seated ? '1' : '0');
+  app.view.setSeated(seated);
+  repaint();
+}
+
+function callStaff() {
+  if (!app.conn?.callStaff('visitor pressed call staff in the lobby')) return;
+  app.staffCalledAt = performance.now();
+  repaint();
+  setTimeout(() => { if (app.phase === 'lobby') repaint(); }, STAFF_CALL_SHOWN_MS + 100);
+}
+
+function rate(value) {
+  if (!app.result || !app.rating?.enabled || !app.conn?.rate(app.result.session_id, value)) return;
+  app.rating = { ...app.rating, value, saved: false };
+  repaint();
 }
 
 function pickScene(sceneId) {
@@ -236,6 +260,7 @@ function onResult(frame) {
   const runner = app.runner;
   if (!runner || runner.sessionId !== frame.session_id) return;
   app.result = frame;
+  app.rating = { enabled: !!app.protocol.canRate, value: null, saved: false };
   app.resultTitle = loc(runner.manifest.scene.title, app.lang);
   app.runner = null;
   app.phase = 'result';
@@ -247,14 +272,18 @@ function onResult(frame) {
 function onButton(id, panel) {
   if (panel === overlay) return;
   if (id.startsWith('lang:')) { setLanguage(id.slice(5), true); return; }
+  if (id.startsWith('height:') && app.phase === 'lobby') { setSeated(id === 'height:seated'); return; }
   if (app.phase === 'lobby') {
-    if (id.startsWith('scene:')) pickScene(id.slice(6));
+    if (id === 'call_staff') callStaff();
+    else if (id.startsWith('scene:')) pickScene(id.slice(6));
     else if (id === 'page:next') { app.page += 1; repaint(); }
     else if (id === 'page:prev') { app.page = Math.max(0, app.page - 1); repaint(); }
   } else if (app.phase === 'session' && app.runner) {
     app.runner.button(id);
   } else if (app.phase === 'result' && id === 'back') {
     toLobby();
+  } else if (app.phase === 'result' && id.startsWith('rate:')) {
+    rate(Number(id.slice(5)));
   }
 }
 
@@ -345,6 +374,7 @@ async function boot() {
   enter.textContent = t('enter_vr', app.lang);
   enter.onclick = () => enterVr();
   if (emulate) await enterVr();
+  if (app.seated) app.view.setSeated(true);
   else if (await XRView.supported()) enter.hidden = false;
   else setStatus(t('no_vr', app.lang));
 
@@ -375,6 +405,11 @@ async function boot() {
   conn.on('assignment', onAssignment);
   conn.on('command', onCommand);
   conn.on('result', onResult);
+  conn.on('rated', (frame) => {
+    if (app.result?.session_id !== frame.session_id || !app.rating) return;
+    app.rating = { ...app.rating, saved: true };
+    if (app.phase === 'result') repaint();
+  });
   conn.on('session_lost', ({ session_id }) => { if (app.runner?.sessionId === session_id) toLobby(); });
   conn.on('error', (frame) => {
     if (app.phase === 'lobby') {
@@ -403,6 +438,8 @@ window.__vr = {
       panel: main ? { texts: main.texts, buttons: main.buttons.map((b) => b.id) } : null,
       overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
       grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
+      seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
+      inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],
     };
   },
   node(name) {
@@ -432,6 +469,8 @@ window.__vr = {
     return null;
   },
   head() { const h = app.view?.headPose(); return h ? { position: v3(h.position) } : null; },
+  /** The panel's canvas as a PNG data URL (to look at a panel in tests). */
+  panelImage(panel = 'main') { return (panel === 'main' ? main : overlay)?.canvas.toDataURL('image/png') ?? null; },
   dropConnection() { app.conn?.drop(); },
   /** What the right (or given) controller's ray points at now: for diagnostics only. */
   pointing(i = null) {

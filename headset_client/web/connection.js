@@ -285,6 +285,9 @@ export class Connection {
         if (this.assignment?.session_id === frame.session_id) this.assignment = null;
         this.emit('result', frame);
         break;
+      case 'rated':
+        this.emit('rated', frame);
+        break;
       case 'error':
         this.onError(frame);
         break;
@@ -345,6 +348,10 @@ export class Connection {
   requestScene(sceneId, language) { return this.send({ type: 'request_scene', scene_id: sceneId, language }); }
   loading(sessionId, progress) { return this.send({ type: 'loading', session_id: sessionId, progress: Math.min(1, Math.max(0, progress)) }); }
   ready(sessionId) { return this.send({ type: 'ready', session_id: sessionId }); }
+  /** Outside a session (lobby, results): ask staff to come; false when offline. */
+  callStaff(reason) { return this.send({ type: 'call_staff', reason }); }
+  /** The visitor's 1-5 rating of an ended session; the server answers `rated`. */
+  rate(sessionId, rating) { return this.send({ type: 'rating', session_id: sessionId, rating }); }
   loadFailed(sessionId, reason) { return this.send({ type: 'load_failed', session_id: sessionId, reason: String(reason).slice(0, 500) }); }
   telemetry(fields) { return this.send({ type: 'telemetry', ...fields }); }
 }

@@ -27,7 +27,10 @@ export async function loadCatalog(token) {
   return scenes;
 }
 
-/** Paints the lobby on `panel`. state: {name, lang, status, selfService, catalog, page, notice} */
+/**
+ * Paints the lobby on `panel`. state: {name, lang, status, selfService, catalog, page, notice,
+ * seated, canCallStaff, staffCalled}
+ */
 export function drawLobby(p, state) {
   const L = state.lang;
   const W = p.canvas.width;
@@ -36,7 +39,13 @@ export function drawLobby(p, state) {
   p.text(`${t('headset', L)}: ${state.name ?? '-'}  ·  ${state.status ?? ''}`, 40, 88, { size: 24, color: COLORS.dim, maxWidth: W - 420 });
   p.button('lang:th', 'ไทย', W - 350, 30, 150, 60, { alt: L !== 'th', size: 28 });
   p.button('lang:en', 'English', W - 190, 30, 150, 60, { alt: L !== 'en', size: 28 });
-  let y = 140;
+  // Comfort: a seated visitor sees the scene from a standing person's eye height.
+  p.button('height:standing', t('standing', L), W - 350, 100, 150, 46, { alt: !!state.seated, size: 22 });
+  p.button('height:seated', t('seated', L), W - 190, 100, 150, 46, { alt: !state.seated, size: 22 });
+  if (state.canCallStaff) {
+    p.button('call_staff', state.staffCalled ? t('staff_called', L) : t('call_staff', L), W / 2 - 160, H - 64, 320, 50, { alt: !state.staffCalled, size: 22 });
+  }
+  let y = 160;
   if (state.notice) y = p.text(state.notice, 40, y, { size: 28, color: COLORS.accent, maxLines: 3 }) + 6;
   if (!state.selfService || !state.catalog?.length) {
     p.text(t('wait_for_staff', L), 40, y + 80, { size: 38, weight: 700, maxLines: 3 });
@@ -50,7 +59,7 @@ export function drawLobby(p, state) {
   const cols = 3;
   const gap = 20;
   const tileW = (W - 80 - gap * (cols - 1)) / cols;
-  const tileH = Math.min(200, (H - y - 70) / 2 - gap);
+  const tileH = Math.min(200, (H - y - 74) / 2 - gap);
   items.forEach((scene, i) => {
     const x = 40 + (i % cols) * (tileW + gap);
     const ty = y + Math.floor(i / cols) * (tileH + gap);

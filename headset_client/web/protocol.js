@@ -19,5 +19,9 @@ export async function loadProtocol(url = new URL('protocol.schema.json', import.
     maxFps: telemetry.fps.anyOf?.find((s) => s.type === 'number')?.maximum ?? 1000,
     /** Does the protocol let the visitor call staff (an event kind)? */
     get canCallStaff() { return this.eventKinds.has('call_staff'); },
+    /** Can the headset call staff outside a session (a frame of its own)? */
+    get canCallStaffFromLobby() { return this.headsetFrames.has('call_staff'); },
+    /** Can the visitor rate the session (1 to 5) on the results screen? */
+    get canRate() { return this.headsetFrames.has('rating'); },
   };
 }

@@ -1,7 +1,8 @@
 // The 3D view: three.js renderer, immersive-vr with local-floor, the scene under a `stage`
 // group (so that recenter and snap turn move the world, not the reference space),
 // controllers with a ray and trigger select, grab / move / release, hand pinch (hands send
-// the same select events), snap turn on the thumbstick, look detection, highlight.
+// the same select events), snap turn on the thumbstick, seated height, look detection,
+// highlight.
 
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
@@ -9,6 +10,7 @@ import { DRACOLoader } from 'three/addons/loaders/DRACOLoader.js';
 import { MeshoptDecoder } from 'three/addons/libs/meshopt_decoder.module.js';
 
 const SNAP_ANGLE = Math.PI / 6;
+const STANDING_EYE_HEIGHT = 1.6; // metres: what a seated visitor sees the scene from
 // The Draco decoder (wasm) ships with three.js; the server serves it under /vendor/.
 const DRACO_DECODER_PATH = '/vendor/three/examples/jsm/libs/draco/gltf/';
 let dracoLoader = null;
@@ -72,6 +74,7 @@ export class XRView {
     this.fpsSince = performance.now();
     this.last = performance.now();
     this.snapReady = new Map();
+    this.heightOffset = 0; // metres the scene is lowered for a seated visitor
 
     this.controllers = [0, 1].map((i) => this.makeController(i));
 
@@ -229,9 +232,21 @@ export class XRView {
     const { position, quaternion } = this.headPose();
     const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(quaternion);
     const yaw = Math.atan2(-forward.x, -forward.z);
-    this.stage.position.set(position.x, 0, position.z);
+    this.stage.position.set(position.x, -this.heightOffset, position.z);
     this.stage.rotation.set(0, yaw, 0);
     this.stage.updateMatrixWorld(true);
+  }
+
+  /**
+   * Seated: lower the scene so that a seated visitor's eyes are at a standing person's eye
+   * height in it (measured from the head now); standing: the floor is the real floor.
+   */
+  setSeated(seated) {
+    const head = this.headPose().position.y;
+    this.heightOffset = seated ? THREE.MathUtils.clamp(STANDING_EYE_HEIGHT - head, 0.2, 0.9) : 0;
+    this.stage.position.y = -this.heightOffset;
+    this.stage.updateMatrixWorld(true);
+    return this.heightOffset;
   }
 
   snapTurn(direction) {

@@ -29,13 +29,33 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
             "request_scene",
             "ping",
             "command_ack",
+            "rating",
+            "call_staff",
         },
-        "server_to_headset": {"welcome", "assignment", "ack", "command", "result", "pong", "error"},
-        "staff_to_server": {"auth", "assign", "session_command", "message", "ping"},
+        "server_to_headset": {
+            "welcome",
+            "assignment",
+            "ack",
+            "command",
+            "result",
+            "rated",
+            "pong",
+            "error",
+        },
+        "staff_to_server": {
+            "auth",
+            "assign",
+            "session_command",
+            "message",
+            "ping",
+            "call_ticket",
+            "set_status",
+        },
         "server_to_staff": {
             "snapshot",
             "headset_update",
             "session_update",
+            "queue_update",
             "alert",
             "reply",
             "pong",
@@ -48,3 +68,18 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
 
 def test_schema_is_plain_json() -> None:
     assert json.loads(render_schema())["title"].startswith("VR career")
+
+
+def test_schema_covers_the_http_bodies_of_the_pages() -> None:
+    schema = protocol_json_schema()
+    http = schema["properties"]["http"]["$ref"].split("/")[-1]
+    bodies = schema["$defs"][http]["properties"]
+    assert {"check_in", "ticket", "queue", "queue_board", "public_result", "day_figures"} <= set(
+        bodies
+    )
+    figures = schema["$defs"]["DayFigures"]["properties"]
+    assert "from" in figures
+    assert "from_" not in figures
+    for personal in ("name", "phone"):
+        assert personal not in schema["$defs"]["Ticket"]["properties"]
+        assert personal not in schema["$defs"]["PublicResult"]["properties"]

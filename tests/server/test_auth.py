@@ -16,6 +16,8 @@ from tests.server.helpers import hello_headset
 from vr_server.protocol import PROTOCOL_VERSION
 
 PUBLIC = {("GET", "/health")}
+# A visitor's result: public, found by an unguessable token (tests/server/test_results_rating.py)
+PUBLIC |= {("GET", "/api/results/{token}")}
 # Routes whose credential is in the body (a password or an enrollment code), not a token.
 CREDENTIAL_IN_BODY = {
     ("POST", "/api/auth/login"): {"username": "staff", "password": "wrong-password"},

@@ -1,6 +1,7 @@
 """Whole sessions against a real server: the simulated headset (headset_client) plays the
 script it is assigned from a staff connection; events are stored once and in order, also when
-the connection is killed mid-session or the server restarts."""
+the connection is killed mid-session or the server restarts. The first test runs on SQLite and
+on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.harness import RawSocket, ServerProcess
@@ -65,6 +68,7 @@ async def start_simulator(
     return client, asyncio.create_task(sim.run(sessions=1))
 
 
+@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)
 async def test_headset_completes_a_session_assigned_from_a_staff_socket(
     server: ServerProcess, code: str, token: str, tmp_path: Path
 ) -> None:

@@ -3,7 +3,7 @@
 // it reads `window.__vr` (node and button positions, the current step) to know where to
 // point. Running in the page saves a browser round trip per poll.
 window.__drive = (() => {
-  const RIGHT = 'controller-right';
+  let RIGHT = 'controller-right'; // or 'hand-right' after useInput('hand')
   const d = (method, params) => window.__iwer.remote.dispatch(method, params);
   const xyz = (a) => ({ x: a[0], y: a[1], z: a[2] });
   const sub = (a, b) => a.map((x, i) => x - b[i]);
@@ -30,6 +30,13 @@ window.__drive = (() => {
       d('set_transform', { device, position: xyz(from) }),
       d('look_at', { device, target: xyz(at) }),
     ]);
+  }
+
+  /** 'controller' (trigger) or 'hand' (pinch): IWER switches the input sources the app sees. */
+  async function useInput(mode) {
+    await d('set_input_mode', { mode });
+    RIGHT = mode === 'hand' ? 'hand-right' : 'controller-right';
+    await until((s) => s.inputs.some((i) => i && i.handedness === 'right' && i.hand === (mode === 'hand')), 5000, `${mode} input`);
   }
 
   async function trigger(value, device = RIGHT) {
@@ -119,5 +126,5 @@ window.__drive = (() => {
     return played;
   }
 
-  return { pickScene, aim, click, trigger, pressButton, aimAtNode, selectNode, grabPlace, lookAtNode, playStep, playAll, until };
+  return { useInput, pickScene, aim, click, trigger, pressButton, aimAtNode, selectNode, grabPlace, lookAtNode, playStep, playAll, until };
 })();

@@ -105,6 +105,10 @@ class Headset:
             "([m, p]) => window.__iwer.remote.dispatch(m, p)", [method, params or {}]
         )
 
+    def use_input(self, mode: str) -> None:
+        """'hand': the visitor's hands (pinch to select) instead of the controllers."""
+        self.page.evaluate("(m) => window.__drive.useInput(m)", mode)
+
     def press_button(self, button_id: str, panel: str = "main") -> None:
         self.page.evaluate("([b, p]) => window.__drive.pressButton(b, p)", [button_id, panel])
 

@@ -5,6 +5,8 @@ and the server stores the whole session."""
 from __future__ import annotations
 
 import io
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser
+from websockets.sync.client import connect
 
 from content_tools.package import iter_bundles, load_bundle
 from tests.conftest import scene_dirs
@@ -97,7 +100,10 @@ def test_a_visitor_completes_the_scene(
     assert result["state"] == "finished"
     assert result["result"]["percent"] == 100.0
     panel = headset.state()["panel"]
-    assert f"qr:{result['result']['job_links'][language]}" in panel["texts"]
+    # The QR code opens the visitor's result page (which has the job links).
+    assert result["result_url"].startswith("http")
+    assert "/results/" in result["result_url"]
+    assert f"qr:{result['result_url']}" in panel["texts"]
     assert "back" in panel["buttons"]
     assert not headset.state()["errors"]
 
@@ -256,3 +262,76 @@ def test_reconnect_pause_language_and_hints(
         assert not h.state()["errors"]
     finally:
         h.close()
+
+
+def _staff_auth(ws: Any, token: str) -> None:
+    """Authenticate a staff socket and read its snapshot."""
+    ws.send(json.dumps({"type": "auth", "token": token}))
+    assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
+
+
+def _wait_frame(ws: Any, predicate: Any, timeout: float = 10.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        assert left > 0, "the staff socket did not get the expected frame"
+        frame: dict[str, Any] = json.loads(ws.recv(timeout=left))
+        if predicate(frame):
+            return frame
+
+
+def test_hands_seated_call_staff_and_rating(
+    headset: Headset, kiosk_server: ServerProcess, enrollment_code: str, staff_token: str
+) -> None:
+    """A seated visitor using hand tracking: calls staff from the lobby, completes a scene by
+    pinching (select, grab-carry-release, quiz), and rates it on the results panel."""
+    scene_id = "welder" if "welder" in SCENE_IDS else SCENE_IDS[-1]
+    _enter_lobby(headset, enrollment_code, "&lang=en")
+    headset_id = headset.state()["headset"]["id"]
+    with connect(f"{kiosk_server.ws_url}/ws/staff", open_timeout=10) as staff:
+        _staff_auth(staff, staff_token)
+        # The lobby's call-staff button reaches the staff side as an alert.
+        headset.press_button("call_staff")
+        alert = _wait_frame(staff, lambda f: f["type"] == "alert")
+        assert (alert["kind"], alert["headset_id"], alert["session_id"]) == (
+            "call_staff",
+            headset_id,
+            None,
+        )
+        headset.wait_for("s.panel.texts.includes('Staff are on their way')", 5)
+
+        # Seated: the head is at 1.15 m; the scene is lowered so the eyes are at 1.6 m in it.
+        headset.dispatch(
+            "set_transform", {"device": "headset", "position": {"x": 0, "y": 1.15, "z": 0}}
+        )
+        headset.press_button("height:seated")
+        headset.wait_for("s.seated && Math.abs(s.stage_y + 0.45) < 0.02", 5)
+        headset.press_button("height:standing")
+        headset.wait_for("!s.seated && s.stage_y === 0", 5)
+        headset.press_button("height:seated")
+        headset.wait_for("s.seated && s.stage_y < -0.4", 5)
+
+        # Hands from here on: every selection is a pinch.
+        headset.use_input("hand")
+        assert all(i is None or i["hand"] for i in headset.state()["inputs"])
+        _pick(headset, scene_id)
+        session_id = headset.state()["session"]["session_id"]
+        result = _play_to_the_end(headset)
+        assert (result["session_id"], result["state"]) == (session_id, "finished")
+        assert headset.state()["seated"] is True
+
+        # The rating: pinch the 4th star; the server stores it and tells staff.
+        headset.press_button("rate:4")
+        headset.wait_for("s.rating && s.rating.saved && s.rating.value === 4", 10)
+        update = _wait_frame(
+            staff,
+            lambda f: (
+                f["type"] == "session_update"
+                and f["session"]["id"] == session_id
+                and f["session"].get("rating") == 4
+            ),
+        )
+        assert update["session"]["state"] == "finished"
+        session = kiosk_server.api(staff_token, "GET", f"/api/sessions/{session_id}").json()
+        assert session["rating"] == 4
+        assert not headset.state()["errors"]

@@ -20,7 +20,7 @@ from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
 from vr_server.errors import NotFound
 
 router = APIRouter()
-CHUNK = 256 * 1024
+CHUNK = 1024 * 1024
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -45,18 +45,40 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
 
 
 async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
+    """The bytes [start, start + length) in CHUNK pieces, read in a worker thread (the event
+    loop never waits for the disk), each next piece read while the current one is sent."""
     fd = await asyncio.to_thread(os.open, path, os.O_RDONLY)
+    pending: asyncio.Future[bytes] | None = None
+
+    def read_ahead(offset: int, remaining: int) -> asyncio.Future[bytes] | None:
+        if remaining <= 0:
+            return None
+        return asyncio.ensure_future(asyncio.to_thread(os.pread, fd, min(CHUNK, remaining), offset))
+
     try:
         offset, remaining = start, length
-        while remaining > 0:
-            chunk = await asyncio.to_thread(os.pread, fd, min(CHUNK, remaining), offset)
+        pending = read_ahead(offset, remaining)
+        while pending is not None:
+            chunk = await pending
+            pending = None
             if not chunk:
                 break
             offset += len(chunk)
             remaining -= len(chunk)
+            pending = read_ahead(offset, remaining)
             yield chunk
     finally:
-        os.close(fd)
+        if pending is not None and not pending.done():
+            # A read in flight still uses the descriptor: close it when the read is over.
+            pending.add_done_callback(lambda f: _close_after(f, fd))
+        else:
+            os.close(fd)
+
+
+def _close_after(read: asyncio.Future[bytes], fd: int) -> None:
+    if not read.cancelled():
+        read.exception()  # retrieved, so that an error is not reported as unhandled
+    os.close(fd)
 
 
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])

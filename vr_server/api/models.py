@@ -27,6 +27,14 @@ class LoginResponse(BaseModel):
     role: str
 
 
+class Me(BaseModel):
+    """`GET /api/auth/me`: who the presented staff credential belongs to."""
+
+    username: str
+    role: str
+    expires_at: datetime | None
+
+
 class AssignRequest(_Body):
     headset_id: str
     scene_id: str
@@ -61,4 +69,10 @@ class Health(BaseModel):
     version: str
     protocol: int
     database: Literal["ok", "unreachable"]
+    bus: Literal["in-process", "ok", "reconnecting"] = "in-process"
+    """Redis bus state; "reconnecting" does not make the instance unhealthy: sessions go on
+    through the database, only live updates between instances wait."""
     headsets_online: int
+    """Headsets connected to any instance sharing the bus (with Redis) or to this one."""
+    headsets_here: int = 0
+    """Headsets connected to this instance."""

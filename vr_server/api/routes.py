@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from content_tools.format import BundleManifest
 from vr_server import __version__
-from vr_server.api.deps import BearerDep, DeviceOrStaffDep, ServicesDep, StaffDep
+from vr_server.api.deps import STAFF_COOKIE, DeviceOrStaffDep, ServicesDep, StaffDep, TokenDep
 from vr_server.api.models import (
     AssignRequest,
     CommandRequest,
     Health,
     LoginRequest,
     LoginResponse,
+    Me,
     MessageRequest,
     StatusRequest,
     StoredEvent,
@@ -40,7 +41,15 @@ async def health(services: ServicesDep) -> JSONResponse:
         version=__version__,
         protocol=PROTOCOL_VERSION,
         database=database,
-        headsets_online=len(services.fleet.live),
+        bus=(
+            "in-process"
+            if services.settings.redis_url is None
+            else "ok"
+            if services.bus.connected
+            else "reconnecting"
+        ),
+        headsets_online=await services.fleet.online_count(),
+        headsets_here=len(services.fleet.live),
     )
     return JSONResponse(body.model_dump(), status_code=200 if database == "ok" else 503)
 
@@ -49,8 +58,20 @@ async def health(services: ServicesDep) -> JSONResponse:
 
 
 @router.post("/api/auth/login", tags=["auth"])
-async def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
+async def login(
+    body: LoginRequest, services: ServicesDep, request: Request, response: Response
+) -> LoginResponse:
+    """Returns the token and also sets it as the `vr_staff` cookie for the staff pages."""
     issued = await services.auth.login(body.username, body.password)
+    response.set_cookie(
+        STAFF_COOKIE,
+        issued.token,
+        max_age=int(services.settings.staff_token_hours * 3600),
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
     return LoginResponse(
         token=issued.token,
         expires_at=issued.expires_at,
@@ -60,9 +81,27 @@ async def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
 
 
 @router.post("/api/auth/logout", tags=["auth"], status_code=204)
-async def logout(_staff: StaffDep, services: ServicesDep, credentials: BearerDep) -> None:
-    assert credentials is not None
-    await services.auth.logout(credentials.credentials)
+async def logout(
+    _staff: StaffDep, services: ServicesDep, token: TokenDep, request: Request
+) -> Response:
+    """Revokes the presented token (header or cookie) and clears the cookie."""
+    assert token is not None
+    await services.auth.logout(token)
+    response = Response(status_code=204)
+    response.delete_cookie(
+        STAFF_COOKIE,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/api/auth/me", tags=["auth"])
+async def me(_staff: StaffDep, services: ServicesDep, token: TokenDep) -> Me:
+    account, expires_at = await services.auth.staff_identity(token)
+    return Me(username=account.username, role=account.role, expires_at=expires_at)
 
 
 @router.post("/api/devices/enroll", tags=["auth"])

@@ -6,6 +6,8 @@ by segment and the resolved file must stay inside its root, so `..`, encoded dot
 and symlinks out of the tree all get 404. App files are revalidated on every load (`no-cache`
 with an ETag), so a new deployment reaches headsets at once; vendor files are pinned by
 package-lock.json and cached for a day.
+
+`safe_file` and `serve_file` are shared with the staff pages (`api/pages.py`).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ APP_CACHE = "no-cache"
 VENDOR_CACHE = "public, max-age=86400"
 
 
-def _safe_file(root: Path, relative: str) -> Path:
+def safe_file(root: Path, relative: str) -> Path:
     """The file `relative` below `root`, or NotFound for anything that could leave it."""
     parts = relative.split("/")
     if not relative or any(
@@ -69,7 +71,7 @@ def _safe_file(root: Path, relative: str) -> Path:
     return path
 
 
-def _serve(path: Path, request: Request, cache_control: str) -> Response:
+def serve_file(path: Path, request: Request, cache_control: str) -> Response:
     stat = path.stat()
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
     headers = {
@@ -96,7 +98,7 @@ async def headset_root(request: Request) -> RedirectResponse:
 
 @router.api_route("/headset/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 def headset_app(path: str, request: Request) -> Response:
-    return _serve(_safe_file(WEB_DIR, path or "index.html"), request, APP_CACHE)
+    return serve_file(safe_file(WEB_DIR, path or "index.html"), request, APP_CACHE)
 
 
 @router.api_route("/vendor/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -108,5 +110,5 @@ def vendor(path: str, request: Request) -> Response:
         inside = path[len(prefix) :]
         if not any(inside.startswith(a) if a.endswith("/") else inside == a for a in allowed):
             break
-        return _serve(_safe_file(NODE_MODULES / package, inside), request, VENDOR_CACHE)
+        return serve_file(safe_file(NODE_MODULES / package, inside), request, VENDOR_CACHE)
     raise NotFound("not a vendor file this server offers")

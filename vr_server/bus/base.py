@@ -1,12 +1,22 @@
 """The event bus: fan-out of text messages on named channels, between the services and the
-sockets of one instance (in-process) or of several (Redis, later).
+sockets of one instance (`InProcessBus`) or of several sharing a Redis (`RedisBus`).
 
 Channels in use:
 - `staff`: frames for every staff connection (headset and session updates, alerts);
 - `headset.<id>`: frames and control messages for the connection of one headset.
 
 `publish` returns the number of subscribers reached, so a sender can tell "nobody is
-listening" (e.g. a headset that is not connected anywhere) from "delivered".
+listening" (e.g. a headset that is not connected anywhere) from "delivered". What a count
+above 0 means depends on the bus (local subscriptions, or instances that have one); 0 always
+means that nobody listens anywhere (or, on Redis, that the broker could not be reached).
+
+A subscription is `active` once the broker delivers its channel's messages: at once in-process,
+after Redis confirmed the SUBSCRIBE otherwise. Code that must not miss a message published
+after it subscribed awaits `ready()` first.
+
+When a bus lost its broker and got it back, messages published meanwhile are gone: every
+subscription then receives `RESET` (once), so its owner can resynchronise from the database
+(a staff socket sends a fresh snapshot, a headset socket re-sends the session's state).
 
 A subscription has a bounded queue. Publishing never waits for a slow subscriber: when its
 queue is full the subscription is marked `overflowed` and its owner closes the connection.
@@ -17,13 +27,26 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
+RESET = "\x00reset"
+"""Delivered to every subscription after the bus reconnected to its broker (never published)."""
+
 
 class Subscription:
     def __init__(self, channel: str, maxsize: int) -> None:
         self.channel = channel
         self.queue: asyncio.Queue[str] = asyncio.Queue(maxsize)
         self.overflowed = asyncio.Event()
+        self.active = asyncio.Event()
         self.closed = False
+
+    async def ready(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait until the broker delivers this channel; False when it did not within timeout."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self.active.wait()
+        except TimeoutError:
+            return False
+        return True
 
     def deliver(self, message: str) -> None:
         if self.closed:
@@ -38,6 +61,11 @@ class Subscription:
 
 
 class Bus(Protocol):
+    @property
+    def connected(self) -> bool:
+        """False while the bus has lost its broker (always True in-process)."""
+        ...
+
     async def start(self) -> None: ...
     async def close(self) -> None: ...
     async def publish(self, channel: str, message: str) -> int:

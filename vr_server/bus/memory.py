@@ -11,6 +11,10 @@ class InProcessBus:
     def __init__(self) -> None:
         self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
 
+    @property
+    def connected(self) -> bool:
+        return True
+
     async def start(self) -> None:
         return None
 
@@ -28,6 +32,7 @@ class InProcessBus:
 
     def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription:
         sub = Subscription(channel, maxsize)
+        sub.active.set()
         self._subscribers[channel].add(sub)
         return sub
 

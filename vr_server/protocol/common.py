@@ -91,6 +91,23 @@ class SessionView(Wire):
     ended_at: datetime | None
     end_reason: str | None
     result: SessionResult | None
+    step_started_at: datetime | None = Field(
+        default=None,
+        description="When the current step began (its step_started, else the "
+        "end of the step before, else the session's start).",
+    )
+    step_expected_s: float | None = Field(
+        default=None, description="The scene's duration_min x 60 / its number of steps."
+    )
+    stuck: bool = Field(
+        default=False,
+        description="Running, and on the current step longer than max(3 x step_expected_s, 120 s).",
+    )
+    ticket_label: str | None = Field(default=None, description="The walk-in ticket served.")
+    rating: int | None = Field(default=None, ge=1, le=5, description="The visitor's 1-5 rating.")
+    result_url: str | None = Field(
+        default=None, description="The visitor's result page, once the session has a result."
+    )
 
 
 class SceneSummary(Wire):

@@ -92,8 +92,35 @@ class CommandAck(Wire):
     command_id: Id
 
 
+class Rating(Wire):
+    """The visitor's 1-5 rating of the headset's own session, once it has ended. A second
+    rating within 10 minutes of the first replaces it. Answered by `rated`."""
+
+    type: Literal["rating"] = "rating"
+    session_id: Id
+    rating: int = Field(ge=1, le=5)
+
+
+class CallStaffRequest(Wire):
+    """The visitor pressed "call staff" outside a session (lobby, results screen): staff get an
+    `alert`. During a session the call travels as the `call_staff` event instead."""
+
+    type: Literal["call_staff"] = "call_staff"
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
 HeadsetMessage = Annotated[
-    Hello | Loading | Ready | LoadFailed | Event | Telemetry | RequestScene | Ping | CommandAck,
+    Hello
+    | Loading
+    | Ready
+    | LoadFailed
+    | Event
+    | Telemetry
+    | RequestScene
+    | Ping
+    | CommandAck
+    | Rating
+    | CallStaffRequest,
     Field(discriminator="type"),
 ]
 headset_message_adapter: TypeAdapter[HeadsetMessage] = TypeAdapter(HeadsetMessage)
@@ -164,7 +191,19 @@ class Result(Wire):
     session_id: str
     state: SessionState
     result: SessionResult | None
-    result_url: str | None = None
+    result_url: str | None = Field(
+        default=None,
+        description="The visitor's result page (`<VR_PUBLIC_URL or the server's address>"
+        "/results/<token>`), for the QR code; null without a result.",
+    )
+
+
+class Rated(Wire):
+    """The rating was stored."""
+
+    type: Literal["rated"] = "rated"
+    session_id: str
+    rating: int
 
 
 class Pong(Wire):
@@ -183,7 +222,7 @@ class Error(Wire):
 
 
 ServerToHeadset = Annotated[
-    Welcome | Assignment | Ack | Command | Result | Pong | Error,
+    Welcome | Assignment | Ack | Command | Result | Rated | Pong | Error,
     Field(discriminator="type"),
 ]
 server_to_headset_adapter: TypeAdapter[ServerToHeadset] = TypeAdapter(ServerToHeadset)

@@ -13,6 +13,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset
+from vr_server.protocol.queue import (
+    CallTicketRequest,
+    CancelTicketRequest,
+    CheckIn,
+    QueueBoard,
+    QueueView,
+    Ticket,
+    TicketContact,
+)
+from vr_server.protocol.reports import DayFigures, PublicResult
 from vr_server.protocol.staff import ServerToStaff, StaffMessage
 from vr_server.protocol.version import PROTOCOL_VERSION
 
@@ -21,13 +31,29 @@ SCHEMA_PATH = (
 )
 
 
+class _Http(BaseModel):
+    """Bodies of the HTTP API that the staff pages and the result page read or send."""
+
+    check_in: CheckIn
+    ticket: Ticket
+    queue: QueueView
+    queue_board: QueueBoard
+    call_ticket: CallTicketRequest
+    cancel_ticket: CancelTicketRequest
+    ticket_contact: TicketContact
+    public_result: PublicResult
+    day_figures: DayFigures
+
+
 class _Protocol(BaseModel):
-    """Every frame on `/ws/headset` and `/ws/staff`, by direction."""
+    """Every frame on `/ws/headset` and `/ws/staff`, by direction, and the HTTP bodies of the
+    dashboard, queue, statistics and result pages."""
 
     headset_to_server: HeadsetMessage
     server_to_headset: ServerToHeadset
     staff_to_server: StaffMessage
     server_to_staff: ServerToStaff
+    http: _Http
 
 
 def protocol_json_schema() -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Messages between staff clients (dashboard, CLI) and the server on `/ws/staff`.
 
-Flow: the client sends `auth` with a staff token within a few seconds, gets a `snapshot` of
-every headset and active session, then live `headset_update` / `session_update` / `alert`
-deltas. Requests carry a `request_id` and are answered by `reply` or `error`.
+Flow: the client sends `auth` with a staff token within a few seconds (a browser whose upgrade
+request carries a valid `vr_staff` cookie skips it), gets a `snapshot` of every headset,
+active session and the walk-in queue, then live `headset_update` / `session_update` /
+`queue_update` / `alert` deltas. Requests carry a `request_id` and are answered by `reply` or
+`error`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import Field, TypeAdapter
 from content_tools.format import Language, LocalizedText
 from vr_server.protocol.common import HeadsetView, Id, SceneSummary, SessionView, Wire
 from vr_server.protocol.headset import Error, Pong
+from vr_server.protocol.queue import QueueView
 
 RequestId = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -59,8 +62,28 @@ class StaffPing(Wire):
     t: float | None = None
 
 
+class CallTicket(Wire):
+    """Call a waiting ticket to a headset: a session for the ticket's first interest (or
+    `scene_id`) in the ticket's language. The reply carries the new session id."""
+
+    type: Literal["call_ticket"] = "call_ticket"
+    request_id: RequestId
+    ticket_id: Id
+    headset_id: Id
+    scene_id: Id | None = None
+
+
+class SetStatus(Wire):
+    """Mark a headset that is not in a session available, needing cleaning or charging."""
+
+    type: Literal["set_status"] = "set_status"
+    request_id: RequestId
+    headset_id: Id
+    status: Literal["available", "needs_cleaning", "charging"]
+
+
 StaffMessage = Annotated[
-    Auth | Assign | SessionCommand | HeadsetMessageRequest | StaffPing,
+    Auth | Assign | SessionCommand | HeadsetMessageRequest | StaffPing | CallTicket | SetStatus,
     Field(discriminator="type"),
 ]
 staff_message_adapter: TypeAdapter[StaffMessage] = TypeAdapter(StaffMessage)
@@ -73,6 +96,7 @@ class Snapshot(Wire):
     headsets: list[HeadsetView]
     sessions: list[SessionView]
     catalog: list[SceneSummary]
+    queue: QueueView
 
 
 class HeadsetUpdate(Wire):
@@ -93,6 +117,13 @@ class Alert(Wire):
     detail: str = ""
 
 
+class QueueUpdate(Wire):
+    """The whole queue, after every change of a ticket (check-in, call, start, end, cancel)."""
+
+    type: Literal["queue_update"] = "queue_update"
+    queue: QueueView
+
+
 class Reply(Wire):
     type: Literal["reply"] = "reply"
     request_id: str
@@ -100,7 +131,7 @@ class Reply(Wire):
 
 
 ServerToStaff = Annotated[
-    Snapshot | HeadsetUpdate | SessionUpdate | Alert | Reply | Pong | Error,
+    Snapshot | HeadsetUpdate | SessionUpdate | QueueUpdate | Alert | Reply | Pong | Error,
     Field(discriminator="type"),
 ]
 server_to_staff_adapter: TypeAdapter[ServerToStaff] = TypeAdapter(ServerToStaff)

@@ -7,7 +7,11 @@ from vr_server.bus import Bus
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
+from vr_server.services.queue import QueueService
+from vr_server.services.results import ResultService
+from vr_server.services.retention import RetentionService
 from vr_server.services.sessions import SessionService
+from vr_server.services.stats import StatsService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
 
@@ -24,6 +28,20 @@ class Services:
     catalog: CatalogService
     fleet: FleetService
     sessions: SessionService
+    queue: QueueService
+    results: ResultService
+    stats: StatsService
+    retention: RetentionService
 
 
-__all__ = ["AuthService", "CatalogService", "FleetService", "Services", "SessionService"]
+__all__ = [
+    "AuthService",
+    "CatalogService",
+    "FleetService",
+    "QueueService",
+    "ResultService",
+    "RetentionService",
+    "Services",
+    "SessionService",
+    "StatsService",
+]

@@ -136,6 +136,16 @@ class AuthService:
             raise Unauthorized("the account of this token is disabled")
         return Principal(record.kind, account.id, account.username)
 
+    async def staff_identity(self, token: str | None) -> tuple[AccountRecord, datetime | None]:
+        """The staff account behind a valid staff token, and when the token expires."""
+        principal = await self.authenticate(token, {"staff"})
+        assert token is not None
+        record = await self.store.get_token(token_hash(token))
+        account = await self.store.get_account(principal.subject_id)
+        if record is None or account is None:
+            raise Unauthorized("the token is not valid (wrong, revoked or expired)")
+        return account, record.expires_at
+
     async def authenticate_device(self, device_id: str, token: str) -> HeadsetRecord:
         principal = await self.authenticate(token, {"device"})
         headset = await self.store.get_headset(principal.subject_id)

@@ -148,6 +148,7 @@ class _Incoming:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        os.fchmod(fd, 0o644)  # not mkstemp's 0600: nginx may serve the blob directory
         self.tmp = Path(name)
         self.file = os.fdopen(fd, "wb")
         self.digest = hashlib.sha256()

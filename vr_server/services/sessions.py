@@ -11,10 +11,12 @@ only after the commit, so an acknowledged event is never lost.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 import time
 import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -46,6 +48,7 @@ from vr_server.protocol.headset import (
     Result,
 )
 from vr_server.protocol.headset import Resume as ResumeInfo
+from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.catalog import CatalogService
@@ -53,9 +56,45 @@ from vr_server.services.fleet import FleetService
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 
+log = logging.getLogger(__name__)
+
 
 def _ts(value: float | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+STUCK_FACTOR = 3.0
+STUCK_MIN_S = 120.0
+
+
+def step_timing(
+    machine: sm.SessionMachine, duration_min: float, now: float
+) -> tuple[float | None, float, bool]:
+    """(when the current step began, its expected seconds, whether the visitor is stuck).
+
+    The step began at its `step_started`, else when the step before was completed, else when
+    the session started. Stuck: running, and longer on the step than
+    max(STUCK_FACTOR x expected, STUCK_MIN_S) seconds (pauses during the step count).
+    """
+    steps = machine.script.steps
+    expected = duration_min * 60.0 / len(steps)
+    began: float | None = None
+    if machine.step_index < len(steps):
+        began = machine.steps[machine.step_index].started_at
+        if began is None and machine.step_index > 0:
+            began = machine.steps[machine.step_index - 1].completed_at
+        if began is None:
+            began = machine.started_at
+    stuck = (
+        machine.state == "running"
+        and began is not None
+        and now - began > max(STUCK_FACTOR * expected, STUCK_MIN_S)
+    )
+    return began, expected, stuck
+
+
+SessionListener = Callable[[SessionRecord, sm.SessionMachine, list[sm.Output]], Awaitable[None]]
+"""Called after every stored change of a session (the queue follows its tickets this way)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +114,12 @@ class SessionService:
         clock: Callable[[], float] = time.time,
         *,
         self_service: bool = False,
+        public_url: str | None = None,
     ) -> None:
         self.self_service = self_service
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.listeners: list[SessionListener] = []
+        self._ticket_labels: dict[str, str] = {}
         self.store = store
         self.catalog = catalog
         self.fleet = fleet
@@ -87,39 +130,51 @@ class SessionService:
     # ------------------------------------------------------------ staff side
 
     async def assign(
-        self, headset_id: str, scene_id: str, language: Language = "th", autostart: bool = True
+        self,
+        headset_id: str,
+        scene_id: str,
+        language: Language = "th",
+        autostart: bool = True,
+        *,
+        ticket_id: str | None = None,
     ) -> SessionView:
-        headset = await self.store.get_headset(headset_id)
-        if headset is None:
-            raise NotFound(f"no headset {headset_id}")
-        if await self.store.active_session_for_headset(headset_id) is not None:
-            raise Conflict(f"headset {headset.name} already has an active session")
-        if headset.status != "available":
-            raise InvalidState(
-                f"headset {headset.name} is marked {headset.status}; mark it available first"
+        # One assignment per headset at a time: two staff assigning (or calling tickets) to the
+        # same headset at once must not both pass the "no active session" check. (This instance
+        # only; several instances on one database are not serialised here.)
+        async with self._lock(f"headset:{headset_id}"):
+            headset = await self.store.get_headset(headset_id)
+            if headset is None:
+                raise NotFound(f"no headset {headset_id}")
+            if await self.store.active_session_for_headset(headset_id) is not None:
+                raise Conflict(f"headset {headset.name} already has an active session")
+            if headset.status != "available":
+                raise InvalidState(
+                    f"headset {headset.name} is marked {headset.status}; mark it available first"
+                )
+            manifest = await self.catalog.active_manifest(scene_id)
+            machine = sm.SessionMachine(manifest.script)
+            now = self.clock()
+            outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
+            transition = next(o for o in outputs if isinstance(o, sm.Transition))
+            when = _ts(now) or datetime.now(UTC)
+            record = SessionRecord(
+                id=str(uuid.uuid4()),
+                headset_id=headset_id,
+                scene_id=manifest.scene_id,
+                scene_version=manifest.version,
+                state=machine.state,
+                machine=machine.snapshot(),
+                result=None,
+                created_at=when,
+                updated_at=when,
+                row_version=1,
+                ticket_id=ticket_id,
+                result_token=secrets.token_urlsafe(16),  # 128 bits: the result page's only key
             )
-        manifest = await self.catalog.active_manifest(scene_id)
-        machine = sm.SessionMachine(manifest.script)
-        now = self.clock()
-        outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
-        transition = next(o for o in outputs if isinstance(o, sm.Transition))
-        when = _ts(now) or datetime.now(UTC)
-        record = SessionRecord(
-            id=str(uuid.uuid4()),
-            headset_id=headset_id,
-            scene_id=manifest.scene_id,
-            scene_version=manifest.version,
-            state=machine.state,
-            machine=machine.snapshot(),
-            result=None,
-            created_at=when,
-            updated_at=when,
-            row_version=1,
-        )
-        await self.store.create_session(
-            record,
-            TransitionRecord(record.id, when, transition.old, transition.new, transition.cause),
-        )
+            await self.store.create_session(
+                record,
+                TransitionRecord(record.id, when, transition.old, transition.new, transition.cause),
+            )
         await self._send_headset(headset_id, await self.assignment_frame(record))
         view = await self._publish_session(record, machine)
         await self.fleet.publish(headset_id)
@@ -355,12 +410,38 @@ class SessionService:
             result = SessionResult.model_validate(record.result) if record.result else None
             await self._send_headset(
                 record.headset_id,
-                Result(session_id=record.id, state=machine.state, result=result),
+                Result(
+                    session_id=record.id,
+                    state=machine.state,
+                    result=result,
+                    result_url=self.result_url(record),
+                ),
             )
             await self.fleet.publish(record.headset_id)
         await self._publish_session(record, machine)
+        for listener in self.listeners:
+            try:
+                await listener(record, machine, outputs)
+            except Exception:  # the change is committed: a follower's failure must not undo it
+                log.exception("session %s: a listener failed", record.id)
 
     # ------------------------------------------------------------ sending
+
+    def result_url(self, record: SessionRecord) -> str | None:
+        """`<VR_PUBLIC_URL>/results/<token>`; without VR_PUBLIC_URL the path alone, which the
+        headset socket completes with the address the headset reached the server at."""
+        if record.result is None or record.result_token is None:
+            return None
+        path = f"/results/{record.result_token}"
+        return f"{self.public_url}{path}" if self.public_url else path
+
+    async def publish_view(self, session_id: str) -> SessionView:
+        """Send staff the session's current view (after a change made outside `_apply`)."""
+        record = await self._get(session_id)
+        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+        return await self._publish_session(
+            record, sm.SessionMachine.restore(record.machine, manifest.script)
+        )
 
     async def _send_headset(self, headset_id: str, frame: Assignment | Command | Result) -> int:
         """Publish a frame for the headset; returns how many connections received it.
@@ -400,7 +481,22 @@ class SessionService:
 
     # ------------------------------------------------------------ views
 
+    async def _ticket_label(self, ticket_id: str | None) -> str | None:
+        if ticket_id is None:
+            return None
+        label = self._ticket_labels.get(ticket_id)
+        if label is None:
+            ticket = await self.store.get_ticket(ticket_id)
+            if ticket is None:
+                return None
+            if len(self._ticket_labels) > 10_000:
+                self._ticket_labels.clear()
+            label = self._ticket_labels[ticket_id] = ticket_label(ticket.number)
+        return label
+
     async def _session_view(self, record: SessionRecord, machine: sm.SessionMachine) -> SessionView:
+        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+        began, expected, stuck = step_timing(machine, manifest.scene.duration_min, self.clock())
         return SessionView(
             id=record.id,
             headset_id=record.headset_id,
@@ -418,6 +514,12 @@ class SessionService:
             ended_at=_ts(machine.ended_at),
             end_reason=machine.end_reason,
             result=SessionResult.model_validate(record.result) if record.result else None,
+            step_started_at=_ts(began),
+            step_expected_s=round(expected, 1),
+            stuck=stuck,
+            ticket_label=await self._ticket_label(record.ticket_id),
+            rating=record.rating,
+            result_url=self.result_url(record),
         )
 
     async def _record_view(self, record: SessionRecord) -> SessionView:

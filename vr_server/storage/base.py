@@ -6,15 +6,18 @@ Services depend on this protocol only, so a test or a new back end can stand in 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from vr_server.storage.records import (
     AccountRecord,
+    ContactRecord,
     EventRecord,
     HeadsetRecord,
     Role,
     SceneVersionRecord,
     SessionRecord,
+    TicketRecord,
+    TicketStatus,
     TokenKind,
     TokenRecord,
     TransitionRecord,
@@ -116,3 +119,43 @@ class Store(Protocol):
     async def get_event(self, session_id: str, seq: int) -> EventRecord | None: ...
     async def list_events(self, session_id: str) -> list[EventRecord]: ...
     async def list_transitions(self, session_id: str) -> list[TransitionRecord]: ...
+
+    # results and ratings
+    async def get_session_by_token(self, token: str) -> SessionRecord | None: ...
+    async def rate_session(self, session_id: str, rating: int, rated_at: datetime) -> None: ...
+    async def list_sessions_created(self, start: datetime, end: datetime) -> list[SessionRecord]:
+        """Sessions created in [start, end), oldest first."""
+        ...
+
+    # walk-in queue and visitors' personal data
+    async def create_ticket(
+        self,
+        *,
+        venue_day: str,
+        language: str,
+        interests: list[str],
+        created_at: datetime,
+        contact: ContactRecord | None = None,
+    ) -> TicketRecord:
+        """Store a ticket with the venue day's next number, and its contact data, at once."""
+        ...
+
+    async def get_ticket(self, ticket_id: str) -> TicketRecord | None: ...
+    async def list_tickets(
+        self,
+        *,
+        venue_day: str | None = None,
+        statuses: list[str] | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+    ) -> list[TicketRecord]: ...
+    async def update_ticket(
+        self, ticket_id: str, *, expect: list[TicketStatus] | None = None, **values: Any
+    ) -> bool:
+        """Update columns while the status is one of `expect`; False when nothing matched."""
+        ...
+
+    async def get_contact(self, ticket_id: str) -> ContactRecord | None: ...
+    async def purge_contacts(self, before: datetime) -> int:
+        """Delete personal data given before `before`; returns how many visitors' data."""
+        ...

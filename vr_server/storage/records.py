@@ -63,6 +63,11 @@ class SessionRecord:
     created_at: datetime
     updated_at: datetime
     row_version: int
+    ticket_id: str | None = None
+    result_token: str | None = None
+    """The unguessable name of the session's public result page (`/results/<token>`)."""
+    rating: int | None = None
+    rated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -83,3 +88,35 @@ class TransitionRecord:
     old_state: str
     new_state: str
     cause: str
+
+
+TicketStatus = Literal["waiting", "called", "in_session", "done", "no_show", "cancelled"]
+
+
+@dataclass(frozen=True)
+class TicketRecord:
+    id: str
+    venue_day: str
+    """The venue's local date (VR_TIMEZONE) as YYYY-MM-DD: numbers restart each day."""
+    number: int
+    language: str
+    interests: list[str]
+    status: TicketStatus
+    created_at: datetime
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    headset_id: str | None = None
+    scene_id: str | None = None
+    session_id: str | None = None
+    has_personal_data: bool = False
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """A visitor's personal data, given with consent; deleted after VR_RETENTION_DAYS."""
+
+    ticket_id: str
+    name: str | None
+    phone: str | None
+    consent_at: datetime

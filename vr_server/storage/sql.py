@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,20 +16,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, event, func, insert, select, update
+from sqlalchemy import Table, and_, delete, event, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from vr_server.errors import Unavailable
 from vr_server.storage import tables as t
 from vr_server.storage.base import DuplicateEvent, StaleSession
+from vr_server.storage.connections import (
+    describe_error,
+    describe_url,
+    is_disconnect,
+    normalize_database_url,
+    retry_when_disconnected,
+)
 from vr_server.storage.records import (
     AccountRecord,
+    ContactRecord,
     EventRecord,
     HeadsetRecord,
     Role,
     SceneVersionRecord,
     SessionRecord,
+    TicketRecord,
+    TicketStatus,
     TokenKind,
     TokenRecord,
     TransitionRecord,
@@ -49,7 +63,13 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
-def create_engine_for(url: str) -> AsyncEngine:
+def create_engine_for(
+    url: str, *, pool_size: int = 10, max_overflow: int = 20, connect_timeout_s: float = 5.0
+) -> AsyncEngine:
+    """An engine for `url` (normalised: `postgres://...` means asyncpg). PostgreSQL gets a
+    pool of `pool_size` connections (+ `max_overflow` under load), each checked with a ping
+    when taken from the pool, so connections a database restart cut are replaced unseen."""
+    url = normalize_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -67,19 +87,38 @@ def create_engine_for(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        connect_args={"timeout": connect_timeout_s},
+    )
 
 
+@retry_when_disconnected
 class SqlStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """Each public method is one transaction; while the database is unreachable it is re-run
+    for up to `retry_s` seconds, then Unavailable is raised (see storage/connections.py)."""
+
+    def __init__(self, engine: AsyncEngine, *, retry_s: float = 5.0) -> None:
         self.engine = engine
+        self.retry_s = retry_s
         self.dialect = engine.dialect.name
         # SQLite allows one writer at a time; queueing writers here avoids SQLITE_BUSY retries.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @classmethod
-    def from_url(cls, url: str) -> SqlStore:
-        return cls(create_engine_for(url))
+    def from_url(
+        cls,
+        url: str,
+        *,
+        retry_s: float = 5.0,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+    ) -> SqlStore:
+        engine = create_engine_for(url, pool_size=pool_size, max_overflow=max_overflow)
+        return cls(engine, retry_s=retry_s)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -229,9 +268,31 @@ class SqlStore:
     async def enroll_headset(
         self, device_id: str, name: str | None, token_hash: str, now: datetime
     ) -> HeadsetRecord:
+        # On PostgreSQL enrollments at once can pick the same new name ("Quest-03") or both
+        # create the same device: the losers' transactions are refused whole; run them again
+        # (each round one of them wins; the pause keeps them from meeting in lockstep).
+        attempts = 30
+        for attempt in range(attempts):
+            try:
+                return await self._enroll_headset_once(device_id, name, token_hash, now)
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0, 0.02))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _enroll_headset_once(
+        self, device_id: str, name: str | None, token_hash: str, now: datetime
+    ) -> HeadsetRecord:
         h = t.headsets.c
         async with self._write() as conn:
-            row = (await conn.execute(select(t.headsets).where(h.device_id == device_id))).first()
+            # FOR UPDATE (PostgreSQL; SQLite's writer lock does the same): two re-enrollments of
+            # one device run one after the other, so the second revokes the first's token too.
+            row = (
+                await conn.execute(
+                    select(t.headsets).where(h.device_id == device_id).with_for_update()
+                )
+            ).first()
             if row is None:
                 headset_id = str(uuid.uuid4())
                 if not name:
@@ -328,17 +389,20 @@ class SqlStore:
 
     # ------------------------------------------------------------ content
 
+    def _insert_new(self, table: Table, **values: Any) -> Any:
+        """INSERT ... ON CONFLICT DO NOTHING: when another transaction stores the same key
+        first (PostgreSQL waits for it), the row is left as it is instead of the transaction
+        failing; `rowcount` says whether this one inserted."""
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        return dialect_insert(table).values(**values).on_conflict_do_nothing()
+
     async def put_blob(self, sha256: str, size: int, media_type: str) -> None:
         async with self._write() as conn:
-            exists = (
-                await conn.execute(select(t.blobs.c.sha256).where(t.blobs.c.sha256 == sha256))
-            ).first()
-            if exists is None:
-                await conn.execute(
-                    insert(t.blobs).values(
-                        sha256=sha256, size=size, media_type=media_type, created_at=_now()
-                    )
+            await conn.execute(
+                self._insert_new(
+                    t.blobs, sha256=sha256, size=size, media_type=media_type, created_at=_now()
                 )
+            )
 
     async def blob_media_type(self, sha256: str) -> str | None:
         async with self.engine.connect() as conn:
@@ -353,31 +417,31 @@ class SqlStore:
         v = t.scene_versions.c
         now = _now()
         async with self._write() as conn:
-            row = (
+            # Insert-if-new, then compare: two first publishes of one version at once end with
+            # one row, and the one whose content differs gets False (Conflict), not an error.
+            await conn.execute(
+                self._insert_new(
+                    t.scene_versions,
+                    scene_id=scene_id,
+                    version=version,
+                    manifest=manifest,
+                    manifest_sha256=manifest_sha256,
+                    published_at=now,
+                )
+            )
+            stored = (
                 await conn.execute(
                     select(v.manifest_sha256).where(
                         and_(v.scene_id == scene_id, v.version == version)
                     )
                 )
-            ).first()
-            if row is not None and row.manifest_sha256 != manifest_sha256:
+            ).scalar_one()
+            if stored != manifest_sha256:
                 return False
-            if row is None:
-                await conn.execute(
-                    insert(t.scene_versions).values(
-                        scene_id=scene_id,
-                        version=version,
-                        manifest=manifest,
-                        manifest_sha256=manifest_sha256,
-                        published_at=now,
-                    )
-                )
-            scene = (await conn.execute(select(t.scenes).where(t.scenes.c.id == scene_id))).first()
-            if scene is None:
-                await conn.execute(
-                    insert(t.scenes).values(id=scene_id, active_version=version, updated_at=now)
-                )
-            elif activate:
+            created = await conn.execute(
+                self._insert_new(t.scenes, id=scene_id, active_version=version, updated_at=now)
+            )
+            if not created.rowcount and activate:
                 await conn.execute(
                     update(t.scenes)
                     .where(t.scenes.c.id == scene_id)
@@ -487,6 +551,10 @@ class SqlStore:
             created_at=_aware(row.created_at) or _now(),
             updated_at=_aware(row.updated_at) or _now(),
             row_version=row.row_version,
+            ticket_id=row.ticket_id,
+            result_token=row.result_token,
+            rating=row.rating,
+            rated_at=_aware(row.rated_at),
         )
 
     @staticmethod
@@ -513,6 +581,8 @@ class SqlStore:
                     created_at=record.created_at,
                     updated_at=record.updated_at,
                     row_version=record.row_version,
+                    ticket_id=record.ticket_id,
+                    result_token=record.result_token,
                 )
             )
             await conn.execute(
@@ -651,6 +721,183 @@ class SqlStore:
             for r in rows
         ]
 
+    # ------------------------------------------------------------ results and ratings
+
+    async def get_session_by_token(self, token: str) -> SessionRecord | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.sessions).where(t.sessions.c.result_token == token))
+            ).first()
+        return self._session(row) if row else None
+
+    async def rate_session(self, session_id: str, rating: int, rated_at: datetime) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(t.sessions)
+                .where(t.sessions.c.id == session_id)
+                .values(rating=rating, rated_at=rated_at)
+            )
+
+    async def list_sessions_created(self, start: datetime, end: datetime) -> list[SessionRecord]:
+        s = t.sessions.c
+        query = (
+            select(t.sessions)
+            .where(and_(s.created_at >= start, s.created_at < end))
+            .order_by(s.created_at)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._session(r) for r in rows]
+
+    # ------------------------------------------------------------ walk-in queue
+
+    @staticmethod
+    def _ticket(row: Any) -> TicketRecord:
+        return TicketRecord(
+            id=row.id,
+            venue_day=row.venue_day,
+            number=row.number,
+            language=row.language,
+            interests=list(json.loads(row.interests)),
+            status=row.status,
+            created_at=_aware(row.created_at) or _now(),
+            called_at=_aware(row.called_at),
+            started_at=_aware(row.started_at),
+            ended_at=_aware(row.ended_at),
+            headset_id=row.headset_id,
+            scene_id=row.scene_id,
+            session_id=row.session_id,
+            has_personal_data=bool(row.has_personal_data),
+        )
+
+    async def create_ticket(
+        self,
+        *,
+        venue_day: str,
+        language: str,
+        interests: list[str],
+        created_at: datetime,
+        contact: ContactRecord | None = None,
+    ) -> TicketRecord:
+        """Take the venue day's next number and store the ticket (and the visitor's contact
+        data, if any) in one transaction. `contact.ticket_id` is ignored."""
+        k = t.tickets.c
+        for _attempt in range(10):
+            ticket_id = str(uuid.uuid4())
+            try:
+                async with self._write() as conn:
+                    last = (
+                        await conn.execute(
+                            select(func.max(k.number)).where(k.venue_day == venue_day)
+                        )
+                    ).scalar_one_or_none()
+                    number = int(last or 0) + 1
+                    await conn.execute(
+                        insert(t.tickets).values(
+                            id=ticket_id,
+                            venue_day=venue_day,
+                            number=number,
+                            language=language,
+                            interests=_dumps(interests),
+                            status="waiting",
+                            created_at=created_at,
+                            has_personal_data=contact is not None,
+                        )
+                    )
+                    if contact is not None:
+                        await conn.execute(
+                            insert(t.visitor_contacts).values(
+                                ticket_id=ticket_id,
+                                name=contact.name,
+                                phone=contact.phone,
+                                consent_at=contact.consent_at,
+                            )
+                        )
+                    row = (await conn.execute(select(t.tickets).where(k.id == ticket_id))).one()
+                return self._ticket(row)
+            except IntegrityError:
+                continue  # another instance took this number first (PostgreSQL): take the next
+        raise RuntimeError("could not allocate a ticket number")
+
+    async def get_ticket(self, ticket_id: str) -> TicketRecord | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id))).first()
+        return self._ticket(row) if row else None
+
+    async def list_tickets(
+        self,
+        *,
+        venue_day: str | None = None,
+        statuses: list[str] | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+    ) -> list[TicketRecord]:
+        """Tickets in queue order (day, then number)."""
+        k = t.tickets.c
+        query = select(t.tickets).order_by(k.venue_day, k.number)
+        if venue_day is not None:
+            query = query.where(k.venue_day == venue_day)
+        if statuses:
+            query = query.where(k.status.in_(statuses))
+        if created_from is not None:
+            query = query.where(k.created_at >= created_from)
+        if created_to is not None:
+            query = query.where(k.created_at < created_to)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [self._ticket(r) for r in rows]
+
+    async def update_ticket(
+        self, ticket_id: str, *, expect: list[TicketStatus] | None = None, **values: Any
+    ) -> bool:
+        """Change a ticket's columns in one statement, only while its status is in `expect`
+        (when given); False when no row matched."""
+        allowed = {
+            "status",
+            "called_at",
+            "started_at",
+            "ended_at",
+            "headset_id",
+            "scene_id",
+            "session_id",
+        }
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"cannot update ticket columns {sorted(unknown)}")
+        k = t.tickets.c
+        condition = k.id == ticket_id
+        if expect is not None:
+            condition = and_(condition, k.status.in_(expect))
+        async with self._write() as conn:
+            result = await conn.execute(update(t.tickets).where(condition).values(**values))
+        return bool(result.rowcount)
+
+    async def get_contact(self, ticket_id: str) -> ContactRecord | None:
+        c = t.visitor_contacts.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(t.visitor_contacts).where(c.ticket_id == ticket_id))
+            ).first()
+        if row is None:
+            return None
+        return ContactRecord(
+            ticket_id=row.ticket_id,
+            name=row.name,
+            phone=row.phone,
+            consent_at=_aware(row.consent_at) or _now(),
+        )
+
+    async def purge_contacts(self, before: datetime) -> int:
+        """Delete the personal data given before `before`; tickets stay, marked as having none."""
+        c = t.visitor_contacts.c
+        async with self._write() as conn:
+            old = select(c.ticket_id).where(c.consent_at < before)
+            await conn.execute(
+                update(t.tickets).where(t.tickets.c.id.in_(old)).values(has_personal_data=False)
+            )
+            result = await conn.execute(delete(t.visitor_contacts).where(c.consent_at < before))
+        return int(result.rowcount or 0)
+
 
 def run_sync_migrations(conn: Connection) -> None:
     """Upgrade the database behind `conn` to the newest migration (Alembic)."""
@@ -663,6 +910,43 @@ def run_sync_migrations(conn: Connection) -> None:
     command.upgrade(config, "head")
 
 
+MIGRATION_LOCK = 7_031_001
+"""PostgreSQL advisory lock key held while migrating (any constant works)."""
+
+
 async def migrate(store: SqlStore) -> None:
     async with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Instances starting together: one migrates, the others wait, then find it done.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await conn.run_sync(run_sync_migrations)
+
+
+async def open_store(
+    url: str, *, retry_s: float = 5.0, pool_size: int = 10, max_overflow: int = 20
+) -> SqlStore:
+    """A store on `url`, migrated to the newest schema (the same Alembic scripts for SQLite
+    and PostgreSQL). Waits up to `retry_s` seconds for a database that is starting; then
+    raises Unavailable naming the URL (password hidden) and the reason."""
+    store = SqlStore.from_url(url, retry_s=retry_s, pool_size=pool_size, max_overflow=max_overflow)
+    deadline = time.monotonic() + retry_s
+    while True:
+        try:
+            await store.ping()
+            break
+        except Exception as exc:
+            if is_disconnect(exc) and time.monotonic() < deadline:
+                await asyncio.sleep(0.25)
+                continue
+            await store.close()
+            hint = "is it running, and is VR_DATABASE_URL right?"
+            raise Unavailable(
+                f"cannot open the database at {describe_url(normalize_database_url(url))}: "
+                f"{describe_error(exc)} ({hint})"
+            ) from exc
+    try:
+        await migrate(store)
+    except BaseException:
+        await store.close()
+        raise
+    return store

@@ -3,6 +3,8 @@ checks that the migrated schema matches these definitions."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -15,11 +17,37 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
+from sqlalchemy.engine import Dialect
 
 metadata = MetaData()
 
-TS = DateTime(timezone=True)
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """TIMESTAMP WITH TIME ZONE that stores every instant in UTC and hands it back in UTC.
+
+    PostgreSQL does this itself; SQLite keeps the wall-clock time and drops the offset, so a
+    Bangkok time would come back as that wall-clock time in UTC (7 hours off) and compare
+    wrongly against stored UTC times. Naive values are taken as UTC on both."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+TS = UtcDateTime()
 
 accounts = Table(
     "accounts",
@@ -106,8 +134,15 @@ sessions = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("row_version", Integer, nullable=False),
+    # 0002: the ticket served, the public result's token, the visitor's rating
+    Column("ticket_id", String(36), nullable=True),
+    Column("result_token", String(32), nullable=True),
+    Column("rating", Integer, nullable=True),
+    Column("rated_at", TS, nullable=True),
     Index("ix_sessions_headset_state", "headset_id", "state"),
     Index("ix_sessions_created", "created_at"),
+    Index("ix_sessions_result_token", "result_token", unique=True),
+    Index("ix_sessions_ticket", "ticket_id"),
 )
 
 session_events = Table(
@@ -132,4 +167,39 @@ session_transitions = Table(
     Column("new_state", String(16), nullable=False),
     Column("cause", String(64), nullable=False),
     Index("ix_transitions_session", "session_id"),
+)
+
+# ---------------------------------------------------------------- walk-in queue (0002)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("venue_day", String(10), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("interests", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("called_at", TS, nullable=True),
+    Column("started_at", TS, nullable=True),
+    Column("ended_at", TS, nullable=True),
+    Column("headset_id", String(36), nullable=True),
+    Column("scene_id", String(64), nullable=True),
+    Column("session_id", String(36), nullable=True),
+    Column("has_personal_data", Boolean, nullable=False, default=False),
+    Index("ux_tickets_day_number", "venue_day", "number", unique=True),
+    Index("ix_tickets_status", "status"),
+    Index("ix_tickets_created", "created_at"),
+)
+
+# Visitors' personal data (PDPA): kept apart from tickets so that it can be deleted alone.
+visitor_contacts = Table(
+    "visitor_contacts",
+    metadata,
+    Column("ticket_id", String(36), ForeignKey("tickets.id"), primary_key=True),
+    Column("name", String(100), nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("consent_at", TS, nullable=False),
+    Index("ix_visitor_contacts_consent", "consent_at"),
 )

@@ -129,6 +129,12 @@ class Connection:
         self.close_reason = ""
         self._writer: asyncio.Task[None] | None = None
         self.done = asyncio.Event()
+        # The receive timeout: one lazily re-armed timer per connection instead of a new
+        # `asyncio.timeout` (a timer created and cancelled) for every frame.
+        self._deadline = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._waiting: asyncio.Task[Any] | None = None
+        self._expired: int | None = None  # the waiting task's cancel count before we cancelled
 
     def start(self) -> None:
         self._writer = asyncio.create_task(self._write_loop())
@@ -181,23 +187,51 @@ class Connection:
         """The next raw ASGI message; raises Closed on disconnect, close request or timeout."""
         if self.close_code is not None:
             raise Closed()
+        loop = asyncio.get_running_loop()
+        deadline = self._deadline = loop.time() + timeout
+        if self._timer is None or self._timer.when() > deadline:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = loop.call_at(deadline, self._check_deadline)
+        task = self._waiting = asyncio.current_task()
         try:
-            async with asyncio.timeout(timeout):
-                message = dict(await self.ws.receive())
-        except TimeoutError:
+            message = dict(await self.ws.receive())
+        except asyncio.CancelledError:
+            expired, self._expired = self._expired, None
+            if task is None or expired is None or task.uncancel() > expired:
+                raise  # cancelled by someone else, not by the timeout
             self.request_close(CloseCode.TOO_SLOW, "no frame within the heartbeat timeout")
             raise Closed() from None
         except RuntimeError:  # receive after the socket closed
             raise Closed() from None
+        finally:
+            self._waiting = None
+        self._expired = None
         if message["type"] == "websocket.disconnect":
             if self.close_code is None:
                 self.close_code = int(message.get("code") or CloseCode.NORMAL)
             raise Closed()
         return message
 
+    def _check_deadline(self) -> None:
+        """The timer: cancel a receive that has waited past its deadline, else re-arm."""
+        self._timer = None
+        task = self._waiting
+        if task is None or task.done():
+            return  # not receiving now: the next receive re-arms the timer
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._deadline:
+            self._timer = loop.call_at(self._deadline, self._check_deadline)
+            return
+        self._expired = task.cancelling()
+        task.cancel()
+
     async def finish(self) -> None:
         """Flush the outbox, close the socket with the requested code, stop the writer."""
         self.request_close(self.close_code or CloseCode.NORMAL, self.close_reason)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._writer is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout=5)
@@ -206,20 +240,23 @@ class Connection:
 
 
 async def pump(conn: Connection, subscription: Subscription, handle: Callable[[str], bool]) -> None:
-    """Forward bus messages to `handle` until it returns False or the subscriber overflows."""
-    overflow = asyncio.create_task(subscription.overflowed.wait())
-    try:
-        while True:
-            get = asyncio.create_task(subscription.get())
-            done, _ = await asyncio.wait({get, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            if overflow in done:
-                get.cancel()
-                conn.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
-                return
-            if not handle(get.result()):
-                return
-    finally:
-        overflow.cancel()
+    """Forward bus messages to `handle` until it returns False or the subscriber overflows.
+
+    Messages already queued are taken without waiting. A subscription only overflows when its
+    queue is full, so checking `overflowed` before each message is enough: it is never set
+    while the queue is empty and this loop waits."""
+    queue = subscription.queue
+    overflowed = subscription.overflowed
+    while True:
+        if queue.empty():
+            message = await subscription.get()
+        else:
+            message = queue.get_nowait()
+        if overflowed.is_set():
+            conn.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+            return
+        if not handle(message):
+            return
 
 
 async def first_frame(

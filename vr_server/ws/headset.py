@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -19,10 +20,18 @@ from datetime import UTC, datetime
 from fastapi import WebSocket
 
 from vr_server import __version__
-from vr_server.bus.channels import control_message, headset_channel, parse_channel_message
-from vr_server.errors import ServerError
+from vr_server.bus import Subscription
+from vr_server.bus.base import RESET
+from vr_server.bus.channels import (
+    STAFF_CHANNEL,
+    control_message,
+    headset_channel,
+    parse_channel_message,
+)
+from vr_server.errors import ServerError, Unavailable
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import (
+    CallStaffRequest,
     CommandAck,
     Error,
     Event,
@@ -33,12 +42,14 @@ from vr_server.protocol.headset import (
     Loading,
     Ping,
     Pong,
+    Rating,
     Ready,
     RequestScene,
     Telemetry,
     Welcome,
     headset_message_adapter,
 )
+from vr_server.protocol.staff import Alert
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.storage.records import HeadsetRecord
@@ -54,6 +65,8 @@ from vr_server.ws.connection import (
 log = logging.getLogger(__name__)
 
 HEADSET_TYPES = {
+    "rating",
+    "call_staff",
     "request_scene",
     "hello",
     "loading",
@@ -106,6 +119,10 @@ async def _handshake(
         return None
     try:
         headset = await services.auth.authenticate_device(msg.device_id, msg.device_token)
+    except Unavailable as exc:  # not the headset's fault: it reconnects and tries again
+        conn.send(Error(code=exc.code, message=exc.message))
+        conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
+        return None
     except ServerError as exc:
         conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
         conn.request_close(CloseCode.UNAUTHORIZED, "wrong device credentials")
@@ -126,6 +143,9 @@ async def _serve(
     subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
     pumping: asyncio.Task[None] | None = None
     try:
+        # On Redis the subscription delivers once Redis confirmed it (if Redis is down, the
+        # RESET after its return resynchronises this connection).
+        await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
         await services.fleet.connected(headset, conn.id, hello.app_version)
@@ -143,7 +163,7 @@ async def _serve(
         )
         if assignment is not None:  # sent before the pump starts: it directly follows welcome
             conn.send(assignment)
-        pumping = asyncio.create_task(pump(conn, subscription, _channel_handler(conn)))
+        pumping = asyncio.create_task(_forward(conn, services, headset.id, subscription))
         timeout = services.settings.heartbeat_timeout_s
         while True:
             raw = await conn.receive(timeout)
@@ -152,7 +172,10 @@ async def _serve(
             except FrameError as err:
                 conn.report(err)
                 continue
-            await _dispatch(conn, services, headset, msg)
+            try:
+                await _dispatch(conn, services, headset, msg)
+            except Unavailable as exc:  # the database is down: nothing was stored, go on
+                conn.send(Error(code=exc.code, message=exc.message))
     finally:
         if pumping is not None:
             pumping.cancel()
@@ -162,10 +185,63 @@ async def _serve(
         await services.fleet.disconnected(headset.id, conn.id)
 
 
+async def _forward(
+    conn: Connection, services: Services, headset_id: str, subscription: Subscription
+) -> None:
+    """Forward the headset's channel. After the bus got its broker back (RESET), commands
+    published during the outage are lost: the active session's assignment is sent again, with
+    its state (the client takes a repeated assignment of its session as a resynchronisation)."""
+    reset = False
+    forward = _channel_handler(conn)
+
+    def handle(message: str) -> bool:
+        nonlocal reset
+        if message == RESET:
+            reset = True
+            return False
+        return forward(message)
+
+    while True:
+        reset = False
+        await pump(conn, subscription, handle)
+        if not reset:
+            return
+        try:
+            assignment = await services.sessions.assignment_for(headset_id)
+        except Exception:  # e.g. the database is down too: the client reconnects later
+            log.warning("headset socket: no resync after a bus reconnect", exc_info=True)
+            conn.request_close(CloseCode.INTERNAL_ERROR, "could not resynchronise")
+            return
+        if assignment is not None:
+            conn.send(assignment)
+
+
+_RESULT_PREFIX = '{"type":"result",'
+
+
+def _absolute_result_url(frame: str, base: str) -> str:
+    """A `result` frame whose `result_url` is a path (no VR_PUBLIC_URL) gets the address this
+    headset reached the server at in front, so that its QR code works on a visitor's phone."""
+    data = json.loads(frame)
+    url = data.get("result_url")
+    if isinstance(url, str) and url.startswith("/"):
+        data["result_url"] = base + url
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return frame
+
+
+def _http_base(conn: Connection) -> str:
+    url = conn.ws.base_url
+    scheme = {"ws": "http", "wss": "https"}.get(url.scheme, url.scheme)
+    return f"{scheme}://{url.netloc}"
+
+
 def _channel_handler(conn: Connection) -> Callable[[str], bool]:
     def handle(message: str) -> bool:
         kind, body = parse_channel_message(message)
         if kind == "frame":
+            if body.startswith(_RESULT_PREFIX):
+                body = _absolute_result_url(body, _http_base(conn))
             conn.send(body)
             return True
         if body.startswith("replaced:") and body != f"replaced:{conn.id}":
@@ -199,5 +275,21 @@ async def _dispatch(
             conn.send(Error(code=exc.code, message=exc.message))
     elif isinstance(msg, CommandAck):
         log.debug("headset %s acknowledged command %s", headset.name, msg.command_id)
+    elif isinstance(msg, Rating):
+        try:
+            conn.send(await services.results.rate(headset.id, msg))
+        except ServerError as exc:
+            conn.send(Error(code=exc.code, message=exc.message))
+    elif isinstance(msg, CallStaffRequest):
+        active = await services.store.active_session_for_headset(headset.id)
+        await services.bus.publish(
+            STAFF_CHANNEL,
+            Alert(
+                kind="call_staff",
+                headset_id=headset.id,
+                session_id=active.id if active else None,
+                detail=msg.reason,
+            ).model_dump_json(),
+        )
     elif isinstance(msg, Hello):
         conn.report(FrameError(ErrorCode.INVALID_STATE, "hello was already received"))

@@ -1,8 +1,10 @@
 """`/ws/staff`: live state for staff clients and their commands.
 
 The first frame must be `auth` with a staff token within `auth_timeout_s` (close 4401
-otherwise). The client then gets a `snapshot` and every later delta published on the `staff`
-channel; requests are answered with `reply` or `error`, both carrying the `request_id`.
+otherwise), unless the upgrade request carries a valid `vr_staff` cookie from this server's
+own pages: then the connection is authenticated at once. The client then gets a `snapshot` and
+every later delta published on the `staff` channel; requests are answered with `reply` or
+`error`, both carrying the `request_id`.
 """
 
 from __future__ import annotations
@@ -11,21 +13,25 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from fastapi import WebSocket
 
+from vr_server.api.deps import STAFF_COOKIE
 from vr_server.bus import Subscription
+from vr_server.bus.base import RESET
 from vr_server.bus.channels import STAFF_CHANNEL
-from vr_server.errors import ServerError
+from vr_server.errors import ServerError, Unavailable
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error, Pong
 from vr_server.protocol.staff import (
     Assign,
     Auth,
+    CallTicket,
     HeadsetMessageRequest,
     Reply,
     SessionCommand,
+    SetStatus,
     Snapshot,
     StaffMessage,
     StaffPing,
@@ -36,7 +42,7 @@ from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader,
 from vr_server.ws.connection import pump as pump_messages
 
 log = logging.getLogger(__name__)
-STAFF_TYPES = {"auth", "assign", "session_command", "message", "ping"}
+STAFF_TYPES = {"auth", "assign", "session_command", "message", "ping", "call_ticket", "set_status"}
 ACTIVE = ["assigned", "loading", "ready", "running", "paused"]
 
 
@@ -52,25 +58,31 @@ async def staff_socket(ws: WebSocket) -> None:
     subscription: Subscription | None = None
     pumping: asyncio.Task[None] | None = None
     try:
-        msg = await first_frame(conn, reader, Auth, settings.auth_timeout_s)
+        # A browser page signed in with the `vr_staff` cookie needs no `auth` frame.
+        cookie = await _cookie_token(ws, services)
+        msg = (
+            Auth(token=cookie)
+            if cookie
+            else await first_frame(conn, reader, Auth, settings.auth_timeout_s)
+        )
         if msg is None:
             return
         try:
             await services.auth.authenticate(msg.token, {"staff"})
+        except Unavailable as exc:  # the token may be fine: the client reconnects later
+            conn.send(Error(code=exc.code, message=exc.message))
+            conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
+            return
         except ServerError as exc:
             conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
             conn.request_close(CloseCode.UNAUTHORIZED, "wrong staff credentials")
             return
-        # Subscribe before taking the snapshot so that no delta falls between the two.
+        # Subscribe before taking the snapshot so that no delta falls between the two (on
+        # Redis, once the subscription is confirmed; if Redis is down, a RESET follows later).
         subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)
-        conn.send(
-            Snapshot(
-                headsets=await services.fleet.views(),
-                sessions=await services.sessions.views(states=ACTIVE, limit=10_000),
-                catalog=await services.catalog.summaries(),
-            )
-        )
-        pumping = asyncio.create_task(pump_messages(conn, subscription, _forward(conn)))
+        await subscription.ready(settings.redis_timeout_s)
+        conn.send(await _snapshot(services))
+        pumping = asyncio.create_task(_deliver(conn, services, subscription))
         while True:
             raw = await conn.receive(settings.heartbeat_timeout_s)
             try:
@@ -94,12 +106,57 @@ async def staff_socket(ws: WebSocket) -> None:
         await conn.finish()
 
 
-def _forward(conn: Connection) -> Callable[[str], bool]:
+async def _snapshot(services: Services) -> Snapshot:
+    return Snapshot(
+        headsets=await services.fleet.views(),
+        sessions=await services.sessions.views(states=ACTIVE, limit=10_000),
+        catalog=await services.catalog.summaries(),
+        queue=await services.queue.view(),
+    )
+
+
+async def _cookie_token(ws: WebSocket, services: Services) -> str | None:
+    """The `vr_staff` cookie's token when it is a valid staff token and the page that opened
+    the socket is this server's own (Origin matches Host); None: use the `auth` frame."""
+    token = ws.cookies.get(STAFF_COOKIE)
+    if not token or len(token) > 256:
+        return None
+    origin = ws.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != ws.headers.get("host"):
+        return None  # another site's page: its cookies prove nothing
+    try:
+        await services.auth.authenticate(token, {"staff"})
+    except Unavailable:
+        return token  # the check after this one reports the outage
+    except ServerError:
+        return None  # an expired or revoked cookie: the `auth` frame may still come
+    return token
+
+
+async def _deliver(conn: Connection, services: Services, subscription: Subscription) -> None:
+    """Forward the staff channel. After the bus got its broker back (RESET), what was published
+    during the outage is lost: the client gets a fresh snapshot instead."""
+    reset = False
+
     def handle(message: str) -> bool:
+        nonlocal reset
+        if message == RESET:
+            reset = True
+            return False
         conn.send(message)
         return True
 
-    return handle
+    while True:
+        reset = False
+        await pump_messages(conn, subscription, handle)
+        if not reset:
+            return
+        try:
+            conn.send(await _snapshot(services))
+        except Exception:  # e.g. the database is down as well: the client reconnects later
+            log.warning("staff socket: no fresh snapshot after a bus reconnect", exc_info=True)
+            conn.request_close(CloseCode.INTERNAL_ERROR, "could not resynchronise")
+            return
 
 
 async def _handle(conn: Connection, services: Services, request: StaffMessage) -> None:
@@ -122,6 +179,14 @@ async def _handle(conn: Connection, services: Services, request: StaffMessage) -
             conn.send(Reply(request_id=request.request_id, session_id=view.id))
         elif isinstance(request, HeadsetMessageRequest):
             await services.sessions.message(request.headset_id, request.text)
+            conn.send(Reply(request_id=request.request_id))
+        elif isinstance(request, CallTicket):
+            ticket = await services.queue.call(
+                request.ticket_id, request.headset_id, request.scene_id
+            )
+            conn.send(Reply(request_id=request.request_id, session_id=ticket.session_id))
+        elif isinstance(request, SetStatus):
+            await services.fleet.set_status(request.headset_id, request.status)
             conn.send(Reply(request_id=request.request_id))
     except ServerError as exc:
         conn.send(Error(code=exc.code, message=exc.message, request_id=request.request_id))

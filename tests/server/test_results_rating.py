@@ -1,0 +1,219 @@
+"""The visitor's result page and rating, "call staff" from the lobby, and stuck detection.
+
+The result page is public and found by its token only; it never shows the headset, the ticket
+or personal data. A rating is taken once the headset's own session has ended and may be
+changed within 10 minutes. A visitor who stays on one step too long raises one alert."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.harness import RawSocket, ServerProcess
+from tests.scripts import correct_events, every_action_script
+from tests.server.dashboard_support import (
+    Clock,
+    StaffFeed,
+    online_headset,
+    play,
+    services_at,
+    start,
+)
+from tests.server.helpers import hello_headset, start_session
+from vr_server.errors import InvalidState, NotFound, WrongSession
+from vr_server.protocol.headset import Rating
+from vr_server.protocol.queue import CheckIn
+from vr_server.services.monitor import StuckWatch
+
+
+def public_get(url: str) -> httpx.Response:
+    return httpx.get(url)
+
+
+async def staff(server: ServerProcess, token: str) -> RawSocket:
+    sock = await RawSocket.open(server.ws_url + "/ws/staff")
+    await sock.send({"type": "auth", "token": token})
+    assert (await sock.recv())["type"] == "snapshot"
+    return sock
+
+
+async def finish(sock: RawSocket, session_id: str) -> dict[str, object]:
+    for seq, body in enumerate(correct_events(every_action_script()), start=1):
+        await sock.send({"type": "event", "session_id": session_id, "seq": seq, "event": body})
+    return await sock.recv_type("result")
+
+
+async def test_result_url_rating_and_public_page(
+    server: ServerProcess, token: str, code: str
+) -> None:
+    sock, enrolled = await hello_headset(server, code)
+    watcher = await staff(server, token)
+    try:
+        assignment = await start_session(server, token, sock, enrolled["headset_id"])
+        session_id = assignment["session_id"]
+        # rating before the end is refused; nothing is stored
+        await sock.send({"type": "rating", "session_id": session_id, "rating": 5})
+        early = await sock.recv_type("error")
+        assert early["code"] == "invalid_state"
+
+        result = await finish(sock, session_id)
+        url = str(result["result_url"])
+        # no VR_PUBLIC_URL: the address the headset reached the server at
+        match = re.fullmatch(re.escape(server.url) + r"/results/([A-Za-z0-9_\-]{22,})", url)
+        assert match, url
+        token_in_url = match.group(1)
+
+        await sock.send({"type": "rating", "session_id": session_id, "rating": 4})
+        rated = await sock.recv_type("rated")
+        assert rated == {"type": "rated", "session_id": session_id, "rating": 4}
+        update = await watcher.recv_type("session_update")
+        while update["session"]["rating"] != 4:
+            update = await watcher.recv_type("session_update")
+        assert update["session"]["result_url"].endswith(f"/results/{token_in_url}")
+
+        await sock.send({"type": "rating", "session_id": session_id, "rating": 2})
+        assert (await sock.recv_type("rated"))["rating"] == 2  # replaced within 10 minutes
+        stored = server.api(token, "GET", f"/api/sessions/{session_id}").json()
+        assert stored["rating"] == 2
+
+        await sock.send({"type": "rating", "session_id": session_id, "rating": 6})
+        assert (await sock.recv_type("error"))["code"] == "invalid_message"
+    finally:
+        await watcher.close()
+        await sock.close()
+
+    page = public_get(f"{server.url}/api/results/{token_in_url}")  # no credential at all
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert body["scene_id"] == "test-kitchen"
+    assert body["title"] == {"th": "ครัวทดสอบ", "en": "Test kitchen"}
+    assert (body["score"], body["max_score"], body["passed"]) == (50, 50, True)
+    assert set(body["job_links"]) == {"th", "en"}
+    assert body["language"] == "th"
+    text = page.text
+    for secret in (enrolled["headset_id"], enrolled["device_id"], session_id, "headset", "ticket"):
+        assert secret not in text
+    assert "no-store" in page.headers["cache-control"]
+    for unknown in ("A" * 22, "short", token_in_url[:-1] + "x"):
+        assert public_get(f"{server.url}/api/results/{unknown}").status_code == 404
+
+
+async def test_rating_another_headsets_session_is_refused(
+    server: ServerProcess, token: str, code: str
+) -> None:
+    owner, enrolled = await hello_headset(server, code)
+    other, _ = await hello_headset(server, code)
+    try:
+        assignment = await start_session(server, token, owner, enrolled["headset_id"])
+        await finish(owner, assignment["session_id"])
+        await other.send({"type": "rating", "session_id": assignment["session_id"], "rating": 1})
+        assert (await other.recv_type("error"))["code"] == "wrong_session"
+        session = server.api(token, "GET", f"/api/sessions/{assignment['session_id']}").json()
+        assert session["rating"] is None
+    finally:
+        await owner.close()
+        await other.close()
+
+
+async def test_call_staff_from_the_lobby_alerts_staff(
+    server: ServerProcess, token: str, code: str
+) -> None:
+    sock, enrolled = await hello_headset(server, code)
+    watcher = await staff(server, token)
+    try:
+        await sock.send({"type": "call_staff", "reason": "วิงเวียน"})
+        alert = await watcher.recv_type("alert")
+        assert (alert["kind"], alert["headset_id"], alert["session_id"], alert["detail"]) == (
+            "call_staff",
+            enrolled["headset_id"],
+            None,
+            "วิงเวียน",
+        )
+        await sock.send({"type": "call_staff"})  # the reason is optional
+        assert (await watcher.recv_type("alert"))["detail"] == ""
+    finally:
+        await watcher.close()
+        await sock.close()
+
+
+async def test_result_url_uses_the_public_url_when_set(tmp_path: Path, test_bundles: Path) -> None:
+    clock = Clock()
+    async with services_at(
+        tmp_path, test_bundles, clock, public_url="https://vr.example.go.th/"
+    ) as services:
+        headset = await online_headset(services)
+        view = await services.sessions.assign(headset.id, "test-kitchen")
+        assert view.result_url is None  # no result yet
+        await start(services, headset.id, view.id)
+        await play(services, headset.id, view.id)
+        done = await services.sessions.view(view.id)
+    assert done.result_url is not None
+    assert re.fullmatch(r"https://vr\.example\.go\.th/results/[A-Za-z0-9_\-]{22}", done.result_url)
+
+
+async def test_a_rating_can_be_changed_for_ten_minutes_only(
+    tmp_path: Path, test_bundles: Path
+) -> None:
+    clock = Clock()
+    async with services_at(tmp_path, test_bundles, clock) as services:
+        headset = await online_headset(services)
+        view = await services.sessions.assign(headset.id, "test-kitchen")
+        await start(services, headset.id, view.id)
+        await play(services, headset.id, view.id)
+        await services.results.rate(headset.id, Rating(session_id=view.id, rating=3))
+        clock.advance(9 * 60)
+        await services.results.rate(headset.id, Rating(session_id=view.id, rating=5))
+        clock.advance(2 * 60)  # 11 minutes after the first rating
+        with pytest.raises(InvalidState, match="10 minutes"):
+            await services.results.rate(headset.id, Rating(session_id=view.id, rating=1))
+        with pytest.raises(NotFound):
+            await services.results.rate(headset.id, Rating(session_id="nope", rating=1))
+        with pytest.raises(WrongSession):
+            await services.results.rate("someone-else", Rating(session_id=view.id, rating=1))
+        assert (await services.sessions.view(view.id)).rating == 5
+
+
+async def test_stuck_visitor_raises_one_alert_per_step(tmp_path: Path, test_bundles: Path) -> None:
+    clock = Clock()
+    async with services_at(tmp_path, test_bundles, clock) as services:
+        feed = StaffFeed(services)
+        watch = StuckWatch(services.sessions, services.bus)
+        headset = await online_headset(services)
+        ticket = await services.queue.check_in(CheckIn(interests=["test-kitchen"]))
+        called = await services.queue.call(ticket.id, headset.id)
+        assert called.session_id is not None
+        session_id = called.session_id
+        await start(services, headset.id, session_id)
+        await play(services, headset.id, session_id, upto=1)  # step_started intro
+        # 5 steps in 5 minutes: 60 s expected per step; stuck after max(3 x 60, 120) = 180 s
+        view = await services.sessions.view(session_id)
+        assert (view.step_expected_s, view.stuck, view.ticket_label) == (60.0, False, "A001")
+        assert view.step_started_at is not None
+        clock.advance(179)
+        assert await watch.check() == []
+        clock.advance(2)
+        stuck = await watch.check()
+        assert [(v.id, v.step_id, v.stuck) for v in stuck] == [(session_id, "intro", True)]
+        clock.advance(600)
+        assert await watch.check() == []  # once per (session, step)
+        # the next step: a new clock, and a new alert when stuck there too
+        await play(services, headset.id, session_id, first=2, upto=3)  # intro done
+        assert not (await services.sessions.view(session_id)).stuck
+        clock.advance(181)
+        assert [v.step_id for v in await watch.check()] == ["pick-knife"]
+        # paused sessions are never stuck
+        await services.sessions.command(session_id, "pause")
+        clock.advance(3600)
+        assert not (await services.sessions.view(session_id)).stuck
+    alerts = feed.frames("alert")
+    assert [(a["kind"], a["session_id"], a["detail"]) for a in alerts] == [
+        ("stuck", session_id, "intro"),
+        ("stuck", session_id, "pick-knife"),
+    ]
+    assert any(
+        f["session"]["stuck"] and f["session"]["id"] == session_id
+        for f in feed.frames("session_update")
+    )

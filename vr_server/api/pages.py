@@ -1,0 +1,126 @@
+"""The staff pages and the visitor's result page: plain HTML + ES modules from `vr_server/web/`.
+
+    /login/              public: the staff sign-in form
+    /dashboard/          staff: fleet board, remote control, walk-in queue
+    /checkin/            staff: the entrance tablet (tickets)
+    /queue-board/        staff: the TV by the queue
+    /stats/              staff: the day's figures and the CSV download
+    /results/<token>     public: a visitor's result (the token is the secret)
+    /ui/<page>/<file>    the pages' scripts and styles (public: no data in them)
+
+A staff page asked for without a valid `vr_staff` cookie answers 303 to `/login/?next=<path>`.
+Files are served through the same safe-path helper as the headset app (`api/web.py`); HTML is
+only served by the routes above, never from `/ui/`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+import vr_server
+from vr_server.api.deps import STAFF_COOKIE, ServicesDep
+from vr_server.api.web import APP_CACHE, safe_file, serve_file
+from vr_server.errors import Forbidden, NotFound, Unauthorized
+
+router = APIRouter(include_in_schema=False)
+
+PAGES_DIR = Path(vr_server.__file__).resolve().parent / "web"
+LOGIN_PATH = "/login/"
+
+STAFF_PAGES = {
+    "dashboard": "dashboard",
+    "checkin": "checkin",
+    "queue-board": "queue_board",
+    "stats": "stats",
+}
+"""URL segment -> folder in vr_server/web/."""
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _page(folder: str, request: Request, *, private: bool = False) -> Response:
+    response = serve_file(safe_file(PAGES_DIR, f"{folder}/index.html"), request, APP_CACHE)
+    response.headers["Content-Security-Policy"] = _CSP
+    response.headers["X-Frame-Options"] = "DENY"
+    # The result page's URL is its secret: never send it to the job sites it links to.
+    response.headers["Referrer-Policy"] = "no-referrer" if private else "same-origin"
+    return response
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = RedirectResponse(f"{LOGIN_PATH}?next={quote(target, safe='/')}", status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _signed_in(request: Request, services: ServicesDep) -> bool:
+    token = request.cookies.get(STAFF_COOKIE)
+    if not token:
+        return False
+    try:
+        await services.auth.authenticate(token, {"staff"})
+    except (Unauthorized, Forbidden):
+        return False
+    return True
+
+
+@router.get("/")
+async def root() -> RedirectResponse:
+    return RedirectResponse("/dashboard/", status_code=307)
+
+
+@router.get("/login")
+async def login_slash(request: Request) -> RedirectResponse:
+    query = request.url.query
+    return RedirectResponse(LOGIN_PATH + (f"?{query}" if query else ""), status_code=307)
+
+
+@router.api_route("/login/", methods=["GET", "HEAD"])
+async def login_page(request: Request) -> Response:
+    return _page("login", request)
+
+
+@router.api_route("/results/{token}", methods=["GET", "HEAD"])
+async def results_page(token: str, request: Request) -> Response:
+    if not _TOKEN.fullmatch(token):
+        raise NotFound("no such result")
+    return _page("results", request, private=True)
+
+
+@router.api_route("/ui/{path:path}", methods=["GET", "HEAD"])
+def page_file(path: str, request: Request) -> Response:
+    if path.lower().endswith(".html"):
+        raise NotFound("no such file")
+    return serve_file(safe_file(PAGES_DIR, path), request, APP_CACHE)
+
+
+def _add_staff_page(segment: str, folder: str) -> None:
+    async def without_slash(request: Request) -> RedirectResponse:
+        query = request.url.query
+        return RedirectResponse(f"/{segment}/" + (f"?{query}" if query else ""), status_code=307)
+
+    async def page(request: Request, services: ServicesDep) -> Response:
+        if not await _signed_in(request, services):
+            return _login_redirect(request)
+        response = _page(folder, request)
+        response.headers["Cache-Control"] = "no-cache, private"
+        return response
+
+    router.add_api_route(f"/{segment}", without_slash, methods=["GET"])
+    router.add_api_route(f"/{segment}/", page, methods=["GET", "HEAD"])
+
+
+for _segment, _folder in STAFF_PAGES.items():
+    _add_staff_page(_segment, _folder)

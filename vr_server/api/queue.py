@@ -1,0 +1,60 @@
+"""The walk-in queue over HTTP (staff): check-in, the queue, the TV board, calling and
+cancelling tickets, and a visitor's contact data (each read logged). `services/queue.py` does
+the work."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from vr_server.api.deps import ServicesDep, StaffDep
+from vr_server.protocol.queue import (
+    CallTicketRequest,
+    CancelTicketRequest,
+    CheckIn,
+    QueueBoard,
+    QueueView,
+    Ticket,
+    TicketContact,
+)
+
+router = APIRouter(prefix="/api/queue", tags=["queue"])
+
+
+@router.get("")
+async def queue(_staff: StaffDep, services: ServicesDep) -> QueueView:
+    return await services.queue.view()
+
+
+@router.get("/board")
+async def board(_staff: StaffDep, services: ServicesDep) -> QueueBoard:
+    """For the TV by the queue: labels, headset names and waits only."""
+    return await services.queue.board()
+
+
+@router.post("/tickets", status_code=201)
+async def check_in(body: CheckIn, _staff: StaffDep, services: ServicesDep) -> Ticket:
+    return await services.queue.check_in(body)
+
+
+@router.get("/tickets/{ticket_id}")
+async def ticket(ticket_id: str, _staff: StaffDep, services: ServicesDep) -> Ticket:
+    return await services.queue.ticket(ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/call")
+async def call(
+    ticket_id: str, body: CallTicketRequest, _staff: StaffDep, services: ServicesDep
+) -> Ticket:
+    return await services.queue.call(ticket_id, body.headset_id, body.scene_id)
+
+
+@router.post("/tickets/{ticket_id}/cancel")
+async def cancel(
+    ticket_id: str, body: CancelTicketRequest, _staff: StaffDep, services: ServicesDep
+) -> Ticket:
+    return await services.queue.cancel(ticket_id, no_show=body.no_show)
+
+
+@router.get("/tickets/{ticket_id}/contact")
+async def contact(ticket_id: str, staff: StaffDep, services: ServicesDep) -> TicketContact:
+    return await services.queue.contact(ticket_id, staff=staff.name)

@@ -1,0 +1,105 @@
+"""Background work while the server runs, started by the app's lifespan and cancelled on
+shutdown (nothing starts at import time):
+
+- `StuckWatch.check` every `VR_STUCK_CHECK_S`: a running session whose visitor has been on the
+  current step longer than max(3 x expected, 120 s) raises one `alert {kind: "stuck"}` per
+  (session, step), with a `session_update` showing `stuck: true`;
+- the retention purge every hour (`RetentionService.purge`);
+- a `queue_update` every minute while visitors wait, so that estimated waits count down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from vr_server.bus import Bus
+from vr_server.bus.channels import STAFF_CHANNEL
+from vr_server.protocol.common import SessionView
+from vr_server.protocol.staff import Alert, SessionUpdate
+from vr_server.services.sessions import SessionService
+
+if TYPE_CHECKING:
+    from vr_server.services import Services
+
+log = logging.getLogger(__name__)
+
+PURGE_EVERY_S = 3600.0
+QUEUE_REFRESH_S = 60.0
+
+
+class StuckWatch:
+    def __init__(self, sessions: SessionService, bus: Bus) -> None:
+        self.sessions = sessions
+        self.bus = bus
+        self._alerted: set[tuple[str, int]] = set()
+
+    async def check(self) -> list[SessionView]:
+        """Alert staff about newly stuck sessions; returns them."""
+        views = await self.sessions.views(states=["running", "paused"], limit=100_000)
+        newly = []
+        for view in views:
+            key = (view.id, view.step_index)
+            if view.stuck and key not in self._alerted:
+                self._alerted.add(key)
+                newly.append(view)
+                await self.bus.publish(
+                    STAFF_CHANNEL,
+                    Alert(
+                        kind="stuck",
+                        headset_id=view.headset_id,
+                        session_id=view.id,
+                        detail=view.step_id or "",
+                    ).model_dump_json(),
+                )
+                await self.bus.publish(STAFF_CHANNEL, SessionUpdate(session=view).model_dump_json())
+        active = {v.id for v in views}
+        self._alerted = {key for key in self._alerted if key[0] in active}
+        return newly
+
+
+async def every(interval_s: float, name: str, work: Callable[[], Awaitable[object]]) -> None:
+    """Run `work` now and then every `interval_s` seconds until cancelled; a failure is logged
+    and the next round runs as planned."""
+    while True:
+        try:
+            await work()
+        except Exception:
+            log.exception("background task %s failed", name)
+        await asyncio.sleep(interval_s)
+
+
+class BackgroundTasks:
+    """The tasks of one app instance: started in the lifespan, cancelled on shutdown."""
+
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self, interval_s: float, name: str, work: Callable[[], Awaitable[object]]) -> None:
+        self.tasks.append(asyncio.create_task(every(interval_s, name, work), name=name))
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.tasks.clear()
+
+
+def start_background(services: Services) -> BackgroundTasks:
+    """Start the app's background tasks (the caller stops them with `stop()`)."""
+    background = BackgroundTasks()
+    stuck = StuckWatch(services.sessions, services.bus)
+    background.start(services.settings.stuck_check_s, "stuck-check", stuck.check)
+    background.start(PURGE_EVERY_S, "retention-purge", services.retention.purge)
+
+    async def refresh_queue() -> None:
+        if (await services.queue.view()).waiting:
+            await services.queue.publish()
+
+    background.start(QUEUE_REFRESH_S, "queue-refresh", refresh_queue)
+    return background

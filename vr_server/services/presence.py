@@ -1,0 +1,356 @@
+"""Presence: which headsets are connected, to which connection, and their live figures
+(battery, frame rate, step), for every instance of the server.
+
+Two implementations behind one small interface:
+- `MemoryPresence` (default): a dict in this process; one instance sees everything.
+- `RedisPresence` (`VR_REDIS_URL` set): a hash per headset, `<prefix>presence:<headset id>`,
+  written by the instance that holds the headset's connection and expiring `ttl_s` after its
+  last refresh. Each instance refreshes its own headsets every `refresh_s` (and again right
+  after a Redis reconnect, since a restarted Redis holds nothing), so the hashes of a crashed
+  instance expire within `ttl_s` and its headsets show offline; the index
+  `<prefix>presence-index` (a sorted set of headset ids) lets every instance find the expired
+  ones and tell staff. Writes and removals compare the connection id, so an older connection
+  of a headset that moved to another instance never overwrites or removes the newer one.
+
+Redis failures never reach the sockets: writes are retried by the next refresh, and reads fall
+back to this instance's own headsets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Protocol, TypeVar, cast
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+_FAILURES = (RedisError, OSError, TimeoutError)
+
+ExpiredHandler = Callable[[str], Awaitable[None]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PresenceEntry:
+    connection_id: str
+    app_version: str
+    instance: str = ""
+    battery: float | None = None
+    charging: bool | None = None
+    fps: float | None = None
+    step_id: str | None = None
+    updated_at: float = 0.0
+    """When the holding instance last wrote the entry (its clock, epoch seconds)."""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> PresenceEntry:
+        data: dict[str, Any] = json.loads(text)
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+class Presence(Protocol):
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
+    def set_expired_handler(self, handler: ExpiredHandler) -> None:
+        """`handler(headset_id)` runs when a headset's entry expired (its instance died)."""
+        ...
+
+    async def connected(self, headset_id: str, entry: PresenceEntry) -> None:
+        """The headset is connected here now (replacing any entry, wherever it was)."""
+        ...
+
+    async def disconnected(self, headset_id: str, connection_id: str) -> None:
+        """Remove the entry if it still belongs to `connection_id`."""
+        ...
+
+    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+        """New figures for the connection in `entry` (ignored if another one took over)."""
+        ...
+
+    async def get(self, headset_id: str) -> PresenceEntry | None: ...
+    async def get_many(self, headset_ids: Iterable[str]) -> dict[str, PresenceEntry]: ...
+    async def online_count(self) -> int:
+        """Headsets connected to any instance."""
+        ...
+
+    async def restore(self) -> None:
+        """Write this instance's entries again (after the store lost them)."""
+        ...
+
+
+class MemoryPresence:
+    """Presence for one instance: a dict."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, PresenceEntry] = {}
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def set_expired_handler(self, handler: ExpiredHandler) -> None:
+        return None  # entries die with the process
+
+    async def connected(self, headset_id: str, entry: PresenceEntry) -> None:
+        self.entries[headset_id] = entry
+
+    async def disconnected(self, headset_id: str, connection_id: str) -> None:
+        entry = self.entries.get(headset_id)
+        if entry is not None and entry.connection_id == connection_id:
+            del self.entries[headset_id]
+
+    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+        current = self.entries.get(headset_id)
+        if current is not None and current.connection_id == entry.connection_id:
+            self.entries[headset_id] = entry
+
+    async def get(self, headset_id: str) -> PresenceEntry | None:
+        return self.entries.get(headset_id)
+
+    async def get_many(self, headset_ids: Iterable[str]) -> dict[str, PresenceEntry]:
+        return {i: self.entries[i] for i in headset_ids if i in self.entries}
+
+    async def online_count(self) -> int:
+        return len(self.entries)
+
+    async def restore(self) -> None:
+        return None
+
+
+# KEYS: entry hash, index. ARGV: connection id, entry json, ttl ms, headset id, now, force.
+_WRITE = """
+local current = redis.call('HGET', KEYS[1], 'connection_id')
+if ARGV[6] ~= '1' and current and current ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'connection_id', ARGV[1], 'entry', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+return 1
+"""
+# KEYS: entry hash, index. ARGV: connection id, headset id.
+_REMOVE = """
+if redis.call('HGET', KEYS[1], 'connection_id') == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+"""
+# KEYS: entry hash, index. ARGV: headset id. 1 when this call found the entry expired.
+_SWEEP = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 0
+"""
+
+
+class RedisPresence:
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        prefix: str = "vr:",
+        instance: str = "",
+        refresh_s: float = 10.0,
+        ttl_s: float = 30.0,
+        timeout_s: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if ttl_s <= refresh_s:
+            raise ValueError("the presence TTL must be longer than the refresh period")
+        self.redis = client
+        self.prefix = prefix
+        self.instance = instance
+        self.refresh_s = refresh_s
+        self.ttl_s = ttl_s
+        self.timeout_s = timeout_s
+        self.clock = clock
+        self.local: dict[str, PresenceEntry] = {}
+        """The entries of the headsets connected to this instance."""
+        self._index = f"{prefix}presence-index"
+        self._write = client.register_script(_WRITE)
+        self._remove = client.register_script(_REMOVE)
+        self._sweep = client.register_script(_SWEEP)
+        self._on_expired: ExpiredHandler | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+
+    def _key(self, headset_id: str) -> str:
+        return f"{self.prefix}presence:{headset_id}"
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="presence-refresh")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        # A clean shutdown removes its headsets at once instead of letting them expire.
+        for headset_id, entry in list(self.local.items()):
+            await self.disconnected(headset_id, entry.connection_id)
+
+    def set_expired_handler(self, handler: ExpiredHandler) -> None:
+        self._on_expired = handler
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.refresh_s)
+            try:
+                await self.restore()
+                await self.sweep()
+            except Exception:
+                log.exception("presence refresh failed")
+
+    # ------------------------------------------------------------ writes
+
+    async def connected(self, headset_id: str, entry: PresenceEntry) -> None:
+        entry = replace(entry, instance=self.instance, updated_at=self.clock())
+        self.local[headset_id] = entry
+        await self._guard(self._store(headset_id, entry, force=True), None)
+
+    async def disconnected(self, headset_id: str, connection_id: str) -> None:
+        entry = self.local.get(headset_id)
+        if entry is not None and entry.connection_id == connection_id:
+            del self.local[headset_id]
+        await self._guard(
+            self._remove(
+                keys=[self._key(headset_id), self._index], args=[connection_id, headset_id]
+            ),
+            None,
+        )
+
+    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+        current = self.local.get(headset_id)
+        if current is None or current.connection_id != entry.connection_id:
+            return
+        entry = replace(entry, instance=self.instance, updated_at=self.clock())
+        self.local[headset_id] = entry
+        await self._guard(self._store(headset_id, entry, force=False), None)
+
+    async def restore(self) -> None:
+        """Write every local entry again: refreshes the TTLs, and after a Redis restart puts
+        them back. An entry another connection has taken over is dropped here."""
+        if not self.local:
+            return
+        items = list(self.local.items())
+        now = self.clock()
+
+        async def write_all() -> list[Any]:
+            pipe = self.redis.pipeline(transaction=False)
+            for headset_id, entry in items:
+                await self._write(
+                    keys=[self._key(headset_id), self._index],
+                    args=[*self._args(headset_id, entry, now), "0"],
+                    client=pipe,
+                )
+            result: list[Any] = await pipe.execute()
+            return result
+
+        results = await self._guard(write_all(), None)
+        for (headset_id, entry), written in zip(items, results or [], strict=False):
+            if written == 0 and self.local.get(headset_id) == entry:
+                del self.local[headset_id]  # the headset connected elsewhere since
+
+    async def sweep(self) -> list[str]:
+        """Drop the index members whose entry expired; tell the handler about each one."""
+
+        async def run() -> list[str]:
+            members = cast(list[str], await self.redis.zrange(self._index, 0, -1))
+            if not members:
+                return []
+            pipe = self.redis.pipeline(transaction=False)
+            for headset_id in members:
+                await self._sweep(
+                    keys=[self._key(headset_id), self._index], args=[headset_id], client=pipe
+                )
+            removed = await pipe.execute()
+            return [m for m, r in zip(members, removed, strict=True) if r]
+
+        expired = await self._guard(run(), [])
+        for headset_id in expired:
+            if self._on_expired is not None:
+                try:
+                    await self._on_expired(headset_id)
+                except Exception:
+                    log.exception("presence: expiry handler failed for %s", headset_id)
+        return expired
+
+    def _args(self, headset_id: str, entry: PresenceEntry, now: float) -> list[str | int | float]:
+        return [
+            entry.connection_id,
+            entry.to_json(),
+            int(self.ttl_s * 1000),
+            headset_id,
+            now,
+        ]
+
+    async def _store(self, headset_id: str, entry: PresenceEntry, *, force: bool) -> Any:
+        return await self._write(
+            keys=[self._key(headset_id), self._index],
+            args=[*self._args(headset_id, entry, self.clock()), "1" if force else "0"],
+        )
+
+    # ------------------------------------------------------------ reads
+
+    async def get(self, headset_id: str) -> PresenceEntry | None:
+        return (await self.get_many([headset_id])).get(headset_id)
+
+    async def get_many(self, headset_ids: Iterable[str]) -> dict[str, PresenceEntry]:
+        ids = list(headset_ids)
+        if not ids:
+            return {}
+
+        async def read() -> dict[str, PresenceEntry]:
+            pipe = self.redis.pipeline(transaction=False)
+            for headset_id in ids:
+                pipe.hget(self._key(headset_id), "entry")
+            found: dict[str, PresenceEntry] = {}
+            for headset_id, raw in zip(ids, await pipe.execute(), strict=True):
+                if raw:
+                    found[headset_id] = PresenceEntry.from_json(raw)
+            return found
+
+        local = {i: self.local[i] for i in ids if i in self.local}
+        return await self._guard(read(), local)
+
+    async def online_count(self) -> int:
+        async def count() -> int:
+            members = cast(list[str], await self.redis.zrange(self._index, 0, -1))
+            if not members:
+                return 0
+            existing: int = await self.redis.exists(*[self._key(m) for m in members])
+            return existing
+
+        return await self._guard(count(), len(self.local))
+
+    # ------------------------------------------------------------ failures
+
+    async def _guard(self, call: Awaitable[T], fallback: T) -> T:
+        """Run a Redis call within `timeout_s`; on failure log (once per outage) and return
+        `fallback`."""
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                result = await call
+        except _FAILURES as exc:
+            if not self._failing:
+                log.warning("presence: Redis unavailable (%s)", exc or type(exc).__name__)
+            self._failing = True
+            return fallback
+        if self._failing:
+            log.warning("presence: Redis available again")
+            self._failing = False
+        return result

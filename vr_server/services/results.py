@@ -1,0 +1,88 @@
+"""The visitor's side of a finished session: the public result page behind the QR code and
+the 1-5 rating given on the headset.
+
+The result page is found by the session's token only (128 random bits in the URL): it shows
+the scene, the score and the job links, never the headset, the ticket or anything personal.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from vr_server.errors import InvalidState, NotFound, WrongSession
+from vr_server.protocol.common import FINAL_STATES, SessionResult
+from vr_server.protocol.headset import Rated, Rating
+from vr_server.protocol.reports import PublicResult
+from vr_server.services.catalog import CatalogService
+from vr_server.services.days import venue_date
+from vr_server.services.sessions import SessionService
+from vr_server.storage.base import Store
+
+RATING_CHANGE_WINDOW = timedelta(minutes=10)
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+
+
+class ResultService:
+    def __init__(
+        self,
+        store: Store,
+        catalog: CatalogService,
+        sessions: SessionService,
+        *,
+        zone: ZoneInfo,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.sessions = sessions
+        self.zone = zone
+        self.clock = clock
+
+    async def public_result(self, token: str) -> PublicResult:
+        record = await self.store.get_session_by_token(token) if _TOKEN_RE.match(token) else None
+        if record is None or record.result is None:
+            raise NotFound("no such result")
+        result = SessionResult.model_validate(record.result)
+        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
+        ended = record.machine.get("ended_at")
+        when = datetime.fromtimestamp(ended, UTC) if ended is not None else record.created_at
+        language = record.machine.get("language")
+        return PublicResult(
+            scene_id=record.scene_id,
+            title=manifest.scene.title,
+            summary=manifest.scene.summary,
+            score=result.score,
+            max_score=result.max_score,
+            percent=result.percent,
+            passed=result.passed,
+            steps=result.steps,
+            strengths=result.strengths,
+            riasec=result.riasec,
+            skills=result.skills,
+            isco08=result.isco08,
+            job_links=result.job_links,
+            duration_s=result.duration_s,
+            date=venue_date(when, self.zone),
+            language="en" if language == "en" else "th",
+        )
+
+    async def rate(self, headset_id: str, msg: Rating) -> Rated:
+        """Store the visitor's rating of the headset's own ended session. A second rating
+        replaces the first within RATING_CHANGE_WINDOW of the first; later it is refused."""
+        record = await self.store.get_session(msg.session_id)
+        if record is None:
+            raise NotFound(f"no session {msg.session_id}")
+        if record.headset_id != headset_id:
+            raise WrongSession(f"session {msg.session_id} belongs to another headset")
+        if record.state not in FINAL_STATES:
+            raise InvalidState("a session can be rated once it has ended")
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        if record.rated_at is not None and now - record.rated_at > RATING_CHANGE_WINDOW:
+            raise InvalidState("the rating can only be changed within 10 minutes")
+        await self.store.rate_session(record.id, msg.rating, record.rated_at or now)
+        await self.sessions.publish_view(record.id)
+        return Rated(session_id=record.id, rating=msg.rating)

@@ -1,0 +1,100 @@
+// Staff sign-in: POST /api/auth/login sets the HttpOnly `vr_staff` cookie; then back to `next`.
+
+import { api, errorText } from '/ui/shared/api.js';
+import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
+import { addStrings, applyI18n, lang, onLangChange, t } from '/ui/shared/i18n.js';
+
+addStrings({
+  login_title: { th: 'เข้าสู่ระบบเจ้าหน้าที่', en: 'Staff sign-in' },
+  login_intro: { th: 'สำหรับเจ้าหน้าที่ที่ดูแลแว่น VR คิว และสถิติของงาน', en: 'For staff who run the VR headsets, the queue and the day\'s figures.' },
+  username: { th: 'ชื่อผู้ใช้', en: 'Username' },
+  password: { th: 'รหัสผ่าน', en: 'Password' },
+  sign_in: { th: 'เข้าสู่ระบบ', en: 'Sign in' },
+  signing_in: { th: 'กำลังเข้าสู่ระบบ…', en: 'Signing in…' },
+  login_missing: { th: 'กรุณากรอกชื่อผู้ใช้และรหัสผ่าน', en: 'Enter your username and password.' },
+  login_wrong: { th: 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง', en: 'Wrong username or password.' },
+  login_forbidden: { th: 'บัญชีนี้ไม่ใช่บัญชีเจ้าหน้าที่', en: 'This is not a staff account.' },
+  login_already: { th: 'คุณเข้าสู่ระบบแล้วในชื่อ {name}', en: 'You are signed in as {name}.' },
+  login_continue: { th: 'ไปต่อ', en: 'Continue' },
+  login_foot: { th: 'ลืมรหัสผ่าน? ติดต่อผู้ดูแลระบบของศูนย์', en: 'Forgot your password? Ask the venue\'s administrator.' },
+});
+
+/**
+ * Only paths on this server: "/dashboard/", never "//evil.example" or "https://...". Control
+ * characters and spaces are refused too: the URL parser drops tabs and newlines, so
+ * "/<TAB>/evil.example" would become "//evil.example". The result is what the browser would
+ * resolve, and it must stay on this origin.
+ */
+export function safeNext(raw, origin = location.origin) {
+  const fallback = '/dashboard/';
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || /[\\\s\x00-\x1f\x7f]/.test(raw)) return fallback;
+  let url;
+  try { url = new URL(raw, origin); } catch { return fallback; }
+  if (url.origin !== origin || url.pathname.startsWith('/login')) return fallback;
+  return url.pathname + url.search + url.hash;
+}
+
+const next = safeNext(new URLSearchParams(location.search).get('next'));
+const form = document.getElementById('login-form');
+const errorBox = document.getElementById('login-error');
+const submit = document.getElementById('login-submit');
+
+document.documentElement.lang = lang();
+document.getElementById('login-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>`;
+document.getElementById('lang-slot').append(languageButton());
+applyI18n();
+let lastError = null;
+onLangChange(() => { if (lastError) errorBox.textContent = lastError(); });
+
+function showError(describe) {
+  lastError = describe;
+  errorBox.textContent = describe ? describe() : '';
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const username = form.username.value.trim();
+  const password = form.password.value;
+  if (!username || !password) {
+    showError(() => t('login_missing'));
+    (username ? form.password : form.username).focus();
+    return;
+  }
+  showError(null);
+  submit.disabled = true;
+  submit.textContent = t('signing_in');
+  try {
+    await api('/api/auth/login', { method: 'POST', body: { username, password }, auth: false });
+    location.assign(next);
+  } catch (err) {
+    if (err.status === 401) showError(() => t('login_wrong'));
+    else if (err.status === 403) showError(() => t('login_forbidden'));
+    else if (err.status === 422) showError(() => t('login_missing'));
+    else showError(() => errorText(err));
+    form.password.select();
+  } finally {
+    submit.disabled = false;
+    submit.textContent = t('sign_in');
+  }
+});
+
+// Signed in already (e.g. opened /login/ by hand): offer to go on.
+api('/api/auth/me', { auth: false }).then((me) => {
+  if (!me?.username) return;
+  const box = document.getElementById('already');
+  const paint = () => {
+    box.innerHTML = '';
+    box.append(t('login_already', { name: me.username }), ' ');
+    const link = document.createElement('a');
+    link.href = next;
+    link.textContent = t('login_continue');
+    box.append(link);
+  };
+  paint();
+  onLangChange(paint);
+  box.hidden = false;
+}).catch(() => {});
+
+// The button stays disabled until this module runs: a form sent without it would not sign in.
+submit.disabled = false;
+form.username.focus();

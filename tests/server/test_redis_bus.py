@@ -331,3 +331,24 @@ async def test_restore_puts_entries_back_after_redis_lost_them(make_presence, pr
     await a.restore()  # what the refresh loop and the bus's reconnect hook do
     assert await a.get("h1") == a.local["h1"]
     assert await a.online_count() == 1
+
+
+async def test_a_burst_beyond_the_pool_waits_its_turn(prefix: str) -> None:
+    """Many more concurrent calls than pool connections (thousands of headsets' telemetry at
+    once): each waits for a free connection, none fails and nothing is dropped. redis-py's
+    default pool raised "Too many connections" here, which the bus took for an outage."""
+    client = redis_client(check_redis(), 2.0, max_connections=4)
+    bus = RedisBus(client, prefix=prefix)
+    await bus.start()
+    try:
+        sub = bus.subscribe("staff")
+        assert await sub.ready(5)
+        counts = await asyncio.gather(*(bus.publish("staff", str(i)) for i in range(400)))
+        assert counts == [1] * 400
+        got = {await next_message(sub) for _ in range(400)}
+        assert got == {str(i) for i in range(400)}
+        assert not bus._publish_failing
+        await asyncio.gather(*(client.set(f"{prefix}k{i}", i) for i in range(400)))
+        assert await client.get(f"{prefix}k399") == "399"
+    finally:
+        await bus.close()

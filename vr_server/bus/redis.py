@@ -38,7 +38,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -49,17 +49,23 @@ from vr_server.bus.base import RESET, Subscription
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
 SUBSCRIBE_CHUNK = 500
+MAX_CONNECTIONS = 64
+"""Connections one instance opens to Redis at most. Calls beyond that wait for a free one (up
+to the timeout): redis-py's default pool raises "Too many connections" past 100 instead, which
+a few thousand headsets' telemetry reached (bench/sessions.py --instances 2)."""
 
 
 class RedisUnreachable(RuntimeError):
     """Redis did not answer at start: the server refuses to run without it."""
 
 
-def redis_client(url: str, timeout_s: float) -> Redis:
-    """A client (connection pool) whose calls fail after `timeout_s` instead of hanging, and
-    that retries a failed command once."""
-    client: Redis = Redis.from_url(
+def redis_client(url: str, timeout_s: float, max_connections: int = MAX_CONNECTIONS) -> Redis:
+    """A client whose calls fail after `timeout_s` instead of hanging, that retries a failed
+    command once, and whose pool of `max_connections` makes further calls wait their turn."""
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=max_connections,
+        timeout=timeout_s,
         decode_responses=True,
         socket_connect_timeout=timeout_s,
         socket_timeout=timeout_s,
@@ -67,6 +73,7 @@ def redis_client(url: str, timeout_s: float) -> Redis:
         health_check_interval=30,
         client_name=f"vr-server-{socket.gethostname()}-{os.getpid()}",
     )
+    client: Redis = Redis.from_pool(pool)
     return client
 
 

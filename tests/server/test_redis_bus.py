@@ -248,13 +248,12 @@ async def test_publish_does_not_hang_when_redis_does_not_answer(prefix: str) -> 
 async def make_presence(prefix: str) -> AsyncIterator[Callable[..., asyncio.Future[RedisPresence]]]:
     made: list[RedisPresence] = []
 
-    async def make(instance: str, *, start: bool = True) -> RedisPresence:
+    async def make(instance: str, *, start: bool = True, **timing: float) -> RedisPresence:
         presence = RedisPresence(
             await open_redis(check_redis(), 2.0),
             prefix=prefix,
             instance=instance,
-            refresh_s=0.2,
-            ttl_s=0.8,
+            **({"refresh_s": 0.2, "ttl_s": 0.8} | timing),
         )
         if start:
             await presence.start()
@@ -272,6 +271,8 @@ async def test_presence_is_shared_and_carries_the_live_figures(make_presence) ->
     await a.connected("h1", PresenceEntry("c1", "1.0"))
     await b.connected("h2", PresenceEntry("c2", "1.1"))
     await a.update("h1", PresenceEntry("c1", "1.0", battery=0.5, fps=72.0, step_id="wash"))
+    assert (await a.get("h1")).battery == 0.5  # type: ignore[union-attr]  # A knows at once
+    await a.flush()  # the refresh loop does it every flush_s
     seen = await b.get_many(["h1", "h2", "h3"])
     assert set(seen) == {"h1", "h2"}
     assert (seen["h1"].battery, seen["h1"].fps, seen["h1"].step_id) == (0.5, 72.0, "wash")
@@ -352,3 +353,24 @@ async def test_a_burst_beyond_the_pool_waits_its_turn(prefix: str) -> None:
         assert await client.get(f"{prefix}k399") == "399"
     finally:
         await bus.close()
+
+
+async def test_live_figures_reach_other_instances_within_a_flush(make_presence) -> None:
+    """Telemetry updates are written in batches: another instance sees them within flush_s
+    (one pipeline for every changed headset), not on every frame."""
+    # A refresh (which rewrites everything) only every 30 s: what arrives is the flush.
+    a = await make_presence("a", refresh_s=30.0, ttl_s=90.0, flush_s=0.3)
+    b = await make_presence("b")
+    for n in range(50):
+        await a.connected(f"h{n}", PresenceEntry(f"c{n}", "1.0"))
+    for n in range(50):
+        await a.update(f"h{n}", PresenceEntry(f"c{n}", "1.0", battery=n / 100, fps=72.0))
+    assert len(a._dirty) == 50
+    deadline = time.monotonic() + 2
+    while True:
+        seen = await b.get_many([f"h{n}" for n in range(50)])
+        if all(seen[f"h{n}"].battery == n / 100 for n in range(50)):
+            break
+        assert time.monotonic() < deadline, "the figures were never flushed"
+        await asyncio.sleep(0.05)
+    assert not a._dirty

@@ -163,6 +163,7 @@ class RedisPresence:
         instance: str = "",
         refresh_s: float = 10.0,
         ttl_s: float = 30.0,
+        flush_s: float = 0.5,
         timeout_s: float = 2.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -173,10 +174,13 @@ class RedisPresence:
         self.instance = instance
         self.refresh_s = refresh_s
         self.ttl_s = ttl_s
+        self.flush_s = min(flush_s, refresh_s)
         self.timeout_s = timeout_s
         self.clock = clock
         self.local: dict[str, PresenceEntry] = {}
         """The entries of the headsets connected to this instance."""
+        self._dirty: set[str] = set()
+        """Headsets whose live figures changed since the last flush."""
         self._index = f"{prefix}presence-index"
         self._write = client.register_script(_WRITE)
         self._remove = client.register_script(_REMOVE)
@@ -207,11 +211,16 @@ class RedisPresence:
         self._on_expired = handler
 
     async def _loop(self) -> None:
+        next_refresh = time.monotonic() + self.refresh_s
         while True:
-            await asyncio.sleep(self.refresh_s)
+            await asyncio.sleep(self.flush_s)
             try:
-                await self.restore()
-                await self.sweep()
+                if time.monotonic() >= next_refresh:
+                    next_refresh = time.monotonic() + self.refresh_s
+                    await self.restore()
+                    await self.sweep()
+                else:
+                    await self.flush()
             except Exception:
                 log.exception("presence refresh failed")
 
@@ -234,19 +243,29 @@ class RedisPresence:
         )
 
     async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+        """Live figures change every second per headset: they are kept here at once and
+        written to Redis by the next flush (every `flush_s`), all in one pipeline, since one
+        Redis call per headset and second is what limited an instance (bench/sessions.py)."""
         current = self.local.get(headset_id)
         if current is None or current.connection_id != entry.connection_id:
             return
-        entry = replace(entry, instance=self.instance, updated_at=self.clock())
-        self.local[headset_id] = entry
-        await self._guard(self._store(headset_id, entry, force=False), None)
+        self.local[headset_id] = replace(entry, instance=self.instance, updated_at=self.clock())
+        self._dirty.add(headset_id)
+
+    async def flush(self) -> None:
+        """Write the entries whose figures changed since the last flush."""
+        dirty, self._dirty = self._dirty, set()
+        await self._write_many([(i, self.local[i]) for i in dirty if i in self.local])
 
     async def restore(self) -> None:
         """Write every local entry again: refreshes the TTLs, and after a Redis restart puts
         them back. An entry another connection has taken over is dropped here."""
-        if not self.local:
+        self._dirty.clear()
+        await self._write_many(list(self.local.items()))
+
+    async def _write_many(self, items: list[tuple[str, PresenceEntry]]) -> None:
+        if not items:
             return
-        items = list(self.local.items())
         now = self.clock()
 
         async def write_all() -> list[Any]:
@@ -321,7 +340,11 @@ class RedisPresence:
             found: dict[str, PresenceEntry] = {}
             for headset_id, raw in zip(ids, await pipe.execute(), strict=True):
                 if raw:
-                    found[headset_id] = PresenceEntry.from_json(raw)
+                    entry = PresenceEntry.from_json(raw)
+                    mine = self.local.get(headset_id)
+                    # This instance's own figures are newer than its last flush.
+                    same = mine is not None and mine.connection_id == entry.connection_id
+                    found[headset_id] = mine if same and mine is not None else entry
             return found
 
         local = {i: self.local[i] for i in ids if i in self.local}

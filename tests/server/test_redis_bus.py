@@ -253,7 +253,9 @@ async def make_presence(prefix: str) -> AsyncIterator[Callable[..., asyncio.Futu
             await open_redis(check_redis(), 2.0),
             prefix=prefix,
             instance=instance,
-            **({"refresh_s": 0.2, "ttl_s": 0.8} | timing),
+            refresh_s=timing.get("refresh_s", 0.2),
+            ttl_s=timing.get("ttl_s", 0.8),
+            flush_s=timing.get("flush_s", 0.5),
         )
         if start:
             await presence.start()
@@ -271,7 +273,8 @@ async def test_presence_is_shared_and_carries_the_live_figures(make_presence) ->
     await a.connected("h1", PresenceEntry("c1", "1.0"))
     await b.connected("h2", PresenceEntry("c2", "1.1"))
     await a.update("h1", PresenceEntry("c1", "1.0", battery=0.5, fps=72.0, step_id="wash"))
-    assert (await a.get("h1")).battery == 0.5  # type: ignore[union-attr]  # A knows at once
+    mine = await a.get("h1")
+    assert mine is not None and mine.battery == 0.5  # A knows at once
     await a.flush()  # the refresh loop does it every flush_s
     seen = await b.get_many(["h1", "h2", "h3"])
     assert set(seen) == {"h1", "h2"}

@@ -274,7 +274,8 @@ async def test_presence_is_shared_and_carries_the_live_figures(make_presence) ->
     await b.connected("h2", PresenceEntry("c2", "1.1"))
     await a.update("h1", PresenceEntry("c1", "1.0", battery=0.5, fps=72.0, step_id="wash"))
     mine = await a.get("h1")
-    assert mine is not None and mine.battery == 0.5  # A knows at once
+    assert mine is not None
+    assert mine.battery == 0.5  # A knows at once
     await a.flush()  # the refresh loop does it every flush_s
     seen = await b.get_many(["h1", "h2", "h3"])
     assert set(seen) == {"h1", "h2"}

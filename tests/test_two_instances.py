@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import json
 import signal
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,11 +174,17 @@ async def test_a_headset_on_a_is_run_by_staff_on_b(
         await client.wait_acked()
         await on_both(both, session_is(session_id, step_index=2, next_seq=6))
 
-        # a fresh dashboard on either instance shows the same live state
-        fresh_a, snap_a = await staff_socket(a, token)
-        fresh_b, snap_b = await staff_socket(b, token)
-        await fresh_a.close()
-        await fresh_b.close()
+        # a fresh dashboard on either instance shows the same live state (the live figures
+        # reach Redis presence within a flush, 0.5 s)
+        deadline = time.monotonic() + 5
+        while True:
+            fresh_a, snap_a = await staff_socket(a, token)
+            fresh_b, snap_b = await staff_socket(b, token)
+            await fresh_a.close()
+            await fresh_b.close()
+            if live_state(snap_a) == live_state(snap_b) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.2)
         assert live_state(snap_a) == live_state(snap_b)
         state = live_state(snap_b)
         assert state["headsets"][headset_id]["online"] is True

@@ -104,7 +104,7 @@ class FleetService:
             }
         )
         live.view = view
-        await self.bus.publish(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
+        self.bus.publish_soon(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
 
     async def set_status(self, headset_id: str, status: str) -> HeadsetView:
         if status not in SETTABLE_STATUSES:

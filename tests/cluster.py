@@ -5,13 +5,15 @@ staff sockets that watch them."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.harness import RawSocket, ServerProcess
-from tests.redis_server import check_redis
+from tests.postgres import Postgres
+from tests.redis_server import check_redis, delete_prefix, new_prefix
 
 
 @dataclass
@@ -56,6 +58,23 @@ def start_cluster(
         cluster.stop()
         raise
     return cluster
+
+
+@contextlib.contextmanager
+def running_cluster(root: Path, bundles: Path, postgres: Postgres) -> Iterator[Cluster]:
+    """A cluster on a fresh database and Redis prefix, all removed afterwards."""
+    check_redis()
+    prefix = new_prefix()
+    database_url = postgres.create()
+    try:
+        cluster = start_cluster(root, bundles, database_url, prefix)
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
+    finally:
+        postgres.drop(database_url)
+        delete_prefix(prefix)
 
 
 async def staff_socket(server: ServerProcess, token: str) -> tuple[RawSocket, dict[str, Any]]:

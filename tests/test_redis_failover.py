@@ -24,9 +24,8 @@ import pytest
 
 from headset_client import HeadsetClient
 from tests import redis_server
-from tests.cluster import Cluster, Dashboard, start_cluster
+from tests.cluster import Cluster, Dashboard, running_cluster
 from tests.postgres import Postgres
-from tests.redis_server import check_redis, delete_prefix, new_prefix
 from vr_server.protocol.events import (
     Answer,
     Interaction,
@@ -43,20 +42,8 @@ pytestmark = [pytest.mark.restarts_services, pytest.mark.slow, pytest.mark.timeo
 def cluster(
     tmp_path_factory: pytest.TempPathFactory, test_bundles: Path, postgres: Postgres
 ) -> Iterator[Cluster]:
-    check_redis()
-    prefix = new_prefix()
-    database_url = postgres.create()
-    try:
-        cluster = start_cluster(
-            tmp_path_factory.mktemp("failover"), test_bundles, database_url, prefix
-        )
-        try:
-            yield cluster
-        finally:
-            cluster.stop()
-    finally:
-        postgres.drop(database_url)
-        delete_prefix(prefix)
+    with running_cluster(tmp_path_factory.mktemp("failover"), test_bundles, postgres) as cluster:
+        yield cluster
 
 
 async def staff_command(board: Dashboard, session_id: str, name: str) -> dict[str, Any]:

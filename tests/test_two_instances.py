@@ -26,14 +26,13 @@ from tests.cluster import (
     headset_is,
     live_state,
     on_both,
+    running_cluster,
     session_is,
     staff_socket,
-    start_cluster,
     wait_frame,
 )
 from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess
 from tests.postgres import Postgres
-from tests.redis_server import check_redis, delete_prefix, new_prefix
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
 
@@ -44,20 +43,8 @@ pytestmark = pytest.mark.slow
 def cluster(
     tmp_path_factory: pytest.TempPathFactory, test_bundles: Path, postgres: Postgres
 ) -> Iterator[Cluster]:
-    check_redis()
-    prefix = new_prefix()
-    database_url = postgres.create()
-    try:
-        cluster = start_cluster(
-            tmp_path_factory.mktemp("cluster"), test_bundles, database_url, prefix
-        )
-        try:
-            yield cluster
-        finally:
-            cluster.stop()
-    finally:
-        postgres.drop(database_url)
-        delete_prefix(prefix)
+    with running_cluster(tmp_path_factory.mktemp("cluster"), test_bundles, postgres) as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.harness import RawSocket, ServerProcess
+from tests.harness import RawSocket, ServerProcess, wait_frame
 from tests.postgres import Postgres
 from tests.redis_server import check_redis, delete_prefix, new_prefix
 
@@ -84,16 +84,6 @@ async def staff_socket(server: ServerProcess, token: str) -> tuple[RawSocket, di
     snapshot = await sock.recv()
     assert snapshot["type"] == "snapshot", snapshot
     return sock, snapshot
-
-
-async def wait_frame(
-    sock: RawSocket, match: Callable[[dict[str, Any]], bool], timeout: float = 30
-) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = await sock.recv(timeout)
-            if match(frame):
-                return frame
 
 
 def headset_is(name: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +166,14 @@ class RawSocket:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+async def wait_frame(
+    sock: RawSocket, match: Callable[[dict[str, Any]], bool], timeout: float = 30
+) -> dict[str, Any]:
+    """The first frame on `sock` that `match` accepts (frames before it are skipped)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = await sock.recv(timeout)
+            if match(frame):
+                return frame

@@ -29,9 +29,8 @@ from tests.cluster import (
     running_cluster,
     session_is,
     staff_socket,
-    wait_frame,
 )
-from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess
+from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
 from tests.postgres import Postgres
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result

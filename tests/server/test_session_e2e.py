@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
-from tests.harness import RawSocket, ServerProcess
+from tests.harness import RawSocket, ServerProcess, wait_frame
 from tests.scripts import every_action_script
 from tests.server.helpers import hello_headset
 
@@ -24,16 +24,6 @@ async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
     snapshot = await sock.recv()
     assert snapshot["type"] == "snapshot"
     return sock
-
-
-async def wait_frame(
-    sock: RawSocket, match: Callable[[dict[str, Any]], bool], timeout: float = 30
-) -> dict[str, Any]:
-    async with asyncio.timeout(timeout):
-        while True:
-            frame = await sock.recv(timeout)
-            if match(frame):
-                return frame
 
 
 def headset_online(name: str) -> Callable[[dict[str, Any]], bool]:

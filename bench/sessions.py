@@ -283,7 +283,10 @@ async def staff_client(
         if not first.done():
             first.set_result(payload)
             return
-        if b'"type":"headset_update"' in payload[:40]:
+        if b'"type":"headsets_live"' in payload[:40]:
+            if window[0] <= time.monotonic() < window[1]:
+                state.updates += payload.count(b'"id":')
+        elif b'"type":"headset_update"' in payload[:40]:
             if window[0] <= time.monotonic() < window[1]:
                 state.updates += 1
         elif b'"type":"reply"' in payload[:40]:

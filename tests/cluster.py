@@ -94,6 +94,17 @@ def headset_is(name: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
     )
 
 
+def headset_live(headset_id: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
+    """A `headsets_live` frame with these figures for the headset."""
+    return lambda f: (
+        f["type"] == "headsets_live"
+        and any(
+            h["id"] == headset_id and all(h[k] == v for k, v in fields.items())
+            for h in f["headsets"]
+        )
+    )
+
+
 def session_is(session_id: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
     return lambda f: (
         f["type"] == "session_update"
@@ -143,6 +154,10 @@ class Dashboard:
             self.sessions = {s["id"]: s for s in frame["sessions"]}
         elif frame["type"] == "headset_update":
             self.headsets[frame["headset"]["id"]] = frame["headset"]
+        elif frame["type"] == "headsets_live":
+            for live in frame["headsets"]:
+                if live["id"] in self.headsets:
+                    self.headsets[live["id"]].update(live)
         elif frame["type"] == "session_update":
             self.sessions[frame["session"]["id"]] = frame["session"]
 

@@ -24,6 +24,7 @@ from tests.bundles import tiny_glb, write_bundle
 from tests.cluster import (
     Cluster,
     headset_is,
+    headset_live,
     live_state,
     on_both,
     running_cluster,
@@ -102,8 +103,8 @@ async def test_a_headset_on_a_is_run_by_staff_on_b(
         online = await on_both(both, headset_is("quest-on-a", online=True))
         headset_id = online[0]["headset"]["id"]
         await client.send_telemetry(battery=0.42, fps=72.0, charging=False)
-        figures = await on_both(both, headset_is("quest-on-a", battery=0.42, fps=72.0))
-        assert figures[0]["headset"] == figures[1]["headset"]
+        figures = await on_both(both, headset_live(headset_id, battery=0.42, fps=72.0))
+        assert figures[0]["headsets"] == figures[1]["headsets"]
         health_b = await health(b)
         assert (health_b["bus"], health_b["headsets_online"], health_b["headsets_here"]) == (
             "ok",

@@ -131,6 +131,10 @@ async def open_services(settings: Settings) -> Services:
 
 
 async def close_services(services: Services) -> None:
+    try:
+        await services.fleet.flush_seen()
+    except Exception:
+        log.warning("could not store when headsets were last seen", exc_info=True)
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()

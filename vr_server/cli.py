@@ -35,6 +35,8 @@ import httpx
 from vr_server import __version__
 
 DEFAULT_SERVER = "http://localhost:8000"
+WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
+"""VR_WS_IMPL values that are not uvicorn's own names."""
 
 
 class CliError(Exception):
@@ -131,7 +133,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
-        ws=settings.ws_impl,
+        ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
         proxy_headers=True,
     )
     return 0
@@ -473,6 +475,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
                     print(f"headset {h['name']}: {online} {h['status']}", flush=True)
                 elif frame["type"] == "session_update":
                     print("session " + _session_line(frame["session"]), flush=True)
+                elif frame["type"] == "headsets_live":
+                    pass  # battery and frame rate every second: only with --json
                 else:
                     print(json.dumps(frame, ensure_ascii=False), flush=True)
 

@@ -101,8 +101,11 @@ class Settings(BaseSettings):
         default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
     )
     log_level: str = "info"
-    ws_impl: Literal["websockets", "websockets-sansio", "wsproto"] = Field(
-        default="websockets-sansio", description="uvicorn's WebSocket implementation."
+    ws_impl: Literal["direct", "websockets-sansio", "websockets"] = Field(
+        default="direct",
+        description="uvicorn's WebSocket implementation: `direct` is uvicorn's "
+        "`websockets-sansio` with the headset socket's direct receive path "
+        "(vr_server.ws.direct); the others are uvicorn's own, for comparison.",
     )
 
     @model_validator(mode="after")

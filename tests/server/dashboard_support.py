@@ -63,7 +63,7 @@ async def online_headset(services: Services, name: str | None = None) -> Headset
     headset = await services.store.enroll_headset(
         f"dev-{uuid.uuid4().hex[:10]}", name, uuid.uuid4().hex * 2, datetime.now(UTC)
     )
-    await services.fleet.connected(headset, uuid.uuid4().hex, "test")
+    await services.fleet.connected(headset, uuid.uuid4().hex, "test", None)
     return headset
 
 

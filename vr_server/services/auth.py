@@ -147,9 +147,17 @@ class AuthService:
         return account, record.expires_at
 
     async def authenticate_device(self, device_id: str, token: str) -> HeadsetRecord:
-        principal = await self.authenticate(token, {"device"})
-        headset = await self.store.get_headset(principal.subject_id)
-        if headset is None or headset.device_id != device_id:
+        """The headset of a valid device token, in one query (every connect does this)."""
+        if not token:
+            raise Unauthorized("credentials are required")
+        found = await self.store.get_device_token(token_hash(token))
+        if found is None:  # wrong, or not a device token: `authenticate` says which
+            await self.authenticate(token, {"device"})
+            raise Unauthorized("the token is not valid (wrong, revoked or expired)")
+        record, headset = found
+        if record.revoked or (record.expires_at and record.expires_at <= datetime.now(UTC)):
+            raise Unauthorized("the token is not valid (wrong, revoked or expired)")
+        if headset.device_id != device_id:
             raise Unauthorized("the device token does not belong to this device")
         return headset
 

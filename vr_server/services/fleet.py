@@ -1,14 +1,25 @@
 """The fleet: which headsets exist, which are online (on any instance), and their live figures
 (battery, frame rate, step) from telemetry. Who is connected where, with which figures, is kept
 by a `Presence` (in memory, or in Redis for several instances); `live` holds only the
-connections of this instance. Changes are published to staff on the bus, telemetry-only changes
-at most once a second per headset."""
+connections of this instance.
+
+State changes (online, offline, status, session) are published to staff at once as a
+`headset_update` with the view rebuilt from the database. Live figures are taken at most once
+a second per headset and sent by `flush_live` (every `LIVE_FLUSH_S`, from the background
+tasks) as `headsets_live` frames, each covering up to `LIVE_BATCH` headsets: at 10,000
+headsets one frame per headset would be 10,000 frames a second to every dashboard.
+
+Connecting costs no query here (the socket brings the headset and its session), and when a
+headset was last seen is stored by `flush_seen` for all of them in one transaction every
+`SEEN_FLUSH_S`: after a restart every headset of a venue connects again within seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,22 +28,30 @@ from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
-from vr_server.protocol.staff import HeadsetUpdate
+from vr_server.protocol.staff import HeadsetLive, HeadsetsLive, HeadsetUpdate
 from vr_server.services.presence import MemoryPresence, Presence, PresenceEntry
 from vr_server.storage.base import Store
 from vr_server.storage.records import HeadsetRecord, SessionRecord
 
+log = logging.getLogger(__name__)
+
 SETTABLE_STATUSES = {"available", "needs_cleaning", "charging"}
+LIVE_EVERY_S = 1.0
+"""Telemetry is taken at most this often per headset (headsets send it twice a second)."""
+LIVE_FLUSH_S = 1.0
+LIVE_BATCH = 500
+SEEN_FLUSH_S = 2.0
 
 
 @dataclass
 class LiveState:
     connection_id: str
     app_version: str
-    last_published: float = 0.0
-    view: HeadsetView | None = None
-    """The view staff last got: built from the database, its live figures patched by
-    telemetry in between."""
+    last_taken: float = 0.0
+    in_session: bool = False
+    stale: bool = True
+    """Staff have not been sent this headset's view since it connected (the database was
+    unreachable): the next telemetry tries again."""
 
 
 class FleetService:
@@ -51,16 +70,28 @@ class FleetService:
         self.presence.set_expired_handler(self._expired)
         self.live: dict[str, LiveState] = {}
         """The headsets connected to this instance (`presence` knows those of every one)."""
+        self._live_changes: dict[str, HeadsetLive] = {}
+        self._seen: dict[str, tuple[str | None, datetime]] = {}
+        """Not yet stored: headset id -> (app version, last seen); see `flush_seen`."""
+        self._tasks: set[asyncio.Task[object]] = set()
 
-    async def connected(self, headset: HeadsetRecord, connection_id: str, app_version: str) -> None:
-        self.live[headset.id] = LiveState(connection_id, app_version)
-        await self.presence.connected(
-            headset.id, PresenceEntry(connection_id, app_version, updated_at=self.clock())
+    async def connected(
+        self,
+        headset: HeadsetRecord,
+        connection_id: str,
+        app_version: str,
+        session: SessionRecord | None,
+    ) -> None:
+        """A headset connected here; `session` is its active one. No database query: a
+        restarted server has every headset connecting again at once."""
+        entry = PresenceEntry(connection_id, app_version, updated_at=self.clock())
+        self.live[headset.id] = LiveState(
+            connection_id, app_version, in_session=session is not None, stale=False
         )
-        await self.store.update_headset(
-            headset.id, app_version=app_version or None, last_seen_at=datetime.now(UTC)
-        )
-        await self.publish(headset.id)
+        await self.presence.connected(headset.id, entry)
+        self._seen[headset.id] = (app_version or None, datetime.now(UTC))
+        view = self._view(headset, session, entry)
+        await self.bus.publish(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
 
     async def disconnected(self, headset_id: str, connection_id: str) -> None:
         live = self.live.get(headset_id)
@@ -68,18 +99,34 @@ class FleetService:
             return  # a newer connection has taken over
         del self.live[headset_id]
         await self.presence.disconnected(headset_id, connection_id)
-        await self.store.update_headset(headset_id, last_seen_at=datetime.now(UTC))
+        version = self._seen.get(headset_id, (None, None))[0]
+        self._seen[headset_id] = (version, datetime.now(UTC))
         await self.publish(headset_id)
 
-    async def telemetry(self, headset_id: str, msg: Telemetry) -> None:
+    async def flush_seen(self) -> int:
+        """Store when headsets were last seen (and their app version), all in one
+        transaction; returns how many. On failure they are kept for the next flush."""
+        seen, self._seen = self._seen, {}
+        try:
+            await self.store.touch_headsets([(i, v, when) for i, (v, when) in seen.items()])
+        except BaseException:
+            for headset_id, value in seen.items():
+                self._seen.setdefault(headset_id, value)  # a newer one stays
+            raise
+        return len(seen)
+
+    def telemetry(self, headset_id: str, msg: Telemetry) -> None:
+        """Take a headset's live figures. Synchronous: it runs in the socket's read callback
+        (`vr_server.ws.direct`), for every headset twice a second."""
         live = self.live.get(headset_id)
         if live is None:
             return
         now = self.clock()
-        if now - live.last_published < 1.0:
+        if now - live.last_taken < LIVE_EVERY_S:
             return
-        live.last_published = now
-        await self.presence.update(
+        live.last_taken = now
+        step_id = msg.step_id if live.in_session else None
+        self.presence.update(
             headset_id,
             PresenceEntry(
                 live.connection_id,
@@ -91,20 +138,43 @@ class FleetService:
                 updated_at=now,
             ),
         )
-        if live.view is None:
-            await self.publish(headset_id)
+        if live.stale:
+            live.stale = False  # one rebuild at a time; it sets `stale` again if it fails
+            self._spawn(self._publish_quietly(headset_id))
             return
-        view = live.view.model_copy(
-            update={
-                "fps": msg.fps,
-                "battery": msg.battery,
-                "charging": msg.charging,
-                "step_id": msg.step_id if live.view.session_id else None,
-                "last_seen": datetime.now(UTC),
-            }
+        self._live_changes[headset_id] = HeadsetLive.model_construct(
+            id=headset_id,
+            battery=msg.battery,
+            charging=msg.charging,
+            fps=msg.fps,
+            step_id=step_id,
+            last_seen=datetime.fromtimestamp(now, UTC),
         )
-        live.view = view
-        self.bus.publish_soon(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
+
+    async def flush_live(self) -> int:
+        """Send staff the live figures taken since the last flush; returns how many."""
+        changes, self._live_changes = self._live_changes, {}
+        items = list(changes.values())
+        for i in range(0, len(items), LIVE_BATCH):
+            frame = HeadsetsLive.model_construct(headsets=items[i : i + LIVE_BATCH])
+            await self.bus.publish(STAFF_CHANNEL, frame.model_dump_json())
+        return len(items)
+
+    def _spawn(self, work: Coroutine[object, object, object]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _publish_quietly(self, headset_id: str) -> None:
+        try:
+            await self.publish(headset_id)
+        except NotFound:
+            pass
+        except Exception:
+            log.warning("fleet: no view for headset %s yet", headset_id, exc_info=True)
+            live = self.live.get(headset_id)
+            if live is not None:
+                live.stale = True
 
     async def set_status(self, headset_id: str, status: str) -> HeadsetView:
         if status not in SETTABLE_STATUSES:
@@ -121,7 +191,9 @@ class FleetService:
         view = await self.view(headset_id)
         live = self.live.get(headset_id)
         if live is not None:
-            live.view = view
+            live.in_session = view.session_id is not None
+            live.stale = False
+            self._live_changes.pop(headset_id, None)  # older than this view
         await self.bus.publish(STAFF_CHANNEL, HeadsetUpdate(headset=view).model_dump_json())
         return view
 
@@ -170,6 +242,7 @@ class FleetService:
         self, record: HeadsetRecord, session: SessionRecord | None, entry: PresenceEntry | None
     ) -> HeadsetView:
         status = "in_session" if session is not None else record.status
+        version, seen_at = self._seen.get(record.id, (None, None))
         return HeadsetView(
             id=record.id,
             name=record.name,
@@ -181,7 +254,7 @@ class FleetService:
             session_id=session.id if session else None,
             scene_id=session.scene_id if session else None,
             step_id=entry.step_id if entry and session else None,
-            app_version=(entry.app_version if entry else record.app_version) or None,
-            last_seen=datetime.now(UTC) if entry else record.last_seen_at,
+            app_version=(entry.app_version if entry else version or record.app_version) or None,
+            last_seen=datetime.now(UTC) if entry else seen_at or record.last_seen_at,
             enrolled_at=record.enrolled_at,
         )

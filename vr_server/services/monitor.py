@@ -5,7 +5,9 @@ shutdown (nothing starts at import time):
   current step longer than max(3 x expected, 120 s) raises one `alert {kind: "stuck"}` per
   (session, step), with a `session_update` showing `stuck: true`;
 - the retention purge every hour (`RetentionService.purge`);
-- a `queue_update` every minute while visitors wait, so that estimated waits count down.
+- a `queue_update` every minute while visitors wait, so that estimated waits count down;
+- the headsets' live figures (`FleetService.flush_live`) every `LIVE_FLUSH_S`, and when
+  headsets were last seen (`FleetService.flush_seen`) every `SEEN_FLUSH_S`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from vr_server.bus import Bus
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol.common import SessionView
 from vr_server.protocol.staff import Alert, SessionUpdate
+from vr_server.services.fleet import LIVE_FLUSH_S, SEEN_FLUSH_S
 from vr_server.services.sessions import SessionService
 
 if TYPE_CHECKING:
@@ -96,6 +99,8 @@ def start_background(services: Services) -> BackgroundTasks:
     stuck = StuckWatch(services.sessions, services.bus)
     background.start(services.settings.stuck_check_s, "stuck-check", stuck.check)
     background.start(PURGE_EVERY_S, "retention-purge", services.retention.purge)
+    background.start(LIVE_FLUSH_S, "live-figures", services.fleet.flush_live)
+    background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
 
     async def refresh_queue() -> None:
         if (await services.queue.view()).waiting:

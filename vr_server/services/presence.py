@@ -73,8 +73,10 @@ class Presence(Protocol):
         """Remove the entry if it still belongs to `connection_id`."""
         ...
 
-    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
-        """New figures for the connection in `entry` (ignored if another one took over)."""
+    def update(self, headset_id: str, entry: PresenceEntry) -> None:
+        """New figures for the connection in `entry` (ignored if another one took over).
+        Synchronous and cheap: it runs in the socket's read callback, twice a second per
+        headset (`vr_server.ws.direct`)."""
         ...
 
     async def get(self, headset_id: str) -> PresenceEntry | None: ...
@@ -111,7 +113,7 @@ class MemoryPresence:
         if entry is not None and entry.connection_id == connection_id:
             del self.entries[headset_id]
 
-    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+    def update(self, headset_id: str, entry: PresenceEntry) -> None:
         current = self.entries.get(headset_id)
         if current is not None and current.connection_id == entry.connection_id:
             self.entries[headset_id] = entry
@@ -242,7 +244,7 @@ class RedisPresence:
             None,
         )
 
-    async def update(self, headset_id: str, entry: PresenceEntry) -> None:
+    def update(self, headset_id: str, entry: PresenceEntry) -> None:
         """Live figures change every second per headset: they are kept here at once and
         written to Redis by the next flush (every `flush_s`), all in one pipeline, since one
         Redis call per headset and second is what limited an instance (bench/sessions.py)."""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, event, func, insert, select, text, update
+from sqlalchemy import Table, and_, bindparam, delete, event, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
@@ -359,6 +359,54 @@ class SqlStore:
                 await conn.execute(select(t.headsets).where(t.headsets.c.device_id == device_id))
             ).first()
         return self._headset(row) if row else None
+
+    async def get_device_token(self, token_hash: str) -> tuple[TokenRecord, HeadsetRecord] | None:
+        tok, hs = t.tokens.c, t.headsets.c
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(
+                        tok.token_hash,
+                        tok.kind,
+                        tok.subject_id,
+                        tok.created_at.label("token_created_at"),
+                        tok.expires_at,
+                        tok.revoked,
+                        *t.headsets.c,
+                    )
+                    .select_from(t.tokens.join(t.headsets, hs.id == tok.subject_id))
+                    .where(and_(tok.token_hash == token_hash, tok.kind == "device"))
+                )
+            ).first()
+        if row is None:
+            return None
+        token = TokenRecord(
+            token_hash=row.token_hash,
+            kind=row.kind,
+            subject_id=row.subject_id,
+            created_at=_aware(row.token_created_at) or _now(),
+            expires_at=_aware(row.expires_at),
+            revoked=bool(row.revoked),
+        )
+        return token, self._headset(row)
+
+    async def touch_headsets(self, seen: list[tuple[str, str | None, datetime]]) -> None:
+        if not seen:
+            return
+        hs = t.headsets.c
+        statement = (
+            update(t.headsets)
+            .where(hs.id == bindparam("b_id"))
+            .values(
+                app_version=func.coalesce(bindparam("b_version"), hs.app_version),
+                last_seen_at=bindparam("b_seen"),
+            )
+        )
+        async with self._write() as conn:
+            await conn.execute(
+                statement,
+                [{"b_id": i, "b_version": v, "b_seen": when} for i, v, when in seen],
+            )
 
     async def list_headsets(self) -> list[HeadsetRecord]:
         async with self.engine.connect() as conn:

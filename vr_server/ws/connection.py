@@ -23,6 +23,8 @@ from starlette.websockets import WebSocketState
 from vr_server.bus import Subscription
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
+from vr_server.ws.direct import DirectReceive
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
@@ -59,16 +61,21 @@ class FrameReader(Generic[M]):
         self.max_bytes = max_bytes
 
     def parse(self, raw: dict[str, Any]) -> M:
+        """An ASGI `websocket.receive` event's message."""
         if raw.get("type") == "websocket.disconnect":
             raise Closed()
         text = raw.get("text")
-        if text is None:
-            data = raw.get("bytes")
-            if data is not None and len(data) > self.max_bytes:
+        return self.parse_message(raw.get("bytes") if text is None else text)
+
+    def parse_message(self, message: str | bytes | None) -> M:
+        """A received text (or binary) message."""
+        if not isinstance(message, str):
+            if message is not None and len(message) > self.max_bytes:
                 raise FrameError(
                     ErrorCode.FRAME_TOO_LARGE, f"frames are limited to {self.max_bytes} bytes"
                 )
             raise FrameError(ErrorCode.INVALID_MESSAGE, "send JSON text frames, not binary")
+        text = message
         if len(text) > self.max_bytes:
             raise FrameError(
                 ErrorCode.FRAME_TOO_LARGE,
@@ -135,6 +142,8 @@ class Connection:
         self._timer: asyncio.TimerHandle | None = None
         self._waiting: asyncio.Task[Any] | None = None
         self._expired: int | None = None  # the waiting task's cancel count before we cancelled
+        self._timeout = 0.0
+        self._direct: DirectReceive | None = None
 
     def start(self) -> None:
         self._writer = asyncio.create_task(self._write_loop())
@@ -188,6 +197,7 @@ class Connection:
         if self.close_code is not None:
             raise Closed()
         loop = asyncio.get_running_loop()
+        self._timeout = timeout
         deadline = self._deadline = loop.time() + timeout
         if self._timer is None or self._timer.when() > deadline:
             if self._timer is not None:
@@ -213,6 +223,29 @@ class Connection:
             raise Closed()
         return message
 
+    def take_directly(self, handler: Callable[[str | bytes], bool]) -> bool:
+        """Where the server offers it (`vr_server.ws.direct`), have messages that arrive
+        while this connection waits in `receive` handed to `handler` in the read callback,
+        without waking the receiving task. `handler` returns True when it dealt with the
+        message; on False the message is received by `receive` as usual (so is every message
+        that arrives while the task is busy: the order stays the wire's). Every message counts
+        as activity for `receive`'s timeout. Returns False where the server has no such path
+        (nothing changes then)."""
+        direct = self.ws.scope.get("extensions", {}).get(DIRECT_RECEIVE)
+        if not isinstance(direct, DirectReceive):
+            return False
+        loop = asyncio.get_running_loop()
+
+        def offer(message: str | bytes) -> bool:
+            if self._waiting is None or self.close_code is not None:
+                return False
+            self._deadline = loop.time() + self._timeout
+            return handler(message)
+
+        direct.attach(offer)
+        self._direct = direct
+        return True
+
     def _check_deadline(self) -> None:
         """The timer: cancel a receive that has waited past its deadline, else re-arm."""
         self._timer = None
@@ -229,6 +262,9 @@ class Connection:
     async def finish(self) -> None:
         """Flush the outbox, close the socket with the requested code, stop the writer."""
         self.request_close(self.close_code or CloseCode.NORMAL, self.close_reason)
+        if self._direct is not None:
+            self._direct.detach()
+            self._direct = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

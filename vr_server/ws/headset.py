@@ -148,8 +148,9 @@ async def _serve(
         await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
-        await services.fleet.connected(headset, conn.id, hello.app_version)
-        assignment = await services.sessions.assignment_for(headset.id)
+        active = await services.store.active_session_for_headset(headset.id)
+        await services.fleet.connected(headset, conn.id, hello.app_version, active)
+        assignment = await services.sessions.assignment_frame(active) if active else None
         conn.send(
             Welcome(
                 protocol=PROTOCOL_VERSION,
@@ -164,6 +165,7 @@ async def _serve(
         if assignment is not None:  # sent before the pump starts: it directly follows welcome
             conn.send(assignment)
         pumping = asyncio.create_task(_forward(conn, services, headset.id, subscription))
+        conn.take_directly(_direct_handler(conn, reader, services, headset.id))
         timeout = services.settings.heartbeat_timeout_s
         while True:
             raw = await conn.receive(timeout)
@@ -252,6 +254,30 @@ def _channel_handler(conn: Connection) -> Callable[[str], bool]:
     return handle
 
 
+def _direct_handler(
+    conn: Connection, reader: FrameReader[HeadsetMessage], services: Services, headset_id: str
+) -> Callable[[str | bytes], bool]:
+    """Telemetry (twice a second from every headset), pings and bad frames are dealt with in
+    the socket's read callback, without waking the connection's task; anything else is
+    received by `_serve`'s loop (see `Connection.take_directly`)."""
+
+    def take(message: str | bytes) -> bool:
+        try:
+            msg = reader.parse_message(message)
+        except FrameError as err:
+            conn.report(err)
+            return True
+        if isinstance(msg, Telemetry):
+            services.fleet.telemetry(headset_id, msg)
+            return True
+        if isinstance(msg, Ping):
+            conn.send(Pong(t=msg.t, server_time=time.time()))
+            return True
+        return False
+
+    return take
+
+
 async def _dispatch(
     conn: Connection, services: Services, headset: HeadsetRecord, msg: HeadsetMessage
 ) -> None:
@@ -261,7 +287,7 @@ async def _dispatch(
         if isinstance(reply, Error) and not conn.errors.spend():
             conn.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid events")
     elif isinstance(msg, Telemetry):
-        await services.fleet.telemetry(headset.id, msg)
+        services.fleet.telemetry(headset.id, msg)
     elif isinstance(msg, Ping):
         conn.send(Pong(t=msg.t, server_time=time.time()))
     elif isinstance(msg, Loading | Ready | LoadFailed):

@@ -1,4 +1,4 @@
-// The staff dashboard: every headset live over /ws/staff (snapshot, then headset_update /
+// The staff dashboard: every headset live over /ws/staff (snapshot, then headset_update / headsets_live /
 // session_update / alert / queue_update deltas), remote control of each headset and session,
 // alerts that stay until acknowledged, and the walk-in queue.
 
@@ -79,6 +79,16 @@ function handleFrame(frame) {
       renderHeadset(frame.headset.id);
       renderSummary();
       renderQueue();
+      break;
+    case 'headsets_live':
+      // Battery, frame rate and step of many headsets at once (about once a second).
+      for (const live of frame.headsets) {
+        const h = state.headsets.get(live.id);
+        if (!h) continue;
+        Object.assign(h, live);
+        renderHeadset(live.id);
+      }
+      renderSummary();
       break;
     case 'session_update': {
       const s = frame.session;

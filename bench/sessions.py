@@ -651,6 +651,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         - len({staff.issued[n] for n in staff.error_nonces if n in staff.issued}),
         "per_server_cpu_percent": per_server_cpu,
         "timeline": timeline,  # (send time in the window, latency ms); main() takes it out
+        "window_start_monotonic": round(start, 3),
         "per_server_rss_mb": [round(x / 2**20, 1) for x in rss_peak],
     }
 

@@ -272,7 +272,7 @@ async def test_presence_is_shared_and_carries_the_live_figures(make_presence) ->
     a, b = await make_presence("a"), await make_presence("b")
     await a.connected("h1", PresenceEntry("c1", "1.0"))
     await b.connected("h2", PresenceEntry("c2", "1.1"))
-    a.update("h1", PresenceEntry("c1", "1.0", battery=0.5, fps=72.0, step_id="wash"))
+    a.update("h1", "c1", (0.5, None, 72.0, "wash"), 0.0)
     mine = await a.get("h1")
     assert mine is not None
     assert mine.battery == 0.5  # A knows at once
@@ -291,7 +291,7 @@ async def test_an_older_connection_never_removes_or_overwrites_a_newer_one(make_
     a, b = await make_presence("a"), await make_presence("b")
     await a.connected("h1", PresenceEntry("old", "1.0"))
     await b.connected("h1", PresenceEntry("new", "1.0"))  # the headset moved to instance B
-    a.update("h1", PresenceEntry("old", "1.0", battery=0.1))
+    a.update("h1", "old", (0.1, None, None, None), 0.0)
     await a.restore()  # A's refresh finds it taken over and forgets it
     assert "h1" not in a.local
     await a.disconnected("h1", "old")
@@ -368,7 +368,7 @@ async def test_live_figures_reach_other_instances_within_a_flush(make_presence) 
     for n in range(50):
         await a.connected(f"h{n}", PresenceEntry(f"c{n}", "1.0"))
     for n in range(50):
-        a.update(f"h{n}", PresenceEntry(f"c{n}", "1.0", battery=n / 100, fps=72.0))
+        a.update(f"h{n}", f"c{n}", (n / 100, None, 72.0, None), 0.0)
     assert len(a._dirty) == 50
     deadline = time.monotonic() + 2
     while True:

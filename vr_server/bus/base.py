@@ -20,12 +20,19 @@ subscription then receives `RESET` (once), so its owner can resynchronise from t
 
 A subscription has a bounded queue. Publishing never waits for a slow subscriber: when its
 queue is full the subscription is marked `overflowed` and its owner closes the connection.
+Its owner may also set `direct`: a message is then first handed to it synchronously, while
+nothing is queued (so the order stays), and only queued when it returns False; a socket
+forwards a frame that way without waking its task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 RESET = "\x00reset"
 """Delivered to every subscription after the bus reconnected to its broker (never published)."""
@@ -38,6 +45,8 @@ class Subscription:
         self.overflowed = asyncio.Event()
         self.active = asyncio.Event()
         self.closed = False
+        self.direct: Callable[[str], bool] | None = None
+        """Takes a message at once (True), or leaves it to the queue (False)."""
 
     async def ready(self, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait until the broker delivers this channel; False when it did not within timeout."""
@@ -51,6 +60,14 @@ class Subscription:
     def deliver(self, message: str) -> None:
         if self.closed:
             return
+        direct = self.direct
+        if direct is not None and self.queue.empty():
+            try:
+                if direct(message):
+                    return
+            except Exception:
+                log.exception("direct delivery failed on %s; queued instead", self.channel)
+                self.direct = None
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:

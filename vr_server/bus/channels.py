@@ -26,6 +26,10 @@ def control_message(word: str) -> str:
     return _CONTROL + word
 
 
+def is_frame_message(message: str) -> bool:
+    return message.startswith(_FRAME)
+
+
 def parse_channel_message(message: str) -> tuple[Literal["frame", "control"], str]:
     """('frame', json) or ('control', word)."""
     if message.startswith(_FRAME):

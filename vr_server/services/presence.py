@@ -34,11 +34,16 @@ log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
 
 ExpiredHandler = Callable[[str], Awaitable[None]]
+Figures = tuple[float | None, bool | None, float | None, str | None]
+"""Live figures from telemetry: battery, charging, fps, step id."""
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PresenceEntry:
+    """Mutable: live figures are written into the entry in place (`update`), since a new
+    object per headset per second is what made the garbage collector's pauses long."""
+
     connection_id: str
     app_version: str
     instance: str = ""
@@ -48,6 +53,10 @@ class PresenceEntry:
     step_id: str | None = None
     updated_at: float = 0.0
     """When the holding instance last wrote the entry (its clock, epoch seconds)."""
+
+    def set_figures(self, figures: Figures, updated_at: float) -> None:
+        self.battery, self.charging, self.fps, self.step_id = figures
+        self.updated_at = updated_at
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -73,10 +82,10 @@ class Presence(Protocol):
         """Remove the entry if it still belongs to `connection_id`."""
         ...
 
-    def update(self, headset_id: str, entry: PresenceEntry) -> None:
-        """New figures for the connection in `entry` (ignored if another one took over).
-        Synchronous and cheap: it runs in the socket's read callback, twice a second per
-        headset (`vr_server.ws.direct`)."""
+    def update(self, headset_id: str, connection_id: str, figures: Figures, now: float) -> None:
+        """New figures from that connection, taken at `now` (ignored if another one took
+        over). Synchronous and cheap: it runs in the socket's read callback, once a second
+        per headset (`vr_server.ws.direct`)."""
         ...
 
     async def get(self, headset_id: str) -> PresenceEntry | None: ...
@@ -113,10 +122,10 @@ class MemoryPresence:
         if entry is not None and entry.connection_id == connection_id:
             del self.entries[headset_id]
 
-    def update(self, headset_id: str, entry: PresenceEntry) -> None:
+    def update(self, headset_id: str, connection_id: str, figures: Figures, now: float) -> None:
         current = self.entries.get(headset_id)
-        if current is not None and current.connection_id == entry.connection_id:
-            self.entries[headset_id] = entry
+        if current is not None and current.connection_id == connection_id:
+            current.set_figures(figures, now)
 
     async def get(self, headset_id: str) -> PresenceEntry | None:
         return self.entries.get(headset_id)
@@ -244,14 +253,15 @@ class RedisPresence:
             None,
         )
 
-    def update(self, headset_id: str, entry: PresenceEntry) -> None:
-        """Live figures change every second per headset: they are kept here at once and
+    def update(self, headset_id: str, connection_id: str, figures: Figures, now: float) -> None:
+        """Live figures change every second per headset (`updated_at` is this instance's
+        clock, not `now`): they are kept here at once and
         written to Redis by the next flush (every `flush_s`), all in one pipeline, since one
         Redis call per headset and second is what limited an instance (bench/sessions.py)."""
         current = self.local.get(headset_id)
-        if current is None or current.connection_id != entry.connection_id:
+        if current is None or current.connection_id != connection_id:
             return
-        self.local[headset_id] = replace(entry, instance=self.instance, updated_at=self.clock())
+        current.set_figures(figures, self.clock())
         self._dirty.add(headset_id)
 
     async def flush(self) -> None:

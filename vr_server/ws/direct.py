@@ -16,10 +16,13 @@ message is first offered to the handler, synchronously, in the transport's read 
 
 A message is only offered while the ASGI queue is empty, so the order the application sees is
 the order of the wire. Small unfragmented masked text frames, the whole of a headset's
-traffic, are parsed here without the generic parser; anything else (control frames, fragments,
-large or partial frames, compressed frames) goes through uvicorn and `websockets` unchanged.
-An application that never attaches, and any other server (Starlette's test client), sees
-plain ASGI.
+traffic, are parsed here without the generic parser; anything else (control frames,
+fragments, large or partial frames, compressed frames) goes through uvicorn and `websockets`
+unchanged. An application that never attaches, and any other server (Starlette's test
+client), sees plain ASGI.
+
+`send_text` writes a message at once, where the ASGI `send` costs the application a task hop
+per message (the caller keeps the order of its own writes).
 """
 
 from __future__ import annotations
@@ -54,6 +57,26 @@ class DirectReceive:
 
     def detach(self) -> None:
         self._protocol.direct_handler = None
+
+    def send_text(self, text: str) -> bool:
+        """Write a text message to the transport now, without the ASGI `send` (a task hop
+        per message). False when that cannot be done now: before the handshake completed,
+        while closing, or while the transport asks us to stop writing (the caller then goes
+        the ordinary way, which waits)."""
+        p = self._protocol
+        if (
+            not p.handshake_complete
+            or p.close_sent
+            or p.disconnected
+            or p.initial_response is not None
+            or p.conn.state is not State.OPEN
+            or not p.writable.is_set()
+            or p.transport.is_closing()
+        ):
+            return False
+        p.conn.send_text(text.encode())
+        p.transport.write(b"".join(p.conn.data_to_send()))
+        return True
 
 
 class DirectWebSocketProtocol(WebSocketsSansIOProtocol):

@@ -26,6 +26,7 @@ from vr_server.bus.channels import (
     STAFF_CHANNEL,
     control_message,
     headset_channel,
+    is_frame_message,
     parse_channel_message,
 )
 from vr_server.errors import ServerError, Unavailable
@@ -200,11 +201,16 @@ async def _forward(
         nonlocal reset
         if message == RESET:
             reset = True
+            subscription.direct = None  # until resynchronised: later frames wait behind it
             return False
         return forward(message)
 
+    def direct(message: str) -> bool:  # frames without waking this task; the rest: `handle`
+        return is_frame_message(message) and forward(message)
+
     while True:
         reset = False
+        subscription.direct = direct
         await pump(conn, subscription, handle)
         if not reset:
             return

@@ -142,12 +142,20 @@ async def _deliver(conn: Connection, services: Services, subscription: Subscript
         nonlocal reset
         if message == RESET:
             reset = True
+            subscription.direct = None  # until the fresh snapshot: later frames wait behind it
+            return False
+        conn.send(message)
+        return True
+
+    def direct(message: str) -> bool:  # without waking this task; RESET goes to `handle`
+        if message == RESET:
             return False
         conn.send(message)
         return True
 
     while True:
         reset = False
+        subscription.direct = direct
         await pump_messages(conn, subscription, handle)
         if not reset:
             return

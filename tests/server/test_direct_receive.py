@@ -237,3 +237,37 @@ async def test_without_the_path_everything_is_plain_asgi(
     assert rec.extension_found is (protocol is DirectWebSocketProtocol)
     assert rec.received == ["fast-0", "fast-1", "fast-2", "report"]
     assert rec.offered == []
+
+
+async def test_send_text_writes_at_once_only_while_open() -> None:
+    results: list[bool] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        direct = scope["extensions"][EXTENSION]
+        results.append(direct.send_text("before accept"))
+        await send({"type": "websocket.accept"})
+        results.append(direct.send_text("ส่งตรง"))
+        await send({"type": "websocket.send", "text": "then the ASGI way"})
+        results.append(direct.send_text("third"))
+        await receive()  # the client's close
+        results.append(direct.send_text("after close"))
+
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, ws=DirectWebSocketProtocol, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
+                await asyncio.sleep(0.01)
+        async with connect(f"ws://127.0.0.1:{port}/", compression=None) as ws:
+            got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(3)]
+        await asyncio.sleep(0.2)
+    finally:
+        server.should_exit = True
+        await task
+    assert got == ["ส่งตรง", "then the ASGI way", "third"]
+    assert results == [False, True, True, False]

@@ -316,12 +316,15 @@ class QueueService:
         ]
         return round(sum(lengths) / len(lengths), 1) if lengths else None
 
-    async def view(self) -> QueueView:
+    async def view(self, headsets: list[HeadsetView] | None = None) -> QueueView:
+        """The queue with estimated waits; `headsets` are the fleet's views if the caller
+        has them already (a staff snapshot)."""
         now = self.clock()
         today = venue_day(now, self.zone)
         waiting = await self.store.list_tickets(venue_day=today, statuses=["waiting"])
         serving = await self.store.list_tickets(statuses=["called", "in_session"])
-        headsets = await self.fleet.views()
+        if headsets is None:
+            headsets = await self.fleet.views()
         names = {h.id: h.name for h in headsets}
         catalog = {s.id: s for s in await self.catalog.summaries()}
         day_average = await self.average_session_s()

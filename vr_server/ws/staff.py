@@ -106,13 +106,16 @@ async def staff_socket(ws: WebSocket) -> None:
         await conn.finish()
 
 
-async def _snapshot(services: Services) -> Snapshot:
-    return Snapshot(
-        headsets=await services.fleet.views(),
+async def _snapshot(services: Services) -> str:
+    """The snapshot as JSON (megabytes for thousands of headsets: serialised off the loop)."""
+    headsets = await services.fleet.views()
+    snapshot = Snapshot(
+        headsets=headsets,
         sessions=await services.sessions.views(states=ACTIVE, limit=10_000),
         catalog=await services.catalog.summaries(),
-        queue=await services.queue.view(),
+        queue=await services.queue.view(headsets),
     )
+    return await asyncio.to_thread(snapshot.model_dump_json)
 
 
 async def _cookie_token(ws: WebSocket, services: Services) -> str | None:

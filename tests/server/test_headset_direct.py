@@ -131,3 +131,4 @@ async def test_telemetry_alone_keeps_the_connection_and_silence_closes_it(
         await sock.send({"type": "ping", "t": 3.0})
         assert (await sock.recv_type("pong"))["t"] == 3.0
         assert await sock.closed_with(timeout=5) == CloseCode.TOO_SLOW  # then silence
+        await sock.close()

@@ -165,8 +165,8 @@ async def test_server_restart_mid_session_resumes_from_the_database(
     try:
         token = server.staff_token()
         code = server.enrollment_code()
+        staff = await staff_socket(server, token)  # first: it sees the headset come online
         client, run = await start_simulator(server, code, tmp_path, "sim-restart", speed=20)
-        staff = await staff_socket(server, token)
         online = await wait_frame(staff, headset_online("sim-restart"))
         session_id = server.api(
             token,

@@ -14,7 +14,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,23 @@ async def wait_frame(
             frame = await sock.recv(timeout)
             if match(frame):
                 return frame
+
+
+@asynccontextmanager
+async def uvicorn_in_process(app: Any, **config: Any) -> AsyncIterator[int]:
+    """A real uvicorn serving `app` in this event loop (so a test can look inside the app
+    while it serves); yields the port. `config`: uvicorn.Config's options."""
+    import uvicorn
+
+    port = free_port()
+    options = {"ws_ping_interval": None, "log_level": "warning", **config}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(20):
+            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
+                await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await task

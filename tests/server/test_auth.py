@@ -113,10 +113,14 @@ async def test_headset_socket_refuses_wrong_and_foreign_tokens(
     server: ServerProcess, device_token: str
 ) -> None:
     staff = server.staff_token()
+    code = server.enrollment_code(uses=2)
+    revoked = server.enroll(code, "dev-twice")["device_token"]
+    server.enroll(code, "dev-twice")  # enrolling again revokes the first token
     for device_id, token in (
         ("dev-auth", "wrong"),
         ("dev-auth", staff),  # a staff token is not a device token
         ("someone-else", device_token),  # the token of another device
+        ("dev-twice", revoked),
     ):
         sock = await RawSocket.open(server.ws_url + "/ws/headset")
         await sock.send(

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.harness import free_port
+from tests.harness import uvicorn_in_process
 from vr_server.ws.direct import EXTENSION, DirectReceive, DirectWebSocketProtocol
 
 
@@ -78,27 +77,11 @@ def make_app(rec: Recorder) -> Any:
 async def serving(
     rec: Recorder, protocol: type[asyncio.Protocol] = DirectWebSocketProtocol
 ) -> AsyncIterator[str]:
-    port = free_port()
-    config = uvicorn.Config(
-        make_app(rec),
-        host="127.0.0.1",
-        port=port,
-        ws=protocol,
-        ws_ping_interval=None,
-        ws_per_message_deflate=False,
-        lifespan="off",
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
-                await asyncio.sleep(0.01)
+    app = make_app(rec)
+    async with uvicorn_in_process(
+        app, ws=protocol, ws_per_message_deflate=False, lifespan="off"
+    ) as port:
         yield f"ws://127.0.0.1:{port}/"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def masked(opcode: int, payload: bytes, *, fin: bool = True) -> bytes:
@@ -253,21 +236,12 @@ async def test_send_text_writes_at_once_only_while_open() -> None:
         await receive()  # the client's close
         results.append(direct.send_text("after close"))
 
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, ws=DirectWebSocketProtocol, lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
-                await asyncio.sleep(0.01)
-        async with connect(f"ws://127.0.0.1:{port}/", compression=None) as ws:
-            got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(3)]
+    async with (
+        uvicorn_in_process(app, ws=DirectWebSocketProtocol, lifespan="off") as port,
+        connect(f"ws://127.0.0.1:{port}/", compression=None) as ws,
+    ):
+        got = [await asyncio.wait_for(ws.recv(), 5) for _ in range(3)]
+        await ws.close()
         await asyncio.sleep(0.2)
-    finally:
-        server.should_exit = True
-        await task
     assert got == ["ส่งตรง", "then the ASGI way", "third"]
     assert results == [False, True, True, False]

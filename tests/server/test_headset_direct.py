@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from tests.harness import RawSocket, free_port
+from tests.harness import RawSocket, uvicorn_in_process
 from vr_server.app import create_app
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol import PROTOCOL_VERSION
@@ -39,21 +38,9 @@ PROTOCOLS = pytest.mark.parametrize(
 async def serving(
     tmp_path: Path, protocol: type[asyncio.Protocol], **settings: Any
 ) -> AsyncIterator[tuple[str, Services]]:
-    port = free_port()
-    app = create_app(Settings(data_dir=tmp_path / "data", port=port, **settings))
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, ws=protocol, ws_ping_interval=None, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(20):
-            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
-                await asyncio.sleep(0.02)
+    app = create_app(Settings(data_dir=tmp_path / "data", **settings))
+    async with uvicorn_in_process(app, ws=protocol) as port:
         yield f"ws://127.0.0.1:{port}", app.state.services
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def headset(url: str, services: Services) -> tuple[RawSocket, str]:

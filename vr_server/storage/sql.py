@@ -210,13 +210,15 @@ class SqlStore:
             row = (
                 await conn.execute(select(t.tokens).where(t.tokens.c.token_hash == token_hash))
             ).first()
-        if row is None:
-            return None
+        return self._token(row, row.created_at) if row else None
+
+    @staticmethod
+    def _token(row: Any, created_at: datetime | None) -> TokenRecord:
         return TokenRecord(
             token_hash=row.token_hash,
             kind=row.kind,
             subject_id=row.subject_id,
-            created_at=_aware(row.created_at) or _now(),
+            created_at=_aware(created_at) or _now(),
             expires_at=_aware(row.expires_at),
             revoked=bool(row.revoked),
         )
@@ -380,15 +382,7 @@ class SqlStore:
             ).first()
         if row is None:
             return None
-        token = TokenRecord(
-            token_hash=row.token_hash,
-            kind=row.kind,
-            subject_id=row.subject_id,
-            created_at=_aware(row.token_created_at) or _now(),
-            expires_at=_aware(row.expires_at),
-            revoked=bool(row.revoked),
-        )
-        return token, self._headset(row)
+        return self._token(row, row.token_created_at), self._headset(row)
 
     async def touch_headsets(self, seen: list[tuple[str, str | None, datetime]]) -> None:
         if not seen:

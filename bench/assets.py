@@ -16,8 +16,10 @@ the round's wall time. Rounds alternate between the two servers, so that both se
 machine; the median round of each is reported, and their ratio (vr-server / nginx). The
 client is a lean asyncio HTTP/1.1 reader (hashing costs the same for both servers).
 
-With wrk installed, it also runs `wrk -c <clients>` for `--wrk-seconds` against each server
-(a C client that reads full bodies without hashing them, so the servers' own costs weigh more).
+With wrk installed, it also runs `wrk -c <clients>` for `--wrk-seconds`, `--wrk-rounds` times
+against each server in turn, and reports the medians (a C client that reads full bodies without
+hashing them, so the servers' own costs weigh more). vr-server sends whole files with sendfile
+(vr_server.pathsend); `--no-sendfile` measures it streaming them through Python instead.
 
 Prints one JSON object (and Markdown table rows with --markdown); exits 1 when a download
 failed or a body's sha256 was wrong, or when nginx is not installed.
@@ -284,7 +286,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sha = hasher.hexdigest()
         path = f"/assets/{sha}"
 
-        server = ServerProcess(root / "server", [])
+        settings = {} if args.sendfile else {"sendfile": "false"}
+        server = ServerProcess(root / "server", [], **settings)
         store_blob(server.data_dir, blob, sha)
         server.create_staff()
         server.start()
@@ -314,9 +317,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        wrk = {t.name: run_wrk(t, args.clients, args.wrk_seconds) for t in targets}
-        if profiler is not None:
-            profiler.wait(60)
+        wrk_rounds: dict[str, list[float]] = {t.name: [] for t in targets}
+        for _ in range(args.wrk_rounds):  # alternating, as the download rounds do
+            for t in targets:
+                rate = run_wrk(t, args.clients, args.wrk_seconds)
+                if rate is not None:
+                    wrk_rounds[t.name].append(rate)
+            if profiler is not None:
+                profiler.wait(60)
+                profiler = None
     finally:
         if nginx is not None:
             nginx.send_signal(signal.SIGQUIT)
@@ -342,12 +351,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "nginx_cpu_percent": round(statistics.median(measured["cpu"]["nginx"]), 1),
         "failed_downloads": measured["failed"],
         "nginx_workers": args.nginx_workers,
+        "vr_server_sendfile": args.sendfile,
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    if wrk["nginx"] is not None and wrk["vr-server"] is not None:
+    if wrk_rounds["nginx"] and wrk_rounds["vr-server"]:
+        wrk = {name: statistics.median(v) for name, v in wrk_rounds.items()}
         result["wrk_vr_server_mb_s"] = round(wrk["vr-server"], 1)
         result["wrk_nginx_mb_s"] = round(wrk["nginx"], 1)
         result["wrk_ratio"] = round(wrk["vr-server"] / wrk["nginx"], 3)
+        result["wrk_vr_server_rounds"] = [round(x, 1) for x in wrk_rounds["vr-server"]]
+        result["wrk_nginx_rounds"] = [round(x, 1) for x in wrk_rounds["nginx"]]
     return result
 
 
@@ -357,7 +370,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent downloads")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds per server")
     parser.add_argument("--nginx-workers", type=int, default=1)
-    parser.add_argument("--wrk-seconds", type=int, default=8)
+    parser.add_argument("--wrk-seconds", type=int, default=5)
+    parser.add_argument("--wrk-rounds", type=int, default=3, help="wrk runs per server")
+    parser.add_argument(
+        "--no-sendfile",
+        dest="sendfile",
+        action="store_false",
+        help="run vr-server with VR_SENDFILE=false (files streamed through Python)",
+    )
     parser.add_argument("--py-spy", metavar="FILE", help="profile vr-server during its wrk run")
     parser.add_argument("--markdown", action="store_true", help="also print table rows")
     args = parser.parse_args(argv)
@@ -376,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if "wrk_ratio" in result:
             print(
-                f"| wrk -c {args.clients} ({args.wrk_seconds:g} s) | "
+                f"| wrk -c {args.clients} ({args.wrk_rounds} x {args.wrk_seconds:g} s) | "
                 f"{result['wrk_vr_server_mb_s']:,} | {result['wrk_nginx_mb_s']:,} | "
                 f"{result['wrk_ratio']:.2f} |"
             )

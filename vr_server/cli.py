@@ -36,6 +36,7 @@ from vr_server import __version__
 
 DEFAULT_SERVER = "http://localhost:8000"
 WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
+HTTP_PATHSEND = "vr_server.pathsend:PathsendHttpProtocol"
 """VR_WS_IMPL values that are not uvicorn's own names."""
 
 
@@ -134,6 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
         ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
+        http=HTTP_PATHSEND if settings.sendfile else "httptools",
         proxy_headers=True,
     )
     return 0

@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         "`websockets-sansio` with the headset socket's direct receive path "
         "(vr_server.ws.direct); the others are uvicorn's own, for comparison.",
     )
+    sendfile: bool = Field(
+        default=True,
+        description="Send /assets files with sendfile (vr_server.pathsend; plain HTTP only, "
+        "TLS always streams). false streams them through Python, for file systems where "
+        "sendfile fails.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

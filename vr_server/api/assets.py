@@ -14,10 +14,12 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
 from vr_server.errors import NotFound
+from vr_server.pathsend import EXTENSION as PATHSEND
 
 router = APIRouter()
 CHUNK = 1024 * 1024
@@ -123,4 +125,19 @@ async def asset(
     headers["Content-Length"] = str(size)
     if request.method == "HEAD":
         return Response(status_code=200, headers=headers, media_type=media_type)
+    if PATHSEND in request.scope.get("extensions", {}):
+        return PathsendResponse(path, headers=headers, media_type=media_type)
     return StreamingResponse(_read(path, 0, size), headers=headers, media_type=media_type)
+
+
+class PathsendResponse(Response):
+    """The whole file, sent by the server itself (`vr_server.pathsend`: sendfile, no copy
+    through Python); only returned when the scope offers the extension."""
+
+    def __init__(self, path: Path, *, headers: dict[str, str], media_type: str) -> None:
+        super().__init__(status_code=200, headers=headers, media_type=media_type)
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        await send({"type": PATHSEND, "path": str(self.path)})

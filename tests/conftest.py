@@ -8,6 +8,7 @@ import pytest
 from tests.bundles import write_bundle
 from tests.harness import ServerProcess
 from tests.postgres import Postgres
+from tests.s3_server import S3Server
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +26,15 @@ def postgres() -> Iterator[Postgres]:
     pg.sweep()
     yield pg
     pg.drop_created()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's S3-compatible server, a subprocess on a free port (tests/s3_server.py)."""
+    server = S3Server(tmp_path_factory.mktemp("s3"))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

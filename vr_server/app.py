@@ -4,6 +4,7 @@ packaged bundles from `VR_CONTENT_DIRS`, and closes everything on shutdown."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,7 @@ from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
 from vr_server.api.errors import install_error_handlers
-from vr_server.blobs import BlobStore
+from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
     AuthService,
@@ -70,6 +71,16 @@ async def open_bus(settings: Settings) -> tuple[Bus, Presence]:
     return redis_bus, presence
 
 
+async def open_remote_blobs(settings: Settings) -> RemoteBlobs | None:
+    """The S3 bucket of `VR_BLOB_S3_URL` (None without one). Nothing is contacted yet: the
+    client is made in a thread, since boto3 reads its configuration files."""
+    if settings.blob_s3_url is None:
+        return None
+    from vr_server.blobs_s3 import S3Blobs
+
+    return await asyncio.to_thread(S3Blobs.from_settings, settings)
+
+
 async def open_services(settings: Settings) -> Services:
     """Open storage (migrated), bus and services; the caller closes them with close_services."""
     try:
@@ -79,6 +90,7 @@ async def open_services(settings: Settings) -> Services:
     except ContentError as exc:
         raise ValueError(f"VR_PUBLISH_PROFILE: {exc}") from None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    blobs = BlobStore(settings.resolved_blob_dir, await open_remote_blobs(settings))
     bus, presence = await open_bus(settings)  # first: fails fast when Redis is unreachable
     try:
         store = await open_store(
@@ -91,7 +103,6 @@ async def open_services(settings: Settings) -> Services:
         await presence.close()
         await bus.close()
         raise
-    blobs = BlobStore(settings.resolved_blob_dir)
     catalog = CatalogService(store, blobs, profile=profile)
     fleet = FleetService(store, bus, presence=presence)
     add_hook = getattr(bus, "add_reconnect_hook", None)
@@ -138,6 +149,7 @@ async def close_services(services: Services) -> None:
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
+    await asyncio.to_thread(services.blobs.close)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

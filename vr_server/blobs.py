@@ -1,29 +1,82 @@
-"""Content-addressed blob files on disk: `<blob_dir>/<aa>/<sha256>`.
+"""Content-addressed blob files on disk: `<blob_dir>/<aa>/<sha256>`, on their own or as this
+instance's cache of a remote store (the S3 bucket of `VR_BLOB_S3_URL`, `vr_server.blobs_s3`).
 
 A blob is written to a temporary file, hashed, and renamed into place only if its sha256 is the
 one claimed, so a path never holds bytes other than its name says. Everything here blocks and
 is called through `asyncio.to_thread`.
+
+With a remote store:
+- write-through: a new blob goes to the remote store first, then into the directory. When the
+  remote store cannot be reached the blob is stored nowhere (`Unavailable`), so a blob in the
+  directory is in the remote store too.
+- read-through: `local_path` downloads a blob only the remote store has into the directory
+  (to a temporary file, hashed as it arrives, renamed into place only if it matches), so it is
+  served from a local file like any other. Bytes that do not match raise `BadGateway`; nothing
+  is kept.
+- `exists` asks the remote store about a blob the directory lacks.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from content_tools.hashing import SHA256_RE, sha256_file
+from vr_server.errors import BadGateway
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class BlobMismatch(Exception):
-    pass
+    """Incoming bytes do not hash to the sha256 they were offered as."""
+
+
+class BlobNotFound(LookupError):
+    """Neither the directory nor the remote store has the blob."""
+
+
+class RemoteBlobs(Protocol):
+    """Blobs kept outside this instance, shared by every instance (an S3 bucket). Every method
+    blocks; when the store cannot be reached they raise `vr_server.errors.Unavailable` with a
+    message naming it."""
+
+    @property
+    def location(self) -> str:
+        """Where the blobs are, for messages (e.g. `s3://bucket/prefix at http://minio:9000`)."""
+        ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def upload(self, path: Path, sha256: str) -> None:
+        """Store the file `path` as blob `sha256` (its bytes are checked by the caller)."""
+        ...
+
+    def download(self, sha256: str, write: Callable[[bytes], object]) -> bool:
+        """Hand the blob's bytes to `write`, piece by piece; False when the store lacks it."""
+        ...
+
+    def close(self) -> None:
+        """Close its connections."""
+        ...
 
 
 class BlobStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, remote: RemoteBlobs | None = None) -> None:
         self.root = root
+        self.remote = remote
+        self._fetching = _KeyedLocks()
+
+    def close(self) -> None:
+        if self.remote is not None:
+            self.remote.close()
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256):
@@ -31,39 +84,136 @@ class BlobStore:
         return self.root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
-        return self.path_for(sha256).is_file()
+        """In the directory, or else in the remote store."""
+        if self.path_for(sha256).is_file():
+            return True
+        return self.remote is not None and self.remote.exists(sha256)
+
+    def local_path(self, sha256: str) -> Path:
+        """The blob's file in the directory, downloaded from the remote store first when only
+        it has the blob. BlobNotFound when neither has it; BadGateway when the remote bytes do
+        not hash to `sha256` (nothing is kept); Unavailable when the remote cannot be reached.
+        Threads asking for the same blob at once wait for one download."""
+        target = self.path_for(sha256)
+        if target.is_file():
+            return target
+        if self.remote is None:
+            raise BlobNotFound(sha256)
+        with self._fetching.hold(sha256):
+            if not target.is_file():  # another thread may have fetched it meanwhile
+                self._fetch(self.remote, sha256, target)
+        return target
 
     def put_file(self, source: Path, sha256: str) -> int:
-        """Copy `source` in as blob `sha256`; raises BlobMismatch if the bytes differ."""
+        """Copy `source` in as blob `sha256` (into the remote store too, when there is one);
+        raises BlobMismatch if the bytes differ, and Unavailable, storing nothing, when the
+        remote store cannot be reached."""
         target = self.path_for(sha256)
         if target.is_file():
             # Stored already: still check that the incoming bytes are what they claim to be.
             actual = sha256_file(source)
             if actual != sha256:
                 raise BlobMismatch(f"{source.name}: sha256 is {actual}, the manifest says {sha256}")
+            # A directory filled before the bucket was configured: the bucket gets it now.
+            self._push(target, sha256)
             return source.stat().st_size
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-        tmp = Path(tmp_name)
+        tmp, dst = _temp_file(target, ".incoming-")
         try:
             digest = hashlib.sha256()
             size = 0
-            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            with source.open("rb") as src, dst:
                 while chunk := src.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     dst.write(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
-            # mkstemp makes 0600 files; content files are served by whoever shares the
-            # directory (other instances, nginx's workers), so readable like a copied file.
-            os.chmod(tmp, 0o644)
             if digest.hexdigest() != sha256:
                 raise BlobMismatch(
                     f"{source.name}: sha256 is {digest.hexdigest()}, the manifest says {sha256}"
                 )
-            os.replace(tmp, target)
+            self.commit(tmp, sha256)
             return size
         finally:
-            if tmp.exists():
-                tmp.unlink()
+            tmp.unlink(missing_ok=True)
+
+    def commit(self, tmp: Path, sha256: str) -> bool:
+        """Move `tmp`, a complete file in the blob's folder whose bytes the caller has checked
+        against `sha256`, in as that blob: into the remote store first (Unavailable, and nothing
+        stored, when it cannot be reached), then into the directory. True when this stored the
+        blob, False when it was stored already (in the remote store, when there is one)."""
+        target = self.path_for(sha256)
+        had = target.is_file()
+        uploaded = self._push(tmp, sha256)
+        if not had:
+            os.replace(tmp, target)
+        return uploaded if self.remote is not None else not had
+
+    def _push(self, path: Path, sha256: str) -> bool:
+        """Upload to the remote store unless it has the blob; True when uploaded."""
+        if self.remote is None or self.remote.exists(sha256):
+            return False
+        self.remote.upload(path, sha256)
+        return True
+
+    def _fetch(self, remote: RemoteBlobs, sha256: str, target: Path) -> None:
+        tmp, file = _temp_file(target, ".fetch-")
+        try:
+            digest = hashlib.sha256()
+
+            def write(chunk: bytes) -> None:
+                digest.update(chunk)
+                file.write(chunk)
+
+            with file:
+                found = remote.download(sha256, write)
+                file.flush()
+                os.fsync(file.fileno())
+            if not found:
+                raise BlobNotFound(sha256)
+            actual = digest.hexdigest()
+            if actual != sha256:
+                message = (
+                    f"blob {sha256} in {remote.location} has other bytes (their sha256 is "
+                    f"{actual}): the object was changed in the bucket; it is neither served nor "
+                    "cached. Put the right file back (`vr-content publish` uploads it again)."
+                )
+                log.error("%s", message)
+                raise BadGateway(message)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:
+    """A new temporary file next to `target`, readable by all like a copied file: mkstemp
+    makes 0600 files, but content files are served by whoever shares the directory (other
+    instances, nginx's workers)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=prefix)
+    os.fchmod(fd, 0o644)
+    return Path(name), os.fdopen(fd, "wb")
+
+
+class _KeyedLocks:
+    """A lock per key, kept only while a thread holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)

@@ -82,6 +82,21 @@ async def _check_redis(settings: Any) -> None:
     await client.aclose()
 
 
+def _check_blob_bucket(settings: Any) -> None:
+    """HEAD the bucket of VR_BLOB_S3_URL once; CliError saying whether it is missing, refused
+    or out of reach."""
+    from vr_server.blobs_s3 import S3Blobs
+    from vr_server.errors import Unavailable
+
+    remote = S3Blobs.from_settings(settings)
+    try:
+        remote.check()
+    except Unavailable as exc:
+        raise CliError(exc.message) from None
+    finally:
+        remote.close()
+
+
 def _tune_gc() -> None:
     """Fewer and shorter garbage-collector pauses in a long-running server: what exists after
     start-up (modules, models, schemas) is moved out of the collector's reach, and the youngest
@@ -120,6 +135,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     asyncio.run(_check_database(settings))  # a clear message, not a traceback from uvicorn
     if settings.redis_url:
         asyncio.run(_check_redis(settings))
+    if settings.blob_s3_url:
+        _check_blob_bucket(settings)
     app = create_app(settings)
     _tune_gc()
     scheme = "https" if certfile else "http"

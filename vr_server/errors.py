@@ -12,7 +12,9 @@ them to status codes and error frames in one place each (`api/errors.py`, `ws/fr
     ├── InvalidState            409  a command the session's state does not allow
     ├── Invalid                 422  input that parses but makes no sense
     ├── TooLarge                413
-    └── Unavailable             503  the database (or bus) is unreachable for now; retry
+    ├── BadGateway              502  a backing store answered wrongly (bytes not matching
+    │                                their sha256 in the S3 bucket); nothing was served or kept
+    └── Unavailable             503  the database, bus or S3 bucket is unreachable for now; retry
 """
 
 from __future__ import annotations
@@ -77,6 +79,14 @@ class Invalid(ServerError):
 class TooLarge(ServerError):
     code = ErrorCode.FRAME_TOO_LARGE
     http_status = 413
+
+
+class BadGateway(ServerError):
+    """A backing store gave an answer that cannot be used, such as an S3 object whose bytes do
+    not hash to its name. Retrying will not help until an operator repairs the store."""
+
+    code = ErrorCode.INTERNAL
+    http_status = 502
 
 
 class Unavailable(ServerError):

@@ -6,6 +6,7 @@ event bus, and the packaged bundles found in `VR_CONTENT_DIRS`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -62,7 +63,23 @@ class Settings(BaseSettings):
     blob_dir: Path | None = Field(
         default=None,
         description="Where content files (GLB, textures) are kept, by sha256. Default: "
-        "data_dir/blobs. Several instances share one directory (NFS or a shared volume).",
+        "data_dir/blobs. Several instances share one directory (NFS or a shared volume), or "
+        "each keeps its own as a cache of the S3 bucket of blob_s3_url.",
+    )
+    blob_s3_url: str | None = Field(
+        default=None,
+        description="s3://bucket/optional/prefix: content files are kept in this S3-compatible "
+        "bucket, shared by every instance, and blob_dir is each instance's local cache of it. "
+        "Credentials: the standard AWS ones (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
+        "AWS_PROFILE, ~/.aws/credentials). Default: no bucket, blob_dir only.",
+    )
+    blob_s3_endpoint: str | None = Field(
+        default=None,
+        description="http(s)://host:port of an S3-compatible server (MinIO, Ceph, Garage). "
+        "Default: AWS S3.",
+    )
+    blob_s3_region: str = Field(
+        default="us-east-1", min_length=1, description="The bucket's region."
     )
 
     heartbeat_s: float = Field(default=10.0, gt=0)
@@ -122,6 +139,13 @@ class Settings(BaseSettings):
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"VR_TIMEZONE: unknown time zone {self.timezone!r}") from None
+        if self.blob_s3_url is not None:
+            parse_s3_url(self.blob_s3_url)  # raises ValueError saying what is wrong
+        if self.blob_s3_endpoint is not None and not _ENDPOINT_RE.match(self.blob_s3_endpoint):
+            raise ValueError(
+                f"VR_BLOB_S3_ENDPOINT must look like http://host:port or https://host, "
+                f"not {self.blob_s3_endpoint!r}"
+            )
         return self
 
     @property
@@ -145,3 +169,28 @@ class Settings(BaseSettings):
     @property
     def resolved_blob_dir(self) -> Path:
         return self.blob_dir if self.blob_dir is not None else self.data_dir / "blobs"
+
+    @property
+    def blob_s3_location(self) -> tuple[str, str] | None:
+        """(bucket, key prefix without slashes at either end) of VR_BLOB_S3_URL, or None."""
+        return parse_s3_url(self.blob_s3_url) if self.blob_s3_url is not None else None
+
+
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_ENDPOINT_RE = re.compile(r"^https?://[^/\s]+/?$")
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """(bucket, prefix) of `s3://bucket/optional/prefix`; ValueError naming the problem."""
+    if not url.startswith("s3://"):
+        raise ValueError(f"VR_BLOB_S3_URL must look like s3://bucket/optional/prefix, not {url!r}")
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    if not _BUCKET_RE.match(bucket) or ".." in bucket:
+        raise ValueError(
+            f"VR_BLOB_S3_URL: {bucket!r} is not a bucket name (3-63 lower-case letters, digits, "
+            "dots and hyphens)"
+        )
+    prefix = prefix.strip("/")
+    if "//" in prefix or any(part in (".", "..") for part in prefix.split("/")):
+        raise ValueError(f"VR_BLOB_S3_URL: the key prefix {prefix!r} has empty or dot parts")
+    return bucket, prefix

@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
+from vr_server.blobs import BlobNotFound
 from vr_server.errors import NotFound
 from vr_server.pathsend import EXTENSION as PATHSEND
 
@@ -92,10 +93,12 @@ async def asset(
     media_type = await services.store.blob_media_type(sha256)
     if media_type is None:
         raise NotFound(f"no asset {sha256}")
-    path = services.blobs.path_for(sha256)
     try:
+        # Fetched from the S3 bucket first when only it has the blob (BadGateway when the
+        # bucket's bytes do not match, Unavailable when it cannot be reached).
+        path = await asyncio.to_thread(services.blobs.local_path, sha256)
         size = (await asyncio.to_thread(path.stat)).st_size
-    except FileNotFoundError as exc:
+    except (BlobNotFound, FileNotFoundError) as exc:
         raise NotFound(f"no asset {sha256}") from exc
     etag = f'"{sha256}"'
     headers = {

@@ -39,7 +39,7 @@ from content_tools.package import (
     manifest_bytes,
 )
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import BlobMismatch, BlobStore
+from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
@@ -144,8 +144,10 @@ class _Incoming:
     """An upload being written to a temporary file next to its blob, hashed as it arrives.
     Every method blocks: call them through asyncio.to_thread."""
 
-    def __init__(self, target: Path) -> None:
-        self.target = target
+    def __init__(self, blobs: BlobStore, sha256: str) -> None:
+        self.blobs = blobs
+        self.sha256 = sha256
+        target = blobs.path_for(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         os.fchmod(fd, 0o644)  # not mkstemp's 0600: nginx may serve the blob directory
@@ -160,14 +162,12 @@ class _Incoming:
         self.file.write(data)
 
     def commit(self) -> bool:
-        """Move the file into place; False when the blob was there already."""
+        """Store the file as the blob (into the S3 bucket too, when there is one; Unavailable,
+        and nothing stored, when it cannot be reached); False when the blob was there already."""
         self.file.flush()
         os.fsync(self.file.fileno())
         self.file.close()
-        if self.target.is_file():
-            return False
-        os.replace(self.tmp, self.target)
-        return True
+        return self.blobs.commit(self.tmp, self.sha256)
 
     def discard(self) -> None:
         if not self.file.closed:
@@ -252,7 +252,7 @@ class CatalogService:
         limit = f"the server accepts files of up to {max_bytes} bytes (VR_MAX_UPLOAD_MB)"
         if expected_size is not None and expected_size > max_bytes:
             raise TooLarge(f"blob {sha256} has {expected_size} bytes; {limit}")
-        incoming = await asyncio.to_thread(_Incoming, self.blobs.path_for(sha256))
+        incoming = await asyncio.to_thread(_Incoming, self.blobs, sha256)
         try:
             buffer = bytearray()
             async for chunk in chunks:
@@ -341,11 +341,12 @@ class CatalogService:
 
     async def _check_uploaded(self, manifest: BundleManifest) -> None:
         def sizes() -> dict[str, int | None]:
+            # local_path: a blob only the S3 bucket has is fetched (revalidation reads it).
             out: dict[str, int | None] = {}
             for asset in manifest.assets():
                 try:
-                    out[asset.sha256] = self.blobs.path_for(asset.sha256).stat().st_size
-                except FileNotFoundError:
+                    out[asset.sha256] = self.blobs.local_path(asset.sha256).stat().st_size
+                except (BlobNotFound, FileNotFoundError):
                     out[asset.sha256] = None
             return out
 
@@ -372,7 +373,7 @@ class CatalogService:
         folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=self.blobs.root))
         try:
             for asset in manifest.assets():
-                source = self.blobs.path_for(asset.sha256)
+                source = self.blobs.local_path(asset.sha256)  # fetched by _check_uploaded
                 try:
                     os.link(source, folder / asset.path)
                 except OSError:

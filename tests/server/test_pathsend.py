@@ -100,14 +100,14 @@ async def http_get(
 
 
 def count_sends(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The byte counts of every file the server sends by sendfile, from now on."""
+    """The byte counts of every file the server sends by sendfile, from now on (noted before
+    the sending starts: the client may have every byte before the sending thread returns)."""
     sends: list[int] = []
     real = pathsend._send_blocking
 
     def counting(sock_fd: int, file_fd: int, count: int, stop: threading.Event) -> int:
-        sent = real(sock_fd, file_fd, count, stop)
-        sends.append(sent)
-        return sent
+        sends.append(count)
+        return real(sock_fd, file_fd, count, stop)
 
     monkeypatch.setattr(pathsend, "_send_blocking", counting)
     return sends

@@ -301,7 +301,7 @@ def serve(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[st
         },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=30,  # a server that starts anyway would run until then
     )
 
 

@@ -93,13 +93,6 @@ async def asset(
     media_type = await services.store.blob_media_type(sha256)
     if media_type is None:
         raise NotFound(f"no asset {sha256}")
-    try:
-        # Fetched from the S3 bucket first when only it has the blob (BadGateway when the
-        # bucket's bytes do not match, Unavailable when it cannot be reached).
-        path = await asyncio.to_thread(services.blobs.local_path, sha256)
-        size = (await asyncio.to_thread(path.stat)).st_size
-    except (BlobNotFound, FileNotFoundError) as exc:
-        raise NotFound(f"no asset {sha256}") from exc
     etag = f'"{sha256}"'
     headers = {
         "ETag": etag,
@@ -108,7 +101,15 @@ async def asset(
     }
     inm = request.headers.get("if-none-match")
     if inm and (inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]):
+        # The bytes behind a name never change: no need to have them here to say so.
         return Response(status_code=304, headers=headers)
+    try:
+        # Fetched from the S3 bucket first when only it has the blob (BadGateway when the
+        # bucket's bytes do not match, Unavailable when it cannot be reached).
+        path = await asyncio.to_thread(services.blobs.local_path, sha256)
+        size = (await asyncio.to_thread(path.stat)).st_size
+    except (BlobNotFound, FileNotFoundError) as exc:
+        raise NotFound(f"no asset {sha256}") from exc
     range_header = request.headers.get("range")
     if_range = request.headers.get("if-range")
     if range_header and (if_range is None or if_range.strip() == etag):

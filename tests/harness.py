@@ -27,6 +27,18 @@ STAFF_USER = "staff"
 STAFF_PASSWORD = "correct-horse-battery"
 
 
+def end_process(
+    proc: subprocess.Popen[Any], *, sig: int = signal.SIGTERM, timeout: float = 15
+) -> None:
+    """Send `sig`, wait up to `timeout` seconds, then kill."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,12 +100,7 @@ class ServerProcess:
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is None:
             return
-        self.proc.send_signal(sig)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc, sig=sig, timeout=15)
         self.proc = None
 
     # ------------------------------------------------------------ credentials

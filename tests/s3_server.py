@@ -20,7 +20,7 @@ import boto3
 import httpx
 import pytest
 
-from tests.harness import free_port
+from tests.harness import end_process, free_port
 
 REGION = "us-east-1"
 UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
@@ -73,12 +73,7 @@ class S3Server:
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc, timeout=10)
         self.proc = None
 
     def client(self) -> Any:

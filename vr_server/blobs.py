@@ -117,7 +117,7 @@ class BlobStore:
             # A directory filled before the bucket was configured: the bucket gets it now.
             self._push(target, sha256)
             return source.stat().st_size
-        tmp, dst = _temp_file(target, ".incoming-")
+        tmp, dst = temp_file(target, ".incoming-")
         try:
             digest = hashlib.sha256()
             size = 0
@@ -157,7 +157,7 @@ class BlobStore:
         return True
 
     def _fetch(self, remote: RemoteBlobs, sha256: str, target: Path) -> None:
-        tmp, file = _temp_file(target, ".fetch-")
+        tmp, file = temp_file(target, ".fetch-")
         try:
             digest = hashlib.sha256()
 
@@ -185,7 +185,7 @@ class BlobStore:
             tmp.unlink(missing_ok=True)
 
 
-def _temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:
+def temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:
     """A new temporary file next to `target`, readable by all like a copied file: mkstemp
     makes 0600 files, but content files are served by whoever shares the directory (other
     instances, nginx's workers)."""

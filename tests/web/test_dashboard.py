@@ -32,7 +32,7 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
+from tests.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess, end_process
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
@@ -145,12 +145,7 @@ class Simulator:
         self.name = f"{prefix}-01"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc)
 
 
 def _wait(predicate: Any, timeout: float, what: str, interval: float = 0.2) -> Any:

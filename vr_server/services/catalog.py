@@ -39,7 +39,7 @@ from content_tools.package import (
     manifest_bytes,
 )
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore
+from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore, temp_file
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
@@ -147,12 +147,7 @@ class _Incoming:
     def __init__(self, blobs: BlobStore, sha256: str) -> None:
         self.blobs = blobs
         self.sha256 = sha256
-        target = blobs.path_for(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-        os.fchmod(fd, 0o644)  # not mkstemp's 0600: nginx may serve the blob directory
-        self.tmp = Path(name)
-        self.file = os.fdopen(fd, "wb")
+        self.tmp, self.file = temp_file(blobs.path_for(sha256), ".upload-")
         self.digest = hashlib.sha256()
         self.size = 0
 

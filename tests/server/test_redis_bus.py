@@ -378,20 +378,3 @@ async def test_live_figures_reach_other_instances_within_a_flush(make_presence) 
         assert time.monotonic() < deadline, "the figures were never flushed"
         await asyncio.sleep(0.05)
     assert not a._dirty
-
-
-async def test_publish_soon_sends_together_and_in_order(make_bus) -> None:
-    """Live figures go out in one pipeline shortly after they are queued, and a `publish`
-    right after them never arrives before them (a dashboard never sees an older view last)."""
-    a, b = await make_bus(), await make_bus()
-    on_b = b.subscribe("staff")
-    assert await on_b.ready(5)
-    for n in range(300):
-        a.publish_soon("staff", f"live {n}")
-    assert len(a._soon) == 300  # queued, not sent yet
-    assert await a.publish("staff", "state changed") == 1
-    got = [await next_message(on_b) for _ in range(301)]
-    assert got == [f"live {n}" for n in range(300)] + ["state changed"]
-    a.publish_soon("staff", "alone")  # with nothing after it, the timer sends it
-    assert await next_message(on_b) == "alone"
-    assert not a._publish_failing

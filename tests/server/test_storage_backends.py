@@ -15,7 +15,12 @@ from tests.postgres import Postgres
 from vr_server.errors import Invalid, Unavailable
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, open_store
 from vr_server.storage.connections import normalize_database_url
-from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
+from vr_server.storage.records import (
+    EventRecord,
+    SessionRecord,
+    TokenSubject,
+    TransitionRecord,
+)
 
 
 @pytest.fixture
@@ -51,11 +56,20 @@ async def test_core_methods_round_trip_with_zone_aware_timestamps(store: SqlStor
     assert token is not None
     assert token.expires_at == when  # the same instant ...
     assert token.expires_at.utcoffset() == timedelta(0)  # ... handed back in UTC
+    assert await store.get_token_subject("t" * 64) == TokenSubject(token, "ครู", False)
     await store.revoke_token("t" * 64)
     assert (await store.get_token("t" * 64)).revoked  # type: ignore[union-attr]
+    assert await store.get_token_subject("x" * 64) is None
+    await store.put_token("o" * 64, "staff", "no-such-account", None)
+    assert (await store.get_token_subject("o" * 64)).name is None  # type: ignore[union-attr]
 
     headset = await store.enroll_headset("dev-1", "Quest-A", "d" * 64, when)
     assert headset.enrolled_at == when
+    device = await store.get_token_subject("d" * 64)
+    assert device is not None
+    assert (device.token.kind, device.name) == ("device", "Quest-A")
+    await store.put_token("h" * 64, "staff", headset.id, None)  # staff: not the headset
+    assert (await store.get_token_subject("h" * 64)).name is None  # type: ignore[union-attr]
     await store.update_headset(headset.id, status="charging", app_version="1.2", last_seen_at=when)
     stored = await store.get_headset_by_device("dev-1")
     assert stored is not None

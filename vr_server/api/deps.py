@@ -31,7 +31,11 @@ _cookie = APIKeyCookie(
 )
 
 
-def get_services(request: Request) -> Services:
+# Dependencies are `async def` even where they await nothing: FastAPI runs a plain `def`
+# dependency in a worker thread, a thread hop on every request.
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -41,9 +45,13 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 CookieDep = Annotated[str | None, Depends(_cookie)]
 
 
-def presented_token(credentials: BearerDep, cookie: CookieDep) -> str | None:
+def _presented(credentials: HTTPAuthorizationCredentials | None, cookie: str | None) -> str | None:
     """The bearer token, else the staff cookie."""
     return credentials.credentials if credentials else cookie or None
+
+
+async def presented_token(credentials: BearerDep, cookie: CookieDep) -> str | None:
+    return _presented(credentials, cookie)
 
 
 TokenDep = Annotated[str | None, Depends(presented_token)]
@@ -55,7 +63,7 @@ def _requires(*kinds: TokenKind) -> object:
         async def staff_dependency(
             request: Request, services: ServicesDep, credentials: BearerDep, cookie: CookieDep
         ) -> Principal:
-            token = presented_token(credentials, cookie)
+            token = _presented(credentials, cookie)
             principal = await services.auth.authenticate(token, set(kinds))
             if (
                 credentials is None

@@ -30,10 +30,6 @@ class InProcessBus:
             sub.deliver(message)
         return len(subscribers)
 
-    def publish_soon(self, channel: str, message: str) -> None:
-        for sub in tuple(self._subscribers.get(channel, ())):
-            sub.deliver(message)
-
     def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription:
         sub = Subscription(channel, maxsize)
         sub.active.set()

@@ -49,9 +49,6 @@ from vr_server.bus.base import RESET, Subscription
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
 SUBSCRIBE_CHUNK = 500
-SOON_S = 0.05
-"""`publish_soon` messages are sent together once this long after the first one."""
-SOON_CHUNK = 1000
 MAX_CONNECTIONS = 64
 """Connections one instance opens to Redis at most. Calls beyond that wait for a free one (up
 to the timeout): redis-py's default pool raises "Too many connections" past 100 instead, which
@@ -151,8 +148,6 @@ class RedisBus:
         self._down_until = 0.0
         self._dropped = False  # a publish was dropped: every instance must resynchronise
         self._publish_failing = False
-        self._soon: list[tuple[str, str]] = []
-        self._soon_task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ Bus
 
@@ -177,10 +172,6 @@ class RedisBus:
 
     async def close(self) -> None:
         self._closing = True
-        if self._soon_task is not None:
-            self._soon_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._soon_task
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -196,8 +187,6 @@ class RedisBus:
     async def publish(self, channel: str, message: str) -> int:
         """PUBLISH; the number of instances holding a subscriber, 0 when there is none or when
         Redis cannot be reached (then without waiting more than `timeout_s`)."""
-        if self._soon:
-            await self._send_soon()  # what was queued before goes first
         now = time.monotonic()
         if now < self._down_until:
             self._dropped = True
@@ -210,34 +199,6 @@ class RedisBus:
             return 0
         await self._publish_worked()
         return count
-
-    def publish_soon(self, channel: str, message: str) -> None:
-        """Queued, then sent with the others of the next SOON_S in one pipeline: one round
-        trip for a whole fleet's live figures instead of one each (bench/sessions.py)."""
-        self._soon.append((self.prefix + channel, message))
-        if self._soon_task is None or self._soon_task.done():
-            self._soon_task = asyncio.create_task(self._flush_soon(), name="redis-bus-soon")
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(SOON_S)
-        await self._send_soon()
-
-    async def _send_soon(self) -> None:
-        batch, self._soon = self._soon, []
-        if time.monotonic() < self._down_until:
-            self._dropped = True
-            return
-        for start in range(0, len(batch), SOON_CHUNK):
-            pipe = self.redis.pipeline(transaction=False)
-            for channel, message in batch[start : start + SOON_CHUNK]:
-                pipe.publish(channel, message)
-            try:
-                async with asyncio.timeout(self.timeout_s):
-                    await pipe.execute()
-            except _FAILURES as exc:
-                self._publish_failed(exc)
-                return
-        await self._publish_worked()
 
     def _publish_failed(self, exc: BaseException) -> None:
         self._down_until = time.monotonic() + min(0.5, self.timeout_s)

@@ -12,12 +12,20 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vr_server.errors import Conflict, Forbidden, Invalid, Unauthorized
 from vr_server.storage.base import Store
-from vr_server.storage.records import AccountRecord, HeadsetRecord, Role, TokenKind
+from vr_server.storage.records import (
+    AccountRecord,
+    HeadsetRecord,
+    Role,
+    TokenKind,
+    TokenRecord,
+    TokenSubject,
+)
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 ROLE_TOKEN_KIND: dict[Role, TokenKind] = {"admin": "staff", "staff": "staff", "author": "author"}
@@ -82,10 +90,23 @@ class IssuedToken:
     account: AccountRecord
 
 
+TOKEN_TRUST_S = 5.0
+"""How long a checked token is trusted without asking the database again. A token this instance
+revokes (logout, re-enrollment) is refused at once; one revoked by another instance is refused
+here within this time. Expiry is checked on every request."""
+TOKENS_KEPT = 10_000
+
+
 class AuthService:
-    def __init__(self, store: Store, *, staff_token_hours: float) -> None:
+    def __init__(
+        self, store: Store, *, staff_token_hours: float, trust_s: float = TOKEN_TRUST_S
+    ) -> None:
         self.store = store
         self.staff_token_hours = staff_token_hours
+        self.trust_s = trust_s
+        # token hash -> (when checked, monotonic; what the database said): a headset fetching
+        # a scene's assets presents its token dozens of times a second
+        self._trusted: dict[str, tuple[float, TokenSubject]] = {}
 
     async def create_account(self, username: str, password: str, role: Role) -> AccountRecord:
         username = username.strip()
@@ -115,26 +136,44 @@ class AuthService:
         return IssuedToken(token, expires, account)
 
     async def logout(self, token: str) -> None:
-        await self.store.revoke_token(token_hash(token))
+        hashed = token_hash(token)
+        self._trusted.pop(hashed, None)
+        await self.store.revoke_token(hashed)
+        self._trusted.pop(hashed, None)  # a request that read it meanwhile may have kept it
 
     async def authenticate(self, token: str | None, kinds: set[TokenKind]) -> Principal:
         if not token:
             raise Unauthorized("credentials are required")
-        record = await self.store.get_token(token_hash(token))
-        now = datetime.now(UTC)
-        if record is None or record.revoked or (record.expires_at and record.expires_at <= now):
+        found = await self._token_subject(token_hash(token))
+        if found is None or not _usable(found.token):
             raise Unauthorized("the token is not valid (wrong, revoked or expired)")
+        record = found.token
         if record.kind not in kinds:
             raise Forbidden(f"a {record.kind} token cannot be used here")
         if record.kind == "device":
-            headset = await self.store.get_headset(record.subject_id)
-            if headset is None:
+            if found.name is None:
                 raise Unauthorized("the headset of this token no longer exists")
-            return Principal("device", headset.id, headset.name)
-        account = await self.store.get_account(record.subject_id)
-        if account is None or account.disabled:
+        elif found.name is None or found.disabled:
             raise Unauthorized("the account of this token is disabled")
-        return Principal(record.kind, account.id, account.username)
+        return Principal(record.kind, record.subject_id, found.name)
+
+    async def _token_subject(self, hashed: str) -> TokenSubject | None:
+        now = time.monotonic()
+        kept = self._trusted.pop(hashed, None)
+        if kept is not None and now - kept[0] < self.trust_s:
+            self._trusted[hashed] = kept  # the most recently used last
+            return kept[1]
+        found = await self.store.get_token_subject(hashed)
+        if found is not None and _usable(found.token) and found.name and not found.disabled:
+            if len(self._trusted) >= TOKENS_KEPT:
+                self._trusted.pop(next(iter(self._trusted)))  # the least recently used
+            self._trusted[hashed] = (now, found)
+        return found
+
+    def _forget_subject(self, kind: TokenKind, subject_id: str) -> None:
+        for hashed, (_, kept) in list(self._trusted.items()):
+            if kept.token.kind == kind and kept.token.subject_id == subject_id:
+                del self._trusted[hashed]
 
     async def staff_identity(self, token: str | None) -> tuple[AccountRecord, datetime | None]:
         """The staff account behind a valid staff token, and when the token expires."""
@@ -155,7 +194,7 @@ class AuthService:
             await self.authenticate(token, {"device"})
             raise Unauthorized("the token is not valid (wrong, revoked or expired)")
         record, headset = found
-        if record.revoked or (record.expires_at and record.expires_at <= datetime.now(UTC)):
+        if not _usable(record):
             raise Unauthorized("the token is not valid (wrong, revoked or expired)")
         if headset.device_id != device_id:
             raise Unauthorized("the device token does not belong to this device")
@@ -177,4 +216,10 @@ class AuthService:
             raise Unauthorized("the enrollment code is wrong, used up or expired")
         device_token = secrets.token_urlsafe(32)
         headset = await self.store.enroll_headset(device_id, name, token_hash(device_token), now)
+        self._forget_subject("device", headset.id)  # re-enrollment revoked its old tokens
         return headset, device_token
+
+
+def _usable(record: TokenRecord) -> bool:
+    """Not revoked and not expired."""
+    return not record.revoked and not (record.expires_at and record.expires_at <= datetime.now(UTC))

@@ -170,6 +170,10 @@ class _Incoming:
         self.tmp.unlink(missing_ok=True)
 
 
+MEDIA_TYPES_KEPT = 50_000
+"""Asset media types kept in memory (about 10 MB at most)."""
+
+
 class CatalogService:
     def __init__(
         self, store: Store, blobs: BlobStore, *, profile: BudgetProfile | None = None
@@ -179,6 +183,22 @@ class CatalogService:
         self.profile = profile
         """The budget a published scene must fit (None: no budget check)."""
         self._manifests: dict[tuple[str, str], BundleManifest] = {}
+        self._media_types: dict[str, str] = {}
+
+    async def asset_media_type(self, sha256: str) -> str | None:
+        """The media type of a stored asset, None when there is no such asset.
+
+        Every asset download asks this; the answer is kept, since the bytes behind a sha256,
+        and so their type, never change (an absent asset is asked again: it may be imported
+        meanwhile, by another instance too)."""
+        media_type = self._media_types.get(sha256)
+        if media_type is None:
+            media_type = await self.store.blob_media_type(sha256)
+            if media_type is not None:
+                if len(self._media_types) >= MEDIA_TYPES_KEPT:
+                    self._media_types.pop(next(iter(self._media_types)))  # the oldest
+                self._media_types[sha256] = media_type
+        return media_type
 
     def _check_and_store_blobs(self, bundle_dir: Path) -> BundleManifest:
         """Blocking (reads and hashes every asset): run it in a thread."""

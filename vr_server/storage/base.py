@@ -20,6 +20,7 @@ from vr_server.storage.records import (
     TicketStatus,
     TokenKind,
     TokenRecord,
+    TokenSubject,
     TransitionRecord,
 )
 
@@ -47,6 +48,10 @@ class Store(Protocol):
         self, token_hash: str, kind: TokenKind, subject_id: str, expires_at: datetime | None
     ) -> None: ...
     async def get_token(self, token_hash: str) -> TokenRecord | None: ...
+    async def get_token_subject(self, token_hash: str) -> TokenSubject | None:
+        """A token with its account's or headset's name, in one query (every request)."""
+        ...
+
     async def revoke_token(self, token_hash: str) -> None: ...
     async def create_enrollment_code(
         self, code_hash: str, label: str, uses: int, expires_at: datetime

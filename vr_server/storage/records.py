@@ -31,6 +31,17 @@ class TokenRecord:
 
 
 @dataclass(frozen=True)
+class TokenSubject:
+    """A token with what a request needs of its subject, read in one query."""
+
+    token: TokenRecord
+    name: str | None
+    """The account's username or the headset's name; None when the subject no longer exists."""
+    disabled: bool
+    """The account is disabled (always False for a headset)."""
+
+
+@dataclass(frozen=True)
 class HeadsetRecord:
     id: str
     device_id: str

@@ -16,7 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, event, func, insert, select, text, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +56,7 @@ from vr_server.storage.records import (
     TicketStatus,
     TokenKind,
     TokenRecord,
+    TokenSubject,
     TransitionRecord,
 )
 
@@ -94,6 +107,23 @@ def create_engine_for(
         pool_pre_ping=True,
         connect_args={"timeout": connect_timeout_s},
     )
+
+
+def _token_subject_query() -> Select[Any]:
+    tok, acc, hs = t.tokens.c, t.accounts.c, t.headsets.c
+    subjects = t.tokens.outerjoin(
+        t.accounts, and_(acc.id == tok.subject_id, tok.kind != "device")
+    ).outerjoin(t.headsets, and_(hs.id == tok.subject_id, tok.kind == "device"))
+    return (
+        select(*t.tokens.c, acc.username, acc.disabled, hs.name.label("headset_name"))
+        .select_from(subjects)
+        .where(tok.token_hash == bindparam("token_hash"))
+    )
+
+
+_TOKEN_SUBJECT = _token_subject_query()
+"""Built once: every authenticated request runs it, and building a query costs more than
+SQLAlchemy's cached compilation of it."""
 
 
 @retry_when_disconnected
@@ -211,6 +241,16 @@ class SqlStore:
                 await conn.execute(select(t.tokens).where(t.tokens.c.token_hash == token_hash))
             ).first()
         return self._token(row, row.created_at) if row else None
+
+    async def get_token_subject(self, token_hash: str) -> TokenSubject | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(_TOKEN_SUBJECT, {"token_hash": token_hash})).first()
+        if row is None:
+            return None
+        record = self._token(row, row.created_at)
+        if record.kind == "device":
+            return TokenSubject(record, row.headset_name, False)
+        return TokenSubject(record, row.username, bool(row.disabled))
 
     @staticmethod
     def _token(row: Any, created_at: datetime | None) -> TokenRecord:

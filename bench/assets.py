@@ -20,6 +20,8 @@ With wrk installed, it also runs `wrk -c <clients>` for `--wrk-seconds`, `--wrk-
 against each server in turn, and reports the medians (a C client that reads full bodies without
 hashing them, so the servers' own costs weigh more). vr-server sends whole files with sendfile
 (vr_server.pathsend); `--no-sendfile` measures it streaming them through Python instead.
+Then `wrk -c 10` on a 1 KB file, the same way, gives requests a second: what each request
+costs beyond its bytes (the credential check, the lookup, the response's set-up).
 
 Prints one JSON object (and Markdown table rows with --markdown); exits 1 when a download
 failed or a body's sha256 was wrong, or when nginx is not installed.
@@ -224,8 +226,14 @@ def store_blob(data_dir: Path, blob: Path, sha: str) -> None:
     asyncio.run(put())
 
 
-def run_wrk(target: Target, clients: int, seconds: float) -> float | None:
-    """wrk's transfer rate in MB/s, or None when wrk is not installed."""
+SMALL_CLIENTS = 10
+
+
+def run_wrk(
+    target: Target, clients: int, seconds: float, path: str | None = None
+) -> tuple[float, float] | None:
+    """wrk's transfer rate in MB/s and its requests a second (of `path`, else the target's),
+    or None when wrk is not installed."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return None
@@ -233,7 +241,7 @@ def run_wrk(target: Target, clients: int, seconds: float) -> float | None:
     cmd = [wrk, "-t", "2", "-c", str(clients), "-d", duration, "--timeout", "30s"]
     if target.token:
         cmd += ["-H", f"Authorization: Bearer {target.token}"]
-    cmd.append(f"http://127.0.0.1:{target.port}{target.path}")
+    cmd.append(f"http://127.0.0.1:{target.port}{path or target.path}")
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
     match = re.search(r"Transfer/sec:\s*([\d.]+)([KMG]B)", out)
     if match is None:
@@ -242,7 +250,8 @@ def run_wrk(target: Target, clients: int, seconds: float) -> float | None:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise RuntimeError(f"wrk: {errors.group(1)} failed responses")
-    return float(match.group(1)) * factor
+    rps = re.search(r"Requests/sec:\s*([\d.]+)", out)
+    return float(match.group(1)) * factor, float(rps.group(1)) if rps else 0.0
 
 
 # ---------------------------------------------------------------- the run
@@ -286,9 +295,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sha = hasher.hexdigest()
         path = f"/assets/{sha}"
 
+        small = root / "small.bin"
+        small.write_bytes(os.urandom(1024))
+        small_sha = hashlib.sha256(small.read_bytes()).hexdigest()
+
         settings = {} if args.sendfile else {"sendfile": "false"}
         server = ServerProcess(root / "server", [], **settings)
         store_blob(server.data_dir, blob, sha)
+        store_blob(server.data_dir, small, small_sha)
         server.create_staff()
         server.start()
         assert server.proc is not None
@@ -297,9 +311,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         www = root / "www" / "assets"
         www.mkdir(parents=True)
         os.link(blob, www / sha)  # the same bytes (the same inode) for nginx
+        os.link(small, www / small_sha)
         for p in (root, root / "www", www):
             p.chmod(0o755)
         (www / sha).chmod(0o644)
+        (www / small_sha).chmod(0o644)
         nginx_port = free_port()
         nginx = start_nginx(root, nginx_port, args.nginx_workers)
 
@@ -322,10 +338,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for t in targets:
                 rate = run_wrk(t, args.clients, args.wrk_seconds)
                 if rate is not None:
-                    wrk_rounds[t.name].append(rate)
+                    wrk_rounds[t.name].append(rate[0])
             if profiler is not None:
                 profiler.wait(60)
                 profiler = None
+        # Requests a second for a 1 KB file: what each request costs beyond the bytes.
+        small_rounds: dict[str, list[float]] = {t.name: [] for t in targets}
+        for _ in range(args.wrk_rounds):
+            for t in targets:
+                rate = run_wrk(t, SMALL_CLIENTS, args.wrk_seconds, f"/assets/{small_sha}")
+                if rate is not None:
+                    small_rounds[t.name].append(rate[1])
     finally:
         if nginx is not None:
             nginx.send_signal(signal.SIGQUIT)
@@ -361,6 +384,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["wrk_ratio"] = round(wrk["vr-server"] / wrk["nginx"], 3)
         result["wrk_vr_server_rounds"] = [round(x, 1) for x in wrk_rounds["vr-server"]]
         result["wrk_nginx_rounds"] = [round(x, 1) for x in wrk_rounds["nginx"]]
+    if small_rounds["nginx"] and small_rounds["vr-server"]:
+        rps = {name: statistics.median(v) for name, v in small_rounds.items()}
+        result["small_vr_server_rps"] = round(rps["vr-server"])
+        result["small_nginx_rps"] = round(rps["nginx"])
+        result["small_ratio"] = round(rps["vr-server"] / rps["nginx"], 3)
     return result
 
 
@@ -399,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"| wrk -c {args.clients} ({args.wrk_rounds} x {args.wrk_seconds:g} s) | "
                 f"{result['wrk_vr_server_mb_s']:,} | {result['wrk_nginx_mb_s']:,} | "
                 f"{result['wrk_ratio']:.2f} |"
+            )
+        if "small_ratio" in result:
+            print(
+                f"| wrk -c {SMALL_CLIENTS}, 1 KB file, requests/s | "
+                f"{result['small_vr_server_rps']:,} | {result['small_nginx_rps']:,} | "
+                f"{result['small_ratio']:.2f} |"
             )
     return 0 if result["failed_downloads"] == 0 else 1
 

@@ -16,6 +16,7 @@ import socket
 import ssl
 import struct
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,44 @@ def count_sends(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return sends
 
 
-def sendfile_threads() -> int:
-    return sum(1 for t in threading.enumerate() if t.name == "vr-sendfile")
+def test_sender_threads_are_reused_then_end_when_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    senders = pathsend.SenderThreads()
+    monkeypatch.setattr(senders, "IDLE_S", 0.3)
+    done = threading.Event()
+    ran: list[str] = []
+
+    def job() -> None:
+        ran.append(threading.current_thread().name)
+        done.set()
+
+    for _ in range(5):  # one after the other: one thread does them all
+        done.clear()
+        senders.run(job)
+        assert done.wait(5)
+        deadline = time.monotonic() + 5
+        while senders.busy:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    assert len(ran) == 5
+    assert senders.threads == 1
+
+    gate = threading.Event()
+    started = threading.Semaphore(0)
+
+    def blocking() -> None:
+        started.release()
+        gate.wait(5)
+
+    for _ in range(3):  # at once: a thread each
+        senders.run(blocking)
+    for _ in range(3):
+        assert started.acquire(timeout=5)
+    assert (senders.threads, senders.busy) == (3, 3)
+    gate.set()
+    deadline = time.monotonic() + 5
+    while senders.threads:  # idle for IDLE_S: they end
+        assert time.monotonic() < deadline, "idle sender threads did not end"
+        time.sleep(0.05)
 
 
 def test_whole_file_then_keep_alive(
@@ -209,7 +246,7 @@ def test_client_leaving_mid_file_ends_the_send(
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
                 writer.close()  # a reset: the server's next write fails
             async with asyncio.timeout(10):
-                while sendfile_threads():  # noqa: ASYNC110 - threads offer no event
+                while pathsend.SENDERS.busy:  # noqa: ASYNC110 - threads offer no event
                     await asyncio.sleep(0.05)
             # the server still serves
             [(status, _headers, body)] = await http_get(port)

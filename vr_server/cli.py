@@ -151,6 +151,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
+        ws_per_message_deflate=settings.ws_deflate,
         ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
         http=HTTP_PATHSEND if settings.sendfile else "httptools",
         proxy_headers=True,

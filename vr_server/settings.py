@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         "`websockets-sansio` with the headset socket's direct receive path "
         "(vr_server.ws.direct); the others are uvicorn's own, for comparison.",
     )
+    ws_deflate: bool = Field(
+        default=False,
+        description="Accept the WebSocket compression (permessage-deflate) that browsers "
+        "offer. Off by default: a compressed headset frame misses the direct receive path, and "
+        "every socket keeps compression state; frames here are small and on a LAN.",
+    )
     sendfile: bool = Field(
         default=True,
         description="Send /assets files with sendfile (vr_server.pathsend; plain HTTP only, "

@@ -117,25 +117,18 @@ class BlobStore:
             # A directory filled before the bucket was configured: the bucket gets it now.
             self._push(target, sha256)
             return source.stat().st_size
-        tmp, dst = temp_file(target, ".incoming-")
+        incoming = IncomingBlob(target, ".incoming-")
         try:
-            digest = hashlib.sha256()
-            size = 0
-            with source.open("rb") as src, dst:
+            with source.open("rb") as src:
                 while chunk := src.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    dst.write(chunk)
-                dst.flush()
-                os.fsync(dst.fileno())
-            if digest.hexdigest() != sha256:
-                raise BlobMismatch(
-                    f"{source.name}: sha256 is {digest.hexdigest()}, the manifest says {sha256}"
-                )
-            self.commit(tmp, sha256)
-            return size
+                    incoming.write(chunk)
+            actual = incoming.finish()
+            if actual != sha256:
+                raise BlobMismatch(f"{source.name}: sha256 is {actual}, the manifest says {sha256}")
+            self.commit(incoming.tmp, sha256)
+            return incoming.size
         finally:
-            tmp.unlink(missing_ok=True)
+            incoming.discard()
 
     def commit(self, tmp: Path, sha256: str) -> bool:
         """Move `tmp`, a complete file in the blob's folder whose bytes the caller has checked
@@ -157,21 +150,12 @@ class BlobStore:
         return True
 
     def _fetch(self, remote: RemoteBlobs, sha256: str, target: Path) -> None:
-        tmp, file = temp_file(target, ".fetch-")
+        incoming = IncomingBlob(target, ".fetch-")
         try:
-            digest = hashlib.sha256()
-
-            def write(chunk: bytes) -> None:
-                digest.update(chunk)
-                file.write(chunk)
-
-            with file:
-                found = remote.download(sha256, write)
-                file.flush()
-                os.fsync(file.fileno())
+            found = remote.download(sha256, incoming.write)
+            actual = incoming.finish()
             if not found:
                 raise BlobNotFound(sha256)
-            actual = digest.hexdigest()
             if actual != sha256:
                 message = (
                     f"blob {sha256} in {remote.location} has other bytes (their sha256 is "
@@ -180,9 +164,43 @@ class BlobStore:
                 )
                 log.error("%s", message)
                 raise BadGateway(message)
-            os.replace(tmp, target)
+            os.replace(incoming.tmp, target)
         finally:
-            tmp.unlink(missing_ok=True)
+            incoming.discard()
+
+
+class IncomingBlob:
+    """A blob's bytes being written to a temporary file beside its place in the store, hashed
+    and counted as they arrive (an import, an upload, a fetch from the bucket). Blocking: from
+    the event loop, call it through asyncio.to_thread."""
+
+    def __init__(self, target: Path, prefix: str) -> None:
+        self.tmp, self._file = temp_file(target, prefix)
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._digest.update(data)
+        self.size += len(data)
+        self._file.write(data)
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 of the bytes written so far."""
+        return self._digest.hexdigest()
+
+    def finish(self) -> str:
+        """Make the bytes durable (flush, fsync, close); their sha256."""
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        return self.sha256
+
+    def discard(self) -> None:
+        """Remove the temporary file unless it was moved into place (call it in `finally`)."""
+        if not self._file.closed:
+            self._file.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:

@@ -39,7 +39,7 @@ from content_tools.package import (
     manifest_bytes,
 )
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore, temp_file
+from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
@@ -140,36 +140,6 @@ def _revalidate(bundle_dir: Path, profile: BudgetProfile | None = None) -> Bundl
     return manifest
 
 
-class _Incoming:
-    """An upload being written to a temporary file next to its blob, hashed as it arrives.
-    Every method blocks: call them through asyncio.to_thread."""
-
-    def __init__(self, blobs: BlobStore, sha256: str) -> None:
-        self.blobs = blobs
-        self.sha256 = sha256
-        self.tmp, self.file = temp_file(blobs.path_for(sha256), ".upload-")
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> None:
-        self.digest.update(data)
-        self.size += len(data)
-        self.file.write(data)
-
-    def commit(self) -> bool:
-        """Store the file as the blob (into the S3 bucket too, when there is one; Unavailable,
-        and nothing stored, when it cannot be reached); False when the blob was there already."""
-        self.file.flush()
-        os.fsync(self.file.fileno())
-        self.file.close()
-        return self.blobs.commit(self.tmp, self.sha256)
-
-    def discard(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-        self.tmp.unlink(missing_ok=True)
-
-
 MEDIA_TYPES_KEPT = 50_000
 """Asset media types kept in memory (about 10 MB at most)."""
 
@@ -267,7 +237,8 @@ class CatalogService:
         limit = f"the server accepts files of up to {max_bytes} bytes (VR_MAX_UPLOAD_MB)"
         if expected_size is not None and expected_size > max_bytes:
             raise TooLarge(f"blob {sha256} has {expected_size} bytes; {limit}")
-        incoming = await asyncio.to_thread(_Incoming, self.blobs, sha256)
+        target = self.blobs.path_for(sha256)
+        incoming = await asyncio.to_thread(IncomingBlob, target, ".upload-")
         try:
             buffer = bytearray()
             async for chunk in chunks:
@@ -284,12 +255,15 @@ class CatalogService:
                     f"blob {sha256}: received {incoming.size} bytes, "
                     f"the upload announced {expected_size}"
                 )
-            actual = incoming.digest.hexdigest()
+            actual = incoming.sha256
             if actual != sha256:
                 raise Invalid(
                     f"blob {sha256}: the uploaded bytes have sha256 {actual}; nothing was stored"
                 )
-            new = await asyncio.to_thread(incoming.commit)
+            await asyncio.to_thread(incoming.finish)
+            # into the S3 bucket too, when there is one (Unavailable, and nothing stored, when
+            # it cannot be reached); False when the blob was there already
+            new = await asyncio.to_thread(self.blobs.commit, incoming.tmp, sha256)
         finally:
             await asyncio.to_thread(incoming.discard)
         return BlobReceipt(sha256, incoming.size, new)

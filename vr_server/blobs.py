@@ -3,7 +3,7 @@ instance's cache of a remote store (the S3 bucket of `VR_BLOB_S3_URL`, `vr_serve
 
 A blob is written to a temporary file, hashed, and renamed into place only if its sha256 is the
 one claimed, so a path never holds bytes other than its name says. Everything here blocks and
-is called through `asyncio.to_thread`.
+is called through `asyncio.to_thread`, but `locate`, which is for the event loop.
 
 With a remote store:
 - write-through: a new blob goes to the remote store first, then into the directory. When the
@@ -18,20 +18,25 @@ With a remote store:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Literal, Protocol, TypeVar
 
 from content_tools.hashing import SHA256_RE, sha256_file
-from vr_server.errors import BadGateway
+from vr_server.errors import BadGateway, Unavailable
 
+T = TypeVar("T")
 CHUNK = 1024 * 1024
+FETCH_THREADS = 8
+"""Blobs fetched from the remote store at once; more wait for a free thread."""
 log = logging.getLogger(__name__)
 
 
@@ -73,10 +78,40 @@ class BlobStore:
         self.root = root
         self.remote = remote
         self._fetching = _KeyedLocks()
+        self.remote_error: str | None = None
+        """Why the last call to the remote store failed; None when it worked."""
+        # Fetches from the bucket take seconds each: they get threads of their own, so that
+        # a job fair's first downloads of cold blobs do not take every thread of asyncio's
+        # default pool (which the rest of the server waits on).
+        self._fetchers = (
+            ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="vr-blob-fetch")
+            if remote is not None
+            else None
+        )
 
     def close(self) -> None:
+        if self._fetchers is not None:
+            self._fetchers.shutdown(wait=False, cancel_futures=True)
         if self.remote is not None:
             self.remote.close()
+
+    @property
+    def remote_state(self) -> Literal["none", "ok", "unreachable"]:
+        """ "none" without a remote store, else how its last call went (for /health: no call
+        is made to find out, so a health check never waits for the bucket)."""
+        if self.remote is None:
+            return "none"
+        return "unreachable" if self.remote_error else "ok"
+
+    def _remote(self, call: Callable[..., T], *args: Any) -> T:
+        """A call to the remote store, noting whether it could be reached."""
+        try:
+            result = call(*args)
+        except Unavailable as exc:
+            self.remote_error = str(exc)
+            raise
+        self.remote_error = None
+        return result
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256):
@@ -87,7 +122,23 @@ class BlobStore:
         """In the directory, or else in the remote store."""
         if self.path_for(sha256).is_file():
             return True
-        return self.remote is not None and self.remote.exists(sha256)
+        return self.remote is not None and self._remote(self.remote.exists, sha256)
+
+    async def locate(self, sha256: str) -> tuple[Path, int]:
+        """`local_path` and the file's size, from the event loop: the stat in asyncio's default
+        threads, a fetch from the remote store in the store's own FETCH_THREADS."""
+        target = self.path_for(sha256)
+        try:
+            return target, (await asyncio.to_thread(target.stat)).st_size
+        except FileNotFoundError:
+            if self.remote is None:
+                raise BlobNotFound(sha256) from None
+
+        def fetch() -> tuple[Path, int]:
+            path = self.local_path(sha256)
+            return path, path.stat().st_size
+
+        return await asyncio.get_running_loop().run_in_executor(self._fetchers, fetch)
 
     def local_path(self, sha256: str) -> Path:
         """The blob's file in the directory, downloaded from the remote store first when only
@@ -144,15 +195,15 @@ class BlobStore:
 
     def _push(self, path: Path, sha256: str) -> bool:
         """Upload to the remote store unless it has the blob; True when uploaded."""
-        if self.remote is None or self.remote.exists(sha256):
+        if self.remote is None or self._remote(self.remote.exists, sha256):
             return False
-        self.remote.upload(path, sha256)
+        self._remote(self.remote.upload, path, sha256)
         return True
 
     def _fetch(self, remote: RemoteBlobs, sha256: str, target: Path) -> None:
         incoming = IncomingBlob(target, ".fetch-")
         try:
-            found = remote.download(sha256, incoming.write)
+            found = self._remote(remote.download, sha256, incoming.write)
             actual = incoming.finish()
             if not found:
                 raise BlobNotFound(sha256)

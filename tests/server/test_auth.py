@@ -82,7 +82,8 @@ def test_device_token_opens_only_device_routes(server: ServerProcess, device_tok
 
 
 def test_health_is_public(server: ServerProcess) -> None:
-    assert httpx.get(server.url + "/health").json()["status"] == "ok"
+    health = httpx.get(server.url + "/health").json()
+    assert (health["status"], health["blob_bucket"]) == ("ok", "none")
 
 
 def test_login_with_right_password_and_logout_revokes(server: ServerProcess) -> None:

@@ -6,6 +6,7 @@ bucket refuses uploads with 503 and stores nothing while cached blobs are still 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -26,6 +27,7 @@ import pytest
 from tests.bundles import tiny_glb, write_bundle
 from tests.harness import STAFF_PASSWORD, free_port
 from tests.s3_server import UNSET, S3Server
+from vr_server import blobs as blobs_module
 from vr_server.app import create_app
 from vr_server.blobs import BlobNotFound, BlobStore
 from vr_server.blobs_s3 import S3Blobs
@@ -257,6 +259,8 @@ async def test_unreachable_bucket_refuses_uploads_and_cached_blobs_are_still_ser
     folder, glb, sha = new_bundle(tmp_path / "dist", "s3-cached", seed=35)
     async with deployment.instance("a") as a:
         await publish(deployment, a, folder)
+        health = (await a.http.get("/health")).json()
+        assert health["blob_bucket"] == "ok"
     closed = f"http://127.0.0.1:{free_port()}"
     async with deployment.instance("a", endpoint=closed) as a:
         served = await get_asset(a, deployment, sha)
@@ -276,6 +280,8 @@ async def test_unreachable_bucket_refuses_uploads_and_cached_blobs_are_still_ser
         assert "cannot reach" in detail
         assert not (a.blob_dir / new_sha[:2] / new_sha).exists()
         assert a.cached() == [a.blob_dir / sha[:2] / sha]  # no temporary file left either
+        health = await a.http.get("/health")  # says so, and the instance is still healthy
+        assert (health.status_code, health.json()["blob_bucket"]) == (200, "unreachable")
 
         # An import (VR_CONTENT_DIRS, `vr-server import`) stores no blob row, no version.
         other = write_bundle(tmp_path / "other", scene_id="s3-offline", glb=new)
@@ -407,6 +413,36 @@ def test_simultaneous_first_requests_download_once(tmp_path: Path) -> None:
     with pytest.raises(BlobNotFound):
         store.local_path("1" * 64)
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [sha]
+
+
+async def test_cold_blobs_are_fetched_on_threads_of_their_own(tmp_path: Path) -> None:
+    """Many first downloads at once (a job fair opening on a fresh instance) wait for the
+    bucket on the store's FETCH_THREADS, not on asyncio's default threads the rest of the
+    server needs; a blob already here is found without waiting behind them."""
+    blobs = {hashlib.sha256(bytes([n]) * 100).hexdigest(): bytes([n]) * 100 for n in range(20)}
+    remote = CountingRemote(dict(blobs))
+    store = BlobStore(tmp_path, remote)
+    try:
+        here = bytes([99]) * 10
+        here_sha = hashlib.sha256(here).hexdigest()
+        source = tmp_path / "here"
+        source.write_bytes(here)
+        store.put_file(source, here_sha)
+        fetching = [asyncio.ensure_future(store.locate(sha)) for sha in blobs]
+        await asyncio.sleep(0.3)
+        assert remote.downloads == blobs_module.FETCH_THREADS  # the rest wait their turn
+        async with asyncio.timeout(2):  # the default threads are free meanwhile
+            assert await asyncio.gather(*(asyncio.to_thread(lambda: 1) for _ in range(20)))
+            assert await store.locate(here_sha) == (store.path_for(here_sha), 10)
+        remote.release.set()
+        found = await asyncio.gather(*fetching)
+        assert found == [(store.path_for(sha), 100) for sha in blobs]
+        assert remote.downloads == 20
+        with pytest.raises(BlobNotFound):
+            await store.locate("1" * 64)
+    finally:
+        remote.release.set()
+        store.close()
 
 
 def test_wrong_bytes_from_the_remote_raise_and_leave_nothing(tmp_path: Path) -> None:

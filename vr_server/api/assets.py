@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
-from vr_server.blobs import BlobNotFound, BlobStore
+from vr_server.blobs import BlobNotFound
 from vr_server.errors import NotFound
 from vr_server.pathsend import EXTENSION as PATHSEND
 
@@ -84,12 +84,6 @@ def _close_after(read: asyncio.Future[bytes], fd: int) -> None:
     os.close(fd)
 
 
-def _locate(blobs: BlobStore, sha256: str) -> tuple[Path, int]:
-    """The blob's local file and its size (blocking: it may fetch from the bucket)."""
-    path = blobs.local_path(sha256)
-    return path, path.stat().st_size
-
-
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
 async def asset(
     sha256: str, request: Request, _who: DeviceOrStaffDep, services: ServicesDep
@@ -112,7 +106,7 @@ async def asset(
     try:
         # Fetched from the S3 bucket first when only it has the blob (BadGateway when the
         # bucket's bytes do not match, Unavailable when it cannot be reached).
-        path, size = await asyncio.to_thread(_locate, services.blobs, sha256)
+        path, size = await services.blobs.locate(sha256)
     except (BlobNotFound, FileNotFoundError) as exc:
         raise NotFound(f"no asset {sha256}") from exc
     range_header = request.headers.get("range")

@@ -72,6 +72,9 @@ class Health(BaseModel):
     bus: Literal["in-process", "ok", "reconnecting"] = "in-process"
     """Redis bus state; "reconnecting" does not make the instance unhealthy: sessions go on
     through the database, only live updates between instances wait."""
+    blob_bucket: Literal["none", "ok", "unreachable"] = "none"
+    """The S3 bucket of VR_BLOB_S3_URL ("none": not configured), by how the last call to it
+    went. "unreachable" leaves the instance healthy: blobs it has cached are still served."""
     headsets_online: int
     """Headsets connected to any instance sharing the bus (with Redis) or to this one."""
     headsets_here: int = 0

@@ -48,6 +48,7 @@ async def health(services: ServicesDep) -> JSONResponse:
             if services.bus.connected
             else "reconnecting"
         ),
+        blob_bucket=services.blobs.remote_state,
         headsets_online=await services.fleet.online_count(),
         headsets_here=len(services.fleet.live),
     )

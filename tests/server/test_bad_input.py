@@ -60,8 +60,13 @@ async def test_oversize_frame_gets_error_then_huge_frame_closes(
     error = await sock.recv_type("error")
     assert error["code"] == "frame_too_large"
     await ping_ok(sock)
-    # past the transport limit (1 MiB) the server closes with 1009 "message too big"
-    await sock.send("x" * (2 * 1024 * 1024))
+    # Past the transport limit (1 MiB) the server closes with 1009 "message too big" as soon as
+    # it reads the frame's header. Only the header and the payload's start are written (raw,
+    # with a zero mask): with the whole 2 MiB in flight, the server's close would reset the
+    # connection under the client's send, and the client might never read the 1009.
+    length = 2 * 1024 * 1024
+    header = bytes([0x81, 0x80 | 127]) + length.to_bytes(8, "big") + bytes(4)
+    sock.ws.transport.write(header + b"x" * 1000)
     assert await sock.closed_with() == 1009
     assert healthy(server)
 

@@ -97,8 +97,8 @@ class BlobStore:
 
     @property
     def remote_state(self) -> Literal["none", "ok", "unreachable"]:
-        """ "none" without a remote store, else how its last call went (for /health: no call
-        is made to find out, so a health check never waits for the bucket)."""
+        """How the last call to the remote store went ("none" when there is none). For
+        /health: no call is made to find out, so a health check never waits for the bucket."""
         if self.remote is None:
             return "none"
         return "unreachable" if self.remote_error else "ok"

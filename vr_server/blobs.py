@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Literal, Protocol, TypeVar
+from typing import BinaryIO, Literal, ParamSpec, Protocol, TypeVar
 
 from content_tools.hashing import SHA256_RE, sha256_file
 from vr_server.errors import BadGateway, Unavailable
 
+P = ParamSpec("P")
 T = TypeVar("T")
 CHUNK = 1024 * 1024
 FETCH_THREADS = 8
@@ -78,8 +79,7 @@ class BlobStore:
         self.root = root
         self.remote = remote
         self._fetching = _KeyedLocks()
-        self.remote_error: str | None = None
-        """Why the last call to the remote store failed; None when it worked."""
+        self._remote_failing = False  # the last call to the remote store could not reach it
         # Fetches from the bucket take seconds each: they get threads of their own, so that
         # a job fair's first downloads of cold blobs do not take every thread of asyncio's
         # default pool (which the rest of the server waits on).
@@ -101,16 +101,16 @@ class BlobStore:
         /health: no call is made to find out, so a health check never waits for the bucket."""
         if self.remote is None:
             return "none"
-        return "unreachable" if self.remote_error else "ok"
+        return "unreachable" if self._remote_failing else "ok"
 
-    def _remote(self, call: Callable[..., T], *args: Any) -> T:
+    def _remote(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """A call to the remote store, noting whether it could be reached."""
         try:
-            result = call(*args)
-        except Unavailable as exc:
-            self.remote_error = str(exc)
+            result = call(*args, **kwargs)
+        except Unavailable:
+            self._remote_failing = True
             raise
-        self.remote_error = None
+        self._remote_failing = False
         return result
 
     def path_for(self, sha256: str) -> Path:
@@ -181,6 +181,11 @@ class BlobStore:
         finally:
             incoming.discard()
 
+    def commit_incoming(self, incoming: IncomingBlob, sha256: str) -> bool:
+        """`commit` the finished `incoming`, whose sha256 the caller has checked."""
+        incoming.finish()
+        return self.commit(incoming.tmp, sha256)
+
     def commit(self, tmp: Path, sha256: str) -> bool:
         """Move `tmp`, a complete file in the blob's folder whose bytes the caller has checked
         against `sha256`, in as that blob: into the remote store first (Unavailable, and nothing
@@ -226,7 +231,7 @@ class IncomingBlob:
     the event loop, call it through asyncio.to_thread."""
 
     def __init__(self, target: Path, prefix: str) -> None:
-        self.tmp, self._file = temp_file(target, prefix)
+        self.tmp, self._file = _temp_file(target, prefix)
         self._digest = hashlib.sha256()
         self.size = 0
 
@@ -254,7 +259,7 @@ class IncomingBlob:
         self.tmp.unlink(missing_ok=True)
 
 
-def temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:
+def _temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:
     """A new temporary file next to `target`, readable by all like a copied file: mkstemp
     makes 0600 files, but content files are served by whoever shares the directory (other
     instances, nginx's workers)."""

@@ -1,4 +1,4 @@
-"""The staff snapshot serialised in pieces (vr_server.ws.staff.snapshot_json) is byte for byte
+"""The staff snapshot serialised in pieces (vr_server.protocol.staff.snapshot_json) is byte for byte
 what one `model_dump_json` call gives, for a fleet larger than several pieces, with sessions."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench.sessions import enroll_bulk
 from vr_server.app import close_services, open_services
+from vr_server.protocol import staff as wire
 from vr_server.protocol.staff import Snapshot
 from vr_server.settings import Settings
 from vr_server.ws import staff
@@ -16,7 +17,7 @@ async def test_snapshot_in_pieces_equals_one_call(tmp_path: Path, test_bundles: 
     services = await open_services(Settings(data_dir=tmp_path, content_dirs=[test_bundles]))
     try:
         await services.catalog.import_dirs([test_bundles])
-        count = staff.PIECE * 2 + 37  # three pieces, the last one short
+        count = wire.PIECE * 2 + 37  # three pieces, the last one short
         await enroll_bulk(f"sqlite+aiosqlite:///{tmp_path / 'vr.sqlite3'}", count)
         headsets = await services.fleet.views()
         scene_id = (await services.catalog.summaries())[0].id
@@ -31,8 +32,10 @@ async def test_snapshot_in_pieces_equals_one_call(tmp_path: Path, test_bundles: 
         assert len(snapshot.headsets) == count
         assert len(snapshot.sessions) == 3
         emptied = snapshot.model_copy(update={"headsets": [], "sessions": []})
-        assert emptied.model_dump_json().startswith(staff._SNAPSHOT_START)  # the pieces are used
-        assert staff.snapshot_json(snapshot) == snapshot.model_dump_json()
+        assert emptied.model_dump_json().startswith(
+            wire._SNAPSHOT_START + wire._EMPTY_LISTS
+        )  # the pieces are used
+        assert wire.snapshot_json(snapshot) == snapshot.model_dump_json()
         sent = Snapshot.model_validate_json(await staff._snapshot(services))  # what staff get
         assert (len(sent.headsets), len(sent.sessions)) == (count, 3)
     finally:

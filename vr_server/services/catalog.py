@@ -260,10 +260,9 @@ class CatalogService:
                 raise Invalid(
                     f"blob {sha256}: the uploaded bytes have sha256 {actual}; nothing was stored"
                 )
-            await asyncio.to_thread(incoming.finish)
             # into the S3 bucket too, when there is one (Unavailable, and nothing stored, when
             # it cannot be reached); False when the blob was there already
-            new = await asyncio.to_thread(self.blobs.commit, incoming.tmp, sha256)
+            new = await asyncio.to_thread(self.blobs.commit_incoming, incoming, sha256)
         finally:
             await asyncio.to_thread(incoming.discard)
         return BlobReceipt(sha256, incoming.size, new)

@@ -13,18 +13,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket
-from pydantic import TypeAdapter
 
 from vr_server.api.deps import STAFF_COOKIE
 from vr_server.bus import Subscription
 from vr_server.bus.base import RESET
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import ServerError, Unavailable
-from vr_server.protocol.common import HeadsetView, SessionView
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error, Pong
 from vr_server.protocol.staff import (
@@ -38,6 +35,7 @@ from vr_server.protocol.staff import (
     Snapshot,
     StaffMessage,
     StaffPing,
+    snapshot_json,
     staff_message_adapter,
 )
 from vr_server.services import Services
@@ -119,35 +117,6 @@ async def _snapshot(services: Services) -> str:
         queue=await services.queue.view(headsets),
     )
     return await asyncio.to_thread(snapshot_json, snapshot)
-
-
-T = TypeVar("T")
-PIECE = 500
-"""List items serialised per pydantic call in `snapshot_json`."""
-_HEADSET_LIST: TypeAdapter[list[HeadsetView]] = TypeAdapter(list[HeadsetView])
-_SESSION_LIST: TypeAdapter[list[SessionView]] = TypeAdapter(list[SessionView])
-_SNAPSHOT_START = '{"type":"snapshot","headsets":[],"sessions":[],'
-
-
-def snapshot_json(snapshot: Snapshot) -> str:
-    """`snapshot.model_dump_json()`, its two long lists serialised PIECE items per call.
-
-    pydantic keeps the interpreter lock for the whole of one call: 3 MB for 10,000 headsets in
-    one call held the event loop 20-26 ms even from a worker thread (bench/snapshot.py).
-    Between calls the loop gets its turn. tests/server/test_staff_snapshot.py checks that the
-    bytes are the same as one call's."""
-    rest = snapshot.model_copy(update={"headsets": [], "sessions": []}).model_dump_json()
-    if not rest.startswith(_SNAPSHOT_START):  # Snapshot's fields were reordered or renamed
-        return snapshot.model_dump_json()
-    headsets = _in_pieces(_HEADSET_LIST, snapshot.headsets)
-    sessions = _in_pieces(_SESSION_LIST, snapshot.sessions)
-    tail = rest[len(_SNAPSHOT_START) :]
-    return f'{{"type":"snapshot","headsets":{headsets},"sessions":{sessions},{tail}'
-
-
-def _in_pieces(adapter: TypeAdapter[list[T]], items: list[T]) -> str:
-    pieces = (adapter.dump_json(items[i : i + PIECE]) for i in range(0, len(items), PIECE))
-    return "[" + ",".join(piece[1:-1].decode() for piece in pieces) + "]"
 
 
 async def _cookie_token(ws: WebSocket, services: Services) -> str | None:

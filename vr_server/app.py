@@ -98,6 +98,7 @@ async def open_services(settings: Settings) -> Services:
             retry_s=settings.database_retry_s,
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
+            sqlite_synchronous=settings.sqlite_synchronous,
         )
     except BaseException:
         await presence.close()

@@ -67,7 +67,11 @@ async def _check_database(settings: Any) -> None:
     """Open (and migrate) the database once; Unavailable says which URL failed and why."""
     from vr_server.storage import open_store
 
-    store = await open_store(settings.resolved_database_url, retry_s=settings.database_retry_s)
+    store = await open_store(
+        settings.resolved_database_url,
+        retry_s=settings.database_retry_s,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
     await store.close()
 
 

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="How long a request waits for a lost database connection to come back "
         "(e.g. PostgreSQL restarting) before it fails with 503 or an error frame.",
     )
+    sqlite_synchronous: Literal["full", "normal"] = Field(
+        default="full",
+        description="SQLite only. full: an acknowledged event is on the disk and survives a "
+        "power cut. normal: faster commits that survive a crash of the server, but a power cut "
+        "may lose the last acknowledged events (docs/operations.md).",
+    )
     content_dirs: list[Path] = Field(
         default_factory=list, description="Folders of packaged bundles imported at start."
     )

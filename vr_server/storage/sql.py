@@ -59,6 +59,10 @@ from vr_server.storage.records import (
     TokenSubject,
     TransitionRecord,
 )
+from vr_server.storage.sqlite_files import (
+    Synchronous,
+    set_pragmas,
+)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -77,11 +81,17 @@ def _dumps(value: Any) -> str:
 
 
 def create_engine_for(
-    url: str, *, pool_size: int = 10, max_overflow: int = 20, connect_timeout_s: float = 5.0
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    connect_timeout_s: float = 5.0,
+    sqlite_synchronous: Synchronous = "full",
 ) -> AsyncEngine:
     """An engine for `url` (normalised: `postgres://...` means asyncpg). PostgreSQL gets a
     pool of `pool_size` connections (+ `max_overflow` under load), each checked with a ping
-    when taken from the pool, so connections a database restart cut are replaced unseen."""
+    when taken from the pool, so connections a database restart cut are replaced unseen.
+    SQLite: see storage/sqlite_files.py (`sqlite_synchronous`)."""
     url = normalize_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -92,12 +102,7 @@ def create_engine_for(
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
+            set_pragmas(dbapi_conn, sqlite_synchronous)
 
         return engine
     return create_async_engine(
@@ -146,8 +151,14 @@ class SqlStore:
         retry_s: float = 5.0,
         pool_size: int = 10,
         max_overflow: int = 20,
+        sqlite_synchronous: Synchronous = "full",
     ) -> SqlStore:
-        engine = create_engine_for(url, pool_size=pool_size, max_overflow=max_overflow)
+        engine = create_engine_for(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            sqlite_synchronous=sqlite_synchronous,
+        )
         return cls(engine, retry_s=retry_s)
 
     async def close(self) -> None:
@@ -1007,12 +1018,23 @@ async def migrate(store: SqlStore) -> None:
 
 
 async def open_store(
-    url: str, *, retry_s: float = 5.0, pool_size: int = 10, max_overflow: int = 20
+    url: str,
+    *,
+    retry_s: float = 5.0,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    sqlite_synchronous: Synchronous = "full",
 ) -> SqlStore:
     """A store on `url`, migrated to the newest schema (the same Alembic scripts for SQLite
     and PostgreSQL). Waits up to `retry_s` seconds for a database that is starting; then
     raises Unavailable naming the URL (password hidden) and the reason."""
-    store = SqlStore.from_url(url, retry_s=retry_s, pool_size=pool_size, max_overflow=max_overflow)
+    store = SqlStore.from_url(
+        url,
+        retry_s=retry_s,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        sqlite_synchronous=sqlite_synchronous,
+    )
     deadline = time.monotonic() + retry_s
     while True:
         try:

@@ -36,6 +36,7 @@ from vr_server.services.monitor import start_background
 from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
 from vr_server.settings import Settings
 from vr_server.storage import open_store
+from vr_server.storage.sqlite_files import make_data_dir
 from vr_server.ws.headset import headset_socket
 from vr_server.ws.staff import staff_socket
 
@@ -89,7 +90,7 @@ async def open_services(settings: Settings) -> Services:
         )
     except ContentError as exc:
         raise ValueError(f"VR_PUBLISH_PROFILE: {exc}") from None
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_dir(settings.data_dir)
     blobs = BlobStore(settings.resolved_blob_dir, await open_remote_blobs(settings))
     bus, presence = await open_bus(settings)  # first: fails fast when Redis is unreachable
     try:

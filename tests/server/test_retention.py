@@ -126,3 +126,24 @@ def test_purge_command(server: ServerProcess, token: str) -> None:
     bad = server.cli("purge", "--days", "-1")
     assert bad.returncode == 1
     assert "--days" in bad.stderr
+
+
+def database_files_hold(data_dir: Path, needle: bytes) -> list[str]:
+    """Which of the SQLite database's files (db, -wal, -shm) hold `needle`, byte for byte."""
+    names = ["vr.sqlite3", "vr.sqlite3-wal", "vr.sqlite3-shm"]
+    return [n for n in names if (data_dir / n).is_file() and needle in (data_dir / n).read_bytes()]
+
+
+def test_purged_phone_numbers_leave_the_database_files(server: ServerProcess, token: str) -> None:
+    phone = "0823456789"
+    for name in ("ผู้มาเยือน", "visitor"):
+        body = {"interests": ["test-kitchen"], "consent": True, "name": name, "phone": phone}
+        assert server.api(token, "POST", "/api/queue/tickets", body).status_code == 201
+    assert database_files_hold(server.data_dir, phone.encode())  # the grep below can see it
+
+    wiped = server.cli("purge", "--days", "0", "--json")
+    assert wiped.returncode == 0, wiped.stderr
+    assert json.loads(wiped.stdout)["deleted"] >= 2
+    # the server is still running, its connections open: nothing was closed to get here
+    assert database_files_hold(server.data_dir, phone.encode()) == []
+    assert database_files_hold(server.data_dir, "ผู้มาเยือน".encode()) == []

@@ -61,6 +61,8 @@ from vr_server.storage.records import (
 )
 from vr_server.storage.sqlite_files import (
     Synchronous,
+    checkpoint,
+    prepare_database_file,
     set_pragmas,
 )
 
@@ -91,13 +93,13 @@ def create_engine_for(
     """An engine for `url` (normalised: `postgres://...` means asyncpg). PostgreSQL gets a
     pool of `pool_size` connections (+ `max_overflow` under load), each checked with a ping
     when taken from the pool, so connections a database restart cut are replaced unseen.
-    SQLite: see storage/sqlite_files.py (`sqlite_synchronous`)."""
+    SQLite: see storage/sqlite_files.py (file modes, `sqlite_synchronous`, secure_delete)."""
     url = normalize_database_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            prepare_database_file(database)
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -991,7 +993,13 @@ class SqlStore:
                 update(t.tickets).where(t.tickets.c.id.in_(old)).values(has_personal_data=False)
             )
             result = await conn.execute(delete(t.visitor_contacts).where(c.consent_at < before))
-        return int(result.rowcount or 0)
+        deleted = int(result.rowcount or 0)
+        if deleted and self.dialect == "sqlite":
+            # secure_delete zeroed the rows in the pages; the log still holds the pages as they
+            # were written (with the rows) until it is copied back and truncated.
+            async with self.engine.connect() as conn:
+                await checkpoint(await conn.execution_options(isolation_level="AUTOCOMMIT"))
+        return deleted
 
 
 def run_sync_migrations(conn: Connection) -> None:

@@ -20,6 +20,10 @@ FINAL_STATES: frozenset[str] = frozenset({"finished", "aborted"})
 HeadsetStatus = Literal["available", "in_session", "needs_cleaning", "charging"]
 Sha256 = Annotated[str, Field(pattern=SHA256_PATTERN)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.:]+$")]
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]+$"
+"""Names people give (visitors, headsets): no control characters (C0, DEL, C1), so none can
+reach a terminal or a log as an escape sequence."""
+HeadsetName = Annotated[str, Field(min_length=1, max_length=48, pattern=NO_CONTROL_PATTERN)]
 
 
 class Wire(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vr_server.protocol.common import Id
+from vr_server.protocol.common import HeadsetName, Id
 
 
 class EnrollRequest(BaseModel):
@@ -15,7 +15,7 @@ class EnrollRequest(BaseModel):
 
     code: Annotated[str, Field(min_length=4, max_length=32)]
     device_id: Id
-    name: Annotated[str, Field(min_length=1, max_length=48)] | None = None
+    name: HeadsetName | None = None
 
 
 class EnrollResponse(BaseModel):

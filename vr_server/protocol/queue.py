@@ -14,13 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from content_tools.format import Language
-from vr_server.protocol.common import Id, Wire
+from vr_server.protocol.common import NO_CONTROL_PATTERN, Id, Wire
 
 TicketStatus = Literal["waiting", "called", "in_session", "done", "no_show", "cancelled"]
 OPEN_TICKET_STATUSES: frozenset[str] = frozenset({"waiting", "called", "in_session"})
 
-_NO_CONTROL = r"^[^\x00-\x1f\x7f]+$"
-VisitorName = Annotated[str, Field(min_length=1, max_length=100, pattern=_NO_CONTROL)]
+VisitorName = Annotated[str, Field(min_length=1, max_length=100, pattern=NO_CONTROL_PATTERN)]
 Phone = Annotated[
     str,
     Field(

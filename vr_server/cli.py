@@ -17,6 +17,8 @@ Staff commands talk to a running server over HTTP with a staff token (from `logi
     vr-server watch            (live updates from /ws/staff)
 
 Every command exits 0 on success, 1 on failure, 2 on wrong usage; `--json` prints JSON.
+Control characters in what is printed (names, events, errors) are shown escaped
+(vr_server/terminal.py), in JSON as \\u escapes.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 import httpx
 
 from vr_server import __version__
+from vr_server.terminal import escape_controls, escape_json
 
 DEFAULT_SERVER = "http://localhost:8000"
 WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
@@ -239,9 +242,11 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
 
     accounts = asyncio.run(_with_services(run))
     if args.json:
-        print(json.dumps([{"username": a.username, "role": a.role} for a in accounts]))
+        _show(
+            json.dumps([{"username": a.username, "role": a.role} for a in accounts]), as_json=True
+        )
     for a in accounts if not args.json else []:
-        print(f"{a.username:24} {a.role}{'  (disabled)' if a.disabled else ''}")
+        _show(f"{a.username:24} {a.role}{'  (disabled)' if a.disabled else ''}")
     return 0
 
 
@@ -384,11 +389,17 @@ def cmd_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(text: str, *, as_json: bool = False) -> None:
+    """Print `text` that may hold others' words, control characters escaped."""
+    print(escape_json(text) if as_json else escape_controls(text), flush=True)
+
+
 def _print(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        _show(json.dumps(data, ensure_ascii=False, indent=2), as_json=True)
     else:
-        print("\n".join(lines) if lines else "(none)")
+        for line in lines or ["(none)"]:
+            _show(line)
 
 
 def _resolve_headset(args: argparse.Namespace, ref: str) -> str:
@@ -489,20 +500,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
             async for raw in ws:
                 frame = json.loads(raw)
                 if args.json:
-                    print(json.dumps(frame, ensure_ascii=False), flush=True)
+                    _show(json.dumps(frame, ensure_ascii=False), as_json=True)
                 elif frame["type"] == "snapshot":
                     counts = len(frame["headsets"]), len(frame["sessions"])
-                    print("{} headsets, {} active sessions".format(*counts), flush=True)
+                    _show("{} headsets, {} active sessions".format(*counts))
                 elif frame["type"] == "headset_update":
                     h = frame["headset"]
                     online = "online" if h["online"] else "offline"
-                    print(f"headset {h['name']}: {online} {h['status']}", flush=True)
+                    _show(f"headset {h['name']}: {online} {h['status']}")
                 elif frame["type"] == "session_update":
-                    print("session " + _session_line(frame["session"]), flush=True)
+                    _show("session " + _session_line(frame["session"]))
                 elif frame["type"] == "headsets_live":
                     pass  # battery and frame rate every second: only with --json
                 else:
-                    print(json.dumps(frame, ensure_ascii=False), flush=True)
+                    _show(json.dumps(frame, ensure_ascii=False), as_json=True)
 
     try:
         asyncio.run(run())
@@ -637,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
         result: int = args.func(args)
         return result
     except CliError as exc:
-        print(f"vr-server: {exc}", file=sys.stderr)
+        print(escape_controls(f"vr-server: {exc}"), file=sys.stderr)
         return 1
     except Exception as exc:  # service errors carry a message meant for people
         from pydantic import ValidationError
@@ -645,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         from vr_server.errors import ServerError
 
         if isinstance(exc, ServerError | ValidationError):
-            print(f"vr-server: {exc}", file=sys.stderr)
+            print(escape_controls(f"vr-server: {exc}"), file=sys.stderr)
             return 1
         raise
 

@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 
 from vr_server import __version__
+from vr_server.credentials import load_credentials, save_credentials
 from vr_server.terminal import escape_controls, escape_json
 
 DEFAULT_SERVER = "http://localhost:8000"
@@ -321,21 +322,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- staff client commands
 
 
-def _credentials_path() -> Path:
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "vr-career" / "credentials.json"
-
-
-def _load_credentials() -> dict[str, str]:
-    try:
-        data = json.loads(_credentials_path().read_text())
-        return {str(k): str(v) for k, v in data.items()}
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
 def _token(args: argparse.Namespace) -> str:
-    token = args.token or os.environ.get("VR_STAFF_TOKEN") or _load_credentials().get(args.server)
+    token = args.token or os.environ.get("VR_STAFF_TOKEN") or load_credentials().get(args.server)
     if not token:
         raise CliError(
             f"not logged in to {args.server}: run `vr-server login --server {args.server}`"
@@ -379,12 +367,9 @@ def cmd_login(args: argparse.Namespace) -> int:
         raise CliError(
             f"login refused (HTTP {response.status_code}): {response.json().get('detail')}"
         )
-    creds = _load_credentials()
+    creds = load_credentials()
     creds[args.server] = response.json()["token"]
-    path = _credentials_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(creds, indent=2))
-    path.chmod(0o600)
+    save_credentials(creds)
     print(f"logged in to {args.server} as {username}")
     return 0
 

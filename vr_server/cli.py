@@ -173,7 +173,7 @@ def cmd_tls_init(args: argparse.Namespace) -> int:
     settings = _settings()
     hosts = args.host or default_hosts()
     try:
-        files = init_tls(settings.data_dir, hosts, days=args.days)
+        files = init_tls(settings.data_dir, hosts, days=args.days, new_ca=args.new_ca)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -532,10 +532,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="create the CA (once) and a server certificate in <data dir>/tls/",
         description="Create a local certificate authority (kept if it exists) and a server "
         "certificate for the given host names and IP addresses (default: localhost, this "
-        "machine's name and addresses). Install ca.crt on each headset once.",
+        "machine's name and addresses). The CA may vouch for these names only. Install "
+        "ca.crt on each headset once.",
     )
     p.add_argument("--host", action="append", default=[], metavar="NAME_OR_IP")
     p.add_argument("--days", type=int, default=825)
+    p.add_argument(
+        "--new-ca",
+        action="store_true",
+        help="replace the CA (it may vouch only for the names it was made for); headsets "
+        "must then trust the new ca.crt",
+    )
     p.set_defaults(func=cmd_tls_init)
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
     p = sub.add_parser("import", help="import packaged bundles into the catalog")

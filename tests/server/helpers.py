@@ -27,6 +27,14 @@ async def hello_headset(server: ServerProcess, code: str) -> tuple[RawSocket, di
     return sock, {**enrolled, "device_id": device_id}
 
 
+async def staff(server: ServerProcess, token: str) -> RawSocket:
+    """A staff socket past its snapshot."""
+    sock = await RawSocket.open(server.ws_url + "/ws/staff")
+    await sock.send({"type": "auth", "token": token})
+    assert (await sock.recv())["type"] == "snapshot"
+    return sock
+
+
 async def start_session(
     server: ServerProcess, token: str, sock: RawSocket, headset_id: str
 ) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from tests.server.dashboard_support import (
     services_at,
     start,
 )
-from tests.server.helpers import hello_headset, start_session
+from tests.server.helpers import hello_headset, staff, start_session
 from vr_server.errors import InvalidState, NotFound, WrongSession
 from vr_server.protocol.headset import Rating
 from vr_server.protocol.queue import CheckIn
@@ -31,13 +31,6 @@ from vr_server.services.monitor import StuckWatch
 
 def public_get(url: str) -> httpx.Response:
     return httpx.get(url)
-
-
-async def staff(server: ServerProcess, token: str) -> RawSocket:
-    sock = await RawSocket.open(server.ws_url + "/ws/staff")
-    await sock.send({"type": "auth", "token": token})
-    assert (await sock.recv())["type"] == "snapshot"
-    return sock
 
 
 async def finish(sock: RawSocket, session_id: str) -> dict[str, object]:
@@ -116,27 +109,6 @@ async def test_rating_another_headsets_session_is_refused(
     finally:
         await owner.close()
         await other.close()
-
-
-async def test_call_staff_from_the_lobby_alerts_staff(
-    server: ServerProcess, token: str, code: str
-) -> None:
-    sock, enrolled = await hello_headset(server, code)
-    watcher = await staff(server, token)
-    try:
-        await sock.send({"type": "call_staff", "reason": "วิงเวียน"})
-        alert = await watcher.recv_type("alert")
-        assert (alert["kind"], alert["headset_id"], alert["session_id"], alert["detail"]) == (
-            "call_staff",
-            enrolled["headset_id"],
-            None,
-            "วิงเวียน",
-        )
-        await sock.send({"type": "call_staff"})  # the reason is optional
-        assert (await watcher.recv_type("alert"))["detail"] == ""
-    finally:
-        await watcher.close()
-        await sock.close()
 
 
 async def test_result_url_uses_the_public_url_when_set(tmp_path: Path, test_bundles: Path) -> None:

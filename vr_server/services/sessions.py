@@ -51,6 +51,7 @@ from vr_server.protocol.headset import Resume as ResumeInfo
 from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
+from vr_server.services.call_staff import CallStaffThrottle
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
@@ -126,6 +127,7 @@ class SessionService:
         self.bus = bus
         self.clock = clock
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.call_staff_throttle = CallStaffThrottle(clock=clock)
 
     # ------------------------------------------------------------ staff side
 
@@ -384,6 +386,21 @@ class SessionService:
                 return Applied(new_record, machine, outputs)
             raise ServerError(f"session {session_id} is too busy; try again")
 
+    async def call_staff(self, headset_id: str, reason: str) -> None:
+        """A headset's `call_staff` frame from outside a session (the lobby): an alert for
+        staff, with its active session if it has one (throttled, services/call_staff.py)."""
+        active = await self.store.active_session_for_headset(headset_id)
+        await self._call_staff(headset_id, active.id if active else None, reason)
+
+    async def _call_staff(self, headset_id: str, session_id: str | None, detail: str) -> None:
+        if not self.call_staff_throttle.allow(headset_id):
+            log.debug("call_staff from headset %s within the interval: not broadcast", headset_id)
+            return
+        alert = Alert(
+            kind="call_staff", headset_id=headset_id, session_id=session_id, detail=detail
+        )
+        await self.bus.publish(STAFF_CHANNEL, alert.model_dump_json())
+
     async def _effects(
         self, record: SessionRecord, machine: sm.SessionMachine, outputs: list[sm.Output]
     ) -> None:
@@ -396,15 +413,7 @@ class SessionService:
                     language=machine.language if out.command == "language" else None,
                 )
             elif isinstance(out, sm.StaffAlert):
-                await self.bus.publish(
-                    STAFF_CHANNEL,
-                    Alert(
-                        kind=out.kind,
-                        headset_id=record.headset_id,
-                        session_id=record.id,
-                        detail=out.detail,
-                    ).model_dump_json(),
-                )
+                await self._call_staff(record.headset_id, record.id, out.detail)
         if machine.is_final and any(isinstance(o, sm.Transition) for o in outputs):
             await self.store.update_headset(record.headset_id, status="needs_cleaning")
             result = SessionResult.model_validate(record.result) if record.result else None

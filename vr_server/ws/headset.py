@@ -23,7 +23,6 @@ from vr_server import __version__
 from vr_server.bus import Subscription
 from vr_server.bus.base import RESET
 from vr_server.bus.channels import (
-    STAFF_CHANNEL,
     control_message,
     headset_channel,
     is_frame_message,
@@ -50,7 +49,6 @@ from vr_server.protocol.headset import (
     Welcome,
     headset_message_adapter,
 )
-from vr_server.protocol.staff import Alert
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.storage.records import HeadsetRecord
@@ -313,15 +311,6 @@ async def _dispatch(
         except ServerError as exc:
             conn.send(Error(code=exc.code, message=exc.message))
     elif isinstance(msg, CallStaffRequest):
-        active = await services.store.active_session_for_headset(headset.id)
-        await services.bus.publish(
-            STAFF_CHANNEL,
-            Alert(
-                kind="call_staff",
-                headset_id=headset.id,
-                session_id=active.id if active else None,
-                detail=msg.reason,
-            ).model_dump_json(),
-        )
+        await services.sessions.call_staff(headset.id, msg.reason)
     elif isinstance(msg, Hello):
         conn.report(FrameError(ErrorCode.INVALID_STATE, "hello was already received"))

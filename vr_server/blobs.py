@@ -19,14 +19,17 @@ With a remote store:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, ParamSpec, Protocol, TypeVar
 
@@ -36,6 +39,11 @@ from vr_server.errors import BadGateway, Unavailable
 P = ParamSpec("P")
 T = TypeVar("T")
 CHUNK = 1024 * 1024
+INCOMING_PREFIX = ".incoming-"
+UPLOAD_PREFIX = ".upload-"
+FETCH_PREFIX = ".fetch-"
+TEMP_PREFIXES = (INCOMING_PREFIX, UPLOAD_PREFIX, FETCH_PREFIX)
+"""Temporary files beside the blobs: imports and uploads arriving, fetches from the bucket."""
 FETCH_THREADS = 8
 """Blobs fetched from the remote store at once; more wait for a free thread."""
 log = logging.getLogger(__name__)
@@ -72,6 +80,17 @@ class RemoteBlobs(Protocol):
     def close(self) -> None:
         """Close its connections."""
         ...
+
+
+@dataclass(frozen=True)
+class BlobFile:
+    """A file in the blob directory: a blob (`sha256` set) or a leftover temporary file."""
+
+    path: Path
+    sha256: str | None
+    size: int
+    modified: float
+    """Its mtime: when it was stored, or last offered again (`commit`, `put_file`)."""
 
 
 class BlobStore:
@@ -112,6 +131,23 @@ class BlobStore:
             raise
         self._remote_failing = False
         return result
+
+    def files(self) -> Iterator[BlobFile]:
+        """Every blob and temporary file in the directory (not in the remote store); names
+        that are neither are never listed, so nothing else is ever taken for a blob."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if len(folder.name) != 2 or not folder.is_dir() or folder.is_symlink():
+                continue
+            for path in sorted(folder.iterdir()):
+                blob = SHA256_RE.match(path.name) and path.name.startswith(folder.name)
+                if not blob and not path.name.startswith(TEMP_PREFIXES):
+                    continue
+                info = path.lstat()
+                if stat.S_ISREG(info.st_mode):
+                    name = path.name if blob else None
+                    yield BlobFile(path, name, info.st_size, info.st_mtime)
 
     def path_for(self, sha256: str) -> Path:
         if not SHA256_RE.match(sha256):
@@ -167,8 +203,9 @@ class BlobStore:
                 raise BlobMismatch(f"{source.name}: sha256 is {actual}, the manifest says {sha256}")
             # A directory filled before the bucket was configured: the bucket gets it now.
             self._push(target, sha256)
+            _touch(target)
             return source.stat().st_size
-        incoming = IncomingBlob(target, ".incoming-")
+        incoming = IncomingBlob(target, INCOMING_PREFIX)
         try:
             with source.open("rb") as src:
                 while chunk := src.read(CHUNK):
@@ -194,7 +231,9 @@ class BlobStore:
         target = self.path_for(sha256)
         had = target.is_file()
         uploaded = self._push(tmp, sha256)
-        if not had:
+        if had:
+            _touch(target)
+        else:
             os.replace(tmp, target)
         return uploaded if self.remote is not None else not had
 
@@ -206,7 +245,7 @@ class BlobStore:
         return True
 
     def _fetch(self, remote: RemoteBlobs, sha256: str, target: Path) -> None:
-        incoming = IncomingBlob(target, ".fetch-")
+        incoming = IncomingBlob(target, FETCH_PREFIX)
         try:
             found = self._remote(remote.download, sha256, incoming.write)
             actual = incoming.finish()
@@ -257,6 +296,13 @@ class IncomingBlob:
         if not self._file.closed:
             self._file.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def _touch(path: Path) -> None:
+    """Mark a stored blob as just offered again, so `vr-server gc` counts its grace period
+    from now (an author may be about to publish a version that uses it)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(path)
 
 
 def _temp_file(target: Path, prefix: str) -> tuple[Path, BinaryIO]:

@@ -5,6 +5,7 @@ Administration works on the configured database directly (like `createsuperuser`
     vr-server staff create NAME [--role staff|admin|author] | staff list
     vr-server enroll create [--uses N] [--hours H] [--label TEXT]
     vr-server purge [--days N]          delete visitors' personal data older than N days
+    vr-server gc [--grace-hours H] [--dry-run]   remove content files no scene version uses
     vr-server author create NAME            (= staff create NAME --role author)
     vr-server author token NAME [--hours H] a token for `vr-content publish` (VR_AUTHOR_TOKEN)
 
@@ -319,6 +320,35 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gc(args: argparse.Namespace) -> int:
+    from vr_server.services.blob_gc import collect_garbage
+
+    async def run(services: Any) -> Any:
+        return await collect_garbage(
+            services.store, services.blobs, grace_hours=args.grace_hours, dry_run=args.dry_run
+        )
+
+    report = asyncio.run(_with_services(run))
+    verb = "would remove" if report.dry_run else "removed"
+    if args.json:
+        removed = [
+            {"path": str(f.path), "sha256": f.sha256, "bytes": f.size} for f in report.removed
+        ]
+        summary = {"dry_run": report.dry_run, "removed": removed, "bytes_freed": report.bytes_freed}
+        print(json.dumps({**summary, "kept_recent": report.kept_recent, "in_use": report.in_use}))
+        return 0
+    for f in report.removed:
+        print(f"{verb} {f.path}  ({f.size} bytes)")
+    print(
+        f"{verb} {len(report.removed)} unused file(s), {report.bytes_freed} bytes "
+        f"({report.bytes_freed / 1e6:.1f} MB); kept {report.in_use} in use and "
+        f"{report.kept_recent} unused but newer than {args.grace_hours:g} h"
+    )
+    if report.local_only:
+        print("(the local cache only: the S3 bucket keeps every object)")
+    return 0
+
+
 # ---------------------------------------------------------------- staff client commands
 
 
@@ -597,6 +627,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="keep this many days (default VR_RETENTION_DAYS)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_purge)
+
+    p = sub.add_parser(
+        "gc",
+        help="remove content files no scene version uses",
+        description="Remove the uploaded content files (blobs) that no stored scene version "
+        "names, unless stored or offered again within the grace period (an author may be "
+        "about to publish). With VR_BLOB_S3_URL only the local cache is cleaned.",
+    )
+    p.add_argument("--grace-hours", type=float, default=24.0, help="keep newer files (24)")
+    p.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_gc)
 
     def client(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)

@@ -39,7 +39,7 @@ from content_tools.package import (
     manifest_bytes,
 )
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
+from vr_server.blobs import UPLOAD_PREFIX, BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
@@ -238,7 +238,7 @@ class CatalogService:
         if expected_size is not None and expected_size > max_bytes:
             raise TooLarge(f"blob {sha256} has {expected_size} bytes; {limit}")
         target = self.blobs.path_for(sha256)
-        incoming = await asyncio.to_thread(IncomingBlob, target, ".upload-")
+        incoming = await asyncio.to_thread(IncomingBlob, target, UPLOAD_PREFIX)
         try:
             buffer = bytearray()
             async for chunk in chunks:

@@ -44,6 +44,7 @@ from vr_server.storage.connections import (
     normalize_database_url,
     retry_when_disconnected,
 )
+from vr_server.storage.manifests import all_manifests
 from vr_server.storage.records import (
     AccountRecord,
     ContactRecord,
@@ -615,6 +616,10 @@ class SqlStore:
                 )
             ).all()
         return [r.version for r in rows]
+
+    async def list_manifests(self) -> list[str]:
+        async with self.engine.connect() as conn:
+            return await all_manifests(conn)
 
     async def list_scene_version_records(self, scene_id: str) -> list[SceneVersionRecord]:
         v = t.scene_versions.c

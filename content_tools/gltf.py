@@ -317,7 +317,7 @@ def _buffer_bytes(
     length: int = buffer["byteLength"]
     uri = buffer.get("uri")
     if uri is None:
-        assert model.binary is not None  # checked by _check_document
+        assert model.binary is not None  # noqa: S101 - invariant (checked by _check_document)
         return model.binary[:length]
     data, _ = _uri_bytes(model.path, uri, root, max_bytes, what=f"buffer {index}")
     if len(data) < length:

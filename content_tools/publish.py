@@ -286,7 +286,7 @@ def _assets(bundles: list[_Bundle]) -> dict[str, tuple[AssetRef, Path, list[_Bun
     """Every asset of the bundles by sha256: its reference, one file holding it, its users."""
     assets: dict[str, tuple[AssetRef, Path, list[_Bundle]]] = {}
     for bundle in bundles:
-        assert bundle.manifest is not None
+        assert bundle.manifest is not None  # noqa: S101 - type narrowing, not an input check
         for asset in bundle.manifest.assets():
             entry = assets.setdefault(asset.sha256, (asset, bundle.folder / asset.path, []))
             entry[2].append(bundle)
@@ -295,7 +295,7 @@ def _assets(bundles: list[_Bundle]) -> dict[str, tuple[AssetRef, Path, list[_Bun
 
 def _check_limits(bundles: list[_Bundle], max_upload: int, max_model: int) -> None:
     for bundle in bundles:
-        assert bundle.manifest is not None
+        assert bundle.manifest is not None  # noqa: S101 - type narrowing, not an input check
         glb = bundle.manifest.glb
         if glb.size > max_model:
             bundle.fail(

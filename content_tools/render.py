@@ -494,7 +494,7 @@ def _camera_for(
         return _auto_camera(scene, geometry, fov_deg, aspect)[0]
     low, high = _bounds(geometry)
     if eye is None:
-        assert target is not None
+        assert target is not None  # noqa: S101 - type narrowing, not an input check
         aim = np.asarray(target, dtype=np.float64)
         return _frame(_used_points(geometry), aim, fov_deg, aspect, recentre=False)
     eye_array = np.asarray(eye, dtype=np.float64)
@@ -1002,7 +1002,7 @@ def _colour(geometry: _Geometry, prep: _Prepared, faces: I64, bary: F64) -> F64:
         material_ids = geometry.face_material[faces[textured]]
         for index in np.unique(material_ids):
             texture = geometry.materials[int(index)].texture
-            assert texture is not None
+            assert texture is not None  # noqa: S101 - type narrowing, not an input check
             sel = material_ids == index
             rgba[textured[sel]] *= _sample(texture, uv[sel])
     return rgba

@@ -142,7 +142,7 @@ def plan_step(
                 choice = rng.choice(others)
             actions.append(_beat(t, Answer(step_id=sid, question_id=question.id, choice_id=choice)))
     else:
-        assert isinstance(action, ContinueAction)
+        assert isinstance(action, ContinueAction)  # noqa: S101 - type narrowing, not an input check
         target_time = reading + rng.uniform(0.5, 2.0)
     done_at = max([target_time, *(b.at_s + 0.5 for b in actions)])
     hints = [

@@ -176,8 +176,8 @@ class SimulatedHeadset:
         self.result_timeout = result_timeout
         self.scene = scene
         self.language: Language = language
-        self._rng = random.Random(seed)
-        self._telemetry_rng = random.Random(f"telemetry/{seed}")
+        self._rng = random.Random(seed)  # noqa: S311 - simulated visitor
+        self._telemetry_rng = random.Random(f"telemetry/{seed}")  # noqa: S311 - simulated
         self.reports: list[SessionReport] = []
         self.errors: list[str] = []
         self._run: _Run | None = None
@@ -357,7 +357,7 @@ class SimulatedHeadset:
     def _finish(self, run: _Run, detail: str = "") -> None:
         if self._run is run:
             self._run = None
-        assert run.task is not None
+        assert run.task is not None  # noqa: S101 - type narrowing, not an input check
         if run.task.cancelled():
             report = self._report(run, detail or "cancelled")
         elif (exc := run.task.exception()) is not None:

@@ -133,7 +133,7 @@ def _info_json(info: GltfInfo) -> dict[str, Any]:
 
 def _info_line(report: FileReport) -> str:
     info = report.info
-    assert info is not None
+    assert info is not None  # noqa: S101 - type narrowing, not an input check
     parts = [
         f"{max(info.drawn_triangles, info.total_triangle_count):,} triangles",
         f"{max(info.drawn_vertices, info.total_vertex_count):,} vertices",

@@ -423,7 +423,7 @@ class SessionMachine:
             outs.append(self._to("finished", "completed", now))
             self.end_reason = "completed"
             return None
-        assert not isinstance(ev, CallStaff | LanguageChanged)
+        assert not isinstance(ev, CallStaff | LanguageChanged)  # noqa: S101 - type narrowing, not an input check
         step_id = ev.step_id
         current = self.current_step_id
         if current is None:

@@ -334,7 +334,7 @@ class SqlStore:
             except IntegrityError:
                 if attempt == attempts - 1:
                     raise
-                await asyncio.sleep(random.uniform(0, 0.02))
+                await asyncio.sleep(random.uniform(0, 0.02))  # noqa: S311 - retry jitter
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _enroll_headset_once(

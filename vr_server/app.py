@@ -171,12 +171,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await close_services(services)
 
-    public_docs = settings.environment != "production"
+    public_docs = settings.api_docs
     app = FastAPI(
         title="VR career exploration server",
         version=__version__,
         lifespan=lifespan,
-        # The interactive API docs are for development; production serves none of them.
+        # The interactive API docs are served only when VR_API_DOCS turns them on.
         docs_url="/docs" if public_docs else None,
         redoc_url="/redoc" if public_docs else None,
         openapi_url="/openapi.json" if public_docs else None,

@@ -137,6 +137,13 @@ class Settings(BaseSettings):
         "sendfile fails.",
     )
 
+    api_docs: bool = Field(
+        default=False,
+        description="Serve the interactive API documentation (/docs, /redoc) and its OpenAPI "
+        "document (/openapi.json). Off by default: they list every route to anyone on the "
+        "venue's network. The document is still built in-process (`app.openapi()`).",
+    )
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.heartbeat_timeout_s <= self.heartbeat_s:

@@ -18,6 +18,7 @@ from vr_server.api import assets, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
+from vr_server.api.body_limits import install_body_limits
 from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Delivers occupation scenes and session scripts to Meta Quest headsets.",
     )
     install_error_handlers(app)
+    install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
     app.include_router(routes.router)
     app.include_router(assets.router)
     app.include_router(content.router)

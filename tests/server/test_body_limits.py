@@ -1,12 +1,14 @@
 """Request bodies are limited while they are read (issue 15, item 1): a body over a route's
 limit gets 413 before it is parsed, with a Content-Length or chunked, and the server's memory
-does not grow however much a client sends. Routes with larger limits keep them (uploads:
+does not grow however much a client sends. A route that needs a credential refuses a request
+without one before it reads the body. Routes with larger limits keep them (uploads:
 tests/server/test_publish.py)."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.harness import ServerProcess
 from tests.raw_http import (
@@ -17,6 +19,9 @@ from tests.raw_http import (
     response_status,
 )
 from vr_server.api.body_limits import MAX_BODY_BYTES
+from vr_server.api.deps import CredentialFirstRoute, credential_kinds
+from vr_server.app import create_app
+from vr_server.settings import Settings
 
 CHUNK = 256 * 1024
 TOTAL = 96 * 1024 * 1024
@@ -48,26 +53,30 @@ def send_until_answered(server: ServerProcess, head: bytes, *, chunked: bool) ->
 
 
 @pytest.mark.parametrize(
-    ("path", "chunked"),
+    ("path", "chunked", "signed_in"),
     [
-        ("/api/auth/login", False),
-        ("/api/auth/login", True),
-        ("/api/queue/tickets", True),
-        ("/api/devices/enroll", True),
-        ("/api/devices/enroll", False),
+        ("/api/auth/login", False, False),
+        ("/api/auth/login", True, False),
+        ("/api/queue/tickets", True, False),
+        ("/api/queue/tickets", True, True),
+        ("/api/sessions", False, True),
+        ("/api/devices/enroll", True, False),
+        ("/api/devices/enroll", False, False),
     ],
 )
-def test_a_large_body_gets_413_and_the_server_does_not_grow(
-    server: ServerProcess, path: str, chunked: bool
+def test_a_large_body_is_refused_and_the_server_does_not_grow(
+    server: ServerProcess, token: str, path: str, chunked: bool, signed_in: bool
 ) -> None:
     framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {TOTAL}"
-    head = request_head("POST", path, "Content-Type: application/json", framing)
+    auth = [f"Authorization: Bearer {token}"] if signed_in else []
+    head = request_head("POST", path, "Content-Type: application/json", framing, *auth)
     before = server.rss_bytes()
     answers = [send_until_answered(server, head, chunked=chunked) for _ in range(3)]
     grown = server.rss_bytes() - before
     assert grown < GROWTH, f"the server grew by {grown // 2**20} MiB"
+    refusal = 401 if path == "/api/queue/tickets" and not signed_in else 413
     for status, sent in answers:
-        assert status == 413, (status, sent)
+        assert status == refusal, (status, sent)
         assert sent < TOTAL // 4, sent
     assert httpx.get(server.url + "/health").status_code == 200
 
@@ -93,3 +102,56 @@ def test_a_body_at_the_limit_is_parsed(server: ServerProcess) -> None:
         server.url + "/api/auth/login", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code in (401, 422), response.text  # read and judged, not refused
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/api/queue/tickets", ()),
+        ("/api/queue/tickets", ("Authorization: Bearer not-a-token",)),
+        ("/api/sessions", ("Cookie: vr_staff=not-a-token",)),
+        ("/api/content/scenes", ()),
+        ("/api/content/blobs/" + "a" * 64, ()),
+    ],
+)
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_route_that_needs_a_credential_refuses_before_reading_the_body(
+    server: ServerProcess, path: str, headers: tuple[str, ...], chunked: bool
+) -> None:
+    """Only the request's head is sent: the refusal must come without waiting for the body."""
+    framing = "Transfer-Encoding: chunked" if chunked else "Content-Length: 60000"
+    method = "PUT" if "/blobs/" in path else "POST"
+    sock = open_socket(server.port)
+    with sock:
+        sock.sendall(
+            request_head(method, path, "Content-Type: application/json", framing, *headers)
+        )
+        answer = read_until_closed(sock, 5)
+        assert answer is not None, "the server waits for the body"
+        assert response_status(answer) == 401, answer
+
+
+def test_a_signed_in_cookie_without_the_csrf_header_is_refused_before_the_body(
+    server: ServerProcess, token: str
+) -> None:
+    sock = open_socket(server.port)
+    with sock:
+        sock.sendall(
+            request_head(
+                "POST", "/api/queue/tickets", "Content-Length: 60000", f"Cookie: vr_staff={token}"
+            )
+        )
+        answer = read_until_closed(sock, 5)
+        assert answer is not None, "the server waits for the body"
+        assert response_status(answer) == 403, answer
+
+
+def test_every_route_with_a_credential_checks_it_before_the_body() -> None:
+    routes = [context.route for context in iter_route_contexts(create_app(Settings()).routes)]
+    guarded = [
+        route
+        for route in routes
+        if isinstance(route, APIRoute) and credential_kinds(route) is not None
+    ]
+    assert len(guarded) >= 20
+    assert [r.path for r in guarded if not isinstance(r, CredentialFirstRoute)] == []

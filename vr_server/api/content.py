@@ -21,11 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content_tools.package import MAX_MANIFEST_BYTES
 from vr_server.api.body_limits import STREAMED
-from vr_server.api.deps import AuthorDep, ServicesDep
+from vr_server.api.deps import AuthorDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import Invalid, TooLarge
 from vr_server.services.catalog import MAX_MISSING_QUERY, PublishResult, validation_problems
 
-router = APIRouter(prefix="/api/content", tags=["content"])
+router = APIRouter(prefix="/api/content", tags=["content"], route_class=CredentialFirstRoute)
 
 
 class _Body(BaseModel):

@@ -56,9 +56,10 @@ def server(
     """One real server per test module, with a staff account and the test bundle.
 
     On SQLite; a test runs it on PostgreSQL too (a fresh database) with
-    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`."""
+    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`. A module's
+    `SERVER_SETTINGS` dict (setting name -> value) adds settings, e.g. {"api_docs": "true"}."""
     backend = getattr(request, "param", "sqlite")
-    settings: dict[str, str] = {}
+    settings: dict[str, str] = dict(getattr(request.module, "SERVER_SETTINGS", {}))
     pg: Postgres | None = None
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")

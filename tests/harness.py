@@ -103,6 +103,13 @@ class ServerProcess:
         end_process(self.proc, sig=sig, timeout=15)
         self.proc = None
 
+    def rss_bytes(self) -> int:
+        """The server process's resident memory (Linux /proc)."""
+        assert self.proc is not None
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        return int(kib) * 1024
+
     # ------------------------------------------------------------ credentials
 
     def create_staff(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> None:

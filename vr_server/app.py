@@ -18,6 +18,7 @@ from vr_server.api import assets, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
+from vr_server.api.body_limits import install_body_limits
 from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
@@ -173,18 +174,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await close_services(services)
 
-    public_docs = settings.environment != "production"
+    public_docs = settings.api_docs
     app = FastAPI(
         title="VR career exploration server",
         version=__version__,
         lifespan=lifespan,
-        # The interactive API docs are for development; production serves none of them.
+        # The interactive API docs are served only when VR_API_DOCS turns them on.
         docs_url="/docs" if public_docs else None,
         redoc_url="/redoc" if public_docs else None,
         openapi_url="/openapi.json" if public_docs else None,
         description="Delivers occupation scenes and session scripts to Meta Quest headsets.",
     )
     install_error_handlers(app)
+    install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
     app.include_router(routes.router)
     app.include_router(assets.router)
     app.include_router(content.router)

@@ -41,7 +41,6 @@ from vr_server.terminal import escape_controls, escape_json
 
 DEFAULT_SERVER = "http://localhost:8000"
 WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
-HTTP_PATHSEND = "vr_server.pathsend:PathsendHttpProtocol"
 """VR_WS_IMPL values that are not uvicorn's own names."""
 
 
@@ -122,6 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vr_server.app import create_app
+    from vr_server.connection_guard import http_protocol
 
     settings = _settings()
     if args.host:
@@ -162,7 +162,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_ping_interval=None,
         ws_per_message_deflate=settings.ws_deflate,
         ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
-        http=HTTP_PATHSEND if settings.sendfile else "httptools",
+        http=http_protocol(settings),
+        limit_concurrency=settings.max_connections,
         proxy_headers=True,
     )
     return 0

@@ -143,6 +143,51 @@ class Settings(BaseSettings):
         "sendfile fails.",
     )
 
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request's headers must arrive within this many seconds of its first "
+        "byte (or of the connection opening), else 408 and the connection closes (nginx's "
+        "client_header_timeout).",
+    )
+    body_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="A client that sends nothing for this many seconds in the middle of a "
+        "request body is disconnected (nginx's client_body_timeout).",
+    )
+    max_connections: int = Field(
+        default=20_000,
+        ge=1,
+        description="Open HTTP connections and WebSockets the instance serves at most; HTTP "
+        "requests and WebSocket upgrades beyond get 503 (uvicorn's limit_concurrency). Keep "
+        "it under the process's open-file limit (ulimit -n).",
+    )
+    max_sockets_per_address: int = Field(
+        default=32,
+        ge=0,
+        description="Open sockets (HTTP connections and WebSockets) one client address may "
+        "hold; more get 429. 0: no cap. A headset uses one WebSocket and a few HTTP "
+        "connections; raise it when many devices share one address (a NAT).",
+    )
+    max_websockets_per_address: int = Field(
+        default=8,
+        ge=0,
+        description="WebSockets one client address may hold open; more get 429. 0: no cap.",
+    )
+    uncapped_addresses: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Client addresses the per-address caps do not apply to: a reverse proxy "
+        "(nginx) connects from its own address for all its clients, and caps them itself "
+        "(limit_conn). Default: this machine.",
+    )
+    api_docs: bool = Field(
+        default=False,
+        description="Serve the interactive API documentation (/docs, /redoc) and its OpenAPI "
+        "document (/openapi.json). Off by default: they list every route to anyone on the "
+        "venue's network. The document is still built in-process (`app.openapi()`).",
+    )
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.heartbeat_timeout_s <= self.heartbeat_s:

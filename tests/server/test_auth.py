@@ -13,7 +13,11 @@ import pytest
 
 from tests.harness import RawSocket, ServerProcess
 from tests.server.helpers import hello_headset
+from vr_server.app import create_app
 from vr_server.protocol import PROTOCOL_VERSION
+from vr_server.settings import Settings
+
+SERVER_SETTINGS = {"api_docs": "true"}  # routes() reads the server's /openapi.json
 
 PUBLIC = {("GET", "/health")}
 # A visitor's result: public, found by an unguessable token (tests/server/test_results_rating.py)
@@ -172,8 +176,12 @@ async def test_missed_heartbeats_close_with_4408(tmp_path, test_bundles) -> None
         proc.stop()
 
 
-def test_production_serves_no_api_docs(tmp_path, test_bundles) -> None:
-    proc = ServerProcess(tmp_path, [test_bundles], environment="production")
+def test_api_docs_are_served_only_when_enabled(
+    server: ServerProcess, tmp_path, test_bundles
+) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json"):  # this module's server: VR_API_DOCS=true
+        assert httpx.get(server.url + path).status_code == 200, path
+    proc = ServerProcess(tmp_path, [test_bundles])  # the default
     proc.start()
     try:
         for path in ("/docs", "/redoc", "/openapi.json"):
@@ -181,3 +189,10 @@ def test_production_serves_no_api_docs(tmp_path, test_bundles) -> None:
         assert httpx.get(proc.url + "/health").status_code == 200
     finally:
         proc.stop()
+
+
+# /assets/{sha256} is one route for GET and HEAD, so FastAPI names one operation id twice.
+@pytest.mark.filterwarnings("ignore:Duplicate Operation ID asset_assets")
+def test_the_openapi_document_is_built_in_process_with_the_docs_off() -> None:
+    app = create_app(Settings(api_docs=False))
+    assert "/api/auth/login" in app.openapi()["paths"]

@@ -278,7 +278,7 @@ def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser
         " return vectors.map((v) => m.safeNext(v)); }",
         vectors,
     )
-    assert verdicts == ["/dashboard/"] * 8 + ["/stats/?from=2026-01-01#top"]
+    assert verdicts == [f"{base}/dashboard/"] * 8 + [f"{base}/stats/?from=2026-01-01#top"]
     page.fill("#username", STAFF_USER)
     page.fill("#password", STAFF_PASSWORD)
     page.click("#login-submit")

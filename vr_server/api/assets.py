@@ -17,12 +17,12 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
-from vr_server.api.deps import DeviceOrStaffDep, ServicesDep
+from vr_server.api.deps import CredentialFirstRoute, DeviceOrStaffDep, ServicesDep
 from vr_server.blobs import BlobNotFound
 from vr_server.errors import NotFound
 from vr_server.pathsend import EXTENSION as PATHSEND
 
-router = APIRouter()
+router = APIRouter(route_class=CredentialFirstRoute)
 CHUNK = 1024 * 1024
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

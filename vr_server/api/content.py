@@ -20,11 +20,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content_tools.package import MAX_MANIFEST_BYTES
-from vr_server.api.deps import AuthorDep, ServicesDep
+from vr_server.api.body_limits import STREAMED
+from vr_server.api.deps import AuthorDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import Invalid, TooLarge
 from vr_server.services.catalog import MAX_MISSING_QUERY, PublishResult, validation_problems
 
-router = APIRouter(prefix="/api/content", tags=["content"])
+router = APIRouter(prefix="/api/content", tags=["content"], route_class=CredentialFirstRoute)
 
 
 class _Body(BaseModel):
@@ -117,6 +118,7 @@ async def missing_blobs(
 @router.put(
     "/blobs/{sha256}",
     responses={201: {"model": BlobResponse}, 413: {}, 422: {}},
+    max_body_size=STREAMED,  # receive_blob stops at VR_MAX_UPLOAD_MB while it streams
 )
 async def upload_blob(
     sha256: str,
@@ -151,7 +153,11 @@ def _publish_response(result: PublishResult) -> PublishResponse:
     )
 
 
-@router.post("/scenes", responses={201: {"model": PublishResponse}, 409: {}, 413: {}, 422: {}})
+@router.post(
+    "/scenes",
+    responses={201: {"model": PublishResponse}, 409: {}, 413: {}, 422: {}},
+    max_body_size=MAX_MANIFEST_BYTES,
+)
 async def publish(request: Request, author: AuthorDep, services: ServicesDep) -> JSONResponse:
     """Publish a version: every asset the manifest names must be uploaded, with its size and
     sha256; the model and the script are validated again. 201 for a new version, 200 when

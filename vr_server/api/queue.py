@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from vr_server.api.deps import ServicesDep, StaffDep
+from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.protocol.queue import (
     CallTicketRequest,
     CancelTicketRequest,
@@ -17,7 +17,7 @@ from vr_server.protocol.queue import (
     TicketContact,
 )
 
-router = APIRouter(prefix="/api/queue", tags=["queue"])
+router = APIRouter(prefix="/api/queue", tags=["queue"], route_class=CredentialFirstRoute)
 
 
 @router.get("")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from vr_server.api.deps import ServicesDep
+from vr_server.api.deps import CredentialFirstRoute, ServicesDep
 from vr_server.protocol.reports import PublicResult
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], route_class=CredentialFirstRoute)
 
 
 @router.get("/api/results/{token}")

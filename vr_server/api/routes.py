@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse
 
 from content_tools.format import BundleManifest
 from vr_server import __version__
-from vr_server.api.deps import STAFF_COOKIE, DeviceOrStaffDep, ServicesDep, StaffDep, TokenDep
+from vr_server.api.deps import (
+    STAFF_COOKIE,
+    CredentialFirstRoute,
+    DeviceOrStaffDep,
+    ServicesDep,
+    StaffDep,
+    TokenDep,
+)
 from vr_server.api.models import (
     AssignRequest,
     CommandRequest,
@@ -26,7 +33,7 @@ from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, S
 from vr_server.protocol.enrollment import EnrollRequest, EnrollResponse
 from vr_server.protocol.version import PROTOCOL_VERSION
 
-router = APIRouter()
+router = APIRouter(route_class=CredentialFirstRoute)
 
 
 @router.get("/health", tags=["public"])

@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from vr_server.api.deps import ServicesDep, StaffDep
+from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.protocol.reports import DayFigures
 
-router = APIRouter(tags=["stats"])
+router = APIRouter(tags=["stats"], route_class=CredentialFirstRoute)
 
 FromDay = Annotated[date | None, Query(alias="from", description="First venue day, YYYY-MM-DD.")]
 ToDay = Annotated[date | None, Query(description="Last venue day (included), YYYY-MM-DD.")]

@@ -20,18 +20,21 @@ addStrings({
 });
 
 /**
- * Only paths on this server: "/dashboard/", never "//evil.example" or "https://...". Control
+ * Only pages of this server: "/dashboard/", never "//evil.example" or "https://...". Control
  * characters and spaces are refused too: the URL parser drops tabs and newlines, so
- * "/<TAB>/evil.example" would become "//evil.example". The result is what the browser would
- * resolve, and it must stay on this origin.
+ * "/<TAB>/evil.example" would become "//evil.example". The check is made again on the URL as the
+ * browser resolves it, since resolving can make a path protocol-relative ("/..//evil.example"
+ * becomes "//evil.example"), and the answer is that absolute URL on this origin, so nothing the
+ * browser does with it later can lead elsewhere.
  */
 export function safeNext(raw, origin = location.origin) {
-  const fallback = '/dashboard/';
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || /[\\\s\x00-\x1f\x7f]/.test(raw)) return fallback;
+  const fallback = new URL('/dashboard/', origin).href;
+  const unsafe = (path) => !path.startsWith('/') || path.startsWith('//') || /[\\\s\x00-\x1f\x7f]/.test(path);
+  if (typeof raw !== 'string' || unsafe(raw)) return fallback;
   let url;
   try { url = new URL(raw, origin); } catch { return fallback; }
-  if (url.origin !== origin || url.pathname.startsWith('/login')) return fallback;
-  return url.pathname + url.search + url.hash;
+  if (url.origin !== origin || unsafe(url.pathname) || url.pathname.startsWith('/login')) return fallback;
+  return url.href;
 }
 
 const next = safeNext(new URLSearchParams(location.search).get('next'));

@@ -56,9 +56,11 @@ def server(
     """One real server per test module, with a staff account and the test bundle.
 
     On SQLite; a test runs it on PostgreSQL too (a fresh database) with
-    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`."""
-    backend = getattr(request, "param", "sqlite")
-    settings: dict[str, str] = {}
+    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`. A dict
+    param gives VR_* settings (lower-case names), its "backend" key the database."""
+    param = getattr(request, "param", "sqlite")
+    settings: dict[str, str] = dict(param) if isinstance(param, dict) else {"backend": param}
+    backend = settings.pop("backend", "sqlite")
     pg: Postgres | None = None
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")

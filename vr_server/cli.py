@@ -113,6 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vr_server.app import create_app
+    from vr_server.logs import log_config
 
     settings = _settings()
     if args.host:
@@ -149,6 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings),
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
         ws_per_message_deflate=settings.ws_deflate,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -117,7 +117,14 @@ class Settings(BaseSettings):
     stuck_check_s: float = Field(
         default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
     )
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Level of the server's and uvicorn's log lines."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: time level logger: message. `json`: one JSON object a line (time, "
+        "level, logger, message, exception), for a log collector.",
+    )
     ws_impl: Literal["direct", "websockets-sansio", "websockets"] = Field(
         default="direct",
         description="uvicorn's WebSocket implementation: `direct` is uvicorn's "
@@ -136,6 +143,11 @@ class Settings(BaseSettings):
         "TLS always streams). false streams them through Python, for file systems where "
         "sendfile fails.",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

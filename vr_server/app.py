@@ -34,6 +34,7 @@ from vr_server.services import (
 )
 from vr_server.services.monitor import start_background
 from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
+from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
 from vr_server.settings import Settings
 from vr_server.storage import open_store
 from vr_server.ws.headset import headset_socket
@@ -81,6 +82,14 @@ async def open_remote_blobs(settings: Settings) -> RemoteBlobs | None:
     return await asyncio.to_thread(S3Blobs.from_settings, settings)
 
 
+def login_throttle(settings: Settings, bus: Bus) -> LoginThrottle:
+    """Counts in Redis, shared by the instances, when the bus is on Redis; else in memory."""
+    redis = getattr(bus, "redis", None)
+    if settings.redis_url is None or redis is None:
+        return MemoryThrottle()
+    return RedisThrottle(redis, prefix=settings.redis_prefix)
+
+
 async def open_services(settings: Settings) -> Services:
     """Open storage (migrated), bus and services; the caller closes them with close_services."""
     try:
@@ -122,7 +131,19 @@ async def open_services(settings: Settings) -> Services:
         store=store,
         bus=bus,
         blobs=blobs,
-        auth=AuthService(store, staff_token_hours=settings.staff_token_hours),
+        auth=AuthService(
+            store,
+            staff_token_hours=settings.staff_token_hours,
+            throttle=login_throttle(settings, bus),
+            account_policy=Policy(
+                settings.login_free_failures, settings.login_backoff_s, settings.login_backoff_max_s
+            ),
+            address_policy=Policy(
+                settings.login_free_failures_per_address,
+                settings.login_backoff_s,
+                settings.login_backoff_max_s,
+            ),
+        ),
         catalog=catalog,
         fleet=fleet,
         sessions=sessions,

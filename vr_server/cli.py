@@ -156,7 +156,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ws_per_message_deflate=settings.ws_deflate,
         ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
         http=HTTP_PATHSEND if settings.sendfile else "httptools",
-        proxy_headers=True,
+        # X-Forwarded-For only from VR_TRUSTED_PROXIES: never believed from anyone else
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0
 

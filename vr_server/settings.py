@@ -89,6 +89,16 @@ class Settings(BaseSettings):
     max_errors_per_minute: int = Field(default=20, ge=1)
     outbox_size: int = Field(default=512, ge=8)
     staff_token_hours: float = Field(default=12.0, gt=0)
+    login_free_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one username before the delays start."
+    )
+    login_free_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one client address before delays."
+    )
+    login_backoff_s: float = Field(
+        default=1.0, gt=0, description="The first delay; it doubles with each further failure."
+    )
+    login_backoff_max_s: float = Field(default=300.0, gt=0, description="The longest delay.")
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )
@@ -124,6 +134,12 @@ class Settings(BaseSettings):
         default="text",
         description="`text`: time level logger: message. `json`: one JSON object a line (time, "
         "level, logger, message, exception), for a log collector.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies (nginx) whose X-Forwarded-For and "
+        'X-Forwarded-Proto are believed, e.g. ["127.0.0.1"]. Default: none; the client '
+        "address is the connection's, and a forwarded header is ignored.",
     )
     ws_impl: Literal["direct", "websockets-sansio", "websockets"] = Field(
         default="direct",

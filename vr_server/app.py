@@ -32,6 +32,7 @@ from vr_server.services import (
     SessionService,
     StatsService,
 )
+from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
 from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
 from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
@@ -135,6 +136,7 @@ async def open_services(settings: Settings) -> Services:
             store,
             staff_token_hours=settings.staff_token_hours,
             throttle=login_throttle(settings, bus),
+            hasher=PasswordHasher(threads=settings.password_threads),
             account_policy=Policy(
                 settings.login_free_failures, settings.login_backoff_s, settings.login_backoff_max_s
             ),
@@ -170,6 +172,7 @@ async def close_services(services: Services) -> None:
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
+    services.auth.hasher.close()
     await asyncio.to_thread(services.blobs.close)
 
 

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="The first delay; it doubles with each further failure."
     )
     login_backoff_max_s: float = Field(default=300.0, gt=0, description="The longest delay.")
+    password_threads: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="Threads that hash passwords (scrypt), apart from the file reads' pool.",
+    )
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )

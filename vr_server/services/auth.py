@@ -7,7 +7,6 @@ device token does not open the staff API, and author tokens only publish content
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import hmac
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vr_server.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
+from vr_server.services.hashing import PasswordHasher
 from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Policy
 from vr_server.storage.base import Store
 from vr_server.storage.records import (
@@ -111,11 +111,13 @@ class AuthService:
         staff_token_hours: float,
         trust_s: float = TOKEN_TRUST_S,
         throttle: LoginThrottle | None = None,
+        hasher: PasswordHasher | None = None,
         account_policy: Policy = ACCOUNT_POLICY,
         address_policy: Policy = ADDRESS_POLICY,
     ) -> None:
         self.store = store
         self.throttle: LoginThrottle = throttle or MemoryThrottle()
+        self.hasher = hasher or PasswordHasher()
         self.account_policy = account_policy
         self.address_policy = address_policy
         self.staff_token_hours = staff_token_hours
@@ -132,7 +134,7 @@ class AuthService:
             raise Invalid("the password must have at least 8 characters")
         if await self.store.get_account_by_username(username) is not None:
             raise Conflict(f"an account named {username!r} exists already")
-        hashed = await asyncio.to_thread(hash_password, password)
+        hashed = await self.hasher.run(hash_password, password)
         return await self.store.create_account(username, hashed, role)
 
     async def login(self, username: str, password: str, client: str | None = None) -> IssuedToken:
@@ -149,7 +151,7 @@ class AuthService:
             )
         account = await self.store.get_account_by_username(username.strip())
         stored = account.password_hash if account else None
-        ok = await asyncio.to_thread(check_login, password, stored)
+        ok = await self.hasher.run(check_login, password, stored)
         if account is None or not ok or account.disabled:
             raise Unauthorized("wrong username or password")
         await self.throttle.succeeded(keys)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
-from vr_server.api import assets, content, pages, routes, web
+from vr_server.api import assets, audit, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
@@ -22,6 +22,7 @@ from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
+    AuditService,
     AuthService,
     CatalogService,
     FleetService,
@@ -114,6 +115,7 @@ async def open_services(settings: Settings) -> Services:
         await bus.close()
         raise
     catalog = CatalogService(store, blobs, profile=profile)
+    audit_service = AuditService(store)
     fleet = FleetService(store, bus, presence=presence)
     add_hook = getattr(bus, "add_reconnect_hook", None)
     if add_hook is not None:  # Redis: after an outage, register this instance's headsets again
@@ -132,8 +134,10 @@ async def open_services(settings: Settings) -> Services:
         store=store,
         bus=bus,
         blobs=blobs,
+        audit=audit_service,
         auth=AuthService(
             store,
+            audit=audit_service,
             staff_token_hours=settings.staff_token_hours,
             throttle=login_throttle(settings, bus),
             hasher=PasswordHasher(threads=settings.password_threads),
@@ -160,7 +164,7 @@ async def open_services(settings: Settings) -> Services:
         ),
         results=ResultService(store, catalog, sessions, zone=zone),
         stats=StatsService(store, catalog, zone=zone),
-        retention=RetentionService(store, days=settings.retention_days),
+        retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
     )
 
 
@@ -215,6 +219,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue_api.router)
     app.include_router(results_api.router)
     app.include_router(stats_api.router)
+    app.include_router(audit.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vr_server.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
+from vr_server.services.audit import Actor, AuditService
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Policy
 from vr_server.storage.base import Store
@@ -114,8 +115,10 @@ class AuthService:
         hasher: PasswordHasher | None = None,
         account_policy: Policy = ACCOUNT_POLICY,
         address_policy: Policy = ADDRESS_POLICY,
+        audit: AuditService | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit or AuditService(store)
         self.throttle: LoginThrottle = throttle or MemoryThrottle()
         self.hasher = hasher or PasswordHasher()
         self.account_policy = account_policy
@@ -153,9 +156,19 @@ class AuthService:
         stored = account.password_hash if account else None
         ok = await self.hasher.run(check_login, password, stored)
         if account is None or not ok or account.disabled:
+            reason = "unknown username" if account is None else "disabled" if ok else "password"
+            await self.audit.record(
+                "login_failed",
+                Actor(None, "anonymous", client),
+                target=username.strip()[:64],
+                details={"reason": reason},
+            )
             raise Unauthorized("wrong username or password")
         await self.throttle.succeeded(keys)
-        return await self.issue_token(account)
+        issued = await self.issue_token(account)
+        actor = Actor(account.username, account.role, client)
+        await self.audit.record("login", actor, target=account.username)
+        return issued
 
     def _throttle_keys(self, username: str, client: str | None) -> list[Key]:
         keys = [Key(f"account:{username.strip().lower()[:64]}", self.account_policy, True)]

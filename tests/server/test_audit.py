@@ -5,6 +5,7 @@ where; `GET /api/audit` is for admin accounts only; `vr-server audit` filters an
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import httpx
 import pytest
 
 from tests.harness import STAFF_USER, ServerProcess
+from vr_server.errors import Invalid
+from vr_server.services.audit import parse_since
 
 ADMIN = "boss"
 ADMIN_PASSWORD = "admin-password-long"
@@ -25,6 +28,13 @@ def entries(server: ServerProcess, token: str, **params: str) -> list[dict[str, 
     )
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()["entries"]
+    return found
+
+
+def cli_entries(server: ServerProcess, *args: str) -> list[dict[str, Any]]:
+    done = server.cli("audit", "--json", *args)
+    assert done.returncode == 0, done.stderr
+    found: list[dict[str, Any]] = json.loads(done.stdout)
     return found
 
 
@@ -106,3 +116,34 @@ def test_only_admin_accounts_read_the_trail(server: ServerProcess, admin: str) -
     assert httpx.get(server.url + "/api/audit").status_code == 401
     view = server.api(admin, "GET", "/api/audit").json()
     assert "contact_read" in view["actions"]
+
+
+@pytest.mark.parametrize("server", ["sqlite"], indirect=True)
+def test_cli_filters_prints_and_records_its_purge(server: ServerProcess, admin: str) -> None:
+    server.staff_token()
+    done = server.cli("purge", "--json")
+    assert done.returncode == 0, done.stderr
+    (purge,) = cli_entries(server, "--action", "purge")
+    assert purge["actor"].startswith("cli:")
+    assert purge["details"]["deleted"] == 0
+    logins = cli_entries(server, "--action", "login", "--actor", STAFF_USER, "--since", "1h")
+    assert logins
+    assert {e["actor"] for e in logins} == {STAFF_USER}
+    assert cli_entries(server, "--since", "2999-01-01") == []
+    table = server.cli("audit", "--limit", "5")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].startswith("time (UTC)")
+    assert "purge" in table.stdout
+    bad = server.cli("audit", "--since", "yesterday")
+    assert bad.returncode == 1
+    assert "neither 30m, 24h, 7d nor a date" in bad.stderr
+
+
+def test_parse_since() -> None:
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    assert parse_since("30m", now) == now - timedelta(minutes=30)
+    assert parse_since("7d", now) == now - timedelta(days=7)
+    assert parse_since("2026-12-06", now) == datetime(2026, 12, 6, tzinfo=UTC)
+    assert parse_since("2026-12-06T09:00+07:00", now) == datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
+    with pytest.raises(Invalid):
+        parse_since("last week", now)

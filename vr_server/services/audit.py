@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import getpass
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from vr_server.errors import Invalid
 from vr_server.storage.audit import AuditFilter, AuditRecord
 from vr_server.storage.base import Store
 
@@ -116,3 +118,24 @@ class AuditService:
     async def entries(self, match: AuditFilter) -> list[AuditRecord]:
         """Newest first, at most `match.limit`."""
         return await self.store.audit.entries(match)
+
+
+_RELATIVE = re.compile(r"^(\d{1,6})([mhd])$")
+_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+def parse_since(text: str, now: datetime) -> datetime:
+    """`30m`, `24h`, `7d` before `now`, or an ISO 8601 date or time (UTC unless it says);
+    Invalid naming the accepted forms otherwise."""
+    text = text.strip()
+    relative = _RELATIVE.match(text)
+    if relative:
+        return now - timedelta(seconds=int(relative[1]) * _UNITS[relative[2]])
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            f"since: {text!r} is neither 30m, 24h, 7d nor a date like 2026-12-06 or "
+            "2026-12-06T09:00+07:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -116,6 +116,8 @@ def test_only_admin_accounts_read_the_trail(server: ServerProcess, admin: str) -
     assert httpx.get(server.url + "/api/audit").status_code == 401
     view = server.api(admin, "GET", "/api/audit").json()
     assert "contact_read" in view["actions"]
+    page = httpx.get(server.url + "/audit/", follow_redirects=False)
+    assert page.status_code == 303  # the page shell: signed in first
 
 
 @pytest.mark.parametrize("server", ["sqlite"], indirect=True)

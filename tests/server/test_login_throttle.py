@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from tests.cluster import start_cluster
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, free_port
 from tests.postgres import Postgres
 from tests.redis_server import check_redis, delete_prefix, new_prefix, redis_url
-from vr_server.services.throttle import Key, MemoryThrottle, Policy
+from vr_server.bus.redis import redis_client
+from vr_server.services.throttle import Key, MemoryThrottle, Policy, RedisThrottle
 
 PREFIX = new_prefix()
 FAST = {"login_backoff_s": "0.5", "login_backoff_max_s": "2"}
@@ -79,7 +80,7 @@ def test_one_address_is_throttled_whatever_the_username(server: ServerProcess) -
     assert login(server, STAFF_USER, STAFF_PASSWORD, "10.2.0.2").status_code == 200
 
 
-@pytest.mark.parametrize("server", [TRUSTING], indirect=True)
+@pytest.mark.parametrize("server", [TRUSTING, ON_REDIS], indirect=True, ids=["memory", "redis"])
 def test_successful_logins_do_not_count_against_an_address(server: ServerProcess) -> None:
     for _ in range(25):  # staff behind one venue NAT sign in all day
         assert login(server, STAFF_USER, STAFF_PASSWORD, "10.3.0.1").status_code == 200
@@ -126,3 +127,18 @@ async def test_delays_double_up_to_the_cap_and_are_forgotten_after_the_window() 
     for i in range(5):  # past max_keys, the oldest key goes
         await throttle.attempt([Key(f"address:{i}", key.policy, False)])
     assert await throttle.attempt([key]) == 0
+
+
+async def test_sign_ins_go_through_while_redis_does_not_answer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client = redis_client(f"redis://127.0.0.1:{free_port()}/0", 0.3)
+    throttle = RedisThrottle(client, prefix=new_prefix())
+    key = Key("account:x", Policy(free=1, base_s=60, max_s=60), True)
+    try:
+        assert await throttle.attempt([key]) == 0
+        assert await throttle.attempt([key]) == 0  # would be locked, had it been counted
+        await throttle.succeeded([key])
+    finally:
+        await client.aclose()
+    assert "login throttle: Redis did not answer" in caplog.text

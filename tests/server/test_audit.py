@@ -15,6 +15,7 @@ import pytest
 from tests.harness import STAFF_USER, ServerProcess
 from vr_server.errors import Invalid
 from vr_server.services.audit import parse_since
+from vr_server.storage.audit import AuditFilter
 
 ADMIN = "boss"
 ADMIN_PASSWORD = "admin-password-long"
@@ -149,3 +150,22 @@ def test_parse_since() -> None:
     assert parse_since("2026-12-06T09:00+07:00", now) == datetime(2026, 12, 6, 2, 0, tzinfo=UTC)
     with pytest.raises(Invalid):
         parse_since("last week", now)
+
+
+async def test_log_line_escapes_what_a_client_sent(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from vr_server.services.audit import Actor, AuditService
+    from vr_server.storage import open_store
+
+    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        caplog.set_level("INFO", logger="vr_server.services.audit")
+        audit = AuditService(store)
+        await audit.record("login_failed", Actor(None, "anonymous", "10.0.0.9"), target="\x1b[31mx")
+        (entry,) = await store.audit.entries(AuditFilter())
+        assert entry.target == "\x1b[31mx"  # stored as sent
+        assert "\x1b" not in caplog.text
+        assert "on \\x1b[31mx" in caplog.text
+    finally:
+        await store.close()

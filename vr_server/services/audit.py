@@ -108,16 +108,22 @@ class AuditService:
         log.info(
             "audit: %s by %s (%s) from %s%s%s",
             action,
-            actor.name or "-",
+            _printable(actor.name or "-"),
             actor.role or "-",
             actor.address or "-",
-            f" on {target}" if target else "",
-            f" {record.details}" if record.details else "",
+            f" on {_printable(target)}" if target else "",
+            f" {_printable(str(record.details))}" if record.details else "",
         )
 
     async def entries(self, match: AuditFilter) -> list[AuditRecord]:
         """Newest first, at most `match.limit`."""
         return await self.store.audit.entries(match)
+
+
+def _printable(text: str) -> str:
+    """What a client sent (a username tried), safe for a terminal reading the log: control
+    characters such as ANSI escapes are written escaped."""
+    return text if text.isprintable() else ascii(text)[1:-1]
 
 
 _RELATIVE = re.compile(r"^(\d{1,6})([mhd])$")

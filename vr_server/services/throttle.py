@@ -72,6 +72,10 @@ class MemoryThrottle:
         # key -> [count, forget at, locked until]
         self._keys: dict[str, list[float]] = {}
 
+    def __len__(self) -> int:
+        """Keys kept."""
+        return len(self._keys)
+
     def _entry(self, key: Key, now: float) -> list[float]:
         entry = self._keys.get(key.name)
         if entry is None or entry[1] <= now:
@@ -106,11 +110,13 @@ class MemoryThrottle:
                 del self._keys[key.name]
 
     def _prune(self, now: float) -> None:
+        """Past `max_keys`: the forgotten keys go, then the oldest down to 90 %, so the scan
+        runs once per tenth of `max_keys` new keys, not on every attempt of a flood."""
         if len(self._keys) <= self.max_keys:
             return
         for name in [name for name, entry in self._keys.items() if entry[1] <= now]:
             del self._keys[name]
-        while len(self._keys) > self.max_keys:
+        while len(self._keys) > self.max_keys * 9 // 10:
             del self._keys[next(iter(self._keys))]
 
 

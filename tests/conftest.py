@@ -57,9 +57,12 @@ def server(
 
     On SQLite; a test runs it on PostgreSQL too (a fresh database) with
     `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`. A module's
-    `SERVER_SETTINGS` dict (setting name -> value) adds settings, e.g. {"api_docs": "true"}."""
-    backend = getattr(request, "param", "sqlite")
+    `SERVER_SETTINGS` dict (setting name -> value) adds settings, e.g. {"api_docs": "true"}; a
+    dict param gives more (lower-case names), its "backend" key the database."""
+    param = getattr(request, "param", "sqlite")
     settings: dict[str, str] = dict(getattr(request.module, "SERVER_SETTINGS", {}))
+    settings.update(param if isinstance(param, dict) else {"backend": param})
+    backend = settings.pop("backend", "sqlite")
     pg: Postgres | None = None
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")

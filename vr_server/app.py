@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
-from vr_server.api import assets, content, pages, routes, web
+from vr_server.api import assets, audit, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
@@ -23,6 +23,7 @@ from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
+    AuditService,
     AuthService,
     CatalogService,
     FleetService,
@@ -33,8 +34,10 @@ from vr_server.services import (
     SessionService,
     StatsService,
 )
+from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
 from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
+from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
 from vr_server.settings import Settings
 from vr_server.storage import open_store
 from vr_server.storage.sqlite_files import make_data_dir
@@ -83,6 +86,14 @@ async def open_remote_blobs(settings: Settings) -> RemoteBlobs | None:
     return await asyncio.to_thread(S3Blobs.from_settings, settings)
 
 
+def login_throttle(settings: Settings, bus: Bus) -> LoginThrottle:
+    """Counts in Redis, shared by the instances, when the bus is on Redis; else in memory."""
+    redis = getattr(bus, "redis", None)
+    if settings.redis_url is None or redis is None:
+        return MemoryThrottle()
+    return RedisThrottle(redis, prefix=settings.redis_prefix)
+
+
 async def open_services(settings: Settings) -> Services:
     """Open storage (migrated), bus and services; the caller closes them with close_services."""
     try:
@@ -107,6 +118,7 @@ async def open_services(settings: Settings) -> Services:
         await bus.close()
         raise
     catalog = CatalogService(store, blobs, profile=profile)
+    audit_service = AuditService(store)
     fleet = FleetService(store, bus, presence=presence)
     add_hook = getattr(bus, "add_reconnect_hook", None)
     if add_hook is not None:  # Redis: after an outage, register this instance's headsets again
@@ -125,7 +137,22 @@ async def open_services(settings: Settings) -> Services:
         store=store,
         bus=bus,
         blobs=blobs,
-        auth=AuthService(store, staff_token_hours=settings.staff_token_hours),
+        audit=audit_service,
+        auth=AuthService(
+            store,
+            audit=audit_service,
+            staff_token_hours=settings.staff_token_hours,
+            throttle=login_throttle(settings, bus),
+            hasher=PasswordHasher(threads=settings.password_threads),
+            account_policy=Policy(
+                settings.login_free_failures, settings.login_backoff_s, settings.login_backoff_max_s
+            ),
+            address_policy=Policy(
+                settings.login_free_failures_per_address,
+                settings.login_backoff_s,
+                settings.login_backoff_max_s,
+            ),
+        ),
         catalog=catalog,
         fleet=fleet,
         sessions=sessions,
@@ -140,7 +167,7 @@ async def open_services(settings: Settings) -> Services:
         ),
         results=ResultService(store, catalog, sessions, zone=zone),
         stats=StatsService(store, catalog, zone=zone),
-        retention=RetentionService(store, days=settings.retention_days),
+        retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
     )
 
 
@@ -152,6 +179,7 @@ async def close_services(services: Services) -> None:
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
+    services.auth.hasher.close()
     await asyncio.to_thread(services.blobs.close)
 
 
@@ -195,6 +223,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue_api.router)
     app.include_router(results_api.router)
     app.include_router(stats_api.router)
+    app.include_router(audit.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

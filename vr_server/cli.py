@@ -6,6 +6,7 @@ Administration works on the configured database directly (like `createsuperuser`
     vr-server enroll create [--uses N] [--hours H] [--label TEXT]
     vr-server purge [--days N]          delete visitors' personal data older than N days
     vr-server gc [--grace-hours H] [--dry-run]   remove content files no scene version uses
+    vr-server audit [--since 24h] [--action A] [--actor NAME] [--json]   the audit trail
     vr-server author create NAME            (= staff create NAME --role author)
     vr-server author token NAME [--hours H] a token for `vr-content publish` (VR_AUTHOR_TOKEN)
 
@@ -122,6 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from vr_server.app import create_app
     from vr_server.connection_guard import http_protocol
+    from vr_server.logs import log_config
 
     settings = _settings()
     if args.host:
@@ -158,13 +160,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings),
         ws_max_size=max(1024 * 1024, settings.max_frame_bytes * 4),
         ws_ping_interval=None,
         ws_per_message_deflate=settings.ws_deflate,
         ws=WS_PROTOCOLS.get(settings.ws_impl, settings.ws_impl),
         http=http_protocol(settings),
         limit_concurrency=settings.max_connections,
-        proxy_headers=True,
+        # X-Forwarded-For only from VR_TRUSTED_PROXIES: never believed from anyone else
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
     return 0
 
@@ -306,7 +311,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
         raise CliError("--days must be 0 or more")
 
     async def run(services: Any) -> Any:
-        return await services.retention.purge(args.days)
+        from vr_server.services.audit import Actor
+
+        return await services.retention.purge(args.days, Actor.cli())
 
     report = asyncio.run(_with_services(run))
     if args.json:
@@ -347,6 +354,50 @@ def cmd_gc(args: argparse.Namespace) -> int:
     )
     if report.local_only:
         print("(the local cache only: the S3 bucket keeps every object)")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from vr_server.services.audit import parse_since
+    from vr_server.storage.audit import AuditFilter
+
+    if not 1 <= args.limit <= 100_000:
+        raise CliError("--limit must be between 1 and 100000")
+
+    since = parse_since(args.since, datetime.now(UTC)) if args.since else None
+
+    async def run(services: Any) -> Any:
+        return await services.audit.entries(AuditFilter(since, args.action, args.actor, args.limit))
+
+    records = asyncio.run(_with_services(run))
+    rows = [
+        {
+            "id": r.id,
+            "at": r.at.isoformat(),
+            "action": r.action,
+            "actor": r.actor,
+            "actor_role": r.actor_role,
+            "target": r.target,
+            "address": r.address,
+            "details": r.details,
+        }
+        for r in records
+    ]
+    lines = [
+        f"{r.at:%Y-%m-%d %H:%M:%S}  {r.action:<14} {r.actor or '-':<16} "
+        f"{r.actor_role or '-':<9} {r.address or '-':<15} {r.target or '-'}"
+        + (f"  {json.dumps(r.details, ensure_ascii=False)}" if r.details else "")
+        for r in records
+    ]
+    if lines and not args.json:
+        lines.insert(
+            0,
+            f"{'time (UTC)':<19}  {'action':<14} {'actor':<16} {'role':<9} "
+            f"{'address':<15} target  details",
+        )
+    _print(args, rows, lines)
     return 0
 
 
@@ -640,6 +691,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="only print what would be removed")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_gc)
+
+    p = sub.add_parser(
+        "audit",
+        help="show the audit trail (logins, contact reads, exports, publishes, purges...)",
+        description="Who did what, when and from where, newest first, from the configured "
+        "database.",
+    )
+    p.add_argument("--since", help="30m, 24h, 7d, or a date/time like 2026-12-06T09:00+07:00")
+    p.add_argument("--action", help="only this action (login, login_failed, contact_read, ...)")
+    p.add_argument("--actor", help="only this account's entries (username)")
+    p.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
 
     def client(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)

@@ -12,6 +12,7 @@ them to status codes and error frames in one place each (`api/errors.py`, `ws/fr
     ├── InvalidState            409  a command the session's state does not allow
     ├── Invalid                 422  input that parses but makes no sense
     ├── TooLarge                413
+    ├── TooManyRequests         429  e.g. too many failed logins; `retry_after_s` says when
     ├── BadGateway              502  a backing store answered wrongly (bytes not matching
     │                                their sha256 in the S3 bucket); nothing was served or kept
     └── Unavailable             503  the database, bus or S3 bucket is unreachable for now; retry
@@ -79,6 +80,15 @@ class Invalid(ServerError):
 class TooLarge(ServerError):
     code = ErrorCode.FRAME_TOO_LARGE
     http_status = 413
+
+
+class TooManyRequests(ServerError):
+    code = ErrorCode.RATE_LIMITED
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class BadGateway(ServerError):

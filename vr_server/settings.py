@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -95,6 +95,22 @@ class Settings(BaseSettings):
     max_errors_per_minute: int = Field(default=20, ge=1)
     outbox_size: int = Field(default=512, ge=8)
     staff_token_hours: float = Field(default=12.0, gt=0)
+    login_free_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one username before the delays start."
+    )
+    login_free_failures_per_address: int = Field(
+        default=20, ge=1, description="Failed sign-ins from one client address before delays."
+    )
+    login_backoff_s: float = Field(
+        default=1.0, gt=0, description="The first delay; it doubles with each further failure."
+    )
+    login_backoff_max_s: float = Field(default=300.0, gt=0, description="The longest delay.")
+    password_threads: int = Field(
+        default=1,
+        ge=1,
+        le=8,
+        description="Threads that hash passwords (scrypt), apart from the file reads' pool.",
+    )
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )
@@ -123,7 +139,20 @@ class Settings(BaseSettings):
     stuck_check_s: float = Field(
         default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
     )
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Level of the server's and uvicorn's log lines."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: time level logger: message. `json`: one JSON object a line (time, "
+        "level, logger, message, exception), for a log collector.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies (nginx) whose X-Forwarded-For and "
+        'X-Forwarded-Proto are believed, e.g. ["127.0.0.1"]. Default: none; the client '
+        "address is the connection's, and a forwarded header is ignored.",
+    )
     ws_impl: Literal["direct", "websockets-sansio", "websockets"] = Field(
         default="direct",
         description="uvicorn's WebSocket implementation: `direct` is uvicorn's "
@@ -187,6 +216,11 @@ class Settings(BaseSettings):
         "document (/openapi.json). Off by default: they list every route to anyone on the "
         "venue's network. The document is still built in-process (`app.openapi()`).",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content_tools.package import MAX_MANIFEST_BYTES
+from vr_server.api.audit import caller
 from vr_server.api.body_limits import STREAMED
 from vr_server.api.deps import AuthorDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import Invalid, TooLarge
@@ -178,6 +179,12 @@ async def publish(request: Request, author: AuthorDep, services: ServicesDep) ->
         max_model_bytes=services.settings.max_model_bytes,
         publisher=author.name,
     )
+    await services.audit.record(
+        "publish",
+        caller(author, request),
+        target=result.scene_id,
+        details={"version": result.version, "new": result.new, "activated": result.activated},
+    )
     return JSONResponse(
         _publish_response(result).model_dump(), status_code=201 if result.new else 200
     )
@@ -205,10 +212,16 @@ async def versions(scene_id: str, _author: AuthorDep, services: ServicesDep) -> 
 
 @router.post("/scenes/{scene_id}/activate")
 async def activate(
-    scene_id: str, body: ActivateRequest, _author: AuthorDep, services: ServicesDep
+    scene_id: str, body: ActivateRequest, author: AuthorDep, services: ServicesDep, request: Request
 ) -> ActivateResponse:
     """Make a stored version the active one, in one transaction; running sessions keep theirs."""
     result = await services.catalog.activate(scene_id, body.version)
+    await services.audit.record(
+        "activate",
+        caller(author, request),
+        target=scene_id,
+        details={"version": result.active_version, "previous": result.previous_active},
+    )
     return ActivateResponse(
         scene_id=result.scene_id,
         active_version=result.active_version,

@@ -5,6 +5,8 @@
     /checkin/            staff: the entrance tablet (tickets)
     /queue-board/        staff: the TV by the queue
     /stats/              staff: the day's figures and the CSV download
+    /audit/              staff page, admin data: the audit trail (`GET /api/audit` says 403
+                         to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
     /ui/<page>/<file>    the pages' scripts and styles (public: no data in them)
 
@@ -37,6 +39,7 @@ STAFF_PAGES = {
     "checkin": "checkin",
     "queue-board": "queue_board",
     "stats": "stats",
+    "audit": "audit",
 }
 """URL segment -> folder in vr_server/web/."""
 

@@ -4,8 +4,9 @@ the work."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from vr_server.api.audit import caller
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.protocol.queue import (
     CallTicketRequest,
@@ -56,5 +57,12 @@ async def cancel(
 
 
 @router.get("/tickets/{ticket_id}/contact")
-async def contact(ticket_id: str, staff: StaffDep, services: ServicesDep) -> TicketContact:
-    return await services.queue.contact(ticket_id, staff=staff.name)
+async def contact(
+    ticket_id: str, staff: StaffDep, services: ServicesDep, request: Request
+) -> TicketContact:
+    """Each read is recorded in the audit trail before the data is sent (none if it fails)."""
+    found = await services.queue.contact(ticket_id, staff=staff.name)
+    await services.audit.record(
+        "contact_read", caller(staff, request), target=ticket_id, details={"ticket": found.label}
+    )
+    return found

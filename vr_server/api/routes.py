@@ -69,8 +69,10 @@ async def health(services: ServicesDep) -> JSONResponse:
 async def login(
     body: LoginRequest, services: ServicesDep, request: Request, response: Response
 ) -> LoginResponse:
-    """Returns the token and also sets it as the `vr_staff` cookie for the staff pages."""
-    issued = await services.auth.login(body.username, body.password)
+    """Returns the token and also sets it as the `vr_staff` cookie for the staff pages.
+    429 with Retry-After while the username or the caller's address is throttled."""
+    client = request.client.host if request.client else None  # VR_TRUSTED_PROXIES decides
+    issued = await services.auth.login(body.username, body.password, client)
     response.set_cookie(
         STAFF_COOKIE,
         issued.token,

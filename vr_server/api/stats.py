@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from vr_server.api.audit import caller
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.protocol.reports import DayFigures
 
@@ -30,11 +31,17 @@ async def stats(
     responses={200: {"content": {"text/csv": {}}, "description": "One row per session."}},
 )
 async def stats_csv(
-    _staff: StaffDep, services: ServicesDep, from_: FromDay = None, to: ToDay = None
+    staff: StaffDep,
+    services: ServicesDep,
+    request: Request,
+    from_: FromDay = None,
+    to: ToDay = None,
 ) -> Response:
     first = from_ or to or services.stats.today()
     last = to or first
     body = await services.stats.csv(first, last)
+    days = {"from": first.isoformat(), "to": last.isoformat()}
+    await services.audit.record("csv_export", caller(staff, request), details=days)
     name = f"vr-sessions-{first.isoformat()}" + (f"-to-{last.isoformat()}" if last != first else "")
     return Response(
         body,

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from vr_server.blobs import BlobStore
 from vr_server.bus import Bus
+from vr_server.services.audit import AuditService
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
@@ -24,6 +25,7 @@ class Services:
     store: Store
     bus: Bus
     blobs: BlobStore
+    audit: AuditService
     auth: AuthService
     catalog: CatalogService
     fleet: FleetService
@@ -35,6 +37,7 @@ class Services:
 
 
 __all__ = [
+    "AuditService",
     "AuthService",
     "CatalogService",
     "FleetService",

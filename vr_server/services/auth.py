@@ -7,16 +7,19 @@ device token does not open the staff API, and author tokens only publish content
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from vr_server.errors import Conflict, Forbidden, Invalid, Unauthorized
+from vr_server.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
+from vr_server.services.audit import Actor, AuditService
+from vr_server.services.hashing import PasswordHasher
+from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Policy
 from vr_server.storage.base import Store
 from vr_server.storage.records import (
     AccountRecord,
@@ -95,13 +98,31 @@ TOKEN_TRUST_S = 5.0
 revokes (logout, re-enrollment) is refused at once; one revoked by another instance is refused
 here within this time. Expiry is checked on every request."""
 TOKENS_KEPT = 10_000
+ACCOUNT_POLICY = Policy(free=5, base_s=1.0, max_s=300.0)
+ADDRESS_POLICY = Policy(free=20, base_s=1.0, max_s=300.0)
+"""Sign-in throttling (services/throttle.py): after 5 failures for one username, or 20 from
+one client address, 1 s, then 2, 4, ... up to 5 minutes between attempts."""
 
 
 class AuthService:
     def __init__(
-        self, store: Store, *, staff_token_hours: float, trust_s: float = TOKEN_TRUST_S
+        self,
+        store: Store,
+        *,
+        staff_token_hours: float,
+        trust_s: float = TOKEN_TRUST_S,
+        throttle: LoginThrottle | None = None,
+        hasher: PasswordHasher | None = None,
+        account_policy: Policy = ACCOUNT_POLICY,
+        address_policy: Policy = ADDRESS_POLICY,
+        audit: AuditService | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit or AuditService(store)
+        self.throttle: LoginThrottle = throttle or MemoryThrottle()
+        self.hasher = hasher or PasswordHasher()
+        self.account_policy = account_policy
+        self.address_policy = address_policy
         self.staff_token_hours = staff_token_hours
         self.trust_s = trust_s
         # token hash -> (when checked, monotonic; what the database said): a headset fetching
@@ -116,16 +137,44 @@ class AuthService:
             raise Invalid("the password must have at least 8 characters")
         if await self.store.get_account_by_username(username) is not None:
             raise Conflict(f"an account named {username!r} exists already")
-        hashed = await asyncio.to_thread(hash_password, password)
+        hashed = await self.hasher.run(hash_password, password)
         return await self.store.create_account(username, hashed, role)
 
-    async def login(self, username: str, password: str) -> IssuedToken:
+    async def login(self, username: str, password: str, client: str | None = None) -> IssuedToken:
+        """TooManyRequests (nothing checked) while the username or the client address is
+        throttled; Unauthorized for a wrong username or password."""
+        keys = self._throttle_keys(username, client)
+        wait = await self.throttle.attempt(keys)
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise TooManyRequests(
+                f"too many failed sign-ins: try again in {seconds} s / "
+                f"เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่ในอีก {seconds} วินาที",
+                retry_after_s=wait,
+            )
         account = await self.store.get_account_by_username(username.strip())
         stored = account.password_hash if account else None
-        ok = await asyncio.to_thread(check_login, password, stored)
+        ok = await self.hasher.run(check_login, password, stored)
         if account is None or not ok or account.disabled:
+            reason = "unknown username" if account is None else "disabled" if ok else "password"
+            await self.audit.record(
+                "login_failed",
+                Actor(None, "anonymous", client),
+                target=username.strip()[:64],
+                details={"reason": reason},
+            )
             raise Unauthorized("wrong username or password")
-        return await self.issue_token(account)
+        await self.throttle.succeeded(keys)
+        issued = await self.issue_token(account)
+        actor = Actor(account.username, account.role, client)
+        await self.audit.record("login", actor, target=account.username)
+        return issued
+
+    def _throttle_keys(self, username: str, client: str | None) -> list[Key]:
+        keys = [Key(f"account:{username.strip().lower()[:64]}", self.account_policy, True)]
+        if client:
+            keys.append(Key(f"address:{client}", self.address_policy, False))
+        return keys
 
     async def issue_token(self, account: AccountRecord, hours: float | None = None) -> IssuedToken:
         token = secrets.token_urlsafe(32)

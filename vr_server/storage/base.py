@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from vr_server.storage.audit import AuditStore
 from vr_server.storage.records import (
     AccountRecord,
     ContactRecord,
@@ -34,6 +35,9 @@ class DuplicateEvent(Exception):
 
 
 class Store(Protocol):
+    audit: AuditStore
+    """The audit trail's table (storage/audit.py)."""
+
     async def close(self) -> None: ...
     async def ping(self) -> None: ...
 

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from vr_server.errors import Unavailable
 from vr_server.storage import tables as t
+from vr_server.storage.audit import AuditStore
 from vr_server.storage.base import DuplicateEvent, StaleSession
 from vr_server.storage.connections import (
     describe_error,
@@ -145,6 +146,7 @@ class SqlStore:
         self.dialect = engine.dialect.name
         # SQLite allows one writer at a time; queueing writers here avoids SQLITE_BUSY retries.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        self.audit = AuditStore(engine, self._write, retry_s=retry_s)
 
     @classmethod
     def from_url(

@@ -203,3 +203,21 @@ visitor_contacts = Table(
     Column("consent_at", TS, nullable=False),
     Index("ix_visitor_contacts_consent", "consent_at"),
 )
+
+# The audit trail (who did what, when, from where): written by services/audit.py, read by
+# `vr-server audit` and the admin page. Rows are only ever added.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", TS, nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("actor_role", String(16), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("target", String(200), nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("details", Text, nullable=False),
+    Index("ix_audit_log_at", "at"),
+    Index("ix_audit_log_action_at", "action", "at"),
+    Index("ix_audit_log_actor_at", "actor", "at"),
+)

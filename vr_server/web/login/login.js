@@ -15,6 +15,7 @@ addStrings({
   login_wrong: { th: 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง', en: 'Wrong username or password.' },
   login_forbidden: { th: 'บัญชีนี้ไม่ใช่บัญชีเจ้าหน้าที่', en: 'This is not a staff account.' },
   login_already: { th: 'คุณเข้าสู่ระบบแล้วในชื่อ {name}', en: 'You are signed in as {name}.' },
+  login_throttled: { th: 'เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่ในอีก {s} วินาที', en: 'Too many failed sign-ins. Try again in {s} seconds.' },
   login_continue: { th: 'ไปต่อ', en: 'Continue' },
   login_foot: { th: 'ลืมรหัสผ่าน? ติดต่อผู้ดูแลระบบของศูนย์', en: 'Forgot your password? Ask the venue\'s administrator.' },
 });
@@ -73,6 +74,7 @@ form.addEventListener('submit', async (event) => {
     if (err.status === 401) showError(() => t('login_wrong'));
     else if (err.status === 403) showError(() => t('login_forbidden'));
     else if (err.status === 422) showError(() => t('login_missing'));
+    else if (err.status === 429) showError(() => t('login_throttled', { s: err.retryAfter ?? 60 }));
     else showError(() => errorText(err));
     form.password.select();
   } finally {

@@ -6,11 +6,13 @@
 import { t } from './i18n.js';
 
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, retryAfter = null) {
     super(detail || code || `HTTP ${status}`);
     this.status = status;
     this.code = code;
     this.detail = detail;
+    /** Seconds from a 429's Retry-After header, else null. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -60,7 +62,8 @@ export async function api(path, { method = 'GET', body, auth = true, timeoutMs =
     }
     const detail = typeof data?.detail === 'string' ? data.detail : Array.isArray(data?.detail) ? data.detail.map((d) => d.msg).join('; ') : '';
     const code = data?.code ?? (response.status === 422 ? 'invalid_message' : response.status === 401 ? 'auth_failed' : null);
-    throw new ApiError(response.status, code, detail);
+    const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    throw new ApiError(response.status, code, detail, Number.isFinite(retryAfter) ? retryAfter : null);
   }
   return data;
 }

@@ -59,6 +59,12 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   if (!kiosk) {
     api('/api/auth/me').then((me) => {
       if (me?.username) bar.querySelector('#whoami').textContent = me.username;
+      // The audit trail is for admin accounts: only they get its link.
+      const navEl = bar.querySelector('.nav');
+      if (me?.role === 'admin' && navEl) {
+        navEl.insertAdjacentHTML('beforeend', `<a href="/audit/" data-i18n="nav_audit"${page === 'audit' ? ' aria-current="page"' : ''}></a>`);
+        applyI18n(navEl);
+      }
     }).catch(() => { /* the name is only a nicety */ });
   }
   return { status: bar.querySelector('#live-status') };

@@ -12,6 +12,7 @@ const STRINGS = {
   nav_checkin: { th: 'ลงทะเบียน', en: 'Check-in' },
   nav_queue_board: { th: 'จอคิว', en: 'Queue board' },
   nav_stats: { th: 'สถิติ', en: 'Statistics' },
+  nav_audit: { th: 'บันทึกการใช้งาน', en: 'Audit trail' },
   logout: { th: 'ออกจากระบบ', en: 'Sign out' },
   staff_menu: { th: 'สำหรับเจ้าหน้าที่', en: 'Staff' },
   language: { th: 'ภาษา', en: 'Language' },

@@ -1,0 +1,59 @@
+"""The audit trail (admin accounts only) and `caller`, who a request's principal is for an
+audit entry. `services/audit.py` does the work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep, TokenDep
+from vr_server.errors import Forbidden
+from vr_server.protocol.audit import AuditEntry, AuditView
+from vr_server.services.audit import ACTIONS, Actor
+from vr_server.services.auth import Principal
+from vr_server.storage.audit import AuditFilter
+
+router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=CredentialFirstRoute)
+
+
+def caller(principal: Principal, request: Request) -> Actor:
+    """The principal and the client's address (VR_TRUSTED_PROXIES decides which)."""
+    return Actor.of(principal, request.client.host if request.client else None)
+
+
+async def admin_only(staff: StaffDep, services: ServicesDep, token: TokenDep) -> Principal:
+    account, _ = await services.auth.staff_identity(token)
+    if account.role != "admin":  # the one role check of the audit trail
+        raise Forbidden("only an admin account may read the audit trail")
+    return staff
+
+
+AdminDep = Annotated[Principal, Depends(admin_only)]
+
+
+@router.get("")
+async def audit(
+    _admin: AdminDep,
+    services: ServicesDep,
+    since: Annotated[datetime | None, Query(description="ISO 8601; from this moment on.")] = None,
+    action: Annotated[str | None, Query(max_length=32)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> AuditView:
+    records = await services.audit.entries(AuditFilter(since, action, actor, limit))
+    entries = [
+        AuditEntry(
+            id=r.id or 0,
+            at=r.at,
+            action=r.action,
+            actor=r.actor,
+            actor_role=r.actor_role,
+            target=r.target,
+            address=r.address,
+            details=r.details,
+        )
+        for r in records
+    ]
+    return AuditView(entries=entries, actions=ACTIONS)

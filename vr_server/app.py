@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
+from vr_server.api import admin as admin_api
 from vr_server.api import assets, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
@@ -22,12 +23,14 @@ from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
+    AccessService,
     AuthService,
     CatalogService,
     FleetService,
     QueueService,
     ResultService,
     RetentionService,
+    Revocations,
     Services,
     SessionService,
     StatsService,
@@ -117,12 +120,19 @@ async def open_services(settings: Settings) -> Services:
         public_url=settings.public_url,
     )
     zone = settings.zone
+    auth = AuthService(
+        store,
+        staff_token_hours=settings.staff_token_hours,
+        device_token_days=settings.device_token_days,
+    )
+    revocations = Revocations(bus, auth)
+    await revocations.start(settings.redis_timeout_s)
     return Services(
         settings=settings,
         store=store,
         bus=bus,
         blobs=blobs,
-        auth=AuthService(store, staff_token_hours=settings.staff_token_hours),
+        auth=auth,
         catalog=catalog,
         fleet=fleet,
         sessions=sessions,
@@ -138,6 +148,8 @@ async def open_services(settings: Settings) -> Services:
         results=ResultService(store, catalog, sessions, zone=zone),
         stats=StatsService(store, catalog, zone=zone),
         retention=RetentionService(store, days=settings.retention_days),
+        revocations=revocations,
+        access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
     )
 
 
@@ -146,6 +158,7 @@ async def close_services(services: Services) -> None:
         await services.fleet.flush_seen()
     except Exception:
         log.warning("could not store when headsets were last seen", exc_info=True)
+    await services.revocations.close()
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
@@ -184,6 +197,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(admin_api.router)
     app.include_router(assets.router)
     app.include_router(content.router)
     app.include_router(web.router)

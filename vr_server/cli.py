@@ -550,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = staff.add_parser("create", help="create an account")
     p.add_argument("username")
-    p.add_argument("--role", choices=["staff", "admin", "author"], default="staff")
+    p.add_argument("--role", choices=["staff", "admin", "author", "editor"], default="staff")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(func=cmd_staff_create)
     p = staff.add_parser("list", help="list accounts")

@@ -89,6 +89,17 @@ class Settings(BaseSettings):
     max_errors_per_minute: int = Field(default=20, ge=1)
     outbox_size: int = Field(default=512, ge=8)
     staff_token_hours: float = Field(default=12.0, gt=0)
+    device_token_days: float = Field(
+        default=365.0,
+        gt=0,
+        description="A headset's token expires this many days after enrollment (then enroll "
+        "it again).",
+    )
+    kiosk_token_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="A paired check-in tablet's or queue TV's token expires after this many days.",
+    )
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )

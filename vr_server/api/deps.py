@@ -1,8 +1,8 @@
 """Typed dependencies for routes: the services and the caller's credential.
 
-Staff credentials come as a bearer token or, from the browser pages, as the `vr_staff` cookie
-set at login (HttpOnly, SameSite=Strict). A bearer header, when present, is the one checked.
-Author routes accept only the header.
+Admin, staff and kiosk credentials come as a bearer token or, from the browser pages, as the
+`vr_staff` cookie set at login or at kiosk pairing (HttpOnly, SameSite=Strict). A bearer
+header, when present, is the one checked. Author and device routes accept only the header.
 
 A cookie-authenticated request that may change something (any method but GET, HEAD, OPTIONS)
 must also carry `X-Requested-With` (the pages' `api.js` sends it): another site can make a
@@ -25,9 +25,13 @@ from vr_server.storage.records import TokenKind
 STAFF_COOKIE = "vr_staff"
 CSRF_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_bearer = HTTPBearer(auto_error=False, description="A staff, author or device token.")
+_bearer = HTTPBearer(
+    auto_error=False, description="An admin, staff, author, editor, kiosk or device token."
+)
 _cookie = APIKeyCookie(
-    name=STAFF_COOKIE, auto_error=False, description="The staff token, set by the login."
+    name=STAFF_COOKIE,
+    auto_error=False,
+    description="The admin or staff token set by the login, or the kiosk token set by pairing.",
 )
 
 
@@ -57,10 +61,14 @@ async def presented_token(credentials: BearerDep, cookie: CookieDep) -> str | No
 TokenDep = Annotated[str | None, Depends(presented_token)]
 
 
-def _requires(*kinds: TokenKind) -> object:
-    if "staff" in kinds:
+COOKIE_KINDS: frozenset[TokenKind] = frozenset({"admin", "staff", "kiosk"})
+"""Kinds the pages sign in with the cookie; author and device tokens only come as a header."""
 
-        async def staff_dependency(
+
+def _requires(*kinds: TokenKind) -> object:
+    if COOKIE_KINDS.intersection(kinds):
+
+        async def cookie_dependency(
             request: Request, services: ServicesDep, credentials: BearerDep, cookie: CookieDep
         ) -> Principal:
             token = _presented(credentials, cookie)
@@ -76,7 +84,7 @@ def _requires(*kinds: TokenKind) -> object:
                 )
             return principal
 
-        return Depends(staff_dependency)
+        return Depends(cookie_dependency)
 
     async def dependency(services: ServicesDep, credentials: BearerDep) -> Principal:
         token = credentials.credentials if credentials else None
@@ -85,7 +93,27 @@ def _requires(*kinds: TokenKind) -> object:
     return Depends(dependency)
 
 
-StaffDep = Annotated[Principal, _requires("staff")]
-AuthorDep = Annotated[Principal, _requires("author")]
-"""Publishing content: author tokens only (staff and device tokens get 403)."""
-DeviceOrStaffDep = Annotated[Principal, _requires("device", "staff")]
+# Who may call what (docs/operations.md "Roles"; tests/server/test_access_matrix.py checks
+# every route against its own table):
+AdminDep = Annotated[Principal, _requires("admin")]
+"""Accounts, enrollment, kiosks, revocation, retention, visitors' contact data."""
+StaffDep = Annotated[Principal, _requires("staff", "admin")]
+"""Fleet, queue, sessions, statistics."""
+KioskDep = Annotated[Principal, _requires("kiosk", "staff", "admin")]
+"""A check-in tablet or queue TV: ticket creation and the queue board."""
+CatalogDep = Annotated[Principal, _requires("device", "kiosk", "staff", "admin")]
+"""The catalog and its assets (thumbnails on the check-in tablet)."""
+AccountDep = Annotated[Principal, _requires("admin", "staff", "author", "editor")]
+"""Any signed-in account: who am I, sign out."""
+AuthorDep = Annotated[Principal, _requires("author", "editor", "admin")]
+"""Publishing content: authors (their own scenes), editors and admins (every scene)."""
+
+
+async def contact_reader(principal: StaffDep) -> Principal:
+    if not principal.reads_contacts:
+        raise Forbidden("reading visitors' contact data needs an admin or contact access")
+    return principal
+
+
+ContactDep = Annotated[Principal, Depends(contact_reader)]
+"""Visitors' names and phones: admins, and staff accounts an admin gave contact access."""

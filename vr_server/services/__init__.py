@@ -4,12 +4,14 @@ from dataclasses import dataclass
 
 from vr_server.blobs import BlobStore
 from vr_server.bus import Bus
+from vr_server.services.access import AccessService
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
 from vr_server.services.queue import QueueService
 from vr_server.services.results import ResultService
 from vr_server.services.retention import RetentionService
+from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
 from vr_server.services.stats import StatsService
 from vr_server.settings import Settings
@@ -32,15 +34,19 @@ class Services:
     results: ResultService
     stats: StatsService
     retention: RetentionService
+    revocations: Revocations
+    access: AccessService
 
 
 __all__ = [
+    "AccessService",
     "AuthService",
     "CatalogService",
     "FleetService",
     "QueueService",
     "ResultService",
     "RetentionService",
+    "Revocations",
     "Services",
     "SessionService",
     "StatsService",

@@ -37,7 +37,8 @@ export function languageButton(className = 'lang-switch') {
 }
 
 /**
- * Fills <header id="topbar"> for staff pages; `page` is the current page's key.
+ * Fills <header id="topbar"> for staff pages; `page` is the current page's key. In kiosk mode
+ * (the check-in tablet) the bar links nowhere: leaving the page needs a staff login at /login/.
  * Returns {status}: an element where the page shows its live-connection state.
  */
 export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
@@ -45,11 +46,11 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   const bar = document.getElementById('topbar');
   bar.classList.add('topbar');
   bar.innerHTML = `
-    <a class="brand" href="/dashboard/">${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span></a>
+    ${kiosk ? '<span class="brand">' : '<a class="brand" href="/dashboard/">'}${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>${kiosk ? '</span>' : '</a>'}
     ${nav ? `<nav class="nav">${NAV.map(([key, href, label]) => `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`).join('')}</nav>` : ''}
     <div class="topbar-end">
       <span id="live-status" class="live-status" hidden></span>
-      ${kiosk ? '<a class="staff-link" href="/dashboard/" data-i18n="staff_menu"></a>' : '<span id="whoami" class="whoami"></span>'}
+      ${kiosk ? '' : '<span id="whoami" class="whoami"></span>'}
       <span class="lang-slot"></span>
       ${kiosk ? '' : '<button type="button" id="logout" class="ghost" data-i18n="logout"></button>'}
     </div>`;

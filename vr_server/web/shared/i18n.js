@@ -13,7 +13,6 @@ const STRINGS = {
   nav_queue_board: { th: 'จอคิว', en: 'Queue board' },
   nav_stats: { th: 'สถิติ', en: 'Statistics' },
   logout: { th: 'ออกจากระบบ', en: 'Sign out' },
-  staff_menu: { th: 'สำหรับเจ้าหน้าที่', en: 'Staff' },
   language: { th: 'ภาษา', en: 'Language' },
   other_language: { th: 'English', en: 'ภาษาไทย' },
   live: { th: 'ออนไลน์', en: 'Live' },

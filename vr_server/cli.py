@@ -4,6 +4,7 @@ Administration works on the configured database directly (like `createsuperuser`
     vr-server serve | migrate | import DIST... | schema
     vr-server staff create NAME [--role staff|admin|author] | staff list
     vr-server enroll create [--uses N] [--hours H] [--label TEXT]
+    (taking access back and kiosks: vr_server/cli_access.py)
     vr-server purge [--days N]          delete visitors' personal data older than N days
     vr-server author create NAME            (= staff create NAME --role author)
     vr-server author token NAME [--hours H] a token for `vr-content publish` (VR_AUTHOR_TOKEN)
@@ -623,6 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=["th", "en"])
     p.set_defaults(func=cmd_command)
     client("watch", "print live updates").set_defaults(func=cmd_watch)
+    from vr_server import cli_access  # revocation and kiosks (admin over HTTP)
+
+    cli_access.add_commands(sub, staff, enroll)
     return parser
 
 

@@ -10,7 +10,9 @@ const NAV = [
   ['checkin', '/checkin/', 'nav_checkin'],
   ['queue_board', '/queue-board/', 'nav_queue_board'],
   ['stats', '/stats/', 'nav_stats'],
+  ['admin', '/admin/', 'nav_admin'],
 ];
+const ADMIN_ONLY = new Set(['admin']);
 
 export const LOGO_SVG = `<svg class="logo" viewBox="0 0 48 48" aria-hidden="true">
   <rect x="3" y="13" width="42" height="22" rx="9" fill="currentColor"/>
@@ -47,7 +49,7 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   bar.classList.add('topbar');
   bar.innerHTML = `
     ${kiosk ? '<span class="brand">' : '<a class="brand" href="/dashboard/">'}${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>${kiosk ? '</span>' : '</a>'}
-    ${nav ? `<nav class="nav">${NAV.map(([key, href, label]) => `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`).join('')}</nav>` : ''}
+    ${nav ? `<nav class="nav">${NAV.filter(([key]) => !ADMIN_ONLY.has(key) || key === page).map(([key, href, label]) => `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`).join('')}</nav>` : ''}
     <div class="topbar-end">
       <span id="live-status" class="live-status" hidden></span>
       ${kiosk ? '' : '<span id="whoami" class="whoami"></span>'}
@@ -60,6 +62,13 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   if (!kiosk) {
     api('/api/auth/me').then((me) => {
       if (me?.username) bar.querySelector('#whoami').textContent = me.username;
+      if (me?.role === 'admin' && nav && !bar.querySelector('a[href="/admin/"]')) {
+        const link = document.createElement('a');
+        link.href = '/admin/';
+        link.dataset.i18n = 'nav_admin';
+        link.textContent = t('nav_admin');
+        bar.querySelector('.nav')?.append(link);
+      }
     }).catch(() => { /* the name is only a nicety */ });
   }
   return { status: bar.querySelector('#live-status') };

@@ -12,6 +12,7 @@ const STRINGS = {
   nav_checkin: { th: 'ลงทะเบียน', en: 'Check-in' },
   nav_queue_board: { th: 'จอคิว', en: 'Queue board' },
   nav_stats: { th: 'สถิติ', en: 'Statistics' },
+  nav_admin: { th: 'ผู้ดูแลระบบ', en: 'Admin' },
   logout: { th: 'ออกจากระบบ', en: 'Sign out' },
   language: { th: 'ภาษา', en: 'Language' },
   other_language: { th: 'English', en: 'ภาษาไทย' },

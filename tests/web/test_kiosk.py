@@ -93,3 +93,27 @@ def test_disabling_an_account_on_the_admin_page(
     expect(row.locator("td b")).to_have_count(0)
     login = {"username": STAFF_USER, "password": STAFF_PASSWORD}
     assert httpx.post(kiosk_server.url + "/api/auth/login", json=login).status_code == 200
+
+
+def test_a_paired_queue_tv_follows_the_queue_live(
+    browser: Browser, kiosk_server: ServerProcess
+) -> None:
+    staff = kiosk_server.staff_token()
+    code = kiosk_server.api(staff, "POST", "/api/kiosks/pairing-code", {}).json()["code"]
+    tv = browser.new_context(viewport=LAPTOP)
+    page = tv.new_page()
+    page.goto(kiosk_server.url + "/pair/")
+    page.fill("#code", code)
+    page.fill("#name", "Queue TV")
+    page.select_option("#screen", "/queue-board/")
+    page.click("#pair-submit")
+    page.wait_for_url(kiosk_server.url + "/queue-board/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "online")
+    page.evaluate("window.__sameDocument = true")
+    ticket = kiosk_server.api(
+        staff, "POST", "/api/queue/tickets", {"language": "en", "interests": ["cook"]}
+    ).json()
+    expect(page.locator("#upcoming")).to_contain_text(ticket["label"], timeout=5_000)
+    assert page.evaluate("window.__sameDocument") is True, "updated without a reload"
+    assert page.locator("a[href]").count() == 0
+    tv.close()

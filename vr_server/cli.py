@@ -254,8 +254,8 @@ def cmd_author_token(args: argparse.Namespace) -> int:
         account = await services.store.get_account_by_username(args.username)
         if account is None:
             raise NotFound(f"no account named {args.username!r}")
-        if account.role != "author" or account.disabled:
-            raise Invalid(f"{args.username!r} is not an enabled author account")
+        if account.role not in ("author", "editor") or account.disabled:
+            raise Invalid(f"{args.username!r} is not an enabled author or editor account")
         return await services.auth.issue_token(account, hours=args.hours)
 
     issued = asyncio.run(_with_services(run))

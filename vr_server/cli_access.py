@@ -4,6 +4,7 @@ open sockets of what is revoked on every instance at once:
 
     vr-server staff disable|enable|sign-out NAME
     vr-server staff contact-access NAME on|off
+    vr-server staff role NAME admin|staff|author|editor
     vr-server token revoke                    log this CLI's token out (and forget it)
     vr-server headset remove HEADSET          (by name or id)
     vr-server enroll list | enroll revoke CODE-OR-LABEL
@@ -41,6 +42,8 @@ def cmd_account(args: argparse.Namespace) -> int:
     if args.action == "contact-access":
         body = {"allowed": args.allowed == "on"}
         data = cli._request(args, "POST", f"/api/admin/accounts/{name}/contact-access", body)
+    elif args.action == "role":
+        data = cli._request(args, "POST", f"/api/admin/accounts/{name}/role", {"role": args.role})
     else:
         data = cli._request(args, "POST", f"/api/admin/accounts/{name}/{args.action}")
     if args.action == "sign-out":
@@ -117,6 +120,11 @@ def add_commands(sub: Any, staff: Any, enroll: Any) -> None:
     p.add_argument("allowed", choices=["on", "off"])
     _client(p, cmd_account)
     p.set_defaults(action="contact-access")
+    p = staff.add_parser("role", help="change an account's role (its tokens are revoked)")
+    p.add_argument("username")
+    p.add_argument("role", choices=["admin", "staff", "author", "editor"])
+    _client(p, cmd_account)
+    p.set_defaults(action="role")
 
     token = sub.add_parser("token", help="this CLI's token").add_subparsers(
         dest="token_command", required=True

@@ -75,6 +75,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/admin/accounts/{username}/enable"): ADMIN,
     ("POST", "/api/admin/accounts/{username}/sign-out"): ADMIN,
     ("POST", "/api/admin/accounts/{username}/contact-access"): ADMIN,
+    ("POST", "/api/admin/accounts/{username}/role"): ADMIN,
     ("GET", "/api/admin/codes"): ADMIN,
     ("POST", "/api/admin/codes"): ADMIN,
     ("POST", "/api/admin/codes/revoke"): ADMIN,

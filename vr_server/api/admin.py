@@ -5,6 +5,7 @@
     POST /api/admin/accounts/{username}/enable        admin
     POST /api/admin/accounts/{username}/sign-out      admin: revoke every token of the account
     POST /api/admin/accounts/{username}/contact-access admin: allow a staff account contact data
+    POST /api/admin/accounts/{username}/role          admin: e.g. author -> editor
     GET  /api/admin/codes                             admin: usable enrollment/pairing codes
     POST /api/admin/codes                             admin: a headset enrollment code
     POST /api/admin/codes/revoke                      admin: by the code or its label
@@ -45,6 +46,10 @@ class AccountView(BaseModel):
 
 class ContactAccessRequest(_Body):
     allowed: bool
+
+
+class RoleRequest(_Body):
+    role: Role
 
 
 class SignedOut(BaseModel):
@@ -134,6 +139,14 @@ async def contact_access(
     username: str, body: ContactAccessRequest, _admin: AdminDep, services: ServicesDep
 ) -> AccountView:
     return _account_view(await services.access.set_contact_access(username, body.allowed))
+
+
+@router.post("/api/admin/accounts/{username}/role")
+async def set_role(
+    username: str, body: RoleRequest, _admin: AdminDep, services: ServicesDep
+) -> AccountView:
+    """Change an account's role (e.g. author to editor); its tokens are revoked."""
+    return _account_view(await services.access.set_role(username, body.role))
 
 
 @router.get("/api/admin/codes")

@@ -166,12 +166,18 @@ async def publish(request: Request, author: AuthorDep, services: ServicesDep) ->
             'the body must be {"manifest": {...}, "activate": true|false}: '
             + validation_problems(exc)
         ) from None
+
+    async def may_publish(scene_id: str) -> None:
+        await services.access.check_scene(author, scene_id)
+
     result = await services.catalog.publish(
         body.manifest,
         activate=body.activate,
         max_model_bytes=services.settings.max_model_bytes,
         publisher=author.name,
+        authorize=may_publish,
     )
+    await services.access.claim_scene(author, result.scene_id)
     return JSONResponse(
         _publish_response(result).model_dump(), status_code=201 if result.new else 200
     )
@@ -199,9 +205,11 @@ async def versions(scene_id: str, _author: AuthorDep, services: ServicesDep) -> 
 
 @router.post("/scenes/{scene_id}/activate")
 async def activate(
-    scene_id: str, body: ActivateRequest, _author: AuthorDep, services: ServicesDep
+    scene_id: str, body: ActivateRequest, author: AuthorDep, services: ServicesDep
 ) -> ActivateResponse:
-    """Make a stored version the active one, in one transaction; running sessions keep theirs."""
+    """Make a stored version the active one, in one transaction; running sessions keep theirs.
+    Only the scene's owner, editors and admins may (also a rollback)."""
+    await services.access.check_scene(author, scene_id)
     result = await services.catalog.activate(scene_id, body.version)
     return ActivateResponse(
         scene_id=result.scene_id,

@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from vr_server.errors import Invalid, NotFound, Unauthorized
-from vr_server.services.auth import AuthService, normalize_code, token_hash
+from vr_server.errors import Forbidden, Invalid, NotFound, Unauthorized
+from vr_server.services.auth import ROLES, AuthService, Principal, normalize_code, token_hash
 from vr_server.services.revocation import Revocations
 from vr_server.storage.access import CodeRecord
 from vr_server.storage.base import Store
@@ -58,7 +58,10 @@ class AccessService:
         return await self.account(username)
 
     async def set_role(self, username: str, role: Role) -> AccountRecord:
-        """Change an account's role; its tokens (of the old role) are revoked."""
+        """Change an account's role (e.g. author -> editor); its tokens (of the old role) are
+        revoked, so it logs in again."""
+        if role not in ROLES:
+            raise Invalid(f"the role must be one of {', '.join(ROLES)}")
         account = await self.account(username)
         await self.store.access.update_account(account.id, role=role)
         await self.revoke_account_tokens(account)
@@ -79,6 +82,26 @@ class AccessService:
         if not await self.store.access.remove_headset(headset_id, datetime.now(UTC)):
             raise NotFound(f"no headset {headset_id} (or it was removed already)")
         await self.revocations.revoke(subject_id=headset_id)
+
+    # ------------------------------------------------------------ scene owners
+
+    async def check_scene(self, author: Principal, scene_id: str) -> None:
+        """May `author` publish, activate or roll back this scene? Its owner (the account that
+        first published it), editors and admins may; a scene without an owner (imported by
+        `vr-server import`, or published before owners existed) goes to its next publisher."""
+        if author.kind in ("admin", "editor"):
+            return
+        _exists, owner = await self.store.access.scene_owner(scene_id)
+        if owner is not None and owner != author.subject_id:
+            raise Forbidden(
+                f"the scene {scene_id!r} belongs to another author: ask an admin to make you "
+                "an editor (vr-server staff role NAME editor)"
+            )
+
+    async def claim_scene(self, author: Principal, scene_id: str) -> None:
+        """After a publish: an author becomes the owner of a scene that has none."""
+        if author.kind == "author":
+            await self.store.access.claim_scene(scene_id, author.subject_id)
 
     # ------------------------------------------------------------ codes
 

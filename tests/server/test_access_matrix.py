@@ -259,10 +259,9 @@ async def socket_outcome(creds: Credentials, path: str, kind: str) -> str:
     first = await sock.recv()
     if first["type"] == "error":
         assert first["code"] in ("auth_failed", "hello_required", "invalid_message"), first
-        code = await sock.closed_with()
-        return str(code)
+        return str(await sock.closed_with())
     await sock.close()
-    return first["type"]
+    return str(first["type"])
 
 
 async def test_both_sockets_for_every_credential(creds: Credentials) -> None:

@@ -61,12 +61,10 @@ async def presented_token(credentials: BearerDep, cookie: CookieDep) -> str | No
 TokenDep = Annotated[str | None, Depends(presented_token)]
 
 
-COOKIE_KINDS: frozenset[TokenKind] = frozenset({"admin", "staff", "kiosk"})
-"""Kinds the pages sign in with the cookie; author and device tokens only come as a header."""
-
-
-def _requires(*kinds: TokenKind) -> object:
-    if COOKIE_KINDS.intersection(kinds):
+def _requires(*kinds: TokenKind, cookie: bool = True) -> object:
+    """A dependency that authenticates a token of one of `kinds`: from the bearer header, or
+    (with `cookie`, for routes the pages call) from the `vr_staff` cookie."""
+    if cookie:
 
         async def cookie_dependency(
             request: Request, services: ServicesDep, credentials: BearerDep, cookie: CookieDep
@@ -105,8 +103,9 @@ CatalogDep = Annotated[Principal, _requires("device", "kiosk", "staff", "admin")
 """The catalog and its assets (thumbnails on the check-in tablet)."""
 AccountDep = Annotated[Principal, _requires("admin", "staff", "author", "editor")]
 """Any signed-in account: who am I, sign out."""
-AuthorDep = Annotated[Principal, _requires("author", "editor", "admin")]
-"""Publishing content: authors (their own scenes), editors and admins (every scene)."""
+AuthorDep = Annotated[Principal, _requires("author", "editor", "admin", cookie=False)]
+"""Publishing content (bearer header only): authors (their own scenes), editors and admins
+(every scene)."""
 
 
 async def contact_reader(principal: StaffDep) -> Principal:

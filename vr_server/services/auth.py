@@ -170,7 +170,7 @@ class AuthService:
             raise Forbidden(f"a {record.kind} token cannot be used here")
         if record.kind in ("device", "kiosk"):
             if found.name is None:
-                raise Unauthorized(f"the {_SUBJECT[record.kind]} of this token was removed")
+                raise Unauthorized(f"the {_SUBJECT[record.kind]} of this token no longer exists")
         elif found.name is None or found.disabled:
             raise Unauthorized("the account of this token is disabled")
         return Principal(record.kind, record.subject_id, found.name, found.contact_access)

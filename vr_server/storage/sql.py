@@ -1041,15 +1041,16 @@ class SqlStore:
         return int(result.rowcount or 0)
 
 
-def run_sync_migrations(conn: Connection) -> None:
-    """Upgrade the database behind `conn` to the newest migration (Alembic)."""
+def run_sync_migrations(conn: Connection, revision: str = "head") -> None:
+    """Upgrade the database behind `conn` to the newest migration (Alembic), or to
+    `revision` (tests of a migration's data changes)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = conn
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 MIGRATION_LOCK = 7_031_001

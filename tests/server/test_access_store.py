@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import column, insert, select, table
 
 from vr_server.storage import SqlStore, migrate
@@ -14,14 +13,6 @@ from vr_server.storage.sql import run_sync_migrations
 
 OLD_ACCOUNT = ("id", "username", "password_hash", "role", "created_at", "disabled")
 OLD_TOKEN = ("token_hash", "kind", "subject_id", "created_at", "expires_at", "revoked")
-
-
-@pytest.fixture
-async def store(database_url: str):
-    s = SqlStore.from_url(database_url)
-    await migrate(s)
-    yield s
-    await s.close()
 
 
 async def test_revoking_removing_and_unpairing(store: SqlStore) -> None:

@@ -94,6 +94,15 @@ def test_disabling_an_account_on_the_admin_page(
     login = {"username": STAFF_USER, "password": STAFF_PASSWORD}
     assert httpx.post(kiosk_server.url + "/api/auth/login", json=login).status_code == 200
 
+    # an author made an editor on the page
+    kiosk_server.create_staff("writer", STAFF_PASSWORD, "author")
+    page.reload()
+    writer = page.locator("#accounts tr").filter(has=page.locator("td", has_text="writer"))
+    writer.locator("button").nth(2).click()  # disable, sign out, make editor
+    expect(writer.locator("td").nth(1)).to_have_text("บรรณาธิการ")  # the role cell
+    login = {"username": "writer", "password": STAFF_PASSWORD}
+    assert httpx.post(kiosk_server.url + "/api/auth/login", json=login).json()["role"] == "editor"
+
 
 def test_a_paired_queue_tv_follows_the_queue_live(
     browser: Browser, kiosk_server: ServerProcess

@@ -1,5 +1,6 @@
-// Admin only: accounts (disable, enable, sign out everywhere, contact data for staff), headsets
-// (remove a lost one), kiosks (pairing codes, unpair) and enrollment codes (make, revoke).
+// Admin only: accounts (disable, enable, sign out everywhere, contact data for staff, editor
+// role for authors), headsets (remove a lost one), kiosks (pairing codes, unpair) and
+// enrollment codes (make, revoke).
 // Every revocation closes the credential's open sockets on every instance at once.
 
 import { api, errorText } from '/ui/shared/api.js';
@@ -26,6 +27,8 @@ addStrings({
   sign_out_all: { th: 'ออกจากระบบทุกเครื่อง', en: 'Sign out everywhere' },
   contact_on: { th: 'อนุญาตดูข้อมูลติดต่อ', en: 'Allow contact data' },
   contact_off: { th: 'เลิกอนุญาตข้อมูลติดต่อ', en: 'Stop contact data' },
+  make_editor: { th: 'ให้แก้ไขได้ทุกฉาก (บรรณาธิการ)', en: 'Make editor (every scene)' },
+  make_author: { th: 'กลับเป็นผู้สร้างเนื้อหา', en: 'Back to author' },
   remove: { th: 'ลบ', en: 'Remove' },
   revoke: { th: 'เพิกถอน', en: 'Revoke' },
   new_pairing_code: { th: 'สร้างรหัสจับคู่จอ', en: 'New pairing code' },
@@ -65,6 +68,10 @@ function accountRow(a) {
       : ['disable', () => api(`${base}/disable`, { method: 'POST' }), t('confirm_disable', { name: a.username })],
     ['sign_out_all', () => api(`${base}/sign-out`, { method: 'POST' })],
   ];
+  if (a.role === 'author' || a.role === 'editor') {
+    const role = a.role === 'author' ? 'editor' : 'author';
+    buttons.push([`make_${role}`, () => api(`${base}/role`, { method: 'POST', body: { role } })]);
+  }
   if (a.role === 'staff') {
     buttons.push([a.contact_access ? 'contact_off' : 'contact_on', () => api(`${base}/contact-access`, { method: 'POST', body: { allowed: !a.contact_access } })]);
   }

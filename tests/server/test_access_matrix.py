@@ -242,6 +242,28 @@ def test_every_route_for_every_credential(creds: Credentials) -> None:
     assert wrong == []
 
 
+def test_the_cookie_opens_no_more_than_the_header(creds: Credentials) -> None:
+    """What the pages send: the `vr_staff` cookie (and X-Requested-With). Publishing takes the
+    header only, so a cookie there counts as no credential (401)."""
+    server = creds.server
+    wrong = []
+    routes = [r for r in openapi_routes() if r[1] != "/api/auth/logout"]
+    for method, path in routes:
+        allowed = ROUTES[(method, path)]
+        for kind in ("kiosk", "staff", "admin"):
+            response = httpx.request(
+                method,
+                server.url + concrete(path),
+                json=WRONG_BODY.get(path, {}),
+                cookies={"vr_staff": creds.tokens[kind] or ""},
+                headers={"X-Requested-With": "test"},
+            )
+            want = "401" if allowed == AUTHOR else expected(kind, allowed)
+            if want != outcome(response.status_code):
+                wrong.append((method, path, kind, want, response.status_code))
+    assert wrong == []
+
+
 async def socket_outcome(creds: Credentials, path: str, kind: str) -> str:
     sock = await RawSocket.open(creds.server.ws_url + path)
     token = creds.tokens[kind] or ""

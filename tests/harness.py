@@ -112,9 +112,20 @@ class ServerProcess:
 
     # ------------------------------------------------------------ credentials
 
-    def create_staff(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> None:
-        done = self.cli("staff", "create", username, "--password-stdin", input_text=password + "\n")
+    def create_staff(
+        self, username: str = STAFF_USER, password: str = STAFF_PASSWORD, role: str = "staff"
+    ) -> None:
+        done = self.cli(
+            "staff", "create", username, "--role", role, "--password-stdin", input_text=password
+        )
         assert done.returncode == 0, done.stderr
+
+    def admin_token(self) -> str:
+        """A token of the admin account `admin` (created on first use)."""
+        accounts = json.loads(self.cli("staff", "list", "--json").stdout)
+        if "admin" not in {a["username"] for a in accounts}:
+            self.create_staff("admin", STAFF_PASSWORD, role="admin")
+        return self.staff_token("admin", STAFF_PASSWORD)
 
     def staff_token(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> str:
         response = httpx.post(

@@ -36,7 +36,17 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
     try:
         env = {**server.env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
         created = run(
-            [sys.executable, "-m", "vr_server", "staff", "create", "admin", "--password-stdin"],
+            [
+                sys.executable,
+                "-m",
+                "vr_server",
+                "staff",
+                "create",
+                "admin",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
             env,
             STAFF_PASSWORD + "\n",
         )

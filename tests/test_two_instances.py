@@ -33,6 +33,7 @@ from tests.cluster import (
 )
 from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
 from tests.postgres import Postgres
+from tests.server.helpers import hello_headset, ping_ok
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
 
@@ -277,3 +278,35 @@ async def test_a_crashed_instances_headset_shows_offline_on_the_other(
         await staff_b.close()
         if a.proc is None:
             a.start()
+
+
+# ---------------------------------------------------------------- revocation (issue 15)
+# A credential revoked through A closes its sockets on B with 4401 within a second, and B stops
+# trusting the token at once (not after its 5-second trust, AuthService.trust_s).
+
+
+async def test_logout_on_a_closes_the_socket_on_b(cluster: Cluster) -> None:
+    token = cluster.a.staff_token()
+    sock, _ = await staff_socket(cluster.b, token)
+    assert cluster.b.api(token, "GET", "/api/headsets").status_code == 200  # B trusts it now
+    other, _ = await staff_socket(cluster.b, cluster.b.staff_token())
+    assert cluster.a.api(token, "POST", "/api/auth/logout").status_code == 204
+    assert await sock.closed_with(timeout=1.0) == 4401
+    assert cluster.b.api(token, "GET", "/api/headsets").status_code == 401
+    await ping_ok(other)
+    await other.close()
+
+
+async def test_disable_and_headset_removal_on_a_close_sockets_on_b(cluster: Cluster) -> None:
+    cluster.a.create_staff("admin-c", STAFF_PASSWORD, "admin")
+    cluster.a.create_staff("staff-c", STAFF_PASSWORD, "staff")
+    admin = cluster.a.staff_token("admin-c", STAFF_PASSWORD)
+    staff = cluster.b.staff_token("staff-c", STAFF_PASSWORD)
+    staff_sock, _ = await staff_socket(cluster.b, staff)
+    headset, enrolled = await hello_headset(cluster.b, cluster.a.enrollment_code())
+    assert cluster.a.api(admin, "POST", "/api/admin/accounts/staff-c/disable").status_code == 200
+    assert await staff_sock.closed_with(timeout=1.0) == 4401
+    removed = cluster.a.api(admin, "DELETE", f"/api/headsets/{enrolled['headset_id']}")
+    assert removed.status_code == 204
+    assert await headset.closed_with(timeout=1.0) == 4401
+    assert cluster.b.api(enrolled["device_token"], "GET", "/api/catalog").status_code == 401

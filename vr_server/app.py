@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
+from vr_server.api import admin as admin_api
 from vr_server.api import assets, audit, content, pages, routes, web
 from vr_server.api import queue as queue_api
 from vr_server.api import results as results_api
@@ -23,6 +24,7 @@ from vr_server.api.errors import install_error_handlers
 from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
+    AccessService,
     AuditService,
     AuthService,
     CatalogService,
@@ -30,6 +32,7 @@ from vr_server.services import (
     QueueService,
     ResultService,
     RetentionService,
+    Revocations,
     Services,
     SessionService,
     StatsService,
@@ -132,27 +135,31 @@ async def open_services(settings: Settings) -> Services:
         public_url=settings.public_url,
     )
     zone = settings.zone
+    auth = AuthService(
+        store,
+        audit=audit_service,
+        staff_token_hours=settings.staff_token_hours,
+        device_token_days=settings.device_token_days,
+        throttle=login_throttle(settings, bus),
+        hasher=PasswordHasher(threads=settings.password_threads),
+        account_policy=Policy(
+            settings.login_free_failures, settings.login_backoff_s, settings.login_backoff_max_s
+        ),
+        address_policy=Policy(
+            settings.login_free_failures_per_address,
+            settings.login_backoff_s,
+            settings.login_backoff_max_s,
+        ),
+    )
+    revocations = Revocations(bus, auth)
+    await revocations.start(settings.redis_timeout_s)
     return Services(
         settings=settings,
         store=store,
         bus=bus,
         blobs=blobs,
         audit=audit_service,
-        auth=AuthService(
-            store,
-            audit=audit_service,
-            staff_token_hours=settings.staff_token_hours,
-            throttle=login_throttle(settings, bus),
-            hasher=PasswordHasher(threads=settings.password_threads),
-            account_policy=Policy(
-                settings.login_free_failures, settings.login_backoff_s, settings.login_backoff_max_s
-            ),
-            address_policy=Policy(
-                settings.login_free_failures_per_address,
-                settings.login_backoff_s,
-                settings.login_backoff_max_s,
-            ),
-        ),
+        auth=auth,
         catalog=catalog,
         fleet=fleet,
         sessions=sessions,
@@ -168,6 +175,8 @@ async def open_services(settings: Settings) -> Services:
         results=ResultService(store, catalog, sessions, zone=zone),
         stats=StatsService(store, catalog, zone=zone),
         retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
+        revocations=revocations,
+        access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
     )
 
 
@@ -176,6 +185,7 @@ async def close_services(services: Services) -> None:
         await services.fleet.flush_seen()
     except Exception:
         log.warning("could not store when headsets were last seen", exc_info=True)
+    await services.revocations.close()
     await services.fleet.presence.close()
     await services.bus.close()
     await services.store.close()
@@ -216,6 +226,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
     app.include_router(routes.router)
+    app.include_router(admin_api.router)
     app.include_router(assets.router)
     app.include_router(content.router)
     app.include_router(web.router)

@@ -4,6 +4,7 @@ Administration works on the configured database directly (like `createsuperuser`
     vr-server serve | migrate | import DIST... | schema
     vr-server staff create NAME [--role staff|admin|author] | staff list
     vr-server enroll create [--uses N] [--hours H] [--label TEXT]
+    (taking access back and kiosks: vr_server/cli_access.py)
     vr-server purge [--days N]          delete visitors' personal data older than N days
     vr-server gc [--grace-hours H] [--dry-run]   remove content files no scene version uses
     vr-server audit [--since 24h] [--action A] [--actor NAME] [--json]   the audit trail
@@ -270,8 +271,8 @@ def cmd_author_token(args: argparse.Namespace) -> int:
         account = await services.store.get_account_by_username(args.username)
         if account is None:
             raise NotFound(f"no account named {args.username!r}")
-        if account.role != "author" or account.disabled:
-            raise Invalid(f"{args.username!r} is not an enabled author account")
+        if account.role not in ("author", "editor") or account.disabled:
+            raise Invalid(f"{args.username!r} is not an enabled author or editor account")
         return await services.auth.issue_token(account, hours=args.hours)
 
     issued = asyncio.run(_with_services(run))
@@ -639,7 +640,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = staff.add_parser("create", help="create an account")
     p.add_argument("username")
-    p.add_argument("--role", choices=["staff", "admin", "author"], default="staff")
+    p.add_argument("--role", choices=["staff", "admin", "author", "editor"], default="staff")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.set_defaults(func=cmd_staff_create)
     p = staff.add_parser("list", help="list accounts")
@@ -737,6 +738,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=["th", "en"])
     p.set_defaults(func=cmd_command)
     client("watch", "print live updates").set_defaults(func=cmd_watch)
+    from vr_server import cli_access  # revocation and kiosks (admin over HTTP)
+
+    cli_access.add_commands(sub, staff, enroll)
     return parser
 
 

@@ -111,6 +111,17 @@ class Settings(BaseSettings):
         le=8,
         description="Threads that hash passwords (scrypt), apart from the file reads' pool.",
     )
+    device_token_days: float = Field(
+        default=365.0,
+        gt=0,
+        description="A headset's token expires this many days after enrollment (then enroll "
+        "it again).",
+    )
+    kiosk_token_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="A paired check-in tablet's or queue TV's token expires after this many days.",
+    )
     self_service: bool = Field(
         default=False, description="Kiosk mode: a headset may start a scene by itself."
     )

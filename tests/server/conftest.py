@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.harness import ServerProcess
+from vr_server.storage import SqlStore, migrate
 
 
 @pytest.fixture(scope="module")
@@ -17,3 +18,12 @@ def token(server: ServerProcess) -> str:
 def code(server: ServerProcess) -> str:
     """An enrollment code with enough uses for every headset of a test module."""
     return server.enrollment_code(uses=200)
+
+
+@pytest.fixture
+async def store(database_url: str):
+    """A migrated store on a fresh database (SQLite, then PostgreSQL: `database_url`)."""
+    s = SqlStore.from_url(database_url)
+    await migrate(s)
+    yield s
+    await s.close()

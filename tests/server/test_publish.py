@@ -574,7 +574,7 @@ def test_an_author_login_token_publishes(server: ServerProcess) -> None:
 def test_author_token_command_only_for_authors(server: ServerProcess) -> None:
     done = server.cli("author", "token", "staff")
     assert done.returncode == 1
-    assert "not an enabled author account" in done.stderr
+    assert "not an enabled author or editor account" in done.stderr
 
 
 def test_cli_exit_3_for_a_refused_token_or_no_server(
@@ -596,3 +596,38 @@ def test_cli_exit_3_for_a_refused_token_or_no_server(
     assert "cannot reach the server" in report["error"]
     status, report, _err = cli(capsys, "versions", "pub-auth", "--server", nowhere, "--token", "t")
     assert status == 3
+
+
+def test_only_the_owner_an_editor_or_an_admin_publish_and_activate_a_scene(
+    server: ServerProcess, author: str, tmp_path: Path, capsys
+) -> None:
+    """Item 10 of issue 15: the first publisher owns a scene."""
+    scene = "pub-owned"
+    for version, seed in (("1.0.0", 61), ("2.0.0", 62), ("3.0.0", 63)):
+        write_bundle(tmp_path / version, scene_id=scene, version=version, glb=tiny_glb(seed=seed))
+    assert publish(capsys, server, author, str(tmp_path / "1.0.0"))[0] == 0
+    server.create_staff("other-author", STAFF_PASSWORD, "author")
+    other = server.staff_token("other-author", STAFF_PASSWORD)
+
+    status, report, _err = publish(capsys, server, other, str(tmp_path / "2.0.0"))
+    assert status == 3
+    assert "HTTP 403" in report["error"]
+    assert "belongs to another author" in report["error"]
+    activate = f"/api/content/scenes/{scene}/activate"
+    assert server.api(other, "POST", activate, {"version": "1.0.0"}).status_code == 403
+    assert versions(server, author, scene)["active_version"] == "1.0.0"
+
+    # the owner publishes and rolls back; an admin may too
+    assert publish(capsys, server, author, str(tmp_path / "2.0.0"))[0] == 0
+    assert server.api(author, "POST", activate, {"version": "1.0.0"}).status_code == 200
+    admin = server.admin_token()
+    assert server.api(admin, "POST", activate, {"version": "2.0.0"}).status_code == 200
+
+    # an admin makes the other author an editor: it may publish every scene
+    made = server.api(admin, "POST", "/api/admin/accounts/other-author/role", {"role": "editor"})
+    assert made.json()["role"] == "editor"
+    assert server.api(other, "GET", f"/api/content/scenes/{scene}/versions").status_code == 401
+    editor = server.staff_token("other-author", STAFF_PASSWORD)
+    assert publish(capsys, server, editor, str(tmp_path / "3.0.0"))[0] == 0
+    assert server.api(editor, "POST", activate, {"version": "1.0.0"}).status_code == 200
+    assert versions(server, author, scene)["active_version"] == "1.0.0"

@@ -15,14 +15,6 @@ from vr_server.storage.records import EventRecord, SessionRecord, TransitionReco
 from vr_server.storage.tables import metadata
 
 
-@pytest.fixture
-async def store(database_url: str):
-    s = SqlStore.from_url(database_url)
-    await migrate(s)
-    yield s
-    await s.close()
-
-
 async def test_migrations_create_the_declared_schema(store: SqlStore) -> None:
     def describe(conn):
         insp = inspect(conn)

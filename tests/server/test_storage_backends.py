@@ -23,14 +23,6 @@ from vr_server.storage.records import (
 )
 
 
-@pytest.fixture
-async def store(database_url: str):
-    s = SqlStore.from_url(database_url)
-    await migrate(s)
-    yield s
-    await s.close()
-
-
 def session_record(headset_id: str, now: datetime, session_id: str = "s1") -> SessionRecord:
     return SessionRecord(
         id=session_id,

@@ -17,7 +17,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
-from vr_server.api.deps import CredentialFirstRoute, DeviceOrStaffDep, ServicesDep
+from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
 from vr_server.blobs import BlobNotFound
 from vr_server.errors import NotFound
 from vr_server.pathsend import EXTENSION as PATHSEND
@@ -85,9 +85,7 @@ def _close_after(read: asyncio.Future[bytes], fd: int) -> None:
 
 
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
-async def asset(
-    sha256: str, request: Request, _who: DeviceOrStaffDep, services: ServicesDep
-) -> Response:
+async def asset(sha256: str, request: Request, _who: CatalogDep, services: ServicesDep) -> Response:
     if not SHA256_RE.match(sha256):
         raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
     media_type = await services.catalog.asset_media_type(sha256)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep, TokenDep
-from vr_server.errors import Forbidden
+from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep
 from vr_server.protocol.audit import AuditEntry, AuditView
 from vr_server.services.audit import ACTIONS, Actor
 from vr_server.services.auth import Principal
@@ -21,16 +20,6 @@ router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=CredentialFi
 def caller(principal: Principal, request: Request) -> Actor:
     """The principal and the client's address (VR_TRUSTED_PROXIES decides which)."""
     return Actor.of(principal, request.client.host if request.client else None)
-
-
-async def admin_only(staff: StaffDep, services: ServicesDep, token: TokenDep) -> Principal:
-    account, _ = await services.auth.staff_identity(token)
-    if account.role != "admin":  # the one role check of the audit trail
-        raise Forbidden("only an admin account may read the audit trail")
-    return staff
-
-
-AdminDep = Annotated[Principal, Depends(admin_only)]
 
 
 @router.get("")

@@ -173,12 +173,18 @@ async def publish(request: Request, author: AuthorDep, services: ServicesDep) ->
             'the body must be {"manifest": {...}, "activate": true|false}: '
             + validation_problems(exc)
         ) from None
+
+    async def may_publish(scene_id: str) -> None:
+        await services.access.check_scene(author, scene_id)
+
     result = await services.catalog.publish(
         body.manifest,
         activate=body.activate,
         max_model_bytes=services.settings.max_model_bytes,
         publisher=author.name,
+        authorize=may_publish,
     )
+    await services.access.claim_scene(author, result.scene_id)
     await services.audit.record(
         "publish",
         caller(author, request),
@@ -214,7 +220,9 @@ async def versions(scene_id: str, _author: AuthorDep, services: ServicesDep) -> 
 async def activate(
     scene_id: str, body: ActivateRequest, author: AuthorDep, services: ServicesDep, request: Request
 ) -> ActivateResponse:
-    """Make a stored version the active one, in one transaction; running sessions keep theirs."""
+    """Make a stored version the active one, in one transaction; running sessions keep theirs.
+    Only the scene's owner, editors and admins may (also a rollback)."""
+    await services.access.check_scene(author, scene_id)
     result = await services.catalog.activate(scene_id, body.version)
     await services.audit.record(
         "activate",

@@ -1,8 +1,8 @@
 """Typed dependencies for routes: the services and the caller's credential.
 
-Staff credentials come as a bearer token or, from the browser pages, as the `vr_staff` cookie
-set at login (HttpOnly, SameSite=Strict). A bearer header, when present, is the one checked.
-Author routes accept only the header.
+Admin, staff and kiosk credentials come as a bearer token or, from the browser pages, as the
+`vr_staff` cookie set at login or at kiosk pairing (HttpOnly, SameSite=Strict). A bearer
+header, when present, is the one checked. Author and device routes accept only the header.
 
 A cookie-authenticated request that may change something (any method but GET, HEAD, OPTIONS)
 must also carry `X-Requested-With` (the pages' `api.js` sends it): another site can make a
@@ -19,6 +19,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -31,9 +32,13 @@ from vr_server.storage.records import TokenKind
 STAFF_COOKIE = "vr_staff"
 CSRF_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_bearer = HTTPBearer(auto_error=False, description="A staff, author or device token.")
+_bearer = HTTPBearer(
+    auto_error=False, description="An admin, staff, author, editor, kiosk or device token."
+)
 _cookie = APIKeyCookie(
-    name=STAFF_COOKIE, auto_error=False, description="The staff token, set by the login."
+    name=STAFF_COOKIE,
+    auto_error=False,
+    description="The admin or staff token set by the login, or the kiosk token set by pairing.",
 )
 
 
@@ -70,12 +75,12 @@ async def _check(
     cookie: str | None,
     kinds: tuple[TokenKind, ...],
 ) -> Principal:
-    if "staff" not in kinds:  # bearer tokens only
-        token = credentials.credentials if credentials else None
-        return await services.auth.authenticate(token, set(kinds))
+    """The principal of a token of one of `kinds`, from the bearer header or else `cookie`
+    (None for routes that take the header only); a cookie-signed change needs CSRF_HEADER."""
     principal = await services.auth.authenticate(_presented(credentials, cookie), set(kinds))
     if (
         credentials is None
+        and cookie
         and request.method not in SAFE_METHODS
         and not request.headers.get(CSRF_HEADER)
     ):
@@ -87,36 +92,50 @@ async def _check(
 
 
 CREDENTIAL_KINDS = "vr_credential_kinds"
-"""Attribute of a credential dependency: the token kinds it accepts (CredentialFirstRoute)."""
+"""Attribute of a credential dependency: (the token kinds it accepts, whether the cookie
+counts), read by CredentialFirstRoute."""
 
 
-def _requires(*kinds: TokenKind) -> object:
-    if "staff" in kinds:
+def _requires(*kinds: TokenKind, cookie: bool = True) -> object:
+    """A dependency that authenticates a token of one of `kinds`: from the bearer header, or
+    (with `cookie`, for routes the pages call) from the `vr_staff` cookie."""
+    if cookie:
 
-        async def staff_dependency(
+        async def cookie_dependency(
             request: Request, services: ServicesDep, credentials: BearerDep, cookie: CookieDep
         ) -> Principal:
             return await _check(request, services, credentials, cookie, kinds)
 
-        setattr(staff_dependency, CREDENTIAL_KINDS, kinds)
-        return Depends(staff_dependency)
+        setattr(cookie_dependency, CREDENTIAL_KINDS, (kinds, True))
+        return Depends(cookie_dependency)
 
     async def dependency(
         request: Request, services: ServicesDep, credentials: BearerDep
     ) -> Principal:
         return await _check(request, services, credentials, None, kinds)
 
-    setattr(dependency, CREDENTIAL_KINDS, kinds)
+    setattr(dependency, CREDENTIAL_KINDS, (kinds, False))
     return Depends(dependency)
+
+
+def _credential(dependant: Dependant) -> tuple[tuple[TokenKind, ...], bool] | None:
+    """The credential mark of `dependant`'s first credential dependency, searched depth-first
+    (a dependency such as `contact_reader` stands on a credential dependency)."""
+    for dependency in dependant.dependencies:
+        mark: tuple[tuple[TokenKind, ...], bool] | None = getattr(
+            dependency.call, CREDENTIAL_KINDS, None
+        )
+        if mark is None:
+            mark = _credential(dependency)
+        if mark is not None:
+            return mark
+    return None
 
 
 def credential_kinds(route: APIRoute) -> tuple[TokenKind, ...] | None:
     """The token kinds `route`'s credential dependency accepts (None: it has none)."""
-    for dependency in route.dependant.dependencies:
-        kinds: tuple[TokenKind, ...] | None = getattr(dependency.call, CREDENTIAL_KINDS, None)
-        if kinds:
-            return kinds
-    return None
+    mark = _credential(route.dependant)
+    return mark[0] if mark else None
 
 
 class CredentialFirstRoute(APIRoute):
@@ -130,15 +149,16 @@ class CredentialFirstRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        kinds = credential_kinds(self)
-        if kinds is None:
+        mark = _credential(self.dependant)
+        if mark is None:
             return handler
+        kinds, use_cookie = mark
 
         async def credential_first(request: Request) -> Response:
             if _has_body(request):
                 services = await get_services(request)
                 credentials = await _bearer(request)
-                cookie = request.cookies.get(STAFF_COOKIE) if "staff" in kinds else None
+                cookie = request.cookies.get(STAFF_COOKIE) if use_cookie else None
                 try:
                     await _check(request, services, credentials, cookie, kinds)
                 except ServerError as exc:
@@ -155,7 +175,28 @@ def _has_body(request: Request) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
 
 
-StaffDep = Annotated[Principal, _requires("staff")]
-AuthorDep = Annotated[Principal, _requires("author")]
-"""Publishing content: author tokens only (staff and device tokens get 403)."""
-DeviceOrStaffDep = Annotated[Principal, _requires("device", "staff")]
+# Who may call what (docs/operations.md "Roles"; tests/server/test_access_matrix.py checks
+# every route against its own table):
+AdminDep = Annotated[Principal, _requires("admin")]
+"""Accounts, enrollment, kiosks, revocation, retention, visitors' contact data."""
+StaffDep = Annotated[Principal, _requires("staff", "admin")]
+"""Fleet, queue, sessions, statistics."""
+KioskDep = Annotated[Principal, _requires("kiosk", "staff", "admin")]
+"""A check-in tablet or queue TV: ticket creation and the queue board."""
+CatalogDep = Annotated[Principal, _requires("device", "kiosk", "staff", "admin")]
+"""The catalog and its assets (thumbnails on the check-in tablet)."""
+AccountDep = Annotated[Principal, _requires("admin", "staff", "author", "editor")]
+"""Any signed-in account: who am I, sign out."""
+AuthorDep = Annotated[Principal, _requires("author", "editor", "admin", cookie=False)]
+"""Publishing content (bearer header only): authors (their own scenes), editors and admins
+(every scene)."""
+
+
+async def contact_reader(principal: StaffDep) -> Principal:
+    if not principal.reads_contacts:
+        raise Forbidden("reading visitors' contact data needs an admin or contact access")
+    return principal
+
+
+ContactDep = Annotated[Principal, Depends(contact_reader)]
+"""Visitors' names and phones: admins, and staff accounts an admin gave contact access."""

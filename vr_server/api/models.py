@@ -33,6 +33,9 @@ class Me(BaseModel):
     username: str
     role: str
     expires_at: datetime | None
+    contact_access: bool = Field(
+        default=False, description="May read visitors' contact data (admins, or staff allowed)."
+    )
 
 
 class AssignRequest(_Body):

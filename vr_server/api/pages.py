@@ -1,16 +1,20 @@
 """The staff pages and the visitor's result page: plain HTML + ES modules from `vr_server/web/`.
 
     /login/              public: the staff sign-in form
-    /dashboard/          staff: fleet board, remote control, walk-in queue
-    /checkin/            staff: the entrance tablet (tickets)
-    /queue-board/        staff: the TV by the queue
-    /stats/              staff: the day's figures and the CSV download
-    /audit/              staff page, admin data: the audit trail (`GET /api/audit` says 403
-                         to other accounts)
+    /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /dashboard/          staff, admin: fleet board, remote control, walk-in queue
+    /checkin/            kiosk, staff, admin: the entrance tablet (tickets)
+    /queue-board/        kiosk, staff, admin: the TV by the queue
+    /stats/              staff, admin: the day's figures and the CSV download
+    /admin/              admin: accounts, codes, kiosks, headsets; taking access back
+    /audit/              staff, admin; its data admin only: the audit trail
+                         (`GET /api/audit` answers 403 to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
     /ui/<page>/<file>    the pages' scripts and styles (public: no data in them)
 
-A staff page asked for without a valid `vr_staff` cookie answers 303 to `/login/?next=<path>`.
+A page asked for without a `vr_staff` cookie of a role it allows answers 303 to
+`/login/?next=<path>`: a kiosk asking for the dashboard gets the login form, so leaving kiosk
+mode needs a staff login (which replaces the kiosk's cookie).
 Files are served through the same safe-path helper as the headset app (`api/web.py`); HTML is
 only served by the routes above, never from `/ui/`.
 """
@@ -28,20 +32,24 @@ import vr_server
 from vr_server.api.deps import STAFF_COOKIE, ServicesDep
 from vr_server.api.web import APP_CACHE, safe_file, serve_file
 from vr_server.errors import Forbidden, NotFound, Unauthorized
+from vr_server.storage.records import TokenKind
 
 router = APIRouter(include_in_schema=False)
 
 PAGES_DIR = Path(vr_server.__file__).resolve().parent / "web"
 LOGIN_PATH = "/login/"
 
-STAFF_PAGES = {
-    "dashboard": "dashboard",
-    "checkin": "checkin",
-    "queue-board": "queue_board",
-    "stats": "stats",
-    "audit": "audit",
+_STAFF: frozenset[TokenKind] = frozenset({"staff", "admin"})
+_KIOSK: frozenset[TokenKind] = frozenset({"kiosk", "staff", "admin"})
+STAFF_PAGES: dict[str, tuple[str, frozenset[TokenKind]]] = {
+    "dashboard": ("dashboard", _STAFF),
+    "checkin": ("checkin", _KIOSK),
+    "queue-board": ("queue_board", _KIOSK),
+    "stats": ("stats", _STAFF),
+    "admin": ("admin", frozenset({"admin"})),
+    "audit": ("audit", _STAFF),
 }
-"""URL segment -> folder in vr_server/web/."""
+"""URL segment -> (folder in vr_server/web/, the token kinds that may open it)."""
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
@@ -68,12 +76,12 @@ def _login_redirect(request: Request) -> RedirectResponse:
     return response
 
 
-async def _signed_in(request: Request, services: ServicesDep) -> bool:
+async def _signed_in(request: Request, services: ServicesDep, kinds: frozenset[TokenKind]) -> bool:
     token = request.cookies.get(STAFF_COOKIE)
     if not token:
         return False
     try:
-        await services.auth.authenticate(token, {"staff"})
+        await services.auth.authenticate(token, set(kinds))
     except (Unauthorized, Forbidden):
         return False
     return True
@@ -95,6 +103,11 @@ async def login_page(request: Request) -> Response:
     return _page("login", request)
 
 
+@router.api_route("/pair/", methods=["GET", "HEAD"])
+async def pair_page(request: Request) -> Response:
+    return _page("pair", request)
+
+
 @router.api_route("/results/{token}", methods=["GET", "HEAD"])
 async def results_page(token: str, request: Request) -> Response:
     if not _TOKEN.fullmatch(token):
@@ -109,13 +122,13 @@ def page_file(path: str, request: Request) -> Response:
     return serve_file(safe_file(PAGES_DIR, path), request, APP_CACHE)
 
 
-def _add_staff_page(segment: str, folder: str) -> None:
+def _add_staff_page(segment: str, folder: str, kinds: frozenset[TokenKind]) -> None:
     async def without_slash(request: Request) -> RedirectResponse:
         query = request.url.query
         return RedirectResponse(f"/{segment}/" + (f"?{query}" if query else ""), status_code=307)
 
     async def page(request: Request, services: ServicesDep) -> Response:
-        if not await _signed_in(request, services):
+        if not await _signed_in(request, services, kinds):
             return _login_redirect(request)
         response = _page(folder, request)
         response.headers["Cache-Control"] = "no-cache, private"
@@ -125,5 +138,5 @@ def _add_staff_page(segment: str, folder: str) -> None:
     router.add_api_route(f"/{segment}/", page, methods=["GET", "HEAD"])
 
 
-for _segment, _folder in STAFF_PAGES.items():
-    _add_staff_page(_segment, _folder)
+for _segment, (_folder, _kinds) in STAFF_PAGES.items():
+    _add_staff_page(_segment, _folder, _kinds)

@@ -1,13 +1,13 @@
-"""The walk-in queue over HTTP (staff): check-in, the queue, the TV board, calling and
-cancelling tickets, and a visitor's contact data (each read logged). `services/queue.py` does
-the work."""
+"""The walk-in queue over HTTP: check-in and the TV board (kiosk, staff, admin), the queue,
+calling and cancelling tickets (staff, admin), and a visitor's contact data (admin, or staff
+with contact access; each read logged). `services/queue.py` does the work."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
 from vr_server.api.audit import caller
-from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
+from vr_server.api.deps import ContactDep, CredentialFirstRoute, KioskDep, ServicesDep, StaffDep
 from vr_server.protocol.queue import (
     CallTicketRequest,
     CancelTicketRequest,
@@ -27,13 +27,13 @@ async def queue(_staff: StaffDep, services: ServicesDep) -> QueueView:
 
 
 @router.get("/board")
-async def board(_staff: StaffDep, services: ServicesDep) -> QueueBoard:
+async def board(_kiosk: KioskDep, services: ServicesDep) -> QueueBoard:
     """For the TV by the queue: labels, headset names and waits only."""
     return await services.queue.board()
 
 
 @router.post("/tickets", status_code=201)
-async def check_in(body: CheckIn, _staff: StaffDep, services: ServicesDep) -> Ticket:
+async def check_in(body: CheckIn, _kiosk: KioskDep, services: ServicesDep) -> Ticket:
     return await services.queue.check_in(body)
 
 
@@ -58,7 +58,7 @@ async def cancel(
 
 @router.get("/tickets/{ticket_id}/contact")
 async def contact(
-    ticket_id: str, staff: StaffDep, services: ServicesDep, request: Request
+    ticket_id: str, staff: ContactDep, services: ServicesDep, request: Request
 ) -> TicketContact:
     """Each read is recorded in the audit trail before the data is sent (none if it fails)."""
     found = await services.queue.contact(ticket_id, staff=staff.name)

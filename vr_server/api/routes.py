@@ -12,8 +12,10 @@ from content_tools.format import BundleManifest
 from vr_server import __version__
 from vr_server.api.deps import (
     STAFF_COOKIE,
+    AccountDep,
+    AdminDep,
+    CatalogDep,
     CredentialFirstRoute,
-    DeviceOrStaffDep,
     ServicesDep,
     StaffDep,
     TokenDep,
@@ -69,19 +71,12 @@ async def health(services: ServicesDep) -> JSONResponse:
 async def login(
     body: LoginRequest, services: ServicesDep, request: Request, response: Response
 ) -> LoginResponse:
-    """Returns the token and also sets it as the `vr_staff` cookie for the staff pages.
+    """Returns the token and also sets it as the `vr_staff` cookie for the staff pages (on a
+    paired kiosk this replaces the kiosk's token: leaving kiosk mode needs a staff login).
     429 with Retry-After while the username or the caller's address is throttled."""
     client = request.client.host if request.client else None  # VR_TRUSTED_PROXIES decides
     issued = await services.auth.login(body.username, body.password, client)
-    response.set_cookie(
-        STAFF_COOKIE,
-        issued.token,
-        max_age=int(services.settings.staff_token_hours * 3600),
-        path="/",
-        secure=request.url.scheme == "https",
-        httponly=True,
-        samesite="strict",
-    )
+    set_token_cookie(response, request, issued.token, services.settings.staff_token_hours * 3600)
     return LoginResponse(
         token=issued.token,
         expires_at=issued.expires_at,
@@ -90,13 +85,26 @@ async def login(
     )
 
 
+def set_token_cookie(response: Response, request: Request, token: str, max_age_s: float) -> None:
+    response.set_cookie(
+        STAFF_COOKIE,
+        token,
+        max_age=int(max_age_s),
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+
+
 @router.post("/api/auth/logout", tags=["auth"], status_code=204)
 async def logout(
-    _staff: StaffDep, services: ServicesDep, token: TokenDep, request: Request
+    _account: AccountDep, services: ServicesDep, token: TokenDep, request: Request
 ) -> Response:
-    """Revokes the presented token (header or cookie) and clears the cookie."""
-    assert token is not None  # noqa: S101 - StaffDep checked it: type narrowing
-    await services.auth.logout(token)
+    """Revokes the presented token (header or cookie), closes its sockets on every instance
+    and clears the cookie. A kiosk cannot sign itself out (a staff login replaces it)."""
+    assert token is not None  # noqa: S101 - AccountDep checked it: type narrowing
+    await services.access.revoke_token(token)
     response = Response(status_code=204)
     response.delete_cookie(
         STAFF_COOKIE,
@@ -109,9 +117,14 @@ async def logout(
 
 
 @router.get("/api/auth/me", tags=["auth"])
-async def me(_staff: StaffDep, services: ServicesDep, token: TokenDep) -> Me:
-    account, expires_at = await services.auth.staff_identity(token)
-    return Me(username=account.username, role=account.role, expires_at=expires_at)
+async def me(account: AccountDep, services: ServicesDep, token: TokenDep) -> Me:
+    found, expires_at = await services.auth.staff_identity(token, {account.kind})
+    return Me(
+        username=found.username,
+        role=found.role,
+        expires_at=expires_at,
+        contact_access=account.reads_contacts,
+    )
 
 
 @router.post("/api/devices/enroll", tags=["auth"])
@@ -124,20 +137,18 @@ async def enroll(body: EnrollRequest, services: ServicesDep) -> EnrollResponse:
 
 
 @router.get("/api/catalog", tags=["catalog"])
-async def catalog(_who: DeviceOrStaffDep, services: ServicesDep) -> list[SceneSummary]:
+async def catalog(_who: CatalogDep, services: ServicesDep) -> list[SceneSummary]:
     return await services.catalog.summaries()
 
 
 @router.get("/api/catalog/{scene_id}", tags=["catalog"])
-async def catalog_scene(
-    scene_id: str, _who: DeviceOrStaffDep, services: ServicesDep
-) -> SceneSummary:
+async def catalog_scene(scene_id: str, _who: CatalogDep, services: ServicesDep) -> SceneSummary:
     return await services.catalog.summary(scene_id)
 
 
 @router.get("/api/catalog/{scene_id}/manifest", tags=["catalog"])
 async def catalog_manifest(
-    scene_id: str, _who: DeviceOrStaffDep, services: ServicesDep
+    scene_id: str, _who: CatalogDep, services: ServicesDep
 ) -> BundleManifest:
     return await services.catalog.active_manifest(scene_id)
 
@@ -153,6 +164,13 @@ async def headsets(_staff: StaffDep, services: ServicesDep) -> list[HeadsetView]
 @router.get("/api/headsets/{headset_id}", tags=["headsets"])
 async def headset(headset_id: str, _staff: StaffDep, services: ServicesDep) -> HeadsetView:
     return await services.fleet.view(headset_id)
+
+
+@router.delete("/api/headsets/{headset_id}", tags=["headsets"], status_code=204)
+async def remove_headset(headset_id: str, _admin: AdminDep, services: ServicesDep) -> None:
+    """Admin: remove a headset (lost or retired). Its token stops working and its socket closes
+    with 4401 at once; its sessions stay. Enrolling the device again brings it back."""
+    await services.access.remove_headset(headset_id)
 
 
 @router.post("/api/headsets/{headset_id}/status", tags=["headsets"])

@@ -119,6 +119,9 @@ class QueueBoard(Wire):
     waiting: list[BoardTicket]
     average_session_s: float
     free_headsets: int
+    retention_days: int = Field(
+        description="Days a visitor's name and phone are kept (the check-in tablet states it)."
+    )
     updated_at: datetime
 
 

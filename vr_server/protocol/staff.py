@@ -177,6 +177,13 @@ class QueueUpdate(Wire):
     queue: QueueView
 
 
+class QueueChanged(Wire):
+    """To a kiosk (queue TV, check-in tablet) instead of the snapshot and every queue update:
+    the queue changed, fetch `GET /api/queue/board`. A kiosk gets nothing else."""
+
+    type: Literal["queue_changed"] = "queue_changed"
+
+
 class Reply(Wire):
     type: Literal["reply"] = "reply"
     request_id: str
@@ -189,6 +196,7 @@ ServerToStaff = Annotated[
     | HeadsetsLive
     | SessionUpdate
     | QueueUpdate
+    | QueueChanged
     | Alert
     | Reply
     | Pong

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from vr_server.blobs import BlobStore
 from vr_server.bus import Bus
+from vr_server.services.access import AccessService
 from vr_server.services.audit import AuditService
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
@@ -11,6 +12,7 @@ from vr_server.services.fleet import FleetService
 from vr_server.services.queue import QueueService
 from vr_server.services.results import ResultService
 from vr_server.services.retention import RetentionService
+from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
 from vr_server.services.stats import StatsService
 from vr_server.settings import Settings
@@ -34,9 +36,12 @@ class Services:
     results: ResultService
     stats: StatsService
     retention: RetentionService
+    revocations: Revocations
+    access: AccessService
 
 
 __all__ = [
+    "AccessService",
     "AuditService",
     "AuthService",
     "CatalogService",
@@ -44,6 +49,7 @@ __all__ = [
     "QueueService",
     "ResultService",
     "RetentionService",
+    "Revocations",
     "Services",
     "SessionService",
     "StatsService",

@@ -1,7 +1,10 @@
-"""Credentials: staff/author accounts with scrypt password hashes, opaque bearer tokens stored
-only as sha256, and device enrollment codes exchanged for device tokens.
+"""Credentials: accounts with scrypt password hashes, opaque bearer tokens stored only as
+sha256, device enrollment codes exchanged for device tokens and kiosk pairing codes exchanged
+for kiosk tokens.
 
-The three kinds of credential are separate: a staff token does not open the headset socket, a
+A token's kind is its holder's role (admin, staff, author, editor) or kiosk or device; each
+route and socket names the kinds it accepts (api/deps.py), so a staff token does not open the
+admin routes, a kiosk token only creates tickets and shows the catalog and queue board, a
 device token does not open the staff API, and author tokens only publish content.
 """
 
@@ -23,6 +26,7 @@ from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Poli
 from vr_server.storage.base import Store
 from vr_server.storage.records import (
     AccountRecord,
+    CodePurpose,
     HeadsetRecord,
     Role,
     TokenKind,
@@ -31,7 +35,7 @@ from vr_server.storage.records import (
 )
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-ROLE_TOKEN_KIND: dict[Role, TokenKind] = {"admin": "staff", "staff": "staff", "author": "author"}
+ROLES: tuple[Role, ...] = ("admin", "staff", "author", "editor")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a venue
 
 
@@ -84,6 +88,12 @@ class Principal:
     kind: TokenKind
     subject_id: str
     name: str
+    contact_access: bool = False
+    """A staff account allowed to read visitors' contact data (admins always may)."""
+
+    @property
+    def reads_contacts(self) -> bool:
+        return self.kind == "admin" or (self.kind == "staff" and self.contact_access)
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,8 @@ class IssuedToken:
 
 TOKEN_TRUST_S = 5.0
 """How long a checked token is trusted without asking the database again. A token this instance
-revokes (logout, re-enrollment) is refused at once; one revoked by another instance is refused
-here within this time. Expiry is checked on every request."""
+revokes is refused at once; a revocation on another instance reaches this one on the bus
+(services/revocation.py), which calls `forget`. Expiry is checked on every request."""
 TOKENS_KEPT = 10_000
 ACCOUNT_POLICY = Policy(free=5, base_s=1.0, max_s=300.0)
 ADDRESS_POLICY = Policy(free=20, base_s=1.0, max_s=300.0)
@@ -110,6 +120,7 @@ class AuthService:
         store: Store,
         *,
         staff_token_hours: float,
+        device_token_days: float = 365.0,
         trust_s: float = TOKEN_TRUST_S,
         throttle: LoginThrottle | None = None,
         hasher: PasswordHasher | None = None,
@@ -124,12 +135,15 @@ class AuthService:
         self.account_policy = account_policy
         self.address_policy = address_policy
         self.staff_token_hours = staff_token_hours
+        self.device_token_days = device_token_days
         self.trust_s = trust_s
         # token hash -> (when checked, monotonic; what the database said): a headset fetching
         # a scene's assets presents its token dozens of times a second
         self._trusted: dict[str, tuple[float, TokenSubject]] = {}
 
     async def create_account(self, username: str, password: str, role: Role) -> AccountRecord:
+        if role not in ROLES:
+            raise Invalid(f"the role must be one of {', '.join(ROLES)}")
         username = username.strip()
         if not username or len(username) > 64:
             raise Invalid("the username must have 1 to 64 characters")
@@ -179,16 +193,16 @@ class AuthService:
     async def issue_token(self, account: AccountRecord, hours: float | None = None) -> IssuedToken:
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(hours=hours or self.staff_token_hours)
-        await self.store.put_token(
-            token_hash(token), ROLE_TOKEN_KIND[account.role], account.id, expires
-        )
+        await self.store.put_token(token_hash(token), account.role, account.id, expires)
         return IssuedToken(token, expires, account)
 
-    async def logout(self, token: str) -> None:
+    async def logout(self, token: str) -> str:
+        """Revoke one token; returns its hash (to close its sockets everywhere)."""
         hashed = token_hash(token)
         self._trusted.pop(hashed, None)
         await self.store.revoke_token(hashed)
         self._trusted.pop(hashed, None)  # a request that read it meanwhile may have kept it
+        return hashed
 
     async def authenticate(self, token: str | None, kinds: set[TokenKind]) -> Principal:
         if not token:
@@ -199,12 +213,12 @@ class AuthService:
         record = found.token
         if record.kind not in kinds:
             raise Forbidden(f"a {record.kind} token cannot be used here")
-        if record.kind == "device":
+        if record.kind in ("device", "kiosk"):
             if found.name is None:
-                raise Unauthorized("the headset of this token no longer exists")
+                raise Unauthorized(f"the {_SUBJECT[record.kind]} of this token no longer exists")
         elif found.name is None or found.disabled:
             raise Unauthorized("the account of this token is disabled")
-        return Principal(record.kind, record.subject_id, found.name)
+        return Principal(record.kind, record.subject_id, found.name, found.contact_access)
 
     async def _token_subject(self, hashed: str) -> TokenSubject | None:
         now = time.monotonic()
@@ -219,14 +233,23 @@ class AuthService:
             self._trusted[hashed] = (now, found)
         return found
 
-    def _forget_subject(self, kind: TokenKind, subject_id: str) -> None:
-        for hashed, (_, kept) in list(self._trusted.items()):
-            if kept.token.kind == kind and kept.token.subject_id == subject_id:
-                del self._trusted[hashed]
+    def forget(self, *, token_hash: str | None = None, subject_id: str | None = None) -> None:
+        """Stop trusting one token, or every token of a subject (it was revoked)."""
+        if token_hash is not None:
+            self._trusted.pop(token_hash, None)
+        if subject_id is not None:
+            for hashed, (_, kept) in list(self._trusted.items()):
+                if kept.token.subject_id == subject_id:
+                    del self._trusted[hashed]
 
-    async def staff_identity(self, token: str | None) -> tuple[AccountRecord, datetime | None]:
-        """The staff account behind a valid staff token, and when the token expires."""
-        principal = await self.authenticate(token, {"staff"})
+    def forget_all(self) -> None:
+        self._trusted.clear()
+
+    async def staff_identity(
+        self, token: str | None, kinds: set[TokenKind]
+    ) -> tuple[AccountRecord, datetime | None]:
+        """The account behind a valid account token, and when the token expires."""
+        principal = await self.authenticate(token, kinds)
         assert token is not None  # noqa: S101 - authenticate refused None: type narrowing
         record = await self.store.get_token(token_hash(token))
         account = await self.store.get_account(principal.subject_id)
@@ -249,12 +272,17 @@ class AuthService:
             raise Unauthorized("the device token does not belong to this device")
         return headset
 
-    async def create_enrollment_code(self, *, uses: int, hours: float, label: str = "") -> str:
+    async def create_enrollment_code(
+        self, *, uses: int, hours: float, label: str = "", purpose: CodePurpose = "headset"
+    ) -> str:
+        """A headset enrollment code, or with purpose "kiosk" a kiosk pairing code."""
         if not 1 <= uses <= 100_000:
             raise Invalid("uses must be between 1 and 100000")
+        if not 0 < hours <= 24 * 365:
+            raise Invalid("hours must be above 0 and at most a year")
         raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
         expires = datetime.now(UTC) + timedelta(hours=hours)
-        await self.store.create_enrollment_code(token_hash(raw), label, uses, expires)
+        await self.store.create_enrollment_code(token_hash(raw), label, uses, expires, purpose)
         return f"{raw[:5]}-{raw[5:]}"
 
     async def enroll(
@@ -264,9 +292,15 @@ class AuthService:
         if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now):
             raise Unauthorized("the enrollment code is wrong, used up or expired")
         device_token = secrets.token_urlsafe(32)
-        headset = await self.store.enroll_headset(device_id, name, token_hash(device_token), now)
-        self._forget_subject("device", headset.id)  # re-enrollment revoked its old tokens
+        expires = now + timedelta(days=self.device_token_days)
+        headset = await self.store.enroll_headset(
+            device_id, name, token_hash(device_token), now, expires
+        )
+        self.forget(subject_id=headset.id)  # re-enrollment revoked its old tokens
         return headset, device_token
+
+
+_SUBJECT = {"device": "headset", "kiosk": "kiosk"}
 
 
 def _usable(record: TokenRecord) -> bool:

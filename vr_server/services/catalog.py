@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -274,19 +274,22 @@ class CatalogService:
         activate: bool,
         max_model_bytes: int,
         publisher: str = "",
+        authorize: Callable[[str], Awaitable[None]] | None = None,
     ) -> PublishResult:
         """Check a manifest against the uploaded blobs, re-validate it and store the version.
 
         Refusals raise before anything is written, so the stored versions and the active one
         stay as they were: Invalid (bad manifest, missing or mismatched blob, invalid model or
         script), TooLarge (model over the limit), Conflict (the version exists with other
-        content).
+        content), or what `authorize(scene_id)` raises (Forbidden: not this author's scene).
         """
         try:
             manifest = BundleManifest.model_validate(data)
         except ValidationError as exc:
             raise Invalid(f"invalid manifest: {validation_problems(exc)}") from None
         scene_id, version = manifest.scene_id, manifest.version
+        if authorize is not None:  # may this publisher publish this scene? (raises if not)
+            await authorize(scene_id)
         canonical = canonical_manifest(manifest)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
         before = await self.store.get_active_scene(scene_id)

@@ -373,6 +373,7 @@ class QueueService:
             waiting=[strip(t) for t in view.waiting],
             average_session_s=view.average_session_s,
             free_headsets=view.free_headsets,
+            retention_days=view.retention_days,
             updated_at=view.updated_at,
         )
 

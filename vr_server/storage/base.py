@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from vr_server.storage.access import AccessStore
 from vr_server.storage.audit import AuditStore
 from vr_server.storage.records import (
     AccountRecord,
+    CodePurpose,
     ContactRecord,
     EventRecord,
     HeadsetRecord,
@@ -35,6 +37,8 @@ class DuplicateEvent(Exception):
 
 
 class Store(Protocol):
+    access: AccessStore
+    """Revocation, kiosks, codes and scene owners (storage/access.py)."""
     audit: AuditStore
     """The audit trail's table (storage/audit.py)."""
 
@@ -58,15 +62,27 @@ class Store(Protocol):
 
     async def revoke_token(self, token_hash: str) -> None: ...
     async def create_enrollment_code(
-        self, code_hash: str, label: str, uses: int, expires_at: datetime
+        self,
+        code_hash: str,
+        label: str,
+        uses: int,
+        expires_at: datetime,
+        purpose: CodePurpose = "headset",
     ) -> None: ...
-    async def use_enrollment_code(self, code_hash: str, now: datetime) -> bool:
+    async def use_enrollment_code(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> bool:
         """Take one use of a valid, unexpired code; False when there is none left."""
         ...
 
     # headsets
     async def enroll_headset(
-        self, device_id: str, name: str | None, token_hash: str, now: datetime
+        self,
+        device_id: str,
+        name: str | None,
+        token_hash: str,
+        now: datetime,
+        expires_at: datetime | None = None,
     ) -> HeadsetRecord:
         """Create the headset, or re-enroll it (a new token; old device tokens revoked)."""
         ...

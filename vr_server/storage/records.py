@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-TokenKind = Literal["staff", "author", "device"]
-Role = Literal["admin", "staff", "author"]
+Role = Literal["admin", "staff", "author", "editor"]
+"""admin: accounts, enrollment, revocation, retention, contact data; staff: fleet, queue,
+sessions; author: publishes the scenes it owns; editor: an author for every scene."""
+TokenKind = Literal["admin", "staff", "author", "editor", "kiosk", "device"]
+"""An account's token has its role as kind; a kiosk (check-in tablet, queue TV) and a headset
+have their own kinds."""
+CodePurpose = Literal["headset", "kiosk"]
+ACCOUNT_KINDS: frozenset[str] = frozenset({"admin", "staff", "author", "editor"})
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,8 @@ class AccountRecord:
     role: Role
     created_at: datetime
     disabled: bool
+    contact_access: bool = False
+    """A staff account an admin allowed to read visitors' contact data (admins always may)."""
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,11 @@ class TokenSubject:
 
     token: TokenRecord
     name: str | None
-    """The account's username or the headset's name; None when the subject no longer exists."""
+    """The account's username, the headset's or the kiosk's name; None when the subject no longer
+    exists (a removed headset or kiosk)."""
     disabled: bool
-    """The account is disabled (always False for a headset)."""
+    """The account is disabled (always False for a headset or kiosk)."""
+    contact_access: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,3 +141,10 @@ class ContactRecord:
     name: str | None
     phone: str | None
     consent_at: datetime
+
+
+@dataclass(frozen=True)
+class KioskRecord:
+    id: str
+    name: str
+    paired_at: datetime

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from vr_server.errors import Unavailable
 from vr_server.storage import tables as t
+from vr_server.storage.access import AccessStore
 from vr_server.storage.audit import AuditStore
 from vr_server.storage.base import DuplicateEvent, StaleSession
 from vr_server.storage.connections import (
@@ -47,7 +48,9 @@ from vr_server.storage.connections import (
 )
 from vr_server.storage.manifests import all_manifests
 from vr_server.storage.records import (
+    ACCOUNT_KINDS,
     AccountRecord,
+    CodePurpose,
     ContactRecord,
     EventRecord,
     HeadsetRecord,
@@ -119,12 +122,24 @@ def create_engine_for(
 
 
 def _token_subject_query() -> Select[Any]:
-    tok, acc, hs = t.tokens.c, t.accounts.c, t.headsets.c
-    subjects = t.tokens.outerjoin(
-        t.accounts, and_(acc.id == tok.subject_id, tok.kind != "device")
-    ).outerjoin(t.headsets, and_(hs.id == tok.subject_id, tok.kind == "device"))
+    tok, acc, hs, ki = t.tokens.c, t.accounts.c, t.headsets.c, t.kiosks.c
+    subjects = (
+        t.tokens.outerjoin(t.accounts, and_(acc.id == tok.subject_id, tok.kind.in_(ACCOUNT_KINDS)))
+        .outerjoin(
+            t.headsets,
+            and_(hs.id == tok.subject_id, tok.kind == "device", hs.removed_at.is_(None)),
+        )
+        .outerjoin(t.kiosks, and_(ki.id == tok.subject_id, tok.kind == "kiosk"))
+    )
     return (
-        select(*t.tokens.c, acc.username, acc.disabled, hs.name.label("headset_name"))
+        select(
+            *t.tokens.c,
+            acc.username,
+            acc.disabled,
+            acc.contact_access,
+            hs.name.label("headset_name"),
+            ki.name.label("kiosk_name"),
+        )
         .select_from(subjects)
         .where(tok.token_hash == bindparam("token_hash"))
     )
@@ -146,6 +161,7 @@ class SqlStore:
         self.dialect = engine.dialect.name
         # SQLite allows one writer at a time; queueing writers here avoids SQLITE_BUSY retries.
         self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
+        self.access = AccessStore(engine, self._write, retry_s)
         self.audit = AuditStore(engine, self._write, retry_s=retry_s)
 
     @classmethod
@@ -193,6 +209,7 @@ class SqlStore:
             role=row.role,
             created_at=_aware(row.created_at) or _now(),
             disabled=bool(row.disabled),
+            contact_access=bool(row.contact_access),
         )
 
     async def create_account(self, username: str, password_hash: str, role: Role) -> AccountRecord:
@@ -266,7 +283,9 @@ class SqlStore:
         record = self._token(row, row.created_at)
         if record.kind == "device":
             return TokenSubject(record, row.headset_name, False)
-        return TokenSubject(record, row.username, bool(row.disabled))
+        if record.kind == "kiosk":
+            return TokenSubject(record, row.kiosk_name, False)
+        return TokenSubject(record, row.username, bool(row.disabled), bool(row.contact_access))
 
     @staticmethod
     def _token(row: Any, created_at: datetime | None) -> TokenRecord:
@@ -286,7 +305,12 @@ class SqlStore:
             )
 
     async def create_enrollment_code(
-        self, code_hash: str, label: str, uses: int, expires_at: datetime
+        self,
+        code_hash: str,
+        label: str,
+        uses: int,
+        expires_at: datetime,
+        purpose: CodePurpose = "headset",
     ) -> None:
         async with self._write() as conn:
             await conn.execute(
@@ -296,15 +320,25 @@ class SqlStore:
                     uses_left=uses,
                     created_at=_now(),
                     expires_at=expires_at,
+                    purpose=purpose,
                 )
             )
 
-    async def use_enrollment_code(self, code_hash: str, now: datetime) -> bool:
+    async def use_enrollment_code(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> bool:
         c = t.enrollment_codes.c
         async with self._write() as conn:
             result = await conn.execute(
                 update(t.enrollment_codes)
-                .where(and_(c.code_hash == code_hash, c.uses_left > 0, c.expires_at > now))
+                .where(
+                    and_(
+                        c.code_hash == code_hash,
+                        c.uses_left > 0,
+                        c.expires_at > now,
+                        c.purpose == purpose,
+                    )
+                )
                 .values(uses_left=c.uses_left - 1)
             )
         return bool(result.rowcount)
@@ -324,7 +358,12 @@ class SqlStore:
         )
 
     async def enroll_headset(
-        self, device_id: str, name: str | None, token_hash: str, now: datetime
+        self,
+        device_id: str,
+        name: str | None,
+        token_hash: str,
+        now: datetime,
+        expires_at: datetime | None = None,
     ) -> HeadsetRecord:
         # On PostgreSQL enrollments at once can pick the same new name ("Quest-03") or both
         # create the same device: the losers' transactions are refused whole; run them again
@@ -332,7 +371,7 @@ class SqlStore:
         attempts = 30
         for attempt in range(attempts):
             try:
-                return await self._enroll_headset_once(device_id, name, token_hash, now)
+                return await self._enroll_headset_once(device_id, name, token_hash, now, expires_at)
             except IntegrityError:
                 if attempt == attempts - 1:
                     raise
@@ -340,7 +379,12 @@ class SqlStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _enroll_headset_once(
-        self, device_id: str, name: str | None, token_hash: str, now: datetime
+        self,
+        device_id: str,
+        name: str | None,
+        token_hash: str,
+        now: datetime,
+        expires_at: datetime | None,
     ) -> HeadsetRecord:
         h = t.headsets.c
         async with self._write() as conn:
@@ -381,13 +425,17 @@ class SqlStore:
                     await conn.execute(
                         update(t.headsets).where(h.id == headset_id).values(name=name)
                     )
+                if row.removed_at is not None:  # enrolled again after its removal
+                    await conn.execute(
+                        update(t.headsets).where(h.id == headset_id).values(removed_at=None)
+                    )
             await conn.execute(
                 insert(t.tokens).values(
                     token_hash=token_hash,
                     kind="device",
                     subject_id=headset_id,
                     created_at=now,
-                    expires_at=None,
+                    expires_at=expires_at,
                     revoked=False,
                 )
             )
@@ -433,7 +481,13 @@ class SqlStore:
                         *t.headsets.c,
                     )
                     .select_from(t.tokens.join(t.headsets, hs.id == tok.subject_id))
-                    .where(and_(tok.token_hash == token_hash, tok.kind == "device"))
+                    .where(
+                        and_(
+                            tok.token_hash == token_hash,
+                            tok.kind == "device",
+                            hs.removed_at.is_(None),
+                        )
+                    )
                 )
             ).first()
         if row is None:
@@ -460,7 +514,11 @@ class SqlStore:
 
     async def list_headsets(self) -> list[HeadsetRecord]:
         async with self.engine.connect() as conn:
-            result = await conn.execute(select(t.headsets).order_by(t.headsets.c.name))
+            result = await conn.execute(
+                select(t.headsets)
+                .where(t.headsets.c.removed_at.is_(None))
+                .order_by(t.headsets.c.name)
+            )
         # the rows are fetched; turning 10,000 of them into records takes tens of
         # milliseconds, which is done off the event loop
         return await asyncio.to_thread(lambda: [self._headset(r) for r in result.all()])
@@ -1009,15 +1067,16 @@ class SqlStore:
         return deleted
 
 
-def run_sync_migrations(conn: Connection) -> None:
-    """Upgrade the database behind `conn` to the newest migration (Alembic)."""
+def run_sync_migrations(conn: Connection, revision: str = "head") -> None:
+    """Upgrade the database behind `conn` to the newest migration (Alembic), or to
+    `revision` (tests of a migration's data changes)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = conn
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
 MIGRATION_LOCK = 7_031_001

@@ -58,6 +58,8 @@ accounts = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", TS, nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
+    # 0003: an admin allowed this staff account to read visitors' contact data
+    Column("contact_access", Boolean, nullable=False, default=False),
 )
 
 tokens = Table(
@@ -80,6 +82,8 @@ enrollment_codes = Table(
     Column("uses_left", Integer, nullable=False),
     Column("created_at", TS, nullable=False),
     Column("expires_at", TS, nullable=False),
+    # 0003: "headset" (enrollment) or "kiosk" (pairing a check-in tablet or queue TV)
+    Column("purpose", String(16), nullable=False, default="headset"),
 )
 
 headsets = Table(
@@ -92,6 +96,17 @@ headsets = Table(
     Column("app_version", String(64), nullable=True),
     Column("enrolled_at", TS, nullable=False),
     Column("last_seen_at", TS, nullable=True),
+    # 0003: removed by an admin (its tokens are revoked; enrolling the device again restores it)
+    Column("removed_at", TS, nullable=True),
+)
+
+# 0003: paired check-in tablets and queue TVs (kiosk tokens have a kiosk's id as subject)
+kiosks = Table(
+    "kiosks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("paired_at", TS, nullable=False),
 )
 
 blobs = Table(
@@ -109,6 +124,9 @@ scenes = Table(
     Column("id", String(64), primary_key=True),
     Column("active_version", String(32), nullable=False),
     Column("updated_at", TS, nullable=False),
+    # 0003: the account that first published the scene (None: published before 0003, or by
+    # `vr-server import`); only it, editors and admins publish, activate and roll back
+    Column("owner_id", String(36), nullable=True),
 )
 
 scene_versions = Table(

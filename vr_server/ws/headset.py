@@ -90,6 +90,7 @@ async def headset_socket(ws: WebSocket) -> None:
     try:
         accepted = await _handshake(conn, reader, services)
         if accepted is not None:
+            services.revocations.track(conn, accepted[1].device_token, accepted[0].id)
             await _serve(conn, reader, services, *accepted)
     except Closed:
         pass
@@ -97,6 +98,7 @@ async def headset_socket(ws: WebSocket) -> None:
         log.exception("headset socket failed")
         conn.request_close(CloseCode.INTERNAL_ERROR, "internal error")
     finally:
+        services.revocations.untrack(conn)
         await conn.finish()
 
 

@@ -41,6 +41,7 @@ from vr_server.protocol.staff import (
 from vr_server.services import Services
 from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
 from vr_server.ws.connection import pump as pump_messages
+from vr_server.ws.kiosk import KIOSK_ONLY, QUEUE_CHANGED, SOCKET_KINDS, for_board, request_id
 
 log = logging.getLogger(__name__)
 STAFF_TYPES = {"auth", "assign", "session_command", "message", "ping", "call_ticket", "set_status"}
@@ -69,7 +70,7 @@ async def staff_socket(ws: WebSocket) -> None:
         if msg is None:
             return
         try:
-            await services.auth.authenticate(msg.token, {"staff"})
+            principal = await services.auth.authenticate(msg.token, SOCKET_KINDS)
         except Unavailable as exc:  # the token may be fine: the client reconnects later
             conn.send(Error(code=exc.code, message=exc.message))
             conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
@@ -78,18 +79,23 @@ async def staff_socket(ws: WebSocket) -> None:
             conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
             conn.request_close(CloseCode.UNAUTHORIZED, "wrong staff credentials")
             return
+        services.revocations.track(conn, msg.token, principal.subject_id)
+        board = principal.kind == "kiosk"  # a queue TV: `queue_changed` only, no requests
         # Subscribe before taking the snapshot so that no delta falls between the two (on
         # Redis, once the subscription is confirmed; if Redis is down, a RESET follows later).
         subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)
         await subscription.ready(settings.redis_timeout_s)
-        conn.send(await _snapshot(services))
-        pumping = asyncio.create_task(_deliver(conn, services, subscription))
+        conn.send(QUEUE_CHANGED if board else await _snapshot(services))
+        pumping = asyncio.create_task(_deliver(conn, services, subscription, board))
         while True:
             raw = await conn.receive(settings.heartbeat_timeout_s)
             try:
                 request = reader.parse(raw)
             except FrameError as err:
                 conn.report(err)
+                continue
+            if board and not isinstance(request, StaffPing):
+                conn.report(FrameError(ErrorCode.NOT_ALLOWED, KIOSK_ONLY, request_id(request)))
                 continue
             await _handle(conn, services, request)
     except Closed:
@@ -104,6 +110,7 @@ async def staff_socket(ws: WebSocket) -> None:
                 await pumping
         if subscription is not None:
             services.bus.unsubscribe(subscription)
+        services.revocations.untrack(conn)
         await conn.finish()
 
 
@@ -129,7 +136,7 @@ async def _cookie_token(ws: WebSocket, services: Services) -> str | None:
     if origin is not None and urlsplit(origin).netloc != ws.headers.get("host"):
         return None  # another site's page: its cookies prove nothing
     try:
-        await services.auth.authenticate(token, {"staff"})
+        await services.auth.authenticate(token, SOCKET_KINDS)
     except Unavailable:
         return token  # the check after this one reports the outage
     except ServerError:
@@ -137,10 +144,14 @@ async def _cookie_token(ws: WebSocket, services: Services) -> str | None:
     return token
 
 
-async def _deliver(conn: Connection, services: Services, subscription: Subscription) -> None:
-    """Forward the staff channel. After the bus got its broker back (RESET), what was published
-    during the outage is lost: the client gets a fresh snapshot instead."""
+async def _deliver(
+    conn: Connection, services: Services, subscription: Subscription, board: bool
+) -> None:
+    """Forward the staff channel (to a kiosk: `queue_changed` for each queue update). After the
+    bus got its broker back (RESET), what was published during the outage is lost: the client
+    gets a fresh snapshot instead."""
     reset = False
+    forward = for_board(conn.send) if board else conn.send
 
     def handle(message: str) -> bool:
         nonlocal reset
@@ -148,13 +159,13 @@ async def _deliver(conn: Connection, services: Services, subscription: Subscript
             reset = True
             subscription.direct = None  # until the fresh snapshot: later frames wait behind it
             return False
-        conn.send(message)
+        forward(message)
         return True
 
     def direct(message: str) -> bool:  # without waking this task; RESET goes to `handle`
         if message == RESET:
             return False
-        conn.send(message)
+        forward(message)
         return True
 
     while True:
@@ -164,7 +175,7 @@ async def _deliver(conn: Connection, services: Services, subscription: Subscript
         if not reset:
             return
         try:
-            conn.send(await _snapshot(services))
+            conn.send(QUEUE_CHANGED if board else await _snapshot(services))
         except Exception:  # e.g. the database is down as well: the client reconnects later
             log.warning("staff socket: no fresh snapshot after a bus reconnect", exc_info=True)
             conn.request_close(CloseCode.INTERNAL_ERROR, "could not resynchronise")

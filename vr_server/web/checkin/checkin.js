@@ -101,7 +101,7 @@ for (const button of document.querySelectorAll('.lang-card')) {
 /** The retention period the consent text states is the server's (VR_RETENTION_DAYS). */
 async function loadRetention() {
   try {
-    const queue = await api('/api/queue');
+    const queue = await api('/api/queue/board');
     const el = document.getElementById('pdpa-how-long');
     el.dataset.i18nVars = JSON.stringify({ days: queue.retention_days });
     el.textContent = t('pdpa_how_long', { days: queue.retention_days });

@@ -1,7 +1,7 @@
 // The TV by the queue: who is being served on which headset, who is next and how long the wait
 // is. Headings show both languages (the switch picks which one leads). The board reads
 // GET /api/queue/board (labels, headset names and waits only) whenever the staff socket reports
-// a queue change, and every 20 s for the waits.
+// a queue change (`queue_changed` when the TV is a paired kiosk), and every 20 s for the waits.
 
 import { api } from '/ui/shared/api.js';
 import { LOGO_SVG, languageButton, showLiveState } from '/ui/shared/chrome.js';
@@ -117,7 +117,7 @@ async function refresh() {
 
 const socket = new StaffSocket({
   onFrame: (frame) => {
-    if (frame.type === 'snapshot' || frame.type === 'queue_update') refresh();
+    if (['snapshot', 'queue_update', 'queue_changed'].includes(frame.type)) refresh();
   },
   onState: (info) => showLiveState(status, banner, info, () => socket.retryNow()),
 });

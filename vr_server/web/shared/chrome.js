@@ -10,7 +10,11 @@ const NAV = [
   ['checkin', '/checkin/', 'nav_checkin'],
   ['queue_board', '/queue-board/', 'nav_queue_board'],
   ['stats', '/stats/', 'nav_stats'],
+  ['admin', '/admin/', 'nav_admin'],
+  ['audit', '/audit/', 'nav_audit'],
 ];
+// Links only admin accounts get, added once /api/auth/me says the account is one.
+const ADMIN_ONLY = new Set(['admin', 'audit']);
 
 export const LOGO_SVG = `<svg class="logo" viewBox="0 0 48 48" aria-hidden="true">
   <rect x="3" y="13" width="42" height="22" rx="9" fill="currentColor"/>
@@ -36,8 +40,13 @@ export function languageButton(className = 'lang-switch') {
   return button;
 }
 
+function navLink([key, href, label], page) {
+  return `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`;
+}
+
 /**
- * Fills <header id="topbar"> for staff pages; `page` is the current page's key.
+ * Fills <header id="topbar"> for staff pages; `page` is the current page's key. In kiosk mode
+ * (the check-in tablet) the bar links nowhere: leaving the page needs a staff login at /login/.
  * Returns {status}: an element where the page shows its live-connection state.
  */
 export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
@@ -45,11 +54,11 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   const bar = document.getElementById('topbar');
   bar.classList.add('topbar');
   bar.innerHTML = `
-    <a class="brand" href="/dashboard/">${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span></a>
-    ${nav ? `<nav class="nav">${NAV.map(([key, href, label]) => `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`).join('')}</nav>` : ''}
+    ${kiosk ? '<span class="brand">' : '<a class="brand" href="/dashboard/">'}${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>${kiosk ? '</span>' : '</a>'}
+    ${nav ? `<nav class="nav">${NAV.filter(([key]) => !ADMIN_ONLY.has(key)).map((item) => navLink(item, page)).join('')}</nav>` : ''}
     <div class="topbar-end">
       <span id="live-status" class="live-status" hidden></span>
-      ${kiosk ? '<a class="staff-link" href="/dashboard/" data-i18n="staff_menu"></a>' : '<span id="whoami" class="whoami"></span>'}
+      ${kiosk ? '' : '<span id="whoami" class="whoami"></span>'}
       <span class="lang-slot"></span>
       ${kiosk ? '' : '<button type="button" id="logout" class="ghost" data-i18n="logout"></button>'}
     </div>`;
@@ -59,10 +68,9 @@ export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   if (!kiosk) {
     api('/api/auth/me').then((me) => {
       if (me?.username) bar.querySelector('#whoami').textContent = me.username;
-      // The audit trail is for admin accounts: only they get its link.
       const navEl = bar.querySelector('.nav');
       if (me?.role === 'admin' && navEl) {
-        navEl.insertAdjacentHTML('beforeend', `<a href="/audit/" data-i18n="nav_audit"${page === 'audit' ? ' aria-current="page"' : ''}></a>`);
+        navEl.insertAdjacentHTML('beforeend', NAV.filter(([key]) => ADMIN_ONLY.has(key)).map((item) => navLink(item, page)).join(''));
         applyI18n(navEl);
       }
     }).catch(() => { /* the name is only a nicety */ });

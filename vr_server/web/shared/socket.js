@@ -83,7 +83,8 @@ export class StaffSocket {
     ws.onmessage = (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch { return; }
-      if (frame.type === 'snapshot') {
+      // a kiosk (queue TV) gets `queue_changed` instead of the snapshot
+      if (frame.type === 'snapshot' || (frame.type === 'queue_changed' && !this.online)) {
         this.gotSnapshot = true;
         this.online = true;
         this.attempt = 0;

@@ -1,0 +1,114 @@
+"""The store's access queries (storage/access.py) and migration 0003's data changes, on both
+back ends (SQLite and a fresh PostgreSQL database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import column, insert, select, table
+
+from vr_server.storage import SqlStore, migrate
+from vr_server.storage import tables as t
+from vr_server.storage.sql import run_sync_migrations
+
+OLD_ACCOUNT = ("id", "username", "password_hash", "role", "created_at", "disabled")
+OLD_TOKEN = ("token_hash", "kind", "subject_id", "created_at", "expires_at", "revoked")
+
+
+async def test_revoking_removing_and_unpairing(store: SqlStore) -> None:
+    now = datetime.now(UTC)
+    account = await store.create_account("ana", "hash", "staff")
+    for n in range(2):
+        await store.put_token(f"{n}" * 64, "staff", account.id, now + timedelta(hours=1))
+    assert await store.access.revoke_subject_tokens(account.id) == 2
+    assert await store.access.revoke_subject_tokens(account.id) == 0
+    assert await store.access.update_account(account.id, disabled=True, contact_access=True)
+    found = await store.get_account(account.id)
+    assert found is not None
+    assert (found.disabled, found.contact_access) == (True, True)
+
+    headset = await store.enroll_headset("dev", None, "h" * 64, now, now + timedelta(days=1))
+    assert await store.access.remove_headset(headset.id, now)
+    assert not await store.access.remove_headset(headset.id, now)  # removed already
+    assert await store.list_headsets() == []
+    subject = await store.get_token_subject("h" * 64)
+    assert subject is not None
+    assert (subject.name, subject.token.revoked) == (None, True)
+    assert await store.get_device_token("h" * 64) is None
+    back = await store.enroll_headset("dev", None, "i" * 64, now)  # enrolled again
+    assert back.id == headset.id
+    assert [h.id for h in await store.list_headsets()] == [headset.id]
+
+    kiosk = await store.access.create_kiosk("TV", "k" * 64, now + timedelta(days=1), now)
+    subject = await store.get_token_subject("k" * 64)
+    assert subject is not None
+    assert (subject.token.kind, subject.name) == ("kiosk", "TV")
+    assert [k.id for k in await store.access.list_kiosks()] == [kiosk.id]
+    assert await store.access.remove_kiosk(kiosk.id)
+    subject = await store.get_token_subject("k" * 64)
+    assert subject is not None
+    assert (subject.name, subject.token.revoked) == (None, True)
+
+
+async def test_codes_by_purpose_and_revoked(store: SqlStore) -> None:
+    now = datetime.now(UTC)
+    later = now + timedelta(hours=1)
+    await store.create_enrollment_code("a" * 64, "truck", 3, later)
+    await store.create_enrollment_code("b" * 64, "", 1, later, "kiosk")
+    assert not await store.use_enrollment_code("b" * 64, now)  # a pairing code enrolls nothing
+    assert await store.use_enrollment_code("b" * 64, now, "kiosk")
+    assert [(c.label, c.purpose, c.uses_left) for c in await store.access.list_codes(now)] == [
+        ("truck", "headset", 3)
+    ]
+    assert await store.access.revoke_code("a" * 64)
+    assert not await store.access.revoke_code("a" * 64)
+    assert not await store.use_enrollment_code("a" * 64, now)
+
+
+async def test_scene_owner_is_the_first_claim(store: SqlStore) -> None:
+    assert await store.access.scene_owner("cook") == (False, None)
+    await store.put_scene_version("cook", "1.0.0", "{}", "s" * 64, True)
+    assert await store.access.scene_owner("cook") == (True, None)
+    await store.access.claim_scene("cook", "first")
+    await store.access.claim_scene("cook", "second")
+    assert await store.access.scene_owner("cook") == (True, "first")
+
+
+async def test_migration_0003_gives_admin_tokens_their_kind_and_device_tokens_an_end(
+    database_url: str,
+) -> None:
+    store = SqlStore.from_url(database_url)
+    try:
+        # the tables as revision 0002 had them (tables.py has 0003's columns)
+        accounts = table("accounts", *(column(c) for c in OLD_ACCOUNT))
+        tokens = table("tokens", *(column(c) for c in OLD_TOKEN))
+        now = datetime.now(UTC)
+        async with store.engine.begin() as conn:
+            await conn.run_sync(run_sync_migrations, "0002")
+            for id_, role in (("a1", "admin"), ("s1", "staff")):
+                await conn.execute(
+                    insert(accounts).values(
+                        dict(zip(OLD_ACCOUNT, (id_, id_, "x", role, now, False), strict=True))
+                    )
+                )
+            for row in (("1", "staff", "a1"), ("2", "staff", "s1"), ("3", "device", "h")):
+                await conn.execute(
+                    insert(tokens).values(
+                        dict(zip(OLD_TOKEN, (*row, now, None, False), strict=True))
+                    )
+                )
+        await migrate(store)
+        async with store.engine.connect() as conn:
+            rows = (await conn.execute(select(t.tokens).order_by(t.tokens.c.token_hash))).all()
+        assert [(r.token_hash, r.kind) for r in rows] == [
+            ("1", "admin"),
+            ("2", "staff"),
+            ("3", "device"),
+        ]
+        assert rows[1].expires_at is None
+        assert rows[2].expires_at is not None
+        account = await store.get_account("s1")
+        assert account is not None
+        assert account.contact_access is False
+    finally:
+        await store.close()

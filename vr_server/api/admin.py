@@ -1,0 +1,214 @@
+"""Admin routes (accounts, codes, kiosks, taking access back) and kiosk pairing.
+
+    GET  /api/admin/accounts                          admin: every account
+    POST /api/admin/accounts/{username}/disable       admin: disable + revoke its tokens
+    POST /api/admin/accounts/{username}/enable        admin
+    POST /api/admin/accounts/{username}/sign-out      admin: revoke every token of the account
+    POST /api/admin/accounts/{username}/contact-access admin: allow a staff account contact data
+    POST /api/admin/accounts/{username}/role          admin: e.g. author -> editor
+    GET  /api/admin/codes                             admin: usable enrollment/pairing codes
+    POST /api/admin/codes                             admin: a headset enrollment code
+    POST /api/admin/codes/revoke                      admin: by the code or its label
+    GET  /api/admin/kiosks, DELETE /api/admin/kiosks/{id}   admin
+    POST /api/kiosks/pairing-code                     staff, admin: a one-use pairing code
+    POST /api/kiosks/pair                             public: code -> kiosk token (+ cookie)
+
+Every revocation closes the credential's open sockets with 4401 on every instance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from vr_server.api.deps import AdminDep, ServicesDep, StaffDep
+from vr_server.api.routes import set_token_cookie
+from vr_server.storage.records import AccountRecord, Role
+
+router = APIRouter(tags=["admin"])
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AccountView(BaseModel):
+    id: str
+    username: str
+    role: Role
+    disabled: bool
+    contact_access: bool
+    created_at: datetime
+
+
+class ContactAccessRequest(_Body):
+    allowed: bool
+
+
+class RoleRequest(_Body):
+    role: Role
+
+
+class SignedOut(BaseModel):
+    tokens_revoked: int
+
+
+class CodeRequest(_Body):
+    uses: Annotated[int, Field(ge=1, le=100_000)] = 1
+    hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24.0
+    label: Annotated[str, Field(max_length=100)] = ""
+
+
+class PairingCodeRequest(_Body):
+    hours: Annotated[float, Field(gt=0, le=24 * 7)] = 1.0
+    label: Annotated[str, Field(max_length=100)] = ""
+
+
+class CodeView(BaseModel):
+    code: str = Field(description="Shown once: only its hash is stored.")
+    expires_in_hours: float
+
+
+class StoredCode(BaseModel):
+    label: str
+    purpose: str
+    uses_left: int
+    created_at: datetime
+    expires_at: datetime
+
+
+class RevokeCodeRequest(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=100, description="The code or its label.")]
+
+
+class KioskView(BaseModel):
+    id: str
+    name: str
+    paired_at: datetime
+
+
+class PairRequest(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class PairResponse(BaseModel):
+    kiosk_id: str
+    name: str
+    token: str
+    expires_at: datetime
+
+
+def _account_view(a: AccountRecord) -> AccountView:
+    return AccountView(
+        id=a.id,
+        username=a.username,
+        role=a.role,
+        disabled=a.disabled,
+        contact_access=a.contact_access,
+        created_at=a.created_at,
+    )
+
+
+@router.get("/api/admin/accounts")
+async def accounts(_admin: AdminDep, services: ServicesDep) -> list[AccountView]:
+    return [_account_view(a) for a in await services.store.list_accounts()]
+
+
+@router.post("/api/admin/accounts/{username}/disable")
+async def disable(username: str, _admin: AdminDep, services: ServicesDep) -> AccountView:
+    return _account_view(await services.access.set_disabled(username, True))
+
+
+@router.post("/api/admin/accounts/{username}/enable")
+async def enable(username: str, _admin: AdminDep, services: ServicesDep) -> AccountView:
+    return _account_view(await services.access.set_disabled(username, False))
+
+
+@router.post("/api/admin/accounts/{username}/sign-out")
+async def sign_out(username: str, _admin: AdminDep, services: ServicesDep) -> SignedOut:
+    account = await services.access.account(username)
+    return SignedOut(tokens_revoked=await services.access.revoke_account_tokens(account))
+
+
+@router.post("/api/admin/accounts/{username}/contact-access")
+async def contact_access(
+    username: str, body: ContactAccessRequest, _admin: AdminDep, services: ServicesDep
+) -> AccountView:
+    return _account_view(await services.access.set_contact_access(username, body.allowed))
+
+
+@router.post("/api/admin/accounts/{username}/role")
+async def set_role(
+    username: str, body: RoleRequest, _admin: AdminDep, services: ServicesDep
+) -> AccountView:
+    """Change an account's role (e.g. author to editor); its tokens are revoked."""
+    return _account_view(await services.access.set_role(username, body.role))
+
+
+@router.get("/api/admin/codes")
+async def codes(_admin: AdminDep, services: ServicesDep) -> list[StoredCode]:
+    return [
+        StoredCode(
+            label=c.label,
+            purpose=c.purpose,
+            uses_left=c.uses_left,
+            created_at=c.created_at,
+            expires_at=c.expires_at,
+        )
+        for c in await services.access.codes()
+    ]
+
+
+@router.post("/api/admin/codes", status_code=201)
+async def create_code(body: CodeRequest, _admin: AdminDep, services: ServicesDep) -> CodeView:
+    """A headset enrollment code."""
+    code = await services.auth.create_enrollment_code(
+        uses=body.uses, hours=body.hours, label=body.label
+    )
+    return CodeView(code=code, expires_in_hours=body.hours)
+
+
+@router.post("/api/admin/codes/revoke", status_code=204)
+async def revoke_code(body: RevokeCodeRequest, _admin: AdminDep, services: ServicesDep) -> None:
+    await services.access.revoke_code(body.code)
+
+
+@router.get("/api/admin/kiosks")
+async def kiosks(_admin: AdminDep, services: ServicesDep) -> list[KioskView]:
+    return [
+        KioskView(id=k.id, name=k.name, paired_at=k.paired_at)
+        for k in await services.access.kiosks()
+    ]
+
+
+@router.delete("/api/admin/kiosks/{kiosk_id}", status_code=204)
+async def remove_kiosk(kiosk_id: str, _admin: AdminDep, services: ServicesDep) -> None:
+    await services.access.remove_kiosk(kiosk_id)
+
+
+@router.post("/api/kiosks/pairing-code", status_code=201)
+async def pairing_code(
+    body: PairingCodeRequest, _staff: StaffDep, services: ServicesDep
+) -> CodeView:
+    code = await services.access.pairing_code(hours=body.hours, label=body.label)
+    return CodeView(code=code, expires_in_hours=body.hours)
+
+
+@router.post("/api/kiosks/pair", status_code=201)
+async def pair(
+    body: PairRequest, services: ServicesDep, request: Request, response: Response
+) -> PairResponse:
+    """Public: a check-in tablet or queue TV exchanges a pairing code for a kiosk token, also
+    set as the `vr_staff` cookie (its pages then open without a staff login)."""
+    paired = await services.access.pair_kiosk(body.code, body.name)
+    set_token_cookie(response, request, paired.token, services.settings.kiosk_token_days * 86400)
+    return PairResponse(
+        kiosk_id=paired.kiosk.id,
+        name=paired.kiosk.name,
+        token=paired.token,
+        expires_at=paired.expires_at,
+    )

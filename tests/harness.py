@@ -127,6 +127,12 @@ class ServerProcess:
             self.create_staff("admin", STAFF_PASSWORD, role="admin")
         return self.staff_token("admin", STAFF_PASSWORD)
 
+    def allow_contacts(self, username: str = STAFF_USER) -> None:
+        """Let staff account `username` read visitors' contact data (an admin's decision)."""
+        path = f"/api/admin/accounts/{username}/contact-access"
+        response = self.api(self.admin_token(), "POST", path, {"allowed": True})
+        assert response.status_code == 200, response.text
+
     def staff_token(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> str:
         response = httpx.post(
             self.url + "/api/auth/login", json={"username": username, "password": password}

@@ -28,6 +28,10 @@ from vr_server.services.auth import token_hash
 from vr_server.settings import Settings
 from vr_server.storage.sql import SqlStore
 
+# The matrix sends many wrong passwords and tokens on purpose: without room for them the
+# sign-in throttle (tests/server/test_login_throttle.py) would answer 429 instead.
+SERVER_SETTINGS = {"login_free_failures": "100000", "login_free_failures_per_address": "100000"}
+
 PASSWORD = "matrix-password-1"
 ROLES = ("device", "kiosk", "author", "editor", "staff", "staff_contact", "admin")
 """Credentials that are valid tokens; `staff_contact` is a staff account an admin allowed to
@@ -81,6 +85,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/admin/codes/revoke"): ADMIN,
     ("GET", "/api/admin/kiosks"): ADMIN,
     ("DELETE", "/api/admin/kiosks/{kiosk_id}"): ADMIN,
+    ("GET", "/api/audit"): ADMIN,
     ("POST", "/api/kiosks/pairing-code"): STAFF,
     ("POST", "/api/content/blobs/missing"): AUTHOR,
     ("PUT", "/api/content/blobs/{sha256}"): AUTHOR,
@@ -109,6 +114,7 @@ PAGES: dict[str, set[str]] = {
     "/checkin/": KIOSK,
     "/queue-board/": KIOSK,
     "/admin/": ADMIN,
+    "/audit/": STAFF,  # the page; its data (GET /api/audit) is for admins
 }
 """Pages open with the `vr_staff` cookie; any other visitor is sent to the login form."""
 

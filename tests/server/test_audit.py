@@ -71,6 +71,7 @@ def test_logins_and_failures_are_recorded_with_the_address(
 
 @pytest.mark.parametrize("server", BACKENDS, indirect=True)
 def test_contact_reads_and_csv_exports_are_recorded(server: ServerProcess, admin: str) -> None:
+    server.allow_contacts()
     token = server.staff_token()
     body = {"consent": True, "name": "สมหญิง", "phone": "0899999999"}
     ticket = server.api(token, "POST", "/api/queue/tickets", body).json()
@@ -169,3 +170,23 @@ async def test_log_line_escapes_what_a_client_sent(
         assert "on \\x1b[31mx" in caplog.text
     finally:
         await store.close()
+
+
+def test_taking_access_back_is_recorded(server: ServerProcess, admin: str) -> None:
+    """Each admin action of the access routes leaves one entry naming the admin and target;
+    an enrollment code is recorded by its start only (it may still be in use elsewhere)."""
+    code = server.api(admin, "POST", "/api/admin/codes", {"uses": 1, "hours": 1}).json()["code"]
+    assert server.api(admin, "POST", "/api/admin/codes/revoke", {"code": code}).is_success
+    assert server.api(admin, "POST", f"/api/admin/accounts/{STAFF_USER}/disable").is_success
+    assert server.api(admin, "POST", f"/api/admin/accounts/{STAFF_USER}/enable").is_success
+    body = {"allowed": True}
+    path = f"/api/admin/accounts/{STAFF_USER}/contact-access"
+    assert server.api(admin, "POST", path, body).is_success
+    by_action = {e["action"]: e for e in entries(server, admin, actor=ADMIN)}
+    for action in ("account_disabled", "account_enabled", "contact_access"):
+        assert by_action[action]["target"] == STAFF_USER
+        assert by_action[action]["actor_role"] == "admin"
+    assert by_action["contact_access"]["details"] == {"allowed": True}
+    revoked = by_action["enrollment_revoked"]
+    assert revoked["target"] == f"{code[:3]}..."
+    assert code not in json.dumps(entries(server, admin))

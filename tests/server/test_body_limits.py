@@ -146,7 +146,13 @@ def test_a_signed_in_cookie_without_the_csrf_header_is_refused_before_the_body(
         assert response_status(answer) == 403, answer
 
 
-PUBLIC = {"/health", "/api/auth/login", "/api/devices/enroll", "/api/results/{token}"}
+PUBLIC = {
+    "/health",
+    "/api/auth/login",
+    "/api/devices/enroll",
+    "/api/kiosks/pair",
+    "/api/results/{token}",
+}
 """The API routes without a credential dependency (tests/server/test_auth.py: the same)."""
 
 

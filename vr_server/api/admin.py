@@ -18,17 +18,21 @@ Every revocation closes the credential's open sockets with 4401 on every instanc
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vr_server.api.deps import AdminDep, ServicesDep, StaffDep
+from vr_server.api.audit import caller
+from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.api.routes import set_token_cookie
+from vr_server.services.audit import Actor
 from vr_server.storage.records import AccountRecord, Role
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], route_class=CredentialFirstRoute)
+_CODE = re.compile(r"[A-Z0-9]{4,6}-?[A-Z0-9]{4,6}")
 
 
 class _Body(BaseModel):
@@ -119,34 +123,60 @@ async def accounts(_admin: AdminDep, services: ServicesDep) -> list[AccountView]
 
 
 @router.post("/api/admin/accounts/{username}/disable")
-async def disable(username: str, _admin: AdminDep, services: ServicesDep) -> AccountView:
-    return _account_view(await services.access.set_disabled(username, True))
+async def disable(
+    username: str, admin: AdminDep, services: ServicesDep, request: Request
+) -> AccountView:
+    account = await services.access.set_disabled(username, True)
+    await services.audit.record("account_disabled", caller(admin, request), target=username)
+    return _account_view(account)
 
 
 @router.post("/api/admin/accounts/{username}/enable")
-async def enable(username: str, _admin: AdminDep, services: ServicesDep) -> AccountView:
-    return _account_view(await services.access.set_disabled(username, False))
+async def enable(
+    username: str, admin: AdminDep, services: ServicesDep, request: Request
+) -> AccountView:
+    account = await services.access.set_disabled(username, False)
+    await services.audit.record("account_enabled", caller(admin, request), target=username)
+    return _account_view(account)
 
 
 @router.post("/api/admin/accounts/{username}/sign-out")
-async def sign_out(username: str, _admin: AdminDep, services: ServicesDep) -> SignedOut:
+async def sign_out(
+    username: str, admin: AdminDep, services: ServicesDep, request: Request
+) -> SignedOut:
     account = await services.access.account(username)
-    return SignedOut(tokens_revoked=await services.access.revoke_account_tokens(account))
+    revoked = await services.access.revoke_account_tokens(account)
+    await services.audit.record(
+        "token_revoked", caller(admin, request), target=username, details={"tokens": revoked}
+    )
+    return SignedOut(tokens_revoked=revoked)
 
 
 @router.post("/api/admin/accounts/{username}/contact-access")
 async def contact_access(
-    username: str, body: ContactAccessRequest, _admin: AdminDep, services: ServicesDep
+    username: str,
+    body: ContactAccessRequest,
+    admin: AdminDep,
+    services: ServicesDep,
+    request: Request,
 ) -> AccountView:
-    return _account_view(await services.access.set_contact_access(username, body.allowed))
+    account = await services.access.set_contact_access(username, body.allowed)
+    await services.audit.record(
+        "contact_access", caller(admin, request), target=username, details={"allowed": body.allowed}
+    )
+    return _account_view(account)
 
 
 @router.post("/api/admin/accounts/{username}/role")
 async def set_role(
-    username: str, body: RoleRequest, _admin: AdminDep, services: ServicesDep
+    username: str, body: RoleRequest, admin: AdminDep, services: ServicesDep, request: Request
 ) -> AccountView:
     """Change an account's role (e.g. author to editor); its tokens are revoked."""
-    return _account_view(await services.access.set_role(username, body.role))
+    account = await services.access.set_role(username, body.role)
+    await services.audit.record(
+        "role_changed", caller(admin, request), target=username, details={"role": body.role}
+    )
+    return _account_view(account)
 
 
 @router.get("/api/admin/codes")
@@ -173,8 +203,13 @@ async def create_code(body: CodeRequest, _admin: AdminDep, services: ServicesDep
 
 
 @router.post("/api/admin/codes/revoke", status_code=204)
-async def revoke_code(body: RevokeCodeRequest, _admin: AdminDep, services: ServicesDep) -> None:
+async def revoke_code(
+    body: RevokeCodeRequest, admin: AdminDep, services: ServicesDep, request: Request
+) -> None:
     await services.access.revoke_code(body.code)
+    # a code is a secret (it may still be in use elsewhere): recorded by its start only
+    shown = f"{body.code[:3]}..." if _CODE.fullmatch(body.code.upper()) else body.code
+    await services.audit.record("enrollment_revoked", caller(admin, request), target=shown)
 
 
 @router.get("/api/admin/kiosks")
@@ -186,8 +221,11 @@ async def kiosks(_admin: AdminDep, services: ServicesDep) -> list[KioskView]:
 
 
 @router.delete("/api/admin/kiosks/{kiosk_id}", status_code=204)
-async def remove_kiosk(kiosk_id: str, _admin: AdminDep, services: ServicesDep) -> None:
+async def remove_kiosk(
+    kiosk_id: str, admin: AdminDep, services: ServicesDep, request: Request
+) -> None:
     await services.access.remove_kiosk(kiosk_id)
+    await services.audit.record("kiosk_removed", caller(admin, request), target=kiosk_id)
 
 
 @router.post("/api/kiosks/pairing-code", status_code=201)
@@ -205,6 +243,11 @@ async def pair(
     """Public: a check-in tablet or queue TV exchanges a pairing code for a kiosk token, also
     set as the `vr_staff` cookie (its pages then open without a staff login)."""
     paired = await services.access.pair_kiosk(body.code, body.name)
+    await services.audit.record(
+        "kiosk_paired",
+        Actor(paired.kiosk.name, "kiosk", request.client.host if request.client else None),
+        target=paired.kiosk.id,
+    )
     set_token_cookie(response, request, paired.token, services.settings.kiosk_token_days * 86400)
     return PairResponse(
         kiosk_id=paired.kiosk.id,

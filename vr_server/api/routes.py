@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from content_tools.format import BundleManifest
 from vr_server import __version__
+from vr_server.api.audit import caller
 from vr_server.api.deps import (
     STAFF_COOKIE,
     AccountDep,
@@ -99,12 +100,13 @@ def set_token_cookie(response: Response, request: Request, token: str, max_age_s
 
 @router.post("/api/auth/logout", tags=["auth"], status_code=204)
 async def logout(
-    _account: AccountDep, services: ServicesDep, token: TokenDep, request: Request
+    account: AccountDep, services: ServicesDep, token: TokenDep, request: Request
 ) -> Response:
     """Revokes the presented token (header or cookie), closes its sockets on every instance
     and clears the cookie. A kiosk cannot sign itself out (a staff login replaces it)."""
     assert token is not None  # noqa: S101 - AccountDep checked it: type narrowing
     await services.access.revoke_token(token)
+    await services.audit.record("logout", caller(account, request))
     response = Response(status_code=204)
     response.delete_cookie(
         STAFF_COOKIE,
@@ -167,10 +169,13 @@ async def headset(headset_id: str, _staff: StaffDep, services: ServicesDep) -> H
 
 
 @router.delete("/api/headsets/{headset_id}", tags=["headsets"], status_code=204)
-async def remove_headset(headset_id: str, _admin: AdminDep, services: ServicesDep) -> None:
+async def remove_headset(
+    headset_id: str, admin: AdminDep, services: ServicesDep, request: Request
+) -> None:
     """Admin: remove a headset (lost or retired). Its token stops working and its socket closes
     with 4401 at once; its sessions stay. Enrolling the device again brings it back."""
     await services.access.remove_headset(headset_id)
+    await services.audit.record("headset_removed", caller(admin, request), target=headset_id)
 
 
 @router.post("/api/headsets/{headset_id}/status", tags=["headsets"])

@@ -43,6 +43,12 @@ ACTIONS: dict[str, str] = {
     "account_disabled": "an account was disabled",
     "headset_removed": "a headset was removed",
     "enrollment_revoked": "an enrollment code was revoked",
+    "account_enabled": "a disabled account was enabled again",
+    "contact_access": "an admin allowed or stopped a staff account's contact reads",
+    "role_changed": "an account's role was changed (its tokens are revoked)",
+    "kiosk_paired": "a check-in tablet or queue TV was paired",
+    "kiosk_removed": "a paired tablet or TV was removed (its token revoked)",
+    "logout": "an account signed out (its token revoked)",
 }
 """The actions recorded, for `vr-server audit --action` and the page's filter. Others may be
 recorded too; these are the ones the server writes."""

@@ -41,6 +41,12 @@ addStrings({
   action_account_disabled: { th: 'ปิดบัญชี', en: 'Account disabled' },
   action_headset_removed: { th: 'นำแว่นออกจากระบบ', en: 'Headset removed' },
   action_enrollment_revoked: { th: 'ยกเลิกรหัสลงทะเบียน', en: 'Enrollment code revoked' },
+  action_account_enabled: { th: 'เปิดบัญชีอีกครั้ง', en: 'Account enabled' },
+  action_contact_access: { th: 'เปลี่ยนสิทธิ์ดูข้อมูลติดต่อ', en: 'Contact access changed' },
+  action_role_changed: { th: 'เปลี่ยนบทบาทบัญชี', en: 'Role changed' },
+  action_kiosk_paired: { th: 'จับคู่แท็บเล็ต/จอคิว', en: 'Kiosk paired' },
+  action_kiosk_removed: { th: 'นำแท็บเล็ต/จอคิวออก', en: 'Kiosk removed' },
+  action_logout: { th: 'ออกจากระบบ', en: 'Signed out' },
 });
 
 mountTopbar('audit');

@@ -23,6 +23,7 @@ from starlette.websockets import WebSocketState
 from vr_server.bus import Subscription
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.ws.badinput import BAD_INPUT, InputLog, clip
 from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
 from vr_server.ws.direct import DirectReceive
 
@@ -98,7 +99,8 @@ class FrameReader(Generic[M]):
         if kind is None:
             return FrameError(ErrorCode.INVALID_MESSAGE, "the frame has no 'type'", request_id)
         if not isinstance(kind, str) or kind not in self.known_types:
-            return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type {kind!r}", request_id)
+            shown = repr(clip(kind, 40)) if isinstance(kind, str) else type(kind).__name__
+            return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type {shown}", request_id)
         return FrameError(
             ErrorCode.INVALID_MESSAGE, f"invalid {kind}: {_summarize(exc)}", request_id
         )
@@ -133,6 +135,9 @@ class Connection:
         self.id = uuid.uuid4().hex
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue(outbox_size)
         self.errors = ErrorBudget(error_budget)
+        self.who = "a client before authenticating"
+        """Who this is, for the log: the endpoint sets it once it knows."""
+        self.bad_input = InputLog.connection_bucket()
         self.close_code: int | None = None
         self.close_reason = ""
         self._writer: asyncio.Task[None] | None = None
@@ -201,7 +206,15 @@ class Connection:
                     self.outbox.get_nowait()
 
     def report(self, err: FrameError, *, seq: int | None = None) -> None:
-        """Send an error frame; close with 4429 when the client keeps sending bad frames."""
+        """Send an error frame; close with 4429 when the client keeps sending bad frames.
+        Logged as one line, rate-limited (vr_server.ws.badinput)."""
+        BAD_INPUT.warning(
+            self.bad_input,
+            "bad frame from %s (%s): %s",
+            self.who,
+            _address(self.ws),
+            clip(err.message, 160),
+        )
         self.send(Error(code=err.code, message=err.message, seq=seq, request_id=err.request_id))
         if not self.errors.spend():
             self.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid frames")
@@ -287,6 +300,11 @@ class Connection:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout=5)
             except TimeoutError:
                 self._writer.cancel()
+
+
+def _address(ws: WebSocket) -> str:
+    client = ws.client
+    return f"{client.host}:{client.port}" if client else "unknown address"
 
 
 async def pump(conn: Connection, subscription: Subscription, handle: Callable[[str], bool]) -> None:

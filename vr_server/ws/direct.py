@@ -36,6 +36,8 @@ from websockets.http11 import Request
 from websockets.protocol import State
 from websockets.speedups import apply_mask
 
+from vr_server.ws.badinput import BAD_INPUT
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "vr.direct_receive"
@@ -145,33 +147,46 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
         )
 
     def send_receive_event_to_app(self) -> None:
-        handler = self.direct_handler
-        if handler is None or self.close_sent or not self.queue.empty():
-            super().send_receive_event_to_app()
+        if self.close_sent:
+            super().send_receive_event_to_app()  # discards it
             return
         data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
         if self.curr_msg_data_type == "text":
             try:
                 message: str | bytes = data.decode()
             except UnicodeDecodeError:
-                super().send_receive_event_to_app()  # closes with 1007
+                self._invalid_utf8()
                 return
         else:
             message = bytes(data)
-        if self._call(handler, message):
-            self.frames = []
+        handler = self.direct_handler
+        if handler is not None and self.queue.empty() and self._call(handler, message):
+            return
+        self._enqueue(message)
+
+    def _invalid_utf8(self) -> None:
+        """Close with 1007 as uvicorn does, with one rate-limited line instead of its
+        traceback per frame (vr_server.ws.badinput)."""
+        BAD_INPUT.warning(None, "%s: invalid UTF-8 in a text frame; closed with 1007", _peer(self))
+        self.conn.send_close(1007, "invalid UTF-8")
+        self.handle_parser_exception()
+
+    def _enqueue(self, message: str | bytes) -> None:
+        """Queued as uvicorn queues it, including its back-pressure."""
+        if isinstance(message, str):
+            self.queue.put_nowait({"type": "websocket.receive", "text": message})
         else:
-            super().send_receive_event_to_app()
+            self.queue.put_nowait({"type": "websocket.receive", "bytes": message})
+        if not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
 
     def _offer(self, text: str) -> None:
         handler = self.direct_handler
         if handler is not None and self.queue.empty() and self._call(handler, text):
             return
-        # queued as uvicorn queues it, including its back-pressure
-        self.queue.put_nowait({"type": "websocket.receive", "text": text})
-        if not self.read_paused:
-            self.read_paused = True
-            self.transport.pause_reading()
+        self._enqueue(text)
 
     def _call(self, handler: Handler, message: str | bytes) -> bool:
         try:
@@ -181,6 +196,13 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
             log.exception("direct receive handler failed; the message is queued instead")
             self.direct_handler = None
             return False
+
+
+def _peer(protocol: WebSocketsSansIOProtocol) -> str:
+    scope: Any = getattr(protocol, "scope", None)
+    # the scope's, which the proxy headers middleware may have set to the address behind it
+    client = (scope.get("client") if scope else None) or protocol.client
+    return f"{client[0]}:{client[1]}" if client else "unknown client"
 
 
 __all__ = ["EXTENSION", "DirectReceive", "DirectWebSocketProtocol", "Handler"]

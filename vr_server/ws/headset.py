@@ -54,6 +54,7 @@ from vr_server.protocol.staff import Alert
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.storage.records import HeadsetRecord
+from vr_server.ws.badinput import clip
 from vr_server.ws.connection import (
     Closed,
     Connection,
@@ -142,6 +143,7 @@ async def _serve(
     # Frames published meanwhile wait in the subscription until the pump starts below.
     channel = headset_channel(headset.id)
     subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
+    conn.who = f"headset {clip(headset.name)} ({headset.id})"
     pumping: asyncio.Task[None] | None = None
     try:
         # On Redis the subscription delivers once Redis confirmed it (if Redis is down, the

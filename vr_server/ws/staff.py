@@ -39,6 +39,7 @@ from vr_server.protocol.staff import (
     staff_message_adapter,
 )
 from vr_server.services import Services
+from vr_server.ws.badinput import clip
 from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
 from vr_server.ws.connection import pump as pump_messages
 
@@ -69,7 +70,7 @@ async def staff_socket(ws: WebSocket) -> None:
         if msg is None:
             return
         try:
-            await services.auth.authenticate(msg.token, {"staff"})
+            principal = await services.auth.authenticate(msg.token, {"staff"})
         except Unavailable as exc:  # the token may be fine: the client reconnects later
             conn.send(Error(code=exc.code, message=exc.message))
             conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
@@ -78,6 +79,7 @@ async def staff_socket(ws: WebSocket) -> None:
             conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
             conn.request_close(CloseCode.UNAUTHORIZED, "wrong staff credentials")
             return
+        conn.who = f"staff {clip(principal.name)}"
         # Subscribe before taking the snapshot so that no delta falls between the two (on
         # Redis, once the subscription is confirmed; if Redis is down, a RESET follows later).
         subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)

@@ -18,12 +18,13 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import WebSocket
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from starlette.websockets import WebSocketState
 
 from vr_server.bus import Subscription
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error
-from vr_server.ws.badinput import BAD_INPUT, InputLog, clip
+from vr_server.ws.badinput import BAD_INPUT, InputLog, clip, encodable, is_encodable
 from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
 from vr_server.ws.direct import DirectReceive
 
@@ -94,7 +95,7 @@ class FrameReader(Generic[M]):
             return FrameError(ErrorCode.INVALID_JSON, "the frame is not valid JSON")
         if not isinstance(data, dict):
             return FrameError(ErrorCode.INVALID_MESSAGE, "a frame must be a JSON object")
-        request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+        request_id = _echoable_request_id(data.get("request_id"))
         kind = data.get("type")
         if kind is None:
             return FrameError(ErrorCode.INVALID_MESSAGE, "the frame has no 'type'", request_id)
@@ -104,6 +105,14 @@ class FrameReader(Generic[M]):
         return FrameError(
             ErrorCode.INVALID_MESSAGE, f"invalid {kind}: {_summarize(exc)}", request_id
         )
+
+
+def _echoable_request_id(value: object) -> str | None:
+    """The request id to echo in an error: only one a reply could carry (a string of at most
+    64 characters that UTF-8 can encode; JSON's escapes allow a lone surrogate)."""
+    if isinstance(value, str) and 0 < len(value) <= 64 and is_encodable(value):
+        return value
+    return None
 
 
 class ErrorBudget:
@@ -177,7 +186,7 @@ class Connection:
     def send(self, frame: BaseModel | str) -> None:
         if self.close_code is not None:
             return
-        text = frame if isinstance(frame, str) else frame.model_dump_json()
+        text = frame if isinstance(frame, str) else frame_json(frame)
         direct = self._direct
         # nothing is waiting to be written before it: write it now (vr_server.ws.direct)
         if (
@@ -300,6 +309,27 @@ class Connection:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout=5)
             except TimeoutError:
                 self._writer.cancel()
+
+
+def frame_json(frame: BaseModel) -> str:
+    """The frame's JSON. One whose strings UTF-8 cannot encode (a lone surrogate, which JSON's
+    escapes let a client send) is sent with them replaced: sending never fails."""
+    try:
+        return frame.model_dump_json()
+    except PydanticSerializationError:
+        log.warning("a %s frame had text UTF-8 cannot encode; replaced", type(frame).__name__)
+        data = _encodable_json(frame.model_dump(mode="json"))
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encodable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {encodable(k): _encodable_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable_json(v) for v in value]
+    return value
 
 
 def _address(ws: WebSocket) -> str:

@@ -56,9 +56,12 @@ def server(
     """One real server per test module, with a staff account and the test bundle.
 
     On SQLite; a test runs it on PostgreSQL too (a fresh database) with
-    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`."""
+    `@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)`. A module's
+    `SERVER_SETTINGS` (a dict) are the server's `VR_*` settings."""
     backend = getattr(request, "param", "sqlite")
-    settings: dict[str, str] = {}
+    settings: dict[str, str] = {
+        k: str(v) for k, v in getattr(request.module, "SERVER_SETTINGS", {}).items()
+    }
     pg: Postgres | None = None
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")

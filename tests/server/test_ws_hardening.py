@@ -1,20 +1,94 @@
-"""Hostile and careless socket clients (issue 15): the error path never fails, and bad input
-is logged briefly and rate-limited."""
+"""Hostile and careless socket clients (issue 15): the error path never fails, bad input is
+logged briefly and rate-limited, and a client that stops reading is closed with 4408 and named
+in the log."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import socket
+from pathlib import Path
 from typing import Any
 
 import pytest
+from websockets.client import ClientProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+from websockets.uri import parse_uri
 
 from tests.harness import RawSocket, ServerProcess
 from tests.server.helpers import hello_headset, ping_ok
 from tests.server.test_bad_input import healthy
+from tests.server.test_headset_direct import serving
+from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
 from vr_server.ws.connection import frame_json
+from vr_server.ws.direct import DirectWebSocketProtocol
+
+OUTBOX_MAX_BYTES = 16 * 1024
+"""The module's server's: a headset socket is closed past 16 KiB waiting, a staff one past
+256 KiB (16 times as much)."""
+
+
+SERVER_SETTINGS = {"outbox_max_bytes": OUTBOX_MAX_BYTES}
+"""For this module's server (tests/conftest.py)."""
+
+
+class StalledClient:
+    """A WebSocket client that reads only when told to, with a small receive buffer (the
+    kernel absorbs little): websockets' sans-I/O protocol over a plain socket."""
+
+    def __init__(self, sock: socket.socket, protocol: ClientProtocol) -> None:
+        self.sock = sock
+        self.protocol = protocol
+
+    @classmethod
+    async def open(cls, url: str) -> StalledClient:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        uri = parse_uri(url)
+        await asyncio.get_running_loop().sock_connect(sock, (uri.host, uri.port))
+        client = cls(sock, ClientProtocol(uri, max_size=None))
+        client.protocol.send_request(client.protocol.connect())
+        await client._flush()
+        while client.protocol.state is not State.OPEN:
+            await client._read()
+        return client
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        self.protocol.send_text(json.dumps(frame).encode())
+        await self._flush()
+
+    async def recv(self) -> dict[str, Any]:
+        while True:
+            for event in self.protocol.events_received():
+                if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                    frame: dict[str, Any] = json.loads(bytes(event.data))
+                    return frame
+            await self._read()
+
+    async def closed_with(self, timeout: float = 20) -> int | None:
+        """Read everything sent (frames are discarded) until the server's close frame."""
+        async with asyncio.timeout(timeout):
+            while self.protocol.close_rcvd is None and await self._read():
+                self.protocol.events_received()
+        self.sock.close()
+        return self.protocol.close_rcvd.code if self.protocol.close_rcvd else None
+
+    async def _read(self) -> bool:
+        data = await asyncio.get_running_loop().sock_recv(self.sock, 1 << 20)
+        if data:
+            self.protocol.receive_data(data)
+        else:
+            self.protocol.receive_eof()
+        return bool(data)
+
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(self.sock, b"".join(self.protocol.data_to_send()))
 
 
 async def staff_socket(ws_url: str, token: str, **kwargs: Any) -> RawSocket:
@@ -105,3 +179,34 @@ async def test_bad_frames_are_logged_clipped_and_per_connection_limited(
     assert 1 <= len(lines) <= 3, log[-2000:]
     assert enrolled["headset_id"] in lines[0]
     assert all(len(line) < 400 for line in lines)
+
+
+# ------------------------------------------------------------------ 13: a client that stops reading
+
+
+async def test_staff_client_that_stops_reading_is_closed_with_4408_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In process, so that the test can publish megabytes to the staff channel at once.
+    async with serving(tmp_path, DirectWebSocketProtocol, outbox_max_bytes=OUTBOX_MAX_BYTES) as (
+        url,
+        services,
+    ):
+        account = await services.auth.create_account("alice", "long-enough", "staff")
+        token = (await services.auth.issue_token(account)).token
+        sock = await StalledClient.open(url + "/ws/staff")
+        await sock.send({"type": "auth", "token": token})
+        assert (await sock.recv())["type"] == "snapshot"
+        noise = json.dumps({"type": "noise", "pad": "x" * 100_000})
+        with caplog.at_level(logging.WARNING, logger="vr_server.ws.connection"):
+            for _ in range(100):  # 10 MB: more than the kernel takes (about 3 MB)
+                await services.bus.publish(STAFF_CHANNEL, noise)
+                await asyncio.sleep(0.005)
+                if "with 4408" in caplog.text:
+                    break
+        dropped = [r.getMessage() for r in caplog.records if "with 4408" in r.getMessage()]
+        assert dropped, "the client was not dropped"
+        assert "staff alice (127.0.0.1:" in dropped[0]  # who, from where
+        # the close frame follows what the transport held: a client reading again gets it
+        assert await sock.closed_with() == 4408
+        assert await services.bus.publish(STAFF_CHANNEL, noise) == 0  # unsubscribed

@@ -134,16 +134,24 @@ class ErrorBudget:
 class Connection:
     """A WebSocket with a bounded outbox and a writer task.
 
-    `send` never waits: a client that does not read fast enough fills its outbox and is
-    disconnected with 4408 instead of slowing everyone else. Under `vr_server.ws.direct` a
-    frame with nothing queued before it is written at once, without the writer's task hop.
+    `send` never waits: a client that does not read fast enough is disconnected with 4408
+    instead of slowing everyone else, once its outbox is full or more than `max_pending`
+    bytes wait for it (in the outbox and, under `vr_server.ws.direct`, in the transport's
+    buffer: the kernel takes megabytes first, so counting frames alone lets a client that
+    stopped reading hold a connection for minutes). Under `vr_server.ws.direct` a frame with
+    nothing queued before it is written at once, without the writer's task hop.
     """
 
-    def __init__(self, ws: WebSocket, outbox_size: int, error_budget: int) -> None:
+    def __init__(
+        self, ws: WebSocket, outbox_size: int, error_budget: int, max_pending: int = 1 << 20
+    ) -> None:
         self.ws = ws
         self.id = uuid.uuid4().hex
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue(outbox_size)
         self.errors = ErrorBudget(error_budget)
+        self.max_pending = max_pending
+        self._pending = 0
+        """Characters in the outbox and in the frame the writer is writing."""
         self.who = "a client before authenticating"
         """Who this is, for the log: the endpoint sets it once it knows."""
         self.bad_input = InputLog.connection_bucket()
@@ -174,6 +182,7 @@ class Connection:
                 self._writing = True
                 await self.ws.send_text(text)
                 self._writing = False
+                self._pending -= len(text)
             if self.ws.application_state == WebSocketState.CONNECTED:
                 await self.ws.close(
                     code=self.close_code or CloseCode.NORMAL, reason=self.close_reason
@@ -183,23 +192,52 @@ class Connection:
         finally:
             self.done.set()
 
-    def send(self, frame: BaseModel | str) -> None:
+    def send(self, frame: BaseModel | str) -> bool:
+        """Write `frame` now or queue it; True when it was, on an open connection."""
         if self.close_code is not None:
-            return
+            return False
         text = frame if isinstance(frame, str) else frame_json(frame)
         direct = self._direct
         # nothing is waiting to be written before it: write it now (vr_server.ws.direct)
-        if (
-            direct is not None
-            and not self._writing
-            and self.outbox.empty()
-            and direct.send_text(text)
-        ):
-            return
+        if direct is not None and not self._writing and self.outbox.empty():
+            if direct.buffered() > self.max_pending:
+                self.drop_slow()
+                return False
+            if direct.send_text(text):
+                return True
+        if self._pending + (direct.buffered() if direct else 0) > self.max_pending:
+            self.drop_slow()
+            return False
         try:
             self.outbox.put_nowait(text)
         except asyncio.QueueFull:
-            self.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+            self.drop_slow()
+            return False
+        self._pending += len(text)
+        return True
+
+    def drop_slow(self) -> None:
+        """The client does not read what it is sent: its backlog is dropped and it is
+        closed with 4408 at once, behind what the transport holds already (a client that
+        reads again gets the close frame; one that does not is cut off a few seconds later)."""
+        if self.close_code is not None:
+            return
+        frames, pending = self.outbox.qsize(), self._pending
+        buffered = self._direct.buffered() if self._direct else 0
+        reason = "the client does not read its messages"
+        self.request_close(CloseCode.TOO_SLOW, reason)
+        log.warning(
+            "closed %s (%s) with 4408: it does not read its messages (%d frames, about %d "
+            "bytes queued, %d bytes in the transport's buffer)",
+            self.who,
+            _address(self.ws),
+            frames,
+            pending,
+            buffered,
+        )
+        direct = self._direct
+        if direct is not None and direct.close_now(CloseCode.TOO_SLOW, reason, grace_s=5.0):
+            self._direct = None  # the writer finds the socket closing and stops
 
     def request_close(self, code: int, reason: str) -> None:
         """Ask for the connection to end after what is queued has been written."""
@@ -212,7 +250,8 @@ class Connection:
                 break
             except asyncio.QueueFull:
                 with contextlib.suppress(asyncio.QueueEmpty):
-                    self.outbox.get_nowait()
+                    dropped = self.outbox.get_nowait()
+                    self._pending -= len(dropped or "")
 
     def report(self, err: FrameError, *, seq: int | None = None) -> None:
         """Send an error frame; close with 4429 when the client keeps sending bad frames.
@@ -351,7 +390,7 @@ async def pump(conn: Connection, subscription: Subscription, handle: Callable[[s
         else:
             message = queue.get_nowait()
         if overflowed.is_set():
-            conn.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+            conn.drop_slow()
             return
         if not handle(message):
             return

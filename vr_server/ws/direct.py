@@ -66,18 +66,46 @@ class DirectReceive:
         while closing, or while the transport asks us to stop writing (the caller then goes
         the ordinary way, which waits)."""
         p = self._protocol
-        if (
-            not p.handshake_complete
-            or p.close_sent
-            or p.disconnected
-            or p.initial_response is not None
-            or p.conn.state is not State.OPEN
-            or not p.writable.is_set()
-            or p.transport.is_closing()
-        ):
+        if not self._open() or not p.writable.is_set():
             return False
         p.conn.send_text(text.encode())
         p.transport.write(b"".join(p.conn.data_to_send()))
+        return True
+
+    def _open(self) -> bool:
+        """Open, and not closing (the handshake complete, no close frame sent)."""
+        p = self._protocol
+        return (
+            p.handshake_complete
+            and not p.close_sent
+            and not p.disconnected
+            and p.initial_response is None
+            and p.conn.state is State.OPEN
+            and not p.transport.is_closing()
+        )
+
+    def buffered(self) -> int:
+        """Bytes written and not yet taken by the kernel (the transport's write buffer)."""
+        transport = self._protocol.transport
+        return 0 if transport is None else transport.get_write_buffer_size()
+
+    def close_now(self, code: int, reason: str, grace_s: float) -> bool:
+        """Write a close frame behind what is buffered, without waiting for the transport to
+        drain (a client that stopped reading never lets it), and drop the connection if the
+        client has not answered within `grace_s`. The application receives a disconnect; a
+        `send` waiting for the transport fails. False when the connection is closing already
+        (or never opened)."""
+        p = self._protocol
+        if not self._open():
+            return False
+        p.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+        p.conn.send_close(code, reason)
+        p.transport.write(b"".join(p.conn.data_to_send()))
+        p.close_sent = True
+        p.writable.set()  # a waiting `send` goes on, and fails: the socket is closing
+        if p.close_timer is not None:
+            p.close_timer.cancel()
+        p.close_timer = p.loop.call_later(grace_s, p.transport.abort)
         return True
 
 

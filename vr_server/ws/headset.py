@@ -85,7 +85,9 @@ async def headset_socket(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     settings = services.settings
     await ws.accept()
-    conn = Connection(ws, settings.outbox_size, settings.max_errors_per_minute)
+    conn = Connection(
+        ws, settings.outbox_size, settings.max_errors_per_minute, settings.outbox_max_bytes
+    )
     conn.start()
     reader: FrameReader[HeadsetMessage] = FrameReader(
         headset_message_adapter, HEADSET_TYPES, settings.max_frame_bytes

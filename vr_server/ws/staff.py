@@ -52,7 +52,12 @@ async def staff_socket(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     settings = services.settings
     await ws.accept()
-    conn = Connection(ws, settings.outbox_size * 4, settings.max_errors_per_minute)
+    conn = Connection(
+        ws,
+        settings.outbox_size * 4,
+        settings.max_errors_per_minute,
+        settings.outbox_max_bytes * 16,  # the snapshot: 3 MB at 10,000 headsets
+    )
     conn.start()
     reader: FrameReader[StaffMessage] = FrameReader(
         staff_message_adapter, STAFF_TYPES, settings.max_frame_bytes

@@ -1,6 +1,6 @@
 """Hostile and careless socket clients (issue 15): the error path never fails, bad input is
-logged briefly and rate-limited, and a client that stops reading is closed with 4408 and named
-in the log."""
+logged briefly and rate-limited, a client that stops reading is closed with 4408 and named in
+the log, and a command is answered "sent" only when the headset's open socket took it."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.uri import parse_uri
 
+from content_tools.format import LocalizedText
 from tests.harness import RawSocket, ServerProcess
 from tests.server.helpers import hello_headset, ping_ok
 from tests.server.test_bad_input import healthy
 from tests.server.test_headset_direct import serving
 from vr_server.bus.channels import STAFF_CHANNEL
+from vr_server.errors import HeadsetOffline
+from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
 from vr_server.ws.connection import frame_json
@@ -210,3 +214,40 @@ async def test_staff_client_that_stops_reading_is_closed_with_4408_and_logged(
         # the close frame follows what the transport held: a client reading again gets it
         assert await sock.closed_with() == 4408
         assert await services.bus.publish(STAFF_CHANNEL, noise) == 0  # unsubscribed
+
+
+# ------------------------------------------------------------------ 14: "sent" means taken
+
+
+@pytest.mark.parametrize(
+    "protocol", [DirectWebSocketProtocol, WebSocketsSansIOProtocol], ids=["direct", "plain"]
+)
+async def test_message_to_a_headset_being_dropped_is_never_answered_sent(
+    tmp_path: Path, protocol: type[asyncio.Protocol]
+) -> None:
+    async with serving(tmp_path, protocol, outbox_max_bytes=OUTBOX_MAX_BYTES) as (url, services):
+        code = await services.auth.create_enrollment_code(uses=1, hours=1)
+        headset, token = await services.auth.enroll(code, "dev-stalled", None)
+        sock = await StalledClient.open(url + "/ws/headset")
+        await sock.send(
+            {"type": "hello", "protocol": PROTOCOL_VERSION, "app_version": "test"}
+            | {"device_id": "dev-stalled", "device_token": token}
+        )
+        assert (await sock.recv())["type"] == "welcome"
+        text = LocalizedText(th="ก" * 2000, en="x" * 2000)  # 8 KB a command
+        sent, refused = 0, False
+        while sent < 3000 and not refused:  # 24 MB: the headset is dropped on the way
+            try:
+                await services.sessions.message(headset.id, text)
+                sent += 1
+            except HeadsetOffline:
+                refused = True
+            await asyncio.sleep(0)  # the socket's tasks run
+        # Once the socket is closing, a command is refused at once (it was answered "sent"
+        # until the socket's task noticed: under uvicorn's own protocol, not before the
+        # heartbeat timeout), and the socket does close with 4408.
+        assert refused
+        assert sent > 0
+        assert await sock.closed_with() == 4408
+        with pytest.raises(HeadsetOffline):
+            await services.sessions.message(headset.id, text)

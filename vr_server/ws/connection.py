@@ -155,6 +155,7 @@ class Connection:
         self.who = "a client before authenticating"
         """Who this is, for the log: the endpoint sets it once it knows."""
         self.bad_input = InputLog.connection_bucket()
+        self._closing_hooks: list[Callable[[], None]] = []
         self.close_code: int | None = None
         self.close_reason = ""
         self._writer: asyncio.Task[None] | None = None
@@ -216,6 +217,15 @@ class Connection:
         self._pending += len(text)
         return True
 
+    def on_closing(self, hook: Callable[[], None]) -> None:
+        """Call `hook` once, as soon as the connection starts closing (before what is queued
+        has been written): e.g. to stop counting as a receiver of the bus. At once when it
+        is closing already."""
+        if self.close_code is not None:
+            hook()
+        else:
+            self._closing_hooks.append(hook)
+
     def drop_slow(self) -> None:
         """The client does not read what it is sent: its backlog is dropped and it is
         closed with 4408 at once, behind what the transport holds already (a client that
@@ -243,6 +253,9 @@ class Connection:
         """Ask for the connection to end after what is queued has been written."""
         if self.close_code is None:
             self.close_code, self.close_reason = code, reason
+            hooks, self._closing_hooks = self._closing_hooks, []
+            for hook in hooks:
+                hook()
         # make room for the sentinel if needed: a slow client loses its backlog
         while True:
             try:

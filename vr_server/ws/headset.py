@@ -145,6 +145,9 @@ async def _serve(
     # Frames published meanwhile wait in the subscription until the pump starts below.
     channel = headset_channel(headset.id)
     subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
+    # A closing connection stops counting as a receiver at once: a command published then is
+    # answered `headset_offline`, not "sent" (the bus counts who took it).
+    conn.on_closing(lambda: services.bus.unsubscribe(subscription))
     conn.who = f"headset {clip(headset.name)} ({headset.id})"
     pumping: asyncio.Task[None] | None = None
     try:

@@ -195,7 +195,10 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def _invalid_utf8(self) -> None:
         """Close with 1007 as uvicorn does, with one rate-limited line instead of its
-        traceback per frame (vr_server.ws.badinput)."""
+        traceback per frame (vr_server.ws.badinput). Dropped when the connection is closing
+        already."""
+        if self.conn.state is not State.OPEN:
+            return
         BAD_INPUT.warning(None, "%s: invalid UTF-8 in a text frame; closed with 1007", _peer(self))
         self.conn.send_close(1007, "invalid UTF-8")
         self.handle_parser_exception()

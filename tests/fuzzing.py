@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import psutil
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.headset import headset_message_adapter
 from vr_server.protocol.staff import staff_message_adapter
@@ -253,3 +255,39 @@ class Fuzzer:
 
 def new_device_id() -> str:
     return f"fuzz-{uuid.uuid4().hex[:12]}"
+
+
+def fuzz_credentials(server: ServerProcess, code: str, token: str) -> Credentials:
+    """A newly enrolled headset's and a staff member's credentials for a Fuzzer."""
+    device_id = new_device_id()
+    enrolled = server.enroll(code, device_id)
+    return Credentials(device_id, enrolled["device_token"], token)
+
+
+async def control_session(server: ServerProcess, code: str, token: str) -> str:
+    """A session with a stored event, whose headset then goes away: the fuzzing must leave
+    its stored events as they are."""
+    from tests.server.helpers import hello_headset, start_session
+
+    sock, enrolled = await hello_headset(server, code)
+    assignment = await start_session(server, token, sock, enrolled["headset_id"])
+    session_id: str = assignment["session_id"]
+    event = {"kind": "step_started", "step_id": "intro"}
+    await sock.send({"type": "event", "session_id": session_id, "seq": 1, "event": event})
+    assert (await sock.recv_type("ack"))["seq"] == 1
+    await sock.close()
+    return session_id
+
+
+def stored_events(server: ServerProcess, token: str, session_id: str) -> list[Any]:
+    response = server.api(token, "GET", f"/api/sessions/{session_id}/events")
+    assert response.status_code == 200, response.text
+    events: list[Any] = response.json()
+    assert events
+    return events
+
+
+def rss(server: ServerProcess) -> int:
+    """The server process's resident memory, in bytes."""
+    assert server.proc is not None
+    return int(psutil.Process(server.proc.pid).memory_info().rss)

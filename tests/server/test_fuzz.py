@@ -9,13 +9,21 @@ import asyncio
 from typing import Any
 
 import httpx
-import psutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from tests.fuzzing import Credentials, Frame, Fuzzer, Target, batches, new_device_id
+from tests.fuzzing import (
+    Credentials,
+    Frame,
+    Fuzzer,
+    Target,
+    batches,
+    control_session,
+    fuzz_credentials,
+    rss,
+    stored_events,
+)
 from tests.harness import ServerProcess
-from tests.server.helpers import hello_headset, start_session
 
 pytestmark = pytest.mark.slow
 
@@ -28,40 +36,14 @@ MEMORY_BOUND = 64 * 1024 * 1024
 
 @pytest.fixture(scope="module")
 def credentials(server: ServerProcess, code: str, token: str) -> Credentials:
-    device_id = new_device_id()
-    enrolled = server.enroll(code, device_id)
-    return Credentials(device_id, enrolled["device_token"], token)
+    return fuzz_credentials(server, code, token)
 
 
 @pytest.fixture(scope="module")
-def control_session(server: ServerProcess, code: str, token: str) -> tuple[str, list[Any]]:
-    """A session with stored events (its headset stays connected): its id and its events."""
-
-    async def run() -> str:
-        sock, enrolled = await hello_headset(server, code)
-        assignment = await start_session(server, token, sock, enrolled["headset_id"])
-        session_id: str = assignment["session_id"]
-        event = {"kind": "step_started", "step_id": "intro"}
-        await sock.send({"type": "event", "session_id": session_id, "seq": 1, "event": event})
-        assert (await sock.recv_type("ack"))["seq"] == 1
-        await sock.close()
-        return session_id
-
-    session_id = asyncio.run(run())
+def control(server: ServerProcess, code: str, token: str) -> tuple[str, list[Any]]:
+    """The control session's id and its stored events before the fuzzing."""
+    session_id = asyncio.run(control_session(server, code, token))
     return session_id, stored_events(server, token, session_id)
-
-
-def stored_events(server: ServerProcess, token: str, session_id: str) -> list[Any]:
-    response = server.api(token, "GET", f"/api/sessions/{session_id}/events")
-    assert response.status_code == 200, response.text
-    events: list[Any] = response.json()
-    assert events
-    return events
-
-
-def rss(server: ServerProcess) -> int:
-    assert server.proc is not None
-    return int(psutil.Process(server.proc.pid).memory_info().rss)
 
 
 async def fuzz(
@@ -80,9 +62,9 @@ def test_fuzzed_frames_leave_the_server_alive_and_the_data_intact(
     server: ServerProcess,
     token: str,
     credentials: Credentials,
-    control_session: tuple[str, list[Any]],
+    control: tuple[str, list[Any]],
 ) -> None:
-    session_id, events_before = control_session
+    session_id, events_before = control
     totals = {"sent": 0, "connects": 0}
     before: list[int] = []
 

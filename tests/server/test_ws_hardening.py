@@ -28,6 +28,7 @@ from vr_server.errors import HeadsetOffline
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.ws.badinput import InputLog, TokenBucket
 from vr_server.ws.connection import frame_json
 from vr_server.ws.direct import DirectWebSocketProtocol
 
@@ -179,10 +180,33 @@ async def test_bad_frames_are_logged_clipped_and_per_connection_limited(
     await asyncio.sleep(0.3)
     log = log_since(server, start)
     lines = [line for line in log.splitlines() if "bad frame from" in line]
-    # the connection's bucket: 3, then one a minute (fewer if the process's is spent)
+    # the connection's bucket: 3, then one a minute (fewer if the process's is spent) ...
     assert 1 <= len(lines) <= 3, log[-2000:]
+    # ... and what it kept out is counted when the connection closes (unless the process's
+    # bucket is spent: then in its own count, test_input_log_counts_what_it_suppressed)
+    summary = [line for line in log.splitlines() if "more bad frames not logged" in line]
+    assert summary or "more suppressed" in log, log[-2000:]
     assert enrolled["headset_id"] in lines[0]
     assert all(len(line) < 400 for line in lines)
+
+
+def test_input_log_counts_what_it_suppressed(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    bad_input = InputLog(rate=1.0, burst=2, clock=lambda: now[0])
+    connection = TokenBucket(1 / 60, 3, clock=lambda: now[0])
+    with caplog.at_level(logging.WARNING, logger="vr_server.ws.badinput"):
+        for i in range(5):
+            bad_input.warning(connection, "bad %d", i)  # 2 pass the process's bucket
+        assert [r.getMessage() for r in caplog.records] == ["bad 0", "bad 1"]
+        assert (bad_input.process.suppressed, connection.suppressed) == (1, 2)
+        now[0] = 1.0
+        bad_input.warning(None, "another")
+        now[0] = 60.0
+        bad_input.warning(connection, "bad 5")
+    assert [r.getMessage() for r in caplog.records][2:] == [
+        "another (1 more suppressed)",  # the process's count
+        "bad 5 (2 more suppressed)",  # the connection's
+    ]
 
 
 # ------------------------------------------------------------------ 13: a client that stops reading

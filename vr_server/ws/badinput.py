@@ -66,8 +66,10 @@ class InputLog:
     """Writes one line per bad input while both buckets allow it (the connection's, when
     given, and the process's)."""
 
-    def __init__(self, rate: float = 1.0, burst: int = 20) -> None:
-        self.process = TokenBucket(rate, burst)
+    def __init__(
+        self, rate: float = 1.0, burst: int = 20, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.process = TokenBucket(rate, burst, clock)
 
     @staticmethod
     def connection_bucket() -> TokenBucket:

@@ -350,6 +350,14 @@ class Connection:
     async def finish(self) -> None:
         """Flush the outbox, close the socket with the requested code, stop the writer."""
         self.request_close(self.close_code or CloseCode.NORMAL, self.close_reason)
+        if self.bad_input.suppressed:  # what its own bucket kept out of the log
+            BAD_INPUT.warning(
+                None,
+                "%s (%s) closed: %d more bad frames not logged",
+                self.who,
+                _address(self.ws),
+                self.bad_input.suppressed,
+            )
         if self._direct is not None:
             self._direct.detach()
             self._direct = None  # what is left goes through the writer, then the close

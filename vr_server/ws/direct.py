@@ -103,6 +103,9 @@ class DirectReceive:
         p.transport.write(b"".join(p.conn.data_to_send()))
         p.close_sent = True
         p.writable.set()  # a waiting `send` goes on, and fails: the socket is closing
+        if p.read_paused:  # the client's answering close frame must be read
+            p.read_paused = False
+            p.transport.resume_reading()
         if p.close_timer is not None:
             p.close_timer.cancel()
         p.close_timer = p.loop.call_later(grace_s, p.transport.abort)

@@ -28,7 +28,7 @@ from vr_server.errors import HeadsetOffline
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
-from vr_server.ws.badinput import InputLog, TokenBucket
+from vr_server.ws.badinput import InputLog, TokenBucket, clip
 from vr_server.ws.connection import frame_json
 from vr_server.ws.direct import DirectWebSocketProtocol
 
@@ -188,6 +188,12 @@ async def test_bad_frames_are_logged_clipped_and_per_connection_limited(
     assert summary or "more suppressed" in log, log[-2000:]
     assert enrolled["headset_id"] in lines[0]
     assert all(len(line) < 400 for line in lines)
+
+
+def test_clipped_values_are_safe_to_log() -> None:
+    assert clip("Quest\x1b[2J\nforged line") == "Quest\\x1b[2J\\x0aforged line"
+    assert clip("ก" * 100, 10) == "ก" * 10 + "... (100 characters)"
+    assert clip("\ud800") == "\ufffd"
 
 
 def test_input_log_counts_what_it_suppressed(caplog: pytest.LogCaptureFixture) -> None:

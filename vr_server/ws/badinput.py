@@ -19,14 +19,16 @@ log = logging.getLogger("vr_server.ws.badinput")
 CLIP = 80
 """Characters of a client's value echoed in an error frame or written to the log."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def clip(value: str, limit: int = CLIP) -> str:
-    """`value` cut to `limit` characters (saying how long it was) with unencodable lone
-    surrogates replaced: safe to log and to echo in a frame."""
+    """`value` cut to `limit` characters (saying how long it was), control characters written
+    as escapes (no terminal codes or forged lines in the log) and unencodable lone surrogates
+    replaced: safe to log and to echo in a frame."""
     if len(value) > limit:
         value = f"{value[:limit]}... ({len(value)} characters)"
-    return encodable(value)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", encodable(value))
 
 
 def encodable(value: str) -> str:

@@ -60,7 +60,9 @@ def server(
     `SERVER_SETTINGS` dict (setting name -> value) adds settings, e.g. {"api_docs": "true"}; a
     dict param gives more (lower-case names), its "backend" key the database."""
     param = getattr(request, "param", "sqlite")
-    settings: dict[str, str] = dict(getattr(request.module, "SERVER_SETTINGS", {}))
+    settings: dict[str, str] = {
+        k: str(v) for k, v in getattr(request.module, "SERVER_SETTINGS", {}).items()
+    }
     settings.update(param if isinstance(param, dict) else {"backend": param})
     backend = settings.pop("backend", "sqlite")
     pg: Postgres | None = None

@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     max_errors_per_minute: int = Field(default=20, ge=1)
     outbox_size: int = Field(default=512, ge=8)
+    outbox_max_bytes: int = Field(
+        default=1024 * 1024,
+        ge=16 * 1024,
+        description="Bytes that may wait for a headset socket (queued, and in the transport's "
+        "buffer) before it is closed with 4408; a staff socket gets 16 times as much.",
+    )
     staff_token_hours: float = Field(default=12.0, gt=0)
     login_free_failures: int = Field(
         default=5, ge=1, description="Failed sign-ins for one username before the delays start."

@@ -57,14 +57,16 @@ class Subscription:
             return False
         return True
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: str) -> bool:
+        """False when the message was not taken: the subscription is closed (its owner may
+        close it as its taking fails) or overflowed."""
         if self.closed:
-            return
+            return False
         direct = self.direct
         if direct is not None and self.queue.empty():
             try:
                 if direct(message):
-                    return
+                    return not self.closed
             except Exception:
                 log.exception("direct delivery failed on %s; queued instead", self.channel)
                 self.direct = None
@@ -72,6 +74,8 @@ class Subscription:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
             self.overflowed.set()
+            return False
+        return True
 
     async def get(self) -> str:
         return await self.queue.get()

@@ -25,10 +25,8 @@ class InProcessBus:
         self._subscribers.clear()
 
     async def publish(self, channel: str, message: str) -> int:
-        subscribers = tuple(self._subscribers.get(channel, ()))
-        for sub in subscribers:
-            sub.deliver(message)
-        return len(subscribers)
+        """The number of subscriptions that took the message (see `Subscription.deliver`)."""
+        return sum(sub.deliver(message) for sub in tuple(self._subscribers.get(channel, ())))
 
     def subscribe(self, channel: str, maxsize: int = 1024) -> Subscription:
         sub = Subscription(channel, maxsize)

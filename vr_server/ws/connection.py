@@ -18,11 +18,13 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import WebSocket
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from starlette.websockets import WebSocketState
 
 from vr_server.bus import Subscription
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.ws.badinput import BAD_INPUT, InputLog, clip, encodable, is_encodable
 from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
 from vr_server.ws.direct import DirectReceive
 
@@ -93,15 +95,24 @@ class FrameReader(Generic[M]):
             return FrameError(ErrorCode.INVALID_JSON, "the frame is not valid JSON")
         if not isinstance(data, dict):
             return FrameError(ErrorCode.INVALID_MESSAGE, "a frame must be a JSON object")
-        request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+        request_id = _echoable_request_id(data.get("request_id"))
         kind = data.get("type")
         if kind is None:
             return FrameError(ErrorCode.INVALID_MESSAGE, "the frame has no 'type'", request_id)
         if not isinstance(kind, str) or kind not in self.known_types:
-            return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type {kind!r}", request_id)
+            shown = repr(clip(kind, 40)) if isinstance(kind, str) else type(kind).__name__
+            return FrameError(ErrorCode.UNKNOWN_TYPE, f"unknown frame type {shown}", request_id)
         return FrameError(
             ErrorCode.INVALID_MESSAGE, f"invalid {kind}: {_summarize(exc)}", request_id
         )
+
+
+def _echoable_request_id(value: object) -> str | None:
+    """The request id to echo in an error: only one a reply could carry (a string of at most
+    64 characters that UTF-8 can encode; JSON's escapes allow a lone surrogate)."""
+    if isinstance(value, str) and 0 < len(value) <= 64 and is_encodable(value):
+        return value
+    return None
 
 
 class ErrorBudget:
@@ -123,16 +134,28 @@ class ErrorBudget:
 class Connection:
     """A WebSocket with a bounded outbox and a writer task.
 
-    `send` never waits: a client that does not read fast enough fills its outbox and is
-    disconnected with 4408 instead of slowing everyone else. Under `vr_server.ws.direct` a
-    frame with nothing queued before it is written at once, without the writer's task hop.
+    `send` never waits: a client that does not read fast enough is disconnected with 4408
+    instead of slowing everyone else, once its outbox is full or more than `max_pending`
+    bytes wait for it (in the outbox and, under `vr_server.ws.direct`, in the transport's
+    buffer: the kernel takes megabytes first, so counting frames alone lets a client that
+    stopped reading hold a connection for minutes). Under `vr_server.ws.direct` a frame with
+    nothing queued before it is written at once, without the writer's task hop.
     """
 
-    def __init__(self, ws: WebSocket, outbox_size: int, error_budget: int) -> None:
+    def __init__(
+        self, ws: WebSocket, outbox_size: int, error_budget: int, max_pending: int = 1 << 20
+    ) -> None:
         self.ws = ws
         self.id = uuid.uuid4().hex
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue(outbox_size)
         self.errors = ErrorBudget(error_budget)
+        self.max_pending = max_pending
+        self._pending = 0
+        """Characters in the outbox and in the frame the writer is writing."""
+        self.who = "a client before authenticating"
+        """Who this is, for the log: the endpoint sets it once it knows."""
+        self.bad_input = InputLog.connection_bucket()
+        self._closing_hooks: list[Callable[[], None]] = []
         self.close_code: int | None = None
         self.close_reason = ""
         self._writer: asyncio.Task[None] | None = None
@@ -160,6 +183,7 @@ class Connection:
                 self._writing = True
                 await self.ws.send_text(text)
                 self._writing = False
+                self._pending -= len(text)
             if self.ws.application_state == WebSocketState.CONNECTED:
                 await self.ws.close(
                     code=self.close_code or CloseCode.NORMAL, reason=self.close_reason
@@ -169,28 +193,69 @@ class Connection:
         finally:
             self.done.set()
 
-    def send(self, frame: BaseModel | str) -> None:
+    def send(self, frame: BaseModel | str) -> bool:
+        """Write `frame` now or queue it; True when it was, on an open connection."""
         if self.close_code is not None:
-            return
-        text = frame if isinstance(frame, str) else frame.model_dump_json()
+            return False
+        text = frame if isinstance(frame, str) else frame_json(frame)
         direct = self._direct
         # nothing is waiting to be written before it: write it now (vr_server.ws.direct)
-        if (
-            direct is not None
-            and not self._writing
-            and self.outbox.empty()
-            and direct.send_text(text)
-        ):
-            return
+        if direct is not None and not self._writing and self.outbox.empty():
+            if direct.buffered() > self.max_pending:
+                self.drop_slow()
+                return False
+            if direct.send_text(text):
+                return True
+        if self._pending + (direct.buffered() if direct else 0) > self.max_pending:
+            self.drop_slow()
+            return False
         try:
             self.outbox.put_nowait(text)
         except asyncio.QueueFull:
-            self.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+            self.drop_slow()
+            return False
+        self._pending += len(text)
+        return True
+
+    def on_closing(self, hook: Callable[[], None]) -> None:
+        """Call `hook` once, as soon as the connection starts closing (before what is queued
+        has been written): e.g. to stop counting as a receiver of the bus. At once when it
+        is closing already."""
+        if self.close_code is not None:
+            hook()
+        else:
+            self._closing_hooks.append(hook)
+
+    def drop_slow(self) -> None:
+        """The client does not read what it is sent: its backlog is dropped and it is
+        closed with 4408 at once, behind what the transport holds already (a client that
+        reads again gets the close frame; one that does not is cut off a few seconds later)."""
+        if self.close_code is not None:
+            return
+        frames, pending = self.outbox.qsize(), self._pending
+        buffered = self._direct.buffered() if self._direct else 0
+        reason = "the client does not read its messages"
+        self.request_close(CloseCode.TOO_SLOW, reason)
+        log.warning(
+            "closed %s (%s) with 4408: it does not read its messages (%d frames, about %d "
+            "bytes queued, %d bytes in the transport's buffer)",
+            self.who,
+            _address(self.ws),
+            frames,
+            pending,
+            buffered,
+        )
+        direct = self._direct
+        if direct is not None and direct.close_now(CloseCode.TOO_SLOW, reason, grace_s=5.0):
+            self._direct = None  # the writer finds the socket closing and stops
 
     def request_close(self, code: int, reason: str) -> None:
         """Ask for the connection to end after what is queued has been written."""
         if self.close_code is None:
             self.close_code, self.close_reason = code, reason
+            hooks, self._closing_hooks = self._closing_hooks, []
+            for hook in hooks:
+                hook()
         # make room for the sentinel if needed: a slow client loses its backlog
         while True:
             try:
@@ -198,10 +263,19 @@ class Connection:
                 break
             except asyncio.QueueFull:
                 with contextlib.suppress(asyncio.QueueEmpty):
-                    self.outbox.get_nowait()
+                    dropped = self.outbox.get_nowait()
+                    self._pending -= len(dropped or "")
 
     def report(self, err: FrameError, *, seq: int | None = None) -> None:
-        """Send an error frame; close with 4429 when the client keeps sending bad frames."""
+        """Send an error frame; close with 4429 when the client keeps sending bad frames.
+        Logged as one line, rate-limited (vr_server.ws.badinput)."""
+        BAD_INPUT.warning(
+            self.bad_input,
+            "bad frame from %s (%s): %s",
+            self.who,
+            _address(self.ws),
+            clip(err.message, 160),
+        )
         self.send(Error(code=err.code, message=err.message, seq=seq, request_id=err.request_id))
         if not self.errors.spend():
             self.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid frames")
@@ -276,6 +350,14 @@ class Connection:
     async def finish(self) -> None:
         """Flush the outbox, close the socket with the requested code, stop the writer."""
         self.request_close(self.close_code or CloseCode.NORMAL, self.close_reason)
+        if self.bad_input.suppressed:  # what its own bucket kept out of the log
+            BAD_INPUT.warning(
+                None,
+                "%s (%s) closed: %d more bad frames not logged",
+                self.who,
+                _address(self.ws),
+                self.bad_input.suppressed,
+            )
         if self._direct is not None:
             self._direct.detach()
             self._direct = None  # what is left goes through the writer, then the close
@@ -287,6 +369,32 @@ class Connection:
                 await asyncio.wait_for(asyncio.shield(self._writer), timeout=5)
             except TimeoutError:
                 self._writer.cancel()
+
+
+def frame_json(frame: BaseModel) -> str:
+    """The frame's JSON. One whose strings UTF-8 cannot encode (a lone surrogate, which JSON's
+    escapes let a client send) is sent with them replaced: sending never fails."""
+    try:
+        return frame.model_dump_json()
+    except PydanticSerializationError:
+        log.warning("a %s frame had text UTF-8 cannot encode; replaced", type(frame).__name__)
+        data = _encodable_json(frame.model_dump(mode="json"))
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encodable_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {encodable(k): _encodable_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable_json(v) for v in value]
+    return value
+
+
+def _address(ws: WebSocket) -> str:
+    client = ws.client
+    return f"{client.host}:{client.port}" if client else "unknown address"
 
 
 async def pump(conn: Connection, subscription: Subscription, handle: Callable[[str], bool]) -> None:
@@ -303,7 +411,7 @@ async def pump(conn: Connection, subscription: Subscription, handle: Callable[[s
         else:
             message = queue.get_nowait()
         if overflowed.is_set():
-            conn.request_close(CloseCode.TOO_SLOW, "the client does not read its messages")
+            conn.drop_slow()
             return
         if not handle(message):
             return

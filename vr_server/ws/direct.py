@@ -36,6 +36,8 @@ from websockets.http11 import Request
 from websockets.protocol import State
 from websockets.speedups import apply_mask
 
+from vr_server.ws.badinput import BAD_INPUT
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "vr.direct_receive"
@@ -64,18 +66,49 @@ class DirectReceive:
         while closing, or while the transport asks us to stop writing (the caller then goes
         the ordinary way, which waits)."""
         p = self._protocol
-        if (
-            not p.handshake_complete
-            or p.close_sent
-            or p.disconnected
-            or p.initial_response is not None
-            or p.conn.state is not State.OPEN
-            or not p.writable.is_set()
-            or p.transport.is_closing()
-        ):
+        if not self._open() or not p.writable.is_set():
             return False
         p.conn.send_text(text.encode())
         p.transport.write(b"".join(p.conn.data_to_send()))
+        return True
+
+    def _open(self) -> bool:
+        """Open, and not closing (the handshake complete, no close frame sent)."""
+        p = self._protocol
+        return (
+            p.handshake_complete
+            and not p.close_sent
+            and not p.disconnected
+            and p.initial_response is None
+            and p.conn.state is State.OPEN
+            and not p.transport.is_closing()
+        )
+
+    def buffered(self) -> int:
+        """Bytes written and not yet taken by the kernel (the transport's write buffer)."""
+        transport = self._protocol.transport
+        return 0 if transport is None else transport.get_write_buffer_size()
+
+    def close_now(self, code: int, reason: str, grace_s: float) -> bool:
+        """Write a close frame behind what is buffered, without waiting for the transport to
+        drain (a client that stopped reading never lets it), and drop the connection if the
+        client has not answered within `grace_s`. The application receives a disconnect; a
+        `send` waiting for the transport fails. False when the connection is closing already
+        (or never opened)."""
+        p = self._protocol
+        if not self._open():
+            return False
+        p.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+        p.conn.send_close(code, reason)
+        p.transport.write(b"".join(p.conn.data_to_send()))
+        p.close_sent = True
+        p.writable.set()  # a waiting `send` goes on, and fails: the socket is closing
+        if p.read_paused:  # the client's answering close frame must be read
+            p.read_paused = False
+            p.transport.resume_reading()
+        if p.close_timer is not None:
+            p.close_timer.cancel()
+        p.close_timer = p.loop.call_later(grace_s, p.transport.abort)
         return True
 
 
@@ -145,33 +178,49 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
         )
 
     def send_receive_event_to_app(self) -> None:
-        handler = self.direct_handler
-        if handler is None or self.close_sent or not self.queue.empty():
-            super().send_receive_event_to_app()
+        if self.close_sent:
+            super().send_receive_event_to_app()  # discards it
             return
         data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
         if self.curr_msg_data_type == "text":
             try:
                 message: str | bytes = data.decode()
             except UnicodeDecodeError:
-                super().send_receive_event_to_app()  # closes with 1007
+                self._invalid_utf8()
                 return
         else:
             message = bytes(data)
-        if self._call(handler, message):
-            self.frames = []
+        handler = self.direct_handler
+        if handler is not None and self.queue.empty() and self._call(handler, message):
+            return
+        self._enqueue(message)
+
+    def _invalid_utf8(self) -> None:
+        """Close with 1007 as uvicorn does, with one rate-limited line instead of its
+        traceback per frame (vr_server.ws.badinput). Dropped when the connection is closing
+        already."""
+        if self.conn.state is not State.OPEN:
+            return
+        BAD_INPUT.warning(None, "%s: invalid UTF-8 in a text frame; closed with 1007", _peer(self))
+        self.conn.send_close(1007, "invalid UTF-8")
+        self.handle_parser_exception()
+
+    def _enqueue(self, message: str | bytes) -> None:
+        """Queued as uvicorn queues it, including its back-pressure."""
+        if isinstance(message, str):
+            self.queue.put_nowait({"type": "websocket.receive", "text": message})
         else:
-            super().send_receive_event_to_app()
+            self.queue.put_nowait({"type": "websocket.receive", "bytes": message})
+        if not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
 
     def _offer(self, text: str) -> None:
         handler = self.direct_handler
         if handler is not None and self.queue.empty() and self._call(handler, text):
             return
-        # queued as uvicorn queues it, including its back-pressure
-        self.queue.put_nowait({"type": "websocket.receive", "text": text})
-        if not self.read_paused:
-            self.read_paused = True
-            self.transport.pause_reading()
+        self._enqueue(text)
 
     def _call(self, handler: Handler, message: str | bytes) -> bool:
         try:
@@ -181,6 +230,13 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
             log.exception("direct receive handler failed; the message is queued instead")
             self.direct_handler = None
             return False
+
+
+def _peer(protocol: WebSocketsSansIOProtocol) -> str:
+    scope: Any = getattr(protocol, "scope", None)
+    # the scope's, which the proxy headers middleware may have set to the address behind it
+    client = (scope.get("client") if scope else None) or protocol.client
+    return f"{client[0]}:{client[1]}" if client else "unknown client"
 
 
 __all__ = ["EXTENSION", "DirectReceive", "DirectWebSocketProtocol", "Handler"]

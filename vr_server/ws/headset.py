@@ -52,6 +52,7 @@ from vr_server.protocol.headset import (
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.storage.records import HeadsetRecord
+from vr_server.ws.badinput import clip
 from vr_server.ws.connection import (
     Closed,
     Connection,
@@ -82,7 +83,9 @@ async def headset_socket(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     settings = services.settings
     await ws.accept()
-    conn = Connection(ws, settings.outbox_size, settings.max_errors_per_minute)
+    conn = Connection(
+        ws, settings.outbox_size, settings.max_errors_per_minute, settings.outbox_max_bytes
+    )
     conn.start()
     reader: FrameReader[HeadsetMessage] = FrameReader(
         headset_message_adapter, HEADSET_TYPES, settings.max_frame_bytes
@@ -142,6 +145,10 @@ async def _serve(
     # Frames published meanwhile wait in the subscription until the pump starts below.
     channel = headset_channel(headset.id)
     subscription = services.bus.subscribe(channel, maxsize=services.settings.outbox_size)
+    # A closing connection stops counting as a receiver at once: a command published then is
+    # answered `headset_offline`, not "sent" (the bus counts who took it).
+    conn.on_closing(lambda: services.bus.unsubscribe(subscription))
+    conn.who = f"headset {clip(headset.name)} ({headset.id})"
     pumping: asyncio.Task[None] | None = None
     try:
         # On Redis the subscription delivers once Redis confirmed it (if Redis is down, the

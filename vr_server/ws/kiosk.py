@@ -15,7 +15,7 @@ KIOSK_ONLY = "a kiosk only shows the queue board"
 _QUEUE_UPDATE = '{"type":"queue_update"'
 
 
-def for_board(send: Callable[[str], None]) -> Callable[[str], None]:
+def for_board(send: Callable[[str], object]) -> Callable[[str], None]:
     """A staff-channel forwarder that passes only queue changes, as `queue_changed`."""
 
     def forward(message: str) -> None:

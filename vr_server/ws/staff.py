@@ -39,6 +39,7 @@ from vr_server.protocol.staff import (
     staff_message_adapter,
 )
 from vr_server.services import Services
+from vr_server.ws.badinput import clip
 from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
 from vr_server.ws.connection import pump as pump_messages
 from vr_server.ws.kiosk import KIOSK_ONLY, QUEUE_CHANGED, SOCKET_KINDS, for_board, request_id
@@ -52,7 +53,12 @@ async def staff_socket(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     settings = services.settings
     await ws.accept()
-    conn = Connection(ws, settings.outbox_size * 4, settings.max_errors_per_minute)
+    conn = Connection(
+        ws,
+        settings.outbox_size * 4,
+        settings.max_errors_per_minute,
+        settings.outbox_max_bytes * 16,  # the snapshot: 3 MB at 10,000 headsets
+    )
     conn.start()
     reader: FrameReader[StaffMessage] = FrameReader(
         staff_message_adapter, STAFF_TYPES, settings.max_frame_bytes
@@ -81,6 +87,7 @@ async def staff_socket(ws: WebSocket) -> None:
             return
         services.revocations.track(conn, msg.token, principal.subject_id)
         board = principal.kind == "kiosk"  # a queue TV: `queue_changed` only, no requests
+        conn.who = f"{principal.kind} {clip(principal.name)}"
         # Subscribe before taking the snapshot so that no delta falls between the two (on
         # Redis, once the subscription is confirmed; if Redis is down, a RESET follows later).
         subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)

@@ -174,12 +174,6 @@ class LiveHeadset:
         self.loop.close()
 
 
-@pytest.fixture(scope="module")
-def admin_password(server: ServerProcess) -> str:
-    server.admin_token()  # creates the account `admin`
-    return STAFF_PASSWORD
-
-
 # ---------------------------------------------------------------- refusals
 
 
@@ -209,11 +203,11 @@ def test_the_rules_refuse_markup_where_only_ids_and_digits_belong(server: Server
 
 
 def test_hostile_text_renders_as_text_on_the_staff_pages(
-    server: ServerProcess, browser: Browser, admin_password: str
+    server: ServerProcess, browser: Browser
 ) -> None:
     base = server.url
     staff_token = server.staff_token()
-    admin_token = server.admin_token()
+    admin_token = server.admin_token()  # creates the admin account `admin`
 
     # Devices name themselves at enrollment; the rules accept < > " (no control characters).
     code = server.enrollment_code(uses=len(HEADSET_NAMES))
@@ -310,7 +304,7 @@ def test_hostile_text_renders_as_text_on_the_staff_pages(
             live.close()
         staff.close()
 
-    admin = sign_in(browser, server, "admin", admin_password)
+    admin = sign_in(browser, server, "admin", STAFF_PASSWORD)
     try:
         # /admin/: headset and kiosk names, and a confirmation that names a headset.
         page = admin.new_page()

@@ -57,6 +57,7 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
             "headsets_live",
             "session_update",
             "queue_update",
+            "queue_changed",
             "alert",
             "reply",
             "pong",

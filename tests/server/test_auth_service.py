@@ -136,3 +136,13 @@ class _FrozenDatetime:
 
     def now(self, tz=None):
         return self.at
+
+
+def test_new_tokens_never_start_like_a_command_line_option(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`vr-content publish --token -Ab...` would read the token as an option: a token drawn
+    with a leading `-` or `_` is drawn again."""
+    drawn = iter(["-starts-with-a-dash", "_underscore", "Good-token"])
+    monkeypatch.setattr("vr_server.services.auth.secrets.token_urlsafe", lambda _n: next(drawn))
+    assert auth_module.new_token() == "Good-token"

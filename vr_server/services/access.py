@@ -7,12 +7,18 @@ a headset or a kiosk revokes theirs; a code is revoked by using it up.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vr_server.errors import Forbidden, Invalid, NotFound, Unauthorized
-from vr_server.services.auth import ROLES, AuthService, Principal, normalize_code, token_hash
+from vr_server.services.auth import (
+    ROLES,
+    AuthService,
+    Principal,
+    new_token,
+    normalize_code,
+    token_hash,
+)
 from vr_server.services.revocation import Revocations
 from vr_server.storage.access import CodeRecord
 from vr_server.storage.base import Store
@@ -134,7 +140,7 @@ class AccessService:
         now = datetime.now(UTC)
         if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now, "kiosk"):
             raise Unauthorized("the pairing code is wrong, used up or expired")
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         expires = now + timedelta(days=self.kiosk_token_days)
         kiosk = await self.store.access.create_kiosk(name, token_hash(token), expires, now)
         return PairedKiosk(kiosk, token, expires)

@@ -75,6 +75,15 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt_hex)).hex(), hash_hex)
 
 
+def new_token() -> str:
+    """A bearer token: 256 random bits, URL-safe, never starting with `-` or `_` (a token
+    given on a command line as `--token -x...` would read as an option)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if token[0].isalnum():
+            return token
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -191,7 +200,7 @@ class AuthService:
         return keys
 
     async def issue_token(self, account: AccountRecord, hours: float | None = None) -> IssuedToken:
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         expires = datetime.now(UTC) + timedelta(hours=hours or self.staff_token_hours)
         await self.store.put_token(token_hash(token), account.role, account.id, expires)
         return IssuedToken(token, expires, account)
@@ -291,7 +300,7 @@ class AuthService:
         now = datetime.now(UTC)
         if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now):
             raise Unauthorized("the enrollment code is wrong, used up or expired")
-        device_token = secrets.token_urlsafe(32)
+        device_token = new_token()
         expires = now + timedelta(days=self.device_token_days)
         headset = await self.store.enroll_headset(
             device_id, name, token_hash(device_token), now, expires

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up (see setup.sh), then runs ruff, mypy and the whole pytest suite.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k assets`.
+# Extra arguments go to both pytest runs, e.g. `bash scripts/test.sh -k assets`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,5 +10,14 @@ ruff check .
 ruff format --check .
 echo "== mypy"
 mypy
-echo "== pytest"
-pytest "$@"
+# First, alone, the tests that restart the machine's PostgreSQL and Redis (they would cut
+# another worker's connections); then the rest on two workers (VR_TEST_WORKERS), a test file
+# per worker at a time so that a module's server starts once. pytest's exit 5 (no test selected, e.g. with -k)
+# is not a failure of either run on its own; both selecting nothing is.
+run() { local s=0; pytest "$@" || s=$?; [ "$s" -eq 0 ] || [ "$s" -eq 5 ] || exit "$s"; return "$s"; }
+ran=0
+echo "== pytest (tests that restart PostgreSQL and Redis, alone)"
+run -m restarts_services "$@" && ran=1
+echo "== pytest (${VR_TEST_WORKERS:-2} workers)"
+run -n "${VR_TEST_WORKERS:-2}" --dist loadfile -m "not restarts_services" "$@" && ran=1
+[ "$ran" -eq 1 ] || { echo "test.sh: no test was selected" >&2; exit 5; }

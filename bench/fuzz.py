@@ -40,11 +40,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from tests import fuzzing
 from tests.bundles import write_bundle
+from tests.corpus import corpus_dir
 from tests.fuzzing import Frame, Fuzzer, Target
 from tests.harness import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "gltf-corpus" / "models"
+CORPUS = corpus_dir() / "models"
 POOL_BATCH = 50
 
 

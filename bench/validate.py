@@ -31,8 +31,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.corpus import corpus_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "gltf-corpus"
+CORPUS = corpus_dir()
 NODE_VALIDATOR = ROOT / "scripts" / "gltf_validator.mjs"
 GLTFPACK = ROOT / "node_modules" / ".bin" / "gltfpack"
 VR_CONTENT = Path(sys.executable).parent / "vr-content"

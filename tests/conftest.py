@@ -1,14 +1,39 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.bundles import write_bundle
+from tests.corpus import corpus_present, missing_message
 from tests.harness import ServerProcess
 from tests.postgres import Postgres
 from tests.s3_server import S3Server
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not corpus_present() and not _ci():
+        terminalreporter.write_line(
+            f"corpus: tests marked `corpus` were not collected: {missing_message()}"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without the glTF corpus, its tests are left out (and the summary says so); under
+    CI=true that is an error: CI always has the corpus, so its absence is a broken set-up."""
+    needing = [item for item in items if item.get_closest_marker("corpus")]
+    if not needing or corpus_present():
+        return
+    if _ci():
+        raise pytest.UsageError(f"{missing_message()}; {len(needing)} tests need it")
+    items[:] = [item for item in items if not item.get_closest_marker("corpus")]
+    config.hook.pytest_deselected(items=needing)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,9 @@ from PIL import Image
 from content_tools.errors import ModelError
 from content_tools.package import PackageResult
 from content_tools.render import choose_camera, render_thumbnail
+from tests.corpus import corpus_dir
 
-CORPUS_MODELS = Path(__file__).resolve().parents[2].parent / "shared" / "gltf-corpus" / "models"
+CORPUS_MODELS = corpus_dir() / "models"
 
 
 def red_box_scene(*, with_spawn: bool = False) -> bytes:
@@ -73,6 +74,7 @@ def test_rendering_is_deterministic() -> None:
     )
 
 
+@pytest.mark.corpus
 def test_a_textured_corpus_model_renders() -> None:
     model = CORPUS_MODELS / "mikedh+trimesh" / "models" / "BoxTextured.glb"
     image = pixels(render_thumbnail(model.read_bytes(), width=160, height=90))
@@ -165,14 +167,13 @@ def test_the_cook_scene_renders_a_recognisable_room(cook_bundle: PackageResult) 
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 2000
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "model",
     ["mikedh+trimesh/models/CesiumMilkTruck.glb", "bevyengine+bevy/assets/models/animated/Fox.glb"],
 )
 def test_corpus_models_render_with_their_textures(model: str) -> None:
     path = CORPUS_MODELS / model
-    if not path.exists():
-        pytest.skip(f"{path} is not there")
     image = pixels(render_thumbnail(path.read_bytes(), width=200, height=120))
     background = image[0, 0]
     covered = np.any(np.abs(image - background) > 30, axis=2).mean()

@@ -3,7 +3,8 @@
 `khronos-tests`: every case's set of error codes must equal the reference's expected report for
 at least 95% of the cases. `models`: the error/no-error verdict must match the reference's for
 every model, and so must the info figures (draw calls, triangles, vertices, materials).
-The corpus is read in place (../shared/gltf-corpus from the project root), never copied.
+The corpus is read in place (tests/corpus.py: VR_GLTF_CORPUS, by default ../shared/gltf-corpus
+beside the repository), never copied.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from content_tools.validate.gltf import validate_gltf
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import IssueSink, Severity
+from tests.corpus import corpus_dir
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / ".." / "shared" / "gltf-corpus"
+pytestmark = pytest.mark.corpus
+CORPUS = corpus_dir()
 KHRONOS = CORPUS / "khronos-tests"
 MODELS = CORPUS / "models"
 
@@ -25,8 +29,8 @@ MIN_AGREEMENT = 0.95
 
 
 def test_the_corpus_is_there() -> None:
-    """The corpus lives beside the project (../shared/gltf-corpus), in CI too: its absence is a
-    failure, not a reason to skip."""
+    """The corpus has both of its parts (without it this module is not collected, and CI
+    fails: tests/conftest.py)."""
     assert KHRONOS.is_dir(), f"glTF corpus not found at {CORPUS.resolve()}"
     assert MODELS.is_dir()
 

@@ -25,6 +25,7 @@ from vr_server.services import (
     AuthService,
     CatalogService,
     FleetService,
+    LoopLagMonitor,
     QueueService,
     ResultService,
     RetentionService,
@@ -138,6 +139,7 @@ async def open_services(settings: Settings) -> Services:
         results=ResultService(store, catalog, sessions, zone=zone),
         stats=StatsService(store, catalog, zone=zone),
         retention=RetentionService(store, days=settings.retention_days),
+        loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
     )
 
 

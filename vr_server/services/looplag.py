@@ -226,5 +226,9 @@ class StallStacks:
                 for f in traceback.extract_stack(frame, limit=14)[::-1]
             )
             log.warning(
-                "the event loop is held, %.0f ms so far (%.0f ms of CPU): %s", overdue, busy, where
+                "the event loop is held, %.0f ms so far (%.0f ms of CPU) at %.3f: %s",
+                overdue,
+                busy,
+                time.time(),
+                where,
             )

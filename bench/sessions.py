@@ -421,6 +421,28 @@ async def staff_client(
     return state, ws
 
 
+async def dashboard(url: str, token: str, at: float) -> tuple[float, int]:
+    """A staff dashboard connecting at `at` (monotonic) during the window: how long from its
+    `auth` to the whole `snapshot`, and the snapshot's size."""
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    loop = asyncio.get_running_loop()
+    first: asyncio.Future[bytes] = loop.create_future()
+
+    def on_text(_ws: LeanWebSocket, payload: bytes) -> None:
+        if not first.done():
+            first.set_result(payload)
+
+    ws = await open_lean(url + "/ws/staff", on_text, within_s=60)
+    started = time.monotonic()
+    ws.send_text(json.dumps({"type": "auth", "token": token}))
+    snapshot = await asyncio.wait_for(first, 120)
+    took = time.monotonic() - started
+    ws.close()
+    if b'"snapshot"' not in snapshot[:40]:
+        raise RuntimeError(f"dashboard: {snapshot[:200]!r}")
+    return took, len(snapshot)
+
+
 # ---------------------------------------------------------------- servers and enrollment
 
 
@@ -566,6 +588,7 @@ class LoopStalls:
         self.last: list[dict[str, int]] = [{} for _ in servers]
         self.stalls: list[dict[float, list[float]]] = [{} for _ in servers]
         self.gc: list[dict[str, Any]] = [{} for _ in servers]
+        self.gc_first: list[dict[str, Any]] = [{} for _ in servers]
 
     async def poll(self, first: bool = False) -> None:
         async with httpx.AsyncClient(timeout=10) as http:
@@ -573,6 +596,8 @@ class LoopStalls:
                 loop = (await http.get(url + "/health")).json().get("loop") or {}
                 histogram = loop.get("histogram", {})
                 self.gc[k] = loop.get("gc", {})
+                if first:
+                    self.gc_first[k] = self.gc[k]
                 if first:  # stalls before this answer are not in the compared histogram
                     self.first[k] = histogram
                     self.window = (max(self.window[0], time.time()), self.window[1])
@@ -599,13 +624,28 @@ class LoopStalls:
                 default=None,
             ),
             "loop_stalls_over_25ms": sum(over),
-            "loop_stalls_10ms_plus": sorted(
-                (round(at - self.window[0], 2), *stall)
-                for found in self.stalls
-                for at, stall in found.items()
-            )[:40],
+            "loop_stalls_10ms_plus": sorted(  # the 40 longest, in time order
+                sorted(
+                    (
+                        (round(at - self.window[0], 2), *stall)
+                        for found in self.stalls
+                        for at, stall in found.items()
+                    ),
+                    key=lambda stall: -stall[1],
+                )[:40]
+            ),
             "loop_histogram": counts,
             "server_gc": self.gc,  # since each server started
+            "server_gc_in_window": [
+                {
+                    g: {
+                        "count": p["count"] - first.get(g, {}).get("count", 0),
+                        "total_ms": round(p["total_ms"] - first.get(g, {}).get("total_ms", 0), 1),
+                    }
+                    for g, p in last.items()
+                }
+                for first, last in zip(self.gc_first, self.gc, strict=True)
+            ],
         }
 
 
@@ -680,6 +720,11 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     window = (start, end)
     staff, staff_ws = await staff_client(servers[-1].ws_url, token, targets, args.commands, window)
     fleet.window = window
+    every = args.duration / (args.dashboards + 1)
+    dashboards = [
+        asyncio.create_task(dashboard(servers[-1].ws_url, token, start + (k + 1) * every))
+        for k in range(args.dashboards)
+    ]
     for _, pipe in children:
         pipe.send(("window", start, end, stop_at))
 
@@ -735,6 +780,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         results.append(result)
         proc.join(10)
     staff_closed = staff_ws.close_code  # set only when the server closed it
+    snapshots = await asyncio.gather(*dashboards)
     staff_ws.close()
     for task in staff.tasks:
         task.cancel()
@@ -783,6 +829,8 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         "command_p99_ms": round(1000 * (percentile(latencies, 0.99) or 0), 1),
         "command_max_ms": round(1000 * max(latencies, default=0), 1),
         **stalls.report(),
+        "dashboard_snapshot_ms": [round(1000 * t, 1) for t, _ in snapshots],
+        "snapshot_kb": round(max((n for _, n in snapshots), default=0) / 1024, 1),
         "server_cpu_percent": round(server_cpu, 1),
         "server_cpu_per_1000": round(server_cpu / n * 1000, 1),
         "server_rss_mb": round(rss_mb, 1),
@@ -822,6 +870,13 @@ def main(argv: list[str] | None = None) -> int:
         default="lean",
         help="the headsets' WebSocket client: bench/leanws.py, or the websockets library "
         "(one connection and two tasks per headset, frames serialised as sent; bench/wsfleet.py)",
+    )
+    parser.add_argument(
+        "--dashboards",
+        type=int,
+        default=1,
+        help="staff dashboards connecting during the window, evenly spread (each gets a "
+        "snapshot of every headset: 3 MB at 10,000)",
     )
     parser.add_argument("--hz", type=float, default=2.0, help="telemetry frames per second each")
     parser.add_argument("--commands", type=float, default=20.0, help="staff commands per second")

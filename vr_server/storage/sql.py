@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from vr_server.errors import Unavailable
+from vr_server.slices import SLICE
 from vr_server.storage import tables as t
 from vr_server.storage.base import DuplicateEvent, StaleSession
 from vr_server.storage.connections import (
@@ -446,8 +447,12 @@ class SqlStore:
         async with self.engine.connect() as conn:
             result = await conn.execute(select(t.headsets).order_by(t.headsets.c.name))
         # the rows are fetched; turning 10,000 of them into records takes tens of
-        # milliseconds, which is done off the event loop
-        return await asyncio.to_thread(lambda: [self._headset(r) for r in result.all()])
+        # milliseconds: in slices, the event loop free in between
+        records: list[HeadsetRecord] = []
+        for rows in result.partitions(SLICE):
+            records.extend(self._headset(r) for r in rows)
+            await asyncio.sleep(0)
+        return records
 
     async def update_headset(
         self,

@@ -437,11 +437,12 @@ class SqlStore:
                 last_seen_at=bindparam("b_seen"),
             )
         )
+        rows = [{"b_id": i, "b_version": v, "b_seen": when} for i, v, when in seen]
         async with self._write() as conn:
-            await conn.execute(
-                statement,
-                [{"b_id": i, "b_version": v, "b_seen": when} for i, v, when in seen],
-            )
+            # a slice per call: 10,000 rows in one executemany kept the driver's thread
+            # binding parameters, and the event loop waiting for the interpreter lock
+            for i in range(0, len(rows), SLICE):
+                await conn.execute(statement, rows[i : i + SLICE])
 
     async def list_headsets(self) -> list[HeadsetRecord]:
         async with self.engine.connect() as conn:

@@ -72,6 +72,7 @@ from bench.leanws import LeanWebSocket, open_lean, text_frame
 from tests.bundles import write_bundle
 from tests.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
+from vr_server.services.looplag import BUCKETS_MS, LoopLagMonitor
 
 if TYPE_CHECKING:
     from bench.wsfleet import WebsocketsFleet
@@ -158,6 +159,23 @@ class FleetResult:
     closed_by_server: dict[str, int] = field(default_factory=dict)
     held: int = 0
     backlog_bytes: int = 0
+    loop_longest_ms: float = 0.0
+    """This generator process's own event-loop stall in the window: a command that arrived
+    meanwhile was read that much later, whatever the server did."""
+    loop_over_25ms: int = 0
+
+
+async def watch_own_loop(result: FleetResult, start: float, end: float) -> None:
+    """Measure this process's event loop over the window (the server's own monitor)."""
+    await asyncio.sleep(max(0.0, start - time.monotonic()))
+    monitor = LoopLagMonitor(interval_s=0.01, warn_ms=float("inf"))
+    task = asyncio.create_task(monitor.run())
+    await asyncio.sleep(max(0.0, end - time.monotonic()))
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    result.loop_longest_ms = round(monitor.longest_ms, 1)
+    result.loop_over_25ms = sum(monitor.counts[BUCKETS_MS.index(25) + 1 :])
 
 
 def take_frame(result: FleetResult, payload: bytes) -> None:
@@ -340,6 +358,7 @@ def _worker(
         kind, start, end, stop = await loop.run_in_executor(None, pipe.recv)
         assert kind == "window"
         fleet.window = (start, end)
+        await watch_own_loop(fleet.result, start, end)
         await asyncio.sleep(max(0.0, stop - time.monotonic()))
         pipe.send(("result", await fleet.finish()))
 
@@ -720,6 +739,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     window = (start, end)
     staff, staff_ws = await staff_client(servers[-1].ws_url, token, targets, args.commands, window)
     fleet.window = window
+    own_loop = asyncio.create_task(watch_own_loop(fleet.result, start, end))
     every = args.duration / (args.dashboards + 1)
     dashboards = [
         asyncio.create_task(dashboard(servers[-1].ws_url, token, start + (k + 1) * every))
@@ -773,6 +793,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     gen_cpu = (_cpu_s(gen_procs) - gen_cpu0) / elapsed * 100
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
 
+    await own_loop
     results = [await fleet.finish()]
     for proc, pipe in children:
         kind, result = await loop.run_in_executor(None, pipe.recv)
@@ -831,6 +852,8 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         **stalls.report(),
         "dashboard_snapshot_ms": [round(1000 * t, 1) for t, _ in snapshots],
         "snapshot_kb": round(max((n for _, n in snapshots), default=0) / 1024, 1),
+        "generator_longest_stall_ms": max(r.loop_longest_ms for r in results),
+        "generator_stalls_over_25ms": sum(r.loop_over_25ms for r in results),
         "server_cpu_percent": round(server_cpu, 1),
         "server_cpu_per_1000": round(server_cpu / n * 1000, 1),
         "server_rss_mb": round(rss_mb, 1),

@@ -941,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result))
     if args.markdown:
         print(markdown_row(result))
+        print(stall_row(result))
     ok = (
         result["headsets_held"] == args.devices
         and not result["error_frames"]
@@ -949,6 +950,18 @@ def main(argv: list[str] | None = None) -> int:
         and result["staff_closed"] is None
     )
     return 0 if ok else 1
+
+
+def stall_row(r: dict[str, Any]) -> str:
+    """A row of docs/benchmarks.md's loop-stall table."""
+    snapshots = ", ".join(f"{ms:,.0f}" for ms in r["dashboard_snapshot_ms"]) or "-"
+    return (
+        f"| {r['devices']:,} | {r['shape']} ({r['telemetry_bytes']} B) | {r['client']} "
+        f"({r['processes']}) | {r['command_p50_ms']} | {r['command_p99_ms']} | "
+        f"{r['command_max_ms']} | {r['loop_longest_stall_ms'] or '<10'} | "
+        f"{r['loop_stalls_over_25ms']} | {r['generator_longest_stall_ms']} | {snapshots} | "
+        f"{r['server_cpu_percent']} | {r['generator_cpu_percent']} | {r['load_average'][0]} |"
+    )
 
 
 def markdown_row(r: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ spreads the headsets over P generator processes (the first one is this process, 
 runs the staff client). Server and generator CPU come from /proc (psutil) over the
 measuring window; server RSS is sampled every second.
 
-Load shapes (`--shape`): `head` (the default) sends the head pose in short numbers (~150-byte
+Load shapes (`--shape`): `head` (the default) sends the head pose in short numbers (127-byte
 frames); `poses` sends the head's and both controllers' poses in float32 precision, fps,
 battery and a step_id (~440-byte frames, 64 variants per process), as a headset app does.
 Clients (`--client`): `lean` (above), or `websockets`, the `websockets` library with one
@@ -111,7 +111,7 @@ def pose(rng: random.Random, x: float, y: float, z: float) -> dict[str, list[flo
 
 def telemetry_texts(shape: str, seed: int = 0) -> list[str]:
     """The telemetry frames of a load shape. `head`: one frame, the head pose in short
-    numbers (~150 bytes). `poses`: VARIANTS frames with the head and both controllers'
+    numbers (127 bytes). `poses`: VARIANTS frames with the head and both controllers'
     poses in full float32 precision, fps, battery and a step_id (~440 bytes)."""
     if shape == "head":
         return [json.dumps(TELEMETRY, separators=(",", ":"))]

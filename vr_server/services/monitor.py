@@ -117,7 +117,7 @@ def start_background(services: Services) -> BackgroundTasks:
     background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
 
     async def refresh_queue() -> None:
-        if (await services.queue.view()).waiting:
+        if await services.queue.anyone_waiting():  # not the whole view: every headset's
             await services.queue.publish()
 
     background.start(QUEUE_REFRESH_S, "queue-refresh", refresh_queue)

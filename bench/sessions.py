@@ -3,6 +3,8 @@
     .venv/bin/python -m bench.sessions --devices 1000 --duration 20
     .venv/bin/python -m bench.sessions --devices 10000 --processes 2 --duration 20
     .venv/bin/python -m bench.sessions --devices 4000 --instances 2 --processes 2
+    .venv/bin/python -m bench.sessions --devices 10000 --processes 2 --shape poses
+    .venv/bin/python -m bench.sessions --devices 3000 --processes 3 --client websockets
 
 It starts `--instances` `vr-server` processes (one: the embedded default, SQLite and the
 in-process bus, in a temporary folder; two: both on a fresh PostgreSQL database and one Redis
@@ -20,6 +22,17 @@ the period, so that the server, not the generator, is what is measured. `--proce
 spreads the headsets over P generator processes (the first one is this process, which also
 runs the staff client). Server and generator CPU come from /proc (psutil) over the
 measuring window; server RSS is sampled every second.
+
+Load shapes (`--shape`): `head` (the default) sends the head pose in short numbers (127-byte
+frames); `poses` sends the head's and both controllers' poses in float32 precision, fps,
+battery and a step_id (~440-byte frames, 64 variants per process), as a headset app does.
+Clients (`--client`): `lean` (above), or `websockets`, the `websockets` library with one
+connection and two tasks per headset, each frame serialised as it is sent (bench/wsfleet.py):
+a check that the figures do not depend on our client; it costs the machine far more.
+
+The server's event-loop stalls in the measuring window come from its `/health` (`loop`,
+polled every second): the longest, how many wake-ups were late by more than 25 ms, and each
+stall of 10 ms or more as [seconds into the window, ms, loop-thread CPU ms, process CPU ms].
 
 Headsets are enrolled straight into the database in one transaction (`--enroll bulk`, the
 default: the same rows `POST /api/devices/enroll` writes), because enrolling 10,000 through
@@ -40,6 +53,7 @@ import os
 import random
 import secrets
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -49,7 +63,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import psutil
@@ -58,6 +72,10 @@ from bench.leanws import LeanWebSocket, open_lean, text_frame
 from tests.bundles import write_bundle
 from tests.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
+from vr_server.services.looplag import BUCKETS_MS, LoopLagMonitor
+
+if TYPE_CHECKING:
+    from bench.wsfleet import WebsocketsFleet
 
 TICK_S = 0.01
 PING_EVERY_S = 5.0
@@ -68,6 +86,52 @@ TELEMETRY = {
     "charging": False,
     "head": {"position": [0.1, 1.6, -0.2], "orientation": [0, 0.38, 0, 0.92]},
 }
+VARIANTS = 64
+"""`--shape poses`: distinct frames each process serialises once and sends in turn."""
+
+
+def _f32(x: float) -> float:
+    """`x` as a headset sends it: a float32 printed with the fewest digits that read back
+    as the same float32 (up to 9 significant digits)."""
+    y: float = struct.unpack("f", struct.pack("f", x))[0]
+    for digits in range(6, 10):
+        short = float(format(y, f".{digits}g"))
+        if struct.unpack("f", struct.pack("f", short))[0] == y:
+            return short
+    return y
+
+
+def pose(rng: random.Random, x: float, y: float, z: float) -> dict[str, list[float]]:
+    position = [x + rng.uniform(-0.3, 0.3), y + rng.uniform(-0.1, 0.1), z + rng.uniform(-0.3, 0.3)]
+    return {
+        "position": [_f32(v) for v in position],
+        "orientation": [_f32(rng.uniform(-0.5, 0.5)) for _ in range(4)],
+    }
+
+
+def telemetry_texts(shape: str, seed: int = 0) -> list[str]:
+    """The telemetry frames of a load shape. `head`: one frame, the head pose in short
+    numbers (127 bytes). `poses`: VARIANTS frames with the head and both controllers'
+    poses in full float32 precision, fps, battery and a step_id (~440 bytes)."""
+    if shape == "head":
+        return [json.dumps(TELEMETRY, separators=(",", ":"))]
+    rng = random.Random(seed)
+    return [
+        json.dumps(
+            {
+                "type": "telemetry",
+                "fps": _f32(72 - rng.random()),
+                "battery": _f32(rng.random()),
+                "charging": False,
+                "step_id": "place-pan",
+                "head": pose(rng, 0.0, 1.6, 0.0),
+                "left": pose(rng, -0.25, 1.1, 0.3),
+                "right": pose(rng, 0.25, 1.1, 0.3),
+            },
+            separators=(",", ":"),
+        )
+        for _ in range(VARIANTS)
+    ]
 
 
 # ---------------------------------------------------------------- headsets (any process)
@@ -95,14 +159,57 @@ class FleetResult:
     closed_by_server: dict[str, int] = field(default_factory=dict)
     held: int = 0
     backlog_bytes: int = 0
+    loop_longest_ms: float = 0.0
+    """This generator process's own event-loop stall in the window: a command that arrived
+    meanwhile was read that much later, whatever the server did."""
+    loop_over_25ms: int = 0
+
+
+async def watch_own_loop(result: FleetResult, start: float, end: float) -> None:
+    """Measure this process's event loop over the window (the server's own monitor)."""
+    await asyncio.sleep(max(0.0, start - time.monotonic()))
+    monitor = LoopLagMonitor(interval_s=0.01, warn_ms=float("inf"))
+    task = asyncio.create_task(monitor.run())
+    await asyncio.sleep(max(0.0, end - time.monotonic()))
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    result.loop_longest_ms = round(monitor.longest_ms, 1)
+    result.loop_over_25ms = sum(monitor.counts[BUCKETS_MS.index(25) + 1 :])
+
+
+def take_frame(result: FleetResult, payload: bytes) -> None:
+    """A frame a headset received: a `message` command's latency, or an error frame."""
+    if b'"command"' in payload:
+        now = time.monotonic()
+        frame = json.loads(payload)
+        if frame.get("type") == "command" and frame.get("command") == "message":
+            nonce, _, sent_at = frame["text"]["en"].partition("@")
+            result.latencies.append(now - float(sent_at))
+            result.sent_at.append(float(sent_at))
+            result.received.append(int(nonce))
+    elif b'"type":"error"' in payload:
+        result.error_frames += 1
+        if len(result.error_samples) < 5:
+            result.error_samples.append(payload[:300].decode(errors="replace"))
+
+
+def count_connect_error(result: FleetResult, exc: Exception) -> None:
+    if len(result.connect_errors) < 5:
+        result.connect_errors.append(f"{type(exc).__name__}: {exc}")
+    elif len(result.connect_errors) == 5:
+        result.connect_errors.append("...")
 
 
 class HeadsetFleet:
     """Many headsets on lean sockets, driven by one timer."""
 
-    def __init__(self, idents: list[Ident], hz: float, concurrency: int) -> None:
+    def __init__(
+        self, idents: list[Ident], hz: float, concurrency: int, shape: str = "head"
+    ) -> None:
         self.idents = idents
         self.hz = hz
+        self.shape = shape
         self.concurrency = concurrency
         self.sockets: list[LeanWebSocket] = []
         self.result = FleetResult()
@@ -116,18 +223,7 @@ class HeadsetFleet:
 
     # ---- receiving
     def _on_text(self, ws: LeanWebSocket, payload: bytes) -> None:
-        if b'"command"' in payload:
-            now = time.monotonic()
-            frame = json.loads(payload)
-            if frame.get("type") == "command" and frame.get("command") == "message":
-                nonce, _, sent_at = frame["text"]["en"].partition("@")
-                self.result.latencies.append(now - float(sent_at))
-                self.result.sent_at.append(float(sent_at))
-                self.result.received.append(int(nonce))
-        elif b'"type":"error"' in payload:
-            self.result.error_frames += 1
-            if len(self.result.error_samples) < 5:
-                self.result.error_samples.append(payload[:300].decode(errors="replace"))
+        take_frame(self.result, payload)
 
     # ---- connecting
     async def _connect_one(self, ident: Ident, sem: asyncio.Semaphore) -> None:
@@ -160,10 +256,7 @@ class HeadsetFleet:
                 self._add(ws)
                 self.result.connected += 1
             except Exception as exc:
-                if len(self.result.connect_errors) < 5:
-                    self.result.connect_errors.append(f"{type(exc).__name__}: {exc}")
-                elif len(self.result.connect_errors) == 5:
-                    self.result.connect_errors.append("...")
+                count_connect_error(self.result, exc)
 
     async def connect_all(self) -> None:
         t0 = time.perf_counter()
@@ -186,7 +279,7 @@ class HeadsetFleet:
         period = 1.0 / self.hz
         slots = len(self._groups)
         tick = period / slots
-        telemetry = text_frame(json.dumps(TELEMETRY, separators=(",", ":")))
+        frames = [text_frame(t) for t in telemetry_texts(self.shape, seed=os.getpid())]
         ping = text_frame('{"type":"ping"}')
         ping_every = max(1, round(PING_EVERY_S / period))
         start = loop.time()
@@ -198,8 +291,8 @@ class HeadsetFleet:
             now = time.monotonic()
             counting = self.window[0] <= now < self.window[1]
             sent = 0
-            for ws in self._groups[k]:
-                if ws.write(telemetry):
+            for j, ws in enumerate(self._groups[k]):
+                if ws.write(frames[(n + j) % len(frames)]):
                     sent += 1
                     if with_ping:
                         ws.write(ping)
@@ -240,19 +333,32 @@ def _install_uvloop() -> None:
         pass
 
 
-def _worker(pipe: Pipe, idents: list[Ident], hz: float, concurrency: int) -> None:
+def make_fleet(
+    client: str, idents: list[Ident], hz: float, concurrency: int, shape: str
+) -> HeadsetFleet | WebsocketsFleet:
+    if client == "websockets":
+        from bench.wsfleet import WebsocketsFleet
+
+        return WebsocketsFleet(idents, hz, concurrency, shape)
+    return HeadsetFleet(idents, hz, concurrency, shape)
+
+
+def _worker(
+    pipe: Pipe, idents: list[Ident], hz: float, concurrency: int, shape: str, client: str
+) -> None:
     """A generator process: connect its headsets, send until told, report."""
     _install_uvloop()
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
-        fleet = HeadsetFleet(idents, hz, concurrency)
+        fleet = make_fleet(client, idents, hz, concurrency, shape)
         fleet.start()
         await fleet.connect_all()
         pipe.send(("connected", fleet.result.connected, fleet.result.connect_s))
         kind, start, end, stop = await loop.run_in_executor(None, pipe.recv)
         assert kind == "window"
         fleet.window = (start, end)
+        await watch_own_loop(fleet.result, start, end)
         await asyncio.sleep(max(0.0, stop - time.monotonic()))
         pipe.send(("result", await fleet.finish()))
 
@@ -332,6 +438,28 @@ async def staff_client(
 
     state.tasks = [loop.create_task(commands()), loop.create_task(keepalive())]
     return state, ws
+
+
+async def dashboard(url: str, token: str, at: float) -> tuple[float, int]:
+    """A staff dashboard connecting at `at` (monotonic) during the window: how long from its
+    `auth` to the whole `snapshot`, and the snapshot's size."""
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    loop = asyncio.get_running_loop()
+    first: asyncio.Future[bytes] = loop.create_future()
+
+    def on_text(_ws: LeanWebSocket, payload: bytes) -> None:
+        if not first.done():
+            first.set_result(payload)
+
+    ws = await open_lean(url + "/ws/staff", on_text, within_s=60)
+    started = time.monotonic()
+    ws.send_text(json.dumps({"type": "auth", "token": token}))
+    snapshot = await asyncio.wait_for(first, 120)
+    took = time.monotonic() - started
+    ws.close()
+    if b'"snapshot"' not in snapshot[:40]:
+        raise RuntimeError(f"dashboard: {snapshot[:200]!r}")
+    return took, len(snapshot)
 
 
 # ---------------------------------------------------------------- servers and enrollment
@@ -466,6 +594,80 @@ def _cpu_s(procs: list[psutil.Process]) -> float:
     return total
 
 
+class LoopStalls:
+    """The servers' event-loop stalls within the measuring window, from `loop` in their
+    `/health` (polled once a second: the stalls of 10 ms or more, with their time, and the
+    histogram of every wake-up's lateness, compared with its state at the window's start)."""
+
+    def __init__(self, servers: list[ServerProcess], start: float, end: float) -> None:
+        self.urls = [s.url for s in servers]
+        offset = time.time() - time.monotonic()
+        self.window = (start + offset, end + offset)
+        self.first: list[dict[str, int]] = [{} for _ in servers]
+        self.last: list[dict[str, int]] = [{} for _ in servers]
+        self.stalls: list[dict[float, list[float]]] = [{} for _ in servers]
+        self.gc: list[dict[str, Any]] = [{} for _ in servers]
+        self.gc_first: list[dict[str, Any]] = [{} for _ in servers]
+
+    async def poll(self, first: bool = False) -> None:
+        async with httpx.AsyncClient(timeout=10) as http:
+            for k, url in enumerate(self.urls):
+                loop = (await http.get(url + "/health")).json().get("loop") or {}
+                histogram = loop.get("histogram", {})
+                self.gc[k] = loop.get("gc", {})
+                if first:
+                    self.gc_first[k] = self.gc[k]
+                if first:  # stalls before this answer are not in the compared histogram
+                    self.first[k] = histogram
+                    self.window = (max(self.window[0], time.time()), self.window[1])
+                self.last[k] = histogram
+                for at, *stall in loop.get("recent_stalls", []):
+                    if self.window[0] <= at <= self.window[1]:
+                        self.stalls[k][at] = stall  # ms, loop thread CPU ms, process CPU ms
+
+    def report(self) -> dict[str, Any]:
+        counts = [
+            {b: n - first.get(b, 0) for b, n in last.items()}
+            for first, last in zip(self.first, self.last, strict=True)
+        ]
+        over = [
+            sum(n for b, n in c.items() if b.startswith(">") or float(b[2:]) > 25) for c in counts
+        ]
+        return {
+            "loop_longest_stall_ms": max(
+                (stall[0] for found in self.stalls for stall in found.values()), default=None
+            ),
+            "loop_top_bucket": max(
+                (b for c in counts for b, n in c.items() if n),
+                key=lambda b: float("inf") if b.startswith(">") else float(b[2:]),
+                default=None,
+            ),
+            "loop_stalls_over_25ms": sum(over),
+            "loop_stalls_10ms_plus": sorted(  # the 40 longest, in time order
+                sorted(
+                    (
+                        (round(at - self.window[0], 2), *stall)
+                        for found in self.stalls
+                        for at, stall in found.items()
+                    ),
+                    key=lambda stall: -stall[1],
+                )[:40]
+            ),
+            "loop_histogram": counts,
+            "server_gc": self.gc,  # since each server started
+            "server_gc_in_window": [
+                {
+                    g: {
+                        "count": p["count"] - first.get(g, {}).get("count", 0),
+                        "total_ms": round(p["total_ms"] - first.get(g, {}).get("total_ms", 0), 1),
+                    }
+                    for g, p in last.items()
+                }
+                for first, last in zip(self.gc_first, self.gc, strict=True)
+            ],
+        }
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -512,12 +714,13 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     for share in shares[1:]:
         parent_end, child_end = ctx.Pipe()
         proc = ctx.Process(
-            target=_worker, args=(child_end, share, args.hz, args.connect_concurrency)
+            target=_worker,
+            args=(child_end, share, args.hz, args.connect_concurrency, args.shape, args.client),
         )
         proc.start()
         children.append((proc, parent_end))
     loop = asyncio.get_running_loop()
-    fleet = HeadsetFleet(shares[0], args.hz, args.connect_concurrency)
+    fleet = make_fleet(args.client, shares[0], args.hz, args.connect_concurrency, args.shape)
     t0 = time.perf_counter()
     fleet.start()
     await fleet.connect_all()
@@ -536,6 +739,12 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     window = (start, end)
     staff, staff_ws = await staff_client(servers[-1].ws_url, token, targets, args.commands, window)
     fleet.window = window
+    own_loop = asyncio.create_task(watch_own_loop(fleet.result, start, end))
+    every = args.duration / (args.dashboards + 1)
+    dashboards = [
+        asyncio.create_task(dashboard(servers[-1].ws_url, token, start + (k + 1) * every))
+        for k in range(args.dashboards)
+    ]
     for _, pipe in children:
         pipe.send(("window", start, end, stop_at))
 
@@ -566,12 +775,15 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     t_start = time.monotonic()
     rss_peak = list(rss_idle)
     gen_rss = 0
+    stalls = LoopStalls(servers, start, end)
+    await stalls.poll(first=True)
     while time.monotonic() < end:
         await asyncio.sleep(min(1.0, max(0.0, end - time.monotonic())))
         for k, p in enumerate(server_procs):
             with contextlib.suppress(psutil.Error):
                 rss_peak[k] = max(rss_peak[k], p.memory_info().rss)
         gen_rss = max(gen_rss, sum(p.memory_info().rss for p in gen_procs))
+        await stalls.poll()
     elapsed = time.monotonic() - t_start
     per_server_cpu = [
         round((_cpu_s([p]) - c0) / elapsed * 100, 1)
@@ -581,6 +793,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     gen_cpu = (_cpu_s(gen_procs) - gen_cpu0) / elapsed * 100
     await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
 
+    await own_loop
     results = [await fleet.finish()]
     for proc, pipe in children:
         kind, result = await loop.run_in_executor(None, pipe.recv)
@@ -588,6 +801,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         results.append(result)
         proc.join(10)
     staff_closed = staff_ws.close_code  # set only when the server closed it
+    snapshots = await asyncio.gather(*dashboards)
     staff_ws.close()
     for task in staff.tasks:
         task.cancel()
@@ -613,6 +827,9 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
             closed[code] = closed.get(code, 0) + count
     return {
         "devices": n,
+        "shape": args.shape,
+        "client": args.client,
+        "telemetry_bytes": len(telemetry_texts(args.shape)[0]),
         "instances": len(servers),
         "processes": args.processes,
         "hz": args.hz,
@@ -632,6 +849,11 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
         "command_p50_ms": round(1000 * (percentile(latencies, 0.5) or 0), 1),
         "command_p99_ms": round(1000 * (percentile(latencies, 0.99) or 0), 1),
         "command_max_ms": round(1000 * max(latencies, default=0), 1),
+        **stalls.report(),
+        "dashboard_snapshot_ms": [round(1000 * t, 1) for t, _ in snapshots],
+        "snapshot_kb": round(max((n for _, n in snapshots), default=0) / 1024, 1),
+        "generator_longest_stall_ms": max(r.loop_longest_ms for r in results),
+        "generator_stalls_over_25ms": sum(r.loop_over_25ms for r in results),
         "server_cpu_percent": round(server_cpu, 1),
         "server_cpu_per_1000": round(server_cpu / n * 1000, 1),
         "server_rss_mb": round(rss_mb, 1),
@@ -659,6 +881,26 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--devices", type=int, default=1000)
+    parser.add_argument(
+        "--shape",
+        choices=["head", "poses"],
+        default="head",
+        help="telemetry: the head pose in short numbers, or three poses in float32 precision",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["lean", "websockets"],
+        default="lean",
+        help="the headsets' WebSocket client: bench/leanws.py, or the websockets library "
+        "(one connection and two tasks per headset, frames serialised as sent; bench/wsfleet.py)",
+    )
+    parser.add_argument(
+        "--dashboards",
+        type=int,
+        default=1,
+        help="staff dashboards connecting during the window, evenly spread (each gets a "
+        "snapshot of every headset: 3 MB at 10,000)",
+    )
     parser.add_argument("--hz", type=float, default=2.0, help="telemetry frames per second each")
     parser.add_argument("--commands", type=float, default=20.0, help="staff commands per second")
     parser.add_argument("--duration", type=float, default=20.0, help="measuring window, seconds")
@@ -699,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result))
     if args.markdown:
         print(markdown_row(result))
+        print(stall_row(result))
     ok = (
         result["headsets_held"] == args.devices
         and not result["error_frames"]
@@ -707,6 +950,18 @@ def main(argv: list[str] | None = None) -> int:
         and result["staff_closed"] is None
     )
     return 0 if ok else 1
+
+
+def stall_row(r: dict[str, Any]) -> str:
+    """A row of docs/benchmarks.md's loop-stall table."""
+    snapshots = ", ".join(f"{ms:,.0f}" for ms in r["dashboard_snapshot_ms"]) or "-"
+    return (
+        f"| {r['devices']:,} | {r['shape']} ({r['telemetry_bytes']} B) | {r['client']} "
+        f"({r['processes']}) | {r['command_p50_ms']} | {r['command_p99_ms']} | "
+        f"{r['command_max_ms']} | {r['loop_longest_stall_ms'] or '<10'} | "
+        f"{r['loop_stalls_over_25ms']} | {r['generator_longest_stall_ms']} | {snapshots} | "
+        f"{r['server_cpu_percent']} | {r['generator_cpu_percent']} | {r['load_average'][0]} |"
+    )
 
 
 def markdown_row(r: dict[str, Any]) -> str:

@@ -29,6 +29,7 @@ from vr_server.services import (
     AuthService,
     CatalogService,
     FleetService,
+    LoopLagMonitor,
     QueueService,
     ResultService,
     RetentionService,
@@ -177,6 +178,7 @@ async def open_services(settings: Settings) -> Services:
         retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
         revocations=revocations,
         access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
+        loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
     )
 
 

@@ -109,14 +109,21 @@ def _check_blob_bucket(settings: Any) -> None:
 
 def _tune_gc() -> None:
     """Fewer and shorter garbage-collector pauses in a long-running server: what exists after
-    start-up (modules, models, schemas) is moved out of the collector's reach, and the youngest
-    generation is collected every 20,000 allocations instead of 700. At 2,000 headsets this
-    halved the staff-command p99, from 86-110 ms to 38-40 ms (docs/benchmarks.md)."""
+    start-up (modules, models, schemas) is moved out of the collector's reach, the youngest
+    generation is collected every 10,000 allocations instead of 700 (at 2,000 headsets that
+    halved the staff-command p99, from 86-110 ms to 38-40 ms), and the middle one every other
+    time. A middle collection walks every object that survived the young ones since the last
+    one: while thousands of headsets connect (~270 objects each), it took 83 ms after 5 young
+    collections and 133 ms after 10 (3,000 headsets), so ~650 ms after the 50 it waited for
+    before, at 10,000 headsets (estimated). Now it walks ~20,000 at most, whatever the fleet
+    (10-18 ms at 3,000 headsets: bench/sessions.py's `server_gc`). Full collections stay as
+    rare as before (every ~100-200 million net allocations), and one still
+    walks every connection's objects (docs/benchmarks.md)."""
     import gc
 
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
+    gc.set_threshold(10_000, 1, 10_000)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -156,6 +156,18 @@ class Settings(BaseSettings):
     stuck_check_s: float = Field(
         default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
     )
+    loop_stall_warn_ms: float = Field(
+        default=100.0,
+        gt=0,
+        description="A stall of the event loop at least this long is logged at WARNING (at most "
+        "once every 10 s); /health shows the longest and a histogram either way.",
+    )
+    loop_stall_stacks_ms: float = Field(
+        default=0.0,
+        ge=0,
+        description="Diagnosis: while the event loop is held this long or longer, log where "
+        "(the loop thread's innermost frames, every 5 ms). 0: off.",
+    )
     log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
         default="info", description="Level of the server's and uvicorn's log lines."
     )

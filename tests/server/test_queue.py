@@ -57,6 +57,19 @@ async def test_numbers_restart_at_local_midnight_not_utc(
     assert second.language == "en"
 
 
+async def test_anyone_waiting_counts_only_today_s_waiting_tickets(
+    tmp_path: Path, test_bundles: Path
+) -> None:
+    """The minute's queue refresh asks this instead of building the whole view."""
+    clock = Clock(datetime(2026, 12, 1, 3, 0, tzinfo=UTC).timestamp())
+    async with services_at(tmp_path, test_bundles, clock) as services:
+        assert not await services.queue.anyone_waiting()
+        await services.queue.check_in(check_in())
+        assert await services.queue.anyone_waiting()
+        clock.advance(24 * 3600)  # yesterday's ticket is not waiting today
+        assert not await services.queue.anyone_waiting()
+
+
 def test_name_or_phone_without_consent_is_refused() -> None:
     for fields in ({"name": "สมชาย"}, {"phone": "081 234 5678"}):
         with pytest.raises(ValidationError, match="consent"):

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from tests.harness import free_port
 from tests.redis_server import check_redis, delete_prefix, kill_clients, new_prefix
 from vr_server.bus.base import RESET, Subscription
 from vr_server.bus.redis import RedisBus, RedisUnreachable, open_redis, redis_client
+from vr_server.services import presence as presence_module
 from vr_server.services.presence import PresenceEntry, RedisPresence
 
 
@@ -378,3 +380,39 @@ async def test_live_figures_reach_other_instances_within_a_flush(make_presence) 
         assert time.monotonic() < deadline, "the figures were never flushed"
         await asyncio.sleep(0.05)
     assert not a._dirty
+
+
+async def test_presence_writes_and_reads_in_pipelines_of_a_slice(
+    make_presence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of headsets: one pipeline per SLICE entries, so that no turn of the event
+    loop builds, packs or reads back all of them at once; nothing is left out."""
+    monkeypatch.setattr(presence_module, "SLICE", 3)
+    a, b = await make_presence("a", start=False), await make_presence("b", start=False)
+    for n in range(8):
+        await a.connected(f"h{n}", PresenceEntry(f"c{n}", "1.0"))
+        a.update(f"h{n}", f"c{n}", (n / 10, None, None, None), 0.0)
+    sizes: list[int] = []
+    real = a.redis.pipeline
+
+    def pipeline(**kwargs: Any) -> Any:
+        pipe = real(**kwargs)
+        execute = pipe.execute
+
+        async def counted() -> Any:
+            sizes.append(len(pipe.command_stack))
+            return await execute()
+
+        pipe.execute = counted
+        return pipe
+
+    monkeypatch.setattr(a.redis, "pipeline", pipeline)
+    await a.flush()
+    assert sizes == [3, 3, 2]
+    seen = await b.get_many([f"h{n}" for n in range(9)])
+    assert {h: e.battery for h, e in seen.items()} == {f"h{n}": n / 10 for n in range(8)}
+    sizes.clear()
+    await a.restore()
+    assert await a.sweep() == []
+    assert await a.get_many([f"h{n}" for n in range(8)])
+    assert sizes == [3, 3, 2] * 3  # restore, sweep, get_many

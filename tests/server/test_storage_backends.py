@@ -14,6 +14,7 @@ import pytest
 from tests.postgres import Postgres
 from vr_server.errors import Invalid, Unavailable
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, open_store
+from vr_server.storage import sql as sql_module
 from vr_server.storage.connections import normalize_database_url
 from vr_server.storage.records import (
     EventRecord,
@@ -266,3 +267,26 @@ async def test_calls_wait_for_the_database_then_fail_with_unavailable() -> None:
 )
 def test_database_urls_are_normalised(given: str, used: str) -> None:
     assert normalize_database_url(given) == used
+
+
+async def test_headsets_are_touched_and_listed_across_slices(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`touch_headsets` writes and `list_headsets` reads SLICE rows per call (the event loop
+    runs in between); nothing is lost at the slice boundaries."""
+    monkeypatch.setattr(sql_module, "SLICE", 3)
+    when = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    headsets = [
+        await store.enroll_headset(f"dev-{n}", f"Quest-{n}", f"{n}" * 64, when) for n in range(7)
+    ]
+    await store.update_headset(headsets[6].id, app_version="0.9")
+    await store.touch_headsets(
+        [
+            (h.id, None if n == 6 else f"1.{n}", when + timedelta(seconds=n))
+            for n, h in enumerate(headsets)
+        ]
+    )
+    listed = await store.list_headsets()
+    assert [(h.name, h.app_version, h.last_seen_at) for h in listed] == [
+        (f"Quest-{n}", "0.9" if n == 6 else f"1.{n}", when + timedelta(seconds=n)) for n in range(7)
+    ]

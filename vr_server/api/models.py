@@ -67,6 +67,35 @@ class StoredEvent(BaseModel):
     received_at: datetime
 
 
+class GcPauses(BaseModel):
+    count: int
+    longest_ms: float
+    total_ms: float
+
+
+class LoopHealth(BaseModel):
+    """Event-loop stalls, measured by a wake-up every `interval_ms` (vr_server.services.looplag):
+    how late it came. Everything that waits for the loop waited that long."""
+
+    interval_ms: float
+    samples: int
+    longest_ms: float = Field(description="The longest stall since the server started.")
+    longest_at: float | None = Field(description="When it ended, Unix seconds.")
+    recent_max_ms: float = Field(description="The longest stall of the last 60 s.")
+    histogram: dict[str, int] = Field(
+        description="Wake-ups by lateness: '<=5' counts those late by 1-5 ms, and so on."
+    )
+    recent_stalls: list[tuple[float, float, float, float]] = Field(
+        description="The last 64 stalls of 10 ms or more: (when it ended, Unix seconds; ms; CPU "
+        "ms the loop's thread used meanwhile; CPU ms of the whole process). Loop CPU near the "
+        "stall: our code held it; process CPU well above: another thread held the interpreter "
+        "lock; both low: the machine did not run the server."
+    )
+    gc: dict[str, GcPauses] = Field(
+        description="The garbage collector's pauses since start, by generation ('0'-'2')."
+    )
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
@@ -82,3 +111,5 @@ class Health(BaseModel):
     """Headsets connected to any instance sharing the bus (with Redis) or to this one."""
     headsets_here: int = 0
     """Headsets connected to this instance."""
+    loop: LoopHealth | None = None
+    """How long the event loop was held (None before the server's tasks started)."""

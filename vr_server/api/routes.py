@@ -3,6 +3,7 @@ service; no logic lives here."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -27,6 +28,7 @@ from vr_server.api.models import (
     Health,
     LoginRequest,
     LoginResponse,
+    LoopHealth,
     Me,
     MessageRequest,
     StatusRequest,
@@ -61,6 +63,9 @@ async def health(services: ServicesDep) -> JSONResponse:
         blob_bucket=services.blobs.remote_state,
         headsets_online=await services.fleet.online_count(),
         headsets_here=len(services.fleet.live),
+        loop=LoopHealth(**dataclasses.asdict(services.loop.stats()))
+        if services.loop.samples
+        else None,
     )
     return JSONResponse(body.model_dump(), status_code=200 if database == "ok" else 503)
 

@@ -9,6 +9,8 @@ active session and the walk-in queue, then live `headset_update` / `session_upda
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
@@ -114,20 +116,38 @@ def snapshot_json(snapshot: Snapshot) -> str:
 
     pydantic keeps the interpreter lock for the whole of one call: 3 MB for 10,000 headsets in
     one call held the event loop 20-26 ms even from a worker thread (bench/snapshot.py).
-    Between calls the loop gets its turn. tests/server/test_staff_snapshot.py checks that the
-    bytes are the same as one call's."""
+    tests/server/test_staff_snapshot.py checks that the bytes are the same as one call's."""
+    return "".join(_snapshot_parts(snapshot))
+
+
+async def snapshot_json_in_slices(snapshot: Snapshot) -> str:
+    """`snapshot_json` on the event loop, which runs other work between the pieces (in a
+    thread, the pieces held the interpreter lock the loop waited for: vr_server.slices)."""
+    parts = []
+    for part in _snapshot_parts(snapshot):
+        parts.append(part)
+        await asyncio.sleep(0)
+    return "".join(parts)
+
+
+def _snapshot_parts(snapshot: Snapshot) -> Iterator[str]:
     rest = snapshot.model_copy(update={"headsets": [], "sessions": []}).model_dump_json()
     if not rest.startswith(_SNAPSHOT_START + _EMPTY_LISTS):  # the fields were reordered
-        return snapshot.model_dump_json()
-    headsets = _in_pieces(_HEADSET_LIST, snapshot.headsets)
-    sessions = _in_pieces(_SESSION_LIST, snapshot.sessions)
-    tail = rest[len(_SNAPSHOT_START + _EMPTY_LISTS) :]
-    return f'{_SNAPSHOT_START}"headsets":{headsets},"sessions":{sessions},{tail}'
+        yield snapshot.model_dump_json()
+        return
+    yield _SNAPSHOT_START + '"headsets":'
+    yield from _in_pieces(_HEADSET_LIST, snapshot.headsets)
+    yield ',"sessions":'
+    yield from _in_pieces(_SESSION_LIST, snapshot.sessions)
+    yield "," + rest[len(_SNAPSHOT_START + _EMPTY_LISTS) :]
 
 
-def _in_pieces(adapter: TypeAdapter[list[T]], items: list[T]) -> str:
-    pieces = (adapter.dump_json(items[i : i + PIECE]) for i in range(0, len(items), PIECE))
-    return "[" + ",".join(piece[1:-1].decode() for piece in pieces) + "]"
+def _in_pieces(adapter: TypeAdapter[list[T]], items: list[T]) -> Iterator[str]:
+    """The JSON list of `items`, PIECE items per pydantic call."""
+    yield "["
+    for i in range(0, len(items), PIECE):
+        yield ("," if i else "") + adapter.dump_json(items[i : i + PIECE])[1:-1].decode()
+    yield "]"
 
 
 class HeadsetUpdate(Wire):

@@ -1,6 +1,6 @@
 """Services: the logic behind the HTTP API and the sockets, free of HTTP and sockets."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vr_server.blobs import BlobStore
 from vr_server.bus import Bus
@@ -9,6 +9,7 @@ from vr_server.services.audit import AuditService
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
+from vr_server.services.looplag import LoopLagMonitor
 from vr_server.services.queue import QueueService
 from vr_server.services.results import ResultService
 from vr_server.services.retention import RetentionService
@@ -38,6 +39,8 @@ class Services:
     retention: RetentionService
     revocations: Revocations
     access: AccessService
+    loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
+    """Measures event-loop stalls once started (by the lifespan's background tasks)."""
 
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "AuthService",
     "CatalogService",
     "FleetService",
+    "LoopLagMonitor",
     "QueueService",
     "ResultService",
     "RetentionService",

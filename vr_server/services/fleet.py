@@ -31,6 +31,7 @@ from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
 from vr_server.protocol.staff import HeadsetLive, HeadsetsLive, HeadsetUpdate
 from vr_server.services.presence import MemoryPresence, Presence, PresenceEntry
+from vr_server.slices import map_in_slices
 from vr_server.storage.base import Store
 from vr_server.storage.records import HeadsetRecord, SessionRecord
 
@@ -240,11 +241,10 @@ class FleetService:
         }
         records = await self.store.list_headsets()
         present = await self.presence.get_many(r.id for r in records)
-
-        def build() -> list[HeadsetView]:  # 10,000 models: tens of milliseconds, off the loop
-            return [self._view(r, active.get(r.id), present.get(r.id)) for r in records]
-
-        return await asyncio.to_thread(build) if len(records) > 200 else build()
+        # 10,000 models: ~100 ms of CPU, in slices (a thread would hold the interpreter lock)
+        return await map_in_slices(
+            lambda r: self._view(r, active.get(r.id), present.get(r.id)), records
+        )
 
     async def online_count(self) -> int:
         """Headsets connected to any instance."""

@@ -7,7 +7,8 @@ shutdown (nothing starts at import time):
 - the retention purge every hour (`RetentionService.purge`);
 - a `queue_update` every minute while visitors wait, so that estimated waits count down;
 - the headsets' live figures (`FleetService.flush_live`) every `LIVE_FLUSH_S`, and when
-  headsets were last seen (`FleetService.flush_seen`) every `SEEN_FLUSH_S`.
+  headsets were last seen (`FleetService.flush_seen`) every `SEEN_FLUSH_S`;
+- the event loop's stalls, measured all the time (`LoopLagMonitor`, shown by `/health`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING
 
 from vr_server.bus import Bus
@@ -23,6 +24,7 @@ from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol.common import SessionView
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.fleet import LIVE_FLUSH_S, SEEN_FLUSH_S
+from vr_server.services.looplag import StallStacks
 from vr_server.services.sessions import SessionService
 
 if TYPE_CHECKING:
@@ -80,9 +82,14 @@ class BackgroundTasks:
 
     def __init__(self) -> None:
         self.tasks: list[asyncio.Task[None]] = []
+        self.on_stop: list[Callable[[], None]] = []
 
     def start(self, interval_s: float, name: str, work: Callable[[], Awaitable[object]]) -> None:
         self.tasks.append(asyncio.create_task(every(interval_s, name, work), name=name))
+
+    def start_forever(self, name: str, work: Coroutine[object, object, None]) -> None:
+        """A task that runs until cancelled by itself."""
+        self.tasks.append(asyncio.create_task(work, name=name))
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -91,11 +98,18 @@ class BackgroundTasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self.tasks.clear()
+        for stop in self.on_stop:
+            stop()
 
 
 def start_background(services: Services) -> BackgroundTasks:
     """Start the app's background tasks (the caller stops them with `stop()`)."""
     background = BackgroundTasks()
+    background.start_forever("loop-lag", services.loop.run())
+    if services.settings.loop_stall_stacks_ms > 0:
+        stacks = StallStacks(services.loop, services.settings.loop_stall_stacks_ms)
+        stacks.start()
+        background.on_stop.append(stacks.stop)
     stuck = StuckWatch(services.sessions, services.bus)
     background.start(services.settings.stuck_check_s, "stuck-check", stuck.check)
     background.start(PURGE_EVERY_S, "retention-purge", services.retention.purge)
@@ -103,7 +117,7 @@ def start_background(services: Services) -> BackgroundTasks:
     background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
 
     async def refresh_queue() -> None:
-        if (await services.queue.view()).waiting:
+        if await services.queue.anyone_waiting():  # not the whole view: every headset's
             await services.queue.publish()
 
     background.start(QUEUE_REFRESH_S, "queue-refresh", refresh_queue)

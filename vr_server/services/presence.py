@@ -30,6 +30,8 @@ from typing import Any, Protocol, TypeVar, cast
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from vr_server.slices import SLICE
+
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
 
@@ -281,14 +283,18 @@ class RedisPresence:
         now = self.clock()
 
         async def write_all() -> list[Any]:
-            pipe = self.redis.pipeline(transaction=False)
-            for headset_id, entry in items:
-                await self._write(
-                    keys=[self._key(headset_id), self._index],
-                    args=[*self._args(headset_id, entry, now), "0"],
-                    client=pipe,
-                )
-            result: list[Any] = await pipe.execute()
+            # One pipeline per SLICE entries: building, packing and reading back 10,000
+            # calls at once held the event loop for as long as they took.
+            result: list[Any] = []
+            for i in range(0, len(items), SLICE):
+                pipe = self.redis.pipeline(transaction=False)
+                for headset_id, entry in items[i : i + SLICE]:
+                    await self._write(
+                        keys=[self._key(headset_id), self._index],
+                        args=[*self._args(headset_id, entry, now), "0"],
+                        client=pipe,
+                    )
+                result.extend(await pipe.execute())
             return result
 
         results = await self._guard(write_all(), None)
@@ -301,14 +307,14 @@ class RedisPresence:
 
         async def run() -> list[str]:
             members = cast(list[str], await self.redis.zrange(self._index, 0, -1))
-            if not members:
-                return []
-            pipe = self.redis.pipeline(transaction=False)
-            for headset_id in members:
-                await self._sweep(
-                    keys=[self._key(headset_id), self._index], args=[headset_id], client=pipe
-                )
-            removed = await pipe.execute()
+            removed: list[Any] = []
+            for i in range(0, len(members), SLICE):  # as in _write_many
+                pipe = self.redis.pipeline(transaction=False)
+                for headset_id in members[i : i + SLICE]:
+                    await self._sweep(
+                        keys=[self._key(headset_id), self._index], args=[headset_id], client=pipe
+                    )
+                removed.extend(await pipe.execute())
             return [m for m, r in zip(members, removed, strict=True) if r]
 
         expired = await self._guard(run(), [])
@@ -346,11 +352,14 @@ class RedisPresence:
             return {}
 
         async def read() -> dict[str, PresenceEntry]:
-            pipe = self.redis.pipeline(transaction=False)
-            for headset_id in ids:
-                pipe.hget(self._key(headset_id), "entry")
+            raws: list[Any] = []
+            for i in range(0, len(ids), SLICE):  # as in _write_many
+                pipe = self.redis.pipeline(transaction=False)
+                for headset_id in ids[i : i + SLICE]:
+                    pipe.hget(self._key(headset_id), "entry")
+                raws.extend(await pipe.execute())
             found: dict[str, PresenceEntry] = {}
-            for headset_id, raw in zip(ids, await pipe.execute(), strict=True):
+            for headset_id, raw in zip(ids, raws, strict=True):
                 if raw:
                     entry = PresenceEntry.from_json(raw)
                     mine = self.local.get(headset_id)

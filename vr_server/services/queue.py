@@ -316,6 +316,12 @@ class QueueService:
         ]
         return round(sum(lengths) / len(lengths), 1) if lengths else None
 
+    async def anyone_waiting(self) -> bool:
+        """Whether a visitor waits today: one query, where `view` builds every headset's view
+        (10,000 of them at a large venue)."""
+        today = venue_day(self.clock(), self.zone)
+        return bool(await self.store.list_tickets(venue_day=today, statuses=["waiting"]))
+
     async def view(self, headsets: list[HeadsetView] | None = None) -> QueueView:
         """The queue with estimated waits; `headsets` are the fleet's views if the caller
         has them already (a staff snapshot)."""

@@ -66,6 +66,8 @@ def _ts(value: float | None) -> datetime | None:
 
 STUCK_FACTOR = 3.0
 STUCK_MIN_S = 120.0
+SESSION_SLICE = 100
+"""Session views built per turn of the event loop (`views`)."""
 
 
 def step_timing(
@@ -544,7 +546,12 @@ class SessionService:
         self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
     ) -> list[SessionView]:
         records = await self.store.list_sessions(states=states, headset_id=headset_id, limit=limit)
-        return [await self._record_view(r) for r in records]
+        views = []
+        for n, record in enumerate(records, start=1):
+            views.append(await self._record_view(record))  # no await suspends when cached
+            if n % SESSION_SLICE == 0:
+                await asyncio.sleep(0)  # thousands of views: the event loop free in between
+        return views
 
     async def events(self, session_id: str) -> list[EventRecord]:
         await self._get(session_id)

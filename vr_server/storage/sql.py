@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from vr_server.errors import Unavailable
+from vr_server.slices import SLICE
 from vr_server.storage import tables as t
 from vr_server.storage.access import AccessStore
 from vr_server.storage.audit import AuditStore
@@ -506,11 +507,12 @@ class SqlStore:
                 last_seen_at=bindparam("b_seen"),
             )
         )
+        rows = [{"b_id": i, "b_version": v, "b_seen": when} for i, v, when in seen]
         async with self._write() as conn:
-            await conn.execute(
-                statement,
-                [{"b_id": i, "b_version": v, "b_seen": when} for i, v, when in seen],
-            )
+            # a slice per call: 10,000 rows in one executemany kept the driver's thread
+            # binding parameters, and the event loop waiting for the interpreter lock
+            for i in range(0, len(rows), SLICE):
+                await conn.execute(statement, rows[i : i + SLICE])
 
     async def list_headsets(self) -> list[HeadsetRecord]:
         async with self.engine.connect() as conn:
@@ -520,8 +522,12 @@ class SqlStore:
                 .order_by(t.headsets.c.name)
             )
         # the rows are fetched; turning 10,000 of them into records takes tens of
-        # milliseconds, which is done off the event loop
-        return await asyncio.to_thread(lambda: [self._headset(r) for r in result.all()])
+        # milliseconds: in slices, the event loop free in between
+        records: list[HeadsetRecord] = []
+        for rows in result.partitions(SLICE):
+            records.extend(self._headset(r) for r in rows)
+            await asyncio.sleep(0)
+        return records
 
     async def update_headset(
         self,

@@ -35,7 +35,7 @@ from vr_server.protocol.staff import (
     Snapshot,
     StaffMessage,
     StaffPing,
-    snapshot_json,
+    snapshot_json_in_slices,
     staff_message_adapter,
 )
 from vr_server.services import Services
@@ -122,7 +122,8 @@ async def staff_socket(ws: WebSocket) -> None:
 
 
 async def _snapshot(services: Services) -> str:
-    """The snapshot as JSON (megabytes for thousands of headsets: serialised off the loop)."""
+    """The snapshot as JSON (megabytes for thousands of headsets: built and serialised in
+    slices, the event loop free in between)."""
     headsets = await services.fleet.views()
     snapshot = Snapshot(
         headsets=headsets,
@@ -130,7 +131,7 @@ async def _snapshot(services: Services) -> str:
         catalog=await services.catalog.summaries(),
         queue=await services.queue.view(headsets),
     )
-    return await asyncio.to_thread(snapshot_json, snapshot)
+    return await snapshot_json_in_slices(snapshot)
 
 
 async def _cookie_token(ws: WebSocket, services: Services) -> str | None:

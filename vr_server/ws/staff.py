@@ -22,6 +22,7 @@ from vr_server.bus import Subscription
 from vr_server.bus.base import RESET
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import ServerError, Unavailable
+from vr_server.gc_pause import collector_paused
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error, Pong
 from vr_server.protocol.staff import (
@@ -123,15 +124,19 @@ async def staff_socket(ws: WebSocket) -> None:
 
 async def _snapshot(services: Services) -> str:
     """The snapshot as JSON (megabytes for thousands of headsets: built and serialised in
-    slices, the event loop free in between)."""
-    headsets = await services.fleet.views()
-    snapshot = Snapshot(
-        headsets=headsets,
-        sessions=await services.sessions.views(states=ACTIVE, limit=10_000),
-        catalog=await services.catalog.summaries(),
-        queue=await services.queue.view(headsets),
-    )
-    return await snapshot_json_in_slices(snapshot)
+    slices, the event loop free in between), with the cyclic collector paused so that it never
+    walks the views (vr_server/gc_pause.py); they are dropped before the pause ends."""
+    with collector_paused():
+        headsets = await services.fleet.views()
+        snapshot = Snapshot(
+            headsets=headsets,
+            sessions=await services.sessions.views(states=ACTIVE, limit=10_000),
+            catalog=await services.catalog.summaries(),
+            queue=await services.queue.view(headsets),
+        )
+        text = await snapshot_json_in_slices(snapshot)
+        del snapshot, headsets
+    return text
 
 
 async def _cookie_token(ws: WebSocket, services: Services) -> str | None:

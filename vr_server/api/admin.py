@@ -25,9 +25,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vr_server.api.audit import caller
+from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.api.routes import set_token_cookie
+from vr_server.services import Services
 from vr_server.services.audit import Actor
 from vr_server.storage.records import AccountRecord, Role
 
@@ -126,17 +127,22 @@ async def accounts(_admin: AdminDep, services: ServicesDep) -> list[AccountView]
 async def disable(
     username: str, admin: AdminDep, services: ServicesDep, request: Request
 ) -> AccountView:
-    account = await services.access.set_disabled(username, True)
-    await services.audit.record("account_disabled", caller(admin, request), target=username)
-    return _account_view(account)
+    return await _set_disabled(services, caller(admin, request), username, True)
 
 
 @router.post("/api/admin/accounts/{username}/enable")
 async def enable(
     username: str, admin: AdminDep, services: ServicesDep, request: Request
 ) -> AccountView:
-    account = await services.access.set_disabled(username, False)
-    await services.audit.record("account_enabled", caller(admin, request), target=username)
+    return await _set_disabled(services, caller(admin, request), username, False)
+
+
+async def _set_disabled(
+    services: Services, actor: Actor, username: str, disabled: bool
+) -> AccountView:
+    account = await services.access.set_disabled(username, disabled)
+    action = "account_disabled" if disabled else "account_enabled"
+    await services.audit.record(action, actor, target=username)
     return _account_view(account)
 
 
@@ -245,7 +251,7 @@ async def pair(
     paired = await services.access.pair_kiosk(body.code, body.name)
     await services.audit.record(
         "kiosk_paired",
-        Actor(paired.kiosk.name, "kiosk", request.client.host if request.client else None),
+        Actor(paired.kiosk.name, "kiosk", client_address(request)),
         target=paired.kiosk.id,
     )
     set_token_cookie(response, request, paired.token, services.settings.kiosk_token_days * 86400)

@@ -17,9 +17,15 @@ from vr_server.storage.audit import AuditFilter
 router = APIRouter(prefix="/api/audit", tags=["audit"], route_class=CredentialFirstRoute)
 
 
+def client_address(request: Request) -> str | None:
+    """The client's address: the connection's, or X-Forwarded-For's when the connection comes
+    from one of VR_TRUSTED_PROXIES (uvicorn's proxy headers, set up by `serve`)."""
+    return request.client.host if request.client else None
+
+
 def caller(principal: Principal, request: Request) -> Actor:
-    """The principal and the client's address (VR_TRUSTED_PROXIES decides which)."""
-    return Actor.of(principal, request.client.host if request.client else None)
+    """The principal and the client's address, for an audit entry."""
+    return Actor.of(principal, client_address(request))
 
 
 @router.get("")

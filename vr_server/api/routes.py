@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from content_tools.format import BundleManifest
 from vr_server import __version__
-from vr_server.api.audit import caller
+from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import (
     STAFF_COOKIE,
     AccountDep,
@@ -80,8 +80,7 @@ async def login(
     """Returns the token and also sets it as the `vr_staff` cookie for the staff pages (on a
     paired kiosk this replaces the kiosk's token: leaving kiosk mode needs a staff login).
     429 with Retry-After while the username or the caller's address is throttled."""
-    client = request.client.host if request.client else None  # VR_TRUSTED_PROXIES decides
-    issued = await services.auth.login(body.username, body.password, client)
+    issued = await services.auth.login(body.username, body.password, client_address(request))
     set_token_cookie(response, request, issued.token, services.settings.staff_token_hours * 3600)
     return LoginResponse(
         token=issued.token,

@@ -171,37 +171,22 @@ class _Reference:
     def constraints(self, node: dict[str, Any]) -> list[str]:
         if "anyOf" in node:
             return [c for o in node["anyOf"] for c in self.constraints(o)]
-        out = []
-        low, high = node.get("minimum"), node.get("maximum")
-        if low is not None and high is not None:
-            out.append(f"{low} to {high}")
-        elif low is not None:
-            out.append(f"at least {low}")
-        elif high is not None:
-            out.append(f"at most {high}")
+        out = [
+            _between(node.get("minimum"), node.get("maximum"), ""),
+            _between(node.get("minLength"), node.get("maxLength"), " characters"),
+        ]
         if "exclusiveMinimum" in node:
             out.append(f"above {node['exclusiveMinimum']}")
         if "exclusiveMaximum" in node:
             out.append(f"below {node['exclusiveMaximum']}")
-        shortest, longest = node.get("minLength"), node.get("maxLength")
-        if shortest is not None and longest is not None:
-            out.append(f"{shortest} to {longest} characters")
-        elif longest is not None:
-            out.append(f"at most {longest} characters")
-        elif shortest is not None:
-            out.append(f"at least {shortest} characters")
         if "pattern" in node:
             out.append(f"pattern `{node['pattern']}`")
-        fewest, most = node.get("minItems"), node.get("maxItems")
-        if "prefixItems" not in node:
-            if fewest is not None:
-                out.append(f"at least {fewest} items")
-            if most is not None:
-                out.append(f"at most {most} items")
+        if "prefixItems" not in node:  # a tuple's length is in its type already
+            out.append(_between(node.get("minItems"), node.get("maxItems"), " items"))
             each = self.constraints(node["items"]) if "items" in node else []
             if each:
                 out.append("each: " + ", ".join(each))
-        return out
+        return [c for c in out if c]
 
     # ------------------------------------------------------------ tables
 
@@ -307,6 +292,17 @@ class _Reference:
         for name in self.reached():
             lines += self.model(name, f"#### {name}")
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _between(low: object, high: object, unit: str) -> str:
+    """ "1 to 64 characters", "at least 1", "at most 2000 items", or "" without bounds."""
+    if low is not None and high is not None:
+        return f"{low} to {high}{unit}"
+    if low is not None:
+        return f"at least {low}{unit}"
+    if high is not None:
+        return f"at most {high}{unit}"
+    return ""
 
 
 def _anchor(name: str) -> str:

@@ -107,7 +107,7 @@ staff_message_adapter: TypeAdapter[StaffMessage] = TypeAdapter(StaffMessage)
 
 
 class Snapshot(Wire):
-    """About 300 B per headset and 600 B per active session: 3 MB at 10,000 headsets, past the
+    """About 300 B per headset and 500 B per active session: 3 MB at 10,000 headsets, past the
     1 MiB message limit of many WebSocket clients (raise it; browsers have none)."""
 
     type: Literal["snapshot"] = "snapshot"

@@ -101,15 +101,24 @@ class Health(BaseModel):
     version: str
     protocol: int
     database: Literal["ok", "unreachable"]
-    bus: Literal["in-process", "ok", "reconnecting"] = "in-process"
-    """Redis bus state; "reconnecting" does not make the instance unhealthy: sessions go on
-    through the database, only live updates between instances wait."""
-    blob_bucket: Literal["none", "ok", "unreachable"] = "none"
-    """The S3 bucket of VR_BLOB_S3_URL ("none": not configured), by how the last call to it
-    went. "unreachable" leaves the instance healthy: blobs it has cached are still served."""
-    headsets_online: int
-    """Headsets connected to any instance sharing the bus (with Redis) or to this one."""
-    headsets_here: int = 0
-    """Headsets connected to this instance."""
-    loop: LoopHealth | None = None
-    """How long the event loop was held (None before the server's tasks started)."""
+    bus: Literal["in-process", "ok", "reconnecting"] = Field(
+        default="in-process",
+        description="The Redis bus (VR_REDIS_URL); without Redis: in-process. reconnecting "
+        "leaves the instance healthy: sessions go on through the database, only live updates "
+        "between instances wait.",
+    )
+    blob_bucket: Literal["none", "ok", "unreachable"] = Field(
+        default="none",
+        description="The S3 bucket of VR_BLOB_S3_URL (none: not configured), by how the last "
+        "call to it went. unreachable leaves the instance healthy: blobs it has cached are "
+        "still served.",
+    )
+    headsets_online: int = Field(
+        description="Headsets connected to any instance sharing the bus (with Redis), or to "
+        "this one."
+    )
+    headsets_here: int = Field(default=0, description="Headsets connected to this instance.")
+    loop: LoopHealth | None = Field(
+        default=None,
+        description="How long the event loop was held (null before the server's tasks started).",
+    )

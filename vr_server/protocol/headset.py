@@ -26,16 +26,27 @@ from vr_server.protocol.events import SessionEvent
 class Hello(Wire):
     type: Literal["hello"] = "hello"
     protocol: int = Field(description="The protocol version the headset speaks.")
-    device_id: Id
-    device_token: Annotated[str, Field(min_length=1, max_length=256)]
-    app_version: Annotated[str, Field(max_length=64)] = ""
-    cached: list[Sha256] = Field(default_factory=list, max_length=2000)
+    device_id: Id = Field(
+        description="The headset's own stable id, the one it enrolled with: 1 to 64 of "
+        "A-Z a-z 0-9 _ - . :"
+    )
+    device_token: Annotated[str, Field(min_length=1, max_length=256)] = Field(
+        description="From `POST /api/devices/enroll`."
+    )
+    app_version: Annotated[str, Field(max_length=64)] = Field(
+        default="", description="Shown to staff."
+    )
+    cached: list[Sha256] = Field(
+        default_factory=list,
+        max_length=2000,
+        description="sha256 of the assets the headset holds (the server ignores it today).",
+    )
 
 
 class Loading(Wire):
     type: Literal["loading"] = "loading"
     session_id: Id
-    progress: float = Field(ge=0, le=1)
+    progress: float = Field(ge=0, le=1, description="Not stored or forwarded.")
 
 
 class Ready(Wire):
@@ -46,7 +57,9 @@ class Ready(Wire):
 class LoadFailed(Wire):
     type: Literal["load_failed"] = "load_failed"
     session_id: Id
-    reason: Annotated[str, Field(max_length=500)]
+    reason: Annotated[str, Field(max_length=500)] = Field(
+        description="Shown to staff in the `load_failed` alert."
+    )
 
 
 class Event(Wire):
@@ -54,20 +67,24 @@ class Event(Wire):
     session_id: Id
     seq: int = Field(ge=1, le=1_000_000, description="1, 2, 3, ... per session, no gaps.")
     at: float | None = Field(default=None, description="Headset clock, Unix seconds.")
-    event: SessionEvent
+    event: SessionEvent = Field(description="What happened, by its `kind`.")
 
 
 class Telemetry(Wire):
-    """Sent at most twice a second; kept as the headset's live state, not stored per frame."""
+    """Sent at most twice a second; kept as the headset's live state, not stored per frame.
+    Every field is optional: send what the headset knows. A value out of range refuses the
+    whole frame (`invalid_message`), which counts towards the error budget (close 4429)."""
 
     type: Literal["telemetry"] = "telemetry"
-    fps: float | None = Field(default=None, ge=0, le=1000)
-    battery: float | None = Field(default=None, ge=0, le=1)
-    charging: bool | None = None
-    step_id: Annotated[str, Field(max_length=64)] | None = None
-    head: Pose | None = None
-    left: Pose | None = None
-    right: Pose | None = None
+    fps: float | None = Field(default=None, ge=0, le=1000, description="Frames per second.")
+    battery: float | None = Field(default=None, ge=0, le=1, description="Charge: 0 empty, 1 full.")
+    charging: bool | None = Field(default=None, description="On a charger.")
+    step_id: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None, description="The script step the visitor is on; null outside a session."
+    )
+    head: Pose | None = Field(default=None, description="Validated, not stored.")
+    left: Pose | None = Field(default=None, description="Left controller; validated, not stored.")
+    right: Pose | None = Field(default=None, description="Right controller; validated, not stored.")
 
 
 class RequestScene(Wire):
@@ -84,7 +101,7 @@ class RequestScene(Wire):
 
 class Ping(Wire):
     type: Literal["ping"] = "ping"
-    t: float | None = None
+    t: float | None = Field(default=None, description="Any number; the `pong` echoes it.")
 
 
 class CommandAck(Wire):
@@ -151,7 +168,7 @@ class HeadsetIdentity(Wire):
 
 class Welcome(Wire):
     type: Literal["welcome"] = "welcome"
-    protocol: int
+    protocol: int = Field(description="The server's protocol version.")
     server_version: str
     headset: HeadsetIdentity
     heartbeat_s: float = Field(description="Send a ping at least this often.")
@@ -163,13 +180,13 @@ class Welcome(Wire):
         description="The headset's active session: its `assignment` is the next frame. None: "
         "no session (one the headset was in has ended).",
     )
-    server_time: datetime
+    server_time: datetime = Field(description="The server's clock.")
 
 
 class Ack(Wire):
     type: Literal["ack"] = "ack"
     session_id: str
-    seq: int
+    seq: int = Field(description="The acknowledged event's seq.")
     duplicate: bool = Field(default=False, description="Already stored; nothing was changed.")
 
 
@@ -178,11 +195,13 @@ CommandName = Literal["start", "pause", "resume", "end", "recenter", "language",
 
 class Command(Wire):
     type: Literal["command"] = "command"
-    command_id: str
+    command_id: str = Field(description="New for each command; `command_ack` echoes it.")
     command: CommandName
-    session_id: str | None = None
-    language: Language | None = None
-    text: LocalizedText | None = None
+    session_id: str | None = Field(
+        default=None, description="The session it applies to; null for `message`."
+    )
+    language: Language | None = Field(default=None, description="`language`: the new language.")
+    text: LocalizedText | None = Field(default=None, description="`message`: what to show.")
     issued_at: float = Field(description="Server clock, Unix seconds, when staff issued it.")
 
 
@@ -208,17 +227,21 @@ class Rated(Wire):
 
 class Pong(Wire):
     type: Literal["pong"] = "pong"
-    t: float | None = None
-    server_time: float
+    t: float | None = Field(default=None, description="The `t` of the `ping`.")
+    server_time: float = Field(description="The server's clock, Unix seconds.")
 
 
 class Error(Wire):
     type: Literal["error"] = "error"
     code: ErrorCode
-    message: str
-    seq: int | None = None
-    request_id: str | None = None
-    expected_seq: int | None = None
+    message: str = Field(description="For people; its wording may change.")
+    seq: int | None = Field(default=None, description="The `seq` of the `event` it answers.")
+    request_id: str | None = Field(
+        default=None, description="Staff socket: the `request_id` of the request it answers."
+    )
+    expected_seq: int | None = Field(
+        default=None, description="`seq_gap`: the seq to send (again) next."
+    )
 
 
 ServerToHeadset = Annotated[

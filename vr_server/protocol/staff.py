@@ -21,14 +21,23 @@ from vr_server.protocol.common import HeadsetView, Id, SceneSummary, SessionView
 from vr_server.protocol.headset import Error, Pong
 from vr_server.protocol.queue import QueueView
 
-RequestId = Annotated[str, Field(min_length=1, max_length=64)]
+RequestId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="Chosen by the client; the `reply` or `error` echoes it.",
+    ),
+]
 
 # ---------------------------------------------------------------- staff -> server
 
 
 class Auth(Wire):
     type: Literal["auth"] = "auth"
-    token: Annotated[str, Field(min_length=1, max_length=256)]
+    token: Annotated[str, Field(min_length=1, max_length=256)] = Field(
+        description="An admin, staff or kiosk token."
+    )
 
 
 class Assign(Wire):
@@ -61,8 +70,11 @@ class HeadsetMessageRequest(Wire):
 
 
 class StaffPing(Wire):
+    """The staff socket closes after `VR_HEARTBEAT_TIMEOUT_S` (30 s) without a frame: a client
+    that has nothing to send pings every `VR_HEARTBEAT_S` (10 s)."""
+
     type: Literal["ping"] = "ping"
-    t: float | None = None
+    t: float | None = Field(default=None, description="Any number; the `pong` echoes it.")
 
 
 class CallTicket(Wire):
@@ -95,6 +107,9 @@ staff_message_adapter: TypeAdapter[StaffMessage] = TypeAdapter(StaffMessage)
 
 
 class Snapshot(Wire):
+    """About 300 B per headset and 500 B per active session: 3 MB at 10,000 headsets, past the
+    1 MiB message limit of many WebSocket clients (raise it; browsers have none)."""
+
     type: Literal["snapshot"] = "snapshot"
     headsets: list[HeadsetView]
     sessions: list[SessionView]
@@ -162,8 +177,9 @@ class HeadsetLive(Wire):
     battery: float | None = Field(default=None, ge=0, le=1)
     charging: bool | None = None
     fps: float | None = None
-    step_id: str | None = None
-    """The step the visitor is on, while the headset is in a session."""
+    step_id: str | None = Field(
+        default=None, description="The step the visitor is on, while the headset is in a session."
+    )
     last_seen: datetime
 
 
@@ -187,7 +203,10 @@ class Alert(Wire):
     kind: Literal["call_staff", "load_failed", "stuck"]
     headset_id: str
     session_id: str | None = None
-    detail: str = ""
+    detail: str = Field(
+        default="",
+        description="call_staff, load_failed: the headset's reason; stuck: the step id.",
+    )
 
 
 class QueueUpdate(Wire):
@@ -207,7 +226,11 @@ class QueueChanged(Wire):
 class Reply(Wire):
     type: Literal["reply"] = "reply"
     request_id: str
-    session_id: str | None = None
+    session_id: str | None = Field(
+        default=None,
+        description="The session the request created or changed; null for `message` and "
+        "`set_status`.",
+    )
 
 
 ServerToStaff = Annotated[

@@ -116,15 +116,15 @@ function pruneSessions() {
   // Keep active sessions, and the last ended one of each headset (its card shows how it ended).
   const keep = new Set();
   for (const h of state.headsets.values()) if (h.session_id) keep.add(h.session_id);
-  const lastEnded = new Map();
+  const lastByHeadset = new Map();
   for (const s of state.sessions.values()) {
     if (ACTIVE.has(s.state)) keep.add(s.id);
     else {
-      const prev = lastEnded.get(s.headset_id);
-      if (!prev || (s.ended_at ?? '') > (prev.ended_at ?? '')) lastEnded.set(s.headset_id, s);
+      const prev = lastByHeadset.get(s.headset_id);
+      if (!prev || (s.ended_at ?? '') > (prev.ended_at ?? '')) lastByHeadset.set(s.headset_id, s);
     }
   }
-  for (const s of lastEnded.values()) keep.add(s.id);
+  for (const s of lastByHeadset.values()) keep.add(s.id);
   for (const id of [...state.sessions.keys()]) if (!keep.has(id)) state.sessions.delete(id);
 }
 
@@ -188,7 +188,7 @@ function infoHtml(h) {
   const s = activeSession(h);
   const alerts = unackedAlerts(h.id);
   const calling = alerts.some((a) => a.kind === 'call_staff');
-  let body = '';
+  let body;
   if (s) {
     const steps = stepText(s);
     const pct = s.step_count ? Math.round((Math.max(0, s.step_index + (s.state === 'running' || s.state === 'paused' ? 1 : 0)) / s.step_count) * 100) : 0;

@@ -30,6 +30,7 @@ addStrings({
  */
 export function safeNext(raw, origin = location.origin) {
   const fallback = new URL('/dashboard/', origin).href;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   const unsafe = (path) => !path.startsWith('/') || path.startsWith('//') || /[\\\s\x00-\x1f\x7f]/.test(path);
   if (typeof raw !== 'string' || unsafe(raw)) return fallback;
   let url;

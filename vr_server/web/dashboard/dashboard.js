@@ -5,13 +5,12 @@
 import { api, errorText } from '/ui/shared/api.js';
 import { mountTopbar, showLiveState } from '/ui/shared/chrome.js';
 import { clock, aboutMinutes, esc, secondsSince, timeOfDay } from '/ui/shared/format.js';
-import { addStrings, applyI18n, loc, onLangChange, t } from '/ui/shared/i18n.js';
+import { applyI18n, loadStrings, loc, onLangChange, t } from '/ui/shared/i18n.js';
 import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
-import { STRINGS } from './strings.js';
 
-addStrings(STRINGS);
+await loadStrings(new URL('strings.json', import.meta.url));
 
 const ACTIVE = new Set(['assigned', 'loading', 'ready', 'running', 'paused']);
 const ALERTS_KEY = 'vr_dashboard_alerts';

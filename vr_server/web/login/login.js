@@ -1,8 +1,8 @@
 // Staff sign-in: POST /api/auth/login sets the HttpOnly `vr_staff` cookie; then back to `next`.
 
 import { api, errorText } from '/ui/shared/api.js';
-import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
-import { applyI18n, lang, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
+import { mountBrand } from '/ui/shared/chrome.js';
+import { applyI18n, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -30,9 +30,7 @@ const form = document.getElementById('login-form');
 const errorBox = document.getElementById('login-error');
 const submit = document.getElementById('login-submit');
 
-document.documentElement.lang = lang();
-document.getElementById('login-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>`;
-document.getElementById('lang-slot').append(languageButton());
+mountBrand('login-brand');
 applyI18n();
 let lastError = null;
 onLangChange(() => { if (lastError) errorBox.textContent = lastError(); });

@@ -4,16 +4,14 @@
 // a staff login at /login/ replaces the kiosk's cookie.
 
 import { api, errorText } from '/ui/shared/api.js';
-import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
-import { applyI18n, lang, loadStrings, t } from '/ui/shared/i18n.js';
+import { mountBrand } from '/ui/shared/chrome.js';
+import { applyI18n, loadStrings, t } from '/ui/shared/i18n.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
 const form = document.getElementById('pair-form');
 const errorBox = document.getElementById('pair-error');
-document.documentElement.lang = lang();
-document.getElementById('pair-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>`;
-document.getElementById('lang-slot').append(languageButton());
+mountBrand('pair-brand');
 applyI18n();
 
 form.addEventListener('submit', async (event) => {

@@ -3,7 +3,7 @@
 
 import { api } from '/ui/shared/api.js';
 import { ring } from '/ui/shared/charts.js';
-import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
+import { mountBrand } from '/ui/shared/chrome.js';
 import { clock, dateLong, esc, number } from '/ui/shared/format.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { applyI18n, lang, loadStrings, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
@@ -15,9 +15,7 @@ const root = document.getElementById('result');
 let result = null;
 let failure = null;
 
-document.documentElement.lang = lang();
-document.getElementById('result-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="result_title"></small></span>`;
-document.getElementById('lang-slot').append(languageButton());
+mountBrand('result-brand', 'result_title');
 
 function stepRow(s) {
   const icon = s.completed ? ICONS.check : ICONS.cross;

@@ -15,12 +15,7 @@ export class SessionRunner {
    * Panel; timescale: visitor-clock speed (1 on a headset).
    */
   constructor({ assignment, conn, view, panel, protocol, timescale = 1, onLanguage = () => {} }) {
-    this.conn = conn;
-    this.view = view;
-    this.panel = panel;
-    this.protocol = protocol;
-    this.timescale = timescale;
-    this.onLanguage = onLanguage;
+    Object.assign(this, { conn, view, panel, protocol, timescale, onLanguage });
     this.sessionId = assignment.session_id;
     this.manifest = assignment.manifest;
     this.steps = this.manifest.script.steps;

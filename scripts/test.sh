@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up (see setup.sh), then runs ruff, mypy and the whole pytest suite.
+# Sets everything up (see setup.sh), then runs ruff, mypy, eslint and the whole pytest suite.
 # Extra arguments go to both pytest runs, e.g. `bash scripts/test.sh -k assets`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,8 @@ ruff check .
 ruff format --check .
 echo "== mypy"
 mypy
+echo "== eslint"
+node_modules/.bin/eslint .
 # First, alone, the tests that restart the machine's PostgreSQL and Redis (they would cut
 # another worker's connections); then the rest on two workers (VR_TEST_WORKERS), a test file
 # per worker at a time so that a module's server starts once. pytest's exit 5 (no test selected, e.g. with -k)

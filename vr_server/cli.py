@@ -220,9 +220,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from vr_server.protocol.schema import SCHEMA_PATH, write_schema
+    from vr_server.api.web import PROTOCOL_SCHEMA_FILE
+    from vr_server.protocol.schema import render_schema
 
-    path = write_schema(Path(args.output) if args.output else SCHEMA_PATH)
+    path = Path(args.output) if args.output else PROTOCOL_SCHEMA_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_schema(), encoding="utf-8")
     print(f"wrote {path}")
     return 0
 

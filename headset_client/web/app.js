@@ -475,7 +475,7 @@ window.__vr = {
   /** What the right (or given) controller's ray points at now: for diagnostics only. */
   pointing(i = null) {
     const view = app.view;
-    const c = view?.controllers.find((c, k) => (i == null ? c.userData.inputSource?.handedness === 'right' : k === i));
+    const c = view?.controllers.find((ctrl, k) => (i == null ? ctrl.userData.inputSource?.handedness === 'right' : k === i));
     if (!c) return null;
     const hit = view.pick(c);
     const pos = new THREE.Vector3().setFromMatrixPosition(c.matrixWorld);

@@ -68,7 +68,7 @@ export async function fetchAsset(ref, token, onProgress = () => {}) {
     } catch (err) {
       lastError = err;
       if (err instanceof DownloadError && err.permanent) break;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      await new Promise((resolve) => { setTimeout(resolve, 250 * 2 ** attempt); });
     }
   }
   throw lastError;

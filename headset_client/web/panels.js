@@ -144,13 +144,13 @@ export class Panel {
   hit(uv) {
     const px = uv.x * this.canvas.width;
     const py = (1 - uv.y) * this.canvas.height;
-    const b = this.buttons.find((b) => px >= b.x && px <= b.x + b.w && py >= b.y && py <= b.y + b.h);
+    const b = this.buttons.find((btn) => px >= btn.x && px <= btn.x + btn.w && py >= btn.y && py <= btn.y + btn.h);
     return b ? b.id : null;
   }
 
   /** World position of a button's centre (for the test hook and for pointing help). */
   buttonWorld(id) {
-    const b = this.buttons.find((b) => b.id === id);
+    const b = this.buttons.find((btn) => btn.id === id);
     if (!b) return null;
     const local = new THREE.Vector3(
       ((b.x + b.w / 2) / this.canvas.width - 0.5) * this.widthM,

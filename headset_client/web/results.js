@@ -61,7 +61,7 @@ export function drawResult(p, frame, sceneTitle, lang, { kiosk = false, rating =
     }
     if (r.riasec?.length) {
       y = p.text(t('interests', L), 40, y + 10, { size: 26, weight: 700, maxWidth: left });
-      y = p.text(r.riasec.map((c) => `${c} ${t(`riasec_${c}`, L)}`).join(' · '), 56, y, { size: 24, maxWidth: left - 16 });
+      p.text(r.riasec.map((c) => `${c} ${t(`riasec_${c}`, L)}`).join(' · '), 56, y, { size: 24, maxWidth: left - 16 });
     }
   }
   const link = qrTarget(frame, L);

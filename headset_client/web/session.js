@@ -15,12 +15,7 @@ export class SessionRunner {
    * Panel; timescale: visitor-clock speed (1 on a headset).
    */
   constructor({ assignment, conn, view, panel, protocol, timescale = 1, onLanguage = () => {} }) {
-    this.conn = conn;
-    this.view = view;
-    this.panel = panel;
-    this.protocol = protocol;
-    this.timescale = timescale;
-    this.onLanguage = onLanguage;
+    Object.assign(this, { conn, view, panel, protocol, timescale, onLanguage });
     this.sessionId = assignment.session_id;
     this.manifest = assignment.manifest;
     this.steps = this.manifest.script.steps;
@@ -346,7 +341,7 @@ export class SessionRunner {
     }
     y = p.text(loc(step.narration, L), 40, y + 10, { size: 29, maxLines: 6 });
     const help = { select: 'do_select', grab_place: 'do_grab', look_at: 'do_look' }[action.kind];
-    if (help) y = p.text(t(help, L), 40, y + 8, { size: 24, color: COLORS.dim });
+    if (help) p.text(t(help, L), 40, y + 8, { size: 24, color: COLORS.dim });
     const hints = step.hints ?? [];
     if (this.hintsShown > 0) {
       p.text(`${t('hint', L)}: ${loc(hints[this.hintsShown - 1].text, L)}`, 40, H - 150, { size: 27, color: COLORS.accent, maxLines: 2, maxWidth: W - 380 });

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from vr_server.protocol.schema import SCHEMA_PATH, protocol_json_schema, render_schema
+from vr_server.api.web import PROTOCOL_SCHEMA_FILE
+from vr_server.protocol.schema import protocol_json_schema, render_schema
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 
 def test_exported_schema_file_is_in_sync_with_the_models() -> None:
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == render_schema(), (
+    assert PROTOCOL_SCHEMA_FILE.read_text(encoding="utf-8") == render_schema(), (
         "headset_client/web/protocol.schema.json is stale: run `vr-server schema`"
     )
 

@@ -10,7 +10,7 @@ window.__drive = (() => {
   const add = (a, b) => a.map((x, i) => x + b[i]);
   const scale = (a, k) => a.map((x) => x * k);
   const norm = (a) => Math.hypot(...a);
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
   const state = () => window.__vr.state();
 
   async function until(predicate, timeoutMs = 10000, what = 'a condition') {

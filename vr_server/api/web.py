@@ -8,6 +8,14 @@ with an ETag), so a new deployment reaches headsets at once; vendor files are pi
 package-lock.json and cached for a day.
 
 `safe_file` and `serve_file` are shared with the staff pages (`api/pages.py`).
+
+Both folders are found as paths, never by importing their packages: the headset app is static
+files, not Python the server runs, so the server does not import `headset_client` (the layer
+above it). The defaults follow the checkout's layout (`headset_client/web/` and
+`node_modules/` beside `vr_server/`, which also holds in an installed wheel, where
+`headset_client/web/**` is package data beside `vr_server`); `VR_HEADSET_WEB_DIR` and
+`VR_NODE_MODULES` point elsewhere. The web layer also decides where the protocol's JSON Schema
+is published: in the headset app's folder, which is what the app loads.
 """
 
 from __future__ import annotations
@@ -19,15 +27,15 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-import headset_client
 from vr_server.errors import NotFound
 
 router = APIRouter()
 
-WEB_DIR = Path(headset_client.__file__).resolve().parent / "web"
-NODE_MODULES = Path(
-    os.environ.get("VR_NODE_MODULES", Path(__file__).resolve().parents[2] / "node_modules")
-)
+_CHECKOUT = Path(__file__).resolve().parents[2]
+WEB_DIR = Path(os.environ.get("VR_HEADSET_WEB_DIR", _CHECKOUT / "headset_client" / "web"))
+NODE_MODULES = Path(os.environ.get("VR_NODE_MODULES", _CHECKOUT / "node_modules"))
+PROTOCOL_SCHEMA_FILE = WEB_DIR / "protocol.schema.json"
+"""Where `vr-server schema` publishes the protocol's JSON Schema: the headset app loads it."""
 
 VENDOR_ALLOW: dict[str, tuple[str, ...]] = {
     "three": ("build/", "examples/jsm/"),

@@ -1,13 +1,13 @@
-"""Export the JSON Schema of the whole wire protocol.
+"""The JSON Schema of the whole wire protocol, as a dict or as the exact text to publish.
 
-The web client loads the exported file (`headset_client/web/protocol.schema.json`) instead of
-a hand-copied twin of these models; `vr-server schema` rewrites it, and a test keeps it in sync.
+This module only produces the schema; where it goes is the caller's choice. The headset web app
+loads it from its folder (`vr_server.api.web.PROTOCOL_SCHEMA_FILE`) instead of a hand-copied
+twin of these models; `vr-server schema` writes it there, and a test keeps it in sync.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,10 +25,6 @@ from vr_server.protocol.queue import (
 from vr_server.protocol.reports import DayFigures, PublicResult
 from vr_server.protocol.staff import ServerToStaff, StaffMessage
 from vr_server.protocol.version import PROTOCOL_VERSION
-
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[2] / "headset_client" / "web" / "protocol.schema.json"
-)
 
 
 class _Http(BaseModel):
@@ -65,10 +61,5 @@ def protocol_json_schema() -> dict[str, Any]:
 
 
 def render_schema() -> str:
+    """The schema as published: sorted keys, two-space indent, UTF-8 text, a final newline."""
     return json.dumps(protocol_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_schema(), encoding="utf-8")
-    return path

@@ -6,43 +6,10 @@
 import { api, errorText } from '/ui/shared/api.js';
 import { mountTopbar } from '/ui/shared/chrome.js';
 import { esc, timeOfDay } from '/ui/shared/format.js';
-import { addStrings, applyI18n, onLangChange, t } from '/ui/shared/i18n.js';
+import { applyI18n, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
 
-addStrings({
-  admin_title: { th: 'ผู้ดูแลระบบ', en: 'Administration' },
-  admin_intro: { th: 'บัญชี แว่น จอ และรหัส: การเพิกถอนมีผลทันทีกับทุกการเชื่อมต่อ', en: 'Accounts, headsets, screens and codes: a revocation takes effect on every open connection at once.' },
-  accounts: { th: 'บัญชีผู้ใช้', en: 'Accounts' },
-  headsets: { th: 'แว่น VR', en: 'Headsets' },
-  kiosks: { th: 'จอลงทะเบียนและจอคิว', en: 'Check-in tablets and queue TVs' },
-  kiosks_help: { th: 'เปิด /pair/ บนจอแล้วใส่รหัสจับคู่ (ใช้ได้ครั้งเดียว ภายใน 1 ชั่วโมง)', en: 'Open /pair/ on the screen and enter a pairing code (one use, within 1 hour).' },
-  codes: { th: 'รหัสลงทะเบียนแว่น', en: 'Headset enrollment codes' },
-  role_admin: { th: 'ผู้ดูแลระบบ', en: 'admin' },
-  role_staff: { th: 'เจ้าหน้าที่', en: 'staff' },
-  role_author: { th: 'ผู้สร้างเนื้อหา', en: 'author' },
-  role_editor: { th: 'บรรณาธิการ', en: 'editor' },
-  disabled: { th: 'ถูกปิดใช้งาน', en: 'disabled' },
-  disable: { th: 'ปิดใช้งาน', en: 'Disable' },
-  enable: { th: 'เปิดใช้งาน', en: 'Enable' },
-  sign_out_all: { th: 'ออกจากระบบทุกเครื่อง', en: 'Sign out everywhere' },
-  contact_on: { th: 'อนุญาตดูข้อมูลติดต่อ', en: 'Allow contact data' },
-  contact_off: { th: 'เลิกอนุญาตข้อมูลติดต่อ', en: 'Stop contact data' },
-  make_editor: { th: 'ให้แก้ไขได้ทุกฉาก (บรรณาธิการ)', en: 'Make editor (every scene)' },
-  make_author: { th: 'กลับเป็นผู้สร้างเนื้อหา', en: 'Back to author' },
-  remove: { th: 'ลบ', en: 'Remove' },
-  revoke: { th: 'เพิกถอน', en: 'Revoke' },
-  new_pairing_code: { th: 'สร้างรหัสจับคู่จอ', en: 'New pairing code' },
-  new_enroll_code: { th: 'สร้างรหัสลงทะเบียน', en: 'New enrollment code' },
-  code_uses: { th: 'จำนวนครั้ง', en: 'Uses' },
-  code_hours: { th: 'ใช้ได้ (ชั่วโมง)', en: 'Valid (hours)' },
-  code_label: { th: 'ป้ายชื่อ', en: 'Label' },
-  uses_left: { th: 'เหลือ {n} ครั้ง', en: '{n} uses left' },
-  until: { th: 'ถึง {time}', en: 'until {time}' },
-  confirm_disable: { th: 'ปิดใช้งานบัญชี {name}? ทุกการเชื่อมต่อของบัญชีจะถูกตัดทันที', en: 'Disable {name}? Every connection of the account is closed at once.' },
-  confirm_remove_headset: { th: 'ลบแว่น {name}? แว่นจะใช้งานไม่ได้จนกว่าจะลงทะเบียนใหม่', en: 'Remove headset {name}? It stops working until enrolled again.' },
-  confirm_remove_kiosk: { th: 'เลิกจับคู่จอ {name}?', en: 'Unpair screen {name}?' },
-  done: { th: 'เรียบร้อย', en: 'Done' },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 mountTopbar('admin');
 applyI18n();

@@ -5,53 +5,11 @@
 import { api, errorText } from '/ui/shared/api.js';
 import { mountTopbar } from '/ui/shared/chrome.js';
 import { aboutMinutes, esc } from '/ui/shared/format.js';
-import { addStrings, applyI18n, getLang, lang, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
+import { applyI18n, getLang, lang, loadStrings, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { qrSvg } from '/ui/shared/qr.js';
 
-addStrings({
-  step_language: { th: 'ภาษา', en: 'Language' },
-  step_interests: { th: 'อาชีพที่สนใจ', en: 'Occupations' },
-  step_consent: { th: 'ข้อมูลติดต่อ', en: 'Contact' },
-  step_ticket: { th: 'บัตรคิว', en: 'Ticket' },
-  welcome: { th: 'ยินดีต้อนรับสู่ VR สำรวจอาชีพ', en: 'Welcome to VR career exploration' },
-  welcome_lead: { th: 'ลองทำงานจริงในโลกเสมือน 5–10 นาที เลือกภาษาเพื่อเริ่ม', en: 'Try a real job in virtual reality for 5 to 10 minutes. Choose your language to begin.' },
-  interests_title: { th: 'อยากลองอาชีพอะไร?', en: 'Which jobs would you like to try?' },
-  interests_lead: { th: 'เลือกได้สูงสุด 3 อาชีพ ตามลำดับที่อยากลอง หรือกดถัดไปเพื่อให้เจ้าหน้าที่แนะนำ', en: 'Pick up to 3, in the order you would like to try them, or press Next and staff will suggest one.' },
-  picked: { th: 'เลือกแล้ว {n}/3', en: '{n}/3 chosen' },
-  picked_none: { th: 'ยังไม่ได้เลือก: เจ้าหน้าที่จะแนะนำให้', en: 'None chosen: staff will suggest one' },
-  max_three: { th: 'เลือกได้สูงสุด 3 อาชีพ', en: 'You can choose up to 3' },
-  no_catalog: { th: 'ยังไม่มีอาชีพให้เลือก กรุณาติดต่อเจ้าหน้าที่', en: 'No occupations are available yet: please ask staff.' },
-  back: { th: 'ย้อนกลับ', en: 'Back' },
-  next: { th: 'ถัดไป', en: 'Next' },
-  consent_title: { th: 'ให้เราติดต่อคุณได้ไหม? (ไม่บังคับ)', en: 'May we contact you? (optional)' },
-  pdpa_heading: { th: 'การคุ้มครองข้อมูลส่วนบุคคล (PDPA)', en: 'Personal data protection (PDPA)' },
-  pdpa_body: { th: 'คุณจะรับบัตรคิวได้โดยไม่ต้องให้ข้อมูลส่วนตัวใดๆ หากยินยอม เราจะเก็บชื่อและเบอร์โทรศัพท์ของคุณตามรายละเอียดด้านล่าง', en: 'You can get a ticket without giving any personal data. If you agree, we keep your name and phone number as described below.' },
-  pdpa_what: { th: 'ข้อมูลที่เก็บ: ชื่อและเบอร์โทรศัพท์ที่คุณกรอกเท่านั้น', en: 'What: only the name and phone number you type in.' },
-  pdpa_why: { th: 'วัตถุประสงค์: เพื่อให้เจ้าหน้าที่เรียกคุณเมื่อถึงคิว และติดต่อเรื่องตำแหน่งงานที่เกี่ยวข้อง', en: 'Why: so staff can call you when it is your turn and contact you about related job openings.' },
-  pdpa_how_long: { th: 'ระยะเวลา: ลบโดยอัตโนมัติเมื่อครบ {days} วัน ผลการเล่นและสถิติไม่ระบุตัวตน', en: 'How long: deleted automatically after {days} days. Results and statistics stay anonymous.' },
-  pdpa_rights: { th: 'สิทธิของคุณ: ขอดู แก้ไข หรือลบข้อมูลได้ทุกเมื่อโดยแจ้งเจ้าหน้าที่', en: 'Your rights: ask staff at any time to see, correct or delete your data.' },
-  pdpa_agree: { th: 'ข้าพเจ้ายินยอมให้เก็บชื่อและเบอร์โทรศัพท์ตามวัตถุประสงค์ข้างต้น', en: 'I agree that my name and phone number are kept for the purposes above.' },
-  pdpa_anonymous: { th: 'ไม่ต้องการให้ข้อมูล? ไม่ต้องติ๊ก แล้วกด "รับบัตรคิว" ได้เลย', en: 'Rather not? Leave the box unticked and press "Get my ticket".' },
-  name: { th: 'ชื่อ', en: 'Name' },
-  phone: { th: 'เบอร์โทรศัพท์', en: 'Phone number' },
-  optional: { th: '(ไม่บังคับ)', en: '(optional)' },
-  get_ticket: { th: 'รับบัตรคิว', en: 'Get my ticket' },
-  getting_ticket: { th: 'กำลังออกบัตรคิว…', en: 'Printing your ticket…' },
-  bad_phone: { th: 'เบอร์โทรศัพท์ไม่ถูกต้อง (ตัวเลข 9–10 หลัก เช่น 081 234 5678)', en: 'That phone number does not look right (9–10 digits, e.g. 081 234 5678).' },
-  bad_name: { th: 'ชื่อยาวเกินไป', en: 'The name is too long.' },
-  your_ticket: { th: 'หมายเลขคิวของคุณ', en: 'Your ticket number' },
-  ahead_of_you: { th: 'คิวก่อนหน้าคุณ', en: 'Ahead of you' },
-  people: { th: '{n} คน', en: '{n}' },
-  estimated_wait: { th: 'เวลารอโดยประมาณ', en: 'Estimated wait' },
-  wait_unknown: { th: 'เจ้าหน้าที่จะแจ้งให้ทราบ', en: 'Staff will let you know' },
-  occupations: { th: 'อาชีพที่เลือก', en: 'Occupations' },
-  any_occupation: { th: 'ให้เจ้าหน้าที่แนะนำ', en: 'Staff will suggest one' },
-  watch_board: { th: 'โปรดดูหมายเลขของคุณบนจอคิว เจ้าหน้าที่จะเรียกเมื่อถึงคิว', en: 'Watch for your number on the queue screen: staff will call you.' },
-  next_visitor: { th: 'เสร็จสิ้น · ผู้เข้าชมคนถัดไป', en: 'Done · next visitor' },
-  reset_in: { th: 'หน้าจอจะเริ่มใหม่ใน {s} วินาที', en: 'This screen resets in {s} s' },
-  minutes_n: { th: '{n} นาที', en: '{n} min' },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 const STEPS = ['language', 'interests', 'consent', 'ticket'];
 const MAX_INTERESTS = 3;

@@ -5,13 +5,12 @@
 import { api, errorText } from '/ui/shared/api.js';
 import { mountTopbar, showLiveState } from '/ui/shared/chrome.js';
 import { clock, aboutMinutes, esc, secondsSince, timeOfDay } from '/ui/shared/format.js';
-import { addStrings, applyI18n, loc, onLangChange, t } from '/ui/shared/i18n.js';
+import { applyI18n, loadStrings, loc, onLangChange, t } from '/ui/shared/i18n.js';
 import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
-import { STRINGS } from './strings.js';
 
-addStrings(STRINGS);
+await loadStrings(new URL('strings.json', import.meta.url));
 
 const ACTIVE = new Set(['assigned', 'loading', 'ready', 'running', 'paused']);
 const ALERTS_KEY = 'vr_dashboard_alerts';
@@ -116,15 +115,15 @@ function pruneSessions() {
   // Keep active sessions, and the last ended one of each headset (its card shows how it ended).
   const keep = new Set();
   for (const h of state.headsets.values()) if (h.session_id) keep.add(h.session_id);
-  const lastEnded = new Map();
+  const lastByHeadset = new Map();
   for (const s of state.sessions.values()) {
     if (ACTIVE.has(s.state)) keep.add(s.id);
     else {
-      const prev = lastEnded.get(s.headset_id);
-      if (!prev || (s.ended_at ?? '') > (prev.ended_at ?? '')) lastEnded.set(s.headset_id, s);
+      const prev = lastByHeadset.get(s.headset_id);
+      if (!prev || (s.ended_at ?? '') > (prev.ended_at ?? '')) lastByHeadset.set(s.headset_id, s);
     }
   }
-  for (const s of lastEnded.values()) keep.add(s.id);
+  for (const s of lastByHeadset.values()) keep.add(s.id);
   for (const id of [...state.sessions.keys()]) if (!keep.has(id)) state.sessions.delete(id);
 }
 
@@ -188,7 +187,7 @@ function infoHtml(h) {
   const s = activeSession(h);
   const alerts = unackedAlerts(h.id);
   const calling = alerts.some((a) => a.kind === 'call_staff');
-  let body = '';
+  let body;
   if (s) {
     const steps = stepText(s);
     const pct = s.step_count ? Math.round((Math.max(0, s.step_index + (s.state === 'running' || s.state === 'paused' ? 1 : 0)) / s.step_count) * 100) : 0;

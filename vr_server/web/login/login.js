@@ -1,24 +1,10 @@
 // Staff sign-in: POST /api/auth/login sets the HttpOnly `vr_staff` cookie; then back to `next`.
 
 import { api, errorText } from '/ui/shared/api.js';
-import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
-import { addStrings, applyI18n, lang, onLangChange, t } from '/ui/shared/i18n.js';
+import { mountBrand } from '/ui/shared/chrome.js';
+import { applyI18n, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
 
-addStrings({
-  login_title: { th: 'เข้าสู่ระบบเจ้าหน้าที่', en: 'Staff sign-in' },
-  login_intro: { th: 'สำหรับเจ้าหน้าที่ที่ดูแลแว่น VR คิว และสถิติของงาน', en: 'For staff who run the VR headsets, the queue and the day\'s figures.' },
-  username: { th: 'ชื่อผู้ใช้', en: 'Username' },
-  password: { th: 'รหัสผ่าน', en: 'Password' },
-  sign_in: { th: 'เข้าสู่ระบบ', en: 'Sign in' },
-  signing_in: { th: 'กำลังเข้าสู่ระบบ…', en: 'Signing in…' },
-  login_missing: { th: 'กรุณากรอกชื่อผู้ใช้และรหัสผ่าน', en: 'Enter your username and password.' },
-  login_wrong: { th: 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง', en: 'Wrong username or password.' },
-  login_forbidden: { th: 'บัญชีนี้ไม่ใช่บัญชีเจ้าหน้าที่', en: 'This is not a staff account.' },
-  login_already: { th: 'คุณเข้าสู่ระบบแล้วในชื่อ {name}', en: 'You are signed in as {name}.' },
-  login_throttled: { th: 'เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่ในอีก {s} วินาที', en: 'Too many failed sign-ins. Try again in {s} seconds.' },
-  login_continue: { th: 'ไปต่อ', en: 'Continue' },
-  login_foot: { th: 'ลืมรหัสผ่าน? ติดต่อผู้ดูแลระบบของศูนย์', en: 'Forgot your password? Ask the venue\'s administrator.' },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 /**
  * Only pages of this server: "/dashboard/", never "//evil.example" or "https://...". Control
@@ -30,6 +16,7 @@ addStrings({
  */
 export function safeNext(raw, origin = location.origin) {
   const fallback = new URL('/dashboard/', origin).href;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   const unsafe = (path) => !path.startsWith('/') || path.startsWith('//') || /[\\\s\x00-\x1f\x7f]/.test(path);
   if (typeof raw !== 'string' || unsafe(raw)) return fallback;
   let url;
@@ -43,9 +30,7 @@ const form = document.getElementById('login-form');
 const errorBox = document.getElementById('login-error');
 const submit = document.getElementById('login-submit');
 
-document.documentElement.lang = lang();
-document.getElementById('login-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>`;
-document.getElementById('lang-slot').append(languageButton());
+mountBrand('login-brand');
 applyI18n();
 let lastError = null;
 onLangChange(() => { if (lastError) errorBox.textContent = lastError(); });

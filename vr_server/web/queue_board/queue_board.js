@@ -6,27 +6,10 @@
 import { api } from '/ui/shared/api.js';
 import { LOGO_SVG, languageButton, showLiveState } from '/ui/shared/chrome.js';
 import { esc, minutes, timeOfDay } from '/ui/shared/format.js';
-import { addStrings, applyI18n, lang, onLangChange, t } from '/ui/shared/i18n.js';
+import { applyI18n, lang, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
 import { StaffSocket } from '/ui/shared/socket.js';
 
-addStrings({
-  board_title: { th: 'คิว VR สำรวจอาชีพ', en: 'VR career queue' },
-  now_serving: { th: 'เชิญที่แว่น', en: 'Now serving' },
-  next_up: { th: 'คิวถัดไป', en: 'Next' },
-  to_headset: { th: 'เชิญที่ {name}', en: 'Go to {name}' },
-  called: { th: 'เรียกแล้ว', en: 'Called' },
-  playing: { th: 'กำลังเล่น', en: 'Playing' },
-  wait_about: { th: 'รอประมาณ {n} นาที', en: 'about {n} min' },
-  wait_soon: { th: 'อีกไม่นาน', en: 'very soon' },
-  wait_unknown: { th: 'โปรดรอ', en: 'please wait' },
-  nobody_serving: { th: 'แว่นว่าง เชิญลงทะเบียนที่จุดต้อนรับ', en: 'Headsets free: check in at the entrance' },
-  nobody_playing: { th: 'ยังไม่มีผู้เล่นในขณะนี้', en: 'No one is playing right now' },
-  nobody_waiting: { th: 'ไม่มีคิวรอ', en: 'No one waiting' },
-  more_waiting: { th: 'และอีก {n} คิว', en: 'and {n} more' },
-  foot_average: { th: 'เวลาเล่นเฉลี่ย {m}', en: 'Average session {m}' },
-  foot_free: { th: 'แว่นว่าง {n} เครื่อง', en: '{n} headsets free' },
-  foot_updated: { th: 'อัปเดต {time}', en: 'Updated {time}' },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 const SHOW_WAITING = 8;
 const POLL_MS = 20000;

@@ -3,52 +3,19 @@
 
 import { api } from '/ui/shared/api.js';
 import { ring } from '/ui/shared/charts.js';
-import { LOGO_SVG, languageButton } from '/ui/shared/chrome.js';
+import { mountBrand } from '/ui/shared/chrome.js';
 import { clock, dateLong, esc, number } from '/ui/shared/format.js';
 import { ICONS } from '/ui/shared/icons.js';
-import { addStrings, applyI18n, lang, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
+import { applyI18n, lang, loadStrings, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
 
-addStrings({
-  result_title: { th: 'ผลการสำรวจอาชีพ', en: 'Your career result' },
-  your_result: { th: 'ผลการทดลองอาชีพของคุณ', en: 'Your try-out result' },
-  score: { th: 'คะแนน', en: 'Score' },
-  passed: { th: 'ผ่าน! คุณทำได้ดีมาก', en: 'Passed! Great work' },
-  not_passed: { th: 'ลองใหม่ได้เสมอ ทุกคนเริ่มจากศูนย์', en: 'Keep practising: everyone starts somewhere' },
-  duration: { th: 'ใช้เวลา', en: 'Time' },
-  steps_title: { th: 'สิ่งที่คุณทำ', en: 'What you did' },
-  step_points: { th: '{p}/{m} คะแนน', en: '{p}/{m} points' },
-  hints_n: { th: 'ใช้คำใบ้ {n} ครั้ง', en: '{n} hints' },
-  hint_one: { th: 'ใช้คำใบ้ 1 ครั้ง', en: '1 hint' },
-  not_done: { th: 'ยังไม่ได้ทำ', en: 'not done' },
-  strengths: { th: 'จุดเด่นของคุณ', en: 'Your strengths' },
-  interests: { th: 'ความสนใจที่เข้ากับอาชีพนี้ (RIASEC)', en: 'Interests this job suits (RIASEC)' },
-  riasec_intro: { th: 'RIASEC คือแบบจำแนกความสนใจด้านอาชีพ 6 แบบของ John Holland ใช้ช่วยหาอาชีพที่เข้ากับตัวคุณ', en: 'RIASEC is John Holland\'s six types of career interest, used to find jobs that suit you.' },
-  riasec_desc_R: { th: 'ชอบงานลงมือปฏิบัติ ใช้เครื่องมือ เครื่องจักร หรือทำงานกับพืชและสัตว์', en: 'Likes practical, hands-on work with tools, machines, plants or animals.' },
-  riasec_desc_I: { th: 'ชอบสังเกต เรียนรู้ วิเคราะห์ และแก้ปัญหา', en: 'Likes to observe, learn, analyse and solve problems.' },
-  riasec_desc_A: { th: 'ชอบสร้างสรรค์ ออกแบบ และแสดงความคิดของตัวเอง', en: 'Likes to create, design and express ideas.' },
-  riasec_desc_S: { th: 'ชอบช่วยเหลือ สอน และดูแลผู้อื่น', en: 'Likes to help, teach and care for people.' },
-  riasec_desc_E: { th: 'ชอบเป็นผู้นำ โน้มน้าว ริเริ่มสิ่งใหม่ และการขาย', en: 'Likes to lead, persuade, start things and sell.' },
-  riasec_desc_C: { th: 'ชอบความเป็นระเบียบ งานข้อมูล และทำตามขั้นตอนอย่างแม่นยำ', en: 'Likes order, data and following procedures accurately.' },
-  skills: { th: 'ทักษะที่ใช้ในอาชีพนี้', en: 'Skills this job uses' },
-  jobs: { th: 'ตำแหน่งงานจริง', en: 'Real job openings' },
-  jobs_lead: { th: 'ดูตำแหน่งงานที่เปิดรับในอาชีพนี้ (ISCO-08 {code})', en: 'See open positions in this occupation (ISCO-08 {code})' },
-  see_jobs: { th: 'ดูตำแหน่งงาน', en: 'See job openings' },
-  see_jobs_other: { th: 'ดูในภาษาอังกฤษ', en: 'See them in Thai' },
-  not_found: { th: 'ไม่พบผลลัพธ์นี้', en: 'Result not found' },
-  not_found_body: { th: 'ลิงก์อาจไม่ถูกต้องหรือหมดอายุแล้ว ลองสแกน QR จากแว่นอีกครั้ง หรือสอบถามเจ้าหน้าที่', en: 'The link may be wrong or expired. Scan the QR code in the headset again, or ask staff.' },
-  load_error: { th: 'โหลดผลไม่สำเร็จ', en: 'Could not load the result' },
-  retry: { th: 'ลองใหม่', en: 'Try again' },
-  privacy_note: { th: 'หน้านี้ไม่มีข้อมูลส่วนบุคคลของคุณ เก็บลิงก์ไว้เพื่อดูผลอีกครั้งได้', en: 'This page holds no personal data. Keep the link to see your result again.' },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 const token = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 const root = document.getElementById('result');
 let result = null;
 let failure = null;
 
-document.documentElement.lang = lang();
-document.getElementById('result-brand').innerHTML = `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="result_title"></small></span>`;
-document.getElementById('lang-slot').append(languageButton());
+mountBrand('result-brand', 'result_title');
 
 function stepRow(s) {
   const icon = s.completed ? ICONS.check : ICONS.cross;

@@ -23,6 +23,9 @@ export const LOGO_SVG = `<svg class="logo" viewBox="0 0 48 48" aria-hidden="true
   <path d="M21 31q3-4 6 0" stroke="var(--logo-lens, #0b1a33)" stroke-width="3" fill="none"/>
 </svg>`;
 
+/** The logo and the product's name, with the line `subKey` under it. */
+const brandHtml = (subKey = 'brand_sub') => `${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="${subKey}"></small></span>`;
+
 /** A language switch button: shows the other language's name, switches on click. */
 export function languageButton(className = 'lang-switch') {
   const button = document.createElement('button');
@@ -40,21 +43,37 @@ export function languageButton(className = 'lang-switch') {
   return button;
 }
 
+/**
+ * The pages without the staff bar (sign-in, pairing, a visitor's result): the brand into the
+ * element `brandId` (`subKey`: the line under the product's name) and the language switch into
+ * #lang-slot.
+ */
+export function mountBrand(brandId, subKey = 'brand_sub') {
+  document.documentElement.lang = lang();
+  const brand = document.getElementById(brandId);
+  brand.innerHTML = brandHtml(subKey);
+  applyI18n(brand);
+  document.getElementById('lang-slot').append(languageButton());
+}
+
 function navLink([key, href, label], page) {
   return `<a href="${href}" data-i18n="${label}"${key === page ? ' aria-current="page"' : ''}></a>`;
 }
 
 /**
- * Fills <header id="topbar"> for staff pages; `page` is the current page's key. In kiosk mode
- * (the check-in tablet) the bar links nowhere: leaving the page needs a staff login at /login/.
+ * Puts the bar at the top of a staff page (<header id="topbar">, the body's first element);
+ * `page` is the current page's key. In kiosk mode (the check-in tablet) the bar links nowhere:
+ * leaving the page needs a staff login at /login/.
  * Returns {status}: an element where the page shows its live-connection state.
  */
 export function mountTopbar(page, { nav = true, kiosk = false } = {}) {
   document.documentElement.lang = lang();
-  const bar = document.getElementById('topbar');
-  bar.classList.add('topbar');
+  const bar = document.createElement('header');
+  bar.id = 'topbar';
+  bar.className = 'topbar';
+  document.body.prepend(bar);
   bar.innerHTML = `
-    ${kiosk ? '<span class="brand">' : '<a class="brand" href="/dashboard/">'}${LOGO_SVG}<span><strong data-i18n="brand"></strong><small data-i18n="brand_sub"></small></span>${kiosk ? '</span>' : '</a>'}
+    ${kiosk ? '<span class="brand">' : '<a class="brand" href="/dashboard/">'}${brandHtml()}${kiosk ? '</span>' : '</a>'}
     ${nav ? `<nav class="nav">${NAV.filter(([key]) => !ADMIN_ONLY.has(key)).map((item) => navLink(item, page)).join('')}</nav>` : ''}
     <div class="topbar-end">
       <span id="live-status" class="live-status" hidden></span>

@@ -1,4 +1,6 @@
-// Thai and English for every page. Each page registers its own strings with `addStrings`;
+// Thai and English for every page. The strings all pages share are below; each page keeps its
+// own in a JSON catalog beside its script (`strings.json`: key -> {th, en}), loaded over these
+// with `await loadStrings(new URL('strings.json', import.meta.url))` before it paints;
 // elements carrying `data-i18n="key"` (text), `data-i18n-placeholder`, `data-i18n-title` or
 // `data-i18n-aria` are filled by `applyI18n`. The language is remembered per browser.
 
@@ -58,8 +60,11 @@ const STRINGS = {
 
 const listeners = new Set();
 
-export function addStrings(strings) {
-  Object.assign(STRINGS, strings);
+/** Adds the JSON catalog at `url` ({key: {th, en}}) to the strings, over the shared ones. */
+export async function loadStrings(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  Object.assign(STRINGS, await response.json());
 }
 
 export function hasString(key) {

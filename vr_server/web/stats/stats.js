@@ -6,45 +6,9 @@ import { barChart, hbarChart, PALETTE, ring } from '/ui/shared/charts.js';
 import { mountTopbar } from '/ui/shared/chrome.js';
 import { dateLong, duration, esc, isoDay, number, percent } from '/ui/shared/format.js';
 import { ICONS } from '/ui/shared/icons.js';
-import { addStrings, applyI18n, loc, onLangChange, t } from '/ui/shared/i18n.js';
+import { applyI18n, loadStrings, loc, onLangChange, t } from '/ui/shared/i18n.js';
 
-addStrings({
-  stats_title: { th: 'สถิติการให้บริการ', en: 'Figures' },
-  today: { th: 'วันนี้', en: 'Today' },
-  yesterday: { th: 'เมื่อวาน', en: 'Yesterday' },
-  last_7: { th: '7 วันล่าสุด', en: 'Last 7 days' },
-  last_30: { th: '30 วันล่าสุด', en: 'Last 30 days' },
-  from: { th: 'ตั้งแต่', en: 'From' },
-  to: { th: 'ถึง', en: 'To' },
-  show: { th: 'แสดง', en: 'Show' },
-  download_csv: { th: 'ดาวน์โหลด CSV', en: 'Download CSV' },
-  range_one: { th: 'ข้อมูลวันที่ {from}', en: 'Figures for {from}' },
-  range_many: { th: 'ข้อมูลวันที่ {from} ถึง {to}', en: 'Figures from {from} to {to}' },
-  bad_range: { th: 'วันที่เริ่มต้องไม่อยู่หลังวันที่สิ้นสุด', en: 'The start date must not be after the end date.' },
-  kpi_sessions: { th: 'ผู้เข้าใช้ (ครั้ง)', en: 'Sessions' },
-  kpi_completed: { th: 'เล่นจบครบทุกขั้น', en: 'Completed' },
-  kpi_completion: { th: 'อัตราเล่นจบ', en: 'Completion rate' },
-  kpi_duration: { th: 'เวลาเล่นเฉลี่ย', en: 'Average duration' },
-  kpi_wait: { th: 'เวลารอคิวเฉลี่ย', en: 'Average wait' },
-  kpi_satisfaction: { th: 'ความพึงพอใจ', en: 'Satisfaction' },
-  n_ratings: { th: 'จาก {n} คะแนน', en: 'from {n} ratings' },
-  visitors_per_hour: { th: 'ผู้เข้าใช้รายชั่วโมง', en: 'Visitors per hour' },
-  visitors_per_day: { th: 'ผู้เข้าใช้รายวัน', en: 'Visitors per day' },
-  sessions_per_occupation: { th: 'จำนวนครั้งต่ออาชีพ', en: 'Sessions per occupation' },
-  completion_rate: { th: 'อัตราเล่นจบ', en: 'Completion rate' },
-  headset_utilisation: { th: 'การใช้งานแว่นแต่ละเครื่อง', en: 'Headset utilisation' },
-  satisfaction: { th: 'ความพึงพอใจของผู้เข้าใช้', en: 'Visitor satisfaction' },
-  series_sessions: { th: 'ทั้งหมด', en: 'Sessions' },
-  series_completed: { th: 'เล่นจบ', en: 'Completed' },
-  completed_of: { th: 'เล่นจบ {c} จาก {n} ครั้ง', en: '{c} of {n} sessions completed' },
-  busy_for: { th: 'ใช้งาน {m}', en: 'busy {m}' },
-  stars: { th: '{n} ดาว', en: '{n} stars' },
-  no_data: { th: 'ยังไม่มีข้อมูลในช่วงนี้', en: 'No data in this range yet' },
-  definitions: {
-    th: 'ผู้เข้าใช้ = ครั้งที่เริ่มเล่น · เล่นจบ = ทำครบทุกขั้น · เวลารอ = จากรับบัตรคิวถึงเริ่มเล่น · การใช้งานแว่น = เวลาที่มีผู้เล่นเทียบกับเวลาเปิดให้บริการ · เวลาตามเขตเวลาของสถานที่',
-    en: 'Sessions = sessions that started · Completed = every step done · Wait = from check-in to the start · Utilisation = time in sessions against opening time · Times in the venue\'s time zone',
-  },
-});
+await loadStrings(new URL('strings.json', import.meta.url));
 
 mountTopbar('stats');
 const form = document.getElementById('range-form');

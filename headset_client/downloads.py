@@ -49,6 +49,7 @@ class _Retry(Exception):
     """A download attempt failed in a way that another attempt may fix."""
 
 
+@dataclass
 class AssetDownloader:
     """Fetches assets from the server at `base_url` (http(s)://host:port) into `cache`.
 
@@ -57,22 +58,12 @@ class AssetDownloader:
     `backoff_max` seconds in between.
     """
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        base_url: str,
-        cache: AssetCache,
-        *,
-        retries: int = 3,
-        backoff_initial: float = 0.25,
-        backoff_max: float = 5.0,
-    ) -> None:
-        self.http = http
-        self.base_url = base_url
-        self.cache = cache
-        self.retries = retries
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
+    http: httpx.AsyncClient
+    base_url: str
+    cache: AssetCache
+    retries: int = 3
+    backoff_initial: float = 0.25
+    backoff_max: float = 5.0
 
     async def download(
         self,

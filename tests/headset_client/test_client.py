@@ -13,7 +13,7 @@ import pytest
 
 from content_tools.format import BundleManifest
 from headset_client.cache import AssetCache
-from headset_client.client import HeadsetClient, headset_ws_url, http_base_url
+from headset_client.client import HeadsetClient
 from headset_client.errors import (
     AuthRejected,
     EnrollmentRefused,
@@ -38,14 +38,6 @@ from vr_server.protocol.events import CallStaff, StepStarted
 from vr_server.protocol.headset import Assignment, Command, CommandAck, Event, Ping, Result
 
 LIMIT = 10.0
-
-
-def test_urls() -> None:
-    assert http_base_url("http://10.0.0.2:8000/") == "http://10.0.0.2:8000"
-    assert http_base_url("ws://10.0.0.2:8000/ws/headset") == "http://10.0.0.2:8000"
-    assert http_base_url("10.0.0.2:8000") == "http://10.0.0.2:8000"
-    assert headset_ws_url("https://venue.example") == "wss://venue.example/ws/headset"
-    assert headset_ws_url("http://10.0.0.2:8000") == "ws://10.0.0.2:8000/ws/headset"
 
 
 async def test_enroll_saves_identity_and_reruns_reuse_it(

@@ -14,7 +14,7 @@ from headset_client.connection import Backoff, Connection, fatal_close
 from headset_client.errors import AuthRejected, ConnectionRejected, ProtocolMismatch, Replaced
 from headset_client.notices import ClientFailed, Disconnected, Notice
 from headset_client.transport import ConnectFailed, TransportClosed
-from tests.headset_client.memory_transport import MemoryConnector, welcome
+from tests.headset_client.memory_transport import MemoryConnector, MemoryTransport, welcome
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import (
@@ -96,6 +96,18 @@ async def connection(owner: Owner, connector: MemoryConnector) -> AsyncIterator[
     await conn.close()
 
 
+async def opened(
+    connection: Connection, connector: MemoryConnector, *, heartbeat_s: float = 30.0
+) -> MemoryTransport:
+    """Start `connection` on a transport that welcomes it; that transport, once open."""
+    transport = connector.accept()
+    transport.push(welcome(heartbeat_s=heartbeat_s))
+    connection.start()
+    async with asyncio.timeout(LIMIT):
+        await connection.wait_connected()
+    return transport
+
+
 async def test_hello_welcome_then_frames_go_to_the_owner(
     connection: Connection, connector: MemoryConnector, owner: Owner
 ) -> None:
@@ -123,10 +135,7 @@ async def test_hello_welcome_then_frames_go_to_the_owner(
 async def test_a_dropped_connection_is_reopened(
     connection: Connection, connector: MemoryConnector, owner: Owner
 ) -> None:
-    first = connector.accept()
-    first.push(welcome())
-    connection.start()
-    await owner.until(lambda: len(owner.opened) == 1)
+    first = await opened(connection, connector)
     second = connector.accept()
     second.push(welcome())
     first.close_with(1011, "server restarting")
@@ -213,9 +222,7 @@ async def test_heartbeat_pings_and_gives_up_on_a_silent_server(
     owner: Owner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    transport = connector.accept()
-    transport.push(welcome(heartbeat_s=0.1))
-    connection.start()
+    transport = await opened(connection, connector, heartbeat_s=0.1)
     async with asyncio.timeout(LIMIT):
         assert isinstance(await transport.next_sent(), Hello)
         ping = await transport.next_sent()
@@ -232,11 +239,7 @@ async def test_heartbeat_pings_and_gives_up_on_a_silent_server(
 async def test_close_sends_a_normal_close_and_stops(
     connection: Connection, connector: MemoryConnector, owner: Owner
 ) -> None:
-    transport = connector.accept()
-    transport.push(welcome())
-    connection.start()
-    async with asyncio.timeout(LIMIT):
-        await connection.wait_connected()
+    transport = await opened(connection, connector)
     await connection.close()
     assert transport.closed_with == CloseCode.NORMAL
     with pytest.raises(RuntimeError, match="closed"):

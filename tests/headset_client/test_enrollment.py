@@ -1,4 +1,4 @@
-"""`enroll` and the server addresses over an `httpx.MockTransport` (no server process)."""
+"""`enroll` over an `httpx.MockTransport` (no server process)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from headset_client.addresses import headset_ws_url, http_base_url
 from headset_client.enrollment import enroll, reply_detail
 from headset_client.errors import EnrollmentFailed, EnrollmentRefused, ServerUnreachable
 from headset_client.identity import Identity
@@ -19,14 +18,6 @@ Handler = Callable[[httpx.Request], httpx.Response]
 async def enroll_with(handler: Handler) -> Identity:
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         return await enroll(http, "http://venue:8000", "c0de", device_id="quest-1", name="Q1")
-
-
-def test_addresses_from_any_form_of_the_server_url() -> None:
-    assert http_base_url("http://10.0.0.2:8000/") == "http://10.0.0.2:8000"
-    assert http_base_url("wss://venue.example/ws/headset") == "https://venue.example"
-    assert http_base_url("10.0.0.2:8000") == "http://10.0.0.2:8000"
-    assert headset_ws_url("https://venue.example") == "wss://venue.example/ws/headset"
-    assert headset_ws_url("10.0.0.2:8000") == "ws://10.0.0.2:8000/ws/headset"
 
 
 async def test_enroll_posts_the_code_and_returns_the_identity() -> None:

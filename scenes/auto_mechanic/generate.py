@@ -3,9 +3,6 @@
 A sedan stands side-on in front of the visitor with its bonnet up (nose to the left); around it
 a rolling tool chest, a workbench under a pegboard tool wall, a tyre stack, an oil drum, a floor
 jack and a roller door. The visitor changes the engine oil and checks a tyre.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 BENCH_TOP = 0.9
 CAR_X, CAR_Z = -0.2, -2.7  # the car's centre on the floor; its nose points to -X
@@ -29,24 +25,7 @@ NOSE_X = CAR_X - 2.2
 WHEEL_R = 0.33
 WHEELS = [(-1.35, 1), (-1.35, -1), (1.35, 1), (1.35, -1)]  # (x along the car, side)
 
-NODES = (
-    "spawn",
-    "job_card",
-    "wheel_chock",
-    "chock_target",
-    "dipstick",
-    "drain_pan",
-    "drain_target",
-    "oil_filter",
-    "filter_mount",
-    "oil_bottle",
-    "oil_filler",
-    "front_tyre",
-    "tyre_gauge",
-    "tyre_valve",
-    "car",
-    "tool_chest",
-)
+NODES = kit.script_nodes(__file__, "car", "tool_chest")
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -388,11 +367,7 @@ def build_garage(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_garage(b)
-    build_car(b)
-    build_tools(b)
-    return b
+    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,6 @@ The visitor stands behind the bar. On the counter: a two-group espresso machine 
 wand and gauges, a grinder with a hopper of beans, the portafilter, a tamper, a knock box, cups,
 a milk pitcher and the till. Behind the bar the café: menu boards, shelves of coffee bags, a
 pastry case, small round tables with chairs, plants and big windows.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,33 +11,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 TOP = 0.9  # counter height
 COUNTER_Z = -1.3  # centre of the bar counter (0.7 m deep); its barista side faces +Z
 MACHINE_X = 0.0
 GRINDER_X = -0.75
 
-NODES = (
-    "spawn",
-    "order_screen",
-    "grinder",
-    "grinder_button",
-    "tamper",
-    "portafilter",
-    "group_head",
-    "cup",
-    "cup_target",
-    "brew_button",
-    "milk_pitcher",
-    "steam_wand",
-    "pickup_spot",
-    "espresso_machine",
-)
+NODES = kit.script_nodes(__file__, "espresso_machine")
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -347,11 +328,7 @@ def build_back_wall(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_room(b)
-    build_bar(b)
-    build_back_wall(b)
-    return b
+    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
 
 
 if __name__ == "__main__":

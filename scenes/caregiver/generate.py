@@ -4,9 +4,6 @@ An elderly woman rests in an adjustable care bed (side rails, hand control, over
 around her a bedside cabinet with a pill organiser, water glass, hand gel and a blood pressure
 monitor, a wheelchair, a walking frame, the care plan on the wall, a window with curtains, an
 armchair for visitors, a clock and a calendar.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,32 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 BACK = -4.2
 BED_X, BED_Z = -1.2, -2.7  # centre of the bed; its head is at -X
 MATTRESS_TOP = 0.62
 
-NODES = (
-    "spawn",
-    "hand_gel",
-    "care_plan",
-    "bed_control",
-    "bp_cuff",
-    "patient_arm",
-    "bp_monitor",
-    "pill_cup",
-    "bed_table",
-    "water_glass",
-    "glass_spot",
-    "wheelchair",
-    "wheelchair_target",
-    "wheelchair_brake",
-)
+NODES = kit.script_nodes(__file__)
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -360,12 +341,7 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_room(b)
-    build_bed(b)
-    build_cabinet(b)
-    build_wheelchair(b)
-    return b
+    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
 
 
 if __name__ == "__main__":

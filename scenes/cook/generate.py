@@ -19,39 +19,24 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 COUNTER_TOP = 0.9  # height of the work surface (m)
 COUNTER_FRONT = -1.55  # z of the counter's front edge
 SPAWN_Z = COUNTER_FRONT + 1.5  # the visitor starts 1.5 m in front of the counter
 
-# Nodes the session script (scene.yaml) and the headset rely on.
-NODES = (
-    "spawn",
-    "order_ticket",
+NODES = kit.script_nodes(
+    __file__,
     "sink",
-    "sink_tap",
-    "cutting_board",
-    "knife",
-    "chili",
     "garlic",
     "lime",
-    "basil",
     "pork_bowl",
     "stove",
-    "burner",
-    "stove_knob",
-    "wok",
-    "spatula",
-    "plate",
-    "plate_target",
     "rice",
     "shelf",
-    "fish_sauce",
     "oyster_sauce",
     "soy_sauce",
     "sugar",
@@ -376,15 +361,16 @@ def build_fittings(k: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    kitchen = kit.SceneBuilder(MATERIALS)
-    build_room(kitchen)
-    build_counter(kitchen)
-    build_prep_area(kitchen)
-    build_stove(kitchen)
-    build_pass(kitchen)
-    build_shelf(kitchen)
-    build_fittings(kitchen)
-    return kitchen
+    return kit.assemble(
+        MATERIALS,
+        build_room,
+        build_counter,
+        build_prep_area,
+        build_stove,
+        build_pass,
+        build_shelf,
+        build_fittings,
+    )
 
 
 if __name__ == "__main__":

@@ -4,9 +4,6 @@ A living room under renovation: the consumer unit (main breaker, RCD, circuit br
 back wall, an open socket box with cable ends, a ceiling light point without its bulb, an
 aluminium step ladder, a folding table with the tools of the trade (voltage tester, multimeter,
 new socket, LED bulb, pliers), a cable reel, a tool bag, paint tins and a dust sheet.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,11 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 TABLE_TOP = 0.9
 BACK = -4.0
@@ -30,21 +26,7 @@ SOCKET = (0.9, 1.1)  # the socket box on the back wall
 LIGHT_POINT = (0.4, -2.2)  # the ceiling light (x, z)
 HEIGHT = 2.7
 
-NODES = (
-    "spawn",
-    "consumer_unit",
-    "main_breaker",
-    "rcd_test",
-    "voltage_tester",
-    "socket_box",
-    "new_socket",
-    "ladder",
-    "ladder_target",
-    "led_bulb",
-    "lamp_holder",
-    "ceiling_lamp",
-    "insulated_gloves",
-)
+NODES = kit.script_nodes(__file__)
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -370,11 +352,7 @@ def build_tools(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_room(b)
-    build_wall_work(b)
-    build_tools(b)
-    return b
+    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
 
 
 if __name__ == "__main__":

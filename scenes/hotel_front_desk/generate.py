@@ -4,9 +4,6 @@ The visitor stands behind the reception desk (work surface 0.9 m, guest ledge 1.
 computer showing the booking system, an ID scanner, a key card encoder, a card terminal, the
 phone and a bell. Across the desk a guest waits with a suitcase; beyond, the lobby: sofas
 around a coffee table, a brass luggage cart, plants, and the glass entrance.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,31 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 WORK_TOP = 0.9
 LEDGE = 1.1
 DESK_Z = -0.95  # centre of the desk (0.8 m deep); the visitor's side faces +Z
 
-NODES = (
-    "spawn",
-    "guest",
-    "guest_id",
-    "id_scanner",
-    "pms_screen",
-    "key_card",
-    "card_encoder",
-    "payment_terminal",
-    "handover_spot",
-    "phone",
-    "welcome_drink",
-    "drink_spot",
-    "service_bell",
-)
+NODES = kit.script_nodes(__file__, "service_bell")
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -327,10 +309,7 @@ def build_desk(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_lobby(b)
-    build_desk(b)
-    return b
+    return kit.assemble(MATERIALS, build_lobby, build_desk)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ directory, so it first puts the repository root on `sys.path` to import `scenes.
 uses the kit through this package: `from scenes import kit`, `kit.box(...)`, `kit.Room(...)`.
 """
 
-from scenes.kit.builder import Light, Parts, SceneBuilder
-from scenes.kit.export import main
+from scenes.kit.builder import Light, Parts, SceneBuilder, assemble
+from scenes.kit.export import main, script_nodes
 from scenes.kit.furniture import (
     cabinet,
     carton,
@@ -87,6 +87,7 @@ __all__ = [
     "SceneBuilder",
     "Window",
     "`scenes.kit`.",
+    "assemble",
     "box",
     "brushed_metal",
     "cabinet",
@@ -121,6 +122,7 @@ __all__ = [
     "rotate_z",
     "scale",
     "scatter",
+    "script_nodes",
     "shelf_unit",
     "sphere",
     "standard_materials",

@@ -4,9 +4,6 @@ An equipment shed whose back wall opens onto a green rice field: a six-rotor spr
 the workbench's landing mat, spare batteries on a charger, the flight-planning tablet and the
 remote controller, a mixing tank with a measuring jug, masks and gloves, soil moisture sensors,
 and outside a weather station and the launch pad at the edge of the field.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,32 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 TOP = 0.9
 BACK = -4.2  # the back wall, open onto the field
 BENCH = (-1.6, -1.6)  # the workbench with the drone (x, z)
 
-NODES = (
-    "spawn",
-    "weather_station",
-    "ppe_mask",
-    "battery",
-    "battery_slot",
-    "measuring_jug",
-    "drone_tank",
-    "flight_tablet",
-    "drone",
-    "launch_pad",
-    "remote_controller",
-    "rice_field",
-    "soil_sensor",
-    "sensor_spot",
-)
+NODES = kit.script_nodes(__file__)
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -317,10 +298,7 @@ def build_bench(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_shed(b)
-    build_bench(b)
-    return b
+    return kit.assemble(MATERIALS, build_shed, build_bench)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,6 @@ Pallet racking (blue uprights, orange beams) loaded with pallets of cartons, a l
 every bay, a packing table with a barcode scanner, pick list, tape gun and shipping labels, an
 outbound pallet, a hand pallet truck, a forklift parked further down, yellow lane markings,
 high-bay lights and a loading-dock roller door.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,11 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 TOP = 0.9
 RACK_Z = -2.7  # the front face of the first rack run is at RACK_Z + 0.55
@@ -26,20 +22,7 @@ LEVELS = (0.0, 1.5, 3.0)  # beam heights (the ground level sits on the floor)
 BAYS = (-3.6, -1.2, 1.2)  # left edge of each 2.4 m bay
 PACK = (2.3, -0.5)  # packing table centre
 
-NODES = (
-    "spawn",
-    "safety_vest",
-    "pick_list",
-    "scanner",
-    "bin_label",
-    "target_carton",
-    "packing_spot",
-    "tape_dispenser",
-    "shipping_label",
-    "label_spot",
-    "outbound_pallet",
-    "forklift",
-)
+NODES = kit.script_nodes(__file__, "forklift")
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -310,11 +293,7 @@ def build_packing(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_room(b)
-    build_racks(b)
-    build_packing(b)
-    return b
+    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,6 @@ A steel welding table in a booth of orange welding curtains, a MIG welder on its
 CO2 cylinder, the torch and the earth clamp on their cables, a fume extraction arm, an
 auto-darkening helmet and leather gloves on a side bench, steel plates, an angle grinder, a
 rack of steel bars and a fire extinguisher.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,32 +11,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes import kit  # noqa: E402
+from scenes import kit
 
 TOP = 0.9
 TABLE = (0.0, -1.4)  # welding table centre (x, z)
 MACHINE = (1.35, -1.1)
 
-NODES = (
-    "spawn",
-    "welding_helmet",
-    "leather_gloves",
-    "gas_valve",
-    "fume_extractor",
-    "ground_clamp",
-    "clamp_target",
-    "steel_plate",
-    "plate_target",
-    "machine_switch",
-    "mig_torch",
-    "weld_joint",
-    "weld_bead",
-    "welding_machine",
-)
+NODES = kit.script_nodes(__file__, "welding_machine")
 
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
@@ -404,10 +385,7 @@ def build_booth(b: kit.SceneBuilder) -> None:
 
 
 def build() -> kit.SceneBuilder:
-    b = kit.SceneBuilder(MATERIALS)
-    build_room(b)
-    build_booth(b)
-    return b
+    return kit.assemble(MATERIALS, build_room, build_booth)
 
 
 if __name__ == "__main__":

@@ -27,28 +27,22 @@ WHEELS = [(-1.35, 1), (-1.35, -1), (1.35, 1), (1.35, -1)]  # (x along the car, s
 
 NODES = kit.script_nodes(__file__, "car", "tool_chest")
 
+GARAGE_FLOOR_TEX = kit.concrete((150, 156, 150), size=256, seed=21)
+GARAGE_WALL_TEX = kit.noise_texture((232, 230, 222), (214, 210, 200), size=64, seed=22)
+PEGBOARD_TEX = kit.pegboard((186, 150, 108))
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "garage_floor",
-            kit.concrete((150, 156, 150), size=256, seed=21),
-            tile_m=2.5,
-            roughness=0.55,
-        ),
-        wall=kit.textured(
-            "garage_wall",
-            kit.noise_texture((232, 230, 222), (214, 210, 200), size=64, seed=22),
-            tile_m=2.0,
-            roughness=0.9,
-        ),
+        floor=kit.textured("garage_floor", GARAGE_FLOOR_TEX, tile_m=2.5, roughness=0.55),
+        wall=kit.textured("garage_wall", GARAGE_WALL_TEX, tile_m=2.0, roughness=0.9),
     ),
     "car_paint": kit.plain("car_paint", (20, 70, 150), metallic=0.6, roughness=0.28),
     "engine": kit.plain("engine", (88, 90, 94), metallic=0.7, roughness=0.5),
     "oil_filter": kit.plain("oil_filter", (30, 90, 200), metallic=0.4, roughness=0.4),
     "oil_jug": kit.plain("oil_jug", (236, 200, 40), roughness=0.4),
     "oil_dark": kit.plain("oil_dark", (24, 20, 14), roughness=0.15),
-    "pegboard": kit.textured("pegboard", kit.pegboard((186, 150, 108)), tile_m=0.4, roughness=0.8),
+    "pegboard": kit.textured("pegboard", PEGBOARD_TEX, tile_m=0.4, roughness=0.8),
     "roller": kit.plain("roller", (170, 176, 182), metallic=0.6, roughness=0.45),
     "drum_blue": kit.plain("drum_blue", (30, 80, 160), metallic=0.4, roughness=0.5),
     "chock_yellow": kit.plain("chock_yellow", (246, 196, 24), roughness=0.6),

@@ -23,45 +23,25 @@ GRINDER_X = -0.75
 
 NODES = kit.script_nodes(__file__, "espresso_machine")
 
+CAFE_FLOOR_TEX = kit.wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5)
+CAFE_WALL_TEX = kit.noise_texture((226, 214, 194), (210, 196, 174), size=64, seed=52)
+COUNTER_TOP_TEX = kit.concrete((70, 72, 74), size=128, seed=53)
+COUNTER_FRONT_TEX = kit.wood_grain((170, 120, 74), (124, 84, 48), size=128, seed=54, planks=6)
+BACKSPLASH_TEX = kit.tiles((40, 110, 100), (220, 220, 214), count=8, size=128, seed=55, grout_px=2)
+BEANS_TEX = kit.noise_texture((96, 56, 30), (50, 28, 14), size=64, seed=56, cells=16, contrast=2.0)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "cafe_floor",
-            kit.wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5),
-            tile_m=1.2,
-            roughness=0.5,
-        ),
-        wall=kit.textured(
-            "cafe_wall",
-            kit.noise_texture((226, 214, 194), (210, 196, 174), size=64, seed=52),
-            tile_m=1.5,
-            roughness=0.95,
-        ),
+        floor=kit.textured("cafe_floor", CAFE_FLOOR_TEX, tile_m=1.2, roughness=0.5),
+        wall=kit.textured("cafe_wall", CAFE_WALL_TEX, tile_m=1.5, roughness=0.95),
     ),
-    "counter_top": kit.textured(
-        "counter_top", kit.concrete((70, 72, 74), size=128, seed=53), tile_m=1.0, roughness=0.3
-    ),
-    "counter_front": kit.textured(
-        "counter_front",
-        kit.wood_grain((170, 120, 74), (124, 84, 48), size=128, seed=54, planks=6),
-        tile_m=1.0,
-        roughness=0.6,
-    ),
-    "backsplash": kit.textured(
-        "backsplash",
-        kit.tiles((40, 110, 100), (220, 220, 214), count=8, size=128, seed=55, grout_px=2),
-        tile_m=0.6,
-        roughness=0.3,
-    ),
+    "counter_top": kit.textured("counter_top", COUNTER_TOP_TEX, tile_m=1.0, roughness=0.3),
+    "counter_front": kit.textured("counter_front", COUNTER_FRONT_TEX, tile_m=1.0, roughness=0.6),
+    "backsplash": kit.textured("backsplash", BACKSPLASH_TEX, tile_m=0.6, roughness=0.3),
     "menu_board": kit.plain("menu_board", (34, 36, 34), roughness=0.9),
     "chalk": kit.plain("chalk", (236, 236, 226), roughness=0.9),
-    "beans": kit.textured(
-        "beans",
-        kit.noise_texture((96, 56, 30), (50, 28, 14), size=64, seed=56, cells=16, contrast=2.0),
-        tile_m=0.05,
-        roughness=0.6,
-    ),
+    "beans": kit.textured("beans", BEANS_TEX, tile_m=0.05, roughness=0.6),
     "coffee": kit.plain("coffee", (92, 52, 24), roughness=0.2),
     "milk_foam": kit.plain("milk_foam", (240, 228, 206), roughness=0.6),
     "coffee_bag": kit.plain("coffee_bag", (170, 120, 70), roughness=0.8),

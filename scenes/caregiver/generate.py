@@ -25,42 +25,22 @@ MATTRESS_TOP = 0.62
 
 NODES = kit.script_nodes(__file__)
 
+VINYL_TEX = kit.wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4)
+WARM_WALL_TEX = kit.noise_texture((238, 226, 204), (228, 214, 190), size=64, seed=42)
+LINEN_TEX = kit.fabric((236, 240, 246), size=64, seed=43, threads=16)
+BLANKET_TEX = kit.fabric((120, 170, 200), size=64, seed=44, threads=12)
+CURTAIN_TEX = kit.fabric((214, 160, 110), size=64, seed=45, threads=10)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "vinyl",
-            kit.wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4),
-            tile_m=1.0,
-            roughness=0.5,
-        ),
-        wall=kit.textured(
-            "warm_wall",
-            kit.noise_texture((238, 226, 204), (228, 214, 190), size=64, seed=42),
-            tile_m=1.5,
-            roughness=0.95,
-        ),
+        floor=kit.textured("vinyl", VINYL_TEX, tile_m=1.0, roughness=0.5),
+        wall=kit.textured("warm_wall", WARM_WALL_TEX, tile_m=1.5, roughness=0.95),
     ),
     "bed_frame": kit.plain("bed_frame", (228, 230, 232), metallic=0.3, roughness=0.4),
-    "linen": kit.textured(
-        "linen",
-        kit.fabric((236, 240, 246), size=64, seed=43, threads=16),
-        tile_m=0.25,
-        roughness=0.95,
-    ),
-    "blanket": kit.textured(
-        "blanket",
-        kit.fabric((120, 170, 200), size=64, seed=44, threads=12),
-        tile_m=0.3,
-        roughness=0.95,
-    ),
-    "curtain": kit.textured(
-        "curtain",
-        kit.fabric((214, 160, 110), size=64, seed=45, threads=10),
-        tile_m=0.4,
-        roughness=0.95,
-        double_sided=True,
-    ),
+    "linen": kit.textured("linen", LINEN_TEX, tile_m=0.25, roughness=0.95),
+    "blanket": kit.textured("blanket", BLANKET_TEX, tile_m=0.3, roughness=0.95),
+    "curtain": kit.textured("curtain", CURTAIN_TEX, tile_m=0.4, roughness=0.95, double_sided=True),
     "skin": kit.plain("skin", (226, 184, 150), roughness=0.7),
     "hair": kit.plain("hair", (210, 210, 214), roughness=0.9),
     "pajama": kit.plain("pajama", (170, 200, 150), roughness=0.9),

@@ -44,29 +44,18 @@ NODES = kit.script_nodes(
 )
 
 
+FLOOR_TILE_TEX = kit.tiles((156, 150, 140), (104, 100, 94), count=4, size=256, seed=1)
+WALL_TILE_TEX = kit.tiles((246, 248, 245), (200, 204, 204), count=8, size=256, seed=2, grout_px=2)
+STAINLESS_TEX = kit.brushed_metal((204, 207, 211), seed=3)
+WOOD_TEX = kit.wood_grain((184, 134, 84), (136, 92, 52), size=128, seed=4)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.room_materials(
-        floor=kit.textured(
-            "floor_tile",
-            kit.tiles((156, 150, 140), (104, 100, 94), count=4, size=256, seed=1),
-            tile_m=1.2,
-            roughness=0.7,
-        ),
+        floor=kit.textured("floor_tile", FLOOR_TILE_TEX, tile_m=1.2, roughness=0.7),
         wall=kit.plain("wall_paint", (236, 228, 205), roughness=0.9),
     ),
-    "wall_tile": kit.textured(
-        "wall_tile",
-        kit.tiles((246, 248, 245), (200, 204, 204), count=8, size=256, seed=2, grout_px=2),
-        tile_m=0.8,
-        roughness=0.3,
-    ),
-    "stainless": kit.textured(
-        "stainless",
-        kit.brushed_metal((204, 207, 211), seed=3),
-        tile_m=0.6,
-        metallic=0.9,
-        roughness=0.35,
-    ),
+    "wall_tile": kit.textured("wall_tile", WALL_TILE_TEX, tile_m=0.8, roughness=0.3),
+    "stainless": kit.textured("stainless", STAINLESS_TEX, tile_m=0.6, metallic=0.9, roughness=0.35),
     "steel_dark": kit.plain("steel_dark", (70, 72, 76), metallic=0.8, roughness=0.45),
     "cast_iron": kit.plain("cast_iron", (38, 38, 40), metallic=0.7, roughness=0.55),
     "carbon_steel": kit.plain(
@@ -74,12 +63,7 @@ MATERIALS: dict[str, kit.Material] = {
     ),
     "knob_red": kit.plain("knob_red", (190, 30, 28), roughness=0.4),
     "lpg_red": kit.plain("lpg_red", (196, 38, 30), metallic=0.3, roughness=0.45),
-    "wood": kit.textured(
-        "wood",
-        kit.wood_grain((184, 134, 84), (136, 92, 52), size=128, seed=4),
-        tile_m=0.5,
-        roughness=0.75,
-    ),
+    "wood": kit.textured("wood", WOOD_TEX, tile_m=0.5, roughness=0.75),
     "wood_dark": kit.plain("wood_dark", (88, 56, 34), roughness=0.7),
     "chili_red": kit.plain("chili_red", (214, 24, 18), roughness=0.35),
     "basil_green": kit.plain("basil_green", (46, 110, 38), roughness=0.55),

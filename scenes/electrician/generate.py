@@ -28,21 +28,15 @@ HEIGHT = 2.7
 
 NODES = kit.script_nodes(__file__)
 
+PARQUET_TEX = kit.wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5)
+PLASTER_TEX = kit.noise_texture((238, 234, 224), (222, 216, 204), size=64, seed=32)
+DUST_SHEET_TEX = kit.fabric((222, 218, 206), size=64, seed=33, threads=12)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "parquet",
-            kit.wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5),
-            tile_m=1.2,
-            roughness=0.55,
-        ),
-        wall=kit.textured(
-            "plaster",
-            kit.noise_texture((238, 234, 224), (222, 216, 204), size=64, seed=32),
-            tile_m=1.5,
-            roughness=0.95,
-        ),
+        floor=kit.textured("parquet", PARQUET_TEX, tile_m=1.2, roughness=0.55),
+        wall=kit.textured("plaster", PLASTER_TEX, tile_m=1.5, roughness=0.95),
     ),
     "toggle_red": kit.plain("toggle_red", (210, 36, 28), roughness=0.4),
     "rcd_blue": kit.plain("rcd_blue", (40, 90, 190), roughness=0.4),
@@ -51,11 +45,7 @@ MATERIALS: dict[str, kit.Material] = {
     "bulb": kit.plain("bulb", (255, 252, 236), roughness=0.2, emissive=(120, 116, 100)),
     "orange": kit.plain("orange", (240, 110, 20), roughness=0.6),
     "dust_sheet": kit.textured(
-        "dust_sheet",
-        kit.fabric((222, 218, 206), size=64, seed=33, threads=12),
-        tile_m=0.5,
-        roughness=0.95,
-        double_sided=True,
+        "dust_sheet", DUST_SHEET_TEX, tile_m=0.5, roughness=0.95, double_sided=True
     ),
 }
 

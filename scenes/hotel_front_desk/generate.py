@@ -25,45 +25,33 @@ DESK_Z = -0.95  # centre of the desk (0.8 m deep); the visitor's side faces +Z
 
 NODES = kit.script_nodes(__file__, "service_bell")
 
+MARBLE_TEX = kit.tiles(
+    (226, 220, 210),
+    (190, 184, 174),
+    count=2,
+    size=256,
+    seed=71,
+    grout_px=2,
+    variation=0.04,
+)
+LOBBY_WALL_TEX = kit.noise_texture((236, 228, 214), (226, 216, 200), size=64, seed=72)
+DESK_WOOD_TEX = kit.wood_grain((130, 84, 50), (92, 56, 32), size=128, seed=73, planks=3)
+SOFA_TEX = kit.fabric((60, 96, 110), size=64, seed=74, threads=14)
+SHIRT_TEX = kit.fabric((200, 90, 70), size=64, seed=75, threads=14)
+RUG_TEX = kit.fabric((150, 40, 40), size=64, seed=76, threads=12)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "marble",
-            kit.tiles(
-                (226, 220, 210),
-                (190, 184, 174),
-                count=2,
-                size=256,
-                seed=71,
-                grout_px=2,
-                variation=0.04,
-            ),
-            tile_m=1.6,
-            roughness=0.2,
-        ),
-        wall=kit.textured(
-            "lobby_wall",
-            kit.noise_texture((236, 228, 214), (226, 216, 200), size=64, seed=72),
-            tile_m=1.5,
-            roughness=0.9,
-        ),
+        floor=kit.textured("marble", MARBLE_TEX, tile_m=1.6, roughness=0.2),
+        wall=kit.textured("lobby_wall", LOBBY_WALL_TEX, tile_m=1.5, roughness=0.9),
     ),
-    "desk_wood": kit.textured(
-        "desk_wood",
-        kit.wood_grain((130, 84, 50), (92, 56, 32), size=128, seed=73, planks=3),
-        tile_m=1.0,
-        roughness=0.5,
-    ),
+    "desk_wood": kit.textured("desk_wood", DESK_WOOD_TEX, tile_m=1.0, roughness=0.5),
     "desk_top": kit.plain("desk_top", (240, 238, 232), roughness=0.25),
     "brass": kit.plain("brass", (212, 170, 80), metallic=0.95, roughness=0.25),
-    "sofa": kit.textured(
-        "sofa", kit.fabric((60, 96, 110), size=64, seed=74, threads=14), tile_m=0.3, roughness=0.9
-    ),
+    "sofa": kit.textured("sofa", SOFA_TEX, tile_m=0.3, roughness=0.9),
     "uniform": kit.plain("uniform", (40, 50, 80), roughness=0.8),
-    "shirt": kit.textured(
-        "shirt", kit.fabric((200, 90, 70), size=64, seed=75, threads=14), tile_m=0.2, roughness=0.9
-    ),
+    "shirt": kit.textured("shirt", SHIRT_TEX, tile_m=0.2, roughness=0.9),
     "skin": kit.plain("skin", (214, 170, 130), roughness=0.7),
     "hair": kit.plain("hair", (30, 24, 20), roughness=0.8),
     "jeans": kit.plain("jeans", (60, 80, 120), roughness=0.9),
@@ -71,9 +59,7 @@ MATERIALS: dict[str, kit.Material] = {
     "passport": kit.plain("passport", (120, 20, 30), roughness=0.6),
     "key_card": kit.plain("key_card", (30, 110, 170), roughness=0.3),
     "juice": kit.Material("juice", (250, 160, 40, 220), roughness=0.1),
-    "rug": kit.textured(
-        "rug", kit.fabric((150, 40, 40), size=64, seed=76, threads=12), tile_m=0.5, roughness=0.95
-    ),
+    "rug": kit.textured("rug", RUG_TEX, tile_m=0.5, roughness=0.95),
     "logo": kit.plain("logo", (212, 170, 80), metallic=0.8, roughness=0.3, emissive=(60, 46, 20)),
 }
 

@@ -25,35 +25,21 @@ BENCH = (-1.6, -1.6)  # the workbench with the drone (x, z)
 
 NODES = kit.script_nodes(__file__)
 
+SHED_FLOOR_TEX = kit.concrete((160, 158, 150), size=256, seed=91)
+SHED_WALL_TEX = kit.noise_texture((196, 204, 196), (176, 186, 178), size=64, seed=92)
+RICE_TEX = kit.noise_texture(
+    (110, 176, 60), (64, 130, 40), size=128, seed=93, cells=32, contrast=1.6
+)
+DIKE_TEX = kit.noise_texture((140, 112, 76), (110, 86, 56), size=64, seed=94)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "shed_floor",
-            kit.concrete((160, 158, 150), size=256, seed=91),
-            tile_m=2.5,
-            roughness=0.8,
-        ),
-        wall=kit.textured(
-            "shed_wall",
-            kit.noise_texture((196, 204, 196), (176, 186, 178), size=64, seed=92),
-            tile_m=2.0,
-            roughness=0.7,
-            metallic=0.2,
-        ),
+        floor=kit.textured("shed_floor", SHED_FLOOR_TEX, tile_m=2.5, roughness=0.8),
+        wall=kit.textured("shed_wall", SHED_WALL_TEX, tile_m=2.0, roughness=0.7, metallic=0.2),
     ),
-    "rice": kit.textured(
-        "rice",
-        kit.noise_texture((110, 176, 60), (64, 130, 40), size=128, seed=93, cells=32, contrast=1.6),
-        tile_m=1.5,
-        roughness=0.8,
-    ),
-    "dike": kit.textured(
-        "dike",
-        kit.noise_texture((140, 112, 76), (110, 86, 56), size=64, seed=94),
-        tile_m=1.0,
-        roughness=0.95,
-    ),
+    "rice": kit.textured("rice", RICE_TEX, tile_m=1.5, roughness=0.8),
+    "dike": kit.textured("dike", DIKE_TEX, tile_m=1.0, roughness=0.95),
     "drone_body": kit.plain("drone_body", (236, 238, 240), roughness=0.35),
     "carbon": kit.plain("carbon", (36, 38, 40), metallic=0.3, roughness=0.4),
     "tank_white": kit.plain("tank_white", (226, 232, 236), roughness=0.3),

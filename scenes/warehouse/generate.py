@@ -24,28 +24,19 @@ PACK = (2.3, -0.5)  # packing table centre
 
 NODES = kit.script_nodes(__file__, "forklift")
 
+WAREHOUSE_FLOOR_TEX = kit.concrete((170, 170, 166), size=256, seed=81)
+CLADDING_TEX = kit.noise_texture((214, 218, 222), (196, 200, 206), size=64, seed=82)
+VEST_TEX = kit.fabric((250, 200, 20), size=64, seed=83, threads=10)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "warehouse_floor",
-            kit.concrete((170, 170, 166), size=256, seed=81),
-            tile_m=3.0,
-            roughness=0.6,
-        ),
-        wall=kit.textured(
-            "cladding",
-            kit.noise_texture((214, 218, 222), (196, 200, 206), size=64, seed=82),
-            tile_m=3.0,
-            roughness=0.7,
-            metallic=0.2,
-        ),
+        floor=kit.textured("warehouse_floor", WAREHOUSE_FLOOR_TEX, tile_m=3.0, roughness=0.6),
+        wall=kit.textured("cladding", CLADDING_TEX, tile_m=3.0, roughness=0.7, metallic=0.2),
     ),
     "rack_blue": kit.plain("rack_blue", (24, 70, 150), metallic=0.4, roughness=0.45),
     "beam_orange": kit.plain("beam_orange", (236, 110, 20), metallic=0.4, roughness=0.45),
-    "vest": kit.textured(
-        "vest", kit.fabric((250, 200, 20), size=64, seed=83, threads=10), tile_m=0.2, roughness=0.7
-    ),
+    "vest": kit.textured("vest", VEST_TEX, tile_m=0.2, roughness=0.7),
     "reflective": kit.plain("reflective", (220, 222, 226), metallic=0.6, roughness=0.2),
     "forklift_yellow": kit.plain("forklift_yellow", (240, 180, 20), metallic=0.3, roughness=0.45),
     "stretch_film": kit.Material("stretch_film", (200, 210, 220, 150), roughness=0.1),

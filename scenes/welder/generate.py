@@ -22,49 +22,25 @@ MACHINE = (1.35, -1.1)
 
 NODES = kit.script_nodes(__file__, "welding_machine")
 
+SHOP_FLOOR_TEX = kit.concrete((128, 128, 124), size=256, seed=61)
+SHOP_WALL_TEX = kit.noise_texture((200, 204, 206), (180, 184, 188), size=64, seed=62)
+TABLE_STEEL_TEX = kit.brushed_metal((120, 122, 126), size=128, seed=63)
+RAW_STEEL_TEX = kit.noise_texture((110, 112, 116), (86, 86, 90), size=64, seed=64, contrast=1.3)
+CURTAIN_TEX = kit.fabric((236, 110, 20), size=64, seed=65, threads=8)
+LEATHER_TEX = kit.noise_texture((176, 132, 84), (150, 108, 66), size=64, seed=66)
+
 MATERIALS: dict[str, kit.Material] = {
     **kit.standard_materials(),
     **kit.room_materials(
-        floor=kit.textured(
-            "shop_floor",
-            kit.concrete((128, 128, 124), size=256, seed=61),
-            tile_m=2.5,
-            roughness=0.8,
-        ),
-        wall=kit.textured(
-            "shop_wall",
-            kit.noise_texture((200, 204, 206), (180, 184, 188), size=64, seed=62),
-            tile_m=2.0,
-            roughness=0.9,
-        ),
+        floor=kit.textured("shop_floor", SHOP_FLOOR_TEX, tile_m=2.5, roughness=0.8),
+        wall=kit.textured("shop_wall", SHOP_WALL_TEX, tile_m=2.0, roughness=0.9),
     ),
     "table_steel": kit.textured(
-        "table_steel",
-        kit.brushed_metal((120, 122, 126), size=128, seed=63),
-        tile_m=0.8,
-        metallic=0.8,
-        roughness=0.5,
+        "table_steel", TABLE_STEEL_TEX, tile_m=0.8, metallic=0.8, roughness=0.5
     ),
-    "raw_steel": kit.textured(
-        "raw_steel",
-        kit.noise_texture((110, 112, 116), (86, 86, 90), size=64, seed=64, contrast=1.3),
-        tile_m=0.4,
-        metallic=0.7,
-        roughness=0.6,
-    ),
-    "curtain": kit.textured(
-        "curtain",
-        kit.fabric((236, 110, 20), size=64, seed=65, threads=8),
-        tile_m=0.6,
-        roughness=0.7,
-        double_sided=True,
-    ),
-    "leather": kit.textured(
-        "leather",
-        kit.noise_texture((176, 132, 84), (150, 108, 66), size=64, seed=66),
-        tile_m=0.2,
-        roughness=0.85,
-    ),
+    "raw_steel": kit.textured("raw_steel", RAW_STEEL_TEX, tile_m=0.4, metallic=0.7, roughness=0.6),
+    "curtain": kit.textured("curtain", CURTAIN_TEX, tile_m=0.6, roughness=0.7, double_sided=True),
+    "leather": kit.textured("leather", LEATHER_TEX, tile_m=0.2, roughness=0.85),
     "machine_blue": kit.plain("machine_blue", (20, 90, 170), metallic=0.3, roughness=0.4),
     "gas_green": kit.plain("gas_green", (40, 110, 70), metallic=0.3, roughness=0.45),
     "brass": kit.plain("brass", (200, 160, 70), metallic=0.9, roughness=0.3),

@@ -51,6 +51,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
+
+
 def car_body() -> Any:
     """The lower body seen from the side (x along the car, nose at -2.2), with wheel arches."""
     outline: list[tuple[float, float]] = [(-2.25, 0.42), (-2.2, 0.3)]
@@ -358,10 +363,6 @@ def build_garage(b: kit.SceneBuilder) -> None:
         b.static(stand, "red_paint", kit.translate(x, 0, -4.6))
     b.marker("spawn", kit.translate(0, 0, 0.4))
     b.marker("thumbnail_camera", kit.look_at((1.1, 1.85, 1.3), (-1.0, 0.85, -2.7)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
 
 
 if __name__ == "__main__":

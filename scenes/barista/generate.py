@@ -50,6 +50,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
+
+
 def espresso_machine() -> kit.Parts:
     """A two-group espresso machine 0.75 m wide, its front (group heads) towards +Z."""
     body = kit.merge(
@@ -305,10 +310,6 @@ def build_back_wall(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.3))
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.75, 0.5), (-0.3, 0.9, -2.2)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
 
 
 if __name__ == "__main__":

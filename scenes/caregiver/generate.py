@@ -51,6 +51,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
+
+
 def care_bed() -> kit.Parts:
     """An adjustable care bed 2.0 x 0.95 m along X, head raised a little, with side rails."""
     mattress_flat = kit.box((1.3, 0.16, 0.9), (0.3, MATTRESS_TOP - 0.16, 0))
@@ -318,10 +323,6 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
     b.marker("wheelchair_target", kit.translate(BED_X + 1.0, 0, BED_Z + 0.95))
     b.marker("spawn", kit.translate(0, 0, 0.2))
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.65, -0.1), (-1.3, 0.75, -2.8)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
 
 
 if __name__ == "__main__":

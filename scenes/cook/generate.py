@@ -84,6 +84,20 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(
+        MATERIALS,
+        build_room,
+        build_counter,
+        build_prep_area,
+        build_stove,
+        build_pass,
+        build_shelf,
+        build_fittings,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The kitchen
 
@@ -341,19 +355,6 @@ def build_fittings(k: kit.SceneBuilder) -> None:
         kit.lathe([(0.0, 0.0), (0.16, 0.0), (0.19, 0.55), (0.18, 0.55), (0.15, 0.02), (0.0, 0.02)]),
         "cast_iron",
         kit.translate(-1.6, 0, -1.1),
-    )
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(
-        MATERIALS,
-        build_room,
-        build_counter,
-        build_prep_area,
-        build_stove,
-        build_pass,
-        build_shelf,
-        build_fittings,
     )
 
 

@@ -50,6 +50,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
+
+
 def consumer_unit() -> kit.Parts:
     """A 12-way consumer unit (Thai: ตู้คอนซูมเมอร์ยูนิต), door open, 0.45 x 0.32 m."""
     return [
@@ -339,10 +344,6 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.marker("ladder_target", kit.translate(lx, 0, lz))
     b.marker("spawn", kit.translate(0, 0, 0.5))
     b.marker("thumbnail_camera", kit.look_at((1.3, 1.7, 0.8), (-0.5, 1.0, -3.2)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_lobby, build_desk)
+
+
 def guest() -> kit.Parts:
     """A stylised guest 1.7 m tall facing +Z (towards the desk)."""
     legs = kit.merge(*(kit.rod((x, 0.0, 0), (x, 0.85, 0), 0.075, 16) for x in (-0.1, 0.1)))
@@ -292,10 +297,6 @@ def build_desk(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.2))
     b.marker("thumbnail_camera", kit.look_at((1.2, 1.8, 0.8), (-0.4, 1.0, -2.6)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_lobby, build_desk)
 
 
 if __name__ == "__main__":

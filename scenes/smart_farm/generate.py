@@ -51,6 +51,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_shed, build_bench)
+
+
 def spray_drone() -> kit.Parts:
     """A six-rotor agricultural spraying drone (about 2 m across), standing on its skids."""
     body = kit.merge(
@@ -281,10 +286,6 @@ def build_bench(b: kit.SceneBuilder) -> None:
     b.marker("sensor_spot", kit.translate(-1.4, 0.05, BACK - 0.8))
     b.marker("spawn", kit.translate(0, 0, -0.3))
     b.marker("thumbnail_camera", kit.look_at((1.6, 1.7, 0.6), (-0.6, 0.9, -3.6)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_shed, build_bench)
 
 
 if __name__ == "__main__":

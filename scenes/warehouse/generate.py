@@ -44,6 +44,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
+
+
 def rack_bay(width: float = 2.4, depth: float = 1.1, height: float = 4.2) -> kit.Parts:
     """One bay of pallet racking standing from x = 0 to `width`, front at z = +depth/2."""
     uprights = []
@@ -281,10 +286,6 @@ def build_packing(b: kit.SceneBuilder) -> None:
     b.add_parts("forklift", forklift(), kit.translate(-1.5, 0, -4.1) @ kit.rotate_y(10))
     b.marker("spawn", kit.translate(0, 0, 0.8))
     b.marker("thumbnail_camera", kit.look_at((2.2, 2.2, 1.5), (-0.5, 1.2, -3.2)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
 
 
 if __name__ == "__main__":

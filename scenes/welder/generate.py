@@ -49,6 +49,11 @@ MATERIALS: dict[str, kit.Material] = {
 }
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_booth)
+
+
 def welding_table() -> kit.Parts:
     top = kit.merge(
         *(kit.box((0.28, 0.02, 0.9), (-0.6 + 0.3 * i, TOP - 0.02, 0)) for i in range(5))
@@ -358,10 +363,6 @@ def build_booth(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.3))
     b.marker("thumbnail_camera", kit.look_at((1.9, 1.95, 0.85), (0.1, 0.7, -2.0)))
-
-
-def build() -> kit.SceneBuilder:
-    return kit.assemble(MATERIALS, build_room, build_booth)
 
 
 if __name__ == "__main__":

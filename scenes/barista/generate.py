@@ -68,12 +68,7 @@ def espresso_machine() -> kit.Parts:
         kit.box((0.7, 0.03, 0.16), (0, 0.0, 0.32)),  # drip tray
     )
     gauges = kit.merge(
-        *(
-            kit.cylinder(0.035, 0.02, sections=24).apply_transform(
-                kit.translate(x, 0.34, 0.34) @ kit.rotate_x(90)
-            )
-            for x in (-0.1, 0.1)
-        )
+        *kit.side_cylinders(0.035, 0.02, [(x, 0.34, 0.34) for x in (-0.1, 0.1)], sections=24)
     )
     return [
         ("steel", body),

@@ -74,13 +74,9 @@ def care_bed() -> kit.Parts:
             rails.append(kit.rod((-0.85, y, z), (0.05, y, z), 0.015))
         for x in (-0.8, 0.0):
             rails.append(kit.rod((x, MATTRESS_TOP - 0.1, z), (x, MATTRESS_TOP + 0.27, z), 0.015))
-    casters = [
-        kit.cylinder(0.05, 0.04, sections=16).apply_transform(
-            kit.translate(x, 0.05, z) @ kit.rotate_x(90)
-        )
-        for x in (-0.9, 0.9)
-        for z in (-0.4, 0.4)
-    ]
+    casters = kit.side_cylinders(
+        0.05, 0.04, [(x, 0.05, z) for x in (-0.9, 0.9) for z in (-0.4, 0.4)], sections=16
+    )
     return [
         ("bed_frame", kit.merge(*frame, *rails)),
         ("linen", kit.merge(mattress_flat, head)),
@@ -230,11 +226,8 @@ def build_bed(b: kit.SceneBuilder) -> None:
     b.add(
         "bed_control_buttons",
         kit.merge(
-            *(
-                kit.cylinder(0.008, 0.006, sections=10).apply_transform(
-                    kit.translate(0, 0.03 + 0.03 * i, 0.015) @ kit.rotate_x(90)
-                )
-                for i in range(3)
+            *kit.side_cylinders(
+                0.008, 0.006, [(0, 0.03 + 0.03 * i, 0.015) for i in range(3)], sections=10
             )
         ),
         "blue_paint",

@@ -108,13 +108,9 @@ def luggage_cart() -> kit.Parts:
     frame = [kit.rod((sx * 0.48, 0.2, 0), (sx * 0.48, 1.7, 0), 0.02) for sx in (-1, 1)]
     arch = [kit.rod((-0.48, 1.7, 0), (0.48, 1.7, 0), 0.02)]
     arch += [kit.rod((sx * 0.48, 1.5, 0), (sx * 0.48, 1.5, 0.25), 0.012) for sx in (-1, 1)]
-    wheels = [
-        kit.cylinder(0.07, 0.04, sections=20).apply_transform(
-            kit.translate(sx * 0.42, 0.07, sz * 0.25) @ kit.rotate_x(90)
-        )
-        for sx in (-1, 1)
-        for sz in (-1, 1)
-    ]
+    wheels = kit.side_cylinders(
+        0.07, 0.04, [(sx * 0.42, 0.07, sz * 0.25) for sx in (-1, 1) for sz in (-1, 1)], sections=20
+    )
     return [
         ("brass", kit.merge(*frame, *arch)),
         ("wood_dark", base),
@@ -285,12 +281,7 @@ def build_desk(b: kit.SceneBuilder) -> None:
     )
     b.static(
         kit.merge(
-            *(
-                kit.cylinder(0.03, 0.03, sections=12).apply_transform(
-                    kit.translate(sx * 0.15, 0.03, 0) @ kit.rotate_x(90)
-                )
-                for sx in (-1, 1)
-            )
+            *kit.side_cylinders(0.03, 0.03, [(sx * 0.15, 0.03, 0) for sx in (-1, 1)], sections=12)
         ),
         "rubber",
         kit.translate(0.85, 0, z - 1.0) @ kit.rotate_y(10),

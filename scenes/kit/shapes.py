@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ __all__ = [
     "rotate_z",
     "scale",
     "scatter",
+    "side_cylinders",
     "sphere",
     "torus",
     "translate",
@@ -129,6 +130,17 @@ def cylinder(radius: float, height: float, *, base_y: float = 0.0, sections: int
     return trimesh.creation.cylinder(
         radius=radius, segment=[(0, base_y, 0), (0, base_y + height, 0)], sections=sections
     )
+
+
+def side_cylinders(
+    radius: float, length: float, bases: Iterable[Sequence[float]], *, sections: int
+) -> list[Any]:
+    """Cylinders on their side, axis along Z (wheels, casters, knobs, gauges): one per point
+    of `bases`, the centre of its base there."""
+    return [
+        cylinder(radius, length, sections=sections).apply_transform(translate(*base) @ rotate_x(90))
+        for base in bases
+    ]
 
 
 def rod(start: Sequence[float], end: Sequence[float], radius: float, sections: int = 12) -> Any:

@@ -86,12 +86,8 @@ def forklift() -> kit.Parts:
         kit.box((1.1, 0.05, 0.12), (-1.3, 0.05, 0.25)),
     )
     wheels = kit.merge(
-        *(
-            kit.cylinder(0.25, 0.2, sections=24).apply_transform(
-                kit.translate(x, 0.25, z) @ kit.rotate_x(90)
-            )
-            for x in (-0.35, 0.75)
-            for z in (-0.6, 0.4)
+        *kit.side_cylinders(
+            0.25, 0.2, [(x, 0.25, z) for x in (-0.35, 0.75) for z in (-0.6, 0.4)], sections=24
         )
     )
     seat = kit.merge(
@@ -117,12 +113,7 @@ def hand_pallet_truck() -> kit.Parts:
         kit.rod((0.45, 1.15, -0.12), (0.45, 1.15, 0.12), 0.02),
     )
     wheels = kit.merge(
-        *(
-            kit.cylinder(0.08, 0.05, sections=16).apply_transform(
-                kit.translate(0.15, 0.08, z) @ kit.rotate_x(90)
-            )
-            for z in (-0.1, 0.1)
-        )
+        *kit.side_cylinders(0.08, 0.05, [(0.15, 0.08, z) for z in (-0.1, 0.1)], sections=16)
     )
     return [("red_paint", forks), ("black_plastic", handle), ("rubber", wheels)]
 

@@ -88,12 +88,7 @@ def mig_machine() -> kit.Parts:
     )
     panel = kit.merge(
         kit.box((0.26, 0.3, 0.01), (0, 0.42, 0.3)),
-        *(
-            kit.cylinder(0.025, 0.03, sections=16).apply_transform(
-                kit.translate(x, 0.65, 0.3) @ kit.rotate_x(90)
-            )
-            for x in (-0.07, 0.07)
-        ),
+        *kit.side_cylinders(0.025, 0.03, [(x, 0.65, 0.3) for x in (-0.07, 0.07)], sections=16),
     )
     return [
         ("machine_blue", body),

@@ -78,16 +78,8 @@ def espresso_machine() -> kit.Parts:
 
 
 def build_room(b: kit.SceneBuilder) -> kit.Room:
-    room = kit.Room(
-        7.0,
-        7.0,
-        3.0,
-        center_z=-2.0,
-        windows=[
-            kit.Window("back", x, width=1.6, height=1.7, bottom=0.6) for x in (-2.2, 0.0, 2.2)
-        ],
-        skirting="wood_dark",
-    )
+    windows = [kit.Window("back", x, width=1.6, height=1.7, bottom=0.6) for x in (-2.2, 0.0, 2.2)]
+    room = kit.Room(7.0, 7.0, 3.0, center_z=-2.0, windows=windows, skirting="wood_dark")
     room.build(b)
     kit.ceiling_lights(b, [(0.0, -1.3), (-2.0, -3.6), (2.0, -3.6)], room.height, size=(0.8, 0.2))
     # Pendant lamps over the bar.

@@ -119,16 +119,10 @@ def luggage_cart() -> kit.Parts:
 
 
 def build_lobby(b: kit.SceneBuilder) -> kit.Room:
-    room = kit.Room(
-        9.0,
-        8.0,
-        3.4,
-        center_z=-2.5,
-        windows=[
-            kit.Window("back", x, width=1.9, height=2.6, bottom=0.05)
-            for x in (-3.0, -1.0, 1.0, 3.0)
-        ],
-    )
+    windows = [
+        kit.Window("back", x, width=1.9, height=2.6, bottom=0.05) for x in (-3.0, -1.0, 1.0, 3.0)
+    ]
+    room = kit.Room(9.0, 8.0, 3.4, center_z=-2.5, windows=windows)
     room.build(b)
     kit.ceiling_lights(
         b, [(x, z) for x in (-2.5, 0.0, 2.5) for z in (-1.0, -4.0)], room.height, size=(0.5, 0.5)

@@ -124,17 +124,11 @@ def gas_cylinder() -> kit.Parts:
 
 
 def build_room(b: kit.SceneBuilder) -> kit.Room:
-    room = kit.Room(
-        7.0,
-        6.0,
-        3.6,
-        center_z=-2.0,
-        windows=[
-            kit.Window("left", -2.6, width=2.0, height=1.0, bottom=1.7),
-            kit.Window("right", -2.6, width=2.0, height=1.0, bottom=1.7),
-        ],
-        doors=[kit.Door("back", 2.6, width=1.2, height=2.3)],
-    )
+    windows = [
+        kit.Window(side, -2.6, width=2.0, height=1.0, bottom=1.7) for side in ("left", "right")
+    ]
+    doors = [kit.Door("back", 2.6, width=1.2, height=2.3)]
+    room = kit.Room(7.0, 6.0, 3.6, center_z=-2.0, windows=windows, doors=doors)
     room.build(b)
     kit.ceiling_lights(b, [(0.0, -1.4), (-2.0, -3.0), (2.0, -3.0)], room.height, size=(1.5, 0.2))
     # Welding curtains on a frame around the booth (behind and left of the table).

@@ -211,9 +211,7 @@ def build_bar(b: kit.SceneBuilder) -> None:
             [(0, 0), (0.035, 0), (0.045, 0.075), (0.042, 0.075), (0.032, 0.006), (0, 0.006)],
             sections=32,
         ),
-        kit.torus(0.018, 0.005, major_sections=12, minor_sections=6).apply_transform(
-            kit.translate(0.05, 0.04, 0) @ kit.rotate_x(90)
-        ),
+        kit.upright_torus(0.018, 0.005, (0.05, 0.04, 0), major_sections=12, minor_sections=6),
         kit.lathe([(0, 0), (0.07, 0), (0.075, 0.01), (0.0, 0.008)], sections=32),
     )
     b.add("cup", cup, "ceramic", kit.translate(0.35, TOP, -0.9))
@@ -236,9 +234,7 @@ def build_bar(b: kit.SceneBuilder) -> None:
             ],
             sections=32,
         ),
-        kit.torus(0.04, 0.006, major_sections=14, minor_sections=6).apply_transform(
-            kit.translate(-0.06, 0.08, 0) @ kit.rotate_x(90)
-        ),
+        kit.upright_torus(0.04, 0.006, (-0.06, 0.08, 0), major_sections=14, minor_sections=6),
     )
     b.add("milk_pitcher", pitcher, "steel", kit.translate(0.6, TOP, -1.05))
     b.marker("pickup_spot", kit.translate(-0.2 + 1.1, TOP + 0.35, COUNTER_Z - 0.5))

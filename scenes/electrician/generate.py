@@ -334,9 +334,7 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.static(helmet, "yellow_paint", kit.translate(0.35, y, -1.25))
     bag = kit.merge(
         kit.box((0.45, 0.26, 0.22)),
-        kit.torus(0.14, 0.012, major_sections=16, minor_sections=5).apply_transform(
-            kit.translate(0, 0.26, 0) @ kit.rotate_x(90)
-        ),
+        kit.upright_torus(0.14, 0.012, (0, 0.26, 0), major_sections=16, minor_sections=5),
     )
     b.static(bag, "fabric_grey", kit.translate(-1.1, 0, -0.4) @ kit.rotate_y(25))
     b.add_parts("ladder", ladder(), kit.translate(1.7, 0, -2.6) @ kit.rotate_y(-30))

@@ -74,6 +74,7 @@ from scenes.kit.shapes import (
     sphere,
     torus,
     translate,
+    upright_torus,
 )
 
 __all__ = [
@@ -136,6 +137,7 @@ __all__ = [
     "torus",
     "translate",
     "trash_bin",
+    "upright_torus",
     "wall_clock",
     "wood_grain",
 ]

@@ -51,6 +51,7 @@ __all__ = [
     "torus",
     "translate",
     "trimesh",
+    "upright_torus",
 ]
 
 
@@ -141,6 +142,19 @@ def side_cylinders(
         cylinder(radius, length, sections=sections).apply_transform(translate(*base) @ rotate_x(90))
         for base in bases
     ]
+
+
+def upright_torus(
+    major: float,
+    minor: float,
+    center: Sequence[float],
+    *,
+    major_sections: int,
+    minor_sections: int,
+) -> Any:
+    """A torus standing upright, its hole along Z (a handle, a reel), centred at `center`."""
+    ring = torus(major, minor, major_sections=major_sections, minor_sections=minor_sections)
+    return ring.apply_transform(translate(*center) @ rotate_x(90))
 
 
 def rod(start: Sequence[float], end: Sequence[float], radius: float, sections: int = 12) -> Any:

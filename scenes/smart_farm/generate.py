@@ -218,9 +218,7 @@ def build_bench(b: kit.SceneBuilder) -> None:
             [(0.0, 0.0), (0.06, 0.0), (0.065, 0.18), (0.06, 0.18), (0.055, 0.005), (0.0, 0.005)],
             sections=24,
         ),
-        kit.torus(0.04, 0.007, major_sections=12, minor_sections=6).apply_transform(
-            kit.translate(0.08, 0.1, 0) @ kit.rotate_x(90)
-        ),
+        kit.upright_torus(0.04, 0.007, (0.08, 0.1, 0), major_sections=12, minor_sections=6),
     )
     b.add("measuring_jug", jug, "white_plastic", kit.translate(bx - 0.95, TOP, bz + 0.25))
     b.add(

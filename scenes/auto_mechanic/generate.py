@@ -27,6 +27,12 @@ WHEELS = [(-1.35, 1), (-1.35, -1), (1.35, 1), (1.35, -1)]  # (x along the car, s
 
 NODES = kit.script_nodes(__file__, "car", "tool_chest")
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
+
+
 GARAGE_FLOOR_TEX = kit.concrete((150, 156, 150), size=256, seed=21)
 GARAGE_WALL_TEX = kit.noise_texture((232, 230, 222), (214, 210, 200), size=64, seed=22)
 PEGBOARD_TEX = kit.pegboard((186, 150, 108))
@@ -49,11 +55,6 @@ MATERIALS: dict[str, kit.Material] = {
     "lamp_red": kit.plain("lamp_red", (200, 30, 20), emissive=(160, 20, 10), roughness=0.8),
     "lamp_amber": kit.plain("lamp_amber", (240, 150, 20), emissive=(200, 110, 10), roughness=0.8),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
 
 
 def car_body() -> Any:

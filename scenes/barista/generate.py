@@ -23,6 +23,12 @@ GRINDER_X = -0.75
 
 NODES = kit.script_nodes(__file__, "espresso_machine")
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
+
+
 CAFE_FLOOR_TEX = kit.wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5)
 CAFE_WALL_TEX = kit.noise_texture((226, 214, 194), (210, 196, 174), size=64, seed=52)
 COUNTER_TOP_TEX = kit.concrete((70, 72, 74), size=128, seed=53)
@@ -48,11 +54,6 @@ MATERIALS: dict[str, kit.Material] = {
     "pastry": kit.plain("pastry", (206, 150, 80), roughness=0.7),
     "glass": kit.Material("glass", (200, 225, 235, 90), roughness=0.05),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
 
 
 def espresso_machine() -> kit.Parts:

@@ -25,6 +25,12 @@ MATTRESS_TOP = 0.62
 
 NODES = kit.script_nodes(__file__)
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
+
+
 VINYL_TEX = kit.wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4)
 WARM_WALL_TEX = kit.noise_texture((238, 226, 204), (228, 214, 190), size=64, seed=42)
 LINEN_TEX = kit.fabric((236, 240, 246), size=64, seed=43, threads=16)
@@ -49,11 +55,6 @@ MATERIALS: dict[str, kit.Material] = {
     "water": kit.Material("water", (180, 220, 240, 160), roughness=0.05),
     "gel": kit.plain("gel", (120, 200, 230), roughness=0.2),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
 
 
 def care_bed() -> kit.Parts:

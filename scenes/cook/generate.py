@@ -44,6 +44,20 @@ NODES = kit.script_nodes(
 )
 
 
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(
+        MATERIALS,
+        build_room,
+        build_counter,
+        build_prep_area,
+        build_stove,
+        build_pass,
+        build_shelf,
+        build_fittings,
+    )
+
+
 FLOOR_TILE_TEX = kit.tiles((156, 150, 140), (104, 100, 94), count=4, size=256, seed=1)
 WALL_TILE_TEX = kit.tiles((246, 248, 245), (200, 204, 204), count=8, size=256, seed=2, grout_px=2)
 STAINLESS_TEX = kit.brushed_metal((204, 207, 211), seed=3)
@@ -82,20 +96,6 @@ MATERIALS: dict[str, kit.Material] = {
     "sugar": kit.plain("sugar", (244, 238, 222), roughness=0.8),
     "chili_flakes": kit.plain("chili_flakes", (170, 40, 20), roughness=0.85),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(
-        MATERIALS,
-        build_room,
-        build_counter,
-        build_prep_area,
-        build_stove,
-        build_pass,
-        build_shelf,
-        build_fittings,
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,6 +28,12 @@ HEIGHT = 2.7
 
 NODES = kit.script_nodes(__file__)
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
+
+
 PARQUET_TEX = kit.wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5)
 PLASTER_TEX = kit.noise_texture((238, 234, 224), (222, 216, 204), size=64, seed=32)
 DUST_SHEET_TEX = kit.fabric((222, 218, 206), size=64, seed=33, threads=12)
@@ -48,11 +54,6 @@ MATERIALS: dict[str, kit.Material] = {
         "dust_sheet", DUST_SHEET_TEX, tile_m=0.5, roughness=0.95, double_sided=True
     ),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
 
 
 def consumer_unit() -> kit.Parts:

@@ -25,6 +25,12 @@ DESK_Z = -0.95  # centre of the desk (0.8 m deep); the visitor's side faces +Z
 
 NODES = kit.script_nodes(__file__, "service_bell")
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_lobby, build_desk)
+
+
 MARBLE_TEX = kit.tiles(
     (226, 220, 210),
     (190, 184, 174),
@@ -62,11 +68,6 @@ MATERIALS: dict[str, kit.Material] = {
     "rug": kit.textured("rug", RUG_TEX, tile_m=0.5, roughness=0.95),
     "logo": kit.plain("logo", (212, 170, 80), metallic=0.8, roughness=0.3, emissive=(60, 46, 20)),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_lobby, build_desk)
 
 
 def guest() -> kit.Parts:

@@ -25,6 +25,12 @@ BENCH = (-1.6, -1.6)  # the workbench with the drone (x, z)
 
 NODES = kit.script_nodes(__file__)
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_shed, build_bench)
+
+
 SHED_FLOOR_TEX = kit.concrete((160, 158, 150), size=256, seed=91)
 SHED_WALL_TEX = kit.noise_texture((196, 204, 196), (176, 186, 178), size=64, seed=92)
 RICE_TEX = kit.noise_texture(
@@ -49,11 +55,6 @@ MATERIALS: dict[str, kit.Material] = {
     "liquid": kit.Material("liquid", (120, 190, 110, 200), roughness=0.1),
     "mask": kit.plain("mask", (240, 242, 244), roughness=0.8),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_shed, build_bench)
 
 
 def spray_drone() -> kit.Parts:

@@ -24,6 +24,12 @@ PACK = (2.3, -0.5)  # packing table centre
 
 NODES = kit.script_nodes(__file__, "forklift")
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
+
+
 WAREHOUSE_FLOOR_TEX = kit.concrete((170, 170, 166), size=256, seed=81)
 CLADDING_TEX = kit.noise_texture((214, 218, 222), (196, 200, 206), size=64, seed=82)
 VEST_TEX = kit.fabric((250, 200, 20), size=64, seed=83, threads=10)
@@ -42,11 +48,6 @@ MATERIALS: dict[str, kit.Material] = {
     "stretch_film": kit.Material("stretch_film", (200, 210, 220, 150), roughness=0.1),
     "roller": kit.plain("roller", (170, 176, 182), metallic=0.6, roughness=0.45),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
 
 
 def rack_bay(width: float = 2.4, depth: float = 1.1, height: float = 4.2) -> kit.Parts:

@@ -22,6 +22,12 @@ MACHINE = (1.35, -1.1)
 
 NODES = kit.script_nodes(__file__, "welding_machine")
 
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_booth)
+
+
 SHOP_FLOOR_TEX = kit.concrete((128, 128, 124), size=256, seed=61)
 SHOP_WALL_TEX = kit.noise_texture((200, 204, 206), (180, 184, 188), size=64, seed=62)
 TABLE_STEEL_TEX = kit.brushed_metal((120, 122, 126), size=128, seed=63)
@@ -47,11 +53,6 @@ MATERIALS: dict[str, kit.Material] = {
     "weld": kit.plain("weld", (150, 130, 110), metallic=0.7, roughness=0.5),
     "cable": kit.plain("cable", (24, 24, 26), roughness=0.6),
 }
-
-
-def build() -> kit.SceneBuilder:
-    """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_booth)
 
 
 def welding_table() -> kit.Parts:

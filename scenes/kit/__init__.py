@@ -6,15 +6,17 @@
 - `builder`: `SceneBuilder`, which collects named nodes, markers, lights and merged static
   geometry into a trimesh scene;
 - `room`: floor, walls with windows, doors, ceiling and ceiling lights;
-- `export`: deterministic GLB export, atomic writes, the thumbnail, and the `main(argv)` every
-  generator calls.
+- `export`: deterministic GLB export, atomic writes, the thumbnail, the `main(argv)` every
+  generator calls, and `script_nodes` (the nodes scene.yaml's script needs).
 
 Conventions (glTF): metres, +Y up, the visitor stands at the `spawn` node looking towards -Z.
 A node's origin is the centre of its base, so its position is where it stands.
 
-A generator runs as a script (`python generate.py OUTPUT`) with its scene folder as the working
-directory, so it first puts the repository root on `sys.path` to import `scenes.kit`, then
-uses the kit through this package: `from scenes import kit`, `kit.box(...)`, `kit.Room(...)`.
+A generator runs as a script (`python generate.py [OUTPUT]`, run so by the packager) with its
+scene folder as the working directory; it writes OUTPUT (default `scene.glb` beside it) and
+`thumbnail.png` next to it, the same bytes every time. It first puts the repository root on
+`sys.path` to import `scenes.kit`, then uses the kit through this package: `from scenes import
+kit`, `kit.box(...)`, `kit.Room(...)`.
 """
 
 from scenes.kit.builder import Light, Parts, SceneBuilder, assemble

@@ -17,13 +17,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import BinaryIO
 
 from content_tools.hashing import SHA256_RE
 from headset_client.errors import IntegrityError
+from headset_client.files import write_durably
 
 _CHUNK = 1 << 20
 
@@ -105,12 +104,7 @@ class CacheWriter:
     def __enter__(self) -> CacheWriter:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -176,16 +170,7 @@ class AssetCache:
         target = self.path(sha256)
         tmp_dir = self.root / ".tmp"
         tmp_dir.mkdir(exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=sha256[:12], suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_durably(target, data, tmp_dir=tmp_dir, prefix=sha256[:12])
         _fsync_dir(self.root)
         return target
 

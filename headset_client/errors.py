@@ -67,3 +67,9 @@ class IntegrityError(DownloadError):
 
 class NoActiveSession(HeadsetClientError):
     pass
+
+
+def describe(exc: BaseException) -> str:
+    """`Type: message` (or just `Type` when the message is empty), for error messages."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

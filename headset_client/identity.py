@@ -7,13 +7,12 @@ atomically with mode 0600 (the token is a credential), so re-runs reuse the enro
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from headset_client.files import write_durably
 from vr_server.protocol.common import Id
 
 IDENTITY_FILE = "identity.json"
@@ -55,17 +54,9 @@ def load_identity(state_dir: Path) -> Identity | None:
 def save_identity(state_dir: Path, identity: Identity) -> Path:
     state_dir.mkdir(parents=True, exist_ok=True)
     path = identity_path(state_dir)
-    fd, tmp = tempfile.mkstemp(dir=state_dir, prefix=".identity", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(identity.model_dump_json(indent=2))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = identity.model_dump_json(indent=2).encode("utf-8")
+    # mode 0600: the token is a credential
+    write_durably(path, data, tmp_dir=state_dir, prefix=".identity", mode=0o600)
     return path
 
 

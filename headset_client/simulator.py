@@ -19,12 +19,10 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from content_tools.format import Language, LocalizedText
-from headset_client.client import DownloadResult, HeadsetClient
+from content_tools.format import Language
+from headset_client.client import HeadsetClient
 from headset_client.errors import AuthRejected, DownloadError, NoActiveSession
 from headset_client.notices import (
     ClientFailed,
@@ -35,117 +33,21 @@ from headset_client.notices import (
     SessionLost,
 )
 from headset_client.playbook import Behaviour, StepPlan, plan_session
+from headset_client.simulated_session import (
+    Progress,
+    ProgressCallback,
+    SessionReport,
+    SimulatedSession,
+    Stop,
+    title,
+)
 from vr_server.protocol.common import FINAL_STATES, Pose
 from vr_server.protocol.events import HintShown, SessionCompleted, SessionEvent
 from vr_server.protocol.headset import Assignment, Command, Error, Result
 
+__all__ = ["Progress", "ProgressCallback", "SessionReport", "SimulatedHeadset"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One thing that happened on a simulated headset."""
-
-    kind: str
-    """connected, disconnected, assigned, loaded, step, paused, resumed, command, finished,
-    aborted, error, ..."""
-    text: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    error: bool = False
-
-    def __str__(self) -> str:
-        return self.text
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.text, "error": self.error, **self.fields}
-
-
-ProgressCallback = Callable[[str, Progress], None]
-
-
-@dataclass
-class SessionReport:
-    session_id: str
-    scene_id: str
-    state: str
-    """finished, aborted, load_failed, lost or error."""
-    steps_played: int = 0
-    events_sent: int = 0
-    hints: int = 0
-    mistakes: int = 0
-    seconds: float = 0.0
-    score: float | None = None
-    max_score: int | None = None
-    percent: float | None = None
-    passed: bool | None = None
-    download: DownloadResult | None = None
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """The session ended as a session should (finished, or ended by staff)."""
-        return self.state in ("finished", "aborted")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "session_id": self.session_id,
-            "scene_id": self.scene_id,
-            "state": self.state,
-            "steps_played": self.steps_played,
-            "events_sent": self.events_sent,
-            "hints": self.hints,
-            "mistakes": self.mistakes,
-            "seconds": round(self.seconds, 2),
-            "score": self.score,
-            "max_score": self.max_score,
-            "percent": self.percent,
-            "passed": self.passed,
-            "cached": self.download.cached if self.download else None,
-            "downloaded_bytes": self.download.downloaded_bytes if self.download else None,
-            "detail": self.detail,
-        }
-
-
-class _Stop(Exception):
-    """The session ended (staff, result, lost): stop playing."""
-
-
-class _Run:
-    """The simulator's view of one session."""
-
-    def __init__(self, assignment: Assignment) -> None:
-        self.assignment = assignment
-        self.session_id = assignment.session_id
-        self.script = assignment.manifest.script
-        resume = assignment.resume
-        self.language = resume.language
-        self.initial_state = resume.state
-        self.started = resume.state in ("running", "paused")
-        self.paused = resume.state == "paused"
-        self.step_index = resume.step_index if self.started else 0
-        self.step_id: str | None = None
-        self.ended = False
-        self.lost = False
-        self.lost_dropped = 0
-        self.result: Result | None = None
-        self.loaded = False
-        self.load_failed: str | None = None
-        self.completed_sent = False
-        self.download: DownloadResult | None = None
-        self.events_sent = 0
-        self.steps_played = 0
-        self.hints = 0
-        self.mistakes = 0
-        self.started_at = time.monotonic()
-        self.changed = asyncio.Event()
-        self.task: asyncio.Task[SessionReport] | None = None
-
-    def poke(self) -> None:
-        self.changed.set()
-
-    def check(self) -> None:
-        if self.ended or self.lost or self.result is not None:
-            raise _Stop
 
 
 class SimulatedHeadset:
@@ -180,7 +82,7 @@ class SimulatedHeadset:
         self._telemetry_rng = random.Random(f"telemetry/{seed}")  # noqa: S311 - simulated
         self.reports: list[SessionReport] = []
         self.errors: list[str] = []
-        self._run: _Run | None = None
+        self._run: SimulatedSession | None = None
         self._battery = 0.6 + 0.4 * self._telemetry_rng.random()
 
     @property
@@ -305,12 +207,12 @@ class SimulatedHeadset:
             self._finish(run, "replaced by another assignment")
         if resume.state in FINAL_STATES:
             return
-        run = _Run(assignment)
+        run = SimulatedSession(assignment)
         self._run = run
         scene = assignment.manifest.scene
         self._emit(
             "assigned",
-            f"assigned {_title(scene.title, run.language)} ({scene.id} {scene.version}), "
+            f"assigned {title(scene.title, run.language)} ({scene.id} {scene.version}), "
             f"session {run.session_id}"
             + (f", resuming at step {run.step_index + 1}" if run.started else ""),
             session_id=run.session_id,
@@ -354,15 +256,15 @@ class SimulatedHeadset:
         if run is not None:
             run.poke()
 
-    def _finish(self, run: _Run, detail: str = "") -> None:
+    def _finish(self, run: SimulatedSession, detail: str = "") -> None:
         if self._run is run:
             self._run = None
         assert run.task is not None  # noqa: S101 - type narrowing, not an input check
         if run.task.cancelled():
-            report = self._report(run, detail or "cancelled")
+            report = run.report(detail or "cancelled")
         elif (exc := run.task.exception()) is not None:
             log.error("session %s failed", run.session_id, exc_info=exc)
-            report = self._report(run, f"{type(exc).__name__}: {exc}", state="error")
+            report = run.report(f"{type(exc).__name__}: {exc}", state="error")
         else:
             report = run.task.result()
             if detail and not report.detail:
@@ -390,7 +292,7 @@ class SimulatedHeadset:
 
     # ------------------------------------------------------------ one session
 
-    async def _play(self, run: _Run) -> SessionReport:
+    async def _play(self, run: SimulatedSession) -> SessionReport:
         try:
             await self._load(run)
             await self._sleep(run, 0.0)  # wait for start (and for the end of a pause)
@@ -403,17 +305,17 @@ class SimulatedHeadset:
             run.step_index, run.step_id = total, None
             await self._send(run, SessionCompleted())
             run.completed_sent = True
-        except _Stop:
+        except Stop:
             pass
         if run.load_failed is None and run.result is None and not run.lost:
             try:
                 async with asyncio.timeout(self.result_timeout):
                     await self._wait_for_result(run)
             except TimeoutError:
-                return self._report(run, "no result from the server", state="error")
-        return self._report(run)
+                return run.report("no result from the server", state="error")
+        return run.report()
 
-    async def _load(self, run: _Run) -> None:
+    async def _load(self, run: SimulatedSession) -> None:
         sid = run.session_id
         glb = run.assignment.manifest.glb
         # `loading` is only news for a new session; one that is further along just reloads.
@@ -434,7 +336,7 @@ class SimulatedHeadset:
             run.load_failed = str(exc)
             await self.client.send_load_failed(sid, str(exc))
             self._error(f"loading failed: {exc}", session_id=sid)
-            raise _Stop from exc
+            raise Stop from exc
         run.download = result
         run.loaded = True
         if report:
@@ -447,7 +349,7 @@ class SimulatedHeadset:
         )
         self._emit("loaded", f"scene loaded ({how}), ready", session_id=sid, cached=result.cached)
 
-    async def _play_step(self, run: _Run, plan: StepPlan, total: int) -> None:
+    async def _play_step(self, run: SimulatedSession, plan: StepPlan, total: int) -> None:
         run.step_index, run.step_id = plan.index, plan.step.id
         started = time.monotonic()
         previous = 0.0
@@ -464,10 +366,10 @@ class SimulatedHeadset:
             extras.append(f"{plan.hints_shown} hint{'s' if plan.hints_shown > 1 else ''}")
         if plan.mistakes:
             extras.append(f"{plan.mistakes} mistake{'s' if plan.mistakes > 1 else ''}")
-        title = _title(plan.step.title, run.language)
+        step_title = title(plan.step.title, run.language)
         self._emit(
             "step",
-            f"step {plan.index + 1}/{total} {title} [{plan.step.action.kind}] done in "
+            f"step {plan.index + 1}/{total} {step_title} [{plan.step.action.kind}] done in "
             f"{time.monotonic() - started:.1f} s" + (f" ({', '.join(extras)})" if extras else ""),
             session_id=run.session_id,
             step_index=plan.index,
@@ -478,17 +380,17 @@ class SimulatedHeadset:
             simulated_s=plan.duration_s,
         )
 
-    async def _send(self, run: _Run, event: SessionEvent) -> None:
+    async def _send(self, run: SimulatedSession, event: SessionEvent) -> None:
         run.check()
         try:
             await self.client.send_event(event, session_id=run.session_id)
         except NoActiveSession as exc:
-            raise _Stop from exc
+            raise Stop from exc
         run.events_sent += 1
 
-    async def _sleep(self, run: _Run, simulated_s: float) -> None:
+    async def _sleep(self, run: SimulatedSession, simulated_s: float) -> None:
         """Let `simulated_s` seconds of visitor time pass (divided by speed); the clock
-        stands still before start and while paused. Raises _Stop when the session ends."""
+        stands still before start and while paused. Raises Stop when the session ends."""
         loop = asyncio.get_running_loop()
         remaining = max(0.0, simulated_s) / self.speed
         while True:
@@ -508,44 +410,10 @@ class SimulatedHeadset:
                 continue
             remaining -= loop.time() - t0
 
-    async def _wait_for_result(self, run: _Run) -> None:
+    async def _wait_for_result(self, run: SimulatedSession) -> None:
         while run.result is None and not run.lost:
             run.changed.clear()
             await run.changed.wait()
-
-    def _report(self, run: _Run, detail: str = "", *, state: str | None = None) -> SessionReport:
-        result = run.result
-        if state is None:
-            if result is not None:
-                state = result.state if result.state in FINAL_STATES else "error"
-            elif run.load_failed is not None:
-                state, detail = "load_failed", detail or run.load_failed
-            elif run.lost and run.completed_sent and run.lost_dropped == 0:
-                state, detail = "finished", detail or "the result was not received"
-            elif run.lost:
-                state, detail = "lost", detail or "the server no longer has this session"
-            elif run.ended:
-                state = "aborted"
-            else:
-                state = "error"
-        report = SessionReport(
-            session_id=run.session_id,
-            scene_id=run.assignment.manifest.scene.id,
-            state=state,
-            steps_played=run.steps_played,
-            events_sent=run.events_sent,
-            hints=run.hints,
-            mistakes=run.mistakes,
-            seconds=time.monotonic() - run.started_at,
-            download=run.download,
-            detail=detail,
-        )
-        if result is not None and result.result is not None:
-            report.score = result.result.score
-            report.max_score = result.result.max_score
-            report.percent = result.result.percent
-            report.passed = result.result.passed
-        return report
 
     # ------------------------------------------------------------ telemetry
 
@@ -586,7 +454,3 @@ class SimulatedHeadset:
     def _error(self, text: str, **fields: Any) -> None:
         self.errors.append(text)
         self._emit("error", text, error=True, **fields)
-
-
-def _title(text: LocalizedText, language: str) -> str:
-    return text.th if language == "th" else text.en

@@ -4,9 +4,6 @@ The visitor stands behind the bar. On the counter: a two-group espresso machine 
 wand and gauges, a grinder with a hopper of beans, the portafilter, a tamper, a knock box, cups,
 a milk pitcher and the till. Behind the bar the café: menu boards, shelves of coffee bags, a
 pastry case, small round tables with chairs, plants and big windows.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -14,281 +11,216 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes.kit.builder import Parts, SceneBuilder  # noqa: E402
-from scenes.kit.export import main  # noqa: E402
-from scenes.kit.furniture import chair, monitor, plant, stool  # noqa: E402
-from scenes.kit.materials import (  # noqa: E402
-    WHITE,
-    Material,
-    concrete,
-    noise_texture,
-    standard_materials,
-    tiles,
-    wood_grain,
-)
-from scenes.kit.room import Room, Window, ceiling_lights, room_materials  # noqa: E402
-from scenes.kit.shapes import (  # noqa: E402
-    box,
-    cone,
-    cylinder,
-    ellipsoid,
-    lathe,
-    look_at,
-    merge,
-    rod,
-    rotate_x,
-    rotate_y,
-    torus,
-    translate,
-)
+from scenes import kit
 
 TOP = 0.9  # counter height
 COUNTER_Z = -1.3  # centre of the bar counter (0.7 m deep); its barista side faces +Z
 MACHINE_X = 0.0
 GRINDER_X = -0.75
 
-NODES = (
-    "spawn",
-    "order_screen",
-    "grinder",
-    "grinder_button",
-    "tamper",
-    "portafilter",
-    "group_head",
-    "cup",
-    "cup_target",
-    "brew_button",
-    "milk_pitcher",
-    "steam_wand",
-    "pickup_spot",
-    "espresso_machine",
-)
+NODES = kit.script_nodes(__file__, "espresso_machine")
 
-MATERIALS: dict[str, Material] = {
-    **standard_materials(),
-    **room_materials(
-        floor=Material(
-            "cafe_floor",
-            WHITE,
-            roughness=0.5,
-            texture=wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5),
-            tile_m=1.2,
-        ),
-        wall=Material(
-            "cafe_wall",
-            WHITE,
-            roughness=0.95,
-            texture=noise_texture((226, 214, 194), (210, 196, 174), size=64, seed=52),
-            tile_m=1.5,
-        ),
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
+
+
+CAFE_FLOOR_TEX = kit.wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5)
+CAFE_WALL_TEX = kit.noise_texture((226, 214, 194), (210, 196, 174), size=64, seed=52)
+COUNTER_TOP_TEX = kit.concrete((70, 72, 74), size=128, seed=53)
+COUNTER_FRONT_TEX = kit.wood_grain((170, 120, 74), (124, 84, 48), size=128, seed=54, planks=6)
+BACKSPLASH_TEX = kit.tiles((40, 110, 100), (220, 220, 214), count=8, size=128, seed=55, grout_px=2)
+BEANS_TEX = kit.noise_texture((96, 56, 30), (50, 28, 14), size=64, seed=56, cells=16, contrast=2.0)
+
+MATERIALS: dict[str, kit.Material] = {
+    **kit.standard_materials(),
+    **kit.room_materials(
+        floor=kit.textured("cafe_floor", CAFE_FLOOR_TEX, tile_m=1.2, roughness=0.5),
+        wall=kit.textured("cafe_wall", CAFE_WALL_TEX, tile_m=1.5, roughness=0.95),
     ),
-    "counter_top": Material(
-        "counter_top",
-        WHITE,
-        roughness=0.3,
-        texture=concrete((70, 72, 74), size=128, seed=53),
-        tile_m=1.0,
-    ),
-    "counter_front": Material(
-        "counter_front",
-        WHITE,
-        roughness=0.6,
-        texture=wood_grain((170, 120, 74), (124, 84, 48), size=128, seed=54, planks=6),
-        tile_m=1.0,
-    ),
-    "backsplash": Material(
-        "backsplash",
-        WHITE,
-        roughness=0.3,
-        texture=tiles((40, 110, 100), (220, 220, 214), count=8, size=128, seed=55, grout_px=2),
-        tile_m=0.6,
-    ),
-    "menu_board": Material("menu_board", (34, 36, 34, 255), roughness=0.9),
-    "chalk": Material("chalk", (236, 236, 226, 255), roughness=0.9),
-    "beans": Material(
-        "beans",
-        WHITE,
-        roughness=0.6,
-        texture=noise_texture((96, 56, 30), (50, 28, 14), size=64, seed=56, cells=16, contrast=2.0),
-        tile_m=0.05,
-    ),
-    "coffee": Material("coffee", (92, 52, 24, 255), roughness=0.2),
-    "milk_foam": Material("milk_foam", (240, 228, 206, 255), roughness=0.6),
-    "coffee_bag": Material("coffee_bag", (170, 120, 70, 255), roughness=0.8),
-    "pastry": Material("pastry", (206, 150, 80, 255), roughness=0.7),
-    "glass": Material("glass", (200, 225, 235, 90), roughness=0.05),
+    "counter_top": kit.textured("counter_top", COUNTER_TOP_TEX, tile_m=1.0, roughness=0.3),
+    "counter_front": kit.textured("counter_front", COUNTER_FRONT_TEX, tile_m=1.0, roughness=0.6),
+    "backsplash": kit.textured("backsplash", BACKSPLASH_TEX, tile_m=0.6, roughness=0.3),
+    "menu_board": kit.plain("menu_board", (34, 36, 34), roughness=0.9),
+    "chalk": kit.plain("chalk", (236, 236, 226), roughness=0.9),
+    "beans": kit.textured("beans", BEANS_TEX, tile_m=0.05, roughness=0.6),
+    "coffee": kit.plain("coffee", (92, 52, 24), roughness=0.2),
+    "milk_foam": kit.plain("milk_foam", (240, 228, 206), roughness=0.6),
+    "coffee_bag": kit.plain("coffee_bag", (170, 120, 70), roughness=0.8),
+    "pastry": kit.plain("pastry", (206, 150, 80), roughness=0.7),
+    "glass": kit.Material("glass", (200, 225, 235, 90), roughness=0.05),
 }
 
 
-def espresso_machine() -> Parts:
+def espresso_machine() -> kit.Parts:
     """A two-group espresso machine 0.75 m wide, its front (group heads) towards +Z."""
-    body = merge(
-        box((0.76, 0.42, 0.52)),
-        box((0.7, 0.04, 0.46), (0, 0.42, 0)),  # cup warmer
-        box((0.7, 0.1, 0.12), (0, 0.28, 0.28)),  # front overhang holding the groups
+    body = kit.merge(
+        kit.box((0.76, 0.42, 0.52)),
+        kit.box((0.7, 0.04, 0.46), (0, 0.42, 0)),  # cup warmer
+        kit.box((0.7, 0.1, 0.12), (0, 0.28, 0.28)),  # front overhang holding the groups
     )
-    rails = merge(
-        rod((-0.36, 0.5, 0.23), (0.36, 0.5, 0.23), 0.008),
-        rod((-0.36, 0.5, -0.23), (0.36, 0.5, -0.23), 0.008),
-        box((0.7, 0.03, 0.16), (0, 0.0, 0.32)),  # drip tray
+    rails = kit.merge(
+        kit.rod((-0.36, 0.5, 0.23), (0.36, 0.5, 0.23), 0.008),
+        kit.rod((-0.36, 0.5, -0.23), (0.36, 0.5, -0.23), 0.008),
+        kit.box((0.7, 0.03, 0.16), (0, 0.0, 0.32)),  # drip tray
     )
-    gauges = merge(
-        *(
-            cylinder(0.035, 0.02, sections=24).apply_transform(
-                translate(x, 0.34, 0.34) @ rotate_x(90)
-            )
-            for x in (-0.1, 0.1)
-        )
+    gauges = kit.merge(
+        *kit.side_cylinders(0.035, 0.02, [(x, 0.34, 0.34) for x in (-0.1, 0.1)], sections=24)
     )
     return [
         ("steel", body),
         ("chrome", rails),
-        ("black_plastic", merge(box((0.66, 0.012, 0.15), (0, 0.03, 0.32)), gauges)),
+        ("black_plastic", kit.merge(kit.box((0.66, 0.012, 0.15), (0, 0.03, 0.32)), gauges)),
     ]
 
 
-def build_room(b: SceneBuilder) -> Room:
-    room = Room(
-        7.0,
-        7.0,
-        3.0,
-        center_z=-2.0,
-        windows=[Window("back", x, width=1.6, height=1.7, bottom=0.6) for x in (-2.2, 0.0, 2.2)],
-        skirting="wood_dark",
-    )
+def build_room(b: kit.SceneBuilder) -> kit.Room:
+    windows = [kit.Window("back", x, width=1.6, height=1.7, bottom=0.6) for x in (-2.2, 0.0, 2.2)]
+    room = kit.Room(7.0, 7.0, 3.0, center_z=-2.0, windows=windows, skirting="wood_dark")
     room.build(b)
-    ceiling_lights(b, [(0.0, -1.3), (-2.0, -3.6), (2.0, -3.6)], room.height, size=(0.8, 0.2))
+    kit.ceiling_lights(b, [(0.0, -1.3), (-2.0, -3.6), (2.0, -3.6)], room.height, size=(0.8, 0.2))
     # Pendant lamps over the bar.
-    shade = lathe([(0.0, 0.25), (0.03, 0.25), (0.16, 0.05), (0.17, 0.0), (0.0, 0.02)])
+    shade = kit.lathe([(0.0, 0.25), (0.03, 0.25), (0.16, 0.05), (0.17, 0.0), (0.0, 0.02)])
     for x in (-1.0, 0.2, 1.4):
-        b.static(shade, "black_plastic", translate(x, 2.15, COUNTER_Z))
-        b.static(rod((x, 2.4, COUNTER_Z), (x, 3.0, COUNTER_Z), 0.004), "black_plastic")
-        b.static(ellipsoid((0.06, 0.05, 0.06)), "lamp", translate(x, 2.12, COUNTER_Z))
+        b.static(shade, "black_plastic", kit.translate(x, 2.15, COUNTER_Z))
+        b.static(kit.rod((x, 2.4, COUNTER_Z), (x, 3.0, COUNTER_Z), 0.004), "black_plastic")
+        b.static(kit.ellipsoid((0.06, 0.05, 0.06)), "lamp", kit.translate(x, 2.12, COUNTER_Z))
     # Café seating between the bar and the windows.
     for i, (x, z) in enumerate([(-2.2, -3.4), (0.0, -4.2), (2.2, -3.4)]):
-        top = merge(
-            cylinder(0.35, 0.03, base_y=0.72, sections=40),
-            cylinder(0.03, 0.72, sections=12),
-            cylinder(0.22, 0.02, sections=32),
+        top = kit.merge(
+            kit.cylinder(0.35, 0.03, base_y=0.72, sections=40),
+            kit.cylinder(0.03, 0.72, sections=12),
+            kit.cylinder(0.22, 0.02, sections=32),
         )
-        b.static(top, "wood_dark", translate(x, 0, z))
+        b.static(top, "wood_dark", kit.translate(x, 0, z))
         for side in (-1, 1):
             b.static_parts(
-                chair(seat="fabric_grey", frame="black_plastic"),
-                translate(x + side * 0.6, 0, z) @ rotate_y(-90 * side + 10 * i),
+                kit.chair(seat="fabric_grey", frame="black_plastic"),
+                kit.translate(x + side * 0.6, 0, z) @ kit.rotate_y(-90 * side + 10 * i),
             )
     for x in (-3.1, 3.1):
-        b.static_parts(plant(height=1.4), translate(x, 0, -5.0))
+        b.static_parts(kit.plant(height=1.4), kit.translate(x, 0, -5.0))
     # Bar stools on the customer side of the counter.
     for x in (-1.2, -0.4, 0.4):
-        b.static_parts(stool(height=0.75), translate(x, 0, COUNTER_Z - 0.75))
+        b.static_parts(kit.stool(height=0.75), kit.translate(x, 0, COUNTER_Z - 0.75))
     return room
 
 
-def build_bar(b: SceneBuilder) -> None:
+def build_bar(b: kit.SceneBuilder) -> None:
     # The bar counter (the visitor's side is +Z) and the back counter behind the visitor.
     b.add(
-        "bar_counter", box((3.8, TOP - 0.04, 0.7)), "counter_front", translate(-0.2, 0, COUNTER_Z)
+        "bar_counter",
+        kit.box((3.8, TOP - 0.04, 0.7)),
+        "counter_front",
+        kit.translate(-0.2, 0, COUNTER_Z),
     )
-    b.static(box((3.9, 0.04, 0.75)), "counter_top", translate(-0.2, TOP - 0.04, COUNTER_Z))
-    b.static(box((3.9, 0.1, 0.3)), "counter_top", translate(-0.2, TOP + 0.25, COUNTER_Z - 0.5))
-    b.static(box((3.8, 0.25, 0.03)), "counter_front", translate(-0.2, TOP, COUNTER_Z - 0.36))
-    b.static(box((3.0, TOP - 0.04, 0.6)), "counter_front", translate(0.0, 0, 1.2))
-    b.static(box((3.1, 0.04, 0.64)), "counter_top", translate(0.0, TOP - 0.04, 1.2))
-    b.static(box((3.1, 0.6, 0.02)), "backsplash", translate(0.0, TOP, 1.49))
+    b.static(kit.box((3.9, 0.04, 0.75)), "counter_top", kit.translate(-0.2, TOP - 0.04, COUNTER_Z))
+    b.static(
+        kit.box((3.9, 0.1, 0.3)), "counter_top", kit.translate(-0.2, TOP + 0.25, COUNTER_Z - 0.5)
+    )
+    b.static(
+        kit.box((3.8, 0.25, 0.03)), "counter_front", kit.translate(-0.2, TOP, COUNTER_Z - 0.36)
+    )
+    b.static(kit.box((3.0, TOP - 0.04, 0.6)), "counter_front", kit.translate(0.0, 0, 1.2))
+    b.static(kit.box((3.1, 0.04, 0.64)), "counter_top", kit.translate(0.0, TOP - 0.04, 1.2))
+    b.static(kit.box((3.1, 0.6, 0.02)), "backsplash", kit.translate(0.0, TOP, 1.49))
     # Espresso machine, grinder and the tools.
-    b.add_parts("espresso_machine", espresso_machine(), translate(MACHINE_X, TOP, COUNTER_Z - 0.05))
+    b.add_parts(
+        "espresso_machine", espresso_machine(), kit.translate(MACHINE_X, TOP, COUNTER_Z - 0.05)
+    )
     for i, x in enumerate((-0.2, 0.2)):
-        head = merge(
-            cylinder(0.045, 0.06, base_y=-0.06, sections=28),
-            cylinder(0.03, 0.02, base_y=-0.08, sections=20),
+        head = kit.merge(
+            kit.cylinder(0.045, 0.06, base_y=-0.06, sections=28),
+            kit.cylinder(0.03, 0.02, base_y=-0.08, sections=20),
         )
         name = "group_head" if i == 0 else "group_head_2"
         b.add(
             name,
             head,
             "chrome",
-            translate(x, 0.28, 0.28),
+            kit.translate(x, 0.28, 0.28),
             parent="espresso_machine",
             mesh_name="group_head",
         )
     b.add(
         "brew_button",
-        box((0.04, 0.03, 0.012)),
+        kit.box((0.04, 0.03, 0.012)),
         "indicator_green",
-        translate(-0.2, 0.31, 0.345),
+        kit.translate(-0.2, 0.31, 0.345),
         parent="espresso_machine",
     )
-    wand = merge(
-        rod((0, 0, 0), (0.08, -0.26, 0.06), 0.007),
-        cone(0.009, 0.02).apply_transform(translate(0.08, -0.26, 0.06) @ rotate_x(180)),
+    wand = kit.merge(
+        kit.rod((0, 0, 0), (0.08, -0.26, 0.06), 0.007),
+        kit.cone(0.009, 0.02).apply_transform(kit.translate(0.08, -0.26, 0.06) @ kit.rotate_x(180)),
     )
-    b.add("steam_wand", wand, "chrome", translate(0.34, 0.33, 0.3), parent="espresso_machine")
-    portafilter = merge(
-        cylinder(0.042, 0.035, sections=28),
-        rod((0, 0.02, 0.04), (0, 0.03, 0.2), 0.012),
+    b.add("steam_wand", wand, "chrome", kit.translate(0.34, 0.33, 0.3), parent="espresso_machine")
+    portafilter = kit.merge(
+        kit.cylinder(0.042, 0.035, sections=28),
+        kit.rod((0, 0.02, 0.04), (0, 0.03, 0.2), 0.012),
     )
-    b.add("portafilter", portafilter, "chrome", translate(-0.35, TOP, -0.98))
+    b.add("portafilter", portafilter, "chrome", kit.translate(-0.35, TOP, -0.98))
     b.add(
         "portafilter_handle",
-        rod((0, 0.03, 0.1), (0, 0.035, 0.2), 0.016),
+        kit.rod((0, 0.03, 0.1), (0, 0.035, 0.2), 0.016),
         "black_plastic",
         parent="portafilter",
     )
     b.add(
         "portafilter_coffee",
-        cylinder(0.036, 0.004, base_y=0.033, sections=20),
+        kit.cylinder(0.036, 0.004, base_y=0.033, sections=20),
         "coffee",
         parent="portafilter",
     )
-    tamper = merge(
-        cylinder(0.029, 0.015, sections=24),
-        lathe([(0, 0.015), (0.012, 0.015), (0.01, 0.05), (0.022, 0.08), (0.0, 0.09)], sections=20),
+    tamper = kit.merge(
+        kit.cylinder(0.029, 0.015, sections=24),
+        kit.lathe(
+            [(0, 0.015), (0.012, 0.015), (0.01, 0.05), (0.022, 0.08), (0.0, 0.09)], sections=20
+        ),
     )
-    b.add("tamper", tamper, "wood_dark", translate(-0.52, TOP, -1.02))
+    b.add("tamper", tamper, "wood_dark", kit.translate(-0.52, TOP, -1.02))
     b.add(
         "grinder",
-        merge(box((0.2, 0.38, 0.28)), box((0.16, 0.03, 0.2), (0, 0.0, 0.16))),
+        kit.merge(kit.box((0.2, 0.38, 0.28)), kit.box((0.16, 0.03, 0.2), (0, 0.0, 0.16))),
         "black_plastic",
-        translate(GRINDER_X, TOP, COUNTER_Z),
+        kit.translate(GRINDER_X, TOP, COUNTER_Z),
     )
-    hopper = lathe([(0.03, 0.0), (0.09, 0.2), (0.085, 0.2), (0.025, 0.005)], sections=28)
-    b.add("grinder_hopper", hopper, "glass", translate(0, 0.38, 0), parent="grinder")
+    hopper = kit.lathe([(0.03, 0.0), (0.09, 0.2), (0.085, 0.2), (0.025, 0.005)], sections=28)
+    b.add("grinder_hopper", hopper, "glass", kit.translate(0, 0.38, 0), parent="grinder")
     b.add(
         "grinder_beans",
-        lathe([(0.0, 0.0), (0.03, 0.0), (0.075, 0.14), (0.0, 0.15)]),
+        kit.lathe([(0.0, 0.0), (0.03, 0.0), (0.075, 0.14), (0.0, 0.15)]),
         "beans",
-        translate(0, 0.385, 0),
+        kit.translate(0, 0.385, 0),
         parent="grinder",
     )
     b.add(
         "grinder_button",
-        box((0.04, 0.04, 0.012)),
+        kit.box((0.04, 0.04, 0.012)),
         "indicator_red",
-        translate(0, 0.28, 0.14),
+        kit.translate(0, 0.28, 0.14),
         parent="grinder",
     )
-    b.static(box((0.16, 0.12, 0.16)), "black_plastic", translate(-1.05, TOP, -1.1))  # knock box
-    cup = merge(
-        lathe(
+    b.static(
+        kit.box((0.16, 0.12, 0.16)), "black_plastic", kit.translate(-1.05, TOP, -1.1)
+    )  # knock box
+    cup = kit.merge(
+        kit.lathe(
             [(0, 0), (0.035, 0), (0.045, 0.075), (0.042, 0.075), (0.032, 0.006), (0, 0.006)],
             sections=32,
         ),
-        torus(0.018, 0.005, major_sections=12, minor_sections=6).apply_transform(
-            translate(0.05, 0.04, 0) @ rotate_x(90)
-        ),
-        lathe([(0, 0), (0.07, 0), (0.075, 0.01), (0.0, 0.008)], sections=32),
+        kit.upright_torus(0.018, 0.005, (0.05, 0.04, 0), major_sections=12, minor_sections=6),
+        kit.lathe([(0, 0), (0.07, 0), (0.075, 0.01), (0.0, 0.008)], sections=32),
     )
-    b.add("cup", cup, "ceramic", translate(0.35, TOP, -0.9))
-    b.marker("cup_target", translate(-0.2, 0.03, 0.3), parent="espresso_machine")
+    b.add("cup", cup, "ceramic", kit.translate(0.35, TOP, -0.9))
+    b.marker("cup_target", kit.translate(-0.2, 0.03, 0.3), parent="espresso_machine")
     for i in range(6):  # cups warming on top of the machine
-        b.static(cup, "ceramic", translate(-0.28 + 0.11 * i, TOP + 0.46, COUNTER_Z - 0.1))
-    pitcher = merge(
-        lathe(
+        b.static(cup, "ceramic", kit.translate(-0.28 + 0.11 * i, TOP + 0.46, COUNTER_Z - 0.1))
+    pitcher = kit.merge(
+        kit.lathe(
             [
                 (0, 0),
                 (0.045, 0),
@@ -303,67 +235,66 @@ def build_bar(b: SceneBuilder) -> None:
             ],
             sections=32,
         ),
-        torus(0.04, 0.006, major_sections=14, minor_sections=6).apply_transform(
-            translate(-0.06, 0.08, 0) @ rotate_x(90)
-        ),
+        kit.upright_torus(0.04, 0.006, (-0.06, 0.08, 0), major_sections=14, minor_sections=6),
     )
-    b.add("milk_pitcher", pitcher, "steel", translate(0.6, TOP, -1.05))
-    b.marker("pickup_spot", translate(-0.2 + 1.1, TOP + 0.35, COUNTER_Z - 0.5))
+    b.add("milk_pitcher", pitcher, "steel", kit.translate(0.6, TOP, -1.05))
+    b.marker("pickup_spot", kit.translate(-0.2 + 1.1, TOP + 0.35, COUNTER_Z - 0.5))
     # The till with its order screen, syrups, a pastry case.
     b.add_parts(
-        "order_screen", monitor(width=0.32, height=0.22), translate(1.2, TOP, -1.15) @ rotate_y(160)
+        "order_screen",
+        kit.monitor(width=0.32, height=0.22),
+        kit.translate(1.2, TOP, -1.15) @ kit.rotate_y(160),
     )
-    bottle = merge(cylinder(0.035, 0.22, sections=20), cylinder(0.012, 0.08, base_y=0.22))
+    bottle = kit.merge(
+        kit.cylinder(0.035, 0.22, sections=20), kit.cylinder(0.012, 0.08, base_y=0.22)
+    )
     for i, material in enumerate(("red_paint", "yellow_paint", "green_paint", "coffee")):
-        b.static(bottle, material, translate(-1.7 + 0.09 * i, TOP, -1.15))
-    case = merge(box((0.7, 0.02, 0.5)), box((0.7, 0.02, 0.5), (0, 0.2, 0)))
-    b.static(case, "steel", translate(1.15, TOP, COUNTER_Z - 0.05))
-    b.static(box((0.7, 0.4, 0.5)), "glass", translate(1.15, TOP, COUNTER_Z - 0.05))
-    pastry = ellipsoid((0.05, 0.03, 0.035))
+        b.static(bottle, material, kit.translate(-1.7 + 0.09 * i, TOP, -1.15))
+    case = kit.merge(kit.box((0.7, 0.02, 0.5)), kit.box((0.7, 0.02, 0.5), (0, 0.2, 0)))
+    b.static(case, "steel", kit.translate(1.15, TOP, COUNTER_Z - 0.05))
+    b.static(kit.box((0.7, 0.4, 0.5)), "glass", kit.translate(1.15, TOP, COUNTER_Z - 0.05))
+    pastry = kit.ellipsoid((0.05, 0.03, 0.035))
     for i in range(6):
         b.static(
             pastry,
             "pastry",
-            translate(0.9 + 0.1 * i, TOP + 0.02 + 0.2 * (i % 2), COUNTER_Z - 0.05 + 0.05 * (i % 3))
-            @ rotate_y(20 * i),
+            kit.translate(
+                0.9 + 0.1 * i, TOP + 0.02 + 0.2 * (i % 2), COUNTER_Z - 0.05 + 0.05 * (i % 3)
+            )
+            @ kit.rotate_y(20 * i),
         )
 
 
-def build_back_wall(b: SceneBuilder) -> None:
+def build_back_wall(b: kit.SceneBuilder) -> None:
     """Menu boards above the back counter, coffee bags on a shelf."""
     z = 1.49
     for i, x in enumerate((-0.8, 0.8)):
-        b.static(box((1.2, 0.8, 0.03)), "menu_board", translate(x, 1.9, z) @ rotate_y(180))
+        b.static(
+            kit.box((1.2, 0.8, 0.03)), "menu_board", kit.translate(x, 1.9, z) @ kit.rotate_y(180)
+        )
         lines = [
-            box(
+            kit.box(
                 (0.3 + 0.5 * ((k * 7 + i) % 3) / 2, 0.025, 0.005),
                 (-0.25 + 0.1 * ((k + i) % 2), 2.55 - 0.12 * k, -0.017),
             )
             for k in range(5)
         ]
-        b.static(merge(*lines), "chalk", translate(x, 0, z) @ rotate_y(180))
-    b.static(box((2.4, 0.03, 0.25)), "wood_dark", translate(0.0, 1.55, z - 0.12))
-    bag = merge(box((0.12, 0.2, 0.07)), box((0.12, 0.03, 0.04), (0, 0.2, 0)))
+        b.static(kit.merge(*lines), "chalk", kit.translate(x, 0, z) @ kit.rotate_y(180))
+    b.static(kit.box((2.4, 0.03, 0.25)), "wood_dark", kit.translate(0.0, 1.55, z - 0.12))
+    bag = kit.merge(kit.box((0.12, 0.2, 0.07)), kit.box((0.12, 0.03, 0.04), (0, 0.2, 0)))
     for i in range(10):
         b.static(
             bag,
             "coffee_bag",
-            translate(-1.0 + 0.22 * i, 1.58, z - 0.12) @ rotate_y(180 + 5 * (i % 3)),
+            kit.translate(-1.0 + 0.22 * i, 1.58, z - 0.12) @ kit.rotate_y(180 + 5 * (i % 3)),
         )
     b.static(
-        merge(*(rod((x, 1.35, z), (x, 1.55, z - 0.2), 0.01) for x in (-1.1, 1.1))), "black_plastic"
+        kit.merge(*(kit.rod((x, 1.35, z), (x, 1.55, z - 0.2), 0.01) for x in (-1.1, 1.1))),
+        "black_plastic",
     )
-    b.marker("spawn", translate(0, 0, 0.3))
-    b.marker("thumbnail_camera", look_at((1.0, 1.75, 0.5), (-0.3, 0.9, -2.2)))
-
-
-def build() -> SceneBuilder:
-    b = SceneBuilder(MATERIALS)
-    build_room(b)
-    build_bar(b)
-    build_back_wall(b)
-    return b
+    b.marker("spawn", kit.translate(0, 0, 0.3))
+    b.marker("thumbnail_camera", kit.look_at((1.0, 1.75, 0.5), (-0.3, 0.9, -2.2)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

@@ -4,9 +4,6 @@ An elderly woman rests in an adjustable care bed (side rails, hand control, over
 around her a bedside cabinet with a pill organiser, water glass, hand gel and a blood pressure
 monitor, a wheelchair, a walking frame, the care plan on the wall, a window with curtains, an
 armchair for visitors, a clock and a calendar.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,235 +14,179 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes.kit.builder import Parts, SceneBuilder  # noqa: E402
-from scenes.kit.export import main  # noqa: E402
-from scenes.kit.furniture import cabinet, chair, clipboard, plant, wall_clock  # noqa: E402
-from scenes.kit.materials import (  # noqa: E402
-    WHITE,
-    Material,
-    fabric,
-    noise_texture,
-    standard_materials,
-    wood_grain,
-)
-from scenes.kit.room import Door, Room, Window, ceiling_lights, room_materials  # noqa: E402
-from scenes.kit.shapes import (  # noqa: E402
-    box,
-    cylinder,
-    ellipsoid,
-    lathe,
-    look_at,
-    merge,
-    rod,
-    rotate_x,
-    rotate_y,
-    rotate_z,
-    sphere,
-    torus,
-    translate,
-)
+from scenes import kit
 
 BACK = -4.2
 BED_X, BED_Z = -1.2, -2.7  # centre of the bed; its head is at -X
 MATTRESS_TOP = 0.62
 
-NODES = (
-    "spawn",
-    "hand_gel",
-    "care_plan",
-    "bed_control",
-    "bp_cuff",
-    "patient_arm",
-    "bp_monitor",
-    "pill_cup",
-    "bed_table",
-    "water_glass",
-    "glass_spot",
-    "wheelchair",
-    "wheelchair_target",
-    "wheelchair_brake",
-)
+NODES = kit.script_nodes(__file__)
 
-MATERIALS: dict[str, Material] = {
-    **standard_materials(),
-    **room_materials(
-        floor=Material(
-            "vinyl",
-            WHITE,
-            roughness=0.5,
-            texture=wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4),
-            tile_m=1.0,
-        ),
-        wall=Material(
-            "warm_wall",
-            WHITE,
-            roughness=0.95,
-            texture=noise_texture((238, 226, 204), (228, 214, 190), size=64, seed=42),
-            tile_m=1.5,
-        ),
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
+
+
+VINYL_TEX = kit.wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4)
+WARM_WALL_TEX = kit.noise_texture((238, 226, 204), (228, 214, 190), size=64, seed=42)
+LINEN_TEX = kit.fabric((236, 240, 246), size=64, seed=43, threads=16)
+BLANKET_TEX = kit.fabric((120, 170, 200), size=64, seed=44, threads=12)
+CURTAIN_TEX = kit.fabric((214, 160, 110), size=64, seed=45, threads=10)
+
+MATERIALS: dict[str, kit.Material] = {
+    **kit.standard_materials(),
+    **kit.room_materials(
+        floor=kit.textured("vinyl", VINYL_TEX, tile_m=1.0, roughness=0.5),
+        wall=kit.textured("warm_wall", WARM_WALL_TEX, tile_m=1.5, roughness=0.95),
     ),
-    "bed_frame": Material("bed_frame", (228, 230, 232, 255), metallic=0.3, roughness=0.4),
-    "linen": Material(
-        "linen",
-        WHITE,
-        roughness=0.95,
-        texture=fabric((236, 240, 246), size=64, seed=43, threads=16),
-        tile_m=0.25,
-    ),
-    "blanket": Material(
-        "blanket",
-        WHITE,
-        roughness=0.95,
-        texture=fabric((120, 170, 200), size=64, seed=44, threads=12),
-        tile_m=0.3,
-    ),
-    "curtain": Material(
-        "curtain",
-        WHITE,
-        roughness=0.95,
-        double_sided=True,
-        texture=fabric((214, 160, 110), size=64, seed=45, threads=10),
-        tile_m=0.4,
-    ),
-    "skin": Material("skin", (226, 184, 150, 255), roughness=0.7),
-    "hair": Material("hair", (210, 210, 214, 255), roughness=0.9),
-    "pajama": Material("pajama", (170, 200, 150, 255), roughness=0.9),
-    "pills": Material("pills", (250, 250, 250, 255), roughness=0.4),
-    "pill_box": Material("pill_box", (150, 110, 200, 255), roughness=0.3),
-    "water": Material("water", (180, 220, 240, 160), roughness=0.05),
-    "gel": Material("gel", (120, 200, 230, 255), roughness=0.2),
+    "bed_frame": kit.plain("bed_frame", (228, 230, 232), metallic=0.3, roughness=0.4),
+    "linen": kit.textured("linen", LINEN_TEX, tile_m=0.25, roughness=0.95),
+    "blanket": kit.textured("blanket", BLANKET_TEX, tile_m=0.3, roughness=0.95),
+    "curtain": kit.textured("curtain", CURTAIN_TEX, tile_m=0.4, roughness=0.95, double_sided=True),
+    "skin": kit.plain("skin", (226, 184, 150), roughness=0.7),
+    "hair": kit.plain("hair", (210, 210, 214), roughness=0.9),
+    "pajama": kit.plain("pajama", (170, 200, 150), roughness=0.9),
+    "pills": kit.plain("pills", (250, 250, 250), roughness=0.4),
+    "pill_box": kit.plain("pill_box", (150, 110, 200), roughness=0.3),
+    "water": kit.Material("water", (180, 220, 240, 160), roughness=0.05),
+    "gel": kit.plain("gel", (120, 200, 230), roughness=0.2),
 }
 
 
-def care_bed() -> Parts:
+def care_bed() -> kit.Parts:
     """An adjustable care bed 2.0 x 0.95 m along X, head raised a little, with side rails."""
-    mattress_flat = box((1.3, 0.16, 0.9), (0.3, MATTRESS_TOP - 0.16, 0))
-    head = box((0.7, 0.16, 0.9), (-0.35, 0, 0)).apply_transform(
-        translate(-0.35, MATTRESS_TOP - 0.16, 0) @ rotate_z(-20)
+    mattress_flat = kit.box((1.3, 0.16, 0.9), (0.3, MATTRESS_TOP - 0.16, 0))
+    head = kit.box((0.7, 0.16, 0.9), (-0.35, 0, 0)).apply_transform(
+        kit.translate(-0.35, MATTRESS_TOP - 0.16, 0) @ kit.rotate_z(-20)
     )
-    frame = [box((2.0, 0.08, 0.95), (0, MATTRESS_TOP - 0.26, 0))]
+    frame = [kit.box((2.0, 0.08, 0.95), (0, MATTRESS_TOP - 0.26, 0))]
     for x in (-0.9, 0.9):
         for z in (-0.4, 0.4):
-            frame.append(box((0.05, MATTRESS_TOP - 0.32, 0.05), (x, 0.1, z)))
-    frame.append(box((0.05, 0.95, 0.98), (-1.03, 0.1, 0)))  # head board
-    frame.append(box((0.05, 0.75, 0.98), (1.03, 0.1, 0)))  # foot board
+            frame.append(kit.box((0.05, MATTRESS_TOP - 0.32, 0.05), (x, 0.1, z)))
+    frame.append(kit.box((0.05, 0.95, 0.98), (-1.03, 0.1, 0)))  # head board
+    frame.append(kit.box((0.05, 0.75, 0.98), (1.03, 0.1, 0)))  # foot board
     rails = []
     for z in (-0.49, 0.49):
         for y in (MATTRESS_TOP + 0.12, MATTRESS_TOP + 0.27):
-            rails.append(rod((-0.85, y, z), (0.05, y, z), 0.015))
+            rails.append(kit.rod((-0.85, y, z), (0.05, y, z), 0.015))
         for x in (-0.8, 0.0):
-            rails.append(rod((x, MATTRESS_TOP - 0.1, z), (x, MATTRESS_TOP + 0.27, z), 0.015))
-    casters = [
-        cylinder(0.05, 0.04, sections=16).apply_transform(translate(x, 0.05, z) @ rotate_x(90))
-        for x in (-0.9, 0.9)
-        for z in (-0.4, 0.4)
-    ]
+            rails.append(kit.rod((x, MATTRESS_TOP - 0.1, z), (x, MATTRESS_TOP + 0.27, z), 0.015))
+    casters = kit.side_cylinders(
+        0.05, 0.04, [(x, 0.05, z) for x in (-0.9, 0.9) for z in (-0.4, 0.4)], sections=16
+    )
     return [
-        ("bed_frame", merge(*frame, *rails)),
-        ("linen", merge(mattress_flat, head)),
-        ("rubber", merge(*casters)),
+        ("bed_frame", kit.merge(*frame, *rails)),
+        ("linen", kit.merge(mattress_flat, head)),
+        ("rubber", kit.merge(*casters)),
         (
             "wood",
-            merge(box((0.02, 0.4, 0.9), (-1.05, 0.65, 0)), box((0.02, 0.3, 0.9), (1.05, 0.55, 0))),
+            kit.merge(
+                kit.box((0.02, 0.4, 0.9), (-1.05, 0.65, 0)),
+                kit.box((0.02, 0.3, 0.9), (1.05, 0.55, 0)),
+            ),
         ),
     ]
 
 
-def patient() -> Parts:
+def patient() -> kit.Parts:
     """An elderly woman resting: head on the pillow, blanket over her body (in bed coordinates)."""
     y = MATTRESS_TOP
-    head = sphere(0.1, subdivisions=3).apply_transform(translate(-0.62, y + 0.32, 0))
-    hair = ellipsoid((0.105, 0.08, 0.11)).apply_transform(translate(-0.66, y + 0.27, 0))
-    body = ellipsoid((0.62, 0.13, 0.3)).apply_transform(translate(0.25, y - 0.04, 0))
-    chest = ellipsoid((0.25, 0.12, 0.24)).apply_transform(
-        translate(-0.35, y + 0.08, 0) @ rotate_z(-20)
+    head = kit.sphere(0.1, subdivisions=3).apply_transform(kit.translate(-0.62, y + 0.32, 0))
+    hair = kit.ellipsoid((0.105, 0.08, 0.11)).apply_transform(kit.translate(-0.66, y + 0.27, 0))
+    body = kit.ellipsoid((0.62, 0.13, 0.3)).apply_transform(kit.translate(0.25, y - 0.04, 0))
+    chest = kit.ellipsoid((0.25, 0.12, 0.24)).apply_transform(
+        kit.translate(-0.35, y + 0.08, 0) @ kit.rotate_z(-20)
     )
-    pillow = ellipsoid((0.22, 0.07, 0.34)).apply_transform(
-        translate(-0.72, y + 0.12, 0) @ rotate_z(-20)
+    pillow = kit.ellipsoid((0.22, 0.07, 0.34)).apply_transform(
+        kit.translate(-0.72, y + 0.12, 0) @ kit.rotate_z(-20)
     )
     return [
         ("skin", head),
         ("hair", hair),
-        ("blanket", merge(body, chest)),
+        ("blanket", kit.merge(body, chest)),
         ("linen", pillow),
     ]
 
 
-def wheelchair() -> Parts:
+def wheelchair() -> kit.Parts:
     """A folding wheelchair facing +Z (seat 0.48 m up)."""
-    wheel = merge(
-        torus(0.27, 0.02, major_sections=40, minor_sections=8),
-        torus(0.24, 0.006, major_sections=32, minor_sections=5),
+    wheel = kit.merge(
+        kit.torus(0.27, 0.02, major_sections=40, minor_sections=8),
+        kit.torus(0.24, 0.006, major_sections=32, minor_sections=5),
         *(
-            rod((0, 0, 0), (0.24 * math.cos(a), 0, 0.24 * math.sin(a)), 0.003, 5)
+            kit.rod((0, 0, 0), (0.24 * math.cos(a), 0, 0.24 * math.sin(a)), 0.003, 5)
             for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)
         ),
-    ).apply_transform(rotate_z(90))
+    ).apply_transform(kit.rotate_z(90))
     frame = []
     for sx in (-1, 1):
         x = sx * 0.24
         frame += [
-            rod((x, 0.48, 0.22), (x, 0.48, -0.2), 0.012),
-            rod((x, 0.48, -0.2), (x, 0.98, -0.26), 0.012),
-            rod((x, 0.98, -0.26), (x, 0.98, -0.38), 0.013),
-            rod((x, 0.48, 0.22), (x * 0.8, 0.12, 0.4), 0.011),
-            rod((x, 0.66, 0.18), (x, 0.66, -0.15), 0.014),
-            rod((x, 0.1, 0.3), (x, 0.48, 0.2), 0.011),
+            kit.rod((x, 0.48, 0.22), (x, 0.48, -0.2), 0.012),
+            kit.rod((x, 0.48, -0.2), (x, 0.98, -0.26), 0.012),
+            kit.rod((x, 0.98, -0.26), (x, 0.98, -0.38), 0.013),
+            kit.rod((x, 0.48, 0.22), (x * 0.8, 0.12, 0.4), 0.011),
+            kit.rod((x, 0.66, 0.18), (x, 0.66, -0.15), 0.014),
+            kit.rod((x, 0.1, 0.3), (x, 0.48, 0.2), 0.011),
         ]
     tyres = [wheel.copy().apply_translation((sx * 0.3, 0.29, -0.1)) for sx in (-1, 1)]
     casters = [
-        cylinder(0.06, 0.03, sections=16).apply_transform(
-            translate(sx * 0.22, 0.06, 0.3) @ rotate_z(90)
+        kit.cylinder(0.06, 0.03, sections=16).apply_transform(
+            kit.translate(sx * 0.22, 0.06, 0.3) @ kit.rotate_z(90)
         )
         for sx in (-1, 1)
     ]
     return [
         (
             "fabric_blue",
-            merge(
-                box((0.46, 0.04, 0.42), (0, 0.46, 0.0)), box((0.46, 0.38, 0.03), (0, 0.56, -0.22))
+            kit.merge(
+                kit.box((0.46, 0.04, 0.42), (0, 0.46, 0.0)),
+                kit.box((0.46, 0.38, 0.03), (0, 0.56, -0.22)),
             ),
         ),
-        ("chrome", merge(*frame)),
-        ("rubber", merge(*tyres, *casters, box((0.38, 0.02, 0.12), (0, 0.1, 0.42)))),
+        ("chrome", kit.merge(*frame)),
+        ("rubber", kit.merge(*tyres, *casters, kit.box((0.38, 0.02, 0.12), (0, 0.1, 0.42)))),
     ]
 
 
-def build_room(b: SceneBuilder) -> Room:
-    room = Room(
+def build_room(b: kit.SceneBuilder) -> kit.Room:
+    room = kit.Room(
         5.4,
         5.2,
         2.7,
         center_z=BACK + 2.6,
         center_x=0.0,
-        windows=[Window("back", 0.8, width=1.5, height=1.2, bottom=0.85)],
-        doors=[Door("right", -1.2)],
+        windows=[kit.Window("back", 0.8, width=1.5, height=1.2, bottom=0.85)],
+        doors=[kit.Door("right", -1.2)],
         skirting="wood",
     )
     room.build(b)
-    ceiling_lights(b, [(-0.6, -2.0)], 2.7, size=(0.6, 0.6))
+    kit.ceiling_lights(b, [(-0.6, -2.0)], 2.7, size=(0.6, 0.6))
     # Curtains either side of the window and a rail above it.
     for x in (-0.15, 1.75):
         pleats = [
-            cylinder(0.04, 1.8, sections=10).apply_translation((x + 0.07 * i - 0.14, 0.5, 0))
+            kit.cylinder(0.04, 1.8, sections=10).apply_translation((x + 0.07 * i - 0.14, 0.5, 0))
             for i in range(5)
         ]
-        b.static(merge(*pleats), "curtain", translate(0, 0, BACK + 0.12))
-    b.static(rod((-0.4, 2.33, BACK + 0.12), (2.0, 2.33, BACK + 0.12), 0.015), "chrome")
+        b.static(kit.merge(*pleats), "curtain", kit.translate(0, 0, BACK + 0.12))
+    b.static(kit.rod((-0.4, 2.33, BACK + 0.12), (2.0, 2.33, BACK + 0.12), 0.015), "chrome")
     b.static_parts(
-        chair(seat="fabric_grey", frame="wood_dark"), translate(1.9, 0, -3.4) @ rotate_y(-30)
+        kit.chair(seat="fabric_grey", frame="wood_dark"),
+        kit.translate(1.9, 0, -3.4) @ kit.rotate_y(-30),
     )
-    b.static_parts(plant(height=1.2), translate(2.3, 0, -1.9))
-    b.static_parts(wall_clock(), translate(-1.2, 2.1, BACK))
-    b.static(box((0.3, 0.42, 0.01)), "paper", translate(-2.2, 1.3, BACK + 0.005))  # calendar
+    b.static_parts(kit.plant(height=1.2), kit.translate(2.3, 0, -1.9))
+    b.static_parts(kit.wall_clock(), kit.translate(-1.2, 2.1, BACK))
     b.static(
-        merge(
+        kit.box((0.3, 0.42, 0.01)), "paper", kit.translate(-2.2, 1.3, BACK + 0.005)
+    )  # calendar
+    b.static(
+        kit.merge(
             *(
-                box(
+                kit.box(
                     (0.035, 0.03, 0.002),
                     (-2.31 + 0.043 * (i % 6), 1.36 + 0.05 * (i // 6), BACK + 0.011),
                 )
@@ -255,126 +196,128 @@ def build_room(b: SceneBuilder) -> Room:
         "red_paint",
     )
     # A grab rail on the wall and a walking frame by the bed.
-    b.static(rod((-2.69, 0.85, -1.3), (-2.69, 0.85, -0.3), 0.018), "chrome")
+    b.static(kit.rod((-2.69, 0.85, -1.3), (-2.69, 0.85, -0.3), 0.018), "chrome")
     walker = []
     for sx in (-1, 1):
         for sz in (-1, 1):
-            walker.append(rod((sx * 0.25, 0.0, sz * 0.2), (sx * 0.24, 0.85, sz * 0.18), 0.012))
-        walker.append(rod((sx * 0.24, 0.85, -0.18), (sx * 0.24, 0.85, 0.18), 0.014))
-    walker.append(rod((-0.24, 0.85, -0.18), (0.24, 0.85, -0.18), 0.012))
-    walker.append(rod((-0.24, 0.3, -0.18), (0.24, 0.3, -0.18), 0.01))
-    b.static(merge(*walker), "chrome", translate(0.4, 0, -3.6))
+            walker.append(kit.rod((sx * 0.25, 0.0, sz * 0.2), (sx * 0.24, 0.85, sz * 0.18), 0.012))
+        walker.append(kit.rod((sx * 0.24, 0.85, -0.18), (sx * 0.24, 0.85, 0.18), 0.014))
+    walker.append(kit.rod((-0.24, 0.85, -0.18), (0.24, 0.85, -0.18), 0.012))
+    walker.append(kit.rod((-0.24, 0.3, -0.18), (0.24, 0.3, -0.18), 0.01))
+    b.static(kit.merge(*walker), "chrome", kit.translate(0.4, 0, -3.6))
     return room
 
 
-def build_bed(b: SceneBuilder) -> None:
-    place = translate(BED_X, 0, BED_Z)
+def build_bed(b: kit.SceneBuilder) -> None:
+    place = kit.translate(BED_X, 0, BED_Z)
     b.add_parts("care_bed", care_bed(), place)
     b.add_parts("patient", patient(), place)
-    arm = merge(
-        rod((-0.35, MATTRESS_TOP + 0.14, 0.27), (0.0, MATTRESS_TOP + 0.1, 0.3), 0.035),
-        ellipsoid((0.05, 0.02, 0.035)).apply_translation((0.05, MATTRESS_TOP + 0.08, 0.3)),
+    arm = kit.merge(
+        kit.rod((-0.35, MATTRESS_TOP + 0.14, 0.27), (0.0, MATTRESS_TOP + 0.1, 0.3), 0.035),
+        kit.ellipsoid((0.05, 0.02, 0.035)).apply_translation((0.05, MATTRESS_TOP + 0.08, 0.3)),
     )
     b.add("patient_arm", arm, "pajama", place)
-    pendant = merge(box((0.06, 0.14, 0.03)), rod((0, 0.14, 0), (0, 0.26, 0), 0.004))
+    pendant = kit.merge(kit.box((0.06, 0.14, 0.03)), kit.rod((0, 0.14, 0), (0, 0.26, 0), 0.004))
     b.add(
         "bed_control",
         pendant,
         "grey_plastic",
-        translate(BED_X - 0.3, MATTRESS_TOP + 0.02, BED_Z + 0.52),
+        kit.translate(BED_X - 0.3, MATTRESS_TOP + 0.02, BED_Z + 0.52),
     )
     b.add(
         "bed_control_buttons",
-        merge(
-            *(
-                cylinder(0.008, 0.006, sections=10).apply_transform(
-                    translate(0, 0.03 + 0.03 * i, 0.015) @ rotate_x(90)
-                )
-                for i in range(3)
+        kit.merge(
+            *kit.side_cylinders(
+                0.008, 0.006, [(0, 0.03 + 0.03 * i, 0.015) for i in range(3)], sections=10
             )
         ),
         "blue_paint",
         parent="bed_control",
     )
     # Overbed table on the visitor's side of the bed.
-    table_parts = merge(
-        box((0.8, 0.025, 0.4), (0, 0.86, 0)),
-        rod((0.36, 0.05, 0.0), (0.36, 0.86, 0.0), 0.02),
-        box((0.08, 0.04, 0.5), (0.36, 0.0, 0)),
+    table_parts = kit.merge(
+        kit.box((0.8, 0.025, 0.4), (0, 0.86, 0)),
+        kit.rod((0.36, 0.05, 0.0), (0.36, 0.86, 0.0), 0.02),
+        kit.box((0.08, 0.04, 0.5), (0.36, 0.0, 0)),
     )
-    b.add("bed_table", table_parts, "bed_frame", translate(BED_X + 0.3, 0, BED_Z + 0.3))
-    b.marker("glass_spot", translate(-0.2, 0.885, 0.05), parent="bed_table")
+    b.add("bed_table", table_parts, "bed_frame", kit.translate(BED_X + 0.3, 0, BED_Z + 0.3))
+    b.marker("glass_spot", kit.translate(-0.2, 0.885, 0.05), parent="bed_table")
 
 
-def build_cabinet(b: SceneBuilder) -> None:
+def build_cabinet(b: kit.SceneBuilder) -> None:
     x, z = -1.6, -1.45
     top = 0.72
     b.static_parts(
-        cabinet(0.5, 0.45, top, body="wood", handles="chrome", drawers=3), translate(x, 0, z)
+        kit.cabinet(0.5, 0.45, top, body="wood", handles="chrome", drawers=3),
+        kit.translate(x, 0, z),
     )
-    gel = merge(
-        cylinder(0.035, 0.15, sections=20),
-        cylinder(0.01, 0.04, base_y=0.15),
-        box((0.05, 0.01, 0.012), (0.015, 0.18, 0)),
+    gel = kit.merge(
+        kit.cylinder(0.035, 0.15, sections=20),
+        kit.cylinder(0.01, 0.04, base_y=0.15),
+        kit.box((0.05, 0.01, 0.012), (0.015, 0.18, 0)),
     )
-    b.add("hand_gel", gel, "gel", translate(x - 0.18, top, z - 0.1))
-    organiser = merge(*(box((0.045, 0.03, 0.06), (0.05 * i - 0.15, 0, 0)) for i in range(7)))
-    b.static(organiser, "pill_box", translate(x + 0.02, top, z - 0.12))
-    cup = lathe(
+    b.add("hand_gel", gel, "gel", kit.translate(x - 0.18, top, z - 0.1))
+    organiser = kit.merge(
+        *(kit.box((0.045, 0.03, 0.06), (0.05 * i - 0.15, 0, 0)) for i in range(7))
+    )
+    b.static(organiser, "pill_box", kit.translate(x + 0.02, top, z - 0.12))
+    cup = kit.lathe(
         [(0, 0), (0.025, 0), (0.03, 0.05), (0.028, 0.05), (0.022, 0.004), (0, 0.004)], sections=24
     )
-    b.add("pill_cup", cup, "white_plastic", translate(x - 0.05, top, z + 0.08))
+    b.add("pill_cup", cup, "white_plastic", kit.translate(x - 0.05, top, z + 0.08))
     b.add(
         "pill_cup_pills",
-        merge(
-            sphere(0.007).apply_translation((0, 0.012, 0)),
-            sphere(0.007).apply_translation((0.01, 0.012, 0.006)),
+        kit.merge(
+            kit.sphere(0.007).apply_translation((0, 0.012, 0)),
+            kit.sphere(0.007).apply_translation((0.01, 0.012, 0.006)),
         ),
         "pills",
         parent="pill_cup",
     )
-    glass = lathe(
+    glass = kit.lathe(
         [(0, 0), (0.032, 0), (0.037, 0.12), (0.034, 0.12), (0.029, 0.005), (0, 0.005)], sections=28
     )
-    b.add("water_glass", glass, "water", translate(x + 0.12, top, z + 0.08))
+    b.add("water_glass", glass, "water", kit.translate(x + 0.12, top, z + 0.08))
     # Blood pressure monitor with its cuff.
-    monitor = merge(box((0.12, 0.05, 0.15)), box((0.08, 0.002, 0.05), (0, 0.05, -0.03)))
-    b.add("bp_monitor", monitor, "white_plastic", translate(x + 0.1, top, z - 0.08) @ rotate_y(20))
-    b.add("bp_display", box((0.07, 0.003, 0.045), (0, 0.05, -0.03)), "screen", parent="bp_monitor")
-    cuff = merge(rod((0, 0.03, 0), (0.16, 0.03, 0), 0.03), box((0.04, 0.02, 0.02), (0.2, 0.02, 0)))
+    monitor = kit.merge(kit.box((0.12, 0.05, 0.15)), kit.box((0.08, 0.002, 0.05), (0, 0.05, -0.03)))
+    b.add(
+        "bp_monitor",
+        monitor,
+        "white_plastic",
+        kit.translate(x + 0.1, top, z - 0.08) @ kit.rotate_y(20),
+    )
+    b.add(
+        "bp_display", kit.box((0.07, 0.003, 0.045), (0, 0.05, -0.03)), "screen", parent="bp_monitor"
+    )
+    cuff = kit.merge(
+        kit.rod((0, 0.03, 0), (0.16, 0.03, 0), 0.03), kit.box((0.04, 0.02, 0.02), (0.2, 0.02, 0))
+    )
     b.add(
         "bp_cuff",
         cuff,
         "fabric_grey",
-        translate(x - 0.05, top + 0.5, z + 0.35) @ rotate_y(30) @ translate(0, -0.5, 0),
+        kit.translate(x - 0.05, top + 0.5, z + 0.35) @ kit.rotate_y(30) @ kit.translate(0, -0.5, 0),
     )
     b.add_parts(
-        "care_plan", clipboard(), translate(-2.68, 1.35, -1.2) @ rotate_y(90) @ rotate_x(90)
+        "care_plan",
+        kit.clipboard(),
+        kit.translate(-2.68, 1.35, -1.2) @ kit.rotate_y(90) @ kit.rotate_x(90),
     )
 
 
-def build_wheelchair(b: SceneBuilder) -> None:
-    b.add_parts("wheelchair", wheelchair(), translate(1.5, 0, -0.9) @ rotate_y(-120))
+def build_wheelchair(b: kit.SceneBuilder) -> None:
+    b.add_parts("wheelchair", wheelchair(), kit.translate(1.5, 0, -0.9) @ kit.rotate_y(-120))
     b.add(
         "wheelchair_brake",
-        merge(box((0.03, 0.12, 0.03)), sphere(0.02).apply_translation((0, 0.12, 0))),
+        kit.merge(kit.box((0.03, 0.12, 0.03)), kit.sphere(0.02).apply_translation((0, 0.12, 0))),
         "red_paint",
-        translate(0.27, 0.42, 0.1),
+        kit.translate(0.27, 0.42, 0.1),
         parent="wheelchair",
     )
-    b.marker("wheelchair_target", translate(BED_X + 1.0, 0, BED_Z + 0.95))
-    b.marker("spawn", translate(0, 0, 0.2))
-    b.marker("thumbnail_camera", look_at((1.0, 1.65, -0.1), (-1.3, 0.75, -2.8)))
-
-
-def build() -> SceneBuilder:
-    b = SceneBuilder(MATERIALS)
-    build_room(b)
-    build_bed(b)
-    build_cabinet(b)
-    build_wheelchair(b)
-    return b
+    b.marker("wheelchair_target", kit.translate(BED_X + 1.0, 0, BED_Z + 0.95))
+    b.marker("spawn", kit.translate(0, 0, 0.2))
+    b.marker("thumbnail_camera", kit.look_at((1.0, 1.65, -0.1), (-1.3, 0.75, -2.8)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

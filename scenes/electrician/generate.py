@@ -4,9 +4,6 @@ A living room under renovation: the consumer unit (main breaker, RCD, circuit br
 back wall, an open socket box with cable ends, a ceiling light point without its bulb, an
 aluminium step ladder, a folding table with the tools of the trade (voltage tester, multimeter,
 new socket, LED bulb, pliers), a cable reel, a tool bag, paint tins and a dust sheet.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,37 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes.kit.builder import Parts, SceneBuilder  # noqa: E402
-from scenes.kit.export import main  # noqa: E402
-from scenes.kit.furniture import carton, plant, shelf_unit, table, wall_clock  # noqa: E402
-from scenes.kit.materials import (  # noqa: E402
-    WHITE,
-    Material,
-    fabric,
-    noise_texture,
-    standard_materials,
-    wood_grain,
-)
-from scenes.kit.room import Door, Room, Window, ceiling_lights, room_materials  # noqa: E402
-from scenes.kit.shapes import (  # noqa: E402
-    box,
-    cylinder,
-    ellipsoid,
-    lathe,
-    look_at,
-    merge,
-    polyline,
-    rod,
-    rotate_x,
-    rotate_y,
-    rotate_z,
-    torus,
-    translate,
-)
+from scenes import kit
 
 TABLE_TOP = 0.9
 BACK = -4.0
@@ -56,195 +26,186 @@ SOCKET = (0.9, 1.1)  # the socket box on the back wall
 LIGHT_POINT = (0.4, -2.2)  # the ceiling light (x, z)
 HEIGHT = 2.7
 
-NODES = (
-    "spawn",
-    "consumer_unit",
-    "main_breaker",
-    "rcd_test",
-    "voltage_tester",
-    "socket_box",
-    "new_socket",
-    "ladder",
-    "ladder_target",
-    "led_bulb",
-    "lamp_holder",
-    "ceiling_lamp",
-    "insulated_gloves",
-)
+NODES = kit.script_nodes(__file__)
 
-MATERIALS: dict[str, Material] = {
-    **standard_materials(),
-    **room_materials(
-        floor=Material(
-            "parquet",
-            WHITE,
-            roughness=0.55,
-            texture=wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5),
-            tile_m=1.2,
-        ),
-        wall=Material(
-            "plaster",
-            WHITE,
-            roughness=0.95,
-            texture=noise_texture((238, 234, 224), (222, 216, 204), size=64, seed=32),
-            tile_m=1.5,
-        ),
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
+
+
+PARQUET_TEX = kit.wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5)
+PLASTER_TEX = kit.noise_texture((238, 234, 224), (222, 216, 204), size=64, seed=32)
+DUST_SHEET_TEX = kit.fabric((222, 218, 206), size=64, seed=33, threads=12)
+
+MATERIALS: dict[str, kit.Material] = {
+    **kit.standard_materials(),
+    **kit.room_materials(
+        floor=kit.textured("parquet", PARQUET_TEX, tile_m=1.2, roughness=0.55),
+        wall=kit.textured("plaster", PLASTER_TEX, tile_m=1.5, roughness=0.95),
     ),
-    "toggle_red": Material("toggle_red", (210, 36, 28, 255), roughness=0.4),
-    "rcd_blue": Material("rcd_blue", (40, 90, 190, 255), roughness=0.4),
-    "wire_brown": Material("wire_brown", (140, 80, 40, 255), roughness=0.5),
-    "wire_blue": Material("wire_blue", (40, 80, 200, 255), roughness=0.5),
-    "bulb": Material("bulb", (255, 252, 236, 255), roughness=0.2, emissive=(120, 116, 100)),
-    "orange": Material("orange", (240, 110, 20, 255), roughness=0.6),
-    "dust_sheet": Material(
-        "dust_sheet",
-        WHITE,
-        roughness=0.95,
-        double_sided=True,
-        texture=fabric((222, 218, 206), size=64, seed=33, threads=12),
-        tile_m=0.5,
+    "toggle_red": kit.plain("toggle_red", (210, 36, 28), roughness=0.4),
+    "rcd_blue": kit.plain("rcd_blue", (40, 90, 190), roughness=0.4),
+    "wire_brown": kit.plain("wire_brown", (140, 80, 40), roughness=0.5),
+    "wire_blue": kit.plain("wire_blue", (40, 80, 200), roughness=0.5),
+    "bulb": kit.plain("bulb", (255, 252, 236), roughness=0.2, emissive=(120, 116, 100)),
+    "orange": kit.plain("orange", (240, 110, 20), roughness=0.6),
+    "dust_sheet": kit.textured(
+        "dust_sheet", DUST_SHEET_TEX, tile_m=0.5, roughness=0.95, double_sided=True
     ),
 }
 
 
-def consumer_unit() -> Parts:
+def consumer_unit() -> kit.Parts:
     """A 12-way consumer unit (Thai: ตู้คอนซูมเมอร์ยูนิต), door open, 0.45 x 0.32 m."""
     return [
-        ("white_plastic", merge(box((0.46, 0.32, 0.1)), box((0.02, 0.32, 0.3), (0.24, 0, 0.15)))),
-        ("black_plastic", box((0.42, 0.08, 0.02), (0, 0.12, 0.1))),
         (
             "white_plastic",
-            merge(*(box((0.018, 0.07, 0.03), (0.04 + 0.021 * i, 0.125, 0.1)) for i in range(8))),
+            kit.merge(kit.box((0.46, 0.32, 0.1)), kit.box((0.02, 0.32, 0.3), (0.24, 0, 0.15))),
+        ),
+        ("black_plastic", kit.box((0.42, 0.08, 0.02), (0, 0.12, 0.1))),
+        (
+            "white_plastic",
+            kit.merge(
+                *(kit.box((0.018, 0.07, 0.03), (0.04 + 0.021 * i, 0.125, 0.1)) for i in range(8))
+            ),
         ),
         (
             "black_plastic",
-            merge(*(box((0.008, 0.02, 0.012), (0.04 + 0.021 * i, 0.15, 0.13)) for i in range(8))),
+            kit.merge(
+                *(kit.box((0.008, 0.02, 0.012), (0.04 + 0.021 * i, 0.15, 0.13)) for i in range(8))
+            ),
         ),
     ]
 
 
-def ladder() -> Parts:
+def ladder() -> kit.Parts:
     """An aluminium A-frame step ladder, 1.5 m, facing +Z."""
-    rails = [rod((sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02), 0.02, 8) for sx in (-1, 1)] + [
-        rod((sx * 0.23, 0, -0.42), (sx * 0.17, 1.46, -0.02), 0.016, 8) for sx in (-1, 1)
+    rails = [kit.rod((sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02), 0.02, 8) for sx in (-1, 1)] + [
+        kit.rod((sx * 0.23, 0, -0.42), (sx * 0.17, 1.46, -0.02), 0.016, 8) for sx in (-1, 1)
     ]
     steps = [
-        box((0.42 - 0.05 * i, 0.025, 0.09), (0, 0.3 + 0.33 * i, 0.3 - 0.083 * i)) for i in range(4)
+        kit.box((0.42 - 0.05 * i, 0.025, 0.09), (0, 0.3 + 0.33 * i, 0.3 - 0.083 * i))
+        for i in range(4)
     ]
-    feet = [box((0.05, 0.03, 0.06), (sx * 0.23, 0, z)) for sx in (-1, 1) for z in (0.38, -0.42)]
+    feet = [kit.box((0.05, 0.03, 0.06), (sx * 0.23, 0, z)) for sx in (-1, 1) for z in (0.38, -0.42)]
     return [
-        ("steel", merge(*rails, *steps)),
-        ("black_plastic", merge(box((0.42, 0.05, 0.16), (0, 1.48, 0)), *feet)),
+        ("steel", kit.merge(*rails, *steps)),
+        ("black_plastic", kit.merge(kit.box((0.42, 0.05, 0.16), (0, 1.48, 0)), *feet)),
     ]
 
 
-def build_room(b: SceneBuilder) -> Room:
-    room = Room(
+def build_room(b: kit.SceneBuilder) -> kit.Room:
+    room = kit.Room(
         5.2,
         5.0,
         HEIGHT,
         center_z=BACK + 2.5,
-        windows=[Window("right", -2.4, width=1.6, height=1.3, bottom=0.8)],
-        doors=[Door("left", -1.0)],
+        windows=[kit.Window("right", -2.4, width=1.6, height=1.3, bottom=0.8)],
+        doors=[kit.Door("left", -1.0)],
         skirting="wood_dark",
     )
     room.build(b)
-    ceiling_lights(b, [(-1.4, -0.6)], HEIGHT, size=(0.6, 0.6))
+    kit.ceiling_lights(b, [(-1.4, -0.6)], HEIGHT, size=(0.6, 0.6))
     # Dust sheet, paint tins and a roller: the room is being renovated.
-    b.static(box((2.2, 0.004, 1.6)), "dust_sheet", translate(-1.3, 0, -1.6) @ rotate_y(8))
-    tin = lathe([(0, 0), (0.12, 0), (0.12, 0.2), (0.0, 0.2)], sections=24)
-    b.static(tin, "white_plastic", translate(-2.1, 0, -2.1))
-    b.static(tin, "blue_paint", translate(-1.85, 0, -2.3))
     b.static(
-        rod((0, 0, 0), (0, 0.3, 0), 0.03).apply_transform(rotate_z(80)),
+        kit.box((2.2, 0.004, 1.6)), "dust_sheet", kit.translate(-1.3, 0, -1.6) @ kit.rotate_y(8)
+    )
+    tin = kit.lathe([(0, 0), (0.12, 0), (0.12, 0.2), (0.0, 0.2)], sections=24)
+    b.static(tin, "white_plastic", kit.translate(-2.1, 0, -2.1))
+    b.static(tin, "blue_paint", kit.translate(-1.85, 0, -2.3))
+    b.static(
+        kit.rod((0, 0, 0), (0, 0.3, 0), 0.03).apply_transform(kit.rotate_z(80)),
         "fabric_grey",
-        translate(-1.5, 0.05, -2.05),
+        kit.translate(-1.5, 0.05, -2.05),
     )
-    b.static_parts(plant(height=1.0), translate(2.2, 0, -3.5))
+    b.static_parts(kit.plant(height=1.0), kit.translate(2.2, 0, -3.5))
     # A sofa under a dust sheet, a bookcase, and a split-type air conditioner on the wall.
-    sofa = merge(
-        box((1.9, 0.45, 0.85)),
-        box((1.9, 0.4, 0.2), (0, 0.45, -0.33)),
-        *(ellipsoid((0.25, 0.12, 0.3)).apply_translation((x, 0.4, 0.05)) for x in (-0.5, 0.5)),
+    sofa = kit.merge(
+        kit.box((1.9, 0.45, 0.85)),
+        kit.box((1.9, 0.4, 0.2), (0, 0.45, -0.33)),
+        *(kit.ellipsoid((0.25, 0.12, 0.3)).apply_translation((x, 0.4, 0.05)) for x in (-0.5, 0.5)),
     )
-    b.static(sofa, "dust_sheet", translate(-1.9, 0, -3.3) @ rotate_y(90))
-    shelf_place = translate(2.4, 0, -0.7) @ rotate_y(-90)
+    b.static(sofa, "dust_sheet", kit.translate(-1.9, 0, -3.3) @ kit.rotate_y(90))
+    shelf_place = kit.translate(2.4, 0, -0.7) @ kit.rotate_y(-90)
     b.static_parts(
-        shelf_unit(0.9, 0.3, 1.8, levels=5, frame="wood_dark", shelves="wood_dark"), shelf_place
+        kit.shelf_unit(0.9, 0.3, 1.8, levels=5, frame="wood_dark", shelves="wood_dark"), shelf_place
     )
     colours = ("red_paint", "blue_paint", "green_paint", "yellow_paint", "white_plastic")
     for level in range(1, 4):
         for i in range(7):
             height = 0.22 + 0.03 * ((i * 5 + level) % 4)
-            book = box((0.035, height, 0.2), (-0.33 + 0.1 * i, 0.12 + level * 0.41, 0))
+            book = kit.box((0.035, height, 0.2), (-0.33 + 0.1 * i, 0.12 + level * 0.41, 0))
             b.static(book, colours[(i + level) % 5], shelf_place)
-    aircon = merge(
-        box((0.9, 0.3, 0.22)),
-        box((0.8, 0.02, 0.06), (0, 0.03, 0.1)).apply_transform(rotate_x(-20)),
+    aircon = kit.merge(
+        kit.box((0.9, 0.3, 0.22)),
+        kit.box((0.8, 0.02, 0.06), (0, 0.03, 0.1)).apply_transform(kit.rotate_x(-20)),
     )
-    b.static(aircon, "white_plastic", translate(1.0, 2.15, BACK + 0.11))
+    b.static(aircon, "white_plastic", kit.translate(1.0, 2.15, BACK + 0.11))
     b.static(
-        box((0.7, 0.015, 0.01), (0, 0.06, 0.112)), "grey_plastic", translate(1.0, 2.15, BACK + 0.11)
+        kit.box((0.7, 0.015, 0.01), (0, 0.06, 0.112)),
+        "grey_plastic",
+        kit.translate(1.0, 2.15, BACK + 0.11),
     )
-    b.static_parts(wall_clock(), translate(-0.3, 2.1, BACK))
+    b.static_parts(kit.wall_clock(), kit.translate(-0.3, 2.1, BACK))
     for i, size in enumerate([(0.5, 0.35, 0.4), (0.4, 0.3, 0.35)]):
-        b.static_parts(carton(size), translate(0.1, 0.35 * i, -3.6) @ rotate_y(10 * i))
+        b.static_parts(kit.carton(size), kit.translate(0.1, 0.35 * i, -3.6) @ kit.rotate_y(10 * i))
     return room
 
 
-def build_wall_work(b: SceneBuilder) -> None:
+def build_wall_work(b: kit.SceneBuilder) -> None:
     cx, cy = CU
-    b.add_parts("consumer_unit", consumer_unit(), translate(cx, cy - 0.16, BACK))
-    main_breaker = box((0.05, 0.07, 0.035))
+    b.add_parts("consumer_unit", consumer_unit(), kit.translate(cx, cy - 0.16, BACK))
+    main_breaker = kit.box((0.05, 0.07, 0.035))
     b.add(
         "main_breaker",
         main_breaker,
         "white_plastic",
-        translate(-0.19, 0.09, 0.1),
+        kit.translate(-0.19, 0.09, 0.1),
         parent="consumer_unit",
     )
     b.add(
         "main_breaker_toggle",
-        box((0.02, 0.025, 0.02), (0, 0.035, 0.035)),
+        kit.box((0.02, 0.025, 0.02), (0, 0.035, 0.035)),
         "toggle_red",
         parent="main_breaker",
     )
     b.add(
         "rcd",
-        box((0.04, 0.07, 0.035)),
+        kit.box((0.04, 0.07, 0.035)),
         "rcd_blue",
-        translate(-0.14, 0.09, 0.1),
+        kit.translate(-0.14, 0.09, 0.1),
         parent="consumer_unit",
     )
     b.add(
         "rcd_test",
-        cylinder(0.006, 0.01, sections=10).apply_transform(rotate_x(90)),
+        kit.cylinder(0.006, 0.01, sections=10).apply_transform(kit.rotate_x(90)),
         "yellow_paint",
-        translate(0.0, 0.05, 0.035),
+        kit.translate(0.0, 0.05, 0.035),
         parent="rcd",
     )
     # Trunking from the consumer unit along the wall to the socket and up to the ceiling.
     sx, sy = SOCKET
-    trunk = merge(
-        box((0.04, HEIGHT - cy - 0.16, 0.02), (cx, cy + 0.16, 0)),
-        box((sx - cx, 0.04, 0.02), ((sx + cx) / 2, cy + 0.35, 0)),
-        box((0.04, cy + 0.35 - sy - 0.06, 0.02), (sx, sy + 0.06, 0)),
+    trunk = kit.merge(
+        kit.box((0.04, HEIGHT - cy - 0.16, 0.02), (cx, cy + 0.16, 0)),
+        kit.box((sx - cx, 0.04, 0.02), ((sx + cx) / 2, cy + 0.35, 0)),
+        kit.box((0.04, cy + 0.35 - sy - 0.06, 0.02), (sx, sy + 0.06, 0)),
     )
-    b.static(trunk, "white_plastic", translate(0, 0, BACK + 0.01))
+    b.static(trunk, "white_plastic", kit.translate(0, 0, BACK + 0.01))
     # The open socket box with its three wire ends (live brown, neutral blue, earth green).
-    socket_box = merge(
-        box((0.09, 0.09, 0.004), (0, 0, 0.002)),
-        box((0.09, 0.004, 0.04), (0, 0, 0.02)),
-        box((0.09, 0.004, 0.04), (0, 0.086, 0.02)),
-        box((0.004, 0.09, 0.04), (-0.043, 0, 0.02)),
-        box((0.004, 0.09, 0.04), (0.043, 0, 0.02)),
+    socket_box = kit.merge(
+        kit.box((0.09, 0.09, 0.004), (0, 0, 0.002)),
+        kit.box((0.09, 0.004, 0.04), (0, 0, 0.02)),
+        kit.box((0.09, 0.004, 0.04), (0, 0.086, 0.02)),
+        kit.box((0.004, 0.09, 0.04), (-0.043, 0, 0.02)),
+        kit.box((0.004, 0.09, 0.04), (0.043, 0, 0.02)),
     )
-    b.add("socket_box", socket_box, "black_plastic", translate(sx, sy - 0.045, BACK))
+    b.add("socket_box", socket_box, "black_plastic", kit.translate(sx, sy - 0.045, BACK))
     for i, material in enumerate(("wire_brown", "wire_blue", "green_paint")):
         x = -0.02 + 0.02 * i
         b.add(
             f"socket_wire_{i}",
-            polyline([(x, 0.07, 0.01), (x, 0.06, 0.05), (x + 0.01, 0.03, 0.08)], 0.003, 6),
+            kit.polyline([(x, 0.07, 0.01), (x, 0.06, 0.05), (x + 0.01, 0.03, 0.08)], 0.003, 6),
             material,
             parent="socket_box",
         )
@@ -252,22 +213,24 @@ def build_wall_work(b: SceneBuilder) -> None:
     lx, lz = LIGHT_POINT
     b.add(
         "ceiling_lamp",
-        merge(
-            cylinder(0.06, 0.03, base_y=-0.03, sections=24),
-            cylinder(0.2, 0.02, base_y=-0.2, sections=32).apply_transform(translate(0, 0.0, 0)),
+        kit.merge(
+            kit.cylinder(0.06, 0.03, base_y=-0.03, sections=24),
+            kit.cylinder(0.2, 0.02, base_y=-0.2, sections=32).apply_transform(
+                kit.translate(0, 0.0, 0)
+            ),
         ),
         "white_plastic",
-        translate(lx, HEIGHT, lz),
+        kit.translate(lx, HEIGHT, lz),
     )
     b.add(
         "lamp_holder",
-        cylinder(0.022, 0.05, base_y=-0.08, sections=16),
+        kit.cylinder(0.022, 0.05, base_y=-0.08, sections=16),
         "black_plastic",
-        translate(0, -0.03, 0),
+        kit.translate(0, -0.03, 0),
         parent="ceiling_lamp",
     )
     b.static(
-        polyline(
+        kit.polyline(
             [
                 (cx, HEIGHT - 0.01, BACK + 0.01),
                 (cx, HEIGHT - 0.01, lz),
@@ -279,106 +242,108 @@ def build_wall_work(b: SceneBuilder) -> None:
     )
 
 
-def build_tools(b: SceneBuilder) -> None:
+def build_tools(b: kit.SceneBuilder) -> None:
     b.static_parts(
-        table(1.4, 0.7, TABLE_TOP, top="wood", legs="steel_dark"), translate(-0.2, 0, -0.9)
+        kit.table(1.4, 0.7, TABLE_TOP, top="wood", legs="steel_dark"), kit.translate(-0.2, 0, -0.9)
     )
     y = TABLE_TOP
-    tester = merge(
-        rod((0, 0.01, 0), (0.16, 0.01, 0), 0.008),
-        rod((0.16, 0.01, 0), (0.2, 0.01, 0), 0.002),
+    tester = kit.merge(
+        kit.rod((0, 0.01, 0), (0.16, 0.01, 0), 0.008),
+        kit.rod((0.16, 0.01, 0), (0.2, 0.01, 0), 0.002),
     )
-    b.add("voltage_tester", tester, "red_paint", translate(-0.7, y, -0.8) @ rotate_y(20))
+    b.add("voltage_tester", tester, "red_paint", kit.translate(-0.7, y, -0.8) @ kit.rotate_y(20))
     b.add(
         "voltage_tester_tip",
-        rod((0.2, 0.01, 0), (0.23, 0.01, 0), 0.002),
+        kit.rod((0.2, 0.01, 0), (0.23, 0.01, 0), 0.002),
         "chrome",
         parent="voltage_tester",
     )
-    meter = merge(box((0.09, 0.035, 0.17)), box((0.06, 0.002, 0.05), (0, 0.035, -0.04)))
-    b.static(meter, "orange", translate(-0.45, y, -1.05))
+    meter = kit.merge(kit.box((0.09, 0.035, 0.17)), kit.box((0.06, 0.002, 0.05), (0, 0.035, -0.04)))
+    b.static(meter, "orange", kit.translate(-0.45, y, -1.05))
     b.static(
-        cylinder(0.018, 0.004, base_y=0.035, sections=12).apply_translation((0, 0, 0.03)),
+        kit.cylinder(0.018, 0.004, base_y=0.035, sections=12).apply_translation((0, 0, 0.03)),
         "black_plastic",
-        translate(-0.45, y, -1.05),
+        kit.translate(-0.45, y, -1.05),
     )
-    b.static(box((0.055, 0.003, 0.04), (0, 0.036, -0.04)), "screen", translate(-0.45, y, -1.05))
-    socket = merge(box((0.086, 0.086, 0.012)), box((0.07, 0.07, 0.014), (0, 0.008, 0)))
-    b.add("new_socket", socket, "white_plastic", translate(-0.15, y, -0.75))
+    b.static(
+        kit.box((0.055, 0.003, 0.04), (0, 0.036, -0.04)), "screen", kit.translate(-0.45, y, -1.05)
+    )
+    socket = kit.merge(kit.box((0.086, 0.086, 0.012)), kit.box((0.07, 0.07, 0.014), (0, 0.008, 0)))
+    b.add("new_socket", socket, "white_plastic", kit.translate(-0.15, y, -0.75))
     b.add(
         "new_socket_holes",
-        merge(
+        kit.merge(
             *(
-                cylinder(0.004, 0.002, base_y=0.021, sections=8).apply_translation((dx, 0, dz))
+                kit.cylinder(0.004, 0.002, base_y=0.021, sections=8).apply_translation((dx, 0, dz))
                 for dx, dz in ((-0.012, 0.0), (0.012, 0.0), (0.0, -0.02))
             )
         ),
         "black_plastic",
         parent="new_socket",
     )
-    bulb = merge(
-        cylinder(0.014, 0.025, sections=14),
-        lathe(
+    bulb = kit.merge(
+        kit.cylinder(0.014, 0.025, sections=14),
+        kit.lathe(
             [(0.0, 0.025), (0.02, 0.025), (0.03, 0.06), (0.03, 0.085), (0.018, 0.105), (0.0, 0.11)],
             sections=20,
         ),
     )
-    b.add("led_bulb", bulb, "bulb", translate(0.2, y, -0.8) @ rotate_z(90) @ translate(0, -0.03, 0))
-    pliers = merge(
-        rod((0, 0.01, 0), (0.12, 0.01, 0.025), 0.006),
-        rod((0, 0.01, 0), (0.12, 0.01, -0.025), 0.006),
+    b.add(
+        "led_bulb",
+        bulb,
+        "bulb",
+        kit.translate(0.2, y, -0.8) @ kit.rotate_z(90) @ kit.translate(0, -0.03, 0),
     )
-    b.static(pliers, "red_paint", translate(0.35, y, -1.0))
+    pliers = kit.merge(
+        kit.rod((0, 0.01, 0), (0.12, 0.01, 0.025), 0.006),
+        kit.rod((0, 0.01, 0), (0.12, 0.01, -0.025), 0.006),
+    )
+    b.static(pliers, "red_paint", kit.translate(0.35, y, -1.0))
     b.static(
-        merge(
-            rod((-0.06, 0.01, 0), (0, 0.01, 0.005), 0.005),
-            rod((-0.06, 0.01, 0), (0, 0.01, -0.005), 0.005),
+        kit.merge(
+            kit.rod((-0.06, 0.01, 0), (0, 0.01, 0.005), 0.005),
+            kit.rod((-0.06, 0.01, 0), (0, 0.01, -0.005), 0.005),
         ),
         "steel_dark",
-        translate(0.35, y, -1.0),
+        kit.translate(0.35, y, -1.0),
     )
-    gloves = merge(
-        ellipsoid((0.05, 0.018, 0.11)),
-        ellipsoid((0.05, 0.018, 0.11)).apply_translation((0.07, 0.012, 0.02)),
+    gloves = kit.merge(
+        kit.ellipsoid((0.05, 0.018, 0.11)),
+        kit.ellipsoid((0.05, 0.018, 0.11)).apply_translation((0.07, 0.012, 0.02)),
     )
-    b.add("insulated_gloves", gloves, "orange", translate(0.5, y, -0.7) @ rotate_y(-15))
+    b.add("insulated_gloves", gloves, "orange", kit.translate(0.5, y, -0.7) @ kit.rotate_y(-15))
     # Cable reel, helmet and tool bag on the floor.
-    reel = merge(
-        cylinder(0.16, 0.02, sections=28),
-        cylinder(0.16, 0.02, base_y=0.14, sections=28),
-        cylinder(0.05, 0.16, sections=16),
+    reel = kit.merge(
+        kit.cylinder(0.16, 0.02, sections=28),
+        kit.cylinder(0.16, 0.02, base_y=0.14, sections=28),
+        kit.cylinder(0.05, 0.16, sections=16),
     )
-    b.static(reel, "red_paint", translate(1.3, 0, -1.5))
+    b.static(reel, "red_paint", kit.translate(1.3, 0, -1.5))
     b.static(
-        cylinder(0.12, 0.12, base_y=0.02, sections=28), "grey_plastic", translate(1.3, 0, -1.5)
+        kit.cylinder(0.12, 0.12, base_y=0.02, sections=28),
+        "grey_plastic",
+        kit.translate(1.3, 0, -1.5),
     )
     b.static(
-        polyline([(1.3, 0.1, -1.38), (1.1, 0.01, -1.1), (0.6, 0.01, -1.2)], 0.006), "grey_plastic"
+        kit.polyline([(1.3, 0.1, -1.38), (1.1, 0.01, -1.1), (0.6, 0.01, -1.2)], 0.006),
+        "grey_plastic",
     )
     dome = [(0.15 * math.cos(a), 0.12 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 9)]
-    helmet = merge(lathe([(0.0, 0.0), *dome], sections=32), box((0.22, 0.01, 0.3), (0, 0, 0.04)))
-    b.static(helmet, "yellow_paint", translate(0.35, y, -1.25))
-    bag = merge(
-        box((0.45, 0.26, 0.22)),
-        torus(0.14, 0.012, major_sections=16, minor_sections=5).apply_transform(
-            translate(0, 0.26, 0) @ rotate_x(90)
-        ),
+    helmet = kit.merge(
+        kit.lathe([(0.0, 0.0), *dome], sections=32), kit.box((0.22, 0.01, 0.3), (0, 0, 0.04))
     )
-    b.static(bag, "fabric_grey", translate(-1.1, 0, -0.4) @ rotate_y(25))
-    b.add_parts("ladder", ladder(), translate(1.7, 0, -2.6) @ rotate_y(-30))
+    b.static(helmet, "yellow_paint", kit.translate(0.35, y, -1.25))
+    bag = kit.merge(
+        kit.box((0.45, 0.26, 0.22)),
+        kit.upright_torus(0.14, 0.012, (0, 0.26, 0), major_sections=16, minor_sections=5),
+    )
+    b.static(bag, "fabric_grey", kit.translate(-1.1, 0, -0.4) @ kit.rotate_y(25))
+    b.add_parts("ladder", ladder(), kit.translate(1.7, 0, -2.6) @ kit.rotate_y(-30))
     lx, lz = LIGHT_POINT
-    b.marker("ladder_target", translate(lx, 0, lz))
-    b.marker("spawn", translate(0, 0, 0.5))
-    b.marker("thumbnail_camera", look_at((1.3, 1.7, 0.8), (-0.5, 1.0, -3.2)))
-
-
-def build() -> SceneBuilder:
-    b = SceneBuilder(MATERIALS)
-    build_room(b)
-    build_wall_work(b)
-    build_tools(b)
-    return b
+    b.marker("ladder_target", kit.translate(lx, 0, lz))
+    b.marker("spawn", kit.translate(0, 0, 0.5))
+    b.marker("thumbnail_camera", kit.look_at((1.3, 1.7, 0.8), (-0.5, 1.0, -3.2)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

@@ -4,9 +4,6 @@ The visitor stands behind the reception desk (work surface 0.9 m, guest ledge 1.
 computer showing the booking system, an ID scanner, a key card encoder, a card terminal, the
 phone and a bell. Across the desk a guest waits with a suitcase; beyond, the lobby: sofas
 around a coffee table, a brass luggage cart, plants, and the glass entrance.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,150 +14,89 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes.kit.builder import Parts, SceneBuilder  # noqa: E402
-from scenes.kit.export import main  # noqa: E402
-from scenes.kit.furniture import monitor, plant, wall_clock  # noqa: E402
-from scenes.kit.materials import (  # noqa: E402
-    WHITE,
-    Material,
-    fabric,
-    noise_texture,
-    standard_materials,
-    tiles,
-    wood_grain,
-)
-from scenes.kit.room import Room, Window, ceiling_lights, room_materials  # noqa: E402
-from scenes.kit.shapes import (  # noqa: E402
-    box,
-    cylinder,
-    ellipsoid,
-    lathe,
-    look_at,
-    merge,
-    rod,
-    rotate_x,
-    rotate_y,
-    sphere,
-    torus,
-    translate,
-)
+from scenes import kit
 
 WORK_TOP = 0.9
 LEDGE = 1.1
 DESK_Z = -0.95  # centre of the desk (0.8 m deep); the visitor's side faces +Z
 
-NODES = (
-    "spawn",
-    "guest",
-    "guest_id",
-    "id_scanner",
-    "pms_screen",
-    "key_card",
-    "card_encoder",
-    "payment_terminal",
-    "handover_spot",
-    "phone",
-    "welcome_drink",
-    "drink_spot",
-    "service_bell",
-)
+NODES = kit.script_nodes(__file__, "service_bell")
 
-MATERIALS: dict[str, Material] = {
-    **standard_materials(),
-    **room_materials(
-        floor=Material(
-            "marble",
-            WHITE,
-            roughness=0.2,
-            texture=tiles(
-                (226, 220, 210),
-                (190, 184, 174),
-                count=2,
-                size=256,
-                seed=71,
-                grout_px=2,
-                variation=0.04,
-            ),
-            tile_m=1.6,
-        ),
-        wall=Material(
-            "lobby_wall",
-            WHITE,
-            roughness=0.9,
-            texture=noise_texture((236, 228, 214), (226, 216, 200), size=64, seed=72),
-            tile_m=1.5,
-        ),
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_lobby, build_desk)
+
+
+MARBLE_TEX = kit.tiles(
+    (226, 220, 210),
+    (190, 184, 174),
+    count=2,
+    size=256,
+    seed=71,
+    grout_px=2,
+    variation=0.04,
+)
+LOBBY_WALL_TEX = kit.noise_texture((236, 228, 214), (226, 216, 200), size=64, seed=72)
+DESK_WOOD_TEX = kit.wood_grain((130, 84, 50), (92, 56, 32), size=128, seed=73, planks=3)
+SOFA_TEX = kit.fabric((60, 96, 110), size=64, seed=74, threads=14)
+SHIRT_TEX = kit.fabric((200, 90, 70), size=64, seed=75, threads=14)
+RUG_TEX = kit.fabric((150, 40, 40), size=64, seed=76, threads=12)
+
+MATERIALS: dict[str, kit.Material] = {
+    **kit.standard_materials(),
+    **kit.room_materials(
+        floor=kit.textured("marble", MARBLE_TEX, tile_m=1.6, roughness=0.2),
+        wall=kit.textured("lobby_wall", LOBBY_WALL_TEX, tile_m=1.5, roughness=0.9),
     ),
-    "desk_wood": Material(
-        "desk_wood",
-        WHITE,
-        roughness=0.5,
-        texture=wood_grain((130, 84, 50), (92, 56, 32), size=128, seed=73, planks=3),
-        tile_m=1.0,
-    ),
-    "desk_top": Material("desk_top", (240, 238, 232, 255), roughness=0.25),
-    "brass": Material("brass", (212, 170, 80, 255), metallic=0.95, roughness=0.25),
-    "sofa": Material(
-        "sofa",
-        WHITE,
-        roughness=0.9,
-        texture=fabric((60, 96, 110), size=64, seed=74, threads=14),
-        tile_m=0.3,
-    ),
-    "uniform": Material("uniform", (40, 50, 80, 255), roughness=0.8),
-    "shirt": Material(
-        "shirt",
-        WHITE,
-        roughness=0.9,
-        texture=fabric((200, 90, 70), size=64, seed=75, threads=14),
-        tile_m=0.2,
-    ),
-    "skin": Material("skin", (214, 170, 130, 255), roughness=0.7),
-    "hair": Material("hair", (30, 24, 20, 255), roughness=0.8),
-    "jeans": Material("jeans", (60, 80, 120, 255), roughness=0.9),
-    "suitcase": Material("suitcase", (150, 40, 50, 255), metallic=0.2, roughness=0.35),
-    "passport": Material("passport", (120, 20, 30, 255), roughness=0.6),
-    "key_card": Material("key_card", (30, 110, 170, 255), roughness=0.3),
-    "juice": Material("juice", (250, 160, 40, 220), roughness=0.1),
-    "rug": Material(
-        "rug",
-        WHITE,
-        roughness=0.95,
-        texture=fabric((150, 40, 40), size=64, seed=76, threads=12),
-        tile_m=0.5,
-    ),
-    "logo": Material(
-        "logo", (212, 170, 80, 255), metallic=0.8, roughness=0.3, emissive=(60, 46, 20)
-    ),
+    "desk_wood": kit.textured("desk_wood", DESK_WOOD_TEX, tile_m=1.0, roughness=0.5),
+    "desk_top": kit.plain("desk_top", (240, 238, 232), roughness=0.25),
+    "brass": kit.plain("brass", (212, 170, 80), metallic=0.95, roughness=0.25),
+    "sofa": kit.textured("sofa", SOFA_TEX, tile_m=0.3, roughness=0.9),
+    "uniform": kit.plain("uniform", (40, 50, 80), roughness=0.8),
+    "shirt": kit.textured("shirt", SHIRT_TEX, tile_m=0.2, roughness=0.9),
+    "skin": kit.plain("skin", (214, 170, 130), roughness=0.7),
+    "hair": kit.plain("hair", (30, 24, 20), roughness=0.8),
+    "jeans": kit.plain("jeans", (60, 80, 120), roughness=0.9),
+    "suitcase": kit.plain("suitcase", (150, 40, 50), metallic=0.2, roughness=0.35),
+    "passport": kit.plain("passport", (120, 20, 30), roughness=0.6),
+    "key_card": kit.plain("key_card", (30, 110, 170), roughness=0.3),
+    "juice": kit.Material("juice", (250, 160, 40, 220), roughness=0.1),
+    "rug": kit.textured("rug", RUG_TEX, tile_m=0.5, roughness=0.95),
+    "logo": kit.plain("logo", (212, 170, 80), metallic=0.8, roughness=0.3, emissive=(60, 46, 20)),
 }
 
 
-def guest() -> Parts:
+def guest() -> kit.Parts:
     """A stylised guest 1.7 m tall facing +Z (towards the desk)."""
-    legs = merge(*(rod((x, 0.0, 0), (x, 0.85, 0), 0.075, 16) for x in (-0.1, 0.1)))
-    torso = lathe(
+    legs = kit.merge(*(kit.rod((x, 0.0, 0), (x, 0.85, 0), 0.075, 16) for x in (-0.1, 0.1)))
+    torso = kit.lathe(
         [(0.0, 0.82), (0.19, 0.84), (0.21, 1.1), (0.22, 1.35), (0.12, 1.45), (0.0, 1.46)],
         sections=24,
     )
-    arms = merge(*(rod((x, 1.38, 0), (x * 1.15, 0.9, 0.05), 0.05, 12) for x in (-0.24, 0.24)))
-    head = merge(
-        rod((0, 1.44, 0), (0, 1.5, 0), 0.05, 12),
-        ellipsoid((0.09, 0.115, 0.1)).apply_translation((0, 1.48, 0)),
+    arms = kit.merge(
+        *(kit.rod((x, 1.38, 0), (x * 1.15, 0.9, 0.05), 0.05, 12) for x in (-0.24, 0.24))
     )
-    hair = ellipsoid((0.095, 0.08, 0.105)).apply_translation((0, 1.56, -0.012))
-    shoes = merge(*(box((0.1, 0.06, 0.24), (x, 0, 0.04)) for x in (-0.1, 0.1)))
+    head = kit.merge(
+        kit.rod((0, 1.44, 0), (0, 1.5, 0), 0.05, 12),
+        kit.ellipsoid((0.09, 0.115, 0.1)).apply_translation((0, 1.48, 0)),
+    )
+    hair = kit.ellipsoid((0.095, 0.08, 0.105)).apply_translation((0, 1.56, -0.012))
+    shoes = kit.merge(*(kit.box((0.1, 0.06, 0.24), (x, 0, 0.04)) for x in (-0.1, 0.1)))
     return [
-        ("shirt", merge(torso, arms)),
+        ("shirt", kit.merge(torso, arms)),
         ("jeans", legs),
         (
             "skin",
-            merge(
+            kit.merge(
                 head,
-                *(sphere(0.045).apply_translation((x * 1.17, 0.88, 0.06)) for x in (-0.24, 0.24)),
+                *(
+                    kit.sphere(0.045).apply_translation((x * 1.17, 0.88, 0.06))
+                    for x in (-0.24, 0.24)
+                ),
             ),
         ),
         ("hair", hair),
@@ -168,187 +104,186 @@ def guest() -> Parts:
     ]
 
 
-def luggage_cart() -> Parts:
-    base = box((1.0, 0.05, 0.6), (0, 0.15, 0))
-    frame = [rod((sx * 0.48, 0.2, 0), (sx * 0.48, 1.7, 0), 0.02) for sx in (-1, 1)]
-    arch = [rod((-0.48, 1.7, 0), (0.48, 1.7, 0), 0.02)]
-    arch += [rod((sx * 0.48, 1.5, 0), (sx * 0.48, 1.5, 0.25), 0.012) for sx in (-1, 1)]
-    wheels = [
-        cylinder(0.07, 0.04, sections=20).apply_transform(
-            translate(sx * 0.42, 0.07, sz * 0.25) @ rotate_x(90)
-        )
-        for sx in (-1, 1)
-        for sz in (-1, 1)
-    ]
-    return [("brass", merge(*frame, *arch)), ("wood_dark", base), ("rubber", merge(*wheels))]
-
-
-def build_lobby(b: SceneBuilder) -> Room:
-    room = Room(
-        9.0,
-        8.0,
-        3.4,
-        center_z=-2.5,
-        windows=[
-            Window("back", x, width=1.9, height=2.6, bottom=0.05) for x in (-3.0, -1.0, 1.0, 3.0)
-        ],
+def luggage_cart() -> kit.Parts:
+    base = kit.box((1.0, 0.05, 0.6), (0, 0.15, 0))
+    frame = [kit.rod((sx * 0.48, 0.2, 0), (sx * 0.48, 1.7, 0), 0.02) for sx in (-1, 1)]
+    arch = [kit.rod((-0.48, 1.7, 0), (0.48, 1.7, 0), 0.02)]
+    arch += [kit.rod((sx * 0.48, 1.5, 0), (sx * 0.48, 1.5, 0.25), 0.012) for sx in (-1, 1)]
+    wheels = kit.side_cylinders(
+        0.07, 0.04, [(sx * 0.42, 0.07, sz * 0.25) for sx in (-1, 1) for sz in (-1, 1)], sections=20
     )
+    return [
+        ("brass", kit.merge(*frame, *arch)),
+        ("wood_dark", base),
+        ("rubber", kit.merge(*wheels)),
+    ]
+
+
+def build_lobby(b: kit.SceneBuilder) -> kit.Room:
+    windows = [
+        kit.Window("back", x, width=1.9, height=2.6, bottom=0.05) for x in (-3.0, -1.0, 1.0, 3.0)
+    ]
+    room = kit.Room(9.0, 8.0, 3.4, center_z=-2.5, windows=windows)
     room.build(b)
-    ceiling_lights(
+    kit.ceiling_lights(
         b, [(x, z) for x in (-2.5, 0.0, 2.5) for z in (-1.0, -4.0)], room.height, size=(0.5, 0.5)
     )
     # Feature wall behind the desk: wood panels, the hotel's name, clocks.
-    b.static(box((5.0, 2.6, 0.04)), "desk_wood", translate(0, 0.2, 1.44))
-    b.static(box((1.6, 0.16, 0.03)), "logo", translate(0, 2.2, 1.41))
+    b.static(kit.box((5.0, 2.6, 0.04)), "desk_wood", kit.translate(0, 0.2, 1.44))
+    b.static(kit.box((1.6, 0.16, 0.03)), "logo", kit.translate(0, 2.2, 1.41))
     for i, x in enumerate((-1.6, -0.8, 0.8, 1.6)):
-        b.static_parts(wall_clock(), translate(x, 2.35 - 0.1 * (i % 2), 1.42) @ rotate_y(180))
+        b.static_parts(
+            kit.wall_clock(), kit.translate(x, 2.35 - 0.1 * (i % 2), 1.42) @ kit.rotate_y(180)
+        )
     # Sofas and a coffee table on the left, plants, a luggage cart on the right.
-    sofa = merge(
-        box((2.0, 0.42, 0.85)),
-        box((2.0, 0.45, 0.2), (0, 0.42, -0.32)),
-        box((0.2, 0.2, 0.85), (-0.9, 0.42, 0)),
-        box((0.2, 0.2, 0.85), (0.9, 0.42, 0)),
+    sofa = kit.merge(
+        kit.box((2.0, 0.42, 0.85)),
+        kit.box((2.0, 0.45, 0.2), (0, 0.42, -0.32)),
+        kit.box((0.2, 0.2, 0.85), (-0.9, 0.42, 0)),
+        kit.box((0.2, 0.2, 0.85), (0.9, 0.42, 0)),
     )
-    b.static(sofa, "sofa", translate(-2.6, 0, -4.6))
-    b.static(sofa, "sofa", translate(-3.9, 0, -3.0) @ rotate_y(90))
+    b.static(sofa, "sofa", kit.translate(-2.6, 0, -4.6))
+    b.static(sofa, "sofa", kit.translate(-3.9, 0, -3.0) @ kit.rotate_y(90))
     b.static(
-        merge(box((1.2, 0.04, 0.6), (0, 0.4, 0)), box((1.1, 0.02, 0.5), (0, 0.1, 0))),
+        kit.merge(kit.box((1.2, 0.04, 0.6), (0, 0.4, 0)), kit.box((1.1, 0.02, 0.5), (0, 0.1, 0))),
         "desk_wood",
-        translate(-2.5, 0, -3.2),
+        kit.translate(-2.5, 0, -3.2),
     )
     b.static(
-        merge(
-            *(box((0.04, 0.4, 0.04), (sx * 0.55, 0, sz * 0.25)) for sx in (-1, 1) for sz in (-1, 1))
+        kit.merge(
+            *(
+                kit.box((0.04, 0.4, 0.04), (sx * 0.55, 0, sz * 0.25))
+                for sx in (-1, 1)
+                for sz in (-1, 1)
+            )
         ),
         "brass",
-        translate(-2.5, 0, -3.2),
+        kit.translate(-2.5, 0, -3.2),
     )
     for x, z, h in ((-4.0, -5.9, 1.6), (4.0, -5.9, 1.6), (-2.6, 1.1, 1.2), (2.6, 1.1, 1.2)):
-        b.static_parts(plant(height=h), translate(x, 0, z))
-    b.static_parts(luggage_cart(), translate(2.7, 0, -2.8) @ rotate_y(-20))
+        b.static_parts(kit.plant(height=h), kit.translate(x, 0, z))
+    b.static_parts(luggage_cart(), kit.translate(2.7, 0, -2.8) @ kit.rotate_y(-20))
     # A chandelier over the lobby, a rug under the sofas, lift doors in the right wall.
     rings = [
-        torus(r, 0.012, major_sections=48, minor_sections=6).apply_translation((0, y, 0))
+        kit.torus(r, 0.012, major_sections=48, minor_sections=6).apply_translation((0, y, 0))
         for r, y in ((0.6, 0.0), (0.42, 0.18), (0.25, 0.34))
     ]
     drops = [
-        sphere(0.03, subdivisions=1).apply_translation((r * math.cos(a), y - 0.05, r * math.sin(a)))
+        kit.sphere(0.03, subdivisions=1).apply_translation(
+            (r * math.cos(a), y - 0.05, r * math.sin(a))
+        )
         for r, y, n in ((0.6, 0.0, 16), (0.42, 0.18, 12), (0.25, 0.34, 8))
         for a in np.linspace(0, 2 * math.pi, n, endpoint=False)
     ]
     b.static(
-        merge(*rings, rod((0, 0.34, 0), (0, 1.0, 0), 0.01)), "brass", translate(-1.0, 2.4, -3.6)
+        kit.merge(*rings, kit.rod((0, 0.34, 0), (0, 1.0, 0), 0.01)),
+        "brass",
+        kit.translate(-1.0, 2.4, -3.6),
     )
-    b.static(merge(*drops), "lamp", translate(-1.0, 2.4, -3.6))
-    b.static(box((3.2, 0.006, 2.4)), "rug", translate(-2.8, 0, -3.6))
+    b.static(kit.merge(*drops), "lamp", kit.translate(-1.0, 2.4, -3.6))
+    b.static(kit.box((3.2, 0.006, 2.4)), "rug", kit.translate(-2.8, 0, -3.6))
     for z in (-4.8, -3.0):
-        b.static(box((0.06, 2.3, 1.3)), "steel", translate(4.47, 0, z))
-        b.static(box((0.02, 2.2, 0.01)), "black_plastic", translate(4.43, 0.05, z))
-        b.static(box((0.05, 0.25, 0.08)), "brass", translate(4.45, 1.1, z + 0.8))
-    case = merge(box((0.45, 0.65, 0.25), (0, 0.05, 0)), rod((0, 0.7, 0), (0, 0.8, 0), 0.01))
-    b.static(case, "suitcase", translate(2.7, 0.2, -2.8) @ rotate_y(-20))
+        b.static(kit.box((0.06, 2.3, 1.3)), "steel", kit.translate(4.47, 0, z))
+        b.static(kit.box((0.02, 2.2, 0.01)), "black_plastic", kit.translate(4.43, 0.05, z))
+        b.static(kit.box((0.05, 0.25, 0.08)), "brass", kit.translate(4.45, 1.1, z + 0.8))
+    case = kit.merge(
+        kit.box((0.45, 0.65, 0.25), (0, 0.05, 0)), kit.rod((0, 0.7, 0), (0, 0.8, 0), 0.01)
+    )
+    b.static(case, "suitcase", kit.translate(2.7, 0.2, -2.8) @ kit.rotate_y(-20))
     return room
 
 
-def build_desk(b: SceneBuilder) -> None:
+def build_desk(b: kit.SceneBuilder) -> None:
     z = DESK_Z
     b.add(
         "reception_desk",
-        merge(
-            box((4.0, WORK_TOP - 0.04, 0.8)),
-            box((4.0, LEDGE - WORK_TOP + 0.04, 0.12), (0, WORK_TOP - 0.04, -0.34)),
+        kit.merge(
+            kit.box((4.0, WORK_TOP - 0.04, 0.8)),
+            kit.box((4.0, LEDGE - WORK_TOP + 0.04, 0.12), (0, WORK_TOP - 0.04, -0.34)),
         ),
         "desk_wood",
-        translate(0, 0, z),
+        kit.translate(0, 0, z),
     )
-    b.static(box((4.05, 0.04, 0.8)), "desk_top", translate(0, WORK_TOP - 0.04, z))
-    b.static(box((4.1, 0.04, 0.34)), "desk_top", translate(0, LEDGE, z - 0.3))
-    b.static(box((3.8, 0.04, 0.02)), "brass", translate(0, 0.25, z - 0.41))
-    b.marker("handover_spot", translate(0.3, LEDGE + 0.04, z - 0.3))
-    b.marker("drink_spot", translate(-0.3, LEDGE + 0.04, z - 0.3))
+    b.static(kit.box((4.05, 0.04, 0.8)), "desk_top", kit.translate(0, WORK_TOP - 0.04, z))
+    b.static(kit.box((4.1, 0.04, 0.34)), "desk_top", kit.translate(0, LEDGE, z - 0.3))
+    b.static(kit.box((3.8, 0.04, 0.02)), "brass", kit.translate(0, 0.25, z - 0.41))
+    b.marker("handover_spot", kit.translate(0.3, LEDGE + 0.04, z - 0.3))
+    b.marker("drink_spot", kit.translate(-0.3, LEDGE + 0.04, z - 0.3))
     y = WORK_TOP
-    b.add_parts("pms_screen", monitor(), translate(-0.7, y, z - 0.15) @ rotate_y(15))
-    b.static(box((0.45, 0.02, 0.15)), "black_plastic", translate(-0.65, y, z + 0.15))
-    scanner = merge(box((0.22, 0.05, 0.3)), box((0.2, 0.004, 0.26), (0, 0.05, 0)))
-    b.add("id_scanner", scanner, "grey_plastic", translate(0.1, y, z + 0.05))
-    encoder = merge(box((0.12, 0.08, 0.14)), box((0.06, 0.003, 0.04), (0, 0.08, 0.02)))
-    b.add("card_encoder", encoder, "black_plastic", translate(0.55, y, z + 0.0))
+    b.add_parts("pms_screen", kit.monitor(), kit.translate(-0.7, y, z - 0.15) @ kit.rotate_y(15))
+    b.static(kit.box((0.45, 0.02, 0.15)), "black_plastic", kit.translate(-0.65, y, z + 0.15))
+    scanner = kit.merge(kit.box((0.22, 0.05, 0.3)), kit.box((0.2, 0.004, 0.26), (0, 0.05, 0)))
+    b.add("id_scanner", scanner, "grey_plastic", kit.translate(0.1, y, z + 0.05))
+    encoder = kit.merge(kit.box((0.12, 0.08, 0.14)), kit.box((0.06, 0.003, 0.04), (0, 0.08, 0.02)))
+    b.add("card_encoder", encoder, "black_plastic", kit.translate(0.55, y, z + 0.0))
     b.add(
         "card_encoder_light",
-        box((0.02, 0.01, 0.01), (0, 0.06, 0.07)),
+        kit.box((0.02, 0.01, 0.01), (0, 0.06, 0.07)),
         "indicator_green",
         parent="card_encoder",
     )
-    b.add("key_card", box((0.054, 0.002, 0.086)), "key_card", translate(0.8, y, z + 0.25))
+    b.add("key_card", kit.box((0.054, 0.002, 0.086)), "key_card", kit.translate(0.8, y, z + 0.25))
     b.add(
         "payment_terminal",
-        merge(box((0.08, 0.03, 0.17)), box((0.06, 0.002, 0.05), (0, 0.03, -0.04))),
+        kit.merge(kit.box((0.08, 0.03, 0.17)), kit.box((0.06, 0.002, 0.05), (0, 0.03, -0.04))),
         "black_plastic",
-        translate(1.05, y, z + 0.05) @ rotate_y(15),
+        kit.translate(1.05, y, z + 0.05) @ kit.rotate_y(15),
     )
     b.add(
         "payment_screen",
-        box((0.055, 0.003, 0.045), (0, 0.031, -0.04)),
+        kit.box((0.055, 0.003, 0.045), (0, 0.031, -0.04)),
         "screen",
         parent="payment_terminal",
     )
     b.add(
         "phone",
-        merge(box((0.2, 0.06, 0.18)), rod((-0.08, 0.08, 0.0), (0.08, 0.08, 0.0), 0.02)),
+        kit.merge(kit.box((0.2, 0.06, 0.18)), kit.rod((-0.08, 0.08, 0.0), (0.08, 0.08, 0.0), 0.02)),
         "black_plastic",
-        translate(-1.3, y, z + 0.1) @ rotate_y(10),
+        kit.translate(-1.3, y, z + 0.1) @ kit.rotate_y(10),
     )
-    bell = merge(
-        lathe(
+    bell = kit.merge(
+        kit.lathe(
             [(0.0, 0.0), (0.05, 0.0), (0.05, 0.01), (0.045, 0.03), (0.03, 0.055), (0.0, 0.06)],
             sections=32,
         ),
-        cylinder(0.006, 0.02, base_y=0.06),
+        kit.cylinder(0.006, 0.02, base_y=0.06),
     )
-    b.add("service_bell", bell, "brass", translate(0.9, LEDGE + 0.04, z - 0.3))
-    glass = lathe(
+    b.add("service_bell", bell, "brass", kit.translate(0.9, LEDGE + 0.04, z - 0.3))
+    glass = kit.lathe(
         [(0, 0), (0.03, 0), (0.034, 0.11), (0.031, 0.11), (0.027, 0.004), (0, 0.004)], sections=28
     )
-    tray = cylinder(0.15, 0.01, sections=36)
-    b.static(tray, "brass", translate(-1.6, y, z + 0.0))
-    b.add("welcome_drink", glass, "juice", translate(-1.6, y + 0.01, z - 0.05))
-    b.static(glass, "juice", translate(-1.52, y + 0.01, z + 0.06))
-    b.static(box((0.3, 0.003, 0.22)), "paper", translate(-0.2, y, z + 0.2) @ rotate_y(-10))
+    tray = kit.cylinder(0.15, 0.01, sections=36)
+    b.static(tray, "brass", kit.translate(-1.6, y, z + 0.0))
+    b.add("welcome_drink", glass, "juice", kit.translate(-1.6, y + 0.01, z - 0.05))
+    b.static(glass, "juice", kit.translate(-1.52, y + 0.01, z + 0.06))
+    b.static(
+        kit.box((0.3, 0.003, 0.22)), "paper", kit.translate(-0.2, y, z + 0.2) @ kit.rotate_y(-10)
+    )
     # The guest waiting across the desk, with a passport on the ledge.
-    b.add_parts("guest", guest(), translate(0.25, 0, z - 0.95))
+    b.add_parts("guest", guest(), kit.translate(0.25, 0, z - 0.95))
     b.add(
         "guest_id",
-        box((0.09, 0.006, 0.125)),
+        kit.box((0.09, 0.006, 0.125)),
         "passport",
-        translate(0.2, LEDGE + 0.04, z - 0.32) @ rotate_y(20),
+        kit.translate(0.2, LEDGE + 0.04, z - 0.32) @ kit.rotate_y(20),
     )
     b.static(
-        merge(box((0.42, 0.62, 0.24), (0, 0.06, 0)), rod((0, 0.68, 0), (0, 0.9, 0), 0.012)),
+        kit.merge(
+            kit.box((0.42, 0.62, 0.24), (0, 0.06, 0)), kit.rod((0, 0.68, 0), (0, 0.9, 0), 0.012)
+        ),
         "suitcase",
-        translate(0.85, 0, z - 1.0) @ rotate_y(10),
+        kit.translate(0.85, 0, z - 1.0) @ kit.rotate_y(10),
     )
     b.static(
-        merge(
-            *(
-                cylinder(0.03, 0.03, sections=12).apply_transform(
-                    translate(sx * 0.15, 0.03, 0) @ rotate_x(90)
-                )
-                for sx in (-1, 1)
-            )
+        kit.merge(
+            *kit.side_cylinders(0.03, 0.03, [(sx * 0.15, 0.03, 0) for sx in (-1, 1)], sections=12)
         ),
         "rubber",
-        translate(0.85, 0, z - 1.0) @ rotate_y(10),
+        kit.translate(0.85, 0, z - 1.0) @ kit.rotate_y(10),
     )
-    b.marker("spawn", translate(0, 0, 0.2))
-    b.marker("thumbnail_camera", look_at((1.2, 1.8, 0.8), (-0.4, 1.0, -2.6)))
-
-
-def build() -> SceneBuilder:
-    b = SceneBuilder(MATERIALS)
-    build_lobby(b)
-    build_desk(b)
-    return b
+    b.marker("spawn", kit.translate(0, 0, 0.2))
+    b.marker("thumbnail_camera", kit.look_at((1.2, 1.8, 0.8), (-0.4, 1.0, -2.6)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

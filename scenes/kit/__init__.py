@@ -6,12 +6,140 @@
 - `builder`: `SceneBuilder`, which collects named nodes, markers, lights and merged static
   geometry into a trimesh scene;
 - `room`: floor, walls with windows, doors, ceiling and ceiling lights;
-- `export`: deterministic GLB export, atomic writes, the thumbnail, and the `main(argv)` every
-  generator calls.
+- `export`: deterministic GLB export, atomic writes, the thumbnail, the `main(argv)` every
+  generator calls, and `script_nodes` (the nodes scene.yaml's script needs).
 
 Conventions (glTF): metres, +Y up, the visitor stands at the `spawn` node looking towards -Z.
 A node's origin is the centre of its base, so its position is where it stands.
 
-A generator runs as a script (`python generate.py OUTPUT`) with its scene folder as the working
-directory, so it first puts the repository root on `sys.path` to import `scenes.kit`.
+A generator runs as a script (`python generate.py [OUTPUT]`, run so by the packager) with its
+scene folder as the working directory; it writes OUTPUT (default `scene.glb` beside it) and
+`thumbnail.png` next to it, the same bytes every time. It first puts the repository root on
+`sys.path` to import `scenes.kit`, then uses the kit through this package: `from scenes import
+kit`, `kit.box(...)`, `kit.Room(...)`.
 """
+
+from scenes.kit.builder import Light, Parts, SceneBuilder, assemble
+from scenes.kit.export import main, script_nodes
+from scenes.kit.furniture import (
+    cabinet,
+    carton,
+    chair,
+    clipboard,
+    fire_extinguisher,
+    monitor,
+    pallet,
+    plant,
+    shelf_unit,
+    stool,
+    table,
+    trash_bin,
+    wall_clock,
+)
+from scenes.kit.materials import (
+    RGB,
+    RGBA,
+    WHITE,
+    Material,
+    brushed_metal,
+    checker,
+    concrete,
+    fabric,
+    noise_texture,
+    pegboard,
+    plain,
+    standard_materials,
+    stripes,
+    textured,
+    tiles,
+    wood_grain,
+)
+from scenes.kit.room import Door, Room, Window, ceiling_lights, room_materials
+from scenes.kit.shapes import (
+    box,
+    cone,
+    cylinder,
+    ellipsoid,
+    frame,
+    lathe,
+    look_at,
+    merge,
+    polyline,
+    prism,
+    rod,
+    rotate_x,
+    rotate_y,
+    rotate_z,
+    scale,
+    scatter,
+    side_cylinders,
+    sphere,
+    torus,
+    translate,
+    upright_torus,
+)
+
+__all__ = [
+    "RGB",
+    "RGBA",
+    "WHITE",
+    "Door",
+    "Light",
+    "Material",
+    "Parts",
+    "Room",
+    "SceneBuilder",
+    "Window",
+    "`scenes.kit`.",
+    "assemble",
+    "box",
+    "brushed_metal",
+    "cabinet",
+    "carton",
+    "ceiling_lights",
+    "chair",
+    "checker",
+    "clipboard",
+    "concrete",
+    "cone",
+    "cylinder",
+    "ellipsoid",
+    "fabric",
+    "fire_extinguisher",
+    "frame",
+    "lathe",
+    "look_at",
+    "main",
+    "merge",
+    "monitor",
+    "noise_texture",
+    "pallet",
+    "pegboard",
+    "plain",
+    "plant",
+    "polyline",
+    "prism",
+    "rod",
+    "room_materials",
+    "rotate_x",
+    "rotate_y",
+    "rotate_z",
+    "scale",
+    "scatter",
+    "script_nodes",
+    "shelf_unit",
+    "side_cylinders",
+    "sphere",
+    "standard_materials",
+    "stool",
+    "stripes",
+    "table",
+    "textured",
+    "tiles",
+    "torus",
+    "translate",
+    "trash_bin",
+    "upright_torus",
+    "wall_clock",
+    "wood_grain",
+]

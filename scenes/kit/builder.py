@@ -7,11 +7,13 @@ trimesh scene.
   (`static_<material>`), so a whole room costs one draw call per material.
 - `marker` makes an empty node: a place, not a thing (spawn point, drop target, camera).
 - `light` adds a KHR_lights_punctual light (written by `scenes.kit.export`).
+
+`assemble(materials, *parts)` is a generator's `build()`: a builder that each part fills in turn.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,7 +22,7 @@ import numpy as np
 from scenes.kit.materials import RGB, Material
 from scenes.kit.shapes import FloatArray, box_uv, crease_shaded, trimesh
 
-__all__ = ["Light", "Parts", "SceneBuilder"]
+__all__ = ["Light", "Parts", "SceneBuilder", "assemble"]
 
 Parts = list[tuple[str, Any]]
 """An object made of several meshes: (material name, mesh) pairs in the object's own frame."""
@@ -200,3 +202,13 @@ def _concatenate(pieces: list[tuple[FloatArray, FloatArray, Any]]) -> Any:
         vertex_normals=np.vstack([normals for _, normals, _ in pieces]),
         process=False,
     )
+
+
+def assemble(
+    materials: Mapping[str, Material], *parts: Callable[[SceneBuilder], object]
+) -> SceneBuilder:
+    """A scene of `materials`, built by `parts` in order (each adds its nodes to the builder)."""
+    builder = SceneBuilder(materials)
+    for part in parts:
+        part(builder)
+    return builder

@@ -7,7 +7,8 @@ KHR_lights_punctual lights and repeating texture samplers. The same scene gives 
 `main(argv, build)` is what `scenes/<id>/generate.py` runs: it writes the model to `argv[0]`
 (default `scene.glb` next to the generator) and `thumbnail.png` next to the model, rendered from
 the GLB bytes by `content_tools.render.render_thumbnail` (from the `thumbnail_camera` node,
-else from `spawn`). Both files are replaced atomically.
+else from `spawn`). Both files are replaced atomically. `script_nodes(__file__)` gives the
+`required` nodes: the ones scene.yaml's script uses.
 """
 
 from __future__ import annotations
@@ -20,10 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from content_tools.gltf import build_glb, parse_glb
+from content_tools.source import load_scene_source
 from scenes.kit.builder import SceneBuilder
 from scenes.kit.shapes import trimesh
 
-__all__ = ["THUMBNAIL_NAME", "export_glb", "main", "render_thumbnail", "write_atomic"]
+__all__ = [
+    "THUMBNAIL_NAME",
+    "export_glb",
+    "main",
+    "render_thumbnail",
+    "script_nodes",
+    "write_atomic",
+]
 
 THUMBNAIL_NAME = "thumbnail.png"
 _REPEAT = 10497
@@ -119,6 +128,13 @@ def render_thumbnail(glb: bytes) -> bytes | None:
         return None
     png = render.render_thumbnail(glb)
     return bytes(png)
+
+
+def script_nodes(generator: str, *also: str) -> tuple[str, ...]:
+    """The nodes a generator's model must have: those the scene's script uses (`scene.yaml`
+    beside the `generator` file), its spawn point, and `also` (nodes the headset relies on)."""
+    source = load_scene_source(Path(generator).resolve().parent)
+    return tuple(sorted(source.script.referenced_nodes() | {source.spawn_node, *also}))
 
 
 def main(

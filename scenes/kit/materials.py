@@ -35,8 +35,10 @@ __all__ = [
     "fabric",
     "noise_texture",
     "pegboard",
+    "plain",
     "png_bytes",
     "stripes",
+    "textured",
     "tiles",
     "wood_grain",
 ]
@@ -260,7 +262,7 @@ def checker(a: RGB, b: RGB, *, count: int = 8, size: int = 128) -> Image.Image:
 # A shared palette
 
 
-def _plain(
+def plain(
     name: str,
     rgb: RGB,
     *,
@@ -269,6 +271,7 @@ def _plain(
     emissive: RGB | None = None,
     double_sided: bool = False,
 ) -> Material:
+    """An opaque untextured material of colour `rgb`."""
     return Material(
         name,
         (*rgb, 255),
@@ -276,6 +279,27 @@ def _plain(
         roughness=roughness,
         emissive=emissive,
         double_sided=double_sided,
+    )
+
+
+def textured(
+    name: str,
+    texture: Image.Image,
+    *,
+    tile_m: float,
+    metallic: float = 0.0,
+    roughness: float = 0.8,
+    double_sided: bool = False,
+) -> Material:
+    """A material whose colour is its `texture` (repeating every `tile_m` metres)."""
+    return Material(
+        name,
+        WHITE,
+        metallic=metallic,
+        roughness=roughness,
+        double_sided=double_sided,
+        texture=texture,
+        tile_m=tile_m,
     )
 
 
@@ -287,87 +311,75 @@ def standard_materials() -> dict[str, Material]:
     Scenes add their own and may replace any of these. Only materials a mesh uses are exported,
     so unused entries cost nothing."""
     return {
-        "steel": Material(
+        "steel": textured(
             "steel",
-            WHITE,
+            brushed_metal((196, 199, 204), size=128, seed=11),
+            tile_m=0.5,
             metallic=0.85,
             roughness=0.35,
-            texture=brushed_metal((196, 199, 204), size=128, seed=11),
-            tile_m=0.5,
         ),
-        "steel_dark": _plain("steel_dark", (66, 68, 72), metallic=0.8, roughness=0.45),
-        "chrome": _plain("chrome", (222, 224, 228), metallic=1.0, roughness=0.15),
-        "black_plastic": _plain("black_plastic", (30, 31, 34), roughness=0.5),
-        "grey_plastic": _plain("grey_plastic", (120, 124, 130), roughness=0.55),
-        "white_plastic": _plain("white_plastic", (236, 236, 232), roughness=0.45),
-        "rubber": _plain("rubber", (26, 26, 27), roughness=0.9),
-        "wood": Material(
+        "steel_dark": plain("steel_dark", (66, 68, 72), metallic=0.8, roughness=0.45),
+        "chrome": plain("chrome", (222, 224, 228), metallic=1.0, roughness=0.15),
+        "black_plastic": plain("black_plastic", (30, 31, 34), roughness=0.5),
+        "grey_plastic": plain("grey_plastic", (120, 124, 130), roughness=0.55),
+        "white_plastic": plain("white_plastic", (236, 236, 232), roughness=0.45),
+        "rubber": plain("rubber", (26, 26, 27), roughness=0.9),
+        "wood": textured(
             "wood",
-            WHITE,
-            roughness=0.7,
-            texture=wood_grain((190, 142, 92), (142, 98, 58), size=128, seed=12),
+            wood_grain((190, 142, 92), (142, 98, 58), size=128, seed=12),
             tile_m=0.6,
+            roughness=0.7,
         ),
-        "wood_dark": Material(
+        "wood_dark": textured(
             "wood_dark",
-            WHITE,
-            roughness=0.6,
-            texture=wood_grain((112, 74, 46), (74, 46, 28), size=128, seed=13),
+            wood_grain((112, 74, 46), (74, 46, 28), size=128, seed=13),
             tile_m=0.6,
-        ),
-        "paper": _plain("paper", (248, 248, 244), roughness=0.9),
-        "cardboard": Material(
-            "cardboard",
-            WHITE,
-            roughness=0.9,
-            texture=noise_texture((196, 156, 108), (176, 136, 90), size=64, seed=14),
-            tile_m=0.5,
-        ),
-        "tape": _plain("tape", (214, 180, 120), roughness=0.4),
-        "red_paint": _plain("red_paint", (196, 34, 30), metallic=0.2, roughness=0.45),
-        "yellow_paint": _plain("yellow_paint", (240, 190, 30), metallic=0.2, roughness=0.5),
-        "blue_paint": _plain("blue_paint", (34, 84, 170), metallic=0.2, roughness=0.5),
-        "green_paint": _plain("green_paint", (40, 130, 70), metallic=0.1, roughness=0.6),
-        "glass_dark": _plain("glass_dark", (40, 52, 60), metallic=0.3, roughness=0.1),
-        "screen": _plain("screen", (40, 90, 140), roughness=0.2, emissive=(40, 90, 140)),
-        "soil": Material(
-            "soil",
-            WHITE,
-            roughness=0.95,
-            texture=noise_texture((104, 76, 52), (70, 50, 34), size=64, seed=15, contrast=1.4),
-            tile_m=0.4,
-        ),
-        "foliage": Material(
-            "foliage",
-            WHITE,
-            roughness=0.7,
-            texture=noise_texture((76, 140, 60), (40, 96, 36), size=64, seed=16, contrast=1.5),
-            tile_m=0.3,
-        ),
-        "terracotta": _plain("terracotta", (178, 94, 60), roughness=0.8),
-        "ceramic": _plain("ceramic", (246, 246, 243), roughness=0.2),
-        "fabric_blue": Material(
-            "fabric_blue",
-            WHITE,
-            roughness=0.9,
-            texture=fabric((52, 86, 150), size=64, seed=17, threads=16),
-            tile_m=0.3,
-        ),
-        "fabric_grey": Material(
-            "fabric_grey",
-            WHITE,
-            roughness=0.9,
-            texture=fabric((130, 132, 136), size=64, seed=18, threads=16),
-            tile_m=0.3,
-        ),
-        "hazard": Material(
-            "hazard",
-            WHITE,
             roughness=0.6,
-            texture=stripes((236, 190, 20), (30, 30, 30)),
-            tile_m=0.4,
         ),
-        "label_green": _plain("label_green", (30, 150, 80), roughness=0.5, emissive=(10, 60, 30)),
-        "indicator_red": _plain("indicator_red", (230, 40, 30), emissive=(200, 30, 20)),
-        "indicator_green": _plain("indicator_green", (40, 220, 80), emissive=(30, 180, 60)),
+        "paper": plain("paper", (248, 248, 244), roughness=0.9),
+        "cardboard": textured(
+            "cardboard",
+            noise_texture((196, 156, 108), (176, 136, 90), size=64, seed=14),
+            tile_m=0.5,
+            roughness=0.9,
+        ),
+        "tape": plain("tape", (214, 180, 120), roughness=0.4),
+        "red_paint": plain("red_paint", (196, 34, 30), metallic=0.2, roughness=0.45),
+        "yellow_paint": plain("yellow_paint", (240, 190, 30), metallic=0.2, roughness=0.5),
+        "blue_paint": plain("blue_paint", (34, 84, 170), metallic=0.2, roughness=0.5),
+        "green_paint": plain("green_paint", (40, 130, 70), metallic=0.1, roughness=0.6),
+        "glass_dark": plain("glass_dark", (40, 52, 60), metallic=0.3, roughness=0.1),
+        "screen": plain("screen", (40, 90, 140), roughness=0.2, emissive=(40, 90, 140)),
+        "soil": textured(
+            "soil",
+            noise_texture((104, 76, 52), (70, 50, 34), size=64, seed=15, contrast=1.4),
+            tile_m=0.4,
+            roughness=0.95,
+        ),
+        "foliage": textured(
+            "foliage",
+            noise_texture((76, 140, 60), (40, 96, 36), size=64, seed=16, contrast=1.5),
+            tile_m=0.3,
+            roughness=0.7,
+        ),
+        "terracotta": plain("terracotta", (178, 94, 60), roughness=0.8),
+        "ceramic": plain("ceramic", (246, 246, 243), roughness=0.2),
+        "fabric_blue": textured(
+            "fabric_blue",
+            fabric((52, 86, 150), size=64, seed=17, threads=16),
+            tile_m=0.3,
+            roughness=0.9,
+        ),
+        "fabric_grey": textured(
+            "fabric_grey",
+            fabric((130, 132, 136), size=64, seed=18, threads=16),
+            tile_m=0.3,
+            roughness=0.9,
+        ),
+        "hazard": textured(
+            "hazard", stripes((236, 190, 20), (30, 30, 30)), tile_m=0.4, roughness=0.6
+        ),
+        "label_green": plain("label_green", (30, 150, 80), roughness=0.5, emissive=(10, 60, 30)),
+        "indicator_red": plain("indicator_red", (230, 40, 30), emissive=(200, 30, 20)),
+        "indicator_green": plain("indicator_green", (40, 220, 80), emissive=(30, 180, 60)),
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from scenes.kit.builder import SceneBuilder
-from scenes.kit.materials import Material, concrete, wood_grain
+from scenes.kit.materials import Material, concrete, plain, textured, wood_grain
 from scenes.kit.shapes import FloatArray, box, frame, merge, rod, rotate_y, translate
 
 __all__ = [
@@ -45,27 +45,22 @@ def room_materials(
         "floor": floor,
         "wall": wall,
         "ceiling": ceiling
-        or Material(
-            "ceiling",
-            (255, 255, 255, 255),
-            roughness=0.95,
-            texture=concrete((238, 238, 234), size=64, seed=90),
-            tile_m=2.0,
+        or textured(
+            "ceiling", concrete((238, 238, 234), size=64, seed=90), tile_m=2.0, roughness=0.95
         ),
-        "window_frame": Material("window_frame", (235, 236, 238, 255), metallic=0.3, roughness=0.4),
-        "glass": Material(
-            "glass", (110, 150, 190, 255), roughness=0.1, metallic=0.1, emissive=(40, 78, 128)
+        "window_frame": plain("window_frame", (235, 236, 238), metallic=0.3, roughness=0.4),
+        "glass": plain(
+            "glass", (110, 150, 190), roughness=0.1, metallic=0.1, emissive=(40, 78, 128)
         ),
         "door": door
-        or Material(
+        or textured(
             "door",
-            (255, 255, 255, 255),
-            roughness=0.6,
-            texture=wood_grain((176, 128, 84), (120, 80, 48), size=128, seed=91),
+            wood_grain((176, 128, 84), (120, 80, 48), size=128, seed=91),
             tile_m=1.0,
+            roughness=0.6,
         ),
-        "handle": Material("handle", (190, 192, 196, 255), metallic=0.9, roughness=0.3),
-        "lamp": Material("lamp", (255, 252, 240, 255), roughness=0.5, emissive=(255, 246, 222)),
+        "handle": plain("handle", (190, 192, 196), metallic=0.9, roughness=0.3),
+        "lamp": plain("lamp", (255, 252, 240), roughness=0.5, emissive=(255, 246, 222)),
     }
 
 

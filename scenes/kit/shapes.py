@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,10 +46,12 @@ __all__ = [
     "rotate_z",
     "scale",
     "scatter",
+    "side_cylinders",
     "sphere",
     "torus",
     "translate",
     "trimesh",
+    "upright_torus",
 ]
 
 
@@ -129,6 +131,30 @@ def cylinder(radius: float, height: float, *, base_y: float = 0.0, sections: int
     return trimesh.creation.cylinder(
         radius=radius, segment=[(0, base_y, 0), (0, base_y + height, 0)], sections=sections
     )
+
+
+def side_cylinders(
+    radius: float, length: float, bases: Iterable[Sequence[float]], *, sections: int
+) -> list[Any]:
+    """Cylinders on their side, axis along Z (wheels, casters, knobs, gauges): one per point
+    of `bases`, the centre of its base there."""
+    return [
+        cylinder(radius, length, sections=sections).apply_transform(translate(*base) @ rotate_x(90))
+        for base in bases
+    ]
+
+
+def upright_torus(
+    major: float,
+    minor: float,
+    center: Sequence[float],
+    *,
+    major_sections: int,
+    minor_sections: int,
+) -> Any:
+    """A torus standing upright, its hole along Z (a handle, a reel), centred at `center`."""
+    ring = torus(major, minor, major_sections=major_sections, minor_sections=minor_sections)
+    return ring.apply_transform(translate(*center) @ rotate_x(90))
 
 
 def rod(start: Sequence[float], end: Sequence[float], radius: float, sections: int = 12) -> Any:

@@ -4,9 +4,6 @@ An equipment shed whose back wall opens onto a green rice field: a six-rotor spr
 the workbench's landing mat, spare batteries on a charger, the flight-planning tablet and the
 remote controller, a mixing tank with a measuring jug, masks and gloves, soil moisture sensors,
 and outside a weather station and the launch pad at the edge of the field.
-
-Run by the packager with the scene folder as the working directory: `python generate.py
-[OUTPUT]` writes OUTPUT (default `scene.glb` here) and `thumbnail.png` next to it. Deterministic.
 """
 
 from __future__ import annotations
@@ -17,201 +14,154 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run as a script from its own folder: make `scenes` importable
-    sys.path.insert(0, str(ROOT))
+if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
+    sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
-from scenes.kit.builder import Parts, SceneBuilder  # noqa: E402
-from scenes.kit.export import main  # noqa: E402
-from scenes.kit.furniture import carton, shelf_unit, table  # noqa: E402
-from scenes.kit.materials import (  # noqa: E402
-    WHITE,
-    Material,
-    concrete,
-    noise_texture,
-    standard_materials,
-)
-from scenes.kit.room import Room, Window, ceiling_lights, room_materials  # noqa: E402
-from scenes.kit.shapes import (  # noqa: E402
-    box,
-    cone,
-    cylinder,
-    ellipsoid,
-    lathe,
-    look_at,
-    merge,
-    rod,
-    rotate_x,
-    rotate_y,
-    rotate_z,
-    scatter,
-    torus,
-    translate,
-)
+from scenes import kit
 
 TOP = 0.9
 BACK = -4.2  # the back wall, open onto the field
 BENCH = (-1.6, -1.6)  # the workbench with the drone (x, z)
 
-NODES = (
-    "spawn",
-    "weather_station",
-    "ppe_mask",
-    "battery",
-    "battery_slot",
-    "measuring_jug",
-    "drone_tank",
-    "flight_tablet",
-    "drone",
-    "launch_pad",
-    "remote_controller",
-    "rice_field",
-    "soil_sensor",
-    "sensor_spot",
-)
+NODES = kit.script_nodes(__file__)
 
-MATERIALS: dict[str, Material] = {
-    **standard_materials(),
-    **room_materials(
-        floor=Material(
-            "shed_floor",
-            WHITE,
-            roughness=0.8,
-            texture=concrete((160, 158, 150), size=256, seed=91),
-            tile_m=2.5,
-        ),
-        wall=Material(
-            "shed_wall",
-            WHITE,
-            roughness=0.7,
-            metallic=0.2,
-            texture=noise_texture((196, 204, 196), (176, 186, 178), size=64, seed=92),
-            tile_m=2.0,
-        ),
+
+def build() -> kit.SceneBuilder:
+    """The whole scene: its materials and the parts below, in order."""
+    return kit.assemble(MATERIALS, build_shed, build_bench)
+
+
+SHED_FLOOR_TEX = kit.concrete((160, 158, 150), size=256, seed=91)
+SHED_WALL_TEX = kit.noise_texture((196, 204, 196), (176, 186, 178), size=64, seed=92)
+RICE_TEX = kit.noise_texture(
+    (110, 176, 60), (64, 130, 40), size=128, seed=93, cells=32, contrast=1.6
+)
+DIKE_TEX = kit.noise_texture((140, 112, 76), (110, 86, 56), size=64, seed=94)
+
+MATERIALS: dict[str, kit.Material] = {
+    **kit.standard_materials(),
+    **kit.room_materials(
+        floor=kit.textured("shed_floor", SHED_FLOOR_TEX, tile_m=2.5, roughness=0.8),
+        wall=kit.textured("shed_wall", SHED_WALL_TEX, tile_m=2.0, roughness=0.7, metallic=0.2),
     ),
-    "rice": Material(
-        "rice",
-        WHITE,
-        roughness=0.8,
-        texture=noise_texture(
-            (110, 176, 60), (64, 130, 40), size=128, seed=93, cells=32, contrast=1.6
-        ),
-        tile_m=1.5,
-    ),
-    "dike": Material(
-        "dike",
-        WHITE,
-        roughness=0.95,
-        texture=noise_texture((140, 112, 76), (110, 86, 56), size=64, seed=94),
-        tile_m=1.0,
-    ),
-    "drone_body": Material("drone_body", (236, 238, 240, 255), roughness=0.35),
-    "carbon": Material("carbon", (36, 38, 40, 255), metallic=0.3, roughness=0.4),
-    "tank_white": Material("tank_white", (226, 232, 236, 255), roughness=0.3),
-    "battery": Material("battery", (70, 74, 80, 255), roughness=0.45),
-    "pad": Material("pad", (40, 110, 60, 255), roughness=0.8),
-    "pad_mark": Material("pad_mark", (244, 244, 240, 255), roughness=0.7),
-    "liquid": Material("liquid", (120, 190, 110, 200), roughness=0.1),
-    "mask": Material("mask", (240, 242, 244, 255), roughness=0.8),
+    "rice": kit.textured("rice", RICE_TEX, tile_m=1.5, roughness=0.8),
+    "dike": kit.textured("dike", DIKE_TEX, tile_m=1.0, roughness=0.95),
+    "drone_body": kit.plain("drone_body", (236, 238, 240), roughness=0.35),
+    "carbon": kit.plain("carbon", (36, 38, 40), metallic=0.3, roughness=0.4),
+    "tank_white": kit.plain("tank_white", (226, 232, 236), roughness=0.3),
+    "battery": kit.plain("battery", (70, 74, 80), roughness=0.45),
+    "pad": kit.plain("pad", (40, 110, 60), roughness=0.8),
+    "pad_mark": kit.plain("pad_mark", (244, 244, 240), roughness=0.7),
+    "liquid": kit.Material("liquid", (120, 190, 110, 200), roughness=0.1),
+    "mask": kit.plain("mask", (240, 242, 244), roughness=0.8),
 }
 
 
-def spray_drone() -> Parts:
+def spray_drone() -> kit.Parts:
     """A six-rotor agricultural spraying drone (about 2 m across), standing on its skids."""
-    body = merge(
-        ellipsoid((0.28, 0.12, 0.22)).apply_translation((0, 0.42, 0)),
-        box((0.5, 0.08, 0.4), (0, 0.4, 0)),
+    body = kit.merge(
+        kit.ellipsoid((0.28, 0.12, 0.22)).apply_translation((0, 0.42, 0)),
+        kit.box((0.5, 0.08, 0.4), (0, 0.4, 0)),
     )
     arms, motors, props = [], [], []
     for angle in np.linspace(0, 2 * math.pi, 6, endpoint=False) + math.pi / 6:
         x, z = math.cos(angle), math.sin(angle)
-        arms.append(rod((0.2 * x, 0.46, 0.2 * z), (0.9 * x, 0.5, 0.9 * z), 0.025))
+        arms.append(kit.rod((0.2 * x, 0.46, 0.2 * z), (0.9 * x, 0.5, 0.9 * z), 0.025))
         motors.append(
-            cylinder(0.05, 0.08, base_y=0.48, sections=20).apply_translation((0.9 * x, 0, 0.9 * z))
+            kit.cylinder(0.05, 0.08, base_y=0.48, sections=20).apply_translation(
+                (0.9 * x, 0, 0.9 * z)
+            )
         )
-        blade = box((0.62, 0.006, 0.05), (0, 0.57, 0)).apply_transform(
-            rotate_y(math.degrees(angle) + 35)
+        blade = kit.box((0.62, 0.006, 0.05), (0, 0.57, 0)).apply_transform(
+            kit.rotate_y(math.degrees(angle) + 35)
         )
         props.append(blade.apply_translation((0.9 * x, 0, 0.9 * z)))
     gear = [
-        rod((sx * 0.2, 0.4, sz * 0.18), (sx * 0.3, 0.02, sz * 0.25), 0.015)
+        kit.rod((sx * 0.2, 0.4, sz * 0.18), (sx * 0.3, 0.02, sz * 0.25), 0.015)
         for sx in (-1, 1)
         for sz in (-1, 1)
     ]
-    gear += [rod((sx * 0.3, 0.02, -0.35), (sx * 0.3, 0.02, 0.35), 0.018) for sx in (-1, 1)]
-    nozzles = [rod((-0.5, 0.3, 0.0), (0.5, 0.3, 0.0), 0.01)]
+    gear += [kit.rod((sx * 0.3, 0.02, -0.35), (sx * 0.3, 0.02, 0.35), 0.018) for sx in (-1, 1)]
+    nozzles = [kit.rod((-0.5, 0.3, 0.0), (0.5, 0.3, 0.0), 0.01)]
     nozzles += [
-        cone(0.02, 0.05).apply_transform(translate(x, 0.3, 0) @ rotate_x(180))
+        kit.cone(0.02, 0.05).apply_transform(kit.translate(x, 0.3, 0) @ kit.rotate_x(180))
         for x in (-0.45, 0.45)
     ]
     return [
         ("drone_body", body),
-        ("carbon", merge(*arms, *gear, *nozzles)),
-        ("black_plastic", merge(*motors, *props)),
+        ("carbon", kit.merge(*arms, *gear, *nozzles)),
+        ("black_plastic", kit.merge(*motors, *props)),
     ]
 
 
-def weather_station() -> Parts:
-    mast = rod((0, 0, 0), (0, 2.2, 0), 0.03)
+def weather_station() -> kit.Parts:
+    mast = kit.rod((0, 0, 0), (0, 2.2, 0), 0.03)
     cups = [
-        rod((0, 2.35, 0), (0.15 * math.cos(a), 2.35, 0.15 * math.sin(a)), 0.006)
+        kit.rod((0, 2.35, 0), (0.15 * math.cos(a), 2.35, 0.15 * math.sin(a)), 0.006)
         for a in (0.0, 2.1, 4.2)
     ]
     cups += [
-        lathe([(0.0, 0.0), (0.035, 0.01), (0.04, 0.04), (0.0, 0.035)], sections=12).apply_transform(
-            translate(0.15 * math.cos(a), 2.33, 0.15 * math.sin(a)) @ rotate_z(90)
+        kit.lathe(
+            [(0.0, 0.0), (0.035, 0.01), (0.04, 0.04), (0.0, 0.035)], sections=12
+        ).apply_transform(
+            kit.translate(0.15 * math.cos(a), 2.33, 0.15 * math.sin(a)) @ kit.rotate_z(90)
         )
         for a in (0.0, 2.1, 4.2)
     ]
-    vane = merge(rod((0, 2.1, 0), (0, 2.35, 0), 0.01), box((0.3, 0.1, 0.01), (0.1, 2.05, 0)))
-    panel = box((0.4, 0.3, 0.02), (0, 0, 0)).apply_transform(
-        translate(0, 1.5, 0.05) @ rotate_x(-30)
+    vane = kit.merge(
+        kit.rod((0, 2.1, 0), (0, 2.35, 0), 0.01), kit.box((0.3, 0.1, 0.01), (0.1, 2.05, 0))
+    )
+    panel = kit.box((0.4, 0.3, 0.02), (0, 0, 0)).apply_transform(
+        kit.translate(0, 1.5, 0.05) @ kit.rotate_x(-30)
     )
     return [
-        ("steel", merge(mast, *cups, vane)),
+        ("steel", kit.merge(mast, *cups, vane)),
         ("glass_dark", panel),
-        ("white_plastic", box((0.18, 0.24, 0.12), (0, 1.0, 0.06))),
+        ("white_plastic", kit.box((0.18, 0.24, 0.12), (0, 1.0, 0.06))),
     ]
 
 
-def build_shed(b: SceneBuilder) -> Room:
-    room = Room(
+def build_shed(b: kit.SceneBuilder) -> kit.Room:
+    room = kit.Room(
         8.0,
         5.6,
         3.4,
         center_z=BACK + 2.8,
         windows=[
-            Window("back", 0.3, width=5.0, height=3.0, bottom=0.0, glass=False),
-            Window("left", -1.2, width=1.4, height=1.0, bottom=1.2),
+            kit.Window("back", 0.3, width=5.0, height=3.0, bottom=0.0, glass=False),
+            kit.Window("left", -1.2, width=1.4, height=1.0, bottom=1.2),
         ],
     )
     room.build(b)
-    ceiling_lights(b, [(-1.6, -1.6), (1.6, -1.6)], room.height, size=(1.2, 0.2))
+    kit.ceiling_lights(b, [(-1.6, -1.6), (1.6, -1.6)], room.height, size=(1.2, 0.2))
     # The rice field outside, bunds between the paddies, a far tree line.
     b.add(
-        "rice_field", box((30.0, 0.3, 22.0), (0, -0.26, -11.2)), "rice", translate(0, 0, BACK - 0.1)
+        "rice_field",
+        kit.box((30.0, 0.3, 22.0), (0, -0.26, -11.2)),
+        "rice",
+        kit.translate(0, 0, BACK - 0.1),
     )
     b.static(
-        merge(
-            *(box((30.0, 0.12, 0.4), (0, -0.02, BACK - 0.1 - z)) for z in (0.4, 7.0, 14.0)),
-            box((0.4, 0.12, 22.0), (-6.0, -0.02, BACK - 11.3)),
-            box((0.4, 0.12, 22.0), (6.5, -0.02, BACK - 11.3)),
+        kit.merge(
+            *(kit.box((30.0, 0.12, 0.4), (0, -0.02, BACK - 0.1 - z)) for z in (0.4, 7.0, 14.0)),
+            kit.box((0.4, 0.12, 22.0), (-6.0, -0.02, BACK - 11.3)),
+            kit.box((0.4, 0.12, 22.0), (6.5, -0.02, BACK - 11.3)),
         ),
         "dike",
     )
-    rows = [box((30.0, 0.05, 0.08), (0, 0.04, BACK - 1.0 - 0.35 * i)) for i in range(16)]
-    b.static(merge(*rows), "rice")
+    rows = [kit.box((30.0, 0.05, 0.08), (0, 0.04, BACK - 1.0 - 0.35 * i)) for i in range(16)]
+    b.static(kit.merge(*rows), "rice")
     trees = [
-        ellipsoid((1.6, 2.2, 1.6), subdivisions=2).apply_translation((x, 1.1, BACK - 22.0))
+        kit.ellipsoid((1.6, 2.2, 1.6), subdivisions=2).apply_translation((x, 1.1, BACK - 22.0))
         for x in np.linspace(-14, 14, 9)
     ]
-    b.static(merge(*trees), "foliage")
+    b.static(kit.merge(*trees), "foliage")
     trunks = [
-        rod((x, 0, BACK - 22.0), (x, 1.6, BACK - 22.0), 0.25) for x in np.linspace(-14, 14, 9)
+        kit.rod((x, 0, BACK - 22.0), (x, 1.6, BACK - 22.0), 0.25) for x in np.linspace(-14, 14, 9)
     ]
-    b.static(merge(*trunks), "wood_dark")
+    b.static(kit.merge(*trunks), "wood_dark")
     # Rice plants in rows near the shed: clumps of leaning blades.
-    blade = cone(0.012, 0.55, sections=5)
+    blade = kit.cone(0.012, 0.55, sections=5)
     placements = []
     rng = np.random.default_rng(95)
     for row in range(6):
@@ -219,121 +169,123 @@ def build_shed(b: SceneBuilder) -> Room:
             x = -9.0 + 0.45 * k + 0.1 * rng.random()
             z = BACK - 1.0 - 0.35 * row
             for angle in (0.0, 120.0, 240.0):
-                placements.append(translate(x, 0.04, z) @ rotate_y(angle + 40 * row) @ rotate_z(12))
-    b.static(scatter(blade, placements), "rice")
+                placements.append(
+                    kit.translate(x, 0.04, z) @ kit.rotate_y(angle + 40 * row) @ kit.rotate_z(12)
+                )
+    b.static(kit.scatter(blade, placements), "rice")
     # Shelves with sacks and cartons, a mixing tank.
-    b.static_parts(shelf_unit(1.8, 0.5, 2.0, levels=4), translate(2.8, 0, -3.8))
+    b.static_parts(kit.shelf_unit(1.8, 0.5, 2.0, levels=4), kit.translate(2.8, 0, -3.8))
     for i in range(3):
-        b.static_parts(carton((0.45, 0.3, 0.35)), translate(2.3 + 0.5 * i, 0.12, -3.8))
+        b.static_parts(kit.carton((0.45, 0.3, 0.35)), kit.translate(2.3 + 0.5 * i, 0.12, -3.8))
         b.static(
-            ellipsoid((0.22, 0.12, 0.16)), "white_plastic", translate(2.3 + 0.5 * i, 0.74, -3.8)
+            kit.ellipsoid((0.22, 0.12, 0.16)),
+            "white_plastic",
+            kit.translate(2.3 + 0.5 * i, 0.74, -3.8),
         )
-    tank = lathe([(0.0, 0.0), (0.3, 0.0), (0.32, 0.8), (0.12, 0.9), (0.0, 0.9)], sections=32)
-    b.static(tank, "tank_white", translate(2.6, 0, -2.3))
-    b.static(cylinder(0.08, 0.05, base_y=0.9, sections=20), "blue_paint", translate(2.6, 0, -2.3))
+    tank = kit.lathe([(0.0, 0.0), (0.3, 0.0), (0.32, 0.8), (0.12, 0.9), (0.0, 0.9)], sections=32)
+    b.static(tank, "tank_white", kit.translate(2.6, 0, -2.3))
+    b.static(
+        kit.cylinder(0.08, 0.05, base_y=0.9, sections=20), "blue_paint", kit.translate(2.6, 0, -2.3)
+    )
     return room
 
 
-def build_bench(b: SceneBuilder) -> None:
+def build_bench(b: kit.SceneBuilder) -> None:
     bx, bz = BENCH
     b.static_parts(
-        table(2.4, 0.9, TOP, top="wood", legs="steel_dark", undershelf=True), translate(bx, 0, bz)
+        kit.table(2.4, 0.9, TOP, top="wood", legs="steel_dark", undershelf=True),
+        kit.translate(bx, 0, bz),
     )
-    b.add_parts("drone", spray_drone(), translate(bx, TOP, bz))
+    b.add_parts("drone", spray_drone(), kit.translate(bx, TOP, bz))
     b.add(
         "drone_tank",
-        lathe([(0.0, 0.0), (0.14, 0.0), (0.16, 0.22), (0.06, 0.28), (0.0, 0.28)], sections=28),
+        kit.lathe([(0.0, 0.0), (0.14, 0.0), (0.16, 0.22), (0.06, 0.28), (0.0, 0.28)], sections=28),
         "tank_white",
-        translate(0, 0.1, 0),
+        kit.translate(0, 0.1, 0),
         parent="drone",
     )
-    b.marker("battery_slot", translate(0.0, 0.52, 0.1), parent="drone")
-    battery = merge(box((0.18, 0.12, 0.28)), box((0.12, 0.02, 0.03), (0, 0.12, 0.0)))
-    b.add("battery", battery, "battery", translate(bx + 1.45, TOP, bz + 0.2) @ rotate_y(10))
-    b.static(box((0.3, 0.1, 0.25)), "black_plastic", translate(bx + 1.0, TOP, bz - 0.2))
-    b.static(battery, "battery", translate(bx + 1.0, TOP + 0.1, bz - 0.2))
+    b.marker("battery_slot", kit.translate(0.0, 0.52, 0.1), parent="drone")
+    battery = kit.merge(kit.box((0.18, 0.12, 0.28)), kit.box((0.12, 0.02, 0.03), (0, 0.12, 0.0)))
+    b.add("battery", battery, "battery", kit.translate(bx + 1.45, TOP, bz + 0.2) @ kit.rotate_y(10))
+    b.static(kit.box((0.3, 0.1, 0.25)), "black_plastic", kit.translate(bx + 1.0, TOP, bz - 0.2))
+    b.static(battery, "battery", kit.translate(bx + 1.0, TOP + 0.1, bz - 0.2))
     b.static(
-        box((0.04, 0.03, 0.03)), "indicator_green", translate(bx + 0.88, TOP + 0.05, bz - 0.07)
+        kit.box((0.04, 0.03, 0.03)),
+        "indicator_green",
+        kit.translate(bx + 0.88, TOP + 0.05, bz - 0.07),
     )
-    jug = merge(
-        lathe(
+    jug = kit.merge(
+        kit.lathe(
             [(0.0, 0.0), (0.06, 0.0), (0.065, 0.18), (0.06, 0.18), (0.055, 0.005), (0.0, 0.005)],
             sections=24,
         ),
-        torus(0.04, 0.007, major_sections=12, minor_sections=6).apply_transform(
-            translate(0.08, 0.1, 0) @ rotate_x(90)
-        ),
+        kit.upright_torus(0.04, 0.007, (0.08, 0.1, 0), major_sections=12, minor_sections=6),
     )
-    b.add("measuring_jug", jug, "white_plastic", translate(bx - 0.95, TOP, bz + 0.25))
+    b.add("measuring_jug", jug, "white_plastic", kit.translate(bx - 0.95, TOP, bz + 0.25))
     b.add(
         "measuring_jug_liquid",
-        cylinder(0.055, 0.1, base_y=0.006, sections=20),
+        kit.cylinder(0.055, 0.1, base_y=0.006, sections=20),
         "liquid",
         parent="measuring_jug",
     )
-    tablet = merge(box((0.26, 0.012, 0.18)))
+    tablet = kit.merge(kit.box((0.26, 0.012, 0.18)))
     b.add(
         "flight_tablet",
         tablet,
         "black_plastic",
-        translate(bx + 0.5, TOP, bz + 0.32) @ rotate_y(-8) @ rotate_x(12),
+        kit.translate(bx + 0.5, TOP, bz + 0.32) @ kit.rotate_y(-8) @ kit.rotate_x(12),
     )
     b.add(
         "flight_tablet_screen",
-        box((0.24, 0.002, 0.16), (0, 0.012, 0)),
+        kit.box((0.24, 0.002, 0.16), (0, 0.012, 0)),
         "screen",
         parent="flight_tablet",
     )
-    remote = merge(
-        box((0.22, 0.04, 0.14)),
-        rod((-0.08, 0.04, 0.03), (-0.08, 0.07, 0.03), 0.006),
-        rod((0.08, 0.04, 0.03), (0.08, 0.07, 0.03), 0.006),
-        box((0.16, 0.1, 0.01), (0, 0.04, -0.07)),
+    remote = kit.merge(
+        kit.box((0.22, 0.04, 0.14)),
+        kit.rod((-0.08, 0.04, 0.03), (-0.08, 0.07, 0.03), 0.006),
+        kit.rod((0.08, 0.04, 0.03), (0.08, 0.07, 0.03), 0.006),
+        kit.box((0.16, 0.1, 0.01), (0, 0.04, -0.07)),
     )
-    b.add("remote_controller", remote, "grey_plastic", translate(bx + 0.1, TOP, bz + 0.3))
-    mask = merge(ellipsoid((0.07, 0.05, 0.05)), rod((-0.07, 0.03, 0), (0.07, 0.03, 0), 0.004))
-    b.add("ppe_mask", mask, "mask", translate(bx - 0.55, TOP, bz + 0.3))
-    gloves = merge(
-        ellipsoid((0.05, 0.02, 0.11)),
-        ellipsoid((0.05, 0.02, 0.11)).apply_translation((0.08, 0.01, 0.02)),
+    b.add("remote_controller", remote, "grey_plastic", kit.translate(bx + 0.1, TOP, bz + 0.3))
+    mask = kit.merge(
+        kit.ellipsoid((0.07, 0.05, 0.05)), kit.rod((-0.07, 0.03, 0), (0.07, 0.03, 0), 0.004)
     )
-    b.static(gloves, "green_paint", translate(bx - 0.7, TOP, bz + 0.1))
-    sensor = merge(
-        rod((0, 0, 0), (0, 0.3, 0), 0.008),
-        box((0.06, 0.08, 0.03), (0, 0.3, 0)),
-        cone(0.012, 0.05).apply_transform(rotate_x(180)),
+    b.add("ppe_mask", mask, "mask", kit.translate(bx - 0.55, TOP, bz + 0.3))
+    gloves = kit.merge(
+        kit.ellipsoid((0.05, 0.02, 0.11)),
+        kit.ellipsoid((0.05, 0.02, 0.11)).apply_translation((0.08, 0.01, 0.02)),
+    )
+    b.static(gloves, "green_paint", kit.translate(bx - 0.7, TOP, bz + 0.1))
+    sensor = kit.merge(
+        kit.rod((0, 0, 0), (0, 0.3, 0), 0.008),
+        kit.box((0.06, 0.08, 0.03), (0, 0.3, 0)),
+        kit.cone(0.012, 0.05).apply_transform(kit.rotate_x(180)),
     )
     b.add(
         "soil_sensor",
         sensor,
         "yellow_paint",
-        translate(bx + 0.9, TOP + 0.05, bz + 0.38) @ rotate_z(80),
+        kit.translate(bx + 0.9, TOP + 0.05, bz + 0.38) @ kit.rotate_z(80),
     )
     # Outside: the launch pad, the weather station and the spot for the moisture sensor.
-    pad = merge(box((1.6, 0.02, 1.6)))
-    b.add("launch_pad", pad, "pad", translate(0.8, 0, BACK - 0.9))
+    pad = kit.merge(kit.box((1.6, 0.02, 1.6)))
+    b.add("launch_pad", pad, "pad", kit.translate(0.8, 0, BACK - 0.9))
     b.add(
         "launch_pad_mark",
-        merge(
-            box((0.12, 0.005, 0.9), (-0.3, 0.02, 0)),
-            box((0.12, 0.005, 0.9), (0.3, 0.02, 0)),
-            box((0.6, 0.005, 0.12), (0, 0.02, 0)),
+        kit.merge(
+            kit.box((0.12, 0.005, 0.9), (-0.3, 0.02, 0)),
+            kit.box((0.12, 0.005, 0.9), (0.3, 0.02, 0)),
+            kit.box((0.6, 0.005, 0.12), (0, 0.02, 0)),
         ),
         "pad_mark",
         parent="launch_pad",
     )
-    b.add_parts("weather_station", weather_station(), translate(2.0, 0, BACK - 0.5))
-    b.marker("sensor_spot", translate(-1.4, 0.05, BACK - 0.8))
-    b.marker("spawn", translate(0, 0, -0.3))
-    b.marker("thumbnail_camera", look_at((1.6, 1.7, 0.6), (-0.6, 0.9, -3.6)))
-
-
-def build() -> SceneBuilder:
-    b = SceneBuilder(MATERIALS)
-    build_shed(b)
-    build_bench(b)
-    return b
+    b.add_parts("weather_station", weather_station(), kit.translate(2.0, 0, BACK - 0.5))
+    b.marker("sensor_spot", kit.translate(-1.4, 0.05, BACK - 0.8))
+    b.marker("spawn", kit.translate(0, 0, -0.3))
+    b.marker("thumbnail_camera", kit.look_at((1.6, 1.7, 0.6), (-0.6, 0.9, -3.6)))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))

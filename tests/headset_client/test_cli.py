@@ -19,16 +19,26 @@ def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
+def simulate(server: str, state_dir: Path, *options: str) -> list[str]:
+    """`vr-headset simulate` arguments for `server`, keeping state in `state_dir`."""
+    return ["simulate", "--server", server, "--state-dir", str(state_dir), *options]
+
+
+FAST_ONE = ("--enroll-code", "123456", "--speed", "1000", "--telemetry-hz", "0")
+"""Enroll with the fake server's code, play fast, no telemetry."""
+
+
+async def run_one_session(fake_server: FakeServer, argv: list[str]) -> None:
+    """Run the CLI (one headset) in a thread, assign it a session, expect it to exit 0."""
+    cli = asyncio.create_task(asyncio.to_thread(main, argv))
+    await fake_server.wait_until(lambda: len(fake_server.sockets) == 1)
+    await fake_server.assign(next(iter(fake_server.sockets)))
+    async with asyncio.timeout(30):
+        assert await cli == 0
+
+
 def test_unreachable_server_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = [
-        "simulate",
-        "--server",
-        "http://127.0.0.1:9",
-        "--enroll-code",
-        "1",
-        "--state-dir",
-        str(tmp_path),
-    ]
+    argv = simulate("http://127.0.0.1:9", tmp_path, "--enroll-code", "1")
     assert main(argv) == 1
     assert "cannot reach server at http://127.0.0.1:9" in capsys.readouterr().err
 
@@ -36,7 +46,7 @@ def test_unreachable_server_exits_1(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_not_enrolled_without_code_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["simulate", "--server", "http://127.0.0.1:9", "--state-dir", str(tmp_path)]) == 1
+    assert main(simulate("http://127.0.0.1:9", tmp_path)) == 1
     assert "not enrolled" in capsys.readouterr().err
 
 
@@ -53,17 +63,7 @@ def test_bad_arguments_exit_2(args: list[str]) -> None:
 async def test_bad_enrollment_code(
     tmp_path: Path, fake_server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "simulate",
-        "--server",
-        fake_server.url,
-        "--devices",
-        "2",
-        "--enroll-code",
-        "nope",
-        "--state-dir",
-        str(tmp_path),
-    ]
+    argv = simulate(fake_server.url, tmp_path, "--devices", "2", "--enroll-code", "nope")
     assert await asyncio.to_thread(main, argv) == 1
     err = capsys.readouterr().err
     assert err.count("enrollment code refused (HTTP 401)") == 2
@@ -72,24 +72,8 @@ async def test_bad_enrollment_code(
 async def test_simulates_headsets_until_their_sessions_finish(
     tmp_path: Path, fake_server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "simulate",
-        "--server",
-        fake_server.url,
-        "--devices",
-        "2",
-        "--enroll-code",
-        "123456",
-        "--speed",
-        "1000",
-        "--sessions",
-        "1",
-        "--state-dir",
-        str(tmp_path),
-        "--json",
-        "--telemetry-hz",
-        "0",
-    ]
+    options = ("--devices", "2", "--sessions", "1", "--json")
+    argv = simulate(fake_server.url, tmp_path, *FAST_ONE, *options)
     cli = asyncio.create_task(asyncio.to_thread(main, argv))
     await fake_server.wait_until(lambda: len(fake_server.sockets) == 2)
     for headset_id in list(fake_server.sockets):
@@ -113,24 +97,8 @@ async def test_simulates_headsets_until_their_sessions_finish(
 
     # a second run reuses the enrollment and the cache: no code, no download
     before = len(fake_server.asset_requests)
-    argv2 = [
-        "simulate",
-        "--server",
-        fake_server.url,
-        "--devices",
-        "1",
-        "--speed",
-        "1000",
-        "--state-dir",
-        str(tmp_path),
-        "--telemetry-hz",
-        "0",
-    ]
-    cli = asyncio.create_task(asyncio.to_thread(main, argv2))
-    await fake_server.wait_until(lambda: len(fake_server.sockets) == 1)
-    await fake_server.assign(next(iter(fake_server.sockets)))
-    async with asyncio.timeout(30):
-        assert await cli == 0
+    again = ("--devices", "1", "--speed", "1000", "--telemetry-hz", "0")
+    await run_one_session(fake_server, simulate(fake_server.url, tmp_path, *again))
     assert len(fake_server.asset_requests) == before
     assert len(fake_server.devices) == 2
     out = capsys.readouterr().out
@@ -141,31 +109,10 @@ async def test_simulates_headsets_until_their_sessions_finish(
 async def test_a_refused_token_is_renewed_with_the_code(
     tmp_path: Path, fake_server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "simulate",
-        "--server",
-        fake_server.url,
-        "--enroll-code",
-        "123456",
-        "--speed",
-        "1000",
-        "--state-dir",
-        str(tmp_path),
-        "--telemetry-hz",
-        "0",
-        "--json",
-    ]
-    cli = asyncio.create_task(asyncio.to_thread(main, argv))
-    await fake_server.wait_until(lambda: len(fake_server.sockets) == 1)
-    await fake_server.assign(next(iter(fake_server.sockets)))
-    async with asyncio.timeout(30):
-        assert await cli == 0
+    argv = simulate(fake_server.url, tmp_path, *FAST_ONE, "--json")
+    await run_one_session(fake_server, argv)
     fake_server.devices.clear()  # the server was reset: the saved token is now unknown
-    cli = asyncio.create_task(asyncio.to_thread(main, argv))
-    await fake_server.wait_until(lambda: len(fake_server.sockets) == 1)
-    await fake_server.assign(next(iter(fake_server.sockets)))
-    async with asyncio.timeout(30):
-        assert await cli == 0
+    await run_one_session(fake_server, argv)
     kinds = [r.get("kind") for r in json_lines(capsys.readouterr().out)]
     assert "enrolling" in kinds
 
@@ -173,26 +120,9 @@ async def test_a_refused_token_is_renewed_with_the_code(
 async def test_refused_token_without_code_exits_1(
     tmp_path: Path, fake_server: FakeServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "simulate",
-        "--server",
-        fake_server.url,
-        "--enroll-code",
-        "123456",
-        "--speed",
-        "1000",
-        "--state-dir",
-        str(tmp_path),
-        "--telemetry-hz",
-        "0",
-    ]
-    cli = asyncio.create_task(asyncio.to_thread(main, argv))
-    await fake_server.wait_until(lambda: len(fake_server.sockets) == 1)
-    await fake_server.assign(next(iter(fake_server.sockets)))
-    async with asyncio.timeout(30):
-        assert await cli == 0
+    await run_one_session(fake_server, simulate(fake_server.url, tmp_path, *FAST_ONE))
     fake_server.devices.clear()
-    argv = ["simulate", "--server", fake_server.url, "--state-dir", str(tmp_path)]
+    argv = simulate(fake_server.url, tmp_path)
     async with asyncio.timeout(30):
         assert await asyncio.to_thread(main, argv) == 1
     assert "device token refused by the server (close 4401)" in capsys.readouterr().err

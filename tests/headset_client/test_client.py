@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 
 from content_tools.format import BundleManifest
 from headset_client.cache import AssetCache
-from headset_client.client import HeadsetClient, headset_ws_url, http_base_url
+from headset_client.client import HeadsetClient
 from headset_client.errors import (
     AuthRejected,
     EnrollmentRefused,
@@ -34,18 +35,10 @@ from headset_client.playbook import session_events
 from tests.headset_client.conftest import ClientFactory
 from tests.headset_client.fake_server import FakeServer
 from vr_server.protocol import PROTOCOL_VERSION
-from vr_server.protocol.events import CallStaff, StepStarted
+from vr_server.protocol.events import CallStaff, SessionEvent, StepStarted
 from vr_server.protocol.headset import Assignment, Command, CommandAck, Event, Ping, Result
 
 LIMIT = 10.0
-
-
-def test_urls() -> None:
-    assert http_base_url("http://10.0.0.2:8000/") == "http://10.0.0.2:8000"
-    assert http_base_url("ws://10.0.0.2:8000/ws/headset") == "http://10.0.0.2:8000"
-    assert http_base_url("10.0.0.2:8000") == "http://10.0.0.2:8000"
-    assert headset_ws_url("https://venue.example") == "wss://venue.example/ws/headset"
-    assert headset_ws_url("http://10.0.0.2:8000") == "ws://10.0.0.2:8000/ws/headset"
 
 
 async def test_enroll_saves_identity_and_reruns_reuse_it(
@@ -152,6 +145,11 @@ async def test_events_are_numbered_and_acknowledged(
     assert 0 <= client.command_latencies[0] < 5
 
 
+async def send_all(client: HeadsetClient, bodies: Iterable[SessionEvent]) -> None:
+    for body in bodies:
+        await client.send_event(body)
+
+
 async def play_until_connected(client: HeadsetClient, fake_server: FakeServer) -> str:
     """Start the client, assign a session, become ready; returns the session id."""
     async with client.subscribe() as inbox:
@@ -173,13 +171,11 @@ async def test_unacked_events_are_resent_after_an_abrupt_drop(
     async with asyncio.timeout(LIMIT):
         sid = await play_until_connected(client, fake_server)
         half = len(bodies) // 2
-        for body in bodies[:3]:
-            await client.send_event(body)
+        await send_all(client, bodies[:3])
         await client.wait_acked()
         # the server stores the next events but its acks are lost, then the line drops
         fake_server.mute_acks = True
-        for body in bodies[3:half]:
-            await client.send_event(body)
+        await send_all(client, bodies[3:half])
         await fake_server.wait_until(lambda: len(fake_server.events_of(sid)) == half)
         assert len(client.pending_events) == half - 3
         async with client.subscribe() as inbox:
@@ -189,16 +185,14 @@ async def test_unacked_events_are_resent_after_an_abrupt_drop(
             disconnected = await inbox.next(Disconnected)
             assert disconnected.code == 1006
             assert disconnected.will_retry
-            for body in bodies[half : half + 2]:  # buffered while offline
-                await client.send_event(body)
+            await send_all(client, bodies[half : half + 2])  # buffered while offline
             fake_server.swallow_events = False
             reconnected = await inbox.next(Connected)
             assert reconnected.reconnect
             resumed = await inbox.next(Assignment)
             assert resumed.resume.state == "running"
             assert resumed.resume.next_seq == half + 1
-        for body in bodies[half + 2 :]:
-            await client.send_event(body)
+        await send_all(client, bodies[half + 2 :])
         await client.wait_acked()
         await fake_server.wait_until(lambda: fake_server.sessions[sid].result is not None)
     stored = fake_server.events_of(sid)
@@ -216,8 +210,7 @@ async def test_events_sent_while_the_server_swallowed_them_are_resent(
     async with asyncio.timeout(LIMIT):
         sid = await play_until_connected(client, fake_server)
         fake_server.swallow_events = True
-        for body in bodies[:4]:
-            await client.send_event(body)
+        await send_all(client, bodies[:4])
         await fake_server.wait_until(lambda: len(fake_server.received(Event)) == 4)
         assert fake_server.events_of(sid) == []
         fake_server.swallow_events = False
@@ -390,8 +383,7 @@ async def test_the_result_ends_the_session(
     client = await make_client()
     async with asyncio.timeout(LIMIT), client.subscribe() as inbox:
         sid = await play_until_connected(client, fake_server)
-        for body in session_events(manifest.script, random.Random(4)):
-            await client.send_event(body)
+        await send_all(client, session_events(manifest.script, random.Random(4)))
         result = await inbox.next(Result)
     assert result.session_id == sid
     assert result.state == "finished"

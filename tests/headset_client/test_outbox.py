@@ -25,6 +25,15 @@ def seqs(frames: Any) -> list[int]:
     return [f.seq for f in frames]
 
 
+def filled(events: int) -> EventOutbox:
+    """An outbox in session s1 holding `events` events (seq 1, 2, ...), none sent yet."""
+    box = EventOutbox()
+    box.start_session("s1")
+    for i in range(events):
+        box.add(ev(i))
+    return box
+
+
 def test_numbers_events_from_one_and_sends_each_once() -> None:
     box = EventOutbox()
     box.start_session("s1")
@@ -44,10 +53,7 @@ def test_cannot_number_without_a_session() -> None:
 
 
 def test_acks_are_cumulative_and_ignore_other_sessions() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(4):
-        box.add(ev(i))
+    box = filled(4)
     assert box.ack("other", 4) == 0
     assert box.ack("s1", 2) == 2
     assert seqs(box.pending) == [3, 4]
@@ -57,10 +63,7 @@ def test_acks_are_cumulative_and_ignore_other_sessions() -> None:
 
 
 def test_everything_unacked_is_resent_after_a_reconnect() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(3):
-        box.add(ev(i))
+    box = filled(3)
     box.take_unsent()
     box.ack("s1", 1)
     box.connection_lost()
@@ -69,10 +72,7 @@ def test_everything_unacked_is_resent_after_a_reconnect() -> None:
 
 
 def test_resume_drops_what_the_server_stored_and_keeps_numbering() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(5):
-        box.add(ev(i))
+    box = filled(5)
     box.take_unsent()
     # acks for 1..3 were lost in the drop, but the server stored them: next_seq is 4
     assert box.resume("s1", 4) == []
@@ -88,10 +88,7 @@ def test_resume_of_a_fresh_client_takes_the_servers_next_seq() -> None:
 
 
 def test_resume_renumbers_when_the_server_lost_events() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(5):
-        box.add(ev(i))
+    box = filled(5)
     box.ack("s1", 3)  # 4, 5 pending, but the server says it expects 2
     box.resume("s1", 2)
     assert seqs(box.take_unsent()) == [2, 3]
@@ -110,10 +107,7 @@ def test_resume_for_another_session_drops_the_old_buffer() -> None:
 
 
 def test_seq_gap_resends_from_the_expected_seq_once() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(4):
-        box.add(ev(i))
+    box = filled(4)
     box.take_unsent()
     gap = Error(code=ErrorCode.SEQ_GAP, message="gap", seq=3, expected_seq=2)
     verdict = box.error(gap)
@@ -127,10 +121,7 @@ def test_seq_gap_resends_from_the_expected_seq_once() -> None:
 
 
 def test_an_invalid_event_is_dropped_and_the_rest_renumbered() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(4):
-        box.add(ev(i))
+    box = filled(4)
     box.take_unsent()
     box.ack("s1", 1)
     verdict = box.error(Error(code=ErrorCode.INVALID_EVENT, message="no", seq=2))
@@ -148,10 +139,7 @@ def test_an_invalid_event_is_dropped_and_the_rest_renumbered() -> None:
 
 
 def test_seq_conflict_drops_only_that_event() -> None:
-    box = EventOutbox()
-    box.start_session("s1")
-    for i in range(3):
-        box.add(ev(i))
+    box = filled(3)
     verdict = box.error(Error(code=ErrorCode.SEQ_CONFLICT, message="differs", seq=2))
     assert verdict.rejected is not None
     assert seqs(box.pending) == [1, 3]

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from content_tools.format import LocalizedText
 from headset_client.client import HeadsetClient
-from headset_client.simulator import Progress, SimulatedHeadset
+from headset_client.simulator import Progress, SessionReport, SimulatedHeadset
 from tests.headset_client.conftest import ClientFactory
-from tests.headset_client.fake_server import FakeServer
+from tests.headset_client.fake_server import FakeServer, FakeSession
 from tests.headset_client.support import build_manifest, cook_script, fake_glb
 from vr_server.protocol.headset import Event, Loading, Ready
 
@@ -35,6 +36,30 @@ async def connected_headset_id(client: HeadsetClient) -> str:
     async with asyncio.timeout(LIMIT):
         welcome = await client.wait_connected()
     return welcome.headset.id
+
+
+@dataclass
+class Playing:
+    """A simulated headset on a fresh client, connected and assigned one session."""
+
+    client: HeadsetClient
+    sim: SimulatedHeadset
+    progress: Recorder
+    runner: asyncio.Task[list[SessionReport]]
+    headset_id: str
+    session: FakeSession
+
+
+async def start_playing(
+    make_client: ClientFactory, fake_server: FakeServer, *, speed: float, seed: int | None = None
+) -> Playing:
+    client = await make_client()
+    progress = Recorder()
+    sim = SimulatedHeadset(client, speed=speed, seed=seed, telemetry_hz=0, on_progress=progress)
+    runner = asyncio.create_task(sim.run(sessions=1))
+    hid = await connected_headset_id(client)
+    sid = await fake_server.assign(hid)
+    return Playing(client, sim, progress, runner, hid, fake_server.sessions[sid])
 
 
 async def test_plays_a_whole_session(make_client: ClientFactory, fake_server: FakeServer) -> None:
@@ -105,13 +130,8 @@ async def test_telemetry_is_at_most_two_per_second(
 async def test_pause_holds_the_visitor_until_resume(
     make_client: ClientFactory, fake_server: FakeServer
 ) -> None:
-    client = await make_client()
-    progress = Recorder()
-    sim = SimulatedHeadset(client, speed=100, seed=2, telemetry_hz=0, on_progress=progress)
-    runner = asyncio.create_task(sim.run(sessions=1))
-    hid = await connected_headset_id(client)
-    sid = await fake_server.assign(hid)
-    session = fake_server.sessions[sid]
+    run = await start_playing(make_client, fake_server, speed=100, seed=2)
+    session, hid, progress = run.session, run.headset_id, run.progress
     await fake_server.wait_until(lambda: len(session.events) >= 3)
     await fake_server.command(hid, "pause")
     await asyncio.sleep(0.1)
@@ -121,69 +141,56 @@ async def test_pause_holds_the_visitor_until_resume(
     assert session.machine.state == "paused"
     await fake_server.command(hid, "resume")
     async with asyncio.timeout(LIMIT):
-        [report] = await runner
+        [report] = await run.runner
     assert report.state == "finished"
     assert "paused" in progress.kinds()
     assert "resumed" in progress.kinds()
 
 
 async def test_end_stops_the_session(make_client: ClientFactory, fake_server: FakeServer) -> None:
-    client = await make_client()
-    sim = SimulatedHeadset(client, speed=50, seed=2, telemetry_hz=0)
-    runner = asyncio.create_task(sim.run(sessions=1))
-    hid = await connected_headset_id(client)
-    sid = await fake_server.assign(hid)
-    await fake_server.wait_until(lambda: len(fake_server.sessions[sid].events) >= 2)
-    await fake_server.command(hid, "end")
+    run = await start_playing(make_client, fake_server, speed=50, seed=2)
+    await fake_server.wait_until(lambda: len(run.session.events) >= 2)
+    await fake_server.command(run.headset_id, "end")
     async with asyncio.timeout(LIMIT):
-        [report] = await runner
+        [report] = await run.runner
     assert report.state == "aborted"
     assert report.ok
     assert report.steps_played < len(fake_server.manifest.script.steps)
-    assert fake_server.sessions[sid].machine.state == "aborted"
+    assert run.session.machine.state == "aborted"
 
 
 async def test_language_and_message_commands_are_shown(
     make_client: ClientFactory, fake_server: FakeServer
 ) -> None:
-    client = await make_client()
-    progress = Recorder()
-    sim = SimulatedHeadset(client, speed=50, telemetry_hz=0, on_progress=progress)
-    runner = asyncio.create_task(sim.run(sessions=1))
-    hid = await connected_headset_id(client)
-    await fake_server.assign(hid)
+    run = await start_playing(make_client, fake_server, speed=50)
+    hid, progress = run.headset_id, run.progress
     await fake_server.wait_until(lambda: "step" in progress.kinds())
     await fake_server.command(hid, "language", language="th")
     await fake_server.command(hid, "message", text=LocalizedText(th="พักสักครู่", en="Take a break"))
     await fake_server.wait_until(lambda: any("พักสักครู่" in str(p) for _, p in progress.lines))
     await fake_server.command(hid, "end")
     async with asyncio.timeout(LIMIT):
-        await runner
+        await run.runner
     assert any("language switched to th" in str(p) for _, p in progress.lines)
 
 
 async def test_a_dropped_connection_mid_session_does_not_lose_events(
     make_client: ClientFactory, fake_server: FakeServer
 ) -> None:
-    client = await make_client()
-    progress = Recorder()
-    sim = SimulatedHeadset(client, speed=200, seed=5, telemetry_hz=0, on_progress=progress)
-    runner = asyncio.create_task(sim.run(sessions=1))
-    hid = await connected_headset_id(client)
-    sid = await fake_server.assign(hid)
-    session = fake_server.sessions[sid]
+    run = await start_playing(make_client, fake_server, speed=200, seed=5)
+    client, session = run.client, run.session
     await fake_server.wait_until(lambda: len(session.events) >= 3)
     await client.drop_connection()
     await fake_server.wait_until(lambda: len(session.events) >= 8)
     await client.drop_connection()
     async with asyncio.timeout(LIMIT):
-        [report] = await runner
+        [report] = await run.runner
     assert report.state == "finished", report
     assert session.machine.state == "finished"
     assert len(session.events) == report.events_sent
     assert client.connections == 3
-    assert progress.kinds().count("reconnected") == 2
-    assert not sim.errors
+    assert run.progress.kinds().count("reconnected") == 2
+    assert not run.sim.errors
 
 
 async def test_a_new_process_resumes_at_the_servers_step(

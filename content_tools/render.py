@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import logging
 import math
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +33,7 @@ import trimesh as _trimesh
 from PIL import Image
 
 from content_tools.errors import ModelError
+from content_tools.glb import parse_glb
 
 __all__ = [
     "CAMERA_NODE",
@@ -178,16 +177,8 @@ def _load_scene(glb: bytes) -> Any:
 
 def _check_extensions(glb: bytes) -> None:
     """Refuse models trimesh would load as zeros (meshopt-compressed geometry)."""
-    if len(glb) < 20 or glb[:4] != b"glTF":
-        raise ModelError("not a GLB file")
-    length, kind = struct.unpack_from("<II", glb, 12)
-    if kind != 0x4E4F534A or 20 + length > len(glb):
-        raise ModelError("not a valid GLB file: the first chunk is not JSON")
-    try:
-        document = json.loads(glb[20 : 20 + length])
-    except ValueError as exc:
-        raise ModelError(f"not a valid GLB file: {exc}") from exc
-    used = document.get("extensionsUsed", []) if isinstance(document, dict) else []
+    document, _ = parse_glb(glb, path=None)
+    used = document.get("extensionsUsed", [])
     for name in _UNSUPPORTED:
         if isinstance(used, list) and name in used:
             raise ModelError(f"cannot render a model that uses {name}; render its source model")

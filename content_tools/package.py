@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from content_tools.bundle import (
 )
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
-from content_tools.format.scene import SceneSource
+from content_tools.format.scene import SceneSource, node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
 from content_tools.source import (
@@ -155,17 +156,18 @@ def package_scene(
 
 
 def check_referenced_nodes(source: SceneSource, model: GltfModel) -> None:
-    """Every node the script refers to, and the spawn node, must exist once by name."""
-    wanted = source.script.referenced_nodes() | {source.spawn_node}
-    names = model.node_names()
-    missing = wanted - set(names)
+    """Every node the script refers to, and the spawn node, must exist once by name (the
+    validator's `check_script` reports the same per reference, with its line)."""
+    names = Counter(model.node_names())
+    wanted = {ref.name for ref in node_references(source.spawn_node, source.script)}
+    missing = [name for name in wanted if names[name] == 0]
     if missing:
-        raise MissingNodesError(sorted(missing), path=model.path)
-    ambiguous = sorted(name for name in wanted if names.count(name) > 1)
+        raise MissingNodesError(missing, path=model.path)
+    ambiguous = sorted(name for name in wanted if names[name] > 1)
     if ambiguous:
         raise ModelError(
             "the scene script refers to node names that several nodes share: "
-            + ", ".join(f"{name} ({names.count(name)} nodes)" for name in ambiguous),
+            + ", ".join(f"{name} ({names[name]} nodes)" for name in ambiguous),
             path=model.path,
         )
 

@@ -1,5 +1,10 @@
 """glTF extensions: which ones the reference validates, where each may appear, and their
-schema checks. Linking checks (references, cross-property warnings) are in `link.py`."""
+schema checks. Linking checks (references, cross-property warnings) are in `link/`.
+
+`textureInfo` (`parse_texture_info`) is read here too: it carries extensions and material
+extensions carry it, so reading it and reading extensions call each other. Kept in one module,
+the objects (`objects.py`) import from here and nothing here imports them back.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 from content_tools.validate.gltf.schema import (
     Ctx,
+    Raw,
     check_members,
     get_bool,
     get_extras,
@@ -49,8 +55,6 @@ _TEXINFO_KINDS = ("textureInfo",)
 def _texinfo(
     ext: dict[str, Any], name: str, ctx: Ctx, owner: Any, kind: str = "textureInfo"
 ) -> None:
-    from content_tools.validate.gltf.objects import parse_texture_info
-
     ref = parse_texture_info(ext, name, ctx, kind)
     if ref is not None and owner is not None and hasattr(owner, "textures"):
         owner.textures.append(ref)
@@ -379,6 +383,44 @@ REGISTRY: dict[tuple[str, str], Parser] = {
 
 SUPPORTED_EXTENSIONS = frozenset({name for _, name in REGISTRY} | {"KHR_mesh_quantization"})
 REQUIRED_EXTENSIONS = frozenset({"KHR_mesh_quantization"})
+
+
+@dataclass(eq=False)
+class TextureRef:
+    """A material's textureInfo."""
+
+    pointer: str
+    index: int = -1
+    tex_coord: int = 0
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_texture_info(
+    m: dict[str, Any], name: str, ctx: Ctx, kind: str = "textureInfo"
+) -> TextureRef | None:
+    tm = m.get(name)
+    if name not in m:
+        return None
+    if not isinstance(tm, dict):
+        ctx.add("TYPE_MISMATCH", tm, Raw("object"), name=name)
+        return None
+    with ctx.at(name):
+        members = ["index", "texCoord"]
+        if kind == "normalTextureInfo":
+            members.append("scale")
+        elif kind == "occlusionTextureInfo":
+            members.append("strength")
+        check_members(tm, members, ctx)
+        ref = TextureRef(pointer=ctx.pointer())
+        ref.index = get_index(tm, "index", ctx)
+        ref.tex_coord = get_uint(tm, "texCoord", ctx, default=0)
+        if kind == "normalTextureInfo":
+            get_float(tm, "scale", ctx)
+        elif kind == "occlusionTextureInfo":
+            get_float(tm, "strength", ctx, min=0.0, max=1.0)
+        ref.extensions = parse_extensions(tm, "textureInfo", ctx)
+        get_extras(tm, ctx)
+    return ref
 
 
 def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) -> dict[str, Any]:

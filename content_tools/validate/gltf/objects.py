@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from content_tools.validate.gltf import resources
-from content_tools.validate.gltf.extensions import parse_extensions
+from content_tools.validate.gltf.extensions import TextureRef, parse_extensions, parse_texture_info
 from content_tools.validate.gltf.mathutil import is_trs_decomposable
 from content_tools.validate.gltf.schema import (
     Ctx,
@@ -212,16 +212,6 @@ def format_name(t: str | None, ct: int, normalized: bool) -> Raw:
     if normalized:
         text += " normalized"
     return Raw("{" + text + "}")
-
-
-@dataclass(eq=False)
-class TextureRef:
-    """A material's textureInfo."""
-
-    pointer: str
-    index: int = -1
-    tex_coord: int = 0
-    extensions: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -814,34 +804,6 @@ def parse_texture(i: int, m: dict[str, Any], ctx: Ctx) -> Texture:
     t.extensions = parse_extensions(m, "texture", ctx)
     get_extras(m, ctx)
     return t
-
-
-def parse_texture_info(
-    m: dict[str, Any], name: str, ctx: Ctx, kind: str = "textureInfo"
-) -> TextureRef | None:
-    tm = m.get(name)
-    if name not in m:
-        return None
-    if not isinstance(tm, dict):
-        ctx.add("TYPE_MISMATCH", tm, Raw("object"), name=name)
-        return None
-    with ctx.at(name):
-        members = ["index", "texCoord"]
-        if kind == "normalTextureInfo":
-            members.append("scale")
-        elif kind == "occlusionTextureInfo":
-            members.append("strength")
-        check_members(tm, members, ctx)
-        ref = TextureRef(pointer=ctx.pointer())
-        ref.index = get_index(tm, "index", ctx)
-        ref.tex_coord = get_uint(tm, "texCoord", ctx, default=0)
-        if kind == "normalTextureInfo":
-            get_float(tm, "scale", ctx)
-        elif kind == "occlusionTextureInfo":
-            get_float(tm, "strength", ctx, min=0.0, max=1.0)
-        ref.extensions = parse_extensions(tm, "textureInfo", ctx)
-        get_extras(tm, ctx)
-    return ref
 
 
 def parse_material(i: int, m: dict[str, Any], ctx: Ctx) -> Material:

@@ -1,8 +1,14 @@
 """glTF 2.0 validation with the Khronos glTF-Validator's issue codes.
 
-The stages follow the reference: container (GLB chunks) and JSON, schema and link checks
-(`document.py`), external resources (buffers, images; sandboxed in `resources.py`), accessor
-data (`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+The stages follow the reference: container (GLB chunks, `content_tools.glb`) and JSON, schema
+checks (`parse/`, one module per kind of object) and link checks (`link/`, the same concepts),
+both run from `document.py` over the objects of `objects.py`; external resources (buffers,
+images; read through a resolver, by default sandboxed files: `resources.py`), accessor data
+(`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+
+Adding a check: a schema rule of one object goes in its `parse/` module, a rule about what it
+refers to in its `link/` module, an extension's rules in `extensions.py`, the message (code,
+severity, text) in `messages.py`.
 """
 
 from __future__ import annotations
@@ -14,9 +20,10 @@ from typing import Any
 
 from content_tools.validate.gltf.container import read_glb
 from content_tools.validate.gltf.data import validate_data
-from content_tools.validate.gltf.document import Document, read_document, report_unused
+from content_tools.validate.gltf.document import read_document, report_unused
 from content_tools.validate.gltf.info import fill_info
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
+from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.resources import read_external
 from content_tools.validate.gltf.schema import Ctx, Raw
 from content_tools.validate.info import GltfInfo

@@ -13,8 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from content_tools.validate.gltf.document import Document
-from content_tools.validate.gltf.objects import Accessor, BufferView, Primitive, SparsePart
+from content_tools.validate.gltf.objects import (
+    Accessor,
+    BufferView,
+    Document,
+    Primitive,
+    SparsePart,
+)
 from content_tools.validate.gltf.schema import Ctx, Raw
 
 __all__ = ["MAX_REPORTS_PER_CHECK", "decode_accessor", "validate_data"]

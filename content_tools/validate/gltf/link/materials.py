@@ -1,0 +1,97 @@
+"""Images, textures and materials: references and the material extensions' rules (second pass)."""
+
+from __future__ import annotations
+
+from content_tools.validate.gltf.extensions import ExtObject
+from content_tools.validate.gltf.link.linker import Linker, lookup
+from content_tools.validate.gltf.objects import Image, Material, Texture
+
+
+def link_image(lk: Linker, img: Image) -> None:
+    if img.buffer_view_index == -1:
+        return
+    bv = lookup(lk.doc.buffer_views, img.buffer_view_index)
+    if bv is None:
+        lk.ctx.add("UNRESOLVED_REFERENCE", img.buffer_view_index, name="bufferView")
+        return
+    img.buffer_view = bv
+    bv.used = True
+    if bv.byte_stride != -1:
+        lk.ctx.add("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", name="bufferView")
+    lk.set_view_usage(bv, "Other", "bufferView")
+
+
+def link_texture(lk: Linker, tex: Texture) -> None:
+    ctx = lk.ctx
+    if tex.sampler_index != -1:
+        sampler = lookup(lk.doc.samplers, tex.sampler_index)
+        if sampler is None:
+            ctx.add("UNRESOLVED_REFERENCE", tex.sampler_index, name="sampler")
+        else:
+            sampler.used = True
+    if tex.source_index != -1:
+        img = lookup(lk.doc.images, tex.source_index)
+        if img is None:
+            ctx.add("UNRESOLVED_REFERENCE", tex.source_index, name="source")
+        else:
+            img.used = True
+            tex.source = img
+    for name in ("EXT_texture_webp",):
+        ext = tex.extensions.get(name)
+        if isinstance(ext, ExtObject):
+            src = ext.values.get("source", -1)
+            if src != -1:
+                img = lookup(lk.doc.images, src)
+                if img is None:
+                    ctx.add("UNRESOLVED_REFERENCE", src, pointer=f"{ext.pointer}/source")
+                else:
+                    img.used = True
+
+
+def link_material(lk: Linker, mat: Material) -> None:
+    ctx = lk.ctx
+    for ref in mat.textures:
+        if ref.index == -1:
+            continue
+        tex = lookup(lk.doc.textures, ref.index)
+        if tex is None:
+            ctx.add("UNRESOLVED_REFERENCE", ref.index, pointer=f"{ref.pointer}/index")
+        else:
+            tex.used = True
+    exts = mat.extensions
+    normal_tc = mat.normal_texture.tex_coord if mat.normal_texture else None
+    aniso = exts.get("KHR_materials_anisotropy")
+    if isinstance(aniso, ExtObject) and normal_tc is not None:
+        tc = aniso.values.get("texcoord")
+        if tc is not None and tc != normal_tc:
+            ctx.add(
+                "KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD",
+                pointer=f"{aniso.pointer}/anisotropyTexture",
+            )
+    clearcoat = exts.get("KHR_materials_clearcoat")
+    if isinstance(clearcoat, ExtObject) and normal_tc is not None:
+        tc = clearcoat.values.get("texcoord")
+        if tc is not None and tc != normal_tc:
+            ctx.add(
+                "KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD",
+                pointer=f"{clearcoat.pointer}/clearcoatNormalTexture",
+            )
+    disp = exts.get("KHR_materials_dispersion")
+    if isinstance(disp, ExtObject) and "KHR_materials_volume" not in exts:
+        ctx.add("KHR_MATERIALS_DISPERSION_NO_VOLUME", pointer=disp.pointer)
+    strength = exts.get("KHR_materials_emissive_strength")
+    if (
+        isinstance(strength, ExtObject)
+        and strength.values.get("strength", 0) > 0
+        and (mat.emissive_factor is None or not any(mat.emissive_factor))
+    ):
+        ctx.add("KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR", pointer=strength.pointer)
+    volume = exts.get("KHR_materials_volume")
+    if isinstance(volume, ExtObject):
+        if (
+            "KHR_materials_transmission" not in exts
+            and "KHR_materials_diffuse_transmission" not in exts
+        ):
+            ctx.add("KHR_MATERIALS_VOLUME_NO_TRANSMISSION", pointer=volume.pointer)
+        if mat.double_sided and volume.values.get("thickness", 0) > 0:
+            ctx.add("KHR_MATERIALS_VOLUME_DOUBLE_SIDED", pointer=volume.pointer)

@@ -7,7 +7,7 @@ from functools import partial
 
 from content_tools.validate.gltf.link.animations import link_animation
 from content_tools.validate.gltf.link.buffers import link_accessor, link_buffer_view
-from content_tools.validate.gltf.link.linker import Linker, lookup
+from content_tools.validate.gltf.link.linker import Linker
 from content_tools.validate.gltf.link.materials import link_image, link_material, link_texture
 from content_tools.validate.gltf.link.meshes import check_mesh_weights, link_mesh
 from content_tools.validate.gltf.link.nodes import check_nodes, link_node, link_scene, link_skin
@@ -35,11 +35,6 @@ def link_document(doc: Document, ctx: Ctx) -> None:
     lk.each("skins", doc.skins, partial(link_skin, lk))
     check_nodes(lk)
     lk.each("scenes", doc.scenes, partial(link_scene, lk))
-    if doc.scene_index != -1:
-        scene = lookup(doc.scenes, doc.scene_index)
-        if scene is None:
-            ctx.add("UNRESOLVED_REFERENCE", doc.scene_index, name="scene")
-        else:
-            scene.used = True
+    lk.resolve(doc.scenes, doc.scene_index, name="scene")
     lk.each("animations", doc.animations, partial(link_animation, lk))
     check_mesh_weights(lk)

@@ -4,9 +4,46 @@ from __future__ import annotations
 
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import OUTPUT_FORMATS, F
-from content_tools.validate.gltf.link.linker import Linker, lookup
+from content_tools.validate.gltf.link.linker import Linker
 from content_tools.validate.gltf.objects import Accessor, Animation, Check, format_name
 from content_tools.validate.gltf.schema import Raw
+
+
+def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor | None:
+    """The accessor an animation sampler's `input` or `output` (`name`) refers to, its usage
+    recorded and its buffer view checked."""
+    acc = lk.resolve(lk.doc.accessors, index, name=name)
+    if acc is None:
+        return None
+    lk.set_usage(acc, usage, name)
+    if acc.valid:
+        bv = acc.buffer_view
+        if bv is not None and bv.byte_stride != -1:
+            lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
+        lk.set_view_usage(bv, "Other", name)
+    return acc
+
+
+def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
+    ctx = lk.ctx
+    if inp.format != ("SCALAR", F, False):
+        ctx.add(
+            "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
+            inp.format_name(),
+            (format_name("SCALAR", F, False),),
+            name="input",
+        )
+    if inp.min is None or inp.max is None:
+        ctx.add("ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS", name="input")
+    if interpolation == "CUBICSPLINE" and inp.count < 2:
+        ctx.add(
+            "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
+            Raw("CUBICSPLINE"),
+            2,
+            inp.count,
+            name="input",
+        )
+    inp.checks.append(Check("anim_input", ctx.pointer("input")))
 
 
 def link_animation(lk: Linker, anim: Animation) -> None:
@@ -18,56 +55,10 @@ def link_animation(lk: Linker, anim: Animation) -> None:
         with ctx.at("samplers"):
             for j, s in enumerate(samplers):
                 with ctx.at(j):
-                    inp = out = None
-                    if s.input_index != -1:
-                        inp = lookup(doc.accessors, s.input_index)
-                        if inp is None:
-                            ctx.add("UNRESOLVED_REFERENCE", s.input_index, name="input")
-                        else:
-                            lk.set_usage(inp, "AnimationInput", "input")
-                            if inp.valid:
-                                bv = inp.buffer_view
-                                if bv is not None and bv.byte_stride != -1:
-                                    ctx.add(
-                                        "ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE",
-                                        name="input",
-                                    )
-                                lk.set_view_usage(bv, "Other", "input")
-                                if inp.format != ("SCALAR", F, False):
-                                    ctx.add(
-                                        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
-                                        inp.format_name(),
-                                        (format_name("SCALAR", F, False),),
-                                        name="input",
-                                    )
-                                if inp.min is None or inp.max is None:
-                                    ctx.add(
-                                        "ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS",
-                                        name="input",
-                                    )
-                                if s.interpolation == "CUBICSPLINE" and inp.count < 2:
-                                    ctx.add(
-                                        "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
-                                        Raw("CUBICSPLINE"),
-                                        2,
-                                        inp.count,
-                                        name="input",
-                                    )
-                                inp.checks.append(Check("anim_input", ctx.pointer("input")))
-                    if s.output_index != -1:
-                        out = lookup(doc.accessors, s.output_index)
-                        if out is None:
-                            ctx.add("UNRESOLVED_REFERENCE", s.output_index, name="output")
-                        else:
-                            lk.set_usage(out, "AnimationOutput", "output")
-                            if out.valid:
-                                bv = out.buffer_view
-                                if bv is not None and bv.byte_stride != -1:
-                                    ctx.add(
-                                        "ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE",
-                                        name="output",
-                                    )
-                                lk.set_view_usage(bv, "Other", "output")
+                    inp = _sampler_accessor(lk, s.input_index, "AnimationInput", "input")
+                    if inp is not None and inp.valid:
+                        _check_input(lk, inp, s.interpolation)
+                    out = _sampler_accessor(lk, s.output_index, "AnimationOutput", "output")
                     resolved.append((inp, out))
     if anim.channels is None:
         return
@@ -87,11 +78,7 @@ def link_animation(lk: Linker, anim: Animation) -> None:
                     with ctx.at("target"):
                         ptr_ext = ch.target_extensions.get("KHR_animation_pointer")
                         if ch.node_index != -1:
-                            node = lookup(doc.nodes, ch.node_index)
-                            if node is None:
-                                ctx.add("UNRESOLVED_REFERENCE", ch.node_index, name="node")
-                            else:
-                                node.used = True
+                            node = lk.resolve(doc.nodes, ch.node_index, name="node")
                             if isinstance(ptr_ext, ExtObject):
                                 ctx.add(
                                     "KHR_ANIMATION_POINTER_ANIMATION_CHANNEL_TARGET_NODE",

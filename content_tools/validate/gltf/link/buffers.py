@@ -11,14 +11,10 @@ def link_buffer_view(lk: Linker, bv: BufferView) -> None:
         bv.usage = "VertexBuffer"
     elif bv.target == 34963:
         bv.usage = "IndexBuffer"
-    if bv.buffer_index == -1:
-        return
-    buf = lookup(lk.doc.buffers, bv.buffer_index)
+    buf = lk.resolve(lk.doc.buffers, bv.buffer_index, name="buffer")
     if buf is None:
-        lk.ctx.add("UNRESOLVED_REFERENCE", bv.buffer_index, name="buffer")
         return
     bv.buffer = buf
-    buf.used = True
     if buf.byte_length != -1 and bv.byte_offset != -1 and bv.byte_length != -1:
         if bv.byte_offset >= buf.byte_length:
             lk.ctx.add("BUFFER_VIEW_TOO_LONG", bv.buffer_index, buf.byte_length, name="byteOffset")
@@ -55,14 +51,10 @@ def link_accessor(lk: Linker, acc: Accessor) -> None:
             ctx.add("ACCESSOR_SPARSE_COUNT_OUT_OF_RANGE", sp.count, acc.count, name="count")
         for part_name, part in (("indices", sp.indices), ("values", sp.values)):
             with ctx.at(part_name):
-                if part.buffer_view_index == -1:
-                    continue
-                pbv = lookup(lk.doc.buffer_views, part.buffer_view_index)
+                pbv = lk.resolve(lk.doc.buffer_views, part.buffer_view_index, name="bufferView")
                 if pbv is None:
-                    ctx.add("UNRESOLVED_REFERENCE", part.buffer_view_index, name="bufferView")
                     continue
                 part.buffer_view = pbv
-                pbv.used = True
                 lk.set_view_usage(pbv, "Other", "bufferView")
                 if pbv.byte_stride != -1:
                     ctx.add("BUFFER_VIEW_INVALID_BYTE_STRIDE", name="bufferView")

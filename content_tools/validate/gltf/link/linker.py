@@ -20,6 +20,9 @@ def lookup(items: Sequence[T | None], index: int) -> T | None:
     return None
 
 
+_Item = TypeVar("_Item", bound=Base)
+
+
 class Linker:
     """What the link checks share: the document, the context, the node hierarchy (analysed
     once), the animated nodes, and the usage bookkeeping of accessors and buffer views."""
@@ -35,6 +38,26 @@ class Linker:
         if self._hierarchy is None:
             self._hierarchy = Hierarchy(self.doc.nodes)
         return self._hierarchy
+
+    def resolve(
+        self,
+        items: Sequence[_Item | None],
+        index: int,
+        *,
+        name: str | None = None,
+        at: int | None = None,
+        pointer: str | None = None,
+    ) -> _Item | None:
+        """The object `index` refers to (None for -1, no reference), marked used; reports
+        UNRESOLVED_REFERENCE at `name`, `at` (an array index) or `pointer` when there is none."""
+        if index == -1:
+            return None
+        item = lookup(items, index)
+        if item is None:
+            self.ctx.add("UNRESOLVED_REFERENCE", index, name=name, index=at, pointer=pointer)
+        else:
+            item.used = True
+        return item
 
     def set_usage(self, acc: Accessor, usage: str, name: str) -> None:
         acc.used = True

@@ -3,61 +3,36 @@
 from __future__ import annotations
 
 from content_tools.validate.gltf.extensions import ExtObject
-from content_tools.validate.gltf.link.linker import Linker, lookup
+from content_tools.validate.gltf.link.linker import Linker
 from content_tools.validate.gltf.objects import Image, Material, Texture
 
 
 def link_image(lk: Linker, img: Image) -> None:
-    if img.buffer_view_index == -1:
-        return
-    bv = lookup(lk.doc.buffer_views, img.buffer_view_index)
+    bv = lk.resolve(lk.doc.buffer_views, img.buffer_view_index, name="bufferView")
     if bv is None:
-        lk.ctx.add("UNRESOLVED_REFERENCE", img.buffer_view_index, name="bufferView")
         return
     img.buffer_view = bv
-    bv.used = True
     if bv.byte_stride != -1:
         lk.ctx.add("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", name="bufferView")
     lk.set_view_usage(bv, "Other", "bufferView")
 
 
 def link_texture(lk: Linker, tex: Texture) -> None:
-    ctx = lk.ctx
-    if tex.sampler_index != -1:
-        sampler = lookup(lk.doc.samplers, tex.sampler_index)
-        if sampler is None:
-            ctx.add("UNRESOLVED_REFERENCE", tex.sampler_index, name="sampler")
-        else:
-            sampler.used = True
-    if tex.source_index != -1:
-        img = lookup(lk.doc.images, tex.source_index)
-        if img is None:
-            ctx.add("UNRESOLVED_REFERENCE", tex.source_index, name="source")
-        else:
-            img.used = True
-            tex.source = img
+    lk.resolve(lk.doc.samplers, tex.sampler_index, name="sampler")
+    img = lk.resolve(lk.doc.images, tex.source_index, name="source")
+    if img is not None:
+        tex.source = img
     for name in ("EXT_texture_webp",):
         ext = tex.extensions.get(name)
         if isinstance(ext, ExtObject):
             src = ext.values.get("source", -1)
-            if src != -1:
-                img = lookup(lk.doc.images, src)
-                if img is None:
-                    ctx.add("UNRESOLVED_REFERENCE", src, pointer=f"{ext.pointer}/source")
-                else:
-                    img.used = True
+            lk.resolve(lk.doc.images, src, pointer=f"{ext.pointer}/source")
 
 
 def link_material(lk: Linker, mat: Material) -> None:
     ctx = lk.ctx
     for ref in mat.textures:
-        if ref.index == -1:
-            continue
-        tex = lookup(lk.doc.textures, ref.index)
-        if tex is None:
-            ctx.add("UNRESOLVED_REFERENCE", ref.index, pointer=f"{ref.pointer}/index")
-        else:
-            tex.used = True
+        lk.resolve(lk.doc.textures, ref.index, pointer=f"{ref.pointer}/index")
     exts = mat.extensions
     normal_tc = mat.normal_texture.tex_coord if mat.normal_texture else None
     aniso = exts.get("KHR_materials_anisotropy")

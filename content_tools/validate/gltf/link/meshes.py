@@ -18,7 +18,6 @@ from content_tools.validate.gltf.link.linker import Linker, lookup
 from content_tools.validate.gltf.objects import (
     Accessor,
     Check,
-    Material,
     Mesh,
     Node,
     Primitive,
@@ -61,31 +60,23 @@ def _check_format(
 def link_primitive(lk: Linker, prim: Primitive) -> None:
     ctx = lk.ctx
     doc = lk.doc
-    mat: Material | None = None
-    if prim.material_index != -1:
-        mat = lookup(doc.materials, prim.material_index)
-        if mat is None:
-            ctx.add("UNRESOLVED_REFERENCE", prim.material_index, name="material")
-        else:
-            mat.used = True
-            prim.material = mat
-            for ref in mat.textures:
-                if ref.tex_coord >= 0 and ref.tex_coord >= prim.texcoord_count:
-                    ctx.add(
-                        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-                        ref.pointer,
-                        f"TEXCOORD_{ref.tex_coord}",
-                        name="material",
-                    )
+    mat = lk.resolve(doc.materials, prim.material_index, name="material")
+    if mat is not None:
+        prim.material = mat
+        for ref in mat.textures:
+            if ref.tex_coord >= 0 and ref.tex_coord >= prim.texcoord_count:
+                ctx.add(
+                    "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
+                    ref.pointer,
+                    f"TEXCOORD_{ref.tex_coord}",
+                    name="material",
+                )
     attrs = prim.attributes or {}
     vertex_count = -1
     with ctx.at("attributes"):
         for semantic, idx in attrs.items():
-            if idx == -1:
-                continue
-            acc = lookup(doc.accessors, idx)
+            acc = lk.resolve(doc.accessors, idx, name=semantic)
             if acc is None:
-                ctx.add("UNRESOLVED_REFERENCE", idx, name=semantic)
                 continue
             lk.set_usage(acc, "VertexAttribute", semantic)
             prim.attr_accessors[semantic] = acc
@@ -143,9 +134,8 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
     prim.vertex_count = vertex_count
     count = vertex_count
     if prim.indices_index != -1:
-        acc = lookup(doc.accessors, prim.indices_index)
+        acc = lk.resolve(doc.accessors, prim.indices_index, name="indices")
         if acc is None:
-            ctx.add("UNRESOLVED_REFERENCE", prim.indices_index, name="indices")
             count = -1
         else:
             lk.set_usage(acc, "PrimitiveIndices", "indices")
@@ -194,11 +184,8 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
             for i, target in enumerate(prim.targets):
                 with ctx.at(i):
                     for semantic, idx in target.items():
-                        if idx == -1:
-                            continue
-                        acc = lookup(doc.accessors, idx)
+                        acc = lk.resolve(doc.accessors, idx, name=semantic)
                         if acc is None:
-                            ctx.add("UNRESOLVED_REFERENCE", idx, name=semantic)
                             continue
                         lk.set_usage(acc, "VertexAttribute", semantic)
                         if acc.valid:
@@ -244,12 +231,7 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
                 ctx.add("KHR_MATERIALS_VARIANTS_NON_UNIQUE_VARIANT", pointer=f"{ptr}/variants/{j}")
             seen.add(v)
         mi = mapping.get("material", -1)
-        if mi != -1:
-            mat = lookup(lk.doc.materials, mi)
-            if mat is None:
-                ctx.add("UNRESOLVED_REFERENCE", mi, pointer=f"{ptr}/material")
-            else:
-                mat.used = True
+        lk.resolve(lk.doc.materials, mi, pointer=f"{ptr}/material")
 
 
 def check_mesh_weights(lk: Linker) -> None:

@@ -11,55 +11,39 @@ from content_tools.validate.gltf.objects import Check, Node, Scene, Skin, format
 def link_node(lk: Linker, node: Node) -> None:
     ctx = lk.ctx
     doc = lk.doc
-    if node.camera_index != -1:
-        cam = lookup(doc.cameras, node.camera_index)
-        if cam is None:
-            ctx.add("UNRESOLVED_REFERENCE", node.camera_index, name="camera")
-        else:
-            cam.used = True
-            node.camera = cam
+    cam = lk.resolve(doc.cameras, node.camera_index, name="camera")
+    if cam is not None:
+        node.camera = cam
     if node.children_indices is not None:
         with ctx.at("children"):
             for j, ci in enumerate(node.children_indices):
-                if ci == -1:
-                    continue
-                child = lookup(doc.nodes, ci)
+                child = lk.resolve(doc.nodes, ci, at=j)
                 if child is None:
-                    ctx.add("UNRESOLVED_REFERENCE", ci, index=j)
                     continue
                 if child.parent is not None:
                     ctx.add("NODE_PARENT_OVERRIDE", ci, index=j)
                 child.parent = node
-                child.used = True
                 node.children.append(child)
-    if node.skin_index != -1:
-        skin = lookup(doc.skins, node.skin_index)
-        if skin is None:
-            ctx.add("UNRESOLVED_REFERENCE", node.skin_index, name="skin")
-        else:
-            skin.used = True
-            node.skin = skin
-    if node.mesh_index != -1:
-        mesh = lookup(doc.meshes, node.mesh_index)
-        if mesh is None:
-            ctx.add("UNRESOLVED_REFERENCE", node.mesh_index, name="mesh")
-        else:
-            mesh.used = True
-            node.mesh = mesh
-            if node.weights is not None and mesh.targets_count != len(node.weights):
-                ctx.add(
-                    "NODE_WEIGHTS_INVALID",
-                    len(node.weights),
-                    max(mesh.targets_count, 0),
-                    name="weights",
-                )
-            if node.skin is None:
-                if mesh.has_joints:
-                    ctx.add("NODE_SKINNED_MESH_WITHOUT_SKIN")
-            elif not mesh.has_joints:
-                ctx.add("NODE_SKIN_WITH_NON_SKINNED_MESH")
-            elif node.has_transform:
-                ctx.add("NODE_SKINNED_MESH_LOCAL_TRANSFORMS")
+    skin = lk.resolve(doc.skins, node.skin_index, name="skin")
+    if skin is not None:
+        node.skin = skin
+    mesh = lk.resolve(doc.meshes, node.mesh_index, name="mesh")
+    if mesh is not None:
+        node.mesh = mesh
+        if node.weights is not None and mesh.targets_count != len(node.weights):
+            ctx.add(
+                "NODE_WEIGHTS_INVALID",
+                len(node.weights),
+                max(mesh.targets_count, 0),
+                name="weights",
+            )
+        if node.skin is None:
+            if mesh.has_joints:
+                ctx.add("NODE_SKINNED_MESH_WITHOUT_SKIN")
+        elif not mesh.has_joints:
+            ctx.add("NODE_SKIN_WITH_NON_SKINNED_MESH")
+        elif node.has_transform:
+            ctx.add("NODE_SKINNED_MESH_LOCAL_TRANSFORMS")
     light = node.extensions.get("KHR_lights_punctual")
     if isinstance(light, ExtObject):
         li = light.values.get("light", -1)
@@ -74,34 +58,31 @@ def link_node(lk: Linker, node: Node) -> None:
 def link_skin(lk: Linker, skin: Skin) -> None:
     ctx = lk.ctx
     doc = lk.doc
-    if skin.ibm_index != -1:
-        acc = lookup(doc.accessors, skin.ibm_index)
-        if acc is None:
-            ctx.add("UNRESOLVED_REFERENCE", skin.ibm_index, name="inverseBindMatrices")
-        else:
-            lk.set_usage(acc, "IBM", "inverseBindMatrices")
-            skin.ibm = acc
-            if acc.valid:
-                bv = acc.buffer_view
-                lk.set_view_usage(bv, "Other", "inverseBindMatrices")
-                if bv is not None and bv.byte_stride != -1:
-                    ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
-                if acc.format != ("MAT4", F, False):
-                    ctx.add(
-                        "SKIN_IBM_INVALID_FORMAT",
-                        acc.format_name(),
-                        (format_name("MAT4", F, False),),
-                        name="inverseBindMatrices",
-                    )
-                elif skin.joint_indices is not None and acc.count < len(skin.joint_indices):
-                    ctx.add(
-                        "INVALID_IBM_ACCESSOR_COUNT",
-                        len(skin.joint_indices),
-                        acc.count,
-                        name="inverseBindMatrices",
-                    )
-                else:
-                    acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
+    acc = lk.resolve(doc.accessors, skin.ibm_index, name="inverseBindMatrices")
+    if acc is not None:
+        lk.set_usage(acc, "IBM", "inverseBindMatrices")
+        skin.ibm = acc
+        if acc.valid:
+            bv = acc.buffer_view
+            lk.set_view_usage(bv, "Other", "inverseBindMatrices")
+            if bv is not None and bv.byte_stride != -1:
+                ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
+            if acc.format != ("MAT4", F, False):
+                ctx.add(
+                    "SKIN_IBM_INVALID_FORMAT",
+                    acc.format_name(),
+                    (format_name("MAT4", F, False),),
+                    name="inverseBindMatrices",
+                )
+            elif skin.joint_indices is not None and acc.count < len(skin.joint_indices):
+                ctx.add(
+                    "INVALID_IBM_ACCESSOR_COUNT",
+                    len(skin.joint_indices),
+                    acc.count,
+                    name="inverseBindMatrices",
+                )
+            else:
+                acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
     skeleton: Node | None = None
     if skin.skeleton_index != -1:
         skeleton = lookup(doc.nodes, skin.skeleton_index)
@@ -111,14 +92,7 @@ def link_skin(lk: Linker, skin: Skin) -> None:
         return
     with ctx.at("joints"):
         for j, ji in enumerate(skin.joint_indices):
-            node = lookup(doc.nodes, ji) if ji != -1 else None
-            if node is None:
-                if ji != -1:
-                    ctx.add("UNRESOLVED_REFERENCE", ji, index=j)
-                skin.joints.append(None)
-                continue
-            node.used = True
-            skin.joints.append(node)
+            skin.joints.append(lk.resolve(doc.nodes, ji, at=j))
     hier = lk.hierarchy()
     roots = {id(hier.root.get(j.index)) if j is not None else None for j in skin.joints}
     if not skin.joints or None in roots or id(None) in roots or len(roots) != 1:
@@ -162,12 +136,8 @@ def link_scene(lk: Linker, scene: Scene) -> None:
         return
     with ctx.at("nodes"):
         for j, ni in enumerate(scene.node_indices):
-            if ni == -1:
-                continue
-            node = lookup(lk.doc.nodes, ni)
+            node = lk.resolve(lk.doc.nodes, ni, at=j)
             if node is None:
-                ctx.add("UNRESOLVED_REFERENCE", ni, index=j)
                 continue
-            node.used = True
             if node.parent is not None:
                 ctx.add("SCENE_NON_ROOT_NODE", ni, index=j)

@@ -30,6 +30,28 @@ from content_tools.validate.gltf.schema import (
 )
 
 
+def check_uri(uri: str, ctx: Ctx) -> tuple[bool, resources.DataUri | None]:
+    """The checks on a buffer's or image's `uri`: whether it is usable, and the decoded
+    data URI (None for a file URI)."""
+    if ctx.is_glb:
+        ctx.add("URI_GLB", name="uri")
+    if uri[:5].lower() == "data:":
+        if ctx.is_glb:
+            ctx.add("DATA_URI_GLB", name="uri")
+        parsed = resources.parse_data_uri(uri)
+        if isinstance(parsed, str):
+            ctx.add("INVALID_URI", uri, Raw(parsed), name="uri")
+            return False, None
+        return True, parsed
+    info = resources.classify_uri(uri)
+    if info.error is not None:
+        ctx.add("INVALID_URI", uri, Raw(info.error), name="uri")
+        return False, None
+    if info.non_relative:
+        ctx.add("NON_RELATIVE_URI", uri, name="uri")
+    return True, None
+
+
 def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
     check_members(m, ("byteLength", "uri", "name"), ctx)
     b = Buffer(i)
@@ -37,28 +59,15 @@ def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
     uri = get_string(m, "uri", ctx)
     if uri is not None:
         b.uri = uri
-        if ctx.is_glb:
-            ctx.add("URI_GLB", name="uri")
-        if uri[:5].lower() == "data:":
-            if ctx.is_glb:
-                ctx.add("DATA_URI_GLB", name="uri")
-            parsed = resources.parse_data_uri(uri)
-            if isinstance(parsed, str):
-                ctx.add("INVALID_URI", uri, Raw(parsed), name="uri")
-                b.uri_ok = False
-            elif parsed.mime_type in ("application/octet-stream", "application/gltf-buffer"):
-                b.data = parsed.data
-                b.storage = "data-uri"
-            else:
-                ctx.add("BUFFER_DATA_URI_MIME_TYPE_INVALID", parsed.mime_type, name="uri")
-                b.uri_ok = False
+        b.uri_ok, data = check_uri(uri, ctx)
+        if data is None:
+            pass
+        elif data.mime_type in ("application/octet-stream", "application/gltf-buffer"):
+            b.data = data.data
+            b.storage = "data-uri"
         else:
-            info = resources.classify_uri(uri)
-            if info.error is not None:
-                ctx.add("INVALID_URI", uri, Raw(info.error), name="uri")
-                b.uri_ok = False
-            elif info.non_relative:
-                ctx.add("NON_RELATIVE_URI", uri, name="uri")
+            ctx.add("BUFFER_DATA_URI_MIME_TYPE_INVALID", data.mime_type, name="uri")
+            b.uri_ok = False
     b.name = get_string(m, "name", ctx)
     b.extensions = parse_extensions(m, "buffer", ctx)
     get_extras(m, ctx)

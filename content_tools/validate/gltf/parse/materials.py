@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from content_tools.validate.gltf import resources
 from content_tools.validate.gltf.extensions import parse_extensions, parse_texture_info
 from content_tools.validate.gltf.objects import Image, Material, Sampler, Texture
+from content_tools.validate.gltf.parse.buffers import check_uri
 from content_tools.validate.gltf.schema import (
     Ctx,
     Raw,
@@ -40,28 +40,14 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
         img.storage = "buffer-view"
     elif uri is not None:
         img.uri = uri
-        if ctx.is_glb:
-            ctx.add("URI_GLB", name="uri")
-        if uri[:5].lower() == "data:":
-            if ctx.is_glb:
-                ctx.add("DATA_URI_GLB", name="uri")
-            parsed = resources.parse_data_uri(uri)
-            if isinstance(parsed, str):
-                ctx.add("INVALID_URI", uri, Raw(parsed), name="uri")
-                img.uri_ok = False
-            else:
-                img.data = parsed.data
-                img.storage = "data-uri"
-                if img.mime_type is None and parsed.mime_type in IMAGE_MIME_TYPES:
-                    img.mime_type = parsed.mime_type
-        else:
-            info = resources.classify_uri(uri)
+        img.uri_ok, data = check_uri(uri, ctx)
+        if data is not None:
+            img.data = data.data
+            img.storage = "data-uri"
+            if img.mime_type is None and data.mime_type in IMAGE_MIME_TYPES:
+                img.mime_type = data.mime_type
+        elif uri[:5].lower() != "data:":
             img.storage = "external"
-            if info.error is not None:
-                ctx.add("INVALID_URI", uri, Raw(info.error), name="uri")
-                img.uri_ok = False
-            elif info.non_relative:
-                ctx.add("NON_RELATIVE_URI", uri, name="uri")
     else:
         ctx.add("ONE_OF_MISMATCH", ("bufferView", "uri"))
     img.name = get_string(m, "name", ctx)

@@ -6,6 +6,7 @@ from typing import Any
 
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import Animation, AnimSampler, Channel
+from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
     Ctx,
     check_members,
@@ -71,7 +72,4 @@ def parse_animation(i: int, m: dict[str, Any], ctx: Ctx) -> Animation:
                     parse_extensions(sm, "animationSampler", ctx)
                     get_extras(sm, ctx)
                     anim.samplers.append(s)
-    anim.name = get_string(m, "name", ctx)
-    anim.extensions = parse_extensions(m, "animation", ctx)
-    get_extras(m, ctx)
-    return anim
+    return named(anim, m, "animation", ctx)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from content_tools.validate.gltf import resources
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import (
     ACCESSOR_COMPONENT_TYPES,
@@ -15,6 +14,7 @@ from content_tools.validate.gltf.objects import (
     Sparse,
     SparsePart,
 )
+from content_tools.validate.gltf.parse.common import check_uri, named
 from content_tools.validate.gltf.schema import (
     Ctx,
     Raw,
@@ -28,28 +28,6 @@ from content_tools.validate.gltf.schema import (
     get_string,
     get_uint,
 )
-
-
-def check_uri(uri: str, ctx: Ctx) -> tuple[bool, resources.DataUri | None]:
-    """The checks on a buffer's or image's `uri`: whether it is usable, and the decoded
-    data URI (None for a file URI)."""
-    if ctx.is_glb:
-        ctx.add("URI_GLB", name="uri")
-    if uri[:5].lower() == "data:":
-        if ctx.is_glb:
-            ctx.add("DATA_URI_GLB", name="uri")
-        parsed = resources.parse_data_uri(uri)
-        if isinstance(parsed, str):
-            ctx.add("INVALID_URI", uri, Raw(parsed), name="uri")
-            return False, None
-        return True, parsed
-    info = resources.classify_uri(uri)
-    if info.error is not None:
-        ctx.add("INVALID_URI", uri, Raw(info.error), name="uri")
-        return False, None
-    if info.non_relative:
-        ctx.add("NON_RELATIVE_URI", uri, name="uri")
-    return True, None
 
 
 def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
@@ -68,10 +46,7 @@ def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
         else:
             ctx.add("BUFFER_DATA_URI_MIME_TYPE_INVALID", data.mime_type, name="uri")
             b.uri_ok = False
-    b.name = get_string(m, "name", ctx)
-    b.extensions = parse_extensions(m, "buffer", ctx)
-    get_extras(m, ctx)
-    return b
+    return named(b, m, "buffer", ctx)
 
 
 def parse_buffer_view(i: int, m: dict[str, Any], ctx: Ctx) -> BufferView:
@@ -94,10 +69,7 @@ def parse_buffer_view(i: int, m: dict[str, Any], ctx: Ctx) -> BufferView:
             ctx.add("VALUE_MULTIPLE_OF", bv.byte_stride, 4, name="byteStride")
         if bv.target == 34963:
             ctx.add("BUFFER_VIEW_INVALID_BYTE_STRIDE", name="byteStride")
-    bv.name = get_string(m, "name", ctx)
-    bv.extensions = parse_extensions(m, "bufferView", ctx)
-    get_extras(m, ctx)
-    return bv
+    return named(bv, m, "bufferView", ctx)
 
 
 def _parse_sparse(m: dict[str, Any], ctx: Ctx) -> Sparse:
@@ -178,7 +150,4 @@ def parse_accessor(i: int, m: dict[str, Any], ctx: Ctx) -> Accessor:
         ctx.add("ACCESSOR_NORMALIZED_INVALID", name="normalized")
     if a.type in ("MAT2", "MAT3", "MAT4") and a.byte_offset != -1 and a.byte_offset & 3:
         ctx.add("ACCESSOR_MATRIX_ALIGNMENT", name="byteOffset")
-    a.name = get_string(m, "name", ctx)
-    a.extensions = parse_extensions(m, "accessor", ctx)
-    get_extras(m, ctx)
-    return a
+    return named(a, m, "accessor", ctx)

@@ -7,7 +7,7 @@ from typing import Any
 
 from content_tools.validate.gltf.extensions import parse_extensions, parse_texture_info
 from content_tools.validate.gltf.objects import Image, Material, Sampler, Texture
-from content_tools.validate.gltf.parse.buffers import check_uri
+from content_tools.validate.gltf.parse.common import check_uri, named
 from content_tools.validate.gltf.schema import (
     Ctx,
     Raw,
@@ -50,10 +50,7 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
             img.storage = "external"
     else:
         ctx.add("ONE_OF_MISMATCH", ("bufferView", "uri"))
-    img.name = get_string(m, "name", ctx)
-    img.extensions = parse_extensions(m, "image", ctx)
-    get_extras(m, ctx)
-    return img
+    return named(img, m, "image", ctx)
 
 
 def parse_sampler(i: int, m: dict[str, Any], ctx: Ctx) -> Sampler:
@@ -73,10 +70,7 @@ def parse_texture(i: int, m: dict[str, Any], ctx: Ctx) -> Texture:
     t = Texture(i)
     t.sampler_index = get_index(m, "sampler", ctx, req=False)
     t.source_index = get_index(m, "source", ctx, req=False)
-    t.name = get_string(m, "name", ctx)
-    t.extensions = parse_extensions(m, "texture", ctx)
-    get_extras(m, ctx)
-    return t
+    return named(t, m, "texture", ctx)
 
 
 def parse_material(i: int, m: dict[str, Any], ctx: Ctx) -> Material:
@@ -137,7 +131,4 @@ def parse_material(i: int, m: dict[str, Any], ctx: Ctx) -> Material:
     if not math.isnan(cutoff) and mat.alpha_mode != "MASK":
         ctx.add("MATERIAL_ALPHA_CUTOFF_INVALID_MODE", name="alphaCutoff")
     mat.double_sided = get_bool(m, "doubleSided", ctx)
-    mat.name = get_string(m, "name", ctx)
-    mat.extensions = parse_extensions(m, "material", ctx, owner=mat)
-    get_extras(m, ctx)
-    return mat
+    return named(mat, m, "material", ctx, owner=mat)

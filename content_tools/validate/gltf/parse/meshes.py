@@ -7,6 +7,7 @@ from typing import Any
 
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import Mesh, Primitive
+from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
     Ctx,
     check_members,
@@ -16,7 +17,6 @@ from content_tools.validate.gltf.schema import (
     get_indices_map,
     get_indices_maps_list,
     get_map_list,
-    get_string,
     get_uint,
 )
 
@@ -116,7 +116,4 @@ def parse_mesh(i: int, m: dict[str, Any], ctx: Ctx) -> Mesh:
             mesh.targets_count,
             name="weights",
         )
-    mesh.name = get_string(m, "name", ctx)
-    mesh.extensions = parse_extensions(m, "mesh", ctx)
-    get_extras(m, ctx)
-    return mesh
+    return named(mesh, m, "mesh", ctx)

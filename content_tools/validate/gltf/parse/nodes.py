@@ -9,6 +9,7 @@ from typing import Any
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.mathutil import is_trs_decomposable
 from content_tools.validate.gltf.objects import Asset, Camera, Node, Scene, Skin
+from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
     Ctx,
     Raw,
@@ -111,10 +112,7 @@ def parse_skin(i: int, m: dict[str, Any], ctx: Ctx) -> Skin:
     s.ibm_index = get_index(m, "inverseBindMatrices", ctx, req=False)
     s.skeleton_index = get_index(m, "skeleton", ctx, req=False)
     s.joint_indices = get_indices_list(m, "joints", ctx, req=True)
-    s.name = get_string(m, "name", ctx)
-    s.extensions = parse_extensions(m, "skin", ctx)
-    get_extras(m, ctx)
-    return s
+    return named(s, m, "skin", ctx)
 
 
 def parse_camera(i: int, m: dict[str, Any], ctx: Ctx) -> Camera:
@@ -159,17 +157,11 @@ def parse_camera(i: int, m: dict[str, Any], ctx: Ctx) -> Camera:
                 get_extras(pm, ctx)
         if ortho is not None:
             ctx.add("ONE_OF_MISMATCH", ("orthographic", "perspective"))
-    c.name = get_string(m, "name", ctx)
-    c.extensions = parse_extensions(m, "camera", ctx)
-    get_extras(m, ctx)
-    return c
+    return named(c, m, "camera", ctx)
 
 
 def parse_scene(i: int, m: dict[str, Any], ctx: Ctx) -> Scene:
     check_members(m, ("nodes", "name"), ctx)
     s = Scene(i)
     s.node_indices = get_indices_list(m, "nodes", ctx)
-    s.name = get_string(m, "name", ctx)
-    s.extensions = parse_extensions(m, "scene", ctx)
-    get_extras(m, ctx)
-    return s
+    return named(s, m, "scene", ctx)

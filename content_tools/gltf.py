@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from content_tools.errors import ModelError
+from content_tools.files import read_limited
 from content_tools.glb import build_glb, is_glb, parse_glb, parse_json_document
 
 __all__ = [
@@ -169,18 +170,8 @@ def self_contained_glb(model: GltfModel, *, root: Path, max_bytes: int = MAX_MOD
 
 
 def _read_limited(path: Path, max_bytes: int, *, what: str) -> bytes:
-    try:
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise ModelError(f"the {what} file does not exist", path=path) from None
-    except IsADirectoryError:
-        raise ModelError(f"the {what} is a folder, not a file", path=path) from None
-    except OSError as exc:
-        raise ModelError(f"cannot read the {what}: {exc.strerror or exc}", path=path) from exc
-    if len(data) > max_bytes:
-        raise ModelError(f"the {what} is larger than {max_bytes} bytes", path=path)
-    return data
+    missing = f"the {what} file does not exist"
+    return read_limited(path, max_bytes, what=what, error=ModelError, missing=missing)
 
 
 def _is_index(value: Any, length: int) -> bool:

@@ -35,6 +35,7 @@ from content_tools.bundle import (
 )
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
+from content_tools.files import read_limited
 from content_tools.format.scene import SceneSource, node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
@@ -229,15 +230,7 @@ def _asset_ref(data: bytes, media_type: str, suffix: str) -> AssetRef:
 
 def _read_thumbnail(scene_dir: Path, relative: str) -> bytes:
     path = scene_file(scene_dir, relative, what="thumbnail")
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_THUMBNAIL_BYTES + 1)
-    except FileNotFoundError:
-        raise SourceError("the thumbnail does not exist", path=path) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read the thumbnail: {exc.strerror or exc}", path=path) from exc
-    if len(data) > MAX_THUMBNAIL_BYTES:
-        raise SourceError(f"the thumbnail is larger than {MAX_THUMBNAIL_BYTES} bytes", path=path)
+    data = read_limited(path, MAX_THUMBNAIL_BYTES, what="thumbnail", error=SourceError)
     if not data.startswith(PNG_SIGNATURE):
         raise SourceError("the thumbnail is not a PNG image", path=path)
     return data

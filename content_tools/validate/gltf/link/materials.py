@@ -35,22 +35,24 @@ def link_material(lk: Linker, mat: Material) -> None:
         lk.resolve(lk.doc.textures, ref.index, pointer=f"{ref.pointer}/index")
     exts = mat.extensions
     normal_tc = mat.normal_texture.tex_coord if mat.normal_texture else None
-    aniso = exts.get("KHR_materials_anisotropy")
-    if isinstance(aniso, ExtObject) and normal_tc is not None:
-        tc = aniso.values.get("texcoord")
-        if tc is not None and tc != normal_tc:
-            ctx.add(
-                "KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD",
-                pointer=f"{aniso.pointer}/anisotropyTexture",
-            )
-    clearcoat = exts.get("KHR_materials_clearcoat")
-    if isinstance(clearcoat, ExtObject) and normal_tc is not None:
-        tc = clearcoat.values.get("texcoord")
-        if tc is not None and tc != normal_tc:
-            ctx.add(
-                "KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD",
-                pointer=f"{clearcoat.pointer}/clearcoatNormalTexture",
-            )
+    # These textures must use the normal texture's texCoord.
+    for name, texture, code in (
+        (
+            "KHR_materials_anisotropy",
+            "anisotropyTexture",
+            "KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD",
+        ),
+        (
+            "KHR_materials_clearcoat",
+            "clearcoatNormalTexture",
+            "KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD",
+        ),
+    ):
+        ext = exts.get(name)
+        if isinstance(ext, ExtObject) and normal_tc is not None:
+            tc = ext.values.get("texcoord")
+            if tc is not None and tc != normal_tc:
+                ctx.add(code, pointer=f"{ext.pointer}/{texture}")
     disp = exts.get("KHR_materials_dispersion")
     if isinstance(disp, ExtObject) and "KHR_materials_volume" not in exts:
         ctx.add("KHR_MATERIALS_DISPERSION_NO_VOLUME", pointer=disp.pointer)

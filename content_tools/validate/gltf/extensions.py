@@ -250,55 +250,47 @@ def _lights_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     lights = get_map_list(m, "lights", ctx)
     parsed: list[dict[str, Any]] = []
     if lights is not None:
-        with ctx.at("lights"):
-            for i, lm in enumerate(lights):
-                with ctx.at(i):
-                    check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
-                    get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
-                    get_float(lm, "intensity", ctx, min=0.0)
-                    ltype = get_string(
-                        lm, "type", ctx, req=True, allowed=("directional", "point", "spot")
-                    )
-                    if ltype == "spot":
-                        spot = get_map(lm, "spot", ctx, req=True)
-                        if spot is not None:
-                            with ctx.at("spot"):
-                                check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
-                                inner = get_float(
-                                    spot,
-                                    "innerConeAngle",
-                                    ctx,
-                                    min=0.0,
-                                    excl_max=math.pi / 2,
-                                    default=0.0,
-                                )
-                                outer = get_float(
-                                    spot,
-                                    "outerConeAngle",
-                                    ctx,
-                                    excl_min=0.0,
-                                    max=math.pi / 2,
-                                    default=math.pi / 4,
-                                )
-                                if (
-                                    not math.isnan(inner)
-                                    and not math.isnan(outer)
-                                    and outer <= inner
-                                ):
-                                    ctx.add(
-                                        "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
-                                        inner,
-                                        outer,
-                                        name="outerConeAngle",
-                                    )
-                                get_extras(spot, ctx)
-                    elif "spot" in lm:
-                        ctx.add("EXTRA_PROPERTY", name="spot")
-                    get_float(lm, "range", ctx, excl_min=0.0)
-                    get_string(lm, "name", ctx)
-                    parse_extensions(lm, "light", ctx)
-                    get_extras(lm, ctx)
-                    parsed.append({"pointer": ctx.pointer(), "used": False})
+        for _i, lm in ctx.each("lights", lights):
+            check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
+            get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
+            get_float(lm, "intensity", ctx, min=0.0)
+            ltype = get_string(lm, "type", ctx, req=True, allowed=("directional", "point", "spot"))
+            if ltype == "spot":
+                spot = get_map(lm, "spot", ctx, req=True)
+                if spot is not None:
+                    with ctx.at("spot"):
+                        check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
+                        inner = get_float(
+                            spot,
+                            "innerConeAngle",
+                            ctx,
+                            min=0.0,
+                            excl_max=math.pi / 2,
+                            default=0.0,
+                        )
+                        outer = get_float(
+                            spot,
+                            "outerConeAngle",
+                            ctx,
+                            excl_min=0.0,
+                            max=math.pi / 2,
+                            default=math.pi / 4,
+                        )
+                        if not math.isnan(inner) and not math.isnan(outer) and outer <= inner:
+                            ctx.add(
+                                "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
+                                inner,
+                                outer,
+                                name="outerConeAngle",
+                            )
+                        get_extras(spot, ctx)
+            elif "spot" in lm:
+                ctx.add("EXTRA_PROPERTY", name="spot")
+            get_float(lm, "range", ctx, excl_min=0.0)
+            get_string(lm, "name", ctx)
+            parse_extensions(lm, "light", ctx)
+            get_extras(lm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "used": False})
     elif "lights" not in m:
         pass
     obj.values["lights"] = parsed if lights is not None else None
@@ -309,14 +301,12 @@ def _variants_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> N
     variants = get_map_list(m, "variants", ctx)
     parsed: list[dict[str, Any]] = []
     if variants is not None:
-        with ctx.at("variants"):
-            for i, vm in enumerate(variants):
-                with ctx.at(i):
-                    check_members(vm, ("name",), ctx)
-                    get_string(vm, "name", ctx, req=True)
-                    parse_extensions(vm, "variant", ctx)
-                    get_extras(vm, ctx)
-                    parsed.append({"pointer": ctx.pointer(), "used": False})
+        for _i, vm in ctx.each("variants", variants):
+            check_members(vm, ("name",), ctx)
+            get_string(vm, "name", ctx, req=True)
+            parse_extensions(vm, "variant", ctx)
+            get_extras(vm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "used": False})
     obj.values["variants"] = parsed if variants is not None else None
 
 
@@ -325,17 +315,13 @@ def _variants_primitive(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject)
     mappings = get_map_list(m, "mappings", ctx)
     parsed: list[dict[str, Any]] = []
     if mappings is not None:
-        with ctx.at("mappings"):
-            for i, mm in enumerate(mappings):
-                with ctx.at(i):
-                    check_members(mm, ("variants", "material", "name"), ctx)
-                    variants = get_indices_list(mm, "variants", ctx, req=True)
-                    material = get_index(mm, "material", ctx)
-                    get_string(mm, "name", ctx)
-                    get_extras(mm, ctx)
-                    parsed.append(
-                        {"pointer": ctx.pointer(), "variants": variants, "material": material}
-                    )
+        for _i, mm in ctx.each("mappings", mappings):
+            check_members(mm, ("variants", "material", "name"), ctx)
+            variants = get_indices_list(mm, "variants", ctx, req=True)
+            material = get_index(mm, "material", ctx)
+            get_string(mm, "name", ctx)
+            get_extras(mm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "variants": variants, "material": material})
     obj.values["mappings"] = parsed
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 import struct
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from content_tools.validate.gltf.messages import CODES
 from content_tools.validate.issues import Issue, IssueSink
@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 _MAX_ARG_CHARS = 200
+_T = TypeVar("_T")
 
 
 class Raw(str):
@@ -154,6 +155,14 @@ class Ctx:
     def at(self, *tokens: str | int) -> _At:
         """Context manager: the path extended by `tokens` inside the block."""
         return _At(self.path, tokens)
+
+    def each(self, key: str, items: Iterable[_T]) -> Iterator[tuple[int, _T]]:
+        """The index and value of each item of the array `key`, with the path at `key/index`
+        while the loop body runs."""
+        with self.at(key):
+            for index, item in enumerate(items):
+                with self.at(index):
+                    yield index, item
 
 
 class _At:

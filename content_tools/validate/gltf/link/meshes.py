@@ -29,10 +29,8 @@ from content_tools.validate.gltf.schema import Raw
 def link_mesh(lk: Linker, mesh: Mesh) -> None:
     if mesh.primitives is None:
         return
-    with lk.ctx.at("primitives"):
-        for j, prim in enumerate(mesh.primitives):
-            with lk.ctx.at(j):
-                link_primitive(lk, prim)
+    for _j, prim in lk.ctx.each("primitives", mesh.primitives):
+        link_primitive(lk, prim)
 
 
 def _check_format(
@@ -180,28 +178,24 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
                 name="indices" if prim.indices_index != -1 else "attributes",
             )
     if prim.targets is not None:
-        with ctx.at("targets"):
-            for i, target in enumerate(prim.targets):
-                with ctx.at(i):
-                    for semantic, idx in target.items():
-                        acc = lk.resolve(doc.accessors, idx, name=semantic)
-                        if acc is None:
-                            continue
-                        lk.set_usage(acc, "VertexAttribute", semantic)
-                        if acc.valid:
-                            lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
-                            base = semantic.split("_", 1)[0]
-                            if not semantic.startswith("_"):
-                                _check_format(
-                                    lk, acc, semantic, base, MORPH_FORMATS, QUANTIZED_MORPH
-                                )
-                        if semantic not in attrs:
-                            ctx.add("MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR", name=semantic)
-                        elif acc.count != -1 and vertex_count != -1 and acc.count != vertex_count:
-                            ctx.add(
-                                "MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT",
-                                name=semantic,
-                            )
+        for _i, target in ctx.each("targets", prim.targets):
+            for semantic, idx in target.items():
+                acc = lk.resolve(doc.accessors, idx, name=semantic)
+                if acc is None:
+                    continue
+                lk.set_usage(acc, "VertexAttribute", semantic)
+                if acc.valid:
+                    lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
+                    base = semantic.split("_", 1)[0]
+                    if not semantic.startswith("_"):
+                        _check_format(lk, acc, semantic, base, MORPH_FORMATS, QUANTIZED_MORPH)
+                if semantic not in attrs:
+                    ctx.add("MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR", name=semantic)
+                elif acc.count != -1 and vertex_count != -1 and acc.count != vertex_count:
+                    ctx.add(
+                        "MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT",
+                        name=semantic,
+                    )
     if mat is not None and "TANGENT" not in attrs and prim.mode in (4, 5, 6):
         needs = mat.normal_texture is not None or "KHR_materials_anisotropy" in mat.extensions
         if needs:

@@ -95,10 +95,8 @@ def parse_mesh(i: int, m: dict[str, Any], ctx: Ctx) -> Mesh:
     prims = get_map_list(m, "primitives", ctx)
     if prims is not None:
         mesh.primitives = []
-        with ctx.at("primitives"):
-            for j, pm in enumerate(prims):
-                with ctx.at(j):
-                    mesh.primitives.append(parse_primitive(pm, ctx))
+        for _j, pm in ctx.each("primitives", prims):
+            mesh.primitives.append(parse_primitive(pm, ctx))
         counts = {len(p.targets) if p.targets is not None else 0 for p in mesh.primitives}
         if len(counts) > 1:
             ctx.add("MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT", name="primitives")

@@ -1,12 +1,14 @@
-"""Reading an author's file with a size limit, as a ContentError when it cannot be read."""
+"""Files: reading an author's file with a size limit (a ContentError when it cannot be read),
+and making a rename durable."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from content_tools.errors import ContentError
 
-__all__ = ["read_limited"]
+__all__ = ["fsync_dir", "read_limited"]
 
 
 def read_limited(
@@ -32,3 +34,18 @@ def read_limited(
     if len(data) > max_bytes:
         raise error(f"the {what} is larger than {max_bytes} bytes", path=path)
     return data
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in the folder `path` durable (best effort: not every platform can open a
+    folder, e.g. Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -35,7 +35,7 @@ from content_tools.bundle import (
 )
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
-from content_tools.files import read_limited
+from content_tools.files import fsync_dir, read_limited
 from content_tools.format.scene import SceneSource, node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
@@ -252,7 +252,7 @@ def _write_bundle(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    _fsync_dir(out_dir)
+    fsync_dir(out_dir)
     return final
 
 
@@ -274,16 +274,3 @@ def _replace(new: Path, final: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

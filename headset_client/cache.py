@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from content_tools.files import fsync_dir
 from content_tools.hashing import SHA256_RE
 from headset_client.errors import IntegrityError
 
@@ -90,7 +91,7 @@ class CacheWriter:
             )
         target = self.cache.path(self.sha256)
         os.replace(self.path, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return target
 
     def close(self) -> None:
@@ -186,7 +187,7 @@ class AssetCache:
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         return target
 
     def writer(self, sha256: str, *, resume: bool = False) -> CacheWriter:
@@ -223,17 +224,3 @@ class AssetCache:
             self.remove(sha)
             removed.append(sha)
         return removed
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable (not supported on every platform; best effort)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -59,10 +59,7 @@ def parse_sampler(i: int, m: dict[str, Any], ctx: Ctx) -> Sampler:
     get_uint(m, "minFilter", ctx, allowed=(9728, 9729, 9984, 9985, 9986, 9987))
     get_uint(m, "wrapS", ctx, allowed=(33071, 33648, 10497))
     get_uint(m, "wrapT", ctx, allowed=(33071, 33648, 10497))
-    s = Sampler(i, name=get_string(m, "name", ctx))
-    s.extensions = parse_extensions(m, "sampler", ctx)
-    get_extras(m, ctx)
-    return s
+    return named(Sampler(i), m, "sampler", ctx)
 
 
 def parse_texture(i: int, m: dict[str, Any], ctx: Ctx) -> Texture:

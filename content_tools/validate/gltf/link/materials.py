@@ -19,9 +19,7 @@ def link_image(lk: Linker, img: Image) -> None:
 
 def link_texture(lk: Linker, tex: Texture) -> None:
     lk.resolve(lk.doc.samplers, tex.sampler_index, name="sampler")
-    img = lk.resolve(lk.doc.images, tex.source_index, name="source")
-    if img is not None:
-        tex.source = img
+    tex.source = lk.resolve(lk.doc.images, tex.source_index, name="source")
     for name in ("EXT_texture_webp",):
         ext = tex.extensions.get(name)
         if isinstance(ext, ExtObject):

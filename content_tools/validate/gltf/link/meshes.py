@@ -58,9 +58,8 @@ def _check_format(
 def link_primitive(lk: Linker, prim: Primitive) -> None:
     ctx = lk.ctx
     doc = lk.doc
-    mat = lk.resolve(doc.materials, prim.material_index, name="material")
+    mat = prim.material = lk.resolve(doc.materials, prim.material_index, name="material")
     if mat is not None:
-        prim.material = mat
         for ref in mat.textures:
             if ref.tex_coord >= 0 and ref.tex_coord >= prim.texcoord_count:
                 ctx.add(

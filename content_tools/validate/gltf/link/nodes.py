@@ -11,9 +11,7 @@ from content_tools.validate.gltf.objects import Check, Node, Scene, Skin, format
 def link_node(lk: Linker, node: Node) -> None:
     ctx = lk.ctx
     doc = lk.doc
-    cam = lk.resolve(doc.cameras, node.camera_index, name="camera")
-    if cam is not None:
-        node.camera = cam
+    node.camera = lk.resolve(doc.cameras, node.camera_index, name="camera")
     if node.children_indices is not None:
         with ctx.at("children"):
             for j, ci in enumerate(node.children_indices):
@@ -24,9 +22,7 @@ def link_node(lk: Linker, node: Node) -> None:
                     ctx.add("NODE_PARENT_OVERRIDE", ci, index=j)
                 child.parent = node
                 node.children.append(child)
-    skin = lk.resolve(doc.skins, node.skin_index, name="skin")
-    if skin is not None:
-        node.skin = skin
+    node.skin = lk.resolve(doc.skins, node.skin_index, name="skin")
     mesh = lk.resolve(doc.meshes, node.mesh_index, name="mesh")
     if mesh is not None:
         node.mesh = mesh

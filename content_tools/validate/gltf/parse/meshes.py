@@ -94,9 +94,7 @@ def parse_mesh(i: int, m: dict[str, Any], ctx: Ctx) -> Mesh:
     mesh = Mesh(i)
     prims = get_map_list(m, "primitives", ctx)
     if prims is not None:
-        mesh.primitives = []
-        for _j, pm in ctx.each("primitives", prims):
-            mesh.primitives.append(parse_primitive(pm, ctx))
+        mesh.primitives = [parse_primitive(pm, ctx) for _j, pm in ctx.each("primitives", prims)]
         counts = {len(p.targets) if p.targets is not None else 0 for p in mesh.primitives}
         if len(counts) > 1:
             ctx.add("MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT", name="primitives")

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from content_tools.validate.gltf.container import read_glb
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
 from content_tools.validate.gltf.document import read_document, report_unused
 from content_tools.validate.gltf.info import fill_info
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
 from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.resources import read_external
-from content_tools.validate.gltf.schema import Ctx, Raw
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import IssueSink
 

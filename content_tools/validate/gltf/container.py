@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content_tools.glb import GlbScan, scan_glb
-from content_tools.validate.gltf.schema import Ctx, Raw
+from content_tools.validate.gltf.context import Ctx, Raw
 
 __all__ = ["read_glb"]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.objects import (
     Accessor,
     BufferView,
@@ -21,7 +22,6 @@ from content_tools.validate.gltf.objects import (
     Primitive,
     SparsePart,
 )
-from content_tools.validate.gltf.schema import Ctx, Raw
 
 __all__ = ["MAX_REPORTS_PER_CHECK", "decode_accessor", "validate_data"]
 

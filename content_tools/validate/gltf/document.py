@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import (
     REQUIRED_EXTENSIONS,
     SUPPORTED_EXTENSIONS,
@@ -35,14 +36,7 @@ from content_tools.validate.gltf.parse.nodes import (
     parse_scene,
     parse_skin,
 )
-from content_tools.validate.gltf.schema import (
-    Ctx,
-    Raw,
-    check_members,
-    get_extras,
-    get_index,
-    get_string_list,
-)
+from content_tools.validate.gltf.schema import check_members, get_extras, get_index, get_string_list
 
 __all__ = ["read_document", "report_unused"]
 

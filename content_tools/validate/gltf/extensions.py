@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.schema import (
-    Ctx,
-    Raw,
     check_members,
     get_bool,
     get_extras,

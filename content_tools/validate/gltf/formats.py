@@ -3,8 +3,8 @@ indices, animation outputs), with and without KHR_mesh_quantization."""
 
 from __future__ import annotations
 
+from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.objects import format_name
-from content_tools.validate.gltf.schema import Raw
 
 F = 5126
 

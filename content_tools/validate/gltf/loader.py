@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import _view_bytes
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader, read_image_header
 from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.resources import MAX_RESOURCE_BYTES
-from content_tools.validate.gltf.schema import Ctx, Raw
 
 __all__ = ["ReadResource", "load_buffers", "load_images"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import TextureRef
-from content_tools.validate.gltf.schema import Raw
 
 ACCESSOR_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
 

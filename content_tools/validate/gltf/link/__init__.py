@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from content_tools.validate.gltf.context import Ctx
 from content_tools.validate.gltf.link.animations import link_animation
 from content_tools.validate.gltf.link.buffers import link_accessor, link_buffer_view
 from content_tools.validate.gltf.link.linker import Linker
@@ -12,7 +13,6 @@ from content_tools.validate.gltf.link.materials import link_image, link_material
 from content_tools.validate.gltf.link.meshes import check_mesh_weights, link_mesh
 from content_tools.validate.gltf.link.nodes import check_nodes, link_node, link_scene, link_skin
 from content_tools.validate.gltf.objects import Document
-from content_tools.validate.gltf.schema import Ctx
 
 
 def link_document(doc: Document, ctx: Ctx) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import OUTPUT_FORMATS, F
 from content_tools.validate.gltf.link.linker import Linker
 from content_tools.validate.gltf.objects import Accessor, Animation, Check, format_name
-from content_tools.validate.gltf.schema import Raw
 
 
 def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor | None:

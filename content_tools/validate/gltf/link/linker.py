@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.hierarchy import Hierarchy
 from content_tools.validate.gltf.objects import Accessor, Base, BufferView, Document
-from content_tools.validate.gltf.schema import Ctx, Raw
 
 T = TypeVar("T")
 

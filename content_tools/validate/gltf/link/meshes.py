@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import (
     INDEX_FORMATS,
@@ -23,7 +24,6 @@ from content_tools.validate.gltf.objects import (
     Primitive,
     format_name,
 )
-from content_tools.validate.gltf.schema import Raw
 
 
 def link_mesh(lk: Linker, mesh: Mesh) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import Animation, AnimSampler, Channel
 from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
-    Ctx,
     check_members,
     get_extras,
     get_index,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import (
     ACCESSOR_COMPONENT_TYPES,
@@ -16,8 +17,6 @@ from content_tools.validate.gltf.objects import (
 )
 from content_tools.validate.gltf.parse.common import check_uri, named
 from content_tools.validate.gltf.schema import (
-    Ctx,
-    Raw,
     check_members,
     get_bool,
     get_extras,

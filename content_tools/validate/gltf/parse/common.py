@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from content_tools.validate.gltf import resources
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import Base
-from content_tools.validate.gltf.schema import Ctx, Raw, get_extras, get_string
+from content_tools.validate.gltf.schema import get_extras, get_string
 
 _Obj = TypeVar("_Obj", bound=Base)
 

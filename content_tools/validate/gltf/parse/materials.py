@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import parse_extensions, parse_texture_info
 from content_tools.validate.gltf.objects import Image, Material, Sampler, Texture
 from content_tools.validate.gltf.parse.common import check_uri, named
 from content_tools.validate.gltf.schema import (
-    Ctx,
-    Raw,
     check_members,
     get_bool,
     get_extras,

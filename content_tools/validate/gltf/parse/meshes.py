@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.objects import Mesh, Primitive
 from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
-    Ctx,
     check_members,
     get_extras,
     get_float_list,

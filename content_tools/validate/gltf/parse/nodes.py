@@ -6,13 +6,12 @@ import math
 import re
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import parse_extensions
 from content_tools.validate.gltf.mathutil import is_trs_decomposable
 from content_tools.validate.gltf.objects import Asset, Camera, Node, Scene, Skin
 from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
-    Ctx,
-    Raw,
     check_members,
     get_extras,
     get_float,

@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from content_tools.bundle import (
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
 from content_tools.files import fsync_dir, read_limited
-from content_tools.format.scene import SceneSource, node_references
+from content_tools.format.scene import SceneSource, count_node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
 from content_tools.source import (
@@ -159,16 +158,15 @@ def package_scene(
 def check_referenced_nodes(source: SceneSource, model: GltfModel) -> None:
     """Every node the script refers to, and the spawn node, must exist once by name (the
     validator's `check_script` reports the same per reference, with its line)."""
-    names = Counter(model.node_names())
-    wanted = {ref.name for ref in node_references(source.spawn_node, source.script)}
-    missing = [name for name in wanted if names[name] == 0]
+    counted = count_node_references(source.spawn_node, source.script, model.node_names())
+    missing = {ref.name for ref, count in counted if count == 0}
     if missing:
-        raise MissingNodesError(missing, path=model.path)
-    ambiguous = sorted(name for name in wanted if names[name] > 1)
+        raise MissingNodesError(sorted(missing), path=model.path)
+    ambiguous = sorted({(ref.name, count) for ref, count in counted if count > 1})
     if ambiguous:
         raise ModelError(
             "the scene script refers to node names that several nodes share: "
-            + ", ".join(f"{name} ({names[name]} nodes)" for name in ambiguous),
+            + ", ".join(f"{name} ({count} nodes)" for name, count in ambiguous),
             path=model.path,
         )
 

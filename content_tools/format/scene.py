@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -227,6 +229,16 @@ def node_references(spawn_node: str | None, script: Script) -> list[NodeReferenc
         if isinstance(action, GrabPlaceAction):
             found.append(NodeReference((*at, "action", "target"), action.target, f"{label} target"))
     return found
+
+
+def count_node_references(
+    spawn_node: str | None, script: Script, node_names: Iterable[str]
+) -> list[tuple[NodeReference, int]]:
+    """Each node the scene relies on (`node_references`) with the number of the model's nodes
+    that carry its name: 1 is right, 0 means missing, more means ambiguous. The one node check
+    of the packager and the validator."""
+    counts = Counter(node_names)
+    return [(ref, counts[ref.name]) for ref in node_references(spawn_node, script)]
 
 
 # ASCII digits only, and fullmatch: `\d` also matches Thai digits and `$` a trailing newline.

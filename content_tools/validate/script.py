@@ -21,7 +21,7 @@ from content_tools.format.scene import (
     QuizAction,
     SceneMeta,
     Script,
-    node_references,
+    count_node_references,
 )
 from content_tools.source import LineFinder
 from content_tools.validate.info import GltfInfo
@@ -70,8 +70,7 @@ def check_script(
 
     names = Counter(node.name for node in info.nodes if node.name)
     meshy = {node.name for node in info.nodes if node.name and node.has_mesh_below}
-    for ref in node_references(meta.spawn_node, script):
-        count = names[ref.name]
+    for ref, count in count_node_references(meta.spawn_node, script, names.elements()):
         if count == 0:
             add(
                 "SCRIPT_NODE_MISSING",

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 __all__ = [
     "BundleError",
     "ContentError",
@@ -24,6 +26,7 @@ __all__ = [
     "MissingNodesError",
     "ModelError",
     "SourceError",
+    "validation_problems",
 ]
 
 
@@ -93,3 +96,11 @@ class MissingNodesError(ModelError):
 
 class BundleError(ContentError):
     """A bundle's manifest is unreadable, or an asset is missing or does not match it."""
+
+
+def validation_problems(exc: ValidationError, limit: int = 5) -> str:
+    """The first `limit` problems of a pydantic error, `location: message` joined by "; "."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+        for error in exc.errors(include_url=False)[:limit]
+    )

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from content_tools.errors import ModelError
-from content_tools.gltf import build_glb, parse_glb
+from content_tools.glb import build_glb, parse_glb
 
 __all__ = [
     "COMPONENT_DTYPES",

@@ -1,8 +1,9 @@
 """Reading glTF 2.0 models (.gltf or .glb) and writing them as one self-contained GLB.
 
-`read_model` parses the GLB container (strictly: magic, version, lengths, chunk bounds) or the
-.gltf JSON, checks the parts the packager relies on (buffers, buffer views, images, nodes) and
-loads the document with pygltflib. `self_contained_glb` returns the bytes of a GLB that needs
+`read_model` parses the GLB container (`content_tools.glb.parse_glb`, strictly: magic, version,
+lengths, chunk bounds) or the .gltf JSON and checks the parts the packager relies on (buffers,
+buffer views, images, nodes); full validation is `content_tools.validate`'s job.
+`self_contained_glb` returns the bytes of a GLB that needs
 no other file: a GLB that already is one is returned unchanged (byte for byte); otherwise
 external or data-URI buffers and images are embedded in the binary chunk. External files must
 stay inside the scene folder: absolute paths, URL schemes and `../` escapes are refused.
@@ -14,22 +15,20 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import json
-import struct
-import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from content_tools.errors import ModelError
+from content_tools.files import read_limited
+from content_tools.glb import build_glb, is_glb, parse_glb, parse_json_document
 
 __all__ = [
     "MAX_MODEL_BYTES",
     "GltfModel",
-    "build_glb",
-    "parse_glb",
     "parse_model",
+    "parse_model_file",
     "read_model",
     "self_contained_glb",
 ]
@@ -37,11 +36,6 @@ __all__ = [
 MAX_MODEL_BYTES = 256 * 1024 * 1024  # model plus everything it embeds
 MAX_ARRAY_LENGTH = 100_000  # nodes, meshes, buffer views, ... in one document
 
-_GLB_MAGIC = b"glTF"
-_GLB_HEADER = struct.Struct("<4sII")
-_CHUNK_HEADER = struct.Struct("<II")
-_CHUNK_JSON = 0x4E4F534A
-_CHUNK_BIN = 0x004E4942
 _BUFFER_ALIGNMENT = 8  # every source buffer starts 8-aligned, which keeps accessors aligned
 _IMAGE_TYPES = {
     ".png": "image/png",
@@ -63,22 +57,23 @@ class GltfModel:
     """The glTF JSON document."""
     binary: bytes | None
     """The GLB binary chunk (None for .gltf files and for GLBs without one)."""
-    gltf: Any
-    """The document as a `pygltflib.GLTF2`."""
 
     @property
     def is_glb(self) -> bool:
-        return self.data[:4] == _GLB_MAGIC
+        return is_glb(self.data)
 
     def node_names(self) -> list[str]:
         """The names of all nodes, in document order (unnamed nodes are left out)."""
-        return [node.name for node in self.gltf.nodes if isinstance(node.name, str)]
+        return [node["name"] for node in self.document.get("nodes", []) if "name" in node]
 
     def external_uris(self) -> list[str]:
         """URIs of buffers and images (files or data URIs) that are not in the GLB itself."""
-        uris = [buffer.uri for buffer in self.gltf.buffers if buffer.uri is not None]
-        uris += [image.uri for image in self.gltf.images if image.uri is not None]
-        return uris
+        return [
+            item["uri"]
+            for key in ("buffers", "images")
+            for item in self.document.get(key, [])
+            if item.get("uri") is not None
+        ]
 
     def is_self_contained(self) -> bool:
         return self.is_glb and not self.external_uris()
@@ -86,73 +81,32 @@ class GltfModel:
 
 def read_model(path: Path, *, max_bytes: int = MAX_MODEL_BYTES) -> GltfModel:
     """Read a .glb or .gltf file. Raises ModelError if it is missing, too big or malformed."""
+    glb = _is_glb_name(path)
+    return parse_model(_read_limited(path, max_bytes, what="model"), path=path, glb=glb)
+
+
+def parse_model_file(data: bytes, *, path: Path) -> GltfModel:
+    """Parse the bytes of the model file `path` (.glb or .gltf, by its suffix). Raises
+    ModelError."""
+    return parse_model(data, path=path, glb=_is_glb_name(path))
+
+
+def _is_glb_name(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix not in {".glb", ".gltf"}:
         raise ModelError("the model must be a .glb or .gltf file", path=path)
-    data = _read_limited(path, max_bytes, what="model")
-    return parse_model(data, path=path, glb=suffix == ".glb")
+    return suffix == ".glb"
 
 
 def parse_model(data: bytes, *, path: Path, glb: bool = True) -> GltfModel:
     """Parse model bytes (a GLB, or .gltf JSON when `glb` is false and the bytes do not start
     like a GLB); `path` is where they came from, for messages. Raises ModelError."""
-    if glb or data[:4] == _GLB_MAGIC:
+    if glb or is_glb(data):
         document, binary = parse_glb(data, path=path)
     else:
-        document, binary = _parse_json(data, path), None
-    _check_document(document, binary, is_glb=data[:4] == _GLB_MAGIC, path=path)
-    try:
-        import pygltflib  # here: it is slow to import and only reading models needs it
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gltf = pygltflib.GLTF2.from_json(json.dumps(document), infer_missing=True)
-    except Exception as exc:  # pygltflib raises whatever its decoder hits
-        raise ModelError(f"not a valid glTF document: {exc}", path=path) from exc
-    return GltfModel(path=path, data=data, document=document, binary=binary, gltf=gltf)
-
-
-def parse_glb(data: bytes, *, path: Path) -> tuple[dict[str, Any], bytes | None]:
-    """Split a GLB into its JSON document and binary chunk, checking the container."""
-    if len(data) < _GLB_HEADER.size:
-        raise ModelError("not a GLB file: too short", path=path)
-    magic, version, length = _GLB_HEADER.unpack_from(data)
-    if magic != _GLB_MAGIC:
-        raise ModelError("not a GLB file: wrong magic bytes", path=path)
-    if version != 2:
-        raise ModelError(f"GLB version {version} is not supported (only 2)", path=path)
-    if length != len(data):
-        raise ModelError(f"GLB header says {length} bytes but the file has {len(data)}", path=path)
-    offset = _GLB_HEADER.size
-    chunks: list[tuple[int, bytes]] = []
-    while offset < length:
-        if offset + _CHUNK_HEADER.size > length:
-            raise ModelError("GLB chunk header runs past the end of the file", path=path)
-        chunk_length, chunk_type = _CHUNK_HEADER.unpack_from(data, offset)
-        offset += _CHUNK_HEADER.size
-        if offset + chunk_length > length:
-            raise ModelError("GLB chunk runs past the end of the file", path=path)
-        chunks.append((chunk_type, data[offset : offset + chunk_length]))
-        offset += chunk_length
-    if not chunks or chunks[0][0] != _CHUNK_JSON:
-        raise ModelError("GLB must start with a JSON chunk", path=path)
-    binary = chunks[1][1] if len(chunks) > 1 and chunks[1][0] == _CHUNK_BIN else None
-    if any(kind in (_CHUNK_JSON, _CHUNK_BIN) for kind, _ in chunks[2 if binary else 1 :]):
-        raise ModelError("GLB has more than one JSON or BIN chunk", path=path)
-    return _parse_json(chunks[0][1], path), binary
-
-
-def build_glb(document: dict[str, Any], binary: bytes | None) -> bytes:
-    """Write a GLB: compact UTF-8 JSON padded with spaces, binary chunk padded with zeros."""
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    json_chunk = text.encode("utf-8")
-    json_chunk += b" " * (-len(json_chunk) % 4)
-    parts = [_CHUNK_HEADER.pack(len(json_chunk), _CHUNK_JSON), json_chunk]
-    if binary is not None:
-        bin_chunk = binary + b"\x00" * (-len(binary) % 4)
-        parts += [_CHUNK_HEADER.pack(len(bin_chunk), _CHUNK_BIN), bin_chunk]
-    body = b"".join(parts)
-    return _GLB_HEADER.pack(_GLB_MAGIC, 2, _GLB_HEADER.size + len(body)) + body
+        document, binary = parse_json_document(data, path=path), None
+    _check_document(document, binary, is_glb=is_glb(data), path=path)
+    return GltfModel(path=path, data=data, document=document, binary=binary)
 
 
 def self_contained_glb(model: GltfModel, *, root: Path, max_bytes: int = MAX_MODEL_BYTES) -> bytes:
@@ -216,31 +170,8 @@ def self_contained_glb(model: GltfModel, *, root: Path, max_bytes: int = MAX_MOD
 
 
 def _read_limited(path: Path, max_bytes: int, *, what: str) -> bytes:
-    try:
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise ModelError(f"the {what} file does not exist", path=path) from None
-    except IsADirectoryError:
-        raise ModelError(f"the {what} is a folder, not a file", path=path) from None
-    except OSError as exc:
-        raise ModelError(f"cannot read the {what}: {exc.strerror or exc}", path=path) from exc
-    if len(data) > max_bytes:
-        raise ModelError(f"the {what} is larger than {max_bytes} bytes", path=path)
-    return data
-
-
-def _parse_json(data: bytes, path: Path) -> dict[str, Any]:
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not valid JSON")
-
-    try:
-        document = json.loads(data.decode("utf-8"), parse_constant=no_constants)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"the glTF JSON is malformed: {exc}", path=path) from None
-    if not isinstance(document, dict):
-        raise ModelError("the glTF JSON must be an object", path=path)
-    return document
+    missing = f"the {what} file does not exist"
+    return read_limited(path, max_bytes, what=what, error=ModelError, missing=missing)
 
 
 def _is_index(value: Any, length: int) -> bool:

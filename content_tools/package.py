@@ -1,39 +1,43 @@
-"""Packaging a scene folder into a bundle, and reading bundles back.
+"""Packaging a scene folder into a bundle (see `content_tools.bundle` for what one holds).
 
-A bundle is a folder `<scene_id>-<version>/` holding:
+The packager is a leaf: only the CLI (and tests) import it, never the server, the validator or
+the publisher, which read bundles through `content_tools.bundle`.
 
-    manifest.json      BundleManifest: scene metadata, session script, assets (JSON, sorted keys)
-    <sha256>.glb       the model as one self-contained GLB
-    <sha256>.png       the thumbnail, when the scene has one
-
-Packaging is deterministic (the same source gives the same bytes in every file) and atomic:
-the bundle is written to a temporary folder inside the output folder, then renamed into place,
-replacing an older bundle of the same id and version. The functions here block (hashing,
-glTF parsing, running the generator): call them from a worker thread in async code.
+Packaging is deterministic (the same source gives the same bytes in every file) and atomic: the
+bundle is written to a temporary folder inside the output folder, then renamed into place,
+replacing an older bundle of the same id and version. The functions here block (hashing, glTF
+parsing, running the generator): call them from a worker thread in async code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from content_tools import __version__
+from content_tools.bundle import (
+    GLB_MEDIA_TYPE,
+    MANIFEST_NAME,
+    PNG_MEDIA_TYPE,
+    PNG_SIGNATURE,
+    AssetRef,
+    BundleManifest,
+    PackagingInfo,
+    bundle_name,
+    manifest_bytes,
+)
 from content_tools.compress import Compression, CompressionReport, compress_parts
-from content_tools.errors import BundleError, MissingNodesError, ModelError, SourceError
-from content_tools.format.manifest import AssetRef, BundleManifest, PackagingInfo
-from content_tools.format.scene import SceneSource
+from content_tools.errors import MissingNodesError, ModelError, SourceError
+from content_tools.files import fsync_dir, read_limited
+from content_tools.format.scene import SceneSource, count_node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
-from content_tools.hashing import sha256_file
 from content_tools.source import (
     DEFAULT_GENERATOR_TIMEOUT_S,
     load_scene_source,
@@ -45,28 +49,15 @@ from content_tools.validate.budget import BudgetProfile, load_profile
 
 __all__ = [
     "DEFAULT_PROFILE",
-    "GLB_MEDIA_TYPE",
-    "MANIFEST_NAME",
-    "PNG_MEDIA_TYPE",
     "ModelProcessing",
     "PackageResult",
     "ProgressCallback",
-    "bundle_name",
     "check_referenced_nodes",
-    "iter_bundles",
-    "load_bundle",
-    "manifest_bytes",
     "package_scene",
-    "verify_asset",
 ]
 
-MANIFEST_NAME = "manifest.json"
-GLB_MEDIA_TYPE = "model/gltf-binary"
-PNG_MEDIA_TYPE = "image/png"
 MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
-MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 DEFAULT_PROFILE = "quest2"
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 ProgressCallback = Callable[[str, float], None]
 """Called with what the packager is doing and the fraction done (0.0 to 1.0)."""
@@ -97,11 +88,6 @@ class PackageResult:
     @property
     def glb_path(self) -> Path:
         return self.bundle_dir / self.manifest.glb.path
-
-
-def bundle_name(scene_id: str, version: str) -> str:
-    """The folder name of a bundle: `<scene_id>-<version>`."""
-    return f"{scene_id}-{version}"
 
 
 def package_scene(
@@ -170,93 +156,19 @@ def package_scene(
 
 
 def check_referenced_nodes(source: SceneSource, model: GltfModel) -> None:
-    """Every node the script refers to, and the spawn node, must exist once by name."""
-    wanted = source.script.referenced_nodes() | {source.spawn_node}
-    names = model.node_names()
-    missing = wanted - set(names)
+    """Every node the script refers to, and the spawn node, must exist once by name (the
+    validator's `check_script` reports the same per reference, with its line)."""
+    counted = count_node_references(source.spawn_node, source.script, model.node_names())
+    missing = {ref.name for ref, count in counted if count == 0}
     if missing:
         raise MissingNodesError(sorted(missing), path=model.path)
-    ambiguous = sorted(name for name in wanted if names.count(name) > 1)
+    ambiguous = sorted({(ref.name, count) for ref, count in counted if count > 1})
     if ambiguous:
         raise ModelError(
             "the scene script refers to node names that several nodes share: "
-            + ", ".join(f"{name} ({names.count(name)} nodes)" for name in ambiguous),
+            + ", ".join(f"{name} ({count} nodes)" for name, count in ambiguous),
             path=model.path,
         )
-
-
-def manifest_bytes(manifest: BundleManifest) -> bytes:
-    """The canonical manifest.json: sorted keys, 2-space indent, UTF-8, trailing newline."""
-    data = manifest.model_dump(mode="json")
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def load_bundle(bundle_dir: Path) -> BundleManifest:
-    """Read a bundle's manifest and check that every asset it names has its size and sha256.
-
-    Raises BundleError when the manifest is missing or invalid, or an asset is missing or does
-    not match.
-    """
-    path = bundle_dir / MANIFEST_NAME
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_MANIFEST_BYTES + 1)
-    except FileNotFoundError:
-        raise BundleError(f"not a bundle: no {MANIFEST_NAME}", path=bundle_dir) from None
-    except OSError as exc:
-        raise BundleError(f"cannot read: {exc.strerror or exc}", path=path) from exc
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise BundleError(f"larger than {MAX_MANIFEST_BYTES} bytes", path=path)
-    try:
-        manifest = BundleManifest.model_validate_json(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
-            for error in exc.errors(include_url=False)[:5]
-        )
-        raise BundleError(f"invalid manifest: {problems}", path=path) from None
-    for asset in manifest.assets():
-        verify_asset(bundle_dir, asset)
-    return manifest
-
-
-def verify_asset(bundle_dir: Path, asset: AssetRef) -> Path:
-    """The path of `asset` in `bundle_dir`, after checking its size and sha256."""
-    path = bundle_dir / asset.path
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise BundleError("asset is not a regular file", path=path)
-        if size != asset.size:
-            raise BundleError(
-                f"asset has {size} bytes but the manifest says {asset.size}", path=path
-            )
-        digest = sha256_file(path)
-    except FileNotFoundError:
-        raise BundleError("asset named in the manifest is missing", path=path) from None
-    except OSError as exc:
-        raise BundleError(f"cannot read asset: {exc.strerror or exc}", path=path) from exc
-    if digest != asset.sha256:
-        raise BundleError(
-            f"asset sha256 is {digest}, the manifest says {asset.sha256} (changed or corrupt)",
-            path=path,
-        )
-    return path
-
-
-def iter_bundles(dist_dir: Path) -> Iterator[Path]:
-    """The bundle folders in `dist_dir` (those with a manifest.json), sorted by name.
-
-    Temporary and hidden folders (names starting with '.') are skipped; so is a missing
-    `dist_dir`. The bundles are not checked: call `load_bundle` on each.
-    """
-    try:
-        entries = sorted(dist_dir.iterdir())
-    except FileNotFoundError:
-        return
-    for entry in entries:
-        if not entry.name.startswith(".") and (entry / MANIFEST_NAME).is_file():
-            yield entry
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,16 +228,8 @@ def _asset_ref(data: bytes, media_type: str, suffix: str) -> AssetRef:
 
 def _read_thumbnail(scene_dir: Path, relative: str) -> bytes:
     path = scene_file(scene_dir, relative, what="thumbnail")
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_THUMBNAIL_BYTES + 1)
-    except FileNotFoundError:
-        raise SourceError("the thumbnail does not exist", path=path) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read the thumbnail: {exc.strerror or exc}", path=path) from exc
-    if len(data) > MAX_THUMBNAIL_BYTES:
-        raise SourceError(f"the thumbnail is larger than {MAX_THUMBNAIL_BYTES} bytes", path=path)
-    if not data.startswith(_PNG_SIGNATURE):
+    data = read_limited(path, MAX_THUMBNAIL_BYTES, what="thumbnail", error=SourceError)
+    if not data.startswith(PNG_SIGNATURE):
         raise SourceError("the thumbnail is not a PNG image", path=path)
     return data
 
@@ -346,7 +250,7 @@ def _write_bundle(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    _fsync_dir(out_dir)
+    fsync_dir(out_dir)
     return final
 
 
@@ -368,16 +272,3 @@ def _replace(new: Path, final: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # e.g. Windows cannot open folders
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

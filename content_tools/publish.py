@@ -42,9 +42,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from content_tools.bundle import MANIFEST_NAME, iter_bundles, load_bundle
 from content_tools.errors import ContentError
 from content_tools.format.manifest import AssetRef, BundleManifest
-from content_tools.package import MANIFEST_NAME, iter_bundles, load_bundle
 
 __all__ = [
     "COMMANDS",

@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from content_tools.errors import GeneratorError, SourceError
+from content_tools.files import read_limited
 from content_tools.format.scene import SceneSource
 
 __all__ = [
@@ -70,15 +71,10 @@ def load_scene_source_lines(scene_dir: Path) -> tuple[SceneSource, LineFinder]:
 
 def _read_scene_text(scene_dir: Path) -> str:
     path = scene_dir / SCENE_FILE
-    try:
-        with path.open("rb") as file:
-            data = file.read(MAX_SOURCE_BYTES + 1)
-    except FileNotFoundError:
-        raise SourceError(f"no {SCENE_FILE} in this folder", path=scene_dir) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", path=path) from exc
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"is larger than {MAX_SOURCE_BYTES} bytes", path=path)
+    missing = f"no {SCENE_FILE} in this folder"
+    if not path.exists():
+        raise SourceError(missing, path=scene_dir)
+    data = read_limited(path, MAX_SOURCE_BYTES, what=SCENE_FILE, error=SourceError, missing=missing)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

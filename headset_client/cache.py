@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+from content_tools.files import fsync_dir
 from content_tools.hashing import SHA256_RE
 from headset_client.errors import IntegrityError
 from headset_client.files import write_durably
@@ -89,7 +90,7 @@ class CacheWriter:
             )
         target = self.cache.path(self.sha256)
         os.replace(self.path, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return target
 
     def close(self) -> None:
@@ -171,7 +172,7 @@ class AssetCache:
         tmp_dir = self.root / ".tmp"
         tmp_dir.mkdir(exist_ok=True)
         write_durably(target, data, tmp_dir=tmp_dir, prefix=sha256[:12])
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         return target
 
     def writer(self, sha256: str, *, resume: bool = False) -> CacheWriter:
@@ -208,17 +209,3 @@ class AssetCache:
             self.remove(sha)
             removed.append(sha)
         return removed
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable (not supported on every platform; best effort)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

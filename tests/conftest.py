@@ -119,8 +119,6 @@ def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from content_tools.package import package_scene
 
     dist = tmp_path_factory.mktemp("scene-library")
-    # One at a time: reading a model silences pygltflib's warnings with warnings.catch_warnings,
-    # which is process-wide state and not safe to enter from two threads at once.
     for scene_dir in scene_dirs():
         package_scene(scene_dir, dist)
     return dist

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from content_tools.bundle import iter_bundles, load_bundle
 from content_tools.format.scene import Language
-from content_tools.package import iter_bundles, load_bundle
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.conftest import scene_dirs
 from tests.harness import ServerProcess

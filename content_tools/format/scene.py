@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -193,16 +196,49 @@ class Script(_Model):
 
     def referenced_nodes(self) -> set[str]:
         """Every node name the script relies on (highlights, action nodes and targets)."""
-        names: set[str] = set()
-        for step in self.steps:
-            if step.highlight:
-                names.add(step.highlight)
-            action = step.action
-            if isinstance(action, SelectAction | LookAtAction):
-                names.add(action.node)
-            elif isinstance(action, GrabPlaceAction):
-                names.update((action.node, action.target))
-        return names
+        return {reference.name for reference in node_references(None, self)}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeReference:
+    """A node name a scene relies on, and where it stands."""
+
+    loc: tuple[int | str, ...]
+    """The path of its key in scene.yaml (and in a bundle's manifest)."""
+    name: str
+    role: str
+    """How messages name it: `spawn_node`, `step 'cut': highlight`, `step 'cut': target`."""
+    interactable: bool = False
+    """The visitor points at or grabs it, so it needs a mesh."""
+
+
+def node_references(spawn_node: str | None, script: Script) -> list[NodeReference]:
+    """The spawn node (unless None) and every node the script names, in document order."""
+    found = [] if spawn_node is None else [NodeReference(("spawn_node",), spawn_node, "spawn_node")]
+    for index, step in enumerate(script.steps):
+        at: tuple[int | str, ...] = ("script", "steps", index)
+        label = f"step {step.id!r}:"
+        if step.highlight:
+            found.append(NodeReference((*at, "highlight"), step.highlight, f"{label} highlight"))
+        action = step.action
+        if isinstance(action, SelectAction | LookAtAction | GrabPlaceAction):
+            interactable = not isinstance(action, LookAtAction)
+            found.append(
+                NodeReference((*at, "action", "node"), action.node, f"{label} node", interactable)
+            )
+        if isinstance(action, GrabPlaceAction):
+            found.append(NodeReference((*at, "action", "target"), action.target, f"{label} target"))
+    return found
+
+
+def count_node_references(
+    spawn_node: str | None, script: Script, node_names: Iterable[str]
+) -> list[tuple[NodeReference, int]]:
+    """Each node the scene relies on (`node_references`) with the number of the model's nodes
+    that carry its name: 1 is right, 0 means missing, more means ambiguous. The one node check
+    of the packager and the validator."""
+    counts = Counter(node_names)
+    return [(ref, counts[ref.name]) for ref in node_references(spawn_node, script)]
 
 
 # ASCII digits only, and fullmatch: `\d` also matches Thai digits and `$` a trailing newline.

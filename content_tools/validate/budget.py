@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from content_tools.errors import ContentError
+from content_tools.errors import ContentError, validation_problems
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import Issue, Severity
 
@@ -58,10 +58,7 @@ def load_profile(name_or_path: str | Path) -> BudgetProfile:
     try:
         return BudgetProfile.model_validate_json(path.read_bytes())
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
-            for e in exc.errors(include_url=False)[:5]
-        )
+        problems = validation_problems(exc)
         raise ContentError(f"invalid budget profile: {problems}", path=path) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror or exc}", path=path) from exc

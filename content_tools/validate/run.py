@@ -7,19 +7,21 @@ generator): call them from a worker thread in async code.
 - a model file: the glTF checks and, with a profile, the budget checks;
 - a scene folder: scene.yaml (format, then the script against the model) and its model, which
   the scene's generator writes first when it is missing;
-- a bundle folder (`vr-content package` output): the manifest's hashes, the GLB, and the script
-  against the GLB. The server runs this on every publish.
+- a bundle (`vr-content package` output) from any `BundleFiles` source: the manifest's hashes,
+  the GLB, and the script against the GLB. The server runs this on every publish, on the blobs
+  it stores (`validate_bundle_files`); `validate_bundle` is the same on a folder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from content_tools.bundle import MANIFEST_NAME, BundleFiles, FolderFiles, open_bundle
 from content_tools.errors import ContentError, SourceError
-from content_tools.format.manifest import BundleManifest
 from content_tools.gltf import MAX_MODEL_BYTES
-from content_tools.package import MANIFEST_NAME, load_bundle
 from content_tools.source import (
     SCENE_FILE,
     load_scene_source_lines,
@@ -27,7 +29,8 @@ from content_tools.source import (
     scene_file,
 )
 from content_tools.validate.budget import BudgetProfile, check_budget
-from content_tools.validate.gltf import validate_gltf
+from content_tools.validate.gltf import ReadResource, validate_gltf
+from content_tools.validate.gltf.resources import read_external, read_named
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import Issue, IssueSink, Severity
 from content_tools.validate.script import check_script, issues_from_source_error
@@ -35,6 +38,7 @@ from content_tools.validate.script import check_script, issues_from_source_error
 __all__ = [
     "FileReport",
     "validate_bundle",
+    "validate_bundle_files",
     "validate_model_file",
     "validate_path",
     "validate_scene_dir",
@@ -81,11 +85,28 @@ def validate_model_file(
 ) -> FileReport:
     """The glTF checks on one .gltf/.glb file (external files must be inside `root`), and the
     budget checks when `profile` is given."""
+
+    def read() -> bytes:
+        with path.open("rb") as file:
+            return file.read(MAX_MODEL_BYTES + 1)
+
+    resources = partial(read_external, base_dir=path.parent, root=root)
+    return validate_model(read, path=path, resources=resources, profile=profile)
+
+
+def validate_model(
+    read: Callable[[], bytes],
+    *,
+    path: Path,
+    resources: ReadResource,
+    profile: BudgetProfile | None = None,
+) -> FileReport:
+    """The glTF checks on the model `read()` returns (at most MAX_MODEL_BYTES + 1 bytes; OSError
+    when it cannot), named `path`; `resources` reads the files its URIs name."""
     media = GLTF_MEDIA_TYPE if path.suffix.lower() == ".gltf" else GLB_MEDIA_TYPE
     report = FileReport(uri=str(path), mime_type=media, profile=profile)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_MODEL_BYTES + 1)
+        data = read()
     except OSError as exc:
         report.issues.add(_io_error(f"cannot read the file: {exc.strerror or exc}"))
         return report
@@ -94,7 +115,7 @@ def validate_model_file(
         return report
     if data[:4] == b"glTF":
         report.mime_type = GLB_MEDIA_TYPE
-    info = validate_gltf(data, uri=path.name, base_dir=path.parent, root=root, sink=report.issues)
+    info = validate_gltf(data, uri=path.name, resources=resources, sink=report.issues)
     info.file_size = len(data)
     report.info = info
     if profile is not None:
@@ -146,16 +167,34 @@ def validate_scene_dir(
 
 
 def validate_bundle(bundle_dir: Path, *, profile: BudgetProfile | None = None) -> list[FileReport]:
-    """A packaged bundle: manifest and asset hashes, the GLB, the script against the GLB."""
-    manifest_path = bundle_dir / MANIFEST_NAME
+    """A packaged bundle folder: manifest and asset hashes, the GLB, the script against the GLB."""
+    resources = partial(read_external, base_dir=bundle_dir, root=bundle_dir)
+    return validate_bundle_files(FolderFiles(bundle_dir), resources=resources, profile=profile)
+
+
+def validate_bundle_files(
+    files: BundleFiles,
+    *,
+    resources: ReadResource | None = None,
+    profile: BudgetProfile | None = None,
+) -> list[FileReport]:
+    """A bundle whose files come from `files`: manifest and asset hashes, the GLB, the script
+    against the GLB. `resources` reads what the GLB's URIs name (None: the bundle's files)."""
+    manifest_path = files.path(MANIFEST_NAME)
     report = FileReport(uri=str(manifest_path), mime_type=JSON_MEDIA_TYPE)
     try:
-        manifest: BundleManifest = load_bundle(bundle_dir)
+        manifest = open_bundle(files)
     except ContentError as exc:
         report.issues.add(Issue(code="BUNDLE_INVALID", severity=Severity.ERROR, message=str(exc)))
         return [report]
-    glb_path = bundle_dir / manifest.glb.path
-    model = validate_model_file(glb_path, root=bundle_dir, profile=profile)
+    if resources is None:
+        resources = partial(read_named, read=files.read)
+    model = validate_model(
+        partial(files.read, manifest.glb.path, MAX_MODEL_BYTES),
+        path=files.path(manifest.glb.path),
+        resources=resources,
+        profile=profile,
+    )
     if model.info is not None and model.info.nodes_known:
         report.issues.extend(
             check_script(

@@ -18,11 +18,10 @@ from content_tools.errors import SourceError
 from content_tools.format.scene import (
     GrabPlaceAction,
     LocalizedText,
-    LookAtAction,
     QuizAction,
     SceneMeta,
     Script,
-    SelectAction,
+    count_node_references,
 )
 from content_tools.source import LineFinder
 from content_tools.validate.info import GltfInfo
@@ -71,50 +70,35 @@ def check_script(
 
     names = Counter(node.name for node in info.nodes if node.name)
     meshy = {node.name for node in info.nodes if node.name and node.has_mesh_below}
-
-    def need_node(loc: Loc, name: str, role: str, *, interactable: bool = False) -> None:
-        if names[name] == 0:
+    for ref, count in count_node_references(meta.spawn_node, script, names.elements()):
+        if count == 0:
             add(
                 "SCRIPT_NODE_MISSING",
-                loc,
-                f"{role} {name!r} is not a node of {model_name}{_suggest(name, names)}",
+                ref.loc,
+                f"{ref.role} {ref.name!r} is not a node of {model_name}{_suggest(ref.name, names)}",
             )
-        elif names[name] > 1:
+        elif count > 1:
             add(
                 "SCRIPT_NODE_AMBIGUOUS",
-                loc,
-                f"{role} {name!r} names {names[name]} nodes of {model_name}; node names the "
+                ref.loc,
+                f"{ref.role} {ref.name!r} names {count} nodes of {model_name}; node names the "
                 "script uses must be unique",
             )
-        elif interactable and name not in meshy:
+        elif ref.interactable and ref.name not in meshy:
             add(
                 "SCRIPT_NODE_NOT_MESH",
-                loc,
-                f"{role} {name!r} has no mesh (neither it nor its children): a visitor cannot "
-                "point at or grab it",
+                ref.loc,
+                f"{ref.role} {ref.name!r} has no mesh (neither it nor its children): a visitor "
+                "cannot point at or grab it",
             )
-
-    need_node(("spawn_node",), meta.spawn_node, "spawn_node")
-    steps: Loc = ("script", "steps")
     for index, step in enumerate(script.steps):
-        at: Loc = (*steps, index)
-        label = f"step {step.id!r}:"
-        if step.highlight:
-            need_node((*at, "highlight"), step.highlight, f"{label} highlight")
         action = step.action
-        if isinstance(action, SelectAction):
-            need_node((*at, "action", "node"), action.node, f"{label} node", interactable=True)
-        elif isinstance(action, LookAtAction):
-            need_node((*at, "action", "node"), action.node, f"{label} node")
-        elif isinstance(action, GrabPlaceAction):
-            need_node((*at, "action", "node"), action.node, f"{label} node", interactable=True)
-            need_node((*at, "action", "target"), action.target, f"{label} target")
-            if action.node == action.target:
-                add(
-                    "SCRIPT_TARGET_IS_NODE",
-                    (*at, "action", "target"),
-                    f"{label} the placement target is the grabbed node itself",
-                )
+        if isinstance(action, GrabPlaceAction) and action.node == action.target:
+            add(
+                "SCRIPT_TARGET_IS_NODE",
+                ("script", "steps", index, "action", "target"),
+                f"step {step.id!r}: the placement target is the grabbed node itself",
+            )
     _check_texts(meta, script, add)
     _check_duration(script, meta.duration_min, add)
     return issues

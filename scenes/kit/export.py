@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from content_tools.gltf import build_glb, parse_glb
+from content_tools.glb import build_glb, parse_glb
 from content_tools.source import load_scene_source
 from scenes.kit.builder import SceneBuilder
 from scenes.kit.shapes import trimesh

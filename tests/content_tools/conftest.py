@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from content_tools.gltf import build_glb
+from content_tools.glb import build_glb
 from content_tools.package import PackageResult, package_scene
 
 REPO = Path(__file__).resolve().parents[2]

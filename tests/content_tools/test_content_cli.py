@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from content_tools import __version__
+from content_tools.bundle import load_bundle
 from content_tools.cli import main, scene_json_schema
 from content_tools.format.scene import SceneSource
-from content_tools.package import load_bundle
 
 MakeScene = Callable[..., Path]
 

@@ -13,17 +13,12 @@ from typing import Any
 import pytest
 
 from content_tools import __version__
+from content_tools.bundle import MANIFEST_NAME, iter_bundles, load_bundle, manifest_bytes
 from content_tools.errors import BundleError, MissingNodesError, ModelError, SourceError
 from content_tools.format.manifest import BundleManifest
-from content_tools.gltf import build_glb, parse_glb, read_model
-from content_tools.package import (
-    MANIFEST_NAME,
-    PackageResult,
-    iter_bundles,
-    load_bundle,
-    manifest_bytes,
-    package_scene,
-)
+from content_tools.glb import build_glb, parse_glb
+from content_tools.gltf import read_model
+from content_tools.package import PackageResult, package_scene
 
 MakeScene = Callable[..., Path]
 GltfParts = Callable[[Sequence[str]], tuple[dict[str, Any], bytes]]

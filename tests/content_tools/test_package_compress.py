@@ -17,19 +17,14 @@ import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
 
+from content_tools.bundle import MANIFEST_NAME, load_bundle, manifest_bytes
 from content_tools.cli import main
 from content_tools.compress import Compression
 from content_tools.errors import ModelError
 from content_tools.format.manifest import BundleManifest
-from content_tools.gltf import build_glb, parse_glb, read_model
-from content_tools.package import (
-    MANIFEST_NAME,
-    PackageResult,
-    check_referenced_nodes,
-    load_bundle,
-    manifest_bytes,
-    package_scene,
-)
+from content_tools.glb import build_glb, parse_glb
+from content_tools.gltf import read_model
+from content_tools.package import PackageResult, check_referenced_nodes, package_scene
 from content_tools.source import load_scene_source
 from content_tools.textures import target_size
 from tests.bundles import write_bundle

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from content_tools.bundle import iter_bundles, load_bundle
 from content_tools.format.manifest import BundleManifest
 from content_tools.format.scene import (
     GrabPlaceAction,
@@ -27,8 +28,9 @@ from content_tools.format.scene import (
     SceneSource,
     SelectAction,
 )
-from content_tools.gltf import parse_glb, read_model
-from content_tools.package import iter_bundles, load_bundle, package_scene
+from content_tools.glb import parse_glb
+from content_tools.gltf import read_model
+from content_tools.package import package_scene
 from content_tools.source import load_scene_source
 from tests.conftest import scene_dirs
 from tests.content_tools.test_cook_scene import world_positions

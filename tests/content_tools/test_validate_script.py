@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from content_tools.cli import main
-from content_tools.gltf import build_glb
+from content_tools.glb import build_glb
 from content_tools.validate.budget import BudgetProfile, check_budget, load_profile
 from content_tools.validate.info import GltfInfo, ImageInfo
 from content_tools.validate.issues import Severity

@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import Browser
 from websockets.sync.client import connect
 
-from content_tools.package import iter_bundles, load_bundle
+from content_tools.bundle import iter_bundles, load_bundle
 from tests.conftest import scene_dirs
 from tests.harness import ServerProcess
 from tests.web.driver import Headset

@@ -19,12 +19,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from content_tools.package import MAX_MANIFEST_BYTES
+from content_tools.bundle import MAX_MANIFEST_BYTES
+from content_tools.errors import validation_problems
 from vr_server.api.audit import caller
 from vr_server.api.body_limits import STREAMED
 from vr_server.api.deps import AuthorDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import Invalid, TooLarge
-from vr_server.services.catalog import MAX_MISSING_QUERY, PublishResult, validation_problems
+from vr_server.services.catalog import MAX_MISSING_QUERY, PublishResult
 
 router = APIRouter(prefix="/api/content", tags=["content"], route_class=CredentialFirstRoute)
 

@@ -4,8 +4,9 @@ Bundles come from `vr-content package` folders (imported at start from `VR_CONTE
 `vr-server import`), or are published over HTTP by authors (`vr-content publish`): the author
 uploads the missing blobs (`receive_blob`, hashed while they stream in), then publishes the
 manifest (`publish`), which checks every asset it names against the stored blob, re-validates
-the model and the script (`_revalidate`) and stores the version. Every asset is re-hashed; a
-bundle whose bytes do not match its manifest is refused and nothing already stored changes.
+the model and the script on the stored blobs in place (`_revalidate`, through `StoredFiles`)
+and stores the version. Every asset is re-hashed; a bundle whose bytes do not match its
+manifest is refused and nothing already stored changes.
 
 Every version is kept. Which one is active is one pointer per scene, moved in one statement
 (`activate`); sessions record the version they started with and keep it. Manifests are
@@ -18,9 +19,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,16 +26,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from content_tools.errors import ContentError, ModelError
-from content_tools.format import BundleManifest
-from content_tools.gltf import read_model
-from content_tools.hashing import SHA256_RE
-from content_tools.package import (
+from content_tools.bundle import (
     MANIFEST_NAME,
+    PNG_SIGNATURE,
+    BundleFiles,
+    BundleManifest,
     iter_bundles,
     load_bundle,
     manifest_bytes,
 )
+from content_tools.errors import ContentError, ModelError, validation_problems
+from content_tools.hashing import SHA256_RE, sha256_file
 from content_tools.validate.budget import BudgetProfile
 from vr_server.blobs import UPLOAD_PREFIX, BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
@@ -92,51 +91,84 @@ class ActivateResult:
 
 UPLOAD_WRITE_CHUNK = 1024 * 1024
 MAX_MISSING_QUERY = 1000
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def validation_problems(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
-        for error in exc.errors(include_url=False)[:5]
-    )
+class StoredFiles:
+    """The files of a bundle being published, as `content_tools.bundle.BundleFiles`: the
+    manifest from memory, every asset it names from the blob store, in place. Names are the
+    manifest's file names (messages name files as the author knows them)."""
+
+    def __init__(self, manifest: BundleManifest, blobs: BlobStore) -> None:
+        self._manifest = manifest_bytes(manifest)
+        self._blobs = blobs
+        self._sha256 = {asset.path: asset.sha256 for asset in manifest.assets()}
+
+    def path(self, name: str) -> Path:
+        return Path(name)
+
+    def _blob(self, name: str) -> Path:
+        sha256 = self._sha256.get(name)
+        if sha256 is None:
+            raise FileNotFoundError(name)
+        try:
+            return self._blobs.local_path(sha256)  # fetched by _check_uploaded
+        except BlobNotFound:
+            raise FileNotFoundError(name) from None
+
+    def size(self, name: str) -> int:
+        if name == MANIFEST_NAME:
+            return len(self._manifest)
+        return self._blob(name).stat().st_size
+
+    def sha256(self, name: str) -> str:
+        if name == MANIFEST_NAME:
+            return hashlib.sha256(self._manifest).hexdigest()
+        return sha256_file(self._blob(name))
+
+    def read(self, name: str, max_bytes: int) -> bytes:
+        if name == MANIFEST_NAME:
+            return self._manifest[: max_bytes + 1]
+        with self._blob(name).open("rb") as file:
+            return file.read(max_bytes + 1)
 
 
-def _revalidate(bundle_dir: Path, profile: BudgetProfile | None = None) -> BundleManifest:
+def _revalidate(files: BundleFiles, profile: BudgetProfile | None = None) -> BundleManifest:
     """Validate a bundle before it is published; raises ContentError naming the problems.
 
-    `content_tools.validate.run.validate_bundle` (the manifest and every asset's size and
+    `content_tools.validate.run.validate_bundle_files` (the manifest and every asset's size and
     sha256, the glTF checks, the budget, the script's nodes against the GLB) refuses on any
     error-severity issue. Beyond what a valid glTF needs, a published model must be one
     self-contained GLB (headsets download one file) and a thumbnail must be a PNG.
     Blocking: run it in a thread.
     """
     # Imported here: the validator is only needed when authors publish, not to serve headsets.
+    from content_tools.bundle import open_bundle
+    from content_tools.gltf import MAX_MODEL_BYTES, parse_model_file
     from content_tools.validate.issues import Severity
-    from content_tools.validate.run import validate_bundle
+    from content_tools.validate.run import validate_bundle_files
 
     errors = [
         f"{Path(report.uri).name}{' ' + issue.pointer if issue.pointer else ''}: "
         f"{issue.code}: {issue.message}"
-        for report in validate_bundle(bundle_dir, profile=profile)
+        for report in validate_bundle_files(files, profile=profile)
         for issue in report.issues.messages
         if issue.severity == Severity.ERROR
     ]
     if errors:
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise ContentError(f"{len(errors)} validation error(s): {'; '.join(errors[:5])}{more}")
-    manifest = load_bundle(bundle_dir)
-    model = read_model(bundle_dir / manifest.glb.path)
+    manifest = open_bundle(files)
+    glb_path = files.path(manifest.glb.path)
+    model = parse_model_file(files.read(manifest.glb.path, MAX_MODEL_BYTES), path=glb_path)
     if not model.is_glb:
         raise ModelError("the model is not a GLB file", path=model.path)
     if not model.is_self_contained():
         raise ModelError(
             "the model refers to external files; publish a self-contained GLB", path=model.path
         )
-    if manifest.thumbnail is not None:
-        with (bundle_dir / manifest.thumbnail.path).open("rb") as file:
-            if file.read(len(_PNG_SIGNATURE)) != _PNG_SIGNATURE:
-                raise ContentError("the thumbnail is not a PNG image")
+    thumbnail = manifest.thumbnail
+    if thumbnail is not None and files.read(thumbnail.path, 8)[:8] != PNG_SIGNATURE:
+        raise ContentError("the thumbnail is not a PNG image")
     return manifest
 
 
@@ -358,27 +390,13 @@ class CatalogService:
                 )
 
     def _revalidate_stored(self, manifest: BundleManifest) -> None:
-        """Lay the bundle out as `vr-content package` wrote it (links to the blobs, no copies
-        where the file system allows) and validate it. Blocking: run it in a thread."""
-        self.blobs.root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".publish-", dir=self.blobs.root))
+        """Validate the bundle on the stored blobs, in place. Blocking: run it in a thread."""
         try:
-            for asset in manifest.assets():
-                source = self.blobs.local_path(asset.sha256)  # fetched by _check_uploaded
-                try:
-                    os.link(source, folder / asset.path)
-                except OSError:
-                    shutil.copyfile(source, folder / asset.path)
-            (folder / MANIFEST_NAME).write_bytes(manifest_bytes(manifest))
-            try:
-                _revalidate(folder, self.profile)
-            except ContentError as exc:
-                # Name the file as the author knows it, not by the server's temporary folder.
-                where = f"{exc.path.name}: " if exc.path is not None else ""
-                message = (where + exc.message).replace(f"{folder}{os.sep}", "")
-                raise ContentError(message) from None
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            _revalidate(StoredFiles(manifest, self.blobs), self.profile)
+        except ContentError as exc:
+            # Name the file as the author knows it (its name in the manifest).
+            where = f"{exc.path.name}: " if exc.path is not None else ""
+            raise ContentError(where + exc.message) from None
 
     async def activate(self, scene_id: str, version: str) -> ActivateResult:
         """Make a stored version the active one (a rollback, or a publish made inactive)."""

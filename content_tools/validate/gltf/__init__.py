@@ -1,26 +1,35 @@
 """glTF 2.0 validation with the Khronos glTF-Validator's issue codes.
 
-The stages follow the reference: container (GLB chunks) and JSON, schema and link checks
-(`document.py`), external resources (buffers, images; sandboxed in `resources.py`), accessor
-data (`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+The stages follow the reference: container (GLB chunks, `content_tools.glb`) and JSON, schema
+checks (`parse/`, one module per kind of object) and link checks (`link/`, the same concepts),
+both run from `document.py` over the objects of `objects.py`; external resources (buffers,
+images; read through a resolver, by default sandboxed files: `resources.py`), accessor data
+(`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+
+Adding a check: a schema rule of one object goes in its `parse/` module, a rule about what it
+refers to in its `link/` module, an extension's rules in `extensions.py`, the message (code,
+severity, text) in `messages.py`.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from content_tools.validate.gltf.container import read_glb
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
-from content_tools.validate.gltf.document import Document, read_document, report_unused
+from content_tools.validate.gltf.document import read_document, report_unused
 from content_tools.validate.gltf.info import fill_info
-from content_tools.validate.gltf.loader import load_buffers, load_images
-from content_tools.validate.gltf.schema import Ctx, Raw
+from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
+from content_tools.validate.gltf.objects import Document
+from content_tools.validate.gltf.resources import read_external
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import IssueSink
 
-__all__ = ["validate_gltf"]
+__all__ = ["ReadResource", "validate_gltf"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -59,14 +68,22 @@ def _parse_json(raw: bytes, ctx: Ctx) -> Any:
 
 
 def validate_gltf(
-    data: bytes, *, uri: str, base_dir: Path | None, root: Path | None, sink: IssueSink
+    data: bytes,
+    *,
+    uri: str,
+    base_dir: Path | None = None,
+    root: Path | None = None,
+    sink: IssueSink,
+    resources: ReadResource | None = None,
 ) -> GltfInfo:
     """Validate one .gltf/.glb file's bytes, adding issues to `sink`; return what it measured.
 
-    `uri` names the file in messages; external resources (buffers, images) are resolved
-    against `base_dir` and must stay inside `root` (None: no external file may be read).
-    Never raises for bad input: every problem is an issue.
+    `uri` names the file in messages; external resources (buffers, images) are read by
+    `resources`, by default from files resolved against `base_dir` that must stay inside `root`
+    (None: no external file may be read). Never raises for bad input: every problem is an issue.
     """
+    if resources is None:
+        resources = partial(read_external, base_dir=base_dir, root=root)
     info = GltfInfo(file_size=len(data))
     ctx = Ctx(sink)
     is_glb = data[:4] == b"glTF" or uri.lower().endswith(".glb")
@@ -92,9 +109,9 @@ def validate_gltf(
         ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
         return info
     doc: Document = read_document(root_value, ctx)
-    load_buffers(doc, ctx, bin_chunk, base_dir, root)
+    load_buffers(doc, ctx, bin_chunk, resources)
     validate_data(doc, ctx)
-    headers = load_images(doc, ctx, base_dir, root)
+    headers = load_images(doc, ctx, resources)
     report_unused(doc, ctx)
     fill_info(info, doc, headers)
     return info

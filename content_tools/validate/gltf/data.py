@@ -9,13 +9,19 @@ memory used is bounded by the file sizes, never by counts the JSON claims.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from content_tools.validate.gltf.document import Document
-from content_tools.validate.gltf.objects import Accessor, BufferView, Primitive, SparsePart
-from content_tools.validate.gltf.schema import Ctx, Raw
+from content_tools.validate.gltf.context import Ctx, Raw
+from content_tools.validate.gltf.objects import (
+    Accessor,
+    BufferView,
+    Document,
+    Primitive,
+    SparsePart,
+)
 
 __all__ = ["MAX_REPORTS_PER_CHECK", "decode_accessor", "validate_data"]
 
@@ -363,6 +369,17 @@ def _check_primitive_skinning(
     base = prim.pointer + "/attributes/"
     joints = np.concatenate([s[2] for s in sets], axis=1)
     weights = np.concatenate([s[3] for s in sets], axis=1)
+
+    def hits(
+        mask: np.ndarray, values: np.ndarray, which: int
+    ) -> Iterator[tuple[int, int, Any, str]]:
+        """The first flagged entries of `mask`: element index, component, value, and the
+        pointer to the JOINTS_n (`which` 0) or WEIGHTS_n (1) attribute holding it."""
+        for k in _first(mask.reshape(-1)):
+            v, col = divmod(int(k), joints.shape[1])
+            set_i, comp = divmod(col, 4)
+            yield v * 4 + comp, comp, values[v, col], base + sets[set_i][which]
+
     oob = np.zeros(joints.shape, dtype=bool)
     if skins:
         counts = [
@@ -371,55 +388,22 @@ def _check_primitive_skinning(
         if counts:
             limit, skin_index = min(counts)
             oob = joints >= limit
-            for k in _first(oob.reshape(-1)):
-                v, col = divmod(int(k), joints.shape[1])
-                set_i, comp = divmod(col, 4)
-                ctx.add(
-                    "ACCESSOR_JOINTS_INDEX_OOB",
-                    v * 4 + comp,
-                    comp,
-                    int(joints[v, col]),
-                    limit - 1,
-                    skin_index,
-                    pointer=base + sets[set_i][0],
-                )
+            for element, comp, joint, pointer in hits(oob, joints, 0):
+                code = "ACCESSOR_JOINTS_INDEX_OOB"
+                ctx.add(code, element, comp, int(joint), limit - 1, skin_index, pointer=pointer)
     zero = (weights == 0) & (joints != 0)
-    for k in _first(zero.reshape(-1)):
-        v, col = divmod(int(k), joints.shape[1])
-        set_i, comp = divmod(col, 4)
-        ctx.add(
-            "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
-            v * 4 + comp,
-            comp,
-            int(joints[v, col]),
-            pointer=base + sets[set_i][0],
-        )
+    for element, comp, joint, pointer in hits(zero, joints, 0):
+        ctx.add("ACCESSOR_JOINTS_USED_ZERO_WEIGHT", element, comp, int(joint), pointer=pointer)
     nonzero = weights != 0
     dup = np.zeros(joints.shape, dtype=bool)
     for c in range(1, joints.shape[1]):
         for d in range(c):
             dup[:, c] |= (joints[:, c] == joints[:, d]) & nonzero[:, c] & nonzero[:, d]
-    for k in _first(dup.reshape(-1)):
-        v, col = divmod(int(k), joints.shape[1])
-        set_i, comp = divmod(col, 4)
-        ctx.add(
-            "ACCESSOR_JOINTS_INDEX_DUPLICATE",
-            v * 4 + comp,
-            comp,
-            int(joints[v, col]),
-            pointer=base + sets[set_i][0],
-        )
+    for element, comp, joint, pointer in hits(dup, joints, 0):
+        ctx.add("ACCESSOR_JOINTS_INDEX_DUPLICATE", element, comp, int(joint), pointer=pointer)
     negative = weights < 0
-    for k in _first(negative.reshape(-1)):
-        v, col = divmod(int(k), joints.shape[1])
-        set_i, comp = divmod(col, 4)
-        ctx.add(
-            "ACCESSOR_WEIGHTS_NEGATIVE",
-            v * 4 + comp,
-            comp,
-            float(weights[v, col]),
-            pointer=base + sets[set_i][1],
-        )
+    for element, comp, weight, pointer in hits(negative, weights, 1):
+        ctx.add("ACCESSOR_WEIGHTS_NEGATIVE", element, comp, float(weight), pointer=pointer)
     valid = ~negative & ~oob
     sums = np.where(valid, weights, 0.0).sum(axis=1)
     wa0 = prim.attr_accessors["WEIGHTS_0"]

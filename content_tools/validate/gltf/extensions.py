@@ -1,5 +1,10 @@
 """glTF extensions: which ones the reference validates, where each may appear, and their
-schema checks. Linking checks (references, cross-property warnings) are in `link.py`."""
+schema checks. Linking checks (references, cross-property warnings) are in `link/`.
+
+`textureInfo` (`parse_texture_info`) is read here too: it carries extensions and material
+extensions carry it, so reading it and reading extensions call each other. Kept in one module,
+the objects (`objects.py`) import from here and nothing here imports them back.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.schema import (
-    Ctx,
     check_members,
     get_bool,
     get_extras,
@@ -49,8 +54,6 @@ _TEXINFO_KINDS = ("textureInfo",)
 def _texinfo(
     ext: dict[str, Any], name: str, ctx: Ctx, owner: Any, kind: str = "textureInfo"
 ) -> None:
-    from content_tools.validate.gltf.objects import parse_texture_info
-
     ref = parse_texture_info(ext, name, ctx, kind)
     if ref is not None and owner is not None and hasattr(owner, "textures"):
         owner.textures.append(ref)
@@ -246,55 +249,47 @@ def _lights_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     lights = get_map_list(m, "lights", ctx)
     parsed: list[dict[str, Any]] = []
     if lights is not None:
-        with ctx.at("lights"):
-            for i, lm in enumerate(lights):
-                with ctx.at(i):
-                    check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
-                    get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
-                    get_float(lm, "intensity", ctx, min=0.0)
-                    ltype = get_string(
-                        lm, "type", ctx, req=True, allowed=("directional", "point", "spot")
-                    )
-                    if ltype == "spot":
-                        spot = get_map(lm, "spot", ctx, req=True)
-                        if spot is not None:
-                            with ctx.at("spot"):
-                                check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
-                                inner = get_float(
-                                    spot,
-                                    "innerConeAngle",
-                                    ctx,
-                                    min=0.0,
-                                    excl_max=math.pi / 2,
-                                    default=0.0,
-                                )
-                                outer = get_float(
-                                    spot,
-                                    "outerConeAngle",
-                                    ctx,
-                                    excl_min=0.0,
-                                    max=math.pi / 2,
-                                    default=math.pi / 4,
-                                )
-                                if (
-                                    not math.isnan(inner)
-                                    and not math.isnan(outer)
-                                    and outer <= inner
-                                ):
-                                    ctx.add(
-                                        "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
-                                        inner,
-                                        outer,
-                                        name="outerConeAngle",
-                                    )
-                                get_extras(spot, ctx)
-                    elif "spot" in lm:
-                        ctx.add("EXTRA_PROPERTY", name="spot")
-                    get_float(lm, "range", ctx, excl_min=0.0)
-                    get_string(lm, "name", ctx)
-                    parse_extensions(lm, "light", ctx)
-                    get_extras(lm, ctx)
-                    parsed.append({"pointer": ctx.pointer(), "used": False})
+        for _i, lm in ctx.each("lights", lights):
+            check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
+            get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
+            get_float(lm, "intensity", ctx, min=0.0)
+            ltype = get_string(lm, "type", ctx, req=True, allowed=("directional", "point", "spot"))
+            if ltype == "spot":
+                spot = get_map(lm, "spot", ctx, req=True)
+                if spot is not None:
+                    with ctx.at("spot"):
+                        check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
+                        inner = get_float(
+                            spot,
+                            "innerConeAngle",
+                            ctx,
+                            min=0.0,
+                            excl_max=math.pi / 2,
+                            default=0.0,
+                        )
+                        outer = get_float(
+                            spot,
+                            "outerConeAngle",
+                            ctx,
+                            excl_min=0.0,
+                            max=math.pi / 2,
+                            default=math.pi / 4,
+                        )
+                        if not math.isnan(inner) and not math.isnan(outer) and outer <= inner:
+                            ctx.add(
+                                "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
+                                inner,
+                                outer,
+                                name="outerConeAngle",
+                            )
+                        get_extras(spot, ctx)
+            elif "spot" in lm:
+                ctx.add("EXTRA_PROPERTY", name="spot")
+            get_float(lm, "range", ctx, excl_min=0.0)
+            get_string(lm, "name", ctx)
+            parse_extensions(lm, "light", ctx)
+            get_extras(lm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "used": False})
     elif "lights" not in m:
         pass
     obj.values["lights"] = parsed if lights is not None else None
@@ -305,14 +300,12 @@ def _variants_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> N
     variants = get_map_list(m, "variants", ctx)
     parsed: list[dict[str, Any]] = []
     if variants is not None:
-        with ctx.at("variants"):
-            for i, vm in enumerate(variants):
-                with ctx.at(i):
-                    check_members(vm, ("name",), ctx)
-                    get_string(vm, "name", ctx, req=True)
-                    parse_extensions(vm, "variant", ctx)
-                    get_extras(vm, ctx)
-                    parsed.append({"pointer": ctx.pointer(), "used": False})
+        for _i, vm in ctx.each("variants", variants):
+            check_members(vm, ("name",), ctx)
+            get_string(vm, "name", ctx, req=True)
+            parse_extensions(vm, "variant", ctx)
+            get_extras(vm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "used": False})
     obj.values["variants"] = parsed if variants is not None else None
 
 
@@ -321,17 +314,13 @@ def _variants_primitive(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject)
     mappings = get_map_list(m, "mappings", ctx)
     parsed: list[dict[str, Any]] = []
     if mappings is not None:
-        with ctx.at("mappings"):
-            for i, mm in enumerate(mappings):
-                with ctx.at(i):
-                    check_members(mm, ("variants", "material", "name"), ctx)
-                    variants = get_indices_list(mm, "variants", ctx, req=True)
-                    material = get_index(mm, "material", ctx)
-                    get_string(mm, "name", ctx)
-                    get_extras(mm, ctx)
-                    parsed.append(
-                        {"pointer": ctx.pointer(), "variants": variants, "material": material}
-                    )
+        for _i, mm in ctx.each("mappings", mappings):
+            check_members(mm, ("variants", "material", "name"), ctx)
+            variants = get_indices_list(mm, "variants", ctx, req=True)
+            material = get_index(mm, "material", ctx)
+            get_string(mm, "name", ctx)
+            get_extras(mm, ctx)
+            parsed.append({"pointer": ctx.pointer(), "variants": variants, "material": material})
     obj.values["mappings"] = parsed
 
 
@@ -379,6 +368,44 @@ REGISTRY: dict[tuple[str, str], Parser] = {
 
 SUPPORTED_EXTENSIONS = frozenset({name for _, name in REGISTRY} | {"KHR_mesh_quantization"})
 REQUIRED_EXTENSIONS = frozenset({"KHR_mesh_quantization"})
+
+
+@dataclass(eq=False)
+class TextureRef:
+    """A material's textureInfo."""
+
+    pointer: str
+    index: int = -1
+    tex_coord: int = 0
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_texture_info(
+    m: dict[str, Any], name: str, ctx: Ctx, kind: str = "textureInfo"
+) -> TextureRef | None:
+    tm = m.get(name)
+    if name not in m:
+        return None
+    if not isinstance(tm, dict):
+        ctx.add("TYPE_MISMATCH", tm, Raw("object"), name=name)
+        return None
+    with ctx.at(name):
+        members = ["index", "texCoord"]
+        if kind == "normalTextureInfo":
+            members.append("scale")
+        elif kind == "occlusionTextureInfo":
+            members.append("strength")
+        check_members(tm, members, ctx)
+        ref = TextureRef(pointer=ctx.pointer())
+        ref.index = get_index(tm, "index", ctx)
+        ref.tex_coord = get_uint(tm, "texCoord", ctx, default=0)
+        if kind == "normalTextureInfo":
+            get_float(tm, "scale", ctx)
+        elif kind == "occlusionTextureInfo":
+            get_float(tm, "strength", ctx, min=0.0, max=1.0)
+        ref.extensions = parse_extensions(tm, "textureInfo", ctx)
+        get_extras(tm, ctx)
+    return ref
 
 
 def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) -> dict[str, Any]:

@@ -3,9 +3,8 @@ what the budget and script checks need (node names and meshes, lights, skins).""
 
 from __future__ import annotations
 
-from content_tools.validate.gltf.document import Document
 from content_tools.validate.gltf.images import ImageHeader
-from content_tools.validate.gltf.objects import Node, Primitive
+from content_tools.validate.gltf.objects import Document, Node, Primitive
 from content_tools.validate.info import GltfInfo, ImageInfo, NodeInfo
 
 __all__ = ["fill_info", "primitive_triangles"]

@@ -3,22 +3,24 @@ on what was loaded: byte lengths, image formats and MIME types, textures' image 
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
+from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import _view_bytes
-from content_tools.validate.gltf.document import Document
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader, read_image_header
-from content_tools.validate.gltf.resources import MAX_RESOURCE_BYTES, read_external
-from content_tools.validate.gltf.schema import Ctx, Raw
+from content_tools.validate.gltf.objects import Document
+from content_tools.validate.gltf.resources import MAX_RESOURCE_BYTES
 
-__all__ = ["load_buffers", "load_images"]
+__all__ = ["ReadResource", "load_buffers", "load_images"]
+
+ReadResource = Callable[[str], bytes | tuple[str, str]]
+"""Reads the file a buffer's or image's URI names: its bytes, or (code, message) of the issue
+(IO_ERROR, RESOURCE_TOO_LARGE, URI_OUTSIDE_ROOT); see `resources.read_external`."""
 
 
-def _read(
-    uri: str, pointer: str, ctx: Ctx, base_dir: Path | None, root: Path | None
-) -> bytes | None:
-    result = read_external(uri, base_dir, root)
+def _read(uri: str, pointer: str, ctx: Ctx, resources: ReadResource) -> bytes | None:
+    result = resources(uri)
     if isinstance(result, bytes):
         return result
     code, detail = result
@@ -31,9 +33,7 @@ def _read(
     return None
 
 
-def load_buffers(
-    doc: Document, ctx: Ctx, bin_chunk: bytes | None, base_dir: Path | None, root: Path | None
-) -> None:
+def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: ReadResource) -> None:
     for buf in doc.buffers:
         if buf is None:
             continue
@@ -49,7 +49,7 @@ def load_buffers(
         elif buf.data is not None:
             data = buf.data
         elif buf.uri_ok and buf.uri[:5].lower() != "data:":
-            data = _read(buf.uri, f"{pointer}/uri", ctx, base_dir, root)
+            data = _read(buf.uri, f"{pointer}/uri", ctx, resources)
             if data is not None:
                 buf.storage = "external"
         buf.data = data
@@ -61,9 +61,7 @@ def load_buffers(
             ctx.add("BUFFER_GLB_CHUNK_TOO_BIG", len(data) - buf.byte_length, pointer=pointer)
 
 
-def load_images(
-    doc: Document, ctx: Ctx, base_dir: Path | None, root: Path | None
-) -> dict[int, ImageHeader]:
+def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, ImageHeader]:
     headers: dict[int, ImageHeader] = {}
     effective: dict[int, str] = {}
     for img in doc.images:
@@ -79,7 +77,7 @@ def load_images(
         elif img.data is not None:
             data = img.data
         elif img.uri is not None and img.uri_ok and img.storage == "external":
-            data = _read(img.uri, f"{pointer}/uri", ctx, base_dir, root)
+            data = _read(img.uri, f"{pointer}/uri", ctx, resources)
         if data is None:
             continue
         header = read_image_header(data)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import posixpath
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
@@ -19,6 +21,7 @@ __all__ = [
     "classify_uri",
     "parse_data_uri",
     "read_external",
+    "read_named",
 ]
 
 MAX_RESOURCE_BYTES = 512 * 1024 * 1024
@@ -99,6 +102,19 @@ def parse_data_uri(uri: str, max_bytes: int = MAX_RESOURCE_BYTES) -> DataUri | s
     return DataUri(mime.lower(), data)
 
 
+def _relative_path(uri: str) -> str | tuple[str, str]:
+    """The relative path a URI names, or (code, message) when it may not be read."""
+    info = classify_uri(uri)
+    if info.scheme is not None and info.scheme != "file" and len(info.scheme) > 1:
+        return ("IO_ERROR", f"External URI scheme '{info.scheme}' is not fetched ({uri}).")
+    if info.non_relative:
+        return ("URI_OUTSIDE_ROOT", uri)
+    rel = unquote(info.path)
+    if not rel or "\x00" in rel or rel.startswith(("/", "\\")) or os.path.isabs(rel):
+        return ("URI_OUTSIDE_ROOT", uri)
+    return rel
+
+
 def read_external(
     uri: str, base_dir: Path | None, root: Path | None, max_bytes: int = MAX_RESOURCE_BYTES
 ) -> bytes | tuple[str, str]:
@@ -108,13 +124,10 @@ def read_external(
     scheme, `..` escape, symlink leaving the root, no root), IO_ERROR (missing, not a regular
     file, unreadable) or RESOURCE_TOO_LARGE.
     """
-    info = classify_uri(uri)
-    if info.scheme is not None and info.scheme != "file" and len(info.scheme) > 1:
-        return ("IO_ERROR", f"External URI scheme '{info.scheme}' is not fetched ({uri}).")
-    if info.non_relative or base_dir is None or root is None:
-        return ("URI_OUTSIDE_ROOT", uri)
-    rel = unquote(info.path)
-    if not rel or "\x00" in rel or rel.startswith(("/", "\\")) or os.path.isabs(rel):
+    rel = _relative_path(uri)
+    if not isinstance(rel, str):
+        return rel
+    if base_dir is None or root is None:
         return ("URI_OUTSIDE_ROOT", uri)
     try:
         root_real = root.resolve()
@@ -135,7 +148,29 @@ def read_external(
         with target.open("rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as exc:
-        return ("IO_ERROR", f"Resource could not be read ({uri}): {exc.strerror}.")
-    if len(data) > max_bytes:
-        return ("RESOURCE_TOO_LARGE", uri)
-    return data
+        return _unreadable(uri, exc)
+    return ("RESOURCE_TOO_LARGE", uri) if len(data) > max_bytes else data
+
+
+def read_named(
+    uri: str, *, read: Callable[[str, int], bytes], max_bytes: int = MAX_RESOURCE_BYTES
+) -> bytes | tuple[str, str]:
+    """Like `read_external`, for files that `read(name, max_bytes)` serves by name (a bundle's
+    files in a blob store): a relative URI may not leave the top of that name space."""
+    rel = _relative_path(uri)
+    if not isinstance(rel, str):
+        return rel
+    name = posixpath.normpath(rel)
+    if name == ".." or name.startswith("../"):
+        return ("URI_OUTSIDE_ROOT", uri)
+    try:
+        data = read(name, max_bytes)
+    except FileNotFoundError:
+        return ("IO_ERROR", f"Resource not found ({uri}).")
+    except OSError as exc:
+        return _unreadable(uri, exc)
+    return ("RESOURCE_TOO_LARGE", uri) if len(data) > max_bytes else data
+
+
+def _unreadable(uri: str, exc: OSError) -> tuple[str, str]:
+    return ("IO_ERROR", f"Resource could not be read ({uri}): {exc.strerror}.")

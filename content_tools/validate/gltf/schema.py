@@ -1,8 +1,8 @@
 """Typed access to glTF JSON properties, reporting schema issues the way the reference does.
 
-`Ctx` carries the JSON pointer being validated (a path stack) and the issue sink; the `get_*`
-functions read one property of a JSON object, report TYPE_MISMATCH / UNDEFINED_PROPERTY /
-VALUE_NOT_IN_RANGE / ... and return a sentinel (-1, None, nan) when the value is unusable.
+The `get_*` functions read one property of a JSON object at the context's pointer
+(`context.Ctx`), report TYPE_MISMATCH / UNDEFINED_PROPERTY / VALUE_NOT_IN_RANGE / ... and
+return a sentinel (-1, None, nan) when the value is unusable.
 """
 
 from __future__ import annotations
@@ -13,16 +13,12 @@ import struct
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from content_tools.validate.gltf.messages import CODES
-from content_tools.validate.issues import Issue, IssueSink
+from content_tools.validate.gltf.context import Ctx, Raw
 
 __all__ = [
-    "Ctx",
-    "Raw",
     "check_enum",
     "check_members",
     "f32",
-    "fmt",
     "get_bool",
     "get_extras",
     "get_float",
@@ -39,137 +35,6 @@ __all__ = [
     "get_uint",
     "is_int",
 ]
-
-_MAX_ARG_CHARS = 200
-
-
-class Raw(str):
-    """A message argument printed as is (not quoted)."""
-
-    __slots__ = ()
-
-
-def _dart_double(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == int(value) and abs(value) < 1e21:
-        return f"{int(value)}.0"
-    text = repr(value)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{'+' if not exp.startswith('-') else '-'}{exp.lstrip('+-').lstrip('0')}"
-    return text
-
-
-def _plain(value: Any, depth: int = 0) -> str:
-    """Dart's toString of a JSON value (strings unquoted inside collections)."""
-    if depth > 8:
-        return "..."
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        return _dart_double(value)
-    if isinstance(value, int | str):
-        return str(value)
-    if isinstance(value, list):
-        parts = []
-        for item in value[:16]:
-            parts.append(_plain(item, depth + 1))
-        if len(value) > 16:
-            parts.append("...")
-        return "[" + ", ".join(parts) + "]"
-    if isinstance(value, dict):
-        parts = []
-        for k, v in list(value.items())[:16]:
-            parts.append(f"{k}: {_plain(v, depth + 1)}")
-        if len(value) > 16:
-            parts.append("...")
-        return "{" + ", ".join(parts) + "}"
-    return str(value)
-
-
-def fmt(value: Any) -> str:
-    """A message argument as the reference prints it: strings quoted, lists of choices in
-    parentheses, numbers the Dart way."""
-    if isinstance(value, Raw):
-        text = str(value)
-    elif isinstance(value, str):
-        text = f"'{value}'"
-    elif isinstance(value, tuple):
-        text = "(" + ", ".join(fmt(v) for v in value) + ")"
-    else:
-        text = _plain(value)
-    if len(text) > _MAX_ARG_CHARS:
-        text = text[:_MAX_ARG_CHARS] + "..."
-    return text
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-class Ctx:
-    """Validation context: the current JSON path and the sink issues go to."""
-
-    def __init__(self, sink: IssueSink) -> None:
-        self.sink = sink
-        self.path: list[str] = []
-        self.is_glb = False
-        self.extensions_used: list[str] = []
-        self.extensions_loaded: set[str] = set()
-
-    def pointer(self, token: str | None = None) -> str:
-        if not self.path and token is not None and token.startswith("/"):
-            return token
-        parts = self.path if token is None else [*self.path, token]
-        return "/" + "/".join(_escape(p) for p in parts)
-
-    def add(
-        self,
-        code: str,
-        *args: Any,
-        name: str | None = None,
-        index: int | None = None,
-        offset: int | None = None,
-        pointer: str | None = None,
-    ) -> None:
-        severity, template = CODES[code]
-        try:
-            message = template.format(*(fmt(a) for a in args))
-        except IndexError:
-            message = template
-        if offset is not None:
-            self.sink.add(Issue(code, severity, message, offset=offset))
-            return
-        if pointer is None:
-            pointer = self.pointer(str(index) if index is not None else name)
-        self.sink.add(Issue(code, severity, message, pointer=pointer))
-
-    def at(self, *tokens: str | int) -> _At:
-        """Context manager: the path extended by `tokens` inside the block."""
-        return _At(self.path, tokens)
-
-
-class _At:
-    __slots__ = ("_n", "_path", "_tokens")
-
-    def __init__(self, path: list[str], tokens: tuple[str | int, ...]) -> None:
-        self._path = path
-        self._tokens = tokens
-        self._n = 0
-
-    def __enter__(self) -> None:
-        self._n = len(self._path)
-        self._path.extend([t if isinstance(t, str) else str(t) for t in self._tokens])
-
-    def __exit__(self, *exc: object) -> None:
-        del self._path[self._n :]
 
 
 def is_int(value: Any) -> bool:

@@ -18,9 +18,15 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from vr_server.api.models import AccountView
+from vr_server.api.models import AccountView, KioskView, StoredCode
 from vr_server.cli.common import print_result
-from vr_server.cli.staff import Command, add_remote_options, resolve_headset, staff_client
+from vr_server.cli.staff import (
+    Command,
+    add_remote_options,
+    listing,
+    resolve_headset,
+    staff_client,
+)
 from vr_server.credentials import load_credentials, save_credentials
 
 _ADMIN_CREDENTIAL_HELP = "an admin token (default: from `vr-server login`)"
@@ -70,16 +76,17 @@ def cmd_headset_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_enroll_list(args: argparse.Namespace) -> int:
-    with staff_client(args) as api:
-        data = api.codes()
-    lines = [
-        f"{c.purpose:8} {c.label or '-':20} {c.uses_left:>6} uses  "
-        f"until {to_jsonable_python(c.expires_at)}"
-        for c in data
-    ]
-    print_result(args, data, lines)
-    return 0
+def _code_line(c: StoredCode) -> str:
+    until = to_jsonable_python(c.expires_at)
+    return f"{c.purpose:8} {c.label or '-':20} {c.uses_left:>6} uses  until {until}"
+
+
+def _kiosk_line(k: KioskView) -> str:
+    return f"{k.id}  {k.name:24} paired {to_jsonable_python(k.paired_at)}"
+
+
+cmd_enroll_list = listing(lambda api, _args: api.codes(), _code_line)
+cmd_kiosk_list = listing(lambda api, _args: api.kiosks(), _kiosk_line)
 
 
 def cmd_enroll_revoke(args: argparse.Namespace) -> int:
@@ -93,14 +100,6 @@ def cmd_kiosk_code(args: argparse.Namespace) -> int:
     with staff_client(args) as api:
         data = api.pairing_code(args.hours, args.label)
     lines = [data.code, f"(pairs one kiosk at /pair/ within {args.hours:g} h)"]
-    print_result(args, data, lines)
-    return 0
-
-
-def cmd_kiosk_list(args: argparse.Namespace) -> int:
-    with staff_client(args) as api:
-        data = api.kiosks()
-    lines = [f"{k.id}  {k.name:24} paired {to_jsonable_python(k.paired_at)}" for k in data]
     print_result(args, data, lines)
     return 0
 

@@ -195,77 +195,123 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+Option = tuple[tuple[str, ...], dict[str, Any]]
+"""One argument of a local command: `add_argument`'s names and keywords."""
+JSON: Option = (("--json",), {"action": "store_true"})
+USERNAME: Option = (("username",), {})
+PASSWORD_STDIN: Option = (
+    ("--password-stdin",),
+    {"action": "store_true", "help": "read the password from stdin"},
+)
+
+
+def _command(group: Any, name: str, func: Any, options: list[Option], **texts: str) -> None:
+    p = group.add_parser(name, **texts)
+    for flags, kwargs in options:
+        p.add_argument(*flags, **kwargs)
+    p.set_defaults(func=func)
+
+
+def _group(sub: Any, name: str, help_text: str) -> Any:
+    return sub.add_parser(name, help=help_text).add_subparsers(
+        dest=f"{name}_command", required=True
+    )
+
+
 def add_commands(sub: Any) -> tuple[Any, Any]:
     """Register the local commands; returns the `staff` and `enroll` groups (vr_server/cli/access.py
     adds the remote ones)."""
-    staff = sub.add_parser("staff", help="staff and author accounts").add_subparsers(
-        dest="staff_command", required=True
+    staff = _group(sub, "staff", "staff and author accounts")
+    roles = ["staff", "admin", "author", "editor"]
+    role: Option = (("--role",), {"choices": roles, "default": "staff"})
+    _command(
+        staff,
+        "create",
+        cmd_staff_create,
+        [USERNAME, role, PASSWORD_STDIN],
+        help="create an account",
     )
-    p = staff.add_parser("create", help="create an account")
-    p.add_argument("username")
-    p.add_argument("--role", choices=["staff", "admin", "author", "editor"], default="staff")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    p.set_defaults(func=cmd_staff_create)
-    p = staff.add_parser("list", help="list accounts")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_staff_list)
+    _command(staff, "list", cmd_staff_list, [JSON], help="list accounts")
 
-    author = sub.add_parser("author", help="content author accounts").add_subparsers(
-        dest="author_command", required=True
+    author = _group(sub, "author", "content author accounts")
+    _command(
+        author,
+        "create",
+        cmd_author_create,
+        [USERNAME, PASSWORD_STDIN],
+        help="create an author account (publishes content only)",
     )
-    p = author.add_parser("create", help="create an author account (publishes content only)")
-    p.add_argument("username")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    p.set_defaults(func=cmd_author_create)
-    p = author.add_parser("token", help="issue an author token (for VR_AUTHOR_TOKEN)")
-    p.add_argument("username")
-    p.add_argument("--hours", type=float, default=24.0 * 30, help="how long it stays valid")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_author_token)
-
-    enroll = sub.add_parser("enroll", help="headset enrollment codes").add_subparsers(
-        dest="enroll_command", required=True
+    valid = "how long it stays valid"
+    hours: Option = (("--hours",), {"type": float, "default": 24.0 * 30, "help": valid})
+    _command(
+        author,
+        "token",
+        cmd_author_token,
+        [USERNAME, hours, JSON],
+        help="issue an author token (for VR_AUTHOR_TOKEN)",
     )
-    p = enroll.add_parser("create", help="create an enrollment code")
-    p.add_argument("--uses", type=int, default=1, help="how many headsets may use it")
-    p.add_argument("--hours", type=float, default=24.0, help="how long it stays valid")
-    p.add_argument("--label", default="")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_enroll_create)
 
-    p = sub.add_parser(
+    enroll = _group(sub, "enroll", "headset enrollment codes")
+    uses: Option = (
+        ("--uses",),
+        {"type": int, "default": 1, "help": "how many headsets may use it"},
+    )
+    hours = (("--hours",), {"type": float, "default": 24.0, "help": valid})
+    label: Option = (("--label",), {"default": ""})
+    _command(
+        enroll,
+        "create",
+        cmd_enroll_create,
+        [uses, hours, label, JSON],
+        help="create an enrollment code",
+    )
+
+    days: Option = (
+        ("--days",),
+        {"type": int, "help": "keep this many days (default VR_RETENTION_DAYS)"},
+    )
+    _command(
+        sub,
         "purge",
+        cmd_purge,
+        [days, JSON],
         help="delete visitors' names and phone numbers older than the retention period",
         description="Delete the personal data (name, phone, consent) visitors gave at check-in "
         "more than N days ago (default: VR_RETENTION_DAYS, 30). Tickets and statistics stay. "
         "The running server also does this every hour.",
     )
-    p.add_argument("--days", type=int, help="keep this many days (default VR_RETENTION_DAYS)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_purge)
-
-    p = sub.add_parser(
+    grace: Option = (
+        ("--grace-hours",),
+        {"type": float, "default": 24.0, "help": "keep newer files (24)"},
+    )
+    dry_run: Option = (
+        ("--dry-run",),
+        {"action": "store_true", "help": "only print what would be removed"},
+    )
+    _command(
+        sub,
         "gc",
+        cmd_gc,
+        [grace, dry_run, JSON],
         help="remove content files no scene version uses",
         description="Remove the uploaded content files (blobs) that no stored scene version "
         "names, unless stored or offered again within the grace period (an author may be "
         "about to publish). With VR_BLOB_S3_URL only the local cache is cleaned.",
     )
-    p.add_argument("--grace-hours", type=float, default=24.0, help="keep newer files (24)")
-    p.add_argument("--dry-run", action="store_true", help="only print what would be removed")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_gc)
-
-    p = sub.add_parser(
+    audit_options: list[Option] = [
+        (("--since",), {"help": "30m, 24h, 7d, or a date/time like 2026-12-06T09:00+07:00"}),
+        (("--action",), {"help": "only this action (login, login_failed, contact_read, ...)"}),
+        (("--actor",), {"help": "only this account's entries (username)"}),
+        (("--limit",), {"type": int, "default": 200, "help": "at most this many (default 200)"}),
+        JSON,
+    ]
+    _command(
+        sub,
         "audit",
+        cmd_audit,
+        audit_options,
         help="show the audit trail (logins, contact reads, exports, publishes, purges...)",
         description="Who did what, when and from where, newest first, from the configured "
         "database.",
     )
-    p.add_argument("--since", help="30m, 24h, 7d, or a date/time like 2026-12-06T09:00+07:00")
-    p.add_argument("--action", help="only this action (login, login_failed, contact_read, ...)")
-    p.add_argument("--actor", help="only this account's entries (username)")
-    p.add_argument("--limit", type=int, default=200, help="at most this many (default 200)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_audit)
     return staff, enroll

@@ -17,9 +17,9 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import ValidationError
@@ -33,9 +33,10 @@ from vr_server.cli.staff_client import (
     open_http,
 )
 from vr_server.credentials import load_credentials, save_credentials
-from vr_server.protocol.common import SessionState, SessionView
+from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
 from vr_server.protocol.staff import HeadsetsLive, HeadsetUpdate, SessionUpdate, Snapshot
 
+M = TypeVar("M")
 DEFAULT_SERVER = "http://localhost:8000"
 ACTIVE: tuple[SessionState, ...] = ("assigned", "loading", "ready", "running", "paused")
 """What `sessions` lists without --all, in the order of its query string."""
@@ -116,32 +117,36 @@ def cmd_login(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_headsets(args: argparse.Namespace) -> int:
-    with staff_client(args) as api:
-        data = api.headsets()
-    lines = [
+def listing(
+    fetch: Callable[[StaffClient, argparse.Namespace], Sequence[M]], line: Callable[[M], str]
+) -> Command:
+    """A command that prints what `fetch` returns: one `line` per item, or with --json the
+    items as the API sent them."""
+
+    def command(args: argparse.Namespace) -> int:
+        with staff_client(args) as api:
+            data = fetch(api, args)
+        print_result(args, data, [line(item) for item in data])
+        return 0
+
+    return command
+
+
+def _headset_line(h: HeadsetView) -> str:
+    return (
         f"{h.name:16} {'online ' if h.online else 'offline'} {h.status:15} "
         f"{(h.scene_id or '-'):12} {h.step_id or '-':16} "
         f"battery {_percent(h.battery)}  {h.id}"
-        for h in data
-    ]
-    print_result(args, data, lines)
-    return 0
+    )
 
 
-def cmd_scenes(args: argparse.Namespace) -> int:
-    with staff_client(args) as api:
-        data = api.catalog()
-    lines = [f"{s.id:20} {s.version:8} {s.title.en} / {s.title.th}" for s in data]
-    print_result(args, data, lines)
-    return 0
+def _scene_line(s: SceneSummary) -> str:
+    return f"{s.id:20} {s.version:8} {s.title.en} / {s.title.th}"
 
 
-def cmd_sessions(args: argparse.Namespace) -> int:
-    with staff_client(args) as api:
-        data = api.sessions(() if args.all else ACTIVE)
-    print_result(args, data, [session_line(s) for s in data])
-    return 0
+cmd_headsets = listing(lambda api, _args: api.headsets(), _headset_line)
+cmd_scenes = listing(lambda api, _args: api.catalog(), _scene_line)
+cmd_sessions = listing(lambda api, args: api.sessions(() if args.all else ACTIVE), session_line)
 
 
 def cmd_session(args: argparse.Namespace) -> int:

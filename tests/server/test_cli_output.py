@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from tests.harness import ServerProcess
+from tests.vr_server.cli.views import HEADSET
+from tests.vr_server.cli.views import SESSION as VIEW_SESSION
 from vr_server import cli
 from vr_server.cli import staff
 
@@ -35,47 +37,8 @@ def test_a_thai_headset_name_is_kept(server: ServerProcess, code: str) -> None:
     assert response.json()["name"] == "แว่น-01 (โต๊ะ 2)"
 
 
-HEADSETS = [
-    {
-        "id": "h1",
-        "name": HOSTILE,
-        "online": True,
-        "status": "available",
-        "battery": 0.5,
-        "charging": None,
-        "fps": None,
-        "session_id": None,
-        "scene_id": None,
-        "step_id": HOSTILE,
-        "app_version": None,
-        "last_seen": None,
-        "enrolled_at": "2026-12-06T09:00:00Z",
-    }
-]
-SESSION = {
-    "id": "s1",
-    "headset_id": "h1",
-    "scene_id": HOSTILE,
-    "scene_version": "1.0.0",
-    "state": "running",
-    "language": "th",
-    "step_index": 0,
-    "step_id": HOSTILE,
-    "step_count": 3,
-    "next_seq": 1,
-    "autostart": True,
-    "created_at": "2026-12-06T09:00:00Z",
-    "started_at": "2026-12-06T09:00:01Z",
-    "ended_at": None,
-    "end_reason": None,
-    "result": None,
-    "step_started_at": None,
-    "step_expected_s": None,
-    "stuck": False,
-    "ticket_label": None,
-    "rating": None,
-    "result_url": None,
-}
+HEADSETS = [{**HEADSET, "name": HOSTILE, "step_id": HOSTILE, "battery": 0.5}]
+SESSION = {**VIEW_SESSION, "scene_id": HOSTILE, "step_id": HOSTILE}
 
 EVENTS = [
     {

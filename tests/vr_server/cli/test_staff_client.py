@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from tests.vr_server.cli.views import HEADSET, SESSION
 from vr_server.api.models import AccountView, LoginResponse, StoredCode
 from vr_server.cli.staff_client import (
     Refused,
@@ -22,32 +23,6 @@ from vr_server.protocol.common import HeadsetView, SessionView
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
-HEADSET = {
-    "id": "h1",
-    "name": "Quest-01",
-    "online": True,
-    "status": "available",
-    "battery": 0.8,
-    "enrolled_at": "2026-12-06T09:00:00Z",
-}
-SESSION = {
-    "id": "s1",
-    "headset_id": "h1",
-    "scene_id": "cook",
-    "scene_version": "1.0.0",
-    "state": "running",
-    "language": "en",
-    "step_index": 1,
-    "step_id": "knife",
-    "step_count": 3,
-    "next_seq": 4,
-    "autostart": True,
-    "created_at": "2026-12-06T09:00:00Z",
-    "started_at": "2026-12-06T09:00:01Z",
-    "ended_at": None,
-    "end_reason": None,
-    "result": None,
-}
 ACCOUNT = {
     "id": "a1",
     "username": "nok",

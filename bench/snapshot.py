@@ -27,7 +27,7 @@ from typing import Any
 
 from bench.sessions import enroll_bulk
 from vr_server.app import close_services, open_services
-from vr_server.cli import _tune_gc
+from vr_server.cli.serve import tune_gc
 from vr_server.settings import Settings
 from vr_server.ws.staff import _snapshot
 
@@ -38,7 +38,7 @@ async def measure(args: argparse.Namespace, data_dir: Path) -> dict[str, Any]:
     services = await open_services(Settings(data_dir=data_dir, content_dirs=[SCENES]))
     try:
         await enroll_bulk(f"sqlite+aiosqlite:///{data_dir / 'vr.sqlite3'}", args.headsets)
-        _tune_gc()  # as `vr-server serve` does once started
+        tune_gc()  # as `vr-server serve` does once started
         gaps: list[float] = []
         stop = asyncio.Event()
 

@@ -4,7 +4,8 @@
 
 Each simulated headset keeps its enrollment in `<state dir>/<name>/identity.json` and its
 asset cache next to it, so a second run reuses both. Exit status: 0 when every requested
-session finished, 1 on errors, 2 on bad arguments, 130 when interrupted.
+session finished, 1 on errors, 2 on bad arguments, 130 when interrupted
+(content_tools/exit_codes.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from content_tools.exit_codes import ExitCode
 from headset_client.client import HeadsetClient, http_base_url
 from headset_client.errors import AuthRejected, HeadsetClientError, ServerUnreachable
 from headset_client.identity import forget_identity
@@ -101,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_main(args, out))
     except KeyboardInterrupt:
         out.note("interrupted")
-        return 130
+        return ExitCode.INTERRUPTED
 
 
 async def _main(args: argparse.Namespace, out: Output) -> int:
@@ -153,7 +155,7 @@ async def simulate(args: argparse.Namespace, out: Output) -> int:
     if len(failures) < len(outcomes) or args.json:
         out.summary(outcomes, time.monotonic() - started, interrupted=False)
     ok = not failures and all(not o.errors and all(r.ok for r in o.reports) for o in outcomes)
-    return 0 if ok else 1
+    return ExitCode.OK if ok else ExitCode.FAILURE
 
 
 async def _run_headset(

@@ -184,20 +184,20 @@ def test_corpus_models_render_with_their_textures(model: str) -> None:
 def test_the_cli_writes_a_png(tmp_path: Path) -> None:
     import argparse
 
-    from content_tools import thumbnail_cli
+    from content_tools.cli import thumbnail
 
     parser = argparse.ArgumentParser()
-    thumbnail_cli.add_parser(parser.add_subparsers(dest="command"))
+    thumbnail.add_parser(parser.add_subparsers(dest="command"))
     model = tmp_path / "box.glb"
     model.write_bytes(red_box_scene())
     out = tmp_path / "box.png"
     args = parser.parse_args(
         ["thumbnail", str(model), "-o", str(out), "--width", "64", "--height", "48"]
     )
-    assert thumbnail_cli.run(args) == 0
+    assert thumbnail.run(args) == 0
     with Image.open(out) as written:
         assert written.size == (64, 48)
     args = parser.parse_args(["thumbnail", str(tmp_path / "missing.glb"), "-o", str(out)])
-    assert thumbnail_cli.run(args) == 1
+    assert thumbnail.run(args) == 1
     args = parser.parse_args(["thumbnail", str(model), "-o", str(out), "--width", "0"])
-    assert thumbnail_cli.run(args) == 2
+    assert thumbnail.run(args) == 2

@@ -19,92 +19,32 @@ Every revocation closes the credential's open sockets with 4401 on every instanc
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep
+from vr_server.api.models import (
+    AccountView,
+    CodeRequest,
+    CodeView,
+    ContactAccessRequest,
+    KioskView,
+    PairingCodeRequest,
+    PairRequest,
+    PairResponse,
+    RevokeCodeRequest,
+    RoleRequest,
+    SignedOut,
+    StoredCode,
+)
 from vr_server.api.routes import set_token_cookie
 from vr_server.services import Services
 from vr_server.services.audit import Actor
-from vr_server.storage.records import AccountRecord, Role
+from vr_server.storage.records import AccountRecord
 
 router = APIRouter(tags=["admin"], route_class=CredentialFirstRoute)
 _CODE = re.compile(r"[A-Z0-9]{4,6}-?[A-Z0-9]{4,6}")
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AccountView(BaseModel):
-    id: str
-    username: str
-    role: Role
-    disabled: bool
-    contact_access: bool
-    created_at: datetime
-
-
-class ContactAccessRequest(_Body):
-    allowed: bool
-
-
-class RoleRequest(_Body):
-    role: Role
-
-
-class SignedOut(BaseModel):
-    tokens_revoked: int
-
-
-class CodeRequest(_Body):
-    uses: Annotated[int, Field(ge=1, le=100_000)] = 1
-    hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24.0
-    label: Annotated[str, Field(max_length=100)] = ""
-
-
-class PairingCodeRequest(_Body):
-    hours: Annotated[float, Field(gt=0, le=24 * 7)] = 1.0
-    label: Annotated[str, Field(max_length=100)] = ""
-
-
-class CodeView(BaseModel):
-    code: str = Field(description="Shown once: only its hash is stored.")
-    expires_in_hours: float
-
-
-class StoredCode(BaseModel):
-    label: str
-    purpose: str
-    uses_left: int
-    created_at: datetime
-    expires_at: datetime
-
-
-class RevokeCodeRequest(_Body):
-    code: Annotated[str, Field(min_length=1, max_length=100, description="The code or its label.")]
-
-
-class KioskView(BaseModel):
-    id: str
-    name: str
-    paired_at: datetime
-
-
-class PairRequest(_Body):
-    code: Annotated[str, Field(min_length=1, max_length=32)]
-    name: Annotated[str, Field(min_length=1, max_length=64)]
-
-
-class PairResponse(BaseModel):
-    kiosk_id: str
-    name: str
-    token: str
-    expires_at: datetime
 
 
 def _account_view(a: AccountRecord) -> AccountView:

@@ -12,8 +12,7 @@ Refusals are `{"detail": message, "code": code}` with 4xx; nothing stored change
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -21,6 +20,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content_tools.bundle import MAX_MANIFEST_BYTES
 from content_tools.errors import validation_problems
+from content_tools.format.publishing import (
+    ActivateRequest,
+    ActivateResponse,
+    BlobResponse,
+    MissingResponse,
+    PublishRequest,
+    PublishResponse,
+    VersionInfo,
+    VersionsResponse,
+)
 from vr_server.api.audit import caller
 from vr_server.api.body_limits import STREAMED
 from vr_server.api.deps import AuthorDep, CredentialFirstRoute, ServicesDep
@@ -36,60 +45,6 @@ class _Body(BaseModel):
 
 class MissingRequest(_Body):
     sha256: Annotated[list[str], Field(max_length=MAX_MISSING_QUERY)]
-
-
-class MissingResponse(BaseModel):
-    missing: list[str]
-    max_upload_bytes: int
-    max_model_bytes: int
-
-
-class BlobResponse(BaseModel):
-    sha256: str
-    size: int
-    stored: bool
-    """True when this upload stored the blob; False when the server had it already."""
-
-
-class PublishRequest(_Body):
-    manifest: dict[str, Any] = Field(description="The bundle's manifest.json.")
-    activate: bool = Field(default=True, description="Make this version the active one.")
-
-
-class PublishResponse(BaseModel):
-    scene_id: str
-    version: str
-    new: bool
-    """False when this version was published before with the same content."""
-    activated: bool
-    """True when this version is now the active one."""
-    active_version: str
-    previous_active: str | None
-
-
-class ActivateRequest(_Body):
-    version: str
-
-
-class ActivateResponse(BaseModel):
-    scene_id: str
-    active_version: str
-    previous_active: str
-
-
-class VersionInfo(BaseModel):
-    version: str
-    active: bool
-    published_at: datetime
-    manifest_sha256: str
-    glb_sha256: str
-    glb_size: int
-
-
-class VersionsResponse(BaseModel):
-    scene_id: str
-    active_version: str | None
-    versions: list[VersionInfo]
 
 
 def _content_length(request: Request) -> int | None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from content_tools.format import Language, LocalizedText
 from vr_server.protocol.staff import SessionCommandName
+from vr_server.storage.records import Role
 
 
 class _Body(BaseModel):
@@ -122,3 +123,73 @@ class Health(BaseModel):
         default=None,
         description="How long the event loop was held (null before the server's tasks started).",
     )
+
+
+# ---------------------------------------------------------------- admin (vr_server/api/admin.py)
+
+
+class AccountView(BaseModel):
+    id: str
+    username: str
+    role: Role
+    disabled: bool
+    contact_access: bool
+    created_at: datetime
+
+
+class ContactAccessRequest(_Body):
+    allowed: bool
+
+
+class RoleRequest(_Body):
+    role: Role
+
+
+class SignedOut(BaseModel):
+    tokens_revoked: int
+
+
+class CodeRequest(_Body):
+    uses: Annotated[int, Field(ge=1, le=100_000)] = 1
+    hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24.0
+    label: Annotated[str, Field(max_length=100)] = ""
+
+
+class PairingCodeRequest(_Body):
+    hours: Annotated[float, Field(gt=0, le=24 * 7)] = 1.0
+    label: Annotated[str, Field(max_length=100)] = ""
+
+
+class CodeView(BaseModel):
+    code: str = Field(description="Shown once: only its hash is stored.")
+    expires_in_hours: float
+
+
+class StoredCode(BaseModel):
+    label: str
+    purpose: str
+    uses_left: int
+    created_at: datetime
+    expires_at: datetime
+
+
+class RevokeCodeRequest(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=100, description="The code or its label.")]
+
+
+class KioskView(BaseModel):
+    id: str
+    name: str
+    paired_at: datetime
+
+
+class PairRequest(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class PairResponse(BaseModel):
+    kiosk_id: str
+    name: str
+    token: str
+    expires_at: datetime

@@ -1,30 +1,18 @@
-"""`vr-content`: the content authors' command line.
+"""`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|draco]
+[--profile quest2|quest3|FILE.json] [--json]`: package scenes into bundles
+(content_tools/package.py), with a progress bar, or one JSON object with --json.
 
-    vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|draco]
-                       [--profile quest2|quest3|FILE.json] [--json]
-                                                       package scenes into bundles
-    vr-content validate PATH... [--profile P] [--format json]   check models, scenes, bundles
-    vr-content publish DIST... --server URL --token T [--no-activate] [--json]
-                                                       upload bundles to a server
-    vr-content versions SCENE_ID --server URL --token T     a scene's versions on a server
-    vr-content rollback SCENE_ID VERSION --server URL --token T   activate an earlier version
-    vr-content thumbnail MODEL -o OUT.png [--width W --height H]   render a thumbnail
-    vr-content schema [-o FILE]                        JSON Schema of scene.yaml
-
-Exit status: 0 success, 1 a content problem (or a file that cannot be written), 2 bad usage,
-3 (publish, versions, rollback) the server cannot be reached or refuses the token.
-Problems are printed on stderr as one clear message, never as a traceback. With `--json`, stdout
-carries exactly one JSON object describing the whole run.
+Exit status: 0 success, 1 a scene that cannot be packaged (or an output that cannot be
+written), 2 bad usage (an unknown profile).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -36,64 +24,19 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from content_tools import __version__, publish, thumbnail_cli
+from content_tools import __version__
+from content_tools.cli.common import print_error, write_json
 from content_tools.compress import COMPRESSIONS, Compression
 from content_tools.errors import ContentError
-from content_tools.format.scene import SceneSource
+from content_tools.exit_codes import ExitCode
 from content_tools.package import DEFAULT_PROFILE, PackageResult, package_scene
-from content_tools.validate import cli as validate_cli
 from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 
-__all__ = ["EXIT_CONTENT_ERROR", "EXIT_OK", "EXIT_USAGE", "main", "scene_json_schema"]
-
-EXIT_OK = 0
-EXIT_CONTENT_ERROR = 1
-EXIT_USAGE = 2
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+__all__ = ["add_parser", "run"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 for --help/--version
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        if args.command == "package":
-            return _package(
-                args.scene_dirs,
-                args.out,
-                as_json=args.json,
-                compress=args.compress,
-                profile_name=args.profile,
-            )
-        if args.command == "validate":
-            return validate_cli.run(args)
-        if args.command == "thumbnail":
-            return thumbnail_cli.run(args)
-        if args.command == "schema":
-            return _schema(args.out)
-        if args.command in publish.COMMANDS:
-            return publish.run(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    parser.print_usage(sys.stderr)
-    return EXIT_USAGE
-
-
-def scene_json_schema() -> dict[str, Any]:
-    """The JSON Schema of scene.yaml (SceneSource), for authors' editors."""
-    schema = SceneSource.model_json_schema()
-    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="vr-content", description="Package and check VR career-exploration scenes."
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add_parser(commands: Any) -> None:
+    """Add the `package` subcommand to `vr-content`'s subparsers."""
     package = commands.add_parser(
         "package",
         help="package scene folders into bundles",
@@ -120,16 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
     )
-    validate_cli.add_parser(commands)
-    publish.add_parser(commands)
-    thumbnail_cli.add_parser(commands)
-    schema = commands.add_parser(
-        "schema",
-        help="write the JSON Schema of scene.yaml",
-        description="Write the JSON Schema of scene.yaml (to stdout unless -o is given).",
+    package.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `vr-content package`; returns the exit status."""
+    return _package(
+        args.scene_dirs,
+        args.out,
+        as_json=args.json,
+        compress=args.compress,
+        profile_name=args.profile,
     )
-    schema.add_argument("-o", "--out", type=Path, metavar="FILE", help="output file")
-    return parser
 
 
 def _package(
@@ -143,8 +88,8 @@ def _package(
     try:
         profile: BudgetProfile = load_profile(profile_name)
     except ContentError as exc:
-        _print_error(str(exc))
-        return EXIT_USAGE
+        print_error(str(exc))
+        return ExitCode.USAGE
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     results: list[dict[str, Any]] = []
     with Progress(
@@ -177,7 +122,7 @@ def _package(
             progress.update(task, completed=1.0, description=f"{scene_dir}")
     failures = [r for r in results if not r["ok"]]
     for failure in failures:
-        _print_error(f"cannot package {failure['scene_dir']}:\n{failure['error']['message']}")
+        print_error(f"cannot package {failure['scene_dir']}:\n{failure['error']['message']}")
     if as_json:
         report = {
             "ok": not failures,
@@ -186,7 +131,7 @@ def _package(
             "profile": profile.name,
             "results": results,
         }
-        _write_json(sys.stdout, report, indent=None, ascii_only=True)
+        write_json(report)
     else:
         for entry in results:
             if entry["ok"]:
@@ -196,7 +141,7 @@ def _package(
                     f"(model {glb['size']} bytes, sha256 {glb['sha256'][:12]})"
                 )
                 _print_processing(entry["processing"])
-    return EXIT_CONTENT_ERROR if failures else EXIT_OK
+    return ExitCode.FAILURE if failures else ExitCode.OK
 
 
 def _success(scene_dir: Path, result: PackageResult) -> dict[str, Any]:
@@ -268,27 +213,3 @@ def _failure(scene_dir: Path, exc: ContentError | OSError) -> dict[str, Any]:
             "line": None,
         }
     return {"ok": False, "scene_dir": str(scene_dir), "error": error}
-
-
-def _schema(out: Path | None) -> int:
-    schema = scene_json_schema()
-    if out is None:
-        _write_json(sys.stdout, schema, indent=2, ascii_only=True)
-        return EXIT_OK
-    try:
-        with out.open("w", encoding="utf-8", newline="\n") as file:
-            _write_json(file, schema, indent=2, ascii_only=False)
-    except OSError as exc:
-        _print_error(f"cannot write {out}: {exc.strerror or exc}")
-        return EXIT_CONTENT_ERROR
-    return EXIT_OK
-
-
-def _write_json(stream: TextIO, data: Any, *, indent: int | None, ascii_only: bool) -> None:
-    # stdout may not be UTF-8 (a Windows console): escape non-ASCII there; files are UTF-8.
-    stream.write(json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=ascii_only) + "\n")
-    stream.flush()
-
-
-def _print_error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)

@@ -10,9 +10,10 @@ carries exactly one JSON object). DIST is a bundle folder or a folder of bundles
 `vr-content package`. Publishing checks every bundle locally first (manifest, sizes, sha256),
 asks the server which files it lacks, uploads only those (with a progress bar), then publishes
 each manifest; the server validates it again and, unless --no-activate, makes it active.
-Running sessions keep the version they started with. See docs/publishing.md.
+Running sessions keep the version they started with. See docs/publishing.md. The requests go
+through the typed client in content_tools/publish_client.py.
 
-Exit status:
+Exit status (content_tools/exit_codes.py):
     0  done
     1  content refused: a bundle is invalid here, or the server refused it (HTTP 4xx: a file
        that does not match, an invalid model or script, a version that exists with other
@@ -26,8 +27,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,66 +43,36 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
+from content_tools import publish_client
 from content_tools.bundle import MANIFEST_NAME, iter_bundles, load_bundle
+from content_tools.cli.common import print_error, write_json
 from content_tools.errors import ContentError
+from content_tools.exit_codes import ExitCode
 from content_tools.format.manifest import AssetRef, BundleManifest
-
-__all__ = [
-    "COMMANDS",
-    "EXIT_CONTENT",
-    "EXIT_OK",
-    "EXIT_SERVER",
-    "EXIT_USAGE",
-    "add_parser",
-    "run",
-]
-
-COMMANDS = ("publish", "rollback", "versions")
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
-EXIT_SERVER = 3
-DEFAULT_SERVER = "http://localhost:8000"
-UPLOAD_CHUNK = 256 * 1024
-_CONNECT_TIMEOUT_S = 30.0
-_READ_TIMEOUT_S = 300.0  # a publish re-validates the model on the server
+from content_tools.publish_client import PublishClient, Refused
 
 if TYPE_CHECKING:  # httpx is imported when a command talks to a server (it is slow to import)
     import httpx
+
+__all__ = ["add_parser", "connect", "run"]
+
+DEFAULT_SERVER = "http://localhost:8000"
+UPLOAD_CHUNK = 256 * 1024
+connect: Callable[[str, str], httpx.Client] = publish_client.open_http
+"""How a command opens its `httpx.Client`: tests put one on an httpx.MockTransport here."""
 
 
 class _Stop(Exception):
     """Ends the command with an exit status and one message."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: ExitCode, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
 
 
-class _Refused(Exception):
-    """The server refused a request with HTTP 4xx (not 401/403): the content's fault."""
-
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-
 def add_parser(commands: Any) -> None:
     """Add the publish, rollback and versions subcommands to `vr-content`'s subparsers."""
-
-    def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--server",
-            default=os.environ.get("VR_SERVER_URL", DEFAULT_SERVER),
-            help="the server's URL (default: $VR_SERVER_URL or %(default)s)",
-        )
-        parser.add_argument("--token", help="an author token (default: $VR_AUTHOR_TOKEN)")
-        parser.add_argument(
-            "--json", action="store_true", help="print one JSON object describing the run"
-        )
-
     publish = commands.add_parser(
         "publish",
         help="publish bundles to a server",
@@ -113,7 +84,6 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="store the versions without making them active (activate later with rollback)",
     )
-    common(publish)
     rollback = commands.add_parser(
         "rollback",
         help="make a stored version of a scene the active one",
@@ -121,93 +91,77 @@ def add_parser(commands: Any) -> None:
     )
     rollback.add_argument("scene_id", metavar="SCENE_ID")
     rollback.add_argument("version", metavar="VERSION")
-    common(rollback)
     versions = commands.add_parser(
         "versions",
         help="list the stored versions of a scene",
         description="List the stored versions of SCENE_ID; the active one is marked with *.",
     )
     versions.add_argument("scene_id", metavar="SCENE_ID")
-    common(versions)
+    for parser in (publish, rollback, versions):
+        parser.add_argument(
+            "--server",
+            default=os.environ.get("VR_SERVER_URL", DEFAULT_SERVER),
+            help="the server's URL (default: $VR_SERVER_URL or %(default)s)",
+        )
+        parser.add_argument("--token", help="an author token (default: $VR_AUTHOR_TOKEN)")
+        parser.add_argument(
+            "--json", action="store_true", help="print one JSON object describing the run"
+        )
+        parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one of COMMANDS; returns the exit status."""
+    """Run publish, rollback or versions; returns the exit status."""
     report: dict[str, Any] = {"ok": False, "command": args.command, "server": args.server}
     try:
         token = args.token or os.environ.get("VR_AUTHOR_TOKEN")
         if not token:
             raise _Stop(
-                EXIT_USAGE,
+                ExitCode.USAGE,
                 "no author token: pass --token or set VR_AUTHOR_TOKEN "
                 "(`vr-server author token NAME` issues one)",
             )
         if args.command == "publish":
             return _publish(args, token, report)
-        with _Api(args.server, token) as api:
+        with _client(args.server, token) as api:
             if args.command == "rollback":
                 return _rollback(args, api, report)
             return _versions(args, api, report)
     except _Stop as stop:
         report["error"] = stop.message
-        _error(stop.message)
+        print_error(stop.message)
         if args.json:
-            _json(report)
+            write_json(report)
         return stop.status
 
 
 # ---------------------------------------------------------------------------- HTTP
 
 
-class _Api:
-    def __init__(self, server: str, token: str) -> None:
-        import httpx
-
-        self.server = server
-        self.client = httpx.Client(
-            base_url=server.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=httpx.Timeout(_CONNECT_TIMEOUT_S, read=_READ_TIMEOUT_S),
-        )
-
-    def __enter__(self) -> _Api:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.client.close()
-
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        """The response's JSON; raises _Refused for 4xx, _Stop(3) for everything else."""
-        import httpx
-
-        try:
-            response = self.client.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise _Stop(EXIT_SERVER, f"cannot reach the server at {self.server}: {exc}") from exc
-        if response.status_code < 400:
-            try:
-                return response.json()
-            except ValueError as exc:
-                raise _Stop(EXIT_SERVER, f"{self.server} did not answer with JSON") from exc
-        detail = _detail(response)
-        if response.status_code in (401, 403):
-            raise _Stop(
-                EXIT_SERVER,
-                f"the server refused the author token (HTTP {response.status_code}): {detail}",
-            )
-        if response.status_code >= 500:
-            raise _Stop(EXIT_SERVER, f"the server failed (HTTP {response.status_code}): {detail}")
-        raise _Refused(response.status_code, detail)
-
-
-def _detail(response: httpx.Response) -> str:
+@contextmanager
+def _client(server: str, token: str) -> Iterator[PublishClient]:
+    """A PublishClient for `server`; a refusal its user does not catch ends the command with
+    ExitCode.FAILURE (the content's fault), any other problem with ExitCode.SERVER."""
+    http = connect(server, token)
     try:
-        data = response.json()
-    except ValueError:
-        return response.text.strip()[:500]
-    if isinstance(data, dict) and isinstance(data.get("detail"), str):
-        return str(data["detail"])
-    return json.dumps(data.get("detail", data) if isinstance(data, dict) else data)[:500]
+        yield PublishClient(http)
+    except publish_client.Unreachable as exc:
+        raise _Stop(ExitCode.SERVER, f"cannot reach the server at {server}: {exc}") from exc
+    except publish_client.BadAnswer as exc:
+        raise _Stop(ExitCode.SERVER, f"{server} {exc}") from exc
+    except publish_client.TokenRefused as exc:
+        raise _Stop(
+            ExitCode.SERVER,
+            f"the server refused the author token (HTTP {exc.status_code}): {exc.detail}",
+        ) from None
+    except publish_client.ServerFailed as exc:
+        raise _Stop(
+            ExitCode.SERVER, f"the server failed (HTTP {exc.status_code}): {exc.detail}"
+        ) from None
+    except Refused as exc:  # not caught per bundle: the whole command's content was refused
+        raise _Stop(ExitCode.FAILURE, exc.detail) from None
+    finally:
+        http.close()
 
 
 # ---------------------------------------------------------------------------- publish
@@ -234,11 +188,11 @@ def _find_bundles(dists: list[Path]) -> list[Path]:
             found[dist] = None
             continue
         if not dist.is_dir():
-            raise _Stop(EXIT_USAGE, f"{dist}: no such folder")
+            raise _Stop(ExitCode.USAGE, f"{dist}: no such folder")
         bundles = list(iter_bundles(dist))
         if not bundles:
             raise _Stop(
-                EXIT_USAGE,
+                ExitCode.USAGE,
                 f"{dist}: not a bundle and holds no bundles (folders with {MANIFEST_NAME}); "
                 "run `vr-content package` first",
             )
@@ -261,24 +215,23 @@ def _publish(args: argparse.Namespace, token: str, report: dict[str, Any]) -> in
     if any(not b.ok for b in bundles):
         return _finish(args, report, bundles, "not published: fix the bundles first")
 
-    with _Api(args.server, token) as api:
+    with _client(args.server, token) as api:
         assets = _assets(bundles)
-        answer = api.call("POST", "/api/content/blobs/missing", json={"sha256": list(assets)})
-        missing = [sha for sha in answer["missing"] if sha in assets]
+        answer = api.missing_blobs(list(assets))
+        missing = [sha for sha in answer.missing if sha in assets]
         report["missing"] = missing
-        _check_limits(bundles, int(answer["max_upload_bytes"]), int(answer["max_model_bytes"]))
+        _check_limits(bundles, answer.max_upload_bytes, answer.max_model_bytes)
         _upload(api, bundles, assets, missing, report, quiet=args.json)
         for bundle in bundles:
             if not bundle.ok:
                 continue
-            body = {
-                "manifest": json.loads((bundle.folder / MANIFEST_NAME).read_bytes()),
-                "activate": not args.no_activate,
-            }
+            manifest = json.loads((bundle.folder / MANIFEST_NAME).read_bytes())
             try:
-                bundle.result.update(api.call("POST", "/api/content/scenes", json=body))
-            except _Refused as refused:
-                bundle.fail(refused.message, refused.status_code)
+                published = api.publish(manifest, activate=not args.no_activate)
+            except Refused as refused:
+                bundle.fail(refused.detail, refused.status_code)
+            else:
+                bundle.result.update(published.model_dump(mode="json"))
     return _finish(args, report, bundles, None)
 
 
@@ -315,7 +268,7 @@ def _check_limits(bundles: list[_Bundle], max_upload: int, max_model: int) -> No
 
 
 def _upload(
-    api: _Api,
+    api: PublishClient,
     bundles: list[_Bundle],
     assets: dict[str, tuple[AssetRef, Path, list[_Bundle]]],
     missing: list[str],
@@ -341,19 +294,11 @@ def _upload(
             if not all(b.ok for b in users):
                 continue  # a bundle that needs it was refused meanwhile
             try:
-                api.call(
-                    "PUT",
-                    f"/api/content/blobs/{sha}",
-                    params={"size": asset.size},
-                    headers={
-                        "Content-Type": "application/octet-stream",
-                        "Content-Length": str(asset.size),
-                    },
-                    content=_read_chunks(path, lambda n: progress.advance(task, n)),
-                )
-            except _Refused as refused:
+                chunks = _read_chunks(path, lambda n: progress.advance(task, n))
+                api.upload_blob(sha, asset.size, chunks)
+            except Refused as refused:
                 for bundle in users:
-                    bundle.fail(f"{asset.path}: {refused.message}", refused.status_code)
+                    bundle.fail(f"{asset.path}: {refused.detail}", refused.status_code)
                 continue
             report["uploaded"].append({"sha256": sha, "size": asset.size, "path": str(path)})
 
@@ -378,11 +323,11 @@ def _finish(
     for bundle in failed:
         name = bundle.result.get("scene_id")
         what = f"{name} {bundle.result['version']}" if name else str(bundle.folder)
-        _error(f"{what} refused: {bundle.result['error']['message']}")
+        print_error(f"{what} refused: {bundle.result['error']['message']}")
     if error is not None:
-        _error(error)
+        print_error(error)
     if args.json:
-        _json(report)
+        write_json(report)
     else:
         for bundle in bundles:
             if bundle.ok:
@@ -390,7 +335,7 @@ def _finish(
         uploaded = report.get("uploaded", [])
         if "missing" in report:
             print(f"uploaded {len(uploaded)} file(s), {report['uploaded_bytes']} bytes")
-    return EXIT_CONTENT if failed else EXIT_OK
+    return ExitCode.FAILURE if failed else ExitCode.OK
 
 
 def _published_line(result: dict[str, Any]) -> str:
@@ -406,46 +351,26 @@ def _published_line(result: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- rollback, versions
 
 
-def _rollback(args: argparse.Namespace, api: _Api, report: dict[str, Any]) -> int:
-    try:
-        data = api.call(
-            "POST", f"/api/content/scenes/{args.scene_id}/activate", json={"version": args.version}
-        )
-    except _Refused as refused:
-        raise _Stop(EXIT_CONTENT, refused.message) from None
-    report.update(data, ok=True)
+def _rollback(args: argparse.Namespace, api: PublishClient, report: dict[str, Any]) -> int:
+    data = api.activate(args.scene_id, args.version)
+    report.update(data.model_dump(mode="json"), ok=True)
     if args.json:
-        _json(report)
+        write_json(report)
     else:
-        print(
-            f"{data['scene_id']}: active version {data['active_version']} "
-            f"(was {data['previous_active']})"
-        )
-    return EXIT_OK
+        print(f"{data.scene_id}: active version {data.active_version} (was {data.previous_active})")
+    return ExitCode.OK
 
 
-def _versions(args: argparse.Namespace, api: _Api, report: dict[str, Any]) -> int:
-    try:
-        data = api.call("GET", f"/api/content/scenes/{args.scene_id}/versions")
-    except _Refused as refused:
-        raise _Stop(EXIT_CONTENT, refused.message) from None
-    report.update(data, ok=True)
+def _versions(args: argparse.Namespace, api: PublishClient, report: dict[str, Any]) -> int:
+    data = api.versions(args.scene_id)
+    report.update(data.model_dump(mode="json"), ok=True)
     if args.json:
-        _json(report)
+        write_json(report)
     else:
-        for v in data["versions"]:
-            mark = "*" if v["active"] else " "
+        for v in data.versions:
+            mark = "*" if v.active else " "
             print(
-                f"{mark} {v['version']:12} {v['published_at'][:19]}  "
-                f"model {v['glb_size']} bytes, sha256 {v['glb_sha256'][:12]}"
+                f"{mark} {v.version:12} {v.published_at:%Y-%m-%dT%H:%M:%S}  "
+                f"model {v.glb_size} bytes, sha256 {v.glb_sha256[:12]}"
             )
-    return EXIT_OK
-
-
-def _json(report: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(report, sort_keys=True, ensure_ascii=True) + "\n")
-    sys.stdout.flush()
-
-
-def _error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    return ExitCode.OK

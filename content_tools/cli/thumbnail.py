@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
+from content_tools.exit_codes import ExitCode
 from content_tools.gltf import read_model, self_contained_glb
 from content_tools.render import MAX_SIZE, render_thumbnail
 
 __all__ = ["add_parser", "run"]
-
-EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
 
 
 def add_parser(commands: Any) -> None:
@@ -54,14 +51,15 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--fov", type=float, default=60.0, help="vertical field of view in degrees (default 60)"
     )
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run `vr-content thumbnail`; returns the exit status."""
     if not (1 <= args.width <= MAX_SIZE and 1 <= args.height <= MAX_SIZE):
-        return _error(f"--width and --height must be 1..{MAX_SIZE}", EXIT_USAGE)
+        return _error(f"--width and --height must be 1..{MAX_SIZE}", ExitCode.USAGE)
     if not 1.0 <= args.fov <= 170.0:
-        return _error("--fov must be between 1 and 170 degrees", EXIT_USAGE)
+        return _error("--fov must be between 1 and 170 degrees", ExitCode.USAGE)
     model_path: Path = args.model
     started = time.perf_counter()
     try:
@@ -76,14 +74,14 @@ def run(args: argparse.Namespace) -> int:
             fov_deg=args.fov,
         )
     except ContentError as exc:
-        return _error(str(exc), EXIT_CONTENT)
+        return _error(str(exc), ExitCode.FAILURE)
     try:
         _write_atomic(args.out, png)
     except OSError as exc:
-        return _error(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_CONTENT)
+        return _error(f"cannot write {args.out}: {exc.strerror or exc}", ExitCode.FAILURE)
     elapsed = time.perf_counter() - started
     print(f"wrote {args.out} ({args.width}x{args.height}, {len(png)} bytes, {elapsed:.1f} s)")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _point(values: list[float]) -> tuple[float, float, float]:
@@ -102,6 +100,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _error(message: str, status: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
+def _error(message: str, status: ExitCode) -> int:
+    print_error(message)
     return status

@@ -14,93 +14,100 @@ open sockets of what is revoked on every instance at once:
 from __future__ import annotations
 
 import argparse
-import os
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
-from vr_server import cli
+from pydantic_core import to_jsonable_python
+
+from vr_server.api.models import AccountView, KioskView, StoredCode
+from vr_server.cli.common import print_result
+from vr_server.cli.staff import (
+    Command,
+    add_remote_options,
+    listing,
+    resolve_headset,
+    staff_client,
+)
 from vr_server.credentials import load_credentials, save_credentials
 
-
-def _client(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
-    p.add_argument("--server", default=os.environ.get("VR_SERVER_URL", cli.DEFAULT_SERVER))
-    p.add_argument("--token", help="an admin token (default: from `vr-server login`)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=func)
+_ADMIN_CREDENTIAL_HELP = "an admin token (default: from `vr-server login`)"
 
 
-def _account_line(a: dict[str, Any]) -> str:
-    flags = [
-        f for f, on in (("disabled", a["disabled"]), ("contact data", a["contact_access"])) if on
-    ]
-    return f"{a['username']:24} {a['role']}" + (f"  ({', '.join(flags)})" if flags else "")
+def _client(p: argparse.ArgumentParser, func: Command) -> None:
+    add_remote_options(p, func, _ADMIN_CREDENTIAL_HELP)
+
+
+def _account_line(a: AccountView) -> str:
+    flags = [f for f, on in (("disabled", a.disabled), ("contact data", a.contact_access)) if on]
+    return f"{a.username:24} {a.role}" + (f"  ({', '.join(flags)})" if flags else "")
 
 
 def cmd_account(args: argparse.Namespace) -> int:
-    name = quote(args.username, safe="")
-    if args.action == "contact-access":
-        body = {"allowed": args.allowed == "on"}
-        data = cli._request(args, "POST", f"/api/admin/accounts/{name}/contact-access", body)
-    elif args.action == "role":
-        data = cli._request(args, "POST", f"/api/admin/accounts/{name}/role", {"role": args.role})
-    else:
-        data = cli._request(args, "POST", f"/api/admin/accounts/{name}/{args.action}")
-    if args.action == "sign-out":
-        cli._print(args, data, [f"revoked {data['tokens_revoked']} token(s) of {args.username}"])
-    else:
-        cli._print(args, data, [_account_line(data)])
+    with staff_client(args) as api:
+        if args.action == "sign-out":
+            signed_out = api.sign_out(args.username)
+            lines = [f"revoked {signed_out.tokens_revoked} token(s) of {args.username}"]
+            print_result(args, signed_out, lines)
+            return 0
+        if args.action == "contact-access":
+            account = api.set_contact_access(args.username, allowed=args.allowed == "on")
+        elif args.action == "role":
+            account = api.set_role(args.username, args.role)
+        else:
+            account = api.set_disabled(args.username, disabled=args.action == "disable")
+    print_result(args, account, [_account_line(account)])
     return 0
 
 
 def cmd_token_revoke(args: argparse.Namespace) -> int:
-    cli._request(args, "POST", "/api/auth/logout")
+    with staff_client(args) as api:
+        api.logout()
     creds = load_credentials()
     if creds.pop(args.server, None) is not None:
         save_credentials(creds)  # 0600, atomically
-    cli._print(args, {"revoked": True}, ["token revoked; its open sockets are closed"])
+    print_result(args, {"revoked": True}, ["token revoked; its open sockets are closed"])
     return 0
 
 
 def cmd_headset_remove(args: argparse.Namespace) -> int:
-    headset_id = cli._resolve_headset(args, args.headset)
-    cli._request(args, "DELETE", f"/api/headsets/{quote(headset_id, safe='')}")
-    cli._print(args, {"removed": headset_id}, [f"removed headset {args.headset}"])
+    with staff_client(args) as api:
+        headset_id = resolve_headset(api, args.headset)
+        api.remove_headset(headset_id)
+    print_result(args, {"removed": headset_id}, [f"removed headset {args.headset}"])
     return 0
 
 
-def cmd_enroll_list(args: argparse.Namespace) -> int:
-    data = cli._request(args, "GET", "/api/admin/codes")
-    lines = [
-        f"{c['purpose']:8} {c['label'] or '-':20} {c['uses_left']:>6} uses  until {c['expires_at']}"
-        for c in data
-    ]
-    cli._print(args, data, lines)
-    return 0
+def _code_line(c: StoredCode) -> str:
+    until = to_jsonable_python(c.expires_at)
+    return f"{c.purpose:8} {c.label or '-':20} {c.uses_left:>6} uses  until {until}"
+
+
+def _kiosk_line(k: KioskView) -> str:
+    return f"{k.id}  {k.name:24} paired {to_jsonable_python(k.paired_at)}"
+
+
+cmd_enroll_list = listing(lambda api, _args: api.codes(), _code_line)
+cmd_kiosk_list = listing(lambda api, _args: api.kiosks(), _kiosk_line)
 
 
 def cmd_enroll_revoke(args: argparse.Namespace) -> int:
-    cli._request(args, "POST", "/api/admin/codes/revoke", {"code": args.code})
-    cli._print(args, {"revoked": True}, ["code revoked"])
+    with staff_client(args) as api:
+        api.revoke_code(args.code)
+    print_result(args, {"revoked": True}, ["code revoked"])
     return 0
 
 
 def cmd_kiosk_code(args: argparse.Namespace) -> int:
-    body = {"hours": args.hours, "label": args.label}
-    data = cli._request(args, "POST", "/api/kiosks/pairing-code", body)
-    cli._print(args, data, [data["code"], f"(pairs one kiosk at /pair/ within {args.hours:g} h)"])
-    return 0
-
-
-def cmd_kiosk_list(args: argparse.Namespace) -> int:
-    data = cli._request(args, "GET", "/api/admin/kiosks")
-    cli._print(args, data, [f"{k['id']}  {k['name']:24} paired {k['paired_at']}" for k in data])
+    with staff_client(args) as api:
+        data = api.pairing_code(args.hours, args.label)
+    lines = [data.code, f"(pairs one kiosk at /pair/ within {args.hours:g} h)"]
+    print_result(args, data, lines)
     return 0
 
 
 def cmd_kiosk_remove(args: argparse.Namespace) -> int:
-    cli._request(args, "DELETE", f"/api/admin/kiosks/{quote(args.kiosk_id, safe='')}")
-    cli._print(args, {"removed": args.kiosk_id}, [f"removed kiosk {args.kiosk_id}"])
+    with staff_client(args) as api:
+        api.remove_kiosk(args.kiosk_id)
+    print_result(args, {"removed": args.kiosk_id}, [f"removed kiosk {args.kiosk_id}"])
     return 0
 
 

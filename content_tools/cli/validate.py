@@ -16,17 +16,15 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
+from content_tools.exit_codes import ExitCode
 from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 from content_tools.validate.issues import Issue, Severity
 from content_tools.validate.report import report_json, report_text
 from content_tools.validate.run import FileReport, validate_path
 
 __all__ = ["add_parser", "run"]
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 
 def add_parser(commands: Any) -> None:
@@ -60,14 +58,15 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="also show infos and hints (text format)"
     )
+    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         profile = None if args.profile == "none" else load_profile(args.profile)
     except ContentError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        print_error(str(exc))
+        return ExitCode.USAGE
     reports = _validate_all(args.paths, profile, show_progress=args.format == "text")
     if args.format == "json":
         data = [report_json(report) for report in reports]
@@ -77,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             print(report_text(report, verbose=args.verbose))
         failed = sum(report.has_errors for report in reports)
         print(f"{len(reports)} file(s) checked, {failed} with errors")
-    return EXIT_INVALID if any(report.has_errors for report in reports) else EXIT_OK
+    return ExitCode.FAILURE if any(report.has_errors for report in reports) else ExitCode.OK
 
 
 def _validate_all(

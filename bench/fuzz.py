@@ -38,11 +38,11 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 
-from tests import fuzzing
-from tests.bundles import write_bundle
-from tests.corpus import corpus_dir
-from tests.fuzzing import Frame, Fuzzer, Target
-from tests.harness import ServerProcess
+from tests.support import fuzzing
+from tests.support.bundles import write_bundle
+from tests.support.corpus import corpus_dir
+from tests.support.fuzzing import Frame, Fuzzer, Target
+from tests.support.harness import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = corpus_dir() / "models"

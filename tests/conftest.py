@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.bundles import write_bundle
-from tests.corpus import corpus_present, missing_message
-from tests.harness import ServerProcess
-from tests.postgres import Postgres
-from tests.s3_server import S3Server
+from tests.support.bundles import write_bundle
+from tests.support.corpus import corpus_present, missing_message
+from tests.support.harness import ServerProcess
+from tests.support.postgres import Postgres
+from tests.support.s3_server import S3Server
+from vr_server.storage import SqlStore, migrate
 
 
 def _ci() -> bool:
@@ -72,6 +73,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = pg.create()
     yield url
     pg.drop(url)
+
+
+@pytest.fixture
+async def store(database_url: str):
+    """A migrated store on a fresh database (SQLite, then PostgreSQL: `database_url`)."""
+    s = SqlStore.from_url(database_url)
+    await migrate(s)
+    yield s
+    await s.close()
 
 
 @pytest.fixture(scope="module")

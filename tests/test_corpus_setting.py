@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS_TESTS = "tests/content_tools/test_validate_corpus.py"
+CORPUS_TESTS = "tests/content_tools/validate/test_corpus.py"
 
 
 def run_without_corpus(tmp_path: Path, ci: str) -> subprocess.CompletedProcess[str]:

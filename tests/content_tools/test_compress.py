@@ -32,9 +32,9 @@ from content_tools.package import (
 )
 from content_tools.source import load_scene_source
 from content_tools.textures import target_size
-from tests.bundles import write_bundle
 from tests.content_tools.conftest import COOK_DIR, MINI_NODES, MINI_SCENE_YAML
-from tests.reference_validator import error_messages, reference_reports
+from tests.support.bundles import write_bundle
+from tests.support.reference_validator import error_messages, reference_reports
 
 METHODS: tuple[Compression, ...] = ("none", "meshopt", "draco")
 EXTENSION = {"meshopt": "EXT_meshopt_compression", "draco": "KHR_draco_mesh_compression"}

@@ -266,7 +266,7 @@ def test_vr_content_validate_quest2_is_clean(bundles: dict[str, Bundle], scene_d
 
 def test_every_packaged_scene_passes_the_reference_validator(bundles: dict[str, Bundle]) -> None:
     """The Khronos glTF-Validator (npm) finds no error in any packaged scene (one Node run)."""
-    from tests.reference_validator import reference_reports
+    from tests.support.reference_validator import reference_reports
 
     paths = [bundle.glb_path for bundle in bundles.values()]
     reports = reference_reports(paths)

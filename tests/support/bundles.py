@@ -10,7 +10,7 @@ import numpy as np
 import trimesh
 
 from content_tools.format import AssetRef, BundleManifest, SceneMeta, Script
-from tests.scripts import every_action_script
+from tests.support.scripts import every_action_script
 
 T = {"th": "ข้อความ", "en": "text"}
 NODES = ("knife", "pan", "stove", "fire_exit")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.harness import RawSocket, ServerProcess, wait_frame
-from tests.postgres import Postgres
-from tests.redis_server import check_redis, delete_prefix, new_prefix
+from tests.support.harness import RawSocket, ServerProcess, wait_frame
+from tests.support.postgres import Postgres
+from tests.support.redis_server import check_redis, delete_prefix, new_prefix
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT = REPO.parent / "shared" / "gltf-corpus"
 ENV = "VR_GLTF_CORPUS"
 

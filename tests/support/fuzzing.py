@@ -25,7 +25,7 @@ from pydantic import TypeAdapter
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.headset import headset_message_adapter
 from vr_server.protocol.staff import staff_message_adapter
@@ -267,7 +267,7 @@ def fuzz_credentials(server: ServerProcess, code: str, token: str) -> Credential
 async def control_session(server: ServerProcess, code: str, token: str) -> str:
     """A session with a stored event, whose headset then goes away: the fuzzing must leave
     its stored events as they are."""
-    from tests.server.helpers import hello_headset, start_session
+    from tests.support.sockets import hello_headset, start_session
 
     sock, enrolled = await hello_headset(server, code)
     assignment = await start_session(server, token, sock, enrolled["headset_id"])

@@ -23,7 +23,7 @@ __all__ = [
     "reference_reports",
 ]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 VALIDATOR_SCRIPT = REPO / "scripts" / "gltf_validator.mjs"
 _PACKAGE = REPO / "node_modules" / "gltf-validator"
 

@@ -20,7 +20,7 @@ import boto3
 import httpx
 import pytest
 
-from tests.harness import end_process, free_port
+from tests.support.harness import end_process, free_port
 
 REGION = "us-east-1"
 UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from tests.scripts import correct_events, every_action_script
+from tests.support.scripts import correct_events, every_action_script
 from vr_server.app import close_services, open_services
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol.events import SessionEvent

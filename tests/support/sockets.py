@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.harness import RawSocket, ServerProcess
+from tests.support.harness import RawSocket, ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 
 

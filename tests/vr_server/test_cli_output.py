@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server import cli
 
 HOSTILE = "Quest\x1b[2J\x1b[31m\x9b1m\x7f\u202eevil\n"

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import uvloop
 
-from tests.harness import uvicorn_in_process
+from tests.support.harness import uvicorn_in_process
 from vr_server import pathsend
 from vr_server.pathsend import EXTENSION, PathsendHttpProtocol
 
@@ -288,7 +288,7 @@ async def test_assets_route_sends_whole_files_by_sendfile(
     keep their answers (ranges stream: pathsend has no offset)."""
     import httpx
 
-    from tests.bundles import tiny_glb
+    from tests.support.bundles import tiny_glb
     from vr_server.app import create_app
     from vr_server.settings import Settings
 
@@ -327,7 +327,7 @@ async def test_assets_stream_without_the_extension(
     import httpx
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    from tests.bundles import tiny_glb
+    from tests.support.bundles import tiny_glb
     from vr_server.app import create_app
     from vr_server.settings import Settings
 

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.tls import init_tls, name_constraints, server_certificate
 
 

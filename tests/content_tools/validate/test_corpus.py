@@ -18,7 +18,7 @@ import pytest
 from content_tools.validate.gltf import validate_gltf
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import IssueSink, Severity
-from tests.corpus import corpus_dir
+from tests.support.corpus import corpus_dir
 
 pytestmark = pytest.mark.corpus
 CORPUS = corpus_dir()

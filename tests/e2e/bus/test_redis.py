@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import free_port
-from tests.redis_server import check_redis, delete_prefix, kill_clients, new_prefix
+from tests.support.harness import free_port
+from tests.support.redis_server import check_redis, delete_prefix, kill_clients, new_prefix
 from vr_server.bus.base import RESET, Subscription
 from vr_server.bus.redis import RedisBus, RedisUnreachable, open_redis, redis_client
 from vr_server.services import presence as presence_module

@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, ServerProcess
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import scene_dirs
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_run_sh_serves_every_scene(tmp_path: Path) -> None:

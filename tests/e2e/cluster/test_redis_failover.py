@@ -23,9 +23,9 @@ import httpx
 import pytest
 
 from headset_client import HeadsetClient
-from tests import redis_server
-from tests.cluster import Cluster, Dashboard, running_cluster
-from tests.postgres import Postgres
+from tests.support import redis_server
+from tests.support.cluster import Cluster, Dashboard, running_cluster
+from tests.support.postgres import Postgres
 from vr_server.protocol.events import (
     Answer,
     Interaction,

@@ -20,8 +20,8 @@ import pytest
 
 from content_tools.cli import main as vr_content
 from headset_client import HeadsetClient
-from tests.bundles import tiny_glb, write_bundle
-from tests.cluster import (
+from tests.support.bundles import tiny_glb, write_bundle
+from tests.support.cluster import (
     Cluster,
     headset_is,
     headset_live,
@@ -31,9 +31,9 @@ from tests.cluster import (
     session_is,
     staff_socket,
 )
-from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
-from tests.postgres import Postgres
-from tests.server.helpers import hello_headset, ping_ok
+from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
+from tests.support.postgres import Postgres
+from tests.support.sockets import hello_headset, ping_ok
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
 

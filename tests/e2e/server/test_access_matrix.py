@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import RawSocket, ServerProcess
+from tests.support.harness import RawSocket, ServerProcess
 from vr_server.app import create_app
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.services.auth import token_hash

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bundles import tiny_glb, write_bundle
-from tests.harness import ServerProcess
+from tests.support.bundles import tiny_glb, write_bundle
+from tests.support.harness import ServerProcess
 
 
 @pytest.fixture(scope="module")

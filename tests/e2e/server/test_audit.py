@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.harness import STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_USER, ServerProcess
 from vr_server.errors import Invalid
 from vr_server.services.audit import parse_since
 from vr_server.storage.audit import AuditFilter

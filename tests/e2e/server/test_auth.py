@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.harness import RawSocket, ServerProcess
-from tests.server.helpers import hello_headset
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.sockets import hello_headset
 from vr_server.app import create_app
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.settings import Settings

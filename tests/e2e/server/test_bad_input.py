@@ -9,8 +9,8 @@ from collections.abc import Mapping
 import httpx
 import pytest
 
-from tests.harness import RawSocket, ServerProcess
-from tests.server.helpers import hello_headset, ping_ok, start_session
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.sockets import hello_headset, ping_ok, start_session
 from vr_server.protocol import PROTOCOL_VERSION
 
 

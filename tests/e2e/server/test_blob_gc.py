@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.bundles import tiny_glb
-from tests.harness import ServerProcess
-from tests.s3_server import UNSET, S3Server
-from tests.server.dashboard_support import Clock, services_at
+from tests.support.bundles import tiny_glb
+from tests.support.harness import ServerProcess
+from tests.support.s3_server import UNSET, S3Server
+from tests.support.services import Clock, services_at
 from vr_server.blobs import UPLOAD_PREFIX, BlobStore, IncomingBlob
 from vr_server.blobs_s3 import S3Blobs
 from vr_server.errors import Invalid

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from tests.harness import ServerProcess
-from tests.raw_http import (
+from tests.support.harness import ServerProcess
+from tests.support.raw_http import (
     open_socket,
     read_available,
     read_until_closed,

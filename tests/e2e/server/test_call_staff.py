@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.harness import RawSocket, ServerProcess
-from tests.server.helpers import hello_headset, ping_ok, staff, start_session
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.sockets import hello_headset, ping_ok, staff, start_session
 from vr_server.services.call_staff import CALL_STAFF_INTERVAL_S, CallStaffThrottle
 
 

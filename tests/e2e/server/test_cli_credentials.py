@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 from vr_server import cli, credentials
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
 from vr_server.protocol.errors import CloseCode
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.protocol.headset import Ack, ServerToHeadset
 from vr_server.storage import SqlStore
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from tests.fuzzing import (
+from tests.support.fuzzing import (
     Credentials,
     Frame,
     Fuzzer,
@@ -23,7 +23,7 @@ from tests.fuzzing import (
     rss,
     stored_events,
 )
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.logs import redact
 
 ENROLL_CODE = "ABCDE-FGHJK"

@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cluster import start_cluster
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, free_port
-from tests.postgres import Postgres
-from tests.redis_server import check_redis, delete_prefix, new_prefix, redis_url
+from tests.support.cluster import start_cluster
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, free_port
+from tests.support.postgres import Postgres
+from tests.support.redis_server import check_redis, delete_prefix, new_prefix, redis_url
 from vr_server.bus.redis import redis_client
 from vr_server.services.throttle import Key, MemoryThrottle, Policy, RedisThrottle
 

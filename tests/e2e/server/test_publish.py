@@ -16,9 +16,9 @@ import pytest
 import trimesh
 
 from content_tools.cli import main as vr_content
-from tests.bundles import tiny_glb, write_bundle
-from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess, free_port
-from tests.server.helpers import hello_headset, ping_ok, start_session
+from tests.support.bundles import tiny_glb, write_bundle
+from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, free_port
+from tests.support.sockets import hello_headset, ping_ok, start_session
 from vr_server.protocol import PROTOCOL_VERSION
 
 AUTHOR = "author"

@@ -10,9 +10,9 @@ import uuid
 
 import httpx
 
-from tests.cluster import staff_socket
-from tests.harness import STAFF_PASSWORD, RawSocket, ServerProcess
-from tests.server.helpers import hello_headset, ping_ok
+from tests.support.cluster import staff_socket
+from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess
+from tests.support.sockets import hello_headset, ping_ok
 
 CLOSE_WITHIN_S = 1.0
 """Issue 15: every open socket of a revoked credential closes within a second."""

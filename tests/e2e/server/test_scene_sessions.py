@@ -12,7 +12,7 @@ from content_tools.format.scene import Language
 from content_tools.package import iter_bundles, load_bundle
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.conftest import scene_dirs
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 
 SCENE_IDS = [path.name for path in scene_dirs()]
 

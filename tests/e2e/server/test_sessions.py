@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
-from tests.harness import RawSocket, ServerProcess, wait_frame
-from tests.scripts import every_action_script
-from tests.server.helpers import hello_headset
+from tests.support.harness import RawSocket, ServerProcess, wait_frame
+from tests.support.scripts import every_action_script
+from tests.support.sockets import hello_headset
 
 
 async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
@@ -250,7 +250,7 @@ async def test_second_connection_of_a_headset_replaces_the_first(
 async def test_staff_commands_pause_resume_end_reach_the_headset(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    from tests.server.helpers import start_session
+    from tests.support.sockets import start_session
 
     sock, enrolled = await hello_headset(server, code)
     assignment = await start_session(server, token, sock, enrolled["headset_id"])

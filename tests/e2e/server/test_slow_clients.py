@@ -15,8 +15,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from tests.harness import ServerProcess
-from tests.raw_http import (
+from tests.support.harness import ServerProcess
+from tests.support.raw_http import (
     closed_within,
     open_socket,
     read_available,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import ServerProcess
-from tests.server.helpers import hello_headset
+from tests.support.harness import ServerProcess
+from tests.support.sockets import hello_headset
 
 
 @pytest.mark.parametrize("deflate", [None, "true"])

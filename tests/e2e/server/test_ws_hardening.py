@@ -19,10 +19,10 @@ from websockets.protocol import State
 from websockets.uri import parse_uri
 
 from content_tools.format import LocalizedText
-from tests.harness import RawSocket, ServerProcess
-from tests.server.helpers import hello_headset, ping_ok
-from tests.server.test_bad_input import healthy
-from tests.server.test_headset_direct import serving
+from tests.e2e.server.test_bad_input import healthy
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.sockets import hello_headset, ping_ok
+from tests.vr_server.ws.test_headset import serving
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import HeadsetOffline
 from vr_server.protocol import PROTOCOL_VERSION

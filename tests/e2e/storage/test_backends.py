@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tests.postgres import Postgres
+from tests.support.postgres import Postgres
 from vr_server.errors import Invalid, Unavailable
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, open_store
 from vr_server.storage import sql as sql_module

@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bundles import tiny_glb, write_bundle
-from tests.harness import STAFF_PASSWORD, free_port
-from tests.s3_server import UNSET, S3Server
+from tests.support.bundles import tiny_glb, write_bundle
+from tests.support.harness import STAFF_PASSWORD, free_port
+from tests.support.s3_server import UNSET, S3Server
 from vr_server import blobs as blobs_module
 from vr_server.app import create_app
 from vr_server.blobs import BlobNotFound, BlobStore

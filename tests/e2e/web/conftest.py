@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.harness import ServerProcess
-from tests.web.driver import launch
+from tests.e2e.web.driver import launch
+from tests.support.harness import ServerProcess
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
 

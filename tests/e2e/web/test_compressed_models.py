@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 from content_tools.compress import Compression
 from content_tools.package import package_scene
 from tests.conftest import SCENES_DIR
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 
 LOAD = """async ([glb]) => {
   const { createGltfLoader } = await import('/headset/xr.js');

@@ -32,13 +32,13 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess, end_process
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess, end_process
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
 
 SCENES = ("cook", "electrician")
-SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
+SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
 LAPTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 1024, "height": 768}
 TV: ViewportSize = {"width": 1280, "height": 720}

@@ -18,8 +18,8 @@ from websockets.sync.client import connect
 
 from content_tools.package import iter_bundles, load_bundle
 from tests.conftest import scene_dirs
-from tests.harness import ServerProcess
-from tests.web.driver import Headset
+from tests.e2e.web.driver import Headset
+from tests.support.harness import ServerProcess
 
 SCENE_IDS = [path.name for path in scene_dirs()]
 TIMESCALE = 4

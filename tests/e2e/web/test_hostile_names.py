@@ -37,7 +37,7 @@ from playwright.sync_api import (
     expect,
 )
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.harness import STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
 

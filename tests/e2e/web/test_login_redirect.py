@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 # Each is what `next` says once the query string is decoded; raw query strings below.
 HOSTILE = [

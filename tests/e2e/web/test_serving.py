@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 
 
 def test_the_app_is_served(server: ServerProcess) -> None:

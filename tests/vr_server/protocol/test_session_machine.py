@@ -6,7 +6,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from content_tools.format import SceneMeta
-from tests.scripts import correct_events, every_action_script
+from tests.support.scripts import correct_events, every_action_script
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.events import SessionEvent

@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.services.looplag import RECENT_S, WARN_EVERY_S, LoopLagMonitor, StallStacks
 
 

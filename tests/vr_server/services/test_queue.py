@@ -13,8 +13,8 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from tests.harness import RawSocket, ServerProcess
-from tests.server.dashboard_support import (
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.services import (
     Clock,
     StaffFeed,
     online_headset,
@@ -22,7 +22,7 @@ from tests.server.dashboard_support import (
     services_at,
     start,
 )
-from tests.server.helpers import hello_headset
+from tests.support.sockets import hello_headset
 from vr_server.errors import Conflict, HeadsetOffline, Invalid, InvalidState
 from vr_server.protocol.headset import LoadFailed
 from vr_server.protocol.queue import CheckIn

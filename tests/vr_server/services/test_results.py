@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.harness import RawSocket, ServerProcess
-from tests.scripts import correct_events, every_action_script
-from tests.server.dashboard_support import (
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.scripts import correct_events, every_action_script
+from tests.support.services import (
     Clock,
     StaffFeed,
     online_headset,
@@ -22,7 +22,7 @@ from tests.server.dashboard_support import (
     services_at,
     start,
 )
-from tests.server.helpers import hello_headset, staff, start_session
+from tests.support.sockets import hello_headset, staff, start_session
 from vr_server.errors import InvalidState, NotFound, WrongSession
 from vr_server.protocol.headset import Rating
 from vr_server.protocol.queue import CheckIn

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import ServerProcess
-from tests.server.dashboard_support import Clock, online_headset, play, services_at, start
+from tests.support.harness import ServerProcess
+from tests.support.services import Clock, online_headset, play, services_at, start
 from vr_server.app import close_services, create_app, open_services
 from vr_server.errors import Invalid
 from vr_server.protocol.queue import CheckIn

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.bundles import write_bundle
-from tests.harness import ServerProcess
-from tests.scripts import every_action_script
-from tests.server.dashboard_support import Clock, services_at
+from tests.support.bundles import write_bundle
+from tests.support.harness import ServerProcess
+from tests.support.scripts import every_action_script
+from tests.support.services import Clock, services_at
 from vr_server.errors import Invalid
 from vr_server.protocol.session_machine import SessionMachine
 from vr_server.services import Services

@@ -20,7 +20,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.harness import uvicorn_in_process
+from tests.support.harness import uvicorn_in_process
 from vr_server.ws.direct import EXTENSION, DirectReceive, DirectWebSocketProtocol
 
 

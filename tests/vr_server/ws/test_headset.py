@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from tests.harness import RawSocket, uvicorn_in_process
+from tests.support.harness import RawSocket, uvicorn_in_process
 from vr_server.app import create_app
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol import PROTOCOL_VERSION

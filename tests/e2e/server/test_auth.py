@@ -8,9 +8,7 @@ import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
 from tests.support.sockets import hello_headset
-from vr_server.app import create_app
 from vr_server.protocol import PROTOCOL_VERSION
-from vr_server.settings import Settings
 
 SERVER_SETTINGS = {"api_docs": "true"}  # routes() reads the server's /openapi.json
 
@@ -124,10 +122,3 @@ def test_api_docs_are_served_only_when_enabled(
         assert httpx.get(proc.url + "/health").status_code == 200
     finally:
         proc.stop()
-
-
-# /assets/{sha256} is one route for GET and HEAD, so FastAPI names one operation id twice.
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID asset_assets")
-def test_the_openapi_document_is_built_in_process_with_the_docs_off() -> None:
-    app = create_app(Settings(api_docs=False))
-    assert "/api/auth/login" in app.openapi()["paths"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.support.harness import ServerProcess
 from tests.support.raw_http import (
@@ -19,9 +18,6 @@ from tests.support.raw_http import (
     response_status,
 )
 from vr_server.api.body_limits import MAX_BODY_BYTES
-from vr_server.api.deps import CredentialFirstRoute, credential_kinds
-from vr_server.app import create_app
-from vr_server.settings import Settings
 
 CHUNK = 256 * 1024
 TOTAL = 96 * 1024 * 1024
@@ -144,25 +140,3 @@ def test_a_signed_in_cookie_without_the_csrf_header_is_refused_before_the_body(
         answer = read_until_closed(sock, 5)
         assert answer is not None, "the server waits for the body"
         assert response_status(answer) == 403, answer
-
-
-PUBLIC = {
-    "/health",
-    "/api/auth/login",
-    "/api/devices/enroll",
-    "/api/kiosks/pair",
-    "/api/results/{token}",
-}
-"""The API routes without a credential dependency (tests/server/test_auth.py: the same)."""
-
-
-def test_every_route_with_a_credential_checks_it_before_the_body() -> None:
-    routes = [context.route for context in iter_route_contexts(create_app(Settings()).routes)]
-    api = [
-        route
-        for route in routes
-        if isinstance(route, APIRoute) and route.path.startswith(("/api/", "/assets/", "/health"))
-    ]
-    # A credential dependency that lacks the mark would not be checked first: it shows here.
-    assert {r.path for r in api if credential_kinds(r) is None} == PUBLIC
-    assert [r.path for r in api if not isinstance(r, CredentialFirstRoute)] == []

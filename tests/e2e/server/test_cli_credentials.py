@@ -6,17 +6,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import stat
 from pathlib import Path
 
 import pytest
 
+from tests.support.files import mode
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
-from vr_server import cli, credentials
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
+from vr_server import cli
 
 
 def test_login_saves_the_token_0600_atomically(
@@ -50,12 +46,3 @@ def test_login_saves_the_token_0600_atomically(
     assert kept["http://other:8000"] == "old-token"
     assert server.api(kept[server.url], "GET", "/api/headsets").status_code == 200
     assert sorted(p.name for p in folder.iterdir()) == ["credentials.json"]  # no temp left
-
-
-def test_a_new_credentials_folder_is_private(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    path = credentials.save_credentials({"http://a": "t"})
-    assert (mode(path.parent), mode(path)) == (0o700, 0o600)
-    assert credentials.load_credentials() == {"http://a": "t"}

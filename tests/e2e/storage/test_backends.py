@@ -15,7 +15,6 @@ from tests.support.postgres import Postgres
 from vr_server.errors import Invalid, Unavailable
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, open_store
 from vr_server.storage import sql as sql_module
-from vr_server.storage.connections import normalize_database_url
 from vr_server.storage.records import (
     EventRecord,
     SessionRecord,
@@ -252,21 +251,6 @@ async def test_calls_wait_for_the_database_then_fail_with_unavailable() -> None:
         assert info.value.http_status == 503
     finally:
         await store.close()
-
-
-@pytest.mark.parametrize(
-    ("given", "used"),
-    [
-        ("postgres://u:p@db/vr", "postgresql+asyncpg://u:p@db/vr"),
-        ("postgresql://u@db:5433/vr", "postgresql+asyncpg://u@db:5433/vr"),
-        ("postgresql+asyncpg://u@db/vr", "postgresql+asyncpg://u@db/vr"),
-        ("postgres://u@db/vr?sslmode=require", "postgresql+asyncpg://u@db/vr?ssl=require"),
-        ("sqlite:////var/vr.sqlite3", "sqlite+aiosqlite:////var/vr.sqlite3"),
-        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
-    ],
-)
-def test_database_urls_are_normalised(given: str, used: str) -> None:
-    assert normalize_database_url(given) == used
 
 
 async def test_headsets_are_touched_and_listed_across_slices(

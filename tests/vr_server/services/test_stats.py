@@ -9,11 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.support.bundles import write_bundle
-from tests.support.harness import ServerProcess
 from tests.support.scripts import every_action_script
 from tests.support.services import Clock, services_at
 from vr_server.errors import Invalid
@@ -219,27 +217,3 @@ async def test_csv_has_one_row_per_session_with_a_bom(tmp_path: Path, two_scenes
     assert rows[0]["date"] == "2026-12-01"  # 23:30 UTC on 30 November
     assert rows[4]["headset"] == "'=Quest-02"  # never a formula in a spreadsheet
     assert (rows[4]["ticket"], rows[4]["wait_s"]) == ("A002", "1800.0")
-
-
-def test_stats_over_http(server: ServerProcess, token: str) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    figures = httpx.get(
-        server.url + "/api/stats",
-        params={"from": "2026-12-01", "to": "2026-12-01"},
-        headers=headers,
-    )
-    assert figures.status_code == 200, figures.text
-    assert figures.json()["from"] == "2026-12-01"
-    assert figures.json()["satisfaction"]["counts"] == {str(n): 0 for n in range(1, 6)}
-    backwards = httpx.get(
-        server.url + "/api/stats",
-        params={"from": "2026-12-02", "to": "2026-12-01"},
-        headers=headers,
-    )
-    assert backwards.status_code == 422
-    assert httpx.get(server.url + "/api/stats?from=tomorrow", headers=headers).status_code == 422
-    sheet = httpx.get(server.url + "/api/stats.csv", params={"from": "2026-12-01"}, headers=headers)
-    assert sheet.status_code == 200, sheet.text
-    assert sheet.headers["content-type"].startswith("text/csv")
-    assert "vr-sessions-2026-12-01.csv" in sheet.headers["content-disposition"]
-    assert sheet.content == b"\xef\xbb\xbf" + (",".join(CSV_COLUMNS) + "\r\n").encode()

@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
+from tests.support.e2e import e2e_only, mark_e2e, set_current
 from tests.support.harness import ServerProcess
 from tests.support.postgres import Postgres
 from tests.support.s3_server import S3Server
@@ -26,8 +27,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without the glTF corpus, its tests are left out (and the summary says so); under
-    CI=true that is an error: CI always has the corpus, so its absence is a broken set-up."""
+    """Tests under tests/e2e/ are marked `e2e`, and only they may start a real component
+    (tests/support/e2e.py). Without the glTF corpus, its tests are left out (and the summary
+    says so); under CI=true that is an error: CI always has the corpus, so its absence is a
+    broken set-up."""
+    mark_e2e(items)
     needing = [item for item in items if item.get_closest_marker("corpus")]
     if not needing or corpus_present():
         return
@@ -35,6 +39,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{missing_message()}; {len(needing)} tests need it")
     items[:] = [item for item in items if not item.get_closest_marker("corpus")]
     config.hook.pytest_deselected(items=needing)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    set_current(item)  # before its fixtures start anything: require_e2e reads it
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    set_current(None)  # a module's server stops in the teardown of whichever test ran last
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +58,9 @@ def test_bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+@e2e_only
 def postgres() -> Iterator[Postgres]:
-    """The machine's PostgreSQL server (tests/postgres.py): fails, never skips, when it is down."""
+    """The machine's PostgreSQL server (tests/support/postgres.py): fails, never skips, when it is down."""
     pg = Postgres()
     pg.check()
     pg.sweep()
@@ -55,17 +69,19 @@ def postgres() -> Iterator[Postgres]:
 
 
 @pytest.fixture(scope="session")
+@e2e_only
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """moto's S3-compatible server, a subprocess on a free port (tests/s3_server.py)."""
+    """moto's S3-compatible server, a subprocess on a free port (tests/support/s3_server.py)."""
     server = S3Server(tmp_path_factory.mktemp("s3"))
     server.start()
     yield server
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.e2e)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: SQLite in tmp_path, or a new PostgreSQL database (dropped after)."""
+    """A fresh, empty database: SQLite in tmp_path, or a new PostgreSQL database (dropped after;
+    that half is marked `e2e`, so the fast tier runs the SQLite half only)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
         return
@@ -85,6 +101,7 @@ async def store(database_url: str):
 
 
 @pytest.fixture(scope="module")
+@e2e_only
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, test_bundles: Path
 ) -> Iterator[ServerProcess]:

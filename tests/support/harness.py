@@ -23,6 +23,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.support.e2e import require_e2e
+
 STAFF_USER = "staff"
 STAFF_PASSWORD = "correct-horse-battery"
 
@@ -80,6 +82,7 @@ class ServerProcess:
         )
 
     def start(self) -> None:
+        require_e2e("a vr-server process")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(

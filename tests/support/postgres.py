@@ -25,6 +25,8 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.support.e2e import require_e2e
+
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PREFIX = "vr_test_"
 LEFTOVER_AGE_S = 24 * 3600
@@ -75,6 +77,7 @@ class Postgres:
         )
 
     async def acheck(self) -> str:
+        require_e2e("PostgreSQL")
         conn = await self._admin()
         try:
             version: str = await conn.fetchval("SHOW server_version")
@@ -83,6 +86,7 @@ class Postgres:
         return version
 
     async def acreate(self) -> str:
+        require_e2e("PostgreSQL")
         name = f"{PREFIX}{int(time.time())}_{secrets.token_hex(4)}"
         conn = await self._admin()
         try:

@@ -24,6 +24,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from tests.support.e2e import require_e2e
+
 DEFAULT_URL = "redis://127.0.0.1:6379/0"
 START_COMMAND = (
     'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
@@ -37,6 +39,7 @@ def redis_url() -> str:
 
 def check_redis() -> str:
     """The URL of a Redis that answers PING; fails the test (never skips) otherwise."""
+    require_e2e("Redis")
     url = redis_url()
     client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
     try:
@@ -101,6 +104,7 @@ def kill_clients(name_prefix: str) -> int:
 
 def stop() -> None:
     """SHUTDOWN NOSAVE, and wait until Redis no longer answers."""
+    require_e2e("a Redis restart")
     subprocess.run(
         ["redis-cli", "-u", redis_url(), "shutdown", "nosave"], capture_output=True, timeout=10
     )
@@ -113,6 +117,7 @@ def stop() -> None:
 
 def start() -> None:
     """Start Redis with the machine's command, and wait until it answers."""
+    require_e2e("Redis")
     command = os.environ.get("VR_TEST_REDIS_START") or START_COMMAND
     done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=30)
     deadline = time.monotonic() + 15

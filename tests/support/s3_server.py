@@ -20,6 +20,7 @@ import boto3
 import httpx
 import pytest
 
+from tests.support.e2e import require_e2e
 from tests.support.harness import end_process, free_port
 
 REGION = "us-east-1"
@@ -53,6 +54,7 @@ class S3Server:
         }
 
     def start(self) -> None:
+        require_e2e("moto's S3 server")
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],

@@ -7,10 +7,12 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.e2e.web.driver import launch
+from tests.support.e2e import e2e_only
 from tests.support.harness import ServerProcess
 
 
 @pytest.fixture(scope="module")
+@e2e_only
 def kiosk_server(
     tmp_path_factory: pytest.TempPathFactory, scene_library: Path
 ) -> Iterator[ServerProcess]:
@@ -34,6 +36,7 @@ def staff_token(kiosk_server: ServerProcess) -> str:
 
 
 @pytest.fixture(scope="module")
+@e2e_only
 def browser() -> Iterator[Browser]:
     """One headless Chromium (Debian's, never a downloaded one) per test module."""
     with sync_playwright() as playwright:

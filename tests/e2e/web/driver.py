@@ -14,6 +14,8 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
+from tests.support.e2e import require_e2e
+
 CHROMIUM = Path(os.environ.get("VR_CHROMIUM", "/usr/lib/chromium/chromium"))
 CHROMIUM_FLAGS = [
     "--headless",
@@ -31,6 +33,7 @@ VIEWPORT: ViewportSize = {"width": 200, "height": 150}
 
 
 def launch(playwright: Playwright) -> Browser:
+    require_e2e("Chromium")
     if not CHROMIUM.exists():
         raise RuntimeError(
             f"{CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)"

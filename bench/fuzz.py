@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.fuzz [--frames 1000000] [--clients 8] [--gltf 10000] [--markdown]
 
-Frames: a pool of frames drawn from tests/fuzzing.py's hypothesis strategies (built from the
+Frames: a pool of frames drawn from tests/support/fuzzing.py's hypothesis strategies (built from the
 protocol's models: valid frames, one field broken, lone surrogates, random JSON and text, long
 types, binary, oversize, bad UTF-8) is sent round and round by `--clients` fuzzers to a real
 `vr-server` (SQLite, in-process bus), on both sockets before and after hello / auth, each

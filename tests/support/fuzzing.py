@@ -1,4 +1,4 @@
-"""Hostile frames for the fuzz suite (tests/server/test_fuzz.py) and bench/fuzz.py.
+"""Hostile frames for the fuzz suite (tests/e2e/server/test_fuzz.py) and bench/fuzz.py.
 
 `frames()` draws what a hostile client sends, built from the protocol's own models (their
 JSON schema, so a new message type or field is fuzzed without touching this file): valid

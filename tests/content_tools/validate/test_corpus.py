@@ -3,7 +3,7 @@
 `khronos-tests`: every case's set of error codes must equal the reference's expected report for
 at least 95% of the cases. `models`: the error/no-error verdict must match the reference's for
 every model, and so must the info figures (draw calls, triangles, vertices, materials).
-The corpus is read in place (tests/corpus.py: VR_GLTF_CORPUS, by default ../shared/gltf-corpus
+The corpus is read in place (tests/support/corpus.py: VR_GLTF_CORPUS, by default ../shared/gltf-corpus
 beside the repository), never copied.
 """
 

@@ -29,7 +29,7 @@ from vr_server.settings import Settings
 from vr_server.storage.sql import SqlStore
 
 # The matrix sends many wrong passwords and tokens on purpose: without room for them the
-# sign-in throttle (tests/server/test_login_throttle.py) would answer 429 instead.
+# sign-in throttle (tests/e2e/server/test_login_throttle.py) would answer 429 instead.
 SERVER_SETTINGS = {"login_free_failures": "100000", "login_free_failures_per_address": "100000"}
 
 PASSWORD = "matrix-password-1"

@@ -1,5 +1,5 @@
 """Logins, enrollment codes and the sockets' credential checks. Which credential opens which
-route, socket and page: tests/server/test_access_matrix.py."""
+route, socket and page: tests/e2e/server/test_access_matrix.py."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 limit gets 413 before it is parsed, with a Content-Length or chunked, and the server's memory
 does not grow however much a client sends. A route that needs a credential refuses a request
 without one before it reads the body. Routes with larger limits keep them (uploads:
-tests/server/test_publish.py)."""
+tests/e2e/server/test_publish.py)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
 
-SCENE = "test-kitchen"  # tests/bundles.py
+SCENE = "test-kitchen"  # tests/support/bundles.py
 IMG = '<img src=x onerror="window.__pwned=1">'
 SCRIPT = "<script>window.__pwned=1</script>"
 SVG = '"><svg onload=window.__pwned=1>'

@@ -15,7 +15,7 @@ PUBLIC = {
     "/api/kiosks/pair",
     "/api/results/{token}",
 }
-"""The API routes without a credential dependency (tests/server/test_auth.py: the same)."""
+"""The API routes without a credential dependency (tests/e2e/server/test_auth.py: the same)."""
 
 
 def test_every_route_with_a_credential_checks_it_before_the_body() -> None:

@@ -1,5 +1,6 @@
 """Without the third-party glTF corpus, a fresh clone's run leaves out the tests that need it
-and says so in one line; under CI=true the same run fails (tests/support/corpus.py, tests/conftest.py).
+and says so in one line; under CI=true the same run fails (tests/support/corpus.py,
+tests/conftest.py).
 Each case runs pytest on the corpus tests in a subprocess with VR_GLTF_CORPUS pointing nowhere."""
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 `khronos-tests`: every case's set of error codes must equal the reference's expected report for
 at least 95% of the cases. `models`: the error/no-error verdict must match the reference's for
 every model, and so must the info figures (draw calls, triangles, vertices, materials).
-The corpus is read in place (tests/support/corpus.py: VR_GLTF_CORPUS, by default ../shared/gltf-corpus
-beside the repository), never copied.
+The corpus is read in place (tests/support/corpus.py: VR_GLTF_CORPUS, by default
+../shared/gltf-corpus beside the repository), never copied.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The Redis bus and Redis presence against the machine's real Redis (tests/support/redis_server.py):
+"""The Redis bus and Redis presence against the machine's real Redis
+(tests/support/redis_server.py):
 fan-out between two bus instances in one process, what `publish` counts, prefix isolation,
 reconnecting after the connection is killed, bounded waits when Redis does not answer, and
 presence entries that expire when their instance dies."""

@@ -1,5 +1,5 @@
-"""The fuzz suite: a few thousand hostile frames (tests/support/fuzzing.py) against a real server, on
-both sockets, before and after `hello` / `auth`. The server lives and answers /health, a
+"""The fuzz suite: a few thousand hostile frames (tests/support/fuzzing.py) against a real server,
+on both sockets, before and after `hello` / `auth`. The server lives and answers /health, a
 control session's stored events are unchanged, and its memory stays within a bound.
 bench/fuzz.py runs the same at a million frames."""
 

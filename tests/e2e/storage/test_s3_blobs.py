@@ -1,5 +1,5 @@
-"""Blobs in an S3-compatible bucket (moto's server, tests/support/s3_server.py), each instance's blob
-directory a cache of it: content published through instance A is served by instance B from
+"""Blobs in an S3-compatible bucket (moto's server, tests/support/s3_server.py), each instance's
+blob directory a cache of it: content published through instance A is served by instance B from
 the bucket, B knows what A stored, a tampered object is never served nor cached, an unreachable
 bucket refuses uploads with 503 and stores nothing while cached blobs are still served, and
 `vr-server serve` refuses to start on a missing bucket."""

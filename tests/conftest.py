@@ -9,7 +9,7 @@ import pytest
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
 from tests.support.e2e import e2e_only, mark_e2e, set_current
-from tests.support.harness import ServerProcess
+from tests.support.harness import ServerProcess, running_server
 from tests.support.postgres import Postgres
 from tests.support.s3_server import S3Server
 from vr_server.storage import SqlStore, migrate
@@ -60,7 +60,8 @@ def test_bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 @e2e_only
 def postgres() -> Iterator[Postgres]:
-    """The machine's PostgreSQL server (tests/support/postgres.py): fails, never skips, when it is down."""
+    """The machine's PostgreSQL server (tests/support/postgres.py): fails, never skips, when it
+    is down."""
     pg = Postgres()
     pg.check()
     pg.sweep()
@@ -121,13 +122,10 @@ def server(
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")
         settings["database_url"] = pg.create()
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), [test_bundles], **settings)
     try:
-        proc.create_staff()
-        proc.start()
-        yield proc
+        with running_server(tmp_path_factory.mktemp("server"), [test_bundles], **settings) as proc:
+            yield proc
     finally:
-        proc.stop()
         if pg is not None:
             pg.drop(settings["database_url"])
 

@@ -14,8 +14,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,21 @@ class ServerProcess:
         return httpx.request(
             method, self.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
         )
+
+
+@contextmanager
+def running_server(
+    data_dir: Path, content_dirs: list[Path], **settings: Any
+) -> Iterator[ServerProcess]:
+    """A started server with the staff account (`ServerProcess` takes the same arguments),
+    stopped on the way out."""
+    proc = ServerProcess(data_dir, content_dirs, **settings)
+    try:
+        proc.create_staff()
+        proc.start()
+        yield proc
+    finally:
+        proc.stop()
 
 
 class RawSocket:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,7 @@ import pytest
 
 from headset_client import HeadsetClient
 from tests.support import redis_server
-from tests.support.cluster import Cluster, Dashboard, running_cluster
-from tests.support.postgres import Postgres
+from tests.support.cluster import Cluster, Dashboard
 from vr_server.protocol.events import (
     Answer,
     Interaction,
@@ -36,14 +34,6 @@ from vr_server.protocol.events import (
 from vr_server.protocol.headset import Assignment, Command, Result
 
 pytestmark = [pytest.mark.restarts_services, pytest.mark.slow, pytest.mark.timeout(180)]
-
-
-@pytest.fixture(scope="module")
-def cluster(
-    tmp_path_factory: pytest.TempPathFactory, test_bundles: Path, postgres: Postgres
-) -> Iterator[Cluster]:
-    with running_cluster(tmp_path_factory.mktemp("failover"), test_bundles, postgres) as cluster:
-        yield cluster
 
 
 async def staff_command(board: Dashboard, session_id: str, name: str) -> dict[str, Any]:

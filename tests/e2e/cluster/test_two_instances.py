@@ -11,7 +11,6 @@ import json
 import signal
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +26,15 @@ from tests.support.cluster import (
     headset_live,
     live_state,
     on_both,
-    running_cluster,
     session_is,
     staff_socket,
 )
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
-from tests.support.postgres import Postgres
 from tests.support.sockets import hello_headset, ping_ok
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def cluster(
-    tmp_path_factory: pytest.TempPathFactory, test_bundles: Path, postgres: Postgres
-) -> Iterator[Cluster]:
-    with running_cluster(tmp_path_factory.mktemp("cluster"), test_bundles, postgres) as cluster:
-        yield cluster
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,6 @@ from tests.conftest import scene_dirs
 from tests.support.harness import ServerProcess
 
 SCENE_IDS = [path.name for path in scene_dirs()]
-
-
-@pytest.fixture(scope="module")
-def kiosk_server(
-    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
-) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), [scene_library], self_service="true")
-    proc.create_staff()
-    proc.start()
-    yield proc
-    proc.stop()
 
 
 def test_the_server_serves_every_scene(kiosk_server: ServerProcess, scene_library: Path) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -9,19 +8,6 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.e2e.web.driver import launch
 from tests.support.e2e import e2e_only
 from tests.support.harness import ServerProcess
-
-
-@pytest.fixture(scope="module")
-@e2e_only
-def kiosk_server(
-    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
-) -> Iterator[ServerProcess]:
-    """A real server with every scene in scenes/ and self-service (kiosk mode) on."""
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), [scene_library], self_service="true")
-    proc.create_staff()
-    proc.start()
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,14 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
-from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess, end_process
+from tests.support.harness import (
+    STAFF_PASSWORD,
+    STAFF_USER,
+    RawSocket,
+    ServerProcess,
+    end_process,
+    running_server,
+)
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
@@ -67,16 +74,13 @@ def pages_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pages_server(
     tmp_path_factory: pytest.TempPathFactory, pages_library: Path
 ) -> Iterator[ServerProcess]:
-    proc = ServerProcess(
+    with running_server(
         tmp_path_factory.mktemp("pages-server"),
         [pages_library],
         auth_timeout_s=2,
         retention_days=14,
-    )
-    proc.create_staff()
-    proc.start()
-    yield proc
-    proc.stop()
+    ) as proc:
+        yield proc
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
 
 # Each is what `next` says once the query string is decoded; raw query strings below.
 HOSTILE = [
@@ -42,11 +42,8 @@ RAW_QUERIES = [
 
 @pytest.fixture(scope="module")
 def login_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("login-server"), [])
-    proc.create_staff()
-    proc.start()
-    yield proc
-    proc.stop()
+    with running_server(tmp_path_factory.mktemp("login-server"), []) as proc:
+        yield proc
 
 
 def lands_on(browser: Browser, server: ServerProcess, query: str) -> tuple[str, list[str], str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import scene_dirs
 from tests.support.e2e import e2e_only
 from tests.support.harness import ServerProcess, running_server
 
@@ -33,3 +34,16 @@ def kiosk_server(
         tmp_path_factory.mktemp("server"), [scene_library], self_service="true"
     ) as proc:
         yield proc
+
+
+@pytest.fixture(scope="session")
+def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every scene in scenes/ packaged once per test session (runs each generator)."""
+    from content_tools.package import package_scene
+
+    dist = tmp_path_factory.mktemp("scene-library")
+    # One at a time: reading a model silences pygltflib's warnings with warnings.catch_warnings,
+    # which is process-wide state and not safe to enter from two threads at once.
+    for scene_dir in scene_dirs():
+        package_scene(scene_dir, dist)
+    return dist

@@ -1,7 +1,7 @@
 """The occupation scene library: every `scenes/*/scene.yaml`.
 
 Each scene is generated and packaged once per test session (the `scene_library` fixture of
-tests/conftest.py, shared with the simulated-headset tests); the tests here read the bundles.
+tests/e2e/conftest.py, shared with the simulated-headset tests); the tests here read the bundles.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
-from tests.support.e2e import e2e_only, mark_e2e, set_current
+from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
 from tests.support.harness import ServerProcess, running_server
 from tests.support.postgres import Postgres
 from tests.support.s3_server import S3Server
@@ -24,6 +24,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"corpus: tests marked `corpus` were not collected: {missing_message()}"
         )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`-m "not e2e"` does not collect tests/e2e/ at all (tests/support/e2e.py)."""
+    return True if not_collected(collection_path, config) else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -10,11 +10,14 @@ server, and a new test that needs one has to say so by living in tests/e2e/.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from _pytest.mark.expression import Expression  # what -m uses (no public equivalent)
 
 E2E_DIR = Path(__file__).resolve().parents[1] / "e2e"
 E2E_ONLY = "_starts_a_real_component"
@@ -63,6 +66,34 @@ def _starting_fixtures(item: pytest.Item) -> list[str]:
         for name, defs in info.name2fixturedefs.items()
         if defs and getattr(defs[-1].func, E2E_ONLY, False)
     ]
+
+
+def not_collected(collection_path: Path, config: pytest.Config) -> bool:
+    """tests/e2e/ itself, when `-m` leaves out every e2e test."""
+    return collection_path == E2E_DIR and leaves_out_e2e(config)
+
+
+def leaves_out_e2e(config: pytest.Config) -> bool:
+    """Whether `-m` leaves out every e2e test whatever its other markers (`-m "not e2e"`):
+    then tests/e2e/ need not even be imported, which saves the fast tier a few seconds."""
+    text = config.getoption("markexpr", "")
+    if not text:
+        return False
+    expression = Expression.compile(text)
+    # Only the markers the expression names change its value: try each set of them with e2e.
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", text)) - {"and", "or", "not", "e2e"})
+    return not any(
+        expression.evaluate(_marked_e2e_and(chosen))
+        for size in range(len(others) + 1)
+        for chosen in itertools.combinations(others, size)
+    )
+
+
+def _marked_e2e_and(chosen: tuple[str, ...]) -> Callable[..., bool]:
+    def matches(name: str, /, **kwargs: str | int | bool | None) -> bool:
+        return name == "e2e" or name in chosen
+
+    return matches
 
 
 def set_current(item: pytest.Item | None) -> None:

@@ -20,9 +20,11 @@ def run_without_corpus(
     monkeypatch.setenv("VR_GLTF_CORPUS", str(pytester.path / "no-corpus-here"))
     monkeypatch.setenv("CI", ci)
     monkeypatch.chdir(REPO)
-    # --assert=plain: this suite's modules are imported already and cannot be rewritten again
+    # --assert=plain: this suite's modules are imported already and cannot be rewritten again;
+    # no hypothesis plugin: it would import hypothesis again (pytester forgets what a run imports)
     return pytester.runpytest_inprocess(
-        "-p", "no:cacheprovider", "-q", "--assert=plain", f"--rootdir={REPO}", CORPUS_TESTS
+        *("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-q", "--assert=plain"),
+        *(f"--rootdir={REPO}", CORPUS_TESTS),
     )
 
 

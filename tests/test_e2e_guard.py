@@ -13,6 +13,9 @@ import pytest
 from tests.support import e2e
 
 REPO = Path(__file__).resolve().parents[1]
+# pytester forgets the modules an in-process run imported; hypothesis's plugin would import
+# hypothesis again at the end of every run (about 1.5 s of CPU each), and none is used here.
+PLUGINS = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 
 CONFTEST = """
 from tests.conftest import (  # noqa: F401 (hooks and fixtures pytest finds by name)
@@ -55,11 +58,11 @@ def folder(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest
 def test_tests_in_the_e2e_folder_are_marked_and_left_out_of_the_fast_tier(
     folder: pytest.Pytester,
 ) -> None:
-    folder.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-    fast = folder.runpytest("-p", "no:cacheprovider", "-m", "not e2e")
+    folder.runpytest(*PLUGINS).assert_outcomes(passed=1)
+    fast = folder.runpytest(*PLUGINS, "-m", "not e2e")
     assert fast.ret == pytest.ExitCode.NO_TESTS_COLLECTED  # the e2e folder is not even read
     fast.assert_outcomes()
-    slow = folder.runpytest("-p", "no:cacheprovider", "-m", "not e2e or slow")
+    slow = folder.runpytest(*PLUGINS, "-m", "not e2e or slow")
     slow.assert_outcomes(deselected=1)  # it may select an e2e test: collected, then left out
 
 
@@ -67,7 +70,7 @@ def test_a_test_outside_asking_for_the_server_fixture_stops_the_collection(
     folder: pytest.Pytester,
 ) -> None:
     folder.makepyfile(test_outside="def test_outside(server):\n    pass\n")
-    result = folder.runpytest("-p", "no:cacheprovider")
+    result = folder.runpytest(*PLUGINS)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -85,7 +88,7 @@ def test_a_test_outside_starting_a_server_fails_before_it_starts(folder: pytest.
             "    ServerProcess(tmp_path / 'server', []).start()\n"
         )
     )
-    result = folder.runpytest("-p", "no:cacheprovider")
+    result = folder.runpytest(*PLUGINS)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         ["*test_outside.py::test_outside starts a vr-server process, but only tests under*"]
@@ -103,4 +106,4 @@ def test_a_test_marked_e2e_by_hand_may_start_one(folder: pytest.Pytester) -> Non
             "    require_e2e('a server')\n"
         )
     )
-    folder.runpytest("-p", "no:cacheprovider", "test_marked.py").assert_outcomes(passed=1)
+    folder.runpytest(*PLUGINS, "test_marked.py").assert_outcomes(passed=1)

@@ -1,6 +1,6 @@
 // ESLint (flat config) for every JavaScript file the project ships: the staff pages
 // (vr_server/web), the WebXR headset app (headset_client/web), the browser test driver
-// (tests/web/driver.js) and the Node scripts. Run `node_modules/.bin/eslint .` (scripts/test.sh
+// (tests/e2e/web/driver.js) and the Node scripts. Run `node_modules/.bin/eslint .` (scripts/test.sh
 // does); tests/test_javascript_lint.py fails when a tracked file is left out of these globs.
 // Vendored code is not ours to lint: three.js, IWER and the rest are served from node_modules
 // (ignored by default), and nothing is copied into the tree.
@@ -61,7 +61,7 @@ export default [
   },
   {
     // A classic script injected into the headset app's page by the browser tests.
-    files: ['tests/web/driver.js'],
+    files: ['tests/e2e/web/driver.js'],
     languageOptions: { ecmaVersion: 2024, sourceType: 'script', globals: { ...globals.browser } },
     rules: BROWSER_RULES,
   },

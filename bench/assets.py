@@ -50,7 +50,7 @@ from typing import Any, cast
 import httpx
 import psutil
 
-from tests.harness import ServerProcess, free_port
+from tests.support.harness import ServerProcess, free_port
 
 MEDIA_TYPE = "model/gltf-binary"
 NGINX_CONF = """\

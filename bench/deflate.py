@@ -28,7 +28,7 @@ import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.sessions import TELEMETRY
-from tests.harness import ServerProcess
+from tests.support.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 
 SETTLE_S = 8.0

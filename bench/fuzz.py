@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.fuzz [--frames 1000000] [--clients 8] [--gltf 10000] [--markdown]
 
-Frames: a pool of frames drawn from tests/fuzzing.py's hypothesis strategies (built from the
+Frames: a pool of frames drawn from tests/support/fuzzing.py's hypothesis strategies (built from the
 protocol's models: valid frames, one field broken, lone surrogates, random JSON and text, long
 types, binary, oversize, bad UTF-8) is sent round and round by `--clients` fuzzers to a real
 `vr-server` (SQLite, in-process bus), on both sockets before and after hello / auth, each
@@ -38,11 +38,11 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 
-from tests import fuzzing
-from tests.bundles import write_bundle
-from tests.corpus import corpus_dir
-from tests.fuzzing import Frame, Fuzzer, Target
-from tests.harness import ServerProcess
+from tests.support import fuzzing
+from tests.support.bundles import write_bundle
+from tests.support.corpus import corpus_dir
+from tests.support.fuzzing import Frame, Fuzzer, Target
+from tests.support.harness import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = corpus_dir() / "models"

@@ -31,7 +31,7 @@ from typing import Any
 import httpx
 
 from bench.assets import store_blob
-from tests.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 BLOB_BYTES = 8 * 1024 * 1024
 RANGE_BYTES = 64 * 1024

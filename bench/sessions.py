@@ -69,8 +69,8 @@ import httpx
 import psutil
 
 from bench.leanws import LeanWebSocket, open_lean, text_frame
-from tests.bundles import write_bundle
-from tests.harness import ServerProcess
+from tests.support.bundles import write_bundle
+from tests.support.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.services.looplag import BUCKETS_MS, LoopLagMonitor
 

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.corpus import corpus_dir
+from tests.support.corpus import corpus_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = corpus_dir()

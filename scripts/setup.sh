@@ -29,14 +29,14 @@ if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$VENV/.setup-stamp"
 fi
 
-# Debian's chromium runs the WebXR browser tests (tests/web); test tools never download browsers.
+# Debian's chromium runs the WebXR browser tests (tests/e2e/web); test tools never download browsers.
 if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/lib/chromium/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing Debian's chromium (for the WebXR browser tests)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
   else
-    echo "setup: chromium is missing (needed by tests/web): run 'sudo apt-get install chromium'" \
+    echo "setup: chromium is missing (needed by tests/e2e/web): run 'sudo apt-get install chromium'" \
       "or re-run this script as root" >&2
     exit 1
   fi

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.bundles import write_bundle
-from tests.corpus import corpus_present, missing_message
-from tests.harness import ServerProcess
-from tests.postgres import Postgres
-from tests.s3_server import S3Server
+from tests.support.bundles import write_bundle
+from tests.support.corpus import corpus_present, missing_message
+from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
+from tests.support.harness import ServerProcess, running_server
+from tests.support.postgres import Postgres
+from tests.support.s3_server import S3Server
+from vr_server.storage import SqlStore, migrate
 
 
 def _ci() -> bool:
@@ -24,9 +26,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`-m "not e2e"` does not collect tests/e2e/ at all (tests/support/e2e.py)."""
+    return True if not_collected(collection_path, config) else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without the glTF corpus, its tests are left out (and the summary says so); under
-    CI=true that is an error: CI always has the corpus, so its absence is a broken set-up."""
+    """Tests under tests/e2e/ are marked `e2e`, and only they may start a real component
+    (tests/support/e2e.py). Without the glTF corpus, its tests are left out (and the summary
+    says so); under CI=true that is an error: CI always has the corpus, so its absence is a
+    broken set-up."""
+    mark_e2e(items)
     needing = [item for item in items if item.get_closest_marker("corpus")]
     if not needing or corpus_present():
         return
@@ -34,6 +44,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{missing_message()}; {len(needing)} tests need it")
     items[:] = [item for item in items if not item.get_closest_marker("corpus")]
     config.hook.pytest_deselected(items=needing)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    set_current(item)  # before its fixtures start anything: require_e2e reads it
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    set_current(None)  # a module's server stops in the teardown of whichever test ran last
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +63,10 @@ def test_bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+@e2e_only
 def postgres() -> Iterator[Postgres]:
-    """The machine's PostgreSQL server (tests/postgres.py): fails, never skips, when it is down."""
+    """The machine's PostgreSQL server (tests/support/postgres.py): fails, never skips, when it
+    is down."""
     pg = Postgres()
     pg.check()
     pg.sweep()
@@ -54,17 +75,19 @@ def postgres() -> Iterator[Postgres]:
 
 
 @pytest.fixture(scope="session")
+@e2e_only
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    """moto's S3-compatible server, a subprocess on a free port (tests/s3_server.py)."""
+    """moto's S3-compatible server, a subprocess on a free port (tests/support/s3_server.py)."""
     server = S3Server(tmp_path_factory.mktemp("s3"))
     server.start()
     yield server
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.e2e)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: SQLite in tmp_path, or a new PostgreSQL database (dropped after)."""
+    """A fresh, empty database: SQLite in tmp_path, or a new PostgreSQL database (dropped after;
+    that half is marked `e2e`, so the fast tier runs the SQLite half only)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
         return
@@ -74,7 +97,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     pg.drop(url)
 
 
+@pytest.fixture
+async def store(database_url: str):
+    """A migrated store on a fresh database (SQLite, then PostgreSQL: `database_url`)."""
+    s = SqlStore.from_url(database_url)
+    await migrate(s)
+    yield s
+    await s.close()
+
+
 @pytest.fixture(scope="module")
+@e2e_only
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, test_bundles: Path
 ) -> Iterator[ServerProcess]:
@@ -94,13 +127,10 @@ def server(
     if backend == "postgresql":
         pg = request.getfixturevalue("postgres")
         settings["database_url"] = pg.create()
-    proc = ServerProcess(tmp_path_factory.mktemp("server"), [test_bundles], **settings)
     try:
-        proc.create_staff()
-        proc.start()
-        yield proc
+        with running_server(tmp_path_factory.mktemp("server"), [test_bundles], **settings) as proc:
+            yield proc
     finally:
-        proc.stop()
         if pg is not None:
             pg.drop(settings["database_url"])
 
@@ -111,14 +141,3 @@ SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
 def scene_dirs() -> list[Path]:
     """Every occupation scene folder in scenes/ (those with a scene.yaml)."""
     return sorted(path.parent for path in SCENES_DIR.glob("*/scene.yaml"))
-
-
-@pytest.fixture(scope="session")
-def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every scene in scenes/ packaged once per test session (runs each generator)."""
-    from content_tools.package import package_scene
-
-    dist = tmp_path_factory.mktemp("scene-library")
-    for scene_dir in scene_dirs():
-        package_scene(scene_dir, dist)
-    return dist

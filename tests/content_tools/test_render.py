@@ -14,7 +14,7 @@ from PIL import Image
 from content_tools.errors import ModelError
 from content_tools.package import PackageResult
 from content_tools.render import choose_camera, render_thumbnail
-from tests.corpus import corpus_dir
+from tests.support.corpus import corpus_dir
 
 CORPUS_MODELS = corpus_dir() / "models"
 

@@ -145,7 +145,7 @@ class CredentialFirstRoute(APIRoute):
     without this a request with no credential still had its body read and validated. Here a
     request that has a body is refused (401/403, as the dependency would) before a byte of
     it is read; the dependency then runs as usual. Every API router uses this class
-    (tests/server/test_body_limits.py checks it)."""
+    (tests/e2e/server/test_body_limits.py checks it)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -175,7 +175,7 @@ def _has_body(request: Request) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
 
 
-# Who may call what (docs/operations.md "Roles"; tests/server/test_access_matrix.py checks
+# Who may call what (docs/operations.md "Roles"; tests/e2e/server/test_access_matrix.py checks
 # every route against its own table):
 AdminDep = Annotated[Principal, _requires("admin")]
 """Accounts, enrollment, kiosks, revocation, retention, visitors' contact data."""

@@ -131,7 +131,7 @@ def snapshot_json(snapshot: Snapshot) -> str:
 
     pydantic keeps the interpreter lock for the whole of one call: 3 MB for 10,000 headsets in
     one call held the event loop 20-26 ms even from a worker thread (bench/snapshot.py).
-    tests/server/test_staff_snapshot.py checks that the bytes are the same as one call's."""
+    tests/vr_server/ws/test_staff.py checks that the bytes are the same as one call's."""
     return "".join(_snapshot_parts(snapshot))
 
 

@@ -1,0 +1,49 @@
+"""Fixtures shared by the end-to-end tests (`server` is in tests/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import scene_dirs
+from tests.support.e2e import e2e_only
+from tests.support.harness import ServerProcess, running_server
+
+
+@pytest.fixture(scope="module")
+def token(server: ServerProcess) -> str:
+    """A staff token for the module's server."""
+    return server.staff_token()
+
+
+@pytest.fixture(scope="module")
+def code(server: ServerProcess) -> str:
+    """An enrollment code with enough uses for every headset of a test module."""
+    return server.enrollment_code(uses=200)
+
+
+@pytest.fixture(scope="module")
+@e2e_only
+def kiosk_server(
+    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
+) -> Iterator[ServerProcess]:
+    """A real server with every scene in scenes/ and self-service (kiosk mode) on."""
+    with running_server(
+        tmp_path_factory.mktemp("server"), [scene_library], self_service="true"
+    ) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="session")
+def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every scene in scenes/ packaged once per test session (runs each generator)."""
+    from content_tools.package import package_scene
+
+    dist = tmp_path_factory.mktemp("scene-library")
+    # One at a time: reading a model silences pygltflib's warnings with warnings.catch_warnings,
+    # which is process-wide state and not safe to enter from two threads at once.
+    for scene_dir in scene_dirs():
+        package_scene(scene_dir, dist)
+    return dist

@@ -1,0 +1,73 @@
+"""`call_staff` reaches staff as an `alert`, once per headset per 10 s: more calls in that time
+(a stuck button, a hostile client) are taken (events stored and acknowledged) but not broadcast
+again (services/call_staff.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.harness import RawSocket, ServerProcess
+from tests.support.sockets import hello_headset, ping_ok, staff, start_session
+
+
+async def alerts_until(watcher: RawSocket, headset_id: str) -> list[dict[str, Any]]:
+    """The alerts staff receive up to and including the first one from `headset_id`."""
+    seen = []
+    while True:
+        alert = await watcher.recv_type("alert")
+        seen.append(alert)
+        if alert["headset_id"] == headset_id:
+            return seen
+
+
+async def test_call_staff_from_the_lobby_alerts_staff_once(
+    server: ServerProcess, token: str, code: str
+) -> None:
+    sock, enrolled = await hello_headset(server, code)
+    other, other_enrolled = await hello_headset(server, code)
+    watcher = await staff(server, token)
+    try:
+        await sock.send({"type": "call_staff", "reason": "วิงเวียน"})
+        for _ in range(300):
+            await sock.send({"type": "call_staff", "reason": "flood"})
+        await ping_ok(sock)  # every call above was handled
+        await other.send({"type": "call_staff"})  # the reason is optional; another headset
+        alerts = await alerts_until(watcher, other_enrolled["headset_id"])
+        assert [(a["headset_id"], a["session_id"], a["detail"]) for a in alerts] == [
+            (enrolled["headset_id"], None, "วิงเวียน"),
+            (other_enrolled["headset_id"], None, ""),
+        ]
+        await ping_ok(sock)  # not closed for calling too often
+    finally:
+        await watcher.close()
+        await sock.close()
+        await other.close()
+
+
+async def test_call_staff_events_in_a_session_are_stored_but_alert_once(
+    server: ServerProcess, token: str, code: str
+) -> None:
+    sock, enrolled = await hello_headset(server, code)
+    marker, marker_enrolled = await hello_headset(server, code)
+    watcher = await staff(server, token)
+    try:
+        sid = (await start_session(server, token, sock, enrolled["headset_id"]))["session_id"]
+        for seq in range(1, 21):
+            body = {"kind": "call_staff", "reason": f"call {seq}"}
+            await sock.send({"type": "event", "session_id": sid, "seq": seq, "event": body})
+            ack = await sock.recv_type("ack")
+            assert (ack["seq"], ack["duplicate"]) == (seq, False)
+        await sock.send({"type": "call_staff", "reason": "lobby frame too"})
+        await ping_ok(sock)
+        await marker.send({"type": "call_staff"})
+        alerts = await alerts_until(watcher, marker_enrolled["headset_id"])
+        assert [(a["headset_id"], a["session_id"], a["detail"]) for a in alerts] == [
+            (enrolled["headset_id"], sid, "call 1"),
+            (marker_enrolled["headset_id"], None, ""),
+        ]
+        events = server.api(token, "GET", f"/api/sessions/{sid}/events").json()
+        assert [e["seq"] for e in events if e["kind"] == "call_staff"] == list(range(1, 21))
+    finally:
+        await watcher.close()
+        await sock.close()
+        await marker.close()

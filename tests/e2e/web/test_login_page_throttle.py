@@ -1,0 +1,38 @@
+"""The login page in Chromium says, in Thai and in English, how long a throttled sign-in
+must wait (the server's 429 Retry-After)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.support.harness import STAFF_USER, ServerProcess
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    "server", [{"login_free_failures": 2, "login_backoff_s": 30}], indirect=True
+)
+def test_the_login_page_says_how_long_to_wait(server: ServerProcess, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/login/?lang=en")
+    page.fill("#username", STAFF_USER)
+    error = page.locator("#login-error")
+    for _ in range(2):
+        page.fill("#password", "not the password")
+        page.click("#login-submit")
+        expect(error).to_have_text("Wrong username or password.")
+        page.evaluate("document.getElementById('login-error').textContent = ''")
+    page.fill("#password", "not the password")
+    page.click("#login-submit")
+    expect(error).to_have_text(re.compile(r"^Too many failed sign-ins\. Try again in (29|30) "))
+    page.goto(server.url + "/login/?lang=th")
+    page.fill("#username", STAFF_USER)
+    page.fill("#password", "not the password")
+    page.click("#login-submit")
+    expect(error).to_have_text(re.compile(r"^เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป .* (2\d|30) วินาที$"))
+    context.close()

@@ -1,0 +1,67 @@
+"""Build small bundles for server tests, independent of the sample scenes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import trimesh
+
+from content_tools.format import AssetRef, BundleManifest, SceneMeta, Script
+from tests.support.scripts import every_action_script
+
+T = {"th": "ข้อความ", "en": "text"}
+NODES = ("knife", "pan", "stove", "fire_exit")
+
+
+def tiny_glb(seed: int = 0) -> bytes:
+    scene = trimesh.Scene()
+    for i, name in enumerate(NODES):
+        box = trimesh.creation.box(extents=(0.2, 0.1 + 0.01 * seed, 0.3))
+        box.apply_translation(np.array([i * 0.5, 1.0, -1.0]))
+        scene.add_geometry(box, node_name=name, geom_name=f"{name}-mesh")
+    spawn = trimesh.creation.box(extents=(0.01, 0.01, 0.01))
+    scene.add_geometry(spawn, node_name="spawn", geom_name="spawn-mesh")
+    data: bytes = scene.export(file_type="glb")
+    return data
+
+
+def write_bundle(
+    out: Path,
+    *,
+    scene_id: str = "test-kitchen",
+    version: str = "1.0.0",
+    script: Script | None = None,
+    glb: bytes | None = None,
+) -> Path:
+    glb = glb if glb is not None else tiny_glb()
+    sha = hashlib.sha256(glb).hexdigest()
+    folder = out / f"{scene_id}-{version}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{sha}.glb").write_bytes(glb)
+    meta = SceneMeta.model_validate(
+        {
+            "id": scene_id,
+            "version": version,
+            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
+            "summary": T,
+            "isco08": "5120",
+            "riasec": ["R"],
+            "skills": [T],
+            "duration_min": 5,
+            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
+            "job_query": {"th": "พ่อครัว", "en": "cook"},
+        }
+    )
+    manifest = BundleManifest(
+        scene=meta,
+        script=script or every_action_script(),
+        glb=AssetRef(sha256=sha, size=len(glb), media_type="model/gltf-binary", path=f"{sha}.glb"),
+        tool_version="test",
+    )
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    )
+    return folder

@@ -1,0 +1,249 @@
+"""A real `vr-server` process on a free port, with its own data folder, for end-to-end tests.
+
+The server runs as a subprocess (`python -m vr_server serve`), exactly as a user starts it, so
+the tests cover settings, migrations, bundle import and uvicorn's WebSocket handling too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.support.e2e import require_e2e
+
+STAFF_USER = "staff"
+STAFF_PASSWORD = "correct-horse-battery"
+
+
+def end_process(
+    proc: subprocess.Popen[Any], *, sig: int = signal.SIGTERM, timeout: float = 15
+) -> None:
+    """Send `sig`, wait up to `timeout` seconds, then kill."""
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class ServerProcess:
+    def __init__(self, data_dir: Path, content_dirs: list[Path], **settings: Any) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "VR_DATA_DIR": str(data_dir),
+            "VR_CONTENT_DIRS": json.dumps([str(p) for p in content_dirs]),
+            "VR_PORT": str(self.port),
+            "VR_LOG_LEVEL": "warning",
+            **{f"VR_{k.upper()}": str(v) for k, v in settings.items()},
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / "server.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "vr_server", *args],
+            env=self.env,
+            input=input_text,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        require_e2e("a vr-server process")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "vr_server", "serve"], env=self.env, stdout=log, stderr=log
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is None:
+            return
+        end_process(self.proc, sig=sig, timeout=15)
+        self.proc = None
+
+    def rss_bytes(self) -> int:
+        """The server process's resident memory (Linux /proc)."""
+        assert self.proc is not None
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+        return int(kib) * 1024
+
+    # ------------------------------------------------------------ credentials
+
+    def create_staff(
+        self, username: str = STAFF_USER, password: str = STAFF_PASSWORD, role: str = "staff"
+    ) -> None:
+        done = self.cli(
+            "staff", "create", username, "--role", role, "--password-stdin", input_text=password
+        )
+        assert done.returncode == 0, done.stderr
+
+    def admin_token(self) -> str:
+        """A token of the admin account `admin` (created on first use)."""
+        accounts = json.loads(self.cli("staff", "list", "--json").stdout)
+        if "admin" not in {a["username"] for a in accounts}:
+            self.create_staff("admin", STAFF_PASSWORD, role="admin")
+        return self.staff_token("admin", STAFF_PASSWORD)
+
+    def allow_contacts(self, username: str = STAFF_USER) -> None:
+        """Let staff account `username` read visitors' contact data (an admin's decision)."""
+        path = f"/api/admin/accounts/{username}/contact-access"
+        response = self.api(self.admin_token(), "POST", path, {"allowed": True})
+        assert response.status_code == 200, response.text
+
+    def staff_token(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> str:
+        response = httpx.post(
+            self.url + "/api/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["token"]
+        return token
+
+    def enrollment_code(self, uses: int = 10) -> str:
+        done = self.cli("enroll", "create", "--uses", str(uses), "--json")
+        assert done.returncode == 0, done.stderr
+        code: str = json.loads(done.stdout)["code"]
+        return code
+
+    def enroll(self, code: str, device_id: str) -> dict[str, str]:
+        response = httpx.post(
+            self.url + "/api/devices/enroll", json={"code": code, "device_id": device_id}
+        )
+        assert response.status_code == 200, response.text
+        data: dict[str, str] = response.json()
+        return data
+
+    def api(self, token: str, method: str, path: str, body: Any = None) -> httpx.Response:
+        return httpx.request(
+            method, self.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+
+
+@contextmanager
+def running_server(
+    data_dir: Path, content_dirs: list[Path], **settings: Any
+) -> Iterator[ServerProcess]:
+    """A started server with the staff account (`ServerProcess` takes the same arguments),
+    stopped on the way out."""
+    proc = ServerProcess(data_dir, content_dirs, **settings)
+    try:
+        proc.create_staff()
+        proc.start()
+        yield proc
+    finally:
+        proc.stop()
+
+
+class RawSocket:
+    """A protocol-level client for tests: send dicts or raw text, receive parsed frames."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    @classmethod
+    async def open(cls, url: str, **kwargs: Any) -> RawSocket:
+        return cls(await connect(url, max_size=None, **kwargs))
+
+    async def send(self, frame: Mapping[str, Any] | str | bytes) -> None:
+        await self.ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
+
+    async def recv(self, timeout: float = 10) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        frame: dict[str, Any] = json.loads(raw)
+        return frame
+
+    async def recv_type(self, kind: str, timeout: float = 10) -> dict[str, Any]:
+        """Skip frames until one of `kind` arrives."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await self.recv(timeout)
+                if frame["type"] == kind:
+                    return frame
+
+    async def closed_with(self, timeout: float = 10) -> int | None:
+        """Wait for the server to close; returns the close code."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self.ws.recv()
+        except ConnectionClosed as exc:
+            return exc.rcvd.code if exc.rcvd else None
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+async def wait_frame(
+    sock: RawSocket, match: Callable[[dict[str, Any]], bool], timeout: float = 30
+) -> dict[str, Any]:
+    """The first frame on `sock` that `match` accepts (frames before it are skipped)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = await sock.recv(timeout)
+            if match(frame):
+                return frame
+
+
+@asynccontextmanager
+async def uvicorn_in_process(app: Any, **config: Any) -> AsyncIterator[int]:
+    """A real uvicorn serving `app` in this event loop (so a test can look inside the app
+    while it serves); yields the port. `config`: uvicorn.Config's options."""
+    import uvicorn
+
+    port = free_port()
+    options = {"ws_ping_interval": None, "log_level": "warning", **config}
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(20):
+            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event
+                await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,58 @@
+"""Steps shared by the socket tests: a headset that said hello, a session that is running."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.support.harness import RawSocket, ServerProcess
+from vr_server.protocol import PROTOCOL_VERSION
+
+
+async def hello_headset(server: ServerProcess, code: str) -> tuple[RawSocket, dict[str, str]]:
+    device_id = f"dev-{uuid.uuid4().hex[:12]}"
+    enrolled = server.enroll(code, device_id)
+    sock = await RawSocket.open(server.ws_url + "/ws/headset")
+    await sock.send(
+        {
+            "type": "hello",
+            "protocol": PROTOCOL_VERSION,
+            "device_id": device_id,
+            "device_token": enrolled["device_token"],
+            "app_version": "test",
+        }
+    )
+    welcome = await sock.recv()
+    assert welcome["type"] == "welcome", welcome
+    return sock, {**enrolled, "device_id": device_id}
+
+
+async def staff(server: ServerProcess, token: str) -> RawSocket:
+    """A staff socket past its snapshot."""
+    sock = await RawSocket.open(server.ws_url + "/ws/staff")
+    await sock.send({"type": "auth", "token": token})
+    assert (await sock.recv())["type"] == "snapshot"
+    return sock
+
+
+async def start_session(
+    server: ServerProcess, token: str, sock: RawSocket, headset_id: str
+) -> dict[str, Any]:
+    response = server.api(
+        token, "POST", "/api/sessions", {"headset_id": headset_id, "scene_id": "test-kitchen"}
+    )
+    assert response.status_code == 201, response.text
+    assignment = await sock.recv_type("assignment")
+    session_id = assignment["session_id"]
+    await sock.send({"type": "loading", "session_id": session_id, "progress": 0.0})
+    await sock.send({"type": "ready", "session_id": session_id})
+    start = await sock.recv_type("command")
+    assert start["command"] == "start"
+    return assignment
+
+
+async def ping_ok(sock: RawSocket) -> None:
+    """The connection is still alive and served."""
+    await sock.send({"type": "ping", "t": 1.5})
+    pong = await sock.recv_type("pong")
+    assert pong["t"] == 1.5

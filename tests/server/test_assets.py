@@ -129,10 +129,10 @@ async def test_media_types_are_kept_and_absent_assets_asked_again(
     tmp_path: Path, monkeypatch
 ) -> None:
     """Every download asks the media type; the catalog asks the database once per asset."""
-    from vr_server.blobs import BlobStore
     from vr_server.services import catalog as catalog_module
     from vr_server.services.catalog import CatalogService
     from vr_server.storage import SqlStore, migrate
+    from vr_server.storage.blobs import BlobStore
 
     store = SqlStore.from_url(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
     await migrate(store)

@@ -16,11 +16,11 @@ from tests.bundles import tiny_glb
 from tests.harness import ServerProcess
 from tests.s3_server import UNSET, S3Server
 from tests.server.dashboard_support import Clock, services_at
-from vr_server.blobs import UPLOAD_PREFIX, BlobStore, IncomingBlob
-from vr_server.blobs_s3 import S3Blobs
 from vr_server.errors import Invalid
 from vr_server.services.blob_gc import collect_garbage
 from vr_server.settings import Settings
+from vr_server.storage.blobs import UPLOAD_PREFIX, BlobStore, IncomingBlob
+from vr_server.storage.blobs_s3 import S3Blobs
 
 DAY = 24 * 3600
 

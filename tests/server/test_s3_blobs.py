@@ -27,13 +27,13 @@ import pytest
 from tests.bundles import tiny_glb, write_bundle
 from tests.harness import STAFF_PASSWORD, free_port
 from tests.s3_server import UNSET, S3Server
-from vr_server import blobs as blobs_module
 from vr_server.app import create_app
-from vr_server.blobs import BlobNotFound, BlobStore
-from vr_server.blobs_s3 import S3Blobs
 from vr_server.errors import BadGateway, Unavailable
 from vr_server.services import Services
 from vr_server.settings import Settings, parse_s3_url
+from vr_server.storage import blobs as blobs_module
+from vr_server.storage.blobs import BlobNotFound, BlobStore
+from vr_server.storage.blobs_s3 import S3Blobs
 
 PREFIX = "venue/blobs"
 
@@ -234,7 +234,7 @@ async def test_a_tampered_object_is_neither_served_nor_cached(
         Bucket=deployment.bucket, Key=deployment.key_for(sha), Body=glb[:-4] + b"EVIL"
     )
     async with deployment.instance("b") as b:
-        with caplog.at_level(logging.ERROR, logger="vr_server.blobs"):
+        with caplog.at_level(logging.ERROR, logger="vr_server.storage.blobs"):
             for _ in range(2):  # the second request fetches again: nothing was kept
                 response = await get_asset(b, deployment, sha)
                 assert response.status_code == 502

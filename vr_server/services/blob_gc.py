@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from content_tools.format import BundleManifest
-from vr_server.blobs import BlobFile, BlobStore
 from vr_server.errors import Invalid
 from vr_server.storage.base import Store
+from vr_server.storage.blobs import BlobFile, BlobStore
 
 log = logging.getLogger(__name__)
 

@@ -39,10 +39,16 @@ from content_tools.package import (
     manifest_bytes,
 )
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import UPLOAD_PREFIX, BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
+from vr_server.storage.blobs import (
+    UPLOAD_PREFIX,
+    BlobMismatch,
+    BlobNotFound,
+    BlobStore,
+    IncomingBlob,
+)
 from vr_server.storage.records import SceneVersionRecord
 
 log = logging.getLogger(__name__)

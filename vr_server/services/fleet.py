@@ -30,9 +30,9 @@ from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
 from vr_server.protocol.staff import HeadsetLive, HeadsetsLive, HeadsetUpdate
-from vr_server.services.presence import MemoryPresence, Presence, PresenceEntry
 from vr_server.slices import map_in_slices
 from vr_server.storage.base import Store
+from vr_server.storage.presence import MemoryPresence, Presence, PresenceEntry
 from vr_server.storage.records import HeadsetRecord, SessionRecord
 
 log = logging.getLogger(__name__)

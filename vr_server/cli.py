@@ -254,7 +254,7 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
     async def run(services: Any) -> list[Any]:
-        return list(await services.store.list_accounts())
+        return list(await services.store.accounts.all())
 
     accounts = asyncio.run(_with_services(run))
     if args.json:
@@ -275,7 +275,7 @@ def cmd_author_token(args: argparse.Namespace) -> int:
     async def run(services: Any) -> Any:
         from vr_server.errors import Invalid, NotFound
 
-        account = await services.store.get_account_by_username(args.username)
+        account = await services.store.accounts.by_username(args.username)
         if account is None:
             raise NotFound(f"no account named {args.username!r}")
         if account.role not in ("author", "editor") or account.disabled:

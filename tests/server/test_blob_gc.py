@@ -47,11 +47,11 @@ async def test_gc_removes_only_old_unused_files(tmp_path: Path, test_bundles: Pa
         for f in blobs.files():
             age(f.path, 3 * DAY)  # in use, however old
         # a version that is not active names another model: kept (a rollback needs it)
-        (record,) = await store.list_active_scenes()
+        (record,) = await store.content.list_active()
         manifest = json.loads(record.manifest)
         inactive = put(blobs, tmp_path, tiny_glb(seed=7), age_s=3 * DAY)
         manifest["glb"] = {**manifest["glb"], "sha256": inactive}
-        await store.put_scene_version(
+        await store.content.put_version(
             record.scene_id, "0.9.0", json.dumps(manifest), "f" * 64, activate=False
         )
         old = put(blobs, tmp_path, b"an upload never published", age_s=2 * DAY)
@@ -133,9 +133,12 @@ async def test_with_a_bucket_gc_cleans_only_the_local_cache(
     try:
         sha = put(blobs, tmp_path, b"in the bucket", age_s=2 * DAY)
 
-        class NoVersions:
-            async def list_manifests(self) -> list[str]:
+        class NoManifests:
+            async def manifests(self) -> list[str]:
                 return []
+
+        class NoVersions:
+            content = NoManifests()
 
         report = await collect_garbage(NoVersions(), blobs)  # type: ignore[arg-type]
         assert ([f.sha256 for f in report.removed], report.local_only) == ([sha], True)

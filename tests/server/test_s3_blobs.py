@@ -287,8 +287,8 @@ async def test_unreachable_bucket_refuses_uploads_and_cached_blobs_are_still_ser
         other = write_bundle(tmp_path / "other", scene_id="s3-offline", glb=new)
         with pytest.raises(Unavailable, match="cannot reach"):
             await a.services.catalog.import_bundle(other)
-        assert await a.services.store.blob_media_type(new_sha) is None
-        assert await a.services.store.get_active_scene("s3-offline") is None
+        assert await a.services.store.content.blob_media_type(new_sha) is None
+        assert await a.services.store.content.get_active("s3-offline") is None
         assert not (a.blob_dir / new_sha[:2] / new_sha).exists()
 
         # A blob the cache lacks cannot be fetched: 503, not 404.

@@ -146,10 +146,10 @@ class SessionService:
         # same headset at once must not both pass the "no active session" check. (This instance
         # only; several instances on one database are not serialised here.)
         async with self._lock(f"headset:{headset_id}"):
-            headset = await self.store.get_headset(headset_id)
+            headset = await self.store.headsets.get(headset_id)
             if headset is None:
                 raise NotFound(f"no headset {headset_id}")
-            if await self.store.active_session_for_headset(headset_id) is not None:
+            if await self.store.sessions.live_for_headset(headset_id) is not None:
                 raise Conflict(f"headset {headset.name} already has an active session")
             if headset.status != "available":
                 raise InvalidState(
@@ -175,7 +175,7 @@ class SessionService:
                 ticket_id=ticket_id,
                 result_token=secrets.token_urlsafe(16),  # 128 bits: the result page's only key
             )
-            await self.store.create_session(
+            await self.store.sessions.create(
                 record,
                 TransitionRecord(record.id, when, transition.old, transition.new, transition.cause),
             )
@@ -219,7 +219,7 @@ class SessionService:
         """Self-service: the headset starts a scene; an active session is re-sent instead."""
         if not self.self_service:
             raise NotAllowed("self-service is off on this server: staff assign scenes")
-        active = await self.store.active_session_for_headset(headset_id)
+        active = await self.store.sessions.live_for_headset(headset_id)
         if active is not None:
             await self._send_headset(headset_id, await self.assignment_frame(active))
             return
@@ -228,14 +228,14 @@ class SessionService:
     async def message(self, headset_id: str, text: LocalizedText) -> None:
         # The bus counts the connections that got it, on every instance sharing the bus.
         if not await self._send_command(headset_id, "message", None, text=text):
-            if await self.store.get_headset(headset_id) is None:
+            if await self.store.headsets.get(headset_id) is None:
                 raise NotFound(f"no headset {headset_id}")
             raise HeadsetOffline("the headset is offline")
 
     # ------------------------------------------------------------ headset side
 
     async def assignment_for(self, headset_id: str) -> Assignment | None:
-        record = await self.store.active_session_for_headset(headset_id)
+        record = await self.store.sessions.live_for_headset(headset_id)
         return await self.assignment_frame(record) if record else None
 
     async def assignment_frame(self, record: SessionRecord) -> Assignment:
@@ -295,7 +295,7 @@ class SessionService:
             if isinstance(out, sm.Accepted):
                 return Ack(session_id=msg.session_id, seq=msg.seq)
             if isinstance(out, sm.Replayed):
-                stored = await self.store.get_event(msg.session_id, msg.seq)
+                stored = await self.store.sessions.get_event(msg.session_id, msg.seq)
                 if stored is not None and stored.body == msg.event.model_dump(mode="json"):
                     return Ack(session_id=msg.session_id, seq=msg.seq, duplicate=True)
                 return Error(
@@ -319,7 +319,7 @@ class SessionService:
         return lock
 
     async def _get(self, session_id: str) -> SessionRecord:
-        record = await self.store.get_session(session_id)
+        record = await self.store.sessions.get(session_id)
         if record is None:
             raise NotFound(f"no session {session_id}")
         return record
@@ -376,7 +376,7 @@ class SessionService:
                     if isinstance(o, sm.Transition)
                 ]
                 try:
-                    await self.store.save_session(
+                    await self.store.sessions.save(
                         new_record,
                         expected_version=record.row_version,
                         event=event,
@@ -391,7 +391,7 @@ class SessionService:
     async def call_staff(self, headset_id: str, reason: str) -> None:
         """A headset's `call_staff` frame from outside a session (the lobby): an alert for
         staff, with its active session if it has one (throttled, services/call_staff.py)."""
-        active = await self.store.active_session_for_headset(headset_id)
+        active = await self.store.sessions.live_for_headset(headset_id)
         await self._call_staff(headset_id, active.id if active else None, reason)
 
     async def _call_staff(self, headset_id: str, session_id: str | None, detail: str) -> None:
@@ -417,7 +417,7 @@ class SessionService:
             elif isinstance(out, sm.StaffAlert):
                 await self._call_staff(record.headset_id, record.id, out.detail)
         if machine.is_final and any(isinstance(o, sm.Transition) for o in outputs):
-            await self.store.update_headset(record.headset_id, status="needs_cleaning")
+            await self.store.headsets.update(record.headset_id, status="needs_cleaning")
             result = SessionResult.model_validate(record.result) if record.result else None
             await self._send_headset(
                 record.headset_id,
@@ -497,7 +497,7 @@ class SessionService:
             return None
         label = self._ticket_labels.get(ticket_id)
         if label is None:
-            ticket = await self.store.get_ticket(ticket_id)
+            ticket = await self.store.queue.get(ticket_id)
             if ticket is None:
                 return None
             if len(self._ticket_labels) > 10_000:
@@ -545,7 +545,7 @@ class SessionService:
     async def views(
         self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
     ) -> list[SessionView]:
-        records = await self.store.list_sessions(states=states, headset_id=headset_id, limit=limit)
+        records = await self.store.sessions.find(states=states, headset_id=headset_id, limit=limit)
         views = []
         for n, record in enumerate(records, start=1):
             views.append(await self._record_view(record))  # no await suspends when cached
@@ -555,4 +555,4 @@ class SessionService:
 
     async def events(self, session_id: str) -> list[EventRecord]:
         await self._get(session_id)
-        return await self.store.list_events(session_id)
+        return await self.store.sessions.events(session_id)

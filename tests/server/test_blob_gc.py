@@ -21,6 +21,7 @@ from vr_server.services.blob_gc import collect_garbage
 from vr_server.settings import Settings
 from vr_server.storage.blobs import UPLOAD_PREFIX, BlobStore, IncomingBlob
 from vr_server.storage.blobs_s3 import S3Blobs
+from vr_server.storage.memory import MemoryStore
 
 DAY = 24 * 3600
 
@@ -133,14 +134,7 @@ async def test_with_a_bucket_gc_cleans_only_the_local_cache(
     try:
         sha = put(blobs, tmp_path, b"in the bucket", age_s=2 * DAY)
 
-        class NoManifests:
-            async def manifests(self) -> list[str]:
-                return []
-
-        class NoVersions:
-            content = NoManifests()
-
-        report = await collect_garbage(NoVersions(), blobs)  # type: ignore[arg-type]
+        report = await collect_garbage(MemoryStore(), blobs)  # no scene versions stored
         assert ([f.sha256 for f in report.removed], report.local_only) == ([sha], True)
         assert not blobs.path_for(sha).exists()
         assert blobs.remote is not None

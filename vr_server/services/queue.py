@@ -164,15 +164,7 @@ class QueueService:
                 headset_id, scene, _language(ticket.language), autostart=True, ticket_id=ticket_id
             )
         except BaseException:
-            await self.store.queue.update(
-                ticket_id,
-                expect=["called"],
-                status="waiting",
-                called_at=None,
-                headset_id=None,
-                scene_id=None,
-                session_id=None,
-            )
+            await self._back_to_waiting(ticket_id)
             raise
         if not await self.store.queue.update(
             ticket_id, expect=["called", "in_session"], session_id=view.id
@@ -205,6 +197,18 @@ class QueueService:
             await self._end_unstarted(ticket.session_id)
         log.info("queue: %s %s", label, status)
         return await self._publish_and_find(ticket_id)
+
+    async def _back_to_waiting(self, ticket_id: str) -> bool:
+        """A called ticket waits again, with its number; False when it is no longer called."""
+        return await self.store.queue.update(
+            ticket_id,
+            ["called"],
+            status="waiting",
+            called_at=None,
+            headset_id=None,
+            scene_id=None,
+            session_id=None,
+        )
 
     async def _end_unstarted(self, session_id: str) -> None:
         record = await self.store.sessions.get(session_id)
@@ -260,15 +264,7 @@ class QueueService:
         elif machine.is_final and ticket.status in ("called", "in_session"):
             if machine.started_at is None:
                 # The visitor never started: back to the queue with the same number.
-                changed = await self.store.queue.update(
-                    ticket.id,
-                    expect=["called"],
-                    status="waiting",
-                    called_at=None,
-                    headset_id=None,
-                    scene_id=None,
-                    session_id=None,
-                )
+                changed = await self._back_to_waiting(ticket.id)
             else:
                 changed = await self.store.queue.update(
                     ticket.id, expect=[ticket.status], status="done", ended_at=now

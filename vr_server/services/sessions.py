@@ -48,52 +48,21 @@ from vr_server.protocol.headset import (
     Result,
 )
 from vr_server.protocol.headset import Resume as ResumeInfo
-from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.call_staff import CallStaffThrottle
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
+from vr_server.services.session_views import TicketLabels, session_view
+from vr_server.services.session_views import as_utc as _ts
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 
 log = logging.getLogger(__name__)
 
 
-def _ts(value: float | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
-
-
-STUCK_FACTOR = 3.0
-STUCK_MIN_S = 120.0
 SESSION_SLICE = 100
 """Session views built per turn of the event loop (`views`)."""
-
-
-def step_timing(
-    machine: sm.SessionMachine, duration_min: float, now: float
-) -> tuple[float | None, float, bool]:
-    """(when the current step began, its expected seconds, whether the visitor is stuck).
-
-    The step began at its `step_started`, else when the step before was completed, else when
-    the session started. Stuck: running, and longer on the step than
-    max(STUCK_FACTOR x expected, STUCK_MIN_S) seconds (pauses during the step count).
-    """
-    steps = machine.script.steps
-    expected = duration_min * 60.0 / len(steps)
-    began: float | None = None
-    if machine.step_index < len(steps):
-        began = machine.steps[machine.step_index].started_at
-        if began is None and machine.step_index > 0:
-            began = machine.steps[machine.step_index - 1].completed_at
-        if began is None:
-            began = machine.started_at
-    stuck = (
-        machine.state == "running"
-        and began is not None
-        and now - began > max(STUCK_FACTOR * expected, STUCK_MIN_S)
-    )
-    return began, expected, stuck
 
 
 SessionListener = Callable[[SessionRecord, sm.SessionMachine, list[sm.Output]], Awaitable[None]]
@@ -122,7 +91,7 @@ class SessionService:
         self.self_service = self_service
         self.public_url = public_url.rstrip("/") if public_url else None
         self.listeners: list[SessionListener] = []
-        self._ticket_labels: dict[str, str] = {}
+        self._ticket_labels = TicketLabels(store.queue)
         self.store = store
         self.catalog = catalog
         self.fleet = fleet
@@ -492,46 +461,10 @@ class SessionService:
 
     # ------------------------------------------------------------ views
 
-    async def _ticket_label(self, ticket_id: str | None) -> str | None:
-        if ticket_id is None:
-            return None
-        label = self._ticket_labels.get(ticket_id)
-        if label is None:
-            ticket = await self.store.queue.get(ticket_id)
-            if ticket is None:
-                return None
-            if len(self._ticket_labels) > 10_000:
-                self._ticket_labels.clear()
-            label = self._ticket_labels[ticket_id] = ticket_label(ticket.number)
-        return label
-
     async def _session_view(self, record: SessionRecord, machine: sm.SessionMachine) -> SessionView:
         manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
-        began, expected, stuck = step_timing(machine, manifest.scene.duration_min, self.clock())
-        return SessionView(
-            id=record.id,
-            headset_id=record.headset_id,
-            scene_id=record.scene_id,
-            scene_version=record.scene_version,
-            state=machine.state,
-            language=machine.language,
-            step_index=machine.step_index,
-            step_id=machine.current_step_id,
-            step_count=len(machine.script.steps),
-            next_seq=machine.next_seq,
-            autostart=machine.autostart,
-            created_at=record.created_at,
-            started_at=_ts(machine.started_at),
-            ended_at=_ts(machine.ended_at),
-            end_reason=machine.end_reason,
-            result=SessionResult.model_validate(record.result) if record.result else None,
-            step_started_at=_ts(began),
-            step_expected_s=round(expected, 1),
-            stuck=stuck,
-            ticket_label=await self._ticket_label(record.ticket_id),
-            rating=record.rating,
-            result_url=self.result_url(record),
-        )
+        label = await self._ticket_labels.get(record.ticket_id)
+        return session_view(record, machine, manifest, self.clock(), label, self.result_url(record))
 
     async def _record_view(self, record: SessionRecord) -> SessionView:
         manifest = await self.catalog.manifest(record.scene_id, record.scene_version)

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 
-from content_tools.format import AssetRef, BundleManifest, SceneMeta
-from tests.scripts import correct_events, every_action_script
+from content_tools.format import AssetRef, BundleManifest
+from tests.scripts import correct_events, every_action_script, scene_meta
+from tests.server.dashboard_support import Clock
 from vr_server.bus.base import Subscription
 from vr_server.bus.channels import STAFF_CHANNEL, headset_channel
 from vr_server.bus.memory import InProcessBus
@@ -31,41 +32,18 @@ from vr_server.storage.memory import MemoryStore
 from vr_server.storage.records import HeadsetRecord
 
 SCENE = "test-kitchen"
-T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC).timestamp()
-"""10:00 on 1 December 2026 in Bangkok (UTC+7)."""
 _event = TypeAdapter[SessionEvent](SessionEvent)
-
-
-class Clock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def manifest(scene_id: str = SCENE, version: str = "1.0.0") -> str:
     """A scene's manifest as stored; its GLB is never read by these services."""
-    T = {"th": "ข้อความ", "en": "text"}
-    meta = SceneMeta.model_validate(
-        {
-            "id": scene_id,
-            "version": version,
-            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
-            "summary": T,
-            "isco08": "5120",
-            "riasec": ["R"],
-            "skills": [T],
-            "duration_min": 5,
-            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
-            "job_query": {"th": "พ่อครัว", "en": "cook"},
-        }
-    )
     glb = AssetRef(sha256="0" * 64, size=1, media_type="model/gltf-binary", path="scene.glb")
-    bundle = BundleManifest(scene=meta, script=every_action_script(), glb=glb, tool_version="test")
+    bundle = BundleManifest(
+        scene=scene_meta(scene_id, version),
+        script=every_action_script(),
+        glb=glb,
+        tool_version="test",
+    )
     return json.dumps(bundle.model_dump(mode="json"), sort_keys=True)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.vr_server.services.support import SCENE, Clock, world
+from tests.server.dashboard_support import Clock
+from tests.vr_server.services.support import SCENE, world
 from vr_server.errors import HeadsetOffline, Invalid, InvalidState
 from vr_server.protocol.queue import CheckIn
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Table, select
@@ -55,22 +56,41 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-_FIELDS: dict[type[Any], list[tuple[str, Callable[[Any], Any] | None]]] = {}
+class _Mapping:
+    """How rows become one record class: its fields in order, read in one call, and the few
+    that need converting (a list of records is built with no per-field lookups)."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        fields = dataclasses.fields(cls)
+        self.cls = cls
+        self.names = [f.name for f in fields]
+        self.read = attrgetter(*self.names)
+        self.converters = [
+            (i, convert) for i, f in enumerate(fields) if (convert := _converter(f.type))
+        ]
+
+    def __call__(self, row: Any, overrides: dict[str, Any]) -> Any:
+        if overrides:
+            values = [overrides[n] if n in overrides else getattr(row, n) for n in self.names]
+        else:
+            values = list(self.read(row))
+        for i, convert in self.converters:
+            values[i] = convert(values[i])
+        return self.cls(*values)
+
+
+_MAPPINGS: dict[type[Any], _Mapping] = {}
 
 
 def to_record(cls: type[R], row: Any, **overrides: Any) -> R:
     """The record `cls` (a dataclass) from a row holding a column for each field: JSON text
     columns parsed, datetimes made zone-aware, flags made bool. `overrides` stand in for
     columns the row lacks or names otherwise (and are converted the same way)."""
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = [(f.name, _converter(f.type)) for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-        _FIELDS[cls] = fields
-    values: dict[str, Any] = {}
-    for name, convert in fields:
-        value = overrides[name] if name in overrides else getattr(row, name)
-        values[name] = convert(value) if convert is not None else value
-    return cls(**values)
+    mapping = _MAPPINGS.get(cls)
+    if mapping is None:
+        mapping = _MAPPINGS[cls] = _Mapping(cls)
+    record: R = mapping(row, overrides)
+    return record
 
 
 def row_values(record: Any, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:

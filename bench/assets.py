@@ -219,7 +219,7 @@ def store_blob(data_dir: Path, blob: Path, sha: str) -> None:
         services = await open_services(Settings(data_dir=data_dir))
         try:
             size = await asyncio.to_thread(services.blobs.put_file, blob, sha)
-            await services.store.put_blob(sha, size, MEDIA_TYPE)
+            await services.store.content.put_blob(sha, size, MEDIA_TYPE)
         finally:
             await close_services(services)
 

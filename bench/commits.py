@@ -4,7 +4,7 @@ power cut) against NORMAL (durable on a crash of the process only).
     .venv/bin/python -m bench.commits --sessions 50 --events 40
 
 Each of `--sessions` sessions stores `--events` events one after another through the store's
-own `save_session` (the write an `ack` waits for), all sessions at once; then one session alone
+own `sessions.save` (the write an `ack` waits for), all sessions at once; then one session alone
 stores `--events` events (an ack's latency with no other writer). Prints one JSON object per
 mode: events per second and the commit latency p50/p99 in ms. `bench/sessions.py` does not
 store events (telemetry and commands are not written), so it cannot show this cost.
@@ -30,14 +30,14 @@ from vr_server.storage.sqlite_files import Synchronous
 async def one_session(store: SqlStore, headset_id: str, sid: str, events: int) -> list[float]:
     now = datetime.now(UTC)
     record = SessionRecord(sid, headset_id, "cook", "1.0.0", "running", {}, None, now, now, 1)
-    await store.create_session(record, TransitionRecord(sid, now, "lobby", "running", "start"))
+    await store.sessions.create(record, TransitionRecord(sid, now, "lobby", "running", "start"))
     took: list[float] = []
     for seq in range(1, events + 1):
         body = {"choice": "ก", "step": seq}
         event = EventRecord(sid, seq, "answer", "quiz", body, float(seq), now)
         later = replace(record, row_version=record.row_version + 1, machine={"n": seq})
         start = time.perf_counter()
-        await store.save_session(later, expected_version=record.row_version, event=event)
+        await store.sessions.save(later, expected_version=record.row_version, event=event)
         took.append((time.perf_counter() - start) * 1000)
         record = later
     return took
@@ -60,7 +60,7 @@ async def measure(mode: Synchronous, sessions: int, events: int) -> dict[str, ob
         try:
             now = datetime.now(UTC)
             headsets = [
-                await store.enroll_headset(f"dev-{i}", None, f"{i:064d}", now)
+                await store.headsets.enroll(f"dev-{i}", None, f"{i:064d}", now)
                 for i in range(sessions + 1)
             ]
             start = time.perf_counter()

@@ -21,7 +21,6 @@ from vr_server.api import results as results_api
 from vr_server.api import stats as stats_api
 from vr_server.api.body_limits import install_body_limits
 from vr_server.api.errors import install_error_handlers
-from vr_server.blobs import BlobStore, RemoteBlobs
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
     AccessService,
@@ -40,10 +39,12 @@ from vr_server.services import (
 )
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
-from vr_server.services.presence import MemoryPresence, Presence, RedisPresence
 from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
 from vr_server.settings import Settings
 from vr_server.storage import open_store
+from vr_server.storage.blobs import BlobStore, RemoteBlobs
+from vr_server.storage.presence import MemoryPresence, Presence
+from vr_server.storage.presence_redis import RedisPresence
 from vr_server.storage.sqlite_files import make_data_dir
 from vr_server.ws.headset import headset_socket
 from vr_server.ws.staff import staff_socket
@@ -85,7 +86,7 @@ async def open_remote_blobs(settings: Settings) -> RemoteBlobs | None:
     client is made in a thread, since boto3 reads its configuration files."""
     if settings.blob_s3_url is None:
         return None
-    from vr_server.blobs_s3 import S3Blobs
+    from vr_server.storage.blobs_s3 import S3Blobs
 
     return await asyncio.to_thread(S3Blobs.from_settings, settings)
 

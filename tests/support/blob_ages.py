@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from vr_server.blobs import BlobStore
+from vr_server.storage.blobs import BlobStore
 
 DAY = 24 * 3600
 

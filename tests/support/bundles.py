@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
-from content_tools.format import AssetRef, BundleManifest, SceneMeta, Script
-from tests.support.scripts import every_action_script
+from content_tools.format import AssetRef, BundleManifest, Script
+from tests.support.scripts import every_action_script, scene_meta
 
-T = {"th": "ข้อความ", "en": "text"}
 NODES = ("knife", "pan", "stove", "fire_exit")
 
 
@@ -41,22 +40,8 @@ def write_bundle(
     folder = out / f"{scene_id}-{version}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{sha}.glb").write_bytes(glb)
-    meta = SceneMeta.model_validate(
-        {
-            "id": scene_id,
-            "version": version,
-            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
-            "summary": T,
-            "isco08": "5120",
-            "riasec": ["R"],
-            "skills": [T],
-            "duration_min": 5,
-            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
-            "job_query": {"th": "พ่อครัว", "en": "cook"},
-        }
-    )
     manifest = BundleManifest(
-        scene=meta,
+        scene=scene_meta(scene_id, version),
         script=script or every_action_script(),
         glb=AssetRef(sha256=sha, size=len(glb), media_type="model/gltf-binary", path=f"{sha}.glb"),
         tool_version="test",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from content_tools.format import Script
+from content_tools.format import SceneMeta, Script
 
 T = {"th": "ข้อความ", "en": "text"}
 
@@ -100,3 +100,21 @@ def correct_events(script: Script) -> list[dict[str, object]]:
         events.append({"kind": "step_completed", "step_id": step.id})
     events.append({"kind": "session_completed"})
     return events
+
+
+def scene_meta(scene_id: str = "test-kitchen", version: str = "1.0.0") -> SceneMeta:
+    """A test scene's metadata (five minutes, one ISCO-08 code, Thai and English text)."""
+    return SceneMeta.model_validate(
+        {
+            "id": scene_id,
+            "version": version,
+            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
+            "summary": T,
+            "isco08": "5120",
+            "riasec": ["R"],
+            "skills": [T],
+            "duration_min": 5,
+            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
+            "job_query": {"th": "พ่อครัว", "en": "cook"},
+        }
+    )

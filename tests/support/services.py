@@ -60,7 +60,7 @@ async def services_at(
 
 
 async def online_headset(services: Services, name: str | None = None) -> HeadsetRecord:
-    headset = await services.store.enroll_headset(
+    headset = await services.store.headsets.enroll(
         f"dev-{uuid.uuid4().hex[:10]}", name, uuid.uuid4().hex * 2, datetime.now(UTC)
     )
     await services.fleet.connected(headset, uuid.uuid4().hex, "test", None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vr_server.blobs import BlobMismatch, BlobStore, IncomingBlob
+from vr_server.storage.blobs import BlobMismatch, BlobStore, IncomingBlob
 
 
 def files_under(root: Path) -> list[Path]:

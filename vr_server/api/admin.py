@@ -60,7 +60,7 @@ def _account_view(a: AccountRecord) -> AccountView:
 
 @router.get("/api/admin/accounts")
 async def accounts(_admin: AdminDep, services: ServicesDep) -> list[AccountView]:
-    return [_account_view(a) for a in await services.store.list_accounts()]
+    return [_account_view(a) for a in await services.store.accounts.all()]
 
 
 @router.post("/api/admin/accounts/{username}/disable")

@@ -18,9 +18,9 @@ from starlette.types import Receive, Scope, Send
 
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
-from vr_server.blobs import BlobNotFound
 from vr_server.errors import NotFound
 from vr_server.pathsend import EXTENSION as PATHSEND
+from vr_server.storage.blobs import BlobNotFound
 
 router = APIRouter(route_class=CredentialFirstRoute)
 CHUNK = 1024 * 1024

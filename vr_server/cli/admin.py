@@ -51,7 +51,7 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
-    accounts = run_with_services(lambda services: services.store.list_accounts())
+    accounts = run_with_services(lambda services: services.store.accounts.all())
     if args.json:
         show(json.dumps([{"username": a.username, "role": a.role} for a in accounts]), as_json=True)
     for a in accounts if not args.json else []:
@@ -68,7 +68,7 @@ def cmd_author_token(args: argparse.Namespace) -> int:
     async def run(services: Services) -> IssuedToken:
         from vr_server.errors import Invalid, NotFound
 
-        account = await services.store.get_account_by_username(args.username)
+        account = await services.store.accounts.by_username(args.username)
         if account is None:
             raise NotFound(f"no account named {args.username!r}")
         if account.role not in ("author", "editor") or account.disabled:

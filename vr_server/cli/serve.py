@@ -46,8 +46,8 @@ async def _check_redis(url: str, timeout_s: float) -> None:
 def _check_blob_bucket(settings: Settings) -> None:
     """HEAD the bucket of VR_BLOB_S3_URL once; CliError saying whether it is missing, refused
     or out of reach."""
-    from vr_server.blobs_s3 import S3Blobs
     from vr_server.errors import Unavailable
+    from vr_server.storage.blobs_s3 import S3Blobs
 
     remote = S3Blobs.from_settings(settings)
     try:

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from vr_server.blobs import BlobStore
 from vr_server.bus import Bus
 from vr_server.services.access import AccessService
 from vr_server.services.audit import AuditService
@@ -18,6 +17,7 @@ from vr_server.services.sessions import SessionService
 from vr_server.services.stats import StatsService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
+from vr_server.storage.blobs import BlobStore
 
 
 @dataclass(frozen=True)

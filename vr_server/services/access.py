@@ -20,7 +20,7 @@ from vr_server.services.auth import (
     token_hash,
 )
 from vr_server.services.revocation import Revocations
-from vr_server.storage.access import CodeRecord
+from vr_server.storage.accounts import CodeRecord
 from vr_server.storage.base import Store
 from vr_server.storage.records import AccountRecord, KioskRecord, Role
 
@@ -42,7 +42,7 @@ class AccessService:
         self.kiosk_token_days = kiosk_token_days
 
     async def account(self, username: str) -> AccountRecord:
-        account = await self.store.get_account_by_username(username.strip())
+        account = await self.store.accounts.by_username(username.strip())
         if account is None:
             raise NotFound(f"no account named {username!r}")
         return account
@@ -50,7 +50,7 @@ class AccessService:
     async def set_disabled(self, username: str, disabled: bool) -> AccountRecord:
         """Disable (its tokens are revoked, its sockets close) or enable an account."""
         account = await self.account(username)
-        await self.store.access.update_account(account.id, disabled=disabled)
+        await self.store.accounts.update(account.id, disabled=disabled)
         if disabled:
             await self.revoke_account_tokens(account)
         return await self.account(username)
@@ -59,7 +59,7 @@ class AccessService:
         account = await self.account(username)
         if account.role != "staff":
             raise Invalid("contact access is granted to staff accounts (admins always have it)")
-        await self.store.access.update_account(account.id, contact_access=allowed)
+        await self.store.accounts.update(account.id, contact_access=allowed)
         await self.revocations.forget(subject_id=account.id)
         return await self.account(username)
 
@@ -69,13 +69,13 @@ class AccessService:
         if role not in ROLES:
             raise Invalid(f"the role must be one of {', '.join(ROLES)}")
         account = await self.account(username)
-        await self.store.access.update_account(account.id, role=role)
+        await self.store.accounts.update(account.id, role=role)
         await self.revoke_account_tokens(account)
         return await self.account(username)
 
     async def revoke_account_tokens(self, account: AccountRecord) -> int:
         """Sign an account out everywhere; returns how many tokens were live."""
-        count = await self.store.access.revoke_subject_tokens(account.id)
+        count = await self.store.tokens.revoke_subject(account.id)
         await self.revocations.revoke(subject_id=account.id)
         return count
 
@@ -85,7 +85,7 @@ class AccessService:
         await self.revocations.revoke(token_hash=hashed)
 
     async def remove_headset(self, headset_id: str) -> None:
-        if not await self.store.access.remove_headset(headset_id, datetime.now(UTC)):
+        if not await self.store.headsets.remove(headset_id, datetime.now(UTC)):
             raise NotFound(f"no headset {headset_id} (or it was removed already)")
         await self.revocations.revoke(subject_id=headset_id)
 
@@ -97,7 +97,7 @@ class AccessService:
         `vr-server import`, or published before owners existed) goes to its next publisher."""
         if author.kind in ("admin", "editor"):
             return
-        _exists, owner = await self.store.access.scene_owner(scene_id)
+        _exists, owner = await self.store.content.scene_owner(scene_id)
         if owner is not None and owner != author.subject_id:
             raise Forbidden(
                 f"the scene {scene_id!r} belongs to another author: ask an admin to make you "
@@ -107,23 +107,23 @@ class AccessService:
     async def claim_scene(self, author: Principal, scene_id: str) -> None:
         """After a publish: an author becomes the owner of a scene that has none."""
         if author.kind == "author":
-            await self.store.access.claim_scene(scene_id, author.subject_id)
+            await self.store.content.claim_scene(scene_id, author.subject_id)
 
     # ------------------------------------------------------------ codes
 
     async def codes(self) -> list[CodeRecord]:
-        return await self.store.access.list_codes(datetime.now(UTC))
+        return await self.store.codes.usable(datetime.now(UTC))
 
     async def revoke_code(self, code: str) -> None:
         """Revoke an enrollment or pairing code: by the code itself, or by its label."""
         hashed = token_hash(normalize_code(code))
-        if await self.store.access.revoke_code(hashed):
+        if await self.store.codes.revoke(hashed):
             return
         labelled = [c for c in await self.codes() if c.label and c.label == code.strip()]
         if not labelled:
             raise NotFound("no usable code is this code or has this label")
         for record in labelled:
-            await self.store.access.revoke_code(record.code_hash)
+            await self.store.codes.revoke(record.code_hash)
 
     # ------------------------------------------------------------ kiosks
 
@@ -138,17 +138,17 @@ class AccessService:
         if not name or len(name) > 64 or not name.isprintable():
             raise Invalid("the kiosk's name must have 1 to 64 printable characters")
         now = datetime.now(UTC)
-        if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now, "kiosk"):
+        if not await self.store.codes.use(token_hash(normalize_code(code)), now, "kiosk"):
             raise Unauthorized("the pairing code is wrong, used up or expired")
         token = new_token()
         expires = now + timedelta(days=self.kiosk_token_days)
-        kiosk = await self.store.access.create_kiosk(name, token_hash(token), expires, now)
+        kiosk = await self.store.kiosks.create(name, token_hash(token), expires, now)
         return PairedKiosk(kiosk, token, expires)
 
     async def kiosks(self) -> list[KioskRecord]:
-        return await self.store.access.list_kiosks()
+        return await self.store.kiosks.all()
 
     async def remove_kiosk(self, kiosk_id: str) -> None:
-        if not await self.store.access.remove_kiosk(kiosk_id):
+        if not await self.store.kiosks.remove(kiosk_id):
             raise NotFound(f"no kiosk {kiosk_id}")
         await self.revocations.revoke(subject_id=kiosk_id)

@@ -158,10 +158,10 @@ class AuthService:
             raise Invalid("the username must have 1 to 64 characters")
         if len(password) < 8:
             raise Invalid("the password must have at least 8 characters")
-        if await self.store.get_account_by_username(username) is not None:
+        if await self.store.accounts.by_username(username) is not None:
             raise Conflict(f"an account named {username!r} exists already")
         hashed = await self.hasher.run(hash_password, password)
-        return await self.store.create_account(username, hashed, role)
+        return await self.store.accounts.create(username, hashed, role)
 
     async def login(self, username: str, password: str, client: str | None = None) -> IssuedToken:
         """TooManyRequests (nothing checked) while the username or the client address is
@@ -175,7 +175,7 @@ class AuthService:
                 f"เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณาลองใหม่ในอีก {seconds} วินาที",
                 retry_after_s=wait,
             )
-        account = await self.store.get_account_by_username(username.strip())
+        account = await self.store.accounts.by_username(username.strip())
         stored = account.password_hash if account else None
         ok = await self.hasher.run(check_login, password, stored)
         if account is None or not ok or account.disabled:
@@ -202,14 +202,14 @@ class AuthService:
     async def issue_token(self, account: AccountRecord, hours: float | None = None) -> IssuedToken:
         token = new_token()
         expires = datetime.now(UTC) + timedelta(hours=hours or self.staff_token_hours)
-        await self.store.put_token(token_hash(token), account.role, account.id, expires)
+        await self.store.tokens.put(token_hash(token), account.role, account.id, expires)
         return IssuedToken(token, expires, account)
 
     async def logout(self, token: str) -> str:
         """Revoke one token; returns its hash (to close its sockets everywhere)."""
         hashed = token_hash(token)
         self._trusted.pop(hashed, None)
-        await self.store.revoke_token(hashed)
+        await self.store.tokens.revoke(hashed)
         self._trusted.pop(hashed, None)  # a request that read it meanwhile may have kept it
         return hashed
 
@@ -235,7 +235,7 @@ class AuthService:
         if kept is not None and now - kept[0] < self.trust_s:
             self._trusted[hashed] = kept  # the most recently used last
             return kept[1]
-        found = await self.store.get_token_subject(hashed)
+        found = await self.store.tokens.subject(hashed)
         if found is not None and _usable(found.token) and found.name and not found.disabled:
             if len(self._trusted) >= TOKENS_KEPT:
                 self._trusted.pop(next(iter(self._trusted)))  # the least recently used
@@ -260,8 +260,8 @@ class AuthService:
         """The account behind a valid account token, and when the token expires."""
         principal = await self.authenticate(token, kinds)
         assert token is not None  # noqa: S101 - authenticate refused None: type narrowing
-        record = await self.store.get_token(token_hash(token))
-        account = await self.store.get_account(principal.subject_id)
+        record = await self.store.tokens.get(token_hash(token))
+        account = await self.store.accounts.get(principal.subject_id)
         if record is None or account is None:
             raise Unauthorized("the token is not valid (wrong, revoked or expired)")
         return account, record.expires_at
@@ -270,7 +270,7 @@ class AuthService:
         """The headset of a valid device token, in one query (every connect does this)."""
         if not token:
             raise Unauthorized("credentials are required")
-        found = await self.store.get_device_token(token_hash(token))
+        found = await self.store.headsets.device_token(token_hash(token))
         if found is None:  # wrong, or not a device token: `authenticate` says which
             await self.authenticate(token, {"device"})
             raise Unauthorized("the token is not valid (wrong, revoked or expired)")
@@ -291,18 +291,18 @@ class AuthService:
             raise Invalid("hours must be above 0 and at most a year")
         raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
         expires = datetime.now(UTC) + timedelta(hours=hours)
-        await self.store.create_enrollment_code(token_hash(raw), label, uses, expires, purpose)
+        await self.store.codes.create(token_hash(raw), label, uses, expires, purpose)
         return f"{raw[:5]}-{raw[5:]}"
 
     async def enroll(
         self, code: str, device_id: str, name: str | None
     ) -> tuple[HeadsetRecord, str]:
         now = datetime.now(UTC)
-        if not await self.store.use_enrollment_code(token_hash(normalize_code(code)), now):
+        if not await self.store.codes.use(token_hash(normalize_code(code)), now):
             raise Unauthorized("the enrollment code is wrong, used up or expired")
         device_token = new_token()
         expires = now + timedelta(days=self.device_token_days)
-        headset = await self.store.enroll_headset(
+        headset = await self.store.headsets.enroll(
             device_id, name, token_hash(device_token), now, expires
         )
         self.forget(subject_id=headset.id)  # re-enrollment revoked its old tokens

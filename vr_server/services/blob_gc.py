@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from content_tools.format import BundleManifest
-from vr_server.blobs import BlobFile, BlobStore
 from vr_server.errors import Invalid
 from vr_server.storage.base import Store
+from vr_server.storage.blobs import BlobFile, BlobStore
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ async def collect_garbage(
     if grace_hours < 0:
         raise Invalid("the grace period must be 0 hours or more")
     cutoff = clock() - grace_hours * 3600
-    manifests = await store.list_manifests()
+    manifests = await store.content.manifests()
     used = await asyncio.to_thread(used_blobs, manifests)
     removed, kept_recent, in_use = await asyncio.to_thread(_sweep, blobs, used, cutoff, dry_run)
     if removed and not dry_run:

@@ -38,10 +38,16 @@ from content_tools.bundle import (
 from content_tools.errors import ContentError, ModelError, validation_problems
 from content_tools.hashing import SHA256_RE, sha256_file
 from content_tools.validate.budget import BudgetProfile
-from vr_server.blobs import UPLOAD_PREFIX, BlobMismatch, BlobNotFound, BlobStore, IncomingBlob
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
+from vr_server.storage.blobs import (
+    UPLOAD_PREFIX,
+    BlobMismatch,
+    BlobNotFound,
+    BlobStore,
+    IncomingBlob,
+)
 from vr_server.storage.records import SceneVersionRecord
 
 log = logging.getLogger(__name__)
@@ -195,7 +201,7 @@ class CatalogService:
         meanwhile, by another instance too)."""
         media_type = self._media_types.get(sha256)
         if media_type is None:
-            media_type = await self.store.blob_media_type(sha256)
+            media_type = await self.store.content.blob_media_type(sha256)
             if media_type is not None:
                 if len(self._media_types) >= MEDIA_TYPES_KEPT:
                     self._media_types.pop(next(iter(self._media_types)))  # the oldest
@@ -216,11 +222,11 @@ class CatalogService:
         except (ContentError, BlobMismatch) as exc:
             raise Invalid(f"{bundle_dir}: {exc}") from exc
         for asset in manifest.assets():
-            await self.store.put_blob(asset.sha256, asset.size, asset.media_type)
+            await self.store.content.put_blob(asset.sha256, asset.size, asset.media_type)
         canonical = canonical_manifest(manifest)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
-        existing = await self.store.get_scene_version(manifest.scene_id, manifest.version)
-        if not await self.store.put_scene_version(
+        existing = await self.store.content.get_version(manifest.scene_id, manifest.version)
+        if not await self.store.content.put_version(
             manifest.scene_id, manifest.version, canonical, digest, activate
         ):
             raise Conflict(_exists_already(manifest.scene_id, manifest.version))
@@ -324,8 +330,8 @@ class CatalogService:
             await authorize(scene_id)
         canonical = canonical_manifest(manifest)
         digest = hashlib.sha256(canonical.encode()).hexdigest()
-        before = await self.store.get_active_scene(scene_id)
-        existing = await self.store.get_scene_version(scene_id, version)
+        before = await self.store.content.get_active(scene_id)
+        existing = await self.store.content.get_version(scene_id, version)
         if existing is not None and existing.manifest_sha256 != digest:
             raise Conflict(_exists_already(scene_id, version))
         if existing is None:
@@ -340,11 +346,11 @@ class CatalogService:
             except ContentError as exc:
                 raise Invalid(f"{scene_id} {version} is invalid: {exc}") from None
             for asset in manifest.assets():
-                await self.store.put_blob(asset.sha256, asset.size, asset.media_type)
-        if not await self.store.put_scene_version(scene_id, version, canonical, digest, activate):
+                await self.store.content.put_blob(asset.sha256, asset.size, asset.media_type)
+        if not await self.store.content.put_version(scene_id, version, canonical, digest, activate):
             raise Conflict(_exists_already(scene_id, version))  # another publish got there first
         self._manifests[(scene_id, version)] = manifest
-        after = await self.store.get_active_scene(scene_id)
+        after = await self.store.content.get_active(scene_id)
         active = after.version if after is not None else version
         log.info(
             "catalog: %s %s published by %s (%s); active version %s",
@@ -400,17 +406,17 @@ class CatalogService:
 
     async def activate(self, scene_id: str, version: str) -> ActivateResult:
         """Make a stored version the active one (a rollback, or a publish made inactive)."""
-        before = await self.store.get_active_scene(scene_id)
+        before = await self.store.content.get_active(scene_id)
         if before is None:
             raise NotFound(f"no scene {scene_id!r} in the catalog")
-        if not await self.store.activate_scene_version(scene_id, version):
-            stored = ", ".join(await self.store.list_scene_versions(scene_id))
+        if not await self.store.content.activate(scene_id, version):
+            stored = ", ".join(r.version for r in await self.store.content.list_versions(scene_id))
             raise NotFound(f"scene {scene_id} has no version {version} (stored: {stored})")
         log.info("catalog: %s active version %s -> %s", scene_id, before.version, version)
         return ActivateResult(scene_id, version, before.version)
 
     async def versions(self, scene_id: str) -> list[SceneVersionRecord]:
-        records = await self.store.list_scene_version_records(scene_id)
+        records = await self.store.content.list_versions(scene_id)
         if not records:
             raise NotFound(f"no scene {scene_id!r} in the catalog")
         return records
@@ -422,7 +428,7 @@ class CatalogService:
         cached = self._manifests.get(key)
         if cached is not None:
             return cached
-        record = await self.store.get_scene_version(scene_id, version)
+        record = await self.store.content.get_version(scene_id, version)
         if record is None:
             raise NotFound(f"scene {scene_id} version {version} does not exist")
         manifest = BundleManifest.model_validate_json(record.manifest)
@@ -430,14 +436,14 @@ class CatalogService:
         return manifest
 
     async def active_manifest(self, scene_id: str) -> BundleManifest:
-        record = await self.store.get_active_scene(scene_id)
+        record = await self.store.content.get_active(scene_id)
         if record is None:
             raise NotFound(f"no scene {scene_id!r} in the catalog")
         return await self.manifest(scene_id, record.version)
 
     async def summaries(self) -> list[SceneSummary]:
         out = []
-        for record in await self.store.list_active_scenes():
+        for record in await self.store.content.list_active():
             manifest = await self.manifest(record.scene_id, record.version)
             out.append(await self._summary(manifest))
         return out
@@ -459,7 +465,7 @@ class CatalogService:
             glb_sha256=manifest.glb.sha256,
             glb_size=manifest.glb.size,
             thumbnail_sha256=manifest.thumbnail.sha256 if manifest.thumbnail else None,
-            versions=await self.store.list_scene_versions(meta.id),
+            versions=[r.version for r in await self.store.content.list_versions(meta.id)],
         )
 
 

@@ -30,9 +30,9 @@ from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
 from vr_server.protocol.staff import HeadsetLive, HeadsetsLive, HeadsetUpdate
-from vr_server.services.presence import MemoryPresence, Presence, PresenceEntry
 from vr_server.slices import map_in_slices
 from vr_server.storage.base import Store
+from vr_server.storage.presence import MemoryPresence, Presence, PresenceEntry
 from vr_server.storage.records import HeadsetRecord, SessionRecord
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class FleetService:
         transaction; returns how many. On failure they are kept for the next flush."""
         seen, self._seen = self._seen, {}
         try:
-            await self.store.touch_headsets([(i, v, when) for i, (v, when) in seen.items()])
+            await self.store.headsets.touch([(i, v, when) for i, (v, when) in seen.items()])
         except BaseException:
             for headset_id, value in seen.items():
                 self._seen.setdefault(headset_id, value)  # a newer one stays
@@ -204,11 +204,11 @@ class FleetService:
     async def set_status(self, headset_id: str, status: str) -> HeadsetView:
         if status not in SETTABLE_STATUSES:
             raise Invalid(f"status must be one of {sorted(SETTABLE_STATUSES)}")
-        if await self.store.get_headset(headset_id) is None:
+        if await self.store.headsets.get(headset_id) is None:
             raise NotFound(f"no headset {headset_id}")
-        if await self.store.active_session_for_headset(headset_id) is not None:
+        if await self.store.sessions.live_for_headset(headset_id) is not None:
             raise Invalid("the headset is in a session; end it first")
-        await self.store.update_headset(headset_id, status=status)
+        await self.store.headsets.update(headset_id, status=status)
         return await self.publish(headset_id)
 
     async def publish(self, headset_id: str) -> HeadsetView:
@@ -223,23 +223,23 @@ class FleetService:
         return view
 
     async def view(self, headset_id: str) -> HeadsetView:
-        record = await self.store.get_headset(headset_id)
+        record = await self.store.headsets.get(headset_id)
         if record is None:
             raise NotFound(f"no headset {headset_id}")
         return self._view(
             record,
-            await self.store.active_session_for_headset(headset_id),
+            await self.store.sessions.live_for_headset(headset_id),
             await self.presence.get(headset_id),
         )
 
     async def views(self) -> list[HeadsetView]:
         active = {
             s.headset_id: s
-            for s in await self.store.list_sessions(
+            for s in await self.store.sessions.find(
                 states=["assigned", "loading", "ready", "running", "paused"], limit=100_000
             )
         }
-        records = await self.store.list_headsets()
+        records = await self.store.headsets.all()
         present = await self.presence.get_many(r.id for r in records)
         # 10,000 models: ~100 ms of CPU, in slices (a thread would hold the interpreter lock)
         return await map_in_slices(

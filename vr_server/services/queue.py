@@ -47,7 +47,7 @@ from vr_server.services.days import day_bounds, venue_date, venue_day
 from vr_server.services.fleet import FleetService
 from vr_server.services.sessions import SessionService
 from vr_server.storage.base import Store
-from vr_server.storage.records import ContactRecord, SessionRecord, TicketRecord
+from vr_server.storage.records import ContactRecord, SessionRecord, TicketRecord, TicketStatus
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class QueueService:
         contact = None
         if body.consent and (body.name is not None or body.phone is not None):
             contact = ContactRecord(ticket_id="", name=body.name, phone=body.phone, consent_at=now)
-        record = await self.store.create_ticket(
+        record = await self.store.queue.create(
             venue_day=venue_day(now, self.zone),
             language=body.language,
             interests=list(body.interests),
@@ -149,7 +149,7 @@ class QueueService:
                 "to a headset that is online"
             )
         # Claim the ticket first, so that two staff calling it at once cannot both succeed.
-        claimed = await self.store.update_ticket(
+        claimed = await self.store.queue.update(
             ticket_id,
             expect=["waiting"],
             status="called",
@@ -164,17 +164,9 @@ class QueueService:
                 headset_id, scene, _language(ticket.language), autostart=True, ticket_id=ticket_id
             )
         except BaseException:
-            await self.store.update_ticket(
-                ticket_id,
-                expect=["called"],
-                status="waiting",
-                called_at=None,
-                headset_id=None,
-                scene_id=None,
-                session_id=None,
-            )
+            await self._back_to_waiting(ticket_id)
             raise
-        if not await self.store.update_ticket(
+        if not await self.store.queue.update(
             ticket_id, expect=["called", "in_session"], session_id=view.id
         ):
             # Cancelled while its session was being assigned (a cancel of a called ticket
@@ -196,8 +188,8 @@ class QueueService:
             raise InvalidState(f"{label} is in a session; end the session instead")
         if ticket.status not in ("waiting", "called"):
             raise InvalidState(f"{label} is {ticket.status} already")
-        status = "no_show" if no_show else "cancelled"
-        if not await self.store.update_ticket(
+        status: TicketStatus = "no_show" if no_show else "cancelled"
+        if not await self.store.queue.update(
             ticket_id, expect=[ticket.status], status=status, ended_at=_ts(self.clock())
         ):
             raise Conflict(f"{label} changed meanwhile; reload the queue")
@@ -206,8 +198,20 @@ class QueueService:
         log.info("queue: %s %s", label, status)
         return await self._publish_and_find(ticket_id)
 
+    async def _back_to_waiting(self, ticket_id: str) -> bool:
+        """A called ticket waits again, with its number; False when it is no longer called."""
+        return await self.store.queue.update(
+            ticket_id,
+            ["called"],
+            status="waiting",
+            called_at=None,
+            headset_id=None,
+            scene_id=None,
+            session_id=None,
+        )
+
     async def _end_unstarted(self, session_id: str) -> None:
-        record = await self.store.get_session(session_id)
+        record = await self.store.sessions.get(session_id)
         if record is None or record.state not in ACTIVE_STATES:
             return
         started = record.machine.get("started_at") is not None
@@ -221,7 +225,7 @@ class QueueService:
     async def contact(self, ticket_id: str, *, staff: str) -> TicketContact:
         ticket = await self._get(ticket_id)
         label = ticket_label(ticket.number)
-        contact = await self.store.get_contact(ticket_id)
+        contact = await self.store.queue.contact(ticket_id)
         if contact is None:
             raise NotFound(
                 f"no personal data is stored for {label} (none was given, or it was deleted "
@@ -244,13 +248,13 @@ class QueueService:
     ) -> None:
         if record.ticket_id is None or not any(isinstance(o, sm.Transition) for o in outputs):
             return
-        ticket = await self.store.get_ticket(record.ticket_id)
+        ticket = await self.store.queue.get(record.ticket_id)
         if ticket is None or ticket.session_id not in (None, record.id):
             return  # the ticket has moved on to another session
         now = _ts(self.clock())
         changed = False
         if machine.state in ("running", "paused") and ticket.status == "called":
-            changed = await self.store.update_ticket(
+            changed = await self.store.queue.update(
                 ticket.id,
                 expect=["called"],
                 status="in_session",
@@ -260,17 +264,9 @@ class QueueService:
         elif machine.is_final and ticket.status in ("called", "in_session"):
             if machine.started_at is None:
                 # The visitor never started: back to the queue with the same number.
-                changed = await self.store.update_ticket(
-                    ticket.id,
-                    expect=["called"],
-                    status="waiting",
-                    called_at=None,
-                    headset_id=None,
-                    scene_id=None,
-                    session_id=None,
-                )
+                changed = await self._back_to_waiting(ticket.id)
             else:
-                changed = await self.store.update_ticket(
+                changed = await self.store.queue.update(
                     ticket.id, expect=[ticket.status], status="done", ended_at=now
                 )
         if changed or machine.is_final:
@@ -291,7 +287,7 @@ class QueueService:
         return await self.ticket(ticket_id)
 
     async def _get(self, ticket_id: str) -> TicketRecord:
-        ticket = await self.store.get_ticket(ticket_id)
+        ticket = await self.store.queue.get(ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {ticket_id}")
         return ticket
@@ -311,7 +307,7 @@ class QueueService:
         start, end = day_bounds(today, today, self.zone)
         lengths = [
             float(r.result["duration_s"])
-            for r in await self.store.list_sessions_created(start, end)
+            for r in await self.store.sessions.created_between(start, end)
             if r.state == "finished" and r.result and r.result.get("duration_s") is not None
         ]
         return round(sum(lengths) / len(lengths), 1) if lengths else None
@@ -320,15 +316,15 @@ class QueueService:
         """Whether a visitor waits today: one query, where `view` builds every headset's view
         (10,000 of them at a large venue)."""
         today = venue_day(self.clock(), self.zone)
-        return bool(await self.store.list_tickets(venue_day=today, statuses=["waiting"]))
+        return bool(await self.store.queue.find(venue_day=today, statuses=["waiting"]))
 
     async def view(self, headsets: list[HeadsetView] | None = None) -> QueueView:
         """The queue with estimated waits; `headsets` are the fleet's views if the caller
         has them already (a staff snapshot)."""
         now = self.clock()
         today = venue_day(now, self.zone)
-        waiting = await self.store.list_tickets(venue_day=today, statuses=["waiting"])
-        serving = await self.store.list_tickets(statuses=["called", "in_session"])
+        waiting = await self.store.queue.find(venue_day=today, statuses=["waiting"])
+        serving = await self.store.queue.find(statuses=["called", "in_session"])
         if headsets is None:
             headsets = await self.fleet.views()
         names = {h.id: h.name for h in headsets}
@@ -339,7 +335,7 @@ class QueueService:
         usable = [h for h in headsets if h.online and h.status != "charging"]
         running = {
             r.id: r
-            for r in await self.store.list_sessions(states=sorted(ACTIVE_STATES), limit=100_000)
+            for r in await self.store.sessions.find(states=sorted(ACTIVE_STATES), limit=100_000)
         }
 
         def length_of(scene_ids: list[str]) -> float:

@@ -43,7 +43,9 @@ class ResultService:
         self.clock = clock
 
     async def public_result(self, token: str) -> PublicResult:
-        record = await self.store.get_session_by_token(token) if _TOKEN_RE.match(token) else None
+        record = (
+            await self.store.sessions.by_result_token(token) if _TOKEN_RE.match(token) else None
+        )
         if record is None or record.result is None:
             raise NotFound("no such result")
         result = SessionResult.model_validate(record.result)
@@ -73,7 +75,7 @@ class ResultService:
     async def rate(self, headset_id: str, msg: Rating) -> Rated:
         """Store the visitor's rating of the headset's own ended session. A second rating
         replaces the first within RATING_CHANGE_WINDOW of the first; later it is refused."""
-        record = await self.store.get_session(msg.session_id)
+        record = await self.store.sessions.get(msg.session_id)
         if record is None:
             raise NotFound(f"no session {msg.session_id}")
         if record.headset_id != headset_id:
@@ -83,6 +85,6 @@ class ResultService:
         now = datetime.fromtimestamp(self.clock(), UTC)
         if record.rated_at is not None and now - record.rated_at > RATING_CHANGE_WINDOW:
             raise InvalidState("the rating can only be changed within 10 minutes")
-        await self.store.rate_session(record.id, msg.rating, record.rated_at or now)
+        await self.store.sessions.rate(record.id, msg.rating, record.rated_at or now)
         await self.sessions.publish_view(record.id)
         return Rated(session_id=record.id, rating=msg.rating)

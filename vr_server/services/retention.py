@@ -46,7 +46,7 @@ class RetentionService:
         if keep < 0:
             raise Invalid("days must be 0 or more")
         before = datetime.fromtimestamp(self.clock(), UTC) - timedelta(days=keep)
-        deleted = await self.store.purge_contacts(before)
+        deleted = await self.store.queue.purge_contacts(before)
         if deleted:
             log.info("retention: deleted the personal data of %d visitor(s)", deleted)
         if deleted or actor is not SYSTEM:

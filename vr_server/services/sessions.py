@@ -48,52 +48,21 @@ from vr_server.protocol.headset import (
     Result,
 )
 from vr_server.protocol.headset import Resume as ResumeInfo
-from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.call_staff import CallStaffThrottle
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
+from vr_server.services.session_views import TicketLabels, session_view
+from vr_server.services.session_views import as_utc as _ts
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 
 log = logging.getLogger(__name__)
 
 
-def _ts(value: float | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
-
-
-STUCK_FACTOR = 3.0
-STUCK_MIN_S = 120.0
 SESSION_SLICE = 100
 """Session views built per turn of the event loop (`views`)."""
-
-
-def step_timing(
-    machine: sm.SessionMachine, duration_min: float, now: float
-) -> tuple[float | None, float, bool]:
-    """(when the current step began, its expected seconds, whether the visitor is stuck).
-
-    The step began at its `step_started`, else when the step before was completed, else when
-    the session started. Stuck: running, and longer on the step than
-    max(STUCK_FACTOR x expected, STUCK_MIN_S) seconds (pauses during the step count).
-    """
-    steps = machine.script.steps
-    expected = duration_min * 60.0 / len(steps)
-    began: float | None = None
-    if machine.step_index < len(steps):
-        began = machine.steps[machine.step_index].started_at
-        if began is None and machine.step_index > 0:
-            began = machine.steps[machine.step_index - 1].completed_at
-        if began is None:
-            began = machine.started_at
-    stuck = (
-        machine.state == "running"
-        and began is not None
-        and now - began > max(STUCK_FACTOR * expected, STUCK_MIN_S)
-    )
-    return began, expected, stuck
 
 
 SessionListener = Callable[[SessionRecord, sm.SessionMachine, list[sm.Output]], Awaitable[None]]
@@ -122,7 +91,7 @@ class SessionService:
         self.self_service = self_service
         self.public_url = public_url.rstrip("/") if public_url else None
         self.listeners: list[SessionListener] = []
-        self._ticket_labels: dict[str, str] = {}
+        self._ticket_labels = TicketLabels(store.queue)
         self.store = store
         self.catalog = catalog
         self.fleet = fleet
@@ -146,10 +115,10 @@ class SessionService:
         # same headset at once must not both pass the "no active session" check. (This instance
         # only; several instances on one database are not serialised here.)
         async with self._lock(f"headset:{headset_id}"):
-            headset = await self.store.get_headset(headset_id)
+            headset = await self.store.headsets.get(headset_id)
             if headset is None:
                 raise NotFound(f"no headset {headset_id}")
-            if await self.store.active_session_for_headset(headset_id) is not None:
+            if await self.store.sessions.live_for_headset(headset_id) is not None:
                 raise Conflict(f"headset {headset.name} already has an active session")
             if headset.status != "available":
                 raise InvalidState(
@@ -175,7 +144,7 @@ class SessionService:
                 ticket_id=ticket_id,
                 result_token=secrets.token_urlsafe(16),  # 128 bits: the result page's only key
             )
-            await self.store.create_session(
+            await self.store.sessions.create(
                 record,
                 TransitionRecord(record.id, when, transition.old, transition.new, transition.cause),
             )
@@ -219,7 +188,7 @@ class SessionService:
         """Self-service: the headset starts a scene; an active session is re-sent instead."""
         if not self.self_service:
             raise NotAllowed("self-service is off on this server: staff assign scenes")
-        active = await self.store.active_session_for_headset(headset_id)
+        active = await self.store.sessions.live_for_headset(headset_id)
         if active is not None:
             await self._send_headset(headset_id, await self.assignment_frame(active))
             return
@@ -228,14 +197,14 @@ class SessionService:
     async def message(self, headset_id: str, text: LocalizedText) -> None:
         # The bus counts the connections that got it, on every instance sharing the bus.
         if not await self._send_command(headset_id, "message", None, text=text):
-            if await self.store.get_headset(headset_id) is None:
+            if await self.store.headsets.get(headset_id) is None:
                 raise NotFound(f"no headset {headset_id}")
             raise HeadsetOffline("the headset is offline")
 
     # ------------------------------------------------------------ headset side
 
     async def assignment_for(self, headset_id: str) -> Assignment | None:
-        record = await self.store.active_session_for_headset(headset_id)
+        record = await self.store.sessions.live_for_headset(headset_id)
         return await self.assignment_frame(record) if record else None
 
     async def assignment_frame(self, record: SessionRecord) -> Assignment:
@@ -295,7 +264,7 @@ class SessionService:
             if isinstance(out, sm.Accepted):
                 return Ack(session_id=msg.session_id, seq=msg.seq)
             if isinstance(out, sm.Replayed):
-                stored = await self.store.get_event(msg.session_id, msg.seq)
+                stored = await self.store.sessions.get_event(msg.session_id, msg.seq)
                 if stored is not None and stored.body == msg.event.model_dump(mode="json"):
                     return Ack(session_id=msg.session_id, seq=msg.seq, duplicate=True)
                 return Error(
@@ -319,7 +288,7 @@ class SessionService:
         return lock
 
     async def _get(self, session_id: str) -> SessionRecord:
-        record = await self.store.get_session(session_id)
+        record = await self.store.sessions.get(session_id)
         if record is None:
             raise NotFound(f"no session {session_id}")
         return record
@@ -376,7 +345,7 @@ class SessionService:
                     if isinstance(o, sm.Transition)
                 ]
                 try:
-                    await self.store.save_session(
+                    await self.store.sessions.save(
                         new_record,
                         expected_version=record.row_version,
                         event=event,
@@ -391,7 +360,7 @@ class SessionService:
     async def call_staff(self, headset_id: str, reason: str) -> None:
         """A headset's `call_staff` frame from outside a session (the lobby): an alert for
         staff, with its active session if it has one (throttled, services/call_staff.py)."""
-        active = await self.store.active_session_for_headset(headset_id)
+        active = await self.store.sessions.live_for_headset(headset_id)
         await self._call_staff(headset_id, active.id if active else None, reason)
 
     async def _call_staff(self, headset_id: str, session_id: str | None, detail: str) -> None:
@@ -417,7 +386,7 @@ class SessionService:
             elif isinstance(out, sm.StaffAlert):
                 await self._call_staff(record.headset_id, record.id, out.detail)
         if machine.is_final and any(isinstance(o, sm.Transition) for o in outputs):
-            await self.store.update_headset(record.headset_id, status="needs_cleaning")
+            await self.store.headsets.update(record.headset_id, status="needs_cleaning")
             result = SessionResult.model_validate(record.result) if record.result else None
             await self._send_headset(
                 record.headset_id,
@@ -492,46 +461,10 @@ class SessionService:
 
     # ------------------------------------------------------------ views
 
-    async def _ticket_label(self, ticket_id: str | None) -> str | None:
-        if ticket_id is None:
-            return None
-        label = self._ticket_labels.get(ticket_id)
-        if label is None:
-            ticket = await self.store.get_ticket(ticket_id)
-            if ticket is None:
-                return None
-            if len(self._ticket_labels) > 10_000:
-                self._ticket_labels.clear()
-            label = self._ticket_labels[ticket_id] = ticket_label(ticket.number)
-        return label
-
     async def _session_view(self, record: SessionRecord, machine: sm.SessionMachine) -> SessionView:
         manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
-        began, expected, stuck = step_timing(machine, manifest.scene.duration_min, self.clock())
-        return SessionView(
-            id=record.id,
-            headset_id=record.headset_id,
-            scene_id=record.scene_id,
-            scene_version=record.scene_version,
-            state=machine.state,
-            language=machine.language,
-            step_index=machine.step_index,
-            step_id=machine.current_step_id,
-            step_count=len(machine.script.steps),
-            next_seq=machine.next_seq,
-            autostart=machine.autostart,
-            created_at=record.created_at,
-            started_at=_ts(machine.started_at),
-            ended_at=_ts(machine.ended_at),
-            end_reason=machine.end_reason,
-            result=SessionResult.model_validate(record.result) if record.result else None,
-            step_started_at=_ts(began),
-            step_expected_s=round(expected, 1),
-            stuck=stuck,
-            ticket_label=await self._ticket_label(record.ticket_id),
-            rating=record.rating,
-            result_url=self.result_url(record),
-        )
+        label = await self._ticket_labels.get(record.ticket_id)
+        return session_view(record, machine, manifest, self.clock(), label, self.result_url(record))
 
     async def _record_view(self, record: SessionRecord) -> SessionView:
         manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
@@ -545,7 +478,7 @@ class SessionService:
     async def views(
         self, *, states: list[str] | None = None, headset_id: str | None = None, limit: int = 100
     ) -> list[SessionView]:
-        records = await self.store.list_sessions(states=states, headset_id=headset_id, limit=limit)
+        records = await self.store.sessions.find(states=states, headset_id=headset_id, limit=limit)
         views = []
         for n, record in enumerate(records, start=1):
             views.append(await self._record_view(record))  # no await suspends when cached
@@ -555,4 +488,4 @@ class SessionService:
 
     async def events(self, session_id: str) -> list[EventRecord]:
         await self._get(session_id)
-        return await self.store.list_events(session_id)
+        return await self.store.sessions.events(session_id)

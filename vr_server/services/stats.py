@@ -245,11 +245,11 @@ class StatsService:
         if (last - first).days >= MAX_DAYS:
             raise Invalid(f"ask for at most {MAX_DAYS} days at a time")
         start, end = day_bounds(first, last, self.zone)
-        sessions = await self.store.list_sessions_created(start, end)
+        sessions = await self.store.sessions.created_between(start, end)
         # a session's ticket may be from the evening before (a queue left open overnight)
         tickets = {
             t.id: t
-            for t in await self.store.list_tickets(
+            for t in await self.store.queue.find(
                 created_from=start - timedelta(days=1), created_to=end
             )
         }
@@ -265,7 +265,7 @@ class StatsService:
             now=datetime.fromtimestamp(self.clock(), UTC),
             sessions=sessions,
             tickets=tickets,
-            headsets=await self.store.list_headsets(),
+            headsets=await self.store.headsets.all(),
             titles=titles,
         )
 

@@ -1,22 +1,19 @@
 """The audit trail's table: add an entry, list entries newest first. One transaction each,
-re-run while the database is unreachable like every store method (storage/connections.py)."""
+re-run while the database is unreachable like every store method (storage/connections.py).
+The interface services depend on, and its SQL implementation."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
-
-Writer = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+from vr_server.storage.sql_repo import SqlRepository, row_values
 
 
 @dataclass(frozen=True)
@@ -42,29 +39,20 @@ class AuditFilter:
     limit: int = 200
 
 
+class Audit(Protocol):
+    async def add(self, record: AuditRecord) -> None: ...
+    async def entries(self, match: AuditFilter) -> list[AuditRecord]:
+        """Newest first, at most `match.limit`."""
+        ...
+
+
 @retry_when_disconnected
-class AuditStore:
-    """`write` is the store's writing transaction (SQLite's writers queue on one lock)."""
-
-    def __init__(self, engine: AsyncEngine, write: Writer, *, retry_s: float) -> None:
-        self._engine = engine
-        self._write = write
-        self.retry_s = retry_s
-
+class SqlAudit(SqlRepository):
     async def add(self, record: AuditRecord) -> None:
         details = json.dumps(record.details, ensure_ascii=False, sort_keys=True, default=str)
+        values = row_values(record, leave_out=("id", "details"))
         async with self._write() as conn:
-            await conn.execute(
-                insert(t.audit_log).values(
-                    at=record.at,
-                    actor=record.actor,
-                    actor_role=record.actor_role,
-                    action=record.action,
-                    target=record.target,
-                    address=record.address,
-                    details=details,
-                )
-            )
+            await conn.execute(insert(t.audit_log).values(details=details, **values))
 
     async def entries(self, match: AuditFilter) -> list[AuditRecord]:
         """Newest first, at most `match.limit`."""
@@ -76,18 +64,4 @@ class AuditStore:
             query = query.where(c.action == match.action)
         if match.actor is not None:
             query = query.where(c.actor == match.actor)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [
-            AuditRecord(
-                id=row.id,
-                at=row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC),
-                action=row.action,
-                actor=row.actor,
-                actor_role=row.actor_role,
-                target=row.target,
-                address=row.address,
-                details=json.loads(row.details),
-            )
-            for row in rows
-        ]
+        return await self._all(AuditRecord, query)

@@ -156,7 +156,7 @@ async def _serve(
         await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
-        active = await services.store.active_session_for_headset(headset.id)
+        active = await services.store.sessions.live_for_headset(headset.id)
         await services.fleet.connected(headset, conn.id, hello.app_version, active)
         assignment = await services.sessions.assignment_frame(active) if active else None
         conn.send(

@@ -20,8 +20,9 @@ from tests.support.harness import free_port
 from tests.support.redis_server import check_redis, delete_prefix, kill_clients, new_prefix
 from vr_server.bus.base import RESET, Subscription
 from vr_server.bus.redis import RedisBus, RedisUnreachable, open_redis, redis_client
-from vr_server.services import presence as presence_module
-from vr_server.services.presence import PresenceEntry, RedisPresence
+from vr_server.storage import presence_redis as presence_module
+from vr_server.storage.presence import PresenceEntry
+from vr_server.storage.presence_redis import RedisPresence
 
 
 @pytest.fixture

@@ -174,11 +174,11 @@ async def expired_admin_token(server: ServerProcess, username: str) -> str:
     """An admin token that expired a minute ago, written into the server's database."""
     store = SqlStore.from_url(Settings(data_dir=server.data_dir).resolved_database_url)
     try:
-        account = await store.get_account_by_username(username)
+        account = await store.accounts.by_username(username)
         assert account is not None
         token = "expired-" + "x" * 40
         past = datetime.now(UTC) - timedelta(minutes=1)
-        await store.put_token(token_hash(token), "admin", account.id, past)
+        await store.tokens.put(token_hash(token), "admin", account.id, past)
     finally:
         await store.close()
     return token

@@ -12,10 +12,11 @@ import pytest
 from tests.support.blob_ages import DAY, put
 from tests.support.harness import ServerProcess
 from tests.support.s3_server import UNSET, S3Server
-from vr_server.blobs import BlobStore
-from vr_server.blobs_s3 import S3Blobs
 from vr_server.services.blob_gc import collect_garbage
 from vr_server.settings import Settings
+from vr_server.storage.blobs import BlobStore
+from vr_server.storage.blobs_s3 import S3Blobs
+from vr_server.storage.memory import MemoryStore
 
 
 def test_gc_command(server: ServerProcess) -> None:
@@ -55,12 +56,7 @@ async def test_with_a_bucket_gc_cleans_only_the_local_cache(
     blobs = BlobStore(tmp_path / "cache", S3Blobs.from_settings(settings))
     try:
         sha = put(blobs, tmp_path, b"in the bucket", age_s=2 * DAY)
-
-        class NoVersions:
-            async def list_manifests(self) -> list[str]:
-                return []
-
-        report = await collect_garbage(NoVersions(), blobs)  # type: ignore[arg-type]
+        report = await collect_garbage(MemoryStore(), blobs)  # no scene versions stored
         assert ([f.sha256 for f in report.removed], report.local_only) == ([sha], True)
         assert not blobs.path_for(sha).exists()
         assert blobs.remote is not None

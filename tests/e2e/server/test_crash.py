@@ -96,12 +96,12 @@ async def test_sigkill_mid_session_loses_no_acknowledged_event(
     store = SqlStore.from_url(f"sqlite+aiosqlite:///{server.data_dir / 'vr.sqlite3'}")
     try:  # what is on disk
         for session_id, seqs in acked.items():
-            events = await store.list_events(session_id)
+            events = await store.sessions.events(session_id)
             stored = [e.seq for e in events]
             assert stored == list(range(1, len(stored) + 1)), stored  # once each, in order
             kinds = {e.seq: e.kind for e in events}
             assert {seq: kinds.get(seq) for seq in seqs} == seqs  # every acked one, as sent
-            session = await store.get_session(session_id)
+            session = await store.sessions.get(session_id)
             assert session is not None
             assert session.state == "finished"
     finally:

@@ -26,10 +26,10 @@ from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import STAFF_PASSWORD, free_port
 from tests.support.s3_server import UNSET, S3Server
 from vr_server.app import create_app
-from vr_server.blobs_s3 import S3Blobs
 from vr_server.errors import Unavailable
 from vr_server.services import Services
 from vr_server.settings import Settings
+from vr_server.storage.blobs_s3 import S3Blobs
 
 PREFIX = "venue/blobs"
 
@@ -230,7 +230,7 @@ async def test_a_tampered_object_is_neither_served_nor_cached(
         Bucket=deployment.bucket, Key=deployment.key_for(sha), Body=glb[:-4] + b"EVIL"
     )
     async with deployment.instance("b") as b:
-        with caplog.at_level(logging.ERROR, logger="vr_server.blobs"):
+        with caplog.at_level(logging.ERROR, logger="vr_server.storage.blobs"):
             for _ in range(2):  # the second request fetches again: nothing was kept
                 response = await get_asset(b, deployment, sha)
                 assert response.status_code == 502
@@ -283,8 +283,8 @@ async def test_unreachable_bucket_refuses_uploads_and_cached_blobs_are_still_ser
         other = write_bundle(tmp_path / "other", scene_id="s3-offline", glb=new)
         with pytest.raises(Unavailable, match="cannot reach"):
             await a.services.catalog.import_bundle(other)
-        assert await a.services.store.blob_media_type(new_sha) is None
-        assert await a.services.store.get_active_scene("s3-offline") is None
+        assert await a.services.store.content.blob_media_type(new_sha) is None
+        assert await a.services.store.content.get_active("s3-offline") is None
         assert not (a.blob_dir / new_sha[:2] / new_sha).exists()
 
         # A blob the cache lacks cannot be fetched: 503, not 404.

@@ -1,6 +1,6 @@
 """AuthService.authenticate: each way a token can be unusable gives its own clear answer.
 
-The token and its subject are read in one query (`Store.get_token_subject`); these cases are
+The token and its subject are read in one query (`Store.tokens.subject`); these cases are
 the ones no HTTP route can produce yet (a disabled account, a deleted headset), so they are
 made here directly in the database.
 """
@@ -54,19 +54,19 @@ async def test_each_unusable_token_is_refused_with_its_reason(auth: AuthService)
         await auth.authenticate(issued.token, {"staff"})
 
     past = datetime.now(UTC) - timedelta(seconds=1)
-    await store.put_token(token_hash("old"), "staff", account.id, past)
+    await store.tokens.put(token_hash("old"), "staff", account.id, past)
     with pytest.raises(Unauthorized, match="not valid"):
         await auth.authenticate("old", {"staff"})
 
     now = datetime.now(UTC)
-    headset = await store.enroll_headset("dev-1", "Quest-A", token_hash("device-token"), now)
+    headset = await store.headsets.enroll("dev-1", "Quest-A", token_hash("device-token"), now)
     device = await auth.authenticate("device-token", {"device", "staff"})
     assert (device.kind, device.subject_id, device.name) == ("device", headset.id, "Quest-A")
-    await store.revoke_token(token_hash("device-token"))
+    await store.tokens.revoke(token_hash("device-token"))
     with pytest.raises(Unauthorized, match="not valid"):
         await auth.authenticate("device-token", {"device"})
 
-    await store.put_token(token_hash("orphan"), "device", headset.id, None)
+    await store.tokens.put(token_hash("orphan"), "device", headset.id, None)
     async with store.engine.begin() as conn:
         await conn.execute(delete(t.headsets).where(t.headsets.c.id == headset.id))
     with pytest.raises(Unauthorized, match="headset of this token no longer exists"):
@@ -78,13 +78,13 @@ async def test_a_checked_token_is_trusted_briefly_and_revocation_here_is_at_once
 ) -> None:
     store = auth.store
     queries: list[str] = []
-    real = store.get_token_subject
+    real = store.tokens.subject
 
     async def counting(hashed: str):
         queries.append(hashed)
         return await real(hashed)
 
-    monkeypatch.setattr(store, "get_token_subject", counting)
+    monkeypatch.setattr(store.tokens, "subject", counting)
     account = await auth.create_account("staff", "long-enough", "staff")
     issued = await auth.issue_token(account)
     for _ in range(3):
@@ -120,7 +120,7 @@ async def test_a_checked_token_is_trusted_briefly_and_revocation_here_is_at_once
     # Expiry is checked on every request, trusted or not.
     expiring = "expiring-token"
     soon = datetime.now(UTC) + timedelta(seconds=60)
-    await store.put_token(token_hash(expiring), "staff", account.id, soon)
+    await store.tokens.put(token_hash(expiring), "staff", account.id, soon)
     await auth.authenticate(expiring, {"staff"})
     later = datetime.now(UTC) + timedelta(seconds=61)
     monkeypatch.setattr(auth_module, "datetime", _FrozenDatetime(later))

@@ -11,9 +11,9 @@ import pytest
 from tests.support.blob_ages import DAY, age, put
 from tests.support.bundles import tiny_glb
 from tests.support.services import Clock, services_at
-from vr_server.blobs import UPLOAD_PREFIX, IncomingBlob
 from vr_server.errors import Invalid
 from vr_server.services.blob_gc import collect_garbage
+from vr_server.storage.blobs import UPLOAD_PREFIX, IncomingBlob
 
 
 async def test_gc_removes_only_old_unused_files(tmp_path: Path, test_bundles: Path) -> None:
@@ -23,11 +23,11 @@ async def test_gc_removes_only_old_unused_files(tmp_path: Path, test_bundles: Pa
         for f in blobs.files():
             age(f.path, 3 * DAY)  # in use, however old
         # a version that is not active names another model: kept (a rollback needs it)
-        (record,) = await store.list_active_scenes()
+        (record,) = await store.content.list_active()
         manifest = json.loads(record.manifest)
         inactive = put(blobs, tmp_path, tiny_glb(seed=7), age_s=3 * DAY)
         manifest["glb"] = {**manifest["glb"], "sha256": inactive}
-        await store.put_scene_version(
+        await store.content.put_version(
             record.scene_id, "0.9.0", json.dumps(manifest), "f" * 64, activate=False
         )
         old = put(blobs, tmp_path, b"an upload never published", age_s=2 * DAY)

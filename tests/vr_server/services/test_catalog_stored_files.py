@@ -12,8 +12,8 @@ from content_tools.errors import ContentError
 from content_tools.glb import build_glb
 from content_tools.package import package_scene
 from tests.content_tools.conftest import MINI_NODES, MINI_SCENE_YAML, tiny_gltf
-from vr_server.blobs import BlobStore
 from vr_server.services.catalog import StoredFiles, _revalidate
+from vr_server.storage.blobs import BlobStore
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ async def test_numbers_restart_at_local_midnight_not_utc(
         second = await services.queue.check_in(check_in(language="en"))
         clock.advance(240)  # 00:02 on 2 December in Bangkok, still 1 December in UTC
         next_day = await services.queue.check_in(check_in())
-        records = [await services.store.get_ticket(t.id) for t in (first, second, next_day)]
+        records = [await services.store.queue.get(t.id) for t in (first, second, next_day)]
     assert [(t.number, t.label) for t in (first, second, next_day)] == [
         (1, "A001"),
         (2, "A002"),
@@ -102,7 +102,7 @@ async def test_unknown_interest_is_refused_and_nothing_is_stored(
     async with services_at(tmp_path, test_bundles, Clock()) as services:
         with pytest.raises(Invalid, match="no-such-scene"):
             await services.queue.check_in(check_in(interests=["no-such-scene"]))
-        assert await services.store.list_tickets() == []
+        assert await services.store.queue.find() == []
 
 
 async def test_the_ticket_follows_its_session_to_done(tmp_path: Path, test_bundles: Path) -> None:
@@ -178,7 +178,7 @@ async def test_two_tickets_called_to_one_headset_at_once_give_it_one_session(
             services.queue.call(second.id, headset.id),
             return_exceptions=True,
         )
-        active = await services.store.list_sessions(
+        active = await services.store.sessions.find(
             states=["assigned", "loading", "ready", "running", "paused"]
         )
         tickets = [await services.queue.ticket(t.id) for t in (first, second)]
@@ -193,12 +193,12 @@ async def test_a_ticket_is_not_called_to_an_offline_headset(
     tmp_path: Path, test_bundles: Path
 ) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        offline = await services.store.enroll_headset("dev-off", "Quest-09", "x" * 64, T_ENROLL)
+        offline = await services.store.headsets.enroll("dev-off", "Quest-09", "x" * 64, T_ENROLL)
         ticket = await services.queue.check_in(check_in())
         with pytest.raises(HeadsetOffline, match="Quest-09 is offline"):
             await services.queue.call(ticket.id, offline.id)
         after = await services.queue.ticket(ticket.id)
-        sessions = await services.store.list_sessions()
+        sessions = await services.store.sessions.find()
     assert (after.status, after.headset_id, after.session_id, after.position) == (
         "waiting",
         None,
@@ -224,7 +224,7 @@ async def test_a_ticket_cancelled_while_being_called_leaves_no_session_behind(
 
         services.sessions.assign = assign_while_staff_cancels  # type: ignore[method-assign]
         result = await services.queue.call(ticket.id, headset.id)
-        active = await services.store.list_sessions(
+        active = await services.store.sessions.find(
             states=["assigned", "loading", "ready", "running", "paused"]
         )
         headset_view = await services.fleet.view(headset.id)
@@ -285,7 +285,7 @@ async def test_estimated_waits_follow_the_documented_formula(
     async with services_at(tmp_path, test_bundles, clock) as services:
         busy = await online_headset(services, "Quest-01")
         await online_headset(services, "Quest-02")  # free
-        offline = await services.store.enroll_headset("dev-off", None, "x" * 64, datetime.now(UTC))
+        offline = await services.store.headsets.enroll("dev-off", None, "x" * 64, datetime.now(UTC))
         assert offline is not None
         first = await services.queue.check_in(check_in())
         called = await services.queue.call(first.id, busy.id)

@@ -42,11 +42,11 @@ async def test_purge_deletes_only_old_personal_data(tmp_path: Path, test_bundles
 
         report = await services.retention.purge()
         assert (report.deleted, report.days) == (1, 30)
-        assert await services.store.get_contact(old_id) is None
-        kept = await services.store.get_contact(new_id)
+        assert await services.store.queue.contact(old_id) is None
+        kept = await services.store.queue.contact(new_id)
         assert kept is not None
         assert kept.name == "มานี"
-        old_ticket = await services.store.get_ticket(old_id)
+        old_ticket = await services.store.queue.get(old_id)
         assert old_ticket is not None
         assert (old_ticket.status, old_ticket.has_personal_data) == ("done", False)
         assert (await services.queue.ticket(new_id)).has_personal_data
@@ -57,7 +57,7 @@ async def test_purge_deletes_only_old_personal_data(tmp_path: Path, test_bundles
 
         assert (await services.retention.purge()).deleted == 0  # nothing left that old
         assert (await services.retention.purge(days=0)).deleted == 1
-        assert await services.store.get_contact(new_id) is None
+        assert await services.store.queue.contact(new_id) is None
         with pytest.raises(Invalid):
             await services.retention.purge(days=-1)
 
@@ -67,7 +67,7 @@ async def test_the_running_server_purges_on_start_and_stops_cleanly(tmp_path: Pa
     services = await open_services(settings)
     try:
         long_ago = datetime.now(UTC) - timedelta(days=8)
-        ticket = await services.store.create_ticket(
+        ticket = await services.store.queue.create(
             venue_day="2026-01-01",
             language="th",
             interests=[],
@@ -84,7 +84,7 @@ async def test_the_running_server_purges_on_start_and_stops_cleanly(tmp_path: Pa
         assert {t.get_name() for t in running} == names
         store = app.state.services.store
         for _ in range(200):  # the purge runs once at start, then every hour
-            if await store.get_contact(ticket.id) is None:
+            if await store.queue.contact(ticket.id) is None:
                 break
             await asyncio.sleep(0.05)
         else:
@@ -92,7 +92,7 @@ async def test_the_running_server_purges_on_start_and_stops_cleanly(tmp_path: Pa
     assert all(t.done() for t in running)  # cancelled on shutdown
     services = await open_services(settings)
     try:
-        assert await services.store.get_contact(ticket.id) is None
-        assert await services.store.get_ticket(ticket.id) is not None
+        assert await services.store.queue.contact(ticket.id) is None
+        assert await services.store.queue.get(ticket.id) is not None
     finally:
         await close_services(services)

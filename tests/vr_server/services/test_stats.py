@@ -70,22 +70,22 @@ async def add_session(
         ticket_id=ticket_id,
         result_token=f"tok{created:%d%H%M}" + "x" * 20,
     )
-    await services.store.create_session(
+    await services.store.sessions.create(
         record, TransitionRecord(session_id, created, "lobby", "assigned", "assign")
     )
     if rating is not None:
-        await services.store.rate_session(session_id, rating, ended or created)
+        await services.store.sessions.rate(session_id, rating, ended or created)
     return session_id
 
 
 async def add_ticket(services: Services, created: datetime, called: datetime) -> str:
-    ticket = await services.store.create_ticket(
+    ticket = await services.store.queue.create(
         venue_day=(created + BKK).date().isoformat(),
         language="th",
         interests=["test-kitchen"],
         created_at=created,
     )
-    await services.store.update_ticket(ticket.id, status="done", called_at=called)
+    await services.store.queue.update(ticket.id, None, status="done", called_at=called)
     return ticket.id
 
 
@@ -99,8 +99,8 @@ def two_scenes(tmp_path: Path, test_bundles: Path) -> Path:
 
 async def build_day(services: Services) -> dict[str, str]:
     now = datetime.now(UTC)
-    h1 = await services.store.enroll_headset("dev-1", "แว่น-01", "a" * 64, now)
-    h2 = await services.store.enroll_headset("dev-2", "=Quest-02", "b" * 64, now)
+    h1 = await services.store.headsets.enroll("dev-1", "แว่น-01", "a" * 64, now)
+    h2 = await services.store.headsets.enroll("dev-2", "=Quest-02", "b" * 64, now)
     t1 = await add_ticket(services, local(1, 9, 50), local(1, 10, 0))
     t2 = await add_ticket(services, local(1, 11, 40), local(1, 12, 10))
     ids = {

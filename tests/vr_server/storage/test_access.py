@@ -1,5 +1,5 @@
-"""The store's access queries (storage/access.py) and migration 0003's data changes, on both
-back ends (SQLite and a fresh PostgreSQL database)."""
+"""The store's access queries (storage/accounts.py, headsets.py, content.py) and migration
+0003's data changes, on both back ends (SQLite and a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -17,35 +17,35 @@ OLD_TOKEN = ("token_hash", "kind", "subject_id", "created_at", "expires_at", "re
 
 async def test_revoking_removing_and_unpairing(store: SqlStore) -> None:
     now = datetime.now(UTC)
-    account = await store.create_account("ana", "hash", "staff")
+    account = await store.accounts.create("ana", "hash", "staff")
     for n in range(2):
-        await store.put_token(f"{n}" * 64, "staff", account.id, now + timedelta(hours=1))
-    assert await store.access.revoke_subject_tokens(account.id) == 2
-    assert await store.access.revoke_subject_tokens(account.id) == 0
-    assert await store.access.update_account(account.id, disabled=True, contact_access=True)
-    found = await store.get_account(account.id)
+        await store.tokens.put(f"{n}" * 64, "staff", account.id, now + timedelta(hours=1))
+    assert await store.tokens.revoke_subject(account.id) == 2
+    assert await store.tokens.revoke_subject(account.id) == 0
+    assert await store.accounts.update(account.id, disabled=True, contact_access=True)
+    found = await store.accounts.get(account.id)
     assert found is not None
     assert (found.disabled, found.contact_access) == (True, True)
 
-    headset = await store.enroll_headset("dev", None, "h" * 64, now, now + timedelta(days=1))
-    assert await store.access.remove_headset(headset.id, now)
-    assert not await store.access.remove_headset(headset.id, now)  # removed already
-    assert await store.list_headsets() == []
-    subject = await store.get_token_subject("h" * 64)
+    headset = await store.headsets.enroll("dev", None, "h" * 64, now, now + timedelta(days=1))
+    assert await store.headsets.remove(headset.id, now)
+    assert not await store.headsets.remove(headset.id, now)  # removed already
+    assert await store.headsets.all() == []
+    subject = await store.tokens.subject("h" * 64)
     assert subject is not None
     assert (subject.name, subject.token.revoked) == (None, True)
-    assert await store.get_device_token("h" * 64) is None
-    back = await store.enroll_headset("dev", None, "i" * 64, now)  # enrolled again
+    assert await store.headsets.device_token("h" * 64) is None
+    back = await store.headsets.enroll("dev", None, "i" * 64, now)  # enrolled again
     assert back.id == headset.id
-    assert [h.id for h in await store.list_headsets()] == [headset.id]
+    assert [h.id for h in await store.headsets.all()] == [headset.id]
 
-    kiosk = await store.access.create_kiosk("TV", "k" * 64, now + timedelta(days=1), now)
-    subject = await store.get_token_subject("k" * 64)
+    kiosk = await store.kiosks.create("TV", "k" * 64, now + timedelta(days=1), now)
+    subject = await store.tokens.subject("k" * 64)
     assert subject is not None
     assert (subject.token.kind, subject.name) == ("kiosk", "TV")
-    assert [k.id for k in await store.access.list_kiosks()] == [kiosk.id]
-    assert await store.access.remove_kiosk(kiosk.id)
-    subject = await store.get_token_subject("k" * 64)
+    assert [k.id for k in await store.kiosks.all()] == [kiosk.id]
+    assert await store.kiosks.remove(kiosk.id)
+    subject = await store.tokens.subject("k" * 64)
     assert subject is not None
     assert (subject.name, subject.token.revoked) == (None, True)
 
@@ -53,25 +53,25 @@ async def test_revoking_removing_and_unpairing(store: SqlStore) -> None:
 async def test_codes_by_purpose_and_revoked(store: SqlStore) -> None:
     now = datetime.now(UTC)
     later = now + timedelta(hours=1)
-    await store.create_enrollment_code("a" * 64, "truck", 3, later)
-    await store.create_enrollment_code("b" * 64, "", 1, later, "kiosk")
-    assert not await store.use_enrollment_code("b" * 64, now)  # a pairing code enrolls nothing
-    assert await store.use_enrollment_code("b" * 64, now, "kiosk")
-    assert [(c.label, c.purpose, c.uses_left) for c in await store.access.list_codes(now)] == [
+    await store.codes.create("a" * 64, "truck", 3, later, "headset")
+    await store.codes.create("b" * 64, "", 1, later, "kiosk")
+    assert not await store.codes.use("b" * 64, now)  # a pairing code enrolls nothing
+    assert await store.codes.use("b" * 64, now, "kiosk")
+    assert [(c.label, c.purpose, c.uses_left) for c in await store.codes.usable(now)] == [
         ("truck", "headset", 3)
     ]
-    assert await store.access.revoke_code("a" * 64)
-    assert not await store.access.revoke_code("a" * 64)
-    assert not await store.use_enrollment_code("a" * 64, now)
+    assert await store.codes.revoke("a" * 64)
+    assert not await store.codes.revoke("a" * 64)
+    assert not await store.codes.use("a" * 64, now)
 
 
 async def test_scene_owner_is_the_first_claim(store: SqlStore) -> None:
-    assert await store.access.scene_owner("cook") == (False, None)
-    await store.put_scene_version("cook", "1.0.0", "{}", "s" * 64, True)
-    assert await store.access.scene_owner("cook") == (True, None)
-    await store.access.claim_scene("cook", "first")
-    await store.access.claim_scene("cook", "second")
-    assert await store.access.scene_owner("cook") == (True, "first")
+    assert await store.content.scene_owner("cook") == (False, None)
+    await store.content.put_version("cook", "1.0.0", "{}", "s" * 64, True)
+    assert await store.content.scene_owner("cook") == (True, None)
+    await store.content.claim_scene("cook", "first")
+    await store.content.claim_scene("cook", "second")
+    assert await store.content.scene_owner("cook") == (True, "first")
 
 
 async def test_migration_0003_gives_admin_tokens_their_kind_and_device_tokens_an_end(
@@ -107,7 +107,7 @@ async def test_migration_0003_gives_admin_tokens_their_kind_and_device_tokens_an
         ]
         assert rows[1].expires_at is None
         assert rows[2].expires_at is not None
-        account = await store.get_account("s1")
+        account = await store.accounts.get("s1")
         assert account is not None
         assert account.contact_access is False
     finally:

@@ -14,17 +14,17 @@ async def test_tickets_contacts_tokens_and_ratings(database_url: str) -> None:
     try:
         now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
         contact = ContactRecord(ticket_id="", name="สมชาย", phone="0812345678", consent_at=now)
-        a = await store.create_ticket(
+        a = await store.queue.create(
             venue_day="2026-12-01",
             language="th",
             interests=["cook"],
             created_at=now,
             contact=contact,
         )
-        b = await store.create_ticket(
+        b = await store.queue.create(
             venue_day="2026-12-01", language="en", interests=[], created_at=now
         )
-        c = await store.create_ticket(
+        c = await store.queue.create(
             venue_day="2026-12-02", language="th", interests=[], created_at=now + timedelta(days=1)
         )
         assert [(t.number, t.has_personal_data) for t in (a, b, c)] == [
@@ -35,23 +35,23 @@ async def test_tickets_contacts_tokens_and_ratings(database_url: str) -> None:
         assert a.interests == ["cook"]
 
         # a conditional update happens once
-        assert await store.update_ticket(a.id, expect=["waiting"], status="called", called_at=now)
-        assert not await store.update_ticket(a.id, expect=["waiting"], status="called")
-        waiting = await store.list_tickets(venue_day="2026-12-01", statuses=["waiting"])
+        assert await store.queue.update(a.id, expect=["waiting"], status="called", called_at=now)
+        assert not await store.queue.update(a.id, expect=["waiting"], status="called")
+        waiting = await store.queue.find(venue_day="2026-12-01", statuses=["waiting"])
         assert [t.id for t in waiting] == [b.id]
-        stored = await store.get_ticket(a.id)
+        stored = await store.queue.get(a.id)
         assert stored is not None
         assert (stored.status, stored.called_at) == ("called", now)
 
         # purge: only data given before the cut, and the ticket stays
-        assert await store.purge_contacts(now) == 0
-        assert await store.purge_contacts(now + timedelta(seconds=1)) == 1
-        assert await store.get_contact(a.id) is None
-        kept = await store.get_ticket(a.id)
+        assert await store.queue.purge_contacts(now) == 0
+        assert await store.queue.purge_contacts(now + timedelta(seconds=1)) == 1
+        assert await store.queue.contact(a.id) is None
+        kept = await store.queue.get(a.id)
         assert kept is not None
         assert kept.has_personal_data is False
 
-        headset = await store.enroll_headset("dev", None, "h" * 64, now)
+        headset = await store.headsets.enroll("dev", None, "h" * 64, now)
         record = SessionRecord(
             id="s1",
             headset_id=headset.id,
@@ -66,16 +66,18 @@ async def test_tickets_contacts_tokens_and_ratings(database_url: str) -> None:
             ticket_id=a.id,
             result_token="t" * 22,
         )
-        await store.create_session(record, TransitionRecord("s1", now, "lobby", "assigned", "x"))
-        await store.rate_session("s1", 4, now)
-        found = await store.get_session_by_token("t" * 22)
+        await store.sessions.create(record, TransitionRecord("s1", now, "lobby", "assigned", "x"))
+        await store.sessions.rate("s1", 4, now)
+        found = await store.sessions.by_result_token("t" * 22)
         assert found is not None
         assert (found.id, found.ticket_id, found.rating, found.rated_at) == ("s1", a.id, 4, now)
-        assert await store.get_session_by_token("u" * 22) is None
-        day = await store.list_sessions_created(now, now + timedelta(days=1))
+        assert await store.sessions.by_result_token("u" * 22) is None
+        day = await store.sessions.created_between(now, now + timedelta(days=1))
         assert [s.id for s in day] == ["s1"]
         assert (
-            await store.list_sessions_created(now + timedelta(seconds=1), now + timedelta(days=1))
+            await store.sessions.created_between(
+                now + timedelta(seconds=1), now + timedelta(days=1)
+            )
             == []
         )
     finally:

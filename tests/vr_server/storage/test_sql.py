@@ -52,7 +52,7 @@ async def test_migrating_twice_is_harmless_and_wal_is_on(store: SqlStore) -> Non
 
 async def test_event_stored_once_and_stale_writes_refused(store: SqlStore) -> None:
     now = datetime.now(UTC)
-    headset = await store.enroll_headset("dev", None, "h" * 64, now)
+    headset = await store.headsets.enroll("dev", None, "h" * 64, now)
     record = SessionRecord(
         id="s1",
         headset_id=headset.id,
@@ -65,27 +65,27 @@ async def test_event_stored_once_and_stale_writes_refused(store: SqlStore) -> No
         updated_at=now,
         row_version=1,
     )
-    await store.create_session(record, TransitionRecord("s1", now, "lobby", "assigned", "assign"))
+    await store.sessions.create(record, TransitionRecord("s1", now, "lobby", "assigned", "assign"))
     event = EventRecord("s1", 1, "step_started", "intro", {"kind": "step_started"}, None, now)
     v2 = SessionRecord(**{**record.__dict__, "row_version": 2, "machine": {"n": 2}})
-    await store.save_session(v2, expected_version=1, event=event)
+    await store.sessions.save(v2, expected_version=1, event=event)
     # a writer that read version 1 loses: nothing of its write lands
     with pytest.raises(StaleSession):
-        await store.save_session(v2, expected_version=1, event=event)
+        await store.sessions.save(v2, expected_version=1, event=event)
     # the same seq again, even on the current version, is refused and rolled back whole
     v3 = SessionRecord(**{**record.__dict__, "row_version": 3, "machine": {"n": 3}})
     with pytest.raises(DuplicateEvent):
-        await store.save_session(v3, expected_version=2, event=event)
-    assert [e.seq for e in await store.list_events("s1")] == [1]
-    current = await store.get_session("s1")
+        await store.sessions.save(v3, expected_version=2, event=event)
+    assert [e.seq for e in await store.sessions.events("s1")] == [1]
+    current = await store.sessions.get("s1")
     assert current is not None
     assert (current.row_version, current.machine) == (2, {"n": 2})
-    assert [t.new_state for t in await store.list_transitions("s1")] == ["assigned"]
+    assert [t.new_state for t in await store.sessions.transitions("s1")] == ["assigned"]
 
 
 async def test_enrollment_code_uses_are_counted(store: SqlStore) -> None:
     now = datetime.now(UTC)
-    await store.create_enrollment_code("c" * 64, "", 2, now.replace(year=now.year + 1))
-    assert await store.use_enrollment_code("c" * 64, now)
-    assert await store.use_enrollment_code("c" * 64, now)
-    assert not await store.use_enrollment_code("c" * 64, now)
+    await store.codes.create("c" * 64, "", 2, now.replace(year=now.year + 1), "headset")
+    assert await store.codes.use("c" * 64, now)
+    assert await store.codes.use("c" * 64, now)
+    assert not await store.codes.use("c" * 64, now)

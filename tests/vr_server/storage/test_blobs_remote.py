@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from vr_server import blobs as blobs_module
-from vr_server.blobs import BlobNotFound, BlobStore
 from vr_server.errors import BadGateway
+from vr_server.storage import blobs as blobs_module
+from vr_server.storage.blobs import BlobNotFound, BlobStore
 
 
 class CountingRemote:

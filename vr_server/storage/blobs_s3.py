@@ -1,5 +1,5 @@
 """Blobs in an S3-compatible bucket (AWS S3, MinIO, Ceph, Garage): the remote store behind
-`BlobStore` when `VR_BLOB_S3_URL` is set (see vr_server/blobs.py for how the local directory
+`BlobStore` when `VR_BLOB_S3_URL` is set (see vr_server/storage/blobs.py for how the local directory
 caches it). Keys are `<prefix>/<aa>/<sha256>`, the blob directory's layout.
 
 Credentials are boto3's usual ones (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE,
@@ -47,7 +47,7 @@ def make_client(endpoint: str | None, region: str) -> Any:
 
 
 class S3Blobs:
-    """The `RemoteBlobs` of vr_server/blobs.py on an S3 bucket."""
+    """The `RemoteBlobs` of vr_server/storage/blobs.py on an S3 bucket."""
 
     def __init__(
         self,

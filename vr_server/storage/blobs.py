@@ -1,5 +1,5 @@
 """Content-addressed blob files on disk: `<blob_dir>/<aa>/<sha256>`, on their own or as this
-instance's cache of a remote store (the S3 bucket of `VR_BLOB_S3_URL`, `vr_server.blobs_s3`).
+instance's cache of a remote store (the S3 bucket of `VR_BLOB_S3_URL`, storage/blobs_s3.py).
 
 A blob is written to a temporary file, hashed, and renamed into place only if its sha256 is the
 one claimed, so a path never holds bytes other than its name says. Everything here blocks and

@@ -50,6 +50,7 @@ from typing import Any, cast
 import httpx
 import psutil
 
+from bench.servers import add_server_option, served_pid, server_command
 from tests.support.harness import ServerProcess, free_port
 
 MEDIA_TYPE = "model/gltf-binary"
@@ -300,7 +301,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         small_sha = hashlib.sha256(small.read_bytes()).hexdigest()
 
         settings = {} if args.sendfile else {"sendfile": "false"}
-        server = ServerProcess(root / "server", [], **settings)
+        server = ServerProcess(root / "server", [], server_command=server_command(args), **settings)
         store_blob(server.data_dir, blob, sha)
         store_blob(server.data_dir, small, small_sha)
         server.create_staff()
@@ -320,7 +321,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         nginx = start_nginx(root, nginx_port, args.nginx_workers)
 
         targets = [
-            Target("vr-server", server.port, path, token, server.proc.pid),
+            Target("vr-server", server.port, path, token, served_pid(server.proc.pid)),
             Target("nginx", nginx_port, path, None, nginx.pid),
         ]
         measured = asyncio.run(measure(targets, args, sha, size))
@@ -362,6 +363,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     med = {name: statistics.median(v) for name, v in measured["rounds"].items()}
     result: dict[str, Any] = {
+        "server": args.server,
         "size_mb": args.size_mb,
         "clients": args.clients,
         "rounds": args.rounds,
@@ -406,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="run vr-server with VR_SENDFILE=false (files streamed through Python)",
     )
+    add_server_option(parser)
     parser.add_argument("--py-spy", metavar="FILE", help="profile vr-server during its wrk run")
     parser.add_argument("--markdown", action="store_true", help="also print table rows")
     args = parser.parse_args(argv)

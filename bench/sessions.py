@@ -69,6 +69,7 @@ import httpx
 import psutil
 
 from bench.leanws import LeanWebSocket, open_lean, text_frame
+from bench.servers import add_server_option, served_pid, server_command
 from tests.support.bundles import write_bundle
 from tests.support.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
@@ -495,7 +496,12 @@ class Cluster:
             settings["redis_url"] = self.args.redis
             settings["redis_prefix"] = self.redis_prefix
         for n in range(self.args.instances):
-            server = ServerProcess(self.root / f"server-{n}", [dist], **settings)
+            server = ServerProcess(
+                self.root / f"server-{n}",
+                [dist],
+                server_command=server_command(self.args),
+                **settings,
+            )
             if n == 0:
                 server.create_staff()
             server.start()  # one after the other: the first one runs the migrations
@@ -691,7 +697,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]:
     servers = cluster.servers
-    server_procs = [psutil.Process(s.proc.pid) for s in servers if s.proc is not None]
+    server_procs = [psutil.Process(served_pid(s.proc.pid)) for s in servers if s.proc is not None]
     rss_idle = [p.memory_info().rss for p in server_procs]
 
     t0 = time.perf_counter()
@@ -828,6 +834,7 @@ async def _measure(cluster: Cluster, args: argparse.Namespace) -> dict[str, Any]
     return {
         "devices": n,
         "shape": args.shape,
+        "server": args.server,
         "client": args.client,
         "telemetry_bytes": len(telemetry_texts(args.shape)[0]),
         "instances": len(servers),
@@ -922,6 +929,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="VR_NAME=VALUE",
         help="a setting for every server, e.g. VR_WS_IMPL=wsproto (repeatable)",
     )
+    add_server_option(parser)
     parser.add_argument("--py-spy", metavar="FILE", help="profile instance 1 over the window")
     parser.add_argument(
         "--latency-log", metavar="FILE", help="write each command's send time and latency"

@@ -49,8 +49,16 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, content_dirs: list[Path], **settings: Any) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        content_dirs: list[Path],
+        *,
+        server_command: list[str] | None = None,
+        **settings: Any,
+    ) -> None:
         self.data_dir = data_dir
+        self.server_command = server_command or [sys.executable, "-m", "vr_server", "serve"]
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -85,9 +93,7 @@ class ServerProcess:
         require_e2e("a vr-server process")
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "vr_server", "serve"], env=self.env, stdout=log, stderr=log
-            )
+            self.proc = subprocess.Popen(self.server_command, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

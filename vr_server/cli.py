@@ -42,7 +42,7 @@ from vr_server.credentials import load_credentials, save_credentials
 from vr_server.terminal import escape_controls, escape_json
 
 DEFAULT_SERVER = "http://localhost:8000"
-WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
+WS_PROTOCOLS = {"direct": "vr_server.serving.direct_ws:DirectWebSocketProtocol"}
 """VR_WS_IMPL values that are not uvicorn's own names."""
 
 
@@ -130,8 +130,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vr_server.app import create_app
-    from vr_server.connection_guard import http_protocol
     from vr_server.logs import log_config
+    from vr_server.serving.connection_guard import http_protocol
 
     settings = _settings()
     if args.host:

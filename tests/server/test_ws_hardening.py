@@ -28,9 +28,9 @@ from vr_server.errors import HeadsetOffline
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.serving.direct_ws import DirectWebSocketProtocol
 from vr_server.ws.badinput import InputLog, TokenBucket, clip
 from vr_server.ws.connection import frame_json
-from vr_server.ws.direct import DirectWebSocketProtocol
 
 OUTBOX_MAX_BYTES = 16 * 1024
 """The module's server's: a headset socket is closed past 16 KiB waiting, a staff one past

@@ -24,9 +24,9 @@ from starlette.websockets import WebSocketState
 from vr_server.bus import Subscription
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import Error
+from vr_server.serving.direct_ws import EXTENSION as DIRECT_RECEIVE
+from vr_server.serving.direct_ws import DirectReceive
 from vr_server.ws.badinput import BAD_INPUT, InputLog, clip, encodable, is_encodable
-from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
-from vr_server.ws.direct import DirectReceive
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
@@ -136,9 +136,9 @@ class Connection:
 
     `send` never waits: a client that does not read fast enough is disconnected with 4408
     instead of slowing everyone else, once its outbox is full or more than `max_pending`
-    bytes wait for it (in the outbox and, under `vr_server.ws.direct`, in the transport's
+    bytes wait for it (in the outbox and, under `vr_server.serving.direct_ws`, in the transport's
     buffer: the kernel takes megabytes first, so counting frames alone lets a client that
-    stopped reading hold a connection for minutes). Under `vr_server.ws.direct` a frame with
+    stopped reading hold a connection for minutes). Under `vr_server.serving.direct_ws` a frame with
     nothing queued before it is written at once, without the writer's task hop.
     """
 
@@ -199,7 +199,7 @@ class Connection:
             return False
         text = frame if isinstance(frame, str) else frame_json(frame)
         direct = self._direct
-        # nothing is waiting to be written before it: write it now (vr_server.ws.direct)
+        # nothing is waiting to be written before it: write it now (vr_server.serving.direct_ws)
         if direct is not None and not self._writing and self.outbox.empty():
             if direct.buffered() > self.max_pending:
                 self.drop_slow()
@@ -312,7 +312,7 @@ class Connection:
         return message
 
     def take_directly(self, handler: Callable[[str | bytes], bool]) -> bool:
-        """Where the server offers it (`vr_server.ws.direct`), have messages that arrive
+        """Where the server offers it (`vr_server.serving.direct_ws`), have messages that arrive
         while this connection waits in `receive` handed to `handler` in the read callback,
         without waking the receiving task. `handler` returns True when it dealt with the
         message; on False the message is received by `receive` as usual (so is every message

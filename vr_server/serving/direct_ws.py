@@ -113,7 +113,7 @@ class DirectReceive:
 
 
 class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
-    """`--ws vr_server.ws.direct:DirectWebSocketProtocol` (VR_WS_IMPL=direct)."""
+    """`--ws vr_server.serving.direct_ws:DirectWebSocketProtocol` (VR_WS_IMPL=direct)."""
 
     direct_handler: Handler | None = None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from vr_server.errors import Conflict
 from vr_server.storage.access import AccessStore
 from vr_server.storage.audit import AuditStore
 from vr_server.storage.records import (
@@ -28,11 +29,11 @@ from vr_server.storage.records import (
 )
 
 
-class StaleSession(Exception):
+class StaleSession(Conflict):
     """The session row changed since it was read (another writer got there first)."""
 
 
-class DuplicateEvent(Exception):
+class DuplicateEvent(Conflict):
     """An event with this (session, seq) is stored already."""
 
 

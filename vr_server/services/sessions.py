@@ -47,53 +47,21 @@ from vr_server.protocol.headset import (
     Ready,
     Result,
 )
-from vr_server.protocol.headset import Resume as ResumeInfo
 from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.call_staff import CallStaffThrottle
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
+from vr_server.services.session_views import as_datetime, assignment, result_url, session_view
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 
 log = logging.getLogger(__name__)
 
 
-def _ts(value: float | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
-
-
-STUCK_FACTOR = 3.0
-STUCK_MIN_S = 120.0
 SESSION_SLICE = 100
 """Session views built per turn of the event loop (`views`)."""
-
-
-def step_timing(
-    machine: sm.SessionMachine, duration_min: float, now: float
-) -> tuple[float | None, float, bool]:
-    """(when the current step began, its expected seconds, whether the visitor is stuck).
-
-    The step began at its `step_started`, else when the step before was completed, else when
-    the session started. Stuck: running, and longer on the step than
-    max(STUCK_FACTOR x expected, STUCK_MIN_S) seconds (pauses during the step count).
-    """
-    steps = machine.script.steps
-    expected = duration_min * 60.0 / len(steps)
-    began: float | None = None
-    if machine.step_index < len(steps):
-        began = machine.steps[machine.step_index].started_at
-        if began is None and machine.step_index > 0:
-            began = machine.steps[machine.step_index - 1].completed_at
-        if began is None:
-            began = machine.started_at
-    stuck = (
-        machine.state == "running"
-        and began is not None
-        and now - began > max(STUCK_FACTOR * expected, STUCK_MIN_S)
-    )
-    return began, expected, stuck
 
 
 SessionListener = Callable[[SessionRecord, sm.SessionMachine, list[sm.Output]], Awaitable[None]]
@@ -160,7 +128,7 @@ class SessionService:
             now = self.clock()
             outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
             transition = next(o for o in outputs if isinstance(o, sm.Transition))
-            when = _ts(now) or datetime.now(UTC)
+            when = as_datetime(now) or datetime.now(UTC)
             record = SessionRecord(
                 id=str(uuid.uuid4()),
                 headset_id=headset_id,
@@ -239,17 +207,8 @@ class SessionService:
         return await self.assignment_frame(record) if record else None
 
     async def assignment_frame(self, record: SessionRecord) -> Assignment:
-        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
-        m = record.machine
-        return Assignment(
-            session_id=record.id,
-            manifest=manifest,
-            resume=ResumeInfo(
-                state=record.state,
-                step_index=int(m["step_index"]),
-                next_seq=int(m["next_seq"]),
-                language=m["language"],
-            ),
+        return assignment(
+            record, await self.catalog.manifest(record.scene_id, record.scene_version)
         )
 
     async def headset_report(
@@ -347,7 +306,7 @@ class SessionService:
                 result: SessionResult | None = None
                 if machine.is_final and record.result is None:
                     result = compute_result(machine, manifest.scene)
-                when = _ts(now) or datetime.now(UTC)
+                when = as_datetime(now) or datetime.now(UTC)
                 new_record = replace(
                     record,
                     state=machine.state,
@@ -439,12 +398,7 @@ class SessionService:
     # ------------------------------------------------------------ sending
 
     def result_url(self, record: SessionRecord) -> str | None:
-        """`<VR_PUBLIC_URL>/results/<token>`; without VR_PUBLIC_URL the path alone, which the
-        headset socket completes with the address the headset reached the server at."""
-        if record.result is None or record.result_token is None:
-            return None
-        path = f"/results/{record.result_token}"
-        return f"{self.public_url}{path}" if self.public_url else path
+        return result_url(record, self.public_url)
 
     async def publish_view(self, session_id: str) -> SessionView:
         """Send staff the session's current view (after a change made outside `_apply`)."""
@@ -507,29 +461,12 @@ class SessionService:
 
     async def _session_view(self, record: SessionRecord, machine: sm.SessionMachine) -> SessionView:
         manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
-        began, expected, stuck = step_timing(machine, manifest.scene.duration_min, self.clock())
-        return SessionView(
-            id=record.id,
-            headset_id=record.headset_id,
-            scene_id=record.scene_id,
-            scene_version=record.scene_version,
-            state=machine.state,
-            language=machine.language,
-            step_index=machine.step_index,
-            step_id=machine.current_step_id,
-            step_count=len(machine.script.steps),
-            next_seq=machine.next_seq,
-            autostart=machine.autostart,
-            created_at=record.created_at,
-            started_at=_ts(machine.started_at),
-            ended_at=_ts(machine.ended_at),
-            end_reason=machine.end_reason,
-            result=SessionResult.model_validate(record.result) if record.result else None,
-            step_started_at=_ts(began),
-            step_expected_s=round(expected, 1),
-            stuck=stuck,
+        return session_view(
+            record,
+            machine,
+            manifest.scene.duration_min,
+            self.clock(),
             ticket_label=await self._ticket_label(record.ticket_id),
-            rating=record.rating,
             result_url=self.result_url(record),
         )
 

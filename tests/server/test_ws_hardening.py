@@ -30,7 +30,7 @@ from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
 from vr_server.serving.direct_ws import DirectWebSocketProtocol
 from vr_server.ws.badinput import InputLog, TokenBucket, clip
-from vr_server.ws.connection import frame_json
+from vr_server.ws.frames import frame_json
 
 OUTBOX_MAX_BYTES = 16 * 1024
 """The module's server's: a headset socket is closed past 16 KiB waiting, a staff one past

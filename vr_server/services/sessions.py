@@ -29,6 +29,7 @@ from vr_server.errors import (
     InvalidState,
     NotAllowed,
     NotFound,
+    Rejected,
     ServerError,
     WrongSession,
 )
@@ -40,7 +41,6 @@ from vr_server.protocol.headset import (
     Assignment,
     Command,
     CommandName,
-    Error,
     Event,
     LoadFailed,
     Loading,
@@ -55,7 +55,7 @@ from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
 from vr_server.services.session_views import as_datetime, assignment, result_url, session_view
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
-from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
+from vr_server.storage.records import EventRecord, HeadsetRecord, SessionRecord, TransitionRecord
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,15 @@ class SessionService:
 
     # ------------------------------------------------------------ headset side
 
+    async def headset_connected(
+        self, headset: HeadsetRecord, connection_id: str, app_version: str
+    ) -> Assignment | None:
+        """A headset's socket was accepted: it is online (in its active session, if any),
+        and gets that session's assignment to resume."""
+        active = await self.store.active_session_for_headset(headset.id)
+        await self.fleet.connected(headset, connection_id, app_version, active)
+        return await self.assignment_frame(active) if active else None
+
     async def assignment_for(self, headset_id: str) -> Assignment | None:
         record = await self.store.active_session_for_headset(headset_id)
         return await self.assignment_frame(record) if record else None
@@ -211,9 +220,8 @@ class SessionService:
             record, await self.catalog.manifest(record.scene_id, record.scene_version)
         )
 
-    async def headset_report(
-        self, headset_id: str, msg: Loading | Ready | LoadFailed
-    ) -> Error | None:
+    async def headset_report(self, headset_id: str, msg: Loading | Ready | LoadFailed) -> None:
+        """Raises Rejected when the session's state does not allow the report."""
         inp: sm.Input
         if isinstance(msg, Loading):
             inp = sm.LoadingStarted()
@@ -221,10 +229,7 @@ class SessionService:
             inp = sm.Loaded()
         else:
             inp = sm.LoadFailed(msg.reason)
-        try:
-            applied = await self._apply(msg.session_id, inp, headset_id=headset_id)
-        except ServerError as exc:
-            return Error(code=exc.code, message=exc.message)
+        applied = await self._apply(msg.session_id, inp, headset_id=headset_id)
         if isinstance(msg, LoadFailed):
             await self.bus.publish(
                 STAFF_CHANNEL,
@@ -237,19 +242,17 @@ class SessionService:
             )
         for out in applied.outputs:
             if isinstance(out, sm.Rejected):
-                return Error(code=out.code, message=out.message)
-        return None
+                raise Rejected(out.code, out.message)
 
-    async def headset_event(self, headset_id: str, msg: Event) -> Ack | Error:
-        try:
-            applied = await self._apply(
-                msg.session_id,
-                sm.HeadsetEvent(msg.seq, msg.event),
-                headset_id=headset_id,
-                client_at=msg.at,
-            )
-        except ServerError as exc:
-            return Error(code=exc.code, message=exc.message, seq=msg.seq)
+    async def headset_event(self, headset_id: str, msg: Event) -> Ack:
+        """The `ack` of a stored (or already stored, identical) event; Rejected when the
+        session refuses it (a gap: `expected_seq`), or it is stored with other content."""
+        applied = await self._apply(
+            msg.session_id,
+            sm.HeadsetEvent(msg.seq, msg.event),
+            headset_id=headset_id,
+            client_at=msg.at,
+        )
         for out in applied.outputs:
             if isinstance(out, sm.Accepted):
                 return Ack(session_id=msg.session_id, seq=msg.seq)
@@ -257,15 +260,11 @@ class SessionService:
                 stored = await self.store.get_event(msg.session_id, msg.seq)
                 if stored is not None and stored.body == msg.event.model_dump(mode="json"):
                     return Ack(session_id=msg.session_id, seq=msg.seq, duplicate=True)
-                return Error(
-                    code=ErrorCode.SEQ_CONFLICT,
-                    message=f"event {msg.seq} is stored already with other content",
-                    seq=msg.seq,
+                raise Rejected(
+                    ErrorCode.SEQ_CONFLICT, f"event {msg.seq} is stored already with other content"
                 )
             if isinstance(out, sm.Rejected):
-                return Error(
-                    code=out.code, message=out.message, seq=msg.seq, expected_seq=out.expected_seq
-                )
+                raise Rejected(out.code, out.message, expected_seq=out.expected_seq)
         raise AssertionError("the machine answered an event with nothing")  # pragma: no cover
 
     # ------------------------------------------------------------ the one path for changes

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket
@@ -41,7 +43,7 @@ from vr_server.services import Services
 from vr_server.ws.badinput import clip
 from vr_server.ws.connection import Connection, FrameReader, cancel, first_frame, logging_in
 from vr_server.ws.kiosk import KIOSK, QUEUE_CHANGED, SOCKET_KINDS, for_board
-from vr_server.ws.registry import Link, Registry, accepted, answer_ping
+from vr_server.ws.registry import AsyncHandler, Link, Registry, accepted, answer_ping
 from vr_server.ws.relay import relay
 
 log = logging.getLogger(__name__)
@@ -56,36 +58,45 @@ async def _auth_again(link: Link, msg: Auth) -> None:
     raise FrameError(ErrorCode.INVALID_STATE, "already authenticated")
 
 
+def _replying(request: Callable[[Link, Any], Awaitable[str | None]]) -> AsyncHandler[Link]:
+    """A request's handler, answered by `reply` with the session id it returns (if any)."""
+
+    async def run(link: Link, msg: Any) -> None:
+        session_id = await request(link, msg)
+        link.conn.send(Reply(request_id=msg.request_id, session_id=session_id))
+
+    return run
+
+
 @STAFF.on(Assign)
-async def _assign(link: Link, msg: Assign) -> None:
-    view = await link.services.sessions.assign(
-        msg.headset_id, msg.scene_id, msg.language, msg.autostart
-    )
-    link.conn.send(Reply(request_id=msg.request_id, session_id=view.id))
+@_replying
+async def _assign(link: Link, msg: Assign) -> str:
+    sessions = link.services.sessions
+    return (await sessions.assign(msg.headset_id, msg.scene_id, msg.language, msg.autostart)).id
 
 
 @STAFF.on(SessionCommand)
-async def _session_command(link: Link, msg: SessionCommand) -> None:
-    view = await link.services.sessions.command(msg.session_id, msg.command, msg.language)
-    link.conn.send(Reply(request_id=msg.request_id, session_id=view.id))
+@_replying
+async def _session_command(link: Link, msg: SessionCommand) -> str:
+    return (await link.services.sessions.command(msg.session_id, msg.command, msg.language)).id
 
 
 @STAFF.on(HeadsetMessageRequest)
+@_replying
 async def _message(link: Link, msg: HeadsetMessageRequest) -> None:
     await link.services.sessions.message(msg.headset_id, msg.text)
-    link.conn.send(Reply(request_id=msg.request_id))
 
 
 @STAFF.on(CallTicket)
-async def _call_ticket(link: Link, msg: CallTicket) -> None:
-    ticket = await link.services.queue.call(msg.ticket_id, msg.headset_id, msg.scene_id)
-    link.conn.send(Reply(request_id=msg.request_id, session_id=ticket.session_id))
+@_replying
+async def _call_ticket(link: Link, msg: CallTicket) -> str | None:
+    return (await link.services.queue.call(msg.ticket_id, msg.headset_id, msg.scene_id)).session_id
 
 
 @STAFF.on(SetStatus)
+@_replying
 async def _set_status(link: Link, msg: SetStatus) -> None:
     await link.services.fleet.set_status(msg.headset_id, msg.status)
-    link.conn.send(Reply(request_id=msg.request_id))
 
 
 STAFF.check()

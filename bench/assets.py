@@ -19,7 +19,7 @@ client is a lean asyncio HTTP/1.1 reader (hashing costs the same for both server
 With wrk installed, it also runs `wrk -c <clients>` for `--wrk-seconds`, `--wrk-rounds` times
 against each server in turn, and reports the medians (a C client that reads full bodies without
 hashing them, so the servers' own costs weigh more). vr-server sends whole files with sendfile
-(vr_server.pathsend); `--no-sendfile` measures it streaming them through Python instead.
+(vr_server.serving.pathsend); `--no-sendfile` measures it streaming them through Python instead.
 Then `wrk -c 10` on a 1 KB file, the same way, gives requests a second: what each request
 costs beyond its bytes (the credential check, the lookup, the response's set-up).
 

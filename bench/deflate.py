@@ -101,7 +101,7 @@ async def measure(server: ServerProcess, args: argparse.Namespace) -> dict[str, 
 
 def run(args: argparse.Namespace, deflate: bool) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="vr-bench-deflate-"))
-    settings = {"ws_deflate": "true"} if deflate else {}
+    settings: dict[str, Any] = {"ws_deflate": "true"} if deflate else {}
     server = ServerProcess(root, [SCENES], **settings)
     try:
         server.start()

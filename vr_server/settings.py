@@ -186,7 +186,7 @@ class Settings(BaseSettings):
         default="direct",
         description="uvicorn's WebSocket implementation: `direct` is uvicorn's "
         "`websockets-sansio` with the headset socket's direct receive path "
-        "(vr_server.ws.direct); the others are uvicorn's own, for comparison.",
+        "(vr_server.serving.direct_ws); the others are uvicorn's own, for comparison.",
     )
     ws_deflate: bool = Field(
         default=False,
@@ -196,8 +196,8 @@ class Settings(BaseSettings):
     )
     sendfile: bool = Field(
         default=True,
-        description="Send /assets files with sendfile (vr_server.pathsend; plain HTTP only, "
-        "TLS always streams). false streams them through Python, for file systems where "
+        description="Send /assets files with sendfile (vr_server.serving.pathsend; plain HTTP "
+        "only, TLS always streams). false streams them through Python, for file systems where "
         "sendfile fails.",
     )
 

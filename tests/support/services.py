@@ -69,13 +69,8 @@ async def online_headset(services: Services, name: str | None = None) -> Headset
 
 async def start(services: Services, headset_id: str, session_id: str) -> None:
     """The headset loads the scene and reports ready: the session starts (autostart)."""
-    assert (
-        await services.sessions.headset_report(
-            headset_id, Loading(session_id=session_id, progress=0)
-        )
-        is None
-    )
-    assert await services.sessions.headset_report(headset_id, Ready(session_id=session_id)) is None
+    await services.sessions.headset_report(headset_id, Loading(session_id=session_id, progress=0))
+    await services.sessions.headset_report(headset_id, Ready(session_id=session_id))
 
 
 async def play(

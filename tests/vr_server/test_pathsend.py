@@ -1,4 +1,5 @@
-"""vr_server.pathsend: `http.response.pathsend` served by sendfile from uvicorn's HTTP protocol.
+"""vr_server.serving.pathsend: `http.response.pathsend` served by sendfile from uvicorn's HTTP
+protocol.
 
 A real uvicorn server with PathsendHttpProtocol runs in the test's event loop, once on
 asyncio's loop and once on uvloop (the server's default), and real sockets read what it
@@ -25,8 +26,8 @@ import pytest
 import uvloop
 
 from tests.support.harness import uvicorn_in_process
-from vr_server import pathsend
-from vr_server.pathsend import EXTENSION, PathsendHttpProtocol
+from vr_server.serving import pathsend
+from vr_server.serving.pathsend import EXTENSION, PathsendHttpProtocol
 
 SIZE = 6 * 1024 * 1024 + 12345  # several socket buffers, not a multiple of a page
 

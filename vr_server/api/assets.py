@@ -19,7 +19,7 @@ from starlette.types import Receive, Scope, Send
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import NotFound
-from vr_server.pathsend import EXTENSION as PATHSEND
+from vr_server.serving.pathsend import EXTENSION as PATHSEND
 from vr_server.storage.blobs import BlobNotFound
 
 router = APIRouter(route_class=CredentialFirstRoute)
@@ -132,7 +132,7 @@ async def asset(sha256: str, request: Request, _who: CatalogDep, services: Servi
 
 
 class PathsendResponse(Response):
-    """The whole file, sent by the server itself (`vr_server.pathsend`: sendfile, no copy
+    """The whole file, sent by the server itself (`vr_server.serving.pathsend`: sendfile, no copy
     through Python); only returned when the scope offers the extension."""
 
     def __init__(self, path: Path, *, headers: dict[str, str], media_type: str) -> None:

@@ -26,10 +26,10 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from vr_server.api.errors import error_response
 from vr_server.errors import Forbidden, ServerError
 from vr_server.services import Services
+from vr_server.services.auth import STAFF_COOKIE as STAFF_COOKIE
 from vr_server.services.auth import Principal
 from vr_server.storage.records import TokenKind
 
-STAFF_COOKIE = "vr_staff"
 CSRF_HEADER = "X-Requested-With"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = HTTPBearer(

@@ -45,6 +45,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from vr_server.bus.base import RESET, Subscription
+from vr_server.errors import Unavailable
 
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
@@ -55,7 +56,7 @@ to the timeout): redis-py's default pool raises "Too many connections" past 100 
 a few thousand headsets' telemetry reached (bench/sessions.py --instances 2)."""
 
 
-class RedisUnreachable(RuntimeError):
+class RedisUnreachable(Unavailable):
     """Redis did not answer at start: the server refuses to run without it."""
 
 

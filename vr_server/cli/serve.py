@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from vr_server.services import Services
     from vr_server.settings import Settings
 
-WS_PROTOCOLS = {"direct": "vr_server.ws.direct:DirectWebSocketProtocol"}
+WS_PROTOCOLS = {"direct": "vr_server.serving.direct_ws:DirectWebSocketProtocol"}
 """VR_WS_IMPL values that are not uvicorn's own names."""
 
 
@@ -81,8 +81,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vr_server.app import create_app
-    from vr_server.connection_guard import http_protocol
     from vr_server.logs import log_config
+    from vr_server.serving.connection_guard import http_protocol
 
     settings = load_settings()
     if args.host:

@@ -112,6 +112,8 @@ class IssuedToken:
     account: AccountRecord
 
 
+STAFF_COOKIE = "vr_staff"
+"""The staff session cookie: set by the login route, read by the API and the staff socket."""
 TOKEN_TRUST_S = 5.0
 """How long a checked token is trusted without asking the database again. A token this instance
 revokes is refused at once; a revocation on another instance reaches this one on the bus

@@ -124,7 +124,7 @@ class FleetService:
 
     def telemetry(self, headset_id: str, msg: Telemetry) -> None:
         """Take a headset's live figures. Synchronous: it runs in the socket's read callback
-        (`vr_server.ws.direct`), for every headset twice a second. It allocates nothing that
+        (`vr_server.serving.direct_ws`), for every headset twice a second. It allocates nothing that
         lives on: the figures are written into objects that exist per connection."""
         live = self.live.get(headset_id)
         if live is None:

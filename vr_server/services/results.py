@@ -7,6 +7,7 @@ the scene, the score and the job links, never the headset, the ticket or anythin
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable
@@ -24,6 +25,21 @@ from vr_server.storage.base import Store
 
 RATING_CHANGE_WINDOW = timedelta(minutes=10)
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+_RESULT_PREFIX = '{"type":"result",'
+
+
+def with_result_address(frame: str, base: str) -> str:
+    """`frame` (as published for a headset), except that a `result` frame whose `result_url`
+    is a path (no VR_PUBLIC_URL: `SessionService.result_url`) gets `base`, the address the
+    headset reached the server at, in front: its QR code then works on a visitor's phone."""
+    if not frame.startswith(_RESULT_PREFIX):
+        return frame
+    data = json.loads(frame)
+    url = data.get("result_url")
+    if isinstance(url, str) and url.startswith("/"):
+        data["result_url"] = base + url
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return frame
 
 
 class ResultService:

@@ -1,5 +1,6 @@
-"""How staff see a session: its view (state, step, timing, result, ticket) built from the stored
-record and the restored machine, and when a visitor counts as stuck on a step."""
+"""A session as those who follow it see it, from its stored record: staff (`SessionView`: state,
+step, timing, result, ticket, and when a visitor counts as stuck on a step), the headset
+(`Assignment`, to load and resume it) and the visitor (the result page's URL)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from content_tools.format import BundleManifest
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.common import SessionResult, SessionView
+from vr_server.protocol.headset import Assignment, Resume
 from vr_server.protocol.queue import ticket_label
 from vr_server.storage.queue import Queue
 from vr_server.storage.records import SessionRecord
@@ -102,3 +104,28 @@ class TicketLabels:
                 self._labels.clear()
             label = self._labels[ticket_id] = ticket_label(ticket.number)
         return label
+
+
+def assignment(record: SessionRecord, manifest: BundleManifest) -> Assignment:
+    """The headset's `assignment` of the session, with where to resume it."""
+    m = record.machine
+    return Assignment(
+        session_id=record.id,
+        manifest=manifest,
+        resume=Resume(
+            state=record.state,
+            step_index=int(m["step_index"]),
+            next_seq=int(m["next_seq"]),
+            language=m["language"],
+        ),
+    )
+
+
+def result_url(record: SessionRecord, public_url: str | None) -> str | None:
+    """`<VR_PUBLIC_URL>/results/<token>`; without VR_PUBLIC_URL the path alone, which the
+    headset socket completes with the address the headset reached the server at
+    (`services.results.with_result_address`)."""
+    if record.result is None or record.result_token is None:
+        return None
+    path = f"/results/{record.result_token}"
+    return f"{public_url}{path}" if public_url else path

@@ -29,6 +29,7 @@ from vr_server.errors import (
     InvalidState,
     NotAllowed,
     NotFound,
+    Rejected,
     ServerError,
     WrongSession,
 )
@@ -40,23 +41,26 @@ from vr_server.protocol.headset import (
     Assignment,
     Command,
     CommandName,
-    Error,
     Event,
     LoadFailed,
     Loading,
     Ready,
     Result,
 )
-from vr_server.protocol.headset import Resume as ResumeInfo
 from vr_server.protocol.scoring import compute_result
 from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.call_staff import CallStaffThrottle
 from vr_server.services.catalog import CatalogService
 from vr_server.services.fleet import FleetService
-from vr_server.services.session_views import TicketLabels, session_view
-from vr_server.services.session_views import as_utc as _ts
+from vr_server.services.session_views import (
+    TicketLabels,
+    as_utc,
+    assignment,
+    result_url,
+    session_view,
+)
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
-from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
+from vr_server.storage.records import EventRecord, HeadsetRecord, SessionRecord, TransitionRecord
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,7 @@ class SessionService:
             now = self.clock()
             outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
             transition = next(o for o in outputs if isinstance(o, sm.Transition))
-            when = _ts(now) or datetime.now(UTC)
+            when = as_utc(now) or datetime.now(UTC)
             record = SessionRecord(
                 id=str(uuid.uuid4()),
                 headset_id=headset_id,
@@ -203,27 +207,26 @@ class SessionService:
 
     # ------------------------------------------------------------ headset side
 
+    async def headset_connected(
+        self, headset: HeadsetRecord, connection_id: str, app_version: str
+    ) -> Assignment | None:
+        """A headset's socket was accepted: it is online (in its active session, if any),
+        and gets that session's assignment to resume."""
+        active = await self.store.sessions.live_for_headset(headset.id)
+        await self.fleet.connected(headset, connection_id, app_version, active)
+        return await self.assignment_frame(active) if active else None
+
     async def assignment_for(self, headset_id: str) -> Assignment | None:
         record = await self.store.sessions.live_for_headset(headset_id)
         return await self.assignment_frame(record) if record else None
 
     async def assignment_frame(self, record: SessionRecord) -> Assignment:
-        manifest = await self.catalog.manifest(record.scene_id, record.scene_version)
-        m = record.machine
-        return Assignment(
-            session_id=record.id,
-            manifest=manifest,
-            resume=ResumeInfo(
-                state=record.state,
-                step_index=int(m["step_index"]),
-                next_seq=int(m["next_seq"]),
-                language=m["language"],
-            ),
+        return assignment(
+            record, await self.catalog.manifest(record.scene_id, record.scene_version)
         )
 
-    async def headset_report(
-        self, headset_id: str, msg: Loading | Ready | LoadFailed
-    ) -> Error | None:
+    async def headset_report(self, headset_id: str, msg: Loading | Ready | LoadFailed) -> None:
+        """Raises Rejected when the session's state does not allow the report."""
         inp: sm.Input
         if isinstance(msg, Loading):
             inp = sm.LoadingStarted()
@@ -231,10 +234,7 @@ class SessionService:
             inp = sm.Loaded()
         else:
             inp = sm.LoadFailed(msg.reason)
-        try:
-            applied = await self._apply(msg.session_id, inp, headset_id=headset_id)
-        except ServerError as exc:
-            return Error(code=exc.code, message=exc.message)
+        applied = await self._apply(msg.session_id, inp, headset_id=headset_id)
         if isinstance(msg, LoadFailed):
             await self.bus.publish(
                 STAFF_CHANNEL,
@@ -247,19 +247,17 @@ class SessionService:
             )
         for out in applied.outputs:
             if isinstance(out, sm.Rejected):
-                return Error(code=out.code, message=out.message)
-        return None
+                raise Rejected(out.code, out.message)
 
-    async def headset_event(self, headset_id: str, msg: Event) -> Ack | Error:
-        try:
-            applied = await self._apply(
-                msg.session_id,
-                sm.HeadsetEvent(msg.seq, msg.event),
-                headset_id=headset_id,
-                client_at=msg.at,
-            )
-        except ServerError as exc:
-            return Error(code=exc.code, message=exc.message, seq=msg.seq)
+    async def headset_event(self, headset_id: str, msg: Event) -> Ack:
+        """The `ack` of a stored (or already stored, identical) event; Rejected when the
+        session refuses it (a gap: `expected_seq`), or it is stored with other content."""
+        applied = await self._apply(
+            msg.session_id,
+            sm.HeadsetEvent(msg.seq, msg.event),
+            headset_id=headset_id,
+            client_at=msg.at,
+        )
         for out in applied.outputs:
             if isinstance(out, sm.Accepted):
                 return Ack(session_id=msg.session_id, seq=msg.seq)
@@ -267,15 +265,11 @@ class SessionService:
                 stored = await self.store.sessions.get_event(msg.session_id, msg.seq)
                 if stored is not None and stored.body == msg.event.model_dump(mode="json"):
                     return Ack(session_id=msg.session_id, seq=msg.seq, duplicate=True)
-                return Error(
-                    code=ErrorCode.SEQ_CONFLICT,
-                    message=f"event {msg.seq} is stored already with other content",
-                    seq=msg.seq,
+                raise Rejected(
+                    ErrorCode.SEQ_CONFLICT, f"event {msg.seq} is stored already with other content"
                 )
             if isinstance(out, sm.Rejected):
-                return Error(
-                    code=out.code, message=out.message, seq=msg.seq, expected_seq=out.expected_seq
-                )
+                raise Rejected(out.code, out.message, expected_seq=out.expected_seq)
         raise AssertionError("the machine answered an event with nothing")  # pragma: no cover
 
     # ------------------------------------------------------------ the one path for changes
@@ -316,7 +310,7 @@ class SessionService:
                 result: SessionResult | None = None
                 if machine.is_final and record.result is None:
                     result = compute_result(machine, manifest.scene)
-                when = _ts(now) or datetime.now(UTC)
+                when = as_utc(now) or datetime.now(UTC)
                 new_record = replace(
                     record,
                     state=machine.state,
@@ -408,12 +402,7 @@ class SessionService:
     # ------------------------------------------------------------ sending
 
     def result_url(self, record: SessionRecord) -> str | None:
-        """`<VR_PUBLIC_URL>/results/<token>`; without VR_PUBLIC_URL the path alone, which the
-        headset socket completes with the address the headset reached the server at."""
-        if record.result is None or record.result_token is None:
-            return None
-        path = f"/results/{record.result_token}"
-        return f"{self.public_url}{path}" if self.public_url else path
+        return result_url(record, self.public_url)
 
     async def publish_view(self, session_id: str) -> SessionView:
         """Send staff the session's current view (after a change made outside `_apply`)."""

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, ParamSpec, Protocol, TypeVar
 
 from content_tools.hashing import SHA256_RE, sha256_file
-from vr_server.errors import BadGateway, Unavailable
+from vr_server.errors import BadGateway, Invalid, NotFound, Unavailable
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -49,11 +49,11 @@ FETCH_THREADS = 8
 log = logging.getLogger(__name__)
 
 
-class BlobMismatch(Exception):
+class BlobMismatch(Invalid):
     """Incoming bytes do not hash to the sha256 they were offered as."""
 
 
-class BlobNotFound(LookupError):
+class BlobNotFound(NotFound):
     """Neither the directory nor the remote store has the blob."""
 
 

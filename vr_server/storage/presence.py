@@ -75,7 +75,7 @@ class Presence(Protocol):
     def update(self, headset_id: str, connection_id: str, figures: Figures, now: float) -> None:
         """New figures from that connection, taken at `now` (ignored if another one took
         over). Synchronous and cheap: it runs in the socket's read callback, once a second
-        per headset (`vr_server.ws.direct`)."""
+        per headset (`vr_server.serving.direct_ws`)."""
         ...
 
     async def get(self, headset_id: str) -> PresenceEntry | None: ...

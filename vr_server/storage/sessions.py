@@ -9,6 +9,7 @@ from typing import NotRequired, Protocol, TypedDict, Unpack
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from vr_server.errors import Conflict
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
@@ -18,11 +19,11 @@ LIVE_STATES = ("assigned", "loading", "ready", "running", "paused")
 """A headset has at most one session in these states."""
 
 
-class StaleSession(Exception):
+class StaleSession(Conflict):
     """The session row changed since it was read (another writer got there first)."""
 
 
-class DuplicateEvent(Exception):
+class DuplicateEvent(Conflict):
     """An event with this (session, seq) is stored already."""
 
 

@@ -1,5 +1,6 @@
 """What both sockets share: reading and classifying frames, a bounded outbox drained by its own
-writer task, an error budget, and the one mapping of failures to error frames and close codes.
+writer task, an error budget, and the one mapping of failures to error frames and close codes
+(`Connection.fail`).
 
 Only this module and the two endpoint modules touch the WebSocket object.
 """
@@ -13,20 +14,20 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, TypeVar
 
 from fastapi import WebSocket
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError
 from starlette.websockets import WebSocketState
 
-from vr_server.bus import Subscription
+from vr_server.badinput import BAD_INPUT, InputLog, clip, is_encodable
+from vr_server.errors import FrameError, Refused, ServerError, Unavailable
 from vr_server.protocol.errors import CloseCode, ErrorCode
-from vr_server.protocol.headset import Error
-from vr_server.ws.badinput import BAD_INPUT, InputLog, clip, encodable, is_encodable
-from vr_server.ws.direct import EXTENSION as DIRECT_RECEIVE
-from vr_server.ws.direct import DirectReceive
+from vr_server.serving.direct_ws import EXTENSION as DIRECT_RECEIVE
+from vr_server.serving.direct_ws import DirectReceive
+from vr_server.ws.frames import error_frame, frame_json
 
 log = logging.getLogger(__name__)
 M = TypeVar("M")
@@ -34,15 +35,8 @@ F = TypeVar("F")
 
 
 class Closed(Exception):
-    """The peer went away (or we closed it); stop handling this connection."""
-
-
-class FrameError(Exception):
-    def __init__(self, code: ErrorCode, message: str, request_id: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.request_id = request_id
+    """The peer went away (or we closed it); stop handling this connection. Control flow, not
+    a server error (vr_server/errors.py)."""
 
 
 def _summarize(exc: ValidationError) -> str:
@@ -57,7 +51,9 @@ def _summarize(exc: ValidationError) -> str:
 class FrameReader(Generic[M]):
     """Turns received text into a validated message, or raises FrameError with the right code."""
 
-    def __init__(self, adapter: TypeAdapter[M], known_types: set[str], max_bytes: int) -> None:
+    def __init__(
+        self, adapter: TypeAdapter[M], known_types: AbstractSet[str], max_bytes: int
+    ) -> None:
         self.adapter = adapter
         self.known_types = known_types
         self.max_bytes = max_bytes
@@ -118,13 +114,14 @@ def _echoable_request_id(value: object) -> str | None:
 class ErrorBudget:
     """Counts invalid frames in a sliding minute; past the limit the connection is closed."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
+        self.clock = clock
         self.times: deque[float] = deque()
 
     def spend(self) -> bool:
         """Record one error; False when the budget is exhausted."""
-        now = time.monotonic()
+        now = self.clock()
         self.times.append(now)
         while self.times and now - self.times[0] > 60:
             self.times.popleft()
@@ -136,9 +133,9 @@ class Connection:
 
     `send` never waits: a client that does not read fast enough is disconnected with 4408
     instead of slowing everyone else, once its outbox is full or more than `max_pending`
-    bytes wait for it (in the outbox and, under `vr_server.ws.direct`, in the transport's
+    bytes wait for it (in the outbox and, under `vr_server.serving.direct_ws`, in the transport's
     buffer: the kernel takes megabytes first, so counting frames alone lets a client that
-    stopped reading hold a connection for minutes). Under `vr_server.ws.direct` a frame with
+    stopped reading hold a connection for minutes). Under `vr_server.serving.direct_ws` a frame with
     nothing queued before it is written at once, without the writer's task hop.
     """
 
@@ -199,7 +196,7 @@ class Connection:
             return False
         text = frame if isinstance(frame, str) else frame_json(frame)
         direct = self._direct
-        # nothing is waiting to be written before it: write it now (vr_server.ws.direct)
+        # nothing is waiting to be written before it: write it now (vr_server.serving.direct_ws)
         if direct is not None and not self._writing and self.outbox.empty():
             if direct.buffered() > self.max_pending:
                 self.drop_slow()
@@ -266,19 +263,50 @@ class Connection:
                     dropped = self.outbox.get_nowait()
                     self._pending -= len(dropped or "")
 
-    def report(self, err: FrameError, *, seq: int | None = None) -> None:
-        """Send an error frame; close with 4429 when the client keeps sending bad frames.
-        Logged as one line, rate-limited (vr_server.ws.badinput)."""
-        BAD_INPUT.warning(
-            self.bad_input,
-            "bad frame from %s (%s): %s",
-            self.who,
-            _address(self.ws),
-            clip(err.message, 160),
-        )
-        self.send(Error(code=err.code, message=err.message, seq=seq, request_id=err.request_id))
-        if not self.errors.spend():
-            self.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid frames")
+    def fail(
+        self,
+        exc: BaseException,
+        about: object = None,
+        *,
+        budget: str | None = None,
+        fatal: bool = False,
+    ) -> None:
+        """The one place an exception becomes what the client sees. `about`: the frame being
+        handled, whose `seq` and `request_id` the error frame echoes.
+
+        - Closed: nothing (the connection is ending already);
+        - Refused: its error frame, then the close with its code (4401, 4426, 1011);
+        - FrameError, a frame the client should not have sent: one rate-limited log line
+          (vr_server.badinput), its error frame, and one error off the budget: close 4429
+          "too many invalid frames" once it is spent;
+        - any other ServerError: its error frame; it costs the budget when `budget` says so
+          (the close reason then: an event's "too many invalid events");
+        - anything else, and any of these but Refused when `fatal` (it ended the connection's
+          handling, as a failure while setting the connection up does): logged with its
+          traceback, close 1011 "internal error".
+        """
+        if isinstance(exc, Closed):
+            return
+        if isinstance(exc, Refused):
+            self.send(error_frame(exc))
+            self.request_close(exc.close_code, exc.reason)
+            return
+        if fatal or not isinstance(exc, ServerError):
+            log.error("%s (%s): socket failed", self.who, _address(self.ws), exc_info=exc)
+            self.request_close(CloseCode.INTERNAL_ERROR, "internal error")
+            return
+        if isinstance(exc, FrameError):
+            BAD_INPUT.warning(
+                self.bad_input,
+                "bad frame from %s (%s): %s",
+                self.who,
+                _address(self.ws),
+                clip(exc.message, 160),
+            )
+            budget = "too many invalid frames"
+        self.send(error_frame(exc, about))
+        if budget is not None and not self.errors.spend():
+            self.request_close(CloseCode.TOO_MANY_ERRORS, budget)
 
     async def receive(self, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
         """The next raw ASGI message; raises Closed on disconnect, close request or timeout."""
@@ -312,7 +340,7 @@ class Connection:
         return message
 
     def take_directly(self, handler: Callable[[str | bytes], bool]) -> bool:
-        """Where the server offers it (`vr_server.ws.direct`), have messages that arrive
+        """Where the server offers it (`vr_server.serving.direct_ws`), have messages that arrive
         while this connection waits in `receive` handed to `handler` in the read callback,
         without waking the receiving task. `handler` returns True when it dealt with the
         message; on False the message is received by `receive` as usual (so is every message
@@ -371,59 +399,26 @@ class Connection:
                 self._writer.cancel()
 
 
-def frame_json(frame: BaseModel) -> str:
-    """The frame's JSON. One whose strings UTF-8 cannot encode (a lone surrogate, which JSON's
-    escapes let a client send) is sent with them replaced: sending never fails."""
-    try:
-        return frame.model_dump_json()
-    except PydanticSerializationError:
-        log.warning("a %s frame had text UTF-8 cannot encode; replaced", type(frame).__name__)
-        data = _encodable_json(frame.model_dump(mode="json"))
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _encodable_json(value: Any) -> Any:
-    if isinstance(value, str):
-        return encodable(value)
-    if isinstance(value, dict):
-        return {encodable(k): _encodable_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_encodable_json(v) for v in value]
-    return value
-
-
 def _address(ws: WebSocket) -> str:
     client = ws.client
     return f"{client.host}:{client.port}" if client else "unknown address"
 
 
-async def pump(conn: Connection, subscription: Subscription, handle: Callable[[str], bool]) -> None:
-    """Forward bus messages to `handle` until it returns False or the subscriber overflows.
-
-    Messages already queued are taken without waiting. A subscription only overflows when its
-    queue is full, so checking `overflowed` before each message is enough: it is never set
-    while the queue is empty and this loop waits."""
-    queue = subscription.queue
-    overflowed = subscription.overflowed
-    while True:
-        if queue.empty():
-            message = await subscription.get()
-        else:
-            message = queue.get_nowait()
-        if overflowed.is_set():
-            conn.drop_slow()
-            return
-        if not handle(message):
-            return
+async def cancel(task: asyncio.Task[None] | None) -> None:
+    """Cancel a connection's helper task (its bus pump) and wait until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def first_frame(
     conn: Connection, reader: FrameReader[M], expected: type[F], within_s: float
-) -> F | None:
+) -> F:
     """The opening frame (`hello` or `auth`), which must come within `within_s` seconds.
 
-    Anything else is answered with an error frame and close code 4401; None is returned then,
-    and Closed is raised when the peer went away or stayed silent.
+    Anything else raises Refused (an error frame and close code 4401); Closed is raised when
+    the peer went away or stayed silent.
     """
     name = expected.__name__.lower()
     try:
@@ -435,11 +430,33 @@ async def first_frame(
     try:
         msg = reader.parse(raw)
     except FrameError as err:
-        conn.send(Error(code=err.code, message=err.message))
-        conn.request_close(CloseCode.UNAUTHORIZED, f"the first frame must be a valid {name}")
-        return None
+        reason = f"the first frame must be a valid {name}"
+        raise Refused(err.code, err.message, CloseCode.UNAUTHORIZED, reason) from None
     if not isinstance(msg, expected):
-        conn.send(Error(code=ErrorCode.HELLO_REQUIRED, message=f"send {name} first"))
-        conn.request_close(CloseCode.UNAUTHORIZED, f"{name} required")
-        return None
+        raise Refused(
+            ErrorCode.HELLO_REQUIRED,
+            f"send {name} first",
+            CloseCode.UNAUTHORIZED,
+            f"{name} required",
+        )
     return msg
+
+
+@contextlib.contextmanager
+def logging_in(credentials: str) -> Iterator[None]:
+    """Around the check of a socket's credentials: wrong ones refuse it (`auth_failed`, close
+    4401 "wrong <credentials> credentials"); a database that cannot be reached closes it with
+    1011 (the credentials may be fine: the client connects again later)."""
+    try:
+        yield
+    except Unavailable as exc:
+        raise Refused(
+            exc.code, exc.message, CloseCode.INTERNAL_ERROR, "the database is unreachable"
+        ) from exc
+    except ServerError as exc:
+        raise Refused(
+            ErrorCode.AUTH_FAILED,
+            exc.message,
+            CloseCode.UNAUTHORIZED,
+            f"wrong {credentials} credentials",
+        ) from exc

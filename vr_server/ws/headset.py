@@ -2,38 +2,38 @@
 
 The first frame must be `hello` within `auth_timeout_s`; anything else is answered with an
 `error` frame and close code 4401, as are wrong credentials. A protocol version other than ours
-closes with 4426. After `welcome` (and the session to resume, if any), frames are dispatched to
-the services; frames for this headset arriving on the bus (`headset.<id>`) are forwarded. When
-the same headset connects again, the older connection is closed with 4409.
+closes with 4426. After `welcome` (and the session to resume, if any), frames go through the
+registry `HEADSET` (vr_server/ws/registry.py): one handler per message type; telemetry, pings
+and command acks are fast, taken in the read callback on the direct receive path, the rest run
+in the connection's task. Frames for this headset arriving on the bus (`headset.<id>`) are
+forwarded. When the same headset connects again, the older connection is closed with 4409.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
-import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import WebSocket
 
 from vr_server import __version__
+from vr_server.badinput import clip
 from vr_server.bus import Subscription
-from vr_server.bus.base import RESET
 from vr_server.bus.channels import (
     control_message,
     headset_channel,
     is_frame_message,
     parse_channel_message,
 )
-from vr_server.errors import ServerError, Unavailable
+from vr_server.errors import FrameError, Refused
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import (
+    Assignment,
     CallStaffRequest,
     CommandAck,
-    Error,
     Event,
     HeadsetIdentity,
     HeadsetMessage,
@@ -41,7 +41,6 @@ from vr_server.protocol.headset import (
     LoadFailed,
     Loading,
     Ping,
-    Pong,
     Rating,
     Ready,
     RequestScene,
@@ -51,96 +50,104 @@ from vr_server.protocol.headset import (
 )
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
+from vr_server.services.results import with_result_address
 from vr_server.storage.records import HeadsetRecord
-from vr_server.ws.badinput import clip
 from vr_server.ws.connection import (
-    Closed,
     Connection,
-    FrameError,
     FrameReader,
+    cancel,
     first_frame,
-    pump,
+    logging_in,
 )
+from vr_server.ws.registry import Link, Registry, accepted, answer_ping
+from vr_server.ws.relay import relay
 
 log = logging.getLogger(__name__)
 
-HEADSET_TYPES = {
-    "rating",
-    "call_staff",
-    "request_scene",
-    "hello",
-    "loading",
-    "ready",
-    "load_failed",
-    "event",
-    "telemetry",
-    "ping",
-    "command_ack",
-}
+
+@dataclass(eq=False, slots=True)
+class HeadsetLink(Link):
+    """The connection of one authenticated headset."""
+
+    headset: HeadsetRecord
+
+
+HEADSET: Registry[HeadsetLink] = Registry(HeadsetMessage, "/ws/headset")
+HEADSET.fast(Ping)(answer_ping)
+
+
+@HEADSET.fast(Telemetry)
+def _telemetry(link: HeadsetLink, msg: Telemetry) -> None:
+    """Twice a second from every headset: kept as its live state (services/fleet.py)."""
+    link.services.fleet.telemetry(link.headset.id, msg)
+
+
+@HEADSET.fast(CommandAck)
+def _command_ack(link: HeadsetLink, msg: CommandAck) -> None:
+    log.debug("headset %s acknowledged command %s", link.headset.name, msg.command_id)
+
+
+@HEADSET.on(Event, budget="too many invalid events")
+async def _event(link: HeadsetLink, msg: Event) -> None:
+    link.conn.send(await link.services.sessions.headset_event(link.headset.id, msg))
+
+
+@HEADSET.on(Loading, Ready, LoadFailed)
+async def _report(link: HeadsetLink, msg: Loading | Ready | LoadFailed) -> None:
+    await link.services.sessions.headset_report(link.headset.id, msg)
+
+
+@HEADSET.on(RequestScene)
+async def _request_scene(link: HeadsetLink, msg: RequestScene) -> None:
+    await link.services.sessions.request_scene(link.headset.id, msg.scene_id, msg.language)
+
+
+@HEADSET.on(Rating)
+async def _rating(link: HeadsetLink, msg: Rating) -> None:
+    link.conn.send(await link.services.results.rate(link.headset.id, msg))
+
+
+@HEADSET.on(CallStaffRequest)
+async def _call_staff(link: HeadsetLink, msg: CallStaffRequest) -> None:
+    await link.services.sessions.call_staff(link.headset.id, msg.reason)
+
+
+@HEADSET.on(Hello)
+async def _hello_again(link: HeadsetLink, msg: Hello) -> None:
+    raise FrameError(ErrorCode.INVALID_STATE, "hello was already received")
+
+
+HEADSET.check()
 
 
 async def headset_socket(ws: WebSocket) -> None:
-    services: Services = ws.app.state.services
-    settings = services.settings
-    await ws.accept()
-    conn = Connection(
-        ws, settings.outbox_size, settings.max_errors_per_minute, settings.outbox_max_bytes
-    )
-    conn.start()
-    reader: FrameReader[HeadsetMessage] = FrameReader(
-        headset_message_adapter, HEADSET_TYPES, settings.max_frame_bytes
-    )
-    try:
-        accepted = await _handshake(conn, reader, services)
-        if accepted is not None:
-            services.revocations.track(conn, accepted[1].device_token, accepted[0].id)
-            await _serve(conn, reader, services, *accepted)
-    except Closed:
-        pass
-    except Exception:
-        log.exception("headset socket failed")
-        conn.request_close(CloseCode.INTERNAL_ERROR, "internal error")
-    finally:
-        services.revocations.untrack(conn)
-        await conn.finish()
+    async with accepted(ws) as link:
+        conn, services = link.conn, link.services
+        reader = HEADSET.reader(headset_message_adapter, services.settings.max_frame_bytes)
+        headset, hello = await _handshake(conn, reader, services)
+        services.revocations.track(conn, hello.device_token, headset.id)
+        await _serve(HeadsetLink(conn, services, headset), reader, hello)
 
 
 async def _handshake(
     conn: Connection, reader: FrameReader[HeadsetMessage], services: Services
-) -> tuple[HeadsetRecord, Hello] | None:
-    """Read and check `hello`; None when the connection is being refused."""
+) -> tuple[HeadsetRecord, Hello]:
+    """Read and check `hello`; Refused when the connection is refused."""
     msg = await first_frame(conn, reader, Hello, services.settings.auth_timeout_s)
-    if msg is None:
-        return None
     if msg.protocol != PROTOCOL_VERSION:
-        conn.send(
-            Error(
-                code=ErrorCode.PROTOCOL_VERSION,
-                message=f"this server speaks protocol {PROTOCOL_VERSION}, not {msg.protocol}",
-            )
+        raise Refused(
+            ErrorCode.PROTOCOL_VERSION,
+            f"this server speaks protocol {PROTOCOL_VERSION}, not {msg.protocol}",
+            CloseCode.PROTOCOL_MISMATCH,
+            "protocol version mismatch",
         )
-        conn.request_close(CloseCode.PROTOCOL_MISMATCH, "protocol version mismatch")
-        return None
-    try:
+    with logging_in("device"):
         headset = await services.auth.authenticate_device(msg.device_id, msg.device_token)
-    except Unavailable as exc:  # not the headset's fault: it reconnects and tries again
-        conn.send(Error(code=exc.code, message=exc.message))
-        conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
-        return None
-    except ServerError as exc:
-        conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
-        conn.request_close(CloseCode.UNAUTHORIZED, "wrong device credentials")
-        return None
     return headset, msg
 
 
-async def _serve(
-    conn: Connection,
-    reader: FrameReader[HeadsetMessage],
-    services: Services,
-    headset: HeadsetRecord,
-    hello: Hello,
-) -> None:
+async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: Hello) -> None:
+    conn, services, headset = link.conn, link.services, link.headset
     # Subscribe before anything can be sent to this headset: from here on no frame is lost.
     # Frames published meanwhile wait in the subscription until the pump starts below.
     channel = headset_channel(headset.id)
@@ -156,9 +163,7 @@ async def _serve(
         await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
-        active = await services.store.sessions.live_for_headset(headset.id)
-        await services.fleet.connected(headset, conn.id, hello.app_version, active)
-        assignment = await services.sessions.assignment_frame(active) if active else None
+        assignment = await services.sessions.headset_connected(headset, conn.id, hello.app_version)
         conn.send(
             Welcome(
                 protocol=PROTOCOL_VERSION,
@@ -173,24 +178,10 @@ async def _serve(
         if assignment is not None:  # sent before the pump starts: it directly follows welcome
             conn.send(assignment)
         pumping = asyncio.create_task(_forward(conn, services, headset.id, subscription))
-        conn.take_directly(_direct_handler(conn, reader, services, headset.id))
-        timeout = services.settings.heartbeat_timeout_s
-        while True:
-            raw = await conn.receive(timeout)
-            try:
-                msg = reader.parse(raw)
-            except FrameError as err:
-                conn.report(err)
-                continue
-            try:
-                await _dispatch(conn, services, headset, msg)
-            except Unavailable as exc:  # the database is down: nothing was stored, go on
-                conn.send(Error(code=exc.code, message=exc.message))
+        conn.take_directly(HEADSET.direct(link, reader))
+        await HEADSET.serve(link, reader, services.settings.heartbeat_timeout_s)
     finally:
-        if pumping is not None:
-            pumping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pumping
+        await cancel(pumping)
         services.bus.unsubscribe(subscription)
         await services.fleet.disconnected(headset.id, conn.id)
 
@@ -201,48 +192,15 @@ async def _forward(
     """Forward the headset's channel. After the bus got its broker back (RESET), commands
     published during the outage are lost: the active session's assignment is sent again, with
     its state (the client takes a repeated assignment of its session as a resynchronisation)."""
-    reset = False
     forward = _channel_handler(conn)
 
-    def handle(message: str) -> bool:
-        nonlocal reset
-        if message == RESET:
-            reset = True
-            subscription.direct = None  # until resynchronised: later frames wait behind it
-            return False
-        return forward(message)
-
-    def direct(message: str) -> bool:  # frames without waking this task; the rest: `handle`
+    def direct(message: str) -> bool:  # frames without waking this task; the rest: `forward`
         return is_frame_message(message) and forward(message)
 
-    while True:
-        reset = False
-        subscription.direct = direct
-        await pump(conn, subscription, handle)
-        if not reset:
-            return
-        try:
-            assignment = await services.sessions.assignment_for(headset_id)
-        except Exception:  # e.g. the database is down too: the client reconnects later
-            log.warning("headset socket: no resync after a bus reconnect", exc_info=True)
-            conn.request_close(CloseCode.INTERNAL_ERROR, "could not resynchronise")
-            return
-        if assignment is not None:
-            conn.send(assignment)
+    async def resync() -> Assignment | None:
+        return await services.sessions.assignment_for(headset_id)
 
-
-_RESULT_PREFIX = '{"type":"result",'
-
-
-def _absolute_result_url(frame: str, base: str) -> str:
-    """A `result` frame whose `result_url` is a path (no VR_PUBLIC_URL) gets the address this
-    headset reached the server at in front, so that its QR code works on a visitor's phone."""
-    data = json.loads(frame)
-    url = data.get("result_url")
-    if isinstance(url, str) and url.startswith("/"):
-        data["result_url"] = base + url
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return frame
+    await relay(conn, subscription, forward, direct, resync)
 
 
 def _http_base(conn: Connection) -> str:
@@ -252,12 +210,12 @@ def _http_base(conn: Connection) -> str:
 
 
 def _channel_handler(conn: Connection) -> Callable[[str], bool]:
+    base = _http_base(conn)
+
     def handle(message: str) -> bool:
         kind, body = parse_channel_message(message)
         if kind == "frame":
-            if body.startswith(_RESULT_PREFIX):
-                body = _absolute_result_url(body, _http_base(conn))
-            conn.send(body)
+            conn.send(with_result_address(body, base))
             return True
         if body.startswith("replaced:") and body != f"replaced:{conn.id}":
             conn.request_close(CloseCode.REPLACED, "the headset connected again")
@@ -265,61 +223,3 @@ def _channel_handler(conn: Connection) -> Callable[[str], bool]:
         return True
 
     return handle
-
-
-def _direct_handler(
-    conn: Connection, reader: FrameReader[HeadsetMessage], services: Services, headset_id: str
-) -> Callable[[str | bytes], bool]:
-    """Telemetry (twice a second from every headset), pings and bad frames are dealt with in
-    the socket's read callback, without waking the connection's task; anything else is
-    received by `_serve`'s loop (see `Connection.take_directly`)."""
-
-    def take(message: str | bytes) -> bool:
-        try:
-            msg = reader.parse_message(message)
-        except FrameError as err:
-            conn.report(err)
-            return True
-        if isinstance(msg, Telemetry):
-            services.fleet.telemetry(headset_id, msg)
-            return True
-        if isinstance(msg, Ping):
-            conn.send(Pong(t=msg.t, server_time=time.time()))
-            return True
-        return False
-
-    return take
-
-
-async def _dispatch(
-    conn: Connection, services: Services, headset: HeadsetRecord, msg: HeadsetMessage
-) -> None:
-    if isinstance(msg, Event):
-        reply = await services.sessions.headset_event(headset.id, msg)
-        conn.send(reply)
-        if isinstance(reply, Error) and not conn.errors.spend():
-            conn.request_close(CloseCode.TOO_MANY_ERRORS, "too many invalid events")
-    elif isinstance(msg, Telemetry):
-        services.fleet.telemetry(headset.id, msg)
-    elif isinstance(msg, Ping):
-        conn.send(Pong(t=msg.t, server_time=time.time()))
-    elif isinstance(msg, Loading | Ready | LoadFailed):
-        error = await services.sessions.headset_report(headset.id, msg)
-        if error is not None:
-            conn.send(error)
-    elif isinstance(msg, RequestScene):
-        try:
-            await services.sessions.request_scene(headset.id, msg.scene_id, msg.language)
-        except ServerError as exc:
-            conn.send(Error(code=exc.code, message=exc.message))
-    elif isinstance(msg, CommandAck):
-        log.debug("headset %s acknowledged command %s", headset.name, msg.command_id)
-    elif isinstance(msg, Rating):
-        try:
-            conn.send(await services.results.rate(headset.id, msg))
-        except ServerError as exc:
-            conn.send(Error(code=exc.code, message=exc.message))
-    elif isinstance(msg, CallStaffRequest):
-        await services.sessions.call_staff(headset.id, msg.reason)
-    elif isinstance(msg, Hello):
-        conn.report(FrameError(ErrorCode.INVALID_STATE, "hello was already received"))

@@ -1,13 +1,27 @@
 """What a kiosk (queue TV, check-in tablet) gets on `/ws/staff`: `queue_changed` instead of the
 snapshot and of every `queue_update` (the board then reads `GET /api/queue/board`: labels,
-headset names and waits), nothing else; every request but `ping` is refused."""
+headset names and waits), nothing else; every request but `ping` is refused (`not_allowed`,
+counted as an invalid frame), by the registry `KIOSK`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from vr_server.protocol.staff import QueueChanged, StaffMessage
+from vr_server.errors import FrameError
+from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.staff import (
+    Assign,
+    Auth,
+    CallTicket,
+    HeadsetMessageRequest,
+    QueueChanged,
+    SessionCommand,
+    SetStatus,
+    StaffMessage,
+    StaffPing,
+)
 from vr_server.storage.records import TokenKind
+from vr_server.ws.registry import Link, Registry, answer_ping
 
 SOCKET_KINDS: set[TokenKind] = {"staff", "admin", "kiosk"}
 QUEUE_CHANGED = QueueChanged().model_dump_json()
@@ -25,5 +39,13 @@ def for_board(send: Callable[[str], object]) -> Callable[[str], None]:
     return forward
 
 
-def request_id(request: StaffMessage) -> str | None:
-    return getattr(request, "request_id", None)
+KIOSK: Registry[Link] = Registry(StaffMessage, "/ws/staff (a kiosk)")
+KIOSK.fast(StaffPing)(answer_ping)
+
+
+@KIOSK.fast(Auth, Assign, SessionCommand, HeadsetMessageRequest, CallTicket, SetStatus)
+def _refused(link: Link, msg: StaffMessage) -> None:
+    raise FrameError(ErrorCode.NOT_ALLOWED, KIOSK_ONLY)
+
+
+KIOSK.check()

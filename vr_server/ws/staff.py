@@ -3,28 +3,28 @@
 The first frame must be `auth` with a staff token within `auth_timeout_s` (close 4401
 otherwise), unless the upgrade request carries a valid `vr_staff` cookie from this server's
 own pages: then the connection is authenticated at once. The client then gets a `snapshot` and
-every later delta published on the `staff` channel; requests are answered with `reply` or
-`error`, both carrying the `request_id`.
+every later delta published on the `staff` channel; requests, one handler each in the registry
+`STAFF` (vr_server/ws/registry.py), are answered with `reply` or `error`, both carrying the
+`request_id`. A kiosk's requests go through `KIOSK` (vr_server/ws/kiosk.py) instead.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket
 
-from vr_server.api.deps import STAFF_COOKIE
+from vr_server.badinput import clip
 from vr_server.bus import Subscription
 from vr_server.bus.base import RESET
 from vr_server.bus.channels import STAFF_CHANNEL
-from vr_server.errors import ServerError, Unavailable
+from vr_server.errors import FrameError, ServerError, Unavailable
 from vr_server.gc_pause import collector_paused
-from vr_server.protocol.errors import CloseCode, ErrorCode
-from vr_server.protocol.headset import Error, Pong
+from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.staff import (
     Assign,
     Auth,
@@ -40,33 +40,74 @@ from vr_server.protocol.staff import (
     staff_message_adapter,
 )
 from vr_server.services import Services
-from vr_server.ws.badinput import clip
-from vr_server.ws.connection import Closed, Connection, FrameError, FrameReader, first_frame
-from vr_server.ws.connection import pump as pump_messages
-from vr_server.ws.kiosk import KIOSK_ONLY, QUEUE_CHANGED, SOCKET_KINDS, for_board, request_id
+from vr_server.services.auth import STAFF_COOKIE
+from vr_server.ws.connection import Connection, FrameReader, cancel, first_frame, logging_in
+from vr_server.ws.kiosk import KIOSK, QUEUE_CHANGED, SOCKET_KINDS, for_board
+from vr_server.ws.registry import AsyncHandler, Link, Registry, accepted, answer_ping
+from vr_server.ws.relay import relay
 
 log = logging.getLogger(__name__)
-STAFF_TYPES = {"auth", "assign", "session_command", "message", "ping", "call_ticket", "set_status"}
 ACTIVE = ["assigned", "loading", "ready", "running", "paused"]
+
+STAFF: Registry[Link] = Registry(StaffMessage, "/ws/staff")
+STAFF.fast(StaffPing)(answer_ping)
+
+
+@STAFF.on(Auth)
+async def _auth_again(link: Link, msg: Auth) -> None:
+    raise FrameError(ErrorCode.INVALID_STATE, "already authenticated")
+
+
+def _replying(request: Callable[[Link, Any], Awaitable[str | None]]) -> AsyncHandler[Link]:
+    """A request's handler, answered by `reply` with the session id it returns (if any)."""
+
+    async def run(link: Link, msg: Any) -> None:
+        session_id = await request(link, msg)
+        link.conn.send(Reply(request_id=msg.request_id, session_id=session_id))
+
+    return run
+
+
+@STAFF.on(Assign)
+@_replying
+async def _assign(link: Link, msg: Assign) -> str:
+    sessions = link.services.sessions
+    return (await sessions.assign(msg.headset_id, msg.scene_id, msg.language, msg.autostart)).id
+
+
+@STAFF.on(SessionCommand)
+@_replying
+async def _session_command(link: Link, msg: SessionCommand) -> str:
+    return (await link.services.sessions.command(msg.session_id, msg.command, msg.language)).id
+
+
+@STAFF.on(HeadsetMessageRequest)
+@_replying
+async def _message(link: Link, msg: HeadsetMessageRequest) -> None:
+    await link.services.sessions.message(msg.headset_id, msg.text)
+
+
+@STAFF.on(CallTicket)
+@_replying
+async def _call_ticket(link: Link, msg: CallTicket) -> str | None:
+    return (await link.services.queue.call(msg.ticket_id, msg.headset_id, msg.scene_id)).session_id
+
+
+@STAFF.on(SetStatus)
+@_replying
+async def _set_status(link: Link, msg: SetStatus) -> None:
+    await link.services.fleet.set_status(msg.headset_id, msg.status)
+
+
+STAFF.check()
 
 
 async def staff_socket(ws: WebSocket) -> None:
-    services: Services = ws.app.state.services
-    settings = services.settings
-    await ws.accept()
-    conn = Connection(
-        ws,
-        settings.outbox_size * 4,
-        settings.max_errors_per_minute,
-        settings.outbox_max_bytes * 16,  # the snapshot: 3 MB at 10,000 headsets
-    )
-    conn.start()
-    reader: FrameReader[StaffMessage] = FrameReader(
-        staff_message_adapter, STAFF_TYPES, settings.max_frame_bytes
-    )
-    subscription: Subscription | None = None
-    pumping: asyncio.Task[None] | None = None
-    try:
+    # a larger outbox, and room for the snapshot: 3 MB at 10,000 headsets
+    async with accepted(ws, outbox_scale=4, pending_scale=16) as link:
+        conn, services = link.conn, link.services
+        settings = services.settings
+        reader = STAFF.reader(staff_message_adapter, settings.max_frame_bytes)
         # A browser page signed in with the `vr_staff` cookie needs no `auth` frame.
         cookie = await _cookie_token(ws, services)
         msg = (
@@ -74,52 +115,29 @@ async def staff_socket(ws: WebSocket) -> None:
             if cookie
             else await first_frame(conn, reader, Auth, settings.auth_timeout_s)
         )
-        if msg is None:
-            return
-        try:
+        with logging_in("staff"):
             principal = await services.auth.authenticate(msg.token, SOCKET_KINDS)
-        except Unavailable as exc:  # the token may be fine: the client reconnects later
-            conn.send(Error(code=exc.code, message=exc.message))
-            conn.request_close(CloseCode.INTERNAL_ERROR, "the database is unreachable")
-            return
-        except ServerError as exc:
-            conn.send(Error(code=ErrorCode.AUTH_FAILED, message=exc.message))
-            conn.request_close(CloseCode.UNAUTHORIZED, "wrong staff credentials")
-            return
         services.revocations.track(conn, msg.token, principal.subject_id)
         board = principal.kind == "kiosk"  # a queue TV: `queue_changed` only, no requests
         conn.who = f"{principal.kind} {clip(principal.name)}"
-        # Subscribe before taking the snapshot so that no delta falls between the two (on
-        # Redis, once the subscription is confirmed; if Redis is down, a RESET follows later).
-        subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)
+        await _serve(link, reader, board)
+
+
+async def _serve(link: Link, reader: FrameReader[StaffMessage], board: bool) -> None:
+    conn, services = link.conn, link.services
+    settings = services.settings
+    # Subscribe before taking the snapshot so that no delta falls between the two (on Redis,
+    # once the subscription is confirmed; if Redis is down, a RESET follows later).
+    subscription = services.bus.subscribe(STAFF_CHANNEL, maxsize=settings.outbox_size * 4)
+    pumping: asyncio.Task[None] | None = None
+    try:
         await subscription.ready(settings.redis_timeout_s)
         conn.send(QUEUE_CHANGED if board else await _snapshot(services))
         pumping = asyncio.create_task(_deliver(conn, services, subscription, board))
-        while True:
-            raw = await conn.receive(settings.heartbeat_timeout_s)
-            try:
-                request = reader.parse(raw)
-            except FrameError as err:
-                conn.report(err)
-                continue
-            if board and not isinstance(request, StaffPing):
-                conn.report(FrameError(ErrorCode.NOT_ALLOWED, KIOSK_ONLY, request_id(request)))
-                continue
-            await _handle(conn, services, request)
-    except Closed:
-        pass
-    except Exception:
-        log.exception("staff socket failed")
-        conn.request_close(CloseCode.INTERNAL_ERROR, "internal error")
+        await (KIOSK if board else STAFF).serve(link, reader, settings.heartbeat_timeout_s)
     finally:
-        if pumping is not None:
-            pumping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pumping
-        if subscription is not None:
-            services.bus.unsubscribe(subscription)
-        services.revocations.untrack(conn)
-        await conn.finish()
+        await cancel(pumping)
+        services.bus.unsubscribe(subscription)
 
 
 async def _snapshot(services: Services) -> str:
@@ -163,66 +181,16 @@ async def _deliver(
     """Forward the staff channel (to a kiosk: `queue_changed` for each queue update). After the
     bus got its broker back (RESET), what was published during the outage is lost: the client
     gets a fresh snapshot instead."""
-    reset = False
-    forward = for_board(conn.send) if board else conn.send
+    send = for_board(conn.send) if board else conn.send
 
-    def handle(message: str) -> bool:
-        nonlocal reset
-        if message == RESET:
-            reset = True
-            subscription.direct = None  # until the fresh snapshot: later frames wait behind it
-            return False
-        forward(message)
+    def forward(message: str) -> bool:
+        send(message)
         return True
 
-    def direct(message: str) -> bool:  # without waking this task; RESET goes to `handle`
-        if message == RESET:
-            return False
-        forward(message)
-        return True
+    def direct(message: str) -> bool:  # without waking this task; RESET goes to `forward`
+        return message != RESET and forward(message)
 
-    while True:
-        reset = False
-        subscription.direct = direct
-        await pump_messages(conn, subscription, handle)
-        if not reset:
-            return
-        try:
-            conn.send(QUEUE_CHANGED if board else await _snapshot(services))
-        except Exception:  # e.g. the database is down as well: the client reconnects later
-            log.warning("staff socket: no fresh snapshot after a bus reconnect", exc_info=True)
-            conn.request_close(CloseCode.INTERNAL_ERROR, "could not resynchronise")
-            return
+    async def resync() -> str:
+        return QUEUE_CHANGED if board else await _snapshot(services)
 
-
-async def _handle(conn: Connection, services: Services, request: StaffMessage) -> None:
-    if isinstance(request, StaffPing):
-        conn.send(Pong(t=request.t, server_time=time.time()))
-        return
-    if isinstance(request, Auth):
-        conn.report(FrameError(ErrorCode.INVALID_STATE, "already authenticated"))
-        return
-    try:
-        if isinstance(request, Assign):
-            view = await services.sessions.assign(
-                request.headset_id, request.scene_id, request.language, request.autostart
-            )
-            conn.send(Reply(request_id=request.request_id, session_id=view.id))
-        elif isinstance(request, SessionCommand):
-            view = await services.sessions.command(
-                request.session_id, request.command, request.language
-            )
-            conn.send(Reply(request_id=request.request_id, session_id=view.id))
-        elif isinstance(request, HeadsetMessageRequest):
-            await services.sessions.message(request.headset_id, request.text)
-            conn.send(Reply(request_id=request.request_id))
-        elif isinstance(request, CallTicket):
-            ticket = await services.queue.call(
-                request.ticket_id, request.headset_id, request.scene_id
-            )
-            conn.send(Reply(request_id=request.request_id, session_id=ticket.session_id))
-        elif isinstance(request, SetStatus):
-            await services.fleet.set_status(request.headset_id, request.status)
-            conn.send(Reply(request_id=request.request_id))
-    except ServerError as exc:
-        conn.send(Error(code=exc.code, message=exc.message, request_id=request.request_id))
+    await relay(conn, subscription, forward, direct, resync)

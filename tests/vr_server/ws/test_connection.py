@@ -22,7 +22,7 @@ from tests.vr_server.ws.test_headset import serving
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import HeadsetOffline
 from vr_server.protocol import PROTOCOL_VERSION
-from vr_server.ws.direct import DirectWebSocketProtocol
+from vr_server.serving.direct_ws import DirectWebSocketProtocol
 
 OUTBOX_MAX_BYTES = 16 * 1024
 

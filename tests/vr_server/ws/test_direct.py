@@ -1,4 +1,4 @@
-"""vr_server.ws.direct: uvicorn's sans-I/O WebSocket protocol with the direct receive path.
+"""vr_server.serving.direct_ws: uvicorn's sans-I/O WebSocket protocol with the direct receive path.
 
 A real uvicorn server runs in the test's event loop with a small ASGI app, so the test can see
 which messages its handler took, and in which context (a read callback has no current task),
@@ -21,7 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.harness import uvicorn_in_process
-from vr_server.ws.direct import EXTENSION, DirectReceive, DirectWebSocketProtocol
+from vr_server.serving.direct_ws import EXTENSION, DirectReceive, DirectWebSocketProtocol
 
 
 @dataclass

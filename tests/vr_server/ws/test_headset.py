@@ -1,4 +1,5 @@
-"""The headset socket on the direct receive path (vr_server.ws.direct, the default VR_WS_IMPL).
+"""The headset socket on the direct receive path (vr_server.serving.direct_ws, the default
+VR_WS_IMPL).
 
 The whole app runs under a real uvicorn in the test's event loop, once with the direct
 protocol and once with uvicorn's own, so the test can see where telemetry was handled (the
@@ -24,8 +25,8 @@ from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import CloseCode
 from vr_server.services import Services
+from vr_server.serving.direct_ws import DirectWebSocketProtocol
 from vr_server.settings import Settings
-from vr_server.ws.direct import DirectWebSocketProtocol
 
 PROTOCOLS = pytest.mark.parametrize(
     ("protocol", "direct"),

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 
-log = logging.getLogger("vr_server.ws.badinput")
+log = logging.getLogger("vr_server.badinput")
 
 CLIP = 80
 """Characters of a client's value echoed in an error frame or written to the log."""

@@ -36,7 +36,7 @@ from websockets.http11 import Request
 from websockets.protocol import State
 from websockets.speedups import apply_mask
 
-from vr_server.ws.badinput import BAD_INPUT
+from vr_server.badinput import BAD_INPUT
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class DirectReceive:
 
 
 class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
-    """`--ws vr_server.ws.direct:DirectWebSocketProtocol` (VR_WS_IMPL=direct)."""
+    """`--ws vr_server.serving.direct_ws:DirectWebSocketProtocol` (VR_WS_IMPL=direct)."""
 
     direct_handler: Handler | None = None
 
@@ -198,7 +198,7 @@ class DirectWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def _invalid_utf8(self) -> None:
         """Close with 1007 as uvicorn does, with one rate-limited line instead of its
-        traceback per frame (vr_server.ws.badinput). Dropped when the connection is closing
+        traceback per frame (vr_server.badinput). Dropped when the connection is closing
         already."""
         if self.conn.state is not State.OPEN:
             return

@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
+from vr_server.badinput import InputLog, TokenBucket, clip
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Error
-from vr_server.ws.badinput import InputLog, TokenBucket, clip
-from vr_server.ws.connection import frame_json
+from vr_server.ws.frames import frame_json
 
 
 def test_a_frame_with_unencodable_text_is_still_sent() -> None:
@@ -31,7 +31,7 @@ def test_input_log_counts_what_it_suppressed(caplog: pytest.LogCaptureFixture) -
     now = [0.0]
     bad_input = InputLog(rate=1.0, burst=2, clock=lambda: now[0])
     connection = TokenBucket(1 / 60, 3, clock=lambda: now[0])
-    with caplog.at_level(logging.WARNING, logger="vr_server.ws.badinput"):
+    with caplog.at_level(logging.WARNING, logger="vr_server.badinput"):
         for i in range(5):
             bad_input.warning(connection, "bad %d", i)  # 2 pass the process's bucket
         assert [r.getMessage() for r in caplog.records] == ["bad 0", "bad 1"]

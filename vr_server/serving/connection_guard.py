@@ -36,7 +36,7 @@ from typing import Any, ClassVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from vr_server.pathsend import PathsendHttpProtocol
+from vr_server.serving.pathsend import PathsendHttpProtocol
 from vr_server.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -108,14 +108,14 @@ async def test_telemetry_alone_keeps_the_connection_and_silence_closes_it(
     tmp_path: Path, protocol: type[asyncio.Protocol], direct: bool
 ) -> None:
     """Frames taken directly count as activity for the heartbeat timeout."""
-    async with serving(tmp_path, protocol, heartbeat_s=0.5, heartbeat_timeout_s=1.0) as (
+    async with serving(tmp_path, protocol, heartbeat_s=0.25, heartbeat_timeout_s=0.5) as (
         url,
         services,
     ):
         sock, _ = await headset(url, services)
-        for _ in range(10):  # 2 s, twice the timeout
+        for _ in range(10):  # 1 s, twice the timeout
             await sock.send({"type": "telemetry", "battery": 0.9})
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.1)
         await sock.send({"type": "ping", "t": 3.0})
         assert (await sock.recv_type("pong"))["t"] == 3.0
         assert await sock.closed_with(timeout=5) == CloseCode.TOO_SLOW  # then silence

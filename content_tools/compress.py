@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from types import ModuleType
 from typing import Any, Literal, get_args
@@ -92,12 +92,7 @@ class CompressionReport:
     """Accessors (meshopt) or primitives (draco) that had to be left as they were."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "encoder": self.encoder,
-            "compressed": self.compressed,
-            "left_uncompressed": self.left_uncompressed,
-        }
+        return asdict(self)
 
 
 def encoder_version(method: str) -> str | None:

@@ -1,14 +1,15 @@
 """Files: reading an author's file with a size limit (a ContentError when it cannot be read),
-and making a rename durable."""
+writing a file whole or not at all, and making a rename durable."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from content_tools.errors import ContentError
 
-__all__ = ["fsync_dir", "read_limited"]
+__all__ = ["fsync_dir", "read_limited", "write_atomic"]
 
 
 def read_limited(
@@ -34,6 +35,20 @@ def read_limited(
     if len(data) > max_bytes:
         raise error(f"the {what} is larger than {max_bytes} bytes", path=path)
     return data
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it and a rename, so a reader
+    never sees half a file; the file is readable by all (0644)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def fsync_dir(path: Path) -> None:

@@ -12,7 +12,7 @@ deterministic: the same parts give the same bytes.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,28 +141,29 @@ def remove_unused(parts: GlbParts) -> None:
     """Drop accessors that nothing refers to, then buffer views that nothing refers to, and
     renumber the references (in place). Only call this on documents whose extensions are all
     known to `content_tools.compress` (other extensions might refer to either)."""
-    document = parts.document
-    used = {ref.get() for ref in _accessor_refs(document)}
-    accessors = document.get("accessors", [])
-    keep = [index for index in range(len(accessors)) if index in used]
-    if len(keep) != len(accessors):
-        new_index = {old: new for new, old in enumerate(keep)}
-        for ref in list(_accessor_refs(document)):
-            ref.set(new_index[ref.get()])
-        document["accessors"] = [accessors[index] for index in keep]
-        if not document["accessors"]:
-            del document["accessors"]
-    used = {ref.get() for ref in _view_refs(document)}
-    views = document.get("bufferViews", [])
-    keep = [index for index in range(len(views)) if index in used]
-    if len(keep) != len(views):
-        new_index = {old: new for new, old in enumerate(keep)}
-        for ref in list(_view_refs(document)):
-            ref.set(new_index[ref.get()])
-        document["bufferViews"] = [views[index] for index in keep]
-        parts.views = [parts.views[index] for index in keep]
-        if not document["bufferViews"]:
-            del document["bufferViews"]
+    _drop_unreferenced(parts.document, "accessors", _accessor_refs)
+    keep_views = _drop_unreferenced(parts.document, "bufferViews", _view_refs)
+    if keep_views is not None:
+        parts.views = [parts.views[index] for index in keep_views]
+
+
+def _drop_unreferenced(
+    document: dict[str, Any], key: str, refs: Callable[[dict[str, Any]], Iterable[_Ref]]
+) -> list[int] | None:
+    """Drop the items of document[key] that no reference in `refs(document)` names and
+    renumber the references; the old indices of the kept items, None when all were used."""
+    used = {ref.get() for ref in refs(document)}
+    items = document.get(key, [])
+    keep = [index for index in range(len(items)) if index in used]
+    if len(keep) == len(items):
+        return None
+    new_index = {old: new for new, old in enumerate(keep)}
+    for ref in list(refs(document)):
+        ref.set(new_index[ref.get()])
+    document[key] = [items[index] for index in keep]
+    if not document[key]:
+        del document[key]
+    return keep
 
 
 def write_glb(document: dict[str, Any], views: Sequence[bytes | MeshoptView]) -> bytes:

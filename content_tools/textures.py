@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from PIL import Image
@@ -51,15 +51,8 @@ class TextureChange:
     bytes_after: int
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "image": self.image,
-            "name": self.name,
-            "media_type": self.media_type,
-            "size_before": list(self.size_before),
-            "size_after": list(self.size_after),
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
-        }
+        sizes = {"size_before": list(self.size_before), "size_after": list(self.size_after)}
+        return asdict(self) | sizes
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,6 @@ Exit status: 0 success, 1 a model that cannot be read or an output that cannot b
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from typing import Any
 from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
+from content_tools.files import write_atomic
 from content_tools.gltf import read_model, self_contained_glb
 from content_tools.render import MAX_SIZE, render_thumbnail
 
@@ -76,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     except ContentError as exc:
         return _error(str(exc), ExitCode.FAILURE)
     try:
-        _write_atomic(args.out, png)
+        write_atomic(args.out, png)
     except OSError as exc:
         return _error(f"cannot write {args.out}: {exc.strerror or exc}", ExitCode.FAILURE)
     elapsed = time.perf_counter() - started
@@ -86,18 +85,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _point(values: list[float]) -> tuple[float, float, float]:
     return (float(values[0]), float(values[1]), float(values[2]))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _error(message: str, status: ExitCode) -> int:

@@ -14,12 +14,11 @@ else from `spawn`). Both files are replaced atomically. `script_nodes(__file__)`
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from content_tools.files import write_atomic
 from content_tools.glb import build_glb, parse_glb
 from content_tools.source import load_scene_source
 from scenes.kit.builder import SceneBuilder
@@ -31,7 +30,6 @@ __all__ = [
     "main",
     "render_thumbnail",
     "script_nodes",
-    "write_atomic",
 ]
 
 THUMBNAIL_NAME = "thumbnail.png"
@@ -106,18 +104,6 @@ def _add_lights(document: dict[str, Any], builder: SceneBuilder) -> None:
     document.setdefault("extensions", {})["KHR_lights_punctual"] = {"lights": lights}
     used = set(document.get("extensionsUsed", [])) | {"KHR_lights_punctual"}
     document["extensionsUsed"] = sorted(used)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_thumbnail(glb: bytes) -> bytes | None:

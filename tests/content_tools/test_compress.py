@@ -61,16 +61,21 @@ def cook_static(tmp_path_factory: pytest.TempPathFactory, cook_bundle: PackageRe
     return folder
 
 
+def _packaged_every_way(
+    scene: Path, tmp_path_factory: pytest.TempPathFactory, label: str
+) -> dict[str, PackageResult]:
+    """`scene` packaged once with each compression method, each into a folder of its own."""
+    return {
+        method: package_scene(scene, tmp_path_factory.mktemp(f"{label}-{method}"), compress=method)
+        for method in METHODS
+    }
+
+
 @pytest.fixture(scope="module")
 def cook_packaged(
     cook_static: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, PackageResult]:
-    return {
-        method: package_scene(
-            cook_static, tmp_path_factory.mktemp(f"cook-{method}"), compress=method
-        )
-        for method in METHODS
-    }
+    return _packaged_every_way(cook_static, tmp_path_factory, "cook")
 
 
 @pytest.fixture(scope="module")
@@ -453,12 +458,7 @@ def test_target_size() -> None:
 def textured_packaged(
     textured_scene: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, PackageResult]:
-    return {
-        method: package_scene(
-            textured_scene, tmp_path_factory.mktemp(f"tex-{method}"), compress=method
-        )
-        for method in METHODS
-    }
+    return _packaged_every_way(textured_scene, tmp_path_factory, "tex")
 
 
 @pytest.mark.parametrize("method", METHODS)

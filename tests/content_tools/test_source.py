@@ -27,6 +27,13 @@ def write_scene(tmp_path: Path, text: str) -> Path:
     return tmp_path
 
 
+def refusal(tmp_path: Path, text: str) -> SourceError:
+    """The SourceError that loading a scene folder with this scene.yaml raises."""
+    with pytest.raises(SourceError) as info:
+        load_scene_source(write_scene(tmp_path, text))
+    return info.value
+
+
 def test_mini_scene_loads(tmp_path: Path, mini_yaml: str) -> None:
     source = load_scene_source(write_scene(tmp_path, mini_yaml))
     assert source.id == "mini"
@@ -39,21 +46,19 @@ def test_mini_scene_loads(tmp_path: Path, mini_yaml: str) -> None:
 
 def test_yaml_syntax_error_names_file_and_line(tmp_path: Path, mini_yaml: str) -> None:
     text = mini_yaml.replace("riasec: [R]", "riasec: [R")
-    with pytest.raises(SourceError) as info:
-        load_scene_source(write_scene(tmp_path, text))
+    error = refusal(tmp_path, text)
     # PyYAML notices the unclosed flow sequence at the next key.
     expected = line_of(text, "riasec: [R") + 1
-    assert info.value.line == expected
-    assert f"scene.yaml:{expected}: invalid YAML" in str(info.value)
+    assert error.line == expected
+    assert f"scene.yaml:{expected}: invalid YAML" in str(error)
 
 
 def test_validation_error_names_line_of_offending_key(tmp_path: Path, mini_yaml: str) -> None:
     text = mini_yaml.replace("tolerance_m: 0.2", "tolerance_m: 5")
-    with pytest.raises(SourceError) as info:
-        load_scene_source(write_scene(tmp_path, text))
+    error = refusal(tmp_path, text)
     line = line_of(text, "tolerance_m: 5")
-    assert info.value.line == line
-    message = str(info.value)
+    assert error.line == line
+    message = str(error)
     assert f"scene.yaml:{line}: script.steps[2].action.tolerance_m:" in message
     assert "less than or equal to 2" in message
 
@@ -64,9 +69,8 @@ def test_validation_errors_each_get_their_own_line(tmp_path: Path, mini_yaml: st
         .replace("{kind: look_at, node: sign}", "{kind: look_at, nod: sign}")  # misspelt key
         .replace("duration_min: 4", "duration_min: 4\ncolour: red")  # unknown key
     )
-    with pytest.raises(SourceError) as info:
-        load_scene_source(write_scene(tmp_path, text))
-    problems = {text_: line for line, text_ in info.value.problems}
+    error = refusal(tmp_path, text)
+    problems = {text_: line for line, text_ in error.problems}
     isco, look, colour = (line_of(text, s) for s in ("isco08: 5120", "nod: sign", "colour: red"))
     assert problems == {
         "isco08: Input should be a valid string (got 5120)": isco,
@@ -74,26 +78,24 @@ def test_validation_errors_each_get_their_own_line(tmp_path: Path, mini_yaml: st
         "script.steps[3].action.node: Field required": look,
         "script.steps[3].action.nod: Extra inputs are not permitted": look,
     }
-    assert info.value.line == min(isco, look, colour)
+    assert error.line == min(isco, look, colour)
     # One `file:line: problem` line per problem, sorted by line.
-    lines = str(info.value).splitlines()
+    lines = str(error).splitlines()
     assert [int(entry.split(":")[1]) for entry in lines] == sorted([isco, colour, look, look])
 
 
 def test_missing_field_points_at_its_parent(tmp_path: Path, mini_yaml: str) -> None:
     text = mini_yaml.replace("      title: {th: กดปุ่ม, en: Press}\n", "")
-    with pytest.raises(SourceError) as info:
-        load_scene_source(write_scene(tmp_path, text))
-    assert info.value.line == line_of(text, "- id: press")
-    assert "script.steps[1].title: Field required" in str(info.value)
+    error = refusal(tmp_path, text)
+    assert error.line == line_of(text, "- id: press")
+    assert "script.steps[1].title: Field required" in str(error)
 
 
 def test_duplicate_key_is_refused(tmp_path: Path, mini_yaml: str) -> None:
     text = mini_yaml.replace("riasec: [R]\n", "riasec: [R]\nriasec: [S]\n")
-    with pytest.raises(SourceError) as info:
-        load_scene_source(write_scene(tmp_path, text))
-    assert info.value.line == line_of(text, "riasec: [S]")
-    assert "appears twice" in str(info.value)
+    error = refusal(tmp_path, text)
+    assert error.line == line_of(text, "riasec: [S]")
+    assert "appears twice" in str(error)
 
 
 @pytest.mark.parametrize(

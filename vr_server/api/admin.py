@@ -48,14 +48,7 @@ _CODE = re.compile(r"[A-Z0-9]{4,6}-?[A-Z0-9]{4,6}")
 
 
 def _account_view(a: AccountRecord) -> AccountView:
-    return AccountView(
-        id=a.id,
-        username=a.username,
-        role=a.role,
-        disabled=a.disabled,
-        contact_access=a.contact_access,
-        created_at=a.created_at,
-    )
+    return AccountView.model_validate(a, from_attributes=True)
 
 
 @router.get("/api/admin/accounts")
@@ -128,14 +121,7 @@ async def set_role(
 @router.get("/api/admin/codes")
 async def codes(_admin: AdminDep, services: ServicesDep) -> list[StoredCode]:
     return [
-        StoredCode(
-            label=c.label,
-            purpose=c.purpose,
-            uses_left=c.uses_left,
-            created_at=c.created_at,
-            expires_at=c.expires_at,
-        )
-        for c in await services.access.codes()
+        StoredCode.model_validate(c, from_attributes=True) for c in await services.access.codes()
     ]
 
 

@@ -100,14 +100,7 @@ async def upload_blob(
 
 
 def _publish_response(result: PublishResult) -> PublishResponse:
-    return PublishResponse(
-        scene_id=result.scene_id,
-        version=result.version,
-        new=result.new,
-        activated=result.activated,
-        active_version=result.active_version,
-        previous_active=result.previous_active,
-    )
+    return PublishResponse.model_validate(result, from_attributes=True)
 
 
 @router.post(

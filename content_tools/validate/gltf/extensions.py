@@ -63,41 +63,104 @@ def _factor(ext: dict[str, Any], name: str, ctx: Ctx) -> float:
     return get_float(ext, name, ctx, min=0.0, max=1.0)
 
 
-def _anisotropy(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("anisotropyStrength", "anisotropyRotation", "anisotropyTexture"), ctx)
-    _factor(m, "anisotropyStrength", ctx)
-    get_float(m, "anisotropyRotation", ctx)
-    _texinfo(m, "anisotropyTexture", ctx, owner)
-    tex = m.get("anisotropyTexture")
-    if isinstance(tex, dict):
-        obj.values["texcoord"] = tex.get("texCoord", 0)
+# Readers of one member, for extensions whose members are each read one way (`_members`).
+Reader = Callable[[dict[str, Any], str, Ctx, Any], object]
 
 
-def _clearcoat(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(
-        m,
-        (
-            "clearcoatFactor",
-            "clearcoatTexture",
-            "clearcoatRoughnessFactor",
-            "clearcoatRoughnessTexture",
-            "clearcoatNormalTexture",
-        ),
-        ctx,
-    )
-    _factor(m, "clearcoatFactor", ctx)
-    _texinfo(m, "clearcoatTexture", ctx, owner)
-    _factor(m, "clearcoatRoughnessFactor", ctx)
-    _texinfo(m, "clearcoatRoughnessTexture", ctx, owner)
-    _texinfo(m, "clearcoatNormalTexture", ctx, owner, "normalTextureInfo")
-    tex = m.get("clearcoatNormalTexture")
-    if isinstance(tex, dict):
-        obj.values["texcoord"] = tex.get("texCoord", 0)
+def _fraction(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> float:
+    return _factor(m, name, ctx)
 
 
-def _dispersion(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("dispersion",), ctx)
-    get_float(m, "dispersion", ctx, min=0.0)
+def _angle(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> float:
+    return get_float(m, name, ctx)
+
+
+def _non_negative(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> float:
+    return get_float(m, name, ctx, min=0.0)
+
+
+def _rgb(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> list[float] | None:
+    return get_float_list(m, name, ctx, lengths=(3,), min=0.0, max=1.0)
+
+
+def _rgba(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> list[float] | None:
+    return get_float_list(m, name, ctx, lengths=(4,), min=0.0, max=1.0)
+
+
+def _rgb_unbounded(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> list[float] | None:
+    return get_float_list(m, name, ctx, lengths=(3,), min=0.0)
+
+
+def _texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
+    _texinfo(m, name, ctx, owner)
+
+
+def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
+    _texinfo(m, name, ctx, owner, "normalTextureInfo")
+
+
+def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Parser:
+    """A parser for an extension whose only members are these, each read by its reader in
+    this order; `texcoord_of` names the texture whose texCoord link.py checks."""
+    names = tuple(name for name, _ in members)
+
+    def parse(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
+        check_members(m, names, ctx)
+        for name, read in members:
+            read(m, name, ctx, owner)
+        if texcoord_of is not None:
+            tex = m.get(texcoord_of)
+            if isinstance(tex, dict):
+                obj.values["texcoord"] = tex.get("texCoord", 0)
+
+    return parse
+
+
+_anisotropy = _members(
+    ("anisotropyStrength", _fraction),
+    ("anisotropyRotation", _angle),
+    ("anisotropyTexture", _texture),
+    texcoord_of="anisotropyTexture",
+)
+_clearcoat = _members(
+    ("clearcoatFactor", _fraction),
+    ("clearcoatTexture", _texture),
+    ("clearcoatRoughnessFactor", _fraction),
+    ("clearcoatRoughnessTexture", _texture),
+    ("clearcoatNormalTexture", _normal_texture),
+    texcoord_of="clearcoatNormalTexture",
+)
+_dispersion = _members(("dispersion", _non_negative))
+_spec_gloss = _members(
+    ("diffuseFactor", _rgba),
+    ("diffuseTexture", _texture),
+    ("specularFactor", _rgb),
+    ("glossinessFactor", _fraction),
+    ("specularGlossinessTexture", _texture),
+)
+_sheen = _members(
+    ("sheenColorFactor", _rgb),
+    ("sheenColorTexture", _texture),
+    ("sheenRoughnessFactor", _fraction),
+    ("sheenRoughnessTexture", _texture),
+)
+_specular = _members(
+    ("specularFactor", _fraction),
+    ("specularTexture", _texture),
+    ("specularColorFactor", _rgb_unbounded),
+    ("specularColorTexture", _texture),
+)
+_transmission = _members(
+    ("transmissionFactor", _fraction),
+    ("transmissionTexture", _texture),
+)
+_diffuse_transmission = _members(
+    ("diffuseTransmissionFactor", _fraction),
+    ("diffuseTransmissionTexture", _texture),
+    ("diffuseTransmissionColorFactor", _rgb),
+    ("diffuseTransmissionColorTexture", _texture),
+)
+_unlit = _members()
 
 
 def _emissive_strength(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
@@ -144,76 +207,6 @@ def _iridescence(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
         )
 
 
-def _spec_gloss(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(
-        m,
-        (
-            "diffuseFactor",
-            "diffuseTexture",
-            "specularFactor",
-            "glossinessFactor",
-            "specularGlossinessTexture",
-        ),
-        ctx,
-    )
-    get_float_list(m, "diffuseFactor", ctx, lengths=(4,), min=0.0, max=1.0)
-    _texinfo(m, "diffuseTexture", ctx, owner)
-    get_float_list(m, "specularFactor", ctx, lengths=(3,), min=0.0, max=1.0)
-    _factor(m, "glossinessFactor", ctx)
-    _texinfo(m, "specularGlossinessTexture", ctx, owner)
-
-
-def _sheen(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(
-        m,
-        ("sheenColorFactor", "sheenColorTexture", "sheenRoughnessFactor", "sheenRoughnessTexture"),
-        ctx,
-    )
-    get_float_list(m, "sheenColorFactor", ctx, lengths=(3,), min=0.0, max=1.0)
-    _texinfo(m, "sheenColorTexture", ctx, owner)
-    _factor(m, "sheenRoughnessFactor", ctx)
-    _texinfo(m, "sheenRoughnessTexture", ctx, owner)
-
-
-def _specular(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(
-        m,
-        ("specularFactor", "specularTexture", "specularColorFactor", "specularColorTexture"),
-        ctx,
-    )
-    _factor(m, "specularFactor", ctx)
-    _texinfo(m, "specularTexture", ctx, owner)
-    get_float_list(m, "specularColorFactor", ctx, lengths=(3,), min=0.0)
-    _texinfo(m, "specularColorTexture", ctx, owner)
-
-
-def _transmission(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("transmissionFactor", "transmissionTexture"), ctx)
-    _factor(m, "transmissionFactor", ctx)
-    _texinfo(m, "transmissionTexture", ctx, owner)
-
-
-def _diffuse_transmission(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(
-        m,
-        (
-            "diffuseTransmissionFactor",
-            "diffuseTransmissionTexture",
-            "diffuseTransmissionColorFactor",
-            "diffuseTransmissionColorTexture",
-        ),
-        ctx,
-    )
-    _factor(m, "diffuseTransmissionFactor", ctx)
-    _texinfo(m, "diffuseTransmissionTexture", ctx, owner)
-    get_float_list(m, "diffuseTransmissionColorFactor", ctx, lengths=(3,), min=0.0, max=1.0)
-    _texinfo(m, "diffuseTransmissionColorTexture", ctx, owner)
-
-
-def _unlit(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, (), ctx)
-
-
 def _volume(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
     check_members(
         m,
@@ -244,84 +237,90 @@ def _light_ref(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
     obj.values["light"] = get_index(m, "light", ctx)
 
 
-def _lights_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("lights",), ctx)
-    lights = get_map_list(m, "lights", ctx)
-    parsed: list[dict[str, Any]] = []
-    if lights is not None:
-        for _i, lm in ctx.each("lights", lights):
-            check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
-            get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
-            get_float(lm, "intensity", ctx, min=0.0)
-            ltype = get_string(lm, "type", ctx, req=True, allowed=("directional", "point", "spot"))
-            if ltype == "spot":
-                spot = get_map(lm, "spot", ctx, req=True)
-                if spot is not None:
-                    with ctx.at("spot"):
-                        check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
-                        inner = get_float(
-                            spot,
-                            "innerConeAngle",
-                            ctx,
-                            min=0.0,
-                            excl_max=math.pi / 2,
-                            default=0.0,
-                        )
-                        outer = get_float(
-                            spot,
-                            "outerConeAngle",
-                            ctx,
-                            excl_min=0.0,
-                            max=math.pi / 2,
-                            default=math.pi / 4,
-                        )
-                        if not math.isnan(inner) and not math.isnan(outer) and outer <= inner:
-                            ctx.add(
-                                "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
-                                inner,
-                                outer,
-                                name="outerConeAngle",
-                            )
-                        get_extras(spot, ctx)
-            elif "spot" in lm:
-                ctx.add("EXTRA_PROPERTY", name="spot")
-            get_float(lm, "range", ctx, excl_min=0.0)
-            get_string(lm, "name", ctx)
-            parse_extensions(lm, "light", ctx)
-            get_extras(lm, ctx)
-            parsed.append({"pointer": ctx.pointer(), "used": False})
-    elif "lights" not in m:
-        pass
-    obj.values["lights"] = parsed if lights is not None else None
+def _list_member(
+    key: str,
+    read: Callable[[dict[str, Any], Ctx], dict[str, Any]],
+    *,
+    list_when_absent: bool = False,
+) -> Parser:
+    """A parser for an extension whose one member `key` is an array of objects: stores what
+    `read` returns for each (called at the item's pointer) in values[key]; None (or [] with
+    `list_when_absent`) when the array is absent or unusable."""
+
+    def parse(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
+        check_members(m, (key,), ctx)
+        items = get_map_list(m, key, ctx)
+        if items is None:
+            obj.values[key] = [] if list_when_absent else None
+        else:
+            obj.values[key] = [read(item, ctx) for _i, item in ctx.each(key, items)]
+
+    return parse
 
 
-def _variants_root(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("variants",), ctx)
-    variants = get_map_list(m, "variants", ctx)
-    parsed: list[dict[str, Any]] = []
-    if variants is not None:
-        for _i, vm in ctx.each("variants", variants):
-            check_members(vm, ("name",), ctx)
-            get_string(vm, "name", ctx, req=True)
-            parse_extensions(vm, "variant", ctx)
-            get_extras(vm, ctx)
-            parsed.append({"pointer": ctx.pointer(), "used": False})
-    obj.values["variants"] = parsed if variants is not None else None
+def _light(lm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
+    check_members(lm, ("color", "intensity", "spot", "type", "range", "name"), ctx)
+    get_float_list(lm, "color", ctx, lengths=(3,), min=0.0, max=1.0)
+    get_float(lm, "intensity", ctx, min=0.0)
+    ltype = get_string(lm, "type", ctx, req=True, allowed=("directional", "point", "spot"))
+    if ltype == "spot":
+        spot = get_map(lm, "spot", ctx, req=True)
+        if spot is not None:
+            with ctx.at("spot"):
+                check_members(spot, ("innerConeAngle", "outerConeAngle"), ctx)
+                inner = get_float(
+                    spot,
+                    "innerConeAngle",
+                    ctx,
+                    min=0.0,
+                    excl_max=math.pi / 2,
+                    default=0.0,
+                )
+                outer = get_float(
+                    spot,
+                    "outerConeAngle",
+                    ctx,
+                    excl_min=0.0,
+                    max=math.pi / 2,
+                    default=math.pi / 4,
+                )
+                if not math.isnan(inner) and not math.isnan(outer) and outer <= inner:
+                    ctx.add(
+                        "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
+                        inner,
+                        outer,
+                        name="outerConeAngle",
+                    )
+                get_extras(spot, ctx)
+    elif "spot" in lm:
+        ctx.add("EXTRA_PROPERTY", name="spot")
+    get_float(lm, "range", ctx, excl_min=0.0)
+    get_string(lm, "name", ctx)
+    parse_extensions(lm, "light", ctx)
+    get_extras(lm, ctx)
+    return {"pointer": ctx.pointer(), "used": False}
 
 
-def _variants_primitive(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("mappings",), ctx)
-    mappings = get_map_list(m, "mappings", ctx)
-    parsed: list[dict[str, Any]] = []
-    if mappings is not None:
-        for _i, mm in ctx.each("mappings", mappings):
-            check_members(mm, ("variants", "material", "name"), ctx)
-            variants = get_indices_list(mm, "variants", ctx, req=True)
-            material = get_index(mm, "material", ctx)
-            get_string(mm, "name", ctx)
-            get_extras(mm, ctx)
-            parsed.append({"pointer": ctx.pointer(), "variants": variants, "material": material})
-    obj.values["mappings"] = parsed
+def _variant(vm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
+    check_members(vm, ("name",), ctx)
+    get_string(vm, "name", ctx, req=True)
+    parse_extensions(vm, "variant", ctx)
+    get_extras(vm, ctx)
+    return {"pointer": ctx.pointer(), "used": False}
+
+
+def _mapping(mm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
+    check_members(mm, ("variants", "material", "name"), ctx)
+    variants = get_indices_list(mm, "variants", ctx, req=True)
+    material = get_index(mm, "material", ctx)
+    get_string(mm, "name", ctx)
+    get_extras(mm, ctx)
+    return {"pointer": ctx.pointer(), "variants": variants, "material": material}
+
+
+_lights_root = _list_member("lights", _light)
+_variants_root = _list_member("variants", _variant)
+_variants_primitive = _list_member("mappings", _mapping, list_when_absent=True)
 
 
 _POINTER_RE = re.compile(r"^(?:\/(?:[^/~]|~0|~1)*)*$")

@@ -3,9 +3,6 @@ indices, animation outputs), with and without KHR_mesh_quantization."""
 
 from __future__ import annotations
 
-from content_tools.validate.gltf.context import Raw
-from content_tools.validate.gltf.objects import format_name
-
 F = 5126
 
 UB, US, UI, B, S = 5121, 5123, 5125, 5120, 5122
@@ -84,7 +81,3 @@ MODE_NAMES = (
     "TRIANGLE_STRIP",
     "TRIANGLE_FAN",
 )
-
-
-def format_names(formats: list[Fmt] | set[Fmt]) -> tuple[Raw, ...]:
-    return tuple(format_name(*f) for f in sorted(formats, key=lambda f: (f[0], f[1], f[2])))

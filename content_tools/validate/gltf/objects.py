@@ -87,6 +87,14 @@ class Check:
     args: dict[str, Any] = field(default_factory=dict)
 
 
+# (component size, type) -> (element length, natural stride) where columns are padded.
+_PADDED_MATRICES: dict[tuple[int, str | None], tuple[int, int]] = {
+    (1, "MAT2"): (6, 8),
+    (1, "MAT3"): (11, 12),
+    (2, "MAT3"): (22, 24),
+}
+
+
 @dataclass(eq=False)
 class Accessor(Base):
     buffer_view_index: int = -1
@@ -115,35 +123,21 @@ class Accessor(Base):
     def component_size(self) -> int:
         return COMPONENT_SIZES.get(self.component_type, 0)
 
+    def _lengths(self) -> tuple[int, int]:
+        """(element length, natural stride) in bytes: matrix columns of 1- and 2-byte
+        components are padded to 4 bytes, except after the last column."""
+        ct = self.component_type
+        size = 1 if ct in (5120, 5121) else 2 if ct in (5122, 5123) else 4
+        plain = size * self.components
+        return _PADDED_MATRICES.get((size, self.type), (plain, plain))
+
     @property
     def element_length(self) -> int:
-        ct, t = self.component_type, self.type
-        if ct in (5120, 5121):
-            if t == "MAT2":
-                return 6
-            if t == "MAT3":
-                return 11
-            return self.components
-        if ct in (5122, 5123):
-            if t == "MAT3":
-                return 22
-            return 2 * self.components
-        return 4 * self.components
+        return self._lengths()[0]
 
     @property
     def natural_stride(self) -> int:
-        ct, t = self.component_type, self.type
-        if ct in (5120, 5121):
-            if t == "MAT2":
-                return 8
-            if t == "MAT3":
-                return 12
-            return self.components
-        if ct in (5122, 5123):
-            if t == "MAT3":
-                return 24
-            return 2 * self.components
-        return 4 * self.components
+        return self._lengths()[1]
 
     @property
     def stride(self) -> int:

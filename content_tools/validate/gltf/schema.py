@@ -66,17 +66,37 @@ def _guarded(obj: dict[str, Any], name: str, type_name: str, ctx: Ctx) -> Any:
     return value
 
 
+def _unusable(value: Any, name: str, type_name: str, ctx: Ctx, *, req: bool) -> None:
+    """Report a value that is not of its type: UNDEFINED_PROPERTY when absent (if required),
+    TYPE_MISMATCH when present."""
+    if value is None:
+        if req:
+            ctx.add("UNDEFINED_PROPERTY", Raw(name))
+    else:
+        ctx.add("TYPE_MISMATCH", value, Raw(type_name), name=name)
+
+
+def _nonempty_list(obj: dict[str, Any], name: str, ctx: Ctx, *, req: bool) -> list[Any] | None:
+    """The array under `name`; None after reporting it absent (if required), not an array or
+    empty."""
+    value = _guarded(obj, name, "array", ctx)
+    if not isinstance(value, list):
+        _unusable(value, name, "array", ctx, req=req)
+        return None
+    if not value:
+        ctx.add("EMPTY_ENTITY", name=name)
+        return None
+    return value
+
+
 def get_index(obj: dict[str, Any], name: str, ctx: Ctx, *, req: bool = True) -> int:
     value = _fix_int(_guarded(obj, name, "integer", ctx))
     if is_int(value):
         if value >= 0:
             return int(value)
         ctx.add("INVALID_INDEX", name=name)
-    elif value is None:
-        if req:
-            ctx.add("UNDEFINED_PROPERTY", Raw(name))
     else:
-        ctx.add("TYPE_MISMATCH", value, Raw("integer"), name=name)
+        _unusable(value, name, "integer", ctx, req=req)
     return -1
 
 
@@ -120,12 +140,9 @@ def get_uint(
             ctx.add("VALUE_NOT_IN_RANGE", value, name=name)
             return -1
         return int(value)
-    if value is None:
-        if not req:
-            return default
-        ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("integer"), name=name)
+    if value is None and not req:
+        return default
+    _unusable(value, name, "integer", ctx, req=True)
     return -1
 
 
@@ -148,12 +165,9 @@ def get_float(
             ctx.add("VALUE_NOT_IN_RANGE", value, name=name)
             return math.nan
         return v
-    if value is None:
-        if not req:
-            return default
-        ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("number"), name=name)
+    if value is None and not req:
+        return default
+    _unusable(value, name, "number", ctx, req=True)
     return math.nan
 
 
@@ -175,12 +189,9 @@ def get_string(
             ctx.add("PATTERN_MISMATCH", value, pattern.pattern, name=name)
             return None
         return value
-    if value is None:
-        if not req:
-            return default
-        ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("string"), name=name)
+    if value is None and not req:
+        return default
+    _unusable(value, name, "string", ctx, req=True)
     return None
 
 
@@ -192,45 +203,30 @@ def get_map(
     value = _guarded(obj, name, "object", ctx)
     if isinstance(value, dict):
         return value
-    if value is None:
-        if req:
-            ctx.add("UNDEFINED_PROPERTY", Raw(name))
-            return None
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("object"), name=name)
-        if req:
-            return None
-    return {}
+    _unusable(value, name, "object", ctx, req=req)
+    return None if req else {}
 
 
 def get_indices_list(
     obj: dict[str, Any], name: str, ctx: Ctx, *, req: bool = False
 ) -> list[int] | None:
-    value = _guarded(obj, name, "array", ctx)
-    if isinstance(value, list):
-        if not value:
-            ctx.add("EMPTY_ENTITY", name=name)
-            return None
-        result: list[int] = []
-        seen: set[int] = set()
-        with ctx.at(name):
-            for i, item in enumerate(value):
-                v = _fix_int(item)
-                if is_int(v) and v >= 0:
-                    if v in seen:
-                        ctx.add("DUPLICATE_ELEMENTS", index=i)
-                    seen.add(v)
-                    result.append(int(v))
-                else:
-                    result.append(-1)
-                    ctx.add("INVALID_INDEX", index=i)
-        return result
+    value = _nonempty_list(obj, name, ctx, req=req)
     if value is None:
-        if req:
-            ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
-    return None
+        return None
+    result: list[int] = []
+    seen: set[int] = set()
+    with ctx.at(name):
+        for i, item in enumerate(value):
+            v = _fix_int(item)
+            if is_int(v) and v >= 0:
+                if v in seen:
+                    ctx.add("DUPLICATE_ELEMENTS", index=i)
+                seen.add(v)
+                result.append(int(v))
+            else:
+                result.append(-1)
+                ctx.add("INVALID_INDEX", index=i)
+    return result
 
 
 def _index_values(m: dict[str, Any], ctx: Ctx, check_key: Any) -> dict[str, int]:
@@ -256,39 +252,31 @@ def get_indices_map(
             return None
         with ctx.at(name):
             return _index_values(value, ctx, check_key)
-    if value is None:
-        ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("object"), name=name)
+    _unusable(value, name, "object", ctx, req=True)
     return None
 
 
 def get_indices_maps_list(
     obj: dict[str, Any], name: str, ctx: Ctx, check_key: Any
 ) -> list[dict[str, int]] | None:
-    value = _guarded(obj, name, "array", ctx)
-    if isinstance(value, list):
-        if not value:
-            ctx.add("EMPTY_ENTITY", name=name)
-            return None
-        invalid = False
-        result: list[dict[str, int]] = []
-        with ctx.at(name):
-            for i, inner in enumerate(value):
-                if isinstance(inner, dict):
-                    if not inner:
-                        ctx.add("EMPTY_ENTITY", index=i)
-                        invalid = True
-                    else:
-                        with ctx.at(i):
-                            result.append(_index_values(inner, ctx, check_key))
-                else:
-                    ctx.add("ARRAY_TYPE_MISMATCH", inner, Raw("object"))
+    value = _nonempty_list(obj, name, ctx, req=False)
+    if value is None:
+        return None
+    invalid = False
+    result: list[dict[str, int]] = []
+    with ctx.at(name):
+        for i, inner in enumerate(value):
+            if isinstance(inner, dict):
+                if not inner:
+                    ctx.add("EMPTY_ENTITY", index=i)
                     invalid = True
-        return None if invalid else result
-    if value is not None:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
-    return None
+                else:
+                    with ctx.at(i):
+                        result.append(_index_values(inner, ctx, check_key))
+            else:
+                ctx.add("ARRAY_TYPE_MISMATCH", inner, Raw("object"))
+                invalid = True
+    return None if invalid else result
 
 
 def f32(value: float) -> float:
@@ -311,33 +299,25 @@ def get_float_list(
     max: float = math.inf,
     lengths: Sequence[int] | None = None,
 ) -> list[float] | None:
-    value = _guarded(obj, name, "array", ctx)
-    if isinstance(value, list):
-        if not value:
-            ctx.add("EMPTY_ENTITY", name=name)
-            return None
-        if lengths is not None and not check_enum(name, len(value), lengths, ctx, length=True):
-            return None
-        wrong = False
-        result: list[float] = []
-        for i, v in enumerate(value):
-            if _is_num(v):
-                fv = to_float(v)
-                if math.isinf(fv) or fv < min or fv > max:
-                    with ctx.at(name):
-                        ctx.add("VALUE_NOT_IN_RANGE", v, index=i)
-                    wrong = True
-                result.append(f32(fv) if single else fv)
-            else:
-                ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("number"), name=name)
-                wrong = True
-        return None if wrong else result
+    value = _nonempty_list(obj, name, ctx, req=req)
     if value is None:
-        if req:
-            ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
-    return None
+        return None
+    if lengths is not None and not check_enum(name, len(value), lengths, ctx, length=True):
+        return None
+    wrong = False
+    result: list[float] = []
+    for i, v in enumerate(value):
+        if _is_num(v):
+            fv = to_float(v)
+            if math.isinf(fv) or fv < min or fv > max:
+                with ctx.at(name):
+                    ctx.add("VALUE_NOT_IN_RANGE", v, index=i)
+                wrong = True
+            result.append(f32(fv) if single else fv)
+        else:
+            ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("number"), name=name)
+            wrong = True
+    return None if wrong else result
 
 
 GL_TYPE_RANGES = {
@@ -372,54 +352,40 @@ def get_gl_int_list(
                 ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("integer"), name=name)
                 wrong = True
         return None if wrong else result
-    if value is not None:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
+    _unusable(value, name, "array", ctx, req=False)
     return None
 
 
 def get_string_list(obj: dict[str, Any], name: str, ctx: Ctx) -> list[str] | None:
-    value = _guarded(obj, name, "array", ctx)
-    if isinstance(value, list):
-        if not value:
-            ctx.add("EMPTY_ENTITY", name=name)
-            return None
-        wrong = False
-        seen: set[str] = set()
-        with ctx.at(name):
-            for i, v in enumerate(value):
-                if isinstance(v, str):
-                    if v in seen:
-                        ctx.add("DUPLICATE_ELEMENTS", index=i)
-                    seen.add(v)
-                else:
-                    ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("string"), index=i)
-                    wrong = True
-        return None if wrong else [str(v) for v in value]
-    if value is not None:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
-    return None
+    value = _nonempty_list(obj, name, ctx, req=False)
+    if value is None:
+        return None
+    wrong = False
+    seen: set[str] = set()
+    with ctx.at(name):
+        for i, v in enumerate(value):
+            if isinstance(v, str):
+                if v in seen:
+                    ctx.add("DUPLICATE_ELEMENTS", index=i)
+                seen.add(v)
+            else:
+                ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("string"), index=i)
+                wrong = True
+    return None if wrong else [str(v) for v in value]
 
 
 def get_map_list(
     obj: dict[str, Any], name: str, ctx: Ctx, *, req: bool = True
 ) -> list[dict[str, Any]] | None:
-    value = _guarded(obj, name, "array", ctx)
-    if isinstance(value, list):
-        if not value:
-            ctx.add("EMPTY_ENTITY", name=name)
-            return None
-        wrong = False
-        for v in value:
-            if not isinstance(v, dict):
-                ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("object"), name=name)
-                wrong = True
-        return None if wrong else list(value)
+    value = _nonempty_list(obj, name, ctx, req=req)
     if value is None:
-        if req:
-            ctx.add("UNDEFINED_PROPERTY", Raw(name))
-    else:
-        ctx.add("TYPE_MISMATCH", value, Raw("array"), name=name)
-    return None
+        return None
+    wrong = False
+    for v in value:
+        if not isinstance(v, dict):
+            ctx.add("ARRAY_TYPE_MISMATCH", v, Raw("object"), name=name)
+            wrong = True
+    return None if wrong else list(value)
 
 
 def get_extras(obj: dict[str, Any], ctx: Ctx) -> None:

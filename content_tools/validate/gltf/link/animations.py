@@ -6,7 +6,7 @@ from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import OUTPUT_FORMATS, F
 from content_tools.validate.gltf.link.linker import Linker
-from content_tools.validate.gltf.objects import Accessor, Animation, Check, format_name
+from content_tools.validate.gltf.objects import Accessor, Animation, Check
 
 
 def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor | None:
@@ -26,13 +26,9 @@ def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor
 
 def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
     ctx = lk.ctx
-    if inp.format != ("SCALAR", F, False):
-        ctx.add(
-            "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
-            inp.format_name(),
-            (format_name("SCALAR", F, False),),
-            name="input",
-        )
+    lk.check_format(
+        inp, "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT", [("SCALAR", F, False)], name="input"
+    )
     if inp.min is None or inp.max is None:
         ctx.add("ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS", name="input")
     if interpolation == "CUBICSPLINE" and inp.count < 2:
@@ -108,15 +104,13 @@ def link_animation(lk: Linker, anim: Animation) -> None:
         inp, out = resolved[ch.sampler_index]
         if out is None or not out.valid:
             continue
-        allowed = OUTPUT_FORMATS[ch.path]
-        if out.format not in allowed:
-            ctx.add(
-                "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
-                out.format_name(),
-                tuple(format_name(*f) for f in allowed),
-                ch.path,
-                name="sampler",
-            )
+        if not lk.check_format(
+            out,
+            "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
+            OUTPUT_FORMATS[ch.path],
+            ch.path,
+            name="sampler",
+        ):
             continue
         cubic = sampler.interpolation == "CUBICSPLINE"
         if inp is not None and inp.valid:

@@ -6,8 +6,15 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from content_tools.validate.gltf.context import Ctx, Raw
+from content_tools.validate.gltf.formats import Fmt
 from content_tools.validate.gltf.hierarchy import Hierarchy
-from content_tools.validate.gltf.objects import Accessor, Base, BufferView, Document
+from content_tools.validate.gltf.objects import (
+    Accessor,
+    Base,
+    BufferView,
+    Document,
+    format_name,
+)
 
 T = TypeVar("T")
 
@@ -65,6 +72,17 @@ class Linker:
             acc.usage = usage
         elif acc.usage != usage:
             self.ctx.add("ACCESSOR_USAGE_OVERRIDE", Raw(acc.usage), Raw(usage), name=name)
+
+    def check_format(
+        self, acc: Accessor, code: str, allowed: Sequence[Fmt], *args: object, name: str
+    ) -> bool:
+        """Report `code` (the accessor's format, then the allowed ones in this order, then
+        `args`) when the accessor's format is not allowed; True when it is."""
+        if acc.format in allowed:
+            return True
+        expected = tuple(format_name(*f) for f in allowed)
+        self.ctx.add(code, acc.format_name(), expected, *args, name=name)
+        return False
 
     def set_view_usage(self, bv: BufferView | None, usage: str, name: str) -> None:
         if bv is None:

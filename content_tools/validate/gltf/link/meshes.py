@@ -13,7 +13,6 @@ from content_tools.validate.gltf.formats import (
     QUANTIZED_VERTEX,
     VERTEX_FORMATS,
     Fmt,
-    format_names,
 )
 from content_tools.validate.gltf.link.linker import Linker, lookup
 from content_tools.validate.gltf.objects import (
@@ -22,7 +21,6 @@ from content_tools.validate.gltf.objects import (
     Mesh,
     Node,
     Primitive,
-    format_name,
 )
 
 
@@ -46,13 +44,9 @@ def _check_format(
         allowed |= quant.get(base, set())
     if not allowed:
         return
-    if acc.format not in allowed:
-        lk.ctx.add(
-            "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT",
-            acc.format_name(),
-            format_names(allowed),
-            name=semantic,
-        )
+    lk.check_format(
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+    )
 
 
 def link_primitive(lk: Linker, prim: Primitive) -> None:
@@ -143,14 +137,8 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
                 lk.set_view_usage(bv, "IndexBuffer", "indices")
                 if bv is not None and bv.byte_stride != -1:
                     ctx.add("MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE", name="indices")
-                if acc.format not in INDEX_FORMATS:
-                    ctx.add(
-                        "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT",
-                        acc.format_name(),
-                        tuple(format_name(*f) for f in INDEX_FORMATS),
-                        name="indices",
-                    )
-                else:
+                code = "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT"
+                if lk.check_format(acc, code, INDEX_FORMATS, name="indices"):
                     acc.checks.append(
                         Check(
                             "indices",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import F
 from content_tools.validate.gltf.link.linker import Linker, lookup
-from content_tools.validate.gltf.objects import Check, Node, Scene, Skin, format_name
+from content_tools.validate.gltf.objects import Check, Node, Scene, Skin
 
 
 def link_node(lk: Linker, node: Node) -> None:
@@ -63,22 +63,18 @@ def link_skin(lk: Linker, skin: Skin) -> None:
             lk.set_view_usage(bv, "Other", "inverseBindMatrices")
             if bv is not None and bv.byte_stride != -1:
                 ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
-            if acc.format != ("MAT4", F, False):
-                ctx.add(
-                    "SKIN_IBM_INVALID_FORMAT",
-                    acc.format_name(),
-                    (format_name("MAT4", F, False),),
-                    name="inverseBindMatrices",
-                )
-            elif skin.joint_indices is not None and acc.count < len(skin.joint_indices):
-                ctx.add(
-                    "INVALID_IBM_ACCESSOR_COUNT",
-                    len(skin.joint_indices),
-                    acc.count,
-                    name="inverseBindMatrices",
-                )
-            else:
-                acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
+            if lk.check_format(
+                acc, "SKIN_IBM_INVALID_FORMAT", [("MAT4", F, False)], name="inverseBindMatrices"
+            ):
+                if skin.joint_indices is not None and acc.count < len(skin.joint_indices):
+                    ctx.add(
+                        "INVALID_IBM_ACCESSOR_COUNT",
+                        len(skin.joint_indices),
+                        acc.count,
+                        name="inverseBindMatrices",
+                    )
+                else:
+                    acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
     skeleton: Node | None = None
     if skin.skeleton_index != -1:
         skeleton = lookup(doc.nodes, skin.skeleton_index)

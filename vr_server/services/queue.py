@@ -359,13 +359,8 @@ class QueueService:
         view = await self.view()
 
         def strip(t: Ticket) -> BoardTicket:
-            return BoardTicket(
-                label=t.label,
-                status=t.status,
-                headset_name=t.headset_name,
-                position=t.position,
-                estimated_wait_s=t.estimated_wait_s,
-            )
+            """The public part of a ticket: BoardTicket's fields, read from it."""
+            return BoardTicket.model_validate(t, from_attributes=True)
 
         return QueueBoard(
             now_serving=[strip(t) for t in view.now_serving],

@@ -5,29 +5,14 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from content_tools.format import SceneMeta
-from tests.support.scripts import correct_events, every_action_script
+from tests.support.scripts import T, correct_events, every_action_script, scene_meta
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.scoring import compute_result
 
 EVENTS: TypeAdapter[SessionEvent] = TypeAdapter(SessionEvent)
-T = {"th": "ข้อความ", "en": "text"}
-META = SceneMeta.model_validate(
-    {
-        "id": "cook",
-        "version": "1.0.0",
-        "title": T,
-        "summary": T,
-        "isco08": "5120",
-        "riasec": ["R", "A"],
-        "skills": [T],
-        "duration_min": 7,
-        "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
-        "job_query": {"th": "พ่อครัว", "en": "cook"},
-    }
-)
+META = scene_meta("cook", title=T, riasec=["R", "A"], duration_min=7)
 
 
 def running(autostart: bool = True) -> sm.SessionMachine:

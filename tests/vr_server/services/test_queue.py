@@ -12,14 +12,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.support.services import (
-    Clock,
-    StaffFeed,
-    online_headset,
-    play,
-    services_at,
-    start,
-)
+from tests.support.services import Clock, StaffFeed, online_headset, play, services_at, start
 from vr_server.errors import Conflict, HeadsetOffline, Invalid, InvalidState
 from vr_server.protocol.headset import LoadFailed
 from vr_server.protocol.queue import CheckIn, Ticket

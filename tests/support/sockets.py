@@ -9,21 +9,28 @@ from tests.support.harness import RawSocket, ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 
 
-async def hello_headset(server: ServerProcess, code: str) -> tuple[RawSocket, dict[str, str]]:
-    device_id = f"dev-{uuid.uuid4().hex[:12]}"
-    enrolled = server.enroll(code, device_id)
+async def say_hello(server: ServerProcess, device_id: str, token: str, **fields: Any) -> RawSocket:
+    """A headset socket that has sent its hello (this protocol version unless `fields` say
+    otherwise); the server's answer is left to the caller to read."""
     sock = await RawSocket.open(server.ws_url + "/ws/headset")
-    await sock.send(
-        {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION,
-            "device_id": device_id,
-            "device_token": enrolled["device_token"],
-            "app_version": "test",
-        }
-    )
+    hello = {"protocol": PROTOCOL_VERSION, "device_id": device_id, "device_token": token}
+    await sock.send({"type": "hello", **hello, **fields})
+    return sock
+
+
+async def welcomed(server: ServerProcess, device_id: str, token: str) -> RawSocket:
+    """A headset socket the server has welcomed."""
+    sock = await say_hello(server, device_id, token, app_version="test")
     welcome = await sock.recv()
     assert welcome["type"] == "welcome", welcome
+    return sock
+
+
+async def hello_headset(server: ServerProcess, code: str) -> tuple[RawSocket, dict[str, str]]:
+    """A newly enrolled headset, welcomed; its enrollment answer and device id."""
+    device_id = f"dev-{uuid.uuid4().hex[:12]}"
+    enrolled = server.enroll(code, device_id)
+    sock = await welcomed(server, device_id, enrolled["device_token"])
     return sock, {**enrolled, "device_id": device_id}
 
 

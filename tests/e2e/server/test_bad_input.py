@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
-from tests.support.sockets import hello_headset, ping_ok, start_session
+from tests.support.sockets import hello_headset, ping_ok, say_hello, start_session
 from vr_server.protocol import PROTOCOL_VERSION
 
 
@@ -88,15 +88,8 @@ async def test_garbage_before_hello_is_refused_with_4401(server: ServerProcess) 
 
 async def test_wrong_protocol_version_closes_with_4426(server: ServerProcess, code: str) -> None:
     enrolled = server.enroll(code, "dev-old-protocol")
-    sock = await RawSocket.open(server.ws_url + "/ws/headset")
-    await sock.send(
-        {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION + 1,
-            "device_id": "dev-old-protocol",
-            "device_token": enrolled["device_token"],
-        }
-    )
+    token = enrolled["device_token"]
+    sock = await say_hello(server, "dev-old-protocol", token, protocol=PROTOCOL_VERSION + 1)
     error = await sock.recv()
     assert error["code"] == "protocol_version"
     assert await sock.closed_with() == 4426

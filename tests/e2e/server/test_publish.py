@@ -18,8 +18,7 @@ import trimesh
 from content_tools.cli import main as vr_content
 from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, free_port
-from tests.support.sockets import hello_headset, ping_ok, start_session
-from vr_server.protocol import PROTOCOL_VERSION
+from tests.support.sockets import hello_headset, ping_ok, start_session, welcomed
 
 AUTHOR = "author"
 MAX_MODEL_MB = 0.1  # the test GLBs have about 3 KB
@@ -478,18 +477,7 @@ def test_cli_usage_errors(server: ServerProcess, author: str, tmp_path: Path, ca
 async def reconnect(
     server: ServerProcess, creds: dict[str, str]
 ) -> tuple[RawSocket, dict[str, Any]]:
-    sock = await RawSocket.open(server.ws_url + "/ws/headset")
-    await sock.send(
-        {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION,
-            "device_id": creds["device_id"],
-            "device_token": creds["device_token"],
-            "app_version": "test",
-        }
-    )
-    welcome = await sock.recv()
-    assert welcome["type"] == "welcome", welcome
+    sock = await welcomed(server, creds["device_id"], creds["device_token"])
     return sock, await sock.recv_type("assignment")
 
 

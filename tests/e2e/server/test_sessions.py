@@ -15,7 +15,7 @@ import pytest
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from tests.support.scripts import every_action_script
-from tests.support.sockets import hello_headset
+from tests.support.sockets import hello_headset, say_hello
 
 
 async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
@@ -231,15 +231,7 @@ async def test_second_connection_of_a_headset_replaces_the_first(
     server: ServerProcess, code: str
 ) -> None:
     first, enrolled = await hello_headset(server, code)
-    second = await RawSocket.open(server.ws_url + "/ws/headset")
-    await second.send(
-        {
-            "type": "hello",
-            "protocol": 1,
-            "device_id": enrolled["device_id"],
-            "device_token": enrolled["device_token"],
-        }
-    )
+    second = await say_hello(server, enrolled["device_id"], enrolled["device_token"])
     assert (await second.recv())["type"] == "welcome"
     assert await first.closed_with() == 4409
     await second.send({"type": "ping", "t": 3})

@@ -58,6 +58,15 @@ async def start_session(
     return assignment
 
 
+async def headset_in_session(
+    server: ServerProcess, code: str, token: str
+) -> tuple[RawSocket, dict[str, str], dict[str, Any]]:
+    """A new headset (hello_headset) running a session staff started over HTTP: its socket,
+    its enrollment and the assignment it was sent."""
+    sock, enrolled = await hello_headset(server, code)
+    return sock, enrolled, await start_session(server, token, sock, enrolled["headset_id"])
+
+
 async def ping_ok(sock: RawSocket) -> None:
     """The connection is still alive and served."""
     await sock.send({"type": "ping", "t": 1.5})

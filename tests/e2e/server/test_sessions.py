@@ -15,7 +15,7 @@ import pytest
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from tests.support.scripts import every_action_script
-from tests.support.sockets import hello_headset, say_hello
+from tests.support.sockets import headset_in_session, hello_headset, say_hello
 
 
 async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
@@ -242,10 +242,7 @@ async def test_second_connection_of_a_headset_replaces_the_first(
 async def test_staff_commands_pause_resume_end_reach_the_headset(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    from tests.support.sockets import start_session
-
-    sock, enrolled = await hello_headset(server, code)
-    assignment = await start_session(server, token, sock, enrolled["headset_id"])
+    sock, _enrolled, assignment = await headset_in_session(server, code, token)
     sid = assignment["session_id"]
     for command, state in (
         ("pause", "paused"),

@@ -13,17 +13,10 @@ from typing import Any
 import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
-from tests.support.harness import RawSocket, ServerProcess, wait_frame
+from tests.support.harness import ServerProcess, wait_frame
 from tests.support.scripts import every_action_script
 from tests.support.sockets import headset_in_session, hello_headset, say_hello
-
-
-async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
-    sock = await RawSocket.open(server.ws_url + "/ws/staff")
-    await sock.send({"type": "auth", "token": token})
-    snapshot = await sock.recv()
-    assert snapshot["type"] == "snapshot"
-    return sock
+from tests.support.sockets import staff as staff_socket
 
 
 def headset_online(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -38,6 +31,22 @@ def session_state(session_id: str, state: str) -> Callable[[dict[str, Any]], boo
         and f["session"]["id"] == session_id
         and f["session"]["state"] == state
     )
+
+
+def past_step(session_id: str, step_index: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda f: (
+        f["type"] == "session_update"
+        and f["session"]["id"] == session_id
+        and f["session"]["step_index"] >= step_index
+    )
+
+
+def new_session(server: ServerProcess, token: str, headset_id: str) -> str:
+    """Staff start a session of the test scene on `headset_id` over HTTP; its id."""
+    body = {"headset_id": headset_id, "scene_id": "test-kitchen"}
+    response = server.api(token, "POST", "/api/sessions", body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def assert_stored_once_in_order(events: list[dict[str, Any]], script_steps: list[str]) -> None:
@@ -115,21 +124,8 @@ async def test_killed_connection_reconnects_and_resumes_at_the_same_step(
     client, run = await start_simulator(server, code, tmp_path, "sim-drop", speed=40)
     try:
         online = await wait_frame(staff, headset_online("sim-drop"))
-        response = server.api(
-            token,
-            "POST",
-            "/api/sessions",
-            {"headset_id": online["headset"]["id"], "scene_id": "test-kitchen"},
-        )
-        session_id = response.json()["id"]
-        mid = await wait_frame(
-            staff,
-            lambda f: (
-                f["type"] == "session_update"
-                and f["session"]["id"] == session_id
-                and f["session"]["step_index"] >= 2
-            ),
-        )
+        session_id = new_session(server, token, online["headset"]["id"])
+        mid = await wait_frame(staff, past_step(session_id, 2))
         before = mid["session"]["step_index"]
         await client.drop_connection()  # no close frame: the server sees the socket die
         offline = await wait_frame(
@@ -168,20 +164,8 @@ async def test_server_restart_mid_session_resumes_from_the_database(
         staff = await staff_socket(server, token)  # first: it sees the headset come online
         client, run = await start_simulator(server, code, tmp_path, "sim-restart", speed=20)
         online = await wait_frame(staff, headset_online("sim-restart"))
-        session_id = server.api(
-            token,
-            "POST",
-            "/api/sessions",
-            {"headset_id": online["headset"]["id"], "scene_id": "test-kitchen"},
-        ).json()["id"]
-        await wait_frame(
-            staff,
-            lambda f: (
-                f["type"] == "session_update"
-                and f["session"]["id"] == session_id
-                and f["session"]["step_index"] >= 1
-            ),
-        )
+        session_id = new_session(server, token, online["headset"]["id"])
+        await wait_frame(staff, past_step(session_id, 1))
         await staff.close()
         server.stop()  # the headset loses its server mid-session
         server.start()  # same port, same database

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.support.harness import RawSocket, ServerProcess
+from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from vr_server.protocol import PROTOCOL_VERSION
 
 
@@ -56,6 +56,22 @@ async def start_session(
     start = await sock.recv_type("command")
     assert start["command"] == "start"
     return assignment
+
+
+async def staff_request(staff: RawSocket, frame: dict[str, Any]) -> dict[str, Any]:
+    """Send a staff request (`frame` has its request_id) and return its reply, which must be
+    a `reply`, not an `error`."""
+    await staff.send(frame)
+    reply = await wait_frame(staff, lambda f: f.get("request_id") == frame["request_id"])
+    assert reply["type"] == "reply", reply
+    return reply
+
+
+async def assign_in_english(staff: RawSocket, request_id: str, headset_id: str) -> str:
+    """Staff assign the test scene, in English, over the staff socket; the session id."""
+    frame = {"type": "assign", "request_id": request_id, "headset_id": headset_id}
+    reply = await staff_request(staff, {**frame, "scene_id": "test-kitchen", "language": "en"})
+    return str(reply["session_id"])
 
 
 async def headset_in_session(

@@ -15,7 +15,7 @@ import pytest
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.support.harness import ServerProcess, wait_frame
 from tests.support.scripts import every_action_script
-from tests.support.sockets import headset_in_session, hello_headset, say_hello
+from tests.support.sockets import assign_in_english, headset_in_session, hello_headset, say_hello
 from tests.support.sockets import staff as staff_socket
 
 
@@ -76,18 +76,7 @@ async def test_headset_completes_a_session_assigned_from_a_staff_socket(
     try:
         online = await wait_frame(staff, headset_online("sim-e2e"))
         headset_id = online["headset"]["id"]
-        await staff.send(
-            {
-                "type": "assign",
-                "request_id": "a1",
-                "headset_id": headset_id,
-                "scene_id": "test-kitchen",
-                "language": "en",
-            }
-        )
-        reply = await wait_frame(staff, lambda f: f.get("request_id") == "a1")
-        assert reply["type"] == "reply", reply
-        session_id = reply["session_id"]
+        session_id = await assign_in_english(staff, "a1", headset_id)
         # staff watches the session go through its states live
         await wait_frame(staff, session_state(session_id, "running"))
         finished = await wait_frame(staff, session_state(session_id, "finished"))

@@ -39,7 +39,11 @@ Not server errors, and never reported to a client (control flow):
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from vr_server.protocol.errors import ErrorCode
+
+T = TypeVar("T")
 
 
 class ServerError(Exception):
@@ -161,3 +165,10 @@ class Refused(ServerError):
         self.code = code
         self.close_code = close_code
         self.reason = reason
+
+
+def found(value: T | None, message: str) -> T:
+    """`value` (e.g. a row a repository looked up), or NotFound(message) when it is None."""
+    if value is None:
+        raise NotFound(message)
+    return value

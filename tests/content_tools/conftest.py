@@ -64,28 +64,39 @@ script:
 """
 
 
-def tiny_gltf(node_names: Sequence[str]) -> tuple[dict[str, Any], bytes]:
-    """A glTF document with one triangle on the first node, plus its binary buffer."""
-    positions = struct.pack("<9f", 0, 0, 0, 1, 0, 0, 0, 1, 0)
-    document: dict[str, Any] = {
+def scene_of_nodes(node_names: Sequence[str], meshes: int) -> dict[str, Any]:
+    """A test glTF document's asset, scene and nodes: one scene of all the nodes, the first
+    `meshes` of them carrying meshes 0, 1, ... in order."""
+    return {
         "asset": {"version": "2.0", "generator": "tests"},
         "scene": 0,
         "scenes": [{"nodes": list(range(len(node_names)))}],
         "nodes": [
-            {"name": name, "mesh": 0} if index == 0 else {"name": name}
+            {"name": name, "mesh": index} if index < meshes else {"name": name}
             for index, name in enumerate(node_names)
         ],
+    }
+
+
+def unit_square_positions(count: int) -> dict[str, Any]:
+    """The POSITION accessor (buffer view 0) of `count` points in the unit square at z = 0."""
+    return {
+        "bufferView": 0,
+        "componentType": 5126,
+        "count": count,
+        "type": "VEC3",
+        "min": [0, 0, 0],
+        "max": [1, 1, 0],
+    }
+
+
+def tiny_gltf(node_names: Sequence[str]) -> tuple[dict[str, Any], bytes]:
+    """A glTF document with one triangle on the first node, plus its binary buffer."""
+    positions = struct.pack("<9f", 0, 0, 0, 1, 0, 0, 0, 1, 0)
+    document: dict[str, Any] = {
+        **scene_of_nodes(node_names, meshes=1),
         "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
-        "accessors": [
-            {
-                "bufferView": 0,
-                "componentType": 5126,
-                "count": 3,
-                "type": "VEC3",
-                "min": [0, 0, 0],
-                "max": [1, 1, 0],
-            }
-        ],
+        "accessors": [unit_square_positions(3)],
         "bufferViews": [{"buffer": 0, "byteLength": len(positions)}],
         "buffers": [{"byteLength": len(positions)}],
     }

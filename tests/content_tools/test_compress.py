@@ -27,7 +27,13 @@ from content_tools.gltf import read_model
 from content_tools.package import PackageResult, check_referenced_nodes, package_scene
 from content_tools.source import load_scene_source
 from content_tools.textures import target_size
-from tests.content_tools.conftest import COOK_DIR, MINI_NODES, MINI_SCENE_YAML
+from tests.content_tools.conftest import (
+    COOK_DIR,
+    MINI_NODES,
+    MINI_SCENE_YAML,
+    scene_of_nodes,
+    unit_square_positions,
+)
 from tests.support.bundles import write_bundle
 from tests.support.reference_validator import error_messages, reference_reports
 
@@ -126,13 +132,7 @@ def textured_model(names: tuple[str, ...] = MINI_NODES) -> tuple[dict[str, Any],
     indices = struct.pack("<6H", 0, 1, 2, 0, 2, 3)
     binary = positions + normals + uvs + indices
     document: dict[str, Any] = {
-        "asset": {"version": "2.0", "generator": "tests"},
-        "scene": 0,
-        "scenes": [{"nodes": list(range(len(names)))}],
-        "nodes": [
-            {"name": name, "mesh": index} if index < 3 else {"name": name}
-            for index, name in enumerate(names)
-        ],
+        **scene_of_nodes(names, meshes=3),
         "meshes": [
             {
                 "primitives": [
@@ -151,14 +151,7 @@ def textured_model(names: tuple[str, ...] = MINI_NODES) -> tuple[dict[str, Any],
         "textures": [{"source": index} for index in range(3)],
         "images": [{"uri": name, "name": name} for name in TEXTURES],
         "accessors": [
-            {
-                "bufferView": 0,
-                "componentType": 5126,
-                "count": 4,
-                "type": "VEC3",
-                "min": [0, 0, 0],
-                "max": [1, 1, 0],
-            },
+            unit_square_positions(4),
             {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
             {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
             {"bufferView": 3, "componentType": 5123, "count": 6, "type": "SCALAR"},

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from content_tools.format import AssetRef, BundleManifest, SceneMeta, SceneSource, Script
+from content_tools.format import AssetRef, BundleManifest, SceneSource, Script
+from tests.support.scripts import scene_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 COOK_SCENE = ROOT / "scenes" / "cook" / "scene.yaml"
@@ -87,20 +88,7 @@ def fake_glb(size: int = 1_500_000, seed: int = 7) -> bytes:
 
 def build_manifest(script: Script, glb: bytes) -> BundleManifest:
     sha = hashlib.sha256(glb).hexdigest()
-    meta = SceneMeta.model_validate(
-        {
-            "id": "test-kitchen",
-            "version": "1.0.0",
-            "title": {"th": "ครัวทดสอบ", "en": "Test kitchen"},
-            "summary": T,
-            "isco08": "5120",
-            "riasec": ["R", "A"],
-            "skills": [T],
-            "duration_min": 5,
-            "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
-            "job_query": {"th": "พ่อครัว", "en": "cook"},
-        }
-    )
+    meta = scene_meta(summary=T, skills=[T], riasec=["R", "A"])
     return BundleManifest(
         scene=meta,
         script=script,

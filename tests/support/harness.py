@@ -169,6 +169,15 @@ class ServerProcess:
             method, self.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
         )
 
+    def check_in(self, token: str, **fields: Any) -> dict[str, Any]:
+        """A walk-in ticket for test-kitchen, checked in by staff (`fields`: consent, name,
+        phone, ...); the ticket as the server answered."""
+        body = {"interests": ["test-kitchen"], **fields}
+        response = self.api(token, "POST", "/api/queue/tickets", body)
+        assert response.status_code == 201, response.text
+        ticket: dict[str, Any] = response.json()
+        return ticket
+
 
 @contextmanager
 def running_server(

@@ -18,7 +18,8 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import asyncpg
@@ -63,7 +64,16 @@ class Postgres:
         url = make_url(self.admin_url).set(drivername="postgresql+asyncpg", database=name)
         return url.render_as_string(hide_password=False)
 
-    async def _admin(self) -> asyncpg.Connection:
+    @asynccontextmanager
+    async def _admin(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection to the server's `postgres` database, closed on leaving."""
+        conn = await self._connect()
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+    async def _connect(self) -> asyncpg.Connection:
         try:
             return await asyncpg.connect(self.admin_url, timeout=10)
         except (OSError, asyncpg.PostgresError) as exc:
@@ -78,21 +88,15 @@ class Postgres:
 
     async def acheck(self) -> str:
         require_e2e("PostgreSQL")
-        conn = await self._admin()
-        try:
+        async with self._admin() as conn:
             version: str = await conn.fetchval("SHOW server_version")
-        finally:
-            await conn.close()
         return version
 
     async def acreate(self) -> str:
         require_e2e("PostgreSQL")
         name = f"{PREFIX}{int(time.time())}_{secrets.token_hex(4)}"
-        conn = await self._admin()
-        try:
+        async with self._admin() as conn:
             await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
         self.created.add(name)
         return self.url_for(name)
 
@@ -100,17 +104,13 @@ class Postgres:
         name = make_url(url_or_name).database if "://" in url_or_name else url_or_name
         if not (name or "").startswith(PREFIX):
             raise ValueError(f"{url_or_name!r} is not a test database")
-        conn = await self._admin()
-        try:
+        async with self._admin() as conn:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
         self.created.discard(name)
 
     async def asweep(self, older_than_s: float = LEFTOVER_AGE_S) -> list[str]:
         """Drop test databases that killed runs left behind (older than a day by their name)."""
-        conn = await self._admin()
-        try:
+        async with self._admin() as conn:
             names = [
                 r["datname"]
                 for r in await conn.fetch(
@@ -123,8 +123,6 @@ class Postgres:
                 if stamp.isdigit() and time.time() - int(stamp) > older_than_s:
                     await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                     dropped.append(name)
-        finally:
-            await conn.close()
         return dropped
 
     # sync versions, for sync fixtures

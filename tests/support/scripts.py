@@ -102,8 +102,11 @@ def correct_events(script: Script) -> list[dict[str, object]]:
     return events
 
 
-def scene_meta(scene_id: str = "test-kitchen", version: str = "1.0.0") -> SceneMeta:
-    """A test scene's metadata (five minutes, one ISCO-08 code, Thai and English text)."""
+def scene_meta(
+    scene_id: str = "test-kitchen", version: str = "1.0.0", **fields: object
+) -> SceneMeta:
+    """A test scene's metadata (five minutes, one ISCO-08 code, Thai and English text);
+    `fields` replace any of its fields."""
     return SceneMeta.model_validate(
         {
             "id": scene_id,
@@ -116,5 +119,6 @@ def scene_meta(scene_id: str = "test-kitchen", version: str = "1.0.0") -> SceneM
             "duration_min": 5,
             "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
             "job_query": {"th": "พ่อครัว", "en": "cook"},
+            **fields,
         }
     )

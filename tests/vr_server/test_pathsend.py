@@ -19,6 +19,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,15 @@ from vr_server.serving.pathsend import EXTENSION, PathsendHttpProtocol
 
 SIZE = 6 * 1024 * 1024 + 12345  # several socket buffers, not a multiple of a page
 
-LOOPS: dict[str, Callable[[Coroutine[Any, Any, None]], None]] = {
+RunLoop = Callable[[Coroutine[Any, Any, None]], None]
+LOOPS: dict[str, RunLoop] = {
     "asyncio": asyncio.run,
     "uvloop": uvloop.run,
 }
 
 
 @pytest.fixture(params=sorted(LOOPS))
-def run_loop(request: pytest.FixtureRequest) -> Callable[[Coroutine[Any, Any, None]], None]:
+def run_loop(request: pytest.FixtureRequest) -> RunLoop:
     return LOOPS[request.param]
 
 
@@ -48,6 +50,11 @@ def big_file(tmp_path: Path) -> tuple[Path, bytes]:
     path = tmp_path / "model.glb"
     path.write_bytes(data)
     return path, data
+
+
+def pathsend_server(app: Any, **config: Any) -> AbstractAsyncContextManager[int]:
+    """uvicorn in this event loop with the patched HTTP protocol; yields the port."""
+    return uvicorn_in_process(app, http=PathsendHttpProtocol, **config)
 
 
 def file_app(
@@ -156,7 +163,7 @@ def test_sender_threads_are_reused_then_end_when_idle(monkeypatch: pytest.Monkey
 
 
 def test_whole_file_then_keep_alive(
-    run_loop: Callable[[Coroutine[Any, Any, None]], None],
+    run_loop: RunLoop,
     big_file: tuple[Path, bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -164,7 +171,7 @@ def test_whole_file_then_keep_alive(
     sends = count_sends(monkeypatch)
 
     async def scenario() -> None:
-        async with uvicorn_in_process(file_app(path), http=PathsendHttpProtocol) as port:
+        async with pathsend_server(file_app(path)) as port:
             answers = await http_get(port, requests=3)
         for status, headers, body in answers:
             assert status == 200
@@ -175,14 +182,12 @@ def test_whole_file_then_keep_alive(
     run_loop(scenario())
 
 
-def test_slow_reader_gets_every_byte(
-    run_loop: Callable[[Coroutine[Any, Any, None]], None], big_file: tuple[Path, bytes]
-) -> None:
+def test_slow_reader_gets_every_byte(run_loop: RunLoop, big_file: tuple[Path, bytes]) -> None:
     """A reader slower than the sender: the socket fills, sendfile waits for room."""
     path, data = big_file
 
     async def scenario() -> None:
-        async with uvicorn_in_process(file_app(path), http=PathsendHttpProtocol) as port:
+        async with pathsend_server(file_app(path)) as port:
             [(status, _headers, body)] = await http_get(port, chunk_delay=0.0005)
         assert status == 200
         assert body == data
@@ -190,13 +195,11 @@ def test_slow_reader_gets_every_byte(
     run_loop(scenario())
 
 
-def test_head_sends_no_body(
-    run_loop: Callable[[Coroutine[Any, Any, None]], None], big_file: tuple[Path, bytes]
-) -> None:
+def test_head_sends_no_body(run_loop: RunLoop, big_file: tuple[Path, bytes]) -> None:
     path, _data = big_file
 
     async def scenario() -> None:
-        async with uvicorn_in_process(file_app(path), http=PathsendHttpProtocol) as port:
+        async with pathsend_server(file_app(path)) as port:
             # HEAD then GET on one connection: a body sent for HEAD would be read as the
             # second answer's status line.
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -214,14 +217,14 @@ def test_head_sends_no_body(
 
 
 def test_file_shorter_than_content_length_closes_the_connection(
-    run_loop: Callable[[Coroutine[Any, Any, None]], None], big_file: tuple[Path, bytes]
+    run_loop: RunLoop, big_file: tuple[Path, bytes]
 ) -> None:
     path, data = big_file
 
     async def scenario() -> None:
         app = file_app(path, length=SIZE + 1000)
         options = {"log_level": "critical", "timeout_keep_alive": 60}  # no idle close
-        async with uvicorn_in_process(app, http=PathsendHttpProtocol, **options) as port:
+        async with pathsend_server(app, **options) as port:
             async with asyncio.timeout(10):  # closed at once, not left hanging
                 [(status, _headers, body)] = await http_get(port)
         assert status == 200
@@ -231,13 +234,13 @@ def test_file_shorter_than_content_length_closes_the_connection(
 
 
 def test_client_leaving_mid_file_ends_the_send(
-    run_loop: Callable[[Coroutine[Any, Any, None]], None], big_file: tuple[Path, bytes]
+    run_loop: RunLoop, big_file: tuple[Path, bytes]
 ) -> None:
     path, data = big_file
 
     async def scenario() -> None:
         fds_before = len(os.listdir("/proc/self/fd"))
-        async with uvicorn_in_process(file_app(path), http=PathsendHttpProtocol) as port:
+        async with pathsend_server(file_app(path)) as port:
             for _ in range(3):
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"GET /f HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -268,9 +271,7 @@ def test_not_offered_over_tls(tmp_path: Path, big_file: tuple[Path, bytes]) -> N
 
     async def scenario() -> None:
         options = {"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)}
-        async with uvicorn_in_process(
-            file_app(path, seen=seen), http=PathsendHttpProtocol, **options
-        ) as port:
+        async with pathsend_server(file_app(path, seen=seen), **options) as port:
             context = ssl.create_default_context(cafile=str(files.ca_cert))
             reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context)
             writer.write(b"GET /f HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -297,7 +298,7 @@ async def test_assets_route_sends_whole_files_by_sendfile(
     sha = hashlib.sha256(data).hexdigest()
     sends = count_sends(monkeypatch)
     app = create_app(Settings(data_dir=tmp_path / "data", content_dirs=[test_bundles]))
-    async with uvicorn_in_process(app, http=PathsendHttpProtocol) as port:
+    async with pathsend_server(app) as port:
         services = app.state.services
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
         _record, token = await services.auth.enroll(code, "dev-pathsend", None)

@@ -19,6 +19,7 @@ Every revocation closes the credential's open sockets with 4401 on every instanc
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
@@ -75,7 +76,19 @@ async def _set_disabled(
 ) -> AccountView:
     account = await services.access.set_disabled(username, disabled)
     action = "account_disabled" if disabled else "account_enabled"
-    await services.audit.record(action, actor, target=username)
+    return await _account_changed(services, actor, action, username, account)
+
+
+async def _account_changed(
+    services: Services,
+    actor: Actor,
+    action: str,
+    username: str,
+    account: AccountRecord,
+    details: dict[str, Any] | None = None,
+) -> AccountView:
+    """Log an admin's change to the account `username` and answer with the changed account."""
+    await services.audit.record(action, actor, target=username, details=details)
     return _account_view(account)
 
 
@@ -100,10 +113,14 @@ async def contact_access(
     request: Request,
 ) -> AccountView:
     account = await services.access.set_contact_access(username, body.allowed)
-    await services.audit.record(
-        "contact_access", caller(admin, request), target=username, details={"allowed": body.allowed}
+    return await _account_changed(
+        services,
+        caller(admin, request),
+        "contact_access",
+        username,
+        account,
+        {"allowed": body.allowed},
     )
-    return _account_view(account)
 
 
 @router.post("/api/admin/accounts/{username}/role")
@@ -112,10 +129,9 @@ async def set_role(
 ) -> AccountView:
     """Change an account's role (e.g. author to editor); its tokens are revoked."""
     account = await services.access.set_role(username, body.role)
-    await services.audit.record(
-        "role_changed", caller(admin, request), target=username, details={"role": body.role}
+    return await _account_changed(
+        services, caller(admin, request), "role_changed", username, account, {"role": body.role}
     )
-    return _account_view(account)
 
 
 @router.get("/api/admin/codes")

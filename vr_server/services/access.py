@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from vr_server.errors import Forbidden, Invalid, NotFound, Unauthorized
+from vr_server.errors import Forbidden, Invalid, NotFound, Unauthorized, found
 from vr_server.services.auth import (
     ROLES,
     AuthService,
@@ -43,9 +43,7 @@ class AccessService:
 
     async def account(self, username: str) -> AccountRecord:
         account = await self.store.accounts.by_username(username.strip())
-        if account is None:
-            raise NotFound(f"no account named {username!r}")
-        return account
+        return found(account, f"no account named {username!r}")
 
     async def set_disabled(self, username: str, disabled: bool) -> AccountRecord:
         """Disable (its tokens are revoked, its sockets close) or enable an account."""

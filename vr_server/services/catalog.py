@@ -38,7 +38,7 @@ from content_tools.bundle import (
 from content_tools.errors import ContentError, ModelError, validation_problems
 from content_tools.hashing import SHA256_RE, sha256_file
 from content_tools.validate.budget import BudgetProfile
-from vr_server.errors import Conflict, Invalid, NotFound, TooLarge
+from vr_server.errors import Conflict, Invalid, NotFound, TooLarge, found
 from vr_server.protocol.common import SceneSummary
 from vr_server.storage.base import Store
 from vr_server.storage.blobs import (
@@ -406,9 +406,9 @@ class CatalogService:
 
     async def activate(self, scene_id: str, version: str) -> ActivateResult:
         """Make a stored version the active one (a rollback, or a publish made inactive)."""
-        before = await self.store.content.get_active(scene_id)
-        if before is None:
-            raise NotFound(f"no scene {scene_id!r} in the catalog")
+        before = found(
+            await self.store.content.get_active(scene_id), f"no scene {scene_id!r} in the catalog"
+        )
         if not await self.store.content.activate(scene_id, version):
             stored = ", ".join(r.version for r in await self.store.content.list_versions(scene_id))
             raise NotFound(f"scene {scene_id} has no version {version} (stored: {stored})")
@@ -428,17 +428,18 @@ class CatalogService:
         cached = self._manifests.get(key)
         if cached is not None:
             return cached
-        record = await self.store.content.get_version(scene_id, version)
-        if record is None:
-            raise NotFound(f"scene {scene_id} version {version} does not exist")
+        record = found(
+            await self.store.content.get_version(scene_id, version),
+            f"scene {scene_id} version {version} does not exist",
+        )
         manifest = BundleManifest.model_validate_json(record.manifest)
         self._manifests[key] = manifest
         return manifest
 
     async def active_manifest(self, scene_id: str) -> BundleManifest:
-        record = await self.store.content.get_active(scene_id)
-        if record is None:
-            raise NotFound(f"no scene {scene_id!r} in the catalog")
+        record = found(
+            await self.store.content.get_active(scene_id), f"no scene {scene_id!r} in the catalog"
+        )
         return await self.manifest(scene_id, record.version)
 
     async def summaries(self) -> list[SceneSummary]:

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from content_tools.format import Language
 from vr_server.bus import Bus
 from vr_server.bus.channels import STAFF_CHANNEL
-from vr_server.errors import Conflict, HeadsetOffline, Invalid, InvalidState, NotFound
+from vr_server.errors import Conflict, HeadsetOffline, Invalid, InvalidState, NotFound, found
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.common import ACTIVE_STATES, HeadsetView, SceneSummary
 from vr_server.protocol.queue import (
@@ -287,10 +287,7 @@ class QueueService:
         return await self.ticket(ticket_id)
 
     async def _get(self, ticket_id: str) -> TicketRecord:
-        ticket = await self.store.queue.get(ticket_id)
-        if ticket is None:
-            raise NotFound(f"no ticket {ticket_id}")
-        return ticket
+        return found(await self.store.queue.get(ticket_id), f"no ticket {ticket_id}")
 
     async def ticket(self, ticket_id: str) -> Ticket:
         record = await self._get(ticket_id)
@@ -362,13 +359,8 @@ class QueueService:
         view = await self.view()
 
         def strip(t: Ticket) -> BoardTicket:
-            return BoardTicket(
-                label=t.label,
-                status=t.status,
-                headset_name=t.headset_name,
-                position=t.position,
-                estimated_wait_s=t.estimated_wait_s,
-            )
+            """The public part of a ticket: BoardTicket's fields, read from it."""
+            return BoardTicket.model_validate(t, from_attributes=True)
 
         return QueueBoard(
             now_serving=[strip(t) for t in view.now_serving],

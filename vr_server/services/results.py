@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from vr_server.errors import InvalidState, NotFound, WrongSession
+from vr_server.errors import InvalidState, NotFound, WrongSession, found
 from vr_server.protocol.common import FINAL_STATES, SessionResult
 from vr_server.protocol.headset import Rated, Rating
 from vr_server.protocol.reports import PublicResult
@@ -91,9 +91,9 @@ class ResultService:
     async def rate(self, headset_id: str, msg: Rating) -> Rated:
         """Store the visitor's rating of the headset's own ended session. A second rating
         replaces the first within RATING_CHANGE_WINDOW of the first; later it is refused."""
-        record = await self.store.sessions.get(msg.session_id)
-        if record is None:
-            raise NotFound(f"no session {msg.session_id}")
+        record = found(
+            await self.store.sessions.get(msg.session_id), f"no session {msg.session_id}"
+        )
         if record.headset_id != headset_id:
             raise WrongSession(f"session {msg.session_id} belongs to another headset")
         if record.state not in FINAL_STATES:

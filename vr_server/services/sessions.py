@@ -32,6 +32,7 @@ from vr_server.errors import (
     Rejected,
     ServerError,
     WrongSession,
+    found,
 )
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.common import ACTIVE_STATES, SessionResult, SessionView
@@ -119,9 +120,7 @@ class SessionService:
         # same headset at once must not both pass the "no active session" check. (This instance
         # only; several instances on one database are not serialised here.)
         async with self._lock(f"headset:{headset_id}"):
-            headset = await self.store.headsets.get(headset_id)
-            if headset is None:
-                raise NotFound(f"no headset {headset_id}")
+            headset = found(await self.store.headsets.get(headset_id), f"no headset {headset_id}")
             if await self.store.sessions.live_for_headset(headset_id) is not None:
                 raise Conflict(f"headset {headset.name} already has an active session")
             if headset.status != "available":
@@ -282,10 +281,7 @@ class SessionService:
         return lock
 
     async def _get(self, session_id: str) -> SessionRecord:
-        record = await self.store.sessions.get(session_id)
-        if record is None:
-            raise NotFound(f"no session {session_id}")
-        return record
+        return found(await self.store.sessions.get(session_id), f"no session {session_id}")
 
     async def _apply(
         self,

@@ -22,7 +22,7 @@ from vr_server.storage.base import Store
 from vr_server.storage.content import Content
 from vr_server.storage.headsets import HeadsetChanges, Headsets, Kiosks
 from vr_server.storage.memory_sessions import MemoryContent, MemoryQueue, MemorySessions
-from vr_server.storage.memory_tables import Tables, Taken
+from vr_server.storage.memory_tables import MemoryRepository, Tables, Taken
 from vr_server.storage.queue import Queue
 from vr_server.storage.records import (
     ACCOUNT_KINDS,
@@ -35,16 +35,11 @@ from vr_server.storage.records import (
     TokenRecord,
     TokenSubject,
 )
-from vr_server.storage.sessions import (
-    Sessions,
-)
+from vr_server.storage.sessions import Sessions
 from vr_server.storage.sql_repo import now
 
 
-class MemoryAccounts:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryAccounts(MemoryRepository):
     async def create(self, username: str, password_hash: str, role: Role) -> AccountRecord:
         if any(a.username == username for a in self.t.accounts.values()):
             raise Taken(username)
@@ -68,10 +63,7 @@ class MemoryAccounts:
         return record is not None
 
 
-class MemoryTokens:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryTokens(MemoryRepository):
     async def put(
         self, token_hash: str, kind: TokenKind, subject_id: str, expires_at: datetime | None
     ) -> None:
@@ -105,10 +97,7 @@ class MemoryTokens:
         return self.t.revoke_tokens(subject_id)
 
 
-class MemoryCodes:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryCodes(MemoryRepository):
     async def create(
         self, code_hash: str, label: str, uses: int, expires_at: datetime, purpose: CodePurpose
     ) -> None:
@@ -133,10 +122,7 @@ class MemoryCodes:
         return True
 
 
-class MemoryHeadsets:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryHeadsets(MemoryRepository):
     def _unique_name(self, name: str) -> str:
         taken = {h.name for h in self.t.headsets.values()}
         candidate, n = name, 1
@@ -205,10 +191,7 @@ class MemoryHeadsets:
         return True
 
 
-class MemoryKiosks:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryKiosks(MemoryRepository):
     async def create(
         self, name: str, token_hash: str, expires_at: datetime, now: datetime
     ) -> KioskRecord:
@@ -225,10 +208,7 @@ class MemoryKiosks:
         return self.t.kiosks.pop(kiosk_id, None) is not None
 
 
-class MemoryAudit:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryAudit(MemoryRepository):
     async def add(self, record: AuditRecord) -> None:
         details = json.loads(json.dumps(record.details, default=str))
         self.t.audit.append(replace(record, id=len(self.t.audit) + 1, details=details))

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Unpack
 
-from vr_server.storage.memory_tables import Tables, Taken
+from vr_server.storage.memory_tables import MemoryRepository, Taken
 from vr_server.storage.queue import NewTicket, TicketChanges, TicketFilter
 from vr_server.storage.records import (
     ContactRecord,
@@ -29,10 +29,7 @@ from vr_server.storage.sessions import (
 from vr_server.storage.sql_repo import now
 
 
-class MemoryContent:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryContent(MemoryRepository):
     def _marked(self, record: SceneVersionRecord) -> SceneVersionRecord:
         return replace(record, active=self.t.active.get(record.scene_id) == record.version)
 
@@ -97,10 +94,7 @@ def _copy(record: SessionRecord) -> SessionRecord:
     return replace(record, machine=machine, result=result)
 
 
-class MemorySessions:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemorySessions(MemoryRepository):
     async def create(self, record: SessionRecord, transition: TransitionRecord) -> None:
         if record.id in self.t.sessions:
             raise Taken(record.id)
@@ -161,10 +155,7 @@ class MemorySessions:
         return [tr for tr in self.t.transitions if tr.session_id == session_id]
 
 
-class MemoryQueue:
-    def __init__(self, tables: Tables) -> None:
-        self.t = tables
-
+class MemoryQueue(MemoryRepository):
     async def create(self, **ticket: Unpack[NewTicket]) -> TicketRecord:
         day, contact = ticket["venue_day"], ticket.get("contact")
         last = max((k.number for k in self.t.tickets.values() if k.venue_day == day), default=0)

@@ -1,6 +1,6 @@
 """The rows of `MemoryStore` (memory.py): one `Tables` that every in-memory repository of a
-store shares, kept apart so that the repositories in memory.py and memory_sessions.py both
-import it without importing each other."""
+store shares, and their base class, kept apart so that the repositories in memory.py and
+memory_sessions.py both import them without importing each other."""
 
 from __future__ import annotations
 
@@ -72,3 +72,10 @@ class Tables:
         for tok in live:
             self.tokens[tok.token_hash] = replace(tok, revoked=True)
         return len(live)
+
+
+class MemoryRepository:
+    """Base of the in-memory repositories: each works on its store's one `Tables`."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables

@@ -55,6 +55,13 @@ def run(
     return sink, info
 
 
+# a 12-byte buffer (a data URI) and one view of all of it
+TWELVE_BYTES: dict[str, Any] = {
+    "buffers": [{"uri": "data:application/octet-stream;base64," + "A" * 16, "byteLength": 12}],
+    "bufferViews": [{"buffer": 0, "byteLength": 12}],
+}
+
+
 def gltf(**parts: Any) -> bytes:
     return json.dumps({"asset": ASSET, **parts}).encode()
 
@@ -172,8 +179,7 @@ def test_external_buffer_claiming_a_terabyte(sandbox: tuple[Path, Path]) -> None
 
 def test_accessor_claiming_a_billion_elements() -> None:
     data = gltf(
-        buffers=[{"uri": "data:application/octet-stream;base64," + "A" * 16, "byteLength": 12}],
-        bufferViews=[{"buffer": 0, "byteLength": 12}],
+        **TWELVE_BYTES,
         accessors=[
             {
                 "bufferView": 0,
@@ -193,8 +199,7 @@ def test_accessor_claiming_a_billion_elements() -> None:
 
 def test_sparse_accessor_claiming_a_billion_elements_without_buffer_view() -> None:
     data = gltf(
-        buffers=[{"uri": "data:application/octet-stream;base64," + "A" * 16, "byteLength": 12}],
-        bufferViews=[{"buffer": 0, "byteLength": 12}],
+        **TWELVE_BYTES,
         accessors=[
             {
                 "componentType": 5126,

@@ -30,7 +30,7 @@ from tests.support.cluster import (
     staff_socket,
 )
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
-from tests.support.sockets import hello_headset, ping_ok
+from tests.support.sockets import assign_in_english, hello_headset, ping_ok, staff_request
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
 
@@ -61,17 +61,8 @@ async def health(server: ServerProcess) -> dict[str, Any]:
 
 
 async def command(staff: RawSocket, session_id: str, name: str) -> None:
-    request_id = uuid.uuid4().hex[:8]
-    await staff.send(
-        {
-            "type": "session_command",
-            "request_id": request_id,
-            "session_id": session_id,
-            "command": name,
-        }
-    )
-    reply = await wait_frame(staff, lambda f: f.get("request_id") == request_id)
-    assert reply["type"] == "reply", reply
+    request = {"type": "session_command", "request_id": uuid.uuid4().hex[:8]}
+    await staff_request(staff, {**request, "session_id": session_id, "command": name})
 
 
 async def next_command(inbox: Any, name: str) -> Command:
@@ -103,18 +94,7 @@ async def test_a_headset_on_a_is_run_by_staff_on_b(
         )
 
         # staff on B assigns; the assignment reaches the headset on A
-        await staff_b.send(
-            {
-                "type": "assign",
-                "request_id": "assign-1",
-                "headset_id": headset_id,
-                "scene_id": "test-kitchen",
-                "language": "en",
-            }
-        )
-        reply = await wait_frame(staff_b, lambda f: f.get("request_id") == "assign-1")
-        assert reply["type"] == "reply", reply
-        session_id = reply["session_id"]
+        session_id = await assign_in_english(staff_b, "assign-1", headset_id)
         async with asyncio.timeout(15):
             assignment = await inbox.next(Assignment)
         assert assignment.session_id == session_id

@@ -7,8 +7,7 @@ import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
-from tests.support.sockets import hello_headset
-from vr_server.protocol import PROTOCOL_VERSION
+from tests.support.sockets import hello_headset, say_hello
 
 SERVER_SETTINGS = {"api_docs": "true"}  # routes() reads the server's /openapi.json
 
@@ -60,15 +59,7 @@ async def test_headset_socket_refuses_wrong_and_foreign_tokens(
         ("someone-else", device_token),  # the token of another device
         ("dev-twice", revoked),
     ):
-        sock = await RawSocket.open(server.ws_url + "/ws/headset")
-        await sock.send(
-            {
-                "type": "hello",
-                "protocol": PROTOCOL_VERSION,
-                "device_id": device_id,
-                "device_token": token,
-            }
-        )
+        sock = await say_hello(server, device_id, token)
         error = await sock.recv()
         assert error["code"] == "auth_failed"
         assert await sock.closed_with() == 4401

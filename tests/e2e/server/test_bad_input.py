@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
-from tests.support.sockets import hello_headset, ping_ok, start_session
+from tests.support.sockets import headset_in_session, hello_headset, ping_ok, say_hello
 from vr_server.protocol import PROTOCOL_VERSION
 
 
@@ -88,15 +88,8 @@ async def test_garbage_before_hello_is_refused_with_4401(server: ServerProcess) 
 
 async def test_wrong_protocol_version_closes_with_4426(server: ServerProcess, code: str) -> None:
     enrolled = server.enroll(code, "dev-old-protocol")
-    sock = await RawSocket.open(server.ws_url + "/ws/headset")
-    await sock.send(
-        {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION + 1,
-            "device_id": "dev-old-protocol",
-            "device_token": enrolled["device_token"],
-        }
-    )
+    token = enrolled["device_token"]
+    sock = await say_hello(server, "dev-old-protocol", token, protocol=PROTOCOL_VERSION + 1)
     error = await sock.recv()
     assert error["code"] == "protocol_version"
     assert await sock.closed_with() == 4426
@@ -113,8 +106,7 @@ async def test_repeated_abuse_closes_with_4429(server: ServerProcess, code: str)
 async def test_sequence_numbers_replay_gap_conflict_and_nothing_duplicated(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    sock, enrolled = await hello_headset(server, code)
-    assignment = await start_session(server, token, sock, enrolled["headset_id"])
+    sock, _enrolled, assignment = await headset_in_session(server, code, token)
     sid = assignment["session_id"]
 
     def event(seq: int, body: Mapping[str, object]) -> dict[str, object]:
@@ -158,8 +150,7 @@ async def test_sequence_numbers_replay_gap_conflict_and_nothing_duplicated(
 async def test_events_for_a_session_of_another_headset_are_refused(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    owner, owner_ids = await hello_headset(server, code)
-    assignment = await start_session(server, token, owner, owner_ids["headset_id"])
+    owner, _owner_ids, assignment = await headset_in_session(server, code, token)
     intruder, _ = await hello_headset(server, code)
     await intruder.send(
         {

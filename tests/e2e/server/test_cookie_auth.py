@@ -108,14 +108,17 @@ def test_a_cookie_alone_changes_nothing_without_the_csrf_header(
     assert anonymous.status_code == 401
 
 
+async def staff_socket_with_cookie(server: ServerProcess, origin: str) -> RawSocket:
+    """A staff socket opened with a fresh login's cookie, as a page on `origin` opens it."""
+    token = login(server).json()["token"]
+    headers = {"Cookie": f"vr_staff={token}", "Origin": origin}
+    return await RawSocket.open(server.ws_url + "/ws/staff", additional_headers=headers)
+
+
 async def test_staff_socket_with_the_cookie_gets_the_snapshot_at_once(
     server: ServerProcess,
 ) -> None:
-    token = login(server).json()["token"]
-    sock = await RawSocket.open(
-        server.ws_url + "/ws/staff",
-        additional_headers={"Cookie": f"vr_staff={token}", "Origin": server.url},
-    )
+    sock = await staff_socket_with_cookie(server, origin=server.url)
     try:
         snapshot = await sock.recv()
         assert snapshot["type"] == "snapshot"
@@ -129,11 +132,7 @@ async def test_staff_socket_with_the_cookie_gets_the_snapshot_at_once(
 async def test_staff_socket_ignores_a_cookie_sent_from_another_site(
     server: ServerProcess,
 ) -> None:
-    token = login(server).json()["token"]
-    sock = await RawSocket.open(
-        server.ws_url + "/ws/staff",
-        additional_headers={"Cookie": f"vr_staff={token}", "Origin": "https://evil.example"},
-    )
+    sock = await staff_socket_with_cookie(server, origin="https://evil.example")
     await sock.send({"type": "ping"})
     error = await sock.recv()
     assert error["type"] == "error"

@@ -18,8 +18,7 @@ import trimesh
 from content_tools.cli import main as vr_content
 from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, free_port
-from tests.support.sockets import hello_headset, ping_ok, start_session
-from vr_server.protocol import PROTOCOL_VERSION
+from tests.support.sockets import headset_in_session, ping_ok, welcomed
 
 AUTHOR = "author"
 MAX_MODEL_MB = 0.1  # the test GLBs have about 3 KB
@@ -478,18 +477,7 @@ def test_cli_usage_errors(server: ServerProcess, author: str, tmp_path: Path, ca
 async def reconnect(
     server: ServerProcess, creds: dict[str, str]
 ) -> tuple[RawSocket, dict[str, Any]]:
-    sock = await RawSocket.open(server.ws_url + "/ws/headset")
-    await sock.send(
-        {
-            "type": "hello",
-            "protocol": PROTOCOL_VERSION,
-            "device_id": creds["device_id"],
-            "device_token": creds["device_token"],
-            "app_version": "test",
-        }
-    )
-    welcome = await sock.recv()
-    assert welcome["type"] == "welcome", welcome
+    sock = await welcomed(server, creds["device_id"], creds["device_token"])
     return sock, await sock.recv_type("assignment")
 
 
@@ -497,8 +485,7 @@ async def test_a_running_session_keeps_its_version(
     server: ServerProcess, author: str, token: str, code: str, tmp_path: Path, capsys
 ) -> None:
     old = server.api(token, "GET", "/api/catalog/test-kitchen/manifest").json()
-    sock, creds = await hello_headset(server, code)
-    assignment = await start_session(server, token, sock, creds["headset_id"])
+    sock, creds, assignment = await headset_in_session(server, code, token)
     session_id = assignment["session_id"]
     assert assignment["manifest"] == old
 
@@ -527,8 +514,7 @@ async def test_a_running_session_keeps_its_version(
     await sock.close()
 
     # a new session starts on the new version
-    sock2, creds2 = await hello_headset(server, code)
-    fresh = await start_session(server, token, sock2, creds2["headset_id"])
+    sock2, _creds2, fresh = await headset_in_session(server, code, token)
     assert fresh["manifest"]["scene"]["version"] == new_version
     assert fresh["manifest"]["glb"]["sha256"] == hashlib.sha256(new_glb).hexdigest()
     await sock2.close()

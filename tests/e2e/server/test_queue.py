@@ -77,6 +77,10 @@ def test_queue_routes_refuse_callers_without_login(server: ServerProcess) -> Non
         assert response.status_code == 401, (method, path, response.text)
 
 
+def ticket_status(server: ServerProcess, token: str, ticket_id: str) -> str:
+    return str(api(server, token, "GET", f"/api/queue/tickets/{ticket_id}").json()["status"])
+
+
 async def test_staff_socket_calls_a_ticket_and_sees_queue_updates(
     server: ServerProcess, token: str, code: str
 ) -> None:
@@ -92,30 +96,17 @@ async def test_staff_socket_calls_a_ticket_and_sees_queue_updates(
         update = await staff.recv_type("queue_update")
         assert ticket["id"] in [t["id"] for t in update["queue"]["waiting"]]
 
+        def call_ticket(request_id: str, headset_id: str) -> dict[str, Any]:
+            frame = {"type": "call_ticket", "request_id": request_id, "ticket_id": ticket["id"]}
+            return {**frame, "headset_id": headset_id}
+
         # a refusal (no such headset) answers the request and leaves the ticket waiting
-        await staff.send(
-            {
-                "type": "call_ticket",
-                "request_id": "c0",
-                "ticket_id": ticket["id"],
-                "headset_id": "nope",
-            }
-        )
+        await staff.send(call_ticket("c0", "nope"))
         error = await staff.recv_type("error")
         assert (error["request_id"], error["code"]) == ("c0", "not_found")
-        assert (
-            api(server, token, "GET", f"/api/queue/tickets/{ticket['id']}").json()["status"]
-            == "waiting"
-        )
+        assert ticket_status(server, token, ticket["id"]) == "waiting"
 
-        await staff.send(
-            {
-                "type": "call_ticket",
-                "request_id": "c1",
-                "ticket_id": ticket["id"],
-                "headset_id": enrolled["headset_id"],
-            }
-        )
+        await staff.send(call_ticket("c1", enrolled["headset_id"]))
         reply = await staff.recv_type("reply")
         assert reply["request_id"] == "c1"
         assert reply["session_id"]
@@ -134,10 +125,7 @@ async def test_staff_socket_calls_a_ticket_and_sees_queue_updates(
             {"headset_id": enrolled["headset_id"]},
         )
         assert busy.status_code == 409, busy.text
-        assert (
-            api(server, token, "GET", f"/api/queue/tickets/{other['id']}").json()["status"]
-            == "waiting"
-        )
+        assert ticket_status(server, token, other["id"]) == "waiting"
 
         # set_status on a headset in a session is refused; the session goes on
         await staff.send(

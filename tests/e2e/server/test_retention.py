@@ -15,12 +15,7 @@ def database_files_hold(data_dir: Path, needle: bytes) -> list[str]:
 
 
 def test_purge_command(server: ServerProcess, token: str) -> None:
-    made = server.api(
-        token,
-        "POST",
-        "/api/queue/tickets",
-        {"interests": ["test-kitchen"], "consent": True, "phone": "0811111111"},
-    ).json()
+    made = server.check_in(token, consent=True, phone="0811111111")
     kept = server.cli("purge", "--json")
     assert kept.returncode == 0, kept.stderr
     report = json.loads(kept.stdout)
@@ -46,8 +41,7 @@ def test_purge_command(server: ServerProcess, token: str) -> None:
 def test_purged_phone_numbers_leave_the_database_files(server: ServerProcess, token: str) -> None:
     phone = "0823456789"
     for name in ("ผู้มาเยือน", "visitor"):
-        body = {"interests": ["test-kitchen"], "consent": True, "name": name, "phone": phone}
-        assert server.api(token, "POST", "/api/queue/tickets", body).status_code == 201
+        server.check_in(token, consent=True, name=name, phone=phone)
     assert database_files_hold(server.data_dir, phone.encode())  # the grep below can see it
 
     wiped = server.cli("purge", "--days", "0", "--json")

@@ -138,12 +138,7 @@ def test_a_pairing_code_pairs_one_kiosk_and_enrolls_no_headset(server: ServerPro
 def test_contact_access_is_granted_and_taken_back(server: ServerProcess) -> None:
     admin = server.admin_token()
     username, token = new_staff(server)
-    made = server.api(
-        token,
-        "POST",
-        "/api/queue/tickets",
-        {"interests": ["test-kitchen"], "consent": True, "phone": "0812223333"},
-    ).json()
+    made = server.check_in(token, consent=True, phone="0812223333")
     path = f"/api/queue/tickets/{made['id']}/contact"
     assert server.api(token, "GET", path).status_code == 403
     grant = f"/api/admin/accounts/{username}/contact-access"

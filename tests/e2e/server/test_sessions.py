@@ -6,7 +6,9 @@ on PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +17,8 @@ import pytest
 from headset_client import HeadsetClient, SimulatedHeadset
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from tests.support.scripts import every_action_script
-from tests.support.sockets import hello_headset
-
-
-async def staff_socket(server: ServerProcess, token: str) -> RawSocket:
-    sock = await RawSocket.open(server.ws_url + "/ws/staff")
-    await sock.send({"type": "auth", "token": token})
-    snapshot = await sock.recv()
-    assert snapshot["type"] == "snapshot"
-    return sock
+from tests.support.sockets import assign_in_english, headset_in_session, hello_headset, say_hello
+from tests.support.sockets import staff as staff_socket
 
 
 def headset_online(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -38,6 +33,22 @@ def session_state(session_id: str, state: str) -> Callable[[dict[str, Any]], boo
         and f["session"]["id"] == session_id
         and f["session"]["state"] == state
     )
+
+
+def past_step(session_id: str, step_index: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda f: (
+        f["type"] == "session_update"
+        and f["session"]["id"] == session_id
+        and f["session"]["step_index"] >= step_index
+    )
+
+
+def new_session(server: ServerProcess, token: str, headset_id: str) -> str:
+    """Staff start a session of the test scene on `headset_id` over HTTP; its id."""
+    body = {"headset_id": headset_id, "scene_id": "test-kitchen"}
+    response = server.api(token, "POST", "/api/sessions", body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def assert_stored_once_in_order(events: list[dict[str, Any]], script_steps: list[str]) -> None:
@@ -58,42 +69,61 @@ async def start_simulator(
     return client, asyncio.create_task(sim.run(sessions=1))
 
 
+@dataclass
+class Watched:
+    staff: RawSocket
+    client: HeadsetClient
+    run: asyncio.Task[Any]
+    """The simulator playing its one session; its reports when done."""
+    headset_id: str
+
+
+@asynccontextmanager
+async def watched_simulator(
+    server: ServerProcess, token: str, code: str, tmp_path: Path, name: str, speed: float
+) -> AsyncIterator[Watched]:
+    """A staff socket, then a simulated headset `name` set to play one session; yields them
+    once staff see the headset online. Both are closed on leaving."""
+    staff = await staff_socket(server, token)
+    client, run = await start_simulator(server, code, tmp_path, name, speed=speed)
+    try:
+        online = await wait_frame(staff, headset_online(name))
+        yield Watched(staff, client, run, online["headset"]["id"])
+    finally:
+        await client.close()
+        await staff.close()
+
+
+def stored_events(
+    server: ServerProcess, token: str, session_id: str, events_sent: int
+) -> list[dict[str, Any]]:
+    """The session's stored events, checked: as many as the headset sent, each step's
+    events once and in script order."""
+    events: list[dict[str, Any]] = server.api(
+        token, "GET", f"/api/sessions/{session_id}/events"
+    ).json()
+    assert len(events) == events_sent
+    assert_stored_once_in_order(events, [s.id for s in every_action_script().steps])
+    return events
+
+
 @pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)
 async def test_headset_completes_a_session_assigned_from_a_staff_socket(
     server: ServerProcess, code: str, token: str, tmp_path: Path
 ) -> None:
-    staff = await staff_socket(server, token)
-    client, run = await start_simulator(server, code, tmp_path, "sim-e2e", speed=200)
-    try:
-        online = await wait_frame(staff, headset_online("sim-e2e"))
-        headset_id = online["headset"]["id"]
-        await staff.send(
-            {
-                "type": "assign",
-                "request_id": "a1",
-                "headset_id": headset_id,
-                "scene_id": "test-kitchen",
-                "language": "en",
-            }
-        )
-        reply = await wait_frame(staff, lambda f: f.get("request_id") == "a1")
-        assert reply["type"] == "reply", reply
-        session_id = reply["session_id"]
+    async with watched_simulator(server, token, code, tmp_path, "sim-e2e", 200) as sim:
+        headset_id = sim.headset_id
+        session_id = await assign_in_english(sim.staff, "a1", headset_id)
         # staff watches the session go through its states live
-        await wait_frame(staff, session_state(session_id, "running"))
-        finished = await wait_frame(staff, session_state(session_id, "finished"))
-        reports = await asyncio.wait_for(run, 30)
-    finally:
-        await client.close()
-        await staff.close()
+        await wait_frame(sim.staff, session_state(session_id, "running"))
+        finished = await wait_frame(sim.staff, session_state(session_id, "finished"))
+        reports = await asyncio.wait_for(sim.run, 30)
     report = reports[0]
     assert (report.session_id, report.state) == (session_id, "finished")
     assert report.download is not None
     assert report.download.cached is False
 
-    events = server.api(token, "GET", f"/api/sessions/{session_id}/events").json()
-    assert len(events) == report.events_sent
-    assert_stored_once_in_order(events, [s.id for s in every_action_script().steps])
+    stored_events(server, token, session_id, report.events_sent)
     session = server.api(token, "GET", f"/api/sessions/{session_id}").json()
     assert session["state"] == "finished"
     assert session["result"] == finished["session"]["result"]
@@ -111,25 +141,10 @@ async def test_headset_completes_a_session_assigned_from_a_staff_socket(
 async def test_killed_connection_reconnects_and_resumes_at_the_same_step(
     server: ServerProcess, code: str, token: str, tmp_path: Path
 ) -> None:
-    staff = await staff_socket(server, token)
-    client, run = await start_simulator(server, code, tmp_path, "sim-drop", speed=40)
-    try:
-        online = await wait_frame(staff, headset_online("sim-drop"))
-        response = server.api(
-            token,
-            "POST",
-            "/api/sessions",
-            {"headset_id": online["headset"]["id"], "scene_id": "test-kitchen"},
-        )
-        session_id = response.json()["id"]
-        mid = await wait_frame(
-            staff,
-            lambda f: (
-                f["type"] == "session_update"
-                and f["session"]["id"] == session_id
-                and f["session"]["step_index"] >= 2
-            ),
-        )
+    async with watched_simulator(server, token, code, tmp_path, "sim-drop", 40) as sim:
+        staff, client = sim.staff, sim.client
+        session_id = new_session(server, token, sim.headset_id)
+        mid = await wait_frame(staff, past_step(session_id, 2))
         before = mid["session"]["step_index"]
         await client.drop_connection()  # no close frame: the server sees the socket die
         offline = await wait_frame(
@@ -142,15 +157,10 @@ async def test_killed_connection_reconnects_and_resumes_at_the_same_step(
         )
         assert offline["headset"]["session_id"] == session_id
         await wait_frame(staff, headset_online("sim-drop"))
-        reports = await asyncio.wait_for(run, 60)
-    finally:
-        await client.close()
-        await staff.close()
+        reports = await asyncio.wait_for(sim.run, 60)
     assert client.connections >= 2
     assert reports[0].state == "finished"
-    events = server.api(token, "GET", f"/api/sessions/{session_id}/events").json()
-    assert_stored_once_in_order(events, [s.id for s in every_action_script().steps])
-    assert len(events) == reports[0].events_sent
+    events = stored_events(server, token, session_id, reports[0].events_sent)
     # the step where it dropped was not started again after the reconnect
     started_steps = [e["step_id"] for e in events if e["kind"] == "step_started"]
     assert started_steps.count(every_action_script().steps[before].id) == 1
@@ -168,30 +178,15 @@ async def test_server_restart_mid_session_resumes_from_the_database(
         staff = await staff_socket(server, token)  # first: it sees the headset come online
         client, run = await start_simulator(server, code, tmp_path, "sim-restart", speed=20)
         online = await wait_frame(staff, headset_online("sim-restart"))
-        session_id = server.api(
-            token,
-            "POST",
-            "/api/sessions",
-            {"headset_id": online["headset"]["id"], "scene_id": "test-kitchen"},
-        ).json()["id"]
-        await wait_frame(
-            staff,
-            lambda f: (
-                f["type"] == "session_update"
-                and f["session"]["id"] == session_id
-                and f["session"]["step_index"] >= 1
-            ),
-        )
+        session_id = new_session(server, token, online["headset"]["id"])
+        await wait_frame(staff, past_step(session_id, 1))
         await staff.close()
         server.stop()  # the headset loses its server mid-session
         server.start()  # same port, same database
         reports = await asyncio.wait_for(run, 60)
         await client.close()
         assert reports[0].state == "finished"
-        token = server.staff_token()
-        events = server.api(token, "GET", f"/api/sessions/{session_id}/events").json()
-        assert_stored_once_in_order(events, [s.id for s in every_action_script().steps])
-        assert len(events) == reports[0].events_sent
+        stored_events(server, server.staff_token(), session_id, reports[0].events_sent)
     finally:
         server.stop()
 
@@ -231,15 +226,7 @@ async def test_second_connection_of_a_headset_replaces_the_first(
     server: ServerProcess, code: str
 ) -> None:
     first, enrolled = await hello_headset(server, code)
-    second = await RawSocket.open(server.ws_url + "/ws/headset")
-    await second.send(
-        {
-            "type": "hello",
-            "protocol": 1,
-            "device_id": enrolled["device_id"],
-            "device_token": enrolled["device_token"],
-        }
-    )
+    second = await say_hello(server, enrolled["device_id"], enrolled["device_token"])
     assert (await second.recv())["type"] == "welcome"
     assert await first.closed_with() == 4409
     await second.send({"type": "ping", "t": 3})
@@ -250,10 +237,7 @@ async def test_second_connection_of_a_headset_replaces_the_first(
 async def test_staff_commands_pause_resume_end_reach_the_headset(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    from tests.support.sockets import start_session
-
-    sock, enrolled = await hello_headset(server, code)
-    assignment = await start_session(server, token, sock, enrolled["headset_id"])
+    sock, _enrolled, assignment = await headset_in_session(server, code, token)
     sid = assignment["session_id"]
     for command, state in (
         ("pause", "paused"),

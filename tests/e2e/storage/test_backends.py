@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from tests.support import records
 from tests.support.postgres import Postgres
 from vr_server.errors import Invalid, Unavailable
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, open_store
@@ -24,18 +25,8 @@ from vr_server.storage.records import (
 
 
 def session_record(headset_id: str, now: datetime, session_id: str = "s1") -> SessionRecord:
-    return SessionRecord(
-        id=session_id,
-        headset_id=headset_id,
-        scene_id="cook",
-        scene_version="1.0.0",
-        state="running",
-        machine={"step_index": 0, "text": "ข้าวผัด"},
-        result=None,
-        created_at=now,
-        updated_at=now,
-        row_version=1,
-    )
+    machine = {"step_index": 0, "text": "ข้าวผัด"}
+    return records.session_record(headset_id, now, id=session_id, machine=machine)
 
 
 async def test_core_methods_round_trip_with_zone_aware_timestamps(store: SqlStore) -> None:

@@ -28,14 +28,11 @@ import pytest
 
 from headset_client import HeadsetClient, SimulatedHeadset
 from headset_client.transport import Connector, Transport, make_websocket_connector
-from tests.e2e.server.test_sessions import (
-    assert_stored_once_in_order,
-    headset_online,
-    staff_socket,
-)
+from tests.e2e.server.test_sessions import assert_stored_once_in_order, headset_online
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from tests.support.postgres import Postgres
 from tests.support.scripts import every_action_script
+from tests.support.sockets import staff as staff_socket
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol.errors import CloseCode
 

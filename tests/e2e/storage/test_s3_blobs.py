@@ -136,6 +136,16 @@ def new_bundle(tmp_path: Path, scene_id: str, seed: int) -> tuple[Path, bytes, s
     return write_bundle(tmp_path, scene_id=scene_id, glb=glb), glb, hashlib.sha256(glb).hexdigest()
 
 
+async def published_through_a(
+    deployment: Deployment, tmp_path: Path, scene_id: str, seed: int
+) -> tuple[bytes, str]:
+    """A new scene published through instance "a" (which then stops); its GLB and sha256."""
+    folder, glb, sha = new_bundle(tmp_path / "dist", scene_id, seed)
+    async with deployment.instance("a") as a:
+        await publish(deployment, a, folder)
+    return glb, sha
+
+
 # ---------------------------------------------------------------- two instances, one bucket
 
 
@@ -198,9 +208,7 @@ async def test_b_knows_what_only_the_bucket_has_and_publishes_it(
 async def test_range_and_304_for_a_blob_fetched_from_the_bucket(
     deployment: Deployment, tmp_path: Path
 ) -> None:
-    folder, glb, sha = new_bundle(tmp_path / "dist", "s3-ranges", seed=33)
-    async with deployment.instance("a") as a:
-        await publish(deployment, a, folder)
+    glb, sha = await published_through_a(deployment, tmp_path, "s3-ranges", seed=33)
     async with deployment.instance("b") as b:
         assert b.cached() == []
         part = await get_asset(b, deployment, sha, Range="bytes=10-99")
@@ -223,9 +231,7 @@ async def test_range_and_304_for_a_blob_fetched_from_the_bucket(
 async def test_a_tampered_object_is_neither_served_nor_cached(
     deployment: Deployment, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    folder, glb, sha = new_bundle(tmp_path / "dist", "s3-tampered", seed=34)
-    async with deployment.instance("a") as a:
-        await publish(deployment, a, folder)
+    glb, sha = await published_through_a(deployment, tmp_path, "s3-tampered", seed=34)
     deployment.s3.client().put_object(
         Bucket=deployment.bucket, Key=deployment.key_for(sha), Body=glb[:-4] + b"EVIL"
     )

@@ -5,29 +5,14 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from content_tools.format import SceneMeta
-from tests.support.scripts import correct_events, every_action_script
+from tests.support.scripts import T, correct_events, every_action_script, scene_meta
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.scoring import compute_result
 
 EVENTS: TypeAdapter[SessionEvent] = TypeAdapter(SessionEvent)
-T = {"th": "ข้อความ", "en": "text"}
-META = SceneMeta.model_validate(
-    {
-        "id": "cook",
-        "version": "1.0.0",
-        "title": T,
-        "summary": T,
-        "isco08": "5120",
-        "riasec": ["R", "A"],
-        "skills": [T],
-        "duration_min": 7,
-        "job_search_url": "https://jobs.example/?isco={isco08}&q={query}",
-        "job_query": {"th": "พ่อครัว", "en": "cook"},
-    }
-)
+META = scene_meta("cook", title=T, riasec=["R", "A"], duration_min=7)
 
 
 def running(autostart: bool = True) -> sm.SessionMachine:
@@ -198,32 +183,15 @@ def test_grab_place_needs_the_right_target() -> None:
     for body in correct_events(machine.script)[:6]:  # through pick-knife
         assert isinstance(feed(machine, body)[0], sm.Accepted), body
     feed(machine, {"kind": "step_started", "step_id": "place-pan"})
-    feed(
-        machine,
-        {
-            "kind": "interaction",
-            "step_id": "place-pan",
-            "node": "pan",
-            "action": "release",
-            "target": "sink",
-        },
-    )
-    assert isinstance(
-        feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Rejected
-    )
-    feed(
-        machine,
-        {
-            "kind": "interaction",
-            "step_id": "place-pan",
-            "node": "pan",
-            "action": "release",
-            "target": "stove",
-        },
-    )
-    assert isinstance(
-        feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0], sm.Accepted
-    )
+
+    def release_pan_on(target: str) -> sm.Output:
+        """Drop the pan on `target`, then claim the step done: the machine's answer."""
+        release = {"node": "pan", "action": "release", "target": target}
+        feed(machine, {"kind": "interaction", "step_id": "place-pan", **release})
+        return feed(machine, {"kind": "step_completed", "step_id": "place-pan"})[0]
+
+    assert isinstance(release_pan_on("sink"), sm.Rejected)
+    assert isinstance(release_pan_on("stove"), sm.Accepted)
     assert machine.steps[2].mistakes == 1
 
 

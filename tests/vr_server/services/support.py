@@ -21,6 +21,7 @@ from tests.support.services import Clock
 from vr_server.bus.base import Subscription
 from vr_server.bus.channels import STAFF_CHANNEL, headset_channel
 from vr_server.bus.memory import InProcessBus
+from vr_server.protocol.common import SessionView
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.headset import Event, Loading, Ready
 from vr_server.services.catalog import CatalogService
@@ -72,6 +73,11 @@ class World:
         if online:
             await self.fleet.connected(record, uuid.uuid4().hex, "1.0", None)
         return record
+
+    async def assigned(self) -> tuple[HeadsetRecord, SessionView]:
+        """A new online headset with a session of SCENE assigned to it."""
+        headset = await self.headset()
+        return headset, await self.sessions.assign(headset.id, SCENE)
 
     def listen(self, headset_id: str) -> Subscription:
         """What is published for a headset's connection from now on."""

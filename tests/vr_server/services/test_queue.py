@@ -12,23 +12,43 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.support.services import (
-    Clock,
-    StaffFeed,
-    online_headset,
-    play,
-    services_at,
-    start,
-)
+from tests.support.services import Clock, StaffFeed, online_headset, play, services_at, start
 from vr_server.errors import Conflict, HeadsetOffline, Invalid, InvalidState
 from vr_server.protocol.headset import LoadFailed
-from vr_server.protocol.queue import CheckIn
+from vr_server.protocol.queue import CheckIn, Ticket
+from vr_server.services import Services
+from vr_server.storage.records import HeadsetRecord
 
 T_ENROLL = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def check_in(**fields: Any) -> CheckIn:
     return CheckIn.model_validate({"interests": ["test-kitchen"], **fields})
+
+
+# (status, headset, session, position) of a ticket first in line and called to nobody
+FIRST_IN_LINE = ("waiting", None, None, 1)
+
+
+def place_in_line(ticket: Ticket) -> tuple[str, str | None, str | None, int | None]:
+    return (ticket.status, ticket.headset_id, ticket.session_id, ticket.position)
+
+
+async def headset_and_two_tickets(services: Services) -> tuple[HeadsetRecord, Ticket, Ticket]:
+    """An online headset and two waiting tickets, in the order they came."""
+    headset = await online_headset(services)
+    first = await services.queue.check_in(check_in())
+    second = await services.queue.check_in(check_in())
+    return headset, first, second
+
+
+async def called_ticket(services: Services) -> tuple[str, str, str]:
+    """A ticket called to an online headset: (headset id, ticket id, session id)."""
+    headset = await online_headset(services)
+    ticket = await services.queue.check_in(check_in())
+    called = await services.queue.call(ticket.id, headset.id)
+    assert called.session_id is not None
+    return headset.id, ticket.id, called.session_id
 
 
 # ---------------------------------------------------------------- the service
@@ -146,9 +166,7 @@ async def test_calling_to_a_busy_headset_leaves_the_ticket_waiting(
     tmp_path: Path, test_bundles: Path
 ) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        headset = await online_headset(services)
-        first = await services.queue.check_in(check_in())
-        second = await services.queue.check_in(check_in())
+        headset, first, second = await headset_and_two_tickets(services)
         await services.queue.call(first.id, headset.id)
         with pytest.raises(Conflict):
             await services.queue.call(second.id, headset.id)
@@ -157,22 +175,14 @@ async def test_calling_to_a_busy_headset_leaves_the_ticket_waiting(
         bare = await services.queue.check_in(CheckIn())
         with pytest.raises(Invalid, match="no interest"):
             await services.queue.call(bare.id, headset.id)
-        after = await services.queue.ticket(second.id)
-        assert (after.status, after.headset_id, after.session_id, after.position) == (
-            "waiting",
-            None,
-            None,
-            1,
-        )
+        assert place_in_line(await services.queue.ticket(second.id)) == FIRST_IN_LINE
 
 
 async def test_two_tickets_called_to_one_headset_at_once_give_it_one_session(
     tmp_path: Path, test_bundles: Path
 ) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        headset = await online_headset(services)
-        first = await services.queue.check_in(check_in())
-        second = await services.queue.check_in(check_in())
+        headset, first, second = await headset_and_two_tickets(services)
         outcomes = await asyncio.gather(
             services.queue.call(first.id, headset.id),
             services.queue.call(second.id, headset.id),
@@ -185,8 +195,7 @@ async def test_two_tickets_called_to_one_headset_at_once_give_it_one_session(
     assert len(active) == 1
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Ticket"]
     assert sorted(t.status for t in tickets) == ["called", "waiting"]
-    loser = next(t for t in tickets if t.status == "waiting")
-    assert (loser.headset_id, loser.session_id, loser.position) == (None, None, 1)
+    assert [place_in_line(t) for t in tickets if t.status == "waiting"] == [FIRST_IN_LINE]
 
 
 async def test_a_ticket_is_not_called_to_an_offline_headset(
@@ -199,12 +208,7 @@ async def test_a_ticket_is_not_called_to_an_offline_headset(
             await services.queue.call(ticket.id, offline.id)
         after = await services.queue.ticket(ticket.id)
         sessions = await services.store.sessions.find()
-    assert (after.status, after.headset_id, after.session_id, after.position) == (
-        "waiting",
-        None,
-        None,
-        1,
-    )
+    assert place_in_line(after) == FIRST_IN_LINE
     assert sessions == []
 
 
@@ -237,14 +241,11 @@ async def test_a_session_that_never_started_puts_the_ticket_back_in_the_queue(
     tmp_path: Path, test_bundles: Path
 ) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        headset = await online_headset(services)
-        ticket = await services.queue.check_in(check_in())
-        called = await services.queue.call(ticket.id, headset.id)
-        assert called.session_id is not None
+        headset_id, ticket_id, session_id = await called_ticket(services)
         await services.sessions.headset_report(
-            headset.id, LoadFailed(session_id=called.session_id, reason="GLB download failed")
+            headset_id, LoadFailed(session_id=session_id, reason="GLB download failed")
         )
-        back = await services.queue.ticket(ticket.id)
+        back = await services.queue.ticket(ticket_id)
     assert (back.status, back.number, back.position, back.session_id) == ("waiting", 1, 1, None)
 
 
@@ -252,15 +253,12 @@ async def test_no_show_ends_the_unstarted_session_and_frees_the_headset(
     tmp_path: Path, test_bundles: Path
 ) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        headset = await online_headset(services)
-        ticket = await services.queue.check_in(check_in())
-        called = await services.queue.call(ticket.id, headset.id)
-        gone = await services.queue.cancel(ticket.id, no_show=True)
-        assert called.session_id is not None
-        session = await services.sessions.view(called.session_id)
-        headset_view = await services.fleet.view(headset.id)
+        headset_id, ticket_id, session_id = await called_ticket(services)
+        gone = await services.queue.cancel(ticket_id, no_show=True)
+        session = await services.sessions.view(session_id)
+        headset_view = await services.fleet.view(headset_id)
         with pytest.raises(InvalidState, match="no_show already"):
-            await services.queue.cancel(ticket.id, no_show=False)
+            await services.queue.cancel(ticket_id, no_show=False)
     assert gone.status == "no_show"
     assert session.state == "aborted"
     assert headset_view.status == "available"  # nobody wore it: no cleaning needed
@@ -268,14 +266,11 @@ async def test_no_show_ends_the_unstarted_session_and_frees_the_headset(
 
 async def test_a_ticket_in_session_cannot_be_cancelled(tmp_path: Path, test_bundles: Path) -> None:
     async with services_at(tmp_path, test_bundles, Clock()) as services:
-        headset = await online_headset(services)
-        ticket = await services.queue.check_in(check_in())
-        called = await services.queue.call(ticket.id, headset.id)
-        assert called.session_id is not None
-        await start(services, headset.id, called.session_id)
+        headset_id, ticket_id, session_id = await called_ticket(services)
+        await start(services, headset_id, session_id)
         with pytest.raises(InvalidState, match="end the session"):
-            await services.queue.cancel(ticket.id, no_show=False)
-        assert (await services.queue.ticket(ticket.id)).status == "in_session"
+            await services.queue.cancel(ticket_id, no_show=False)
+        assert (await services.queue.ticket(ticket_id)).status == "in_session"
 
 
 async def test_estimated_waits_follow_the_documented_formula(

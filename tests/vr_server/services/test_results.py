@@ -11,14 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.services import (
-    Clock,
-    StaffFeed,
-    online_headset,
-    play,
-    services_at,
-    start,
-)
+from tests.support.services import Clock, StaffFeed, online_headset, play, services_at, start
 from vr_server.errors import InvalidState, NotFound, WrongSession
 from vr_server.protocol.headset import Rating
 from vr_server.protocol.queue import CheckIn

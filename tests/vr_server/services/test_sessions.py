@@ -59,8 +59,7 @@ async def test_events_are_stored_once_and_the_end_marks_the_headset_for_cleaning
     tmp_path: Path,
 ) -> None:
     w = await world(tmp_path)
-    headset = await w.headset()
-    view = await w.sessions.assign(headset.id, SCENE)
+    headset, view = await w.assigned()
     await w.start(headset.id, view.id)
     assert await w.play(headset.id, view.id, upto=3) == 3
     await w.play(headset.id, view.id, upto=2)  # a reconnect sends two again: duplicates
@@ -85,8 +84,7 @@ async def test_a_write_that_lost_the_race_is_decided_again_on_a_fresh_read(
     """Another instance wrote the session between this one's read and write (StaleSession):
     the input is applied again to what is stored now, never to the stale copy."""
     w = await world(tmp_path)
-    headset = await w.headset()
-    view = await w.sessions.assign(headset.id, SCENE)
+    headset, view = await w.assigned()
     await w.start(headset.id, view.id)
     real_save = w.store.sessions.save
     expected: list[int] = []
@@ -115,8 +113,7 @@ async def test_the_memory_store_refuses_a_stale_version_and_a_taken_seq(
 ) -> None:
     """What the write path relies on, kept by the fake as by SQL."""
     w = await world(tmp_path)
-    headset = await w.headset()
-    view = await w.sessions.assign(headset.id, SCENE)
+    _headset, view = await w.assigned()
     record = await w.store.sessions.get(view.id)
     assert record is not None
     with pytest.raises(StaleSession):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.support.records import session_record
 from vr_server.storage import SqlStore, migrate
-from vr_server.storage.records import ContactRecord, SessionRecord, TransitionRecord
+from vr_server.storage.records import ContactRecord, TransitionRecord
 
 
 async def test_tickets_contacts_tokens_and_ratings(database_url: str) -> None:
@@ -52,17 +53,11 @@ async def test_tickets_contacts_tokens_and_ratings(database_url: str) -> None:
         assert kept.has_personal_data is False
 
         headset = await store.headsets.enroll("dev", None, "h" * 64, now)
-        record = SessionRecord(
-            id="s1",
-            headset_id=headset.id,
-            scene_id="cook",
-            scene_version="1.0.0",
+        record = session_record(
+            headset.id,
+            now,
             state="finished",
-            machine={},
             result={"score": 1},
-            created_at=now,
-            updated_at=now,
-            row_version=1,
             ticket_id=a.id,
             result_token="t" * 22,
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from tests.support.records import session_record
 from vr_server.storage import DuplicateEvent, SqlStore, StaleSession, migrate, sql
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 from vr_server.storage.tables import metadata
@@ -53,18 +54,7 @@ async def test_migrating_twice_is_harmless_and_wal_is_on(store: SqlStore) -> Non
 async def test_event_stored_once_and_stale_writes_refused(store: SqlStore) -> None:
     now = datetime.now(UTC)
     headset = await store.headsets.enroll("dev", None, "h" * 64, now)
-    record = SessionRecord(
-        id="s1",
-        headset_id=headset.id,
-        scene_id="x",
-        scene_version="1.0.0",
-        state="running",
-        machine={"n": 1},
-        result=None,
-        created_at=now,
-        updated_at=now,
-        row_version=1,
-    )
+    record = session_record(headset.id, now, scene_id="x", machine={"n": 1})
     await store.sessions.create(record, TransitionRecord("s1", now, "lobby", "assigned", "assign"))
     event = EventRecord("s1", 1, "step_started", "intro", {"kind": "step_started"}, None, now)
     v2 = SessionRecord(**{**record.__dict__, "row_version": 2, "machine": {"n": 2}})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.records import session_record
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.memory import MemoryStore
 from vr_server.storage.records import ContactRecord, EventRecord, SessionRecord, TransitionRecord
@@ -100,10 +101,9 @@ async def test_scene_versions_activation_and_owner(store: Store) -> None:
 
 async def test_session_writes_are_optimistic_and_events_unique(store: Store) -> None:
     headset = await store.headsets.enroll("dev-1", None, "a" * 64, NOW)
-    record = SessionRecord(
-        "s1", headset.id, "cook", "1.0.0", "assigned", {"step_index": 0}, None, NOW, NOW, 1,
-        result_token="r" * 22,
-    )  # fmt: skip
+    record = session_record(
+        headset.id, NOW, state="assigned", machine={"step_index": 0}, result_token="r" * 22
+    )
     await store.sessions.create(record, TransitionRecord("s1", NOW, "lobby", "assigned", "staff"))
     running = SessionRecord(**{**record.__dict__, "state": "running", "row_version": 2})
     event = EventRecord("s1", 1, "step_started", "intro", {"kind": "step_started"}, None, NOW)

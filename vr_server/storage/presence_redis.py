@@ -82,6 +82,7 @@ class RedisPresence:
         self._sweep = client.register_script(_SWEEP)
         self._on_expired: ExpiredHandler | None = None
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
         self._failing = False
 
     def _key(self, headset_id: str) -> str:
@@ -93,6 +94,9 @@ class RedisPresence:
         self._task = asyncio.create_task(self._loop(), name="presence-refresh")
 
     async def close(self) -> None:
+        # The flag ends the loop even when a cancel is lost: redis-py can turn a cancel that
+        # lands mid-command into a ConnectionError, which `_guard` takes as an outage.
+        self._closing = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -107,7 +111,7 @@ class RedisPresence:
 
     async def _loop(self) -> None:
         next_refresh = time.monotonic() + self.refresh_s
-        while True:
+        while not self._closing:
             await asyncio.sleep(self.flush_s)
             try:
                 if time.monotonic() >= next_refresh:

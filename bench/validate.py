@@ -18,12 +18,22 @@ through `gltfpack -kn` (npm `gltfpack`: keep named nodes, its default quantisati
 meshopt-free output). Sizes in bytes.
 
 Prints one JSON object, and Markdown tables with --markdown.
+
+Fuzz comparison (tests/support/gltf_fuzz.py): `--fuzz N [--seed S]` generates N valid glTF
+documents with one field broken each, validates them with ours (this process) and with the
+reference (one Node process per 500 files), and compares whole reports: the multiset of (code,
+severity, pointer) over all severities. It prints the agreement rate and every disagreeing case;
+the disagreeing files (and the reference's crashes) are saved to `--save` (default
+var/validator-fuzz/seed-S/) with a `.json` each saying what was mutated and what differs, and
+`--findings FILE` writes them grouped by code as Markdown. `--replay DIR` compares the files of
+such a folder again (after a fix).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -177,12 +187,120 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def fuzz(count: int, seed: int, save: Path) -> dict[str, Any]:
+    from tests.support.gltf_fuzz import draw_cases
+    from tests.support.validator_parity import compare, write_cases
+
+    started = time.perf_counter()
+    cases = draw_cases(count, seed)
+    drawn_s = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_cases(cases, Path(tmp))
+        started = time.perf_counter()
+        comparisons = compare(paths)
+        compared_s = time.perf_counter() - started
+        result = _fuzz_result(comparisons, [case.mutation for case in cases], save)
+    result.update(seed=seed, drawn_s=round(drawn_s, 1), compared_s=round(compared_s, 1))
+    return result
+
+
+def replay(folder: Path) -> dict[str, Any]:
+    from tests.support.validator_parity import compare
+
+    paths = sorted(p for p in folder.iterdir() if p.suffix in (".gltf", ".glb"))
+    mutations = []
+    for path in paths:
+        record = path.with_suffix(".json")
+        mutations.append(json.loads(record.read_text())["mutation"] if record.is_file() else "?")
+    return _fuzz_result(compare(paths), mutations, None)
+
+
+def _fuzz_result(comparisons: list[Any], mutations: list[str], save: Path | None) -> dict[str, Any]:
+    from tests.support.validator_parity import describe, differing_codes
+
+    crashed = [c for c in comparisons if c.reference_error is not None]
+    disagreeing = [c for c in comparisons if c.reference_error is None and not c.agrees]
+    judged = len(comparisons) - len(crashed)
+    by_code: dict[str, int] = {}
+    for comparison in disagreeing:
+        for code in differing_codes(comparison):
+            by_code[code] = by_code.get(code, 0) + 1
+    described = {id(c): describe(c, m) for c, m in zip(comparisons, mutations, strict=True)}
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        for comparison in [*disagreeing, *crashed]:
+            (save / comparison.path.name).write_bytes(comparison.path.read_bytes())
+            record = save / (comparison.path.stem + ".json")
+            record.write_text(json.dumps(described[id(comparison)], indent=1) + "\n")
+    return {
+        "cases": len(comparisons),
+        "reference_crashed": len(crashed),
+        "agree": judged - len(disagreeing),
+        "agreement": round((judged - len(disagreeing)) / judged, 4) if judged else None,
+        "by_code": dict(sorted(by_code.items(), key=lambda item: -item[1])),
+        "saved_to": None if save is None else str(save),
+        "disagreeing": [described[id(c)] for c in disagreeing],
+        "crashed": [described[id(c)] for c in crashed],
+    }
+
+
+def findings_markdown(result: dict[str, Any]) -> str:
+    """The disagreements grouped by code, most frequent first, with an example of each kind
+    of mutation (numbers aside) that shows it."""
+    lines = [
+        f"{result['agree']} of {result['cases'] - result['reference_crashed']} generated cases "
+        f"agree ({100 * (result['agreement'] or 0):.1f}%); the reference crashed on "
+        f"{result['reference_crashed']}. Files: {result['saved_to']} "
+        "(replay: `.venv/bin/python -m bench.validate --replay DIR`).",
+        "",
+    ]
+    for code, count in result["by_code"].items():
+        lines.append(f"## {code} ({count} cases)")
+        lines.append("")
+        shapes: set[str] = set()
+        for case in result["disagreeing"]:
+            ours = [line for line in case["only_ours"] if line.startswith(code + " ")]
+            theirs = [line for line in case["only_reference"] if line.startswith(code + " ")]
+            shape = re.sub(r"\d+", "N", case["mutation"])
+            if not (ours or theirs) or shape in shapes or len(shapes) == 6:
+                continue
+            shapes.add(shape)
+            lines.append(f"- `{case['case']}` {case['mutation']}")
+            lines.append(f"  - only ours: {'; '.join(ours) or '-'}")
+            lines.append(f"  - only reference: {'; '.join(theirs) or '-'}")
+        lines.append("")
+    if result["crashed"]:
+        lines.append(f"## reference crashed ({len(result['crashed'])} cases)")
+        lines.append("")
+        for case in result["crashed"][:8]:
+            lines.append(f"- `{case['case']}` {case['mutation']}: {case['reference_error']}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=3, help="timing rounds (best is kept)")
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
     parser.add_argument("--no-sizes", action="store_true", help="skip the packaging sizes")
+    parser.add_argument("--fuzz", type=int, metavar="N", help="compare N generated cases")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --fuzz")
+    parser.add_argument("--save", type=Path, help="folder for the disagreeing fuzz cases")
+    parser.add_argument("--findings", type=Path, help="write the fuzz disagreements (Markdown)")
+    parser.add_argument("--replay", type=Path, metavar="DIR", help="compare saved cases again")
     args = parser.parse_args()
+    if args.fuzz is not None or args.replay is not None:
+        if args.replay is not None:
+            found = replay(args.replay)
+        else:
+            save = args.save or ROOT / "var" / "validator-fuzz" / f"seed-{args.seed}"
+            found = fuzz(args.fuzz, args.seed, save)
+        for case in found["disagreeing"]:
+            print(json.dumps(case))
+        summary = {k: v for k, v in found.items() if k not in ("disagreeing", "crashed")}
+        print(json.dumps(summary, indent=2))
+        if args.findings is not None:
+            args.findings.write_text(findings_markdown(found), encoding="utf-8")
+        return 0
     result = {
         "speed": speed(args.repeat),
         "agreement": agreement(),

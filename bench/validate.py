@@ -3,14 +3,16 @@ packaged sizes against the input and against `gltfpack -kn`.
 
     .venv/bin/python -m bench.validate [--repeat 3] [--markdown]
 
-Validation speed: the real models of ../shared/gltf-corpus/models, each validated once per
+Validation speed, twice: the real models of ../shared/gltf-corpus/models, and the models of
+this project's scenes (scenes/*/, generated first where missing); each file validated once per
 round by (a) `vr-content validate --format json --profile none FILE...`, one Python process,
 and (b) `node scripts/gltf_validator.mjs FILE...` (npm `gltf-validator`), one Node process,
 over the same file list. Both wall times include the process start; the best of `--repeat`
 rounds is kept, in the same run, so the ratio compares like with like. Agreement is measured
 on the same run: for each Khronos test case (khronos-tests), whether our set of error codes
 equals the expected report's; for each model, whether we report errors exactly where the
-reference does.
+reference does; and the whole report (the multiset of code, severity and pointer over all
+severities) against the npm reference run now, for every Khronos test case and model.
 
 Sizes: every scene in scenes/ is generated, then packaged with `vr-content package`
 (no compression, and each compression method it offers), and the generated model is also run
@@ -74,8 +76,23 @@ def error_codes(messages: list[dict[str, Any]]) -> set[str]:
     return {m["code"] for m in messages if m["severity"] == 0}
 
 
-def speed(repeat: int) -> dict[str, Any]:
-    files = [str(p) for p in corpus_models()]
+def scene_models() -> list[Path]:
+    """The models of the scenes in scenes/ (other real models of this project: generated
+    Blender-free GLBs with textures and many nodes), generated first where missing."""
+    from content_tools.source import load_scene_source, run_generator, scene_file
+
+    models = []
+    for scene_dir in sorted(p.parent for p in (ROOT / "scenes").glob("*/scene.yaml")):
+        source = load_scene_source(scene_dir)
+        model = scene_file(scene_dir, source.model, what="model")
+        if not model.is_file():
+            run_generator(scene_dir, source)
+        models.append(model)
+    return models
+
+
+def speed(repeat: int, models: list[Path]) -> dict[str, Any]:
+    files = [str(p) for p in models]
     ours_s, theirs_s = [], []
     ours_out = theirs_out = ""
     for _ in range(repeat):  # alternate, so drift in the machine's load hits both alike
@@ -99,6 +116,32 @@ def speed(repeat: int) -> dict[str, Any]:
         "ratio": round(min(ours_s) / min(theirs_s), 3),
         "model_verdicts_agree": verdicts,
     }
+
+
+def whole_reports() -> dict[str, Any]:
+    """Whole-report agreement with the npm reference, run now on the same files: the multiset
+    of (code, severity, pointer) over all severities, for every Khronos test case and model."""
+    from tests.support.validator_parity import compare, describe
+
+    parts = {
+        "khronos_cases": [case for case, _ in khronos_cases()],
+        "models": corpus_models(),
+    }
+    result: dict[str, Any] = {}
+    for name, paths in parts.items():
+        comparisons = compare(paths)
+        differing = [c for c in comparisons if not c.agrees]
+        result[name] = {
+            "files": len(paths),
+            "agree": len(paths) - len(differing),
+            "differing": [
+                {**describe(c, "-"), "case": str(c.path.relative_to(CORPUS))} for c in differing
+            ],
+        }
+    files = sum(part["files"] for part in result.values())
+    agree = sum(part["agree"] for part in result.values())
+    result["total"] = {"files": files, "agree": agree, "rate": round(agree / files, 4)}
+    return result
 
 
 def agreement() -> dict[str, Any]:
@@ -167,14 +210,26 @@ def _compression_methods() -> list[str]:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    s, a = result["speed"], result["agreement"]
+    a, w = result["agreement"], result["whole_reports"]
     lines = [
-        "| models | MB | ours (s) | reference (s) | ratio | model verdicts agree | "
-        "Khronos cases agree |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {s['files']} | {s['bytes'] / 1048576:.1f} | {s['ours_s']} | {s['reference_s']} | "
-        f"{s['ratio']} | {s['model_verdicts_agree']}/{s['files']} | "
-        f"{a['matched']}/{a['cases']} ({100 * a['matched'] / a['cases']:.1f}%) |",
+        "| files | n | MB | ours (s) | reference (s) | ratio | verdicts agree |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, key in (("corpus models", "speed"), ("scene models", "speed_scene_models")):
+        s = result[key]
+        lines.append(
+            f"| {label} | {s['files']} | {s['bytes'] / 1048576:.1f} | {s['ours_s']} | "
+            f"{s['reference_s']} | {s['ratio']} | {s['model_verdicts_agree']}/{s['files']} |"
+        )
+    k, m, t = w["khronos_cases"], w["models"], w["total"]
+    lines += [
+        "",
+        "| agreement with the reference | Khronos cases | models | shared corpus |",
+        "|---|---:|---:|---:|",
+        f"| error-code sets (expected reports) | {a['matched']}/{a['cases']} | - | - |",
+        f"| whole report (code, severity, pointer; all severities; npm run now) | "
+        f"{k['agree']}/{k['files']} | {m['agree']}/{m['files']} | "
+        f"{t['agree']}/{t['files']} ({100 * t['rate']:.1f}%) |",
         "",
     ]
     rows = result["sizes"]
@@ -302,8 +357,10 @@ def main() -> int:
             args.findings.write_text(findings_markdown(found), encoding="utf-8")
         return 0
     result = {
-        "speed": speed(args.repeat),
+        "speed": speed(args.repeat, corpus_models()),
+        "speed_scene_models": speed(args.repeat, scene_models()),
         "agreement": agreement(),
+        "whole_reports": whole_reports(),
         "sizes": [] if args.no_sizes else sizes(),
     }
     print(json.dumps(result, indent=2))

@@ -38,7 +38,7 @@ def test_ours_and_the_reference_agree_on_generated_cases(tmp_path: Path) -> None
 def test_the_generated_documents_are_valid_before_the_mutation(tmp_path: Path) -> None:
     """The reference finds no error on what the generator draws unmutated: each mutation is then
     the one thing wrong with its file."""
-    cases = draw_cases(40, SEED, mutate=False)
+    cases = draw_cases(60, SEED, mutate=False)
     reports = reference_reports(write_cases(cases, tmp_path))
     errors = {
         report["uri"]: [m for m in report["issues"]["messages"] if m["severity"] == 0]

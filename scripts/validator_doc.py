@@ -24,10 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the packages importable from the tree
     sys.path.insert(0, str(ROOT))
 
-from content_tools.validate.gltf.coverage import (  # noqa: E402
-    ISSUE_LIST_DIFFERS,
-    NOT_IMPLEMENTED,
-)
+from content_tools.validate.gltf.coverage import NOT_IMPLEMENTED  # noqa: E402
 from content_tools.validate.gltf.messages import CODES  # noqa: E402
 from tests.content_tools.validate.codes.cases import all_cases  # noqa: E402
 
@@ -81,8 +78,7 @@ def render_table() -> str:
             tested = "ours (not in the reference)"
         else:
             tested = "**none**"
-        label = severity.label + (" (npm build)" if code in ISSUE_LIST_DIFFERS else "")
-        lines.append(f"| `{code}` | {label} | {modules} | {tested} |")
+        lines.append(f"| `{code}` | {severity.label} | {modules} | {tested} |")
     total = len(CODES) - len(OURS)
     covered = sum(code in cases for code in CODES)
     lines += [
@@ -90,9 +86,6 @@ def render_table() -> str:
         f"{total} reference codes: {covered} with test cases, {len(NOT_IMPLEMENTED)} not "
         f"implemented (with the reason), {total - covered - len(NOT_IMPLEMENTED)} neither.",
     ]
-    if ISSUE_LIST_DIFFERS:
-        lines += ["", "Where the npm build (the judge) differs from ISSUES.md:", ""]
-        lines += [f"- `{code}`: {how}" for code, how in ISSUE_LIST_DIFFERS.items()]
     return "\n".join(lines)
 
 

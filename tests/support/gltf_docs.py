@@ -109,15 +109,15 @@ def png(width: int = 1, height: int = 1) -> bytes:
     )
 
 
-def glb(doc: dict[str, Any] | bytes, bin_chunk: bytes | None = None) -> bytes:
+def glb(doc: dict[str, Any] | bytes, bin_chunk: bytes | None = None, *, tail: bytes = b"") -> bytes:
     """A GLB container: a JSON chunk (`doc`, padded with spaces) and, when given, a BIN chunk
-    (padded with zeros)."""
+    (padded with zeros); `tail` is appended after the length the header declares."""
     text = doc if isinstance(doc, bytes) else json.dumps(doc, separators=(",", ":")).encode()
     chunks = [(0x4E4F534A, _pad(text, b" "))]
     if bin_chunk is not None:
         chunks.append((0x004E4942, _pad(bin_chunk, b"\0")))
     body = b"".join(struct.pack("<II", len(data), kind) + data for kind, data in chunks)
-    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
+    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body + tail
 
 
 def doc_bytes(doc: Doc) -> bytes:

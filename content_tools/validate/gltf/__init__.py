@@ -21,7 +21,7 @@ from typing import Any
 from content_tools.validate.gltf.container import read_glb
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
-from content_tools.validate.gltf.document import read_document, report_unused
+from content_tools.validate.gltf.document import read_document
 from content_tools.validate.gltf.info import fill_info
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
 from content_tools.validate.gltf.objects import Document
@@ -112,6 +112,5 @@ def validate_gltf(
     load_buffers(doc, ctx, bin_chunk, resources)
     validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)
-    report_unused(doc, ctx)
     fill_info(info, doc, headers)
     return info

@@ -156,7 +156,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "NODE_SKINNED_MESH_LOCAL_TRANSFORMS": (W, "Local transforms will not affect a skinned mesh."),
     "NODE_SKINNED_MESH_NON_ROOT": (
-        I,
+        W,
         "Node with a skinned mesh is not root. Parent transforms will not affect a skinned mesh.",
     ),
     "NODE_SKINNED_MESH_PARENT_TRANSFORMS": (

@@ -173,6 +173,11 @@ class Material(Base):
     double_sided: bool = False
     alpha_mode: str = "OPAQUE"
 
+    @property
+    def needs_tangent_space(self) -> bool:
+        """A normal texture (core or clearcoat's) needs a tangent space."""
+        return any(ref.kind == "normalTextureInfo" for ref in self.textures)
+
 
 @dataclass(eq=False)
 class Primitive:
@@ -184,6 +189,9 @@ class Primitive:
     targets: list[dict[str, int]] | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     vertex_count: int = -1
+    draw_count: int = -1
+    """Indices' count, or the vertex count without indices (-1 when unknown)."""
+    used_texcoords: set[int] = field(default_factory=set)
     texcoord_count: int = 0
     joints_count: int = 0
     weights_count: int = 0
@@ -199,8 +207,9 @@ class Mesh(Base):
     targets_count: int = -1
 
     @property
-    def has_joints(self) -> bool:
-        return any(p.attributes and "JOINTS_0" in p.attributes for p in self.primitives or [])
+    def any_skinned(self) -> bool:
+        """Some primitive has joints (counted as the reference does)."""
+        return any(p.joints_count != 0 for p in self.primitives or [])
 
 
 @dataclass(eq=False)
@@ -219,17 +228,8 @@ class Node(Base):
     mesh: Mesh | None = None
     skin: Skin | None = None
     camera: Camera | None = None
-    scenes: set[int] = field(default_factory=set)
     has_extras: bool = False
-
-    @property
-    def has_transform(self) -> bool:
-        return (
-            self.matrix is not None
-            or self.rotation is not None
-            or self.scale is not None
-            or self.translation is not None
-        )
+    is_joint: bool = False
 
 
 @dataclass(eq=False)
@@ -237,8 +237,11 @@ class Skin(Base):
     ibm_index: int = -1
     skeleton_index: int = -1
     joint_indices: list[int] | None = None
-    joints: list[Node | None] = field(default_factory=list)
+    joints: list[Node] = field(default_factory=list)
+    """The joints that resolve."""
     ibm: Accessor | None = None
+    root: Node | None = None
+    """The root of the joints' common tree (None when they have none)."""
 
 
 @dataclass(eq=False)

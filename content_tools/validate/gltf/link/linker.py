@@ -32,13 +32,12 @@ _Item = TypeVar("_Item", bound=Base)
 
 class Linker:
     """What the link checks share: the document, the context, the node hierarchy (analysed
-    once), the animated nodes, and the usage bookkeeping of accessors and buffer views."""
+    once), and the usage bookkeeping of accessors and buffer views."""
 
     def __init__(self, doc: Document, ctx: Ctx) -> None:
         self.doc = doc
         self.ctx = ctx
         self._hierarchy: Hierarchy | None = None
-        self.animated: set[int] = set()
 
     def hierarchy(self) -> Hierarchy:
         """The node hierarchy, analysed once all nodes are linked."""

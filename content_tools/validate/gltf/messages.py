@@ -159,11 +159,6 @@ CODES: dict[str, tuple[Severity, str]] = {
         W,
         "Node with a skinned mesh is not root. Parent transforms will not affect a skinned mesh.",
     ),
-    "NODE_SKINNED_MESH_PARENT_TRANSFORMS": (
-        W,
-        "Node with a skinned mesh has parent nodes with transforms. Parent transforms will "
-        "not affect a skinned mesh.",
-    ),
     "NODE_SKIN_NO_SCENE": (
         E,
         "A node with a skinned mesh is used in a scene that does not contain joint nodes.",

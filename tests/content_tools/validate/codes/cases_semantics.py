@@ -22,7 +22,7 @@ from tests.content_tools.validate.codes.cases import (
     CodeCase,
 )
 
-__all__ = ["CASES", "pair", "png", "skinned", "triangle"]
+__all__ = ["CASES", "IDENTITY", "morph", "pair", "png", "skinned", "triangle", "uv"]
 
 Edit = Callable[[Builder, bool], Any]
 """Edits Builder.triangle() into a case's document: broken when the flag is set, else fixed."""
@@ -46,8 +46,9 @@ def triangle(edit: Callable[[Builder], Any] | None = None) -> dict[str, Any]:
     return built.gltf()
 
 
-def png(width: int, height: int) -> bytes:
-    """A valid 8-bit RGB PNG of the given size (one black row per line)."""
+def png(width: int, height: int, *extra: tuple[bytes, bytes]) -> bytes:
+    """A valid 8-bit RGB PNG of the given size (black), with `extra` (type, body) chunks
+    between its header and its data."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body) & 0xFFFFFFFF
@@ -58,6 +59,7 @@ def png(width: int, height: int) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
+        + b"".join(chunk(kind, body) for kind, body in extra)
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
@@ -78,7 +80,7 @@ def skinned(built: Builder, *, joints: int = 1) -> None:
     doc["skins"] = [{"joints": [1] * joints}]
 
 
-def _morph(built: Builder, targets: int = 1) -> None:
+def morph(built: Builder, targets: int = 1) -> None:
     """Give the triangle's primitive `targets` POSITION morph targets."""
     prim = built.doc["meshes"][0]["primitives"][0]
     prim["targets"] = [
@@ -86,7 +88,7 @@ def _morph(built: Builder, targets: int = 1) -> None:
     ]
 
 
-def _uv(built: Builder) -> None:
+def uv(built: Builder) -> None:
     """Give the triangle TEXCOORD_0, so that textured materials fit it."""
     uv = built.accessor([0.0, 0.0] * 3, type="VEC2", target=ARRAY_BUFFER, bounds=False)
     built.doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = uv
@@ -103,7 +105,7 @@ def _tangent_space(built: Builder) -> None:
 
 
 def _unequal_targets(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     prim = dict(b.doc["meshes"][0]["primitives"][0])
     if bad:
         prim = {k: v for k, v in prim.items() if k != "targets"}
@@ -115,7 +117,7 @@ def _no_tangent_space(b: Builder, bad: bool) -> None:
     clearcoat = {"clearcoatNormalTexture": {"index": 0}}
     b.doc["materials"] = [{"extensions": {"KHR_materials_clearcoat": clearcoat}}]
     b.doc["textures"] = [{}]
-    _uv(b)
+    uv(b)
     if not bad:
         _tangent_space(b)
 
@@ -123,13 +125,13 @@ def _no_tangent_space(b: Builder, bad: bool) -> None:
 def _generated_tangent_space(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"normalTexture": {"index": 0}}]
     b.doc["textures"] = [{}]
-    _uv(b)
+    uv(b)
     if not bad:
         _tangent_space(b)
 
 
 def _morph_without_bounds(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     if bad:
         target = b.doc["accessors"][2]
         del target["min"], target["max"]
@@ -141,12 +143,12 @@ def _position_without_bounds(b: Builder, bad: bool) -> None:
 
 
 def _invalid_weights_count(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     b.doc["meshes"][0]["weights"] = [0.5, 0.5] if bad else [0.5]
 
 
 def _morph_no_base(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     if bad:
         target = b.doc["meshes"][0]["primitives"][0]["targets"][0]
         target["NORMAL"] = b.accessor([0.0] * 9, target=ARRAY_BUFFER, bounds=False)
@@ -190,7 +192,7 @@ def _incompatible_mode(b: Builder, bad: bool) -> None:
 def _tangent_without_normal(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"normalTexture": {"index": 0}}]
     b.doc["textures"] = [{}]
-    _uv(b)
+    uv(b)
     t = b.accessor([1.0, 0, 0, 1] * 3, type="VEC4", target=ARRAY_BUFFER, bounds=False)
     attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
     attributes["TANGENT"] = t
@@ -203,11 +205,11 @@ def _unused_tangent(b: Builder, bad: bool) -> None:
     if not bad:
         b.doc["materials"] = [{"normalTexture": {"index": 0}}]
         b.doc["textures"] = [{}]
-        _uv(b)
+        uv(b)
 
 
 def _unused_weights(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     b.doc["meshes"][0]["weights"] = [0.5]
     if bad:
         b.doc["nodes"][0]["weights"] = [0.25]
@@ -313,7 +315,7 @@ def _scene_non_root(b: Builder, bad: bool) -> None:
 
 
 def _node_weights(b: Builder, bad: bool) -> None:
-    _morph(b)
+    morph(b)
     b.doc["nodes"][0]["weights"] = [0.5, 0.5] if bad else [0.5]
 
 
@@ -353,7 +355,7 @@ PERSPECTIVE = {"yfov": 1.0, "znear": 0.1}
 
 
 def _npot_image(b: Builder, bad: bool) -> None:
-    _uv(b)
+    uv(b)
     b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
     b.doc["textures"] = [{"source": 0}]
     view = b.view(png(3, 5) if bad else png(4, 8))

@@ -109,8 +109,9 @@ def validate_gltf(
         ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
         return info
     doc: Document = read_document(root_value, ctx)
+    info.issues_when_read = sum(sink.counts.values())
     load_buffers(doc, ctx, bin_chunk, resources)
     validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)
-    fill_info(info, doc, headers)
+    fill_info(info, doc, headers, is_glb=ctx.is_glb)
     return info

@@ -89,6 +89,7 @@ def _png(data: bytes) -> ImageHeader:
 
 def _jpeg(data: bytes) -> ImageHeader:
     h = ImageHeader(mime_type="image/jpeg")
+    h.primaries = h.transfer = "unset"  # the reference does not read a JPEG's colour space
     pos = 2
     while True:
         while (
@@ -125,8 +126,6 @@ def _jpeg(data: bytes) -> ImageHeader:
             if width == 0 or height == 0:
                 h.error = "Invalid JPEG image dimensions."
             return h
-        if marker == 0xE2 and data[pos + 2 : pos + 14] == b"ICC_PROFILE\x00":
-            h.primaries = h.transfer = "custom"  # the reference does not warn about these
         pos += length
 
 
@@ -158,6 +157,8 @@ def _webp(data: bytes) -> ImageHeader:
         h.height = int.from_bytes(data[27:30], "little") + 1
         h.format = "rgba" if flags & 0x10 else "rgb"
         h.bits = 8
+        if flags & 0x20:  # ICC profile
+            h.primaries = h.transfer = "custom"
         if flags & 0x02 or flags & 0x20:  # animation, ICC profile
             h.unsupported_features = True
     else:

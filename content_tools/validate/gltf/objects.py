@@ -37,6 +37,7 @@ class Base:
 @dataclass(eq=False)
 class Asset:
     version: str | None = None
+    min_version: str | None = None
     generator: str | None = None
     major: int = -1
     minor: int = -1

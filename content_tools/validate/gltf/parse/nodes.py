@@ -35,7 +35,7 @@ def parse_asset(m: dict[str, Any], ctx: Ctx) -> Asset:
         match = _VERSION.match(version)
         if match:
             asset.major, asset.minor = int(match.group(1)), int(match.group(2))
-    min_version = get_string(m, "minVersion", ctx, pattern=_VERSION)
+    min_version = asset.min_version = get_string(m, "minVersion", ctx, pattern=_VERSION)
     if min_version is not None and version is not None and asset.major >= 0:
         mm = _VERSION.match(min_version)
         if mm and (int(mm.group(1)), int(mm.group(2))) > (asset.major, asset.minor):

@@ -276,7 +276,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT": (
         E,
-        "Invalid indices accessor format {0}. Must be one of {1}. ",
+        "Invalid indices accessor format {0}. Must be one of {1}.",
     ),
     "MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE": (
         E,
@@ -321,7 +321,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "bufferView.byteStride must not be defined for buffer views used by inverse bind "
         "matrices accessors.",
     ),
-    "SKIN_IBM_INVALID_FORMAT": (E, "Invalid IBM accessor format {0}. Must be one of {1}. "),
+    "SKIN_IBM_INVALID_FORMAT": (E, "Invalid IBM accessor format {0}. Must be one of {1}."),
     "TEXTURE_INVALID_IMAGE_MIME_TYPE": (
         E,
         "Invalid MIME type {0} for the texture source. Valid MIME types are {1}.",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import TextureRef
 
 ACCESSOR_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
@@ -155,15 +154,16 @@ class Accessor(Base):
     def format(self) -> tuple[str | None, int, bool]:
         return (self.type, self.component_type, self.normalized)
 
-    def format_name(self) -> Raw:
+    def format_name(self) -> str:
         return format_name(self.type, self.component_type, self.normalized)
 
 
-def format_name(t: str | None, ct: int, normalized: bool) -> Raw:
+def format_name(t: str | None, ct: int, normalized: bool) -> str:
+    """The reference's name of an accessor format, e.g. {VEC3, FLOAT} (quoted in messages)."""
     text = f"{t}, {COMPONENT_NAMES.get(ct, str(ct))}"
     if normalized:
         text += " normalized"
-    return Raw("{" + text + "}")
+    return "{" + text + "}"
 
 
 @dataclass(eq=False)

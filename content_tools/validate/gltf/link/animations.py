@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import OUTPUT_FORMATS, F
 from content_tools.validate.gltf.link.linker import Linker
@@ -43,7 +42,7 @@ def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
     if interpolation == "CUBICSPLINE" and inp.count < 2:
         ctx.add(
             "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
-            Raw("CUBICSPLINE"),
+            "CUBICSPLINE",
             2,
             inp.count,
             name="input",

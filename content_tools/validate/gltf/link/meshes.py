@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import (
     INDEX_FORMATS,
@@ -222,7 +221,7 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
         _link_indices(lk, prim)
     count = prim.draw_count
     if count != -1 and prim.mode != -1 and not _mode_fits(prim.mode, count):
-        ctx.add("MESH_PRIMITIVE_INCOMPATIBLE_MODE", count, Raw(MODE_NAMES[prim.mode]))
+        ctx.add("MESH_PRIMITIVE_INCOMPATIBLE_MODE", count, MODE_NAMES[prim.mode])
     _link_material(lk, prim)
     if prim.targets is not None:
         _link_targets(lk, prim, prim.targets)

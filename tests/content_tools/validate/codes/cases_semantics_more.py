@@ -229,9 +229,11 @@ def _joints_weights(b: Builder, bad: bool) -> None:
 
 
 def _no_position(b: Builder, bad: bool) -> None:
+    normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
+    attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
+    attributes["NORMAL"] = normal
     if bad:
-        attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
-        attributes["NORMAL"] = attributes.pop("POSITION")
+        del attributes["POSITION"]
 
 
 def _ibm(b: Builder, bad: bool, *, stride: bool) -> None:

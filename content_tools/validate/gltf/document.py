@@ -140,6 +140,9 @@ def read_document(root: dict[str, Any], ctx: Ctx) -> Document:
     else:
         with ctx.at("asset"):
             doc.asset = parse_asset(asset, ctx)
+    if doc.asset is None or doc.asset.version is None or doc.asset.major != 2:
+        ctx.path.clear()
+        return doc  # the reference reads nothing more of a document it cannot version
 
     doc.accessors = _collection(root, "accessors", ctx, parse_accessor)
     doc.animations = _collection(root, "animations", ctx, parse_animation)

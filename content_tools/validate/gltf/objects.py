@@ -102,6 +102,8 @@ class Accessor(Base):
     component_type: int = -1
     count: int = -1
     type: str | None = None
+    type_name: str | None = None
+    """`type` as written, even when it is not a type (format names in messages show it)."""
     normalized: bool = False
     min: list[Any] | None = None
     max: list[Any] | None = None
@@ -155,12 +157,12 @@ class Accessor(Base):
         return (self.type, self.component_type, self.normalized)
 
     def format_name(self) -> str:
-        return format_name(self.type, self.component_type, self.normalized)
+        return format_name(self.type_name, self.component_type, self.normalized)
 
 
 def format_name(t: str | None, ct: int, normalized: bool) -> str:
     """The reference's name of an accessor format, e.g. {VEC3, FLOAT} (quoted in messages)."""
-    text = f"{t}, {COMPONENT_NAMES.get(ct, str(ct))}"
+    text = f"{t or 'null'}, {COMPONENT_NAMES.get(ct, 'null')}"
     if normalized:
         text += " normalized"
     return "{" + text + "}"

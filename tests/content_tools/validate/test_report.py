@@ -39,6 +39,15 @@ def test_info_only_for_a_document_the_reference_reads() -> None:
     assert _report({"asset": {"version": "2.0"}})["info"]["version"] == "2.0"
 
 
+def test_nothing_more_is_read_without_a_2x_version() -> None:
+    for asset in ({}, {"version": "1.0"}):
+        report = _report({"asset": asset, "nodes": [{}], "scene": 3})
+        assert [code for code, _ in _codes(report)] in (
+            ["UNDEFINED_PROPERTY"],
+            ["UNKNOWN_ASSET_MAJOR_VERSION"],
+        )
+
+
 def test_optional_info_keys_only_when_they_have_a_value() -> None:
     info = _report({"asset": {"version": "2.0"}})["info"]
     for key in ("minVersion", "generator", "extensionsUsed", "extensionsRequired", "resources"):

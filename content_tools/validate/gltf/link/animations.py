@@ -24,11 +24,13 @@ def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor
     if acc is None:
         return None
     lk.set_usage(acc, usage, name)
-    if acc.valid:
-        bv = acc.buffer_view
+    bv = acc.buffer_view
+    lk.set_view_usage(bv, "Other", name)
+    if bv is not None and bv.byte_stride != -1:
+        lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
+    if usage == "AnimationOutput":
+        # The reference sets an output's view usage twice: a conflict is reported twice.
         lk.set_view_usage(bv, "Other", name)
-        if bv is not None and bv.byte_stride != -1:
-            lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
     return acc
 
 
@@ -84,7 +86,7 @@ def _check_output(
 ) -> None:
     ctx = lk.ctx
     inp, out = io
-    if out is None or not out.valid or ch.path is None:
+    if out is None or ch.path is None:
         return
     cubic = sampler.interpolation == "CUBICSPLINE"
     if ch.path == "rotation" and out.components == 4:
@@ -98,7 +100,7 @@ def _check_output(
             ch.path,
             name="sampler",
         )
-    if inp is None or not inp.valid:
+    if inp is None or inp.count == -1 or out.count == -1:
         return
     expected = inp.count * (3 if cubic else 1)
     if ch.path == "weights":
@@ -122,7 +124,7 @@ def link_animation(lk: Linker, anim: Animation) -> None:
     resolved: list[_Resolved] = []
     for _j, s in ctx.each("samplers", samplers):
         inp = _sampler_accessor(lk, s.input_index, "AnimationInput", "input")
-        if inp is not None and inp.valid:
+        if inp is not None:
             _check_input(lk, inp, s.interpolation)
         out = _sampler_accessor(lk, s.output_index, "AnimationOutput", "output")
         resolved.append((inp, out))

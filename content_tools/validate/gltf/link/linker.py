@@ -86,6 +86,7 @@ class Linker:
     def set_view_usage(self, bv: BufferView | None, usage: str, name: str) -> None:
         if bv is None:
             return
+        bv.used = True
         if bv.usage is None:
             bv.usage = usage
             if bv.target == -1 and usage in ("VertexBuffer", "IndexBuffer"):

@@ -64,8 +64,7 @@ def _vertex_accessor(lk: Linker, semantic: str, idx: int) -> Accessor | None:
     if acc is None:
         return None
     lk.set_usage(acc, "VertexAttribute", semantic)
-    if acc.valid:
-        lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
+    lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
     return acc
 
 
@@ -89,8 +88,6 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
         return
     prim.attr_accessors[semantic] = acc
     _without_bounds(lk, semantic, acc)
-    if not acc.valid:
-        return
     base = semantic.split("_", 1)[0]
     if base in VERTEX_FORMATS:
         _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
@@ -122,8 +119,6 @@ def _link_indices(lk: Linker, prim: Primitive) -> None:
     prim.draw_count = acc.count
     lk.set_usage(acc, "PrimitiveIndices", "indices")
     prim.indices = acc
-    if not acc.valid:
-        return
     bv = acc.buffer_view
     lk.set_view_usage(bv, "IndexBuffer", "indices")
     if bv is not None and bv.byte_stride != -1:
@@ -195,8 +190,6 @@ def _link_targets(lk: Linker, prim: Primitive, targets: list[dict[str, int]]) ->
             elif base_acc.count != acc.count:
                 ctx.add("MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT", name=semantic)
             _without_bounds(lk, semantic, acc)
-            if not acc.valid:
-                continue
             if not semantic.startswith("_"):
                 base = semantic.split("_", 1)[0]
                 _check_format(lk, acc, semantic, base, MORPH_FORMATS, QUANTIZED_MORPH)

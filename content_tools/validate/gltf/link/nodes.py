@@ -70,22 +70,21 @@ def link_skin(lk: Linker, skin: Skin) -> None:
     if acc is not None:
         lk.set_usage(acc, "IBM", "inverseBindMatrices")
         skin.ibm = acc
-        if acc.valid:
-            bv = acc.buffer_view
-            lk.set_view_usage(bv, "Other", "inverseBindMatrices")
-            if bv is not None and bv.byte_stride != -1:
-                ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
-            if lk.check_format(
-                acc, "SKIN_IBM_INVALID_FORMAT", [("MAT4", F, False)], name="inverseBindMatrices"
-            ):
-                acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
-            if skin.joint_indices is not None and acc.count < len(skin.joint_indices):
-                ctx.add(
-                    "INVALID_IBM_ACCESSOR_COUNT",
-                    len(skin.joint_indices),
-                    acc.count,
-                    name="inverseBindMatrices",
-                )
+        bv = acc.buffer_view
+        lk.set_view_usage(bv, "IBM", "inverseBindMatrices")
+        if bv is not None and bv.byte_stride != -1:
+            ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
+        if lk.check_format(
+            acc, "SKIN_IBM_INVALID_FORMAT", [("MAT4", F, False)], name="inverseBindMatrices"
+        ):
+            acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
+        if skin.joint_indices is not None and acc.count < len(skin.joint_indices):
+            ctx.add(
+                "INVALID_IBM_ACCESSOR_COUNT",
+                len(skin.joint_indices),
+                acc.count,
+                name="inverseBindMatrices",
+            )
     if skin.skeleton_index != -1:
         skeleton = lookup(doc.nodes, skin.skeleton_index)
         if skeleton is None:

@@ -82,6 +82,21 @@ def _input_format(b: Builder, bad: bool) -> None:
         b.doc["accessors"][2].update(componentType=UNSIGNED_SHORT, normalized=True)
 
 
+def _invalid_input(b: Builder, bad: bool) -> None:
+    """An input accessor whose type is invalid is still checked (and its view is used)."""
+    _animation(b)
+    if bad:
+        b.doc["accessors"][2]["type"] = "STEP"
+
+
+def _invalid_normal(b: Builder, bad: bool) -> None:
+    """Likewise an attribute accessor whose component type is invalid."""
+    normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["NORMAL"] = normal
+    if bad:
+        b.doc["accessors"][normal]["componentType"] = 5127
+
+
 def _input_too_few(b: Builder, bad: bool) -> None:
     inp = b.accessor([0.0] if bad else [0.0, 1.0], type="SCALAR")
     out = b.accessor([0.0] * 9 * (1 if bad else 2), bounds=False)
@@ -273,6 +288,16 @@ CASES: list[CodeCase] = [
         "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
         _input_format,
         "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
+        _invalid_input,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT",
+        _invalid_normal,
+        "/meshes/0/primitives/0/attributes/NORMAL",
     ),
     pair(
         "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",

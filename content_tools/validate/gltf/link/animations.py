@@ -26,9 +26,10 @@ def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor
 
 def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
     ctx = lk.ctx
-    lk.check_format(
+    if lk.check_format(
         inp, "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT", [("SCALAR", F, False)], name="input"
-    )
+    ):
+        inp.checks.append(Check("anim_input", ctx.pointer("input")))
     if inp.min is None or inp.max is None:
         ctx.add("ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS", name="input")
     if interpolation == "CUBICSPLINE" and inp.count < 2:
@@ -39,7 +40,6 @@ def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
             inp.count,
             name="input",
         )
-    inp.checks.append(Check("anim_input", ctx.pointer("input")))
 
 
 def link_animation(lk: Linker, anim: Animation) -> None:
@@ -102,6 +102,9 @@ def link_animation(lk: Linker, anim: Animation) -> None:
         if sampler is None or ch.path not in OUTPUT_FORMATS:
             continue
         inp, out = resolved[ch.sampler_index]
+        if out is not None and ch.path == "rotation" and out.components == 4:
+            cubic = sampler.interpolation == "CUBICSPLINE"
+            out.checks.append(Check("quat", ctx.pointer("sampler"), {"cubic": cubic}))
         if out is None or not out.valid:
             continue
         if not lk.check_format(
@@ -125,5 +128,3 @@ def link_animation(lk: Linker, anim: Animation) -> None:
                     out.count,
                     name="sampler",
                 )
-        if ch.path == "rotation":
-            out.checks.append(Check("quat", ctx.pointer("sampler"), {"cubic": cubic}))

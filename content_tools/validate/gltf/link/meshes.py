@@ -38,13 +38,14 @@ def _check_format(
     base: str,
     table: dict[str, set[Fmt]],
     quant: dict[str, set[Fmt]],
-) -> None:
+) -> bool:
+    """Whether the semantic has known formats and the accessor has one of them."""
     allowed = set(table.get(base, set()))
     if lk.doc.quantized:
         allowed |= quant.get(base, set())
     if not allowed:
-        return
-    lk.check_format(
+        return False
+    return lk.check_format(
         acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
     )
 
@@ -76,6 +77,7 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
             bv = acc.buffer_view
             lk.set_view_usage(bv, "VertexBuffer", semantic)
             base = semantic.split("_", 1)[0] if not semantic.startswith("_") else "_"
+            format_ok = False
             if base == "_":
                 if acc.component_type == 5125:
                     ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
@@ -85,7 +87,7 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
                 "JOINTS",
                 "WEIGHTS",
             ):
-                _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
+                format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
             if bv is not None and (
                 acc.byte_offset % 4 or (bv.byte_stride != -1 and bv.byte_stride % 4)
             ):
@@ -101,16 +103,13 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
                 if len(bv.accessors) > 1:
                     ctx.add("MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE", name=semantic)
             pointer = ctx.pointer(semantic)
-            if any(
-                c.pointer != pointer and c.kind in ("unit", "tangent", "clamped")
-                for c in acc.checks
-            ):
+            if not format_ok:
                 pass
             elif semantic == "NORMAL":
                 acc.checks.append(Check("unit", pointer))
             elif semantic == "TANGENT":
                 acc.checks.append(Check("tangent", pointer))
-            elif base == "COLOR" and acc.component_type == 5126:
+            elif semantic == "COLOR_0" and acc.component_type == 5126:
                 acc.checks.append(Check("clamped", pointer))
         if "TANGENT" in attrs and "NORMAL" not in attrs:
             ctx.add("MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL", name="TANGENT")

@@ -66,6 +66,7 @@ def link_skin(lk: Linker, skin: Skin) -> None:
             if lk.check_format(
                 acc, "SKIN_IBM_INVALID_FORMAT", [("MAT4", F, False)], name="inverseBindMatrices"
             ):
+                acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
                 if skin.joint_indices is not None and acc.count < len(skin.joint_indices):
                     ctx.add(
                         "INVALID_IBM_ACCESSOR_COUNT",
@@ -73,8 +74,6 @@ def link_skin(lk: Linker, skin: Skin) -> None:
                         acc.count,
                         name="inverseBindMatrices",
                     )
-                else:
-                    acc.checks.append(Check("ibm", ctx.pointer("inverseBindMatrices")))
     skeleton: Node | None = None
     if skin.skeleton_index != -1:
         skeleton = lookup(doc.nodes, skin.skeleton_index)

@@ -13,9 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
 from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
@@ -82,6 +79,18 @@ def run(args: argparse.Namespace) -> int:
 def _validate_all(
     paths: list[Path], profile: BudgetProfile | None, *, show_progress: bool
 ) -> list[FileReport]:
+    if not show_progress or len(paths) < 2 or not sys.stderr.isatty():
+        return [report for path in paths for report in _validate_one(path, profile)]
+    # rich is only loaded to draw the bar (it is most of the start-up time of a short run).
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
     reports: list[FileReport] = []
     with Progress(
@@ -90,19 +99,20 @@ def _validate_all(
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not show_progress or not console.is_terminal or len(paths) < 2,
+        disable=not console.is_terminal,
         transient=True,
     ) as progress:
         task = progress.add_task("validating", total=len(paths))
         for path in paths:
             progress.update(task, description=f"validating {path}")
-            if not path.exists():
-                report = FileReport(uri=str(path), mime_type="application/octet-stream")
-                report.issues.add(
-                    Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file")
-                )
-                reports.append(report)
-            else:
-                reports.extend(validate_path(path, profile=profile))
+            reports.extend(_validate_one(path, profile))
             progress.advance(task)
     return reports
+
+
+def _validate_one(path: Path, profile: BudgetProfile | None) -> list[FileReport]:
+    if not path.exists():
+        report = FileReport(uri=str(path), mime_type="application/octet-stream")
+        report.issues.add(Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file"))
+        return [report]
+    return validate_path(path, profile=profile)

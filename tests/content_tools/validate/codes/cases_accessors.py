@@ -2,90 +2,22 @@
 tangents, clamped colours, indices, animation inputs and rotations, inverse bind matrices,
 sparse indices and skinning influences.
 
-Each document is a small scene built here with `struct` (one embedded buffer, one buffer view
-per accessor); `clean` is the same scene with the offending values fixed.
+Each document is a small scene (tests/support/accessor_docs.py: one embedded buffer, one
+buffer view per accessor); `clean` is the same scene with the offending values fixed.
 """
 
 from __future__ import annotations
 
-import base64
-import struct
 from collections.abc import Sequence
 from typing import Any
 
 from tests.content_tools.validate.codes.cases import CodeCase
+from tests.support.accessor_docs import FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT, Scene
 
 __all__ = ["CASES"]
 
-FLOAT = 5126
-UNSIGNED_BYTE = 5121
-UNSIGNED_SHORT = 5123
-_FORMATS = {5120: "b", 5121: "B", 5122: "h", 5123: "H", 5125: "I", 5126: "f"}
-_COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
 _TRIANGLE = [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
 _PRIMITIVE = "/meshes/0/primitives/0"
-
-
-def _f32(value: float) -> float:
-    return float(struct.unpack("<f", struct.pack("<f", value))[0])
-
-
-class _Scene:
-    """One buffer grown accessor by accessor, then written as a document."""
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.views: list[dict[str, Any]] = []
-        self.accessors: list[dict[str, Any]] = []
-
-    def raw(self, ctype: int, values: Sequence[float]) -> int:
-        """A buffer view holding `values` (no accessor); its index."""
-        self.data.extend(b"\0" * (-len(self.data) % 4))
-        packed = struct.pack(f"<{len(values)}{_FORMATS[ctype]}", *values)
-        self.views.append({"buffer": 0, "byteOffset": len(self.data), "byteLength": len(packed)})
-        self.data.extend(packed)
-        return len(self.views) - 1
-
-    def acc(
-        self,
-        type_: str,
-        ctype: int,
-        values: Sequence[float],
-        *,
-        bounds: bool = False,
-        target: int | None = None,
-        **extra: Any,
-    ) -> int:
-        """An accessor over a new buffer view; `bounds` declares the exact min and max."""
-        view = self.raw(ctype, values)
-        if target is not None:
-            self.views[view]["target"] = target
-        n = _COMPONENTS[type_]
-        accessor: dict[str, Any] = {
-            "bufferView": view,
-            "componentType": ctype,
-            "count": len(values) // n,
-            "type": type_,
-        }
-        if bounds:
-            columns = [values[c::n] for c in range(n)]
-            cast = _f32 if ctype == FLOAT else int
-            accessor["min"] = [cast(min(col)) for col in columns]
-            accessor["max"] = [cast(max(col)) for col in columns]
-        accessor.update(extra)
-        self.accessors.append(accessor)
-        return len(self.accessors) - 1
-
-    def doc(self, **top: Any) -> dict[str, Any]:
-        uri = "data:application/octet-stream;base64," + base64.b64encode(self.data).decode()
-        doc: dict[str, Any] = {
-            "asset": {"version": "2.0"},
-            "buffers": [{"byteLength": len(self.data), "uri": uri}],
-            "bufferViews": self.views,
-            "accessors": self.accessors,
-        }
-        doc.update(top)
-        return doc
 
 
 def _mesh(
@@ -97,7 +29,7 @@ def _mesh(
 ) -> dict[str, Any]:
     """A one-triangle scene whose primitive has POSITION plus `attributes`
     (semantic -> (type, component type, values)) and optional `indices`."""
-    scene = _Scene()
+    scene = Scene()
     pos = scene.acc("VEC3", FLOAT, position, bounds=True, target=34962)
     if position_bounds:
         scene.accessors[pos].update(position_bounds)
@@ -118,7 +50,7 @@ def _mesh(
 
 def _animation(times: Sequence[float], rotations: Sequence[float]) -> dict[str, Any]:
     """A node rotated by one LINEAR sampler."""
-    scene = _Scene()
+    scene = Scene()
     inp = scene.acc("SCALAR", FLOAT, times, bounds=True)
     out = scene.acc("VEC4", FLOAT, rotations)
     return scene.doc(
@@ -142,7 +74,7 @@ def _skinned(
 ) -> dict[str, Any]:
     """A skinned triangle: skin 0 has two joints (nodes 1 and 2); every vertex has the
     JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after."""
-    scene = _Scene()
+    scene = Scene()
     pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
     all_joints = list(joints) + [0, 0, 0, 0] * 2
     all_weights = list(weights) + [1.0, 0, 0, 0] * 2
@@ -163,26 +95,13 @@ def _skinned(
 
 def _sparse(indices: Sequence[int]) -> dict[str, Any]:
     """A zero-filled SCALAR float accessor of 4 elements with sparse values at `indices`."""
-    scene = _Scene()
-    idx_view = scene.raw(UNSIGNED_SHORT, indices)
-    val_view = scene.raw(FLOAT, [1.0] * len(indices))
-    scene.accessors.append(
-        {
-            "componentType": FLOAT,
-            "count": 4,
-            "type": "SCALAR",
-            "sparse": {
-                "count": len(indices),
-                "indices": {"bufferView": idx_view, "componentType": UNSIGNED_SHORT},
-                "values": {"bufferView": val_view},
-            },
-        }
-    )
+    scene = Scene()
+    scene.sparse(4, indices, [1.0] * len(indices))
     return scene.doc()
 
 
 def _unused_float(values: Sequence[float]) -> dict[str, Any]:
-    scene = _Scene()
+    scene = Scene()
     scene.acc("SCALAR", FLOAT, values)
     return scene.doc()
 

@@ -7,7 +7,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import TextureRef
 
 ACCESSOR_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
@@ -161,15 +160,16 @@ class Accessor(Base):
     def format(self) -> tuple[str | None, int, bool]:
         return (self.type, self.component_type, self.normalized)
 
-    def format_name(self) -> Raw:
+    def format_name(self) -> str:
         return format_name(self.type, self.component_type, self.normalized)
 
 
-def format_name(t: str | None, ct: int, normalized: bool) -> Raw:
+def format_name(t: str | None, ct: int, normalized: bool) -> str:
+    """An accessor format as the reference names it in messages (a string: quoted there)."""
     text = f"{t}, {COMPONENT_NAMES.get(ct, str(ct))}"
     if normalized:
         text += " normalized"
-    return Raw("{" + text + "}")
+    return "{" + text + "}"
 
 
 @dataclass(eq=False)

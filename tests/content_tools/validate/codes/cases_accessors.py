@@ -250,3 +250,91 @@ CASES: list[CodeCase] = [
         pointer="/accessors/0/sparse",
     ),
 ]
+
+
+def _layout(**changes: Any) -> dict[str, Any]:
+    """An unused accessor of two floats in a 16-byte view, with `changes` to the accessor
+    (keys as in glTF) and to its view (`view_` + key)."""
+    scene = Scene()
+    scene.acc("SCALAR", FLOAT, [0.5, 0.25, 0.0, 0.0])
+    doc = scene.doc()
+    doc["accessors"][0]["count"] = 2
+    for key, value in changes.items():
+        if key.startswith("view_"):
+            doc["bufferViews"][0][key.removeprefix("view_")] = value
+        else:
+            doc["accessors"][0][key] = value
+    return doc
+
+
+def _shared_usage(shared: bool) -> dict[str, Any]:
+    """A triangle whose POSITION accessor is (or, not `shared`, a copy of it is) also the
+    output of a translation animation."""
+    scene = Scene()
+    pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
+    times = scene.acc("SCALAR", FLOAT, [0.0, 1.0, 2.0], bounds=True)
+    out = pos if shared else scene.acc("VEC3", FLOAT, _TRIANGLE)
+    return scene.doc(
+        meshes=[{"primitives": [{"attributes": {"POSITION": pos}}]}],
+        nodes=[{"mesh": 0}],
+        scenes=[{"nodes": [0]}],
+        scene=0,
+        animations=[
+            {
+                "samplers": [{"input": times, "output": out}],
+                "channels": [{"sampler": 0, "target": {"node": 0, "path": "translation"}}],
+            }
+        ],
+    )
+
+
+CASES += [
+    CodeCase(
+        "ACCESSOR_MATRIX_ALIGNMENT",
+        triggers=_layout(type="MAT2", componentType=UNSIGNED_BYTE, count=1, byteOffset=2),
+        clean=_layout(type="MAT2", componentType=UNSIGNED_BYTE, count=1, byteOffset=4),
+        pointer="/accessors/0/byteOffset",
+    ),
+    CodeCase(
+        "ACCESSOR_NORMALIZED_INVALID",
+        triggers=_layout(normalized=True),
+        clean=_layout(normalized=False),
+        pointer="/accessors/0/normalized",
+    ),
+    CodeCase(
+        "ACCESSOR_OFFSET_ALIGNMENT",
+        triggers=_layout(byteOffset=2),
+        clean=_layout(byteOffset=4),
+        pointer="/accessors/0/byteOffset",
+    ),
+    CodeCase(
+        "ACCESSOR_TOTAL_OFFSET_ALIGNMENT",
+        triggers=_layout(view_byteOffset=2, view_byteLength=12),
+        clean=_layout(view_byteOffset=4, view_byteLength=12),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_TOO_LONG",
+        triggers=_layout(count=5),
+        clean=_layout(count=4),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_SMALL_BYTESTRIDE",
+        triggers=_layout(type="VEC2", count=1, view_byteStride=4, view_target=34962),
+        clean=_layout(type="VEC2", count=1, view_byteStride=8, view_target=34962),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_SPARSE_COUNT_OUT_OF_RANGE",
+        triggers=_sparse([0, 1, 2, 3, 4]),
+        clean=_sparse([0, 1, 2, 3]),
+        pointer="/accessors/0/sparse/count",
+    ),
+    CodeCase(
+        "ACCESSOR_USAGE_OVERRIDE",
+        triggers=_shared_usage(shared=True),
+        clean=_shared_usage(shared=False),
+        pointer="/animations/0/samplers/0/output",
+    ),
+]

@@ -11,15 +11,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
-from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 from content_tools.validate.issues import Issue, Severity
+from content_tools.validate.profile_files import profile_names
 from content_tools.validate.report import report_json, report_text
 from content_tools.validate.run import FileReport, validate_path
+
+if TYPE_CHECKING:
+    from content_tools.validate.budget import BudgetProfile
 
 __all__ = ["add_parser", "run"]
 
@@ -59,8 +62,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    profile: BudgetProfile | None = None
     try:
-        profile = None if args.profile == "none" else load_profile(args.profile)
+        if args.profile != "none":  # the budget model (pydantic) only loads when needed
+            from content_tools.validate.budget import load_profile
+
+            profile = load_profile(args.profile)
     except ContentError as exc:
         print_error(str(exc))
         return ExitCode.USAGE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from content_tools.validate.gltf.messages import CODES
@@ -24,17 +25,30 @@ class Raw(str):
 
 
 def _dart_double(value: float) -> str:
+    """A double as the reference prints it: it runs as JavaScript (dart2js), so numbers print
+    as JavaScript's `String(x)` does (`2`, `0.5`, `1e-7`, `1e+21`), except -0.0."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value == int(value) and abs(value) < 1e21:
-        return f"{int(value)}.0"
-    text = repr(value)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{'+' if not exp.startswith('-') else '-'}{exp.lstrip('+-').lstrip('0')}"
-    return text
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0"
+    sign, digits_t, exp = Decimal(repr(value)).normalize().as_tuple()
+    exp = int(exp)
+    digits = "".join(map(str, digits_t))
+    k = len(digits)
+    n = exp + k  # value = 0.DIGITS x 10^n
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = f"{digits[:n]}.{digits[n:]}"
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        mantissa = digits[0] + (f".{digits[1:]}" if k > 1 else "")
+        text = f"{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+    return "-" + text if sign else text
 
 
 def _plain(value: Any, depth: int = 0) -> str:

@@ -37,13 +37,14 @@ def _check_format(
     base: str,
     table: dict[str, set[Fmt]],
     quant: dict[str, set[Fmt]],
-) -> None:
+) -> bool:
+    """Whether the semantic has known formats and the accessor has one of them."""
     allowed = set(table.get(base, set()))
     if lk.doc.quantized:
         allowed |= quant.get(base, set())
     if not allowed:
-        return
-    lk.check_format(
+        return False
+    return lk.check_format(
         acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
     )
 
@@ -89,8 +90,9 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     prim.attr_accessors[semantic] = acc
     _without_bounds(lk, semantic, acc)
     base = semantic.split("_", 1)[0]
+    format_ok = False
     if base in VERTEX_FORMATS:
-        _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
+        format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
     elif acc.component_type == 5125:
         ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
     if not _aligned(acc):
@@ -100,9 +102,9 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     elif prim.vertex_count != acc.count:
         ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
     _stride_shared(lk, semantic, acc)
-    pointer = ctx.pointer(semantic)
-    if any(c.pointer != pointer and c.kind in ("unit", "tangent", "clamped") for c in acc.checks):
+    if not format_ok:  # data checks only on a valid format, one per usage (as the reference)
         return
+    pointer = ctx.pointer(semantic)
     if semantic == "NORMAL":
         acc.checks.append(Check("unit", pointer))
     elif semantic == "TANGENT":

@@ -224,7 +224,7 @@ def _texture_transform(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     get_float_list(m, "offset", ctx, lengths=(2,))
     get_float(m, "rotation", ctx)
     get_float_list(m, "scale", ctx, lengths=(2,))
-    get_uint(m, "texCoord", ctx)
+    obj.values["texCoord"] = get_uint(m, "texCoord", ctx)
 
 
 def _texture_source(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
@@ -365,6 +365,9 @@ REGISTRY: dict[tuple[str, str], Parser] = {
     ("animationChannelTarget", "KHR_animation_pointer"): _animation_pointer,
 }
 
+_EXCLUSIVE = frozenset({"KHR_materials_pbrSpecularGlossiness", "KHR_materials_unlit"})
+"""Extensions the reference warns about (MULTIPLE_EXTENSIONS) when their object has others."""
+
 SUPPORTED_EXTENSIONS = frozenset({name for _, name in REGISTRY} | {"KHR_mesh_quantization"})
 REQUIRED_EXTENSIONS = frozenset({"KHR_mesh_quantization"})
 
@@ -377,6 +380,10 @@ class TextureRef:
     index: int = -1
     tex_coord: int = 0
     extensions: dict[str, Any] = field(default_factory=dict)
+    uv: int = 0
+    """The TEXCOORD set the texture reads: KHR_texture_transform's texCoord overrides."""
+    uv_pointer: str = ""
+    """Where that set is chosen (the texture info, or its texture transform)."""
 
 
 def parse_texture_info(
@@ -403,6 +410,10 @@ def parse_texture_info(
         elif kind == "occlusionTextureInfo":
             get_float(tm, "strength", ctx, min=0.0, max=1.0)
         ref.extensions = parse_extensions(tm, "textureInfo", ctx)
+        ref.uv, ref.uv_pointer = ref.tex_coord, ref.pointer
+        transform = ref.extensions.get("KHR_texture_transform")
+        if isinstance(transform, ExtObject) and transform.values.get("texCoord", -1) != -1:
+            ref.uv, ref.uv_pointer = transform.values["texCoord"], transform.pointer
         get_extras(tm, ctx)
     return ref
 
@@ -427,7 +438,9 @@ def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) 
             if parser is None:
                 ctx.add("UNEXPECTED_EXTENSION_OBJECT", name=name)
                 continue
-            if value is None or not isinstance(exts.get(name), dict):
+            if len(exts) > 1 and name in _EXCLUSIVE:
+                ctx.add("MULTIPLE_EXTENSIONS", name=name)
+            if value is None:
                 continue
             with ctx.at(name):
                 obj = ExtObject(name, ctx.pointer())

@@ -55,11 +55,11 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
     mat = prim.material = lk.resolve(doc.materials, prim.material_index, name="material")
     if mat is not None:
         for ref in mat.textures:
-            if ref.tex_coord >= 0 and ref.tex_coord >= prim.texcoord_count:
+            if ref.uv >= 0 and ref.uv >= prim.texcoord_count:
                 ctx.add(
                     "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-                    ref.pointer,
-                    f"TEXCOORD_{ref.tex_coord}",
+                    ref.uv_pointer,
+                    f"TEXCOORD_{ref.uv}",
                     name="material",
                 )
     attrs = prim.attributes or {}
@@ -118,7 +118,11 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
             ctx.add("MESH_PRIMITIVE_NO_POSITION")
         if "TANGENT" in attrs and (mat is None or mat.normal_texture is None):
             ctx.add("UNUSED_MESH_TANGENT", name="TANGENT")
-        used_tc = {ref.tex_coord for ref in mat.textures} if mat is not None else set()
+        used_tc = (
+            {uv for ref in mat.textures for uv in (ref.tex_coord, ref.uv)}
+            if mat is not None
+            else set()
+        )
         for tc in range(prim.texcoord_count):
             if f"TEXCOORD_{tc}" in attrs and tc not in used_tc:
                 ctx.add("UNUSED_OBJECT", name=f"TEXCOORD_{tc}")
@@ -198,8 +202,13 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
 def link_variants(lk: Linker, ext: ExtObject) -> None:
     ctx = lk.ctx
     seen: set[int] = set()
+    root = isinstance(lk.doc.extensions.get("KHR_materials_variants"), ExtObject)
     for mapping in ext.values.get("mappings") or []:
         ptr = mapping["pointer"]
+        if not root:
+            dependency = Raw("/extensions/KHR_materials_variants")
+            ctx.add("UNSATISFIED_DEPENDENCY", dependency, pointer=ptr)
+            continue
         for j, v in enumerate(mapping.get("variants") or []):
             if v == -1:
                 continue

@@ -88,14 +88,16 @@ def validate_gltf(
     ctx = Ctx(sink)
     is_glb = data[:4] == b"glTF" or uri.lower().endswith(".glb")
     bin_chunk: bytes | None = None
+    aborted = False
     if is_glb:
         ctx.is_glb = True
         parts = read_glb(data, ctx)
-        if parts.json is None:
-            if parts.aborted_json is not None:
-                _parse_json(parts.aborted_json, ctx)
+        if parts.json is None and parts.aborted_json is None:
             return info
-        json_bytes = parts.json
+        # The reference stops reading a GLB cut short after its JSON chunk: that JSON is still
+        # checked, but no resource is loaded.
+        aborted = parts.json is None
+        json_bytes = parts.json if parts.json is not None else parts.aborted_json or b""
         bin_chunk = parts.bin
     else:
         json_bytes = data
@@ -109,6 +111,9 @@ def validate_gltf(
         ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
         return info
     doc: Document = read_document(root_value, ctx)
+    if aborted:
+        report_unused(doc, ctx)
+        return info
     load_buffers(doc, ctx, bin_chunk, resources)
     validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)

@@ -17,7 +17,6 @@ from typing import Any
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.schema import (
     check_members,
-    get_bool,
     get_extras,
     get_float,
     get_float_list,
@@ -154,12 +153,6 @@ _transmission = _members(
     ("transmissionFactor", _fraction),
     ("transmissionTexture", _texture),
 )
-_diffuse_transmission = _members(
-    ("diffuseTransmissionFactor", _fraction),
-    ("diffuseTransmissionTexture", _texture),
-    ("diffuseTransmissionColorFactor", _rgb),
-    ("diffuseTransmissionColorTexture", _texture),
-)
 _unlit = _members()
 
 
@@ -195,7 +188,7 @@ def _iridescence(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     tmax = get_float(m, "iridescenceThicknessMaximum", ctx, min=0.0, default=400.0)
     _texinfo(m, "iridescenceThicknessTexture", ctx, owner)
     has_tex = "iridescenceThicknessTexture" in m
-    if not has_tex and "iridescenceThicknessMinimum" in m:
+    if not has_tex and "iridescenceThicknessMinimum" in m and not math.isnan(tmin):
         ctx.add(
             "KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE",
             name="iridescenceThicknessMinimum",
@@ -332,15 +325,9 @@ def _animation_pointer(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     ctx.add("INCOMPLETE_EXTENSION_SUPPORT")
 
 
-def _node_visibility(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("visible",), ctx)
-    get_bool(m, "visible", ctx)
-
-
 _MATERIAL_EXTS: dict[str, Parser] = {
     "KHR_materials_anisotropy": _anisotropy,
     "KHR_materials_clearcoat": _clearcoat,
-    "KHR_materials_diffuse_transmission": _diffuse_transmission,
     "KHR_materials_dispersion": _dispersion,
     "KHR_materials_emissive_strength": _emissive_strength,
     "KHR_materials_ior": _ior,
@@ -358,7 +345,6 @@ REGISTRY: dict[tuple[str, str], Parser] = {
     ("textureInfo", "KHR_texture_transform"): _texture_transform,
     ("texture", "EXT_texture_webp"): _texture_source,
     ("node", "KHR_lights_punctual"): _light_ref,
-    ("node", "KHR_node_visibility"): _node_visibility,
     ("gltf", "KHR_lights_punctual"): _lights_root,
     ("gltf", "KHR_materials_variants"): _variants_root,
     ("primitive", "KHR_materials_variants"): _variants_primitive,

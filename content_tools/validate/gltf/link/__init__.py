@@ -24,6 +24,7 @@ def link_document(doc: Document, ctx: Ctx) -> None:
         if anim is not None
         for ch in anim.channels or []
         if ch.path in ("translation", "rotation", "scale", "weights")
+        and "KHR_animation_pointer" not in ch.target_extensions
     }
     lk.each("bufferViews", doc.buffer_views, partial(link_buffer_view, lk))
     lk.each("accessors", doc.accessors, partial(link_accessor, lk))

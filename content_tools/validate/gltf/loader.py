@@ -33,6 +33,10 @@ def _read(uri: str, pointer: str, ctx: Ctx, resources: ReadResource) -> bytes | 
     return None
 
 
+def _is_pot(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
 def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: ReadResource) -> None:
     for buf in doc.buffers:
         if buf is None:
@@ -97,6 +101,10 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
             name = "uri" if img.uri is not None else "bufferView"
             ctx.add("IMAGE_MIME_TYPE_INVALID", mime, declared, pointer=f"{pointer}/{name}")
         effective[img.index] = mime if declared is None else declared
+        w, h = header.width or 0, header.height or 0
+        measured = header.error is None and header.width is not None and header.height is not None
+        if measured and not (_is_pot(w) and _is_pot(h)):
+            ctx.add("IMAGE_NPOT_DIMENSIONS", w, h, pointer=pointer)
         if mime not in doc.image_mime_types:
             ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
         if header.error is None and header.unsupported_features:

@@ -91,8 +91,10 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         headers[img.index] = header
         if header.error == "EOS":
             ctx.add("IMAGE_UNEXPECTED_EOS", pointer=pointer)
-        elif header.error is not None:
+            continue
+        if header.error is not None:
             ctx.add("IMAGE_DATA_INVALID", Raw(header.error), pointer=pointer)
+            continue
         mime = header.mime_type
         if mime is None:
             continue
@@ -102,12 +104,11 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
             ctx.add("IMAGE_MIME_TYPE_INVALID", mime, declared, pointer=f"{pointer}/{name}")
         effective[img.index] = mime if declared is None else declared
         w, h = header.width or 0, header.height or 0
-        measured = header.error is None and header.width is not None and header.height is not None
-        if measured and not (_is_pot(w) and _is_pot(h)):
+        if not (_is_pot(w) and _is_pot(h)):
             ctx.add("IMAGE_NPOT_DIMENSIONS", w, h, pointer=pointer)
         if mime not in doc.image_mime_types:
             ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
-        if header.error is None and header.unsupported_features:
+        if header.unsupported_features:
             ctx.add("IMAGE_FEATURES_UNSUPPORTED", pointer=pointer)
     for tex in doc.textures:
         if tex is None:

@@ -288,6 +288,8 @@ def _light(lm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     elif "spot" in lm:
         ctx.add("EXTRA_PROPERTY", name="spot")
     get_float(lm, "range", ctx, excl_min=0.0)
+    if ltype == "directional" and "range" in lm:
+        ctx.add("EXTRA_PROPERTY", name="range")
     get_string(lm, "name", ctx)
     parse_extensions(lm, "light", ctx)
     get_extras(lm, ctx)

@@ -51,6 +51,7 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
             ctx.add("UNSATISFIED_DEPENDENCY", Raw("mimeType"), name="bufferView")
         if uri is not None:
             ctx.add("ONE_OF_MISMATCH", ("bufferView", "uri"))
+            check_uri(uri, ctx)  # the reference checks it, then reads the buffer view
         img.storage = "buffer-view"
     elif uri is not None:
         img.uri = uri

@@ -166,6 +166,12 @@ LIGHT_CASES = [
         "/extensions/KHR_lights_punctual/lights/0/spot",
     ),
     CodeCase(
+        "EXTRA_PROPERTY",
+        light_doc({"type": "directional", "range": 5}),
+        light_doc({"type": "point", "range": 5}),
+        "/extensions/KHR_lights_punctual/lights/0/range",
+    ),
+    CodeCase(
         "KHR_LIGHTS_PUNCTUAL_LIGHT_SPOT_ANGLES",
         light_doc({"type": "spot", "spot": {"innerConeAngle": 0.8, "outerConeAngle": 0.5}}),
         light_doc({"type": "spot", "spot": {"innerConeAngle": 0.5, "outerConeAngle": 0.8}}),

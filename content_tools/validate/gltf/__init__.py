@@ -89,14 +89,16 @@ def validate_gltf(
     ctx = Ctx(sink)
     is_glb = data[:4] == b"glTF" or uri.lower().endswith(".glb")
     bin_chunk: bytes | None = None
+    aborted = False
     if is_glb:
         ctx.is_glb = True
         parts = read_glb(data, ctx)
-        if parts.json is None:
-            if parts.aborted_json is not None:
-                _parse_json(parts.aborted_json, ctx)
+        if parts.json is None and parts.aborted_json is None:
             return info
-        json_bytes = parts.json
+        # The reference stops reading a GLB cut short after its JSON chunk: that JSON is still
+        # checked, but no resource is loaded.
+        aborted = parts.json is None
+        json_bytes = parts.json if parts.json is not None else parts.aborted_json or b""
         bin_chunk = parts.bin
     else:
         json_bytes = data
@@ -111,6 +113,8 @@ def validate_gltf(
         return info
     doc: Document = read_document(root_value, ctx)
     info.issues_when_read = sum(sink.counts.values())
+    if aborted:  # a GLB cut short after its JSON chunk: no resource is loaded
+        return info
     load_buffers(doc, ctx, bin_chunk, resources)
     headers = load_images(doc, ctx, resources)
     validate_data(doc, ctx)

@@ -17,7 +17,6 @@ from typing import Any
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.schema import (
     check_members,
-    get_bool,
     get_extras,
     get_float,
     get_float_list,
@@ -154,12 +153,6 @@ _transmission = _members(
     ("transmissionFactor", _fraction),
     ("transmissionTexture", _texture),
 )
-_diffuse_transmission = _members(
-    ("diffuseTransmissionFactor", _fraction),
-    ("diffuseTransmissionTexture", _texture),
-    ("diffuseTransmissionColorFactor", _rgb),
-    ("diffuseTransmissionColorTexture", _texture),
-)
 _unlit = _members()
 
 
@@ -195,7 +188,7 @@ def _iridescence(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     tmax = get_float(m, "iridescenceThicknessMaximum", ctx, min=0.0, default=400.0)
     _texinfo(m, "iridescenceThicknessTexture", ctx, owner)
     has_tex = "iridescenceThicknessTexture" in m
-    if not has_tex and "iridescenceThicknessMinimum" in m:
+    if not has_tex and "iridescenceThicknessMinimum" in m and not math.isnan(tmin):
         ctx.add(
             "KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE",
             name="iridescenceThicknessMinimum",
@@ -224,7 +217,7 @@ def _texture_transform(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     get_float_list(m, "offset", ctx, lengths=(2,))
     get_float(m, "rotation", ctx)
     get_float_list(m, "scale", ctx, lengths=(2,))
-    get_uint(m, "texCoord", ctx)
+    obj.values["texCoord"] = get_uint(m, "texCoord", ctx)
 
 
 def _texture_source(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
@@ -295,6 +288,8 @@ def _light(lm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     elif "spot" in lm:
         ctx.add("EXTRA_PROPERTY", name="spot")
     get_float(lm, "range", ctx, excl_min=0.0)
+    if ltype == "directional" and "range" in lm:
+        ctx.add("EXTRA_PROPERTY", name="range")
     get_string(lm, "name", ctx)
     parse_extensions(lm, "light", ctx)
     get_extras(lm, ctx)
@@ -332,15 +327,9 @@ def _animation_pointer(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     ctx.add("INCOMPLETE_EXTENSION_SUPPORT")
 
 
-def _node_visibility(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("visible",), ctx)
-    get_bool(m, "visible", ctx)
-
-
 _MATERIAL_EXTS: dict[str, Parser] = {
     "KHR_materials_anisotropy": _anisotropy,
     "KHR_materials_clearcoat": _clearcoat,
-    "KHR_materials_diffuse_transmission": _diffuse_transmission,
     "KHR_materials_dispersion": _dispersion,
     "KHR_materials_emissive_strength": _emissive_strength,
     "KHR_materials_ior": _ior,
@@ -358,12 +347,14 @@ REGISTRY: dict[tuple[str, str], Parser] = {
     ("textureInfo", "KHR_texture_transform"): _texture_transform,
     ("texture", "EXT_texture_webp"): _texture_source,
     ("node", "KHR_lights_punctual"): _light_ref,
-    ("node", "KHR_node_visibility"): _node_visibility,
     ("gltf", "KHR_lights_punctual"): _lights_root,
     ("gltf", "KHR_materials_variants"): _variants_root,
     ("primitive", "KHR_materials_variants"): _variants_primitive,
     ("animationChannelTarget", "KHR_animation_pointer"): _animation_pointer,
 }
+
+_EXCLUSIVE = frozenset({"KHR_materials_pbrSpecularGlossiness", "KHR_materials_unlit"})
+"""Extensions the reference warns about (MULTIPLE_EXTENSIONS) when their object has others."""
 
 SUPPORTED_EXTENSIONS = frozenset({name for _, name in REGISTRY} | {"KHR_mesh_quantization"})
 REQUIRED_EXTENSIONS = frozenset({"KHR_mesh_quantization"})
@@ -380,6 +371,10 @@ class TextureRef:
     """textureInfo, normalTextureInfo (its material needs a tangent space) or
     occlusionTextureInfo."""
     extensions: dict[str, Any] = field(default_factory=dict)
+    uv: int = 0
+    """The TEXCOORD set the texture reads: KHR_texture_transform's texCoord overrides."""
+    uv_pointer: str = ""
+    """Where that set is chosen (the texture info, or its texture transform)."""
 
 
 def parse_texture_info(
@@ -406,6 +401,10 @@ def parse_texture_info(
         elif kind == "occlusionTextureInfo":
             get_float(tm, "strength", ctx, min=0.0, max=1.0)
         ref.extensions = parse_extensions(tm, "textureInfo", ctx)
+        ref.uv, ref.uv_pointer = ref.tex_coord, ref.pointer
+        transform = ref.extensions.get("KHR_texture_transform")
+        if isinstance(transform, ExtObject) and transform.values.get("texCoord", -1) != -1:
+            ref.uv, ref.uv_pointer = transform.values["texCoord"], transform.pointer
         get_extras(tm, ctx)
     return ref
 
@@ -430,7 +429,9 @@ def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) 
             if parser is None:
                 ctx.add("UNEXPECTED_EXTENSION_OBJECT", name=name)
                 continue
-            if value is None or not isinstance(exts.get(name), dict):
+            if len(exts) > 1 and name in _EXCLUSIVE:
+                ctx.add("MULTIPLE_EXTENSIONS", name=name)
+            if value is None:
                 continue
             with ctx.at(name):
                 obj = ExtObject(name, ctx.pointer())

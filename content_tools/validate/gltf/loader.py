@@ -33,6 +33,10 @@ def _read(uri: str, pointer: str, ctx: Ctx, resources: ReadResource) -> bytes | 
     return None
 
 
+def _is_pot(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
 def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: ReadResource) -> None:
     for buf in doc.buffers:
         if buf is None:
@@ -72,8 +76,8 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         if img is None:
             continue
         pointer = f"/images/{img.index}"
-        if img.mime_type is not None:
-            effective[img.index] = img.mime_type
+        if img.declared_mime is not None:  # a data URI's media type does not count
+            effective[img.index] = img.declared_mime
         data: bytes | None = None
         if img.buffer_view is not None:
             raw = _view_bytes(img.buffer_view)
@@ -91,10 +95,12 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         headers[img.index] = header
         if header.error == "EOS":
             ctx.add("IMAGE_UNEXPECTED_EOS", pointer=pointer)
-        elif header.error is not None:
+            continue
+        if header.error is not None:
             ctx.add("IMAGE_DATA_INVALID", Raw(header.error), pointer=pointer)
+            continue
         mime = header.mime_type
-        if mime is None or header.error is not None:
+        if mime is None:
             continue
         # The reference's order: enabled type, declared type, dimensions, features.
         if mime not in doc.image_mime_types:

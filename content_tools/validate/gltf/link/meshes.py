@@ -36,17 +36,17 @@ def _check_format(
     acc: Accessor,
     semantic: str,
     base: str,
-    table: dict[str, set[Fmt]],
-    quant: dict[str, set[Fmt]],
+    table: dict[str, list[Fmt]],
+    quant: dict[str, list[Fmt]],
 ) -> bool:
     """Whether the semantic has known formats and the accessor has one of them."""
-    allowed = set(table.get(base, set()))
+    allowed = list(table.get(base, []))
     if lk.doc.quantized:
-        allowed |= quant.get(base, set())
+        allowed += [f for f in quant.get(base, []) if f not in allowed]
     if not allowed:
         return False
     return lk.check_format(
-        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", allowed, name=semantic
     )
 
 
@@ -88,8 +88,10 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
                 "WEIGHTS",
             ):
                 format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
-            if bv is not None and (
-                acc.byte_offset % 4 or (bv.byte_stride != -1 and bv.byte_stride % 4)
+            # As the reference: a misaligned offset, or elements of a length not a multiple
+            # of 4 packed tightly (a view without byteStride).
+            if acc.byte_offset % 4 or (
+                acc.element_length % 4 and bv is not None and bv.byte_stride == -1
             ):
                 ctx.add("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", name=semantic)
             if semantic == "POSITION" and (acc.min is None or acc.max is None):

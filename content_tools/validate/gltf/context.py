@@ -82,6 +82,47 @@ def _plain(value: Any, depth: int = 0) -> str:
     return str(value)
 
 
+def _short_parts(items: list[str]) -> list[str]:
+    """The parts of Dart's short form of an iterable (`Iterable.toString`), which the reference
+    prints lists of choices with: the first items up to about 80 characters (at least 3), "...",
+    then the last 2."""
+    limit, head, tail, overhead = 80, 3, 2, 2
+    parts: list[str] = []
+    length = 0
+    rest = iter(items)
+    for item in rest:
+        parts.append(item)
+        length += len(item) + overhead
+        if length >= limit and len(parts) >= head:
+            break
+    else:
+        return parts
+    remaining = list(rest)
+    count = len(parts) + len(remaining)
+    if not remaining:
+        if count <= head + tail:
+            return parts
+        ultimate, penultimate = parts.pop(), parts.pop()
+    elif len(remaining) == 1:
+        if count <= head + 1:
+            return [*parts, remaining[0]]
+        ultimate, penultimate = remaining[0], parts.pop()
+        length += len(ultimate) + overhead
+    else:
+        penultimate, ultimate = remaining[-2], remaining[-1]
+        length += len(ultimate) + len(penultimate) + 2 * overhead
+    elision = False
+    if count > len(parts) + tail:
+        elision = True
+        length += 3 + overhead
+    while length > limit and len(parts) > head:
+        length -= len(parts.pop()) + overhead
+        if not elision:
+            elision = True
+            length += 3 + overhead
+    return [*parts, *(["..."] if elision else []), penultimate, ultimate]
+
+
 def fmt(value: Any) -> str:
     """A message argument as the reference prints it: strings quoted, lists of choices in
     parentheses, numbers the Dart way."""
@@ -90,7 +131,7 @@ def fmt(value: Any) -> str:
     elif isinstance(value, str):
         text = f"'{value}'"
     elif isinstance(value, tuple):
-        text = "(" + ", ".join(fmt(v) for v in value) + ")"
+        text = "(" + ", ".join(_short_parts([fmt(v) for v in value])) + ")"
     else:
         text = _plain(value)
     if len(text) > _MAX_ARG_CHARS:

@@ -37,17 +37,18 @@ def _check_format(
     acc: Accessor,
     semantic: str,
     base: str,
-    table: dict[str, set[Fmt]],
-    quant: dict[str, set[Fmt]],
+    table: dict[str, list[Fmt]],
+    quant: dict[str, list[Fmt]],
 ) -> bool:
-    """Whether the semantic has known formats and the accessor has one of them."""
-    allowed = set(table.get(base, set()))
+    """Whether the semantic has known formats and the accessor has one of them (the allowed
+    ones listed in the reference's order: the core ones, then the extension's)."""
+    allowed = list(table.get(base, []))
     if lk.doc.quantized:
-        allowed |= quant.get(base, set())
+        allowed += [f for f in quant.get(base, []) if f not in allowed]
     if not allowed:
         return False
     return lk.check_format(
-        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", allowed, name=semantic
     )
 
 
@@ -104,9 +105,11 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     elif prim.vertex_count != acc.count:
         ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
     _stride_shared(lk, semantic, acc)
-    if not format_ok:  # data checks only on a valid format, one per usage (as the reference)
-        return
+    # Data checks, as the reference registers them: once per use (an accessor shared by two
+    # primitives is checked, and reported, for each), and only on a valid format.
     pointer = ctx.pointer(semantic)
+    if not format_ok:
+        return
     if semantic == "NORMAL":
         acc.checks.append(Check("unit", pointer))
     elif semantic == "TANGENT":

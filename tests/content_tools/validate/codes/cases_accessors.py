@@ -338,3 +338,12 @@ CASES += [
         pointer="/animations/0/samplers/0/output",
     ),
 ]
+
+CASES.append(
+    CodeCase(
+        "MESH_PRIMITIVE_ACCESSOR_UNALIGNED",  # 6-byte elements packed without byteStride
+        triggers=_mesh({"TEXCOORD_0": ("VEC3", UNSIGNED_SHORT, [0, 1, 2] * 3)}),
+        clean=_mesh({"TEXCOORD_0": ("VEC2", UNSIGNED_SHORT, [0, 1] * 3)}),
+        pointer=f"{_PRIMITIVE}/attributes/TEXCOORD_0",
+    )
+)

@@ -60,6 +60,8 @@ class GlbScan:
     bin: bytes | None
     aborted_json: bytes | None = None
     """A complete JSON chunk of a GLB the reference stopped reading: only its syntax is checked."""
+    partial_json: bytes | None = None
+    """What there is of a JSON chunk the file ends inside."""
     findings: list[GlbFinding] = field(default_factory=list)
     version: int | None = None
     declared_length: int | None = None
@@ -134,6 +136,8 @@ def scan_glb(data: bytes) -> GlbScan:
         # The stream ends right after the chunk header, or inside the chunk's body.
         if size - offset < length:
             found.append(GlbFinding("GLB_UNEXPECTED_END_OF_CHUNK_DATA", size))
+            if kind == "json":
+                scan.partial_json = data[offset:size]
         if offset >= size or size - offset < length:
             scan.aborted_json, scan.json = scan.json, None
             return scan

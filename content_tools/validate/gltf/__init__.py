@@ -94,6 +94,8 @@ def validate_gltf(
         ctx.is_glb = True
         parts = read_glb(data, ctx)
         if parts.json is None and parts.aborted_json is None:
+            if parts.partial_json is not None:
+                _parse_json(parts.partial_json, ctx)
             return info
         # The reference stops reading a GLB cut short after its JSON chunk: that JSON is still
         # checked, but no resource is loaded.

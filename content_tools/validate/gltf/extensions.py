@@ -187,7 +187,7 @@ def _iridescence(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     tmin = get_float(m, "iridescenceThicknessMinimum", ctx, min=0.0, default=100.0)
     tmax = get_float(m, "iridescenceThicknessMaximum", ctx, min=0.0, default=400.0)
     _texinfo(m, "iridescenceThicknessTexture", ctx, owner)
-    has_tex = "iridescenceThicknessTexture" in m
+    has_tex = isinstance(m.get("iridescenceThicknessTexture"), dict)
     if not has_tex and "iridescenceThicknessMinimum" in m and not math.isnan(tmin):
         ctx.add(
             "KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE",
@@ -287,8 +287,8 @@ def _light(lm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
                 get_extras(spot, ctx)
     elif "spot" in lm:
         ctx.add("EXTRA_PROPERTY", name="spot")
-    get_float(lm, "range", ctx, excl_min=0.0)
-    if ltype == "directional" and "range" in lm:
+    light_range = get_float(lm, "range", ctx, excl_min=0.0)
+    if ltype == "directional" and not math.isnan(light_range):
         ctx.add("EXTRA_PROPERTY", name="range")
     get_string(lm, "name", ctx)
     parse_extensions(lm, "light", ctx)

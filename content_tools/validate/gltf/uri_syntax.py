@@ -108,6 +108,7 @@ def parse_uri(uri: str) -> ParsedUri:
             scheme, rest_at = uri[:i].lower(), i + 1
             break
     rest = uri[rest_at:]
+    rest = rest[:2].replace("\\", "/") + rest[2:]  # Dart reads a leading backslash as a slash
     has_authority = rest.startswith("//")
     if has_authority:
         _check_authority(uri, rest_at + 2)
@@ -134,25 +135,29 @@ def _check_authority(uri: str, start: int) -> None:
         if uri[i] in "/?#\\":
             end = i
             break
-    authority = uri[start:end]
-    host_at = start + authority.rfind("@") + 1 if "@" in authority else start
+    ats = [i for i in range(start, end) if uri[i] == "@"]
+    host_at = ats[0] + 1 if len(ats) == 1 else start  # several: none is the user info's end
+    search = host_at
     if host_at < end and uri[host_at] == "[":
         close = uri.find("]", host_at, end)
-        if close < 0:
+        search = close + 1 if close >= 0 else end
+    colon = uri.find(":", search, end)
+    port_at = colon if colon >= 0 else end
+    host = uri[host_at:port_at]
+    if host.startswith("["):
+        if not host.endswith("]"):
             raise _fail("Missing end `]` to match `[` in host", uri, host_at)
-        literal = uri[host_at + 1 : close].split("%", 1)[0]
         try:
-            ipaddress.IPv6Address(literal)
+            ipaddress.IPv6Address(host[1:-1].split("%", 1)[0])
         except ValueError:
             raise _fail("Illegal IPv6 address, too few parts", uri, None) from None
-        port_at = close + 1
     else:
-        colon = uri.rfind(":", host_at, end)
-        port_at = colon if colon >= 0 else end
-    if port_at < end and uri[port_at] == ":":
-        port = uri[port_at + 1 : end]
-        if port and not (port.isascii() and port.isdigit()):
-            raise _fail("Invalid port", uri, port_at + 1)
+        for i, ch in enumerate(host):
+            if ch in ":/?#[]@":
+                raise _fail("Invalid character", uri, host_at + i)
+    port = uri[port_at + 1 : end]
+    if port and not (port.isascii() and port.isdigit()):
+        raise _fail("Invalid port", uri, port_at + 1)
 
 
 def parse_data_uri(uri: str) -> DataUri:

@@ -63,9 +63,8 @@ def link_material(lk: Linker, mat: Material) -> None:
         ctx.add("KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR", pointer=strength.pointer)
     volume = exts.get("KHR_materials_volume")
     if isinstance(volume, ExtObject):
-        # the reference looks at the names present, supported or not
-        names = set(exts) | set(exts.get("_unsupported", ()))
-        if not names & {"KHR_materials_transmission", "KHR_materials_diffuse_transmission"}:
+        # the reference gives an extension it does not know the benefit of the doubt
+        if "KHR_materials_transmission" not in exts and not exts.get("_unsupported"):
             ctx.add("KHR_MATERIALS_VOLUME_NO_TRANSMISSION", pointer=volume.pointer)
         if mat.double_sided and volume.values.get("thickness", 0) > 0:
             ctx.add("KHR_MATERIALS_VOLUME_DOUBLE_SIDED", pointer=volume.pointer)

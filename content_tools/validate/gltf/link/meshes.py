@@ -55,13 +55,16 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
     mat = prim.material = lk.resolve(doc.materials, prim.material_index, name="material")
     if mat is not None:
         for ref in mat.textures:
-            if ref.uv >= 0 and ref.uv >= prim.texcoord_count:
-                ctx.add(
-                    "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-                    ref.uv_pointer,
-                    f"TEXCOORD_{ref.uv}",
-                    name="material",
-                )
+            # The texture info's set and its texture transform's, each checked.
+            bindings = {ref.pointer: ref.tex_coord, ref.uv_pointer: ref.uv}
+            for binding, uv in bindings.items():
+                if uv >= 0 and uv >= prim.texcoord_count:
+                    ctx.add(
+                        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
+                        binding,
+                        f"TEXCOORD_{uv}",
+                        name="material",
+                    )
     attrs = prim.attributes or {}
     vertex_count = -1
     with ctx.at("attributes"):

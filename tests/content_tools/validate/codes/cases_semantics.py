@@ -335,6 +335,13 @@ def _node_matrix(matrix: list[float], extra: dict[str, Any] | None = None) -> Ed
     return edit
 
 
+def _sheared(b: Builder, bad: bool) -> None:
+    """A shear: not TRS, unless a large translation hides it from the reference's test, which
+    compares the largest column sums of the matrix and of its TRS rebuild."""
+    translation = [0.0, 0, 0] if bad else [8.0, -7.5, -8.25]
+    b.doc["nodes"][0]["matrix"] = [1.0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, *translation, 1]
+
+
 def _rotation(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["rotation"] = [0, 0, 0.6, 0.6] if bad else [0, 0, 0.6, 0.8]
 
@@ -449,6 +456,7 @@ CASES: list[CodeCase] = [
         _node_matrix([*IDENTITY[:12], 1.0, 0, 0, 1.0], {"scale": [2.0, 2, 2]}),
         "/nodes/0/matrix",
     ),
+    pair("NODE_MATRIX_NON_TRS", _sheared, "/nodes/0/matrix"),
     pair("ROTATION_NON_UNIT", _rotation, "/nodes/0/rotation"),
     pair(
         "CAMERA_XMAG_YMAG_ZERO",

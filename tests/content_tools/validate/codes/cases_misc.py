@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.content_tools.validate.codes.cases import CodeCase, gltf
+from tests.content_tools.validate.codes.cases import UNSIGNED_BYTE, Builder, CodeCase, gltf
 
 _UNLIT: dict[str, Any] = {"extensions": {"KHR_materials_unlit": {}}}
+
+
+def _bytes_accessor(low: int) -> dict[str, Any]:
+    """A document with an UNSIGNED_BYTE scalar accessor (data 0, 1, 1) whose `min` is [low]."""
+    built = Builder(scene=0, scenes=[{"nodes": [0]}], nodes=[{"mesh": 0}])
+    position = built.accessor([0, 0, 0, 1, 0, 0, 0, 1, 0], target=34962)
+    weights = built.accessor([0, 1, 1], type="SCALAR", component_type=UNSIGNED_BYTE, bounds=False)
+    built.doc["accessors"][weights].update(min=[low], max=[1])
+    built.doc["meshes"] = [{"primitives": [{"attributes": {"POSITION": position}}]}]
+    return built.gltf()
+
 
 CASES: list[CodeCase] = [
     CodeCase(
@@ -79,5 +90,11 @@ CASES: list[CodeCase] = [
         triggers=gltf(scenes=[{"extras": 5}]),
         clean=gltf(scenes=[{"extras": {"n": 5}}]),
         pointer="/scenes/0/extras",
+    ),
+    CodeCase(
+        "INVALID_GL_VALUE",
+        triggers=_bytes_accessor(-1),
+        clean=_bytes_accessor(0),
+        pointer="/accessors/1/min",
     ),
 ]

@@ -215,6 +215,14 @@ def _unused_weights(b: Builder, bad: bool) -> None:
         b.doc["nodes"][0]["weights"] = [0.25]
 
 
+def _weights_without_primitives(b: Builder, bad: bool) -> None:
+    """A mesh whose primitives cannot be read shows no weights, even to a node without its own."""
+    morph(b)
+    b.doc["meshes"][0]["weights"] = [0.5]
+    if bad:
+        b.doc["meshes"][0]["primitives"] = -3
+
+
 def _too_few_texcoords(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"emissiveTexture": {"index": 0, "texCoord": 1 if bad else 0}}]
     b.doc["textures"] = [{}]
@@ -430,6 +438,7 @@ CASES: list[CodeCase] = [
     ),
     pair("UNUSED_MESH_TANGENT", _unused_tangent, "/meshes/0/primitives/0/attributes/TANGENT"),
     pair("UNUSED_MESH_WEIGHTS", _unused_weights, "/meshes/0/weights"),
+    pair("UNUSED_MESH_WEIGHTS", _weights_without_primitives, "/meshes/0/weights"),
     pair(
         "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
         _too_few_texcoords,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from content_tools.validate.gltf.messages import CODES
@@ -24,29 +23,18 @@ class Raw(str):
     __slots__ = ()
 
 
-def _js_number(value: float) -> str:
-    """A double as the reference (Dart compiled to JavaScript) prints it: JavaScript's
-    Number#toString, so 2.0 is "2", 1e-7 is "1e-7" and 1e21 is "1e+21"."""
+def _dart_double(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "0"
-    sign = "-" if value < 0 else ""
-    # The shortest digits that round-trip (repr's), and where the decimal point goes.
-    _, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    k = len(digits)
-    n = k + int(exponent)  # the point sits after n digits
-    if k <= n <= 21:
-        return sign + digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return sign + digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return sign + "0." + "0" * -n + digits
-    lead = digits[0] + ("." + digits[1:] if k > 1 else "")
-    return f"{sign}{lead}e{'+' if n > 1 else '-'}{abs(n - 1)}"
+    if value == int(value) and abs(value) < 1e21:
+        return f"{int(value)}.0"
+    text = repr(value)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        text = f"{mantissa}e{'+' if not exp.startswith('-') else '-'}{exp.lstrip('+-').lstrip('0')}"
+    return text
 
 
 def _plain(value: Any, depth: int = 0) -> str:
@@ -60,7 +48,7 @@ def _plain(value: Any, depth: int = 0) -> str:
     if value is False:
         return "false"
     if isinstance(value, float):
-        return _js_number(value)
+        return _dart_double(value)
     if isinstance(value, int | str):
         return str(value)
     if isinstance(value, list):

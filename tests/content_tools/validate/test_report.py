@@ -13,7 +13,6 @@ import pytest
 
 from content_tools.cli import main
 from content_tools.validate.gltf import validate_gltf
-from content_tools.validate.gltf.context import fmt
 from content_tools.validate.issues import Issue, IssueSink, Severity
 from content_tools.validate.report import report_json
 from content_tools.validate.run import FileReport
@@ -148,23 +147,3 @@ def test_cli_max_issues(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert report["issues"]["truncated"] is False
     assert report["issues"]["numErrors"] == 2
     assert main(["validate", str(path), "--max-issues", "-1"]) == 2
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (2.0, "2"),
-        (-1.0, "-1"),
-        (0.1, "0.1"),
-        (0.000001, "0.000001"),
-        (1.5e-7, "1.5e-7"),
-        (1e20, "100000000000000000000"),
-        (1e21, "1e+21"),
-        (0.6854066252708435, "0.6854066252708435"),
-        (float("nan"), "NaN"),
-        (float("-inf"), "-Infinity"),
-    ],
-)
-def test_numbers_in_messages_as_javascript_prints_them(value: float, text: str) -> None:
-    """The reference is Dart compiled to JavaScript: a double prints as Number#toString."""
-    assert fmt(value) == text

@@ -69,8 +69,12 @@ def report_keys(messages: Iterable[dict[str, Any]]) -> Counter[Key]:
 
 
 def ours_messages(path: Path) -> list[dict[str, Any]]:
-    """Our messages on a file, in the reference's JSON shape (code, severity, pointer/offset)."""
-    report = validate_model_file(path, root=path.parent)
+    """Our messages on a file, in the reference's JSON shape (code, severity, pointer/offset).
+    Should ours raise (a bug: it must report, never raise), the one message says so."""
+    try:
+        report = validate_model_file(path, root=path.parent)
+    except Exception as exc:  # ours must never raise: show it as a message no one else has
+        return [{"code": f"CRASH {type(exc).__name__}: {exc}", "severity": 0, "pointer": ""}]
     return [
         {
             "code": issue.code,

@@ -1,4 +1,5 @@
-"""`vr-content validate PATH... [--profile quest2|quest3|FILE|none] [--format text|json]`.
+"""`vr-content validate PATH... [--profile quest2|quest3|FILE|none] [--format text|json]
+[--max-issues N]`.
 
 Exit status: 0 when no file has an error, 1 when one has (or a path cannot be read), 2 for bad
 usage (including an unknown profile). `--format json` prints one JSON array on stdout: one
@@ -20,7 +21,7 @@ from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
 from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
-from content_tools.validate.issues import Issue, Severity
+from content_tools.validate.issues import MAX_ISSUES, Issue, Severity
 from content_tools.validate.report import report_json, report_text
 from content_tools.validate.run import FileReport, validate_path
 
@@ -56,6 +57,15 @@ def add_parser(commands: Any) -> None:
         help="same as --format json (like the other vr-content commands)",
     )
     parser.add_argument(
+        "--max-issues",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="keep at most N messages per file, like the Khronos validator's --max-issues: the "
+        f"report says 'truncated' and counts only those (default 0: all, up to {MAX_ISSUES}); "
+        "the exit status still sees every error",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="also show infos and hints (text format)"
     )
     parser.set_defaults(func=run)
@@ -68,6 +78,11 @@ def run(args: argparse.Namespace) -> int:
         print_error(str(exc))
         return ExitCode.USAGE
     reports = _validate_all(args.paths, profile, show_progress=args.format == "text")
+    for report in reports:
+        report.issues = report.issues.limited(args.max_issues)
+        info = report.info
+        if args.max_issues and info is not None and info.issues_when_read > args.max_issues:
+            info.read = False  # the reference stops before it has read the document
     if args.format == "json":
         data = [report_json(report) for report in reports]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
@@ -77,6 +92,13 @@ def run(args: argparse.Namespace) -> int:
         failed = sum(report.has_errors for report in reports)
         print(f"{len(reports)} file(s) checked, {failed} with errors")
     return ExitCode.FAILURE if any(report.has_errors for report in reports) else ExitCode.OK
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
 
 
 def _validate_all(

@@ -21,7 +21,7 @@ from typing import Any
 from content_tools.validate.gltf.container import read_glb
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
-from content_tools.validate.gltf.document import read_document, report_unused
+from content_tools.validate.gltf.document import read_document
 from content_tools.validate.gltf.info import fill_info
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
 from content_tools.validate.gltf.objects import Document
@@ -109,9 +109,9 @@ def validate_gltf(
         ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
         return info
     doc: Document = read_document(root_value, ctx)
+    info.issues_when_read = sum(sink.counts.values())
     load_buffers(doc, ctx, bin_chunk, resources)
     validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)
-    report_unused(doc, ctx)
-    fill_info(info, doc, headers)
+    fill_info(info, doc, headers, is_glb=ctx.is_glb)
     return info

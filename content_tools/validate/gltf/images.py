@@ -26,58 +26,62 @@ class ImageHeader:
     """IMAGE_DATA_INVALID's detail, or "EOS" for IMAGE_UNEXPECTED_EOS."""
 
 
+_PNG_LENGTHS = {b"IHDR": 13, b"cHRM": 32, b"sRGB": 1, b"pHYs": 9, b"gAMA": 4}
+_SRGB_CHROMATICITIES = (31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)
+_PNG_FORMATS = {0: "luminance", 2: "rgb", 3: "rgb", 4: "luminance-alpha", 6: "rgba"}
+
+
 def _png(data: bytes) -> ImageHeader:
+    """The header as the reference reads it: chunks up to the first IDAT, the fixed-size ones
+    checked for their length, the colour space from sRGB, iCCP, cHRM and gAMA."""
     h = ImageHeader(mime_type="image/png")
+    h.primaries = h.transfer = "unset"
     pos = 8
-    seen_ihdr = False
-    palette_alpha = False
-    color_type = -1
+    ihdr: bytes | None = None
+    transparency = False
     while True:
         if pos + 8 > len(data):
             h.error = "EOS"
             return h
         length, ctype = struct.unpack_from(">I4s", data, pos)
+        if _PNG_LENGTHS.get(ctype, length) != length:
+            h.error = "Wrong chunk length."
+            return h
+        if ctype == b"IDAT":
+            break
         body_start = pos + 8
         if body_start + length + 4 > len(data):
             h.error = "EOS"
             return h
         body = data[body_start : body_start + length]
-        if not seen_ihdr:
-            if ctype != b"IHDR" or length != 13:
-                h.error = "Invalid PNG: the first chunk must be IHDR."
-                return h
-            width, height, depth, color_type = struct.unpack_from(">IIBB", body, 0)
-            if width == 0 or height == 0:
-                h.error = "Invalid PNG image dimensions."
-                return h
-            h.width, h.height, h.bits = width, height, depth
-            seen_ihdr = True
+        if ctype == b"IHDR":
+            ihdr = body
+        elif ctype == b"tRNS":
+            transparency = True
         elif ctype == b"iCCP":
             h.primaries = h.transfer = "custom"
-        elif ctype == b"cHRM":
-            srgb = (31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000)
-            if length != 32 or struct.unpack(">8I", body) != srgb:
-                h.primaries = "custom"
-        elif ctype == b"gAMA":
-            if length != 4 or struct.unpack(">I", body)[0] != 45455:
-                h.transfer = "custom"
+        elif ctype == b"sRGB":
+            h.primaries = h.transfer = "srgb"
+        elif ctype == b"cHRM" and h.primaries == "unset":
+            srgb = struct.unpack(">8I", body) == _SRGB_CHROMATICITIES
+            h.primaries = "srgb" if srgb else "custom"
+        elif ctype == b"gAMA" and h.transfer == "unset":
+            gamma = struct.unpack(">I", body)[0]
+            h.transfer = {45455: "srgb", 100000: "linear"}.get(gamma, "custom")
         elif ctype == b"pHYs":
-            if length == 9:
-                ppx, ppy = struct.unpack_from(">II", body, 0)
-                if ppx != ppy:
-                    h.unsupported_features = True
-        elif ctype == b"acTL":
-            h.unsupported_features = True
-        elif ctype == b"tRNS":
-            palette_alpha = True
-        elif ctype == b"IEND":
-            break
+            ppx, ppy = struct.unpack_from(">II", body, 0)
+            if ppx != ppy:
+                h.unsupported_features = True
         pos = body_start + length + 4
-    h.format = {0: "luminance", 2: "rgb", 3: "rgb", 4: "luminance-alpha", 6: "rgba"}.get(color_type)
-    if color_type == 3 and palette_alpha:
-        h.format = "rgba"
-    if color_type == 3:
-        h.bits = 8
+    if ihdr is None:
+        h.error = "PNG header not found."
+        return h
+    h.width, h.height, h.bits, color_type = struct.unpack_from(">IIBB", ihdr, 0)
+    h.format = _PNG_FORMATS.get(color_type)
+    if transparency and color_type in (0, 2, 3):
+        h.format = "luminance-alpha" if color_type == 0 else "rgba"
+    h.primaries = "srgb" if h.primaries == "unset" else h.primaries
+    h.transfer = "srgb" if h.transfer == "unset" else h.transfer
     if h.primaries == "custom" or h.transfer == "custom":
         h.unsupported_features = True
     return h
@@ -85,6 +89,7 @@ def _png(data: bytes) -> ImageHeader:
 
 def _jpeg(data: bytes) -> ImageHeader:
     h = ImageHeader(mime_type="image/jpeg")
+    h.primaries = h.transfer = "unset"  # the reference does not read a JPEG's colour space
     pos = 2
     while True:
         while (
@@ -121,8 +126,6 @@ def _jpeg(data: bytes) -> ImageHeader:
             if width == 0 or height == 0:
                 h.error = "Invalid JPEG image dimensions."
             return h
-        if marker == 0xE2 and data[pos + 2 : pos + 14] == b"ICC_PROFILE\x00":
-            h.primaries = h.transfer = "custom"  # the reference does not warn about these
         pos += length
 
 
@@ -154,6 +157,8 @@ def _webp(data: bytes) -> ImageHeader:
         h.height = int.from_bytes(data[27:30], "little") + 1
         h.format = "rgba" if flags & 0x10 else "rgb"
         h.bits = 8
+        if flags & 0x20:  # ICC profile
+            h.primaries = h.transfer = "custom"
         if flags & 0x02 or flags & 0x20:  # animation, ICC profile
             h.unsupported_features = True
     else:

@@ -61,6 +61,10 @@ def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: Re
             ctx.add("BUFFER_GLB_CHUNK_TOO_BIG", len(data) - buf.byte_length, pointer=pointer)
 
 
+def _power_of_two(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
 def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, ImageHeader]:
     headers: dict[int, ImageHeader] = {}
     effective: dict[int, str] = {}
@@ -90,16 +94,20 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         elif header.error is not None:
             ctx.add("IMAGE_DATA_INVALID", Raw(header.error), pointer=pointer)
         mime = header.mime_type
-        if mime is None:
+        if mime is None or header.error is not None:
             continue
+        # The reference's order: enabled type, declared type, dimensions, features.
+        if mime not in doc.image_mime_types:
+            ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
         declared = img.declared_mime
         if declared is not None and declared != mime:
             name = "uri" if img.uri is not None else "bufferView"
             ctx.add("IMAGE_MIME_TYPE_INVALID", mime, declared, pointer=f"{pointer}/{name}")
         effective[img.index] = mime if declared is None else declared
-        if mime not in doc.image_mime_types:
-            ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
-        if header.error is None and header.unsupported_features:
+        width, height = header.width or 0, header.height or 0
+        if not (_power_of_two(width) and _power_of_two(height)):
+            ctx.add("IMAGE_NPOT_DIMENSIONS", width, height, pointer=pointer)
+        if header.unsupported_features:
             ctx.add("IMAGE_FEATURES_UNSUPPORTED", pointer=pointer)
     for tex in doc.textures:
         if tex is None:

@@ -32,13 +32,12 @@ _Item = TypeVar("_Item", bound=Base)
 
 class Linker:
     """What the link checks share: the document, the context, the node hierarchy (analysed
-    once), the animated nodes, and the usage bookkeeping of accessors and buffer views."""
+    once), and the usage bookkeeping of accessors and buffer views."""
 
     def __init__(self, doc: Document, ctx: Ctx) -> None:
         self.doc = doc
         self.ctx = ctx
         self._hierarchy: Hierarchy | None = None
-        self.animated: set[int] = set()
 
     def hierarchy(self) -> Hierarchy:
         """The node hierarchy, analysed once all nodes are linked."""
@@ -87,6 +86,7 @@ class Linker:
     def set_view_usage(self, bv: BufferView | None, usage: str, name: str) -> None:
         if bv is None:
             return
+        bv.used = True
         if bv.usage is None:
             bv.usage = usage
             if bv.target == -1 and usage in ("VertexBuffer", "IndexBuffer"):

@@ -34,16 +34,18 @@ def _check_format(
     acc: Accessor,
     semantic: str,
     base: str,
-    table: dict[str, set[Fmt]],
-    quant: dict[str, set[Fmt]],
-) -> None:
-    allowed = set(table.get(base, set()))
+    table: dict[str, list[Fmt]],
+    quant: dict[str, list[Fmt]],
+) -> bool:
+    """Whether the semantic has known formats and the accessor has one of them (the allowed
+    ones listed in the reference's order: the core ones, then the extension's)."""
+    allowed = list(table.get(base, []))
     if lk.doc.quantized:
-        allowed |= quant.get(base, set())
+        allowed += [f for f in quant.get(base, []) if f not in allowed]
     if not allowed:
-        return
-    lk.check_format(
-        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+        return False
+    return lk.check_format(
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", allowed, name=semantic
     )
 
 
@@ -88,8 +90,9 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     prim.attr_accessors[semantic] = acc
     _without_bounds(lk, semantic, acc)
     base = semantic.split("_", 1)[0]
+    format_ok = False
     if base in VERTEX_FORMATS:
-        _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
+        format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
     elif acc.component_type == 5125:
         ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
     if not _aligned(acc):
@@ -99,8 +102,10 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     elif prim.vertex_count != acc.count:
         ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
     _stride_shared(lk, semantic, acc)
+    # Data checks, as the reference registers them: once per use (an accessor shared by two
+    # primitives is checked, and reported, for each), and only on a valid format.
     pointer = ctx.pointer(semantic)
-    if any(c.pointer != pointer and c.kind in ("unit", "tangent", "clamped") for c in acc.checks):
+    if not format_ok:
         return
     if semantic == "NORMAL":
         acc.checks.append(Check("unit", pointer))

@@ -1,4 +1,5 @@
-"""`vr-content validate PATH... [--profile quest2|quest3|FILE|none] [--format text|json]`.
+"""`vr-content validate PATH... [--profile quest2|quest3|FILE|none] [--format text|json]
+[--max-issues N]`.
 
 Exit status: 0 when no file has an error, 1 when one has (or a path cannot be read), 2 for bad
 usage (including an unknown profile). `--format json` prints one JSON array on stdout: one
@@ -11,18 +12,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
-from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
-from content_tools.validate.issues import Issue, Severity
+from content_tools.validate.issues import MAX_ISSUES, Issue, Severity
+from content_tools.validate.profile_files import profile_names
 from content_tools.validate.report import report_json, report_text
 from content_tools.validate.run import FileReport, validate_path
+
+if TYPE_CHECKING:
+    from content_tools.validate.budget import BudgetProfile
 
 __all__ = ["add_parser", "run"]
 
@@ -56,18 +57,36 @@ def add_parser(commands: Any) -> None:
         help="same as --format json (like the other vr-content commands)",
     )
     parser.add_argument(
+        "--max-issues",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="keep at most N messages per file, like the Khronos validator's --max-issues: the "
+        f"report says 'truncated' and counts only those (default 0: all, up to {MAX_ISSUES}); "
+        "the exit status still sees every error",
+    )
+    parser.add_argument(
         "-v", "--verbose", action="store_true", help="also show infos and hints (text format)"
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    profile: BudgetProfile | None = None
     try:
-        profile = None if args.profile == "none" else load_profile(args.profile)
+        if args.profile != "none":  # the budget model (pydantic) only loads when needed
+            from content_tools.validate.budget import load_profile
+
+            profile = load_profile(args.profile)
     except ContentError as exc:
         print_error(str(exc))
         return ExitCode.USAGE
     reports = _validate_all(args.paths, profile, show_progress=args.format == "text")
+    for report in reports:
+        report.issues = report.issues.limited(args.max_issues)
+        info = report.info
+        if args.max_issues and info is not None and info.issues_when_read > args.max_issues:
+            info.read = False  # the reference stops before it has read the document
     if args.format == "json":
         data = [report_json(report) for report in reports]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
@@ -79,9 +98,28 @@ def run(args: argparse.Namespace) -> int:
     return ExitCode.FAILURE if any(report.has_errors for report in reports) else ExitCode.OK
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
 def _validate_all(
     paths: list[Path], profile: BudgetProfile | None, *, show_progress: bool
 ) -> list[FileReport]:
+    if not show_progress or len(paths) < 2 or not sys.stderr.isatty():
+        return [report for path in paths for report in _validate_one(path, profile)]
+    # rich is only loaded to draw the bar (it is most of the start-up time of a short run).
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
     reports: list[FileReport] = []
     with Progress(
@@ -90,19 +128,20 @@ def _validate_all(
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not show_progress or not console.is_terminal or len(paths) < 2,
+        disable=not console.is_terminal,
         transient=True,
     ) as progress:
         task = progress.add_task("validating", total=len(paths))
         for path in paths:
             progress.update(task, description=f"validating {path}")
-            if not path.exists():
-                report = FileReport(uri=str(path), mime_type="application/octet-stream")
-                report.issues.add(
-                    Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file")
-                )
-                reports.append(report)
-            else:
-                reports.extend(validate_path(path, profile=profile))
+            reports.extend(_validate_one(path, profile))
             progress.advance(task)
     return reports
+
+
+def _validate_one(path: Path, profile: BudgetProfile | None) -> list[FileReport]:
+    if not path.exists():
+        report = FileReport(uri=str(path), mime_type="application/octet-stream")
+        report.issues.add(Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file"))
+        return [report]
+    return validate_path(path, profile=profile)

@@ -4,6 +4,7 @@ plus what the budget and script checks need (node names, texture sizes, GPU memo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["GltfInfo", "ImageInfo", "NodeInfo"]
 
@@ -39,11 +40,21 @@ class NodeInfo:
 
 @dataclass(slots=True)
 class GltfInfo:
+    read: bool = False
+    """The document was read (its asset has a 2.x version): the reference reports its `info`
+    only then."""
+    issues_when_read: int = 0
+    """Issues found once the document was read and linked: the reference, stopped at fewer
+    (its maxIssues), reports no `info`."""
     version: str | None = None
+    min_version: str | None = None
     generator: str | None = None
     extensions_used: list[str] = field(default_factory=list)
     extensions_required: list[str] = field(default_factory=list)
     resources_storage: list[str] = field(default_factory=list)
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    """The reference's `resources`: each buffer, then each image, with its pointer, media type,
+    storage, URI, byte length and decoded image header, as far as known."""
     animation_count: int = 0
     material_count: int = 0
     has_morph_targets: bool = False

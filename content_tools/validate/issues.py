@@ -46,20 +46,36 @@ class Issue:
 
 
 class IssueSink:
-    """Collects issues for one file, keeping at most `max_messages` but counting all."""
+    """Collects issues for one file, keeping at most `max_messages` but counting all.
+
+    `counts` counts every issue (what `has_errors` judges); `kept` only the messages kept,
+    which is what the reference's report counts (`numErrors`...): it stops at its
+    `maxIssues` and says `truncated`."""
 
     def __init__(self, max_messages: int = MAX_ISSUES) -> None:
         self.max_messages = max_messages
         self.messages: list[Issue] = []
         self.counts = dict.fromkeys(Severity, 0)
+        self.kept = dict.fromkeys(Severity, 0)
         self.truncated = False
 
     def add(self, issue: Issue) -> None:
         self.counts[issue.severity] += 1
         if len(self.messages) < self.max_messages:
             self.messages.append(issue)
+            self.kept[issue.severity] += 1
         else:
             self.truncated = True
+
+    def limited(self, max_messages: int) -> IssueSink:
+        """The same issues as a sink keeping only the first `max_messages` (0: no limit)."""
+        if max_messages <= 0 or max_messages >= self.max_messages:
+            return self
+        out = IssueSink(max_messages)
+        out.extend(self.messages)
+        out.counts = dict(self.counts)
+        out.truncated = out.truncated or self.truncated
+        return out
 
     def extend(self, issues: list[Issue]) -> None:
         for issue in issues:

@@ -35,15 +35,15 @@ def report_json(report: FileReport) -> dict[str, Any]:
         "mimeType": report.mime_type,
         "validatorVersion": VALIDATOR_VERSION,
         "issues": {
-            "numErrors": sink.counts[Severity.ERROR],
-            "numWarnings": sink.counts[Severity.WARNING],
-            "numInfos": sink.counts[Severity.INFO],
-            "numHints": sink.counts[Severity.HINT],
+            "numErrors": sink.kept[Severity.ERROR],
+            "numWarnings": sink.kept[Severity.WARNING],
+            "numInfos": sink.kept[Severity.INFO],
+            "numHints": sink.kept[Severity.HINT],
             "messages": [_message_json(issue) for issue in sink.messages],
             "truncated": sink.truncated,
         },
     }
-    if report.info is not None:
+    if report.info is not None and report.info.read:
         data["info"] = _info_json(report.info)
     if report.profile is not None:
         data["budget"] = {
@@ -92,12 +92,18 @@ def _message_json(issue: Issue) -> dict[str, Any]:
 
 
 def _info_json(info: GltfInfo) -> dict[str, Any]:
-    return {
-        "version": info.version,
-        "generator": info.generator,
-        "extensionsUsed": info.extensions_used,
-        "extensionsRequired": info.extensions_required,
-        "resources": info.resources_storage,
+    """The reference's figures with its keys (in its order, the optional ones only when it
+    writes them), then ours."""
+    head: dict[str, Any] = {"version": info.version}
+    optional = (
+        ("minVersion", info.min_version),
+        ("generator", info.generator),
+        ("extensionsUsed", info.extensions_used),
+        ("extensionsRequired", info.extensions_required),
+        ("resources", info.resources),
+    )
+    head.update((key, value) for key, value in optional if value)
+    return head | {
         "animationCount": info.animation_count,
         "materialCount": info.material_count,
         "hasMorphTargets": info.has_morph_targets,

@@ -2,9 +2,10 @@
 
 The stages follow the reference: container (GLB chunks, `content_tools.glb`) and JSON, schema
 checks (`parse/`, one module per kind of object) and link checks (`link/`, the same concepts),
-both run from `document.py` over the objects of `objects.py`; external resources (buffers,
-images; read through a resolver, by default sandboxed files: `resources.py`), accessor data
-(`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+both run from `document.py` over the objects of `objects.py`; unused objects; external
+resources (buffers, images; read through a resolver, by default sandboxed files:
+`resources.py`), images (`images.py`), accessor data (`data.py`), then the `info` figures
+(`info.py`). Messages come out in that order, as the reference's do.
 
 Adding a check: a schema rule of one object goes in its `parse/` module, a rule about what it
 refers to in its `link/` module, an extension's rules in `extensions.py`, the message (code,
@@ -21,7 +22,7 @@ from typing import Any
 from content_tools.validate.gltf.container import read_glb
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
-from content_tools.validate.gltf.document import read_document, report_unused
+from content_tools.validate.gltf.document import read_document
 from content_tools.validate.gltf.info import fill_info
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
 from content_tools.validate.gltf.objects import Document
@@ -113,12 +114,11 @@ def validate_gltf(
         ctx.add("TYPE_MISMATCH", root_value, Raw("object"))
         return info
     doc: Document = read_document(root_value, ctx)
-    if aborted:
-        report_unused(doc, ctx)
+    info.issues_when_read = sum(sink.counts.values())
+    if aborted:  # the JSON was checked and linked (unused objects too); nothing is loaded
         return info
     load_buffers(doc, ctx, bin_chunk, resources)
-    validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)
-    report_unused(doc, ctx)
-    fill_info(info, doc, headers)
+    validate_data(doc, ctx)
+    fill_info(info, doc, headers, is_glb=ctx.is_glb)
     return info

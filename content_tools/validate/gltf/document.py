@@ -15,6 +15,7 @@ from content_tools.validate.gltf.extensions import (
     parse_extensions,
 )
 from content_tools.validate.gltf.link import link_document
+from content_tools.validate.gltf.link.linker import lookup
 from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.parse.animations import parse_animation
 from content_tools.validate.gltf.parse.buffers import (
@@ -38,7 +39,7 @@ from content_tools.validate.gltf.parse.nodes import (
 )
 from content_tools.validate.gltf.schema import check_members, get_extras, get_index, get_string_list
 
-__all__ = ["read_document", "report_unused"]
+__all__ = ["read_document"]
 
 T = TypeVar("T")
 
@@ -139,6 +140,9 @@ def read_document(root: dict[str, Any], ctx: Ctx) -> Document:
     else:
         with ctx.at("asset"):
             doc.asset = parse_asset(asset, ctx)
+    if doc.asset is None or doc.asset.version is None or doc.asset.major != 2:
+        ctx.path.clear()
+        return doc  # the reference reads nothing more of a document it cannot version
 
     doc.accessors = _collection(root, "accessors", ctx, parse_accessor)
     doc.animations = _collection(root, "animations", ctx, parse_animation)
@@ -154,6 +158,8 @@ def read_document(root: dict[str, Any], ctx: Ctx) -> Document:
     doc.scenes = _collection(root, "scenes", ctx, parse_scene)
     ctx.path.clear()
     doc.scene_index = get_index(root, "scene", ctx, req=False)
+    if doc.scene_index != -1 and lookup(doc.scenes, doc.scene_index) is None:
+        ctx.add("UNRESOLVED_REFERENCE", doc.scene_index, name="scene")
     doc.skins = _collection(root, "skins", ctx, parse_skin)
     doc.textures = _collection(root, "textures", ctx, parse_texture)
     ctx.path.clear()
@@ -170,33 +176,3 @@ def read_document(root: dict[str, Any], ctx: Ctx) -> Document:
     link_document(doc, ctx)
     ctx.path.clear()
     return doc
-
-
-def report_unused(doc: Document, ctx: Ctx) -> None:
-    """UNUSED_OBJECT for every object nothing refers to."""
-    for anim in doc.animations:
-        if anim is not None and anim.samplers:
-            for j, s in enumerate(anim.samplers):
-                if not s.used:
-                    ctx.add("UNUSED_OBJECT", pointer=f"/animations/{anim.index}/samplers/{j}")
-    collections: list[tuple[str, list[Any]]] = [
-        ("accessors", doc.accessors),
-        ("buffers", doc.buffers),
-        ("bufferViews", doc.buffer_views),
-        ("cameras", doc.cameras),
-        ("images", doc.images),
-        ("materials", doc.materials),
-        ("meshes", doc.meshes),
-        ("nodes", doc.nodes),
-        ("samplers", doc.samplers),
-        ("skins", doc.skins),
-        ("textures", doc.textures),
-    ]
-    for name, items in collections:
-        for item in items:
-            if item is not None and not item.used:
-                ctx.add("UNUSED_OBJECT", pointer=f"/{name}/{item.index}")
-    for group in (doc.lights, doc.variants):
-        for entry in group or []:
-            if not entry["used"]:
-                ctx.add("UNUSED_OBJECT", pointer=entry["pointer"])

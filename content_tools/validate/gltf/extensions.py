@@ -367,6 +367,9 @@ class TextureRef:
     pointer: str
     index: int = -1
     tex_coord: int = 0
+    kind: str = "textureInfo"
+    """textureInfo, normalTextureInfo (its material needs a tangent space) or
+    occlusionTextureInfo."""
     extensions: dict[str, Any] = field(default_factory=dict)
     uv: int = 0
     """The TEXCOORD set the texture reads: KHR_texture_transform's texCoord overrides."""
@@ -390,7 +393,7 @@ def parse_texture_info(
         elif kind == "occlusionTextureInfo":
             members.append("strength")
         check_members(tm, members, ctx)
-        ref = TextureRef(pointer=ctx.pointer())
+        ref = TextureRef(pointer=ctx.pointer(), kind=kind)
         ref.index = get_index(tm, "index", ctx)
         ref.tex_coord = get_uint(tm, "texCoord", ctx, default=0)
         if kind == "normalTextureInfo":

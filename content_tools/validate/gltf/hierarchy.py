@@ -1,5 +1,5 @@
 """The node hierarchy (parent links after linking) analysed in linear time: nodes on loops,
-each node's root, ancestor tests, and whether any ancestor has a transform. A hostile file can
+each node's root and ancestor tests. A hostile file can
 hold a 100 000-node chain or loops; nothing here walks a chain more than once."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ class Hierarchy:
     def __init__(self, nodes: Sequence[Node | None]) -> None:
         self.in_loop: set[int] = set()
         self.root: dict[int, Node | None] = {}
-        self.transform_above: dict[int, bool] = {}
         self._tin: dict[int, int] = {}
         self._tout: dict[int, int] = {}
         real = [n for n in nodes if n is not None]
@@ -42,8 +41,8 @@ class Hierarchy:
                 state[n.index] = 2
 
     def _find_roots(self, nodes: list[Node]) -> None:
-        """Root of every node (None on or below a loop) and whether an ancestor has a
-        transform; a walk stops at the first node already known, so each link is seen once."""
+        """Root of every node (None on or below a loop); a walk stops at the first node
+        already known, so each link is seen once."""
         for start in nodes:
             if start.index in self.root:
                 continue
@@ -62,12 +61,8 @@ class Hierarchy:
                     found = cur
                     break
                 cur = cur.parent
-            for n in reversed(path):  # top first: a parent is always known before its child
+            for n in path:
                 self.root[n.index] = found
-                parent = n.parent
-                self.transform_above[n.index] = parent is not None and (
-                    parent.has_transform or self.transform_above.get(parent.index, False)
-                )
 
     def _number(self, nodes: list[Node]) -> None:
         clock = 0

@@ -3,8 +3,11 @@ what the budget and script checks need (node names and meshes, lights, skins).""
 
 from __future__ import annotations
 
+from typing import Any
+
 from content_tools.validate.gltf.images import ImageHeader
-from content_tools.validate.gltf.objects import Document, Node, Primitive
+from content_tools.validate.gltf.link.linker import lookup
+from content_tools.validate.gltf.objects import Buffer, Document, Image, Node, Primitive
 from content_tools.validate.info import GltfInfo, ImageInfo, NodeInfo
 
 __all__ = ["fill_info", "primitive_triangles"]
@@ -12,8 +15,8 @@ __all__ = ["fill_info", "primitive_triangles"]
 
 def primitive_triangles(prim: Primitive) -> int:
     """Triangles one draw of the primitive renders (0 for points and lines)."""
-    n = prim.indices.count if prim.indices is not None else prim.vertex_count
-    if n is None or n <= 0:
+    n = prim.draw_count
+    if n <= 0:
         return 0
     if prim.mode == 4:
         return n // 3
@@ -49,19 +52,73 @@ def _mesh_below(nodes: list[Node | None]) -> dict[int, bool]:
     return result
 
 
-def fill_info(info: GltfInfo, doc: Document, headers: dict[int, ImageHeader]) -> None:
+def _buffer_resource(buf: Buffer, is_glb: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "pointer": f"/buffers/{buf.index}",
+        "mimeType": "application/gltf-buffer",
+    }
+    if buf.byte_length == -1:
+        return entry
+    if buf.uri is not None and buf.uri_ok and buf.uri[:5].lower() != "data:":
+        entry["storage"] = "external"
+        entry["uri"] = buf.uri
+    elif buf.storage == "data-uri":
+        entry["storage"] = "data-uri"
+    elif buf.uri is None and is_glb and buf.index == 0:
+        entry["storage"] = "glb"
+    if buf.data is not None:
+        entry["byteLength"] = len(buf.data)
+    return entry
+
+
+def _image_resource(img: Image, header: ImageHeader | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"pointer": f"/images/{img.index}"}
+    decoded = header is not None and header.error is None and header.mime_type is not None
+    if decoded and header is not None:
+        entry["mimeType"] = header.mime_type
+    if img.extensions:
+        return entry
+    if img.uri is not None and img.storage == "external" and img.uri_ok:
+        entry["storage"] = "external"
+        entry["uri"] = img.uri
+    elif img.storage == "data-uri":
+        entry["storage"] = "data-uri"
+    elif img.buffer_view is not None:
+        entry["storage"] = "buffer-view"
+    if decoded and header is not None:
+        image: dict[str, Any] = {"width": header.width, "height": header.height}
+        optional = (
+            ("format", header.format),
+            ("primaries", header.primaries),
+            ("transfer", header.transfer),
+            ("bits", header.bits),
+        )
+        image.update((key, value) for key, value in optional if value and value != "unset")
+        entry["image"] = image
+    return entry
+
+
+def fill_info(
+    info: GltfInfo, doc: Document, headers: dict[int, ImageHeader], *, is_glb: bool = False
+) -> None:
     if doc.asset is not None:
+        info.read = doc.asset.version is not None and doc.asset.major == 2
         info.version = doc.asset.version
+        info.min_version = doc.asset.min_version
         info.generator = doc.asset.generator
     info.extensions_used = list(doc.extensions_used)
     info.extensions_required = list(doc.extensions_required)
     info.resources_storage = [b.storage or "unknown" for b in doc.buffers if b is not None]
+    info.resources = [_buffer_resource(b, is_glb) for b in doc.buffers if b is not None]
+    info.resources += [
+        _image_resource(img, headers.get(img.index)) for img in doc.images if img is not None
+    ]
     info.animation_count = len(doc.animations)
     info.material_count = len(doc.materials)
     info.skin_count = len(doc.skins)
     info.has_skins = bool(doc.skins)
     info.has_textures = bool(doc.textures)
-    info.has_default_scene = doc.scene_index != -1
+    info.has_default_scene = lookup(doc.scenes, doc.scene_index) is not None
     info.light_count = len(doc.lights or [])
     for mesh in doc.meshes:
         if mesh is None or not mesh.primitives:
@@ -75,7 +132,7 @@ def fill_info(info: GltfInfo, doc: Document, headers: dict[int, ImageHeader]) ->
                 info.has_morph_targets = True
             info.max_uvs = max(info.max_uvs, prim.texcoord_count)
             info.max_influences = max(info.max_influences, prim.joints_count * 4)
-            info.max_attributes = max(info.max_attributes, len(prim.attributes or {}))
+            info.max_attributes = max(info.max_attributes, len(prim.attr_accessors))
     for img in doc.images:
         if img is None:
             continue

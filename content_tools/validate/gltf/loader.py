@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from content_tools.validate.gltf.accessor_data import view_bytes as _view_bytes
 from content_tools.validate.gltf.context import Ctx, Raw
-from content_tools.validate.gltf.data import _view_bytes
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader, read_image_header
 from content_tools.validate.gltf.objects import Document
@@ -31,10 +31,6 @@ def _read(uri: str, pointer: str, ctx: Ctx, resources: ReadResource) -> bytes | 
     else:
         ctx.add("URI_OUTSIDE_ROOT", uri, pointer=pointer)
     return None
-
-
-def _is_pot(n: int) -> bool:
-    return n > 0 and n & (n - 1) == 0
 
 
 def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: ReadResource) -> None:
@@ -65,6 +61,10 @@ def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: Re
             ctx.add("BUFFER_GLB_CHUNK_TOO_BIG", len(data) - buf.byte_length, pointer=pointer)
 
 
+def _power_of_two(n: int) -> bool:
+    return n > 0 and n & (n - 1) == 0
+
+
 def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, ImageHeader]:
     headers: dict[int, ImageHeader] = {}
     effective: dict[int, str] = {}
@@ -91,23 +91,22 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         headers[img.index] = header
         if header.error == "EOS":
             ctx.add("IMAGE_UNEXPECTED_EOS", pointer=pointer)
-            continue
-        if header.error is not None:
+        elif header.error is not None:
             ctx.add("IMAGE_DATA_INVALID", Raw(header.error), pointer=pointer)
-            continue
         mime = header.mime_type
-        if mime is None:
+        if mime is None or header.error is not None:
             continue
+        # The reference's order: enabled type, declared type, dimensions, features.
+        if mime not in doc.image_mime_types:
+            ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
         declared = img.declared_mime
         if declared is not None and declared != mime:
             name = "uri" if img.uri is not None else "bufferView"
             ctx.add("IMAGE_MIME_TYPE_INVALID", mime, declared, pointer=f"{pointer}/{name}")
         effective[img.index] = mime if declared is None else declared
-        w, h = header.width or 0, header.height or 0
-        if not (_is_pot(w) and _is_pot(h)):
-            ctx.add("IMAGE_NPOT_DIMENSIONS", w, h, pointer=pointer)
-        if mime not in doc.image_mime_types:
-            ctx.add("IMAGE_NON_ENABLED_MIME_TYPE", mime, pointer=pointer)
+        width, height = header.width or 0, header.height or 0
+        if not (_power_of_two(width) and _power_of_two(height)):
+            ctx.add("IMAGE_NPOT_DIMENSIONS", width, height, pointer=pointer)
         if header.unsupported_features:
             ctx.add("IMAGE_FEATURES_UNSUPPORTED", pointer=pointer)
     for tex in doc.textures:

@@ -156,13 +156,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "NODE_SKINNED_MESH_LOCAL_TRANSFORMS": (W, "Local transforms will not affect a skinned mesh."),
     "NODE_SKINNED_MESH_NON_ROOT": (
-        I,
-        "Node with a skinned mesh is not root. Parent transforms will not affect a skinned mesh.",
-    ),
-    "NODE_SKINNED_MESH_PARENT_TRANSFORMS": (
         W,
-        "Node with a skinned mesh has parent nodes with transforms. Parent transforms will "
-        "not affect a skinned mesh.",
+        "Node with a skinned mesh is not root. Parent transforms will not affect a skinned mesh.",
     ),
     "NODE_SKIN_NO_SCENE": (
         E,
@@ -281,7 +276,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT": (
         E,
-        "Invalid indices accessor format {0}. Must be one of {1}. ",
+        "Invalid indices accessor format {0}. Must be one of {1}.",
     ),
     "MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE": (
         E,
@@ -326,7 +321,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "bufferView.byteStride must not be defined for buffer views used by inverse bind "
         "matrices accessors.",
     ),
-    "SKIN_IBM_INVALID_FORMAT": (E, "Invalid IBM accessor format {0}. Must be one of {1}. "),
+    "SKIN_IBM_INVALID_FORMAT": (E, "Invalid IBM accessor format {0}. Must be one of {1}."),
     "TEXTURE_INVALID_IMAGE_MIME_TYPE": (
         E,
         "Invalid MIME type {0} for the texture source. Valid MIME types are {1}.",

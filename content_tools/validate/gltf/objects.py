@@ -3,10 +3,10 @@ that the second pass (`link/`) resolves to objects. `parse/` reads them from JSO
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import TextureRef
 
 ACCESSOR_SIZES = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT3": 9, "MAT4": 16}
@@ -37,6 +37,7 @@ class Base:
 @dataclass(eq=False)
 class Asset:
     version: str | None = None
+    min_version: str | None = None
     generator: str | None = None
     major: int = -1
     minor: int = -1
@@ -78,13 +79,19 @@ class Sparse:
     values: SparsePart | None = None
 
 
+_check_numbers = itertools.count()
+
+
 @dataclass(eq=False)
 class Check:
-    """A data check a reference registered on an accessor (unit normals, indices...)."""
+    """A data check a reference registered on an accessor (unit normals, indices...).
+    `seq` numbers checks in the order they were registered: the reference checks accessors in
+    the order they first got a check."""
 
     kind: str
     pointer: str
     args: dict[str, Any] = field(default_factory=dict)
+    seq: int = field(default_factory=lambda: next(_check_numbers))
 
 
 # (component size, type) -> (element length, natural stride) where columns are padded.
@@ -102,6 +109,8 @@ class Accessor(Base):
     component_type: int = -1
     count: int = -1
     type: str | None = None
+    type_name: str | None = None
+    """`type` as written, even when it is not a type (format names in messages show it)."""
     normalized: bool = False
     min: list[Any] | None = None
     max: list[Any] | None = None
@@ -154,15 +163,16 @@ class Accessor(Base):
     def format(self) -> tuple[str | None, int, bool]:
         return (self.type, self.component_type, self.normalized)
 
-    def format_name(self) -> Raw:
-        return format_name(self.type, self.component_type, self.normalized)
+    def format_name(self) -> str:
+        return format_name(self.type_name, self.component_type, self.normalized)
 
 
-def format_name(t: str | None, ct: int, normalized: bool) -> Raw:
-    text = f"{t}, {COMPONENT_NAMES.get(ct, str(ct))}"
+def format_name(t: str | None, ct: int, normalized: bool) -> str:
+    """The reference's name of an accessor format, e.g. {VEC3, FLOAT} (quoted in messages)."""
+    text = f"{t or 'null'}, {COMPONENT_NAMES.get(ct, 'null')}"
     if normalized:
         text += " normalized"
-    return Raw("{" + text + "}")
+    return "{" + text + "}"
 
 
 @dataclass(eq=False)
@@ -172,6 +182,11 @@ class Material(Base):
     emissive_factor: list[float] | None = None
     double_sided: bool = False
     alpha_mode: str = "OPAQUE"
+
+    @property
+    def needs_tangent_space(self) -> bool:
+        """A normal texture (core or clearcoat's) needs a tangent space."""
+        return any(ref.kind == "normalTextureInfo" for ref in self.textures)
 
 
 @dataclass(eq=False)
@@ -184,6 +199,9 @@ class Primitive:
     targets: list[dict[str, int]] | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     vertex_count: int = -1
+    draw_count: int = -1
+    """Indices' count, or the vertex count without indices (-1 when unknown)."""
+    used_texcoords: set[int] = field(default_factory=set)
     texcoord_count: int = 0
     joints_count: int = 0
     weights_count: int = 0
@@ -199,8 +217,9 @@ class Mesh(Base):
     targets_count: int = -1
 
     @property
-    def has_joints(self) -> bool:
-        return any(p.attributes and "JOINTS_0" in p.attributes for p in self.primitives or [])
+    def any_skinned(self) -> bool:
+        """Some primitive has joints (counted as the reference does)."""
+        return any(p.joints_count != 0 for p in self.primitives or [])
 
 
 @dataclass(eq=False)
@@ -219,17 +238,8 @@ class Node(Base):
     mesh: Mesh | None = None
     skin: Skin | None = None
     camera: Camera | None = None
-    scenes: set[int] = field(default_factory=set)
     has_extras: bool = False
-
-    @property
-    def has_transform(self) -> bool:
-        return (
-            self.matrix is not None
-            or self.rotation is not None
-            or self.scale is not None
-            or self.translation is not None
-        )
+    is_joint: bool = False
 
 
 @dataclass(eq=False)
@@ -237,8 +247,11 @@ class Skin(Base):
     ibm_index: int = -1
     skeleton_index: int = -1
     joint_indices: list[int] | None = None
-    joints: list[Node | None] = field(default_factory=list)
+    joints: list[Node] = field(default_factory=list)
+    """The joints that resolve."""
     ibm: Accessor | None = None
+    root: Node | None = None
+    """The root of the joints' common tree (None when they have none)."""
 
 
 @dataclass(eq=False)

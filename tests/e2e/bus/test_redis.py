@@ -418,3 +418,24 @@ async def test_presence_writes_and_reads_in_pipelines_of_a_slice(
     assert await a.sweep() == []
     assert await a.get_many([f"h{n}" for n in range(8)])
     assert sizes == [3, 3, 2] * 3  # restore, sweep, get_many
+
+
+async def test_close_ends_the_refresh_loop_even_when_a_cancel_is_lost(
+    make_presence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """redis-py can turn a cancel that lands mid-command into a ConnectionError, which the
+    loop takes for an outage and logs: close() must still end the loop, not wait forever."""
+    presence = await make_presence("a", refresh_s=10.0, ttl_s=30.0, flush_s=0.01)
+    in_flush = asyncio.Event()
+
+    async def flush_that_swallows_the_cancel() -> None:
+        in_flush.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("Connection closed by server.") from None
+
+    monkeypatch.setattr(presence, "flush", flush_that_swallows_the_cancel)
+    await asyncio.wait_for(in_flush.wait(), 5)
+    await asyncio.wait_for(presence.close(), 5)
+    assert presence._task is None

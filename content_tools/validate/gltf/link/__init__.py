@@ -12,20 +12,14 @@ from content_tools.validate.gltf.link.linker import Linker
 from content_tools.validate.gltf.link.materials import link_image, link_material, link_texture
 from content_tools.validate.gltf.link.meshes import check_mesh_weights, link_mesh
 from content_tools.validate.gltf.link.nodes import check_nodes, link_node, link_scene, link_skin
+from content_tools.validate.gltf.link.unused import report_unused
 from content_tools.validate.gltf.objects import Document
 
 
 def link_document(doc: Document, ctx: Ctx) -> None:
-    """Resolve every reference of `doc` and run the link checks, in the reference's order."""
+    """Resolve every reference of `doc` and run the link checks, in the reference's order;
+    then the per-node checks, the unused objects and the unused mesh weights."""
     lk = Linker(doc, ctx)
-    lk.animated = {
-        ch.node_index
-        for anim in doc.animations
-        if anim is not None
-        for ch in anim.channels or []
-        if ch.path in ("translation", "rotation", "scale", "weights")
-        and "KHR_animation_pointer" not in ch.target_extensions
-    }
     lk.each("bufferViews", doc.buffer_views, partial(link_buffer_view, lk))
     lk.each("accessors", doc.accessors, partial(link_accessor, lk))
     lk.each("images", doc.images, partial(link_image, lk))
@@ -34,8 +28,8 @@ def link_document(doc: Document, ctx: Ctx) -> None:
     lk.each("meshes", doc.meshes, partial(link_mesh, lk))
     lk.each("nodes", doc.nodes, partial(link_node, lk))
     lk.each("skins", doc.skins, partial(link_skin, lk))
-    check_nodes(lk)
-    lk.each("scenes", doc.scenes, partial(link_scene, lk))
-    lk.resolve(doc.scenes, doc.scene_index, name="scene")
     lk.each("animations", doc.animations, partial(link_animation, lk))
+    lk.each("scenes", doc.scenes, partial(link_scene, lk))
+    check_nodes(lk)
+    report_unused(doc, ctx)
     check_mesh_weights(lk)

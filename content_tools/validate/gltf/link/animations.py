@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import OUTPUT_FORMATS, F
 from content_tools.validate.gltf.link.linker import Linker
-from content_tools.validate.gltf.objects import Accessor, Animation, Check
+from content_tools.validate.gltf.objects import (
+    Accessor,
+    Animation,
+    AnimSampler,
+    Channel,
+    Check,
+    Node,
+)
+
+_Resolved = tuple[Accessor | None, Accessor | None]
 
 
 def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor | None:
@@ -16,114 +24,130 @@ def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor
     if acc is None:
         return None
     lk.set_usage(acc, usage, name)
-    if acc.valid:
-        bv = acc.buffer_view
-        if bv is not None and bv.byte_stride != -1:
-            lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
+    bv = acc.buffer_view
+    lk.set_view_usage(bv, "Other", name)
+    if bv is not None and bv.byte_stride != -1:
+        lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
+    if usage == "AnimationOutput":
+        # The reference sets an output's view usage twice: a conflict is reported twice.
         lk.set_view_usage(bv, "Other", name)
     return acc
 
 
 def _check_input(lk: Linker, inp: Accessor, interpolation: str | None) -> None:
     ctx = lk.ctx
-    lk.check_format(
-        inp, "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT", [("SCALAR", F, False)], name="input"
-    )
+    code = "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT"
+    if lk.check_format(inp, code, [("SCALAR", F, False)], name="input"):
+        inp.checks.append(Check("anim_input", ctx.pointer("input")))
     if inp.min is None or inp.max is None:
         ctx.add("ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS", name="input")
     if interpolation == "CUBICSPLINE" and inp.count < 2:
         ctx.add(
             "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
-            Raw("CUBICSPLINE"),
+            "CUBICSPLINE",
             2,
             inp.count,
             name="input",
         )
-    inp.checks.append(Check("anim_input", ctx.pointer("input")))
+
+
+def _link_target(lk: Linker, ch: Channel) -> Node | None:
+    """The channel's target node, with the reference's checks of what the path animates."""
+    ctx = lk.ctx
+    node = None
+    with ctx.at("target"):
+        ptr_ext = ch.target_extensions.get("KHR_animation_pointer")
+        if ch.node_index != -1:
+            node = lk.resolve(lk.doc.nodes, ch.node_index, name="node")
+            if isinstance(ptr_ext, ExtObject):
+                ctx.add(
+                    "KHR_ANIMATION_POINTER_ANIMATION_CHANNEL_TARGET_NODE", pointer=ptr_ext.pointer
+                )
+        if isinstance(ptr_ext, ExtObject) and ch.path not in (None, "pointer"):
+            ctx.add(
+                "KHR_ANIMATION_POINTER_ANIMATION_CHANNEL_TARGET_PATH",
+                ch.path,
+                pointer=ptr_ext.pointer,
+            )
+        if node is None:
+            return None
+        if ch.path in ("translation", "rotation", "scale"):
+            if node.matrix is not None:
+                ctx.add("ANIMATION_CHANNEL_TARGET_NODE_MATRIX")
+            if node.skin is not None:
+                ctx.add("ANIMATION_CHANNEL_TARGET_NODE_SKIN", name="path")
+        elif ch.path == "weights" and (node.mesh is None or node.mesh.targets_count == -1):
+            ctx.add("ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS")
+    return node
+
+
+def _check_output(
+    lk: Linker, ch: Channel, sampler: AnimSampler, node: Node | None, io: _Resolved
+) -> None:
+    ctx = lk.ctx
+    inp, out = io
+    if out is None or ch.path is None:
+        return
+    cubic = sampler.interpolation == "CUBICSPLINE"
+    if ch.path == "rotation" and out.components == 4:
+        out.checks.append(Check("quat", ctx.pointer("sampler"), {"cubic": cubic}))
+    allowed = OUTPUT_FORMATS.get(ch.path)
+    if allowed is not None:
+        lk.check_format(
+            out,
+            "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
+            allowed,
+            ch.path,
+            name="sampler",
+        )
+    if inp is None or inp.count == -1 or out.count == -1:
+        return
+    expected = inp.count * (3 if cubic else 1)
+    if ch.path == "weights":
+        targets = node.mesh.targets_count if node is not None and node.mesh is not None else -1
+        expected *= max(targets, 0)
+    elif ch.path not in OUTPUT_FORMATS:
+        expected = 0
+    if expected != 0 and expected != out.count:
+        ctx.add(
+            "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT", expected, out.count, name="sampler"
+        )
 
 
 def link_animation(lk: Linker, anim: Animation) -> None:
+    """The reference's order: samplers, then channels (target, sampler, output, duplicate
+    targets), then the samplers no channel uses."""
     ctx = lk.ctx
-    doc = lk.doc
-    samplers = anim.samplers or []
-    resolved: list[tuple[Accessor | None, Accessor | None]] = []
-    if anim.samplers is not None:
-        for _j, s in ctx.each("samplers", samplers):
-            inp = _sampler_accessor(lk, s.input_index, "AnimationInput", "input")
-            if inp is not None and inp.valid:
-                _check_input(lk, inp, s.interpolation)
-            out = _sampler_accessor(lk, s.output_index, "AnimationOutput", "output")
-            resolved.append((inp, out))
-    if anim.channels is None:
+    if anim.samplers is None or anim.channels is None:
         return
-    targets: dict[tuple[int, str], int] = {}
-    for j, ch in ctx.each("channels", anim.channels):
+    samplers = anim.samplers
+    resolved: list[_Resolved] = []
+    for _j, s in ctx.each("samplers", samplers):
+        inp = _sampler_accessor(lk, s.input_index, "AnimationInput", "input")
+        if inp is not None:
+            _check_input(lk, inp, s.interpolation)
+        out = _sampler_accessor(lk, s.output_index, "AnimationOutput", "output")
+        resolved.append((inp, out))
+    channels = anim.channels
+    for j, ch in ctx.each("channels", channels):
         sampler = None
         if ch.sampler_index != -1:
             if 0 <= ch.sampler_index < len(samplers):
                 sampler = samplers[ch.sampler_index]
-                sampler.used = True
             else:
                 ctx.add("UNRESOLVED_REFERENCE", ch.sampler_index, name="sampler")
-        node = None
-        if ch.has_target:
-            with ctx.at("target"):
-                ptr_ext = ch.target_extensions.get("KHR_animation_pointer")
-                if ch.node_index != -1:
-                    node = lk.resolve(doc.nodes, ch.node_index, name="node")
-                    if isinstance(ptr_ext, ExtObject):
-                        ctx.add(
-                            "KHR_ANIMATION_POINTER_ANIMATION_CHANNEL_TARGET_NODE",
-                            pointer=ptr_ext.pointer,
-                        )
-                if isinstance(ptr_ext, ExtObject) and ch.path not in (None, "pointer"):
-                    ctx.add(
-                        "KHR_ANIMATION_POINTER_ANIMATION_CHANNEL_TARGET_PATH",
-                        ch.path,
-                        pointer=ptr_ext.pointer,
-                    )
-                if node is not None and ch.path is not None:
-                    key = (node.index, ch.path)
-                    if key in targets:
-                        ctx.add("ANIMATION_DUPLICATE_TARGETS", targets[key])
-                    else:
-                        targets[key] = j
-                    if ch.path == "weights":
-                        if node.mesh is not None and node.mesh.targets_count <= 0:
-                            ctx.add(
-                                "ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS",
-                                name="path",
-                            )
-                    elif ch.path in ("translation", "rotation", "scale"):
-                        if node.matrix is not None:
-                            ctx.add("ANIMATION_CHANNEL_TARGET_NODE_MATRIX", name="path")
-                        elif node.skin is not None and node.mesh is not None:
-                            ctx.add("ANIMATION_CHANNEL_TARGET_NODE_SKIN", name="path")
-        if sampler is None or ch.path not in OUTPUT_FORMATS:
+        node = _link_target(lk, ch) if ch.has_target else None
+        if sampler is not None:
+            sampler.used = True
+            if ch.has_target:
+                _check_output(lk, ch, sampler, node, resolved[ch.sampler_index])
+        if not ch.has_target or ch.node_index == -1:
             continue
-        inp, out = resolved[ch.sampler_index]
-        if out is None or not out.valid:
-            continue
-        if not lk.check_format(
-            out,
-            "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
-            OUTPUT_FORMATS[ch.path],
-            ch.path,
-            name="sampler",
-        ):
-            continue
-        cubic = sampler.interpolation == "CUBICSPLINE"
-        if inp is not None and inp.valid:
-            expected = inp.count * (3 if cubic else 1)
-            if ch.path == "weights":
-                tc = node.mesh.targets_count if node and node.mesh else -1
-                expected = expected * tc if tc > 0 else -1
-            if expected != -1 and out.count != expected:
-                ctx.add(
-                    "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT",
-                    expected,
-                    out.count,
-                    name="sampler",
-                )
-        if ch.path == "rotation":
-            out.checks.append(Check("quat", ctx.pointer("sampler"), {"cubic": cubic}))
+        for later in range(j + 1, len(channels)):
+            other = channels[later]
+            if other.has_target and other.node_index == ch.node_index and other.path == ch.path:
+                ctx.add("ANIMATION_DUPLICATE_TARGETS", later, name="target")
+    with ctx.at("samplers"):
+        for j, s in enumerate(samplers):
+            if not s.used:
+                ctx.add("UNUSED_OBJECT", index=j)

@@ -19,7 +19,6 @@ from content_tools.validate.gltf.objects import (
     Accessor,
     Check,
     Mesh,
-    Node,
     Primitive,
 )
 
@@ -36,170 +35,196 @@ def _check_format(
     acc: Accessor,
     semantic: str,
     base: str,
-    table: dict[str, set[Fmt]],
-    quant: dict[str, set[Fmt]],
-) -> None:
-    allowed = set(table.get(base, set()))
+    table: dict[str, list[Fmt]],
+    quant: dict[str, list[Fmt]],
+) -> bool:
+    """Whether the semantic has known formats and the accessor has one of them (the allowed
+    ones listed in the reference's order: the core ones, then the extension's)."""
+    allowed = list(table.get(base, []))
     if lk.doc.quantized:
-        allowed |= quant.get(base, set())
+        allowed += [f for f in quant.get(base, []) if f not in allowed]
     if not allowed:
-        return
-    lk.check_format(
-        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+        return False
+    return lk.check_format(
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", allowed, name=semantic
     )
 
 
-def link_primitive(lk: Linker, prim: Primitive) -> None:
+def _aligned(acc: Accessor) -> bool:
+    """Vertex data aligned as the reference wants: a 4-byte multiple offset and, when the view
+    has no stride, a 4-byte multiple element length."""
+    if acc.byte_offset != -1 and acc.byte_offset % 4:
+        return False
+    bv = acc.buffer_view
+    return not (bv is not None and bv.byte_stride == -1 and acc.element_length % 4)
+
+
+def _vertex_accessor(lk: Linker, semantic: str, idx: int) -> Accessor | None:
+    """The accessor of an attribute or morph target `semantic`, its usage and its view's
+    usage recorded (reporting at `semantic`)."""
+    acc = lk.resolve(lk.doc.accessors, idx, name=semantic)
+    if acc is None:
+        return None
+    lk.set_usage(acc, "VertexAttribute", semantic)
+    lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
+    return acc
+
+
+def _without_bounds(lk: Linker, semantic: str, acc: Accessor) -> None:
+    if semantic == "POSITION" and (acc.min is None or acc.max is None):
+        lk.ctx.add("MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS", name=semantic)
+
+
+def _stride_shared(lk: Linker, semantic: str, acc: Accessor) -> None:
+    bv = acc.buffer_view
+    if bv is not None and bv.byte_stride == -1:
+        bv.accessors.add(acc.index)
+        if len(bv.accessors) > 1:
+            lk.ctx.add("MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE", name=semantic)
+
+
+def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> None:
     ctx = lk.ctx
-    doc = lk.doc
-    mat = prim.material = lk.resolve(doc.materials, prim.material_index, name="material")
+    acc = _vertex_accessor(lk, semantic, idx)
+    if acc is None:
+        return
+    prim.attr_accessors[semantic] = acc
+    _without_bounds(lk, semantic, acc)
+    base = semantic.split("_", 1)[0]
+    format_ok = False
+    if base in VERTEX_FORMATS:
+        format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
+    elif acc.component_type == 5125:
+        ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
+    if not _aligned(acc):
+        ctx.add("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", name=semantic)
+    if prim.vertex_count == -1:
+        prim.vertex_count = acc.count
+    elif prim.vertex_count != acc.count:
+        ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
+    _stride_shared(lk, semantic, acc)
+    # Data checks, as the reference registers them: once per use (an accessor shared by two
+    # primitives is checked, and reported, for each), and only on a valid format.
+    pointer = ctx.pointer(semantic)
+    if not format_ok:
+        return
+    if semantic == "NORMAL":
+        acc.checks.append(Check("unit", pointer))
+    elif semantic == "TANGENT":
+        acc.checks.append(Check("tangent", pointer))
+    elif semantic == "COLOR_0" and acc.component_type == 5126:
+        acc.checks.append(Check("clamped", pointer))
+
+
+def _link_indices(lk: Linker, prim: Primitive) -> None:
+    ctx = lk.ctx
+    acc = lk.resolve(lk.doc.accessors, prim.indices_index, name="indices")
+    if acc is None:
+        return
+    prim.draw_count = acc.count
+    lk.set_usage(acc, "PrimitiveIndices", "indices")
+    prim.indices = acc
+    bv = acc.buffer_view
+    lk.set_view_usage(bv, "IndexBuffer", "indices")
+    if bv is not None and bv.byte_stride != -1:
+        ctx.add("MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE", name="indices")
+    code = "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT"
+    if lk.check_format(acc, code, INDEX_FORMATS, name="indices"):
+        acc.checks.append(
+            Check(
+                "indices",
+                ctx.pointer("indices"),
+                {"vertex_count": prim.vertex_count, "mode": prim.mode},
+            )
+        )
+
+
+def _mode_fits(mode: int, count: int) -> bool:
+    if mode == 1:
+        return count % 2 == 0
+    if mode in (2, 3):
+        return count >= 2
+    if mode == 4:
+        return count % 3 == 0
+    if mode in (5, 6):
+        return count >= 3
+    return True
+
+
+def _link_material(lk: Linker, prim: Primitive) -> None:
+    ctx = lk.ctx
+    attrs = prim.attributes or {}
+    mat = prim.material = lk.resolve(lk.doc.materials, prim.material_index, name="material")
     if mat is not None:
+        if mat.needs_tangent_space and not ("NORMAL" in attrs and "TANGENT" in attrs):
+            if mat.normal_texture is not None:
+                ctx.add("MESH_PRIMITIVE_GENERATED_TANGENT_SPACE", name="material")
+            else:
+                ctx.add("MESH_PRIMITIVE_NO_TANGENT_SPACE", name="material")
         for ref in mat.textures:
-            # The texture info's set and its texture transform's, each checked.
-            bindings = {ref.pointer: ref.tex_coord, ref.uv_pointer: ref.uv}
-            for binding, uv in bindings.items():
-                if uv >= 0 and uv >= prim.texcoord_count:
+            # The texture info's set and its KHR_texture_transform's, each checked.
+            for binding, uv in {ref.pointer: ref.tex_coord, ref.uv_pointer: ref.uv}.items():
+                if uv == -1:
+                    continue
+                if uv + 1 > prim.texcoord_count:
                     ctx.add(
                         "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
                         binding,
                         f"TEXCOORD_{uv}",
                         name="material",
                     )
-    attrs = prim.attributes or {}
-    vertex_count = -1
+                else:
+                    prim.used_texcoords.add(uv)
     with ctx.at("attributes"):
-        for semantic, idx in attrs.items():
-            acc = lk.resolve(doc.accessors, idx, name=semantic)
+        if "TANGENT" in attrs and (mat is None or not mat.needs_tangent_space):
+            ctx.add("UNUSED_MESH_TANGENT", name="TANGENT")
+        for tc in range(prim.texcoord_count):
+            if tc not in prim.used_texcoords:
+                ctx.add("UNUSED_OBJECT", name=f"TEXCOORD_{tc}")
+
+
+def _link_targets(lk: Linker, prim: Primitive, targets: list[dict[str, int]]) -> None:
+    ctx = lk.ctx
+    attrs = prim.attr_accessors
+    for _i, target in ctx.each("targets", targets):
+        for semantic, idx in target.items():
+            acc = _vertex_accessor(lk, semantic, idx)
             if acc is None:
                 continue
-            lk.set_usage(acc, "VertexAttribute", semantic)
-            prim.attr_accessors[semantic] = acc
-            if not acc.valid:
-                continue
-            bv = acc.buffer_view
-            lk.set_view_usage(bv, "VertexBuffer", semantic)
-            base = semantic.split("_", 1)[0] if not semantic.startswith("_") else "_"
-            if base == "_":
-                if acc.component_type == 5125:
-                    ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
-            elif semantic in VERTEX_FORMATS or base in (
-                "TEXCOORD",
-                "COLOR",
-                "JOINTS",
-                "WEIGHTS",
-            ):
-                _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
-            if bv is not None and (
-                acc.byte_offset % 4 or (bv.byte_stride != -1 and bv.byte_stride % 4)
-            ):
+            base_acc = attrs.get(semantic)
+            if base_acc is None:
+                ctx.add("MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR", name=semantic)
+            elif base_acc.count != acc.count:
+                ctx.add("MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT", name=semantic)
+            _without_bounds(lk, semantic, acc)
+            if not semantic.startswith("_"):
+                base = semantic.split("_", 1)[0]
+                _check_format(lk, acc, semantic, base, MORPH_FORMATS, QUANTIZED_MORPH)
+            if not _aligned(acc):
                 ctx.add("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", name=semantic)
-            if semantic == "POSITION" and (acc.min is None or acc.max is None):
-                ctx.add("MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS", name=semantic)
-            if vertex_count == -1:
-                vertex_count = acc.count
-            elif vertex_count != acc.count:
-                ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
-            if bv is not None and bv.byte_stride == -1:
-                bv.accessors.add(acc.index)
-                if len(bv.accessors) > 1:
-                    ctx.add("MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE", name=semantic)
-            pointer = ctx.pointer(semantic)
-            if any(
-                c.pointer != pointer and c.kind in ("unit", "tangent", "clamped")
-                for c in acc.checks
-            ):
-                pass
-            elif semantic == "NORMAL":
-                acc.checks.append(Check("unit", pointer))
-            elif semantic == "TANGENT":
-                acc.checks.append(Check("tangent", pointer))
-            elif base == "COLOR" and acc.component_type == 5126:
-                acc.checks.append(Check("clamped", pointer))
-        if "TANGENT" in attrs and "NORMAL" not in attrs:
-            ctx.add("MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL", name="TANGENT")
-        if prim.attributes is not None and "POSITION" not in attrs:
-            ctx.add("MESH_PRIMITIVE_NO_POSITION")
-        if "TANGENT" in attrs and (mat is None or mat.normal_texture is None):
-            ctx.add("UNUSED_MESH_TANGENT", name="TANGENT")
-        used_tc = (
-            {uv for ref in mat.textures for uv in (ref.tex_coord, ref.uv)}
-            if mat is not None
-            else set()
-        )
-        for tc in range(prim.texcoord_count):
-            if f"TEXCOORD_{tc}" in attrs and tc not in used_tc:
-                ctx.add("UNUSED_OBJECT", name=f"TEXCOORD_{tc}")
-    prim.vertex_count = vertex_count
-    count = vertex_count
-    if prim.indices_index != -1:
-        acc = lk.resolve(doc.accessors, prim.indices_index, name="indices")
-        if acc is None:
-            count = -1
-        else:
-            lk.set_usage(acc, "PrimitiveIndices", "indices")
-            prim.indices = acc
-            count = acc.count
-            if acc.valid:
-                bv = acc.buffer_view
-                lk.set_view_usage(bv, "IndexBuffer", "indices")
-                if bv is not None and bv.byte_stride != -1:
-                    ctx.add("MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE", name="indices")
-                code = "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT"
-                if lk.check_format(acc, code, INDEX_FORMATS, name="indices"):
-                    acc.checks.append(
-                        Check(
-                            "indices",
-                            ctx.pointer("indices"),
-                            {"vertex_count": vertex_count, "mode": prim.mode},
-                        )
-                    )
-    if count > 0 and prim.mode != -1:
-        mode = prim.mode
-        ok = {
-            0: count >= 1,
-            1: count >= 2 and count % 2 == 0,
-            2: count >= 2,
-            3: count >= 2,
-            4: count >= 3 and count % 3 == 0,
-            5: count >= 3,
-            6: count >= 3,
-        }[mode]
-        if not ok:
-            ctx.add(
-                "MESH_PRIMITIVE_INCOMPATIBLE_MODE",
-                count,
-                Raw(MODE_NAMES[mode]),
-                name="indices" if prim.indices_index != -1 else "attributes",
-            )
-    if prim.targets is not None:
-        for _i, target in ctx.each("targets", prim.targets):
-            for semantic, idx in target.items():
-                acc = lk.resolve(doc.accessors, idx, name=semantic)
-                if acc is None:
-                    continue
-                lk.set_usage(acc, "VertexAttribute", semantic)
-                if acc.valid:
-                    lk.set_view_usage(acc.buffer_view, "VertexBuffer", semantic)
-                    base = semantic.split("_", 1)[0]
-                    if not semantic.startswith("_"):
-                        _check_format(lk, acc, semantic, base, MORPH_FORMATS, QUANTIZED_MORPH)
-                if semantic not in attrs:
-                    ctx.add("MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR", name=semantic)
-                elif acc.count != -1 and vertex_count != -1 and acc.count != vertex_count:
-                    ctx.add(
-                        "MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT",
-                        name=semantic,
-                    )
-    if mat is not None and "TANGENT" not in attrs and prim.mode in (4, 5, 6):
-        needs = mat.normal_texture is not None or "KHR_materials_anisotropy" in mat.extensions
-        if needs:
-            if mat.normal_texture is None:
-                ctx.add("MESH_PRIMITIVE_NO_TANGENT_SPACE", name="material")
-            else:
-                ctx.add("MESH_PRIMITIVE_GENERATED_TANGENT_SPACE", name="material")
+            _stride_shared(lk, semantic, acc)
+
+
+def link_primitive(lk: Linker, prim: Primitive) -> None:
+    """The reference's order: attributes, indices, drawing mode, material (tangent space,
+    texture coordinates), unused tangents and texture coordinates, morph targets."""
+    ctx = lk.ctx
     variants = prim.extensions.get("KHR_materials_variants")
     if isinstance(variants, ExtObject):
         link_variants(lk, variants)
+    if prim.attributes is not None:
+        with ctx.at("attributes"):
+            for semantic, idx in prim.attributes.items():
+                _link_attribute(lk, prim, semantic, idx)
+    prim.draw_count = prim.vertex_count
+    if prim.indices_index != -1:
+        _link_indices(lk, prim)
+    count = prim.draw_count
+    if count != -1 and prim.mode != -1 and not _mode_fits(prim.mode, count):
+        ctx.add("MESH_PRIMITIVE_INCOMPATIBLE_MODE", count, MODE_NAMES[prim.mode])
+    _link_material(lk, prim)
+    if prim.targets is not None:
+        _link_targets(lk, prim, prim.targets)
 
 
 def link_variants(lk: Linker, ext: ExtObject) -> None:
@@ -208,7 +233,7 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
     root = isinstance(lk.doc.extensions.get("KHR_materials_variants"), ExtObject)
     for mapping in ext.values.get("mappings") or []:
         ptr = mapping["pointer"]
-        if not root:
+        if not root:  # nothing of the mapping is linked without the root extension
             dependency = Raw("/extensions/KHR_materials_variants")
             ctx.add("UNSATISFIED_DEPENDENCY", dependency, pointer=ptr)
             continue
@@ -228,13 +253,18 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
 
 
 def check_mesh_weights(lk: Linker) -> None:
-    users: dict[int, list[Node]] = {}
-    for node in lk.doc.nodes:
-        if node is not None and node.mesh is not None:
-            users.setdefault(node.mesh.index, []).append(node)
+    """UNUSED_MESH_WEIGHTS: a used mesh's weights that no node shows (every node using it has
+    weights of its own, or the mesh has no primitives to show)."""
+    shown = {
+        node.mesh.index
+        for node in lk.doc.nodes
+        if node is not None
+        and node.mesh is not None
+        and node.mesh.primitives is not None
+        and node.weights is None
+    }
     for mesh in lk.doc.meshes:
-        if mesh is None or mesh.weights is None:
+        if mesh is None or mesh.weights is None or not mesh.used:
             continue
-        nodes = users.get(mesh.index)
-        if nodes and all(n.weights is not None for n in nodes):
+        if mesh.index not in shown:
             lk.ctx.add("UNUSED_MESH_WEIGHTS", pointer=f"/meshes/{mesh.index}/weights")

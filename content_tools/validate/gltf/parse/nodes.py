@@ -35,7 +35,7 @@ def parse_asset(m: dict[str, Any], ctx: Ctx) -> Asset:
         match = _VERSION.match(version)
         if match:
             asset.major, asset.minor = int(match.group(1)), int(match.group(2))
-    min_version = get_string(m, "minVersion", ctx, pattern=_VERSION)
+    min_version = asset.min_version = get_string(m, "minVersion", ctx, pattern=_VERSION)
     if min_version is not None and version is not None and asset.major >= 0:
         mm = _VERSION.match(min_version)
         if mm and (int(mm.group(1)), int(mm.group(2))) > (asset.major, asset.minor):
@@ -117,9 +117,9 @@ def parse_skin(i: int, m: dict[str, Any], ctx: Ctx) -> Skin:
 def parse_camera(i: int, m: dict[str, Any], ctx: Ctx) -> Camera:
     check_members(m, ("type", "orthographic", "perspective", "name"), ctx)
     c = Camera(i)
+    if "orthographic" in m and "perspective" in m:
+        ctx.add("ONE_OF_MISMATCH", ("orthographic", "perspective"))
     ctype = get_string(m, "type", ctx, req=True, allowed=("orthographic", "perspective"))
-    ortho = m.get("orthographic")
-    persp = m.get("perspective")
     if ctype == "orthographic":
         om = get_map(m, "orthographic", ctx, req=True)
         if om is not None:
@@ -131,31 +131,28 @@ def parse_camera(i: int, m: dict[str, Any], ctx: Ctx) -> Camera:
                 znear = get_float(om, "znear", ctx, req=True, min=0.0)
                 if not math.isnan(zfar) and not math.isnan(znear) and zfar <= znear:
                     ctx.add("CAMERA_ZFAR_LEQUAL_ZNEAR")
-                if xmag == 0.0 or ymag == 0.0:
-                    ctx.add("CAMERA_XMAG_YMAG_ZERO")
-                elif xmag < 0.0 or ymag < 0.0:
-                    ctx.add("CAMERA_XMAG_YMAG_NEGATIVE")
+                for name, mag in (("xmag", xmag), ("ymag", ymag)):
+                    if mag == 0.0:
+                        ctx.add("CAMERA_XMAG_YMAG_ZERO", name=name)
+                    elif mag < 0.0:
+                        ctx.add("CAMERA_XMAG_YMAG_NEGATIVE", name=name)
                 parse_extensions(om, "cameraOrthographic", ctx)
                 get_extras(om, ctx)
-        if persp is not None:
-            ctx.add("ONE_OF_MISMATCH", ("orthographic", "perspective"))
     elif ctype == "perspective":
         pm = get_map(m, "perspective", ctx, req=True)
         if pm is not None:
             with ctx.at("perspective"):
                 check_members(pm, ("aspectRatio", "yfov", "zfar", "znear"), ctx)
-                get_float(pm, "aspectRatio", ctx, excl_min=0.0)
                 yfov = get_float(pm, "yfov", ctx, req=True, excl_min=0.0)
+                if not math.isnan(yfov) and yfov >= math.pi:
+                    ctx.add("CAMERA_YFOV_GEQUAL_PI")
                 zfar = get_float(pm, "zfar", ctx, excl_min=0.0)
                 znear = get_float(pm, "znear", ctx, req=True, excl_min=0.0)
                 if not math.isnan(zfar) and not math.isnan(znear) and zfar <= znear:
                     ctx.add("CAMERA_ZFAR_LEQUAL_ZNEAR")
-                if not math.isnan(yfov) and yfov >= math.pi:
-                    ctx.add("CAMERA_YFOV_GEQUAL_PI")
+                get_float(pm, "aspectRatio", ctx, excl_min=0.0)
                 parse_extensions(pm, "cameraPerspective", ctx)
                 get_extras(pm, ctx)
-        if ortho is not None:
-            ctx.add("ONE_OF_MISMATCH", ("orthographic", "perspective"))
     return named(c, m, "camera", ctx)
 
 

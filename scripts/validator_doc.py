@@ -1,0 +1,119 @@
+"""Write the issue-code table of docs/validator.md from the validator's own sources.
+
+    .venv/bin/python scripts/validator_doc.py            rewrite the generated section
+    .venv/bin/python scripts/validator_doc.py --check    exit 1 when it is out of date
+
+One row per code of `content_tools/validate/gltf/messages.py` (the reference's issue list,
+then our own codes): its severity, the modules of content_tools/validate/ that emit it (where
+the code's string appears in the code, found with `ast`), and the per-code test cases
+(tests/content_tools/validate/codes/cases_*.py) that trigger it, or the reason it is not
+implemented (`coverage.NOT_IMPLEMENTED`). The section between GENERATED_BEGIN and GENERATED_END
+is this script's output and nothing else; tests/docs/test_validator_doc.py fails when it is
+out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make the packages importable from the tree
+    sys.path.insert(0, str(ROOT))
+
+from content_tools.validate.gltf.coverage import NOT_IMPLEMENTED  # noqa: E402
+from content_tools.validate.gltf.messages import CODES  # noqa: E402
+from tests.content_tools.validate.codes.cases import all_cases  # noqa: E402
+
+DOC = ROOT / "docs" / "validator.md"
+PACKAGE = ROOT / "content_tools" / "validate"
+NOT_EMITTERS = {"messages.py", "coverage.py"}
+OURS = {"URI_OUTSIDE_ROOT", "RESOURCE_TOO_LARGE"}
+GENERATED_BEGIN = "<!-- generated:begin (scripts/validator_doc.py; do not edit by hand) -->"
+GENERATED_END = "<!-- generated:end -->"
+
+
+def emitters() -> dict[str, list[str]]:
+    """Code -> the modules (relative to content_tools/validate/) whose code names it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in NOT_EMITTERS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = path.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in CODES:
+                found.setdefault(node.value, set()).add(module)
+    return {code: sorted(modules) for code, modules in found.items()}
+
+
+def case_modules() -> dict[str, Counter[str]]:
+    """Code -> how many cases each cases_*.py module has for it."""
+    found: dict[str, Counter[str]] = {}
+    for module, case in all_cases():
+        found.setdefault(case.code, Counter())[module] += 1
+    return found
+
+
+def render_table() -> str:
+    where = emitters()
+    cases = case_modules()
+    lines = [
+        "| code | severity | implemented in (`content_tools/validate/`) | test cases |",
+        "|---|---|---|---|",
+    ]
+    for code, (severity, _) in CODES.items():
+        modules = ", ".join(f"`{m}`" for m in where.get(code, [])) or "-"
+        if code in NOT_IMPLEMENTED:
+            tested = f"not implemented: {NOT_IMPLEMENTED[code]}"
+        elif code in cases:
+            tested = ", ".join(
+                f"`{module}`" + (f" ({n})" if n > 1 else "")
+                for module, n in sorted(cases[code].items())
+            )
+        elif code in OURS:
+            tested = "ours (not in the reference)"
+        else:
+            tested = "**none**"
+        lines.append(f"| `{code}` | {severity.label} | {modules} | {tested} |")
+    total = len(CODES) - len(OURS)
+    covered = sum(code in cases for code in CODES)
+    lines += [
+        "",
+        f"{total} reference codes: {covered} with test cases, {len(NOT_IMPLEMENTED)} not "
+        f"implemented (with the reason), {total - covered - len(NOT_IMPLEMENTED)} neither.",
+    ]
+    return "\n".join(lines)
+
+
+def with_table(doc: str, table: str) -> str:
+    """`doc` with its generated section replaced by `table`."""
+    if GENERATED_BEGIN not in doc or GENERATED_END not in doc:
+        raise ValueError(f"the doc lacks the markers {GENERATED_BEGIN!r} / {GENERATED_END!r}")
+    start = doc.index(GENERATED_BEGIN) + len(GENERATED_BEGIN)
+    end = doc.index(GENERATED_END, start)
+    return doc[:start] + "\n\n" + table + "\n" + doc[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the doc is stale")
+    args = parser.parse_args(argv)
+    doc = DOC.read_text(encoding="utf-8")
+    updated = with_table(doc, render_table())
+    if args.check:
+        if updated != doc:
+            print(f"{DOC.relative_to(ROOT)} is out of date: run scripts/validator_doc.py")
+            return 1
+        return 0
+    if updated != doc:
+        DOC.write_text(updated, encoding="utf-8")
+        print(f"rewrote the code table in {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

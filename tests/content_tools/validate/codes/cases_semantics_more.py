@@ -1,0 +1,360 @@
+"""Per-code cases: link-level checks of animations, materials, textures, images, and the
+remaining mesh and skin accessor rules (cases_semantics.py holds the rest and the helpers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.content_tools.validate.codes.cases import (
+    ARRAY_BUFFER,
+    FLOAT,
+    UNSIGNED_BYTE,
+    UNSIGNED_SHORT,
+    Builder,
+    CodeCase,
+)
+from tests.content_tools.validate.codes.cases_semantics import (
+    IDENTITY,
+    morph,
+    pair,
+    png,
+    skinned,
+    uv,
+)
+
+__all__ = ["CASES"]
+
+
+def _animation(b: Builder, path: str = "translation", *, out_count: int = 2) -> None:
+    """An animation of node 0's `path` with one LINEAR sampler over two keyframes."""
+    inp = b.accessor([0.0, 1.0], type="SCALAR")
+    width = {"rotation": 4, "weights": 1}.get(path, 3)
+    kind = {1: "SCALAR", 3: "VEC3", 4: "VEC4"}[width]
+    values = ([0.0, 0, 0, 1] if width == 4 else [0.0] * width) * out_count
+    out = b.accessor(values, type=kind, bounds=False)
+    b.doc["animations"] = [
+        {
+            "samplers": [{"input": inp, "output": out}],
+            "channels": [{"sampler": 0, "target": {"node": 0, "path": path}}],
+        }
+    ]
+
+
+def _anim(b: Builder) -> dict[str, Any]:
+    animation: dict[str, Any] = b.doc["animations"][0]
+    return animation
+
+
+def _target_matrix(b: Builder, bad: bool) -> None:
+    _animation(b)
+    if bad:
+        b.doc["nodes"][0]["matrix"] = [*IDENTITY[:12], 1.0, 0, 0, 1.0]
+
+
+def _target_skin(b: Builder, bad: bool) -> None:
+    skinned(b)
+    _animation(b)
+    if not bad:
+        _anim(b)["channels"][0]["target"]["node"] = 1
+
+
+def _weights_no_morphs(b: Builder, bad: bool) -> None:
+    if not bad:
+        morph(b)
+    _animation(b, "weights", out_count=2)
+
+
+def _duplicate_targets(b: Builder, bad: bool) -> None:
+    _animation(b)
+    path = "translation" if bad else "scale"
+    _anim(b)["channels"].append({"sampler": 0, "target": {"node": 0, "path": path}})
+
+
+def _sampler_stride(b: Builder, bad: bool) -> None:
+    _animation(b)
+    if bad:
+        b.doc["bufferViews"][b.doc["accessors"][2]["bufferView"]]["byteStride"] = 12
+
+
+def _input_format(b: Builder, bad: bool) -> None:
+    _animation(b)
+    if bad:
+        b.doc["accessors"][2].update(componentType=UNSIGNED_SHORT, normalized=True)
+
+
+def _invalid_input(b: Builder, bad: bool) -> None:
+    """An input accessor whose type is invalid is still checked (and its view is used)."""
+    _animation(b)
+    if bad:
+        b.doc["accessors"][2]["type"] = "STEP"
+
+
+def _invalid_normal(b: Builder, bad: bool) -> None:
+    """Likewise an attribute accessor whose component type is invalid."""
+    normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["NORMAL"] = normal
+    if bad:
+        b.doc["accessors"][normal]["componentType"] = 5127
+
+
+def _input_too_few(b: Builder, bad: bool) -> None:
+    inp = b.accessor([0.0] if bad else [0.0, 1.0], type="SCALAR")
+    out = b.accessor([0.0] * 9 * (1 if bad else 2), bounds=False)
+    b.doc["animations"] = [
+        {
+            "samplers": [{"input": inp, "output": out, "interpolation": "CUBICSPLINE"}],
+            "channels": [{"sampler": 0, "target": {"node": 0, "path": "translation"}}],
+        }
+    ]
+
+
+def _input_bounds(b: Builder, bad: bool) -> None:
+    _animation(b)
+    if bad:
+        del b.doc["accessors"][2]["min"], b.doc["accessors"][2]["max"]
+
+
+def _output_count(b: Builder, bad: bool) -> None:
+    _animation(b, out_count=3 if bad else 2)
+
+
+def _output_format(b: Builder, bad: bool) -> None:
+    _animation(b, "scale")
+    if bad:
+        b.doc["accessors"][3]["componentType"] = UNSIGNED_BYTE
+        b.doc["accessors"][3]["normalized"] = True
+
+
+# --- materials, textures, images -------------------------------------------------------------
+
+
+def _alpha_cutoff(b: Builder, bad: bool) -> None:
+    b.doc["materials"] = [{"alphaCutoff": 0.5, "alphaMode": "OPAQUE" if bad else "MASK"}]
+
+
+def _textured(b: Builder, image: bytes, mime: str | None) -> None:
+    uv(b)
+    b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
+    b.doc["textures"] = [{"source": 0}]
+    view = b.view(image)
+    entry: dict[str, object] = {"bufferView": view}
+    if mime is not None:
+        entry["mimeType"] = mime
+    b.doc["images"] = [entry]
+
+
+_PNG = png(4, 4)
+
+
+def _image_stride(b: Builder, bad: bool) -> None:
+    _textured(b, _PNG, "image/png")
+    if bad:
+        b.doc["bufferViews"][-1]["byteStride"] = 4
+
+
+def _image_invalid(b: Builder, bad: bool) -> None:
+    # IHDR must be 13 bytes long: this one claims 12 (the reference crashes on a PNG whose
+    # first chunk is not IHDR, so that is not the way to break it).
+    broken = _PNG[:8] + (12).to_bytes(4, "big") + _PNG[12:]
+    _textured(b, broken if bad else _PNG, "image/png")
+
+
+def _image_eos(b: Builder, bad: bool) -> None:
+    _textured(b, _PNG[:20] if bad else _PNG, "image/png")
+
+
+def _image_unrecognized(b: Builder, bad: bool) -> None:
+    _textured(b, b"\0" * 32 if bad else _PNG, "image/png")
+
+
+def _image_features(b: Builder, bad: bool) -> None:
+    ppx, ppy = (2835, 5670) if bad else (2835, 2835)  # pixels per metre: not square when bad
+    _textured(
+        b,
+        png(4, 4, (b"pHYs", ppx.to_bytes(4, "big") + ppy.to_bytes(4, "big") + b"\1")),
+        "image/png",
+    )
+
+
+def _image_mime(b: Builder, bad: bool) -> None:
+    _textured(b, _PNG, "image/jpeg" if bad else "image/png")
+
+
+def _image_webp(b: Builder, bad: bool) -> None:
+    webp = b"RIFF" + (22).to_bytes(4, "little") + b"WEBPVP8L" + (10).to_bytes(4, "little")
+    webp += b"\x2f\x03\xc0\x00\x00\x00\x00\x00\x00\x00"
+    _textured(b, webp if bad else _PNG, None if bad else "image/png")
+
+
+def _texture_mime(b: Builder, bad: bool) -> None:
+    _textured(b, _PNG, "image/png")
+    if bad:
+        b.doc["images"][0] = {"uri": "image.ktx2", "mimeType": "image/ktx2"}
+
+
+# --- meshes and skins: accessor rules ---------------------------------------------------------
+
+
+def _unaligned(b: Builder, bad: bool) -> None:
+    ctype, width = (UNSIGNED_BYTE, [0, 0, 0]) if bad else (FLOAT, [0.0, 0, 0])
+    acc = b.accessor(width * 3 + ([0, 0, 0] if bad else []), component_type=ctype, bounds=False)
+    b.doc["accessors"][acc]["count"] = 3
+    b.doc["accessors"][acc]["normalized"] = False
+    b.doc["bufferViews"][b.doc["accessors"][acc]["bufferView"]]["target"] = ARRAY_BUFFER
+    b.doc["accessors"][acc]["type"] = "SCALAR" if bad else "VEC3"
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["_FOO"] = acc
+
+
+def _without_stride(b: Builder, bad: bool) -> None:
+    uv(b)
+    b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
+    b.doc["textures"] = [{}]
+    if bad:
+        # TEXCOORD_0's accessor reads the POSITION view too (same view, no stride).
+        b.doc["accessors"][2]["bufferView"] = b.doc["accessors"][0]["bufferView"]
+
+
+def _indices_stride(b: Builder, bad: bool) -> None:
+    if bad:
+        b.doc["bufferViews"][b.doc["accessors"][1]["bufferView"]]["byteStride"] = 4
+
+
+def _continuity(b: Builder, bad: bool) -> None:
+    uv(b)
+    b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
+    b.doc["textures"] = [{}]
+    if bad:
+        attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
+        attributes["TEXCOORD_1"] = attributes.pop("TEXCOORD_0")
+
+
+def _invalid_attribute(b: Builder, bad: bool) -> None:
+    acc = b.accessor([0.0] * 3, type="SCALAR", target=ARRAY_BUFFER, bounds=False)
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["FOO" if bad else "_FOO"] = acc
+
+
+def _joints_weights(b: Builder, bad: bool) -> None:
+    skinned(b)
+    if bad:
+        del b.doc["meshes"][0]["primitives"][0]["attributes"]["WEIGHTS_0"]
+        del b.doc["nodes"][0]["skin"]
+        b.doc["skins"] = []
+        b.doc["scenes"][0]["nodes"] = [0]
+        del b.doc["nodes"][1]
+
+
+def _no_position(b: Builder, bad: bool) -> None:
+    normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
+    attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
+    attributes["NORMAL"] = normal
+    if bad:
+        del attributes["POSITION"]
+
+
+def _ibm(b: Builder, bad: bool, *, stride: bool) -> None:
+    skinned(b)
+    values = IDENTITY if stride or not bad else IDENTITY[:9]
+    kind = "MAT3" if bad and not stride else "MAT4"
+    b.doc["skins"][0]["inverseBindMatrices"] = b.accessor(values, type=kind, bounds=False)
+    if bad and stride:
+        b.doc["bufferViews"][-1]["byteStride"] = 64
+
+
+def _ibm_stride(b: Builder, bad: bool) -> None:
+    _ibm(b, bad, stride=True)
+
+
+def _ibm_format(b: Builder, bad: bool) -> None:
+    _ibm(b, bad, stride=False)
+
+
+CASES: list[CodeCase] = [
+    pair("ANIMATION_CHANNEL_TARGET_NODE_MATRIX", _target_matrix, "/animations/0/channels/0/target"),
+    pair(
+        "ANIMATION_CHANNEL_TARGET_NODE_SKIN", _target_skin, "/animations/0/channels/0/target/path"
+    ),
+    pair(
+        "ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS",
+        _weights_no_morphs,
+        "/animations/0/channels/0/target",
+    ),
+    pair("ANIMATION_DUPLICATE_TARGETS", _duplicate_targets, "/animations/0/channels/0/target"),
+    pair(
+        "ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE",
+        _sampler_stride,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
+        _input_format,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
+        _invalid_input,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT",
+        _invalid_normal,
+        "/meshes/0/primitives/0/attributes/NORMAL",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
+        _input_too_few,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS",
+        _input_bounds,
+        "/animations/0/samplers/0/input",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT",
+        _output_count,
+        "/animations/0/channels/0/sampler",
+    ),
+    pair(
+        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
+        _output_format,
+        "/animations/0/channels/0/sampler",
+    ),
+    pair("MATERIAL_ALPHA_CUTOFF_INVALID_MODE", _alpha_cutoff, "/materials/0/alphaCutoff"),
+    pair("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", _image_stride, "/images/0/bufferView"),
+    pair("IMAGE_DATA_INVALID", _image_invalid, "/images/0"),
+    pair("IMAGE_UNEXPECTED_EOS", _image_eos, "/images/0"),
+    pair("IMAGE_UNRECOGNIZED_FORMAT", _image_unrecognized, "/images/0"),
+    pair("IMAGE_FEATURES_UNSUPPORTED", _image_features, "/images/0"),
+    pair("IMAGE_MIME_TYPE_INVALID", _image_mime, "/images/0/bufferView"),
+    pair("IMAGE_NON_ENABLED_MIME_TYPE", _image_webp, "/images/0"),
+    pair("TEXTURE_INVALID_IMAGE_MIME_TYPE", _texture_mime, "/textures/0/source"),
+    pair("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", _unaligned, "/meshes/0/primitives/0/attributes/_FOO"),
+    pair(
+        "MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE",
+        _without_stride,
+        "/meshes/0/primitives/0/attributes/TEXCOORD_0",
+    ),
+    pair(
+        "MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE",
+        _indices_stride,
+        "/meshes/0/primitives/0/indices",
+    ),
+    pair(
+        "MESH_PRIMITIVE_INDEXED_SEMANTIC_CONTINUITY",
+        _continuity,
+        "/meshes/0/primitives/0/attributes",
+    ),
+    pair(
+        "MESH_PRIMITIVE_INVALID_ATTRIBUTE",
+        _invalid_attribute,
+        "/meshes/0/primitives/0/attributes/FOO",
+    ),
+    pair(
+        "MESH_PRIMITIVE_JOINTS_WEIGHTS_MISMATCH",
+        _joints_weights,
+        "/meshes/0/primitives/0/attributes",
+    ),
+    pair("MESH_PRIMITIVE_NO_POSITION", _no_position, "/meshes/0/primitives/0/attributes"),
+    pair("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", _ibm_stride, "/skins/0/inverseBindMatrices"),
+    pair("SKIN_IBM_INVALID_FORMAT", _ibm_format, "/skins/0/inverseBindMatrices"),
+]

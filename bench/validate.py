@@ -137,6 +137,7 @@ def whole_reports() -> dict[str, Any]:
         result[name] = {
             "files": len(paths) - len(unjudged),
             "agree": len(paths) - len(unjudged) - len(differing),
+            "same_order_and_text": sum(c.same_order_and_text for c in comparisons),
             "reference_refused": {
                 str(c.path.relative_to(CORPUS)): c.reference_error for c in unjudged
             },
@@ -242,6 +243,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"| whole report (code, severity, pointer; all severities; npm run now) | "
         f"{k['agree']}/{k['files']} | {m['agree']}/{m['files']} | "
         f"{t['agree']}/{t['files']} ({100 * t['rate']:.1f}%) |",
+        f"| ... and the same message order and text | {k['same_order_and_text']} | "
+        f"{m['same_order_and_text']} | {k['same_order_and_text'] + m['same_order_and_text']} |",
         "",
         f"({t['reference_refused']} files the npm build refuses to read are not judged.)",
         "",
@@ -306,6 +309,7 @@ def _fuzz_result(comparisons: list[Any], mutations: list[str], save: Path | None
         "reference_crashed": len(crashed),
         "agree": judged - len(disagreeing),
         "agreement": round((judged - len(disagreeing)) / judged, 4) if judged else None,
+        "same_order_and_text": sum(c.same_order_and_text for c in comparisons),
         "by_code": dict(sorted(by_code.items(), key=lambda item: -item[1])),
         "saved_to": None if save is None else str(save),
         "disagreeing": [described[id(c)] for c in disagreeing],
@@ -318,7 +322,8 @@ def findings_markdown(result: dict[str, Any]) -> str:
     of mutation (numbers aside) that shows it."""
     lines = [
         f"{result['agree']} of {result['cases'] - result['reference_crashed']} generated cases "
-        f"agree ({100 * (result['agreement'] or 0):.1f}%); the reference crashed on "
+        f"agree ({100 * (result['agreement'] or 0):.1f}%; {result['same_order_and_text']} "
+        "also in message order and text); the reference crashed on "
         f"{result['reference_crashed']}. Files: {result['saved_to']} "
         "(replay: `.venv/bin/python -m bench.validate --replay DIR`).",
         "",

@@ -42,6 +42,8 @@ class Comparison:
     reference: Counter[Key]
     reference_error: str | None = None
     """The reference threw instead of reporting (its own bug): not an agreement either way."""
+    same_order_and_text: bool = False
+    """Beyond `agrees`: the same messages in the same order with the same message text."""
 
     @property
     def agrees(self) -> bool:
@@ -68,9 +70,20 @@ def report_keys(messages: Iterable[dict[str, Any]]) -> Counter[Key]:
     )
 
 
+def _in_order(messages: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (m["code"], int(m["severity"]), m.get("pointer"), m.get("offset"), m.get("message"))
+        for m in messages
+    ]
+
+
 def ours_messages(path: Path) -> list[dict[str, Any]]:
-    """Our messages on a file, in the reference's JSON shape (code, severity, pointer/offset)."""
-    report = validate_model_file(path, root=path.parent)
+    """Our messages on a file, in the reference's JSON shape (code, severity, pointer/offset).
+    Should ours raise (a bug: it must report, never raise), the one message says so."""
+    try:
+        report = validate_model_file(path, root=path.parent)
+    except Exception as exc:  # ours must never raise: show it as a message no one else has
+        return [{"code": f"CRASH {type(exc).__name__}: {exc}", "severity": 0, "pointer": ""}]
     return [
         {
             "code": issue.code,
@@ -90,12 +103,14 @@ def compare(paths: list[Path], *, batch: int = BATCH) -> list[Comparison]:
         part = paths[start : start + batch]
         theirs = reference_reports(part, timeout_s=600, allow_errors=True)
         for path, reference in zip(part, theirs, strict=True):
-            ours = report_keys(ours_messages(path))
+            mine = ours_messages(path)
+            ours = report_keys(mine)
             if "error" in reference:
                 found.append(Comparison(path, ours, Counter(), str(reference["error"])))
             else:
-                keys = report_keys(reference["issues"]["messages"])
-                found.append(Comparison(path, ours, keys))
+                messages = reference["issues"]["messages"]
+                strict = _in_order(mine) == _in_order(messages)
+                found.append(Comparison(path, ours, report_keys(messages), None, strict))
     return found
 
 

@@ -52,10 +52,11 @@ _TEXINFO_KINDS = ("textureInfo",)
 
 def _texinfo(
     ext: dict[str, Any], name: str, ctx: Ctx, owner: Any, kind: str = "textureInfo"
-) -> None:
+) -> TextureRef | None:
     ref = parse_texture_info(ext, name, ctx, kind)
     if ref is not None and owner is not None and hasattr(owner, "textures"):
         owner.textures.append(ref)
+    return ref
 
 
 def _factor(ext: dict[str, Any], name: str, ctx: Ctx) -> float:
@@ -90,12 +91,12 @@ def _rgb_unbounded(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> list[f
     return get_float_list(m, name, ctx, lengths=(3,), min=0.0)
 
 
-def _texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
-    _texinfo(m, name, ctx, owner)
+def _texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    return _texinfo(m, name, ctx, owner)
 
 
-def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
-    _texinfo(m, name, ctx, owner, "normalTextureInfo")
+def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    return _texinfo(m, name, ctx, owner, "normalTextureInfo")
 
 
 def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Parser:
@@ -105,12 +106,11 @@ def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Pa
 
     def parse(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
         check_members(m, names, ctx)
-        for name, read in members:
-            read(m, name, ctx, owner)
+        read_values = {name: read(m, name, ctx, owner) for name, read in members}
         if texcoord_of is not None:
-            tex = m.get(texcoord_of)
-            if isinstance(tex, dict):
-                obj.values["texcoord"] = tex.get("texCoord", 0)
+            ref = read_values[texcoord_of]
+            if isinstance(ref, TextureRef):
+                obj.values["texcoord"] = ref.tex_coord
 
     return parse
 

@@ -33,10 +33,6 @@ def _read(uri: str, pointer: str, ctx: Ctx, resources: ReadResource) -> bytes | 
     return None
 
 
-def _is_pot(n: int) -> bool:
-    return n > 0 and n & (n - 1) == 0
-
-
 def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: ReadResource) -> None:
     for buf in doc.buffers:
         if buf is None:
@@ -95,12 +91,10 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         headers[img.index] = header
         if header.error == "EOS":
             ctx.add("IMAGE_UNEXPECTED_EOS", pointer=pointer)
-            continue
-        if header.error is not None:
+        elif header.error is not None:
             ctx.add("IMAGE_DATA_INVALID", Raw(header.error), pointer=pointer)
-            continue
         mime = header.mime_type
-        if mime is None:
+        if mime is None or header.error is not None:
             continue
         # The reference's order: enabled type, declared type, dimensions, features.
         if mime not in doc.image_mime_types:

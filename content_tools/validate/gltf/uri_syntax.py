@@ -210,8 +210,20 @@ def parse_data_uri(uri: str) -> DataUri:
     return DataUri(mime, data)
 
 
+_PLAIN_BASE64 = re.compile(r"[A-Za-z0-9+/]*")
+
+
 def _base64(source: str, start: int) -> bytes:
     """Dart's Base64Codec.normalize then decode over source[start:]."""
+    plain = _PLAIN_BASE64.match(source, start)
+    if plain is not None and len(source) - plain.end() <= 2:
+        payload = source[start:]
+        padding = len(source) - plain.end()
+        if source[plain.end() :] == "=" * padding and (len(payload) % 4 == 0 or not padding):
+            # The usual case, standard and well padded (or unpadded): no need to walk it.
+            if not padding and len(payload) % 4 == 1:
+                raise _fail("Invalid base64 encoding length ", source, len(source))
+            return base64.b64decode(payload + "=" * (-len(payload) % 4))
     out: list[str] = []
     first_pad = first_pad_at = -1
     pads = 0

@@ -20,7 +20,6 @@ from content_tools.validate.gltf.objects import (
     Check,
     Material,
     Mesh,
-    Node,
     Primitive,
 )
 
@@ -248,7 +247,7 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
     root = isinstance(lk.doc.extensions.get("KHR_materials_variants"), ExtObject)
     for mapping in ext.values.get("mappings") or []:
         ptr = mapping["pointer"]
-        if not root:
+        if not root:  # nothing of the mapping is linked without the root extension
             dependency = Raw("/extensions/KHR_materials_variants")
             ctx.add("UNSATISFIED_DEPENDENCY", dependency, pointer=ptr)
             continue
@@ -268,13 +267,18 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
 
 
 def check_mesh_weights(lk: Linker) -> None:
-    users: dict[int, list[Node]] = {}
-    for node in lk.doc.nodes:
-        if node is not None and node.mesh is not None:
-            users.setdefault(node.mesh.index, []).append(node)
+    """UNUSED_MESH_WEIGHTS: a used mesh's weights that no node shows (every node using it has
+    weights of its own, or the mesh has no primitives to show)."""
+    shown = {
+        node.mesh.index
+        for node in lk.doc.nodes
+        if node is not None
+        and node.mesh is not None
+        and node.mesh.primitives is not None
+        and node.weights is None
+    }
     for mesh in lk.doc.meshes:
-        if mesh is None or mesh.weights is None:
+        if mesh is None or mesh.weights is None or not mesh.used:
             continue
-        nodes = users.get(mesh.index)
-        if nodes and all(n.weights is not None for n in nodes):
+        if mesh.index not in shown:
             lk.ctx.add("UNUSED_MESH_WEIGHTS", pointer=f"/meshes/{mesh.index}/weights")

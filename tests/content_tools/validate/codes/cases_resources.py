@@ -150,6 +150,64 @@ BUFFER_CASES = [
     ),
 ]
 
+TRIANGLE = [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+
+
+def view_doc(view: dict[str, Any], *, attribute: bool = True) -> dict[str, Any]:
+    """A triangle's positions in buffer view 0 (given members over buffer 0), used as a
+    POSITION attribute when `attribute`."""
+    data = struct.pack("<9f", *TRIANGLE)
+    doc = gltf(
+        bufferViews=[{"buffer": 0, "byteLength": len(data), **view}],
+        accessors=[
+            {
+                "bufferView": 0,
+                "componentType": 5126,
+                "count": 3,
+                "type": "VEC3",
+                "min": [0, 0, 0],
+                "max": [1, 1, 0],
+            }
+        ],
+    )
+    if attribute:
+        doc["meshes"] = [{"primitives": [{"attributes": {"POSITION": 0}}]}]
+    return with_buffer(doc, data)
+
+
+BUFFER_VIEW_CASES = [
+    CodeCase(
+        "BUFFER_VIEW_INVALID_BYTE_STRIDE",
+        view_doc({"byteStride": 12, "target": 34963}, attribute=False),
+        view_doc({"byteStride": 12, "target": 34962}, attribute=False),
+        "/bufferViews/0/byteStride",
+    ),
+    CodeCase(
+        "BUFFER_VIEW_TOO_BIG_BYTE_STRIDE",
+        view_doc({"byteLength": 12, "byteStride": 16}),
+        view_doc({"byteLength": 36, "byteStride": 12}),
+        "/bufferViews/0/byteStride",
+    ),
+    CodeCase(
+        "BUFFER_VIEW_TOO_LONG",
+        view_doc({"byteOffset": 4, "target": 34962}),
+        view_doc({"target": 34962}),
+        "/bufferViews/0/byteLength",
+    ),
+    CodeCase(
+        "BUFFER_VIEW_TARGET_MISSING",
+        view_doc({}),
+        view_doc({"target": 34962}),
+        "/meshes/0/primitives/0/attributes/POSITION",
+    ),
+    CodeCase(
+        "BUFFER_VIEW_TARGET_OVERRIDE",
+        view_doc({"target": 34963}),
+        view_doc({"target": 34962}),
+        "/meshes/0/primitives/0/attributes/POSITION",
+    ),
+]
+
 IMAGE_CASES = [
     CodeCase(
         "IMAGE_UNRECOGNIZED_FORMAT",
@@ -198,6 +256,8 @@ IMAGE_CASES = [
 
 GLB_CASES = [
     CodeCase("GLB_UNEXPECTED_END_OF_HEADER", VALID_GLB[:10], VALID_GLB),
+    # The reference reads a file that starts with 'g' as a GLB, whatever its name.
+    CodeCase("GLB_INVALID_MAGIC", b"glTX" + VALID_GLB[4:], VALID_GLB, None),
     CodeCase("GLB_INVALID_VERSION", raw_glb([(JSON_CHUNK, EMPTY_JSON)], version=1), VALID_GLB),
     CodeCase("GLB_LENGTH_TOO_SMALL", raw_glb([(JSON_CHUNK, EMPTY_JSON)], total=12), VALID_GLB),
     CodeCase("GLB_LENGTH_MISMATCH", raw_glb([(JSON_CHUNK, EMPTY_JSON)], total=56), VALID_GLB),
@@ -254,4 +314,10 @@ GLB_CASES = [
     ),
 ]
 
-CASES: list[CodeCase] = [*URI_CASES, *BUFFER_CASES, *IMAGE_CASES, *GLB_CASES]
+CASES: list[CodeCase] = [
+    *URI_CASES,
+    *BUFFER_CASES,
+    *BUFFER_VIEW_CASES,
+    *IMAGE_CASES,
+    *GLB_CASES,
+]

@@ -99,9 +99,11 @@ def _jpeg(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-TEXTURES = {  # file name -> (size, encoder)
-    "big.png": ((4096, 2048), lambda size: _png(size, metadata=True)),
-    "wide.jpg": ((3000, 1000), _jpeg),
+# file name -> (size, encoder). Past quest2's 2048 (both downscaled), within quest3's 4096; no
+# bigger than that, since every packaging decodes and resamples them.
+TEXTURES = {
+    "big.png": ((2560, 1280), lambda size: _png(size, metadata=True)),
+    "wide.jpg": ((2100, 700), _jpeg),
     "small.png": ((64, 64), _png),
 }
 
@@ -454,7 +456,7 @@ def test_textured_models_are_deterministic(
 def test_profiles_choose_the_texture_limit(textured_scene: Path, tmp_path: Path) -> None:
     quest3 = package_scene(textured_scene, tmp_path / "q3", profile="quest3")
     sizes = [Image.open(io.BytesIO(data)).size for _, data in embedded_images(quest3.glb_path)]
-    assert sizes == [(4096, 2048), (3000, 1000), (64, 64)]  # within 4096: untouched
+    assert sizes == [(2560, 1280), (2100, 700), (64, 64)]  # within 4096: untouched
     profile = tmp_path / "tiny.json"
     profile.write_text(json.dumps({"name": "tiny", "max_texture_size": 100}))
     tiny = package_scene(textured_scene, tmp_path / "tiny", profile=profile)
@@ -496,8 +498,8 @@ def test_cli_reports_compression_and_textures(
     assert processing["size_after"] == entry["glb"]["size"] < processing["size_before"]
     resized = processing["textures"]["resized"]
     assert [(r["size_before"], r["size_after"]) for r in resized] == [
-        ([4096, 2048], [2048, 1024]),
-        ([3000, 1000], [2048, 683]),
+        ([2560, 1280], [2048, 1024]),
+        ([2100, 700], [2048, 683]),
     ]
     manifest = json.loads((dist / "mini-0.1.0" / MANIFEST_NAME).read_text())
     assert manifest["packaging"]["compression"] == "draco"
@@ -505,7 +507,7 @@ def test_cli_reports_compression_and_textures(
     assert main(["package", str(textured_scene), "-o", str(dist), "--compress", "meshopt"]) == 0
     out, _ = capsys.readouterr()
     assert "geometry: meshopt" in out
-    assert "texture 0 big.png: 4096x2048 -> 2048x1024" in out
+    assert "texture 0 big.png: 2560x1280 -> 2048x1024" in out
 
 
 def test_cli_refuses_an_unknown_profile_or_compression(

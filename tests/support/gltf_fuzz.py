@@ -14,7 +14,8 @@ the documents do not depend on the code under test.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -173,6 +174,12 @@ def draw_cases(count: int, seed: int, *, mutate: bool = True) -> list[FuzzCase]:
     repeats are dropped and further runs (seed + 1, ...) fill up the count."""
     found: dict[bytes, FuzzCase] = {}
     run_seed = seed
+    with _without_local_constants():
+        _draw_into(found, count, run_seed, mutate)
+    return list(found.values())
+
+
+def _draw_into(found: dict[bytes, FuzzCase], count: int, run_seed: int, mutate: bool) -> None:
     while len(found) < count:
 
         @settings(
@@ -190,4 +197,24 @@ def draw_cases(count: int, seed: int, *, mutate: bool = True) -> list[FuzzCase]:
         run: Callable[[], None] = hypothesis_seed(run_seed)(collect)
         run()
         run_seed += 1_000_003
-    return list(found.values())
+
+
+@contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis also draws literals it finds in the code imported so far (its "local
+    constants"), so the same seed drew other cases depending on what the process had imported
+    (content_tools or not). Hidden for the draw: a private hypothesis API, so only if present."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+    except ImportError:  # pragma: no cover - another hypothesis version
+        yield
+        return
+    saved = providers._get_local_constants
+    setattr(providers, "_get_local_constants", Constants)  # noqa: B010 (private, on purpose)
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        setattr(providers, "_get_local_constants", saved)  # noqa: B010
+        providers.CONSTANTS_CACHE.cache.clear()

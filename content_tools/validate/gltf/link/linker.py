@@ -105,8 +105,8 @@ class Linker:
         total = bv.byte_offset + byte_offset
         if bv.byte_offset != -1 and total % comp_len:
             ctx.add("ACCESSOR_TOTAL_OFFSET_ALIGNMENT", total, comp_len)
-        if bv.byte_length == -1:
-            return
+        # A view without a valid byteLength keeps -1, as in the reference: every accessor on it
+        # is then too long (reported at its byteOffset).
         if byte_offset > bv.byte_length:
             ctx.add(
                 "ACCESSOR_TOO_LONG",

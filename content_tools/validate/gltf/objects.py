@@ -185,8 +185,8 @@ class Material(Base):
 
     @property
     def needs_tangent_space(self) -> bool:
-        """A normal texture (core or clearcoat's) needs a tangent space."""
-        return any(ref.kind == "normalTextureInfo" for ref in self.textures)
+        """A normal texture (core or clearcoat's) or an anisotropy texture needs one."""
+        return any(ref.kind == "normalTextureInfo" or ref.tangent_space for ref in self.textures)
 
 
 @dataclass(eq=False)

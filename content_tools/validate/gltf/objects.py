@@ -180,6 +180,8 @@ class Material(Base):
     textures: list[TextureRef] = field(default_factory=list)
     normal_texture: TextureRef | None = None
     emissive_factor: list[float] | None = None
+    emissive_zero: bool = True
+    """The emissive factor is absent or zero (as the reference reads it)."""
     double_sided: bool = False
     alpha_mode: str = "OPAQUE"
 

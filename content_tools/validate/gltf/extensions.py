@@ -99,6 +99,14 @@ def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> Textu
     return _texinfo(m, name, ctx, owner, "normalTextureInfo")
 
 
+def _tangent_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    """A texture read along the tangents (anisotropy): a tangent space is needed."""
+    ref = _texinfo(m, name, ctx, owner)
+    if ref is not None:
+        ref.tangent_space = True
+    return ref
+
+
 def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Parser:
     """A parser for an extension whose only members are these, each read by its reader in
     this order; `texcoord_of` names the texture whose texCoord link.py checks."""
@@ -118,7 +126,7 @@ def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Pa
 _anisotropy = _members(
     ("anisotropyStrength", _fraction),
     ("anisotropyRotation", _angle),
-    ("anisotropyTexture", _texture),
+    ("anisotropyTexture", _tangent_texture),
     texcoord_of="anisotropyTexture",
 )
 _clearcoat = _members(
@@ -375,6 +383,8 @@ class TextureRef:
     """The TEXCOORD set the texture reads: KHR_texture_transform's texCoord overrides."""
     uv_pointer: str = ""
     """Where that set is chosen (the texture info, or its texture transform)."""
+    tangent_space: bool = False
+    """Its material needs a tangent space (a normal texture, an anisotropy texture)."""
 
 
 def parse_texture_info(

@@ -58,7 +58,7 @@ def link_material(lk: Linker, mat: Material) -> None:
     if (
         isinstance(strength, ExtObject)
         and strength.values.get("strength", 0) > 0
-        and (mat.emissive_factor is None or not any(mat.emissive_factor))
+        and mat.emissive_zero
     ):
         ctx.add("KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR", pointer=strength.pointer)
     volume = exts.get("KHR_materials_volume")

@@ -141,6 +141,10 @@ def parse_material(i: int, m: dict[str, Any], ctx: Ctx) -> Material:
     if ref:
         mat.textures.append(ref)
     mat.emissive_factor = get_float_list(m, "emissiveFactor", ctx, lengths=(3,), min=0.0, max=1.0)
+    # Zero for KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR: absent, or three zeros (the
+    # reference does not warn about a factor it could not read).
+    raw = m.get("emissiveFactor", [0, 0, 0])
+    mat.emissive_zero = isinstance(raw, list) and len(raw) == 3 and all(v == 0 for v in raw)
     mode = get_string(m, "alphaMode", ctx, allowed=("OPAQUE", "MASK", "BLEND"), default="OPAQUE")
     mat.alpha_mode = mode or "OPAQUE"
     cutoff = get_float(m, "alphaCutoff", ctx, min=0.0)

@@ -60,6 +60,8 @@ class GlbScan:
     bin: bytes | None
     aborted_json: bytes | None = None
     """A complete JSON chunk of a GLB the reference stopped reading: only its syntax is checked."""
+    partial_json: bytes | None = None
+    """What there is of a JSON chunk the file ends inside."""
     findings: list[GlbFinding] = field(default_factory=list)
     version: int | None = None
     declared_length: int | None = None
@@ -94,6 +96,9 @@ def scan_glb(data: bytes) -> GlbScan:
     chunk_number = 0
     has_json = has_bin = False
     while offset < size:
+        if offset == total:  # the reference stops at the declared end: a warning, not an error
+            found.append(GlbFinding("GLB_EXTRA_DATA", offset))
+            break
         if size - offset < 8:
             found.append(GlbFinding("GLB_UNEXPECTED_END_OF_CHUNK_HEADER", size))
             scan.aborted_json, scan.json = scan.json, None
@@ -117,6 +122,8 @@ def scan_glb(data: bytes) -> GlbScan:
                 kind = "json"
             has_json = True
         elif chunk_type == CHUNK_BIN:
+            if length == 0:
+                found.append(GlbFinding("GLB_EMPTY_BIN_CHUNK", offset))
             if has_bin:
                 found.append(GlbFinding("GLB_DUPLICATE_CHUNK", offset, chunk_type))
             else:
@@ -129,6 +136,8 @@ def scan_glb(data: bytes) -> GlbScan:
         # The stream ends right after the chunk header, or inside the chunk's body.
         if size - offset < length:
             found.append(GlbFinding("GLB_UNEXPECTED_END_OF_CHUNK_DATA", size))
+            if kind == "json":
+                scan.partial_json = data[offset:size]
         if offset >= size or size - offset < length:
             scan.aborted_json, scan.json = scan.json, None
             return scan
@@ -165,7 +174,8 @@ def parse_glb(data: bytes, *, path: Path | None) -> tuple[dict[str, Any], bytes 
     scan = scan_glb(data)
     if scan.version is not None and scan.version != 2:
         raise ModelError(f"GLB version {scan.version} is not supported (only 2)", path=path)
-    if scan.declared_length is not None and scan.declared_length != len(data):
+    # Bytes after the declared end are ignored (GLB_EXTRA_DATA, a warning for the reference).
+    if scan.declared_length is not None and scan.declared_length > len(data):
         raise ModelError(
             f"GLB header says {scan.declared_length} bytes but the file has {len(data)}",
             path=path,

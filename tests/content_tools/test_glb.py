@@ -39,14 +39,26 @@ def test_a_written_glb_reads_back() -> None:
         (b"glTX" + GLB[4:], ["GLB_INVALID_MAGIC"], "wrong magic bytes"),
         (GLB[:4] + struct.pack("<I", 1) + GLB[8:], ["GLB_INVALID_VERSION"], "version 1"),
         (GLB[:-4], ["GLB_UNEXPECTED_END_OF_CHUNK_DATA"], "header says"),
-        (GLB + b"\0\0\0\0", ["GLB_UNEXPECTED_END_OF_CHUNK_HEADER"], "header says"),
+        (
+            GLB[:8] + struct.pack("<I", len(GLB) + 4) + GLB[12:] + b"\0\0\0\0",
+            ["GLB_UNEXPECTED_END_OF_CHUNK_HEADER"],
+            "chunk header runs past the end",
+        ),
     ],
-    ids=["short", "magic", "version", "truncated", "longer"],
+    ids=["short", "magic", "version", "truncated", "cut chunk header"],
 )
 def test_findings_and_refusals(data: bytes, found: list[str], refused: str) -> None:
     assert codes(data) == found
     with pytest.raises(ModelError, match=refused):
         parse_glb(data, path=WHERE)
+
+
+def test_bytes_after_the_declared_end_are_ignored() -> None:
+    """The reference warns (GLB_EXTRA_DATA at the declared end) and reads the chunks before."""
+    longer = GLB + b"\0" * 20
+    scan = scan_glb(longer)
+    assert [(f.code, f.offset) for f in scan.findings] == [("GLB_EXTRA_DATA", len(GLB))]
+    assert parse_glb(longer, path=WHERE) == (DOCUMENT, b"xyz\0")
 
 
 def test_chunk_rules() -> None:
@@ -70,7 +82,7 @@ def test_chunk_rules() -> None:
     # the file may end with the header of an empty chunk
     empty_tail = glb(json_chunk) + struct.pack("<II", 0, CHUNK_BIN)
     empty_tail = empty_tail[:8] + struct.pack("<I", len(empty_tail)) + empty_tail[12:]
-    assert codes(empty_tail) == []
+    assert codes(empty_tail) == ["GLB_EMPTY_BIN_CHUNK"]
     assert parse_glb(empty_tail, path=WHERE)[0] == {}
 
 

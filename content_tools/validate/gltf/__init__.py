@@ -68,6 +68,16 @@ def _parse_json(raw: bytes, ctx: Ctx) -> Any:
     return None
 
 
+def _looks_like_glb(data: bytes, uri: str) -> bool:
+    """The reference tells the container by the first byte ('g': GLB, whatever the name;
+    '{', white space or a BOM: JSON); it refuses anything else, which we read by the name."""
+    if data[:1] == b"g":
+        return True
+    if data[:1] in (b"{", b" ", b"\t", b"\r", b"\n", b"\xef"):
+        return False
+    return uri.lower().endswith(".glb")
+
+
 def validate_gltf(
     data: bytes,
     *,
@@ -87,16 +97,20 @@ def validate_gltf(
         resources = partial(read_external, base_dir=base_dir, root=root)
     info = GltfInfo(file_size=len(data))
     ctx = Ctx(sink)
-    is_glb = data[:4] == b"glTF" or uri.lower().endswith(".glb")
+    is_glb = _looks_like_glb(data, uri)
     bin_chunk: bytes | None = None
+    aborted = False
     if is_glb:
         ctx.is_glb = True
         parts = read_glb(data, ctx)
-        if parts.json is None:
-            if parts.aborted_json is not None:
-                _parse_json(parts.aborted_json, ctx)
+        if parts.json is None and parts.aborted_json is None:
+            if parts.partial_json is not None:
+                _parse_json(parts.partial_json, ctx)
             return info
-        json_bytes = parts.json
+        # The reference stops reading a GLB cut short after its JSON chunk: that JSON is still
+        # checked, but no resource is loaded.
+        aborted = parts.json is None
+        json_bytes = parts.json if parts.json is not None else parts.aborted_json or b""
         bin_chunk = parts.bin
     else:
         json_bytes = data
@@ -111,6 +125,8 @@ def validate_gltf(
         return info
     doc: Document = read_document(root_value, ctx)
     info.issues_when_read = sum(sink.counts.values())
+    if aborted:  # the JSON was checked and linked (unused objects too); nothing is loaded
+        return info
     load_buffers(doc, ctx, bin_chunk, resources)
     headers = load_images(doc, ctx, resources)
     validate_data(doc, ctx)

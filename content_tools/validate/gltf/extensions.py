@@ -17,7 +17,6 @@ from typing import Any
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.schema import (
     check_members,
-    get_bool,
     get_extras,
     get_float,
     get_float_list,
@@ -53,10 +52,11 @@ _TEXINFO_KINDS = ("textureInfo",)
 
 def _texinfo(
     ext: dict[str, Any], name: str, ctx: Ctx, owner: Any, kind: str = "textureInfo"
-) -> None:
+) -> TextureRef | None:
     ref = parse_texture_info(ext, name, ctx, kind)
     if ref is not None and owner is not None and hasattr(owner, "textures"):
         owner.textures.append(ref)
+    return ref
 
 
 def _factor(ext: dict[str, Any], name: str, ctx: Ctx) -> float:
@@ -91,12 +91,20 @@ def _rgb_unbounded(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> list[f
     return get_float_list(m, name, ctx, lengths=(3,), min=0.0)
 
 
-def _texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
-    _texinfo(m, name, ctx, owner)
+def _texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    return _texinfo(m, name, ctx, owner)
 
 
-def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> None:
-    _texinfo(m, name, ctx, owner, "normalTextureInfo")
+def _normal_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    return _texinfo(m, name, ctx, owner, "normalTextureInfo")
+
+
+def _tangent_texture(m: dict[str, Any], name: str, ctx: Ctx, owner: Any) -> TextureRef | None:
+    """A texture read along the tangents (anisotropy): a tangent space is needed."""
+    ref = _texinfo(m, name, ctx, owner)
+    if ref is not None:
+        ref.tangent_space = True
+    return ref
 
 
 def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Parser:
@@ -106,12 +114,11 @@ def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Pa
 
     def parse(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
         check_members(m, names, ctx)
-        for name, read in members:
-            read(m, name, ctx, owner)
+        read_values = {name: read(m, name, ctx, owner) for name, read in members}
         if texcoord_of is not None:
-            tex = m.get(texcoord_of)
-            if isinstance(tex, dict):
-                obj.values["texcoord"] = tex.get("texCoord", 0)
+            ref = read_values[texcoord_of]
+            if isinstance(ref, TextureRef):
+                obj.values["texcoord"] = ref.tex_coord
 
     return parse
 
@@ -119,7 +126,7 @@ def _members(*members: tuple[str, Reader], texcoord_of: str | None = None) -> Pa
 _anisotropy = _members(
     ("anisotropyStrength", _fraction),
     ("anisotropyRotation", _angle),
-    ("anisotropyTexture", _texture),
+    ("anisotropyTexture", _tangent_texture),
     texcoord_of="anisotropyTexture",
 )
 _clearcoat = _members(
@@ -153,12 +160,6 @@ _specular = _members(
 _transmission = _members(
     ("transmissionFactor", _fraction),
     ("transmissionTexture", _texture),
-)
-_diffuse_transmission = _members(
-    ("diffuseTransmissionFactor", _fraction),
-    ("diffuseTransmissionTexture", _texture),
-    ("diffuseTransmissionColorFactor", _rgb),
-    ("diffuseTransmissionColorTexture", _texture),
 )
 _unlit = _members()
 
@@ -194,8 +195,8 @@ def _iridescence(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> Non
     tmin = get_float(m, "iridescenceThicknessMinimum", ctx, min=0.0, default=100.0)
     tmax = get_float(m, "iridescenceThicknessMaximum", ctx, min=0.0, default=400.0)
     _texinfo(m, "iridescenceThicknessTexture", ctx, owner)
-    has_tex = "iridescenceThicknessTexture" in m
-    if not has_tex and "iridescenceThicknessMinimum" in m:
+    has_tex = isinstance(m.get("iridescenceThicknessTexture"), dict)
+    if not has_tex and "iridescenceThicknessMinimum" in m and not math.isnan(tmin):
         ctx.add(
             "KHR_MATERIALS_IRIDESCENCE_THICKNESS_RANGE_WITHOUT_TEXTURE",
             name="iridescenceThicknessMinimum",
@@ -224,7 +225,7 @@ def _texture_transform(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     get_float_list(m, "offset", ctx, lengths=(2,))
     get_float(m, "rotation", ctx)
     get_float_list(m, "scale", ctx, lengths=(2,))
-    get_uint(m, "texCoord", ctx)
+    obj.values["texCoord"] = get_uint(m, "texCoord", ctx)
 
 
 def _texture_source(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
@@ -294,7 +295,9 @@ def _light(lm: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
                 get_extras(spot, ctx)
     elif "spot" in lm:
         ctx.add("EXTRA_PROPERTY", name="spot")
-    get_float(lm, "range", ctx, excl_min=0.0)
+    light_range = get_float(lm, "range", ctx, excl_min=0.0)
+    if ltype == "directional" and not math.isnan(light_range):
+        ctx.add("EXTRA_PROPERTY", name="range")
     get_string(lm, "name", ctx)
     parse_extensions(lm, "light", ctx)
     get_extras(lm, ctx)
@@ -332,15 +335,9 @@ def _animation_pointer(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) 
     ctx.add("INCOMPLETE_EXTENSION_SUPPORT")
 
 
-def _node_visibility(m: dict[str, Any], ctx: Ctx, owner: Any, obj: ExtObject) -> None:
-    check_members(m, ("visible",), ctx)
-    get_bool(m, "visible", ctx)
-
-
 _MATERIAL_EXTS: dict[str, Parser] = {
     "KHR_materials_anisotropy": _anisotropy,
     "KHR_materials_clearcoat": _clearcoat,
-    "KHR_materials_diffuse_transmission": _diffuse_transmission,
     "KHR_materials_dispersion": _dispersion,
     "KHR_materials_emissive_strength": _emissive_strength,
     "KHR_materials_ior": _ior,
@@ -358,12 +355,14 @@ REGISTRY: dict[tuple[str, str], Parser] = {
     ("textureInfo", "KHR_texture_transform"): _texture_transform,
     ("texture", "EXT_texture_webp"): _texture_source,
     ("node", "KHR_lights_punctual"): _light_ref,
-    ("node", "KHR_node_visibility"): _node_visibility,
     ("gltf", "KHR_lights_punctual"): _lights_root,
     ("gltf", "KHR_materials_variants"): _variants_root,
     ("primitive", "KHR_materials_variants"): _variants_primitive,
     ("animationChannelTarget", "KHR_animation_pointer"): _animation_pointer,
 }
+
+_EXCLUSIVE = frozenset({"KHR_materials_pbrSpecularGlossiness", "KHR_materials_unlit"})
+"""Extensions the reference warns about (MULTIPLE_EXTENSIONS) when their object has others."""
 
 SUPPORTED_EXTENSIONS = frozenset({name for _, name in REGISTRY} | {"KHR_mesh_quantization"})
 REQUIRED_EXTENSIONS = frozenset({"KHR_mesh_quantization"})
@@ -380,6 +379,12 @@ class TextureRef:
     """textureInfo, normalTextureInfo (its material needs a tangent space) or
     occlusionTextureInfo."""
     extensions: dict[str, Any] = field(default_factory=dict)
+    uv: int = 0
+    """The TEXCOORD set the texture reads: KHR_texture_transform's texCoord overrides."""
+    uv_pointer: str = ""
+    """Where that set is chosen (the texture info, or its texture transform)."""
+    tangent_space: bool = False
+    """Its material needs a tangent space (a normal texture, an anisotropy texture)."""
 
 
 def parse_texture_info(
@@ -406,6 +411,10 @@ def parse_texture_info(
         elif kind == "occlusionTextureInfo":
             get_float(tm, "strength", ctx, min=0.0, max=1.0)
         ref.extensions = parse_extensions(tm, "textureInfo", ctx)
+        ref.uv, ref.uv_pointer = ref.tex_coord, ref.pointer
+        transform = ref.extensions.get("KHR_texture_transform")
+        if isinstance(transform, ExtObject) and transform.values.get("texCoord", -1) != -1:
+            ref.uv, ref.uv_pointer = transform.values["texCoord"], transform.pointer
         get_extras(tm, ctx)
     return ref
 
@@ -430,7 +439,9 @@ def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) 
             if parser is None:
                 ctx.add("UNEXPECTED_EXTENSION_OBJECT", name=name)
                 continue
-            if value is None or not isinstance(exts.get(name), dict):
+            if len(exts) > 1 and name in _EXCLUSIVE:
+                ctx.add("MULTIPLE_EXTENSIONS", name=name)
+            if value is None:
                 continue
             with ctx.at(name):
                 obj = ExtObject(name, ctx.pointer())

@@ -72,8 +72,8 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         if img is None:
             continue
         pointer = f"/images/{img.index}"
-        if img.mime_type is not None:
-            effective[img.index] = img.mime_type
+        if img.declared_mime is not None:  # a data URI's media type does not count
+            effective[img.index] = img.declared_mime
         data: bytes | None = None
         if img.buffer_view is not None:
             raw = _view_bytes(img.buffer_view)

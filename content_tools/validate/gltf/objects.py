@@ -180,13 +180,15 @@ class Material(Base):
     textures: list[TextureRef] = field(default_factory=list)
     normal_texture: TextureRef | None = None
     emissive_factor: list[float] | None = None
+    emissive_zero: bool = True
+    """The emissive factor is absent or zero (as the reference reads it)."""
     double_sided: bool = False
     alpha_mode: str = "OPAQUE"
 
     @property
     def needs_tangent_space(self) -> bool:
-        """A normal texture (core or clearcoat's) needs a tangent space."""
-        return any(ref.kind == "normalTextureInfo" for ref in self.textures)
+        """A normal texture (core or clearcoat's) or an anisotropy texture needs one."""
+        return any(ref.kind == "normalTextureInfo" or ref.tangent_space for ref in self.textures)
 
 
 @dataclass(eq=False)

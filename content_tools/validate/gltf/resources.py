@@ -3,23 +3,26 @@ from inside the sandbox root (never an absolute path, `..` escape, symlink out, 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import posixpath
-import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
+
+from content_tools.validate.gltf.uri_syntax import (
+    DataUri,
+    ParsedUri,
+    UriError,
+    parse_data_uri,
+    parse_uri,
+)
 
 __all__ = [
     "MAX_RESOURCE_BYTES",
     "DataUri",
-    "UriInfo",
     "classify_uri",
-    "parse_data_uri",
+    "decode_data_uri",
     "read_external",
     "read_named",
 ]
@@ -27,91 +30,41 @@ __all__ = [
 MAX_RESOURCE_BYTES = 512 * 1024 * 1024
 """External files and decoded data URIs larger than this are not read."""
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+def classify_uri(uri: str) -> ParsedUri | str:
+    """A non-data URI as the reference parses it, or the parser's error (INVALID_URI)."""
+    try:
+        return parse_uri(uri)
+    except UriError as exc:
+        return str(exc)
 
 
-@dataclass(slots=True)
-class DataUri:
-    mime_type: str
-    data: bytes
-
-
-@dataclass(slots=True)
-class UriInfo:
-    error: str | None = None
-    """Parser output when the URI is invalid (INVALID_URI)."""
-    non_relative: bool = False
-    """Has a scheme, authority, absolute path, query or fragment (NON_RELATIVE_URI)."""
-    scheme: str | None = None
-    path: str = ""
-
-
-def classify_uri(uri: str) -> UriInfo:
-    """Parse a non-data URI the way Dart's Uri.parse judges it (approximately)."""
-    if _BAD_PERCENT.search(uri):
-        pos = _BAD_PERCENT.search(uri)
-        at = pos.start() if pos else 0
-        return UriInfo(error=f"FormatException: Invalid URL encoding (at character {at + 1})")
-    if any(ord(c) < 0x20 for c in uri):
-        return UriInfo(error="FormatException: Invalid character")
-    info = UriInfo()
-    rest = uri
-    m = _SCHEME.match(uri)
-    if m:  # a one-letter "scheme" (a Windows drive) is not relative either
-        info.scheme = m.group(1).lower()
-        rest = uri[m.end() :]
-        info.non_relative = True
-    if rest.startswith("//") or rest.startswith("/") or "?" in rest or "#" in rest:
-        info.non_relative = True
-    info.path = rest.split("?", 1)[0].split("#", 1)[0]
-    return info
-
-
-def parse_data_uri(uri: str, max_bytes: int = MAX_RESOURCE_BYTES) -> DataUri | str:
-    """Decode `data:[mime][;k=v]*[;base64],payload`; a str is the parser error."""
-    comma = uri.find(",")
-    if comma < 0:
-        return f"FormatException: Expecting ',' (at character {len(uri)})"
-    header = uri[5:comma]
-    parts = header.split(";")
-    mime = parts[0] or "text/plain"
-    if parts[0] and "/" not in parts[0]:
-        return f"FormatException: Expecting '/' (at character {5 + len(parts[0]) + 1})"
-    is_base64 = False
-    pos = 5 + len(parts[0])
-    params = parts[1:]
-    for i, param in enumerate(params):
-        pos += 1
-        if i == len(params) - 1 and param.lower() == "base64":
-            is_base64 = True
-        elif "=" not in param:
-            return f"FormatException: Expecting '=' (at character {pos + 1})\n{uri[:28]}"
-        pos += len(param)
-    payload = uri[comma + 1 :]
-    if len(payload) > max_bytes * 4 // 3 + 16:
+def decode_data_uri(uri: str, max_bytes: int = MAX_RESOURCE_BYTES) -> DataUri | str:
+    """Decode a `data:` URI as the reference does, or the parser's error (INVALID_URI)."""
+    if len(uri) > max_bytes * 4 // 3 + 256:
         return f"Data URI payload is larger than the limit ({max_bytes} bytes)"
     try:
-        if is_base64:
-            text = unquote(payload) if "%" in payload else payload
-            data = base64.b64decode(text.encode("ascii"), validate=True)
-        else:
-            data = unquote_to_bytes(payload)
-    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
-        return f"FormatException: Invalid data URI payload ({exc})"
-    return DataUri(mime.lower(), data)
+        return parse_data_uri(uri)
+    except UriError as exc:
+        return str(exc)
 
 
 def _relative_path(uri: str) -> str | tuple[str, str]:
     """The relative path a URI names, or (code, message) when it may not be read."""
     info = classify_uri(uri)
+    if isinstance(info, str):
+        return ("IO_ERROR", f"Invalid URI ({uri}).")
     if info.scheme is not None and info.scheme != "file" and len(info.scheme) > 1:
         return ("IO_ERROR", f"External URI scheme '{info.scheme}' is not fetched ({uri}).")
-    if info.non_relative:
-        return ("URI_OUTSIDE_ROOT", uri)
     rel = unquote(info.path)
-    if not rel or "\x00" in rel or rel.startswith(("/", "\\")) or os.path.isabs(rel):
+    if info.scheme is not None or uri.startswith("//") or "\x00" in rel:
         return ("URI_OUTSIDE_ROOT", uri)
+    if rel.startswith(("/", "\\")) or os.path.isabs(rel):
+        return ("URI_OUTSIDE_ROOT", uri)
+    if info.non_relative:  # a query or a fragment: no file has that name
+        return ("IO_ERROR", f"Resource with a query or fragment is not read ({uri}).")
+    if not rel:
+        return ("IO_ERROR", f"Resource is not a regular file ({uri}).")
     return rel
 
 

@@ -58,15 +58,13 @@ def link_material(lk: Linker, mat: Material) -> None:
     if (
         isinstance(strength, ExtObject)
         and strength.values.get("strength", 0) > 0
-        and (mat.emissive_factor is None or not any(mat.emissive_factor))
+        and mat.emissive_zero
     ):
         ctx.add("KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR", pointer=strength.pointer)
     volume = exts.get("KHR_materials_volume")
     if isinstance(volume, ExtObject):
-        if (
-            "KHR_materials_transmission" not in exts
-            and "KHR_materials_diffuse_transmission" not in exts
-        ):
+        # the reference gives an extension it does not know the benefit of the doubt
+        if "KHR_materials_transmission" not in exts and not exts.get("_unsupported"):
             ctx.add("KHR_MATERIALS_VOLUME_NO_TRANSMISSION", pointer=volume.pointer)
         if mat.double_sided and volume.values.get("thickness", 0) > 0:
             ctx.add("KHR_MATERIALS_VOLUME_DOUBLE_SIDED", pointer=volume.pointer)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from content_tools.validate.gltf.context import Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.formats import (
     INDEX_FORMATS,
@@ -161,17 +162,19 @@ def _link_material(lk: Linker, prim: Primitive) -> None:
             else:
                 ctx.add("MESH_PRIMITIVE_NO_TANGENT_SPACE", name="material")
         for ref in mat.textures:
-            if ref.tex_coord == -1:
-                continue
-            if ref.tex_coord + 1 > prim.texcoord_count:
-                ctx.add(
-                    "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-                    ref.pointer,
-                    f"TEXCOORD_{ref.tex_coord}",
-                    name="material",
-                )
-            else:
-                prim.used_texcoords.add(ref.tex_coord)
+            # The texture info's set and its KHR_texture_transform's, each checked.
+            for binding, uv in {ref.pointer: ref.tex_coord, ref.uv_pointer: ref.uv}.items():
+                if uv == -1:
+                    continue
+                if uv + 1 > prim.texcoord_count:
+                    ctx.add(
+                        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
+                        binding,
+                        f"TEXCOORD_{uv}",
+                        name="material",
+                    )
+                else:
+                    prim.used_texcoords.add(uv)
     with ctx.at("attributes"):
         if "TANGENT" in attrs and (mat is None or not mat.needs_tangent_space):
             ctx.add("UNUSED_MESH_TANGENT", name="TANGENT")
@@ -227,8 +230,13 @@ def link_primitive(lk: Linker, prim: Primitive) -> None:
 def link_variants(lk: Linker, ext: ExtObject) -> None:
     ctx = lk.ctx
     seen: set[int] = set()
+    root = isinstance(lk.doc.extensions.get("KHR_materials_variants"), ExtObject)
     for mapping in ext.values.get("mappings") or []:
         ptr = mapping["pointer"]
+        if not root:  # nothing of the mapping is linked without the root extension
+            dependency = Raw("/extensions/KHR_materials_variants")
+            ctx.add("UNSATISFIED_DEPENDENCY", dependency, pointer=ptr)
+            continue
         for j, v in enumerate(mapping.get("variants") or []):
             if v == -1:
                 continue

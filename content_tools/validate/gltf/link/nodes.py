@@ -41,7 +41,10 @@ def link_node(lk: Linker, node: Node) -> None:
     light = node.extensions.get("KHR_lights_punctual")
     if isinstance(light, ExtObject):
         li = light.values.get("light", -1)
-        if li != -1:
+        if not isinstance(doc.extensions.get("KHR_lights_punctual"), ExtObject):
+            root = Raw("/extensions/KHR_lights_punctual")
+            ctx.add("UNSATISFIED_DEPENDENCY", root, pointer=light.pointer)
+        elif li != -1:
             target = lookup(doc.lights or [], li)
             if target is None:
                 ctx.add("UNRESOLVED_REFERENCE", li, pointer=f"{light.pointer}/light")

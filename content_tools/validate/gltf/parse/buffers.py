@@ -39,7 +39,7 @@ def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
         b.uri_ok, data = check_uri(uri, ctx)
         if data is None:
             pass
-        elif data.mime_type in ("application/octet-stream", "application/gltf-buffer"):
+        elif data.mime_type.lower() in ("application/octet-stream", "application/gltf-buffer"):
             b.data = data.data
             b.storage = "data-uri"
         else:

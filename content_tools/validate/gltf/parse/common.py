@@ -29,16 +29,16 @@ def check_uri(uri: str, ctx: Ctx) -> tuple[bool, resources.DataUri | None]:
     if ctx.is_glb:
         ctx.add("URI_GLB", name="uri")
     if uri[:5].lower() == "data:":
-        if ctx.is_glb:
-            ctx.add("DATA_URI_GLB", name="uri")
-        parsed = resources.parse_data_uri(uri)
+        parsed = resources.decode_data_uri(uri)
         if isinstance(parsed, str):
             ctx.add("INVALID_URI", uri, Raw(parsed), name="uri")
             return False, None
+        if ctx.is_glb:
+            ctx.add("DATA_URI_GLB", name="uri")
         return True, parsed
     info = resources.classify_uri(uri)
-    if info.error is not None:
-        ctx.add("INVALID_URI", uri, Raw(info.error), name="uri")
+    if isinstance(info, str):
+        ctx.add("INVALID_URI", uri, Raw(info), name="uri")
         return False, None
     if info.non_relative:
         ctx.add("NON_RELATIVE_URI", uri, name="uri")

@@ -24,6 +24,21 @@ from content_tools.validate.gltf.schema import (
 IMAGE_MIME_TYPES = ("image/jpeg", "image/png", "image/webp", "image/ktx2")
 
 
+def _sniff_mime(data: bytes) -> str | None:
+    """The image type of a data URI's content, by its first 14 bytes, as the reference tells."""
+    if len(data) < 14:
+        return None
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:14] == b"WEBPVP":
+        return "image/webp"
+    if data[:12] == b"\xabKTX 20\xbb\r\n\x1a\n":
+        return "image/ktx2"
+    return None
+
+
 def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, ...]) -> Image:
     check_members(m, ("bufferView", "mimeType", "uri", "name"), ctx)
     img = Image(i)
@@ -36,10 +51,15 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
             ctx.add("UNSATISFIED_DEPENDENCY", Raw("mimeType"), name="bufferView")
         if uri is not None:
             ctx.add("ONE_OF_MISMATCH", ("bufferView", "uri"))
+            check_uri(uri, ctx)  # the reference checks it, then reads the buffer view
         img.storage = "buffer-view"
     elif uri is not None:
         img.uri = uri
         img.uri_ok, data = check_uri(uri, ctx)
+        if data is not None and _sniff_mime(data.data) != data.mime_type.lower():
+            detail = Raw("The declared mediatype does not match the embedded content.")
+            ctx.add("INVALID_URI", uri, detail, name="uri")
+            img.uri_ok, data = False, None
         if data is not None:
             img.data = data.data
             img.storage = "data-uri"
@@ -121,6 +141,10 @@ def parse_material(i: int, m: dict[str, Any], ctx: Ctx) -> Material:
     if ref:
         mat.textures.append(ref)
     mat.emissive_factor = get_float_list(m, "emissiveFactor", ctx, lengths=(3,), min=0.0, max=1.0)
+    # Zero for KHR_MATERIALS_EMISSIVE_STRENGTH_ZERO_FACTOR: absent, or three zeros (the
+    # reference does not warn about a factor it could not read).
+    raw = m.get("emissiveFactor", [0, 0, 0])
+    mat.emissive_zero = isinstance(raw, list) and len(raw) == 3 and all(v == 0 for v in raw)
     mode = get_string(m, "alphaMode", ctx, allowed=("OPAQUE", "MASK", "BLEND"), default="OPAQUE")
     mat.alpha_mode = mode or "OPAQUE"
     cutoff = get_float(m, "alphaCutoff", ctx, min=0.0)

@@ -42,6 +42,9 @@ _MODULES_OF: dict[str, tuple[str, ...]] = {
 }
 """The modules that register each top-level command (tests/vr_server/cli/test_lazy.py checks
 this against the full parser)."""
+_LOCAL = {("staff", "create"), ("staff", "list"), ("enroll", "create")}
+"""The commands of the staff and enroll groups that admin.py adds (on the database, most of
+the runs of the e2e tier): they skip access.py and the staff client it imports."""
 
 
 def build_parser(only: tuple[str, ...] = _MODULES) -> argparse.ArgumentParser:
@@ -65,10 +68,12 @@ def build_parser(only: tuple[str, ...] = _MODULES) -> argparse.ArgumentParser:
 def command_modules(argv: list[str]) -> tuple[str, ...]:
     """The modules of the command `argv` names; none for a lone `--version`; all of them for
     no command, `--help` or a command we do not know (argparse then lists them all)."""
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
-    if command is None:
+    words = [arg for arg in argv if not arg.startswith("-")]
+    if not words:
         return () if argv == ["--version"] else _MODULES
-    return _MODULES_OF.get(command, _MODULES)
+    if tuple(words[:2]) in _LOCAL:  # admin.py's part of a shared group: no staff client
+        return ("admin",)
+    return _MODULES_OF.get(words[0], _MODULES)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,8 @@ from vr_server.cli import build_parser, command_modules
 
 
 def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+    action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return {} if action is None else dict(action.choices)
 
 
 def test_each_command_has_the_full_clis_parser() -> None:
@@ -21,6 +21,17 @@ def test_each_command_has_the_full_clis_parser() -> None:
         lazy = _commands(build_parser(modules))
         assert name in lazy, f"{name} is not registered by {modules}"
         assert lazy[name].format_help() == parser.format_help(), name
+
+
+def test_each_subcommand_has_the_full_clis_parser() -> None:
+    """`staff create` loads admin.py alone, `staff disable` access.py too: each gets its own."""
+    for name, group in _commands(build_parser()).items():
+        for sub, parser in _commands(group).items():
+            lazy = _commands(_commands(build_parser(command_modules([name, sub, "x"])))[name])
+            assert sub in lazy, f"{name} {sub}"
+            assert lazy[sub].format_help() == parser.format_help(), f"{name} {sub}"
+    assert command_modules(["staff", "create", "alice"]) == ("admin",)
+    assert "access" in command_modules(["staff", "disable", "alice"])
 
 
 def test_no_command_or_an_unknown_one_loads_them_all() -> None:

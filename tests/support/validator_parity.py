@@ -16,6 +16,7 @@ from typing import Any
 
 from content_tools.validate.run import validate_model_file
 from tests.support.gltf_fuzz import FuzzCase
+from tests.support.reference_bugs import known_bug
 from tests.support.reference_validator import reference_reports
 
 __all__ = [
@@ -44,6 +45,8 @@ class Comparison:
     """The reference threw instead of reporting (its own bug): not an agreement either way."""
     same_order_and_text: bool = False
     """Beyond `agrees`: the same messages in the same order with the same message text."""
+    reference_bug: str | None = None
+    """A known bug of the reference explains every difference (reference_bugs.py)."""
 
     @property
     def agrees(self) -> bool:
@@ -109,8 +112,10 @@ def compare(paths: list[Path], *, batch: int = BATCH) -> list[Comparison]:
                 found.append(Comparison(path, ours, Counter(), str(reference["error"])))
             else:
                 messages = reference["issues"]["messages"]
+                keys = report_keys(messages)
                 strict = _in_order(mine) == _in_order(messages)
-                found.append(Comparison(path, ours, report_keys(messages), None, strict))
+                bug = None if ours == keys else known_bug(path, ours - keys, keys - ours)
+                found.append(Comparison(path, ours, keys, None, strict, bug))
     return found
 
 
@@ -143,6 +148,7 @@ def describe(comparison: Comparison, mutation: str) -> dict[str, Any]:
         "case": comparison.path.name,
         "mutation": mutation,
         "reference_error": comparison.reference_error,
+        "reference_bug": comparison.reference_bug,
         "only_ours": listed(comparison.only_ours),
         "only_reference": listed(comparison.only_reference),
     }

@@ -1,7 +1,7 @@
 // ESLint (flat config) for every JavaScript file the project ships: the staff pages
 // (vr_server/web), the WebXR headset app (headset_client/web), the browser test driver
 // (tests/e2e/web/driver.js) and the Node scripts. Run `node_modules/.bin/eslint .` (scripts/test.sh
-// does); tests/test_javascript_lint.py fails when a tracked file is left out of these globs.
+// does); tests/e2e/web/test_javascript_lint.py fails when a tracked file is left out of these globs.
 // Vendored code is not ours to lint: three.js, IWER and the rest are served from node_modules
 // (ignored by default), and nothing is copied into the tree.
 
@@ -51,7 +51,7 @@ export default [
   js.configs.recommended,
   { linterOptions: { reportUnusedDisableDirectives: 'error' }, rules: BUG_RULES },
   // Each file's environment. A file no block below names has no globals at all, so its
-  // `document` or `process` fails no-undef (and tests/test_javascript_lint.py names it).
+  // `document` or `process` fails no-undef (and tests/e2e/web/test_javascript_lint.py names it).
   {
     // The browser's ES modules: the staff pages and the headset app (three.js and IWER come
     // in through the page's import map, never from the tree).

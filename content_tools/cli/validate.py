@@ -12,18 +12,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from content_tools.cli.common import print_error
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
-from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 from content_tools.validate.issues import MAX_ISSUES, Issue, Severity
+from content_tools.validate.profile_files import profile_names
 from content_tools.validate.report import report_json, report_text
 from content_tools.validate.run import FileReport, validate_path
+
+if TYPE_CHECKING:
+    from content_tools.validate.budget import BudgetProfile
 
 __all__ = ["add_parser", "run"]
 
@@ -72,8 +72,12 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    profile: BudgetProfile | None = None
     try:
-        profile = None if args.profile == "none" else load_profile(args.profile)
+        if args.profile != "none":  # the budget model (pydantic) only loads when needed
+            from content_tools.validate.budget import load_profile
+
+            profile = load_profile(args.profile)
     except ContentError as exc:
         print_error(str(exc))
         return ExitCode.USAGE
@@ -104,6 +108,18 @@ def _non_negative(text: str) -> int:
 def _validate_all(
     paths: list[Path], profile: BudgetProfile | None, *, show_progress: bool
 ) -> list[FileReport]:
+    if not show_progress or len(paths) < 2 or not sys.stderr.isatty():
+        return [report for path in paths for report in _validate_one(path, profile)]
+    # rich is only loaded to draw the bar (it is most of the start-up time of a short run).
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
     reports: list[FileReport] = []
     with Progress(
@@ -112,19 +128,20 @@ def _validate_all(
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
-        disable=not show_progress or not console.is_terminal or len(paths) < 2,
+        disable=not console.is_terminal,
         transient=True,
     ) as progress:
         task = progress.add_task("validating", total=len(paths))
         for path in paths:
             progress.update(task, description=f"validating {path}")
-            if not path.exists():
-                report = FileReport(uri=str(path), mime_type="application/octet-stream")
-                report.issues.add(
-                    Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file")
-                )
-                reports.append(report)
-            else:
-                reports.extend(validate_path(path, profile=profile))
+            reports.extend(_validate_one(path, profile))
             progress.advance(task)
     return reports
+
+
+def _validate_one(path: Path, profile: BudgetProfile | None) -> list[FileReport]:
+    if not path.exists():
+        report = FileReport(uri=str(path), mime_type="application/octet-stream")
+        report.issues.add(Issue(code="IO_ERROR", severity=Severity.ERROR, message="no such file"))
+        return [report]
+    return validate_path(path, profile=profile)

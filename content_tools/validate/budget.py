@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from content_tools.errors import ContentError, validation_problems
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import Issue, Severity
+from content_tools.validate.profile_files import PROFILE_DIR, profile_names
 
 __all__ = ["PROFILE_DIR", "BudgetProfile", "check_budget", "load_profile", "profile_names"]
 
-PROFILE_DIR = Path(__file__).parent / "profiles"
 _MB = 1024 * 1024
 
 
@@ -42,10 +42,6 @@ class BudgetProfile(BaseModel):
     max_file_mb: float | None = Field(default=None, ge=0, description="Size of the model file.")
     max_lights: int | None = Field(default=None, ge=0)
     max_skins: int | None = Field(default=None, ge=0)
-
-
-def profile_names() -> list[str]:
-    return sorted(path.stem for path in PROFILE_DIR.glob("*.json"))
 
 
 def load_profile(name_or_path: str | Path) -> BudgetProfile:

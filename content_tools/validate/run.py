@@ -18,22 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from content_tools.bundle import MANIFEST_NAME, BundleFiles, FolderFiles, open_bundle
 from content_tools.errors import ContentError, SourceError
 from content_tools.gltf import MAX_MODEL_BYTES
-from content_tools.source import (
-    SCENE_FILE,
-    load_scene_source_lines,
-    run_generator,
-    scene_file,
-)
-from content_tools.validate.budget import BudgetProfile, check_budget
 from content_tools.validate.gltf import ReadResource, validate_gltf
 from content_tools.validate.gltf.resources import read_external, read_named
 from content_tools.validate.info import GltfInfo
 from content_tools.validate.issues import Issue, IssueSink, Severity
-from content_tools.validate.script import check_script, issues_from_source_error
+
+if TYPE_CHECKING:
+    from content_tools.bundle import BundleFiles
+    from content_tools.validate.budget import BudgetProfile
+
+# Scenes, bundles, budgets and scripts pull in YAML, pydantic and zip support: they are
+# imported where they are needed, so that checking model files starts quickly.
 
 __all__ = [
     "FileReport",
@@ -69,6 +68,11 @@ class FileReport:
 
 def validate_path(path: Path, *, profile: BudgetProfile | None = None) -> list[FileReport]:
     """Validate a model file, a scene folder (with scene.yaml) or a bundle (with manifest.json)."""
+    if path.suffix.lower() in (".gltf", ".glb") and not path.is_dir():
+        return [validate_model_file(path, root=path.parent, profile=profile)]
+    from content_tools.bundle import MANIFEST_NAME
+    from content_tools.source import SCENE_FILE
+
     if path.is_dir():
         if (path / MANIFEST_NAME).is_file() and not (path / SCENE_FILE).is_file():
             return validate_bundle(path, profile=profile)
@@ -119,6 +123,8 @@ def validate_model(
     info.file_size = len(data)
     report.info = info
     if profile is not None:
+        from content_tools.validate.budget import check_budget
+
         report.issues.extend(check_budget(info, profile))
     return report
 
@@ -128,6 +134,14 @@ def validate_scene_dir(
 ) -> list[FileReport]:
     """scene.yaml, then its model (generated first if missing and `generate`), then the script
     against the model."""
+    from content_tools.source import (
+        SCENE_FILE,
+        load_scene_source_lines,
+        run_generator,
+        scene_file,
+    )
+    from content_tools.validate.script import check_script, issues_from_source_error
+
     yaml_path = scene_dir / SCENE_FILE
     scene = FileReport(uri=str(yaml_path), mime_type=YAML_MEDIA_TYPE)
     try:
@@ -168,6 +182,8 @@ def validate_scene_dir(
 
 def validate_bundle(bundle_dir: Path, *, profile: BudgetProfile | None = None) -> list[FileReport]:
     """A packaged bundle folder: manifest and asset hashes, the GLB, the script against the GLB."""
+    from content_tools.bundle import FolderFiles
+
     resources = partial(read_external, base_dir=bundle_dir, root=bundle_dir)
     return validate_bundle_files(FolderFiles(bundle_dir), resources=resources, profile=profile)
 
@@ -180,6 +196,9 @@ def validate_bundle_files(
 ) -> list[FileReport]:
     """A bundle whose files come from `files`: manifest and asset hashes, the GLB, the script
     against the GLB. `resources` reads what the GLB's URIs name (None: the bundle's files)."""
+    from content_tools.bundle import MANIFEST_NAME, open_bundle
+    from content_tools.validate.script import check_script
+
     manifest_path = files.path(MANIFEST_NAME)
     report = FileReport(uri=str(manifest_path), mime_type=JSON_MEDIA_TYPE)
     try:

@@ -1,5 +1,5 @@
 """Fixtures for the content tools tests: a tiny scene built in a temporary folder, and the
-cook scene packaged once per test session (running its generator takes about a second)."""
+cook scene built and packaged once per test session (in process: no generator subprocess)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from content_tools.glb import build_glb
 from content_tools.package import PackageResult, package_scene
+from tests.support.generated import generated_copy
 
 REPO = Path(__file__).resolve().parents[2]
 COOK_DIR = REPO / "scenes" / "cook"
@@ -130,9 +131,17 @@ def make_scene(tmp_path: Path) -> MakeScene:
 
 
 @pytest.fixture(scope="session")
-def cook_bundle(tmp_path_factory: pytest.TempPathFactory) -> PackageResult:
-    """The cook scene, packaged once for the session (runs scenes/cook/generate.py)."""
-    return package_scene(COOK_DIR, tmp_path_factory.mktemp("cook-dist"))
+def cook_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the cook scene with its model and thumbnail built once per session, in
+    process, and no generator line: packaging it runs no subprocess
+    (tests/support/generated.py)."""
+    return generated_copy(COOK_DIR, tmp_path_factory.mktemp("cook-static"))
+
+
+@pytest.fixture(scope="session")
+def cook_bundle(cook_static: Path, tmp_path_factory: pytest.TempPathFactory) -> PackageResult:
+    """The cook scene, packaged once for the session."""
+    return package_scene(cook_static, tmp_path_factory.mktemp("cook-dist"))
 
 
 @pytest.fixture

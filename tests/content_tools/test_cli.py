@@ -141,3 +141,26 @@ def test_schema_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
 def test_schema_unwritable_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", "-o", str(tmp_path / "missing" / "schema.json")]) == 1
     assert "error: cannot write" in capsys.readouterr().err
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """`vr-content validate` must not import the packager's and renderer's libraries (they
+    were most of its start-up time): the parser of one command holds only its module's."""
+    from content_tools.cli import _command_module, _parser
+
+    assert _command_module(["--json", "versions", "x"]) == "publish"
+    assert _command_module(["validate", "a.glb"]) == "validate"
+    assert _command_module(["bogus"]) is None
+    assert _command_module(["--help"]) is None
+    subparsers = next(a for a in _parser("validate")._actions if a.dest == "command")
+    assert set(subparsers.choices or ()) == {"validate"}
+    every = next(a for a in _parser()._actions if a.dest == "command")
+    assert list(every.choices or ()) == [
+        "package",
+        "validate",
+        "publish",
+        "rollback",
+        "versions",
+        "thumbnail",
+        "schema",
+    ]

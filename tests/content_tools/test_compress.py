@@ -1,6 +1,7 @@
 """`vr-content package --compress none|meshopt|draco --profile ...`: geometry compression and
-texture downscaling, checked with the Khronos glTF-Validator (npm, installed by
-scripts/setup.sh) and by decoding the compressed data again."""
+texture downscaling, checked by decoding the compressed data again. That the Khronos
+glTF-Validator (npm, a Node process) finds no error in these models is
+tests/e2e/scenes/test_compress_reference.py, which builds them with the helpers here."""
 
 from __future__ import annotations
 
@@ -22,20 +23,18 @@ from content_tools.cli import main
 from content_tools.compress import Compression
 from content_tools.errors import ModelError
 from content_tools.format.manifest import BundleManifest
-from content_tools.glb import build_glb, parse_glb
+from content_tools.glb import parse_glb
 from content_tools.gltf import read_model
 from content_tools.package import PackageResult, check_referenced_nodes, package_scene
 from content_tools.source import load_scene_source
 from content_tools.textures import target_size
 from tests.content_tools.conftest import (
-    COOK_DIR,
     MINI_NODES,
     MINI_SCENE_YAML,
     scene_of_nodes,
     unit_square_positions,
 )
 from tests.support.bundles import write_bundle
-from tests.support.reference_validator import error_messages, reference_reports
 
 METHODS: tuple[Compression, ...] = ("none", "meshopt", "draco")
 EXTENSION = {"meshopt": "EXT_meshopt_compression", "draco": "KHR_draco_mesh_compression"}
@@ -55,19 +54,7 @@ def glb_parts(path: Path) -> tuple[dict[str, Any], bytes]:
 # --- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def cook_static(tmp_path_factory: pytest.TempPathFactory, cook_bundle: PackageResult) -> Path:
-    """The cook scene with its model generated once (by the session's `cook_bundle`): a copy
-    whose scene.yaml has no generator line, so packaging it several ways stays fast."""
-    folder = tmp_path_factory.mktemp("cook-static") / "cook"
-    shutil.copytree(COOK_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    text = (COOK_DIR / "scene.yaml").read_text(encoding="utf-8")
-    assert "\ngenerator: generate.py\n" in text
-    (folder / "scene.yaml").write_text(text.replace("\ngenerator: generate.py\n", "\n"))
-    return folder
-
-
-def _packaged_every_way(
+def packaged_every_way(
     scene: Path, tmp_path_factory: pytest.TempPathFactory, label: str
 ) -> dict[str, PackageResult]:
     """`scene` packaged once with each compression method, each into a folder of its own."""
@@ -81,14 +68,9 @@ def _packaged_every_way(
 def cook_packaged(
     cook_static: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, PackageResult]:
-    return _packaged_every_way(cook_static, tmp_path_factory, "cook")
-
-
-@pytest.fixture(scope="module")
-def cook_reports(cook_packaged: dict[str, PackageResult]) -> dict[str, dict[str, Any]]:
-    """The reference validator's report of each packaged cook GLB (one node process)."""
-    reports = reference_reports([cook_packaged[m].glb_path for m in METHODS])
-    return dict(zip(METHODS, reports, strict=True))
+    """The session's cook scene (built in process, no generator line: conftest.py)
+    packaged with each method."""
+    return packaged_every_way(cook_static, tmp_path_factory, "cook")
 
 
 def _png(size: tuple[int, int], *, metadata: bool = False) -> bytes:
@@ -117,9 +99,11 @@ def _jpeg(size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
-TEXTURES = {  # file name -> (size, encoder)
-    "big.png": ((4096, 2048), lambda size: _png(size, metadata=True)),
-    "wide.jpg": ((3000, 1000), _jpeg),
+# file name -> (size, encoder). Past quest2's 2048 (both downscaled), within quest3's 4096; no
+# bigger than that, since every packaging decodes and resamples them.
+TEXTURES = {
+    "big.png": ((2560, 1280), lambda size: _png(size, metadata=True)),
+    "wide.jpg": ((2100, 700), _jpeg),
     "small.png": ((64, 64), _png),
 }
 
@@ -167,9 +151,9 @@ def textured_model(names: tuple[str, ...] = MINI_NODES) -> tuple[dict[str, Any],
     return document, binary
 
 
-@pytest.fixture(scope="module")
-def textured_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("textured") / "mini"
+def write_textured_scene(parent: Path) -> Path:
+    """The mini scene with `textured_model` for its model, in `parent/mini`."""
+    folder = parent / "mini"
     folder.mkdir()
     yaml_text = MINI_SCENE_YAML.replace("model: scene.glb", "model: scene.gltf")
     (folder / "scene.yaml").write_text(yaml_text, encoding="utf-8")
@@ -179,6 +163,11 @@ def textured_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, (size, encode) in TEXTURES.items():
         (folder / name).write_bytes(encode(size))
     return folder
+
+
+@pytest.fixture(scope="module")
+def textured_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_textured_scene(tmp_path_factory.mktemp("textured"))
 
 
 def embedded_images(glb: Path) -> list[tuple[str, bytes]]:
@@ -191,45 +180,19 @@ def embedded_images(glb: Path) -> list[tuple[str, bytes]]:
     return out
 
 
-# --- the reference validator ------------------------------------------------------------------
-
-
-def test_reference_validator_reports_errors_in_a_broken_model(tmp_path: Path) -> None:
-    """The zero-error checks below mean something: the validator does find errors."""
-    document, binary = textured_model()
-    document["accessors"][0]["max"] = [5, 5, 5]  # ACCESSOR_MAX_MISMATCH
-    document["images"] = []
-    document["textures"] = []
-    document["materials"] = []
-    for mesh in document["meshes"]:
-        del mesh["primitives"][0]["material"]
-    del document["buffers"][0]["uri"]
-    broken = tmp_path / "broken.glb"
-    broken.write_bytes(build_glb(document, binary))
-    [report] = reference_reports([broken])
-    assert report["issues"]["numErrors"] >= 1
-    assert any("ACCESSOR_MAX_MISMATCH" in message for message in error_messages(report))
-
-
 # --- compression of the cook scene ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_cook_packaged_is_valid_for_the_reference_validator(
-    method: Compression,
-    cook_reports: dict[str, dict[str, Any]],
-    cook_packaged: dict[str, PackageResult],
+def test_cook_packaged_declares_its_compression_extension(
+    method: Compression, cook_packaged: dict[str, PackageResult]
 ) -> None:
-    report = cook_reports[method]
-    assert error_messages(report) == []
-    assert report["issues"]["numErrors"] == 0
     document, _ = glb_parts(cook_packaged[method].glb_path)
     if method == "none":
         assert "extensionsUsed" not in document
     else:
         assert document["extensionsUsed"] == [EXTENSION[method]]
         assert document["extensionsRequired"] == [EXTENSION[method]]
-        assert report["info"]["extensionsUsed"] == [EXTENSION[method]]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -268,9 +231,11 @@ def test_compression_keeps_every_node(
     assert source.script.referenced_nodes() | {source.spawn_node} <= names
 
 
-def test_compression_makes_the_model_smaller(cook_packaged: dict[str, PackageResult]) -> None:
+def test_compression_makes_the_model_smaller(
+    cook_static: Path, cook_packaged: dict[str, PackageResult]
+) -> None:
     sizes = {method: cook_packaged[method].manifest.glb.size for method in METHODS}
-    source_size = (COOK_DIR / "scene.glb").stat().st_size
+    source_size = (cook_static / "scene.glb").stat().st_size
     assert sizes["none"] == source_size  # a self-contained GLB within budget: byte for byte
     # Compression is about the geometry: leave the (unchanged) images out of the comparison.
     images = {
@@ -451,7 +416,7 @@ def test_target_size() -> None:
 def textured_packaged(
     textured_scene: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, PackageResult]:
-    return _packaged_every_way(textured_scene, tmp_path_factory, "tex")
+    return packaged_every_way(textured_scene, tmp_path_factory, "tex")
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -479,13 +444,9 @@ def test_large_textures_are_downscaled_to_the_profile(
     assert [c.size_after for c in result.processing.textures.resized] == [(2048, 1024), (2048, 683)]
 
 
-def test_textured_models_are_valid_and_deterministic(
+def test_textured_models_are_deterministic(
     textured_packaged: dict[str, PackageResult], textured_scene: Path, tmp_path: Path
 ) -> None:
-    reports = reference_reports([textured_packaged[m].glb_path for m in METHODS])
-    for method, report in zip(METHODS, reports, strict=True):
-        assert error_messages(report) == [], method
-        assert report["info"]["resources"]  # the validator did see the images
     for method in METHODS:
         again = package_scene(textured_scene, tmp_path / method, compress=method)
         assert tree(again.bundle_dir) == tree(textured_packaged[method].bundle_dir)
@@ -495,7 +456,7 @@ def test_textured_models_are_valid_and_deterministic(
 def test_profiles_choose_the_texture_limit(textured_scene: Path, tmp_path: Path) -> None:
     quest3 = package_scene(textured_scene, tmp_path / "q3", profile="quest3")
     sizes = [Image.open(io.BytesIO(data)).size for _, data in embedded_images(quest3.glb_path)]
-    assert sizes == [(4096, 2048), (3000, 1000), (64, 64)]  # within 4096: untouched
+    assert sizes == [(2560, 1280), (2100, 700), (64, 64)]  # within 4096: untouched
     profile = tmp_path / "tiny.json"
     profile.write_text(json.dumps({"name": "tiny", "max_texture_size": 100}))
     tiny = package_scene(textured_scene, tmp_path / "tiny", profile=profile)
@@ -537,8 +498,8 @@ def test_cli_reports_compression_and_textures(
     assert processing["size_after"] == entry["glb"]["size"] < processing["size_before"]
     resized = processing["textures"]["resized"]
     assert [(r["size_before"], r["size_after"]) for r in resized] == [
-        ([4096, 2048], [2048, 1024]),
-        ([3000, 1000], [2048, 683]),
+        ([2560, 1280], [2048, 1024]),
+        ([2100, 700], [2048, 683]),
     ]
     manifest = json.loads((dist / "mini-0.1.0" / MANIFEST_NAME).read_text())
     assert manifest["packaging"]["compression"] == "draco"
@@ -546,7 +507,7 @@ def test_cli_reports_compression_and_textures(
     assert main(["package", str(textured_scene), "-o", str(dist), "--compress", "meshopt"]) == 0
     out, _ = capsys.readouterr()
     assert "geometry: meshopt" in out
-    assert "texture 0 big.png: 4096x2048 -> 2048x1024" in out
+    assert "texture 0 big.png: 2560x1280 -> 2048x1024" in out
 
 
 def test_cli_refuses_an_unknown_profile_or_compression(

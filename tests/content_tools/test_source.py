@@ -1,14 +1,14 @@
-"""scene.yaml loading (errors name the file and line) and running scene generators."""
+"""scene.yaml loading (errors name the file and line). Running a scene's generator starts a
+process: tests/e2e/scenes/test_run_generator.py."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from content_tools.errors import ContentError, GeneratorError, SourceError
+from content_tools.errors import SourceError
 from content_tools.format.scene import GrabPlaceAction, QuizAction, SelectAction
 from content_tools.source import load_scene_source, run_generator, scene_file
 
@@ -150,63 +150,6 @@ def test_scene_file_refuses_symlink_escape(tmp_path: Path) -> None:
     assert scene_file(scene, "sub/model.glb", what="model") == scene.resolve() / "sub/model.glb"
 
 
-@pytest.fixture
-def generator_yaml(mini_yaml: str) -> str:
-    return mini_yaml.replace("model: scene.glb", "model: out.glb\ngenerator: gen.py")
-
-
-def test_run_generator_writes_the_model(make_scene: MakeScene, generator_yaml: str) -> None:
-    scene = make_scene(yaml_text=generator_yaml)
-    (scene / "gen.py").write_text(
-        "import os, sys, pathlib\n"
-        "assert pathlib.Path.cwd().name == 'mini'\n"
-        "assert os.environ['PYTHONHASHSEED'] == '0'\n"
-        "pathlib.Path(sys.argv[1]).write_bytes(pathlib.Path('scene.glb').read_bytes())\n"
-    )
-    source = load_scene_source(scene)
-    model = run_generator(scene, source)
-    assert model == scene.resolve() / "out.glb"
-    assert model.read_bytes() == (scene / "scene.glb").read_bytes()
-
-
 def test_run_generator_without_generator_does_nothing(make_scene: MakeScene) -> None:
     scene = make_scene()
     assert run_generator(scene, load_scene_source(scene)) is None
-
-
-def test_failing_generator_reports_stderr(make_scene: MakeScene, generator_yaml: str) -> None:
-    scene = make_scene(yaml_text=generator_yaml)
-    (scene / "gen.py").write_text(
-        "import sys\nprint('no trimesh here', file=sys.stderr)\nsys.exit(3)\n"
-    )
-    with pytest.raises(GeneratorError) as info:
-        run_generator(scene, load_scene_source(scene))
-    message = str(info.value)
-    assert "gen.py" in message
-    assert "exit status 3" in message
-    assert "no trimesh here" in message
-    assert isinstance(info.value, ContentError)
-
-
-def test_generator_that_writes_nothing(make_scene: MakeScene, generator_yaml: str) -> None:
-    scene = make_scene(yaml_text=generator_yaml)
-    (scene / "gen.py").write_text("print('hello')\n")
-    with pytest.raises(GeneratorError, match=r"did not write the model 'out\.glb'"):
-        run_generator(scene, load_scene_source(scene))
-
-
-def test_generator_timeout(make_scene: MakeScene, generator_yaml: str) -> None:
-    scene = make_scene(yaml_text=generator_yaml)
-    (scene / "gen.py").write_text("import time\ntime.sleep(30)\n")
-    with pytest.raises(GeneratorError, match=r"did not finish within 0\.5 s"):
-        run_generator(scene, load_scene_source(scene), timeout_s=0.5)
-
-
-def test_generator_runs_with_this_interpreter(make_scene: MakeScene, generator_yaml: str) -> None:
-    scene = make_scene(yaml_text=generator_yaml)
-    (scene / "gen.py").write_text(
-        "import sys, pathlib\npathlib.Path(sys.argv[1]).write_text(sys.executable)\n"
-    )
-    model = run_generator(scene, load_scene_source(scene))
-    assert model is not None
-    assert Path(model.read_text()).resolve() == Path(sys.executable).resolve()

@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from content_tools.format import BundleManifest, Language, LocalizedText
+from tests.support.prompt_uvicorn import PromptServer
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.errors import ErrorCode
@@ -106,7 +107,7 @@ class FakeServer:
         """Close every connection with this code after reading hello."""
         self._changed = asyncio.Event()
         self.app = self._build_app()
-        self._server: uvicorn.Server | None = None
+        self._server: PromptServer | None = None
         self._task: asyncio.Task[None] | None = None
         self.port = 0
 
@@ -126,7 +127,7 @@ class FakeServer:
             lifespan="off",
             timeout_graceful_shutdown=1,
         )
-        self._server = uvicorn.Server(config)
+        self._server = PromptServer(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
             if self._task.done():
@@ -139,7 +140,7 @@ class FakeServer:
             with contextlib.suppress(Exception):
                 await ws.close(1001)
         if self._server is not None and self._task is not None:
-            self._server.should_exit = True
+            self._server.stop()
             await self._task
 
     # ------------------------------------------------------------ control from tests

@@ -247,12 +247,15 @@ async def wait_frame(
 @asynccontextmanager
 async def uvicorn_in_process(app: Any, **config: Any) -> AsyncIterator[int]:
     """A real uvicorn serving `app` in this event loop (so a test can look inside the app
-    while it serves); yields the port. `config`: uvicorn.Config's options."""
+    while it serves); yields the port. `config`: uvicorn.Config's options. It stops without
+    uvicorn's 0.1 s ticks (tests/support/prompt_uvicorn.py)."""
     import uvicorn
+
+    from tests.support.prompt_uvicorn import PromptServer
 
     port = free_port()
     options = {"ws_ping_interval": None, "log_level": "warning", **config}
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
+    server = PromptServer(uvicorn.Config(app, host="127.0.0.1", port=port, **options))
     task = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(20):
@@ -260,5 +263,5 @@ async def uvicorn_in_process(app: Any, **config: Any) -> AsyncIterator[int]:
                 await asyncio.sleep(0.01)
         yield port
     finally:
-        server.should_exit = True
+        server.stop()
         await task

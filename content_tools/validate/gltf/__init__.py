@@ -2,9 +2,10 @@
 
 The stages follow the reference: container (GLB chunks, `content_tools.glb`) and JSON, schema
 checks (`parse/`, one module per kind of object) and link checks (`link/`, the same concepts),
-both run from `document.py` over the objects of `objects.py`; external resources (buffers,
-images; read through a resolver, by default sandboxed files: `resources.py`), accessor data
-(`data.py`), images (`images.py`), unused objects, then the `info` figures (`info.py`).
+both run from `document.py` over the objects of `objects.py`; unused objects; external
+resources (buffers, images; read through a resolver, by default sandboxed files:
+`resources.py`), images (`images.py`), accessor data (`data.py`), then the `info` figures
+(`info.py`). Messages come out in that order, as the reference's do.
 
 Adding a check: a schema rule of one object goes in its `parse/` module, a rule about what it
 refers to in its `link/` module, an extension's rules in `extensions.py`, the message (code,
@@ -111,7 +112,7 @@ def validate_gltf(
     doc: Document = read_document(root_value, ctx)
     info.issues_when_read = sum(sink.counts.values())
     load_buffers(doc, ctx, bin_chunk, resources)
-    validate_data(doc, ctx)
     headers = load_images(doc, ctx, resources)
+    validate_data(doc, ctx)
     fill_info(info, doc, headers, is_glb=ctx.is_glb)
     return info

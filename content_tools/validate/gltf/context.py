@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from content_tools.validate.gltf.messages import CODES
@@ -24,17 +25,30 @@ class Raw(str):
 
 
 def _dart_double(value: float) -> str:
+    """A double as the reference prints it: it runs as JavaScript (dart2js), so numbers print
+    as JavaScript's `String(x)` does (`2`, `0.5`, `1e-7`, `1e+21`), except -0.0."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value == int(value) and abs(value) < 1e21:
-        return f"{int(value)}.0"
-    text = repr(value)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa}e{'+' if not exp.startswith('-') else '-'}{exp.lstrip('+-').lstrip('0')}"
-    return text
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0"
+    sign, digits_t, exp = Decimal(repr(value)).normalize().as_tuple()
+    exp = int(exp)
+    digits = "".join(map(str, digits_t))
+    k = len(digits)
+    n = exp + k  # value = 0.DIGITS x 10^n
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = f"{digits[:n]}.{digits[n:]}"
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        e = n - 1
+        mantissa = digits[0] + (f".{digits[1:]}" if k > 1 else "")
+        text = f"{mantissa}e{'+' if e >= 0 else '-'}{abs(e)}"
+    return "-" + text if sign else text
 
 
 def _plain(value: Any, depth: int = 0) -> str:
@@ -68,6 +82,47 @@ def _plain(value: Any, depth: int = 0) -> str:
     return str(value)
 
 
+def _short_parts(items: list[str]) -> list[str]:
+    """The parts of Dart's short form of an iterable (`Iterable.toString`), which the reference
+    prints lists of choices with: the first items up to about 80 characters (at least 3), "...",
+    then the last 2."""
+    limit, head, tail, overhead = 80, 3, 2, 2
+    parts: list[str] = []
+    length = 0
+    rest = iter(items)
+    for item in rest:
+        parts.append(item)
+        length += len(item) + overhead
+        if length >= limit and len(parts) >= head:
+            break
+    else:
+        return parts
+    remaining = list(rest)
+    count = len(parts) + len(remaining)
+    if not remaining:
+        if count <= head + tail:
+            return parts
+        ultimate, penultimate = parts.pop(), parts.pop()
+    elif len(remaining) == 1:
+        if count <= head + 1:
+            return [*parts, remaining[0]]
+        ultimate, penultimate = remaining[0], parts.pop()
+        length += len(ultimate) + overhead
+    else:
+        penultimate, ultimate = remaining[-2], remaining[-1]
+        length += len(ultimate) + len(penultimate) + 2 * overhead
+    elision = False
+    if count > len(parts) + tail:
+        elision = True
+        length += 3 + overhead
+    while length > limit and len(parts) > head:
+        length -= len(parts.pop()) + overhead
+        if not elision:
+            elision = True
+            length += 3 + overhead
+    return [*parts, *(["..."] if elision else []), penultimate, ultimate]
+
+
 def fmt(value: Any) -> str:
     """A message argument as the reference prints it: strings quoted, lists of choices in
     parentheses, numbers the Dart way."""
@@ -76,7 +131,7 @@ def fmt(value: Any) -> str:
     elif isinstance(value, str):
         text = f"'{value}'"
     elif isinstance(value, tuple):
-        text = "(" + ", ".join(fmt(v) for v in value) + ")"
+        text = "(" + ", ".join(_short_parts([fmt(v) for v in value])) + ")"
     else:
         text = _plain(value)
     if len(text) > _MAX_ARG_CHARS:

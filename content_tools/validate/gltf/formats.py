@@ -1,5 +1,6 @@
 """Accessor formats the reference allows for each use (attributes, morph targets,
-indices, animation outputs), with and without KHR_mesh_quantization."""
+indices, animation outputs), with and without KHR_mesh_quantization, in the reference's order
+(messages list them in it; with the extension, its formats follow the core ones)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,24 @@ UB, US, UI, B, S = 5121, 5123, 5125, 5120, 5122
 Fmt = tuple[str, int, bool]
 
 
-def _fmts(types: tuple[str, ...], combos: tuple[tuple[int, bool], ...]) -> set[Fmt]:
-    return {(t, ct, n) for t in types for ct, n in combos}
+def _fmts(types: tuple[str, ...], combos: tuple[tuple[int, bool], ...]) -> list[Fmt]:
+    return [(t, ct, n) for t in types for ct, n in combos]
 
 
-VERTEX_FORMATS: dict[str, set[Fmt]] = {
-    "POSITION": {("VEC3", F, False)},
-    "NORMAL": {("VEC3", F, False)},
-    "TANGENT": {("VEC4", F, False)},
+VERTEX_FORMATS: dict[str, list[Fmt]] = {
+    "POSITION": [("VEC3", F, False)],
+    "NORMAL": [("VEC3", F, False)],
+    "TANGENT": [("VEC4", F, False)],
     "TEXCOORD": _fmts(("VEC2",), ((F, False), (UB, True), (US, True))),
     "COLOR": _fmts(("VEC3", "VEC4"), ((F, False), (UB, True), (US, True))),
     "JOINTS": _fmts(("VEC4",), ((UB, False), (US, False))),
     "WEIGHTS": _fmts(("VEC4",), ((F, False), (UB, True), (US, True))),
 }
 
-MORPH_FORMATS: dict[str, set[Fmt]] = {
-    "POSITION": {("VEC3", F, False)},
-    "NORMAL": {("VEC3", F, False)},
-    "TANGENT": {("VEC3", F, False)},
+MORPH_FORMATS: dict[str, list[Fmt]] = {
+    "POSITION": [("VEC3", F, False)],
+    "NORMAL": [("VEC3", F, False)],
+    "TANGENT": [("VEC3", F, False)],
     "TEXCOORD": _fmts(("VEC2",), ((F, False), (B, True), (UB, True), (S, True), (US, True))),
     "COLOR": _fmts(("VEC3", "VEC4"), ((F, False), (B, True), (UB, True), (S, True), (US, True))),
 }
@@ -43,7 +44,7 @@ _ANY_INT = (
     (US, True),
 )
 
-QUANTIZED_VERTEX: dict[str, set[Fmt]] = {
+QUANTIZED_VERTEX: dict[str, list[Fmt]] = {
     "POSITION": _fmts(("VEC3",), _ANY_INT),
     "NORMAL": _fmts(("VEC3",), ((B, True), (S, True))),
     "TANGENT": _fmts(("VEC4",), ((B, True), (S, True))),
@@ -52,11 +53,11 @@ QUANTIZED_VERTEX: dict[str, set[Fmt]] = {
     ),
 }
 
-QUANTIZED_MORPH: dict[str, set[Fmt]] = {
+QUANTIZED_MORPH: dict[str, list[Fmt]] = {
     "POSITION": _fmts(("VEC3",), ((B, False), (B, True), (S, False), (S, True))),
     "NORMAL": _fmts(("VEC3",), ((B, True), (S, True))),
     "TANGENT": _fmts(("VEC3",), ((B, True), (S, True))),
-    "TEXCOORD": _fmts(("VEC2",), _ANY_INT),
+    "TEXCOORD": _fmts(("VEC2",), ((B, False), (S, False))),
 }
 
 INDEX_FORMATS = [("SCALAR", UB, False), ("SCALAR", US, False), ("SCALAR", UI, False)]

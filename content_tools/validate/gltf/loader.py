@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from content_tools.validate.gltf.accessor_data import view_bytes as _view_bytes
 from content_tools.validate.gltf.context import Ctx, Raw
-from content_tools.validate.gltf.data import _view_bytes
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader, read_image_header
 from content_tools.validate.gltf.objects import Document

@@ -3,6 +3,7 @@ that the second pass (`link/`) resolves to objects. `parse/` reads them from JSO
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,13 +79,19 @@ class Sparse:
     values: SparsePart | None = None
 
 
+_check_numbers = itertools.count()
+
+
 @dataclass(eq=False)
 class Check:
-    """A data check a reference registered on an accessor (unit normals, indices...)."""
+    """A data check a reference registered on an accessor (unit normals, indices...).
+    `seq` numbers checks in the order they were registered: the reference checks accessors in
+    the order they first got a check."""
 
     kind: str
     pointer: str
     args: dict[str, Any] = field(default_factory=dict)
+    seq: int = field(default_factory=lambda: next(_check_numbers))
 
 
 # (component size, type) -> (element length, natural stride) where columns are padded.

@@ -344,3 +344,31 @@ def test_long_node_chain_and_loop_are_linear() -> None:
     assert sink.codes() == {"NODE_LOOP"}
     assert sink.counts[Severity.ERROR] == n
     assert not any(node.has_mesh_below for node in info.nodes)
+
+
+def test_skinned_nodes_down_a_chain_in_many_scenes_are_linear() -> None:
+    """NODE_SKIN_NO_SCENE asks which scenes hold each skinned node: with thousands of skinned
+    nodes down one chain and a thousand scenes, that stays one walk of the chain."""
+    n = 4_000
+    nodes: list[dict[str, Any]] = [{"children": [i + 1]} for i in range(n - 1)] + [{}]
+    for node in nodes[2::2]:
+        node.update(skin=0, mesh=0)
+    accessors = [
+        {"componentType": 5126, "count": 1, "type": "VEC3", "min": [0] * 3, "max": [0] * 3},
+        {"componentType": 5121, "count": 1, "type": "VEC4"},
+        {"componentType": 5126, "count": 1, "type": "VEC4"},
+    ]
+    attributes = {"POSITION": 0, "JOINTS_0": 1, "WEIGHTS_0": 2}
+    data = gltf(
+        nodes=nodes,
+        skins=[{"joints": [1]}],
+        scenes=[{"nodes": [0]}] * 1_000 + [{"nodes": [n - 2]}],
+        meshes=[{"primitives": [{"attributes": attributes}]}],
+        accessors=accessors,
+    )
+    sink, _ = run(data)
+    # The last scene holds only the bottom of the chain, not the joints' root: one
+    # NODE_SKIN_NO_SCENE, counted past the 2 000 warnings (the messages are truncated).
+    assert errors(sink) == {("SCENE_NON_ROOT_NODE", "/scenes/1000/nodes/0")}
+    assert sink.truncated
+    assert sink.counts[Severity.ERROR] == 2

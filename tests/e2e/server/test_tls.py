@@ -11,8 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.support.harness import ServerProcess
+from vr_server.tls import init_tls, server_certificate
 
 
 def test_tls_init_and_serve_over_https(tmp_path: Path) -> None:
@@ -73,3 +76,22 @@ def test_tls_init_and_serve_over_https(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+
+
+def test_openssl_refuses_a_name_outside_the_ca_s_own(tmp_path: Path) -> None:
+    """A certificate the CA's key signs for a name outside the CA's constraints (as a thief of
+    ca.key would make one): OpenSSL, what Python's ssl, curl and Android use, refuses it.
+    (cryptography's verifier refuses it too: tests/vr_server/test_tls.py.)"""
+    files = init_tls(tmp_path, ["localhost", "127.0.0.1", "venue.lan"])
+    ca = x509.load_pem_x509_certificate(files.ca_cert.read_bytes())
+    ca_key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    assert isinstance(ca_key, ec.EllipticCurvePrivateKey)
+    forged, _ = server_certificate(["bank.example"], ca_key, ca)
+    (tmp_path / "forged.crt").write_bytes(forged.public_bytes(serialization.Encoding.PEM))
+    checked = subprocess.run(
+        ["openssl", "verify", "-CAfile", str(files.ca_cert), str(tmp_path / "forged.crt")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode != 0
+    assert "permitted subtree violation" in checked.stdout + checked.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from content_tools.validate.gltf.context import Ctx, Raw
+from content_tools.validate.gltf.context import Ctx
 from content_tools.validate.gltf.formats import Fmt
 from content_tools.validate.gltf.hierarchy import Hierarchy
 from content_tools.validate.gltf.objects import (
@@ -70,7 +70,7 @@ class Linker:
         if acc.usage is None:
             acc.usage = usage
         elif acc.usage != usage:
-            self.ctx.add("ACCESSOR_USAGE_OVERRIDE", Raw(acc.usage), Raw(usage), name=name)
+            self.ctx.add("ACCESSOR_USAGE_OVERRIDE", acc.usage, usage, name=name)
 
     def check_format(
         self, acc: Accessor, code: str, allowed: Sequence[Fmt], *args: object, name: str
@@ -92,7 +92,7 @@ class Linker:
             if bv.target == -1 and usage in ("VertexBuffer", "IndexBuffer"):
                 self.ctx.add("BUFFER_VIEW_TARGET_MISSING", name=name)
         elif bv.usage != usage:
-            self.ctx.add("BUFFER_VIEW_TARGET_OVERRIDE", Raw(bv.usage), Raw(usage), name=name)
+            self.ctx.add("BUFFER_VIEW_TARGET_OVERRIDE", bv.usage, usage, name=name)
 
     def offset_length(
         self, byte_offset: int, comp_len: int, byte_length: int, bv: BufferView, bv_index: int

@@ -18,7 +18,6 @@ from content_tools.validate.gltf.objects import (
     Accessor,
     Check,
     Mesh,
-    Node,
     Primitive,
 )
 
@@ -35,16 +34,18 @@ def _check_format(
     acc: Accessor,
     semantic: str,
     base: str,
-    table: dict[str, set[Fmt]],
-    quant: dict[str, set[Fmt]],
-) -> None:
-    allowed = set(table.get(base, set()))
+    table: dict[str, list[Fmt]],
+    quant: dict[str, list[Fmt]],
+) -> bool:
+    """Whether the semantic has known formats and the accessor has one of them (the allowed
+    ones listed in the reference's order: the core ones, then the extension's)."""
+    allowed = list(table.get(base, []))
     if lk.doc.quantized:
-        allowed |= quant.get(base, set())
+        allowed += [f for f in quant.get(base, []) if f not in allowed]
     if not allowed:
-        return
-    lk.check_format(
-        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", sorted(allowed), name=semantic
+        return False
+    return lk.check_format(
+        acc, "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", allowed, name=semantic
     )
 
 
@@ -89,8 +90,9 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     prim.attr_accessors[semantic] = acc
     _without_bounds(lk, semantic, acc)
     base = semantic.split("_", 1)[0]
+    format_ok = False
     if base in VERTEX_FORMATS:
-        _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
+        format_ok = _check_format(lk, acc, semantic, base, VERTEX_FORMATS, QUANTIZED_VERTEX)
     elif acc.component_type == 5125:
         ctx.add("MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", name=semantic)
     if not _aligned(acc):
@@ -100,8 +102,10 @@ def _link_attribute(lk: Linker, prim: Primitive, semantic: str, idx: int) -> Non
     elif prim.vertex_count != acc.count:
         ctx.add("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", name=semantic)
     _stride_shared(lk, semantic, acc)
+    # Data checks, as the reference registers them: once per use (an accessor shared by two
+    # primitives is checked, and reported, for each), and only on a valid format.
     pointer = ctx.pointer(semantic)
-    if any(c.pointer != pointer and c.kind in ("unit", "tangent", "clamped") for c in acc.checks):
+    if not format_ok:
         return
     if semantic == "NORMAL":
         acc.checks.append(Check("unit", pointer))
@@ -241,13 +245,18 @@ def link_variants(lk: Linker, ext: ExtObject) -> None:
 
 
 def check_mesh_weights(lk: Linker) -> None:
-    users: dict[int, list[Node]] = {}
-    for node in lk.doc.nodes:
-        if node is not None and node.mesh is not None:
-            users.setdefault(node.mesh.index, []).append(node)
+    """UNUSED_MESH_WEIGHTS: a used mesh's weights that no node shows (every node using it has
+    weights of its own, or the mesh has no primitives to show)."""
+    shown = {
+        node.mesh.index
+        for node in lk.doc.nodes
+        if node is not None
+        and node.mesh is not None
+        and node.mesh.primitives is not None
+        and node.weights is None
+    }
     for mesh in lk.doc.meshes:
-        if mesh is None or mesh.weights is None:
+        if mesh is None or mesh.weights is None or not mesh.used:
             continue
-        nodes = users.get(mesh.index)
-        if nodes and all(n.weights is not None for n in nodes):
+        if mesh.index not in shown:
             lk.ctx.add("UNUSED_MESH_WEIGHTS", pointer=f"/meshes/{mesh.index}/weights")

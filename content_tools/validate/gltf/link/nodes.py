@@ -108,25 +108,39 @@ def _default_transform(node: Node) -> bool:
 _IDENTITY = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
 
 
-def _scenes_of(lk: Linker, node: Node) -> set[int]:
-    """The scenes that hold `node`: those listing it or one of its ancestors."""
-    hier = lk.hierarchy()
-    found: set[int] = set()
+def _scene_sets(lk: Linker) -> dict[int, frozenset[int]]:
+    """The scenes that hold each node: those listing it or an ancestor. A node with no
+    listing of its own shares its parent's set, so a long chain costs one set, and each
+    parent link is followed once (a walk stops at the first node already known)."""
+    listed: dict[int, set[int]] = {}
     for scene in lk.doc.scenes:
-        if scene is None or not scene.node_indices:
+        if scene is not None:
+            for ni in scene.node_indices or []:
+                listed.setdefault(ni, set()).add(scene.index)
+    hier = lk.hierarchy()
+    known: dict[int, frozenset[int]] = {}
+    empty: frozenset[int] = frozenset()
+    for start in lk.doc.nodes:
+        if start is None or start.index in known:
             continue
-        for ni in scene.node_indices:
-            top = lookup(lk.doc.nodes, ni)
-            if top is not None and (top is node or hier.is_ancestor_or_self(top, node)):
-                found.add(scene.index)
-                break
-    return found
+        path: list[Node] = []
+        cur: Node | None = start
+        while cur is not None and cur.index not in known and cur.index not in hier.in_loop:
+            path.append(cur)
+            cur = cur.parent
+        above = known.get(cur.index, empty) if cur is not None else empty
+        for node in reversed(path):  # top first
+            own = listed.get(node.index)
+            above = above | own if own else above
+            known[node.index] = above
+    return known
 
 
 def check_nodes(lk: Linker) -> None:
     """The per-node checks the reference runs once everything is linked, in its order."""
     ctx = lk.ctx
     hier = lk.hierarchy()
+    scenes: dict[int, frozenset[int]] | None = None
     for node in lk.doc.nodes:
         if node is None:
             continue
@@ -149,7 +163,11 @@ def check_nodes(lk: Linker) -> None:
             ctx.add("NODE_SKINNED_MESH_NON_ROOT", pointer=pointer)
         if not _default_transform(node):
             ctx.add("NODE_SKINNED_MESH_LOCAL_TRANSFORMS", pointer=pointer)
-        if skin.root is not None and not _scenes_of(lk, node) <= _scenes_of(lk, skin.root):
+        if skin.root is None:
+            continue
+        if scenes is None:
+            scenes = _scene_sets(lk)
+        if not scenes.get(node.index, frozenset()) <= scenes.get(skin.root.index, frozenset()):
             ctx.add("NODE_SKIN_NO_SCENE", pointer=pointer)
 
 

@@ -215,6 +215,14 @@ def _unused_weights(b: Builder, bad: bool) -> None:
         b.doc["nodes"][0]["weights"] = [0.25]
 
 
+def _weights_without_primitives(b: Builder, bad: bool) -> None:
+    """A mesh whose primitives cannot be read shows no weights, even to a node without its own."""
+    morph(b)
+    b.doc["meshes"][0]["weights"] = [0.5]
+    if bad:
+        b.doc["meshes"][0]["primitives"] = -3
+
+
 def _too_few_texcoords(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"emissiveTexture": {"index": 0, "texCoord": 1 if bad else 0}}]
     b.doc["textures"] = [{}]
@@ -335,6 +343,13 @@ def _node_matrix(matrix: list[float], extra: dict[str, Any] | None = None) -> Ed
     return edit
 
 
+def _sheared(b: Builder, bad: bool) -> None:
+    """A shear: not TRS, unless a large translation hides it from the reference's test, which
+    compares the largest column sums of the matrix and of its TRS rebuild."""
+    translation = [0.0, 0, 0] if bad else [8.0, -7.5, -8.25]
+    b.doc["nodes"][0]["matrix"] = [1.0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, *translation, 1]
+
+
 def _rotation(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["rotation"] = [0, 0, 0.6, 0.6] if bad else [0, 0, 0.6, 0.8]
 
@@ -423,6 +438,7 @@ CASES: list[CodeCase] = [
     ),
     pair("UNUSED_MESH_TANGENT", _unused_tangent, "/meshes/0/primitives/0/attributes/TANGENT"),
     pair("UNUSED_MESH_WEIGHTS", _unused_weights, "/meshes/0/weights"),
+    pair("UNUSED_MESH_WEIGHTS", _weights_without_primitives, "/meshes/0/weights"),
     pair(
         "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
         _too_few_texcoords,
@@ -449,6 +465,7 @@ CASES: list[CodeCase] = [
         _node_matrix([*IDENTITY[:12], 1.0, 0, 0, 1.0], {"scale": [2.0, 2, 2]}),
         "/nodes/0/matrix",
     ),
+    pair("NODE_MATRIX_NON_TRS", _sheared, "/nodes/0/matrix"),
     pair("ROTATION_NON_UNIT", _rotation, "/nodes/0/rotation"),
     pair(
         "CAMERA_XMAG_YMAG_ZERO",

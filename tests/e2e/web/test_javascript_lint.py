@@ -12,7 +12,7 @@ import json
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 _PROBE = """
 import { ESLint } from 'eslint';

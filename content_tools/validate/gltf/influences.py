@@ -1,0 +1,158 @@
+"""Skinning influences (JOINTS_n / WEIGHTS_n of skinned primitives), checked as the reference
+does after every other accessor check, vectorised with numpy.
+
+The reference steps through the influences of all checked primitives together, one component
+(of every JOINTS_n/WEIGHTS_n pair of a primitive) per round, so messages of different
+primitives interleave by vertex. Per vertex: a joint index past the limiting skin's joints is
+out of bounds (its weight is then ignored); a joint used with a non-zero weight must be unique
+in the vertex; weights must not be negative, and a non-zero joint with a zero weight is
+suspicious; the unique non-negative weights, summed in single precision, must make 1 within
+2e-7 per weight summed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from content_tools.validate.gltf.accessor_data import normalized_multiplied
+from content_tools.validate.gltf.context import Ctx
+from content_tools.validate.gltf.objects import Accessor, Document, Mesh, Primitive
+
+__all__ = ["check_influences"]
+
+_Key = tuple[int, int, int, int]
+_Msg = tuple[_Key, str, tuple[Any, ...], str]
+
+
+def _limit_of(doc: Document, mesh: Mesh) -> tuple[int, int]:
+    """(joints count, skin index) of the skin with the fewest joints among the nodes that
+    instantiate `mesh` (the first such node wins ties); (-1, -1) without one."""
+    max_joints, skin_index = -1, -1
+    for node in doc.nodes:
+        if node is None or node.mesh is not mesh or node.skin is None:
+            continue
+        joints = node.skin.joint_indices
+        if joints is None:
+            continue
+        if max_joints == -1 or len(joints) < max_joints:
+            max_joints, skin_index = len(joints), node.skin.index
+    return max_joints, skin_index
+
+
+def _usable(acc: Accessor | None, vertex_count: int) -> bool:
+    return (
+        acc is not None
+        and acc.valid
+        and (acc.buffer_view is not None or acc.sparse is not None)
+        and acc.count == vertex_count
+    )
+
+
+def _primitive_messages(
+    prim: Primitive,
+    order: int,
+    limit_joints: int,
+    skin_index: int,
+    cache: dict[int, np.ndarray | None],
+    max_messages: int,
+) -> list[_Msg]:
+    sets = prim.joints_count
+    joints_l: list[np.ndarray] = []
+    weights_l: list[np.ndarray] = []
+    for j in range(sets):
+        ja = prim.attr_accessors.get(f"JOINTS_{j}")
+        wa = prim.attr_accessors.get(f"WEIGHTS_{j}")
+        if ja is None or wa is None:
+            return []
+        if not _usable(ja, prim.vertex_count) or not _usable(wa, prim.vertex_count):
+            return []
+        jd, wd = cache.get(ja.index), cache.get(wa.index)
+        if jd is None or wd is None or jd.shape[1] != 4 or wd.shape != jd.shape:
+            return []
+        if ja.component_type == 5126:
+            return []
+        joints_l.append(jd.astype(np.int64))
+        weights_l.append(normalized_multiplied(wa, wd))
+    if not joints_l:
+        return []
+    # Column k = component c of set j, k = c * sets + j: the reference's order in a vertex.
+    joints = np.stack(joints_l, axis=2).reshape(len(joints_l[0]), 4 * sets)
+    weights = np.stack(weights_l, axis=2).reshape(len(weights_l[0]), 4 * sets)
+    max_joint = limit_joints - 1
+    oob = joints > max_joint
+    nonzero = (weights != 0) & ~oob
+    dup = np.zeros_like(oob)
+    for k in range(1, 4 * sets):
+        for earlier in range(k):
+            dup[:, k] |= nonzero[:, earlier] & (joints[:, earlier] == joints[:, k])
+    dup &= nonzero
+    negative = nonzero & (weights < 0)
+    summed = nonzero & ~negative & ~dup
+    zero = ~oob & (weights == 0) & (joints != 0)
+    total = np.zeros(len(weights))
+    threshold = np.zeros(len(weights))
+    for k in range(4 * sets):
+        col = summed[:, k]
+        total = np.where(col, (total + weights[:, k]).astype(np.float32), total)
+        threshold = np.where(col, threshold + 2e-7, threshold)
+    total = total.astype(np.float64)
+    unnormalized = np.abs(total - 1.0) > threshold
+
+    base = prim.pointer + "/attributes/"
+    out: list[_Msg] = []
+    flagged = oob | dup | negative | zero
+    for v, k in np.argwhere(flagged)[: max_messages * 2]:
+        v, k = int(v), int(k)
+        c, j = divmod(k, sets)
+        pos = v * 4 + c
+        key = (pos, order, j, 0)
+        joint = int(joints[v, k])
+        if oob[v, k]:
+            args: tuple[Any, ...] = (pos, c, joint, max_joint, skin_index)
+            out.append((key, "ACCESSOR_JOINTS_INDEX_OOB", args, f"{base}JOINTS_{j}"))
+            continue
+        if dup[v, k]:
+            args = (pos, c, joint)
+            out.append((key, "ACCESSOR_JOINTS_INDEX_DUPLICATE", args, f"{base}JOINTS_{j}"))
+        if negative[v, k]:
+            args = (pos, c, float(weights[v, k]))
+            out.append(
+                ((pos, order, j, 1), "ACCESSOR_WEIGHTS_NEGATIVE", args, f"{base}WEIGHTS_{j}")
+            )
+        if zero[v, k]:
+            args = (pos, c, joint)
+            out.append((key, "ACCESSOR_JOINTS_USED_ZERO_WEIGHT", args, f"{base}JOINTS_{j}"))
+    for v in np.flatnonzero(unnormalized)[:max_messages]:
+        pos = int(v) * 4 + 3
+        for j in range(sets):
+            args = (pos - 3, pos, float(total[v]))
+            key = (pos, order, sets + j, 0)
+            out.append((key, "ACCESSOR_WEIGHTS_NON_NORMALIZED", args, f"{base}WEIGHTS_{j}"))
+    return out
+
+
+def check_influences(
+    doc: Document, ctx: Ctx, cache: dict[int, np.ndarray | None], max_messages: int
+) -> None:
+    """Report the influence checks of every skinned primitive, in the reference's order."""
+    messages: list[_Msg] = []
+    order = 0
+    for mesh in doc.meshes:
+        if mesh is None or not mesh.primitives:
+            continue
+        if all(p.joints_count == 0 for p in mesh.primitives):
+            continue
+        limit_joints, skin_index = _limit_of(doc, mesh)
+        if limit_joints < 1:
+            continue
+        for prim in mesh.primitives:
+            if prim.joints_count == 0:
+                continue
+            found = _primitive_messages(prim, order, limit_joints, skin_index, cache, max_messages)
+            messages.extend(found)
+            order += 1
+    messages.sort(key=lambda m: m[0])
+    for _key, code, args, pointer in messages[:max_messages]:
+        ctx.add(code, *args, pointer=pointer)

@@ -1,0 +1,349 @@
+"""Per-code cases of the accessor data checks: min/max, NaN/infinity, unit normals and
+tangents, clamped colours, indices, animation inputs and rotations, inverse bind matrices,
+sparse indices and skinning influences.
+
+Each document is a small scene (tests/support/accessor_docs.py: one embedded buffer, one
+buffer view per accessor); `clean` is the same scene with the offending values fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tests.content_tools.validate.codes.cases import CodeCase
+from tests.support.accessor_docs import FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT, Scene
+
+__all__ = ["CASES"]
+
+_TRIANGLE = [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+_PRIMITIVE = "/meshes/0/primitives/0"
+
+
+def _mesh(
+    attributes: dict[str, tuple[str, int, Sequence[float]]] | None = None,
+    *,
+    position: Sequence[float] = _TRIANGLE,
+    position_bounds: dict[str, list[float]] | None = None,
+    indices: tuple[int, Sequence[int]] | None = None,
+) -> dict[str, Any]:
+    """A one-triangle scene whose primitive has POSITION plus `attributes`
+    (semantic -> (type, component type, values)) and optional `indices`."""
+    scene = Scene()
+    pos = scene.acc("VEC3", FLOAT, position, bounds=True, target=34962)
+    if position_bounds:
+        scene.accessors[pos].update(position_bounds)
+    attrs = {"POSITION": pos}
+    for semantic, (type_, ctype, values) in (attributes or {}).items():
+        extra = {"normalized": True} if ctype != FLOAT and semantic.startswith("COLOR") else {}
+        attrs[semantic] = scene.acc(type_, ctype, values, target=34962, **extra)
+    primitive: dict[str, Any] = {"attributes": attrs}
+    if indices is not None:
+        primitive["indices"] = scene.acc("SCALAR", indices[0], indices[1], target=34963)
+    return scene.doc(
+        meshes=[{"primitives": [primitive]}],
+        nodes=[{"mesh": 0}],
+        scenes=[{"nodes": [0]}],
+        scene=0,
+    )
+
+
+def _animation(times: Sequence[float], rotations: Sequence[float]) -> dict[str, Any]:
+    """A node rotated by one LINEAR sampler."""
+    scene = Scene()
+    inp = scene.acc("SCALAR", FLOAT, times, bounds=True)
+    out = scene.acc("VEC4", FLOAT, rotations)
+    return scene.doc(
+        nodes=[{}],
+        scenes=[{"nodes": [0]}],
+        scene=0,
+        animations=[
+            {
+                "samplers": [{"input": inp, "output": out}],
+                "channels": [{"sampler": 0, "target": {"node": 0, "path": "rotation"}}],
+            }
+        ],
+    )
+
+
+_IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
+
+
+def _skinned(
+    joints: Sequence[int], weights: Sequence[float], *, ibm: Sequence[float] | None = None
+) -> dict[str, Any]:
+    """A skinned triangle: skin 0 has two joints (nodes 1 and 2); every vertex has the
+    JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after."""
+    scene = Scene()
+    pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
+    all_joints = list(joints) + [0, 0, 0, 0] * 2
+    all_weights = list(weights) + [1.0, 0, 0, 0] * 2
+    j = scene.acc("VEC4", UNSIGNED_BYTE, all_joints, target=34962)
+    w = scene.acc("VEC4", FLOAT, all_weights, target=34962)
+    skin: dict[str, Any] = {"joints": [1, 2]}
+    if ibm is not None:
+        skin["inverseBindMatrices"] = scene.acc("MAT4", FLOAT, ibm)
+    attributes = {"POSITION": pos, "JOINTS_0": j, "WEIGHTS_0": w}
+    return scene.doc(
+        meshes=[{"primitives": [{"attributes": attributes}]}],
+        nodes=[{"mesh": 0, "skin": 0}, {"children": [2]}, {}],
+        scenes=[{"nodes": [0, 1]}],
+        scene=0,
+        skins=[skin],
+    )
+
+
+def _sparse(indices: Sequence[int]) -> dict[str, Any]:
+    """A zero-filled SCALAR float accessor of 4 elements with sparse values at `indices`."""
+    scene = Scene()
+    scene.sparse(4, indices, [1.0] * len(indices))
+    return scene.doc()
+
+
+def _unused_float(values: Sequence[float]) -> dict[str, Any]:
+    scene = Scene()
+    scene.acc("SCALAR", FLOAT, values)
+    return scene.doc()
+
+
+_NORMALS_OK = [0.0, 0.0, 1.0] * 3
+_TANGENTS_OK = [1.0, 0.0, 0.0, 1.0] * 3
+
+CASES: list[CodeCase] = [
+    CodeCase(
+        "ACCESSOR_MIN_MISMATCH",
+        triggers=_mesh(position_bounds={"min": [0.0, 0.0, -1.0]}),
+        clean=_mesh(),
+        pointer="/accessors/0/min/2",
+    ),
+    CodeCase(
+        "ACCESSOR_MAX_MISMATCH",
+        triggers=_mesh(position_bounds={"max": [1.0, 1.0, 1.0]}),
+        clean=_mesh(),
+        pointer="/accessors/0/max/2",
+    ),
+    CodeCase(
+        "ACCESSOR_ELEMENT_OUT_OF_MIN_BOUND",
+        triggers=_mesh(position_bounds={"min": [0.0, 0.5, 0.0]}),
+        clean=_mesh(position_bounds={"min": [0.0, -0.5, 0.0]}),
+        pointer="/accessors/0/min/1",
+    ),
+    CodeCase(
+        "ACCESSOR_ELEMENT_OUT_OF_MAX_BOUND",
+        triggers=_mesh(position_bounds={"max": [0.5, 1.0, 0.0]}),
+        clean=_mesh(position_bounds={"max": [2.0, 1.0, 0.0]}),
+        pointer="/accessors/0/max/0",
+    ),
+    CodeCase(
+        "ACCESSOR_INVALID_FLOAT",
+        triggers=_unused_float([1.0, float("nan"), float("inf")]),
+        clean=_unused_float([1.0, 2.0, 3.0]),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_VECTOR3_NON_UNIT",
+        triggers=_mesh({"NORMAL": ("VEC3", FLOAT, [0.0, 0.0, 2.0, *_NORMALS_OK[3:]])}),
+        clean=_mesh({"NORMAL": ("VEC3", FLOAT, _NORMALS_OK)}),
+        pointer=f"{_PRIMITIVE}/attributes/NORMAL",
+    ),
+    CodeCase(
+        "ACCESSOR_INVALID_SIGN",
+        triggers=_mesh(
+            {
+                "NORMAL": ("VEC3", FLOAT, _NORMALS_OK),
+                "TANGENT": ("VEC4", FLOAT, [1.0, 0.0, 0.0, 0.5, *_TANGENTS_OK[4:]]),
+            }
+        ),
+        clean=_mesh(
+            {"NORMAL": ("VEC3", FLOAT, _NORMALS_OK), "TANGENT": ("VEC4", FLOAT, _TANGENTS_OK)}
+        ),
+        pointer=f"{_PRIMITIVE}/attributes/TANGENT",
+    ),
+    CodeCase(
+        "ACCESSOR_NON_CLAMPED",
+        triggers=_mesh({"COLOR_0": ("VEC3", FLOAT, [1.5, 0.0, 0.0] + [1.0] * 6)}),
+        clean=_mesh({"COLOR_0": ("VEC3", FLOAT, [1.0] * 9)}),
+        pointer=f"{_PRIMITIVE}/attributes/COLOR_0",
+    ),
+    CodeCase(
+        "ACCESSOR_INDEX_OOB",
+        triggers=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 3])),
+        clean=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2])),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(
+        "ACCESSOR_INDEX_PRIMITIVE_RESTART",
+        triggers=_mesh(indices=(UNSIGNED_SHORT, [0, 1, 65535])),
+        clean=_mesh(indices=(UNSIGNED_SHORT, [0, 1, 2])),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
+        triggers=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 2])),
+        clean=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 0])),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(
+        "ACCESSOR_ANIMATION_INPUT_NEGATIVE",
+        triggers=_animation([-1.0, 1.0], [0.0, 0.0, 0.0, 1.0] * 2),
+        clean=_animation([0.0, 1.0], [0.0, 0.0, 0.0, 1.0] * 2),
+        pointer="/animations/0/samplers/0/input",
+    ),
+    CodeCase(
+        "ACCESSOR_ANIMATION_INPUT_NON_INCREASING",
+        triggers=_animation([0.0, 1.0, 1.0], [0.0, 0.0, 0.0, 1.0] * 3),
+        clean=_animation([0.0, 1.0, 2.0], [0.0, 0.0, 0.0, 1.0] * 3),
+        pointer="/animations/0/samplers/0/input",
+    ),
+    CodeCase(
+        "ACCESSOR_ANIMATION_SAMPLER_OUTPUT_NON_NORMALIZED_QUATERNION",
+        triggers=_animation([0.0, 1.0], [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0]),
+        clean=_animation([0.0, 1.0], [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]),
+        pointer="/animations/0/channels/0/sampler",
+    ),
+    CodeCase(
+        "ACCESSOR_INVALID_IBM",
+        triggers=_skinned([0, 0, 0, 0], [1.0, 0, 0, 0], ibm=[*_IDENTITY[:3], 1.0, *_IDENTITY[4:]]),
+        clean=_skinned([0, 0, 0, 0], [1.0, 0, 0, 0], ibm=_IDENTITY),
+        pointer="/skins/0/inverseBindMatrices",
+    ),
+    CodeCase(
+        "ACCESSOR_JOINTS_INDEX_OOB",
+        triggers=_skinned([2, 0, 0, 0], [0.0, 1.0, 0, 0]),
+        clean=_skinned([1, 0, 0, 0], [0.0, 1.0, 0, 0]),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(
+        "ACCESSOR_JOINTS_INDEX_DUPLICATE",
+        triggers=_skinned([1, 1, 0, 0], [0.5, 0.5, 0, 0]),
+        clean=_skinned([1, 0, 0, 0], [0.5, 0.5, 0, 0]),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(
+        "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
+        triggers=_skinned([0, 1, 0, 0], [1.0, 0, 0, 0]),
+        clean=_skinned([0, 0, 0, 0], [1.0, 0, 0, 0]),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(
+        "ACCESSOR_WEIGHTS_NEGATIVE",
+        triggers=_skinned([0, 1, 0, 0], [1.5, -0.5, 0, 0]),
+        clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0]),
+        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(
+        "ACCESSOR_WEIGHTS_NON_NORMALIZED",
+        triggers=_skinned([0, 1, 0, 0], [0.5, 0.25, 0, 0]),
+        clean=_skinned([0, 1, 0, 0], [0.75, 0.25, 0, 0]),
+        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(
+        "ACCESSOR_SPARSE_INDICES_NON_INCREASING",
+        triggers=_sparse([2, 1]),
+        clean=_sparse([1, 2]),
+        pointer="/accessors/0/sparse",
+    ),
+    CodeCase(
+        "ACCESSOR_SPARSE_INDEX_OOB",
+        triggers=_sparse([1, 4]),
+        clean=_sparse([1, 3]),
+        pointer="/accessors/0/sparse",
+    ),
+]
+
+
+def _layout(**changes: Any) -> dict[str, Any]:
+    """An unused accessor of two floats in a 16-byte view, with `changes` to the accessor
+    (keys as in glTF) and to its view (`view_` + key)."""
+    scene = Scene()
+    scene.acc("SCALAR", FLOAT, [0.5, 0.25, 0.0, 0.0])
+    doc = scene.doc()
+    doc["accessors"][0]["count"] = 2
+    for key, value in changes.items():
+        if key.startswith("view_"):
+            doc["bufferViews"][0][key.removeprefix("view_")] = value
+        else:
+            doc["accessors"][0][key] = value
+    return doc
+
+
+def _shared_usage(shared: bool) -> dict[str, Any]:
+    """A triangle whose POSITION accessor is (or, not `shared`, a copy of it is) also the
+    output of a translation animation."""
+    scene = Scene()
+    pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
+    times = scene.acc("SCALAR", FLOAT, [0.0, 1.0, 2.0], bounds=True)
+    out = pos if shared else scene.acc("VEC3", FLOAT, _TRIANGLE)
+    return scene.doc(
+        meshes=[{"primitives": [{"attributes": {"POSITION": pos}}]}],
+        nodes=[{"mesh": 0}],
+        scenes=[{"nodes": [0]}],
+        scene=0,
+        animations=[
+            {
+                "samplers": [{"input": times, "output": out}],
+                "channels": [{"sampler": 0, "target": {"node": 0, "path": "translation"}}],
+            }
+        ],
+    )
+
+
+CASES += [
+    CodeCase(
+        "ACCESSOR_MATRIX_ALIGNMENT",
+        triggers=_layout(type="MAT2", componentType=UNSIGNED_BYTE, count=1, byteOffset=2),
+        clean=_layout(type="MAT2", componentType=UNSIGNED_BYTE, count=1, byteOffset=4),
+        pointer="/accessors/0/byteOffset",
+    ),
+    CodeCase(
+        "ACCESSOR_NORMALIZED_INVALID",
+        triggers=_layout(normalized=True),
+        clean=_layout(normalized=False),
+        pointer="/accessors/0/normalized",
+    ),
+    CodeCase(
+        "ACCESSOR_OFFSET_ALIGNMENT",
+        triggers=_layout(byteOffset=2),
+        clean=_layout(byteOffset=4),
+        pointer="/accessors/0/byteOffset",
+    ),
+    CodeCase(
+        "ACCESSOR_TOTAL_OFFSET_ALIGNMENT",
+        triggers=_layout(view_byteOffset=2, view_byteLength=12),
+        clean=_layout(view_byteOffset=4, view_byteLength=12),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_TOO_LONG",
+        triggers=_layout(count=5),
+        clean=_layout(count=4),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_SMALL_BYTESTRIDE",
+        triggers=_layout(type="VEC2", count=1, view_byteStride=4, view_target=34962),
+        clean=_layout(type="VEC2", count=1, view_byteStride=8, view_target=34962),
+        pointer="/accessors/0",
+    ),
+    CodeCase(
+        "ACCESSOR_SPARSE_COUNT_OUT_OF_RANGE",
+        triggers=_sparse([0, 1, 2, 3, 4]),
+        clean=_sparse([0, 1, 2, 3]),
+        pointer="/accessors/0/sparse/count",
+    ),
+    CodeCase(
+        "ACCESSOR_USAGE_OVERRIDE",
+        triggers=_shared_usage(shared=True),
+        clean=_shared_usage(shared=False),
+        pointer="/animations/0/samplers/0/output",
+    ),
+]
+
+CASES.append(
+    CodeCase(
+        "MESH_PRIMITIVE_ACCESSOR_UNALIGNED",  # 6-byte elements packed without byteStride
+        triggers=_mesh({"TEXCOORD_0": ("VEC3", UNSIGNED_SHORT, [0, 1, 2] * 3)}),
+        clean=_mesh({"TEXCOORD_0": ("VEC2", UNSIGNED_SHORT, [0, 1] * 3)}),
+        pointer=f"{_PRIMITIVE}/attributes/TEXCOORD_0",
+    )
+)

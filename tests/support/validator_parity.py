@@ -104,7 +104,7 @@ def compare(paths: list[Path], *, batch: int = BATCH) -> list[Comparison]:
     found: list[Comparison] = []
     for start in range(0, len(paths), batch):
         part = paths[start : start + batch]
-        theirs = reference_reports(part, timeout_s=600, allow_errors=True)
+        theirs = _reference(part)
         for path, reference in zip(part, theirs, strict=True):
             mine = ours_messages(path)
             ours = report_keys(mine)
@@ -117,6 +117,21 @@ def compare(paths: list[Path], *, batch: int = BATCH) -> list[Comparison]:
                 bug = None if ours == keys else known_bug(path, ours - keys, keys - ours)
                 found.append(Comparison(path, ours, keys, None, strict, bug))
     return found
+
+
+def _reference(paths: list[Path]) -> list[dict[str, Any]]:
+    """The reference's reports; when its Node process dies on some file (the npm build can
+    fail with an unhandled "Bad state: Future already completed"), the batch is split until
+    that file is alone, and it gets an error instead of a report."""
+    try:
+        return reference_reports(paths, timeout_s=600, allow_errors=True)
+    except RuntimeError as exc:
+        if len(paths) == 1:
+            lines = str(exc).strip().splitlines()
+            reason = next((line for line in lines if "Bad state" in line), lines[-1])
+            return [{"uri": str(paths[0]), "error": "Node process died: " + reason.strip()[:300]}]
+        half = len(paths) // 2
+        return _reference(paths[:half]) + _reference(paths[half:])
 
 
 def differing_codes(comparison: Comparison) -> set[str]:

@@ -13,6 +13,7 @@ Nothing here imports content_tools.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -206,7 +207,7 @@ def _material(draw: st.DrawFn, textures: int) -> dict[str, Any]:
     if draw(st.integers(0, 4)) == 0:
         extensions["KHR_materials_unlit"] = {}
     for name in draw(st.lists(st.sampled_from(sorted(_PBR_EXTENSIONS)), max_size=3, unique=True)):
-        extensions[name] = dict(_PBR_EXTENSIONS[name])
+        extensions[name] = copy.deepcopy(_PBR_EXTENSIONS[name])  # mutations edit in place
     if extensions:
         material["extensions"] = extensions
     mode = draw(st.sampled_from([None, "OPAQUE", "MASK", "BLEND"]))
@@ -350,7 +351,7 @@ def valid_documents(draw: st.DrawFn) -> Generated:
         roots.append(len(nodes))
         nodes.append({"camera": 0, "translation": [0, 0, 5]})
     if draw(st.integers(0, 3)) == 0:
-        lights = draw(st.lists(st.sampled_from(_LIGHTS), min_size=1, max_size=2))
+        lights = copy.deepcopy(draw(st.lists(st.sampled_from(_LIGHTS), min_size=1, max_size=2)))
         doc.setdefault("extensions", {})["KHR_lights_punctual"] = {"lights": lights}
         roots.append(len(nodes))
         light = {"KHR_lights_punctual": {"light": len(lights) - 1}}

@@ -295,6 +295,8 @@ def _fuzz_result(comparisons: list[Any], mutations: list[str], save: Path | None
     judged = len(comparisons) - len(crashed)
     by_code: dict[str, int] = {}
     for comparison in disagreeing:
+        if comparison.reference_bug is not None:
+            continue  # listed in docs/validator.md, counted in "reference_bugs"
         for code in differing_codes(comparison):
             by_code[code] = by_code.get(code, 0) + 1
     described = {id(c): describe(c, m) for c, m in zip(comparisons, mutations, strict=True)}
@@ -310,6 +312,8 @@ def _fuzz_result(comparisons: list[Any], mutations: list[str], save: Path | None
         "agree": judged - len(disagreeing),
         "agreement": round((judged - len(disagreeing)) / judged, 4) if judged else None,
         "same_order_and_text": sum(c.same_order_and_text for c in comparisons),
+        "reference_bugs": sum(c.reference_bug is not None for c in disagreeing),
+        "ours_to_fix": sum(c.reference_bug is None for c in disagreeing),
         "by_code": dict(sorted(by_code.items(), key=lambda item: -item[1])),
         "saved_to": None if save is None else str(save),
         "disagreeing": [described[id(c)] for c in disagreeing],
@@ -323,7 +327,9 @@ def findings_markdown(result: dict[str, Any]) -> str:
     lines = [
         f"{result['agree']} of {result['cases'] - result['reference_crashed']} generated cases "
         f"agree ({100 * (result['agreement'] or 0):.1f}%; {result['same_order_and_text']} "
-        "also in message order and text); the reference crashed on "
+        "also in message order and text); of the others, "
+        f"{result['reference_bugs']} are a known bug of the reference "
+        "(tests/support/reference_bugs.py); the reference crashed on "
         f"{result['reference_crashed']}. Files: {result['saved_to']} "
         "(replay: `.venv/bin/python -m bench.validate --replay DIR`).",
         "",

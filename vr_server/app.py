@@ -1,6 +1,10 @@
 """The application factory. Nothing starts at import time: `create_app(settings)` returns an app
 whose lifespan opens the store (running migrations), the bus and the services, imports the
-packaged bundles from `VR_CONTENT_DIRS`, and closes everything on shutdown."""
+packaged bundles from `VR_CONTENT_DIRS`, and closes everything on shutdown.
+
+`open_services` / `close_services` are also what the admin commands (`vr-server staff create`,
+`enroll create`...) run on the database: FastAPI, the routes and the sockets are imported by
+`create_app` only, so those commands do not load them."""
 
 from __future__ import annotations
 
@@ -8,19 +12,11 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
 from content_tools.errors import ContentError
 from content_tools.validate.budget import load_profile
 from vr_server import __version__
-from vr_server.api import admin as admin_api
-from vr_server.api import assets, audit, content, pages, routes, web
-from vr_server.api import queue as queue_api
-from vr_server.api import results as results_api
-from vr_server.api import stats as stats_api
-from vr_server.api.body_limits import install_body_limits
-from vr_server.api.errors import install_error_handlers
 from vr_server.bus import Bus, InProcessBus
 from vr_server.services import (
     AccessService,
@@ -44,10 +40,10 @@ from vr_server.settings import Settings
 from vr_server.storage import open_store
 from vr_server.storage.blobs import BlobStore, RemoteBlobs
 from vr_server.storage.presence import MemoryPresence, Presence
-from vr_server.storage.presence_redis import RedisPresence
 from vr_server.storage.sqlite_files import make_data_dir
-from vr_server.ws.headset import headset_socket
-from vr_server.ws.staff import staff_socket
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +56,7 @@ async def open_bus(settings: Settings) -> tuple[Bus, Presence]:
         await bus.start()
         return bus, MemoryPresence()
     from vr_server.bus.redis import RedisBus, open_redis
+    from vr_server.storage.presence_redis import RedisPresence
 
     client = await open_redis(settings.redis_url, settings.redis_timeout_s)
     redis_bus = RedisBus(
@@ -197,6 +194,18 @@ async def close_services(services: Services) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    from fastapi import FastAPI
+
+    from vr_server.api import admin as admin_api
+    from vr_server.api import assets, audit, content, pages, routes, web
+    from vr_server.api import queue as queue_api
+    from vr_server.api import results as results_api
+    from vr_server.api import stats as stats_api
+    from vr_server.api.body_limits import install_body_limits
+    from vr_server.api.errors import install_error_handlers
+    from vr_server.ws.headset import headset_socket
+    from vr_server.ws.staff import staff_socket
+
     settings = settings or Settings()
 
     @asynccontextmanager

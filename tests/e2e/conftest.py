@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +41,25 @@ def kiosk_server(
 
 @pytest.fixture(scope="session")
 def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every scene in scenes/ packaged once per test session (runs each generator)."""
+    """Every scene in scenes/ packaged once per test run (runs each generator): the xdist
+    workers of one run share the folder, the first to ask builds it under a lock (about 17 s
+    of CPU each time, nice'd and measured). Tests only read it."""
     from content_tools.package import package_scene
 
-    dist = tmp_path_factory.mktemp("scene-library")
-    # One at a time: reading a model silences pygltflib's warnings with warnings.catch_warnings,
-    # which is process-wide state and not safe to enter from two threads at once.
-    for scene_dir in scene_dirs():
-        package_scene(scene_dir, dist)
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # <run>/popen-gwN: the run's folder is shared
+        base = base.parent
+    dist = base / "scene-library"
+    done = base / "scene-library.done"
+    with (base / "scene-library.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(dist, ignore_errors=True)  # a worker that died half-way
+            dist.mkdir()
+            # One at a time: reading a model silences pygltflib's warnings with
+            # warnings.catch_warnings, which is process-wide state and not safe to enter from
+            # two threads at once.
+            for scene_dir in scene_dirs():
+                package_scene(scene_dir, dist)
+            done.touch()
     return dist

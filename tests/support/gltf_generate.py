@@ -13,6 +13,7 @@ Nothing here imports content_tools.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -44,6 +45,24 @@ class Generated:
 _QUARTER = st.integers(-40, 40).map(lambda i: i / 4)  # exact in float32
 _UNIT = st.integers(0, 4).map(lambda i: i / 4)
 _AXES = [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)]
+_PBR_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "KHR_materials_anisotropy": {"anisotropyStrength": 0.5},
+    "KHR_materials_clearcoat": {"clearcoatFactor": 0.5, "clearcoatRoughnessFactor": 0.25},
+    "KHR_materials_dispersion": {"dispersion": 0.1},
+    "KHR_materials_ior": {"ior": 1.5},
+    "KHR_materials_iridescence": {"iridescenceFactor": 1.0},
+    "KHR_materials_sheen": {"sheenColorFactor": [0.5, 0.5, 0.5]},
+    "KHR_materials_specular": {"specularFactor": 0.5},
+    "KHR_materials_transmission": {"transmissionFactor": 0.5},
+    "KHR_materials_volume": {"thicknessFactor": 0.1},
+}
+"""Material extensions with valid values: some only warn in combination (volume without
+transmission), which both validators must report alike."""
+_LIGHTS = [
+    {"type": "directional", "intensity": 2.0},
+    {"type": "point", "color": [1.0, 0.5, 0.25], "range": 10.0},
+    {"type": "spot", "spot": {"innerConeAngle": 0.25, "outerConeAngle": 0.5}},
+]
 _QUATS = [(0.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 0.0), (0.0, 0.6, 0.0, 0.8), (0.0, 0.0, -0.8, 0.6)]
 
 
@@ -187,6 +206,8 @@ def _material(draw: st.DrawFn, textures: int) -> dict[str, Any]:
             extensions["KHR_materials_emissive_strength"] = {"emissiveStrength": 2.0}
     if draw(st.integers(0, 4)) == 0:
         extensions["KHR_materials_unlit"] = {}
+    for name in draw(st.lists(st.sampled_from(sorted(_PBR_EXTENSIONS)), max_size=3, unique=True)):
+        extensions[name] = copy.deepcopy(_PBR_EXTENSIONS[name])  # mutations edit in place
     if extensions:
         material["extensions"] = extensions
     mode = draw(st.sampled_from([None, "OPAQUE", "MASK", "BLEND"]))
@@ -329,6 +350,12 @@ def valid_documents(draw: st.DrawFn) -> Generated:
     if cameras:
         roots.append(len(nodes))
         nodes.append({"camera": 0, "translation": [0, 0, 5]})
+    if draw(st.integers(0, 3)) == 0:
+        lights = copy.deepcopy(draw(st.lists(st.sampled_from(_LIGHTS), min_size=1, max_size=2)))
+        doc.setdefault("extensions", {})["KHR_lights_punctual"] = {"lights": lights}
+        roots.append(len(nodes))
+        light = {"KHR_lights_punctual": {"light": len(lights) - 1}}
+        nodes.append({"extensions": light, "rotation": [0.0, 0.6, 0.0, 0.8]})
     animated = [n for n, node in enumerate(nodes) if "matrix" not in node]
     if skinned:
         joint = len(nodes)

@@ -16,30 +16,68 @@ escaped (vr_server/terminal.py), in JSON as \\u escapes.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from typing import Any
 
 from content_tools.exit_codes import ExitCode
 from vr_server import __version__
-from vr_server.cli import access, admin, serve, staff
 from vr_server.cli.common import CliError
 from vr_server.terminal import escape_controls
 
 __all__ = ["CliError", "build_parser", "main"]
 
+_MODULES = ("serve", "admin", "staff", "access")
+"""The command modules, in the order `--help` lists their commands."""
+_SERVE = ("serve", "tls", "migrate", "import", "schema")
+_ADMIN = ("author", "purge", "gc", "audit")
+_STAFF = ("login", "headsets", "scenes", "sessions", "session", "assign", "command", "watch")
+_ACCESS = ("staff", "enroll", "token", "headset", "kiosk")
+_MODULES_OF: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_SERVE, ("serve",)),
+    **dict.fromkeys(_ADMIN, ("admin",)),
+    **dict.fromkeys(_STAFF, ("staff",)),
+    # access.py adds to the staff and enroll groups admin.py makes
+    **dict.fromkeys(_ACCESS, ("admin", "access")),
+}
+"""The modules that register each top-level command (tests/vr_server/cli/test_lazy.py checks
+this against the full parser)."""
+_LOCAL = {("staff", "create"), ("staff", "list"), ("enroll", "create")}
+"""The commands of the staff and enroll groups that admin.py adds (on the database, most of
+the runs of the e2e tier): they skip access.py and the staff client it imports."""
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(only: tuple[str, ...] = _MODULES) -> argparse.ArgumentParser:
+    """The parser with the commands of the modules `only` (all by default): a command imports
+    just what it needs (`vr-server headsets` does not load the server, `--version` nothing)."""
     parser = argparse.ArgumentParser(prog="vr-server", description="VR career exploration server")
     parser.add_argument("--version", action="version", version=f"vr-server {__version__}")
     sub = parser.add_subparsers(dest="command_name", required=True)
-    serve.add_commands(sub)
-    staff_group, enroll_group = admin.add_commands(sub)
-    staff.add_commands(sub)
-    access.add_commands(sub, staff_group, enroll_group)
+    groups: Any = None
+    for name in only:
+        module: Any = importlib.import_module(f"vr_server.cli.{name}")
+        if name == "admin":
+            groups = module.add_commands(sub)
+        elif name == "access":
+            module.add_commands(sub, *groups)
+        else:
+            module.add_commands(sub)
     return parser
 
 
+def command_modules(argv: list[str]) -> tuple[str, ...]:
+    """The modules of the command `argv` names; none for a lone `--version`; all of them for
+    no command, `--help` or a command we do not know (argparse then lists them all)."""
+    words = [arg for arg in argv if not arg.startswith("-")]
+    if not words:
+        return () if argv == ["--version"] else _MODULES
+    if tuple(words[:2]) in _LOCAL:  # admin.py's part of a shared group: no staff client
+        return ("admin",)
+    return _MODULES_OF.get(words[0], _MODULES)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(command_modules(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     try:
         result: int = args.func(args)

@@ -105,8 +105,8 @@ class Linker:
         total = bv.byte_offset + byte_offset
         if bv.byte_offset != -1 and total % comp_len:
             ctx.add("ACCESSOR_TOTAL_OFFSET_ALIGNMENT", total, comp_len)
-        # A view without a valid byteLength keeps -1, as in the reference: every accessor on it
-        # is then too long (reported at its byteOffset).
+        # A bufferView whose byteLength did not parse has -1 there, and the npm reference
+        # (2.0.0-dev.3.10) still compares: every offset is then past its end.
         if byte_offset > bv.byte_length:
             ctx.add(
                 "ACCESSOR_TOO_LONG",

@@ -319,6 +319,12 @@ CASES += [
         clean=_layout(count=4),
         pointer="/accessors/0",
     ),
+    CodeCase(  # a byteLength that did not parse is -1: every offset is past its end
+        "ACCESSOR_TOO_LONG",
+        triggers=_layout(view_byteLength=-1),
+        clean=_layout(),
+        pointer="/accessors/0/byteOffset",
+    ),
     CodeCase(
         "ACCESSOR_SMALL_BYTESTRIDE",
         triggers=_layout(type="VEC2", count=1, view_byteStride=4, view_target=34962),

@@ -52,8 +52,9 @@ def _extreme(col: np.ndarray, is_float: bool, key: str) -> Any:
     first = float(col[0])
     if math.isnan(first):
         return math.nan
-    reduce = np.fmin.reduce if key == "min" else np.fmax.reduce
-    return float(reduce(col))
+    # NaNs dropped before reducing: np.fmin/np.fmax go wrong on a signalling NaN (0x7f98...).
+    numbers = col[~np.isnan(col)]
+    return float(numbers.min() if key == "min" else numbers.max())
 
 
 def min_max(acc: Accessor, arr: np.ndarray, key: str, pointer: str) -> list[Message]:

@@ -104,6 +104,7 @@ def _is_sof(marker: int) -> bool:
 
 def _jpeg(data: bytes) -> ImageHeader:
     h = ImageHeader(mime_type="image/jpeg")
+    h.primaries = h.transfer = "unset"  # the reference does not read a JPEG's colour space
     pos = 1  # the first byte is 0xFF (how the image was recognised)
     while True:
         while pos < len(data) and not _is_marker(data[pos]):

@@ -95,6 +95,17 @@ def test_resources_list_buffers_then_images_with_their_headers() -> None:
     ]
 
 
+def test_a_jpeg_resource_has_no_colour_space() -> None:
+    """The reference reads a JPEG up to its start of frame and never names its primaries or
+    transfer function (a PNG without colour chunks is sRGB, above)."""
+    frame = bytes.fromhex("ffc0 000b 08 0004 0004 01 011100")  # SOF0: 8 bits, 4x4, 1 channel
+    jpeg = b"\xff\xd8" + frame + b"\xff\xd9" + bytes(8)
+    built = Builder.triangle()
+    built.doc["images"] = [{"bufferView": built.view(jpeg), "mimeType": "image/jpeg"}]
+    image = _report(built.gltf())["info"]["resources"][1]
+    assert image["image"] == {"width": 4, "height": 4, "format": "luminance", "bits": 8}
+
+
 def test_figures_count_what_resolves() -> None:
     built = Builder.triangle()
     built.doc["meshes"][0]["primitives"][0]["attributes"]["NORMAL"] = 99

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from content_tools.validate.gltf.context import Raw
-from content_tools.validate.gltf.extensions import ExtObject
+from content_tools.validate.gltf.extensions import ExtObject, TextureRef
 from content_tools.validate.gltf.formats import (
     INDEX_FORMATS,
     MODE_NAMES,
@@ -18,6 +18,7 @@ from content_tools.validate.gltf.link.linker import Linker, lookup
 from content_tools.validate.gltf.objects import (
     Accessor,
     Check,
+    Material,
     Mesh,
     Primitive,
 )
@@ -151,6 +152,24 @@ def _mode_fits(mode: int, count: int) -> bool:
     return True
 
 
+def _texcoord_bindings(mat: Material) -> list[tuple[str, int]]:
+    """(binding pointer, TEXCOORD set) of every texture info and every KHR_texture_transform
+    that sets a texCoord (both count), in the reference's order: core texture infos, then
+    extension objects as their parsing ends (the transforms of core infos; per material
+    extension, its infos' transforms, then its infos)."""
+    core = [ref for ref in mat.textures if "/extensions/" not in ref.pointer]
+    groups: dict[str, list[TextureRef]] = {}
+    for ref in mat.textures:
+        if "/extensions/" in ref.pointer:
+            groups.setdefault(ref.pointer.rsplit("/", 1)[0], []).append(ref)
+    found = [(ref.pointer, ref.tex_coord) for ref in core]
+    for refs in [core, *groups.values()]:
+        found += [(ref.uv_pointer, ref.uv) for ref in refs if ref.uv_pointer != ref.pointer]
+        if refs is not core:
+            found += [(ref.pointer, ref.tex_coord) for ref in refs]
+    return [(pointer, tex_coord) for pointer, tex_coord in found if tex_coord != -1]
+
+
 def _link_material(lk: Linker, prim: Primitive) -> None:
     ctx = lk.ctx
     attrs = prim.attributes or {}
@@ -161,20 +180,15 @@ def _link_material(lk: Linker, prim: Primitive) -> None:
                 ctx.add("MESH_PRIMITIVE_GENERATED_TANGENT_SPACE", name="material")
             else:
                 ctx.add("MESH_PRIMITIVE_NO_TANGENT_SPACE", name="material")
-        for ref in mat.textures:
-            # The texture info's set and its KHR_texture_transform's, each checked.
-            for binding, uv in {ref.pointer: ref.tex_coord, ref.uv_pointer: ref.uv}.items():
-                if uv == -1:
-                    continue
-                if uv + 1 > prim.texcoord_count:
-                    ctx.add(
-                        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-                        binding,
-                        f"TEXCOORD_{uv}",
-                        name="material",
-                    )
-                else:
-                    prim.used_texcoords.add(uv)
+        for pointer, tex_coord in _texcoord_bindings(mat):
+            prim.used_texcoords.add(tex_coord)
+            if tex_coord >= prim.texcoord_count:
+                ctx.add(
+                    "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
+                    pointer,
+                    f"TEXCOORD_{tex_coord}",
+                    name="material",
+                )
     with ctx.at("attributes"):
         if "TANGENT" in attrs and (mat is None or not mat.needs_tangent_space):
             ctx.add("UNUSED_MESH_TANGENT", name="TANGENT")

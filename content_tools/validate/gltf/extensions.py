@@ -446,6 +446,8 @@ def parse_extensions(m: dict[str, Any], kind: str, ctx: Ctx, owner: Any = None) 
             with ctx.at(name):
                 obj = ExtObject(name, ctx.pointer())
                 parser(value, ctx, owner, obj)
+                if "extensions" in value:  # an extension object's own extensions: none known
+                    parse_extensions(value, name, ctx)
                 get_extras(value, ctx)
             result[name] = obj
     return result

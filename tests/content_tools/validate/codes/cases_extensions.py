@@ -308,4 +308,27 @@ OTHER_CASES = [
     ),
 ]
 
-CASES: list[CodeCase] = [*DECLARATION_CASES, *LIGHT_CASES, *MATERIAL_CASES, *OTHER_CASES]
+
+def nested_doc(nested: Any) -> dict[str, Any]:
+    """An extension object with an `extensions` member of its own (no extension defines any)."""
+    return material_doc({"KHR_materials_clearcoat": {"extensions": nested}})
+
+
+CLEARCOAT = "/materials/0/extensions/KHR_materials_clearcoat/extensions"
+NESTED_CASES = [
+    CodeCase("TYPE_MISMATCH", nested_doc([0]), nested_doc({}), CLEARCOAT),
+    CodeCase(
+        "UNEXPECTED_EXTENSION_OBJECT",
+        nested_doc({"KHR_materials_clearcoat": {}}),
+        nested_doc({}),
+        f"{CLEARCOAT}/KHR_materials_clearcoat",
+    ),
+]
+
+CASES: list[CodeCase] = [
+    *DECLARATION_CASES,
+    *LIGHT_CASES,
+    *MATERIAL_CASES,
+    *OTHER_CASES,
+    *NESTED_CASES,
+]

@@ -13,7 +13,6 @@ from its docstring: change those, not the doc.
 
 from __future__ import annotations
 
-import argparse
 import enum
 import json
 import sys
@@ -26,8 +25,11 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make the packages importable from the tree
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "scripts"):  # make the packages and generated_section importable
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from generated_section import begin_marker, run, with_section  # noqa: E402
 
 from content_tools.format import LocalizedText  # noqa: E402
 from vr_server.api import models as api  # noqa: E402
@@ -38,8 +40,7 @@ from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset  # noqa: 
 from vr_server.protocol.staff import ServerToStaff, StaffMessage  # noqa: E402
 
 DOC = ROOT / "docs" / "protocol.md"
-GENERATED_BEGIN = "<!-- generated:begin (scripts/protocol_doc.py; do not edit by hand) -->"
-GENERATED_END = "<!-- generated:end -->"
+GENERATED_BEGIN = begin_marker("scripts/protocol_doc.py")
 CONTENT_FORMAT = "content-format.md"
 
 
@@ -318,30 +319,21 @@ def render_reference() -> str:
     return _Reference().render()
 
 
-def with_reference(doc: str, reference: str) -> str:
-    """`doc` with its generated section replaced by `reference`."""
-    if GENERATED_BEGIN not in doc or GENERATED_END not in doc:
-        raise ValueError(f"the doc lacks the markers {GENERATED_BEGIN!r} / {GENERATED_END!r}")
-    start = doc.index(GENERATED_BEGIN) + len(GENERATED_BEGIN)
-    end = doc.index(GENERATED_END, start)
-    return doc[:start] + "\n\n" + reference + "\n" + doc[end:]
+def with_reference(doc: str, section: str) -> str:
+    """`doc` with its generated section replaced by `section`."""
+    return with_section(doc, section, GENERATED_BEGIN)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 when the doc is stale")
-    args = parser.parse_args(argv)
-    doc = DOC.read_text(encoding="utf-8")
-    updated = with_reference(doc, render_reference())
-    if args.check:
-        if updated != doc:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run scripts/protocol_doc.py")
-            return 1
-        return 0
-    if updated != doc:
-        DOC.write_text(updated, encoding="utf-8")
-        print(f"rewrote the reference in {DOC.relative_to(ROOT)}")
-    return 0
+    return run(
+        argv,
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        doc_path=DOC,
+        root=ROOT,
+        script="scripts/protocol_doc.py",
+        render=render_reference,
+        what="the reference",
+    )
 
 
 if __name__ == "__main__":

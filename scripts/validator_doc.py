@@ -14,15 +14,17 @@ out of date.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make the packages importable from the tree
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, ROOT / "scripts"):  # make the packages and generated_section importable
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from generated_section import begin_marker, run, with_section  # noqa: E402
 
 from content_tools.validate.gltf.coverage import NOT_IMPLEMENTED  # noqa: E402
 from content_tools.validate.gltf.messages import CODES  # noqa: E402
@@ -32,8 +34,7 @@ DOC = ROOT / "docs" / "validator.md"
 PACKAGE = ROOT / "content_tools" / "validate"
 NOT_EMITTERS = {"messages.py", "coverage.py"}
 OURS = {"URI_OUTSIDE_ROOT", "RESOURCE_TOO_LARGE"}
-GENERATED_BEGIN = "<!-- generated:begin (scripts/validator_doc.py; do not edit by hand) -->"
-GENERATED_END = "<!-- generated:end -->"
+GENERATED_BEGIN = begin_marker("scripts/validator_doc.py")
 
 
 def emitters() -> dict[str, list[str]]:
@@ -89,30 +90,21 @@ def render_table() -> str:
     return "\n".join(lines)
 
 
-def with_table(doc: str, table: str) -> str:
-    """`doc` with its generated section replaced by `table`."""
-    if GENERATED_BEGIN not in doc or GENERATED_END not in doc:
-        raise ValueError(f"the doc lacks the markers {GENERATED_BEGIN!r} / {GENERATED_END!r}")
-    start = doc.index(GENERATED_BEGIN) + len(GENERATED_BEGIN)
-    end = doc.index(GENERATED_END, start)
-    return doc[:start] + "\n\n" + table + "\n" + doc[end:]
+def with_table(doc: str, section: str) -> str:
+    """`doc` with its generated section replaced by `section`."""
+    return with_section(doc, section, GENERATED_BEGIN)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--check", action="store_true", help="exit 1 when the doc is stale")
-    args = parser.parse_args(argv)
-    doc = DOC.read_text(encoding="utf-8")
-    updated = with_table(doc, render_table())
-    if args.check:
-        if updated != doc:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run scripts/validator_doc.py")
-            return 1
-        return 0
-    if updated != doc:
-        DOC.write_text(updated, encoding="utf-8")
-        print(f"rewrote the code table in {DOC.relative_to(ROOT)}")
-    return 0
+    return run(
+        argv,
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        doc_path=DOC,
+        root=ROOT,
+        script="scripts/validator_doc.py",
+        render=render_table,
+        what="the code table",
+    )
 
 
 if __name__ == "__main__":

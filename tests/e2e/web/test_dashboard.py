@@ -32,6 +32,7 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
+from tests.e2e.web.staff_pages import LAPTOP, submit_login
 from tests.support.harness import (
     STAFF_PASSWORD,
     STAFF_USER,
@@ -46,7 +47,6 @@ pytestmark = pytest.mark.slow
 
 SCENES = ("cook", "electrician")
 SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
-LAPTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 1024, "height": 768}
 TV: ViewportSize = {"width": 1280, "height": 720}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -100,12 +100,9 @@ def staff(browser: Browser, pages_server: ServerProcess) -> Iterator[BrowserCont
     page = context.new_page()
     page.goto(pages_server.url + "/dashboard/")
     assert page.url == pages_server.url + "/login/?next=/dashboard/"
-    page.fill("#username", STAFF_USER)
-    page.fill("#password", "not the password")
-    page.click("#login-submit")
+    submit_login(page, STAFF_USER, "not the password")
     expect(page.locator("#login-error")).not_to_be_empty()
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
+    submit_login(page, STAFF_USER, STAFF_PASSWORD)
     page.wait_for_url(pages_server.url + "/dashboard/")
     page.close()
     yield context
@@ -283,9 +280,7 @@ def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser
         vectors,
     )
     assert verdicts == [f"{base}/dashboard/"] * 8 + [f"{base}/stats/?from=2026-01-01#top"]
-    page.fill("#username", STAFF_USER)
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
+    submit_login(page, STAFF_USER, STAFF_PASSWORD)
     page.wait_for_url(base + "/stats/")
     # Signing out ends it: the cookie is gone and the pages send to the login form again.
     page.click("#logout")

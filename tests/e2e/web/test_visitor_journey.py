@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.server.test_results import finish
+from tests.e2e.web.staff_pages import signed_in
 from tests.e2e.web.test_dashboard import PHONE, TABLET, _run, _screenshot
-from tests.e2e.web.test_hostile_names import sign_in
 from tests.support.bundles import write_bundle
 from tests.support.e2e import e2e_only
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
@@ -43,10 +43,10 @@ def journey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 @pytest.fixture
 def desk(browser: Browser, journey_server: ServerProcess) -> Iterator[Page]:
     """The check-in page on a tablet, signed in as staff."""
-    context = sign_in(browser, journey_server, STAFF_USER, STAFF_PASSWORD)
+    base = journey_server.url
+    context = signed_in(browser, base, "/checkin/", STAFF_USER, STAFF_PASSWORD, TABLET)
     page = context.new_page()
-    page.set_viewport_size(TABLET)
-    page.goto(journey_server.url + "/checkin/")
+    page.goto(base + "/checkin/")
     yield page
     context.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from tests.support.bundles import write_bundle
 from tests.support.services import Clock, online_headset, play, services_at, start
@@ -16,6 +17,7 @@ from vr_server.protocol.headset import Rating
 from vr_server.protocol.queue import CheckIn
 from vr_server.services import Services, interests
 from vr_server.services.interests import Tried
+from vr_server.storage import SqlStore, tables
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +189,19 @@ async def test_unknown_or_yesterdays_code_is_refused(tmp_path: Path, three_scene
     with pytest.raises(ValueError, match="8 letters and digits"):
         CheckIn(visitor_code="K7QX-M4T0")  # 0 is never in a code
     assert CheckIn(visitor_code="  ").visitor_code is None
+
+
+async def test_a_session_stored_before_journeys_keeps_its_plain_result(
+    tmp_path: Path, three_scenes: Path
+) -> None:
+    async with services_at(tmp_path, three_scenes, Clock()) as services:
+        headset = await online_headset(services)
+        view = await services.sessions.assign(headset.id, "test-kitchen")
+        token = await _to_the_end(services, headset.id, view.id, rating=4)
+        store = services.store
+        assert isinstance(store, SqlStore)
+        async with store.engine.begin() as conn:  # as migration 0005 left older rows
+            await conn.execute(update(tables.sessions).values(journey_code=None))
+        page = await services.results.public_result(token)
+    assert page.visit is None
+    assert (page.scene_id, page.percent) == ("test-kitchen", 100.0)

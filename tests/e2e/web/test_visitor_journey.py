@@ -3,13 +3,14 @@ Chromium: a visitor checks in on /checkin/ and plays one occupation, comes back 
 code of their ticket and plays another; staff see both on the ticket; the result page on a phone
 shows both occupations, the RIASEC profile and the job links in Thai and in English.
 
-The headsets are protocol-level clients (tests/support/sockets.py). Set VR_SCREENSHOT_DIR to
-keep the screenshots.
+The headsets are protocol-level clients (tests/support/sockets.py). The server runs on SQLite,
+then on PostgreSQL. Set VR_SCREENSHOT_DIR to keep the screenshots.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -20,8 +21,7 @@ from tests.e2e.server.test_results import finish
 from tests.e2e.web.staff_pages import signed_in
 from tests.e2e.web.test_dashboard import PHONE, TABLET, _run, _screenshot
 from tests.support.bundles import write_bundle
-from tests.support.e2e import e2e_only
-from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 from tests.support.sockets import hello_headset
 
 CARE = {"th": "ผู้ดูแลทดสอบ", "en": "Test care home"}
@@ -29,21 +29,20 @@ OFFICE = {"th": "สำนักงานทดสอบ", "en": "Test office"}
 
 
 @pytest.fixture(scope="module")
-@e2e_only
-def journey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """A server with three occupations: a kitchen (R), a care home (S, E, C), an office (C, E)."""
+def test_bundles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's server (the `server` fixture) gets three occupations: a kitchen (R), a
+    care home (S, E, C) and an office (C, E)."""
     dist = tmp_path_factory.mktemp("journey-bundles")
     write_bundle(dist)
     write_bundle(dist, scene_id="test-care", isco08="5322", riasec=["S", "E", "C"], title=CARE)
     write_bundle(dist, scene_id="test-office", isco08="4110", riasec=["C", "E"], title=OFFICE)
-    with running_server(tmp_path_factory.mktemp("journey-server"), [dist]) as proc:
-        yield proc
+    return dist
 
 
 @pytest.fixture
-def desk(browser: Browser, journey_server: ServerProcess) -> Iterator[Page]:
+def desk(browser: Browser, server: ServerProcess) -> Iterator[Page]:
     """The check-in page on a tablet, signed in as staff."""
-    base = journey_server.url
+    base = server.url
     context = signed_in(browser, base, "/checkin/", STAFF_USER, STAFF_PASSWORD, TABLET)
     page = context.new_page()
     page.goto(base + "/checkin/")
@@ -93,10 +92,10 @@ async def play_called_ticket(
     return url[url.index("/results/") :]
 
 
+@pytest.mark.parametrize("server", ["sqlite", "postgresql"], indirect=True)
 def test_two_occupations_one_result_page(
-    journey_server: ServerProcess, desk: Page, browser: Browser
+    server: ServerProcess, desk: Page, browser: Browser
 ) -> None:
-    server = journey_server
     token, code = server.staff_token(), server.enrollment_code(uses=5)
     errors: list[str] = []
     desk.on("pageerror", lambda e: errors.append(str(e)))

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.server.test_results import finish
-from tests.e2e.web.staff_pages import signed_in
+from tests.e2e.web.staff_pages import LAPTOP, signed_in
 from tests.e2e.web.test_dashboard import PHONE, TABLET, _run, _screenshot
 from tests.support.bundles import write_bundle
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
@@ -178,5 +178,8 @@ def test_two_occupations_one_result_page(
     expect(suggestions).to_contain_text(OFFICE["en"])
     expect(links.nth(0)).to_have_attribute("href", "https://jobs.example/?isco=5120&q=cook")
     _screenshot(page, "journey-result-en", full_page=True)
+    page.set_viewport_size(LAPTOP)  # the same page on a job-centre adviser's screen
+    expect(profile.locator("li[data-code=R] .profile-bar")).to_be_visible()
+    _screenshot(page, "journey-result-en-laptop", full_page=True)
     phone.close()
     assert errors == []

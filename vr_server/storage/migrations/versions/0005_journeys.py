@@ -4,21 +4,12 @@ given at check-in again). No personal data: the code and when it began.
 
 Only nullable columns are added to `sessions` and `tickets` (plain ALTER TABLE), on SQLite and
 PostgreSQL alike.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-07
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0005", "0004"
 
 TS = sa.DateTime(timezone=True)
 

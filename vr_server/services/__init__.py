@@ -15,6 +15,7 @@ from vr_server.services.retention import RetentionService
 from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
 from vr_server.services.stats import StatsService
+from vr_server.services.watch import WatchService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
 from vr_server.storage.blobs import BlobStore
@@ -39,6 +40,7 @@ class Services:
     retention: RetentionService
     revocations: Revocations
     access: AccessService
+    watch: WatchService
     loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
     """Measures event-loop stalls once started (by the lifespan's background tasks)."""
 
@@ -57,4 +59,5 @@ __all__ = [
     "Services",
     "SessionService",
     "StatsService",
+    "WatchService",
 ]

@@ -19,6 +19,8 @@ from vr_server.protocol.staff import (
     SetStatus,
     StaffMessage,
     StaffPing,
+    Unwatch,
+    Watch,
 )
 from vr_server.storage.records import TokenKind
 from vr_server.ws.registry import Link, Registry, answer_ping
@@ -43,7 +45,9 @@ KIOSK: Registry[Link] = Registry(StaffMessage, "/ws/staff (a kiosk)")
 KIOSK.fast(StaffPing)(answer_ping)
 
 
-@KIOSK.fast(Auth, Assign, SessionCommand, HeadsetMessageRequest, CallTicket, SetStatus)
+@KIOSK.fast(
+    Auth, Assign, SessionCommand, HeadsetMessageRequest, CallTicket, SetStatus, Watch, Unwatch
+)
 def _refused(link: Link, msg: StaffMessage) -> None:
     raise FrameError(ErrorCode.NOT_ALLOWED, KIOSK_ONLY)
 

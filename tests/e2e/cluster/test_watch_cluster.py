@@ -1,0 +1,36 @@
+"""Watching across two instances (one Redis): a headset connected to A is watched by staff on
+B and on A; its poses reach both, and its rate drops to 2 Hz only after both have gone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.cluster import Cluster, staff_socket
+from tests.support.sockets import hello_headset
+from tests.support.watching import POSE, next_rate, relayed_pose, watch
+
+pytestmark = pytest.mark.slow
+
+
+async def test_a_headset_on_a_is_watched_from_b(cluster: Cluster) -> None:
+    a, b = cluster.a, cluster.b
+    token = a.staff_token()
+    headset, enrolled = await hello_headset(a, a.enrollment_code())
+    hid = enrolled["headset_id"]
+    on_b, _ = await staff_socket(b, token)
+    on_a, _ = await staff_socket(a, token)
+    try:
+        await watch(on_b, hid)
+        assert await next_rate(headset) == 20
+        await watch(on_a, hid)
+        await headset.send({**POSE, "t": 1})
+        assert (await relayed_pose(on_b, 1))["headset_id"] == hid
+        assert (await relayed_pose(on_a, 1))["g"] == POSE["g"]
+        await on_b.close()  # B's watcher disconnects: A still watches
+        await headset.send({**POSE, "t": 2})
+        assert (await relayed_pose(on_a, 2))["r"] == POSE["r"]
+        await watch(on_a, hid, "unwatch")
+        assert await next_rate(headset) == 2
+    finally:
+        await on_a.close()
+        await headset.close()

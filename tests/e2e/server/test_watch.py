@@ -1,0 +1,64 @@
+"""Watching a headset on a real server: the first watcher raises its pose rate to 20 Hz, the
+headset's `pose` frames reach every watcher as `watched_pose`, and the rate drops back to 2 Hz
+once the last watcher has unwatched or disconnected (services/watch.py, ws/watching.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.harness import ServerProcess, wait_frame
+from tests.support.sockets import hello_headset, staff
+from tests.support.watching import POSE, next_rate, relayed_pose, watch
+
+
+async def test_watchers_are_counted_and_get_the_poses(
+    server: ServerProcess, code: str, token: str
+) -> None:
+    headset, enrolled = await hello_headset(server, code)
+    hid = enrolled["headset_id"]
+    one, two = await staff(server, token), await staff(server, token)
+    try:
+        await watch(one, hid)
+        assert await next_rate(headset) == 20
+        await watch(two, hid)
+        await watch(one, hid)  # the same connection again: still counted once
+        await headset.send({**POSE, "t": 1})
+        first, second = await relayed_pose(one, 1), await relayed_pose(two, 1)
+        assert first == second == {**POSE, "t": 1, "type": "watched_pose", "headset_id": hid}
+        await watch(one, hid, "unwatch")
+        # On the in-process bus the control word reached the headset's outbox before the
+        # reply: no rate change is queued before this pong (two still watches).
+        await headset.send({"type": "ping", "t": 7})
+        frame = await wait_frame(headset, lambda f: f["type"] in ("pose_rate", "pong"))
+        assert frame["type"] == "pong"
+        await headset.send({**POSE, "t": 2})
+        assert (await relayed_pose(two, 2))["h"] == POSE["h"]
+        await two.close()  # the last watcher disconnects
+        assert await next_rate(headset) == 2
+    finally:
+        await one.close()
+        await headset.close()
+
+
+async def test_an_unknown_headset_cannot_be_watched(server: ServerProcess, token: str) -> None:
+    sock = await staff(server, token)
+    try:
+        await sock.send({"type": "watch", "request_id": "w1", "headset_id": "no-such-headset"})
+        error = await wait_frame(sock, lambda f: f.get("request_id") == "w1")
+        assert error["type"] == "error"
+        assert error["code"] == "not_found"
+    finally:
+        await sock.close()
+
+
+@pytest.mark.parametrize("frame", [{**POSE, "h": [0, 0, 0, 0, 0, 0, 5000]}, {**POSE, "t": -1}])
+async def test_a_bad_pose_frame_is_refused(
+    server: ServerProcess, code: str, frame: dict[str, object]
+) -> None:
+    headset, _ = await hello_headset(server, code)
+    try:
+        await headset.send(frame)
+        error = await headset.recv_type("error")
+        assert error["code"] == "invalid_message"
+    finally:
+        await headset.close()

@@ -79,9 +79,13 @@ class PoseStream:
                 await task
 
     async def _run(self) -> None:
+        """One frame every 1/hz seconds, on a schedule (a slow send does not lower the rate)."""
         period = 1.0 / self.hz
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         while True:
             frame = visitor_frame(self.clock() - self._t0, self.grabbed())
             if await self.send(frame):
                 self.sent += 1
-            await asyncio.sleep(period)
+            due = max(due + period, loop.time())
+            await asyncio.sleep(due - loop.time())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vr_server.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
+from vr_server.protocol.errors import Reason
 from vr_server.services.audit import Actor, AuditService
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Policy
@@ -301,7 +302,10 @@ class AuthService:
     ) -> tuple[HeadsetRecord, str]:
         now = datetime.now(UTC)
         if not await self.store.codes.use(token_hash(normalize_code(code)), now):
-            raise Unauthorized("the enrollment code is wrong, used up or expired")
+            raise Unauthorized(
+                "the enrollment code is wrong, used up or expired",
+                reason=Reason.ENROLLMENT_REFUSED,
+            )
         device_token = new_token()
         expires = now + timedelta(days=self.device_token_days)
         headset = await self.store.headsets.enroll(

@@ -83,7 +83,12 @@ async def test_telemetry_pings_and_bad_frames(
         assert "fps" in error["message"]
         # not for the direct path: handled by the connection's task, in order
         await sock.send({"type": "request_scene", "scene_id": "nope", "language": "en"})
-        assert (await sock.recv_type("error"))["code"] == "not_allowed"  # no self-service
+        refused = await sock.recv_type("error")  # no self-service: a reason the app words
+        assert (refused["code"], refused["reason"], refused["params"]) == (
+            "not_allowed",
+            "self_service_off",
+            {},
+        )
         await sock.send({"type": "ping", "t": 2.0})
         assert (await sock.recv_type("pong"))["t"] == 2.0
 

@@ -47,7 +47,7 @@ async def serving(
 async def headset(url: str, services: Services) -> tuple[RawSocket, str]:
     code = await services.auth.create_enrollment_code(uses=1, hours=1)
     device_id = f"dev-{uuid.uuid4().hex[:8]}"
-    record, token = await services.auth.enroll(code, device_id, None)
+    record, token, _ = await services.auth.enroll(code, device_id, None)
     sock = await RawSocket.open(url + "/ws/headset")
     await sock.send(
         {"type": "hello", "protocol": PROTOCOL_VERSION, "device_id": device_id}

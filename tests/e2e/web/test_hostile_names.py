@@ -29,7 +29,6 @@ import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
-    BrowserContext,
     ConsoleMessage,
     Dialog,
     Page,
@@ -37,6 +36,7 @@ from playwright.sync_api import (
     expect,
 )
 
+from tests.e2e.web.staff import sign_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
 from vr_server.protocol.version import PROTOCOL_VERSION
 
@@ -102,20 +102,6 @@ class Watch:
 def exact(text: str) -> re.Pattern[str]:
     """Matches an element whose whole text is `text` (has_text alone matches substrings)."""
     return re.compile(f"^{re.escape(text)}$")
-
-
-def sign_in(
-    browser: Browser, server: ServerProcess, username: str, password: str
-) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1366, "height": 860})
-    page = context.new_page()
-    page.goto(server.url + "/login/?next=/dashboard/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(server.url + "/dashboard/")
-    page.close()
-    return context
 
 
 class LiveHeadset:

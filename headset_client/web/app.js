@@ -33,18 +33,25 @@ const STAFF_CALL_SHOWN_MS = 60_000; // "staff are on their way" stays this long
 window.addEventListener('error', (e) => app.errors.push(String(e.message)));
 window.addEventListener('unhandledrejection', (e) => app.errors.push(String(e.reason?.stack ?? e.reason)));
 
-function setStatus(text) {
-  app.status = text;
-  $('status').textContent = text;
+/** The status line: a string key (or a function of the language), worded again on a switch. */
+function setStatus(what) {
+  app.statusOf = typeof what === 'function' ? what : (lang) => t(what, lang);
+  showStatus();
+}
+
+function showStatus() {
+  app.status = app.statusOf ? app.statusOf(app.lang) : '';
+  $('status').textContent = app.status;
 }
 
 /**
- * The lobby's notice in the current language: a string, or {error, before?} for an error the
- * server (or a request) reported: worded from its reason (errors.js), never its English message.
+ * The lobby's notice in the current language: {key} of i18n.js, or {error, before?} for an error
+ * the server (or a request) reported: worded from its reason (errors.js), never its message.
  */
 function noticeText() {
   const notice = app.notice;
   if (notice == null || typeof notice === 'string') return notice;
+  if (notice.key) return t(notice.key, app.lang);
   const text = errorText(notice.error, app.lang);
   return notice.before ? `${t(notice.before, app.lang)}: ${text}` : text;
 }
@@ -54,6 +61,7 @@ function setLanguage(lang, byVisitor = false) {
   app.lang = lang;
   localStorage.setItem('vr-career.lang', lang);
   document.documentElement.lang = lang;
+  showStatus();
   if (app.runner) app.runner.switchLanguage(lang, byVisitor);
   repaint();
 }
@@ -144,7 +152,7 @@ async function enterVr() {
     $('enter').hidden = true;
   } catch (err) {
     console.warn('entering VR failed', err);
-    setStatus(t('no_vr', app.lang));
+    setStatus('no_vr');
   }
 }
 
@@ -366,22 +374,22 @@ async function boot() {
     history.replaceState(null, '', clean.href); // the code is a credential: keep it out of history
   }
   if (!app.identity && code) {
-    setStatus(t('enrolling', app.lang));
+    setStatus('enrolling');
     try {
       app.identity = await enroll(code, params.get('name'));
     } catch (err) {
       app.phase = 'not_enrolled';
       console.warn('enrollment', err);
       app.notice = { error: err, before: 'enroll_failed' };
-      setStatus(noticeText());
+      setStatus(noticeText);
       repaint();
       return;
     }
   }
   if (!app.identity) {
     app.phase = 'not_enrolled';
-    app.notice = t('not_enrolled', app.lang);
-    setStatus(app.notice);
+    app.notice = { key: 'not_enrolled' };
+    setStatus(noticeText);
     repaint();
     return;
   }
@@ -393,21 +401,21 @@ async function boot() {
   if (emulate) await enterVr();
   if (app.seated) app.view.setSeated(true);
   else if (await XRView.supported()) enter.hidden = false;
-  else setStatus(t('no_vr', app.lang));
+  else setStatus('no_vr');
 
   // The connection
   const conn = new Connection({ identity: app.identity, protocol: app.protocol, appVersion: APP_VERSION, cachedHashes });
   app.conn = conn;
   conn.on('status', (s) => {
-    if (s.state === 'online') setStatus(t('online', app.lang));
-    else if (s.state === 'connecting' && conn.connections === 0) setStatus(t('connecting', app.lang));
-    else if (s.state === 'offline') setStatus(t('offline', app.lang));
+    if (s.state === 'online') setStatus('online');
+    else if (s.state === 'connecting' && conn.connections === 0) setStatus('connecting');
+    else if (s.state === 'offline') setStatus('offline');
     else if (s.state === 'failed') {
       const key = { auth: 'token_refused', replaced: 'replaced', protocol: 'protocol_mismatch' }[s.reason];
       if (s.reason === 'auth') forgetIdentity();
       app.phase = 'failed';
-      app.notice = t(key, app.lang);
-      setStatus(app.notice);
+      app.notice = { key };
+      setStatus(noticeText);
     }
     if (app.phase === 'lobby' || app.phase === 'failed' || app.phase === 'boot') repaint();
   });
@@ -506,5 +514,5 @@ boot().catch((err) => {
   console.error(err);
   app.errors.push(String(err.stack ?? err));
   app.phase = 'error';
-  setStatus(errorText(null, app.lang));
+  setStatus((lang) => errorText(null, lang));
 });

@@ -373,17 +373,21 @@ async function boot() {
     clean.searchParams.delete('enroll');
     history.replaceState(null, '', clean.href); // the code is a credential: keep it out of history
   }
-  if (!app.identity && code) {
+  if (code) {
+    // Also when enrolled already: a code given on purpose (staff's "Add headsets" link) enrolls
+    // this device again, so it shows up in staff's list; a refused code keeps the old enrollment.
     setStatus('enrolling');
     try {
       app.identity = await enroll(code, params.get('name'));
     } catch (err) {
-      app.phase = 'not_enrolled';
       console.warn('enrollment', err);
       app.notice = { error: err, before: 'enroll_failed' };
       setStatus(noticeText);
-      repaint();
-      return;
+      if (!app.identity) {
+        app.phase = 'not_enrolled';
+        repaint();
+        return;
+      }
     }
   }
   if (!app.identity) {

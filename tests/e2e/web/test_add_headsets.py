@@ -101,6 +101,10 @@ def test_add_headsets_shows_a_link_and_qr_and_lists_the_headsets_that_enroll(
     )
     assert page.locator("#enroll-code").inner_text() != code
     expect(page.locator("#enroll-list li[data-headset-id]")).to_have_count(0)
+    # the headset enrolled before opens the new link: enrolled again, it is listed (same name)
+    second = page.locator("#enroll-code").inner_text()
+    headset.goto(f"{server.url}/p/{second}")
+    expect(page.locator("#enroll-list li[data-headset-id] strong")).to_have_text(name)
     page.keyboard.press("Escape")
     expect(page.locator("#enroll-dialog")).not_to_be_visible()
     quest.close()

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.web.qr import decode_qr
-from tests.e2e.web.staff import sign_in
+from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ CODE = r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}"
 
 @pytest.fixture(scope="module")
 def staff(browser: Browser, server: ServerProcess) -> Iterator[BrowserContext]:
-    context = sign_in(browser, server, STAFF_USER, STAFF_PASSWORD)
+    context = signed_in(browser, server.url, "/dashboard/", STAFF_USER, STAFF_PASSWORD)
     yield context
     context.close()
 

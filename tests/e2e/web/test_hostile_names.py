@@ -29,6 +29,7 @@ import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Dialog,
     Page,
@@ -36,7 +37,7 @@ from playwright.sync_api import (
     expect,
 )
 
-from tests.e2e.web.staff import sign_in
+from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
 from vr_server.protocol.version import PROTOCOL_VERSION
 
@@ -102,6 +103,12 @@ class Watch:
 def exact(text: str) -> re.Pattern[str]:
     """Matches an element whose whole text is `text` (has_text alone matches substrings)."""
     return re.compile(f"^{re.escape(text)}$")
+
+
+def sign_in(
+    browser: Browser, server: ServerProcess, username: str, password: str
+) -> BrowserContext:
+    return signed_in(browser, server.url, "/dashboard/", username, password)
 
 
 class LiveHeadset:

@@ -94,8 +94,11 @@ def test_add_headsets_shows_a_link_and_qr_and_lists_the_headsets_that_enroll(
     )
     assert (refused.status_code, refused.json()["reason"]) == (401, "enrollment_refused")
 
-    # the next code of the dialog starts with the corrected address and an empty list
+    # the next code of the dialog (in English now) starts with the corrected address and an
+    # empty list
+    page.click("#lang-switch")
     page.click("#add-headsets")
+    expect(page.locator("#enroll-title")).to_have_text("Add headsets")
     expect(url_box).to_have_attribute(
         "data-url", re.compile(rf"^http://10\.0\.0\.5:8443/p/{CODE}$")
     )
@@ -105,6 +108,8 @@ def test_add_headsets_shows_a_link_and_qr_and_lists_the_headsets_that_enroll(
     second = page.locator("#enroll-code").inner_text()
     headset.goto(f"{server.url}/p/{second}")
     expect(page.locator("#enroll-list li[data-headset-id] strong")).to_have_text(name)
+    expect(page.locator("#enroll-list")).to_contain_text("online")
+    _screenshot(page, "add-headsets-dialog-en")
     page.keyboard.press("Escape")
     expect(page.locator("#enroll-dialog")).not_to_be_visible()
     quest.close()

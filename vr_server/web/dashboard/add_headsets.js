@@ -132,7 +132,6 @@ export class AddHeadsets {
       document.getElementById('enroll-code').textContent = code.code;
       document.getElementById('enroll-valid').textContent = t('enroll_valid', { time: timeOfDay(code.expires_at), uses: code.uses });
       document.getElementById('enroll-loopback').hidden = !code.loopback_only;
-      document.getElementById('enroll-https').hidden = location.protocol === 'https:' || code.loopback_only;
       this.showLink();
     }
     this.renderList();
@@ -144,11 +143,14 @@ export class AddHeadsets {
     const qr = document.getElementById('enroll-qr');
     document.getElementById('enroll-base-error').textContent = url || !this.code ? '' : t('enroll_base_invalid');
     if (!url) {
+      document.getElementById('enroll-https').hidden = true;
       shown.textContent = '';
       delete shown.dataset.url;
       qr.replaceChildren();
       return;
     }
+    // VR needs https on a headset (enrolling does not): say so when the link is http
+    document.getElementById('enroll-https').hidden = url.startsWith('https:') || Boolean(this.code?.loopback_only);
     const at = url.lastIndexOf('/p/') + 3;
     shown.innerHTML = `${esc(url.slice(0, at))}<b>${esc(url.slice(at))}</b>`;
     shown.dataset.url = url;

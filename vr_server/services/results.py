@@ -2,7 +2,9 @@
 the 1-5 rating given on the headset.
 
 The result page is found by the session's token only (128 random bits in the URL): it shows
-the scene, the score and the job links, never the headset, the ticket or anything personal.
+the scene, the score and the job links, never the headset, the ticket or anything personal;
+and the visitor's day (services/journeys.py): every occupation of their journey, their RIASEC
+profile and occupations that fit it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from vr_server.protocol.headset import Rated, Rating
 from vr_server.protocol.reports import PublicResult
 from vr_server.services.catalog import CatalogService
 from vr_server.services.days import venue_date
+from vr_server.services.journeys import JourneyService
 from vr_server.services.sessions import SessionService
 from vr_server.storage.base import Store
 
@@ -58,6 +61,7 @@ class ResultService:
         self.sessions = sessions
         self.zone = zone
         self.clock = clock
+        self.journeys = JourneyService(store, catalog, zone=zone)
 
     async def public_result(self, token: str) -> PublicResult:
         record = (
@@ -87,6 +91,7 @@ class ResultService:
             duration_s=result.duration_s,
             date=venue_date(when, self.zone),
             language="en" if language == "en" else "th",
+            visit=await self.journeys.visit(record),
         )
 
     async def rate(self, headset_id: str, msg: Rating) -> Rated:

@@ -120,7 +120,9 @@ class SessionService:
         autostart: bool = True,
         *,
         ticket_id: str | None = None,
+        journey_code: str | None = None,
     ) -> SessionView:
+        """`journey_code`: the visitor's journey (their ticket's); None starts a new one."""
         # One assignment per headset at a time: two staff assigning (or calling tickets) to the
         # same headset at once must not both pass the "no active session" check. (This instance
         # only; several instances on one database are not serialised here.)
@@ -145,6 +147,8 @@ class SessionService:
             outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
             transition = next(o for o in outputs if isinstance(o, sm.Transition))
             when = as_utc(now) or datetime.now(UTC)
+            if journey_code is None:
+                journey_code = (await self.store.journeys.create(when)).code
             record = SessionRecord(
                 id=str(uuid.uuid4()),
                 headset_id=headset_id,
@@ -158,6 +162,7 @@ class SessionService:
                 row_version=1,
                 ticket_id=ticket_id,
                 result_token=secrets.token_urlsafe(16),  # 128 bits: the result page's only key
+                journey_code=journey_code,
             )
             await self.store.sessions.create(
                 record,

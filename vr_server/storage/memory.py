@@ -21,7 +21,13 @@ from vr_server.storage.audit import Audit, AuditFilter, AuditRecord
 from vr_server.storage.base import Store
 from vr_server.storage.content import Content
 from vr_server.storage.headsets import HeadsetChanges, Headsets, Kiosks
-from vr_server.storage.memory_sessions import MemoryContent, MemoryQueue, MemorySessions
+from vr_server.storage.journeys import Journeys
+from vr_server.storage.memory_sessions import (
+    MemoryContent,
+    MemoryJourneys,
+    MemoryQueue,
+    MemorySessions,
+)
 from vr_server.storage.memory_tables import MemoryRepository, Tables, Taken
 from vr_server.storage.queue import Queue
 from vr_server.storage.records import (
@@ -240,6 +246,7 @@ class MemoryStore:
         self.content: Content = MemoryContent(tables)
         self.sessions: Sessions = MemorySessions(tables)
         self.queue: Queue = MemoryQueue(tables)
+        self.journeys: Journeys = MemoryJourneys(tables)
         self.audit: Audit = MemoryAudit(tables)
 
     async def close(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.records import session_record
+from tests.vr_server.storage.test_journeys import check_journeys
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.memory import MemoryStore
 from vr_server.storage.records import ContactRecord, EventRecord, SessionRecord, TransitionRecord
@@ -152,3 +153,7 @@ async def test_tickets_number_per_day_and_contacts_are_purged(store: Store) -> N
     purged = await store.queue.get(a.id)
     assert purged is not None
     assert (purged.has_personal_data, await store.queue.contact(a.id)) == (False, None)
+
+
+async def test_journeys(store: Store) -> None:
+    await check_journeys(store)

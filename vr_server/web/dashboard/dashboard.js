@@ -9,6 +9,7 @@ import { applyI18n, loadStrings, loc, onLangChange, t } from '/ui/shared/i18n.js
 import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
+import { AddHeadsets } from '/ui/dashboard/add_headsets.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -41,11 +42,14 @@ const socket = new StaffSocket({
   },
 });
 socket.start();
+const addHeadsets = new AddHeadsets({ headsets: () => state.headsets });
+document.getElementById('add-headsets').addEventListener('click', () => addHeadsets.open());
 
 applyI18n();
 onLangChange(() => {
   for (const card of cards.values()) card.actionsKey = null;
   renderAll();
+  addHeadsets.relabel();
   showLiveState(top.status, banner, { state: socket.state, retryAt: socket.retryAt }, () => socket.retryNow());
 });
 setInterval(tick, 1000);
@@ -74,10 +78,13 @@ function handleFrame(frame) {
       renderAll();
       break;
     case 'headset_update':
+    case 'headset_enrolled':
       state.headsets.set(frame.headset.id, frame.headset);
       renderHeadset(frame.headset.id);
       renderSummary();
       renderQueue();
+      if (frame.type === 'headset_enrolled') addHeadsets.onEnrolled(frame);
+      addHeadsets.refresh();
       break;
     case 'headsets_live':
       // Battery, frame rate and step of many headsets at once (about once a second).

@@ -622,6 +622,14 @@ function servingScene(ticket) {
   return session ? sceneTitle(session.scene_id) : interestTitles(ticket);
 }
 
+/** The visitor's earlier occupations today (their visitor code links them), for the ticket row. */
+function triedLine(ticket) {
+  const tried = ticket.tried ?? [];
+  if (!tried.length) return '';
+  const list = tried.map((x) => `${sceneTitle(x.scene_id)}${x.percent != null ? ` (${Math.round(x.percent)}%)` : ''}`).join(', ');
+  return `<small class="ticket-tried" title="${esc(t('visitor_code'))} ${esc(ticket.visitor_code ?? '')}">${esc(t('tried_today'))} ${esc(list)}</small>`;
+}
+
 function renderQueue() {
   const serving = document.getElementById('now-serving');
   const waiting = document.getElementById('waiting');
@@ -652,6 +660,7 @@ function renderQueue() {
         <span><span class="badge lang-badge">${esc(tk.language.toUpperCase())}</span> ${esc(interestTitles(tk))}</span>
         <small class="muted">${esc(t('waited'))} <span data-waited-since="${esc(tk.created_at)}">${esc(clock(secondsSince(tk.created_at)))}</span>
           · ${esc(t('est_wait'))} ${esc(aboutMinutes(tk.estimated_wait_s))}${tk.has_personal_data ? ` · <span title="${esc(t('has_contact_help'))}">${ICONS.phone}</span>` : ''}</small>
+        ${triedLine(tk)}
       </span>
       <span class="ticket-actions">
         <select aria-label="${esc(t('headset_for', { label: tk.label }))}" data-call-select ${free.length ? '' : 'disabled'}>${options || `<option>${esc(t('no_free_headset'))}</option>`}</select>

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from vr_server.errors import InvalidState, NotFound, WrongSession, found
 from vr_server.protocol.common import FINAL_STATES, SessionResult
+from vr_server.protocol.errors import Reason
 from vr_server.protocol.headset import Rated, Rating
 from vr_server.protocol.reports import PublicResult
 from vr_server.services.catalog import CatalogService
@@ -102,10 +103,14 @@ class ResultService:
         if record.headset_id != headset_id:
             raise WrongSession(f"session {msg.session_id} belongs to another headset")
         if record.state not in FINAL_STATES:
-            raise InvalidState("a session can be rated once it has ended")
+            raise InvalidState(
+                "a session can be rated once it has ended", reason=Reason.RATING_CLOSED
+            )
         now = datetime.fromtimestamp(self.clock(), UTC)
         if record.rated_at is not None and now - record.rated_at > RATING_CHANGE_WINDOW:
-            raise InvalidState("the rating can only be changed within 10 minutes")
+            raise InvalidState(
+                "the rating can only be changed within 10 minutes", reason=Reason.RATING_CLOSED
+            )
         await self.store.sessions.rate(record.id, msg.rating, record.rated_at or now)
         await self.sessions.publish_view(record.id)
         return Rated(session_id=record.id, rating=msg.rating)

@@ -109,12 +109,14 @@ class MemoryCodes(MemoryRepository):
     ) -> None:
         self.t.codes[code_hash] = CodeRecord(code_hash, label, purpose, uses, now(), expires_at)
 
-    async def use(self, code_hash: str, now: datetime, purpose: CodePurpose = "headset") -> bool:
+    async def use(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> CodeRecord | None:
         code = self.t.codes.get(code_hash)
         if code is None or code.uses_left <= 0 or code.expires_at <= now or code.purpose != purpose:
-            return False
-        self.t.codes[code_hash] = replace(code, uses_left=code.uses_left - 1)
-        return True
+            return None
+        used = self.t.codes[code_hash] = replace(code, uses_left=code.uses_left - 1)
+        return used
 
     async def usable(self, now: datetime) -> list[CodeRecord]:
         codes = [c for c in self.t.codes.values() if c.uses_left > 0 and c.expires_at > now]

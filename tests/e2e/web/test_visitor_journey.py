@@ -1,7 +1,8 @@
 """A visitor's day across occupations (issue 18 part 4), against a real server and in real
 Chromium: a visitor checks in on /checkin/ and plays one occupation, comes back with the visitor
-code of their ticket and plays another; staff see both on the ticket; the result page on a phone
-shows both occupations, the RIASEC profile and the job links in Thai and in English.
+code of their ticket and plays another; staff see both on the ticket (API and dashboard); the
+result page on a phone shows both occupations, the RIASEC profile and the job links in Thai and
+in English.
 
 The headsets are protocol-level clients (tests/support/sockets.py). The server runs on SQLite,
 then on PostgreSQL. Set VR_SCREENSHOT_DIR to keep the screenshots.
@@ -18,8 +19,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.server.test_results import finish
-from tests.e2e.web.staff_pages import LAPTOP, signed_in
-from tests.e2e.web.test_dashboard import PHONE, TABLET, _run, _screenshot
+from tests.e2e.web.staff_pages import LAPTOP, PHONE, TABLET, signed_in
+from tests.e2e.web.staff_pages import run_beside as _run
+from tests.e2e.web.staff_pages import screenshot as _screenshot
 from tests.support.bundles import write_bundle
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 from tests.support.sockets import hello_headset
@@ -114,6 +116,15 @@ def test_two_occupations_one_result_page(
     expect(desk.locator("#ticket-tried")).to_be_visible()
     expect(desk.locator("#ticket-tried-list")).to_have_text("Test kitchen (100%)")
     _screenshot(desk, "journey-checkin-returning", full_page=True)
+    # The dashboard's waiting ticket says what this visitor already tried.
+    staff = signed_in(browser, server.url, "/dashboard/?lang=en", STAFF_USER, STAFF_PASSWORD)
+    board = staff.new_page()
+    board.goto(server.url + "/dashboard/?lang=en")
+    row = board.locator(f"#waiting [data-ticket-id='{second['id']}']")
+    expect(row.locator(".ticket-tried")).to_have_text("Tried today: Test kitchen (100%)")
+    expect(row.locator(".ticket-tried")).to_have_attribute("title", f"Visitor code {shown}")
+    _screenshot(board, "journey-dashboard-ticket")
+    staff.close()
     path = _run(play_called_ticket(server, token, code, second["id"], rating=2))
 
     # Staff see on the ticket what was tried.

@@ -46,7 +46,8 @@ async def test_accounts_tokens_and_codes(store: Store) -> None:
     assert await store.tokens.revoke_subject(account.id) == 0
     await store.codes.create("c" * 64, "truck", 2, NOW + timedelta(hours=1), "headset")
     assert not await store.codes.use("c" * 64, NOW, "kiosk")
-    assert [await store.codes.use("c" * 64, NOW) for _ in range(3)] == [True, True, False]
+    used = [await store.codes.use("c" * 64, NOW) for _ in range(3)]
+    assert [u and (u.label, u.uses_left) for u in used] == [("truck", 1), ("truck", 0), None]
     assert await store.codes.usable(NOW) == []
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.web.staff_pages import signed_in
-from tests.e2e.web.test_dashboard import Simulator, _headset, _screenshot, _wait
+from tests.e2e.web.staff_pages import screenshot, signed_in
+from tests.e2e.web.test_dashboard import Simulator, _headset, _wait
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
 
 pytestmark = pytest.mark.slow
@@ -102,7 +102,7 @@ def test_the_watch_page_shows_the_visitor_moving(
         )
         assert grabbing["highlighted"] == steps[grabbing["step_id"]]["action"]["target"]
         expect(page.locator("#step-title")).to_have_text(steps[grabbing["step_id"]]["title"]["en"])
-        _screenshot(page, "watch-orbit")
+        screenshot(page, "watch-orbit")
         page.screenshot(path=str(tmp_path / "watch-orbit.png"))
 
         page.click("[data-mode=first_person]")

@@ -1,4 +1,5 @@
-"""The spectator view (/watch/<headset id>) in real headless Chromium: a simulated headset
+"""The spectator view (/watch/<headset id>, opened by "Watch" on the dashboard's headset card)
+in real headless Chromium: a simulated headset
 (`vr-headset simulate` in a subprocess) plays the cook scene while the page loads the same GLB,
 and the visitor's avatar moves with the poses the headset sends at 20 Hz; the grabbed node
 follows the right hand, the step's target is highlighted and the step text is shown. Positions
@@ -56,9 +57,15 @@ def test_the_watch_page_shows_the_visitor_moving(
         manifest = server.api(token, "GET", "/api/catalog/cook/manifest").json()
         steps = {s["id"]: s for s in manifest["script"]["steps"]}
 
-        context = signed_in(browser, server.url, f"/watch/{hid}", STAFF_USER, STAFF_PASSWORD)
-        page = context.new_page()
-        page.goto(f"{server.url}/watch/{hid}")
+        context = signed_in(browser, server.url, "/dashboard/", STAFF_USER, STAFF_PASSWORD)
+        dashboard = context.new_page()
+        dashboard.goto(server.url + "/dashboard/")
+        watch = dashboard.locator(f'article.headset[data-headset-id="{hid}"] [data-action=watch]')
+        expect(watch).to_be_enabled(timeout=30_000)
+        with context.expect_page() as opened:  # "Watch" on the headset's card: a new tab
+            watch.click()
+        page = opened.value
+        page.wait_for_url(f"{server.url}/watch/{hid}")
         expect(page.locator("#watch-heading")).to_have_text(f"ดูการเล่นบน {sim.name}")
         page.click("#lang-switch")  # Thai first, English on request
         expect(page.locator("#watch-heading")).to_have_text(f"Watching {sim.name}")

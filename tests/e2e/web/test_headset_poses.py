@@ -8,37 +8,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.web.driver import Headset
+from tests.e2e.web.test_headset_app import _wait_frame
 from tests.support.harness import ServerProcess
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def headset(browser: Browser, kiosk_server: ServerProcess) -> Iterator[Headset]:
-    h = Headset(browser, kiosk_server.url)
-    yield h
-    h.close()
-
-
-def _pose(
-    staff: ClientConnection, where: Any = lambda f: True, timeout: float = 10.0
-) -> dict[str, Any]:
+def _pose(staff: ClientConnection, where: Any = lambda f: True) -> dict[str, Any]:
     """The next `watched_pose` that `where` accepts (earlier ones are skipped)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        assert left > 0, "no such watched_pose frame"
-        frame: dict[str, Any] = json.loads(staff.recv(timeout=left))
-        if frame["type"] == "watched_pose" and where(frame):
-            return frame
+    return _wait_frame(staff, lambda f: f["type"] == "watched_pose" and where(f))
 
 
 def test_the_app_sends_poses_while_watched(

@@ -84,13 +84,11 @@ def _import_map_csp(path: Path, mtime_ns: int) -> str:
     )
 
 
-def _page(
-    folder: str, request: Request, *, private: bool = False, import_map: bool = False
-) -> Response:
+def _page(folder: str, request: Request, *, private: bool = False) -> Response:
     path = safe_file(PAGES_DIR, f"{folder}/index.html")
     response = serve_file(path, request, APP_CACHE)
-    csp = _import_map_csp(path, path.stat().st_mtime_ns) if import_map else _CSP
-    response.headers["Content-Security-Policy"] = csp
+    # the pages that draw scenes with three.js (watch, queue board) carry an import map
+    response.headers["Content-Security-Policy"] = _import_map_csp(path, path.stat().st_mtime_ns)
     response.headers["X-Frame-Options"] = "DENY"
     # The result page's URL is its secret: never send it to the job sites it links to.
     response.headers["Referrer-Policy"] = "no-referrer" if private else "same-origin"
@@ -156,7 +154,7 @@ async def results_page(token: str, request: Request) -> Response:
 async def watch_page(headset_id: str, request: Request, services: ServicesDep) -> Response:
     if not await _signed_in(request, services, _STAFF):
         return _login_redirect(request)
-    response = _page("watch", request, import_map=True)
+    response = _page("watch", request)
     response.headers["Cache-Control"] = "no-cache, private"
     return response
 

@@ -27,6 +27,9 @@ from collections.abc import Callable
 from vr_server.bus import Bus
 from vr_server.bus.channels import control_message, headset_channel, watch_channel
 from vr_server.protocol.poses import IDLE_HZ, WATCH_HZ, PoseFrame, WatchedPose
+from vr_server.protocol.queue import NowPlaying
+from vr_server.services.fleet import FleetService
+from vr_server.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +128,20 @@ class WatchService:
         relayed = WatchedPose(headset_id=headset_id, **fields)
         frame_json = relayed.model_dump_json(exclude_none=True)
         return await self._bus.publish(watch_channel(headset_id), frame_json)
+
+
+_SHOWN = {"headset_id", "scene_id", "scene_version", "step_index", "step_count"}
+"""What the board's tile shows of a session, besides its id and the headset's name."""
+
+
+async def now_playing(sessions: SessionService, fleet: FleetService) -> NowPlaying | None:
+    """The queue board's tile: of the running sessions on online headsets, the one that started
+    last, so the tile stays on one visitor until another one starts."""
+    running = await sessions.views(states=["running"], limit=200)
+    running.sort(key=lambda s: (s.started_at or s.created_at, s.id), reverse=True)
+    for session in running:
+        headset = await fleet.view(session.headset_id)  # usually the first one is online
+        if headset.online:
+            shown = session.model_dump(include=_SHOWN)
+            return NowPlaying(session_id=session.id, headset_name=headset.name, **shown)
+    return None

@@ -4,10 +4,11 @@ once the last watcher has unwatched or disconnected (services/watch.py, ws/watch
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from tests.support.harness import ServerProcess, wait_frame
-from tests.support.sockets import hello_headset, staff
+from tests.support.harness import RawSocket, ServerProcess, wait_frame
+from tests.support.sockets import hello_headset, staff, start_session
 from tests.support.watching import POSE, next_rate, relayed_pose, watch
 
 
@@ -61,4 +62,38 @@ async def test_a_bad_pose_frame_is_refused(
         error = await headset.recv_type("error")
         assert error["code"] == "invalid_message"
     finally:
+        await headset.close()
+
+
+async def test_the_queue_board_shows_a_playing_headset_and_a_kiosk_may_watch_it(
+    server: ServerProcess, code: str, token: str
+) -> None:
+    headset, enrolled = await hello_headset(server, code)
+    hid = enrolled["headset_id"]
+    pairing = server.api(token, "POST", "/api/kiosks/pairing-code", {"hours": 1}).json()["code"]
+    async with httpx.AsyncClient() as http:
+        body = {"code": pairing, "name": "tv"}
+        kiosk_token = (await http.post(server.url + "/api/kiosks/pair", json=body)).json()["token"]
+    kiosk = await RawSocket.open(server.ws_url + "/ws/staff")
+    try:
+        assert server.api(kiosk_token, "GET", "/api/queue/board").json()["now_playing"] is None
+        assignment = await start_session(server, token, headset, hid)
+        board = server.api(kiosk_token, "GET", "/api/queue/board").json()
+        playing = board["now_playing"]
+        assert playing["headset_id"] == hid
+        assert playing["session_id"] == assignment["session_id"]
+        assert playing["step_count"] == len(assignment["manifest"]["script"]["steps"])
+        await kiosk.send({"type": "auth", "token": kiosk_token})
+        assert (await kiosk.recv())["type"] == "queue_changed"
+        await watch(kiosk, hid)
+        assert await next_rate(headset) == 20
+        await headset.send({**POSE, "t": 5})
+        assert (await relayed_pose(kiosk, 5))["headset_id"] == hid
+        await kiosk.send(
+            {"type": "set_status", "request_id": "s", "headset_id": hid, "status": "charging"}
+        )
+        refused = await wait_frame(kiosk, lambda f: f.get("request_id") == "s")
+        assert refused["code"] == "not_allowed"  # a kiosk still only watches
+    finally:
+        await kiosk.close()
         await headset.close()

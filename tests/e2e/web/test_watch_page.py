@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.web.staff_pages import screenshot, signed_in
+from tests.e2e.web.staff_pages import TV, screenshot, signed_in
 from tests.e2e.web.test_dashboard import Simulator, _headset, _wait
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
 
@@ -37,6 +37,9 @@ def cook_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory, cook_library: Path) -> Iterator[ServerProcess]:
     with running_server(tmp_path_factory.mktemp("watch-server"), [cook_library]) as proc:
         yield proc
+
+
+TILE = "() => (window.__board ? window.__board.tile() : {frames: 0})"
 
 
 def _state(page: Page) -> dict[str, Any]:
@@ -91,9 +94,7 @@ def test_the_watch_page_shows_the_visitor_moving(
         step = steps[moved["step_id"]]
         action = step["action"]
         target = action.get("target") or action.get("node") or step.get("highlight")
-        if target:
-            expect(page.locator("#step-target")).to_contain_text(target)
-
+        assert moved["highlighted"] == target  # read with the step, in one state
         # a grab-and-place step: the node is where the visitor's right hand is
         grabbing = _wait(
             lambda: (s := _state(page))["grabbed"] and s["grabbed"]["position"] and s,
@@ -108,7 +109,7 @@ def test_the_watch_page_shows_the_visitor_moving(
             hand,
         )
         assert grabbing["highlighted"] == steps[grabbing["step_id"]]["action"]["target"]
-        expect(page.locator("#step-title")).to_have_text(steps[grabbing["step_id"]]["title"]["en"])
+        assert grabbing["step_title"] == steps[grabbing["step_id"]]["title"]["en"]
         screenshot(page, "watch-orbit")
         page.screenshot(path=str(tmp_path / "watch-orbit.png"))
 
@@ -116,6 +117,28 @@ def test_the_watch_page_shows_the_visitor_moving(
         assert _state(page)["mode"] == "first_person"
         _wait(lambda: _state(page)["frames"] > grabbing["frames"] + 5, 30, "more poses")
         page.screenshot(path=str(tmp_path / "watch-first-person.png"))
+
+        # the queue board's "now playing" tile shows the same visitor
+        board = context.new_page()
+        board.set_viewport_size(TV)
+        board.goto(server.url + "/queue-board/")
+        tile = _wait(
+            lambda: (s := board.evaluate(TILE)).get("frames", 0) > 5 and s["scene_loaded"] and s,
+            60,
+            "the now-playing tile",
+        )
+        assert tile["playing"]["headset_id"] == hid
+        assert tile["watched"] == hid
+        assert 1.5 < tile["head"][1] < 1.7
+        expect(board.locator("#now-playing .np-caption")).to_contain_text(sim.name)
+        later = _wait(
+            lambda: (s := board.evaluate(TILE))["right"] != tile["right"] and s,
+            30,
+            "the tile's avatar to move",
+        )
+        assert later["frames"] > tile["frames"]
+        screenshot(board, "queue-board-now-playing")
+        board.screenshot(path=str(tmp_path / "queue-board.png"))
         print(f"screenshots in {tmp_path}")
         context.close()
     finally:

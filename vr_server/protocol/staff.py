@@ -101,7 +101,8 @@ class SetStatus(Wire):
 class Watch(Wire):
     """Start receiving a headset's poses (`watched_pose`, up to 20 a second) for a spectator
     view. While at least one staff client watches a headset it sends them at 20 Hz; a client
-    that disconnects stops watching. Answered by `reply`."""
+    that disconnects stops watching. A connection watches at most 4 headsets at a time
+    (`rate_limited` beyond). Answered by `reply`."""
 
     type: Literal["watch"] = "watch"
     request_id: RequestId

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from vr_server.bus import Subscription
 from vr_server.bus.base import RESET
 from vr_server.bus.channels import watch_channel
+from vr_server.errors import FrameError
+from vr_server.protocol.errors import ErrorCode
 from vr_server.ws.registry import Link
+
+MAX_WATCHING = 4
+"""Headsets one connection may watch at a time: each one watched sends 20 frames a second, so
+a client must not raise a whole fleet's rate."""
 
 
 @dataclass(eq=False, slots=True)
@@ -27,6 +33,10 @@ class StaffLink(Link):
 async def watch(link: StaffLink, headset_id: str) -> None:
     services = link.services
     if headset_id not in link.watching:
+        if len(link.watching) >= MAX_WATCHING:
+            raise FrameError(
+                ErrorCode.RATE_LIMITED, f"a connection watches at most {MAX_WATCHING} headsets"
+            )
         await services.fleet.view(headset_id)  # NotFound for a headset that does not exist
         settings = services.settings
         subscription = services.bus.subscribe(

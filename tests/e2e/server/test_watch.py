@@ -10,6 +10,7 @@ import pytest
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
 from tests.support.sockets import hello_headset, staff, start_session
 from tests.support.watching import POSE, next_rate, relayed_pose, watch
+from vr_server.ws.watching import MAX_WATCHING
 
 
 async def test_watchers_are_counted_and_get_the_poses(
@@ -97,3 +98,25 @@ async def test_the_queue_board_shows_a_playing_headset_and_a_kiosk_may_watch_it(
     finally:
         await kiosk.close()
         await headset.close()
+
+
+async def test_a_connection_watches_at_most_four_headsets(
+    server: ServerProcess, code: str, token: str
+) -> None:
+    headsets = [await hello_headset(server, code) for _ in range(MAX_WATCHING + 1)]
+    sock = await staff(server, token)
+    try:
+        for _, enrolled in headsets[:MAX_WATCHING]:
+            await watch(sock, enrolled["headset_id"])
+        await watch(sock, headsets[0][1]["headset_id"])  # one already watched: fine
+        last = headsets[-1][1]["headset_id"]
+        await sock.send({"type": "watch", "request_id": "w5", "headset_id": last})
+        error = await wait_frame(sock, lambda f: f.get("request_id") == "w5")
+        assert error["code"] == "rate_limited"
+        await watch(sock, headsets[0][1]["headset_id"], "unwatch")
+        await watch(sock, last)  # room again
+        assert await next_rate(headsets[-1][0]) == 20
+    finally:
+        await sock.close()
+        for headset, _ in headsets:
+            await headset.close()

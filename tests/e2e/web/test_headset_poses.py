@@ -1,8 +1,8 @@
 """The WebXR headset app's pose frames (headset_client/web/poses.js) on an emulated Quest 3
 against a real server: a staff client's `watch` raises the app's pose rate to 20 Hz, its
 `pose` frames reach the watcher in the scene's coordinates (moving the emulated head moves the
-relayed head by as much), the grabbed node rides along, and the rate drops back to 2 Hz (no
-more frames) when the watcher leaves."""
+relayed head by as much), the grabbed node rides along near the right controller, and the
+rate drops back to 2 Hz (no more frames) when the watcher leaves."""
 
 from __future__ import annotations
 
@@ -55,6 +55,19 @@ def test_the_app_sends_poses_while_watched(
         dx, dy = moved["h"][0] - first["h"][0], moved["h"][1] - first["h"][1]
         assert abs(dx - 300) <= 5, (first["h"], moved["h"])
         assert abs(dy + 200) <= 5, (first["h"], moved["h"])
+
+        # on to the first grab-and-place step; while the visitor holds the node it rides along
+        # in every frame, close to the right controller (the node keeps its offset in the hand)
+        while headset.state()["session"]["action"]["kind"] != "grab_place":
+            headset.play_step()
+        node = headset.state()["session"]["action"]["node"]
+        headset.page.evaluate("(n) => window.__drive.aimAtNode(n)", node)
+        headset.page.evaluate("window.__drive.trigger(1)")
+        headset.wait_for(f"s.grabbing.includes({json.dumps(node)})", 5)
+        held = _pose(staff, lambda f: "g" in f and f["g"]["n"] == node)
+        gap = sum((a - b) ** 2 for a, b in zip(held["g"]["p"][:3], held["r"][:3], strict=True))
+        assert gap**0.5 < 400, held  # millimetres
+        headset.page.evaluate("window.__drive.trigger(0)")
     # the watcher left: back to 2 Hz, and no more frames
     headset.wait_for("s.poses.hz === 2", 15)
     sent = headset.state()["poses"]["sent"]

@@ -120,3 +120,12 @@ async def test_a_connection_watches_at_most_four_headsets(
         await sock.close()
         for headset, _ in headsets:
             await headset.close()
+
+
+def test_the_manifest_of_a_given_version(server: ServerProcess, token: str) -> None:
+    active = server.api(token, "GET", "/api/catalog/test-kitchen/manifest").json()
+    version = active["scene"]["version"]
+    same = server.api(token, "GET", f"/api/catalog/test-kitchen/manifest?version={version}")
+    assert same.json() == active
+    missing = server.api(token, "GET", "/api/catalog/test-kitchen/manifest?version=9.9.9")
+    assert missing.status_code == 404

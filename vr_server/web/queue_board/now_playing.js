@@ -32,7 +32,7 @@ export class NowPlayingTile {
     if (this.sceneKey !== key) {
       this.sceneKey = key;
       try {
-        const manifest = await api(`/api/catalog/${encodeURIComponent(playing.scene_id)}/manifest`);
+        const manifest = await api(`/api/catalog/${encodeURIComponent(playing.scene_id)}/manifest?version=${encodeURIComponent(playing.scene_version)}`);
         const response = await fetch(`/assets/${manifest.glb.sha256}`, { credentials: 'same-origin' });
         if (!response.ok) throw new Error(`asset ${response.status}`);
         await this.view.loadScene(await response.arrayBuffer(), manifest.scene.spawn_node);

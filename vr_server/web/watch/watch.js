@@ -60,7 +60,7 @@ async function loadScene(session) {
   page.note = 'loading_scene';
   paint();
   try {
-    const manifest = await api(`/api/catalog/${encodeURIComponent(session.scene_id)}/manifest`);
+    const manifest = await api(`/api/catalog/${encodeURIComponent(session.scene_id)}/manifest?version=${encodeURIComponent(session.scene_version)}`);
     const response = await fetch(`/assets/${manifest.glb.sha256}`, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`asset ${response.status}`);
     await view.loadScene(await response.arrayBuffer(), manifest.scene.spawn_node);

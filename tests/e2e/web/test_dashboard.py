@@ -18,7 +18,6 @@ import concurrent.futures
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -29,9 +28,9 @@ from typing import Any
 
 import httpx
 import pytest
-from PIL import Image, ImageStat
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
 
+from tests.e2e.web.driver import screenshot as _screenshot
 from tests.support.harness import (
     STAFF_PASSWORD,
     STAFF_USER,
@@ -169,22 +168,6 @@ def _headset(server: ServerProcess, token: str, name: str) -> dict[str, Any] | N
             found: dict[str, Any] = h
             return found
     return None
-
-
-def _screenshot(page: Page, name: str, *, full_page: bool = False) -> Image.Image:
-    """A screenshot that shows a page: many colours and real contrast, not a blank screen."""
-    png = page.screenshot(full_page=full_page)
-    folder = os.environ.get("VR_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{name}.png").write_bytes(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    stddev = sum(ImageStat.Stat(image).stddev) / 3
-    colours = image.getcolors(maxcolors=1 << 20)
-    assert colours is not None
-    assert stddev > 20, f"{name}: the screenshot is nearly uniform (stddev {stddev:.1f})"
-    assert len(colours) > 200, f"{name}: only {len(colours)} colours: a blank page?"
-    return image
 
 
 def _session_with_result(

@@ -2,6 +2,7 @@
 
     /login/              public: the staff sign-in form
     /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /setup/              public: creates the first admin with the console's link (api/setup.py)
     /dashboard/          staff, admin: fleet board, remote control, walk-in queue
     /checkin/            kiosk, staff, admin: the entrance tablet (tickets)
     /queue-board/        kiosk, staff, admin: the TV by the queue
@@ -106,6 +107,16 @@ async def login_page(request: Request) -> Response:
 @router.api_route("/pair/", methods=["GET", "HEAD"])
 async def pair_page(request: Request) -> Response:
     return _page("pair", request)
+
+
+@router.get("/setup")
+async def setup_slash() -> RedirectResponse:
+    return RedirectResponse("/setup/", status_code=307)
+
+
+@router.api_route("/setup/", methods=["GET", "HEAD"])
+async def setup_page(request: Request) -> Response:
+    return _page("setup", request, private=True)
 
 
 @router.api_route("/results/{token}", methods=["GET", "HEAD"])

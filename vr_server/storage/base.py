@@ -12,6 +12,7 @@ from vr_server.storage.content import Content
 from vr_server.storage.headsets import Headsets, Kiosks
 from vr_server.storage.queue import Queue
 from vr_server.storage.sessions import DuplicateEvent, Sessions, StaleSession
+from vr_server.storage.setup import Setup
 
 __all__ = ["DuplicateEvent", "StaleSession", "Store"]
 
@@ -30,6 +31,8 @@ class Store(Protocol):
     queue: Queue
     """The walk-in queue's tickets and visitors' contact data."""
     audit: Audit
+    setup: Setup
+    """First start: the console's setup tokens and the first admin (storage/setup.py)."""
 
     async def close(self) -> None: ...
     async def ping(self) -> None: ...

@@ -31,7 +31,7 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
     )
     assert packaged.returncode == 0, packaged.stderr
 
-    server = ServerProcess(tmp_path / "var", [dist])
+    server = ServerProcess(tmp_path / "var", [dist], first_start=True)  # as on a new machine
     server.start()
     try:
         env = {**server.env, "XDG_CONFIG_HOME": str(tmp_path / "config")}

@@ -1,4 +1,5 @@
-"""The README's run command (`bash scripts/run.sh`) packages and serves every scene in scenes/."""
+"""The README's run command (`bash scripts/run.sh`) packages and serves every scene in scenes/;
+on a fresh data folder it prints the one-time setup link, which creates the first admin."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import scene_dirs
-from tests.support.harness import ServerProcess
+from tests.e2e.server.test_first_start import LINK
+from tests.support.harness import STAFF_PASSWORD, ServerProcess
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -19,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "var", [])  # for its free port, env and helpers
     server.data_dir.mkdir(parents=True)
-    server.create_staff()
     env = {k: v for k, v in server.env.items() if k != "VR_CONTENT_DIRS"}
     log = (tmp_path / "run.log").open("wb")
     proc = subprocess.Popen(
@@ -42,6 +43,9 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
             time.sleep(0.5)
         else:
             raise AssertionError((tmp_path / "run.log").read_text()[-3000:])
+        [(_, setup_token)] = LINK.findall((tmp_path / "run.log").read_text(encoding="utf-8"))
+        body = {"token": setup_token, "username": "staff", "password": STAFF_PASSWORD}
+        assert httpx.post(server.url + "/api/setup", json=body).status_code == 201
         token = server.staff_token()
         catalog = server.api(token, "GET", "/api/catalog").json()
         assert sorted(scene["id"] for scene in catalog) == sorted(p.name for p in scene_dirs())

@@ -189,6 +189,11 @@ class StaffClient:
     def remove_headset(self, headset_id: str) -> None:
         self._call("DELETE", f"/api/headsets/{_segment(headset_id)}")
 
+    def create_code(self, uses: int, hours: float, label: str) -> CodeView:
+        """A headset enrollment code (admin)."""
+        body = {"uses": uses, "hours": hours, "label": label}
+        return self._get(CodeView, "POST", "/api/admin/codes", body)
+
     def codes(self) -> list[StoredCode]:
         return self._get(list[StoredCode], "GET", "/api/admin/codes")
 

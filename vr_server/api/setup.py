@@ -33,7 +33,6 @@ from vr_server.api.audit import client_address
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep
 from vr_server.api.models import AccountView, SetupCheck, SetupRequest, SetupStatus
 from vr_server.api.routes import set_token_cookie
-from vr_server.protocol.errors import ErrorCode
 from vr_server.services.setup import SETUP_PATH
 
 router = APIRouter(route_class=CredentialFirstRoute)
@@ -42,6 +41,9 @@ OPEN_PATHS = frozenset({"/health", "/setup", SETUP_PATH, "/api/setup", "/api/set
 OPEN_PREFIXES = ("/ui/", "/vendor/@fontsource/")
 """The pages' scripts and styles (no data in them) and the Thai font."""
 NOT_PAGES = ("/api/", "/assets/", "/ws/")
+SETUP_REQUIRED_CODE = "setup_required"
+"""The `code` of the 503: HTTP only (sockets are refused before they open), so not one of the
+protocol's error codes."""
 SETUP_REQUIRED = (
     "the server has no admin account yet: open the setup link printed on the server's "
     "console to create one"
@@ -110,7 +112,7 @@ class SetupGate:
             answer.headers["Cache-Control"] = "no-store"
         else:
             answer = JSONResponse(
-                {"detail": SETUP_REQUIRED, "code": ErrorCode.SETUP_REQUIRED.value},
+                {"detail": SETUP_REQUIRED, "code": SETUP_REQUIRED_CODE},
                 status_code=503,
                 headers={"Retry-After": "10", "Cache-Control": "no-store"},
             )

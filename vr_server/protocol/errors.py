@@ -27,8 +27,6 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     HEADSET_OFFLINE = "headset_offline"
     NOT_ALLOWED = "not_allowed"
-    SETUP_REQUIRED = "setup_required"
-    """The server has no admin account yet (HTTP 503 until its setup link is used)."""
     INTERNAL = "internal_error"
 
 

@@ -1,5 +1,6 @@
 """The README's run command (`bash scripts/run.sh`) packages and serves every scene in scenes/;
-on a fresh data folder it prints the one-time setup link, which creates the first admin."""
+on a fresh data folder it prints the one-time setup link, which creates the first admin, and
+with `--demo 2` two simulated headsets come online once it exists."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "var", [])  # for its free port, env and helpers
     server.data_dir.mkdir(parents=True)
     env = {k: v for k, v in server.env.items() if k != "VR_CONTENT_DIRS"}
+    env |= {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     log = (tmp_path / "run.log").open("wb")
     proc = subprocess.Popen(
-        ["bash", str(ROOT / "scripts" / "run.sh")],
+        ["bash", str(ROOT / "scripts" / "run.sh"), "--demo", "2"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -53,6 +55,14 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
         assert all(scene["thumbnail_sha256"] for scene in catalog)
         page = httpx.get(server.url + "/headset/")
         assert page.status_code == 200
+        # --demo 2: two simulated headsets joined once the admin existed
+        deadline = time.monotonic() + 60
+        online: list[str] = []
+        while time.monotonic() < deadline and len(online) < 2:
+            headsets = server.api(token, "GET", "/api/headsets").json()
+            online = sorted(h["name"] for h in headsets if h["online"])
+            time.sleep(0.5)
+        assert online == ["demo-01", "demo-02"], (tmp_path / "run.log").read_text()[-3000:]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

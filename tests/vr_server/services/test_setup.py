@@ -12,6 +12,7 @@ from vr_server.errors import Conflict, Forbidden, Invalid
 from vr_server.services.audit import AuditService
 from vr_server.services.auth import AuthService, token_hash
 from vr_server.services.setup import SetupDone, SetupService, console_token, setup_link
+from vr_server.storage.audit import AuditFilter
 from vr_server.storage.base import Store
 from vr_server.storage.memory import MemoryStore
 
@@ -40,6 +41,8 @@ async def first_start(store: Store) -> None:
 
     account = await setup.create_first_admin(second, "  ผู้ดูแล  ", PASSWORD, "10.0.0.9")
     assert (account.username, account.role) == ("ผู้ดูแล", "admin")
+    [entry] = await store.audit.entries(AuditFilter(action="setup_admin_created"))
+    assert (entry.actor, entry.target, entry.address) == ("ผู้ดูแล", "ผู้ดูแล", "10.0.0.9")
     assert not await setup.required()
     for token in (first, second):  # replayed, or the other instance's link: used up
         with pytest.raises(SetupDone, match="setup is complete"):

@@ -10,8 +10,8 @@ shut until the first admin account exists.
 
 While setup is required (`SetupService.required`), `SetupGate` answers every other request:
 - a page (GET or HEAD outside /api/, /assets/ and /ws/): 303 to `/setup/` (its query, such
-  as `?lang=en`, kept), which, opened
-  without the link's token, says to use the link printed on the server's console;
+  as `?lang=en`, kept), which, opened without the link's token, says to use the link printed
+  on the server's console;
 - anything else: 503 `{"code": "setup_required"}` with Retry-After;
 - a WebSocket: closed before it is accepted (the client sees HTTP 403).
 `/health`, the pages' static files (`/ui/`: scripts and styles, no data), the Thai font and the
@@ -23,13 +23,11 @@ no request line and no access log; the page posts it in a JSON body.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from vr_server.api.audit import client_address
+from vr_server.api.body_limits import App, Receive, Scope, Send
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep
 from vr_server.api.models import AccountView, SetupCheck, SetupRequest, SetupStatus
 from vr_server.api.routes import set_token_cookie
@@ -48,12 +46,6 @@ SETUP_REQUIRED = (
     "the server has no admin account yet: open the setup link printed on the server's "
     "console to create one"
 )
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 @router.get("/api/setup", tags=["setup"])

@@ -130,12 +130,22 @@ def test_an_admin_made_on_the_console_ends_setup_mode(tmp_path: Path, test_bundl
         assert httpx.get(server.url + "/api/headsets").status_code == 503
         server.create_staff("floor", STAFF_PASSWORD, "staff")  # staff alone: still setup
         assert httpx.get(server.url + "/api/headsets").status_code == 503
-        server.create_staff("root", STAFF_PASSWORD, "admin")  # `vr-server staff create`
+        made = server.cli(
+            "staff", "create", "root", "--role", "admin", "--password-stdin",
+            input_text=STAFF_PASSWORD,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        assert "the server leaves setup mode" in made.stdout
         assert httpx.get(server.url + "/api/headsets").status_code == 401
         assert httpx.get(server.url + "/api/setup").json() == {"required": False}
         assert create(server, token, "boss", PASSWORD).status_code == 409  # the link died
         assert server.staff_token("floor")  # both accounts sign in
         assert server.staff_token("root")
+        another = server.cli(
+            "staff", "create", "root2", "--role", "admin", "--password-stdin",
+            input_text=STAFF_PASSWORD,
+        )  # fmt: skip
+        assert "setup mode" not in another.stdout  # only the first admin says so
     finally:
         server.stop()
 

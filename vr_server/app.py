@@ -200,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from vr_server.api import admin as admin_api
     from vr_server.api import assets, audit, content, pages, routes, web
+    from vr_server.api import enrollment as enrollment_api
     from vr_server.api import queue as queue_api
     from vr_server.api import results as results_api
     from vr_server.api import setup as setup_api
@@ -243,6 +244,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(setup_api.SetupGate)  # outermost: nothing but setup before an admin
     app.include_router(routes.router)
     app.include_router(admin_api.router)
+    app.include_router(enrollment_api.router)
     app.include_router(assets.router)
     app.include_router(content.router)
     app.include_router(web.router)

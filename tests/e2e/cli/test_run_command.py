@@ -14,7 +14,7 @@ import httpx
 
 from tests.conftest import scene_dirs
 from tests.e2e.server.test_first_start import LINK
-from tests.support.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, ServerProcess, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,17 +34,8 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240  # set-up is done; packaging runs every generator
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
-            try:
-                if httpx.get(server.url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError((tmp_path / "run.log").read_text()[-3000:])
+        # Set-up is done; packaging runs every generator before the server starts.
+        wait_until_healthy(server.url, proc, tmp_path / "run.log", timeout_s=240, poll_s=0.5)
         [(_, setup_token)] = LINK.findall((tmp_path / "run.log").read_text(encoding="utf-8"))
         body = {"token": setup_token, "username": "staff", "password": STAFF_PASSWORD}
         assert httpx.post(server.url + "/api/setup", json=body).status_code == 201

@@ -7,13 +7,11 @@ and button positions, the current step); it never acts for the visitor.
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
 from tests.support.e2e import require_e2e
@@ -139,20 +137,3 @@ class Headset:
     def play_all(self) -> list[int]:
         played: list[int] = self.page.evaluate("window.__drive.playAll()")
         return played
-
-
-def screenshot(page: Page, name: str, *, full_page: bool = False) -> Image.Image:
-    """A screenshot that shows a page: many colours and real contrast, not a blank screen.
-    Kept as `<name>.png` in VR_SCREENSHOT_DIR when that is set."""
-    png = page.screenshot(full_page=full_page)
-    folder = os.environ.get("VR_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{name}.png").write_bytes(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    stddev = sum(ImageStat.Stat(image).stddev) / 3
-    colours = image.getcolors(maxcolors=1 << 20)
-    assert colours is not None
-    assert stddev > 20, f"{name}: the screenshot is nearly uniform (stddev {stddev:.1f})"
-    assert len(colours) > 200, f"{name}: only {len(colours)} colours: a blank page?"
-    return image

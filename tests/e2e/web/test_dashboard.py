@@ -14,7 +14,6 @@ the screenshots.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import csv
 import io
 import json
@@ -22,16 +21,17 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.e2e.web.driver import screenshot as _screenshot
-from tests.e2e.web.staff_pages import LAPTOP, submit_login
+from tests.e2e.web.staff_pages import LAPTOP, PHONE, TABLET, TV, submit_login
+from tests.e2e.web.staff_pages import run_beside as _run
+from tests.e2e.web.staff_pages import screenshot as _screenshot
 from tests.support.harness import (
     STAFF_PASSWORD,
     STAFF_USER,
@@ -47,9 +47,6 @@ pytestmark = pytest.mark.slow
 
 SCENES = ("cook", "electrician")
 SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
-TABLET: ViewportSize = {"width": 1024, "height": 768}
-TV: ViewportSize = {"width": 1280, "height": 720}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 CSV_HEADER = (
     "session_id,date,started_at,ended_at,headset,scene_id,language,state,score,percent,"
     "duration_s,wait_s,rating,ticket"
@@ -155,12 +152,6 @@ def _session_with_result(
 ) -> dict[str, Any] | None:
     session: dict[str, Any] = server.api(token, "GET", f"/api/sessions/{session_id}").json()
     return session if session.get("result_url") else None
-
-
-def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """Run a protocol-level client beside Playwright (whose sync API owns this thread's loop)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _step(card: Any) -> tuple[int, int]:

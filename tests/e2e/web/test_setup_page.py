@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.server.test_first_start import printed_links
-from tests.e2e.web.driver import screenshot
+from tests.e2e.web.staff_pages import screenshot
 from tests.support.harness import ServerProcess
 
 pytestmark = pytest.mark.slow

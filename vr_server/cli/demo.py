@@ -4,12 +4,13 @@ without a Quest sees a live dashboard within a minute (issue 18).
     vr-server demo --headsets 4 [--server URL] [--speed 1]
 
 It waits for the server to answer and for its first admin account (the setup link), makes an
-enrollment code for the headsets (over the API with the token of `vr-server login` when there
-is one, else on the configured database like `vr-server enroll create`: the same machine as
-`scripts/run.sh`), then runs headset_client's simulator, `vr-headset simulate --sessions 0`,
-until Ctrl-C. The simulator runs as its own process: the server's command line may not import
-the headset client (docs/architecture.md, the layers). Headsets keep their enrollment in the
-simulator's state folder (`demo-01`, ...), so a second run reuses them.
+enrollment code for the headsets (over the API, like the dashboard's "Add headsets", with the
+token of `vr-server login` when there is one; else on the configured database like
+`vr-server enroll create`: the same machine as `scripts/run.sh`), then runs headset_client's
+simulator, `vr-headset simulate --sessions 0`, until Ctrl-C. The simulator runs as its own
+process: the server's command line may not import the headset client (docs/architecture.md,
+the layers). Headsets keep their enrollment in the simulator's state folder (`demo-01`, ...),
+so a second run reuses them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ from vr_server.cli.staff import add_remote_options, staff_client
 from vr_server.credentials import load_credentials
 
 POLL_S = 0.5
-CODE_HOURS = 1.0
+CODE_MINUTES = 60
+MAX_HEADSETS = 50
+"""The most one "Add headsets" code enrolls (`POST /api/enrollment-codes`): a demo, not a
+load test (that is `vr-headset simulate`)."""
 NAME_PREFIX = "demo"
 
 
@@ -62,10 +66,10 @@ def enrollment_code(args: argparse.Namespace) -> str:
     else on the configured database."""
     if args.token or os.environ.get("VR_STAFF_TOKEN") or args.server in load_credentials():
         with staff_client(args) as api:
-            return api.create_code(args.headsets, CODE_HOURS, "demo").code
+            return api.enrollment_code(args.headsets, CODE_MINUTES).code
     return run_with_services(
         lambda services: services.auth.create_enrollment_code(
-            uses=args.headsets, hours=CODE_HOURS, label="demo"
+            uses=args.headsets, hours=CODE_MINUTES / 60, label="demo"
         )
     )
 
@@ -81,8 +85,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(f"demo: {text}", flush=True)
 
-    if not 1 <= args.headsets <= 200:
-        raise CliError("--headsets must be between 1 and 200")
+    if not 1 <= args.headsets <= MAX_HEADSETS:
+        raise CliError(f"--headsets must be between 1 and {MAX_HEADSETS}")
     base = args.server
     wait_until(
         lambda: (r := _get(base + "/health")) is not None and r.status_code == 200,

@@ -1,6 +1,7 @@
 """`vr-server demo --headsets N` against a real server from a fresh data folder: it waits for
 the first admin (the setup link), enrolls N simulated headsets and keeps them online until
-Ctrl-C; a second run with a saved login makes its code over the API and reuses the headsets."""
+Ctrl-C; a second run with a saved staff login makes its code over the API ("Add headsets")
+and reuses the headsets."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 import httpx
 
 from tests.e2e.server.test_first_start import printed_links
-from tests.support.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 CLI = [sys.executable, "-m", "vr_server"]
 
@@ -86,10 +87,11 @@ def test_demo_brings_headsets_online_after_first_start(tmp_path: Path, test_bund
         assert "demo: stopped" in first_log.read_text()
         wait_for(lambda: online_demo_headsets(server, token) == [], "the headsets go offline")
 
-        # Logged in once (no --server afterwards): the code comes over the API; the two
-        # headsets are the enrolled ones again.
+        # Logged in once as staff (no --server afterwards): the code comes over the API, as
+        # from "Add headsets"; the two headsets are the enrolled ones again.
+        server.create_staff()
         login = subprocess.run(
-            [*CLI, "login", "--server", server.url, "--username", "admin", "--password-stdin"],
+            [*CLI, "login", "--server", server.url, "--username", STAFF_USER, "--password-stdin"],
             env=env,
             input=STAFF_PASSWORD + "\n",
             capture_output=True,
@@ -108,6 +110,8 @@ def test_demo_brings_headsets_online_after_first_start(tmp_path: Path, test_bund
         )
         total = len(server.api(token, "GET", "/api/headsets").json())
         assert total == 3  # no new enrollments
+        made = server.api(token, "GET", "/api/audit?action=enrollment_created").json()
+        assert [entry["actor"] for entry in made["entries"]] == [STAFF_USER]
         assert ctrl_c(demo) == 0, second_log.read_text()[-2000:]
     finally:
         if demo.poll() is None:

@@ -2,6 +2,7 @@
 
     /login/              public: the staff sign-in form
     /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /setup/              public: creates the first admin with the console's link (api/setup.py)
     /p/<code>            public: the "Add headsets" link typed into a Quest browser; to
                          /headset/?enroll=<code> (the headset app enrolls with it)
     /dashboard/          staff, admin: fleet board, remote control, walk-in queue
@@ -109,6 +110,16 @@ async def login_page(request: Request) -> Response:
 @router.api_route("/pair/", methods=["GET", "HEAD"])
 async def pair_page(request: Request) -> Response:
     return _page("pair", request)
+
+
+@router.get("/setup")
+async def setup_slash() -> RedirectResponse:
+    return RedirectResponse("/setup/", status_code=307)
+
+
+@router.api_route("/setup/", methods=["GET", "HEAD"])
+async def setup_page(request: Request) -> Response:
+    return _page("setup", request, private=True)
 
 
 @router.api_route("/p/{code}", methods=["GET", "HEAD"])

@@ -199,7 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from fastapi import FastAPI
 
     from vr_server.api import admin as admin_api
-    from vr_server.api import assets, audit, content, pages, routes, web
+    from vr_server.api import assets, audit, content, page_html, pages, routes, web
     from vr_server.api import enrollment as enrollment_api
     from vr_server.api import queue as queue_api
     from vr_server.api import results as results_api
@@ -242,6 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
     app.add_middleware(setup_api.SetupGate)  # outermost: nothing but setup before an admin
+    app.state.pages = page_html.Pages(pages.PAGES_DIR)  # the composed HTML of the pages
     app.include_router(routes.router)
     app.include_router(admin_api.router)
     app.include_router(enrollment_api.router)

@@ -19,7 +19,8 @@ A page asked for without a `vr_staff` cookie of a role it allows answers 303 to
 `/login/?next=<path>`: a kiosk asking for the dashboard gets the login form, so leaving kiosk
 mode needs a staff login (which replaces the kiosk's cookie).
 Files are served through the same safe-path helper as the headset app (`api/web.py`); HTML is
-only served by the routes above, never from `/ui/`.
+only served by the routes above, never from `/ui/`: each page's `page.html` in the one frame of
+`api/page_html.py`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from fastapi.responses import RedirectResponse, Response
 
 import vr_server
 from vr_server.api.deps import STAFF_COOKIE, ServicesDep
+from vr_server.api.page_html import Pages
 from vr_server.api.web import APP_CACHE, safe_file, serve_file
 from vr_server.errors import Forbidden, NotFound, Unauthorized
 from vr_server.storage.records import TokenKind
@@ -65,7 +67,8 @@ _CSP = (
 
 
 def _page(folder: str, request: Request, *, private: bool = False) -> Response:
-    response = serve_file(safe_file(PAGES_DIR, f"{folder}/index.html"), request, APP_CACHE)
+    pages: Pages = request.app.state.pages
+    response = pages.response(folder, request, APP_CACHE)
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Frame-Options"] = "DENY"
     # The result page's URL is its secret: never send it to the job sites it links to.

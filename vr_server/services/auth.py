@@ -92,7 +92,7 @@ def token_hash(token: str) -> str:
 
 MIN_PASSWORD_CHARS = 8
 MAX_PASSWORD_CHARS = 256
-"""The login form's limit too (web/login/index.html)."""
+"""The login form's limit too (web/login/page.html)."""
 
 
 def check_new_account(username: str, password: str) -> None:

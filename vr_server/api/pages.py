@@ -2,6 +2,7 @@
 
     /login/              public: the staff sign-in form
     /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /setup/              public: creates the first admin with the console's link (api/setup.py)
     /p/<code>            public: the "Add headsets" link typed into a Quest browser; to
                          /headset/?enroll=<code> (the headset app enrolls with it)
     /dashboard/          staff, admin: fleet board, remote control, walk-in queue
@@ -20,7 +21,8 @@ A page asked for without a `vr_staff` cookie of a role it allows answers 303 to
 `/login/?next=<path>`: a kiosk asking for the dashboard gets the login form, so leaving kiosk
 mode needs a staff login (which replaces the kiosk's cookie).
 Files are served through the same safe-path helper as the headset app (`api/web.py`); HTML is
-only served by the routes above, never from `/ui/`.
+only served by the routes above, never from `/ui/`: each page's `page.html` in the one frame of
+`api/page_html.py`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from fastapi.responses import RedirectResponse, Response
 
 import vr_server
 from vr_server.api.deps import STAFF_COOKIE, ServicesDep
+from vr_server.api.page_html import Pages
 from vr_server.api.web import APP_CACHE, safe_file, serve_file
 from vr_server.errors import Forbidden, NotFound, Unauthorized
 from vr_server.storage.records import TokenKind
@@ -71,11 +74,11 @@ _CSP = (
 _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 
-@functools.cache
-def _import_map_csp(path: Path, mtime_ns: int) -> str:
-    """The CSP of a page with an inline import map: that script allowed by its sha256, and
-    WebAssembly (the glTF decoders of three.js)."""
-    found = _IMPORT_MAP.search(path.read_text(encoding="utf-8"))
+@functools.lru_cache(maxsize=64)
+def _csp(html: bytes) -> str:
+    """The CSP of a page; one with an inline import map gets that script allowed by its
+    sha256, and WebAssembly (the glTF decoders of three.js)."""
+    found = _IMPORT_MAP.search(html.decode("utf-8"))
     if found is None:
         return _CSP
     digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
@@ -85,10 +88,10 @@ def _import_map_csp(path: Path, mtime_ns: int) -> str:
 
 
 def _page(folder: str, request: Request, *, private: bool = False) -> Response:
-    path = safe_file(PAGES_DIR, f"{folder}/index.html")
-    response = serve_file(path, request, APP_CACHE)
+    pages: Pages = request.app.state.pages
+    response = pages.response(folder, request, APP_CACHE)
     # the pages that draw scenes with three.js (watch, queue board) carry an import map
-    response.headers["Content-Security-Policy"] = _import_map_csp(path, path.stat().st_mtime_ns)
+    response.headers["Content-Security-Policy"] = _csp(pages.build(folder).html)
     response.headers["X-Frame-Options"] = "DENY"
     # The result page's URL is its secret: never send it to the job sites it links to.
     response.headers["Referrer-Policy"] = "no-referrer" if private else "same-origin"
@@ -132,6 +135,16 @@ async def login_page(request: Request) -> Response:
 @router.api_route("/pair/", methods=["GET", "HEAD"])
 async def pair_page(request: Request) -> Response:
     return _page("pair", request)
+
+
+@router.get("/setup")
+async def setup_slash() -> RedirectResponse:
+    return RedirectResponse("/setup/", status_code=307)
+
+
+@router.api_route("/setup/", methods=["GET", "HEAD"])
+async def setup_page(request: Request) -> Response:
+    return _page("setup", request, private=True)
 
 
 @router.api_route("/p/{code}", methods=["GET", "HEAD"])

@@ -5,6 +5,8 @@
   (`replaced:<connection id>` tells an older connection of the same headset to step down;
   `watch:<watcher>` and `unwatch:<watcher>` count its spectators: services/watch.py).
 - `watch.<id>`: `watched_pose` frames of that headset, for the staff connections watching it.
+- `watchers`: a headset's id when it connected, so that every instance re-sends the watch words
+  of its connections watching it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Literal
 
 STAFF_CHANNEL = "staff"
+WATCHERS_CHANNEL = "watchers"
 _FRAME = "F"
 _CONTROL = "C"
 

@@ -117,6 +117,7 @@ def start_background(services: Services) -> BackgroundTasks:
     background.start(LIVE_FLUSH_S, "live-figures", services.fleet.flush_live)
     background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
     background.start(WATCH_REFRESH_S, "watch-leases", services.watch.refresh)
+    background.start_forever("watch-asks", services.watch.answer_asks())
 
     async def refresh_queue() -> None:
         if await services.queue.anyone_waiting():  # not the whole view: every headset's

@@ -8,9 +8,11 @@ where the headset is connected, from control words on its bus channel (`headset.
 
 A watcher is one staff connection's interest in one headset (`<connection id>`): watching the
 same headset twice from one connection counts once. `WatchService` (on the staff connection's
-instance) sends the words, and renews every lease every `REFRESH_S` seconds, so a headset that
-reconnects learns its watchers within that time and a watcher whose instance died (and could
-not say `unwatch`) expires. `Watchers` (on the headset connection's instance) counts them and
+instance) sends the words, and renews every lease every `REFRESH_S` seconds, so a watcher whose
+instance died (and could not say `unwatch`) expires. A headset that connects asks on the
+`watchers` channel (`ask`), and every instance says its watchers' words again at once
+(`answer_asks`), so a reconnected headset goes back to 20 Hz without waiting for a renewal.
+`Watchers` (on the headset connection's instance) counts them and
 says when the headset's pose rate must change: 20 Hz from the first watcher, 2 Hz after the
 last is gone. A staff connection that closes unwatches everything it watched.
 
@@ -25,7 +27,13 @@ import time
 from collections.abc import Callable
 
 from vr_server.bus import Bus
-from vr_server.bus.channels import control_message, headset_channel, watch_channel
+from vr_server.bus.base import RESET
+from vr_server.bus.channels import (
+    WATCHERS_CHANNEL,
+    control_message,
+    headset_channel,
+    watch_channel,
+)
 from vr_server.protocol.poses import IDLE_HZ, WATCH_HZ, PoseFrame, WatchedPose
 from vr_server.protocol.queue import NowPlaying
 from vr_server.services.fleet import FleetService
@@ -121,6 +129,28 @@ class WatchService:
             for headset_id in sorted(headsets):
                 word = control_message(_WATCH + watcher)
                 await self._bus.publish(headset_channel(headset_id), word)
+
+    async def ask(self, headset_id: str) -> None:
+        """A headset connected (its new connection counts nobody yet): every instance's
+        `answer_asks` re-sends the watch words of its watchers of it."""
+        await self._bus.publish(WATCHERS_CHANNEL, headset_id)
+
+    async def answer_asks(self) -> None:
+        """Run by the lifespan's background tasks: answer `ask` for this instance's watchers.
+        After a broker outage (RESET) every lease is renewed."""
+        subscription = self._bus.subscribe(WATCHERS_CHANNEL, maxsize=4096)
+        try:
+            while True:
+                headset_id = await subscription.get()
+                if headset_id == RESET:
+                    await self.refresh()
+                    continue
+                for watcher, headsets in list(self._watching.items()):
+                    if headset_id in headsets:
+                        word = control_message(_WATCH + watcher)
+                        await self._bus.publish(headset_channel(headset_id), word)
+        finally:
+            self._bus.unsubscribe(subscription)
 
     async def relay(self, headset_id: str, frame: PoseFrame) -> int:
         """Publish a headset's pose frame to its watchers; returns how many took it."""

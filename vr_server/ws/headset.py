@@ -176,6 +176,7 @@ async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: 
         await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
+        await services.watch.ask(headset.id)  # staff watching it say so again
         assignment = await services.sessions.headset_connected(headset, conn.id, hello.app_version)
         conn.send(
             Welcome(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess, wait_frame
-from tests.support.sockets import hello_headset, staff, start_session
+from tests.support.sockets import hello_headset, staff, start_session, welcomed
 from tests.support.watching import POSE, next_rate, relayed_pose, watch
 from vr_server.ws.watching import MAX_WATCHING
 
@@ -129,3 +129,19 @@ def test_the_manifest_of_a_given_version(server: ServerProcess, token: str) -> N
     assert same.json() == active
     missing = server.api(token, "GET", "/api/catalog/test-kitchen/manifest?version=9.9.9")
     assert missing.status_code == 404
+
+
+async def test_a_reconnected_headset_is_told_it_is_watched(
+    server: ServerProcess, code: str, token: str
+) -> None:
+    headset, enrolled = await hello_headset(server, code)
+    sock = await staff(server, token)
+    try:
+        await watch(sock, enrolled["headset_id"])
+        assert await next_rate(headset) == 20
+        await headset.close()
+        headset = await welcomed(server, enrolled["device_id"], enrolled["device_token"])
+        assert await next_rate(headset) == 20  # asked on connecting, not at the next renewal
+    finally:
+        await sock.close()
+        await headset.close()

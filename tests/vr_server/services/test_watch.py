@@ -4,6 +4,9 @@ after the last (unwatched, disconnected, or its lease run out)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from tests.support.services import Clock
 from vr_server.bus.channels import headset_channel, parse_channel_message, watch_channel
 from vr_server.bus.memory import InProcessBus
@@ -94,3 +97,25 @@ async def test_relay_publishes_the_frame_with_the_headset_id() -> None:
     assert text == '{"t":5,"h":[1,1600,2,0,383,0,924],"type":"watched_pose","headset_id":"h1"}'
     assert WatchedPose.model_validate_json(text).h == frame.h
     assert await service.relay("h2", frame) == 0  # nobody watches h2
+
+
+async def test_a_connecting_headset_hears_of_its_watchers_at_once() -> None:
+    bus = InProcessBus()
+    service = WatchService(bus)
+    await service.watch("c1", "h1")
+    await service.watch("c1", "h2")
+    answering = asyncio.create_task(service.answer_asks())
+    await asyncio.sleep(0)  # subscribed
+    channel = bus.subscribe(headset_channel("h1"))  # the new connection of h1
+    await service.ask("h1")
+    async with asyncio.timeout(5):
+        message = await channel.get()
+    assert parse_channel_message(message) == ("control", "watch:c1")
+    await service.ask("h3")  # nobody watches h3: nothing said
+    await service.ask("h1")
+    async with asyncio.timeout(5):
+        assert parse_channel_message(await channel.get()) == ("control", "watch:c1")
+    assert channel.queue.empty()
+    answering.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await answering

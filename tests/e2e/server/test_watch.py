@@ -134,14 +134,15 @@ def test_the_manifest_of_a_given_version(server: ServerProcess, token: str) -> N
 async def test_a_reconnected_headset_is_told_it_is_watched(
     server: ServerProcess, code: str, token: str
 ) -> None:
-    headset, enrolled = await hello_headset(server, code)
+    first, enrolled = await hello_headset(server, code)
+    credentials = enrolled["device_id"], enrolled["device_token"]
     sock = await staff(server, token)
+    await watch(sock, enrolled["headset_id"])
+    assert await next_rate(first) == 20
+    await first.close()
+    again = await welcomed(server, *credentials)
     try:
-        await watch(sock, enrolled["headset_id"])
-        assert await next_rate(headset) == 20
-        await headset.close()
-        headset = await welcomed(server, enrolled["device_id"], enrolled["device_token"])
-        assert await next_rate(headset) == 20  # asked on connecting, not at the next renewal
+        assert await next_rate(again) == 20  # asked on connecting, not at the next renewal
     finally:
         await sock.close()
-        await headset.close()
+        await again.close()

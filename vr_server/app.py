@@ -33,6 +33,7 @@ from vr_server.services import (
     SessionService,
     SetupService,
     StatsService,
+    WatchService,
 )
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
@@ -177,6 +178,7 @@ async def open_services(settings: Settings) -> Services:
         retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
         revocations=revocations,
         access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
+        watch=WatchService(bus),
         setup=SetupService(store, auth, audit_service),
         loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
     )

@@ -10,6 +10,8 @@
     /queue-board/        kiosk, staff, admin: the TV by the queue
     /stats/              staff, admin: the day's figures and the CSV download
     /admin/              admin: accounts, codes, kiosks, headsets; taking access back
+    /watch/<headset id>  staff, admin: the 3D spectator view of a headset's session (three.js
+                         from /vendor/, its import map allowed by hash in the page's CSP)
     /audit/              staff, admin; its data admin only: the audit trail
                          (`GET /api/audit` answers 403 to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
@@ -25,6 +27,9 @@ only served by the routes above, never from `/ui/`: each page's `page.html` in t
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -66,10 +71,27 @@ _CSP = (
 )
 
 
+_IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
+
+
+@functools.lru_cache(maxsize=64)
+def _csp(html: bytes) -> str:
+    """The CSP of a page; one with an inline import map gets that script allowed by its
+    sha256, and WebAssembly (the glTF decoders of three.js)."""
+    found = _IMPORT_MAP.search(html.decode("utf-8"))
+    if found is None:
+        return _CSP
+    digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
+    return _CSP.replace(
+        "script-src 'self';", f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval';"
+    )
+
+
 def _page(folder: str, request: Request, *, private: bool = False) -> Response:
     pages: Pages = request.app.state.pages
     response = pages.response(folder, request, APP_CACHE)
-    response.headers["Content-Security-Policy"] = _CSP
+    # the pages that draw scenes with three.js (watch, queue board) carry an import map
+    response.headers["Content-Security-Policy"] = _csp(pages.build(folder).html)
     response.headers["X-Frame-Options"] = "DENY"
     # The result page's URL is its secret: never send it to the job sites it links to.
     response.headers["Referrer-Policy"] = "no-referrer" if private else "same-origin"
@@ -139,6 +161,15 @@ async def results_page(token: str, request: Request) -> Response:
     if not _TOKEN.fullmatch(token):
         raise NotFound("no such result")
     return _page("results", request, private=True)
+
+
+@router.api_route("/watch/{headset_id}", methods=["GET", "HEAD"])
+async def watch_page(headset_id: str, request: Request, services: ServicesDep) -> Response:
+    if not await _signed_in(request, services, _STAFF):
+        return _login_redirect(request)
+    response = _page("watch", request)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
 
 
 @router.api_route("/ui/{path:path}", methods=["GET", "HEAD"])

@@ -16,6 +16,7 @@ from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
 from vr_server.services.setup import SetupService
 from vr_server.services.stats import StatsService
+from vr_server.services.watch import WatchService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
 from vr_server.storage.blobs import BlobStore
@@ -40,6 +41,7 @@ class Services:
     retention: RetentionService
     revocations: Revocations
     access: AccessService
+    watch: WatchService
     setup: SetupService
     """First start: setup mode until an admin account exists (services/setup.py)."""
     loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
@@ -61,4 +63,5 @@ __all__ = [
     "SessionService",
     "SetupService",
     "StatsService",
+    "WatchService",
 ]

@@ -21,6 +21,7 @@ from vr_server.ws.headset import HEADSET
 from vr_server.ws.kiosk import KIOSK
 from vr_server.ws.registry import Link, Registry, union_members
 from vr_server.ws.staff import STAFF
+from vr_server.ws.watching import StaffLink
 
 from .fakes import connection, sent_json
 
@@ -159,8 +160,8 @@ async def test_the_direct_path_takes_fast_messages_and_bad_frames_only() -> None
     assert [f["code"] for f in sent_json(link.conn)] == ["unknown_type"]
 
 
-async def test_a_kiosk_may_only_ping() -> None:
-    link = _link()
+async def test_a_kiosk_gets_pong_and_is_refused_staff_commands() -> None:
+    link = StaffLink(connection(error_budget=1), Services.__new__(Services))
     take = KIOSK.direct(link, KIOSK.reader(staff_message_adapter, 10_000))
     assert take('{"type":"ping","t":1.5}') is True
     assert take('{"type":"set_status","request_id":"r","headset_id":"h","status":"charging"}')

@@ -50,6 +50,8 @@ class Buffer(Base):
     data: bytes | None = None
     storage: str | None = None
     uri_ok: bool = True
+    has_uri: bool = False
+    """The object has a `uri` member, whatever its value (a GLB buffer has none)."""
 
 
 @dataclass(eq=False)

@@ -33,6 +33,7 @@ def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
     check_members(m, ("byteLength", "uri", "name"), ctx)
     b = Buffer(i)
     b.byte_length = get_uint(m, "byteLength", ctx, req=True, min=1)
+    b.has_uri = "uri" in m
     uri = get_string(m, "uri", ctx)
     if uri is not None:
         b.uri = uri

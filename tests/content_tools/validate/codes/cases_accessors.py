@@ -8,10 +8,11 @@ buffer view per accessor); `clean` is the same scene with the offending values f
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from typing import Any
 
-from tests.content_tools.validate.codes.cases import CodeCase
+from tests.content_tools.validate.codes.cases import CodeCase, glb
 from tests.support.accessor_docs import FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT, Scene
 
 __all__ = ["CASES"]
@@ -64,6 +65,16 @@ def _animation(times: Sequence[float], rotations: Sequence[float]) -> dict[str, 
             }
         ],
     )
+
+
+def _glb_degenerate(**buffer: Any) -> bytes:
+    """The mesh with a degenerate triangle as a GLB whose buffer 0 is `buffer` (by default
+    {"byteLength": ...}). The reference reads the BIN chunk only for a buffer with a valid
+    byteLength and no `uri` member at all (not even one of the wrong type)."""
+    doc = _mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 2]))
+    data = base64.b64decode(doc["buffers"][0]["uri"].split(",", 1)[1])
+    doc["buffers"] = [buffer or {"byteLength": len(data)}]
+    return glb(doc, data)
 
 
 _IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
@@ -181,6 +192,18 @@ CASES: list[CodeCase] = [
         "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
         triggers=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 2])),
         clean=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 0])),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(  # no valid byteLength: the BIN chunk is not read
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
+        triggers=_glb_degenerate(),
+        clean=_glb_degenerate(byteLength=0),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(  # a `uri` member, even of the wrong type: not the GLB buffer
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
+        triggers=_glb_degenerate(),
+        clean=_glb_degenerate(byteLength=8, uri=False),
         pointer=f"{_PRIMITIVE}/indices",
     ),
     CodeCase(

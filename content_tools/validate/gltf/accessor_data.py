@@ -160,12 +160,14 @@ def normalized_divided(acc: Accessor, arr: np.ndarray) -> np.ndarray:
 
 def normalized_multiplied(acc: Accessor, arr: np.ndarray) -> np.ndarray:
     """Components as doubles, integer types always normalised by multiplying with the
-    reciprocal of the divider, as the reference's skinning weights are read."""
+    reciprocal of the divider, as the reference's skinning weights are read. Its npm build
+    computes the divider of UNSIGNED_INT (not a valid weights type) as `(1 << 32) - 1` in
+    JavaScript, where the shift gives 0: such weights come out negated."""
     ct = acc.component_type
     values = arr.astype(np.float64)
     if ct == 5126 or ct not in _DIVIDERS:
         return values
-    values *= 1.0 / _DIVIDERS[ct]
+    values *= -1.0 if ct == 5125 else 1.0 / _DIVIDERS[ct]
     if ct in _SIGNED:
         np.maximum(values, -1.0, out=values)
     return values

@@ -12,7 +12,7 @@ import base64
 from collections.abc import Sequence
 from typing import Any
 
-from tests.content_tools.validate.codes.cases import CodeCase, glb
+from tests.content_tools.validate.codes.cases import UNSIGNED_INT, CodeCase, glb
 from tests.support.accessor_docs import FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT, Scene
 
 __all__ = ["CASES"]
@@ -78,19 +78,37 @@ def _glb_degenerate(**buffer: Any) -> bytes:
 
 
 _IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
+_SCALAR_WEIGHTS = ("SCALAR", FLOAT)
+
+
+Format = tuple[str, int]
+"""(accessor type, component type)."""
 
 
 def _skinned(
-    joints: Sequence[int], weights: Sequence[float], *, ibm: Sequence[float] | None = None
+    joints: Sequence[int],
+    weights: Sequence[float],
+    *,
+    ibm: Sequence[float] | None = None,
+    joints_as: Format = ("VEC4", UNSIGNED_BYTE),
+    weights_as: Format = ("VEC4", FLOAT),
 ) -> dict[str, Any]:
     """A skinned triangle: skin 0 has two joints (nodes 1 and 2); every vertex has the
-    JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after."""
+    JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after. With a
+    SCALAR format, the accessor holds the first three of those components (one a vertex):
+    the reference pairs joints and weights by component position, whatever their types."""
     scene = Scene()
     pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
-    all_joints = list(joints) + [0, 0, 0, 0] * 2
-    all_weights = list(weights) + [1.0, 0, 0, 0] * 2
-    j = scene.acc("VEC4", UNSIGNED_BYTE, all_joints, target=34962)
-    w = scene.acc("VEC4", FLOAT, all_weights, target=34962)
+    streams = []
+    for values, padding, (type_, ctype) in (
+        (joints, [0, 0, 0, 0], joints_as),
+        (weights, [1.0, 0, 0, 0], weights_as),
+    ):
+        components = (list(values) + padding * 2)[: 3 if type_ == "SCALAR" else 12]
+        if ctype != FLOAT:
+            components = [int(v) for v in components]
+        streams.append(scene.acc(type_, ctype, components, target=34962))
+    j, w = streams
     skin: dict[str, Any] = {"joints": [1, 2]}
     if ibm is not None:
         skin["inverseBindMatrices"] = scene.acc("MAT4", FLOAT, ibm)
@@ -253,6 +271,36 @@ CASES: list[CodeCase] = [
         triggers=_skinned([0, 1, 0, 0], [1.5, -0.5, 0, 0]),
         clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0]),
         pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(  # the npm build negates UNSIGNED_INT weights (accessor_data.py)
+        "ACCESSOR_WEIGHTS_NEGATIVE",
+        triggers=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_INT)),
+        clean=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_SHORT)),
+        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(  # SCALAR weights: joint 1 (component 0) meets weight 0
+        "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
+        triggers=_skinned([1, 0, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 1, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # SCALAR weights: joint 0 twice with non-zero weights
+        "ACCESSOR_JOINTS_INDEX_DUPLICATE",
+        triggers=_skinned([0, 0, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # SCALAR joints
+        "ACCESSOR_JOINTS_INDEX_OOB",
+        triggers=_skinned([2, 2, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
+        clean=_skinned([1, 0, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # past the end of the weights, an out-of-bounds joint is still reported
+        "ACCESSOR_JOINTS_INDEX_OOB",
+        triggers=_skinned([0, 0, 0, 2], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 0, 0, 1], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
     ),
     CodeCase(
         "ACCESSOR_WEIGHTS_NON_NORMALIZED",

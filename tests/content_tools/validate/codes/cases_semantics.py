@@ -20,6 +20,7 @@ from tests.content_tools.validate.codes.cases import (
     UNSIGNED_SHORT,
     Builder,
     CodeCase,
+    pack,
 )
 
 __all__ = ["CASES", "IDENTITY", "morph", "pair", "png", "skinned", "triangle", "uv"]
@@ -238,6 +239,21 @@ def _unused_texcoord(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = uv
 
 
+def _sparse_views_unused(b: Builder, bad: bool) -> None:
+    """An accessor of an unknown type (no components for the reference) still links its
+    sparse views; one without a valid count does not."""
+    indices = b.view(pack(UNSIGNED_SHORT, [0, 0]))
+    values = b.view(pack(FLOAT, [1.0]))
+    sparse = {
+        "count": 1,
+        "indices": {"bufferView": indices, "componentType": UNSIGNED_SHORT},
+        "values": {"bufferView": values},
+    }
+    accessor = {"componentType": FLOAT, "count": 0 if bad else 3, "type": "VEC5", "sparse": sparse}
+    b.doc["accessors"].append(accessor)
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["_CUSTOM"] = len(b.doc["accessors"]) - 1
+
+
 # --- nodes, skins, scenes ---------------------------------------------------------------------
 
 
@@ -445,6 +461,7 @@ CASES: list[CodeCase] = [
         "/meshes/0/primitives/0/material",
     ),
     pair("UNUSED_OBJECT", _unused_texcoord, "/meshes/0/primitives/0/attributes/TEXCOORD_0"),
+    pair("UNUSED_OBJECT", _sparse_views_unused, "/bufferViews/2"),
     pair("NODE_SKINNED_MESH_NON_ROOT", _skinned_non_root, "/nodes/0"),
     pair("NODE_SKIN_NO_SCENE", _skin_no_scene, "/nodes/0"),
     pair("NODE_SKINNED_MESH_LOCAL_TRANSFORMS", _skinned_local_transforms, "/nodes/0"),

@@ -370,6 +370,19 @@ def _rotation(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["rotation"] = [0, 0, 0.6, 0.6] if bad else [0, 0, 0.6, 0.8]
 
 
+def _node_value(name: str, bad_value: list[float], clean_value: list[float]) -> Edit:
+    """Node 0's `name` is `bad_value`, `clean_value` in the fixed document."""
+
+    def edit(b: Builder, bad: bool) -> None:
+        b.doc["nodes"][0][name] = bad_value if bad else clean_value
+
+    return edit
+
+
+def _z_scaled(z: float) -> list[float]:
+    return [*IDENTITY[:10], z, *IDENTITY[11:]]
+
+
 # --- cameras and images ---------------------------------------------------------------------
 
 
@@ -484,6 +497,11 @@ CASES: list[CodeCase] = [
     ),
     pair("NODE_MATRIX_NON_TRS", _sheared, "/nodes/0/matrix"),
     pair("ROTATION_NON_UNIT", _rotation, "/nodes/0/rotation"),
+    # The reference holds transforms in single precision: 1e40 overflows, 1.00000001 is 1.
+    pair("NODE_MATRIX_NON_TRS", _node_value("matrix", _z_scaled(1e40), _z_scaled(1e30))),
+    pair("NODE_MATRIX_DEFAULT", _node_value("matrix", _z_scaled(1.00000001), _z_scaled(1.0001))),
+    # The npm build allows 0.00769 off the unit length (its threshold of unit quaternions).
+    pair("ROTATION_NON_UNIT", _node_value("rotation", [0, 0, 0, 0.99], [0, 0, 0, 0.995])),
     pair(
         "CAMERA_XMAG_YMAG_ZERO",
         _camera({**ORTHO, "xmag": 0.0}, ORTHO, "orthographic"),

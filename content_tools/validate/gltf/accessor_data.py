@@ -1,8 +1,10 @@
 """Reading an accessor's elements as the reference does, vectorised with numpy: strides, matrix
 column padding, sparse substitution, and the two ways it normalises integer components.
 
-Data is only read where it really is (buffer bytes present and the accessor fits them), so the
-memory used is bounded by the file sizes, never by counts the JSON claims. When the reference
+An accessor decodes to its component stream (flat): the element checks take whole elements
+from it where they need them. Data is only read where it really is (buffer bytes present and
+the accessor fits them), so the memory used is bounded by the file sizes, never by counts
+the JSON claims. When the reference
 would yield no element at all (misaligned offsets, data past the buffer view or the buffer, a
 sparse part it cannot read), `decode_accessor` returns None.
 """
@@ -77,9 +79,12 @@ def sparse_indices(acc: Accessor) -> np.ndarray | None:
 
 
 def _substitute(acc: Accessor, base: np.ndarray) -> np.ndarray | None:
+    """`base` (a flat component stream) with the sparse values substituted."""
     sp = acc.sparse
     if sp is None or sp.count > acc.count or sp.indices is None or sp.values is None:
         return None
+    if acc.components == 0:
+        return base
     idx = sparse_indices(acc)
     dtype = np.dtype(DTYPES[acc.component_type])
     comps = acc.components
@@ -98,12 +103,32 @@ def _substitute(acc: Accessor, base: np.ndarray) -> np.ndarray | None:
     bad = np.flatnonzero(~ok)
     run = int(bad[0]) if len(bad) else len(idx64)
     out = np.array(base, copy=True)
-    out[idx64[:run]] = vals[:run]
+    whole = len(out) - len(out) % comps
+    out[:whole].reshape(-1, comps)[idx64[:run]] = vals[:run]
     return out
 
 
+def _strided(acc: Accessor, raw: memoryview, dtype: str, size: int) -> np.ndarray:
+    """The component stream of a plain (unpadded) accessor, as the reference reads it: a
+    typed view of byteLength // size components, stepping byteStride // size components
+    from one element to the next (a byteStride that is no multiple of the component size
+    thus yields other values, and more of them, than `count` elements)."""
+    comps, stride = acc.components, acc.stride
+    total = acc.byte_length // size
+    if comps == 0:  # an unknown type: every component of the view, one run
+        return np.frombuffer(raw, dtype=dtype, count=total)
+    if stride % size == 0:
+        view = np.ndarray(shape=(acc.count, comps), dtype=dtype, buffer=raw, strides=(stride, size))
+        return view.reshape(-1)
+    typed = np.frombuffer(raw, dtype=dtype, count=total)
+    positions = (np.arange(0, total, stride // size)[:, None] + np.arange(comps)).reshape(-1)
+    stream: np.ndarray = typed[positions[positions < total]]
+    return stream
+
+
 def decode_accessor(acc: Accessor) -> np.ndarray | None:
-    """Elements as an (count, components) array of the raw component values, or None."""
+    """The accessor's components in the order the reference reads them (a flat array of the
+    raw values), or None."""
     if not acc.valid or not acc.layout_ok or acc.component_type not in DTYPES:
         return None
     dtype = DTYPES[acc.component_type]
@@ -129,15 +154,13 @@ def decode_accessor(acc: Accessor) -> np.ndarray | None:
                 buffer=raw,
                 strides=(stride, col_stride, size),
             )
-            base = view.reshape(acc.count, rows * rows)
+            base = view.reshape(-1)
         else:
-            base = np.ndarray(
-                shape=(acc.count, comps), dtype=dtype, buffer=raw, strides=(stride, size)
-            )
+            base = _strided(acc, raw, dtype, size)
     elif acc.sparse is not None:
         if acc.count * comps > MAX_ZERO_FILLED:
             return None
-        base = np.zeros((acc.count, comps), dtype=dtype)
+        base = np.zeros(acc.count * comps, dtype=dtype)
     else:
         return None
     if acc.sparse is not None:

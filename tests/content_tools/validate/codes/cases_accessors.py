@@ -77,6 +77,18 @@ def _glb_degenerate(**buffer: Any) -> bytes:
     return glb(doc, data)
 
 
+def _odd_stride(minimum: float) -> dict[str, Any]:
+    """Three floats (declared minimum `minimum`) in a view of four with byteStride 6: the
+    reference steps 6 // 4 = 1 component from one element to the next and reads the view's
+    (6 * 2 + 4) // 4 = 4 components, whose minimum (-1) is the second."""
+    scene = Scene()
+    scene.acc("SCALAR", FLOAT, [0.0, -1.0, 2.0, 3.0], min=[minimum])
+    doc = scene.doc()
+    doc["accessors"][0]["count"] = 3
+    doc["bufferViews"][0]["byteStride"] = 6
+    return doc
+
+
 _IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
 _SCALAR_WEIGHTS = ("SCALAR", FLOAT)
 
@@ -193,6 +205,12 @@ CASES: list[CodeCase] = [
         triggers=_mesh({"COLOR_0": ("VEC3", FLOAT, [1.5, 0.0, 0.0] + [1.0] * 6)}),
         clean=_mesh({"COLOR_0": ("VEC3", FLOAT, [1.0] * 9)}),
         pointer=f"{_PRIMITIVE}/attributes/COLOR_0",
+    ),
+    CodeCase(
+        "ACCESSOR_MIN_MISMATCH",
+        triggers=_odd_stride(0.0),
+        clean=_odd_stride(-1.0),
+        pointer="/accessors/0/min/0",
     ),
     CodeCase(
         "ACCESSOR_INDEX_OOB",

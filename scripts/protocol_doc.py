@@ -5,10 +5,10 @@
 
 Every frame of both sockets, every session event and the HTTP bodies a client reads or sends,
 with each field's type, whether it is required (and its default), its constraints and its
-description, taken from the models' JSON Schema: the section between GENERATED_BEGIN and
-GENERATED_END is this script's output and nothing else. tests/docs/test_protocol_doc.py fails
-when it is out of date. A field's text comes from its `Field(description=...)`, a model's
-from its docstring: change those, not the doc.
+description, taken from the models' JSON Schema: the generated section is this script's
+output and nothing else. tests/docs/test_protocol_doc.py fails when it is out of date. A
+field's text comes from its `Field(description=...)`, a model's from its docstring: change
+those, not the doc.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ for _path in (ROOT, ROOT / "scripts"):  # make the packages and generated_sectio
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from generated_section import begin_marker, run, with_section  # noqa: E402
+from generated_section import GeneratedPage  # noqa: E402
 
 from content_tools.format import LocalizedText  # noqa: E402
 from vr_server.api import models as api  # noqa: E402
@@ -40,7 +40,6 @@ from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset  # noqa: 
 from vr_server.protocol.staff import ServerToStaff, StaffMessage  # noqa: E402
 
 DOC = ROOT / "docs" / "protocol.md"
-GENERATED_BEGIN = begin_marker("scripts/protocol_doc.py")
 CONTENT_FORMAT = "content-format.md"
 
 
@@ -319,22 +318,7 @@ def render_reference() -> str:
     return _Reference().render()
 
 
-def with_reference(doc: str, section: str) -> str:
-    """`doc` with its generated section replaced by `section`."""
-    return with_section(doc, section, GENERATED_BEGIN)
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run(
-        argv,
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-        doc_path=DOC,
-        root=ROOT,
-        script="scripts/protocol_doc.py",
-        render=render_reference,
-        what="the reference",
-    )
-
+PAGE = GeneratedPage(DOC, "scripts/protocol_doc.py", render_reference, "the reference", __doc__)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(PAGE.main())

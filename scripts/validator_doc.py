@@ -7,9 +7,8 @@ One row per code of `content_tools/validate/gltf/messages.py` (the reference's i
 then our own codes): its severity, the modules of content_tools/validate/ that emit it (where
 the code's string appears in the code, found with `ast`), and the per-code test cases
 (tests/content_tools/validate/codes/cases_*.py) that trigger it, or the reason it is not
-implemented (`coverage.NOT_IMPLEMENTED`). The section between GENERATED_BEGIN and GENERATED_END
-is this script's output and nothing else; tests/docs/test_validator_doc.py fails when it is
-out of date.
+implemented (`coverage.NOT_IMPLEMENTED`). The generated section is this script's output and
+nothing else; tests/docs/test_validator_doc.py fails when it is out of date.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ for _path in (ROOT, ROOT / "scripts"):  # make the packages and generated_sectio
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from generated_section import begin_marker, run, with_section  # noqa: E402
+from generated_section import GeneratedPage  # noqa: E402
 
 from content_tools.validate.gltf.coverage import NOT_IMPLEMENTED  # noqa: E402
 from content_tools.validate.gltf.messages import CODES  # noqa: E402
@@ -34,7 +33,6 @@ DOC = ROOT / "docs" / "validator.md"
 PACKAGE = ROOT / "content_tools" / "validate"
 NOT_EMITTERS = {"messages.py", "coverage.py"}
 OURS = {"URI_OUTSIDE_ROOT", "RESOURCE_TOO_LARGE"}
-GENERATED_BEGIN = begin_marker("scripts/validator_doc.py")
 
 
 def emitters() -> dict[str, list[str]]:
@@ -90,22 +88,7 @@ def render_table() -> str:
     return "\n".join(lines)
 
 
-def with_table(doc: str, section: str) -> str:
-    """`doc` with its generated section replaced by `section`."""
-    return with_section(doc, section, GENERATED_BEGIN)
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run(
-        argv,
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-        doc_path=DOC,
-        root=ROOT,
-        script="scripts/validator_doc.py",
-        render=render_table,
-        what="the code table",
-    )
-
+PAGE = GeneratedPage(DOC, "scripts/validator_doc.py", render_table, "the code table", __doc__)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(PAGE.main())

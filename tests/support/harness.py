@@ -41,6 +41,36 @@ def end_process(
         proc.wait()
 
 
+def simulate_args(
+    server_url: str,
+    code: str,
+    state_dir: Path,
+    *,
+    speed: float,
+    sessions: int,
+    extra: tuple[str, ...] = (),
+) -> list[str]:
+    """The arguments of `vr-headset simulate` for one simulated headset enrolling with `code`
+    and reporting in JSON lines (`sessions` 0: until stopped)."""
+    return [
+        "simulate",
+        "--server",
+        server_url,
+        "--devices",
+        "1",
+        "--enroll-code",
+        code,
+        "--speed",
+        str(speed),
+        "--sessions",
+        str(sessions),
+        "--state-dir",
+        str(state_dir),
+        "--json",
+        *extra,
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -46,6 +46,7 @@ from redis.exceptions import RedisError
 
 from vr_server.bus.base import RESET, Subscription
 from vr_server.errors import Unavailable
+from vr_server.tasks import cancel
 
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
@@ -173,11 +174,8 @@ class RedisBus:
 
     async def close(self) -> None:
         self._closing = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         for subs in self._subscribers.values():
             for sub in subs:
                 sub.closed = True

@@ -12,16 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from vr_server.protocol import queue as q
 from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset
-from vr_server.protocol.queue import (
-    CallTicketRequest,
-    CancelTicketRequest,
-    CheckIn,
-    QueueBoard,
-    QueueView,
-    Ticket,
-    TicketContact,
-)
 from vr_server.protocol.reports import DayFigures, PublicResult
 from vr_server.protocol.staff import ServerToStaff, StaffMessage
 from vr_server.protocol.version import PROTOCOL_VERSION
@@ -30,13 +22,13 @@ from vr_server.protocol.version import PROTOCOL_VERSION
 class _Http(BaseModel):
     """Bodies of the HTTP API that the staff pages and the result page read or send."""
 
-    check_in: CheckIn
-    ticket: Ticket
-    queue: QueueView
-    queue_board: QueueBoard
-    call_ticket: CallTicketRequest
-    cancel_ticket: CancelTicketRequest
-    ticket_contact: TicketContact
+    check_in: q.CheckIn
+    ticket: q.Ticket
+    queue: q.QueueView
+    queue_board: q.QueueBoard
+    call_ticket: q.CallTicketRequest
+    cancel_ticket: q.CancelTicketRequest
+    ticket_contact: q.TicketContact
     public_result: PublicResult
     day_figures: DayFigures
 

@@ -12,7 +12,6 @@ gone), every tracked credential is checked against the database again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -23,6 +22,7 @@ from vr_server.bus.base import RESET
 from vr_server.errors import ServerError, Unavailable
 from vr_server.protocol.errors import CloseCode
 from vr_server.services.auth import AuthService, token_hash
+from vr_server.tasks import cancel
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,7 @@ class Revocations:
         self._task = asyncio.create_task(self._listen(self._subscription))
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
         if self._subscription is not None:
             self.bus.unsubscribe(self._subscription)
 

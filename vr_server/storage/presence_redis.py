@@ -6,7 +6,6 @@ See storage/presence.py for the interface, the hash per headset, its expiry and 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -18,6 +17,7 @@ from redis.exceptions import RedisError
 
 from vr_server.slices import SLICE
 from vr_server.storage.presence import ExpiredHandler, Figures, PresenceEntry
+from vr_server.tasks import cancel
 
 log = logging.getLogger(__name__)
 _FAILURES = (RedisError, OSError, TimeoutError)
@@ -97,11 +97,8 @@ class RedisPresence:
         # The flag ends the loop even when a cancel is lost: redis-py can turn a cancel that
         # lands mid-command into a ConnectionError, which `_guard` takes as an outage.
         self._closing = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel(self._task)
+        self._task = None
         # A clean shutdown removes its headsets at once instead of letting them expire.
         for headset_id, entry in list(self.local.items()):
             await self.disconnected(headset_id, entry.connection_id)

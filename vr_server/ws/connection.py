@@ -404,14 +404,6 @@ def _address(ws: WebSocket) -> str:
     return f"{client.host}:{client.port}" if client else "unknown address"
 
 
-async def cancel(task: asyncio.Task[None] | None) -> None:
-    """Cancel a connection's helper task (its bus pump) and wait until it has stopped."""
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 async def first_frame(
     conn: Connection, reader: FrameReader[M], expected: type[F], within_s: float
 ) -> F:

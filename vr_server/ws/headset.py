@@ -52,13 +52,8 @@ from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.services.results import with_result_address
 from vr_server.storage.records import HeadsetRecord
-from vr_server.ws.connection import (
-    Connection,
-    FrameReader,
-    cancel,
-    first_frame,
-    logging_in,
-)
+from vr_server.tasks import cancel
+from vr_server.ws.connection import Connection, FrameReader, first_frame, logging_in
 from vr_server.ws.registry import Link, Registry, accepted, answer_ping
 from vr_server.ws.relay import relay
 

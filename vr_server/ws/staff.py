@@ -41,7 +41,8 @@ from vr_server.protocol.staff import (
 )
 from vr_server.services import Services
 from vr_server.services.auth import STAFF_COOKIE
-from vr_server.ws.connection import Connection, FrameReader, cancel, first_frame, logging_in
+from vr_server.tasks import cancel
+from vr_server.ws.connection import Connection, FrameReader, first_frame, logging_in
 from vr_server.ws.kiosk import KIOSK, QUEUE_CHANGED, SOCKET_KINDS, for_board
 from vr_server.ws.registry import AsyncHandler, Link, Registry, accepted, answer_ping
 from vr_server.ws.relay import relay

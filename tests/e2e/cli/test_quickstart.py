@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.support.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.harness import STAFF_PASSWORD, ServerProcess, simulate_args
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -61,20 +61,7 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
         simulate = subprocess.Popen(
             [
                 str(bin_dir / "vr-headset"),
-                "simulate",
-                "--server",
-                server.url,
-                "--devices",
-                "1",
-                "--enroll-code",
-                code,
-                "--speed",
-                "100",
-                "--sessions",
-                "1",
-                "--json",
-                "--state-dir",
-                str(tmp_path / "headsets"),
+                *simulate_args(server.url, code, tmp_path / "headsets", speed=100, sessions=1),
             ],
             env=env,
             stdout=subprocess.PIPE,

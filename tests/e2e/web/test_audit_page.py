@@ -7,6 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -15,12 +16,8 @@ ADMIN, ADMIN_PASSWORD = "boss", "admin-password-long"
 
 
 def sign_in(browser: Browser, server: ServerProcess, username: str, password: str) -> Page:
-    page = browser.new_context().new_page()
+    page = signed_in(browser, server.url, "/audit/?lang=en", username, password).new_page()
     page.goto(server.url + "/audit/?lang=en")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(server.url + "/audit/?lang=en")
     return page
 
 

@@ -32,6 +32,7 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
+from tests.e2e.web.staff_pages import LAPTOP, submit_login
 from tests.support.harness import (
     STAFF_PASSWORD,
     STAFF_USER,
@@ -39,6 +40,7 @@ from tests.support.harness import (
     ServerProcess,
     end_process,
     running_server,
+    simulate_args,
 )
 from vr_server.protocol.version import PROTOCOL_VERSION
 
@@ -46,7 +48,6 @@ pytestmark = pytest.mark.slow
 
 SCENES = ("cook", "electrician")
 SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
-LAPTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 1024, "height": 768}
 TV: ViewportSize = {"width": 1280, "height": 720}
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -71,9 +72,11 @@ def pages_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pages_server(
+def server(
     tmp_path_factory: pytest.TempPathFactory, pages_library: Path
 ) -> Iterator[ServerProcess]:
+    """This module's server (in place of tests/conftest.py's; tests/e2e/conftest.py's `token`
+    and `code` are for it): the pages' scene library, a short sign-in time-out."""
     with running_server(
         tmp_path_factory.mktemp("pages-server"),
         [pages_library],
@@ -84,29 +87,16 @@ def pages_server(
 
 
 @pytest.fixture(scope="module")
-def token(pages_server: ServerProcess) -> str:
-    return pages_server.staff_token()
-
-
-@pytest.fixture(scope="module")
-def code(pages_server: ServerProcess) -> str:
-    return pages_server.enrollment_code(uses=20)
-
-
-@pytest.fixture(scope="module")
-def staff(browser: Browser, pages_server: ServerProcess) -> Iterator[BrowserContext]:
+def staff(browser: Browser, server: ServerProcess) -> Iterator[BrowserContext]:
     """A browser signed in through the login form, after being sent there by /dashboard/."""
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
-    page.goto(pages_server.url + "/dashboard/")
-    assert page.url == pages_server.url + "/login/?next=/dashboard/"
-    page.fill("#username", STAFF_USER)
-    page.fill("#password", "not the password")
-    page.click("#login-submit")
+    page.goto(server.url + "/dashboard/")
+    assert page.url == server.url + "/login/?next=/dashboard/"
+    submit_login(page, STAFF_USER, "not the password")
     expect(page.locator("#login-error")).not_to_be_empty()
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(pages_server.url + "/dashboard/")
+    submit_login(page, STAFF_USER, STAFF_PASSWORD)
+    page.wait_for_url(server.url + "/dashboard/")
     page.close()
     yield context
     context.close()
@@ -124,24 +114,14 @@ class Simulator:
                     sys.executable,
                     "-m",
                     "headset_client.cli",
-                    "simulate",
-                    "--server",
-                    server.url,
-                    "--devices",
-                    "1",
-                    "--enroll-code",
-                    code,
-                    "--speed",
-                    str(speed),
-                    "--sessions",
-                    "0",
-                    "--state-dir",
-                    str(state),
-                    "--name-prefix",
-                    prefix,
-                    "--max-backoff",
-                    "1",
-                    "--json",
+                    *simulate_args(
+                        server.url,
+                        code,
+                        state,
+                        speed=speed,
+                        sessions=0,
+                        extra=("--name-prefix", prefix, "--max-backoff", "1"),
+                    ),
                 ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -222,8 +202,8 @@ STAFF_APIS = [
 ]
 
 
-def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser: Browser) -> None:
-    base = pages_server.url
+def test_nothing_is_reachable_without_login(server: ServerProcess, browser: Browser) -> None:
+    base = server.url
     with httpx.Client(base_url=base) as http:
         for path in STAFF_PAGES:
             response = http.get(path)
@@ -250,7 +230,7 @@ def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser
         codes = []
         for headers in ({}, {"Cookie": "vr_staff=forged-token"}):
             ws = await RawSocket.open(
-                pages_server.ws_url + "/ws/staff", additional_headers=headers, origin=None
+                server.ws_url + "/ws/staff", additional_headers=headers, origin=None
             )
             codes.append(await ws.closed_with(timeout=15))
         return codes
@@ -283,9 +263,7 @@ def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser
         vectors,
     )
     assert verdicts == [f"{base}/dashboard/"] * 8 + [f"{base}/stats/?from=2026-01-01#top"]
-    page.fill("#username", STAFF_USER)
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
+    submit_login(page, STAFF_USER, STAFF_PASSWORD)
     page.wait_for_url(base + "/stats/")
     # Signing out ends it: the cookie is gone and the pages send to the login form again.
     page.click("#logout")
@@ -299,13 +277,13 @@ def test_nothing_is_reachable_without_login(pages_server: ServerProcess, browser
 
 
 def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
-    pages_server: ServerProcess,
+    server: ServerProcess,
     staff: BrowserContext,
     token: str,
     code: str,
     tmp_path: Path,
 ) -> None:
-    base = pages_server.url
+    base = server.url
     dashboard = staff.new_page()
     errors: list[str] = []
     dashboard.on("pageerror", lambda e: errors.append(str(e)))
@@ -313,7 +291,7 @@ def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
     expect(dashboard.locator("#live-status")).to_have_attribute("data-state", "online")
 
     # A headset comes online: its card appears by itself, ready.
-    sim = Simulator(pages_server, code, tmp_path / "sim", "Quest", speed=20)
+    sim = Simulator(server, code, tmp_path / "sim", "Quest", speed=20)
     try:
         card = dashboard.locator("article.headset", has_text=sim.name)
         expect(card).to_have_attribute("data-status", "ready", timeout=20_000)
@@ -357,7 +335,7 @@ def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
         _screenshot(checkin, "checkin-ticket")
         ticket = next(
             t
-            for t in pages_server.api(token, "GET", "/api/queue").json()["waiting"]
+            for t in server.api(token, "GET", "/api/queue").json()["waiting"]
             if t["label"] == label
         )
         assert ticket["has_personal_data"] is True
@@ -417,7 +395,7 @@ def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
         expect(card).to_have_attribute("data-status", "ready", timeout=5_000)
         session = next(
             s
-            for s in pages_server.api(token, "GET", "/api/sessions?state=aborted").json()
+            for s in server.api(token, "GET", "/api/sessions?state=aborted").json()
             if s["ticket_label"] == label
         )
     finally:
@@ -436,7 +414,7 @@ def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
     assert any(s["scene_id"] == "cook" for s in figures["sessions_per_scene"])
     expect(stats.locator("[data-kpi=sessions] b")).to_have_text(str(figures["sessions"]))
     expect(stats.locator("#chart-scenes")).to_contain_text(
-        pages_server.api(token, "GET", "/api/catalog/cook").json()["title"]["th"]
+        server.api(token, "GET", "/api/catalog/cook").json()["title"]["th"]
     )
     expect(stats.locator("#chart-hours svg rect").first).to_be_attached()
     _screenshot(stats, "stats", full_page=True)
@@ -461,16 +439,16 @@ def test_check_in_call_watch_pause_end_and_find_it_in_the_figures(
 
 
 def test_call_staff_alert_stays_until_acknowledged(
-    pages_server: ServerProcess, staff: BrowserContext, code: str
+    server: ServerProcess, staff: BrowserContext, code: str
 ) -> None:
-    device = pages_server.enroll(code, "desk-quest")
+    device = server.enroll(code, "desk-quest")
     name = device["name"]
     page = staff.new_page()
-    page.goto(pages_server.url + "/dashboard/")
+    page.goto(server.url + "/dashboard/")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "online")
 
     async def call_staff() -> None:
-        ws = await RawSocket.open(pages_server.ws_url + "/ws/headset")
+        ws = await RawSocket.open(server.ws_url + "/ws/headset")
         await ws.send(
             {
                 "type": "hello",
@@ -503,17 +481,17 @@ def test_call_staff_alert_stays_until_acknowledged(
 
 
 def test_queue_board_follows_the_queue_live(
-    pages_server: ServerProcess, staff: BrowserContext, token: str
+    server: ServerProcess, staff: BrowserContext, token: str
 ) -> None:
     board = staff.new_page()
     board.set_viewport_size(TV)
-    board.goto(pages_server.url + "/queue-board/")
+    board.goto(server.url + "/queue-board/")
     expect(board.locator("body")).to_have_attribute("data-loaded", "true")
     expect(board.locator("#live-status")).to_have_attribute("data-state", "online")
     board.evaluate("window.__sameDocument = true")
 
     made = [
-        pages_server.api(
+        server.api(
             token, "POST", "/api/queue/tickets", {"language": lang, "interests": ["electrician"]}
         ).json()
         for lang in ("th", "en")
@@ -524,11 +502,11 @@ def test_queue_board_follows_the_queue_live(
     _screenshot(board, "queue-board")
 
     first = made[0]
-    pages_server.api(token, "POST", f"/api/queue/tickets/{first['id']}/cancel", {"no_show": True})
+    server.api(token, "POST", f"/api/queue/tickets/{first['id']}/cancel", {"no_show": True})
     expect(board.locator("#upcoming")).not_to_contain_text(first["label"], timeout=5_000)
     expect(board.locator("#upcoming")).to_contain_text(made[1]["label"])
     assert board.evaluate("window.__sameDocument") is True, "updated without a reload"
-    pages_server.api(token, "POST", f"/api/queue/tickets/{made[1]['id']}/cancel", {})
+    server.api(token, "POST", f"/api/queue/tickets/{made[1]['id']}/cancel", {})
     board.close()
 
 
@@ -536,16 +514,16 @@ def test_queue_board_follows_the_queue_live(
 
 
 def test_result_page_for_the_visitor(
-    pages_server: ServerProcess, browser: Browser, token: str, code: str, tmp_path: Path
+    server: ServerProcess, browser: Browser, token: str, code: str, tmp_path: Path
 ) -> None:
-    sim = Simulator(pages_server, code, tmp_path / "fast", "Fast", speed=200)
+    sim = Simulator(server, code, tmp_path / "fast", "Fast", speed=200)
     try:
         headset = _wait(
-            lambda: (h := _headset(pages_server, token, sim.name)) and h["online"] and h,
+            lambda: (h := _headset(server, token, sim.name)) and h["online"] and h,
             20,
             "the fast headset online",
         )
-        assigned = pages_server.api(
+        assigned = server.api(
             token,
             "POST",
             "/api/sessions",
@@ -553,19 +531,17 @@ def test_result_page_for_the_visitor(
         )
         assert assigned.status_code == 201, assigned.text
         session_id = assigned.json()["id"]
-        finished = _wait(
-            lambda: _session_with_result(pages_server, token, session_id), 60, "the result"
-        )
+        finished = _wait(lambda: _session_with_result(server, token, session_id), 60, "the result")
     finally:
         sim.stop()
     result_url = finished["result_url"]
     path = result_url[result_url.index("/results/") :]
-    api_result = httpx.get(pages_server.url + "/api" + path).json()
+    api_result = httpx.get(server.url + "/api" + path).json()
 
     # A phone with no login opens it (from the QR code).
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    response = page.goto(pages_server.url + path)
+    response = page.goto(server.url + path)
     assert response is not None
     assert response.headers["referrer-policy"] == "no-referrer"
     expect(page.locator("body")).to_have_attribute("data-loaded", "true")
@@ -587,7 +563,7 @@ def test_result_page_for_the_visitor(
     expect(page.locator("#job-link")).to_have_attribute("href", api_result["job_links"]["en"])
     _screenshot(page, "result-en")
 
-    page.goto(pages_server.url + "/results/" + "B" * 22)
+    page.goto(server.url + "/results/" + "B" * 22)
     expect(page.locator("body")).to_have_attribute("data-loaded", "error")
     expect(page.locator(".result-missing h1")).to_be_visible()
     context.close()
@@ -597,23 +573,23 @@ def test_result_page_for_the_visitor(
 
 
 def test_dashboard_shows_offline_and_reconnects(
-    pages_server: ServerProcess, staff: BrowserContext
+    server: ServerProcess, staff: BrowserContext
 ) -> None:
     page = staff.new_page()
-    page.goto(pages_server.url + "/dashboard/")
+    page.goto(server.url + "/dashboard/")
     status = page.locator("#live-status")
     expect(status).to_have_attribute("data-state", "online")
     expect(page.locator("article.headset").first).to_be_visible()
-    pages_server.stop()
+    server.stop()
     try:
         expect(status).to_have_attribute("data-state", "offline", timeout=10_000)
         expect(page.locator("#offline-banner")).to_be_visible()
         expect(page.locator("#fleet")).to_have_class(re.compile("stale"))
     finally:
-        pages_server.start()
+        server.start()
     # Back by itself (backoff), with a fresh snapshot; the cookie still signs it in.
     expect(status).to_have_attribute("data-state", "online", timeout=40_000)
     expect(page.locator("#offline-banner")).to_be_hidden()
     expect(page.locator("article.headset").first).to_be_visible()
-    assert page.url == pages_server.url + "/dashboard/"
+    assert page.url == server.url + "/dashboard/"
     page.close()

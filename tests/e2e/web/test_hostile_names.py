@@ -37,6 +37,7 @@ from playwright.sync_api import (
     expect,
 )
 
+from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
 from vr_server.protocol.version import PROTOCOL_VERSION
 
@@ -107,15 +108,7 @@ def exact(text: str) -> re.Pattern[str]:
 def sign_in(
     browser: Browser, server: ServerProcess, username: str, password: str
 ) -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1366, "height": 860})
-    page = context.new_page()
-    page.goto(server.url + "/login/?next=/dashboard/")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("#login-submit")
-    page.wait_for_url(server.url + "/dashboard/")
-    page.close()
-    return context
+    return signed_in(browser, server.url, "/dashboard/", username, password)
 
 
 class LiveHeadset:

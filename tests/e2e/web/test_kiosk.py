@@ -12,25 +12,17 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
+from tests.e2e.web.staff_pages import LAPTOP, signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
-LAPTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 1024, "height": 768}
 
 
 @pytest.fixture(scope="module")
 def admin(browser: Browser, kiosk_server: ServerProcess) -> Iterator[BrowserContext]:
     kiosk_server.create_staff("boss", STAFF_PASSWORD, "admin")
-    context = browser.new_context(viewport=LAPTOP)
-    page = context.new_page()
-    page.goto(kiosk_server.url + "/admin/")
-    page.wait_for_url(kiosk_server.url + "/login/?next=/admin/")
-    page.fill("#username", "boss")
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(kiosk_server.url + "/admin/")
-    page.close()
+    context = signed_in(browser, kiosk_server.url, "/admin/", "boss", STAFF_PASSWORD)
     yield context
     context.close()
 

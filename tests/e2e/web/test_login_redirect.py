@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.e2e.web.staff_pages import submit_login
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess, running_server
 
 # Each is what `next` says once the query string is decoded; raw query strings below.
@@ -64,9 +65,7 @@ def lands_on(browser: Browser, server: ServerProcess, query: str) -> tuple[str, 
         context.route("**/*", only_this_server)
         page = context.new_page()
         page.goto(f"{server.url}/login/?{query}")
-        page.fill("#username", STAFF_USER)
-        page.fill("#password", STAFF_PASSWORD)
-        page.click("#login-submit")
+        submit_login(page, STAFF_USER, STAFF_PASSWORD)
         with contextlib.suppress(PlaywrightError):  # a navigation elsewhere fails: aborted
             page.wait_for_url(lambda url: "/login/" not in url)
             page.wait_for_load_state()

@@ -116,7 +116,7 @@ def _skinned(
         (joints, [0, 0, 0, 0], joints_as),
         (weights, [1.0, 0, 0, 0], weights_as),
     ):
-        components = (list(values) + padding * 2)[: 3 if type_ == "SCALAR" else 12]
+        components: Sequence[float] = (list(values) + padding * 2)[: 3 if type_ == "SCALAR" else 12]
         if ctype != FLOAT:
             components = [int(v) for v in components]
         streams.append(scene.acc(type_, ctype, components, target=34962))

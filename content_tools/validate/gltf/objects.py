@@ -300,7 +300,8 @@ class Channel:
 class AnimSampler:
     input_index: int = -1
     output_index: int = -1
-    interpolation: str = "LINEAR"
+    interpolation: str | None = "LINEAR"
+    """None when it is not a string (the reference then checks no output count)."""
     used: bool = False
 
 

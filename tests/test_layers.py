@@ -1,7 +1,7 @@
 """The import contracts (pyproject.toml's `[tool.importlinter]`) name every package and every
 server layer of docs/architecture.md, and every exemption says why. That `lint-imports` keeps
 them, and that they catch each kind of broken import, is tests/e2e/cli/test_layers.py (it
-starts a process)."""
+starts a process). No server module outgrows its concept (500 lines)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,16 @@ def test_every_ignored_import_names_its_reason() -> None:
             if "vr_server.protocol" in entry.split(" -> ")[1]:
                 continue
             assert re.match(r"# issue \d+\b", lines[i - 1].strip()), entry
+
+
+MODULE_LIMIT = 500
+"""Issue 16: no module of the server over 500 lines; split it by concept instead."""
+
+
+def test_no_server_module_is_over_the_limit() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): n
+        for path in (ROOT / "vr_server").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LIMIT
+    }
+    assert not long, f"over {MODULE_LIMIT} lines (split by concept): {long}"

@@ -198,6 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from vr_server.api import admin as admin_api
     from vr_server.api import assets, audit, content, pages, routes, web
+    from vr_server.api import enrollment as enrollment_api
     from vr_server.api import queue as queue_api
     from vr_server.api import results as results_api
     from vr_server.api import stats as stats_api
@@ -239,6 +240,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
     app.include_router(routes.router)
     app.include_router(admin_api.router)
+    app.include_router(enrollment_api.router)
     app.include_router(assets.router)
     app.include_router(content.router)
     app.include_router(web.router)

@@ -41,18 +41,28 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.errors import ErrorCode, Reason
 
 T = TypeVar("T")
 
 
 class ServerError(Exception):
+    """`message` is English for developers and logs. Where a visitor can meet the error (a
+    headset's request), the raiser also gives `reason` and its `params`: the headset app words
+    those in the visitor's language (protocol/errors.py: `Reason`)."""
+
     code: ErrorCode = ErrorCode.INTERNAL
     http_status: int = 500
+    reason: Reason | None = None
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, reason: Reason | None = None, params: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
+        if reason is not None:
+            self.reason = reason
+        self.params = params or {}
 
 
 class Unauthorized(ServerError):
@@ -158,13 +168,13 @@ class FrameError(ServerError):
 class Refused(ServerError):
     """The socket refuses the client (no valid `hello`/`auth`, wrong credentials, another
     protocol version, the database down while logging in): the error frame, then close with
-    `close_code` and `reason`."""
+    `close_code` and `close_reason`."""
 
     def __init__(self, code: ErrorCode, message: str, close_code: int, reason: str) -> None:
         super().__init__(message)
         self.code = code
         self.close_code = close_code
-        self.reason = reason
+        self.close_reason = reason
 
 
 def found(value: T | None, message: str) -> T:

@@ -7,6 +7,7 @@ starts. Nothing here runs at import time.
 Secrets that travel in URLs and would otherwise reach the access log verbatim:
 - headset enrollment codes, `/headset/?enroll=CODE` (any `enroll`, `code` or `token` query
   parameter is redacted);
+- the dashboard's "Add headsets" link, `/p/CODE`;
 - visitors' result tokens, `/api/results/TOKEN` and the result page `/results/TOKEN`.
 """
 
@@ -22,13 +23,13 @@ from vr_server.settings import Settings
 
 REDACTED = "[redacted]"
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:enroll|code|token)=)[^&#\s\"]*")
-_SECRET_PATH = re.compile(r"""((?<![^\s"'])/(?:api/)?results/)[^/?#\s"]+""")  # path's start
+_SECRET_PATH = re.compile(r"""((?<![^\s"'])/(?:(?:api/)?results|p)/)[^/?#\s"]+""")  # path's start
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def redact(text: str) -> str:
     """`text` with enrollment codes and result tokens replaced by `[redacted]`."""
-    if "results/" not in text and "=" not in text:
+    if "results/" not in text and "=" not in text and "/p/" not in text:
         return text  # most lines: nothing to do
     text = _SECRET_QUERY.sub(rf"\g<1>{REDACTED}", text)
     return _SECRET_PATH.sub(rf"\g<1>{REDACTED}", text)

@@ -14,6 +14,7 @@ import { XRView } from './xr.js';
 import { COLORS, Panel, loadFonts, progressBar } from './panels.js';
 import { loc, t } from './i18n.js';
 import { drawResult, resultHtml } from './results.js';
+import { errorText, loadErrorWording } from './errors.js';
 
 const APP_VERSION = 'web-0.1.0';
 const TELEMETRY_PERIOD_MS = 1000; // the protocol allows at most 2 Hz
@@ -32,9 +33,27 @@ const STAFF_CALL_SHOWN_MS = 60_000; // "staff are on their way" stays this long
 window.addEventListener('error', (e) => app.errors.push(String(e.message)));
 window.addEventListener('unhandledrejection', (e) => app.errors.push(String(e.reason?.stack ?? e.reason)));
 
-function setStatus(text) {
-  app.status = text;
-  $('status').textContent = text;
+/** The status line: a string key (or a function of the language), worded again on a switch. */
+function setStatus(what) {
+  app.statusOf = typeof what === 'function' ? what : (lang) => t(what, lang);
+  showStatus();
+}
+
+function showStatus() {
+  app.status = app.statusOf ? app.statusOf(app.lang) : '';
+  $('status').textContent = app.status;
+}
+
+/**
+ * The lobby's notice in the current language: {key} of i18n.js, or {error, before?} for an error
+ * the server (or a request) reported: worded from its reason (errors.js), never its message.
+ */
+function noticeText() {
+  const notice = app.notice;
+  if (notice == null || typeof notice === 'string') return notice;
+  if (notice.key) return t(notice.key, app.lang);
+  const text = errorText(notice.error, app.lang);
+  return notice.before ? `${t(notice.before, app.lang)}: ${text}` : text;
 }
 
 function setLanguage(lang, byVisitor = false) {
@@ -42,6 +61,7 @@ function setLanguage(lang, byVisitor = false) {
   app.lang = lang;
   localStorage.setItem('vr-career.lang', lang);
   document.documentElement.lang = lang;
+  showStatus();
   if (app.runner) app.runner.switchLanguage(lang, byVisitor);
   repaint();
 }
@@ -66,7 +86,7 @@ function paintLobby() {
   main.lang = app.lang;
   main.show((p) => drawLobby(p, {
     name: app.welcome?.headset.name ?? app.identity?.name, lang: app.lang, status: app.status,
-    selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: app.notice,
+    selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: noticeText(),
     seated: app.seated, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
     staffCalled: performance.now() - app.staffCalledAt < STAFF_CALL_SHOWN_MS && app.staffCalledAt > 0,
   }));
@@ -80,7 +100,8 @@ function paintLoading() {
     p.text(l.cached ? t('loading_cache', app.lang) : t('loading', app.lang), 40, 220, { size: 36 });
     progressBar(p, 40, 300, p.canvas.width - 80, 36, l.progress);
     p.text(`${Math.round(l.progress * 100)}%`, 40, 350, { size: 30, color: COLORS.dim });
-    if (l.error) p.text(`${t('load_failed', app.lang)}: ${l.error}`, 40, 420, { size: 26, color: COLORS.bad });
+    // the reason goes to staff (load_failed); the visitor gets words, not a developer's detail
+    if (l.error) p.text(`${t('load_failed', app.lang)}. ${t('hand_to_staff', app.lang)}`, 40, 420, { size: 26, color: COLORS.bad, maxLines: 3 });
   });
 }
 
@@ -130,7 +151,8 @@ async function enterVr() {
     await app.view.enter();
     $('enter').hidden = true;
   } catch (err) {
-    setStatus(`${t('no_vr', app.lang)} (${err.message ?? err})`);
+    console.warn('entering VR failed', err);
+    setStatus('no_vr');
   }
 }
 
@@ -141,7 +163,8 @@ async function refreshCatalog() {
   try {
     app.catalog = await loadCatalog(app.identity.device_token);
   } catch (err) {
-    app.notice = String(err.message ?? err);
+    console.warn('catalog', err);
+    app.notice = { error: {} };
   }
 }
 
@@ -324,6 +347,7 @@ async function boot() {
     window.__iwer = device;
   }
   app.protocol = await loadProtocol();
+  await loadErrorWording();
   await loadFonts();
   app.view = new XRView({ container: $('view'), pixelRatio: emulate ? 1 : window.devicePixelRatio, framebufferScale: emulate ? 0.5 : 1 });
   main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
@@ -349,22 +373,27 @@ async function boot() {
     clean.searchParams.delete('enroll');
     history.replaceState(null, '', clean.href); // the code is a credential: keep it out of history
   }
-  if (!app.identity && code) {
-    setStatus(t('enrolling', app.lang));
+  if (code) {
+    // Also when enrolled already: a code given on purpose (staff's "Add headsets" link) enrolls
+    // this device again, so it shows up in staff's list; a refused code keeps the old enrollment.
+    setStatus('enrolling');
     try {
       app.identity = await enroll(code, params.get('name'));
     } catch (err) {
-      app.phase = 'not_enrolled';
-      app.notice = `${t('enroll_failed', app.lang)}: ${err.message}`;
-      setStatus(app.notice);
-      repaint();
-      return;
+      console.warn('enrollment', err);
+      app.notice = { error: err, before: 'enroll_failed' };
+      setStatus(noticeText);
+      if (!app.identity) {
+        app.phase = 'not_enrolled';
+        repaint();
+        return;
+      }
     }
   }
   if (!app.identity) {
     app.phase = 'not_enrolled';
-    app.notice = t('not_enrolled', app.lang);
-    setStatus(app.notice);
+    app.notice = { key: 'not_enrolled' };
+    setStatus(noticeText);
     repaint();
     return;
   }
@@ -376,21 +405,21 @@ async function boot() {
   if (emulate) await enterVr();
   if (app.seated) app.view.setSeated(true);
   else if (await XRView.supported()) enter.hidden = false;
-  else setStatus(t('no_vr', app.lang));
+  else setStatus('no_vr');
 
   // The connection
   const conn = new Connection({ identity: app.identity, protocol: app.protocol, appVersion: APP_VERSION, cachedHashes });
   app.conn = conn;
   conn.on('status', (s) => {
-    if (s.state === 'online') setStatus(t('online', app.lang));
-    else if (s.state === 'connecting' && conn.connections === 0) setStatus(t('connecting', app.lang));
-    else if (s.state === 'offline') setStatus(t('offline', app.lang));
+    if (s.state === 'online') setStatus('online');
+    else if (s.state === 'connecting' && conn.connections === 0) setStatus('connecting');
+    else if (s.state === 'offline') setStatus('offline');
     else if (s.state === 'failed') {
       const key = { auth: 'token_refused', replaced: 'replaced', protocol: 'protocol_mismatch' }[s.reason];
       if (s.reason === 'auth') forgetIdentity();
       app.phase = 'failed';
-      app.notice = t(key, app.lang);
-      setStatus(app.notice);
+      app.notice = { key };
+      setStatus(noticeText);
     }
     if (app.phase === 'lobby' || app.phase === 'failed' || app.phase === 'boot') repaint();
   });
@@ -413,7 +442,8 @@ async function boot() {
   conn.on('session_lost', ({ session_id }) => { if (app.runner?.sessionId === session_id) toLobby(); });
   conn.on('error', (frame) => {
     if (app.phase === 'lobby') {
-      app.notice = frame.code === 'invalid_state' ? `${t('hand_to_staff', app.lang)} (${frame.message})` : `${frame.code}: ${frame.message}`;
+      console.warn(`error ${frame.code}: ${frame.message}`);
+      app.notice = { error: frame };
       repaint();
     }
   });
@@ -430,7 +460,7 @@ const v3 = (v) => (v ? [v.x, v.y, v.z] : null);
 window.__vr = {
   state() {
     return {
-      phase: app.phase, lang: app.lang, status: app.status, notice: app.notice, connected: !!app.conn?.online,
+      phase: app.phase, lang: app.lang, status: app.status, notice: noticeText(), connected: !!app.conn?.online,
       connections: app.conn?.connections ?? 0, headset: app.welcome?.headset ?? null, self_service: !!app.welcome?.self_service,
       catalog: app.catalog.map((s) => ({ id: s.id, thumbnail: !!s.thumb })), presenting: !!app.view?.presenting,
       session: app.runner?.describe() ?? null, pending: app.conn?.outbox.pending.map((e) => e.seq) ?? [],
@@ -488,5 +518,5 @@ boot().catch((err) => {
   console.error(err);
   app.errors.push(String(err.stack ?? err));
   app.phase = 'error';
-  setStatus(`error: ${err.message ?? err}`);
+  setStatus((lang) => errorText(null, lang));
 });

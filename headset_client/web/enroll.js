@@ -20,8 +20,14 @@ function newDeviceId() {
   return 'webxr-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** `reason` and `params` from the server's error body: the app words them (errors.js). */
 export class EnrollmentError extends Error {
-  constructor(message, status) { super(message); this.status = status; }
+  constructor(message, status, reason = null, params = {}) {
+    super(message);
+    this.status = status;
+    this.reason = reason;
+    this.params = params;
+  }
 }
 
 /** Enroll with `code`; returns and saves {device_id, device_token, headset_id, name, server}. */
@@ -40,8 +46,9 @@ export async function enroll(code, name = null) {
   }
   if (!response.ok) {
     let detail = `HTTP ${response.status}`;
-    try { const data = await response.json(); if (typeof data.detail === 'string') detail += `: ${data.detail}`; } catch { /* no body */ }
-    throw new EnrollmentError(detail, response.status);
+    let refused = {};
+    try { refused = await response.json(); if (typeof refused.detail === 'string') detail += `: ${refused.detail}`; } catch { /* no body */ }
+    throw new EnrollmentError(detail, response.status, refused?.reason ?? null, refused?.params ?? {});
   }
   const data = await response.json();
   const identity = {

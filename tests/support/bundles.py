@@ -34,14 +34,16 @@ def write_bundle(
     version: str = "1.0.0",
     script: Script | None = None,
     glb: bytes | None = None,
+    **meta: object,
 ) -> Path:
+    """A bundle of the test scene; `meta` replaces fields of its metadata (`scene_meta`)."""
     glb = glb if glb is not None else tiny_glb()
     sha = hashlib.sha256(glb).hexdigest()
     folder = out / f"{scene_id}-{version}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{sha}.glb").write_bytes(glb)
     manifest = BundleManifest(
-        scene=scene_meta(scene_id, version),
+        scene=scene_meta(scene_id, version, **meta),
         script=script or every_action_script(),
         glb=AssetRef(sha256=sha, size=len(glb), media_type="model/gltf-binary", path=f"{sha}.glb"),
         tool_version="test",

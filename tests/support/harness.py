@@ -71,6 +71,29 @@ def simulate_args(
     ]
 
 
+def wait_until_healthy(
+    url: str,
+    proc: subprocess.Popen[Any],
+    log_path: Path,
+    *,
+    timeout_s: float,
+    poll_s: float,
+) -> None:
+    """Return once `url + /health` answers 200; RuntimeError with the log's tail when the
+    process exits first or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(poll_s)
+    raise RuntimeError(f"server did not start: {log_path.read_text()[-3000:]}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,17 +147,7 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(self.server_command, env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+        wait_until_healthy(self.url, self.proc, self.log_path, timeout_s=30, poll_s=0.1)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc is None:

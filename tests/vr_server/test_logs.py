@@ -17,6 +17,9 @@ from vr_server.logs import redact
         ("/api/results/", "/api/results/"),
         ("/ui/results/results.js", "/ui/results/results.js"),
         ("/api/catalog", "/api/catalog"),
+        ('"GET /p/K7FQ-X4MZ HTTP/1.1" 303', '"GET /p/[redacted] HTTP/1.1" 303'),
+        ("/p/k7fqx4mz", "/p/[redacted]"),
+        ("/ui/p/x.js", "/ui/p/x.js"),
     ],
 )
 def test_redact(raw: str, expected: str) -> None:

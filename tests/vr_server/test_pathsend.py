@@ -301,7 +301,7 @@ async def test_assets_route_sends_whole_files_by_sendfile(
     async with pathsend_server(app) as port:
         services = app.state.services
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
-        _record, token = await services.auth.enroll(code, "dev-pathsend", None)
+        _record, token, _ = await services.auth.enroll(code, "dev-pathsend", None)
         auth = {"Authorization": f"Bearer {token}"}
         url = f"http://127.0.0.1:{port}/assets/{sha}"
         async with httpx.AsyncClient(headers=auth) as client:
@@ -340,7 +340,7 @@ async def test_assets_stream_without_the_extension(
     async with uvicorn_in_process(app, http=HttpToolsProtocol) as port:
         services = app.state.services
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
-        _record, token = await services.auth.enroll(code, "dev-stream", None)
+        _record, token, _ = await services.auth.enroll(code, "dev-stream", None)
         async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:
             whole = await client.get(f"http://127.0.0.1:{port}/assets/{sha}")
     assert whole.status_code == 200

@@ -14,8 +14,12 @@ def error_response(exc: ServerError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
     if isinstance(exc, TooManyRequests):  # whole seconds, at least 1
         headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_s)))}
+    body: dict[str, object] = {"detail": exc.message, "code": exc.code.value}
+    if exc.reason is not None:  # what a headset app words for the visitor (protocol/errors.py)
+        body["reason"] = exc.reason.value
+        body["params"] = exc.params
     return JSONResponse(
-        {"detail": exc.message, "code": exc.code.value},
+        body,
         status_code=exc.http_status,
         headers=headers,
     )

@@ -2,6 +2,8 @@
 
     /login/              public: the staff sign-in form
     /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /p/<code>            public: the "Add headsets" link typed into a Quest browser; to
+                         /headset/?enroll=<code> (the headset app enrolls with it)
     /dashboard/          staff, admin: fleet board, remote control, walk-in queue
     /checkin/            kiosk, staff, admin: the entrance tablet (tickets)
     /queue-board/        kiosk, staff, admin: the TV by the queue
@@ -52,6 +54,7 @@ STAFF_PAGES: dict[str, tuple[str, frozenset[TokenKind]]] = {
 """URL segment -> (folder in vr_server/web/, the token kinds that may open it)."""
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+_CODE = re.compile(r"[A-Za-z0-9]{2,16}-?[A-Za-z0-9]{2,16}")
 
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -106,6 +109,15 @@ async def login_page(request: Request) -> Response:
 @router.api_route("/pair/", methods=["GET", "HEAD"])
 async def pair_page(request: Request) -> Response:
     return _page("pair", request)
+
+
+@router.api_route("/p/{code}", methods=["GET", "HEAD"])
+async def enroll_link(code: str) -> RedirectResponse:
+    """The short link of the dashboard's "Add headsets": typed on a Quest keyboard, so any case
+    and with or without its dash."""
+    if not _CODE.fullmatch(code):
+        raise NotFound("no such link")
+    return RedirectResponse(f"/headset/?enroll={code.upper()}", status_code=303)
 
 
 @router.api_route("/results/{token}", methods=["GET", "HEAD"])

@@ -37,6 +37,7 @@ from vr_server.api.models import (
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
 from vr_server.protocol.enrollment import EnrollRequest, EnrollResponse
 from vr_server.protocol.version import PROTOCOL_VERSION
+from vr_server.services.audit import Actor
 
 router = APIRouter(route_class=CredentialFirstRoute)
 
@@ -134,8 +135,17 @@ async def me(account: AccountDep, services: ServicesDep, token: TokenDep) -> Me:
 
 
 @router.post("/api/devices/enroll", tags=["auth"])
-async def enroll(body: EnrollRequest, services: ServicesDep) -> EnrollResponse:
-    headset, token = await services.auth.enroll(body.code, body.device_id, body.name)
+async def enroll(body: EnrollRequest, services: ServicesDep, request: Request) -> EnrollResponse:
+    """Public: a headset exchanges an enrollment code for its device token. Staff see the
+    headset at once (`headset_enrolled`, with the code's label)."""
+    headset, token, label = await services.auth.enroll(body.code, body.device_id, body.name)
+    await services.audit.record(
+        "headset_enrolled",
+        Actor(headset.name, "device", client_address(request)),
+        target=headset.id,
+        details={"code_label": label},
+    )
+    await services.fleet.enrolled(headset.id, label)
     return EnrollResponse(headset_id=headset.id, name=headset.name, device_token=token)
 
 

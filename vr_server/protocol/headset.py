@@ -11,13 +11,13 @@ arrive as `command` frames; the session ends with a `result`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, SerializerFunctionWrapHandler, TypeAdapter, model_serializer
 
 from content_tools.format import BundleManifest, Language, LocalizedText
 from vr_server.protocol.common import Id, Pose, SessionResult, SessionState, Sha256, Wire
-from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.errors import ErrorCode, Reason
 from vr_server.protocol.events import SessionEvent
 
 # ---------------------------------------------------------------- headset -> server
@@ -234,7 +234,29 @@ class Pong(Wire):
 class Error(Wire):
     type: Literal["error"] = "error"
     code: ErrorCode
-    message: str = Field(description="For people; its wording may change.")
+    message: str = Field(
+        description="English for developers and logs; its wording may change. Never shown to "
+        "a visitor: the app words `reason` (or, without one, a generic text)."
+    )
+    reason: Reason | None = Field(
+        default=None,
+        description="Set where a visitor can meet the error: what the headset app words, in "
+        "Thai and English, with `params`.",
+    )
+    params: dict[str, str] = Field(
+        default_factory=dict, description="The values `reason` is worded with, e.g. `headset`."
+    )
+
+    @model_serializer(mode="wrap")
+    def _reason_only_when_set(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Without a reason, the frame is sent as before `reason` and `params` existed: a
+        client of an older release (which refuses unknown fields) still reads it."""
+        data = handler(self)
+        if self.reason is None and isinstance(data, dict):
+            data.pop("reason", None)
+            data.pop("params", None)
+        return data
+
     seq: int | None = Field(default=None, description="The `seq` of the `event` it answers.")
     request_id: str | None = Field(
         default=None, description="Staff socket: the `request_id` of the request it answers."

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from content_tools.format import Language
-from vr_server.protocol.common import NO_CONTROL_PATTERN, Id, Wire
+from vr_server.protocol.common import NO_CONTROL_PATTERN, Id, SessionState, Wire
 
 TicketStatus = Literal["waiting", "called", "in_session", "done", "no_show", "cancelled"]
 OPEN_TICKET_STATUSES: frozenset[str] = frozenset({"waiting", "called", "in_session"})
@@ -30,9 +30,21 @@ Phone = Annotated[
 ]
 
 
+VISITOR_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+"""A visitor code's characters: no 0/O or 1/I, as it is read aloud or typed from a phone."""
+VISITOR_CODE_LENGTH = 8
+
+
+def visitor_code_label(code: str) -> str:
+    """How a visitor sees their code: K7QX-M4TZ."""
+    return f"{code[:4]}-{code[4:]}"
+
+
 class CheckIn(Wire):
     """A walk-in visitor at the desk. `name` and `phone` are optional and refused without
-    `consent` (PDPA); blank strings count as not given."""
+    `consent` (PDPA); blank strings count as not given. A returning visitor gives the visitor
+    code of their ticket or result page (`visitor_code`), so that every session of their day
+    is shown together on their result page."""
 
     language: Language = "th"
     interests: list[Id] = Field(
@@ -47,6 +59,24 @@ class CheckIn(Wire):
     )
     name: VisitorName | None = None
     phone: Phone | None = None
+    visitor_code: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Today's visitor code (K7QX-M4TZ) from an earlier ticket or result page: "
+        "the new ticket continues that visitor's journey. Case, spaces and dashes are ignored.",
+    )
+
+    @field_validator("visitor_code", mode="before")
+    @classmethod
+    def _normalise_code(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        code = "".join(ch for ch in value.upper() if ch.isalnum())
+        if not code:
+            return None
+        if len(code) != VISITOR_CODE_LENGTH or any(c not in VISITOR_CODE_ALPHABET for c in code):
+            raise ValueError("a visitor code has 8 letters and digits, like K7QX-M4TZ")
+        return code
 
     @field_validator("name", "phone", mode="before")
     @classmethod
@@ -70,6 +100,16 @@ class CheckIn(Wire):
         return self
 
 
+class TriedOccupation(Wire):
+    """A session the ticket's visitor started today (on this ticket or an earlier one)."""
+
+    session_id: str
+    scene_id: str
+    state: SessionState
+    percent: float | None = Field(description="The score in percent once it has ended.")
+    rating: int | None = Field(description="The visitor's 1-5 rating, if given.")
+
+
 class Ticket(Wire):
     id: str
     number: int = Field(description="1, 2, 3, ... per venue day (VR_TIMEZONE).")
@@ -88,6 +128,15 @@ class Ticket(Wire):
     )
     has_personal_data: bool = Field(
         description="A name or phone number is stored (see the contact route)."
+    )
+    visitor_code: str | None = Field(
+        default=None,
+        description="The visitor's journey code as shown (K7QX-M4TZ), given at check-in again "
+        "to continue the journey.",
+    )
+    tried: list[TriedOccupation] = Field(
+        default_factory=list,
+        description="The occupations the visitor started today, oldest first.",
     )
 
 

@@ -11,6 +11,52 @@ from pydantic import ConfigDict, Field
 from content_tools.format import Language, LocalizedText
 from vr_server.protocol.common import StepOutcome, Wire
 
+RiasecLetter = Literal["R", "I", "A", "S", "E", "C"]
+
+
+class TriedResult(Wire):
+    """One occupation the visitor tried that day, as their result page lists it."""
+
+    scene_id: str
+    title: LocalizedText
+    isco08: str
+    riasec: list[str]
+    score: float
+    max_score: int
+    percent: float
+    passed: bool
+    rating: int | None = Field(description="The visitor's 1-5 rating, if given.")
+    weight: float = Field(description="Its weight in the profile (docs/results.md), 0-1.")
+    job_links: dict[Language, str]
+    this_result: bool = Field(description="The session of this page.")
+
+
+class InterestScore(Wire):
+    code: RiasecLetter
+    percent: float = Field(description="Share of the visitor's profile, 0-100.")
+
+
+class SuggestedOccupation(Wire):
+    """An occupation of the catalog the visitor did not try, that fits their profile."""
+
+    scene_id: str
+    title: LocalizedText
+    summary: LocalizedText
+    isco08: str
+    riasec: list[str]
+    fit: float = Field(description="Cosine similarity of profile and occupation, 0-100.")
+    job_links: dict[Language, str]
+
+
+class Visit(Wire):
+    """A visitor's day: their sessions linked by one code (no personal data)."""
+
+    code: str = Field(description="The visitor code as shown, K7QX-M4TZ.")
+    occupations: list[TriedResult]
+    profile: list[InterestScore] = Field(description="All six letters in RIASEC order.")
+    holland_code: str = Field(description="The strongest letters, up to three, e.g. RIC.")
+    suggestions: list[SuggestedOccupation]
+
 
 class PublicResult(Wire):
     """A visitor's result behind the QR code. Nothing here names the visitor, the headset or
@@ -32,6 +78,11 @@ class PublicResult(Wire):
     duration_s: float | None
     date: dt.date = Field(description="The venue day of the session.")
     language: Language = Field(description="The language the visitor used.")
+    visit: Visit | None = Field(
+        default=None,
+        description="Every occupation the visitor tried that day, their interest profile and "
+        "occupations that fit it (null for sessions stored before journeys existed).",
+    )
 
 
 class HourCount(Wire):

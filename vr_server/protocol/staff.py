@@ -170,6 +170,15 @@ class HeadsetUpdate(Wire):
     headset: HeadsetView
 
 
+class HeadsetEnrolled(Wire):
+    """A headset enrolled (or enrolled again) with a code, before it connects: the dashboard's
+    "Add headsets" lists the headsets of its own code by `code_label`."""
+
+    type: Literal["headset_enrolled"] = "headset_enrolled"
+    headset: HeadsetView
+    code_label: str = Field(description="The label of the code it used (may be empty).")
+
+
 class HeadsetLive(Wire):
     """A headset's live figures from its telemetry (the rest of its view is unchanged)."""
 
@@ -236,6 +245,7 @@ class Reply(Wire):
 ServerToStaff = Annotated[
     Snapshot
     | HeadsetUpdate
+    | HeadsetEnrolled
     | HeadsetsLive
     | SessionUpdate
     | QueueUpdate

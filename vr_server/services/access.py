@@ -112,12 +112,15 @@ class AccessService:
     async def codes(self) -> list[CodeRecord]:
         return await self.store.codes.usable(datetime.now(UTC))
 
-    async def revoke_code(self, code: str) -> None:
-        """Revoke an enrollment or pairing code: by the code itself, or by its label."""
+    async def revoke_code(self, code: str, *, by_label: bool = True) -> None:
+        """Revoke an enrollment or pairing code: by the code itself, or (`by_label`) by its
+        label."""
         hashed = token_hash(normalize_code(code))
         if await self.store.codes.revoke(hashed):
             return
-        labelled = [c for c in await self.codes() if c.label and c.label == code.strip()]
+        labelled = []
+        if by_label:
+            labelled = [c for c in await self.codes() if c.label and c.label == code.strip()]
         if not labelled:
             raise NotFound("no usable code is this code or has this label")
         for record in labelled:
@@ -136,7 +139,7 @@ class AccessService:
         if not name or len(name) > 64 or not name.isprintable():
             raise Invalid("the kiosk's name must have 1 to 64 printable characters")
         now = datetime.now(UTC)
-        if not await self.store.codes.use(token_hash(normalize_code(code)), now, "kiosk"):
+        if await self.store.codes.use(token_hash(normalize_code(code)), now, "kiosk") is None:
             raise Unauthorized("the pairing code is wrong, used up or expired")
         token = new_token()
         expires = now + timedelta(days=self.kiosk_token_days)

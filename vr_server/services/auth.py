@@ -18,8 +18,10 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from vr_server.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
+from vr_server.protocol.errors import Reason
 from vr_server.services.audit import Actor, AuditService
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.throttle import Key, LoginThrottle, MemoryThrottle, Policy
@@ -103,6 +105,14 @@ class Principal:
     @property
     def reads_contacts(self) -> bool:
         return self.kind == "admin" or (self.kind == "staff" and self.contact_access)
+
+
+class Enrolled(NamedTuple):
+    headset: HeadsetRecord
+    device_token: str
+    code_label: str
+    """The label of the code it enrolled with (the dashboard's "Add headsets" follows its own
+    code's headsets by it)."""
 
 
 @dataclass(frozen=True)
@@ -284,31 +294,41 @@ class AuthService:
         return headset
 
     async def create_enrollment_code(
-        self, *, uses: int, hours: float, label: str = "", purpose: CodePurpose = "headset"
+        self,
+        *,
+        uses: int,
+        hours: float,
+        label: str = "",
+        purpose: CodePurpose = "headset",
+        length: int = 10,
     ) -> str:
-        """A headset enrollment code, or with purpose "kiosk" a kiosk pairing code."""
+        """A headset enrollment code, or with purpose "kiosk" a kiosk pairing code: `length`
+        characters (50 bits at 10, 40 at 8, the dashboard's short-lived ones) in two groups."""
         if not 1 <= uses <= 100_000:
             raise Invalid("uses must be between 1 and 100000")
         if not 0 < hours <= 24 * 365:
             raise Invalid("hours must be above 0 and at most a year")
-        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
         expires = datetime.now(UTC) + timedelta(hours=hours)
         await self.store.codes.create(token_hash(raw), label, uses, expires, purpose)
-        return f"{raw[:5]}-{raw[5:]}"
+        half = (length + 1) // 2
+        return f"{raw[:half]}-{raw[half:]}"
 
-    async def enroll(
-        self, code: str, device_id: str, name: str | None
-    ) -> tuple[HeadsetRecord, str]:
+    async def enroll(self, code: str, device_id: str, name: str | None) -> Enrolled:
         now = datetime.now(UTC)
-        if not await self.store.codes.use(token_hash(normalize_code(code)), now):
-            raise Unauthorized("the enrollment code is wrong, used up or expired")
+        used = await self.store.codes.use(token_hash(normalize_code(code)), now)
+        if used is None:
+            raise Unauthorized(
+                "the enrollment code is wrong, used up or expired",
+                reason=Reason.ENROLLMENT_REFUSED,
+            )
         device_token = new_token()
         expires = now + timedelta(days=self.device_token_days)
         headset = await self.store.headsets.enroll(
             device_id, name, token_hash(device_token), now, expires
         )
         self.forget(subject_id=headset.id)  # re-enrollment revoked its old tokens
-        return headset, device_token
+        return Enrolled(headset, device_token, used.label)
 
 
 _SUBJECT = {"device": "headset", "kiosk": "kiosk"}

@@ -40,6 +40,7 @@ from content_tools.hashing import SHA256_RE, sha256_file
 from content_tools.validate.budget import BudgetProfile
 from vr_server.errors import Conflict, Invalid, NotFound, TooLarge, found
 from vr_server.protocol.common import SceneSummary
+from vr_server.protocol.errors import Reason
 from vr_server.storage.base import Store
 from vr_server.storage.blobs import (
     UPLOAD_PREFIX,
@@ -437,9 +438,13 @@ class CatalogService:
         return manifest
 
     async def active_manifest(self, scene_id: str) -> BundleManifest:
-        record = found(
-            await self.store.content.get_active(scene_id), f"no scene {scene_id!r} in the catalog"
-        )
+        record = await self.store.content.get_active(scene_id)
+        if record is None:
+            raise NotFound(
+                f"no scene {scene_id!r} in the catalog",
+                reason=Reason.SCENE_UNAVAILABLE,
+                params={"scene_id": scene_id},
+            )
         return await self.manifest(scene_id, record.version)
 
     async def summaries(self) -> list[SceneSummary]:

@@ -29,7 +29,7 @@ from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.common import HeadsetView
 from vr_server.protocol.headset import Telemetry
-from vr_server.protocol.staff import HeadsetLive, HeadsetsLive, HeadsetUpdate
+from vr_server.protocol.staff import HeadsetEnrolled, HeadsetLive, HeadsetsLive, HeadsetUpdate
 from vr_server.slices import map_in_slices
 from vr_server.storage.base import Store
 from vr_server.storage.presence import MemoryPresence, Presence, PresenceEntry
@@ -210,6 +210,11 @@ class FleetService:
             raise Invalid("the headset is in a session; end it first")
         await self.store.headsets.update(headset_id, status=status)
         return await self.publish(headset_id)
+
+    async def enrolled(self, headset_id: str, code_label: str) -> None:
+        """A headset enrolled with a code: staff see it at once, before it connects."""
+        frame = HeadsetEnrolled(headset=await self.view(headset_id), code_label=code_label)
+        await self.bus.publish(STAFF_CHANNEL, frame.model_dump_json())
 
     async def publish(self, headset_id: str) -> HeadsetView:
         """Rebuild the headset's view from the database and send it to staff."""

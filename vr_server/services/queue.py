@@ -39,12 +39,15 @@ from vr_server.protocol.queue import (
     QueueView,
     Ticket,
     TicketContact,
+    TriedOccupation,
     ticket_label,
+    visitor_code_label,
 )
 from vr_server.protocol.staff import QueueUpdate
 from vr_server.services.catalog import CatalogService
 from vr_server.services.days import day_bounds, venue_date, venue_day
 from vr_server.services.fleet import FleetService
+from vr_server.services.journeys import JourneyService
 from vr_server.services.sessions import SessionService
 from vr_server.storage.base import Store
 from vr_server.storage.records import ContactRecord, SessionRecord, TicketRecord, TicketStatus
@@ -104,6 +107,7 @@ class QueueService:
         self.zone = zone
         self.retention_days = retention_days
         self.clock = clock
+        self.journeys = JourneyService(store, catalog, zone=zone)
         sessions.listeners.append(self._session_changed)
 
     # ------------------------------------------------------------ desk and staff actions
@@ -114,6 +118,7 @@ class QueueService:
         if unknown:
             raise Invalid(f"no scene {unknown[0]!r} in the catalog")
         now = _ts(self.clock())
+        journey = await self.journeys.for_check_in(body.visitor_code, now)
         contact = None
         if body.consent and (body.name is not None or body.phone is not None):
             contact = ContactRecord(ticket_id="", name=body.name, phone=body.phone, consent_at=now)
@@ -123,6 +128,7 @@ class QueueService:
             interests=list(body.interests),
             created_at=now,
             contact=contact,
+            journey_code=journey,
         )
         log.info("queue: %s checked in", ticket_label(record.number))
         return await self._publish_and_find(record.id)
@@ -161,7 +167,12 @@ class QueueService:
             raise Conflict(f"ticket {ticket_label(ticket.number)} was called meanwhile")
         try:
             view = await self.sessions.assign(
-                headset_id, scene, _language(ticket.language), autostart=True, ticket_id=ticket_id
+                headset_id,
+                scene,
+                _language(ticket.language),
+                autostart=True,
+                ticket_id=ticket_id,
+                journey_code=ticket.journey_code,
             )
         except BaseException:
             await self._back_to_waiting(ticket_id)
@@ -296,7 +307,8 @@ class QueueService:
                 if ticket.id == ticket_id:
                     return ticket
         names = {h.id: h.name for h in await self.fleet.views()}
-        return self._view(record, names, None, None)
+        tried = await self.journeys.tried([record.journey_code] if record.journey_code else [])
+        return self._view(record, names, None, None, tried)
 
     async def average_session_s(self) -> float | None:
         """The mean active length of today's finished sessions; None when there are none."""
@@ -340,12 +352,15 @@ class QueueService:
 
         free_at = [_free_in(h, running, length_of, now) for h in usable]
         waits = estimated_waits(free_at, [length_of(r.interests) for r in waiting])
+        tried = await self.journeys.tried(
+            [r.journey_code for r in (*waiting, *serving) if r.journey_code]
+        )
         waiting_views = [
-            self._view(record, names, position, wait)
+            self._view(record, names, position, wait, tried)
             for position, (record, wait) in enumerate(zip(waiting, waits, strict=True), start=1)
         ]
         return QueueView(
-            now_serving=[self._view(r, names, None, None) for r in serving],
+            now_serving=[self._view(r, names, None, None, tried) for r in serving],
             waiting=waiting_views,
             average_session_s=average,
             free_headsets=sum(
@@ -373,7 +388,11 @@ class QueueService:
 
     @staticmethod
     def _view(
-        record: TicketRecord, names: dict[str, str], position: int | None, wait: float | None
+        record: TicketRecord,
+        names: dict[str, str],
+        position: int | None,
+        wait: float | None,
+        tried: dict[str, list[TriedOccupation]],
     ) -> Ticket:
         return Ticket(
             id=record.id,
@@ -390,6 +409,8 @@ class QueueService:
             position=position,
             estimated_wait_s=wait,
             has_personal_data=record.has_personal_data,
+            visitor_code=visitor_code_label(record.journey_code) if record.journey_code else None,
+            tried=tried.get(record.journey_code, []) if record.journey_code else [],
         )
 
 

@@ -2,7 +2,9 @@
 the 1-5 rating given on the headset.
 
 The result page is found by the session's token only (128 random bits in the URL): it shows
-the scene, the score and the job links, never the headset, the ticket or anything personal.
+the scene, the score and the job links, never the headset, the ticket or anything personal;
+and the visitor's day (services/journeys.py): every occupation of their journey, their RIASEC
+profile and occupations that fit it.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from vr_server.errors import InvalidState, NotFound, WrongSession, found
 from vr_server.protocol.common import FINAL_STATES, SessionResult
+from vr_server.protocol.errors import Reason
 from vr_server.protocol.headset import Rated, Rating
 from vr_server.protocol.reports import PublicResult
 from vr_server.services.catalog import CatalogService
 from vr_server.services.days import venue_date
+from vr_server.services.journeys import JourneyService
 from vr_server.services.sessions import SessionService
 from vr_server.storage.base import Store
 
@@ -57,6 +61,7 @@ class ResultService:
         self.sessions = sessions
         self.zone = zone
         self.clock = clock
+        self.journeys = JourneyService(store, catalog, zone=zone)
 
     async def public_result(self, token: str) -> PublicResult:
         record = (
@@ -86,6 +91,7 @@ class ResultService:
             duration_s=result.duration_s,
             date=venue_date(when, self.zone),
             language="en" if language == "en" else "th",
+            visit=await self.journeys.visit(record),
         )
 
     async def rate(self, headset_id: str, msg: Rating) -> Rated:
@@ -97,10 +103,14 @@ class ResultService:
         if record.headset_id != headset_id:
             raise WrongSession(f"session {msg.session_id} belongs to another headset")
         if record.state not in FINAL_STATES:
-            raise InvalidState("a session can be rated once it has ended")
+            raise InvalidState(
+                "a session can be rated once it has ended", reason=Reason.RATING_CLOSED
+            )
         now = datetime.fromtimestamp(self.clock(), UTC)
         if record.rated_at is not None and now - record.rated_at > RATING_CHANGE_WINDOW:
-            raise InvalidState("the rating can only be changed within 10 minutes")
+            raise InvalidState(
+                "the rating can only be changed within 10 minutes", reason=Reason.RATING_CLOSED
+            )
         await self.store.sessions.rate(record.id, msg.rating, record.rated_at or now)
         await self.sessions.publish_view(record.id)
         return Rated(session_id=record.id, rating=msg.rating)

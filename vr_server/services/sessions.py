@@ -36,7 +36,7 @@ from vr_server.errors import (
 )
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.common import ACTIVE_STATES, SessionResult, SessionView
-from vr_server.protocol.errors import ErrorCode
+from vr_server.protocol.errors import ErrorCode, Reason
 from vr_server.protocol.headset import (
     Ack,
     Assignment,
@@ -68,6 +68,11 @@ log = logging.getLogger(__name__)
 
 SESSION_SLICE = 100
 """Session views built per turn of the event loop (`views`)."""
+_STATUS_REASON = {
+    "needs_cleaning": Reason.HEADSET_NEEDS_CLEANING,
+    "charging": Reason.HEADSET_CHARGING,
+}
+"""Why a headset not `available` cannot take a session, as the headset app words it."""
 
 
 SessionListener = Callable[[SessionRecord, sm.SessionMachine, list[sm.Output]], Awaitable[None]]
@@ -115,17 +120,26 @@ class SessionService:
         autostart: bool = True,
         *,
         ticket_id: str | None = None,
+        journey_code: str | None = None,
     ) -> SessionView:
+        """`journey_code`: the visitor's journey (their ticket's); None starts a new one."""
         # One assignment per headset at a time: two staff assigning (or calling tickets) to the
         # same headset at once must not both pass the "no active session" check. (This instance
         # only; several instances on one database are not serialised here.)
         async with self._lock(f"headset:{headset_id}"):
             headset = found(await self.store.headsets.get(headset_id), f"no headset {headset_id}")
+            named = {"headset": headset.name}
             if await self.store.sessions.live_for_headset(headset_id) is not None:
-                raise Conflict(f"headset {headset.name} already has an active session")
+                raise Conflict(
+                    f"headset {headset.name} already has an active session",
+                    reason=Reason.HEADSET_BUSY,
+                    params=named,
+                )
             if headset.status != "available":
                 raise InvalidState(
-                    f"headset {headset.name} is marked {headset.status}; mark it available first"
+                    f"headset {headset.name} is marked {headset.status}; mark it available first",
+                    reason=_STATUS_REASON.get(headset.status, Reason.HEADSET_BUSY),
+                    params=named,
                 )
             manifest = await self.catalog.active_manifest(scene_id)
             machine = sm.SessionMachine(manifest.script)
@@ -133,6 +147,8 @@ class SessionService:
             outputs = machine.handle(sm.Assign(language=language, autostart=autostart), now)
             transition = next(o for o in outputs if isinstance(o, sm.Transition))
             when = as_utc(now) or datetime.now(UTC)
+            if journey_code is None:
+                journey_code = (await self.store.journeys.create(when)).code
             record = SessionRecord(
                 id=str(uuid.uuid4()),
                 headset_id=headset_id,
@@ -146,6 +162,7 @@ class SessionService:
                 row_version=1,
                 ticket_id=ticket_id,
                 result_token=secrets.token_urlsafe(16),  # 128 bits: the result page's only key
+                journey_code=journey_code,
             )
             await self.store.sessions.create(
                 record,
@@ -190,7 +207,10 @@ class SessionService:
     async def request_scene(self, headset_id: str, scene_id: str, language: Language) -> None:
         """Self-service: the headset starts a scene; an active session is re-sent instead."""
         if not self.self_service:
-            raise NotAllowed("self-service is off on this server: staff assign scenes")
+            raise NotAllowed(
+                "self-service is off on this server: staff assign scenes",
+                reason=Reason.SELF_SERVICE_OFF,
+            )
         active = await self.store.sessions.live_for_headset(headset_id)
         if active is not None:
             await self._send_headset(headset_id, await self.assignment_frame(active))

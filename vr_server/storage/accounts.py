@@ -75,8 +75,11 @@ class Codes(Protocol):
     async def create(
         self, code_hash: str, label: str, uses: int, expires_at: datetime, purpose: CodePurpose
     ) -> None: ...
-    async def use(self, code_hash: str, now: datetime, purpose: CodePurpose = "headset") -> bool:
-        """Take one use of a valid, unexpired code; False when there is none left."""
+    async def use(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> CodeRecord | None:
+        """Take one use of a valid, unexpired code: the code as it is after the use (its label
+        says which code a headset enrolled with); None when there is none left."""
         ...
 
     async def usable(self, now: datetime) -> list[CodeRecord]:
@@ -193,13 +196,22 @@ class SqlCodes(SqlRepository):
         async with self._write() as conn:
             await conn.execute(insert(t.enrollment_codes).values(row_values(record)))
 
-    async def use(self, code_hash: str, now: datetime, purpose: CodePurpose = "headset") -> bool:
+    async def use(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> CodeRecord | None:
         c = t.enrollment_codes.c
         usable = and_(
             c.code_hash == code_hash, c.uses_left > 0, c.expires_at > now, c.purpose == purpose
         )
-        statement = update(t.enrollment_codes).where(usable).values(uses_left=c.uses_left - 1)
-        return bool(await self._count_written(statement))
+        statement = (
+            update(t.enrollment_codes)
+            .where(usable)
+            .values(uses_left=c.uses_left - 1)
+            .returning(*t.enrollment_codes.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(statement)).first()
+        return None if row is None else to_record(CodeRecord, row)
 
     async def usable(self, now: datetime) -> list[CodeRecord]:
         c = t.enrollment_codes.c

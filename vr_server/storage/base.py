@@ -10,6 +10,7 @@ from vr_server.storage.accounts import Accounts, Codes, Tokens
 from vr_server.storage.audit import Audit
 from vr_server.storage.content import Content
 from vr_server.storage.headsets import Headsets, Kiosks
+from vr_server.storage.journeys import Journeys
 from vr_server.storage.queue import Queue
 from vr_server.storage.sessions import DuplicateEvent, Sessions, StaleSession
 
@@ -29,6 +30,8 @@ class Store(Protocol):
     """Sessions, their events, transitions and ratings."""
     queue: Queue
     """The walk-in queue's tickets and visitors' contact data."""
+    journeys: Journeys
+    """Codes that link a visitor's sessions of a day (services/journeys.py)."""
     audit: Audit
 
     async def close(self) -> None: ...

@@ -21,7 +21,13 @@ from vr_server.storage.audit import Audit, AuditFilter, AuditRecord
 from vr_server.storage.base import Store
 from vr_server.storage.content import Content
 from vr_server.storage.headsets import HeadsetChanges, Headsets, Kiosks
-from vr_server.storage.memory_sessions import MemoryContent, MemoryQueue, MemorySessions
+from vr_server.storage.journeys import Journeys
+from vr_server.storage.memory_sessions import (
+    MemoryContent,
+    MemoryJourneys,
+    MemoryQueue,
+    MemorySessions,
+)
 from vr_server.storage.memory_tables import MemoryRepository, Tables, Taken
 from vr_server.storage.queue import Queue
 from vr_server.storage.records import (
@@ -103,12 +109,14 @@ class MemoryCodes(MemoryRepository):
     ) -> None:
         self.t.codes[code_hash] = CodeRecord(code_hash, label, purpose, uses, now(), expires_at)
 
-    async def use(self, code_hash: str, now: datetime, purpose: CodePurpose = "headset") -> bool:
+    async def use(
+        self, code_hash: str, now: datetime, purpose: CodePurpose = "headset"
+    ) -> CodeRecord | None:
         code = self.t.codes.get(code_hash)
         if code is None or code.uses_left <= 0 or code.expires_at <= now or code.purpose != purpose:
-            return False
-        self.t.codes[code_hash] = replace(code, uses_left=code.uses_left - 1)
-        return True
+            return None
+        used = self.t.codes[code_hash] = replace(code, uses_left=code.uses_left - 1)
+        return used
 
     async def usable(self, now: datetime) -> list[CodeRecord]:
         codes = [c for c in self.t.codes.values() if c.uses_left > 0 and c.expires_at > now]
@@ -238,6 +246,7 @@ class MemoryStore:
         self.content: Content = MemoryContent(tables)
         self.sessions: Sessions = MemorySessions(tables)
         self.queue: Queue = MemoryQueue(tables)
+        self.journeys: Journeys = MemoryJourneys(tables)
         self.audit: Audit = MemoryAudit(tables)
 
     async def close(self) -> None:

@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Unpack
 
+from vr_server.storage.journeys import new_journey_code
 from vr_server.storage.memory_tables import MemoryRepository, Taken
 from vr_server.storage.queue import NewTicket, TicketChanges, TicketFilter
 from vr_server.storage.records import (
     ContactRecord,
     EventRecord,
+    JourneyRecord,
     SceneVersionRecord,
     SessionRecord,
     TicketRecord,
@@ -127,6 +129,10 @@ class MemorySessions(MemoryRepository):
         found = [s for s in self.t.sessions.values() if start <= s.created_at < end]
         return [_copy(s) for s in sorted(found, key=lambda s: s.created_at)]
 
+    async def for_journeys(self, codes: list[str]) -> list[SessionRecord]:
+        found = [s for s in self.t.sessions.values() if s.journey_code in codes]
+        return [_copy(s) for s in sorted(found, key=lambda s: s.created_at)]
+
     async def save(self, record: SessionRecord, **write: Unpack[SessionWrite]) -> None:
         stored = self.t.sessions.get(record.id)
         if stored is None or stored.row_version != write["expected_version"]:
@@ -136,7 +142,10 @@ class MemorySessions(MemoryRepository):
             if (event.session_id, event.seq) in self.t.events:
                 raise DuplicateEvent(f"{record.id}#{event.seq}")
             self.t.events[event.session_id, event.seq] = event
-        self.t.sessions[record.id] = _copy(record)
+        # Like the SQL store, a save writes the state, not the columns set at creation.
+        self.t.sessions[record.id] = _copy(
+            replace(record, journey_code=stored.journey_code, ticket_id=stored.ticket_id)
+        )
         self.t.transitions.extend(write.get("transitions") or [])
 
     async def rate(self, session_id: str, rating: int, rated_at: datetime) -> None:
@@ -155,6 +164,18 @@ class MemorySessions(MemoryRepository):
         return [tr for tr in self.t.transitions if tr.session_id == session_id]
 
 
+class MemoryJourneys(MemoryRepository):
+    async def create(self, created_at: datetime) -> JourneyRecord:
+        code = new_journey_code()
+        while code in self.t.journeys:
+            code = new_journey_code()
+        record = self.t.journeys[code] = JourneyRecord(code, created_at)
+        return record
+
+    async def get(self, code: str) -> JourneyRecord | None:
+        return self.t.journeys.get(code)
+
+
 class MemoryQueue(MemoryRepository):
     async def create(self, **ticket: Unpack[NewTicket]) -> TicketRecord:
         day, contact = ticket["venue_day"], ticket.get("contact")
@@ -168,6 +189,7 @@ class MemoryQueue(MemoryRepository):
             status="waiting",
             created_at=ticket["created_at"],
             has_personal_data=contact is not None,
+            journey_code=ticket.get("journey_code"),
         )
         self.t.tickets[record.id] = record
         if contact is not None:

@@ -14,6 +14,7 @@ from vr_server.storage.records import (
     ContactRecord,
     EventRecord,
     HeadsetRecord,
+    JourneyRecord,
     KioskRecord,
     SceneVersionRecord,
     SessionRecord,
@@ -49,6 +50,7 @@ class Tables:
     transitions: list[TransitionRecord] = field(default_factory=list)
     tickets: dict[str, TicketRecord] = field(default_factory=dict)
     contacts: dict[str, ContactRecord] = field(default_factory=dict)
+    journeys: dict[str, JourneyRecord] = field(default_factory=dict)
     audit: list[AuditRecord] = field(default_factory=list)
 
     def put_token(

@@ -24,6 +24,7 @@ class NewTicket(TypedDict):
     created_at: datetime
     contact: NotRequired[ContactRecord | None]
     """The visitor's personal data, given with consent (`contact.ticket_id` is ignored)."""
+    journey_code: NotRequired[str | None]
 
 
 class TicketFilter(TypedDict, total=False):
@@ -91,6 +92,7 @@ class SqlQueue(SqlRepository):
                             status="waiting",
                             created_at=ticket["created_at"],
                             has_personal_data=contact is not None,
+                            journey_code=ticket.get("journey_code"),
                         )
                     )
                     if contact is not None:

@@ -89,6 +89,8 @@ class SessionRecord:
     """The unguessable name of the session's public result page (`/results/<token>`)."""
     rating: int | None = None
     rated_at: datetime | None = None
+    journey_code: str | None = None
+    """The visitor's journey (their sessions of the day); None for sessions before 0005."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,17 @@ class TicketRecord:
     scene_id: str | None = None
     session_id: str | None = None
     has_personal_data: bool = False
+    journey_code: str | None = None
+    """The visitor's journey, carried into every session the ticket is called to."""
+
+
+@dataclass(frozen=True)
+class JourneyRecord:
+    """One visitor's sessions of a day, linked by a code: no personal data, only the code a
+    visitor may give at check-in again (printed on their result page) and when it began."""
+
+    code: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class Sessions(Protocol):
         """Sessions created in [start, end), oldest first."""
         ...
 
+    async def for_journeys(self, codes: list[str]) -> list[SessionRecord]:
+        """The sessions of these journeys, oldest first."""
+        ...
+
     async def save(self, record: SessionRecord, **write: Unpack[SessionWrite]) -> None:
         """Write the session, its new event and transitions in one transaction.
 
@@ -111,6 +115,13 @@ class SqlSessions(SqlRepository):
     async def created_between(self, start: datetime, end: datetime) -> list[SessionRecord]:
         s = t.sessions.c
         query = select(t.sessions).where(and_(s.created_at >= start, s.created_at < end))
+        return await self._all(SessionRecord, query.order_by(s.created_at))
+
+    async def for_journeys(self, codes: list[str]) -> list[SessionRecord]:
+        if not codes:
+            return []
+        s = t.sessions.c
+        query = select(t.sessions).where(s.journey_code.in_(sorted(set(codes))))
         return await self._all(SessionRecord, query.order_by(s.created_at))
 
     async def save(self, record: SessionRecord, **write: Unpack[SessionWrite]) -> None:

@@ -27,6 +27,7 @@ from vr_server.storage.connections import (
 )
 from vr_server.storage.content import Content, SqlContent
 from vr_server.storage.headsets import Headsets, Kiosks, SqlHeadsets, SqlKiosks
+from vr_server.storage.journeys import Journeys, SqlJourneys
 from vr_server.storage.queue import Queue, SqlQueue
 from vr_server.storage.sessions import Sessions, SqlSessions
 from vr_server.storage.sql_repo import Database
@@ -94,6 +95,7 @@ class SqlStore:
         self.content: Content = SqlContent(db)
         self.sessions: Sessions = SqlSessions(db)
         self.queue: Queue = SqlQueue(db)
+        self.journeys: Journeys = SqlJourneys(db)
         self.audit: Audit = SqlAudit(db)
 
     @classmethod

@@ -157,10 +157,13 @@ sessions = Table(
     Column("result_token", String(32), nullable=True),
     Column("rating", Integer, nullable=True),
     Column("rated_at", TS, nullable=True),
+    # 0005: the visitor's journey (services/journeys.py)
+    Column("journey_code", String(12), nullable=True),
     Index("ix_sessions_headset_state", "headset_id", "state"),
     Index("ix_sessions_created", "created_at"),
     Index("ix_sessions_result_token", "result_token", unique=True),
     Index("ix_sessions_ticket", "ticket_id"),
+    Index("ix_sessions_journey", "journey_code"),
 )
 
 session_events = Table(
@@ -206,9 +209,19 @@ tickets = Table(
     Column("scene_id", String(64), nullable=True),
     Column("session_id", String(36), nullable=True),
     Column("has_personal_data", Boolean, nullable=False, default=False),
+    # 0005: the visitor's journey
+    Column("journey_code", String(12), nullable=True),
     Index("ux_tickets_day_number", "venue_day", "number", unique=True),
     Index("ix_tickets_status", "status"),
     Index("ix_tickets_created", "created_at"),
+)
+
+# 0005: a visitor's journey across occupations: a random code and when it began, nothing else
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("created_at", TS, nullable=False),
 )
 
 # Visitors' personal data (PDPA): kept apart from tickets so that it can be deleted alone.

@@ -289,7 +289,7 @@ class Connection:
             return
         if isinstance(exc, Refused):
             self.send(error_frame(exc))
-            self.request_close(exc.close_code, exc.reason)
+            self.request_close(exc.close_code, exc.close_reason)
             return
         if fatal or not isinstance(exc, ServerError):
             log.error("%s (%s): socket failed", self.who, _address(self.ws), exc_info=exc)

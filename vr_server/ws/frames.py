@@ -35,6 +35,8 @@ def error_frame(exc: ServerError, about: object = None) -> Error:
         seq=getattr(about, "seq", None),
         request_id=request_id,
         expected_seq=exc.expected_seq if isinstance(exc, Rejected) else None,
+        reason=exc.reason,
+        params=exc.params,
     )
 
 

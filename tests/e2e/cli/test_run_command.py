@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import scene_dirs
-from tests.support.harness import ServerProcess
+from tests.support.harness import ServerProcess, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -31,17 +30,8 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240  # set-up is done; packaging runs every generator
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
-            try:
-                if httpx.get(server.url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise AssertionError((tmp_path / "run.log").read_text()[-3000:])
+        # Set-up is done; packaging runs every generator before the server starts.
+        wait_until_healthy(server.url, proc, tmp_path / "run.log", timeout_s=240, poll_s=0.5)
         token = server.staff_token()
         catalog = server.api(token, "GET", "/api/catalog").json()
         assert sorted(scene["id"] for scene in catalog) == sorted(p.name for p in scene_dirs())

@@ -87,6 +87,8 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("DELETE", "/api/admin/kiosks/{kiosk_id}"): ADMIN,
     ("GET", "/api/audit"): ADMIN,
     ("POST", "/api/kiosks/pairing-code"): STAFF,
+    ("POST", "/api/enrollment-codes"): STAFF,
+    ("POST", "/api/enrollment-codes/revoke"): STAFF,
     ("POST", "/api/content/blobs/missing"): AUTHOR,
     ("PUT", "/api/content/blobs/{sha256}"): AUTHOR,
     ("POST", "/api/content/scenes"): AUTHOR,

@@ -21,6 +21,7 @@ JSON = {"log_level": "info", "log_format": "json"}
 
 def _visit_secret_urls(server: ServerProcess) -> None:
     httpx.get(f"{server.url}/headset/?enroll={ENROLL_CODE}")
+    httpx.get(f"{server.url}/p/{ENROLL_CODE}")  # the "Add headsets" link
     httpx.get(f"{server.url}/api/results/{RESULT_TOKEN}")
     httpx.get(f"{server.url}/results/{RESULT_TOKEN}")
 
@@ -55,6 +56,7 @@ def test_contact_reads_are_logged_and_secrets_are_not(server: ServerProcess) -> 
     log = _log_after(server, "marker-text")
     assert f"vr_server.services.queue: queue: staff staff read the contact data of {label}" in log
     assert '"GET /headset/?enroll=[redacted] HTTP/1.1" 200' in log
+    assert '"GET /p/[redacted] HTTP/1.1" 303' in log
     assert '"GET /api/results/[redacted] HTTP/1.1" 404' in log
     assert '"GET /results/[redacted] HTTP/1.1"' in log
     assert ENROLL_CODE not in log

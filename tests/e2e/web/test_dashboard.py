@@ -14,25 +14,24 @@ the screenshots.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import csv
 import io
 import json
-import os
 import re
 import subprocess
 import sys
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PIL import Image, ImageStat
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.e2e.web.staff_pages import LAPTOP, submit_login
+from tests.e2e.web.staff_pages import LAPTOP, PHONE, TABLET, TV, submit_login
+from tests.e2e.web.staff_pages import run_beside as _run
+from tests.e2e.web.staff_pages import screenshot as _screenshot
 from tests.support.harness import (
     STAFF_PASSWORD,
     STAFF_USER,
@@ -48,9 +47,6 @@ pytestmark = pytest.mark.slow
 
 SCENES = ("cook", "electrician")
 SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
-TABLET: ViewportSize = {"width": 1024, "height": 768}
-TV: ViewportSize = {"width": 1280, "height": 720}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 CSV_HEADER = (
     "session_id,date,started_at,ended_at,headset,scene_id,language,state,score,percent,"
     "duration_s,wait_s,rating,ticket"
@@ -151,33 +147,11 @@ def _headset(server: ServerProcess, token: str, name: str) -> dict[str, Any] | N
     return None
 
 
-def _screenshot(page: Page, name: str, *, full_page: bool = False) -> Image.Image:
-    """A screenshot that shows a page: many colours and real contrast, not a blank screen."""
-    png = page.screenshot(full_page=full_page)
-    folder = os.environ.get("VR_SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{name}.png").write_bytes(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    stddev = sum(ImageStat.Stat(image).stddev) / 3
-    colours = image.getcolors(maxcolors=1 << 20)
-    assert colours is not None
-    assert stddev > 20, f"{name}: the screenshot is nearly uniform (stddev {stddev:.1f})"
-    assert len(colours) > 200, f"{name}: only {len(colours)} colours: a blank page?"
-    return image
-
-
 def _session_with_result(
     server: ServerProcess, token: str, session_id: str
 ) -> dict[str, Any] | None:
     session: dict[str, Any] = server.api(token, "GET", f"/api/sessions/{session_id}").json()
     return session if session.get("result_url") else None
-
-
-def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
-    """Run a protocol-level client beside Playwright (whose sync API owns this thread's loop)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _step(card: Any) -> tuple[int, int]:

@@ -55,6 +55,7 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
         "server_to_staff": {
             "snapshot",
             "headset_update",
+            "headset_enrolled",
             "headsets_live",
             "session_update",
             "queue_update",

@@ -7,6 +7,7 @@ made here directly in the database.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -110,9 +111,9 @@ async def test_a_checked_token_is_trusted_briefly_and_revocation_here_is_at_once
 
     # Re-enrolled here: the headset's old token is refused at once.
     code = await auth.create_enrollment_code(uses=2, hours=1)
-    _, old = await auth.enroll(code, "dev-1", "Quest-A")
+    _, old, _ = await auth.enroll(code, "dev-1", "Quest-A")
     await auth.authenticate(old, {"device"})
-    _, new = await auth.enroll(code, "dev-1", None)
+    _, new, _ = await auth.enroll(code, "dev-1", None)
     with pytest.raises(Unauthorized, match="not valid"):
         await auth.authenticate(old, {"device"})
     await auth.authenticate(new, {"device"})
@@ -146,3 +147,23 @@ def test_new_tokens_never_start_like_a_command_line_option(
     drawn = iter(["-starts-with-a-dash", "_underscore", "Good-token"])
     monkeypatch.setattr("vr_server.services.auth.secrets.token_urlsafe", lambda _n: next(drawn))
     assert auth_module.new_token() == "Good-token"
+
+
+async def test_a_short_enrollment_code_is_readable_aloud_and_names_its_label(
+    auth: AuthService,
+) -> None:
+    """The dashboard's codes: 8 characters in two groups, none of 0, O, 1, I; typed in any case
+    or without the dash; the enrollment says which code (by its label) was used."""
+    codes = [
+        await auth.create_enrollment_code(uses=2, hours=1, label="add-headsets", length=8)
+        for _ in range(20)
+    ]
+    for code in codes:
+        assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code), code
+    assert len(set(codes)) == len(codes)
+    headset, _token, label = await auth.enroll(codes[0].lower(), "dev-short", None)
+    assert (headset.device_id, label) == ("dev-short", "add-headsets")
+    await auth.enroll(codes[0].replace("-", ""), "dev-short-2", None)
+    with pytest.raises(Unauthorized) as used_up:
+        await auth.enroll(codes[0], "dev-short-3", None)
+    assert used_up.value.reason == "enrollment_refused"

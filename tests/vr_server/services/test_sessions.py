@@ -42,14 +42,32 @@ async def test_assign_stores_the_session_and_sends_the_headset_its_assignment(
 async def test_a_headset_gets_one_session_at_a_time_and_only_when_available(
     tmp_path: Path,
 ) -> None:
+    """Each refusal a kiosk visitor can meet carries a reason and params for the app's text."""
     w = await world(tmp_path)
-    busy, cleaning = await w.headset(), await w.headset()
+    busy, cleaning = await w.headset("Quest-B"), await w.headset("Quest-04")
+    charging = await w.headset("Quest-C")
     await w.sessions.assign(busy.id, SCENE)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         await w.sessions.assign(busy.id, SCENE)
+    assert (refused.value.reason, refused.value.params) == ("headset_busy", {"headset": "Quest-B"})
     await w.store.headsets.update(cleaning.id, status="needs_cleaning")
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState) as refused:
         await w.sessions.assign(cleaning.id, SCENE)
+    assert (refused.value.reason, refused.value.params) == (
+        "headset_needs_cleaning",
+        {"headset": "Quest-04"},
+    )
+    await w.store.headsets.update(charging.id, status="charging")
+    with pytest.raises(InvalidState) as refused:
+        await w.sessions.assign(charging.id, SCENE)
+    assert refused.value.reason == "headset_charging"
+    await w.store.headsets.update(charging.id, status="available")
+    with pytest.raises(NotFound) as refused:
+        await w.sessions.assign(charging.id, "no-such-scene")
+    assert (refused.value.reason, refused.value.params) == (
+        "scene_unavailable",
+        {"scene_id": "no-such-scene"},
+    )
     with pytest.raises(NotFound):
         await w.sessions.assign("no-such-headset", SCENE)
     assert len(await w.store.sessions.find()) == 1

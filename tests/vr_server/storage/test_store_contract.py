@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.records import session_record
+from tests.vr_server.storage.test_journeys import check_journeys
 from vr_server.storage.base import DuplicateEvent, StaleSession, Store
 from vr_server.storage.memory import MemoryStore
 from vr_server.storage.records import ContactRecord, EventRecord, SessionRecord, TransitionRecord
@@ -45,7 +46,8 @@ async def test_accounts_tokens_and_codes(store: Store) -> None:
     assert await store.tokens.revoke_subject(account.id) == 0
     await store.codes.create("c" * 64, "truck", 2, NOW + timedelta(hours=1), "headset")
     assert not await store.codes.use("c" * 64, NOW, "kiosk")
-    assert [await store.codes.use("c" * 64, NOW) for _ in range(3)] == [True, True, False]
+    used = [await store.codes.use("c" * 64, NOW) for _ in range(3)]
+    assert [u and (u.label, u.uses_left) for u in used] == [("truck", 1), ("truck", 0), None]
     assert await store.codes.usable(NOW) == []
 
 
@@ -151,3 +153,7 @@ async def test_tickets_number_per_day_and_contacts_are_purged(store: Store) -> N
     purged = await store.queue.get(a.id)
     assert purged is not None
     assert (purged.has_personal_data, await store.queue.contact(a.id)) == (False, None)
+
+
+async def test_journeys(store: Store) -> None:
+    await check_journeys(store)

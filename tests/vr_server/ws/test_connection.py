@@ -118,7 +118,7 @@ async def test_message_to_a_headset_being_dropped_is_never_answered_sent(
 ) -> None:
     async with serving(tmp_path, protocol, outbox_max_bytes=OUTBOX_MAX_BYTES) as (url, services):
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
-        headset, token = await services.auth.enroll(code, "dev-stalled", None)
+        headset, token, _ = await services.auth.enroll(code, "dev-stalled", None)
         sock = await StalledClient.open(url + "/ws/headset")
         await sock.send(
             {"type": "hello", "protocol": PROTOCOL_VERSION, "app_version": "test"}

@@ -47,7 +47,7 @@ async def serving(
 async def headset(url: str, services: Services) -> tuple[RawSocket, str]:
     code = await services.auth.create_enrollment_code(uses=1, hours=1)
     device_id = f"dev-{uuid.uuid4().hex[:8]}"
-    record, token = await services.auth.enroll(code, device_id, None)
+    record, token, _ = await services.auth.enroll(code, device_id, None)
     sock = await RawSocket.open(url + "/ws/headset")
     await sock.send(
         {"type": "hello", "protocol": PROTOCOL_VERSION, "device_id": device_id}
@@ -83,7 +83,12 @@ async def test_telemetry_pings_and_bad_frames(
         assert "fps" in error["message"]
         # not for the direct path: handled by the connection's task, in order
         await sock.send({"type": "request_scene", "scene_id": "nope", "language": "en"})
-        assert (await sock.recv_type("error"))["code"] == "not_allowed"  # no self-service
+        refused = await sock.recv_type("error")  # no self-service: a reason the app words
+        assert (refused["code"], refused["reason"], refused["params"]) == (
+            "not_allowed",
+            "self_service_off",
+            {},
+        )
         await sock.send({"type": "ping", "t": 2.0})
         assert (await sock.recv_type("pong"))["t"] == 2.0
 

@@ -1,6 +1,7 @@
 // Check-in at the entrance (a tablet): language, occupations of interest, PDPA consent with
-// optional name and phone, then the ticket with its QR code and the estimated wait. Resets for
-// the next visitor by itself.
+// optional name and phone (and the visitor code of a visitor who comes back for another
+// occupation), then the ticket with its QR code, the estimated wait, the visitor code and what
+// the visitor tried today. Resets for the next visitor by itself.
 
 import { api, errorText } from '/ui/shared/api.js';
 import { mountTopbar } from '/ui/shared/chrome.js';
@@ -15,6 +16,7 @@ const STEPS = ['language', 'interests', 'consent', 'ticket'];
 const MAX_INTERESTS = 3;
 const RESET_AFTER_S = 45;
 const PHONE_RE = /^\+?[0-9][0-9 ()-]{7,30}$/;
+const CODE_RE = /^[2-9A-HJ-NP-Z]{8}$/; // a visitor code: no 0/O, 1/I (protocol/queue.py)
 
 const visit = { language: lang(), interests: [] };
 let catalog = [];
@@ -30,6 +32,7 @@ const consent = document.getElementById('consent');
 const nameInput = document.getElementById('visitor-name');
 const phoneInput = document.getElementById('visitor-phone');
 const errorBox = document.getElementById('checkin-error');
+const codeInput = document.getElementById('visitor-code');
 
 function show(step) {
   for (const panel of document.querySelectorAll('[data-panel]')) panel.hidden = panel.dataset.panel !== step;
@@ -106,7 +109,18 @@ document.getElementById('scene-grid').addEventListener('click', (event) => {
   renderScenes();
 });
 
-document.getElementById('interests-next').addEventListener('click', () => show('consent'));
+/** The visitor code as typed, checked here ('' when none; null when it cannot be one). */
+function visitorCode() {
+  const code = codeInput.value.toUpperCase().replace(/[^0-9A-Z]/g, '');
+  return !code || CODE_RE.test(code) ? code : null;
+}
+
+document.getElementById('interests-next').addEventListener('click', () => {
+  const bad = visitorCode() === null;
+  document.getElementById('code-error').textContent = bad ? t('bad_visitor_code') : '';
+  if (bad) codeInput.focus();
+  else show('consent');
+});
 for (const back of document.querySelectorAll('[data-go]')) back.addEventListener('click', () => show(back.dataset.go));
 
 // ---------------------------------------------------------------- 3. consent
@@ -142,6 +156,8 @@ form.addEventListener('submit', async (event) => {
     if (name) body.name = name;
     if (phone) body.phone = phone;
   }
+  const code = visitorCode();
+  if (code) body.visitor_code = code;
   const button = document.getElementById('get-ticket');
   button.disabled = true;
   button.textContent = t('getting_ticket');
@@ -151,7 +167,9 @@ form.addEventListener('submit', async (event) => {
     show('ticket');
     startResetCountdown();
   } catch (err) {
-    errorBox.textContent = errorText(err);
+    // The one field the server alone can refuse as invalid: a code that is not today's.
+    const unknownCode = body.visitor_code && err.status === 422;
+    errorBox.textContent = unknownCode ? t('unknown_visitor_code', { code: `${body.visitor_code.slice(0, 4)}-${body.visitor_code.slice(4)}` }) : errorText(err);
   } finally {
     button.disabled = false;
     button.textContent = t('get_ticket');
@@ -172,6 +190,12 @@ function renderTicket() {
   document.getElementById('ticket-interests').textContent = ticket.interests.length
     ? ticket.interests.map((id) => loc(byId.get(id)?.title) || id).join(', ')
     : t('any_occupation');
+  document.getElementById('ticket-code').textContent = ticket.visitor_code ?? '—';
+  const tried = ticket.tried ?? [];
+  document.getElementById('ticket-tried').hidden = !tried.length;
+  document.getElementById('ticket-tried-list').textContent = tried
+    .map((x) => `${loc(byId.get(x.scene_id)?.title) || x.scene_id}${x.percent != null ? ` (${Math.round(x.percent)}%)` : ''}`)
+    .join(', ');
 }
 
 function startResetCountdown() {
@@ -191,6 +215,8 @@ function reset() {
   ticket = null;
   visit.interests = [];
   consent.checked = false;
+  codeInput.value = '';
+  document.getElementById('code-error').textContent = '';
   syncConsent();
   errorBox.textContent = '';
   document.getElementById('ticket-qr').replaceChildren();

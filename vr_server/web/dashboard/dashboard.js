@@ -9,6 +9,7 @@ import { applyI18n, loadStrings, loc, onLangChange, t } from '/ui/shared/i18n.js
 import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
+import { AddHeadsets } from '/ui/dashboard/add_headsets.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -41,11 +42,14 @@ const socket = new StaffSocket({
   },
 });
 socket.start();
+const addHeadsets = new AddHeadsets({ headsets: () => state.headsets });
+document.getElementById('add-headsets').addEventListener('click', () => addHeadsets.open());
 
 applyI18n();
 onLangChange(() => {
   for (const card of cards.values()) card.actionsKey = null;
   renderAll();
+  addHeadsets.relabel();
   showLiveState(top.status, banner, { state: socket.state, retryAt: socket.retryAt }, () => socket.retryNow());
 });
 setInterval(tick, 1000);
@@ -74,10 +78,13 @@ function handleFrame(frame) {
       renderAll();
       break;
     case 'headset_update':
+    case 'headset_enrolled':
       state.headsets.set(frame.headset.id, frame.headset);
       renderHeadset(frame.headset.id);
       renderSummary();
       renderQueue();
+      if (frame.type === 'headset_enrolled') addHeadsets.onEnrolled(frame);
+      addHeadsets.refresh();
       break;
     case 'headsets_live':
       // Battery, frame rate and step of many headsets at once (about once a second).
@@ -615,6 +622,14 @@ function servingScene(ticket) {
   return session ? sceneTitle(session.scene_id) : interestTitles(ticket);
 }
 
+/** The visitor's earlier occupations today (their visitor code links them), for the ticket row. */
+function triedLine(ticket) {
+  const tried = ticket.tried ?? [];
+  if (!tried.length) return '';
+  const list = tried.map((x) => `${sceneTitle(x.scene_id)}${x.percent != null ? ` (${Math.round(x.percent)}%)` : ''}`).join(', ');
+  return `<small class="ticket-tried" title="${esc(t('visitor_code'))} ${esc(ticket.visitor_code ?? '')}">${esc(t('tried_today'))} ${esc(list)}</small>`;
+}
+
 function renderQueue() {
   const serving = document.getElementById('now-serving');
   const waiting = document.getElementById('waiting');
@@ -645,6 +660,7 @@ function renderQueue() {
         <span><span class="badge lang-badge">${esc(tk.language.toUpperCase())}</span> ${esc(interestTitles(tk))}</span>
         <small class="muted">${esc(t('waited'))} <span data-waited-since="${esc(tk.created_at)}">${esc(clock(secondsSince(tk.created_at)))}</span>
           · ${esc(t('est_wait'))} ${esc(aboutMinutes(tk.estimated_wait_s))}${tk.has_personal_data ? ` · <span title="${esc(t('has_contact_help'))}">${ICONS.phone}</span>` : ''}</small>
+        ${triedLine(tk)}
       </span>
       <span class="ticket-actions">
         <select aria-label="${esc(t('headset_for', { label: tk.label }))}" data-call-select ${free.length ? '' : 'disabled'}>${options || `<option>${esc(t('no_free_headset'))}</option>`}</select>

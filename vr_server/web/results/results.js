@@ -1,5 +1,6 @@
 // A visitor's result, opened from the QR code on the headset: /results/<token>. Public: the
-// token is the key, and the result names no one (GET /api/results/<token>).
+// token is the key, and the result names no one (GET /api/results/<token>). Below this
+// session's result, the visitor's whole day (visit.js).
 
 import { api } from '/ui/shared/api.js';
 import { ring } from '/ui/shared/charts.js';
@@ -7,6 +8,7 @@ import { mountBrand } from '/ui/shared/chrome.js';
 import { clock, dateLong, esc, number } from '/ui/shared/format.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { applyI18n, lang, loadStrings, loc, onLangChange, setLang, t } from '/ui/shared/i18n.js';
+import { visitCards } from '/ui/results/visit.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -56,6 +58,7 @@ function render() {
       <a class="button large" id="job-link" href="${esc(link)}" target="_blank" rel="noopener noreferrer">${esc(t('see_jobs'))} ${ICONS.external}</a>
       ${otherLink && otherLink !== link ? `<a class="other-link" href="${esc(otherLink)}" target="_blank" rel="noopener noreferrer">${esc(t('see_jobs_other'))}</a>` : ''}
     </section>` : ''}
+    ${visitCards(r.visit)}
     ${r.strengths?.length ? `<section class="card"><h2>${esc(t('strengths'))}</h2>
       <ul class="strengths">${r.strengths.map((s) => `<li>${ICONS.star}<span>${esc(loc(s))}</span></li>`).join('')}</ul></section>` : ''}
     ${r.riasec?.length ? `<section class="card"><h2>${esc(t('interests'))}</h2>

@@ -1,19 +1,9 @@
-"""Initial schema: accounts, tokens, enrollment codes, headsets, content, sessions, events.
-
-Revision ID: 0001
-Revises:
-Create Date: 2026-11-22
-"""
-
-from __future__ import annotations
+"""Initial schema: accounts, tokens, enrollment codes, headsets, content, sessions, events."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = "0001", None
 
 TS = sa.DateTime(timezone=True)
 

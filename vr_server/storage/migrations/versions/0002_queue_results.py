@@ -4,21 +4,12 @@ Tickets and visitors' personal data are separate tables, so the data can be purg
 (`vr-server purge`) while tickets and statistics stay. Sessions gain the ticket they serve, the
 token of their public result page and the visitor's rating. Only nullable columns are added to
 `sessions`, with plain ALTER TABLE (no table rebuild), on SQLite and PostgreSQL alike.
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-29
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0002", "0001"
 
 TS = sa.DateTime(timezone=True)
 

@@ -9,23 +9,14 @@
 - `scenes.owner_id`: the account that first published the scene.
 
 Only columns with defaults or nullable ones are added (plain ALTER TABLE on both databases).
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-06
 """
-
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0003", "0002"
 
 TS = sa.DateTime(timezone=True)
 

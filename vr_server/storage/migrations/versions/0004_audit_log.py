@@ -1,20 +1,11 @@
 """The audit trail (issue 15): one row per login, failed login, contact-data read, CSV export,
 publish, activation, revocation and retention purge.
-
-Revision ID: 0004
-Revises: 0002 (rechained onto 0003 when the role columns land)
-Create Date: 2026-12-06
 """
-
-from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0004", "0003"
 
 TS = sa.DateTime(timezone=True)
 

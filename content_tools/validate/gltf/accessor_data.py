@@ -108,20 +108,35 @@ def _substitute(acc: Accessor, base: np.ndarray) -> np.ndarray | None:
     return out
 
 
+def _padded_rows(acc: Accessor) -> int:
+    """Rows of a matrix whose columns are padded to 4 bytes (1-byte MAT2/MAT3, 2-byte MAT3)."""
+    if acc.component_type in (5120, 5121) and acc.type in ("MAT2", "MAT3"):
+        return 2 if acc.type == "MAT2" else 3
+    return 3 if acc.component_type in (5122, 5123) and acc.type == "MAT3" else 0
+
+
 def _strided(acc: Accessor, raw: memoryview, dtype: str, size: int) -> np.ndarray:
-    """The component stream of a plain (unpadded) accessor, as the reference reads it: a
+    """The component stream of an accessor in a buffer view, as the reference reads it: a
     typed view of byteLength // size components, stepping byteStride // size components
     from one element to the next (a byteStride that is no multiple of the component size
-    thus yields other values, and more of them, than `count` elements)."""
+    thus yields other values, and more of them, than `count` elements); padded matrix
+    columns start every 4 components."""
     comps, stride = acc.components, acc.stride
     total = acc.byte_length // size
     if comps == 0:  # an unknown type: every component of the view, one run
         return np.frombuffer(raw, dtype=dtype, count=total)
+    rows = _padded_rows(acc)
     if stride % size == 0:
-        view = np.ndarray(shape=(acc.count, comps), dtype=dtype, buffer=raw, strides=(stride, size))
-        return view.reshape(-1)
+        shape: tuple[int, ...] = (acc.count, comps)
+        strides: tuple[int, ...] = (stride, size)
+        if rows:
+            shape, strides = (acc.count, rows, rows), (stride, 4 * size, size)
+        return np.ndarray(shape=shape, dtype=dtype, buffer=raw, strides=strides).reshape(-1)
     typed = np.frombuffer(raw, dtype=dtype, count=total)
-    positions = (np.arange(0, total, stride // size)[:, None] + np.arange(comps)).reshape(-1)
+    within = (
+        (np.arange(rows)[:, None] * 4 + np.arange(rows)).reshape(-1) if rows else np.arange(comps)
+    )
+    positions = (np.arange(0, total, stride // size)[:, None] + within).reshape(-1)
     stream: np.ndarray = typed[positions[positions < total]]
     return stream
 
@@ -136,27 +151,12 @@ def decode_accessor(acc: Accessor) -> np.ndarray | None:
     size = acc.component_size
     base: np.ndarray
     if acc.buffer_view is not None:
-        stride = acc.stride
-        if stride < acc.element_length or acc.count < 1:
+        if acc.stride < acc.element_length or acc.count < 1:
             return None
         raw = _span(acc.buffer_view, acc.byte_offset, size, acc.byte_length)
         if raw is None:
             return None
-        gaps = (acc.component_type in (5120, 5121) and acc.type in ("MAT2", "MAT3")) or (
-            acc.component_type in (5122, 5123) and acc.type == "MAT3"
-        )
-        if gaps:
-            rows = 2 if acc.type == "MAT2" else 3
-            col_stride = 4 if size == 1 else 8
-            view = np.ndarray(
-                shape=(acc.count, rows, rows),
-                dtype=dtype,
-                buffer=raw,
-                strides=(stride, col_stride, size),
-            )
-            base = view.reshape(-1)
-        else:
-            base = _strided(acc, raw, dtype, size)
+        base = _strided(acc, raw, dtype, size)
     elif acc.sparse is not None:
         if acc.count * comps > MAX_ZERO_FILLED:
             return None

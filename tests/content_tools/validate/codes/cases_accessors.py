@@ -89,6 +89,18 @@ def _odd_stride(minimum: float) -> dict[str, Any]:
     return doc
 
 
+def _odd_stride_matrix(max_first: int) -> dict[str, Any]:
+    """Two MAT3 elements of unsigned shorts (columns padded to 4 components) with byteStride
+    25: the reference steps 25 // 2 = 12 components, so the second element holds the shorts
+    12..22 (which are 12..22 here)."""
+    scene = Scene()
+    view = scene.raw(UNSIGNED_SHORT, list(range(24)))
+    scene.views[view]["byteStride"] = 25
+    accessor = {"bufferView": view, "componentType": UNSIGNED_SHORT, "count": 2, "type": "MAT3"}
+    scene.accessors.append({**accessor, "max": [max_first, 13, 14, 16, 17, 18, 20, 21, 22]})
+    return scene.doc()
+
+
 _IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
 _SCALAR_WEIGHTS = ("SCALAR", FLOAT)
 
@@ -211,6 +223,12 @@ CASES: list[CodeCase] = [
         triggers=_odd_stride(0.0),
         clean=_odd_stride(-1.0),
         pointer="/accessors/0/min/0",
+    ),
+    CodeCase(
+        "ACCESSOR_MAX_MISMATCH",
+        triggers=_odd_stride_matrix(11),
+        clean=_odd_stride_matrix(12),
+        pointer="/accessors/0/max/0",
     ),
     CodeCase(
         "ACCESSOR_INDEX_OOB",

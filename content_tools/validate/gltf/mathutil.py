@@ -5,16 +5,22 @@ as the reference does (double arithmetic, every stored value rounded to float32)
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Sequence
-
-import numpy as np
 
 __all__ = ["is_trs_decomposable", "single"]
 
 
+_SINGLE = struct.Struct("<f")
+
+
 def _f32(value: float) -> float:
-    with np.errstate(all="ignore"):
-        return float(np.float32(value))
+    """`value` rounded to float32 (a C cast: beyond its range, an infinity)."""
+    try:
+        rounded: float = _SINGLE.unpack(_SINGLE.pack(value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)
+    return rounded
 
 
 def single(values: list[float] | None) -> list[float] | None:

@@ -300,7 +300,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         small.write_bytes(os.urandom(1024))
         small_sha = hashlib.sha256(small.read_bytes()).hexdigest()
 
-        settings = {} if args.sendfile else {"sendfile": "false"}
+        settings: dict[str, Any] = {} if args.sendfile else {"sendfile": "false"}
         server = ServerProcess(root / "server", [], server_command=server_command(args), **settings)
         store_blob(server.data_dir, blob, sha)
         store_blob(server.data_dir, small, small_sha)

@@ -58,6 +58,7 @@ from vr_server.protocol.headset import (
     ServerToHeadset,
     Welcome,
 )
+from vr_server.protocol.poses import PoseFrame, PoseRate
 
 APP_VERSION = "vr-headset-py/0.1.0"
 
@@ -268,11 +269,18 @@ class HeadsetClient:
 
     async def send(self, frame: HeadsetMessage) -> bool:
         """Send a frame now; False when not connected (the frame is not kept)."""
+        return await self._send_text(frame.model_dump_json())
+
+    async def send_pose(self, frame: PoseFrame) -> bool:
+        """Send a `pose` frame now, without the parts it lacks (False when not connected)."""
+        return await self._send_text(frame.model_dump_json(exclude_none=True))
+
+    async def _send_text(self, text: str) -> bool:
         transport = self._connection.transport
         if transport is None:
             return False
         try:
-            await transport.send(frame.model_dump_json())
+            await transport.send(text)
         except TransportClosed:
             return False
         return True
@@ -345,6 +353,8 @@ class HeadsetClient:
                 self._publish(frame)
         elif isinstance(frame, Result):
             self._session.on_result(frame)
+        elif isinstance(frame, PoseRate):
+            self._publish(frame)  # a spectator watches (20 Hz) or not (2 Hz): pose_stream.py
         elif isinstance(frame, Pong) and frame.t is not None:
             self.last_rtt = max(0.0, self._clock() - frame.t)
         # A second welcome changes nothing.

@@ -12,6 +12,7 @@ from typing import TypeVar
 from headset_client.errors import HeadsetClientError
 from vr_server.protocol.errors import ErrorCode
 from vr_server.protocol.headset import Assignment, Command, Error, Event, Result, Welcome
+from vr_server.protocol.poses import PoseRate
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ClientFailed:
 Notice = (
     Assignment
     | Command
+    | PoseRate
     | Result
     | Error
     | Connected

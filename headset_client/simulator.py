@@ -5,7 +5,8 @@ It waits in the lobby for an assignment, downloads the scene (through the cache)
 plans it, at visitor pace divided by `speed`. Staff commands work as on a real headset: pause
 holds the visitor's clock until resume, end stops the session, language switches the titles.
 A reconnect in the middle of a session continues where it was; a fresh process that gets a
-running session skips to the step the server says. Telemetry goes out at `telemetry_hz`.
+running session skips to the step the server says. Telemetry goes out at `telemetry_hz`; while
+staff watch the headset, `pose` frames at the rate the server asks (headset_client/pose_stream.py).
 
 Progress is reported through `on_progress(headset_name, progress)`; `str(progress)` is a line
 for people, `progress.to_json()` a record for machines.
@@ -21,7 +22,7 @@ import random
 import time
 from typing import Any
 
-from content_tools.format import Language
+from content_tools.format import GrabPlaceAction, Language
 from headset_client.client import HeadsetClient
 from headset_client.errors import AuthRejected, DownloadError, NoActiveSession
 from headset_client.notices import (
@@ -33,6 +34,7 @@ from headset_client.notices import (
     SessionLost,
 )
 from headset_client.playbook import Behaviour, StepPlan, plan_session
+from headset_client.pose_stream import PoseStream
 from headset_client.simulated_session import (
     Progress,
     ProgressCallback,
@@ -44,6 +46,7 @@ from headset_client.simulated_session import (
 from vr_server.protocol.common import FINAL_STATES, Pose
 from vr_server.protocol.events import HintShown, SessionCompleted, SessionEvent
 from vr_server.protocol.headset import Assignment, Command, Error, Result
+from vr_server.protocol.poses import IDLE_HZ, PoseRate
 
 __all__ = ["Progress", "ProgressCallback", "SessionReport", "SimulatedHeadset"]
 
@@ -84,6 +87,7 @@ class SimulatedHeadset:
         self.errors: list[str] = []
         self._run: SimulatedSession | None = None
         self._battery = 0.6 + 0.4 * self._telemetry_rng.random()
+        self.poses = PoseStream(client.send_pose, self._grabbed)
 
     @property
     def name(self) -> str:
@@ -127,6 +131,7 @@ class SimulatedHeadset:
                 for task in pending:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
+                await self.poses.stop()
         return self.reports
 
     async def run_once(self) -> SessionReport:
@@ -136,7 +141,10 @@ class SimulatedHeadset:
         run = self._run
         if isinstance(notice, ClientFailed):
             raise notice.error
-        if isinstance(notice, Connected):
+        if isinstance(notice, PoseRate):
+            await self.poses.set_rate(notice.hz)
+        elif isinstance(notice, Connected):
+            await self.poses.set_rate(IDLE_HZ)  # a new connection starts unwatched
             if notice.reconnect:
                 self._emit("reconnected", "reconnected")
             else:
@@ -416,6 +424,15 @@ class SimulatedHeadset:
             await run.changed.wait()
 
     # ------------------------------------------------------------ telemetry
+
+    def _grabbed(self) -> str | None:
+        """The node in the visitor's hand: a grab-and-place step's node while it runs."""
+        run = self._run
+        if run is None or not run.started or run.paused or run.step_id is None:
+            return None
+        step = next((s for s in run.script.steps if s.id == run.step_id), None)
+        action = step.action if step is not None else None
+        return action.node if isinstance(action, GrabPlaceAction) else None
 
     async def _telemetry_loop(self) -> None:
         period = 1.0 / self.telemetry_hz

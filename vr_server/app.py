@@ -31,7 +31,9 @@ from vr_server.services import (
     Revocations,
     Services,
     SessionService,
+    SetupService,
     StatsService,
+    WatchService,
 )
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
@@ -176,6 +178,8 @@ async def open_services(settings: Settings) -> Services:
         retention=RetentionService(store, days=settings.retention_days, audit=audit_service),
         revocations=revocations,
         access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
+        watch=WatchService(bus),
+        setup=SetupService(store, auth, audit_service),
         loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
     )
 
@@ -197,10 +201,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from fastapi import FastAPI
 
     from vr_server.api import admin as admin_api
-    from vr_server.api import assets, audit, content, pages, routes, web
+    from vr_server.api import assets, audit, content, page_html, pages, routes, web
     from vr_server.api import enrollment as enrollment_api
     from vr_server.api import queue as queue_api
     from vr_server.api import results as results_api
+    from vr_server.api import setup as setup_api
     from vr_server.api import stats as stats_api
     from vr_server.api.body_limits import install_body_limits
     from vr_server.api.errors import install_error_handlers
@@ -238,6 +243,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     install_body_limits(app)  # 64 KiB unless a route names its own max_body_size
+    app.add_middleware(setup_api.SetupGate)  # outermost: nothing but setup before an admin
+    app.state.pages = page_html.Pages(pages.PAGES_DIR)  # the composed HTML of the pages
     app.include_router(routes.router)
     app.include_router(admin_api.router)
     app.include_router(enrollment_api.router)
@@ -249,6 +256,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(results_api.router)
     app.include_router(stats_api.router)
     app.include_router(audit.router)
+    app.include_router(setup_api.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)
     app.add_api_websocket_route("/ws/staff", staff_socket)
     return app

@@ -11,6 +11,7 @@ import { drawLobby, loadCatalog } from './lobby.js';
 import { cachedHashes, fetchAsset, loaderStats } from './loader.js';
 import { SessionRunner } from './session.js';
 import { XRView } from './xr.js';
+import { PoseSender } from './poses.js';
 import { COLORS, Panel, loadFonts, progressBar } from './panels.js';
 import { loc, t } from './i18n.js';
 import { drawResult, resultHtml } from './results.js';
@@ -423,7 +424,11 @@ async function boot() {
     }
     if (app.phase === 'lobby' || app.phase === 'failed' || app.phase === 'boot') repaint();
   });
+  const poses = new PoseSender(app.view, (frame) => conn.send(frame));
+  app.poses = poses;
+  conn.on('pose_rate', (frame) => poses.setRate(frame.hz));
   conn.on('welcome', async ({ welcome }) => {
+    poses.setRate(2); // a new connection starts unwatched
     app.welcome = welcome;
     if (welcome.session_id == null && !app.runner && app.phase !== 'result') {
       app.phase = 'lobby';
@@ -468,6 +473,7 @@ window.__vr = {
       panel: main ? { texts: main.texts, buttons: main.buttons.map((b) => b.id) } : null,
       overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
       grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
+      poses: app.poses ? { hz: app.poses.hz, sent: app.poses.sent } : null,
       seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
       inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],
     };

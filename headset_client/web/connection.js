@@ -288,6 +288,9 @@ export class Connection {
       case 'rated':
         this.emit('rated', frame);
         break;
+      case 'pose_rate':
+        this.emit('pose_rate', frame);
+        break;
       case 'error':
         this.onError(frame);
         break;

@@ -108,9 +108,14 @@ class ServerProcess:
         content_dirs: list[Path],
         *,
         server_command: list[str] | None = None,
+        first_start: bool = False,
         **settings: Any,
     ) -> None:
+        """`first_start`: leave the database without an admin account, so the server starts
+        in setup mode (api/setup.py); by default `start` makes the admin `admin` first."""
         self.data_dir = data_dir
+        self.first_start = first_start
+        self.admin_ready = False
         self.server_command = server_command or [sys.executable, "-m", "vr_server", "serve"]
         self.port = free_port()
         self.env = {
@@ -145,6 +150,8 @@ class ServerProcess:
     def start(self) -> None:
         require_e2e("a vr-server process")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.first_start:
+            self.ensure_admin()
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(self.server_command, env=self.env, stdout=log, stderr=log)
         wait_until_healthy(self.url, self.proc, self.log_path, timeout_s=30, poll_s=0.1)
@@ -172,11 +179,21 @@ class ServerProcess:
         )
         assert done.returncode == 0, done.stderr
 
+    def ensure_admin(self) -> None:
+        """The admin account `admin` (password STAFF_PASSWORD), unless it exists: with it the
+        server is past its first start. Another instance on the same database may have made it."""
+        if self.admin_ready:
+            return
+        done = self.cli(
+            "staff", "create", "admin", "--role", "admin", "--password-stdin",
+            input_text=STAFF_PASSWORD,
+        )  # fmt: skip
+        assert done.returncode == 0 or "exists already" in done.stderr, done.stderr
+        self.admin_ready = True
+
     def admin_token(self) -> str:
         """A token of the admin account `admin` (created on first use)."""
-        accounts = json.loads(self.cli("staff", "list", "--json").stdout)
-        if "admin" not in {a["username"] for a in accounts}:
-            self.create_staff("admin", STAFF_PASSWORD, role="admin")
+        self.ensure_admin()
         return self.staff_token("admin", STAFF_PASSWORD)
 
     def allow_contacts(self, username: str = STAFF_USER) -> None:
@@ -285,6 +302,12 @@ async def wait_frame(
             frame = await sock.recv(timeout)
             if match(frame):
                 return frame
+
+
+async def past_first_start(services: Any) -> None:
+    """An admin account on an app's fresh database, so that the app leaves setup mode
+    (`vr_server/api/setup.py`: nothing but the setup page answers before)."""
+    await services.auth.create_account("admin", STAFF_PASSWORD, "admin")
 
 
 @asynccontextmanager

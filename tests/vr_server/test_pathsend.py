@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import uvloop
 
-from tests.support.harness import uvicorn_in_process
+from tests.support.harness import past_first_start, uvicorn_in_process
 from vr_server.serving import pathsend
 from vr_server.serving.pathsend import EXTENSION, PathsendHttpProtocol
 
@@ -300,6 +300,7 @@ async def test_assets_route_sends_whole_files_by_sendfile(
     app = create_app(Settings(data_dir=tmp_path / "data", content_dirs=[test_bundles]))
     async with pathsend_server(app) as port:
         services = app.state.services
+        await past_first_start(services)
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
         _record, token, _ = await services.auth.enroll(code, "dev-pathsend", None)
         auth = {"Authorization": f"Bearer {token}"}
@@ -339,6 +340,7 @@ async def test_assets_stream_without_the_extension(
     app = create_app(Settings(data_dir=tmp_path / "data", content_dirs=[test_bundles]))
     async with uvicorn_in_process(app, http=HttpToolsProtocol) as port:
         services = app.state.services
+        await past_first_start(services)
         code = await services.auth.create_enrollment_code(uses=1, hours=1)
         _record, token, _ = await services.auth.enroll(code, "dev-stream", None)
         async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}) as client:

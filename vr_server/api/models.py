@@ -193,3 +193,20 @@ class PairResponse(BaseModel):
     name: str
     token: str
     expires_at: datetime
+
+
+class SetupStatus(BaseModel):
+    """`GET /api/setup`: whether the server still waits for its first admin account."""
+
+    required: bool
+
+
+class SetupCheck(_Body):
+    token: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class SetupRequest(SetupCheck):
+    """The first admin account. Lengths are checked by the service, for a clear message."""
+
+    username: Annotated[str, Field(max_length=4096)]
+    password: Annotated[str, Field(max_length=4096)]

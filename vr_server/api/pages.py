@@ -2,6 +2,7 @@
 
     /login/              public: the staff sign-in form
     /pair/               public: pairs a check-in tablet or queue TV (a code from staff)
+    /setup/              public: creates the first admin with the console's link (api/setup.py)
     /p/<code>            public: the "Add headsets" link typed into a Quest browser; to
                          /headset/?enroll=<code> (the headset app enrolls with it)
     /dashboard/          staff, admin: fleet board, remote control, walk-in queue
@@ -9,6 +10,8 @@
     /queue-board/        kiosk, staff, admin: the TV by the queue
     /stats/              staff, admin: the day's figures and the CSV download
     /admin/              admin: accounts, codes, kiosks, headsets; taking access back
+    /watch/<headset id>  staff, admin: the 3D spectator view of a headset's session (three.js
+                         from /vendor/, its import map allowed by hash in the page's CSP)
     /audit/              staff, admin; its data admin only: the audit trail
                          (`GET /api/audit` answers 403 to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
@@ -18,11 +21,15 @@ A page asked for without a `vr_staff` cookie of a role it allows answers 303 to
 `/login/?next=<path>`: a kiosk asking for the dashboard gets the login form, so leaving kiosk
 mode needs a staff login (which replaces the kiosk's cookie).
 Files are served through the same safe-path helper as the headset app (`api/web.py`); HTML is
-only served by the routes above, never from `/ui/`.
+only served by the routes above, never from `/ui/`: each page's `page.html` in the one frame of
+`api/page_html.py`.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -32,6 +39,7 @@ from fastapi.responses import RedirectResponse, Response
 
 import vr_server
 from vr_server.api.deps import STAFF_COOKIE, ServicesDep
+from vr_server.api.page_html import Pages
 from vr_server.api.web import APP_CACHE, safe_file, serve_file
 from vr_server.errors import Forbidden, NotFound, Unauthorized
 from vr_server.storage.records import TokenKind
@@ -63,9 +71,27 @@ _CSP = (
 )
 
 
+_IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
+
+
+@functools.lru_cache(maxsize=64)
+def _csp(html: bytes) -> str:
+    """The CSP of a page; one with an inline import map gets that script allowed by its
+    sha256, and WebAssembly (the glTF decoders of three.js)."""
+    found = _IMPORT_MAP.search(html.decode("utf-8"))
+    if found is None:
+        return _CSP
+    digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
+    return _CSP.replace(
+        "script-src 'self';", f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval';"
+    )
+
+
 def _page(folder: str, request: Request, *, private: bool = False) -> Response:
-    response = serve_file(safe_file(PAGES_DIR, f"{folder}/index.html"), request, APP_CACHE)
-    response.headers["Content-Security-Policy"] = _CSP
+    pages: Pages = request.app.state.pages
+    response = pages.response(folder, request, APP_CACHE)
+    # the pages that draw scenes with three.js (watch, queue board) carry an import map
+    response.headers["Content-Security-Policy"] = _csp(pages.build(folder).html)
     response.headers["X-Frame-Options"] = "DENY"
     # The result page's URL is its secret: never send it to the job sites it links to.
     response.headers["Referrer-Policy"] = "no-referrer" if private else "same-origin"
@@ -111,6 +137,16 @@ async def pair_page(request: Request) -> Response:
     return _page("pair", request)
 
 
+@router.get("/setup")
+async def setup_slash() -> RedirectResponse:
+    return RedirectResponse("/setup/", status_code=307)
+
+
+@router.api_route("/setup/", methods=["GET", "HEAD"])
+async def setup_page(request: Request) -> Response:
+    return _page("setup", request, private=True)
+
+
 @router.api_route("/p/{code}", methods=["GET", "HEAD"])
 async def enroll_link(code: str) -> RedirectResponse:
     """The short link of the dashboard's "Add headsets": typed on a Quest keyboard, so any case
@@ -125,6 +161,15 @@ async def results_page(token: str, request: Request) -> Response:
     if not _TOKEN.fullmatch(token):
         raise NotFound("no such result")
     return _page("results", request, private=True)
+
+
+@router.api_route("/watch/{headset_id}", methods=["GET", "HEAD"])
+async def watch_page(headset_id: str, request: Request, services: ServicesDep) -> Response:
+    if not await _signed_in(request, services, _STAFF):
+        return _login_redirect(request)
+    response = _page("watch", request)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
 
 
 @router.api_route("/ui/{path:path}", methods=["GET", "HEAD"])

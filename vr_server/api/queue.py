@@ -17,6 +17,7 @@ from vr_server.protocol.queue import (
     Ticket,
     TicketContact,
 )
+from vr_server.services.watch import now_playing
 
 router = APIRouter(prefix="/api/queue", tags=["queue"], route_class=CredentialFirstRoute)
 
@@ -28,8 +29,11 @@ async def queue(_staff: StaffDep, services: ServicesDep) -> QueueView:
 
 @router.get("/board")
 async def board(_kiosk: KioskDep, services: ServicesDep) -> QueueBoard:
-    """For the TV by the queue: labels, headset names and waits only."""
-    return await services.queue.board()
+    """For the TV by the queue: labels, headset names and waits only, and the headset shown
+    in the "now playing" tile."""
+    board = await services.queue.board()
+    playing = await now_playing(services.sessions, services.fleet)
+    return board.model_copy(update={"now_playing": playing})
 
 
 @router.post("/tickets", status_code=201)

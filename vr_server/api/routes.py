@@ -164,8 +164,12 @@ async def catalog_scene(scene_id: str, _who: CatalogDep, services: ServicesDep) 
 
 @router.get("/api/catalog/{scene_id}/manifest", tags=["catalog"])
 async def catalog_manifest(
-    scene_id: str, _who: CatalogDep, services: ServicesDep
+    scene_id: str, _who: CatalogDep, services: ServicesDep, version: str | None = None
 ) -> BundleManifest:
+    """The active version's manifest, or `?version=` (the spectator view draws the version a
+    session runs, which may no longer be the active one)."""
+    if version is not None:
+        return await services.catalog.manifest(scene_id, version)
     return await services.catalog.active_manifest(scene_id)
 
 

@@ -79,6 +79,14 @@ def safe_file(root: Path, relative: str) -> Path:
     return path
 
 
+def validators_match(etag: str, request: Request) -> bool:
+    """The request's If-None-Match names `etag` (or `*`): answer 304."""
+    inm = request.headers.get("if-none-match")
+    if not inm:
+        return False
+    return inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]
+
+
 def serve_file(path: Path, request: Request, cache_control: str) -> Response:
     stat = path.stat()
     etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
@@ -88,8 +96,7 @@ def serve_file(path: Path, request: Request, cache_control: str) -> Response:
         "Last-Modified": formatdate(stat.st_mtime, usegmt=True),
         "X-Content-Type-Options": "nosniff",
     }
-    inm = request.headers.get("if-none-match")
-    if inm and (inm.strip() == "*" or etag in [v.strip() for v in inm.split(",")]):
+    if validators_match(etag, request):
         return Response(status_code=304, headers=headers)
     media_type = CONTENT_TYPES[path.suffix.lower()]
     if request.method == "HEAD":

@@ -20,8 +20,10 @@ WS_PROTOCOLS = {"direct": "vr_server.serving.direct_ws:DirectWebSocketProtocol"}
 """VR_WS_IMPL values that are not uvicorn's own names."""
 
 
-async def _check_database(settings: Settings) -> None:
-    """Open (and migrate) the database once; Unavailable says which URL failed and why."""
+async def _check_database(settings: Settings) -> str | None:
+    """Open (and migrate) the database once; Unavailable says which URL failed and why.
+    Returns a one-time setup token when there is no admin account yet."""
+    from vr_server.services.setup import console_token
     from vr_server.storage import open_store
 
     store = await open_store(
@@ -29,7 +31,31 @@ async def _check_database(settings: Settings) -> None:
         retry_s=settings.database_retry_s,
         sqlite_synchronous=settings.sqlite_synchronous,
     )
-    await store.close()
+    try:
+        return await console_token(store)
+    finally:
+        await store.close()
+
+
+def link_host(host: str) -> str:
+    """The host name a link to this server uses: `localhost` for the wildcard addresses."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - only a name for the link
+        return "localhost"
+    return f"[{host}]" if ":" in host else host
+
+
+def print_setup_link(base_url: str, token: str) -> None:
+    """Only on the console (stdout), never through logging: the link is the key to the
+    first admin account."""
+    from vr_server.services.setup import setup_link
+
+    print(
+        "\nFIRST START: there is no admin account yet. Open this one-time link to create it\n"
+        "(valid until the first admin exists; or run `vr-server staff create NAME --role admin`):\n"
+        f"\n    {setup_link(base_url, token)}\n\n"
+        "เริ่มใช้งานครั้งแรก: ยังไม่มีบัญชีผู้ดูแลระบบ เปิดลิงก์ด้านบน (ใช้ได้ครั้งเดียว) เพื่อสร้างบัญชี\n",
+        flush=True,
+    )
 
 
 async def _check_redis(url: str, timeout_s: float) -> None:
@@ -102,7 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             )
             return 1
         certfile, keyfile = str(files.cert), str(files.key)
-    asyncio.run(_check_database(settings))  # a clear message, not a traceback from uvicorn
+    # a clear message, not a traceback from uvicorn
+    setup_token = asyncio.run(_check_database(settings))
     if settings.redis_url:
         asyncio.run(_check_redis(settings.redis_url, settings.redis_timeout_s))
     if settings.blob_s3_url:
@@ -111,7 +138,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     tune_gc()
     scheme = "https" if certfile else "http"
     address = f"{scheme}://{settings.host}:{settings.port}"
-    print(f"vr-server {__version__}: {address}  (data in {settings.data_dir})")
+    print(f"vr-server {__version__}: {address}  (data in {settings.data_dir})", flush=True)
+    if setup_token is not None:
+        print_setup_link(f"{scheme}://{link_host(settings.host)}:{settings.port}", setup_token)
     uvicorn.run(
         app,
         ssl_certfile=certfile,

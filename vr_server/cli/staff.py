@@ -2,7 +2,7 @@
 token (from `login`, kept in ~/.config/vr-career/credentials.json, or --token /
 VR_STAFF_TOKEN), through the typed StaffClient (vr_server/cli/staff_client.py):
 
-    vr-server login [--username NAME]
+    vr-server login [--server URL] [--username NAME]   (later commands use that server)
     vr-server headsets | scenes | sessions [--all] | session ID [--events]
     vr-server assign HEADSET SCENE [--language th|en] [--no-autostart]
     vr-server command SESSION start|pause|resume|end|recenter
@@ -32,7 +32,12 @@ from vr_server.cli.staff_client import (
     TokenRefused,
     open_http,
 )
-from vr_server.credentials import load_credentials, save_credentials
+from vr_server.credentials import (
+    current_server,
+    load_credentials,
+    save_credentials,
+    server_key,
+)
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
 from vr_server.protocol.staff import HeadsetsLive, HeadsetUpdate, SessionUpdate, Snapshot
 
@@ -45,12 +50,28 @@ connect: Callable[[str, str | None], httpx.Client] = open_http
 """How a command opens its HTTP client: tests put one on an httpx.MockTransport here."""
 
 
+def resolve_server(given: str | None) -> str:
+    """The server a command talks to: `--server`, else VR_SERVER_URL, else the server of the
+    last `vr-server login`, else http://localhost:8000."""
+    chosen = given or os.environ.get("VR_SERVER_URL") or current_server() or DEFAULT_SERVER
+    return server_key(chosen)
+
+
 def add_remote_options(p: argparse.ArgumentParser, func: Command, token_help: str) -> None:
     """--server, --token and --json, and the command `func`, on a remote command's parser."""
-    p.add_argument("--server", default=os.environ.get("VR_SERVER_URL", DEFAULT_SERVER))
+    p.add_argument(
+        "--server",
+        help="the server's URL (default: VR_SERVER_URL, else the server of the last "
+        f"`vr-server login`, else {DEFAULT_SERVER})",
+    )
     p.add_argument("--token", help=token_help)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=func)
+
+    def command(args: argparse.Namespace) -> int:
+        args.server = resolve_server(args.server)
+        return func(args)
+
+    p.set_defaults(func=command)
 
 
 def token(args: argparse.Namespace) -> str:
@@ -112,8 +133,8 @@ def cmd_login(args: argparse.Namespace) -> int:
             raise CliError(f"login refused (HTTP {exc.status_code}): {exc.detail}") from None
     creds = load_credentials()
     creds[args.server] = answer.token
-    save_credentials(creds)
-    print(f"logged in to {args.server} as {username}")
+    save_credentials(creds, current=args.server)
+    print(f"logged in to {args.server} as {username} (later commands use this server)")
     return 0
 
 

@@ -32,6 +32,7 @@ from vr_server.api.models import (
     StoredEvent,
 )
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
+from vr_server.protocol.enrollment import EnrollmentCode
 from vr_server.protocol.staff import SessionCommandName
 
 __all__ = [
@@ -188,6 +189,11 @@ class StaffClient:
 
     def remove_headset(self, headset_id: str) -> None:
         self._call("DELETE", f"/api/headsets/{_segment(headset_id)}")
+
+    def enrollment_code(self, uses: int, minutes: int) -> EnrollmentCode:
+        """A short-lived headset enrollment code (staff or admin: "Add headsets")."""
+        body = {"uses": uses, "minutes": minutes}
+        return self._get(EnrollmentCode, "POST", "/api/enrollment-codes", body)
 
     def codes(self) -> list[StoredCode]:
         return self._get(list[StoredCode], "GET", "/api/admin/codes")

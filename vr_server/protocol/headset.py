@@ -19,6 +19,7 @@ from content_tools.format import BundleManifest, Language, LocalizedText
 from vr_server.protocol.common import Id, Pose, SessionResult, SessionState, Sha256, Wire
 from vr_server.protocol.errors import ErrorCode, Reason
 from vr_server.protocol.events import SessionEvent
+from vr_server.protocol.poses import PoseFrame, PoseRate
 
 # ---------------------------------------------------------------- headset -> server
 
@@ -133,6 +134,7 @@ HeadsetMessage = Annotated[
     | LoadFailed
     | Event
     | Telemetry
+    | PoseFrame
     | RequestScene
     | Ping
     | CommandAck
@@ -267,7 +269,7 @@ class Error(Wire):
 
 
 ServerToHeadset = Annotated[
-    Welcome | Assignment | Ack | Command | Result | Rated | Pong | Error,
+    Welcome | Assignment | Ack | Command | PoseRate | Result | Rated | Pong | Error,
     Field(discriminator="type"),
 ]
 server_to_headset_adapter: TypeAdapter[ServerToHeadset] = TypeAdapter(ServerToHeadset)

@@ -161,6 +161,19 @@ class BoardTicket(Wire):
     estimated_wait_s: float | None
 
 
+class NowPlaying(Wire):
+    """One headset in a running session, for the board's "now playing" tile: the board may
+    `watch` it on its socket and draw the visitor's avatar in the scene (no personal data)."""
+
+    headset_id: str
+    headset_name: str
+    session_id: str
+    scene_id: str
+    scene_version: str
+    step_index: int
+    step_count: int
+
+
 class QueueBoard(Wire):
     """The queue for the public TV screen: labels, headset names and waits only."""
 
@@ -172,6 +185,10 @@ class QueueBoard(Wire):
         description="Days a visitor's name and phone are kept (the check-in tablet states it)."
     )
     updated_at: datetime
+    now_playing: NowPlaying | None = Field(
+        default=None,
+        description="The online headset whose running session started last, if any.",
+    )
 
 
 class CallTicketRequest(Wire):

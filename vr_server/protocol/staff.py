@@ -19,6 +19,7 @@ from pydantic import Field, TypeAdapter
 from content_tools.format import Language, LocalizedText
 from vr_server.protocol.common import HeadsetView, Id, SceneSummary, SessionView, Wire
 from vr_server.protocol.headset import Error, Pong
+from vr_server.protocol.poses import WatchedPose
 from vr_server.protocol.queue import QueueView
 
 RequestId = Annotated[
@@ -97,8 +98,35 @@ class SetStatus(Wire):
     status: Literal["available", "needs_cleaning", "charging"]
 
 
+class Watch(Wire):
+    """Start receiving a headset's poses (`watched_pose`, up to 20 a second) for a spectator
+    view. While at least one staff client watches a headset it sends them at 20 Hz; a client
+    that disconnects stops watching. A connection watches at most 4 headsets at a time
+    (`rate_limited` beyond). Answered by `reply`."""
+
+    type: Literal["watch"] = "watch"
+    request_id: RequestId
+    headset_id: Id
+
+
+class Unwatch(Wire):
+    """Stop receiving a headset's poses. Answered by `reply` (also when it was not watched)."""
+
+    type: Literal["unwatch"] = "unwatch"
+    request_id: RequestId
+    headset_id: Id
+
+
 StaffMessage = Annotated[
-    Auth | Assign | SessionCommand | HeadsetMessageRequest | StaffPing | CallTicket | SetStatus,
+    Auth
+    | Assign
+    | SessionCommand
+    | HeadsetMessageRequest
+    | StaffPing
+    | CallTicket
+    | SetStatus
+    | Watch
+    | Unwatch,
     Field(discriminator="type"),
 ]
 staff_message_adapter: TypeAdapter[StaffMessage] = TypeAdapter(StaffMessage)
@@ -251,6 +279,7 @@ ServerToStaff = Annotated[
     | QueueUpdate
     | QueueChanged
     | Alert
+    | WatchedPose
     | Reply
     | Pong
     | Error,

@@ -14,7 +14,9 @@ from vr_server.services.results import ResultService
 from vr_server.services.retention import RetentionService
 from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
+from vr_server.services.setup import SetupService
 from vr_server.services.stats import StatsService
+from vr_server.services.watch import WatchService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
 from vr_server.storage.blobs import BlobStore
@@ -39,6 +41,9 @@ class Services:
     retention: RetentionService
     revocations: Revocations
     access: AccessService
+    watch: WatchService
+    setup: SetupService
+    """First start: setup mode until an admin account exists (services/setup.py)."""
     loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
     """Measures event-loop stalls once started (by the lifespan's background tasks)."""
 
@@ -56,5 +61,7 @@ __all__ = [
     "Revocations",
     "Services",
     "SessionService",
+    "SetupService",
     "StatsService",
+    "WatchService",
 ]

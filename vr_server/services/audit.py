@@ -51,6 +51,7 @@ ACTIONS: dict[str, str] = {
     "kiosk_paired": "a check-in tablet or queue TV was paired",
     "kiosk_removed": "a paired tablet or TV was removed (its token revoked)",
     "logout": "an account signed out (its token revoked)",
+    "setup_admin_created": "the first admin was made with the console's setup link",
 }
 """The actions recorded, for `vr-server audit --action` and the page's filter. Others may be
 recorded too; these are the ones the server writes."""

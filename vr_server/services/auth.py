@@ -90,6 +90,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 256
+"""The login form's limit too (web/login/page.html)."""
+
+
+def check_new_account(username: str, password: str) -> None:
+    """Invalid, saying why, for a username (already stripped) or password a new account may
+    not have: a username of 1 to 64 characters; a password of 8 to 256 that is not the
+    username."""
+    if not username or len(username) > 64:
+        raise Invalid("the username must have 1 to 64 characters")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise Invalid(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
+    if len(password) > MAX_PASSWORD_CHARS:
+        raise Invalid(f"the password must have at most {MAX_PASSWORD_CHARS} characters")
+    if password.strip().casefold() == username.casefold():
+        raise Invalid("the password must not be the username")
+
+
 def normalize_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
@@ -166,10 +185,7 @@ class AuthService:
         if role not in ROLES:
             raise Invalid(f"the role must be one of {', '.join(ROLES)}")
         username = username.strip()
-        if not username or len(username) > 64:
-            raise Invalid("the username must have 1 to 64 characters")
-        if len(password) < 8:
-            raise Invalid("the password must have at least 8 characters")
+        check_new_account(username, password)
         if await self.store.accounts.by_username(username) is not None:
             raise Conflict(f"an account named {username!r} exists already")
         hashed = await self.hasher.run(hash_password, password)

@@ -26,6 +26,7 @@ from vr_server.protocol.staff import Alert, SessionUpdate
 from vr_server.services.fleet import LIVE_FLUSH_S, SEEN_FLUSH_S
 from vr_server.services.looplag import StallStacks
 from vr_server.services.sessions import SessionService
+from vr_server.services.watch import REFRESH_S as WATCH_REFRESH_S
 
 if TYPE_CHECKING:
     from vr_server.services import Services
@@ -115,6 +116,8 @@ def start_background(services: Services) -> BackgroundTasks:
     background.start(PURGE_EVERY_S, "retention-purge", services.retention.purge)
     background.start(LIVE_FLUSH_S, "live-figures", services.fleet.flush_live)
     background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
+    background.start(WATCH_REFRESH_S, "watch-leases", services.watch.refresh)
+    background.start_forever("watch-asks", services.watch.answer_asks())
 
     async def refresh_queue() -> None:
         if await services.queue.anyone_waiting():  # not the whole view: every headset's

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypedDict, Unpack
+from typing import Any, Protocol, TypedDict, Unpack, get_args
 
 from sqlalchemy import Select, and_, bindparam, insert, select, update
 
@@ -22,6 +22,9 @@ from vr_server.storage.records import (
     TokenSubject,
 )
 from vr_server.storage.sql_repo import SqlRepository, now, row_values, to_record
+
+CODE_PURPOSES: tuple[str, ...] = get_args(CodePurpose)
+"""What `Codes.usable` lists: not the setup tokens that share their table (storage/setup.py)."""
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ class SqlCodes(SqlRepository):
         c = t.enrollment_codes.c
         query = (
             select(t.enrollment_codes)
-            .where(and_(c.uses_left > 0, c.expires_at > now))
+            .where(and_(c.uses_left > 0, c.expires_at > now, c.purpose.in_(CODE_PURPOSES)))
             .order_by(c.created_at)
         )
         return await self._all(CodeRecord, query)

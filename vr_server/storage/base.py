@@ -13,6 +13,7 @@ from vr_server.storage.headsets import Headsets, Kiosks
 from vr_server.storage.journeys import Journeys
 from vr_server.storage.queue import Queue
 from vr_server.storage.sessions import DuplicateEvent, Sessions, StaleSession
+from vr_server.storage.setup import Setup
 
 __all__ = ["DuplicateEvent", "StaleSession", "Store"]
 
@@ -33,6 +34,8 @@ class Store(Protocol):
     journeys: Journeys
     """Codes that link a visitor's sessions of a day (services/journeys.py)."""
     audit: Audit
+    setup: Setup
+    """First start: the console's setup tokens and the first admin (storage/setup.py)."""
 
     async def close(self) -> None: ...
     async def ping(self) -> None: ...

@@ -16,7 +16,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Unpack
 
-from vr_server.storage.accounts import AccountChanges, Accounts, CodeRecord, Codes, Tokens
+from vr_server.storage.accounts import (
+    CODE_PURPOSES,
+    AccountChanges,
+    Accounts,
+    CodeRecord,
+    Codes,
+    Tokens,
+)
 from vr_server.storage.audit import Audit, AuditFilter, AuditRecord
 from vr_server.storage.base import Store
 from vr_server.storage.content import Content
@@ -42,6 +49,7 @@ from vr_server.storage.records import (
     TokenSubject,
 )
 from vr_server.storage.sessions import Sessions
+from vr_server.storage.setup import NEVER, SETUP_PURPOSE, Setup
 from vr_server.storage.sql_repo import now
 
 
@@ -119,7 +127,11 @@ class MemoryCodes(MemoryRepository):
         return used
 
     async def usable(self, now: datetime) -> list[CodeRecord]:
-        codes = [c for c in self.t.codes.values() if c.uses_left > 0 and c.expires_at > now]
+        codes = [
+            c
+            for c in self.t.codes.values()
+            if c.uses_left > 0 and c.expires_at > now and c.purpose in CODE_PURPOSES
+        ]
         return sorted(codes, key=lambda c: c.created_at)
 
     async def revoke(self, code_hash: str) -> bool:
@@ -128,6 +140,41 @@ class MemoryCodes(MemoryRepository):
             return False
         self.t.codes[code_hash] = replace(code, uses_left=0)
         return True
+
+
+class MemorySetup(MemoryRepository):
+    def _admin(self) -> bool:
+        return any(a.role == "admin" for a in self.t.accounts.values())
+
+    async def admin_exists(self) -> bool:
+        return self._admin()
+
+    async def add_token(self, token_hash: str) -> None:
+        self.t.codes[token_hash] = CodeRecord(token_hash, "", SETUP_PURPOSE, 1, now(), NEVER)
+
+    async def token_usable(self, token_hash: str) -> bool:
+        code = self.t.codes.get(token_hash)
+        return code is not None and code.purpose == SETUP_PURPOSE and code.uses_left > 0
+
+    async def clear_tokens(self) -> int:
+        setup = [h for h, c in self.t.codes.items() if c.purpose == SETUP_PURPOSE]
+        for code_hash in setup:
+            del self.t.codes[code_hash]
+        return len(setup)
+
+    async def create_first_admin(
+        self, token_hash: str, username: str, password_hash: str
+    ) -> AccountRecord | None:
+        if not await self.token_usable(token_hash) or self._admin():
+            return None
+        if any(a.username == username for a in self.t.accounts.values()):
+            raise Taken(username)
+        for code_hash, code in list(self.t.codes.items()):
+            if code.purpose == SETUP_PURPOSE:
+                self.t.codes[code_hash] = replace(code, uses_left=0)
+        record = AccountRecord(str(uuid.uuid4()), username, password_hash, "admin", now(), False)
+        self.t.accounts[record.id] = record
+        return record
 
 
 class MemoryHeadsets(MemoryRepository):
@@ -248,6 +295,7 @@ class MemoryStore:
         self.queue: Queue = MemoryQueue(tables)
         self.journeys: Journeys = MemoryJourneys(tables)
         self.audit: Audit = MemoryAudit(tables)
+        self.setup: Setup = MemorySetup(tables)
 
     async def close(self) -> None:
         return None

@@ -30,6 +30,7 @@ from vr_server.storage.headsets import Headsets, Kiosks, SqlHeadsets, SqlKiosks
 from vr_server.storage.journeys import Journeys, SqlJourneys
 from vr_server.storage.queue import Queue, SqlQueue
 from vr_server.storage.sessions import Sessions, SqlSessions
+from vr_server.storage.setup import Setup, SqlSetup
 from vr_server.storage.sql_repo import Database
 from vr_server.storage.sqlite_files import Synchronous, prepare_database_file, set_pragmas
 
@@ -97,6 +98,7 @@ class SqlStore:
         self.queue: Queue = SqlQueue(db)
         self.journeys: Journeys = SqlJourneys(db)
         self.audit: Audit = SqlAudit(db)
+        self.setup: Setup = SqlSetup(db)
 
     @classmethod
     def from_url(cls, url: str, **options: Unpack[StoreOptions]) -> SqlStore:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from fastapi import WebSocket
@@ -48,9 +48,11 @@ from vr_server.protocol.headset import (
     Welcome,
     headset_message_adapter,
 )
+from vr_server.protocol.poses import PoseFrame, PoseRate
 from vr_server.protocol.version import PROTOCOL_VERSION
 from vr_server.services import Services
 from vr_server.services.results import with_result_address
+from vr_server.services.watch import Watchers
 from vr_server.storage.records import HeadsetRecord
 from vr_server.tasks import cancel
 from vr_server.ws.connection import Connection, FrameReader, first_frame, logging_in
@@ -65,6 +67,8 @@ class HeadsetLink(Link):
     """The connection of one authenticated headset."""
 
     headset: HeadsetRecord
+    watchers: Watchers = field(default_factory=Watchers)
+    """The staff connections watching this headset (services/watch.py)."""
 
 
 HEADSET: Registry[HeadsetLink] = Registry(HeadsetMessage, "/ws/headset")
@@ -75,6 +79,20 @@ HEADSET.fast(Ping)(answer_ping)
 def _telemetry(link: HeadsetLink, msg: Telemetry) -> None:
     """Twice a second from every headset: kept as its live state (services/fleet.py)."""
     link.services.fleet.telemetry(link.headset.id, msg)
+
+
+@HEADSET.on(PoseFrame)
+async def _pose(link: HeadsetLink, msg: PoseFrame) -> None:
+    """Up to 20 a second while watched: relayed to the watchers, never stored. Frames nobody
+    asked for (no watcher left) are dropped; an expired lease lowers the rate here."""
+    _rate_changed(link.conn, link.watchers.expire())
+    if len(link.watchers):
+        await link.services.watch.relay(link.headset.id, msg)
+
+
+def _rate_changed(conn: Connection, hz: int | None) -> None:
+    if hz is not None:
+        conn.send(PoseRate(hz=hz))
 
 
 @HEADSET.fast(CommandAck)
@@ -158,6 +176,7 @@ async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: 
         await subscription.ready(services.settings.redis_timeout_s)
         # Tell any older connection of this headset (on any instance) to step down.
         await services.bus.publish(channel, control_message(f"replaced:{conn.id}"))
+        await services.watch.ask(headset.id)  # staff watching it say so again
         assignment = await services.sessions.headset_connected(headset, conn.id, hello.app_version)
         conn.send(
             Welcome(
@@ -172,7 +191,7 @@ async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: 
         )
         if assignment is not None:  # sent before the pump starts: it directly follows welcome
             conn.send(assignment)
-        pumping = asyncio.create_task(_forward(conn, services, headset.id, subscription))
+        pumping = asyncio.create_task(_forward(link, subscription))
         conn.take_directly(HEADSET.direct(link, reader))
         await HEADSET.serve(link, reader, services.settings.heartbeat_timeout_s)
     finally:
@@ -181,13 +200,12 @@ async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: 
         await services.fleet.disconnected(headset.id, conn.id)
 
 
-async def _forward(
-    conn: Connection, services: Services, headset_id: str, subscription: Subscription
-) -> None:
+async def _forward(link: HeadsetLink, subscription: Subscription) -> None:
     """Forward the headset's channel. After the bus got its broker back (RESET), commands
     published during the outage are lost: the active session's assignment is sent again, with
     its state (the client takes a repeated assignment of its session as a resynchronisation)."""
-    forward = _channel_handler(conn)
+    conn, services, headset_id = link.conn, link.services, link.headset.id
+    forward = _channel_handler(conn, link.watchers)
 
     def direct(message: str) -> bool:  # frames without waking this task; the rest: `forward`
         return is_frame_message(message) and forward(message)
@@ -204,7 +222,7 @@ def _http_base(conn: Connection) -> str:
     return f"{scheme}://{url.netloc}"
 
 
-def _channel_handler(conn: Connection) -> Callable[[str], bool]:
+def _channel_handler(conn: Connection, watchers: Watchers) -> Callable[[str], bool]:
     base = _http_base(conn)
 
     def handle(message: str) -> bool:
@@ -215,6 +233,8 @@ def _channel_handler(conn: Connection) -> Callable[[str], bool]:
         if body.startswith("replaced:") and body != f"replaced:{conn.id}":
             conn.request_close(CloseCode.REPLACED, "the headset connected again")
             return False
+        if watchers.is_watch_word(body):
+            _rate_changed(conn, watchers.control(body))
         return True
 
     return handle

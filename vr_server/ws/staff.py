@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket
@@ -36,6 +36,8 @@ from vr_server.protocol.staff import (
     Snapshot,
     StaffMessage,
     StaffPing,
+    Unwatch,
+    Watch,
     snapshot_json_in_slices,
     staff_message_adapter,
 )
@@ -46,11 +48,13 @@ from vr_server.ws.connection import Connection, FrameReader, first_frame, loggin
 from vr_server.ws.kiosk import KIOSK, QUEUE_CHANGED, SOCKET_KINDS, for_board
 from vr_server.ws.registry import AsyncHandler, Link, Registry, accepted, answer_ping
 from vr_server.ws.relay import relay
+from vr_server.ws.watching import StaffLink, unwatch, unwatch_all, watch
 
 log = logging.getLogger(__name__)
+AnyLink = TypeVar("AnyLink", bound=Link)
 ACTIVE = ["assigned", "loading", "ready", "running", "paused"]
 
-STAFF: Registry[Link] = Registry(StaffMessage, "/ws/staff")
+STAFF: Registry[StaffLink] = Registry(StaffMessage, "/ws/staff")
 STAFF.fast(StaffPing)(answer_ping)
 
 
@@ -59,10 +63,10 @@ async def _auth_again(link: Link, msg: Auth) -> None:
     raise FrameError(ErrorCode.INVALID_STATE, "already authenticated")
 
 
-def _replying(request: Callable[[Link, Any], Awaitable[str | None]]) -> AsyncHandler[Link]:
+def _replying(request: Callable[[AnyLink, Any], Awaitable[str | None]]) -> AsyncHandler[AnyLink]:
     """A request's handler, answered by `reply` with the session id it returns (if any)."""
 
-    async def run(link: Link, msg: Any) -> None:
+    async def run(link: AnyLink, msg: Any) -> None:
         session_id = await request(link, msg)
         link.conn.send(Reply(request_id=msg.request_id, session_id=session_id))
 
@@ -100,6 +104,18 @@ async def _set_status(link: Link, msg: SetStatus) -> None:
     await link.services.fleet.set_status(msg.headset_id, msg.status)
 
 
+@STAFF.on(Watch)
+@_replying
+async def _watch(link: StaffLink, msg: Watch) -> None:
+    await watch(link, msg.headset_id)
+
+
+@STAFF.on(Unwatch)
+@_replying
+async def _unwatch(link: StaffLink, msg: Unwatch) -> None:
+    await unwatch(link, msg.headset_id)
+
+
 STAFF.check()
 
 
@@ -121,10 +137,10 @@ async def staff_socket(ws: WebSocket) -> None:
         services.revocations.track(conn, msg.token, principal.subject_id)
         board = principal.kind == "kiosk"  # a queue TV: `queue_changed` only, no requests
         conn.who = f"{principal.kind} {clip(principal.name)}"
-        await _serve(link, reader, board)
+        await _serve(StaffLink(conn, services), reader, board)
 
 
-async def _serve(link: Link, reader: FrameReader[StaffMessage], board: bool) -> None:
+async def _serve(link: StaffLink, reader: FrameReader[StaffMessage], board: bool) -> None:
     conn, services = link.conn, link.services
     settings = services.settings
     # Subscribe before taking the snapshot so that no delta falls between the two (on Redis,
@@ -139,6 +155,7 @@ async def _serve(link: Link, reader: FrameReader[StaffMessage], board: bool) -> 
     finally:
         await cancel(pumping)
         services.bus.unsubscribe(subscription)
+        await unwatch_all(link)
 
 
 async def _snapshot(services: Services) -> str:

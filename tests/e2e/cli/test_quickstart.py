@@ -1,6 +1,7 @@
 """The README's walk-through, command by command, with the real CLIs and the packaged cook
-scene: package, serve, create staff, enroll a simulated headset, log in, assign, watch it
-finish, and read the stored session and events back."""
+scene: package, serve (a first start: no admin yet), create the admin on the console, enroll a
+simulated headset, log in once (later commands use that server), assign, watch it finish,
+and read the stored session and events back."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import httpx
 
 from tests.support.harness import STAFF_PASSWORD, ServerProcess, simulate_args
 
@@ -31,10 +34,12 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
     )
     assert packaged.returncode == 0, packaged.stderr
 
-    server = ServerProcess(tmp_path / "var", [dist])
+    server = ServerProcess(tmp_path / "var", [dist], first_start=True)  # as on a new machine
     server.start()
     try:
         env = {**server.env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+        env.pop("VR_SERVER_URL", None)
+        assert httpx.get(server.url + "/api/catalog").status_code == 503  # no admin yet
         created = run(
             [
                 sys.executable,
@@ -87,16 +92,14 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
             deadline = time.monotonic() + 30
             headsets: list[dict[str, object]] = []
             while time.monotonic() < deadline:
-                listed = run([*client, "headsets", "--server", server.url, "--json"], env)
+                listed = run([*client, "headsets", "--json"], env)  # the server of login
                 assert listed.returncode == 0, listed.stderr
                 headsets = [h for h in json.loads(listed.stdout) if h["online"]]
                 if headsets:
                     break
                 time.sleep(0.2)
             assert headsets, "the simulated headset never came online"
-            scenes = json.loads(
-                run([*client, "scenes", "--server", server.url, "--json"], env).stdout
-            )
+            scenes = json.loads(run([*client, "scenes", "--json"], env).stdout)
             assert [s["id"] for s in scenes] == ["cook"]
             assigned = run(
                 [
@@ -104,8 +107,6 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
                     "assign",
                     str(headsets[0]["name"]),
                     "cook",
-                    "--server",
-                    server.url,
                     "--json",
                 ],
                 env,
@@ -121,9 +122,7 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
 
         lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
         assert any(line.get("kind") == "finished" for line in lines), out[-2000:]
-        shown = run(
-            [*client, "session", session_id, "--events", "--server", server.url, "--json"], env
-        )
+        shown = run([*client, "session", session_id, "--events", "--json"], env)
         assert shown.returncode == 0, shown.stderr
         data = json.loads(shown.stdout)
         assert data["session"]["state"] == "finished"
@@ -131,7 +130,7 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
         seqs = [e["seq"] for e in data["events"]]
         assert seqs == list(range(1, len(seqs) + 1))
         assert data["events"][-1]["kind"] == "session_completed"
-        human = run([*client, "sessions", "--all", "--server", server.url], env)
+        human = run([*client, "sessions", "--all"], env)
         assert session_id in human.stdout
         assert "finished" in human.stdout
     finally:

@@ -1,16 +1,20 @@
-"""The README's run command (`bash scripts/run.sh`) packages and serves every scene in scenes/."""
+"""The README's run command (`bash scripts/run.sh`) packages and serves every scene in scenes/;
+on a fresh data folder it prints the one-time setup link, which creates the first admin, and
+with `--demo 2` two simulated headsets come online once it exists."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import scene_dirs
-from tests.support.harness import ServerProcess, wait_until_healthy
+from tests.e2e.server.test_first_start import LINK
+from tests.support.harness import STAFF_PASSWORD, ServerProcess, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -18,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "var", [])  # for its free port, env and helpers
     server.data_dir.mkdir(parents=True)
-    server.create_staff()
     env = {k: v for k, v in server.env.items() if k != "VR_CONTENT_DIRS"}
+    env |= {"XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     log = (tmp_path / "run.log").open("wb")
     proc = subprocess.Popen(
-        ["bash", str(ROOT / "scripts" / "run.sh")],
+        ["bash", str(ROOT / "scripts" / "run.sh"), "--demo", "2"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -32,6 +36,9 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
     try:
         # Set-up is done; packaging runs every generator before the server starts.
         wait_until_healthy(server.url, proc, tmp_path / "run.log", timeout_s=240, poll_s=0.5)
+        [(_, setup_token)] = LINK.findall((tmp_path / "run.log").read_text(encoding="utf-8"))
+        body = {"token": setup_token, "username": "staff", "password": STAFF_PASSWORD}
+        assert httpx.post(server.url + "/api/setup", json=body).status_code == 201
         token = server.staff_token()
         catalog = server.api(token, "GET", "/api/catalog").json()
         assert sorted(scene["id"] for scene in catalog) == sorted(p.name for p in scene_dirs())
@@ -39,6 +46,14 @@ def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
         assert all(scene["thumbnail_sha256"] for scene in catalog)
         page = httpx.get(server.url + "/headset/")
         assert page.status_code == 200
+        # --demo 2: two simulated headsets joined once the admin existed
+        deadline = time.monotonic() + 60
+        online: list[str] = []
+        while time.monotonic() < deadline and len(online) < 2:
+            headsets = server.api(token, "GET", "/api/headsets").json()
+            online = sorted(h["name"] for h in headsets if h["online"])
+            time.sleep(0.5)
+        assert online == ["demo-01", "demo-02"], (tmp_path / "run.log").read_text()[-3000:]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -55,6 +55,10 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/health"): PUBLIC,
     ("GET", "/api/results/{token}"): PUBLIC,  # found by an unguessable token
     ("POST", "/api/auth/login"): BODY,
+    # first start: public, the setup token is in the body; past setup they answer 200 / 409
+    ("GET", "/api/setup"): PUBLIC,
+    ("POST", "/api/setup/check"): PUBLIC,
+    ("POST", "/api/setup"): PUBLIC,
     ("POST", "/api/devices/enroll"): BODY,
     ("POST", "/api/kiosks/pair"): BODY,
     ("POST", "/api/auth/logout"): ACCOUNT,

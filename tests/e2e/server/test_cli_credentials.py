@@ -43,6 +43,39 @@ def test_login_saves_the_token_0600_atomically(
     assert renamed == [0o600]
     assert mode(saved) == 0o600
     kept = json.loads(saved.read_text())
-    assert kept["http://other:8000"] == "old-token"
-    assert server.api(kept[server.url], "GET", "/api/headsets").status_code == 200
+    assert kept["servers"]["http://other:8000"] == "old-token"  # the older format, read
+    assert server.api(kept["servers"][server.url], "GET", "/api/headsets").status_code == 200
+    assert kept["current"] == server.url
     assert sorted(p.name for p in folder.iterdir()) == ["credentials.json"]  # no temp left
+
+
+def test_later_commands_use_the_server_logged_in_to(
+    server: ServerProcess,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`vr-server login --server URL` once; then commands without --server talk to URL (the
+    test server's port is never 8000), and --server on a command still wins."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("VR_SERVER_URL", raising=False)
+    monkeypatch.delenv("VR_STAFF_TOKEN", raising=False)
+    assert cli.main(["headsets"]) == 1  # nobody logged in: localhost:8000, no token
+    assert "not logged in to http://localhost:8000" in capsys.readouterr().err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(STAFF_PASSWORD + "\n"))
+    login = ["login", "--server", server.url + "/", "--username", STAFF_USER, "--password-stdin"]
+    assert cli.main(login) == 0
+    assert f"logged in to {server.url} as {STAFF_USER}" in capsys.readouterr().out
+
+    assert cli.main(["headsets", "--json"]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out), list)
+    assert cli.main(["scenes", "--json"]) == 0
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == ["test-kitchen"]
+
+    elsewhere = "http://127.0.0.1:9"  # --server overrides: nothing listens there
+    assert cli.main(["headsets", "--server", elsewhere]) == 1
+    assert f"not logged in to {elsewhere}" in capsys.readouterr().err
+    monkeypatch.setenv("VR_SERVER_URL", elsewhere)  # so does the environment
+    assert cli.main(["headsets"]) == 1
+    assert f"not logged in to {elsewhere}" in capsys.readouterr().err

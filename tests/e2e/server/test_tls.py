@@ -66,6 +66,11 @@ def test_tls_init_and_serve_over_https(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
                 time.sleep(0.2)
         assert health.status_code == 200
+        # a first start: the setup link printed on the console is an https one
+        assert f"https://127.0.0.1:{server.port}/setup/#token=" in (
+            tmp_path / "serve.log"
+        ).read_text(encoding="utf-8")
+        server.ensure_admin()  # past the first start, the pages answer
         page = httpx.get(f"https://localhost:{server.port}/headset/", verify=trust)
         assert page.status_code == 200
         # a client that does not trust the venue's CA is refused

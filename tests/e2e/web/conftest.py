@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.e2e.web.driver import launch
+from tests.e2e.web.driver import Headset, launch
 from tests.support.e2e import e2e_only
 from tests.support.harness import ServerProcess
 
@@ -29,3 +29,11 @@ def browser() -> Iterator[Browser]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def headset(browser: Browser, kiosk_server: ServerProcess) -> Iterator[Headset]:
+    """An emulated Quest 3 with the headset app, against the kiosk server."""
+    h = Headset(browser, kiosk_server.url)
+    yield h
+    h.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageStat
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 LAPTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 1024, "height": 768}
@@ -21,7 +21,9 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def submit_login(page: Page, username: str, password: str) -> None:
-    """Fill the login form on `page` and send it."""
+    """Fill the login form on `page` and send it, once the page's module has run (it enables
+    the button; a form filled before may be reset, one sent without it does not sign in)."""
+    expect(page.locator("#login-submit")).to_be_enabled()
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#login-submit")

@@ -197,7 +197,7 @@ def test_nothing_is_reachable_without_login(server: ServerProcess, browser: Brow
         assert http.get("/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 200
         assert http.get("/api/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 404
         # HTML only through the routes that check the login; no way out of the folder.
-        for path in ["/ui/dashboard/index.html", "/ui/../api/pages.py", "/ui/%2e%2e/app.py"]:
+        for path in ["/ui/dashboard/page.html", "/ui/../api/pages.py", "/ui/%2e%2e/app.py"]:
             assert http.get(path).status_code == 404, path
 
     async def socket_close_codes() -> list[int | None]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ TIMESCALE = 4
 """The visitor's clock runs 4x in tests (dwell and hint delays); only with ?emulate=."""
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def headset(browser: Browser, kiosk_server: ServerProcess) -> Iterator[Headset]:
-    h = Headset(browser, kiosk_server.url)
-    yield h
-    h.close()
 
 
 def _manifest(scene_library: Path, scene_id: str) -> Any:

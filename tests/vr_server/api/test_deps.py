@@ -14,6 +14,8 @@ PUBLIC = {
     "/api/devices/enroll",
     "/api/kiosks/pair",
     "/api/results/{token}",
+    "/api/setup",  # first start: the token is in the body (api/setup.py)
+    "/api/setup/check",
 }
 """The API routes without a credential dependency (tests/e2e/server/test_auth.py: the same)."""
 

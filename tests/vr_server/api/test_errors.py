@@ -14,7 +14,7 @@ def test_an_error_a_visitor_can_meet_carries_its_reason() -> None:
     exc = Unauthorized("the enrollment code is wrong", reason=Reason.ENROLLMENT_REFUSED)
     response = error_response(exc)
     assert response.status_code == 401
-    assert json.loads(response.body) == {
+    assert json.loads(bytes(response.body)) == {
         "detail": "the enrollment code is wrong",
         "code": "auth_failed",
         "reason": "enrollment_refused",
@@ -24,4 +24,7 @@ def test_an_error_a_visitor_can_meet_carries_its_reason() -> None:
 
 def test_other_errors_keep_their_body() -> None:
     response = error_response(InvalidState("the session has ended"))
-    assert json.loads(response.body) == {"detail": "the session has ended", "code": "invalid_state"}
+    assert json.loads(bytes(response.body)) == {
+        "detail": "the session has ended",
+        "code": "invalid_state",
+    }

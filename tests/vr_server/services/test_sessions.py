@@ -47,9 +47,12 @@ async def test_a_headset_gets_one_session_at_a_time_and_only_when_available(
     busy, cleaning = await w.headset("Quest-B"), await w.headset("Quest-04")
     charging = await w.headset("Quest-C")
     await w.sessions.assign(busy.id, SCENE)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as conflict:
         await w.sessions.assign(busy.id, SCENE)
-    assert (refused.value.reason, refused.value.params) == ("headset_busy", {"headset": "Quest-B"})
+    assert (conflict.value.reason, conflict.value.params) == (
+        "headset_busy",
+        {"headset": "Quest-B"},
+    )
     await w.store.headsets.update(cleaning.id, status="needs_cleaning")
     with pytest.raises(InvalidState) as refused:
         await w.sessions.assign(cleaning.id, SCENE)
@@ -62,9 +65,9 @@ async def test_a_headset_gets_one_session_at_a_time_and_only_when_available(
         await w.sessions.assign(charging.id, SCENE)
     assert refused.value.reason == "headset_charging"
     await w.store.headsets.update(charging.id, status="available")
-    with pytest.raises(NotFound) as refused:
+    with pytest.raises(NotFound) as missing:
         await w.sessions.assign(charging.id, "no-such-scene")
-    assert (refused.value.reason, refused.value.params) == (
+    assert (missing.value.reason, missing.value.params) == (
         "scene_unavailable",
         {"scene_id": "no-such-scene"},
     )

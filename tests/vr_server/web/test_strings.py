@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 WEB = Path(__file__).resolve().parents[3] / "vr_server" / "web"
-PAGES = sorted(p.name for p in WEB.iterdir() if (p / "index.html").is_file())
+PAGES = sorted(p.name for p in WEB.iterdir() if (p / "page.html").is_file())
 
 _SHARED_ENTRY = re.compile(r"^  (\w+): \{ th: '(?:[^'\\]|\\.)+', en: '(?:[^'\\]|\\.)+' \},$", re.M)
 _HTML_KEY = re.compile(r'data-(?:i18n|i18n-placeholder|i18n-title|i18n-aria|i18n-doc|bi)="(\w+)"')
@@ -60,6 +60,6 @@ def test_the_shared_modules_name_only_shared_keys() -> None:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_key_a_page_names_has_words(page: str) -> None:
-    files = [*sorted((WEB / page).glob("*.js")), WEB / page / "index.html"]
+    files = [*sorted((WEB / page).glob("*.js")), WEB / page / "page.html"]
     missing = _keys_named(files) - _shared_keys() - set(_catalog(page))
     assert not missing, f"{page}: no words for {sorted(missing)}"

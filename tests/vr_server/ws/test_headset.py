@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-from tests.support.harness import RawSocket, uvicorn_in_process
+from tests.support.harness import RawSocket, past_first_start, uvicorn_in_process
 from vr_server.app import create_app
 from vr_server.bus.channels import STAFF_CHANNEL
 from vr_server.protocol import PROTOCOL_VERSION
@@ -41,6 +41,7 @@ async def serving(
 ) -> AsyncIterator[tuple[str, Services]]:
     app = create_app(Settings(data_dir=tmp_path / "data", **settings))
     async with uvicorn_in_process(app, ws=protocol) as port:
+        await past_first_start(app.state.services)
         yield f"ws://127.0.0.1:{port}", app.state.services
 
 

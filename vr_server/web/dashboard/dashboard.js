@@ -249,6 +249,7 @@ function actionsFor(h) {
     out.push(['recenter', 'recenter', 'secondary', started && h.online]);
     out.push(['language', s.language === 'th' ? 'to_english' : 'to_thai', 'secondary', h.online]);
     out.push(['end', 'end', 'danger', true]);
+    out.push(['watch', 'watch', 'secondary', h.online]); // the 3D spectator view, /watch/<id>
   } else if (status === 'ready') {
     const next = state.queue?.waiting?.[0];
     out.push(['call_next', next ? 'call_next_label' : 'call_next', '', Boolean(next)]);
@@ -351,7 +352,9 @@ async function onAction(headsetId, action, button) {
   if (!h) return;
   const s = activeSession(h);
   const fail = (err) => `${h.name}: ${errorText(err)}`;
-  if (COMMANDS.has(action) && s) {
+  if (action === 'watch') {
+    window.open(`/watch/${encodeURIComponent(headsetId)}`, '_blank', 'noopener');
+  } else if (COMMANDS.has(action) && s) {
     await busy(button, () => socket.request({ type: 'session_command', session_id: s.id, command: action }), fail);
   } else if (action === 'language' && s) {
     const language = s.language === 'th' ? 'en' : 'th';

@@ -8,6 +8,7 @@ import { LOGO_SVG, languageButton, showLiveState } from '/ui/shared/chrome.js';
 import { esc, minutes, timeOfDay } from '/ui/shared/format.js';
 import { applyI18n, lang, loadStrings, onLangChange, t } from '/ui/shared/i18n.js';
 import { StaffSocket } from '/ui/shared/socket.js';
+import { NowPlayingTile } from './now_playing.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -16,6 +17,7 @@ const POLL_MS = 20000;
 const HIGHLIGHT_MS = 12000;
 
 let board = null;
+const tile = new NowPlayingTile(document.getElementById('now-playing')); // its socket: below
 const calledAt = new Map();
 let fetching = null;
 let again = false;
@@ -85,6 +87,7 @@ async function refresh() {
       board = await api('/api/queue/board');
       document.body.dataset.loaded = 'true';
       render();
+      tile.show(board.now_playing ?? null);
     } catch (err) {
       console.warn('queue board', err);
     } finally {
@@ -101,9 +104,15 @@ async function refresh() {
 const socket = new StaffSocket({
   onFrame: (frame) => {
     if (['snapshot', 'queue_update', 'queue_changed'].includes(frame.type)) refresh();
+    if (frame.type === 'watched_pose') tile.pose(frame);
+    else if (frame.type === 'session_update') tile.session(frame.session);
   },
-  onState: (info) => showLiveState(status, banner, info, () => socket.retryNow()),
+  onState: (info) => {
+    showLiveState(status, banner, info, () => socket.retryNow());
+    if (info.state === 'online') tile.reconnected();
+  },
 });
+tile.socket = socket;
 socket.start();
 
 function tickClock() {
@@ -113,6 +122,7 @@ function tickClock() {
 applyI18n();
 onLangChange(() => {
   render();
+  tile.render();
   tickClock();
   showLiveState(status, banner, { state: socket.state, retryAt: socket.retryAt }, () => socket.retryNow());
 });
@@ -122,4 +132,4 @@ setInterval(refresh, POLL_MS);
 setInterval(render, 2000);
 refresh();
 
-window.__board = { state: () => board };
+window.__board = { state: () => board, tile: () => tile.state() };

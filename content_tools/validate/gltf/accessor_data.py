@@ -1,8 +1,10 @@
 """Reading an accessor's elements as the reference does, vectorised with numpy: strides, matrix
 column padding, sparse substitution, and the two ways it normalises integer components.
 
-Data is only read where it really is (buffer bytes present and the accessor fits them), so the
-memory used is bounded by the file sizes, never by counts the JSON claims. When the reference
+An accessor decodes to its component stream (flat): the element checks take whole elements
+from it where they need them. Data is only read where it really is (buffer bytes present and
+the accessor fits them), so the memory used is bounded by the file sizes, never by counts
+the JSON claims. When the reference
 would yield no element at all (misaligned offsets, data past the buffer view or the buffer, a
 sparse part it cannot read), `decode_accessor` returns None.
 """
@@ -77,9 +79,12 @@ def sparse_indices(acc: Accessor) -> np.ndarray | None:
 
 
 def _substitute(acc: Accessor, base: np.ndarray) -> np.ndarray | None:
+    """`base` (a flat component stream) with the sparse values substituted."""
     sp = acc.sparse
     if sp is None or sp.count > acc.count or sp.indices is None or sp.values is None:
         return None
+    if acc.components == 0:
+        return base
     idx = sparse_indices(acc)
     dtype = np.dtype(DTYPES[acc.component_type])
     comps = acc.components
@@ -98,12 +103,47 @@ def _substitute(acc: Accessor, base: np.ndarray) -> np.ndarray | None:
     bad = np.flatnonzero(~ok)
     run = int(bad[0]) if len(bad) else len(idx64)
     out = np.array(base, copy=True)
-    out[idx64[:run]] = vals[:run]
+    whole = len(out) - len(out) % comps
+    out[:whole].reshape(-1, comps)[idx64[:run]] = vals[:run]
     return out
 
 
+def _padded_rows(acc: Accessor) -> int:
+    """Rows of a matrix whose columns are padded to 4 bytes (1-byte MAT2/MAT3, 2-byte MAT3)."""
+    if acc.component_type in (5120, 5121) and acc.type in ("MAT2", "MAT3"):
+        return 2 if acc.type == "MAT2" else 3
+    return 3 if acc.component_type in (5122, 5123) and acc.type == "MAT3" else 0
+
+
+def _strided(acc: Accessor, raw: memoryview, dtype: str, size: int) -> np.ndarray:
+    """The component stream of an accessor in a buffer view, as the reference reads it: a
+    typed view of byteLength // size components, stepping byteStride // size components
+    from one element to the next (a byteStride that is no multiple of the component size
+    thus yields other values, and more of them, than `count` elements); padded matrix
+    columns start every 4 components."""
+    comps, stride = acc.components, acc.stride
+    total = acc.byte_length // size
+    if comps == 0:  # an unknown type: every component of the view, one run
+        return np.frombuffer(raw, dtype=dtype, count=total)
+    rows = _padded_rows(acc)
+    if stride % size == 0:
+        shape: tuple[int, ...] = (acc.count, comps)
+        strides: tuple[int, ...] = (stride, size)
+        if rows:
+            shape, strides = (acc.count, rows, rows), (stride, 4 * size, size)
+        return np.ndarray(shape=shape, dtype=dtype, buffer=raw, strides=strides).reshape(-1)
+    typed = np.frombuffer(raw, dtype=dtype, count=total)
+    within = (
+        (np.arange(rows)[:, None] * 4 + np.arange(rows)).reshape(-1) if rows else np.arange(comps)
+    )
+    positions = (np.arange(0, total, stride // size)[:, None] + within).reshape(-1)
+    stream: np.ndarray = typed[positions[positions < total]]
+    return stream
+
+
 def decode_accessor(acc: Accessor) -> np.ndarray | None:
-    """Elements as an (count, components) array of the raw component values, or None."""
+    """The accessor's components in the order the reference reads them (a flat array of the
+    raw values), or None."""
     if not acc.valid or not acc.layout_ok or acc.component_type not in DTYPES:
         return None
     dtype = DTYPES[acc.component_type]
@@ -111,33 +151,16 @@ def decode_accessor(acc: Accessor) -> np.ndarray | None:
     size = acc.component_size
     base: np.ndarray
     if acc.buffer_view is not None:
-        stride = acc.stride
-        if stride < acc.element_length or acc.count < 1:
+        if acc.stride < acc.element_length or acc.count < 1:
             return None
         raw = _span(acc.buffer_view, acc.byte_offset, size, acc.byte_length)
         if raw is None:
             return None
-        gaps = (acc.component_type in (5120, 5121) and acc.type in ("MAT2", "MAT3")) or (
-            acc.component_type in (5122, 5123) and acc.type == "MAT3"
-        )
-        if gaps:
-            rows = 2 if acc.type == "MAT2" else 3
-            col_stride = 4 if size == 1 else 8
-            view = np.ndarray(
-                shape=(acc.count, rows, rows),
-                dtype=dtype,
-                buffer=raw,
-                strides=(stride, col_stride, size),
-            )
-            base = view.reshape(acc.count, rows * rows)
-        else:
-            base = np.ndarray(
-                shape=(acc.count, comps), dtype=dtype, buffer=raw, strides=(stride, size)
-            )
+        base = _strided(acc, raw, dtype, size)
     elif acc.sparse is not None:
         if acc.count * comps > MAX_ZERO_FILLED:
             return None
-        base = np.zeros((acc.count, comps), dtype=dtype)
+        base = np.zeros(acc.count * comps, dtype=dtype)
     else:
         return None
     if acc.sparse is not None:
@@ -160,12 +183,14 @@ def normalized_divided(acc: Accessor, arr: np.ndarray) -> np.ndarray:
 
 def normalized_multiplied(acc: Accessor, arr: np.ndarray) -> np.ndarray:
     """Components as doubles, integer types always normalised by multiplying with the
-    reciprocal of the divider, as the reference's skinning weights are read."""
+    reciprocal of the divider, as the reference's skinning weights are read. Its npm build
+    computes the divider of UNSIGNED_INT (not a valid weights type) as `(1 << 32) - 1` in
+    JavaScript, where the shift gives 0: such weights come out negated."""
     ct = acc.component_type
     values = arr.astype(np.float64)
     if ct == 5126 or ct not in _DIVIDERS:
         return values
-    values *= 1.0 / _DIVIDERS[ct]
+    values *= -1.0 if ct == 5125 else 1.0 / _DIVIDERS[ct]
     if ct in _SIGNED:
         np.maximum(values, -1.0, out=values)
     return values

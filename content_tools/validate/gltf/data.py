@@ -84,18 +84,18 @@ def _checked_in_order(doc: Document) -> list[Accessor]:
     return read_time + [acc for _, acc in link_time]
 
 
-def _check_elements(acc: Accessor, arr: np.ndarray, ctx: Ctx, limit: int) -> None:
+def _check_elements(acc: Accessor, flat: np.ndarray, ctx: Ctx, limit: int) -> None:
     pointer = f"/accessors/{acc.index}"
     hit_lists: list[list[Hit]] = []
     done: list[Message] = []
     if acc.component_type == 5126:
-        hit_lists.append(invalid_floats(arr.reshape(-1), pointer, limit))
-    done.extend(min_max(acc, arr, "min", pointer))
-    done.extend(min_max(acc, arr, "max", pointer))
+        hit_lists.append(invalid_floats(flat, pointer, limit))
+    done.extend(min_max(acc, flat, "min", pointer))
+    done.extend(min_max(acc, flat, "max", pointer))
     for check in acc.checks:
         if check.kind == "anim_input" and acc.component_type != 5126:
             continue
-        hits, totals = CHECKS[check.kind](acc, arr, check, limit)
+        hits, totals = CHECKS[check.kind](acc, flat, check, limit)
         hit_lists.append(hits)
         done.extend(totals)
     non_empty = [(t, hits) for t, hits in enumerate(hit_lists) if hits]

@@ -1,5 +1,6 @@
 """The reference's per-element accessor checks, vectorised: each check looks at the whole
-decoded accessor at once and returns what the reference would report element by element.
+decoded accessor (its component stream) at once and returns what the reference would report
+element by element.
 
 The reference feeds every component of an accessor, in order, to each check registered on it
 (`check`), then lets each one report its totals (`done`). A check here returns its `hits`, the
@@ -20,7 +21,7 @@ import numpy as np
 from content_tools.validate.gltf.accessor_data import normalized_divided
 from content_tools.validate.gltf.objects import Accessor, Check
 
-__all__ = ["CHECKS", "Hit", "Message", "Result", "invalid_floats", "min_max"]
+__all__ = ["CHECKS", "Hit", "Message", "Result", "invalid_floats", "min_max", "rows"]
 
 Message = tuple[str, tuple[Any, ...], str]
 """(code, message arguments, JSON pointer)."""
@@ -57,17 +58,26 @@ def _extreme(col: np.ndarray, is_float: bool, key: str) -> Any:
     return float(numbers.min() if key == "min" else numbers.max())
 
 
-def min_max(acc: Accessor, arr: np.ndarray, key: str, pointer: str) -> list[Message]:
+def rows(acc: Accessor, flat: np.ndarray) -> np.ndarray:
+    """The whole elements of a component stream, (elements, components): a last element cut
+    short (a byteStride that is no multiple of the component size) is left out."""
+    comps = max(acc.components, 1)
+    return flat[: len(flat) - len(flat) % comps].reshape(-1, comps)
+
+
+def min_max(acc: Accessor, flat: np.ndarray, key: str, pointer: str) -> list[Message]:
     """ACCESSOR_MIN_MISMATCH / ACCESSOR_MAX_MISMATCH per component, each followed by
     ACCESSOR_ELEMENT_OUT_OF_MIN_BOUND / _MAX_BOUND when elements lie outside."""
     declared_list = acc.min if key == "min" else acc.max
     if declared_list is None:
         return []
     is_float = acc.component_type == 5126
-    data = arr if is_float else arr.astype(np.int64)
+    data = flat if is_float else flat.astype(np.int64)
     out: list[Message] = []
-    for c, declared in enumerate(declared_list[: data.shape[1]]):
-        col = data[:, c]
+    for c, declared in enumerate(declared_list[: acc.components]):
+        col = data[c :: acc.components]
+        if not len(col):
+            continue
         actual = _extreme(col, is_float, key)
         if declared == actual:
             continue
@@ -97,9 +107,9 @@ def _sum_squares(values: np.ndarray, n: int) -> np.ndarray:
     return total
 
 
-def _unit(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
-    comps = arr.shape[1]
-    if comps != 3:
+def _unit(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    arr = rows(acc, flat)
+    if arr.shape[1] != 3:
         return [], []
     lengths = np.sqrt(_sum_squares(_values(acc, arr), 3))
     hits: list[Hit] = []
@@ -110,7 +120,8 @@ def _unit(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
     return hits, []
 
 
-def _tangent(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
+def _tangent(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    arr = rows(acc, flat)
     if arr.shape[1] != 4:
         return [], []
     values = _values(acc, arr)
@@ -128,14 +139,13 @@ def _tangent(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result
     return hits[:limit], []
 
 
-def _clamped(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
-    flat = arr.reshape(-1)
+def _clamped(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
     bad = _first((flat > 1.0) | (flat < 0.0), limit)
     return [(i, 0, ("ACCESSOR_NON_CLAMPED", (i, float(flat[i])), check.pointer)) for i in bad], []
 
 
-def _indices(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
-    values = arr.reshape(-1).astype(np.int64)
+def _indices(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    values = flat.astype(np.int64)
     vertex_count = int(check.args["vertex_count"])
     max_index = vertex_count - 1 if vertex_count != -1 else -1
     ptr = check.pointer
@@ -158,8 +168,8 @@ def _indices(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result
     return hits[:limit], done
 
 
-def _anim_input(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
-    values = arr.reshape(-1).astype(np.float64)
+def _anim_input(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    values = flat.astype(np.float64)
     ptr = check.pointer
     negative = values < 0
     # The previous value is the last non-negative one before (NaN counts), 0 at first.
@@ -181,7 +191,8 @@ def _anim_input(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Res
     return hits[:limit], []
 
 
-def _quat(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
+def _quat(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    arr = rows(acc, flat)
     if arr.shape[1] != 4:
         return [], []
     lengths = np.sqrt(_sum_squares(_values(acc, arr), 4))
@@ -196,12 +207,12 @@ def _quat(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
     return hits, []
 
 
-def _ibm(acc: Accessor, arr: np.ndarray, check: Check, limit: int) -> Result:
-    if arr.shape[1] != 16:
+def _ibm(acc: Accessor, flat: np.ndarray, check: Check, limit: int) -> Result:
+    if acc.components != 16:
         return [], []
     hits: list[Hit] = []
     for c, expected in ((3, 0.0), (7, 0.0), (11, 0.0), (15, 1.0)):
-        col = arr[:, c]
+        col = flat[c::16]
         for m in _first(col != expected, limit):
             pos = m * 16 + c
             hits.append((pos, 0, ("ACCESSOR_INVALID_IBM", (pos, c, float(col[m])), check.pointer)))

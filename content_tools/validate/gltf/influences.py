@@ -50,6 +50,55 @@ def _usable(acc: Accessor | None, vertex_count: int) -> bool:
     )
 
 
+def _streams(
+    prim: Primitive, cache: dict[int, np.ndarray | None]
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Per JOINTS_n/WEIGHTS_n set, the flat component streams the reference iterates (joint
+    values, normalised weights; empty where the data cannot be read), or None when it skips
+    the primitive."""
+    streams: list[tuple[np.ndarray, np.ndarray]] = []
+    for j in range(prim.joints_count):
+        ja = prim.attr_accessors.get(f"JOINTS_{j}")
+        wa = prim.attr_accessors.get(f"WEIGHTS_{j}")
+        if ja is None or wa is None:
+            return None
+        if not _usable(ja, prim.vertex_count) or not _usable(wa, prim.vertex_count):
+            return None
+        if ja.component_type == 5126:
+            return None  # the reference throws on float joints
+        jd, wd = cache.get(ja.index), cache.get(wa.index)
+        joints = np.zeros(0, np.int64) if jd is None else jd.reshape(-1).astype(np.int64)
+        weights = np.zeros(0) if wd is None else normalized_multiplied(wa, wd).reshape(-1)
+        streams.append((joints, weights))
+    return streams
+
+
+def _stop(streams: list[tuple[np.ndarray, np.ndarray]], max_joint: int) -> tuple[int, int]:
+    """(round, set) where the reference's checker stops: the first component position where
+    a set's joint stream has ended, or its weight stream has ended under a joint that is not
+    out of bounds (an out-of-bounds joint is reported without reading its weight)."""
+    best = (np.iinfo(np.int64).max, 0)
+    for j, (joints, weights) in enumerate(streams):
+        stop = len(joints)
+        if len(weights) < stop:
+            tail = np.flatnonzero(joints[len(weights) :] <= max_joint)
+            if len(tail):
+                stop = len(weights) + int(tail[0])
+        best = min(best, (stop, j))
+    return best
+
+
+def _matrix(columns: list[np.ndarray], rounds: int, sets: int) -> np.ndarray:
+    """(vertices, 4 * sets): column k = component c of set j, k = c * sets + j, the order in
+    which the reference visits a vertex; positions past a stream's end are zero."""
+    padded = -(-rounds // 4) * 4
+    out = np.zeros((padded, sets), dtype=columns[0].dtype)
+    for j, col in enumerate(columns):
+        n = min(len(col), padded)
+        out[:n, j] = col[:n]
+    return out.reshape(padded // 4, 4 * sets)
+
+
 def _primitive_messages(
     prim: Primitive,
     order: int,
@@ -58,31 +107,25 @@ def _primitive_messages(
     cache: dict[int, np.ndarray | None],
     max_messages: int,
 ) -> list[_Msg]:
-    sets = prim.joints_count
-    joints_l: list[np.ndarray] = []
-    weights_l: list[np.ndarray] = []
-    for j in range(sets):
-        ja = prim.attr_accessors.get(f"JOINTS_{j}")
-        wa = prim.attr_accessors.get(f"WEIGHTS_{j}")
-        if ja is None or wa is None:
-            return []
-        if not _usable(ja, prim.vertex_count) or not _usable(wa, prim.vertex_count):
-            return []
-        jd, wd = cache.get(ja.index), cache.get(wa.index)
-        if jd is None or wd is None or jd.shape[1] != 4 or wd.shape != jd.shape:
-            return []
-        if ja.component_type == 5126:
-            return []
-        joints_l.append(jd.astype(np.int64))
-        weights_l.append(normalized_multiplied(wa, wd))
-    if not joints_l:
+    """The reference reads each set's joints and weights as flat streams of components,
+    paired by position whatever the accessors' types, 4 positions to a vertex."""
+    streams = _streams(prim, cache)
+    if not streams:
         return []
-    # Column k = component c of set j, k = c * sets + j: the reference's order in a vertex.
-    joints = np.stack(joints_l, axis=2).reshape(len(joints_l[0]), 4 * sets)
-    weights = np.stack(weights_l, axis=2).reshape(len(weights_l[0]), 4 * sets)
+    sets = len(streams)
     max_joint = limit_joints - 1
-    oob = joints > max_joint
-    nonzero = (weights != 0) & ~oob
+    stop_round, stop_set = _stop(streams, max_joint)
+    rounds = stop_round + 1 if stop_set else stop_round
+    if rounds <= 0:
+        return []
+    joints = _matrix([js for js, _ in streams], rounds, sets)
+    weights = _matrix([ws.astype(np.float64) for _, ws in streams], rounds, sets)
+    position = np.arange(joints.size).reshape(joints.shape)
+    active = (position // sets < stop_round) | (
+        (position // sets == stop_round) & (position % sets < stop_set)
+    )
+    oob = active & (joints > max_joint)
+    nonzero = active & (weights != 0) & ~oob
     dup = np.zeros_like(oob)
     for k in range(1, 4 * sets):
         for earlier in range(k):
@@ -90,7 +133,7 @@ def _primitive_messages(
     dup &= nonzero
     negative = nonzero & (weights < 0)
     summed = nonzero & ~negative & ~dup
-    zero = ~oob & (weights == 0) & (joints != 0)
+    zero = active & ~oob & (weights == 0) & (joints != 0)
     total = np.zeros(len(weights))
     threshold = np.zeros(len(weights))
     for k in range(4 * sets):
@@ -98,7 +141,8 @@ def _primitive_messages(
         total = np.where(col, (total + weights[:, k]).astype(np.float32), total)
         threshold = np.where(col, threshold + 2e-7, threshold)
     total = total.astype(np.float64)
-    unnormalized = np.abs(total - 1.0) > threshold
+    complete = np.arange(len(weights)) * 4 + 3 < stop_round
+    unnormalized = complete & (np.abs(total - 1.0) > threshold)
 
     base = prim.pointer + "/attributes/"
     out: list[_Msg] = []

@@ -39,7 +39,11 @@ def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: Re
             continue
         pointer = f"/buffers/{buf.index}"
         data: bytes | None = None
-        if buf.uri is None:
+        if buf.byte_length == -1:
+            # The reference fetches nothing for a buffer without a valid byteLength: only a
+            # data URI's bytes, decoded with the JSON, stay.
+            data = buf.data
+        elif not buf.has_uri:
             if ctx.is_glb and buf.index == 0:
                 if bin_chunk is None:
                     ctx.add("BUFFER_MISSING_GLB_DATA", pointer=pointer)
@@ -48,7 +52,7 @@ def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: Re
                     buf.storage = "glb"
         elif buf.data is not None:
             data = buf.data
-        elif buf.uri_ok and buf.uri[:5].lower() != "data:":
+        elif buf.uri is not None and buf.uri_ok and buf.uri[:5].lower() != "data:":
             data = _read(buf.uri, f"{pointer}/uri", ctx, resources)
             if data is not None:
                 buf.storage = "external"

@@ -50,6 +50,8 @@ class Buffer(Base):
     data: bytes | None = None
     storage: str | None = None
     uri_ok: bool = True
+    has_uri: bool = False
+    """The object has a `uri` member, whatever its value (a GLB buffer has none)."""
 
 
 @dataclass(eq=False)
@@ -298,7 +300,8 @@ class Channel:
 class AnimSampler:
     input_index: int = -1
     output_index: int = -1
-    interpolation: str = "LINEAR"
+    interpolation: str | None = "LINEAR"
+    """None when it is not a string (the reference then checks no output count)."""
     used: bool = False
 
 

@@ -100,7 +100,7 @@ def _check_output(
             ch.path,
             name="sampler",
         )
-    if inp is None or inp.count == -1 or out.count == -1:
+    if inp is None or inp.count == -1 or out.count == -1 or sampler.interpolation is None:
         return
     expected = inp.count * (3 if cubic else 1)
     if ch.path == "weights":

@@ -51,8 +51,12 @@ def link_material(lk: Linker, mat: Material) -> None:
             tc = ext.values.get("texcoord")
             if tc is not None and tc != normal_tc:
                 ctx.add(code, pointer=f"{ext.pointer}/{texture}")
+    # The reference's material keeps every extension it does not load (undeclared ones too)
+    # with its JSON object: those count as present.
+    unsupported: list[str] = exts.get("_unsupported", [])
     disp = exts.get("KHR_materials_dispersion")
-    if isinstance(disp, ExtObject) and "KHR_materials_volume" not in exts:
+    volume_present = "KHR_materials_volume" in exts or "KHR_materials_volume" in unsupported
+    if isinstance(disp, ExtObject) and not volume_present:
         ctx.add("KHR_MATERIALS_DISPERSION_NO_VOLUME", pointer=disp.pointer)
     strength = exts.get("KHR_materials_emissive_strength")
     if (
@@ -64,7 +68,7 @@ def link_material(lk: Linker, mat: Material) -> None:
     volume = exts.get("KHR_materials_volume")
     if isinstance(volume, ExtObject):
         # the reference gives an extension it does not know the benefit of the doubt
-        if "KHR_materials_transmission" not in exts and not exts.get("_unsupported"):
+        if "KHR_materials_transmission" not in exts and not unsupported:
             ctx.add("KHR_MATERIALS_VOLUME_NO_TRANSMISSION", pointer=volume.pointer)
         if mat.double_sided and volume.values.get("thickness", 0) > 0:
             ctx.add("KHR_MATERIALS_VOLUME_DOUBLE_SIDED", pointer=volume.pointer)

@@ -61,8 +61,7 @@ def parse_animation(i: int, m: dict[str, Any], ctx: Ctx) -> Animation:
                     ctx,
                     allowed=("LINEAR", "STEP", "CUBICSPLINE"),
                     default="LINEAR",
-                )
-                or "LINEAR",
+                ),
                 output_index=get_index(sm, "output", ctx),
             )
             parse_extensions(sm, "animationSampler", ctx)

@@ -33,6 +33,7 @@ def parse_buffer(i: int, m: dict[str, Any], ctx: Ctx) -> Buffer:
     check_members(m, ("byteLength", "uri", "name"), ctx)
     b = Buffer(i)
     b.byte_length = get_uint(m, "byteLength", ctx, req=True, min=1)
+    b.has_uri = "uri" in m
     uri = get_string(m, "uri", ctx)
     if uri is not None:
         b.uri = uri
@@ -129,11 +130,10 @@ def parse_accessor(i: int, m: dict[str, Any], ctx: Ctx) -> Accessor:
         a.byte_offset = get_uint(m, "byteOffset", ctx, default=0)
     a.component_type = get_uint(m, "componentType", ctx, req=True, allowed=ACCESSOR_COMPONENT_TYPES)
     a.count = get_uint(m, "count", ctx, req=True, min=1)
+    # A string out of the list is kept, as the reference does (an accessor of no components).
     a.type = a.type_name = get_string(m, "type", ctx, req=True, allowed=tuple(ACCESSOR_SIZES))
-    if a.type is not None and a.type not in ACCESSOR_SIZES:
-        a.type = None
     a.normalized = get_bool(m, "normalized", ctx)
-    if a.type is not None and a.component_type != -1:
+    if a.type in ACCESSOR_SIZES and a.component_type != -1:
         n = ACCESSOR_SIZES[a.type]
         if a.component_type == 5126:
             a.min = get_float_list(m, "min", ctx, lengths=(n,), single=True)

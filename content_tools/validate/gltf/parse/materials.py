@@ -47,7 +47,7 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
     img.declared_mime = img.mime_type
     uri = get_string(m, "uri", ctx)
     if img.buffer_view_index != -1:
-        if img.mime_type is None and "mimeType" not in m:
+        if img.mime_type is None:  # absent or not a string
             ctx.add("UNSATISFIED_DEPENDENCY", Raw("mimeType"), name="bufferView")
         if uri is not None:
             ctx.add("ONE_OF_MISMATCH", ("bufferView", "uri"))

@@ -40,7 +40,7 @@ def parse_primitive(m: dict[str, Any], ctx: Ctx) -> Primitive:
     indices, material) so that their messages come in the same order."""
     check_members(m, ("attributes", "indices", "material", "mode", "targets"), ctx)
     p = Primitive(pointer=ctx.pointer())
-    p.mode = get_uint(m, "mode", ctx, allowed=(0, 1, 2, 3, 4, 5, 6), default=4)
+    p.mode = get_uint(m, "mode", ctx, max=6, default=4)  # a range in the npm build
     sets: dict[str, list[int]] = {k: [] for k in _ATTR_INDEXED}
 
     def check_attr(semantic: str) -> None:

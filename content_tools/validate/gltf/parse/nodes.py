@@ -8,7 +8,7 @@ from typing import Any
 
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import parse_extensions
-from content_tools.validate.gltf.mathutil import is_trs_decomposable
+from content_tools.validate.gltf.mathutil import is_trs_decomposable, single
 from content_tools.validate.gltf.objects import Asset, Camera, Node, Scene, Skin
 from content_tools.validate.gltf.parse.common import named
 from content_tools.validate.gltf.schema import (
@@ -76,11 +76,12 @@ def parse_node(i: int, m: dict[str, Any], ctx: Ctx) -> Node:
     n.camera_index = get_index(m, "camera", ctx, req=False)
     n.children_indices = get_indices_list(m, "children", ctx)
     n.skin_index = get_index(m, "skin", ctx, req=False)
-    n.matrix = get_float_list(m, "matrix", ctx, lengths=(16,))
+    # The reference holds transforms in single precision.
+    n.matrix = single(get_float_list(m, "matrix", ctx, lengths=(16,)))
     n.mesh_index = get_index(m, "mesh", ctx, req=False)
-    n.rotation = get_float_list(m, "rotation", ctx, lengths=(4,), min=-1.0, max=1.0)
-    n.scale = get_float_list(m, "scale", ctx, lengths=(3,))
-    n.translation = get_float_list(m, "translation", ctx, lengths=(3,))
+    n.rotation = single(get_float_list(m, "rotation", ctx, lengths=(4,), min=-1.0, max=1.0))
+    n.scale = single(get_float_list(m, "scale", ctx, lengths=(3,)))
+    n.translation = single(get_float_list(m, "translation", ctx, lengths=(3,)))
     n.weights = get_float_list(m, "weights", ctx)
     if n.matrix is not None:
         if n.translation is not None or n.rotation is not None or n.scale is not None:
@@ -91,7 +92,7 @@ def parse_node(i: int, m: dict[str, Any], ctx: Ctx) -> Node:
             ctx.add("NODE_MATRIX_NON_TRS", name="matrix")
     if n.rotation is not None:
         length = math.sqrt(sum(v * v for v in n.rotation))
-        if abs(length - 1.0) > 0.000005:
+        if abs(1.0 - length) > 0.00769:  # the npm build's threshold (that of unit quaternions)
             ctx.add("ROTATION_NON_UNIT", name="rotation")
     if n.mesh_index == -1:
         if n.skin_index != -1:

@@ -8,10 +8,11 @@ buffer view per accessor); `clean` is the same scene with the offending values f
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from typing import Any
 
-from tests.content_tools.validate.codes.cases import CodeCase
+from tests.content_tools.validate.codes.cases import UNSIGNED_INT, CodeCase, glb
 from tests.support.accessor_docs import FLOAT, UNSIGNED_BYTE, UNSIGNED_SHORT, Scene
 
 __all__ = ["CASES"]
@@ -66,20 +67,72 @@ def _animation(times: Sequence[float], rotations: Sequence[float]) -> dict[str, 
     )
 
 
+def _glb_degenerate(**buffer: Any) -> bytes:
+    """The mesh with a degenerate triangle as a GLB whose buffer 0 is `buffer` (by default
+    {"byteLength": ...}). The reference reads the BIN chunk only for a buffer with a valid
+    byteLength and no `uri` member at all (not even one of the wrong type)."""
+    doc = _mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 2]))
+    data = base64.b64decode(doc["buffers"][0]["uri"].split(",", 1)[1])
+    doc["buffers"] = [buffer or {"byteLength": len(data)}]
+    return glb(doc, data)
+
+
+def _odd_stride(minimum: float) -> dict[str, Any]:
+    """Three floats (declared minimum `minimum`) in a view of four with byteStride 6: the
+    reference steps 6 // 4 = 1 component from one element to the next and reads the view's
+    (6 * 2 + 4) // 4 = 4 components, whose minimum (-1) is the second."""
+    scene = Scene()
+    scene.acc("SCALAR", FLOAT, [0.0, -1.0, 2.0, 3.0], min=[minimum])
+    doc = scene.doc()
+    doc["accessors"][0]["count"] = 3
+    doc["bufferViews"][0]["byteStride"] = 6
+    return doc
+
+
+def _odd_stride_matrix(max_first: int) -> dict[str, Any]:
+    """Two MAT3 elements of unsigned shorts (columns padded to 4 components) with byteStride
+    25: the reference steps 25 // 2 = 12 components, so the second element holds the shorts
+    12..22 (which are 12..22 here)."""
+    scene = Scene()
+    view = scene.raw(UNSIGNED_SHORT, list(range(24)))
+    scene.views[view]["byteStride"] = 25
+    accessor = {"bufferView": view, "componentType": UNSIGNED_SHORT, "count": 2, "type": "MAT3"}
+    scene.accessors.append({**accessor, "max": [max_first, 13, 14, 16, 17, 18, 20, 21, 22]})
+    return scene.doc()
+
+
 _IDENTITY = [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0]
+_SCALAR_WEIGHTS = ("SCALAR", FLOAT)
+
+
+Format = tuple[str, int]
+"""(accessor type, component type)."""
 
 
 def _skinned(
-    joints: Sequence[int], weights: Sequence[float], *, ibm: Sequence[float] | None = None
+    joints: Sequence[int],
+    weights: Sequence[float],
+    *,
+    ibm: Sequence[float] | None = None,
+    joints_as: Format = ("VEC4", UNSIGNED_BYTE),
+    weights_as: Format = ("VEC4", FLOAT),
 ) -> dict[str, Any]:
     """A skinned triangle: skin 0 has two joints (nodes 1 and 2); every vertex has the
-    JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after."""
+    JOINTS_0 / WEIGHTS_0 given for the first, and (0, 0, 0, 0) / (1, 0, 0, 0) after. With a
+    SCALAR format, the accessor holds the first three of those components (one a vertex):
+    the reference pairs joints and weights by component position, whatever their types."""
     scene = Scene()
     pos = scene.acc("VEC3", FLOAT, _TRIANGLE, bounds=True, target=34962)
-    all_joints = list(joints) + [0, 0, 0, 0] * 2
-    all_weights = list(weights) + [1.0, 0, 0, 0] * 2
-    j = scene.acc("VEC4", UNSIGNED_BYTE, all_joints, target=34962)
-    w = scene.acc("VEC4", FLOAT, all_weights, target=34962)
+    streams = []
+    for values, padding, (type_, ctype) in (
+        (joints, [0, 0, 0, 0], joints_as),
+        (weights, [1.0, 0, 0, 0], weights_as),
+    ):
+        components: Sequence[float] = (list(values) + padding * 2)[: 3 if type_ == "SCALAR" else 12]
+        if ctype != FLOAT:
+            components = [int(v) for v in components]
+        streams.append(scene.acc(type_, ctype, components, target=34962))
+    j, w = streams
     skin: dict[str, Any] = {"joints": [1, 2]}
     if ibm is not None:
         skin["inverseBindMatrices"] = scene.acc("MAT4", FLOAT, ibm)
@@ -166,6 +219,18 @@ CASES: list[CodeCase] = [
         pointer=f"{_PRIMITIVE}/attributes/COLOR_0",
     ),
     CodeCase(
+        "ACCESSOR_MIN_MISMATCH",
+        triggers=_odd_stride(0.0),
+        clean=_odd_stride(-1.0),
+        pointer="/accessors/0/min/0",
+    ),
+    CodeCase(
+        "ACCESSOR_MAX_MISMATCH",
+        triggers=_odd_stride_matrix(11),
+        clean=_odd_stride_matrix(12),
+        pointer="/accessors/0/max/0",
+    ),
+    CodeCase(
         "ACCESSOR_INDEX_OOB",
         triggers=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 3])),
         clean=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2])),
@@ -181,6 +246,18 @@ CASES: list[CodeCase] = [
         "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
         triggers=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 2])),
         clean=_mesh(indices=(UNSIGNED_BYTE, [0, 1, 2, 2, 1, 0])),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(  # no valid byteLength: the BIN chunk is not read
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
+        triggers=_glb_degenerate(),
+        clean=_glb_degenerate(byteLength=0),
+        pointer=f"{_PRIMITIVE}/indices",
+    ),
+    CodeCase(  # a `uri` member, even of the wrong type: not the GLB buffer
+        "ACCESSOR_INDEX_TRIANGLE_DEGENERATE",
+        triggers=_glb_degenerate(),
+        clean=_glb_degenerate(byteLength=8, uri=False),
         pointer=f"{_PRIMITIVE}/indices",
     ),
     CodeCase(
@@ -230,6 +307,36 @@ CASES: list[CodeCase] = [
         triggers=_skinned([0, 1, 0, 0], [1.5, -0.5, 0, 0]),
         clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0]),
         pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(  # the npm build negates UNSIGNED_INT weights (accessor_data.py)
+        "ACCESSOR_WEIGHTS_NEGATIVE",
+        triggers=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_INT)),
+        clean=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_SHORT)),
+        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    ),
+    CodeCase(  # SCALAR weights: joint 1 (component 0) meets weight 0
+        "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
+        triggers=_skinned([1, 0, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 1, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # SCALAR weights: joint 0 twice with non-zero weights
+        "ACCESSOR_JOINTS_INDEX_DUPLICATE",
+        triggers=_skinned([0, 0, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # SCALAR joints
+        "ACCESSOR_JOINTS_INDEX_OOB",
+        triggers=_skinned([2, 2, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
+        clean=_skinned([1, 0, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    ),
+    CodeCase(  # past the end of the weights, an out-of-bounds joint is still reported
+        "ACCESSOR_JOINTS_INDEX_OOB",
+        triggers=_skinned([0, 0, 0, 2], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        clean=_skinned([0, 0, 0, 1], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
     ),
     CodeCase(
         "ACCESSOR_WEIGHTS_NON_NORMALIZED",

@@ -29,6 +29,12 @@ def material_doc(extensions: dict[str, Any], **material: Any) -> dict[str, Any]:
     )
 
 
+def undeclared(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    """`doc` with `name` left out of extensionsUsed: the reference does not load it, but its
+    object stays among the material's extensions (present for the other extensions' rules)."""
+    return {**doc, "extensionsUsed": [used for used in doc["extensionsUsed"] if used != name]}
+
+
 def lights_doc(node_light: dict[str, Any], root: bool = True) -> dict[str, Any]:
     doc = gltf(
         extensionsUsed=["KHR_lights_punctual"],
@@ -252,6 +258,17 @@ MATERIAL_CASES = [
         material_doc({"KHR_materials_volume": VOLUME}),
         material_doc({"KHR_materials_volume": VOLUME, "KHR_materials_transmission": {}}),
         MATERIAL + "KHR_materials_volume",
+    ),
+    CodeCase(
+        "KHR_MATERIALS_DISPERSION_NO_VOLUME",
+        material_doc({"KHR_materials_dispersion": {"dispersion": 1}}),
+        undeclared(
+            material_doc(
+                {"KHR_materials_dispersion": {"dispersion": 1}, "KHR_materials_volume": VOLUME}
+            ),
+            "KHR_materials_volume",
+        ),
+        MATERIAL + "KHR_materials_dispersion",
     ),
     CodeCase(
         "KHR_MATERIALS_VOLUME_DOUBLE_SIDED",

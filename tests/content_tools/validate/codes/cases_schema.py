@@ -171,4 +171,10 @@ CASES: list[CodeCase] = [
         clean=gltf(materials=[{"pbrMetallicRoughness": {"metallicFactor": 1}}]),
         pointer="/materials/0/pbrMetallicRoughness/metallicFactor",
     ),
+    CodeCase(  # a range for the npm build (0..6), not a list
+        "VALUE_NOT_IN_RANGE",
+        triggers=_triangle_with(("meshes", 0, "primitives", 0, "mode"), 7),
+        clean=_triangle_with(("meshes", 0, "primitives", 0, "mode"), 4),
+        pointer="/meshes/0/primitives/0/mode",
+    ),
 ]

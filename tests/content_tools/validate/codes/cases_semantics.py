@@ -20,6 +20,7 @@ from tests.content_tools.validate.codes.cases import (
     UNSIGNED_SHORT,
     Builder,
     CodeCase,
+    pack,
 )
 
 __all__ = ["CASES", "IDENTITY", "morph", "pair", "png", "skinned", "triangle", "uv"]
@@ -238,6 +239,21 @@ def _unused_texcoord(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = uv
 
 
+def _sparse_views_unused(b: Builder, bad: bool) -> None:
+    """An accessor of an unknown type (no components for the reference) still links its
+    sparse views; one without a valid count does not."""
+    indices = b.view(pack(UNSIGNED_SHORT, [0, 0]))
+    values = b.view(pack(FLOAT, [1.0]))
+    sparse = {
+        "count": 1,
+        "indices": {"bufferView": indices, "componentType": UNSIGNED_SHORT},
+        "values": {"bufferView": values},
+    }
+    accessor = {"componentType": FLOAT, "count": 0 if bad else 3, "type": "VEC5", "sparse": sparse}
+    b.doc["accessors"].append(accessor)
+    b.doc["meshes"][0]["primitives"][0]["attributes"]["_CUSTOM"] = len(b.doc["accessors"]) - 1
+
+
 # --- nodes, skins, scenes ---------------------------------------------------------------------
 
 
@@ -354,6 +370,19 @@ def _rotation(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["rotation"] = [0, 0, 0.6, 0.6] if bad else [0, 0, 0.6, 0.8]
 
 
+def _node_value(name: str, bad_value: list[float], clean_value: list[float]) -> Edit:
+    """Node 0's `name` is `bad_value`, `clean_value` in the fixed document."""
+
+    def edit(b: Builder, bad: bool) -> None:
+        b.doc["nodes"][0][name] = bad_value if bad else clean_value
+
+    return edit
+
+
+def _z_scaled(z: float) -> list[float]:
+    return [*IDENTITY[:10], z, *IDENTITY[11:]]
+
+
 # --- cameras and images ---------------------------------------------------------------------
 
 
@@ -445,6 +474,7 @@ CASES: list[CodeCase] = [
         "/meshes/0/primitives/0/material",
     ),
     pair("UNUSED_OBJECT", _unused_texcoord, "/meshes/0/primitives/0/attributes/TEXCOORD_0"),
+    pair("UNUSED_OBJECT", _sparse_views_unused, "/bufferViews/2"),
     pair("NODE_SKINNED_MESH_NON_ROOT", _skinned_non_root, "/nodes/0"),
     pair("NODE_SKIN_NO_SCENE", _skin_no_scene, "/nodes/0"),
     pair("NODE_SKINNED_MESH_LOCAL_TRANSFORMS", _skinned_local_transforms, "/nodes/0"),
@@ -467,6 +497,11 @@ CASES: list[CodeCase] = [
     ),
     pair("NODE_MATRIX_NON_TRS", _sheared, "/nodes/0/matrix"),
     pair("ROTATION_NON_UNIT", _rotation, "/nodes/0/rotation"),
+    # The reference holds transforms in single precision: 1e40 overflows, 1.00000001 is 1.
+    pair("NODE_MATRIX_NON_TRS", _node_value("matrix", _z_scaled(1e40), _z_scaled(1e30))),
+    pair("NODE_MATRIX_DEFAULT", _node_value("matrix", _z_scaled(1.00000001), _z_scaled(1.0001))),
+    # The npm build allows 0.00769 off the unit length (its threshold of unit quaternions).
+    pair("ROTATION_NON_UNIT", _node_value("rotation", [0, 0, 0, 0.99], [0, 0, 0, 0.995])),
     pair(
         "CAMERA_XMAG_YMAG_ZERO",
         _camera({**ORTHO, "xmag": 0.0}, ORTHO, "orthographic"),

@@ -118,6 +118,13 @@ def _output_count(b: Builder, bad: bool) -> None:
     _animation(b, out_count=3 if bad else 2)
 
 
+def _output_count_interpolation(b: Builder, bad: bool) -> None:
+    """With an interpolation that is not a string, the reference checks no output count."""
+    _animation(b, out_count=3)
+    if not bad:
+        _anim(b)["samplers"][0]["interpolation"] = 5
+
+
 def _output_format(b: Builder, bad: bool) -> None:
     _animation(b, "scale")
     if bad:
@@ -178,6 +185,13 @@ def _image_features(b: Builder, bad: bool) -> None:
 
 def _image_mime(b: Builder, bad: bool) -> None:
     _textured(b, _PNG, "image/jpeg" if bad else "image/png")
+
+
+def _image_mime_not_string(b: Builder, bad: bool) -> None:
+    """A mimeType that is not a string leaves the bufferView's dependency unsatisfied."""
+    _textured(b, _PNG, "image/png")
+    if bad:
+        b.doc["images"][0]["mimeType"] = 5
 
 
 def _image_webp(b: Builder, bad: bool) -> None:
@@ -314,6 +328,12 @@ CASES: list[CodeCase] = [
         _output_count,
         "/animations/0/channels/0/sampler",
     ),
+    pair(
+        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT",
+        _output_count_interpolation,
+        "/animations/0/channels/0/sampler",
+    ),
+    pair("UNSATISFIED_DEPENDENCY", _image_mime_not_string, "/images/0/bufferView"),
     pair(
         "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
         _output_format,

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.support.bundles import tiny_glb, write_bundle
-from tests.support.harness import STAFF_PASSWORD, free_port
+from tests.support.harness import STAFF_PASSWORD, free_port, past_first_start
 from tests.support.s3_server import UNSET, S3Server
 from vr_server.app import create_app
 from vr_server.errors import Unavailable
@@ -90,6 +90,7 @@ class Deployment:
         ):
             services: Services = app.state.services
             if not self.tokens:
+                await past_first_start(services)
                 for role in ("staff", "author"):
                     account = await services.auth.create_account(role, STAFF_PASSWORD, role)
                     self.tokens[role] = (await services.auth.issue_token(account)).token

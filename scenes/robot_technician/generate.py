@@ -103,15 +103,27 @@ def robot_arm() -> kit.Parts:
 
 
 def sensor() -> Any:
-    """An M18 inductive proximity sensor lying along Z (its sensing face at +Z), 0.09 m long."""
-    body = kit.cylinder(0.009, 0.09, sections=18).apply_transform(kit.rotate_x(90))
+    """An M30 inductive proximity sensor lying along Z (its sensing face at +Z), 0.09 m long,
+    with its two lock nuts and the status LED's window on top."""
+    body = kit.cylinder(0.015, 0.09, sections=24).apply_transform(kit.rotate_x(90))
     nuts = [
-        kit.cylinder(0.014, 0.006, sections=6).apply_transform(
+        kit.cylinder(0.022, 0.008, sections=6).apply_transform(
             kit.translate(0, 0, z) @ kit.rotate_x(90)
         )
         for z in (0.02, 0.05)
     ]
     return kit.merge(body, *nuts)
+
+
+def add_sensor(b: kit.SceneBuilder, name: str, led: str, transform: Any) -> None:
+    """A proximity sensor node `name` with its LED (material `led`) as a child."""
+    b.add(name, sensor(), "steel", transform)
+    b.add(
+        f"{name}_led",
+        kit.sphere(0.007, subdivisions=1).apply_translation((0, 0.015, 0.08)),
+        led,
+        parent=name,
+    )
 
 
 def fence(b: kit.SceneBuilder) -> None:
@@ -232,13 +244,7 @@ def build_cell(b: kit.SceneBuilder) -> None:
     b.static(bracket, "steel_dark", kit.translate(x1 - 0.12, BELT_TOP - 0.02, z + 0.26))
     mount = kit.translate(x1 - 0.12, BELT_TOP + 0.045, z + 0.3) @ kit.rotate_y(180)
     b.marker("sensor_mount", mount)
-    b.add("prox_sensor", sensor(), "steel", mount)
-    b.add(
-        "prox_sensor_led",
-        kit.sphere(0.006, subdivisions=1).apply_translation((0, 0.009, 0.085)),
-        "led_off",
-        parent="prox_sensor",
-    )
+    add_sensor(b, "prox_sensor", "led_off", mount)
     b.static(
         kit.polyline([(x1 - 0.12, BELT_TOP + 0.045, z + 0.4), (x1 - 0.1, 0.5, z + 0.35)], 0.004),
         "black_plastic",
@@ -341,13 +347,7 @@ def build_benches(b: kit.SceneBuilder) -> None:
         *(kit.box((0.16, 0.05, 0.004), (0, 0, s * 0.04)) for s in (-1, 1)),
     )
     b.static(box, "cardboard", kit.translate(tx + 0.18, TOP, tz))
-    b.add("new_sensor", sensor(), "steel", kit.translate(tx + 0.18, TOP + 0.02, tz - 0.045))
-    b.add(
-        "new_sensor_led",
-        kit.sphere(0.006, subdivisions=1).apply_translation((0, 0.009, 0.085)),
-        "indicator_green",
-        parent="new_sensor",
-    )
+    add_sensor(b, "new_sensor", "indicator_green", kit.translate(tx + 0.18, TOP + 0.02, tz - 0.045))
     b.static(  # a multimeter and a screwdriver
         kit.box((0.08, 0.03, 0.15)), "yellow_paint", kit.translate(tx + 0.05, TOP, tz + 0.13)
     )

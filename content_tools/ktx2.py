@@ -69,7 +69,14 @@ _NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 DEFAULT_TIMEOUT_S = 600.0
 
 _COLOUR_SLOTS = frozenset(
-    {"baseColorTexture", "emissiveTexture", "sheenColorTexture", "specularColorTexture"}
+    {
+        "baseColorTexture",
+        "emissiveTexture",
+        "sheenColorTexture",
+        "specularColorTexture",
+        "diffuseTexture",  # KHR_materials_pbrSpecularGlossiness: both of its textures are sRGB
+        "specularGlossinessTexture",
+    }
 )
 """textureInfo members whose texture holds colour (sRGB); every other one holds data."""
 _SOURCE_TYPES = {"image/png", "image/jpeg"}
@@ -165,8 +172,11 @@ def encode_textures(
         if len(role) > 1:
             kept.append(f"{label}: used both as colour and as data")
             continue
-        data = parts.views[view] if isinstance(view, int) else None
-        if not isinstance(view, int) or not isinstance(data, bytes):
+        if not isinstance(view, int) or not 0 <= view < len(parts.views):
+            kept.append(f"{label}: not embedded in the model")
+            continue
+        data = parts.views[view]
+        if not isinstance(data, bytes):
             kept.append(f"{label}: not embedded in the model")
             continue
         if view in geometry_views or image_views.count(view) > 1:

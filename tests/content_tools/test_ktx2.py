@@ -61,6 +61,11 @@ def test_roles_come_from_the_material_slots() -> None:
         {"emissiveTexture": {"index": 1}, "occlusionTexture": {"index": 0}}
     )
     assert image_roles(document) == {0: {"srgb", "linear"}, 1: {"linear", "srgb"}}
+    document["materials"] = [
+        {"extensions": {"KHR_materials_sheen": {"sheenColorTexture": {"index": 0}}}},
+        {"extensions": {"KHR_materials_clearcoat": {"clearcoatNormalTexture": {"index": 1}}}},
+    ]
+    assert image_roles(document) == {0: {"srgb"}, 1: {"linear"}}
 
 
 def test_keep_changes_nothing(fake_encoder: Calls) -> None:

@@ -1,11 +1,13 @@
 """The headset app draws a scene packaged with KTX2 textures: three.js's KTX2Loader, its Basis
 Universal transcoder served from /vendor/, and the textures on screen as they look with PNG
-(sampled in screenshots: not black, and close to the PNG render pixel by pixel)."""
+(sampled in screenshots: not black, and close to the PNG render pixel by pixel); and a visitor
+on an emulated Quest 3 completes the KTX2-textured cook scene served by a kiosk server."""
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,10 @@ from playwright.sync_api import Browser
 
 from content_tools.package import package_scene
 from tests.conftest import SCENES_DIR
+from tests.e2e.web.driver import Headset
+from tests.e2e.web.test_headset_app import _colours, _enter_lobby, _pick, _play_to_the_end
 from tests.support.generated import generated_copy
-from tests.support.harness import ServerProcess
+from tests.support.harness import ServerProcess, running_server
 
 # Draw the scene from its spawn point on a canvas of its own, with the loader the app uses.
 RENDER = """async ([glb]) => {
@@ -54,13 +58,32 @@ RENDER = """async ([glb]) => {
 
 
 @pytest.fixture(scope="module")
-def cook_glbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+def cook_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The cook scene packaged with PNG textures and with KTX2: mode -> its bundle folder's
+    parent (a content folder holding that one bundle)."""
     scene = generated_copy(SCENES_DIR / "cook", tmp_path_factory.mktemp("cook"))
-    out: dict[str, bytes] = {}
+    out: dict[str, Path] = {}
     for mode in ("keep", "ktx2"):
-        result = package_scene(scene, tmp_path_factory.mktemp(mode), textures=mode)
-        out[mode] = Path(result.glb_path).read_bytes()
+        dist = tmp_path_factory.mktemp(mode)
+        package_scene(scene, dist, textures=mode)
+        out[mode] = dist
     return out
+
+
+@pytest.fixture(scope="module")
+def cook_glbs(cook_bundles: dict[str, Path]) -> dict[str, bytes]:
+    return {mode: next(dist.glob("*/*.glb")).read_bytes() for mode, dist in cook_bundles.items()}
+
+
+@pytest.fixture(scope="module")
+def ktx2_kiosk(
+    tmp_path_factory: pytest.TempPathFactory, cook_bundles: dict[str, Path]
+) -> Iterator[ServerProcess]:
+    """A kiosk server whose one scene is the cook scene with KTX2 textures."""
+    with running_server(
+        tmp_path_factory.mktemp("server"), [cook_bundles["ktx2"]], self_service="true"
+    ) as proc:
+        yield proc
 
 
 def _draw(browser: Browser, url: str, glb: bytes) -> tuple[dict[str, Any], np.ndarray]:
@@ -96,3 +119,18 @@ def test_the_app_draws_ktx2_textures_like_the_png_ones(
     # (measured: mean 0.7, 99th percentile 4 of 255; black or missing textures give tens)
     assert difference.mean() < 3, difference.mean()
     assert np.percentile(difference, 99) < 24
+
+
+@pytest.mark.slow
+def test_a_visitor_completes_the_ktx2_scene(browser: Browser, ktx2_kiosk: ServerProcess) -> None:
+    """The app's own loading path (XRView.loadScene with its renderer's KTX2Loader)."""
+    headset = Headset(browser, ktx2_kiosk.url)
+    try:
+        _enter_lobby(headset, ktx2_kiosk.enrollment_code())
+        _pick(headset, "cook")
+        assert _colours(headset.page.screenshot()) > 200, "the headset view looks blank"
+        result = _play_to_the_end(headset)
+        assert result["result"]["percent"] == 100.0
+        assert not headset.state()["errors"]
+    finally:
+        headset.close()

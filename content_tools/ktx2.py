@@ -52,6 +52,7 @@ from content_tools.validate.gltf.ktx2 import (
 __all__ = [
     "BASISU",
     "ENCODER_SCRIPT",
+    "MAX_ENCODER_PIXELS",
     "TEXTURE_MODES",
     "EncodedImage",
     "Ktx2Report",
@@ -67,6 +68,9 @@ BASISU = "KHR_texture_basisu"
 ENCODER_SCRIPT = Path(__file__).with_name("ktx2_encode.mjs")
 _NODE_MODULES = Path(__file__).resolve().parents[1] / "node_modules"
 DEFAULT_TIMEOUT_S = 600.0
+MAX_ENCODER_PIXELS = 12 * 1024 * 1024
+"""The encoder's limit (Basis Universal 2.5 in 32-bit WebAssembly): a larger image (4096x4096,
+which the quest3 profile allows) is kept as PNG/JPEG and reported."""
 
 _COLOUR_SLOTS = frozenset(
     {
@@ -187,6 +191,9 @@ def encode_textures(
             kept.append(f"{label}: not a PNG or JPEG image")
             continue
         rgba, size = pixels
+        if size[0] * size[1] > MAX_ENCODER_PIXELS:
+            kept.append(f"{label}: {size[0]}x{size[1]} is over the encoder's 12 megapixels")
+            continue
         if size[0] % 4 or size[1] % 4:
             kept.append(f"{label}: {size[0]}x{size[1]} is not a multiple of 4 on each side")
             continue

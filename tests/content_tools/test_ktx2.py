@@ -119,6 +119,17 @@ def test_images_that_cannot_be_encoded_are_kept(fake_encoder: Calls) -> None:
     assert "extensionsUsed" not in parts.document
 
 
+def test_images_over_the_encoders_limit_are_kept(
+    fake_encoder: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(4096x4096 is over the real limit, 12 megapixels: a smaller one stands in for it.)"""
+    monkeypatch.setattr(ktx2, "MAX_ENCODER_PIXELS", 16 * 16 - 1)
+    parts = _parts([(png((16, 16)), "image/png"), (png((8, 8)), "image/png")])
+    report = encode_textures(parts, "ktx2")
+    assert report.kept == ["images[0]: 16x16 is over the encoder's 12 megapixels"]
+    assert fake_encoder == [[("uastc", False, (8, 8))]]
+
+
 def test_a_missing_node_or_encoder_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = _parts([(png((8, 8)), "image/png")])
     monkeypatch.setattr("content_tools.ktx2.shutil.which", lambda name: None)

@@ -97,6 +97,24 @@ class LoopHealth(BaseModel):
     )
 
 
+class SyncHealth(BaseModel):
+    """A venue's sync with its central server (docs/sync.md)."""
+
+    paired: bool = Field(description="`vr-server central pair` was run on this venue.")
+    venue_name: str | None = None
+    central_url: str | None = None
+    waiting: int = Field(
+        default=0, description="Records stored here that central has not acknowledged yet."
+    )
+    last_sync_at: datetime | None = Field(
+        default=None, description="When central last held everything this venue had stored."
+    )
+    last_attempt_at: datetime | None = None
+    last_error: str | None = Field(
+        default=None, description="Why the last round failed (central down, refused...)."
+    )
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
@@ -122,6 +140,9 @@ class Health(BaseModel):
     loop: LoopHealth | None = Field(
         default=None,
         description="How long the event loop was held (null before the server's tasks started).",
+    )
+    sync: SyncHealth | None = Field(
+        default=None, description="The sync with central (null when it cannot be read)."
     )
 
 

@@ -1,0 +1,86 @@
+"""Venues and central (docs/sync.md).
+
+    POST /api/sync/pair       public: a one-time pairing code -> the venue credential
+    POST /api/sync/batch      venue credential only: a batch of the venue's outbox -> the mark
+    GET  /api/sync/state      venue credential only: the venue's mark as central holds it
+    GET  /api/admin/venues    admin (central): the venues and how far each has synced
+    POST /api/admin/venues    admin (central): register a venue -> its one-time pairing code
+
+The venue credential (token kind "venue") opens the two sync routes and nothing else; the sync
+routes take nothing else (bearer header only, no cookie).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+
+from vr_server.api.audit import caller, client_address
+from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, requires
+from vr_server.errors import NotFound
+from vr_server.protocol.sync import (
+    MAX_BATCH_BYTES,
+    NewVenue,
+    PairRequest,
+    PairResponse,
+    SyncAck,
+    SyncBatch,
+    SyncState,
+    VenueCode,
+    VenueView,
+)
+from vr_server.services import Services
+from vr_server.services.audit import Actor
+from vr_server.services.auth import Principal
+from vr_server.services.venues import VenueService, venue_view
+
+router = APIRouter(tags=["sync"], route_class=CredentialFirstRoute)
+VenueDep = Annotated[Principal, requires("venue", cookie=False)]
+"""A venue server syncing with central: the sync routes, nothing else."""
+
+
+def _venues(services: Services) -> VenueService:
+    if services.venues is None:
+        raise NotFound("this server does not keep venues (it has no SQL database)")
+    return services.venues
+
+
+@router.post("/api/sync/pair", status_code=201)
+async def pair(body: PairRequest, services: ServicesDep, request: Request) -> PairResponse:
+    """Public: the code is the credential (one use, made by a central admin)."""
+    paired = await _venues(services).pair(body.code)
+    await services.audit.record(
+        "venue_paired",
+        Actor(paired.venue.name, "venue", client_address(request)),
+        target=paired.venue.id,
+    )
+    return PairResponse(
+        venue_id=paired.venue.id, name=paired.venue.name, credential=paired.credential
+    )
+
+
+@router.post("/api/sync/batch", max_body_size=MAX_BATCH_BYTES)
+async def batch(body: SyncBatch, venue: VenueDep, services: ServicesDep) -> SyncAck:
+    return await _venues(services).apply(venue, body)
+
+
+@router.get("/api/sync/state")
+async def state(venue: VenueDep, services: ServicesDep) -> SyncState:
+    return await _venues(services).state(venue)
+
+
+@router.get("/api/admin/venues")
+async def venues(_admin: AdminDep, services: ServicesDep) -> list[VenueView]:
+    return [venue_view(v) for v in await _venues(services).venues.all()]
+
+
+@router.post("/api/admin/venues", status_code=201)
+async def add_venue(
+    body: NewVenue, admin: AdminDep, services: ServicesDep, request: Request
+) -> VenueCode:
+    made = await _venues(services).add(body.name, hours=body.hours)
+    await services.audit.record(
+        "venue_added", caller(admin, request), target=made.venue.name, details={"id": made.venue.id}
+    )
+    return VenueCode(venue=venue_view(made.venue), code=made.code, expires_at=made.expires_at)

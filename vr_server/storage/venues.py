@@ -12,7 +12,7 @@ second time; the venue's mark moves to the batch's `upto` in the same transactio
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
@@ -27,10 +27,6 @@ from vr_server.protocol.sync import SyncBatch
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
 from vr_server.storage.sql_repo import SqlRepository, dumps, now, row_values
-
-CHUNK_ROWS = 300
-"""Rows per INSERT statement (15 columns x 300 stays far below both databases' parameter
-limits)."""
 
 
 @dataclass(frozen=True)
@@ -117,10 +113,6 @@ def _newest(
     return list(kept.values())
 
 
-def _chunks(rows: Sequence[dict[str, Any]]) -> list[Sequence[dict[str, Any]]]:
-    return [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)]
-
-
 _HELD = {"sessions": t.venue_sessions, "events": t.venue_events, "tickets": t.venue_tickets}
 
 
@@ -196,18 +188,20 @@ class SqlVenues(SqlRepository):
         key: list[str] | None,
     ) -> int:
         """Insert `rows`; on a key already stored: nothing (`key` None: rows that never
-        change), or replace the stored row when the incoming one is newer."""
+        change), or replace the stored row when the incoming one is newer. One cached statement
+        run for all rows (SQLAlchemy sends them as multi-row VALUES); RETURNING counts the rows
+        written."""
+        if not rows:
+            return 0
         dialect_insert = postgresql.insert if self.db.dialect == "postgresql" else sqlite.insert
-        written = 0
-        for chunk in _chunks(rows):
-            statement = dialect_insert(table).values(list(chunk))
-            if key is None:
-                statement = statement.on_conflict_do_nothing()
-            else:
-                statement = statement.on_conflict_do_update(
-                    index_elements=key,
-                    set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in key},
-                    where=table.c.sync_seq < statement.excluded.sync_seq,
-                )
-            written += int((await conn.execute(statement)).rowcount or 0)
-        return written
+        statement = dialect_insert(table)
+        if key is None:
+            statement = statement.on_conflict_do_nothing()
+        else:
+            statement = statement.on_conflict_do_update(
+                index_elements=key,
+                set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in key},
+                where=table.c.sync_seq < statement.excluded.sync_seq,
+            )
+        result = await conn.execute(statement.returning(table.c.venue_id), rows)
+        return len(result.all())

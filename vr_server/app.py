@@ -37,6 +37,7 @@ from vr_server.services import (
     VenueService,
     WatchService,
 )
+from vr_server.services.content_pull import ContentPull
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
 from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
@@ -188,6 +189,12 @@ async def open_services(settings: Settings) -> Services:
             store.outbox,
             batch_records=settings.sync_batch_records,
             timeout_s=settings.sync_timeout_s,
+            content=ContentPull(
+                catalog,
+                pins=settings.sync_pins,
+                max_file_bytes=settings.max_upload_bytes,
+                max_model_bytes=settings.max_model_bytes,
+            ),
         ),
         venues=VenueService(store, store.venues, auth),
     )

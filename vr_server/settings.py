@@ -165,6 +165,11 @@ class Settings(BaseSettings):
     sync_batch_records: int = Field(
         default=1000, ge=1, le=2000, description="Records (sessions, events, tickets) per batch."
     )
+    sync_pins: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON {"scene_id": "version"}: a venue keeps these versions active whatever '
+        "central publishes (it still stores central's versions).",
+    )
     sync_timeout_s: float = Field(
         default=15.0, gt=0, description="How long a venue waits for central's answer to a batch."
     )

@@ -3,19 +3,23 @@
     POST /api/sync/pair       public: a one-time pairing code -> the venue credential
     POST /api/sync/batch      venue credential only: a batch of the venue's outbox -> the mark
     GET  /api/sync/state      venue credential only: the venue's mark as central holds it
+    GET  /api/sync/catalog    venue credential only: the active scene versions (manifests)
+    GET  /api/sync/blobs/{sha256}   venue credential only: a content file (ranges, ETag)
     GET  /api/admin/venues    admin (central): the venues and how far each has synced
     POST /api/admin/venues    admin (central): register a venue -> its one-time pairing code
 
-The venue credential (token kind "venue") opens the two sync routes and nothing else; the sync
+The venue credential (token kind "venue") opens the sync routes and nothing else; the sync
 routes take nothing else (bearer header only, no cookie).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
+from vr_server.api.assets import blob_response
 from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, requires
 from vr_server.errors import NotFound
@@ -24,8 +28,10 @@ from vr_server.protocol.sync import (
     NewVenue,
     PairRequest,
     PairResponse,
+    PublishedVersion,
     SyncAck,
     SyncBatch,
+    SyncCatalog,
     SyncState,
     VenueCode,
     VenueView,
@@ -68,6 +74,29 @@ async def batch(body: SyncBatch, venue: VenueDep, services: ServicesDep) -> Sync
 @router.get("/api/sync/state")
 async def state(venue: VenueDep, services: ServicesDep) -> SyncState:
     return await _venues(services).state(venue)
+
+
+@router.get("/api/sync/catalog")
+async def catalog(_venue: VenueDep, services: ServicesDep) -> SyncCatalog:
+    """What a venue pulls: every scene's active version with its manifest."""
+    active = await services.store.content.list_active()
+    return SyncCatalog(
+        scenes=[
+            PublishedVersion(
+                scene_id=r.scene_id,
+                version=r.version,
+                manifest_sha256=r.manifest_sha256,
+                manifest=json.loads(r.manifest),
+            )
+            for r in active
+        ]
+    )
+
+
+@router.get("/api/sync/blobs/{sha256}")
+async def blob(sha256: str, request: Request, _venue: VenueDep, services: ServicesDep) -> Response:
+    """A content file for a venue (the venue checks its sha256 as it stores it)."""
+    return await blob_response(sha256, request, services)
 
 
 @router.get("/api/admin/venues")

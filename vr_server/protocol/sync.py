@@ -169,3 +169,16 @@ class VenueCode(Wire):
     venue: VenueView
     code: str
     expires_at: datetime
+
+
+class PublishedVersion(Wire):
+    """A scene version active at central, as a venue pulls it (`GET /api/sync/catalog`)."""
+
+    scene_id: str
+    version: str
+    manifest_sha256: str
+    manifest: dict[str, Any] = Field(description="The bundle manifest (BundleManifest).")
+
+
+class SyncCatalog(Wire):
+    scenes: list[PublishedVersion]

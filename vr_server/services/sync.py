@@ -20,6 +20,7 @@ import httpx
 
 from vr_server.errors import Invalid
 from vr_server.protocol.sync import PairRequest, PairResponse, SyncAck, SyncBatch, SyncState
+from vr_server.services.content_pull import ContentPull, ContentRefused
 from vr_server.storage.outbox import Outbox
 from vr_server.storage.venue_link import VenueLinkRecord, VenueLinks
 
@@ -79,7 +80,10 @@ class SyncService:
         batch_records: int = 1000,
         timeout_s: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        content: ContentPull | None = None,
     ) -> None:
+        self.content = content
+        """Content down from central after each round (services/content_pull.py)."""
         self.links = links
         self.outbox = outbox
         self.batch_records = batch_records
@@ -139,48 +143,58 @@ class SyncService:
             return 0
         counted = _Round()
         try:
-            await self._send_all(link, counted)
-        except (httpx.HTTPError, CentralRefused) as exc:
+            async with self._client(link.central_url, link.credential) as client:
+                await self._send_all(client, link, counted)
+                if self.content is not None:
+                    pulled = await self.content.pull(client)
+                    if pulled.stored or pulled.activated:
+                        log.info(
+                            "content from central: stored %s, active %s",
+                            pulled.stored,
+                            pulled.activated,
+                        )
+        except (httpx.HTTPError, CentralRefused, ContentRefused) as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             log.info("sync with %s: %s", link.central_url, error)
             await self.links.failed(_now(), error)
         return counted.sent
 
-    async def _send_all(self, link: VenueLinkRecord, counted: _Round) -> None:
+    async def _send_all(
+        self, client: httpx.AsyncClient, link: VenueLinkRecord, counted: _Round
+    ) -> None:
         acked = link.acked_seq
-        async with self._client(link.central_url, link.credential) as client:
-            while True:
-                pending = await self.outbox.pending(acked, self.batch_records)
-                if pending.records == 0:
-                    # the link is up; a central that lost what it acknowledged (restored from a
-                    # backup) gets it again from its own mark
-                    central = await self._central_mark(client)
-                    if central < acked:
-                        acked = central
-                        await self.links.acknowledged(acked, _now(), done=False)
-                        continue
-                    await self.links.acknowledged(acked, _now(), done=True)
-                    return
-                batch = SyncBatch(
-                    venue_id=link.venue_id,
-                    after=acked,
-                    upto=pending.upto,
-                    sessions=pending.sessions,
-                    events=pending.events,
-                    tickets=pending.tickets,
-                )
-                response = await client.post(
-                    BATCH_PATH,
-                    content=batch.model_dump_json(),
-                    headers={"Content-Type": "application/json"},
-                )
-                if response.status_code == 409:  # central's mark is below ours: resend from it
-                    acked = await self._central_mark(client)
+        while True:
+            pending = await self.outbox.pending(acked, self.batch_records)
+            if pending.records == 0:
+                # the link is up; a central that lost what it acknowledged (restored from a
+                # backup) gets it again from its own mark
+                central = await self._central_mark(client)
+                if central < acked:
+                    acked = central
                     await self.links.acknowledged(acked, _now(), done=False)
                     continue
-                ack = SyncAck.model_validate_json(_check(response).content)
-                acked, counted.sent = ack.acked, counted.sent + 1
+                await self.links.acknowledged(acked, _now(), done=True)
+                return
+            batch = SyncBatch(
+                venue_id=link.venue_id,
+                after=acked,
+                upto=pending.upto,
+                sessions=pending.sessions,
+                events=pending.events,
+                tickets=pending.tickets,
+            )
+            response = await client.post(
+                BATCH_PATH,
+                content=batch.model_dump_json(),
+                headers={"Content-Type": "application/json"},
+            )
+            if response.status_code == 409:  # central's mark is below ours: resend from it
+                acked = await self._central_mark(client)
                 await self.links.acknowledged(acked, _now(), done=False)
+                continue
+            ack = SyncAck.model_validate_json(_check(response).content)
+            acked, counted.sent = ack.acked, counted.sent + 1
+            await self.links.acknowledged(acked, _now(), done=False)
 
     async def _central_mark(self, client: httpx.AsyncClient) -> int:
         response = _check(await client.get(STATE_PATH))

@@ -29,6 +29,10 @@ from vr_server.services.auth import token_hash
 from vr_server.settings import Settings
 from vr_server.storage.sql import SqlStore
 
+# About 700 requests (every route x every credential) and the credentials' set-up: past the
+# default 120 s on a loaded two-core machine (it took 82 s + 38 s of set-up on 2026-12-07).
+pytestmark = pytest.mark.timeout(300)
+
 # The matrix sends many wrong passwords and tokens on purpose: without room for them the
 # sign-in throttle (tests/e2e/server/test_login_throttle.py) would answer 429 instead.
 SERVER_SETTINGS = {"login_free_failures": "100000", "login_free_failures_per_address": "100000"}
@@ -113,6 +117,8 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/sync/pair"): BODY,
     ("POST", "/api/sync/batch"): VENUE,
     ("GET", "/api/sync/state"): VENUE,
+    ("GET", "/api/sync/catalog"): VENUE,
+    ("GET", "/api/sync/blobs/{sha256}"): VENUE,
     ("GET", "/api/admin/venues"): ADMIN,
     ("POST", "/api/admin/venues"): ADMIN,
 }

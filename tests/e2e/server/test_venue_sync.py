@@ -1,5 +1,6 @@
 """A venue and its central server, both real `vr-server` processes: the venue on SQLite, central
-on a fresh PostgreSQL database (docs/sync.md).
+on a fresh PostgreSQL database (docs/sync.md). Central's own scene comes down to the venue with
+the sync, and a simulated headset plays it there.
 
 The venue pairs, central goes down, simulated headsets play sessions at the venue and a visitor
 checks in with a name and phone; central comes back, is killed (SIGKILL) while the venue's
@@ -23,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import ServerProcess, simulate_args
 from tests.support.postgres import Postgres
 from vr_server.settings import Settings
@@ -95,7 +97,12 @@ async def every_value(url: str) -> str:
 
 @pytest.fixture
 def central(tmp_path: Path, test_bundles: Path, postgres: Postgres) -> Iterator[ServerProcess]:
-    server = ServerProcess(tmp_path / "central", [test_bundles], database_url=postgres.create())
+    """Central, with a scene of its own (test-central) that the venue does not have."""
+    own = tmp_path / "central-dist"
+    write_bundle(own, scene_id="test-central", glb=tiny_glb(11))
+    server = ServerProcess(
+        tmp_path / "central", [test_bundles, own], database_url=postgres.create()
+    )
     server.start()
     try:
         yield server
@@ -121,13 +128,15 @@ def venue(tmp_path: Path, test_bundles: Path) -> Iterator[ServerProcess]:
         server.stop()
 
 
-def run_headsets(venue: ServerProcess, state_dir: Path, *, devices: int) -> None:
+def run_headsets(
+    venue: ServerProcess, state_dir: Path, *, devices: int, scene: str = "test-kitchen"
+) -> None:
     """Simulated headsets each play one self-service session (kiosk mode), then exit."""
     code = venue.enrollment_code(uses=devices)
     args = simulate_args(venue.url, code, state_dir, speed=200, sessions=1)
     args[args.index("--devices") + 1] = str(devices)
     done = subprocess.run(
-        [sys.executable, "-m", "headset_client.cli", *args, "--scene", "test-kitchen"],
+        [sys.executable, "-m", "headset_client.cli", *args, "--scene", scene],
         capture_output=True,
         text=True,
         timeout=90,
@@ -188,6 +197,22 @@ def test_offline_venue_syncs_everything_once_across_a_killed_central(
     assert VISITOR_PHONE not in held
     listed = central.api(admin, "GET", "/api/admin/venues").json()
     assert [(v["name"], v["records"] >= waiting) for v in listed] == [("Hall 1", True)]
+
+    # central's own scene came down with the sync, checked, and a headset plays it here
+    catalog = venue.api(staff, "GET", "/api/catalog").json()
+    assert "test-central" in [scene["id"] for scene in catalog]
+    run_headsets(venue, tmp_path / "headsets-2", devices=1, scene="test-central")
+
+    async def played() -> list[str]:
+        store = SqlStore.from_url(venue_db)
+        try:
+            async with store.engine.connect() as conn:
+                query = select(t.sessions.c.state).where(t.sessions.c.scene_id == "test-central")
+                return list((await conn.execute(query)).scalars().all())
+        finally:
+            await store.close()
+
+    assert asyncio.run(played()) == ["finished"]
 
     # the venue's staff token means nothing at central
     for method, path in (

@@ -5,6 +5,7 @@ visitor's name or phone; a venue credential writes its own venue's rows only."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.services import Clock, online_headset, play, services_at, start
 from vr_server.api import sync as sync_api
 from vr_server.api.body_limits import install_body_limits
@@ -46,8 +48,15 @@ class Flaky(httpx.AsyncBaseTransport):
         self.inner = inner
         self.batches = 0
         self.cut: dict[int, str] = {}
+        self.corrupt = False
+        """Flip a bit of every content file central sends."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/api/sync/blobs/") and self.corrupt:
+            response = await self.inner.handle_async_request(request)
+            body = await response.aread()
+            changed = bytes([body[0] ^ 1]) + body[1:]
+            return httpx.Response(response.status_code, headers=response.headers, content=changed)
         if request.url.path != "/api/sync/batch":
             return await self.inner.handle_async_request(request)
         self.batches += 1
@@ -72,10 +81,13 @@ class Link:
 
 
 @asynccontextmanager
-async def venue_and_central(tmp_path: Path, bundles: Path) -> AsyncIterator[Link]:
+async def venue_and_central(
+    tmp_path: Path, bundles: Path, **venue_settings: Any
+) -> AsyncIterator[Link]:
     clock = Clock()
+    settings = {"sync_batch_records": 7, **venue_settings}
     async with (
-        services_at(tmp_path / "venue", bundles, clock, sync_batch_records=7) as venue,
+        services_at(tmp_path / "venue", bundles, clock, **settings) as venue,
         services_at(tmp_path / "central", bundles, clock) as central,
     ):
         assert venue.sync is not None
@@ -262,3 +274,43 @@ async def test_central_refuses_forged_and_replayed_batches(
             "events": 0,
             "tickets": 0,
         }
+
+
+async def test_content_published_at_central_reaches_the_venue_verified_and_pinned(
+    tmp_path: Path, test_bundles: Path
+) -> None:
+    pins = {"test-kitchen": "1.0.0"}
+    async with venue_and_central(tmp_path, test_bundles, sync_pins=pins) as link:
+        venue, central = link.venue, link.central
+        dist = tmp_path / "central-dist"
+        new_scene = write_bundle(dist, scene_id="test-central", glb=tiny_glb(7))
+        newer_kitchen = write_bundle(dist, version="2.0.0", glb=tiny_glb(8))
+        for folder in (new_scene, newer_kitchen):
+            await central.catalog.import_bundle(folder)
+        made = await link.venues.add("Hall C")
+        await link.sync.pair(CENTRAL, made.code)
+
+        # a file changed on the way: refused, nothing of it kept
+        link.flaky.corrupt = True
+        await link.sync.run_once()
+        status = await link.sync.status()
+        assert "sha256" in (status.last_error or "")
+        assert await venue.store.content.get_version("test-central", "1.0.0") is None
+        glb = hashlib.sha256(tiny_glb(7)).hexdigest()
+        assert not venue.blobs.exists(glb)
+
+        link.flaky.corrupt = False
+        await link.sync.run_once()
+        assert (await link.sync.status()).last_error is None
+        active = {s.id: s.version for s in await venue.catalog.summaries()}
+        assert active["test-central"] == "1.0.0"  # new here: active
+        assert active["test-kitchen"] == "1.0.0"  # pinned: 2.0.0 stored, 1.0.0 stays
+        stored = [r.version for r in await venue.store.content.list_versions("test-kitchen")]
+        assert sorted(stored) == ["1.0.0", "2.0.0"]
+        assert hashlib.sha256(venue.blobs.path_for(glb).read_bytes()).hexdigest() == glb
+
+        # the next round fetches nothing again and changes nothing
+        before = link.flaky.batches
+        await link.sync.run_once()
+        assert {s.id: s.version for s in await venue.catalog.summaries()} == active
+        assert link.flaky.batches == before

@@ -196,7 +196,7 @@ async def open_services(settings: Settings) -> Services:
                 max_model_bytes=settings.max_model_bytes,
             ),
         ),
-        venues=VenueService(store, store.venues, auth),
+        venues=VenueService(store, store.venues, auth, zone=zone),
     )
 
 

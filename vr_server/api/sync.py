@@ -7,6 +7,7 @@
     GET  /api/sync/blobs/{sha256}   venue credential only: a content file (ranges, ETag)
     GET  /api/admin/venues    admin (central): the venues and how far each has synced
     POST /api/admin/venues    admin (central): register a venue -> its one-time pairing code
+    GET  /api/central/venues  staff, admin (central): every venue's day (the /venues/ page)
 
 The venue credential (token kind "venue") opens the sync routes and nothing else; the sync
 routes take nothing else (bearer header only, no cookie).
@@ -15,13 +16,14 @@ routes take nothing else (bearer header only, no cookie).
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from vr_server.api.assets import blob_response
 from vr_server.api.audit import caller, client_address
-from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, requires
+from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep, requires
 from vr_server.errors import NotFound
 from vr_server.protocol.sync import (
     MAX_BATCH_BYTES,
@@ -34,6 +36,7 @@ from vr_server.protocol.sync import (
     SyncCatalog,
     SyncState,
     VenueCode,
+    VenuesOverview,
     VenueView,
 )
 from vr_server.services import Services
@@ -113,3 +116,14 @@ async def add_venue(
         "venue_added", caller(admin, request), target=made.venue.name, details={"id": made.venue.id}
     )
     return VenueCode(venue=venue_view(made.venue), code=made.code, expires_at=made.expires_at)
+
+
+@router.get("/api/central/venues")
+async def venues_day(
+    _staff: StaffDep,
+    services: ServicesDep,
+    day: Annotated[date | None, Query(description="YYYY-MM-DD; today by default")] = None,
+) -> VenuesOverview:
+    """The central dashboard: every venue's sessions, completion, waiting time and rating of one
+    day, from what the venues' batches brought."""
+    return await _venues(services).overview(day)

@@ -182,3 +182,25 @@ class PublishedVersion(Wire):
 
 class SyncCatalog(Wire):
     scenes: list[PublishedVersion]
+
+
+class VenueDay(Wire):
+    """One venue's day as central holds it (`GET /api/central/venues`): what its batches
+    brought so far. Headsets online now are not synced (live state stays at the venue)."""
+
+    id: str
+    name: str
+    paired: bool
+    last_sync_at: datetime | None
+    sessions: int
+    finished: int
+    completion: float | None = Field(description="finished / sessions, 0-1 (None: no session).")
+    headsets_used: int
+    median_wait_s: float | None = Field(description="Check-in to session start, median.")
+    rating_avg: float | None
+    ratings: int
+
+
+class VenuesOverview(Wire):
+    day: str = Field(description="The day (YYYY-MM-DD) in central's time zone (VR_TIMEZONE).")
+    venues: list[VenueDay]

@@ -9,14 +9,24 @@ the venue's earlier credential.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import statistics
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from vr_server.errors import Forbidden, NotFound, Unauthorized
-from vr_server.protocol.sync import SyncAck, SyncBatch, SyncState, VenueView
+from vr_server.protocol.sync import (
+    SyncAck,
+    SyncBatch,
+    SyncState,
+    VenueDay,
+    VenuesOverview,
+    VenueView,
+)
 from vr_server.services.auth import AuthService, Principal, new_token, normalize_code, token_hash
+from vr_server.services.days import day_bounds, venue_date
 from vr_server.storage.base import Store
-from vr_server.storage.venues import VenueRecord, Venues
+from vr_server.storage.venues import VenueDayRows, VenueRecord, Venues
 
 
 class NewVenueCode(NamedTuple):
@@ -42,11 +52,42 @@ def venue_view(record: VenueRecord) -> VenueView:
     )
 
 
+def _venue_day(venue: VenueRecord, rows: VenueDayRows | None) -> VenueDay:
+    rows = rows or VenueDayRows(venue.id, 0, 0, [], 0, [])
+    return VenueDay(
+        id=venue.id,
+        name=venue.name,
+        paired=venue.paired_at is not None,
+        last_sync_at=venue.last_sync_at,
+        sessions=rows.sessions,
+        finished=rows.finished,
+        completion=rows.finished / rows.sessions if rows.sessions else None,
+        headsets_used=rows.headsets,
+        median_wait_s=statistics.median(rows.waits_s) if rows.waits_s else None,
+        rating_avg=statistics.fmean(rows.ratings) if rows.ratings else None,
+        ratings=len(rows.ratings),
+    )
+
+
 class VenueService:
-    def __init__(self, store: Store, venues: Venues, auth: AuthService) -> None:
+    def __init__(
+        self, store: Store, venues: Venues, auth: AuthService, *, zone: ZoneInfo | None = None
+    ) -> None:
         self.store = store
         self.venues = venues
         self.auth = auth
+        self.zone = zone or ZoneInfo("UTC")
+        """Central's time zone: the days of the overview."""
+
+    async def overview(self, day: date | None = None) -> VenuesOverview:
+        """Every venue's figures for one day (today by default), by name."""
+        day = day or venue_date(datetime.now(UTC), self.zone)
+        start, end = day_bounds(day, day, self.zone)
+        rows = {r.venue_id: r for r in await self.venues.figures(start, end)}
+        return VenuesOverview(
+            day=day.isoformat(),
+            venues=[_venue_day(v, rows.get(v.id)) for v in await self.venues.all()],
+        )
 
     async def add(self, name: str, *, hours: float = 24.0) -> NewVenueCode:
         """Register a venue and make its one-time pairing code (Conflict for a name taken)."""

@@ -47,6 +47,20 @@ class Applied(NamedTuple):
     """Rows that were new or newer."""
 
 
+@dataclass(frozen=True)
+class VenueDayRows:
+    """What central holds of one venue for a time window (the central dashboard)."""
+
+    venue_id: str
+    sessions: int
+    finished: int
+    ratings: list[int]
+    headsets: int
+    """Distinct headsets with a session in the window."""
+    waits_s: list[float]
+    """Seconds from check-in to the start of a session, for tickets started in the window."""
+
+
 class SyncGap(Conflict):
     """A batch starts above central's mark for the venue (central lost what it acknowledged,
     e.g. restored from a backup): the venue must send again from `acked`."""
@@ -72,6 +86,11 @@ class Venues(Protocol):
 
     async def counts(self, venue_id: str) -> dict[str, int]:
         """How many sessions, events and tickets central holds for the venue."""
+        ...
+
+    async def figures(self, start: datetime, end: datetime) -> list[VenueDayRows]:
+        """Per venue with anything in [start, end): its sessions created then and its tickets
+        started then."""
         ...
 
     async def apply(self, venue_id: str, batch: SyncBatch) -> Applied:
@@ -171,6 +190,38 @@ class SqlVenues(SqlRepository):
                 .values(acked_seq=mark, last_sync_at=now(), records=v.records + applied)
             )
         return Applied(mark, applied)
+
+    async def figures(self, start: datetime, end: datetime) -> list[VenueDayRows]:
+        s, k = t.venue_sessions.c, t.venue_tickets.c
+        sessions = select(s.venue_id, s.headset_id, s.state, s.rating).where(
+            s.created_at >= start, s.created_at < end
+        )
+        tickets = select(k.venue_id, k.created_at, k.started_at).where(
+            k.started_at >= start, k.started_at < end
+        )
+        found: dict[str, dict[str, Any]] = {}
+
+        def of(venue_id: str) -> dict[str, Any]:
+            empty = {"sessions": 0, "finished": 0, "ratings": [], "headsets": set(), "waits": []}
+            return found.setdefault(venue_id, empty)
+
+        async with self.engine.connect() as conn:
+            for row in (await conn.execute(sessions)).all():
+                venue = of(row.venue_id)
+                venue["sessions"] += 1
+                venue["finished"] += row.state == "finished"
+                venue["headsets"].add(row.headset_id)
+                if row.rating is not None:
+                    venue["ratings"].append(int(row.rating))
+            for ticket in (await conn.execute(tickets)).all():
+                waited = (ticket.started_at - ticket.created_at).total_seconds()
+                of(ticket.venue_id)["waits"].append(max(0.0, waited))
+        return [
+            VenueDayRows(
+                v, f["sessions"], f["finished"], f["ratings"], len(f["headsets"]), f["waits"]
+            )
+            for v, f in found.items()
+        ]
 
     async def counts(self, venue_id: str) -> dict[str, int]:
         async with self.engine.connect() as conn:

@@ -121,6 +121,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/sync/blobs/{sha256}"): VENUE,
     ("GET", "/api/admin/venues"): ADMIN,
     ("POST", "/api/admin/venues"): ADMIN,
+    ("GET", "/api/central/venues"): STAFF,
 }
 WRONG_BODY: dict[str, dict[str, str]] = {
     "/api/auth/login": {"username": "staff", "password": "wrong-password"},
@@ -135,6 +136,7 @@ PAGES: dict[str, set[str]] = {
     "/checkin/": KIOSK,
     "/queue-board/": KIOSK,
     "/admin/": ADMIN,
+    "/venues/": STAFF,
     "/audit/": STAFF,  # the page; its data (GET /api/audit) is for admins
 }
 """Pages open with the `vr_staff` cookie; any other visitor is sent to the login form."""

@@ -122,3 +122,19 @@ async def test_two_venues_never_meet(store: SqlStore) -> None:
     again = await store.venues.get(a.id)
     assert again is not None
     assert (again.acked_seq, again.paired_at) == (0, NOW)
+
+
+async def test_a_days_figures_per_venue(store: SqlStore) -> None:
+    a = await store.venues.create("A")
+    later = NOW + timedelta(minutes=12)
+    rated = session(2, "finished", rating=5)
+    other = SyncedSession(**{**session(3).model_dump(), "id": "s2", "headset_id": "h2"})
+    waited = SyncedTicket(**{**ticket(4, "done").model_dump(), "started_at": later})
+    rows = batch(a.id, 0, 4, sessions=[rated, other], tickets=[waited])
+    await store.venues.apply(a.id, rows)
+    day = await store.venues.figures(NOW - timedelta(hours=1), NOW + timedelta(hours=1))
+    assert len(day) == 1
+    figures = day[0]
+    assert (figures.venue_id, figures.sessions, figures.finished) == (a.id, 2, 1)
+    assert (figures.ratings, figures.headsets, figures.waits_s) == ([5], 2, [720.0])
+    assert await store.venues.figures(NOW + timedelta(hours=1), NOW + timedelta(hours=2)) == []

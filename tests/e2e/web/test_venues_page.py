@@ -1,0 +1,77 @@
+"""The central dashboard (/venues/) in real headless Chromium: a venue registered and paired at
+this server sends a batch of today's session and ticket (as its sync would), and the page shows
+that venue's sessions, completion, median wait and satisfaction, in Thai and English; a venue
+that has not paired shows as such."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from tests.e2e.web.staff_pages import signed_in
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def staff(browser: Browser, server: ServerProcess) -> Iterator[BrowserContext]:
+    context = signed_in(browser, server.url, "/venues/", STAFF_USER, STAFF_PASSWORD)
+    yield context
+    context.close()
+
+
+def a_venue_with_a_day(server: ServerProcess) -> None:
+    added = server.cli("central", "venue", "add", "Hall North", "--json")
+    assert added.returncode == 0, added.stderr
+    assert server.cli("central", "venue", "add", "Van 2").returncode == 0
+    paired = httpx.post(
+        server.url + "/api/sync/pair", json={"code": json.loads(added.stdout)["code"]}
+    ).json()
+    now = datetime.now(UTC).replace(microsecond=0)
+    checked_in = (now - timedelta(minutes=5)).isoformat()
+    session = {
+        "id": "s-1", "headset_id": "h-1", "scene_id": "test-kitchen", "scene_version": "1.0.0",
+        "state": "finished", "result": {"percent": 90}, "created_at": now.isoformat(),
+        "updated_at": now.isoformat(), "ticket_id": "t-1", "rating": 4,
+        "rated_at": now.isoformat(), "sync_seq": 3,
+    }  # fmt: skip
+    ticket = {
+        "id": "t-1", "venue_day": now.date().isoformat(), "number": 1, "language": "th",
+        "interests": ["test-kitchen"], "status": "done", "created_at": checked_in,
+        "called_at": now.isoformat(), "started_at": now.isoformat(), "sync_seq": 2,
+    }  # fmt: skip
+    batch = {"venue_id": paired["venue_id"], "after": 0, "upto": 3,
+             "sessions": [session], "tickets": [ticket]}  # fmt: skip
+    answer = httpx.post(
+        server.url + "/api/sync/batch",
+        json=batch,
+        headers={"Authorization": f"Bearer {paired['credential']}"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_the_central_dashboard_shows_each_venues_day(
+    staff: BrowserContext, server: ServerProcess
+) -> None:
+    a_venue_with_a_day(server)
+    page = staff.new_page()
+    page.goto(server.url + "/venues/")
+    north = page.locator("#venues-body tr", has_text="Hall North")
+    expect(north).to_contain_text("100%")
+    expect(north).to_contain_text("5 นาที")
+    expect(north).to_contain_text("4.0 ดาว (1 คน)")
+    cells = north.locator("td")
+    expect(cells.nth(2)).to_have_text("1")  # sessions
+    expect(cells.nth(6)).to_have_text("1")  # headsets used
+    expect(page.locator("#venues-body tr", has_text="Van 2")).to_contain_text("ยังไม่จับคู่")
+    page.goto(server.url + "/venues/?lang=en")
+    expect(north).to_contain_text("5 min")
+    expect(north).to_contain_text("4.0/5 (1)")
+    expect(page.locator("#venues-body tr", has_text="Van 2")).to_contain_text("not paired")
+    page.close()

@@ -4,6 +4,7 @@ on the configured database directly, like the other local administration command
 At central:
     vr-server central venue add NAME [--hours H]   register a venue: prints its one-time code
     vr-server central venue code NAME [--hours H]  another code (a venue server replaced)
+    vr-server central venue revoke NAME            stop its credential (a stolen laptop)
     vr-server central venues                       the venues and how far each has synced
 
 At a venue:
@@ -60,6 +61,16 @@ def cmd_venue_code(args: argparse.Namespace) -> int:
 
     code = run_with_services(run)
     print_result(args, {"code": code}, [code])
+    return 0
+
+
+def cmd_venue_revoke(args: argparse.Namespace) -> int:
+    async def run(services: Services) -> int:
+        venues = _venues(services)
+        return await venues.revoke(await venues.by_name(args.name))
+
+    revoked = run_with_services(run)
+    print_result(args, {"revoked": revoked}, [f"{revoked} venue credential(s) revoked"])
     return 0
 
 
@@ -121,10 +132,12 @@ def add_commands(sub: Any) -> None:
     for name, func, text in (
         ("add", cmd_venue_add, "register a venue and print its one-time pairing code"),
         ("code", cmd_venue_code, "a new pairing code for a registered venue"),
+        ("revoke", cmd_venue_revoke, "stop a venue's credential (it pairs again with a code)"),
     ):
         p = venue.add_parser(name, help=text)
         p.add_argument("name")
-        p.add_argument("--hours", type=float, default=24.0, help="how long the code is valid")
+        if name != "revoke":
+            p.add_argument("--hours", type=float, default=24.0, help="how long the code is valid")
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
     commands: list[tuple[str, Any, str, list[str]]] = [

@@ -107,6 +107,13 @@ class VenueService:
             raise NotFound(f"no venue named {name!r}")
         return found
 
+    async def revoke(self, venue: VenueRecord) -> int:
+        """Stop a venue's credential at once (a stolen laptop): its sync routes answer 401
+        until it pairs again with a new code. What it sent stays. Returns how many were live."""
+        revoked = await self.store.tokens.revoke_subject(venue.id)
+        self.auth.forget(subject_id=venue.id)
+        return revoked
+
     async def pair(self, code: str) -> Paired:
         now = datetime.now(UTC)
         used = await self.store.codes.use(token_hash(normalize_code(code)), now, "venue")

@@ -269,6 +269,11 @@ async def test_central_refuses_forged_and_replayed_batches(
             assert again.json()["acked"] == pending.upto
             state = await client.get("/api/sync/state", headers=auth)
             assert state.json() == {"venue_id": a.venue.id, "name": "Hall A", "acked": pending.upto}
+            # revoked (a stolen laptop): refused at once, what it sent stays
+            assert await link.venues.revoke(a.venue) == 1
+            gone = await client.get("/api/sync/state", headers=auth)
+            assert gone.status_code == 401
+        assert (await sqlstore(central).venues.counts(a.venue.id))["events"] == len(body["events"])
         assert await sqlstore(central).venues.counts(b.venue.id) == {
             "sessions": 0,
             "events": 0,

@@ -113,6 +113,11 @@ class SyncHealth(BaseModel):
     last_error: str | None = Field(
         default=None, description="Why the last round failed (central down, refused...)."
     )
+    content_refused: list[str] = Field(
+        default_factory=list,
+        description="Scene versions from central the last round could not take, and why "
+        "(a file altered on the way, an invalid model...).",
+    )
 
 
 class Health(BaseModel):

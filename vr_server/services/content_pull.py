@@ -41,6 +41,9 @@ class Pulled:
     activated: list[str] = field(default_factory=list)
     files: int = 0
     """Content files fetched."""
+    refused: list[str] = field(default_factory=list)
+    """Why a scene version could not be taken (a file altered on the way, an invalid model,
+    a model over VR_MAX_MODEL_MB...): the other scenes are taken all the same."""
 
 
 class ContentPull:
@@ -58,14 +61,19 @@ class ContentPull:
         self.max_model_bytes = max_model_bytes
 
     async def pull(self, client: httpx.AsyncClient) -> Pulled:
-        """One round (`client` has central's URL and the venue credential). ContentRefused or
-        httpx errors stop it; what was stored before stays."""
+        """One round (`client` has central's URL and the venue credential). A scene that
+        cannot be taken is listed in `refused`; the catalog not answering (ContentRefused)
+        or the link failing (httpx errors) stops the round; what was stored stays."""
         response = await client.get(CATALOG_PATH)
         if response.status_code != 200:
             raise ContentRefused(f"central's catalog: {response.status_code} {response.text[:200]}")
         pulled = Pulled()
         for published in SyncCatalog.model_validate_json(response.content).scenes:
-            await self._one(client, published, pulled)
+            try:
+                await self._one(client, published, pulled)
+            except ContentRefused as exc:  # this scene only: the others still come
+                log.warning("content from central refused: %s", exc)
+                pulled.refused.append(str(exc))
         return pulled
 
     async def _one(

@@ -13,7 +13,7 @@ starts again from the mark: what was not acknowledged is sent again, which centr
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
@@ -53,6 +53,8 @@ class SyncStatus:
     """When central last held everything this venue had stored."""
     last_attempt_at: datetime | None = None
     last_error: str | None = None
+    content_refused: list[str] = field(default_factory=list)
+    """Scene versions from central the last round could not take, and why."""
 
 
 @dataclass
@@ -84,6 +86,8 @@ class SyncService:
     ) -> None:
         self.content = content
         """Content down from central after each round (services/content_pull.py)."""
+        self.content_refused: list[str] = []
+        """The last round's scene versions from central this venue could not take."""
         self.links = links
         self.outbox = outbox
         self.batch_records = batch_records
@@ -133,6 +137,7 @@ class SyncService:
             last_sync_at=link.last_sync_at,
             last_attempt_at=link.last_attempt_at,
             last_error=link.last_error,
+            content_refused=list(self.content_refused),
         )
 
     async def run_once(self) -> int:
@@ -147,6 +152,7 @@ class SyncService:
                 await self._send_all(client, link, counted)
                 if self.content is not None:
                     pulled = await self.content.pull(client)
+                    self.content_refused = pulled.refused
                     if pulled.stored or pulled.activated:
                         log.info(
                             "content from central: stored %s, active %s",

@@ -299,14 +299,16 @@ async def test_content_published_at_central_reaches_the_venue_verified_and_pinne
         link.flaky.corrupt = True
         await link.sync.run_once()
         status = await link.sync.status()
-        assert "sha256" in (status.last_error or "")
+        assert status.last_error is None  # the link is fine: only that scene was refused
+        assert len(status.content_refused) == 2  # test-central and test-kitchen 2.0.0
+        assert all("sha256" in why for why in status.content_refused)
         assert await venue.store.content.get_version("test-central", "1.0.0") is None
         glb = hashlib.sha256(tiny_glb(7)).hexdigest()
         assert not venue.blobs.exists(glb)
 
         link.flaky.corrupt = False
         await link.sync.run_once()
-        assert (await link.sync.status()).last_error is None
+        assert (await link.sync.status()).content_refused == []
         active = {s.id: s.version for s in await venue.catalog.summaries()}
         assert active["test-central"] == "1.0.0"  # new here: active
         assert active["test-kitchen"] == "1.0.0"  # pinned: 2.0.0 stored, 1.0.0 stays

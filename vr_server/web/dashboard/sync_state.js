@@ -42,8 +42,11 @@ export class SyncState {
     parts.push(esc(t('sync_last', { time: last })));
     const failed = Boolean(sync.last_error);
     if (failed) parts.push(esc(t('sync_unreachable')));
-    this.element.className = `sync-state ${failed ? 'bad' : sync.waiting > 0 ? 'warn' : 'good'}`;
+    const refused = sync.content_refused ?? [];
+    if (refused.length) parts.push(esc(t('sync_content_refused', { n: refused.length })));
+    const state = failed ? 'bad' : sync.waiting > 0 || refused.length ? 'warn' : 'good';
+    this.element.className = `sync-state ${state}`;
     this.element.innerHTML = parts.join(' · ');
-    this.element.title = sync.last_error ?? '';
+    this.element.title = [sync.last_error, ...refused].filter(Boolean).join('\n');
   }
 }

@@ -8,6 +8,7 @@
     GET  /api/admin/venues    admin (central): the venues and how far each has synced
     POST /api/admin/venues    admin (central): register a venue -> its one-time pairing code
     GET  /api/central/venues  staff, admin (central): every venue's day (the /venues/ page)
+    GET  /api/central/venues.csv   staff, admin (central): the venues' sessions, one venue or all
 
 The venue credential (token kind "venue") opens the sync routes and nothing else; the sync
 routes take nothing else (bearer header only, no cookie).
@@ -42,6 +43,7 @@ from vr_server.protocol.sync import (
 from vr_server.services import Services
 from vr_server.services.audit import Actor
 from vr_server.services.auth import Principal
+from vr_server.services.venue_reports import venues_csv as venues_csv_text
 from vr_server.services.venues import VenueService, venue_view
 
 router = APIRouter(tags=["sync"], route_class=CredentialFirstRoute)
@@ -127,3 +129,35 @@ async def venues_day(
     """The central dashboard: every venue's sessions, completion, waiting time and rating of one
     day, from what the venues' batches brought."""
     return await _venues(services).overview(day)
+
+
+@router.get(
+    "/api/central/venues.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "One row per session."}},
+)
+async def venues_csv(
+    staff: StaffDep,
+    services: ServicesDep,
+    request: Request,
+    from_: Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD.")] = None,
+    to: Annotated[date | None, Query(description="Last day (included), YYYY-MM-DD.")] = None,
+    venue: Annotated[str | None, Query(max_length=64, description="A venue's name.")] = None,
+) -> Response:
+    """The sessions the venues sent (one venue's, or every venue's), for Excel."""
+    venues = _venues(services)
+    first = from_ or to or services.stats.today()
+    last = to or first
+    venue_id = (await venues.by_name(venue)).id if venue else None
+    body = await venues_csv_text(venues.venues, first, last, venues.zone, venue_id)
+    days = {"from": first.isoformat(), "to": last.isoformat(), "venue": venue or "all"}
+    await services.audit.record("csv_export", caller(staff, request), details=days)
+    name = f"vr-venue-sessions-{first.isoformat()}-to-{last.isoformat()}"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

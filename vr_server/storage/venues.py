@@ -61,6 +61,25 @@ class VenueDayRows:
     """Seconds from check-in to the start of a session, for tickets started in the window."""
 
 
+@dataclass(frozen=True)
+class VenueSessionRow:
+    """One session as central holds it, with its venue's name and its ticket's times (the
+    central CSV)."""
+
+    venue: str
+    id: str
+    headset_id: str
+    scene_id: str
+    state: str
+    result: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+    rating: int | None
+    ticket_number: int | None
+    checked_in_at: datetime | None
+    started_at: datetime | None
+
+
 class SyncGap(Conflict):
     """A batch starts above central's mark for the venue (central lost what it acknowledged,
     e.g. restored from a backup): the venue must send again from `acked`."""
@@ -91,6 +110,12 @@ class Venues(Protocol):
     async def figures(self, start: datetime, end: datetime) -> list[VenueDayRows]:
         """Per venue with anything in [start, end): its sessions created then and its tickets
         started then."""
+        ...
+
+    async def sessions(
+        self, start: datetime, end: datetime, venue_id: str | None = None
+    ) -> list[VenueSessionRow]:
+        """Sessions created in [start, end), of one venue or all, by venue then time."""
         ...
 
     async def apply(self, venue_id: str, batch: SyncBatch) -> Applied:
@@ -222,6 +247,27 @@ class SqlVenues(SqlRepository):
             )
             for v, f in found.items()
         ]
+
+    async def sessions(
+        self, start: datetime, end: datetime, venue_id: str | None = None
+    ) -> list[VenueSessionRow]:
+        s, k, v = t.venue_sessions.c, t.venue_tickets.c, t.venues.c
+        joined = t.venue_sessions.join(t.venues, v.id == s.venue_id).outerjoin(
+            t.venue_tickets, (k.venue_id == s.venue_id) & (k.id == s.ticket_id)
+        )
+        query = (
+            select(
+                v.name.label("venue"), s.id, s.headset_id, s.scene_id, s.state, s.result,
+                s.created_at, s.updated_at, s.rating, k.number.label("ticket_number"),
+                k.created_at.label("checked_in_at"), k.started_at,
+            )
+            .select_from(joined)
+            .where(s.created_at >= start, s.created_at < end)
+            .order_by(v.name, s.created_at)
+        )  # fmt: skip
+        if venue_id is not None:
+            query = query.where(s.venue_id == venue_id)
+        return await self._all(VenueSessionRow, query)
 
     async def counts(self, venue_id: str) -> dict[str, int]:
         async with self.engine.connect() as conn:

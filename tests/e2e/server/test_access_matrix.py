@@ -122,6 +122,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/admin/venues"): ADMIN,
     ("POST", "/api/admin/venues"): ADMIN,
     ("GET", "/api/central/venues"): STAFF,
+    ("GET", "/api/central/venues.csv"): STAFF,
 }
 WRONG_BODY: dict[str, dict[str, str]] = {
     "/api/auth/login": {"username": "staff", "password": "wrong-password"},

@@ -5,9 +5,12 @@ that has not paired shows as such."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -74,4 +77,21 @@ def test_the_central_dashboard_shows_each_venues_day(
     expect(north).to_contain_text("5 min")
     expect(north).to_contain_text("4.0/5 (1)")
     expect(page.locator("#venues-body tr", has_text="Van 2")).to_contain_text("not paired")
+    day = datetime.now(UTC).astimezone(ZoneInfo("Asia/Bangkok")).date().isoformat()
+    all_link = page.locator("#csv-link")
+    expect(all_link).to_have_attribute("href", f"/api/central/venues.csv?from={day}&to={day}")
     page.close()
+
+    # the CSV: every venue's sessions, or one venue's (staff token, as the link with the cookie)
+    token = server.staff_token()
+    everything = server.api(token, "GET", f"/api/central/venues.csv?from={day}&to={day}")
+    assert everything.status_code == 200, everything.text
+    rows = list(csv.DictReader(io.StringIO(everything.text.lstrip("\ufeff"))))
+    assert [(r["venue"], r["session_id"], r["state"], r["rating"], r["wait_s"]) for r in rows] == [
+        ("Hall North", "s-1", "finished", "4", "300")
+    ]
+    assert rows[0]["percent"] == "90"
+    van = server.api(token, "GET", f"/api/central/venues.csv?from={day}&to={day}&venue=Van 2")
+    assert van.text.lstrip("\ufeff").strip().count("\n") == 0  # the header alone
+    unknown = server.api(token, "GET", "/api/central/venues.csv?venue=nowhere")
+    assert unknown.status_code == 404

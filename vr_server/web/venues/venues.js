@@ -14,6 +14,12 @@ const body = document.getElementById('venues-body');
 const errorBox = document.getElementById('venues-error');
 let overview = null;
 
+function csvHref(venue) {
+  const day = encodeURIComponent(dayInput.value);
+  const which = venue ? `&venue=${encodeURIComponent(venue)}` : '';
+  return `/api/central/venues.csv?from=${day}&to=${day}${which}`;
+}
+
 function row(v) {
   const last = v.last_sync_at ? timeOfDay(v.last_sync_at) : t(v.paired ? 'never' : 'not_paired');
   const wait = v.median_wait_s == null ? '—' : t('minutes', { n: Math.round(v.median_wait_s / 60) });
@@ -23,14 +29,16 @@ function row(v) {
     <td>${esc(v.name)}</td><td>${esc(last)}</td>
     <td class="num">${esc(v.sessions)}</td><td class="num">${esc(done)}</td>
     <td class="num">${esc(wait)}</td><td class="num">${esc(rating)}</td>
-    <td class="num">${esc(v.headsets_used)}</td></tr>`;
+    <td class="num">${esc(v.headsets_used)}</td>
+    <td><a class="csv" href="${esc(csvHref(v.name))}" download>CSV</a></td></tr>`;
 }
 
 function render() {
+  document.getElementById('csv-link').href = csvHref(null);
   if (!overview) return;
   body.innerHTML = overview.venues.length
     ? overview.venues.map(row).join('')
-    : `<tr><td colspan="7" class="muted">${esc(t('no_venues'))}</td></tr>`;
+    : `<tr><td colspan="8" class="muted">${esc(t('no_venues'))}</td></tr>`;
 }
 
 async function load() {

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Query, Request, Response
 from vr_server.api.assets import blob_response
 from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep, requires
+from vr_server.api.stats import FromDay, ToDay, csv_download
 from vr_server.errors import NotFound
 from vr_server.protocol.sync import (
     MAX_BATCH_BYTES,
@@ -140,8 +141,8 @@ async def venues_csv(
     staff: StaffDep,
     services: ServicesDep,
     request: Request,
-    from_: Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD.")] = None,
-    to: Annotated[date | None, Query(description="Last day (included), YYYY-MM-DD.")] = None,
+    from_: FromDay = None,
+    to: ToDay = None,
     venue: Annotated[str | None, Query(max_length=64, description="A venue's name.")] = None,
 ) -> Response:
     """The sessions the venues sent (one venue's, or every venue's), for Excel."""
@@ -152,12 +153,4 @@ async def venues_csv(
     body = await venues_csv_text(venues.venues, first, last, venues.zone, venue_id)
     days = {"from": first.isoformat(), "to": last.isoformat(), "venue": venue or "all"}
     await services.audit.record("csv_export", caller(staff, request), details=days)
-    name = f"vr-venue-sessions-{first.isoformat()}-to-{last.isoformat()}"
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(body, f"vr-venue-sessions-{first.isoformat()}-to-{last.isoformat()}")

@@ -195,6 +195,7 @@ async def open_services(settings: Settings) -> Services:
                 max_file_bytes=settings.max_upload_bytes,
                 max_model_bytes=settings.max_model_bytes,
             ),
+            headsets_online=fleet.online_count,
         ),
         venues=VenueService(store, store.venues, auth, zone=zone),
     )

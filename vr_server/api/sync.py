@@ -3,6 +3,7 @@
     POST /api/sync/pair       public: a one-time pairing code -> the venue credential
     POST /api/sync/batch      venue credential only: a batch of the venue's outbox -> the mark
     GET  /api/sync/state      venue credential only: the venue's mark as central holds it
+    POST /api/sync/presence   venue credential only: headsets online now (every round)
     GET  /api/sync/catalog    venue credential only: the active scene versions (manifests)
     GET  /api/sync/blobs/{sha256}   venue credential only: a content file (ranges, ETag)
     GET  /api/admin/venues    admin (central): the venues and how far each has synced
@@ -32,6 +33,7 @@ from vr_server.protocol.sync import (
     NewVenue,
     PairRequest,
     PairResponse,
+    Presence,
     PublishedVersion,
     SyncAck,
     SyncBatch,
@@ -80,6 +82,11 @@ async def batch(body: SyncBatch, venue: VenueDep, services: ServicesDep) -> Sync
 @router.get("/api/sync/state")
 async def state(venue: VenueDep, services: ServicesDep) -> SyncState:
     return await _venues(services).state(venue)
+
+
+@router.post("/api/sync/presence", status_code=204)
+async def presence(body: Presence, venue: VenueDep, services: ServicesDep) -> None:
+    await _venues(services).presence(venue, body)
 
 
 @router.get("/api/sync/catalog")

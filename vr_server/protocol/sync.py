@@ -133,6 +133,13 @@ class SyncState(Wire):
     acked: int
 
 
+class Presence(Wire):
+    """`POST /api/sync/presence` (venue credential), every round: live figures that are not
+    records (they are not in the outbox)."""
+
+    headsets_online: Annotated[int, Field(ge=0, le=100_000)]
+
+
 class PairRequest(Wire):
     """`POST /api/sync/pair`: a venue server exchanges a one-time code for its credential."""
 
@@ -192,6 +199,10 @@ class VenueDay(Wire):
     name: str
     paired: bool
     last_sync_at: datetime | None
+    headsets_online: int | None = Field(
+        description="Headsets online at the venue's last round (None: never said, or the venue "
+        "has not said for 5 minutes)."
+    )
     sessions: int
     finished: int
     completion: float | None = Field(description="finished / sessions, 0-1 (None: no session).")

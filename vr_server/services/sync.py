@@ -13,13 +13,21 @@ starts again from the mark: what was not acknowledged is sent again, which centr
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 
 from vr_server.errors import Invalid
-from vr_server.protocol.sync import PairRequest, PairResponse, SyncAck, SyncBatch, SyncState
+from vr_server.protocol.sync import (
+    PairRequest,
+    PairResponse,
+    Presence,
+    SyncAck,
+    SyncBatch,
+    SyncState,
+)
 from vr_server.services.content_pull import ContentPull, ContentRefused
 from vr_server.storage.outbox import Outbox
 from vr_server.storage.venue_link import VenueLinkRecord, VenueLinks
@@ -29,6 +37,7 @@ log = logging.getLogger(__name__)
 BATCH_PATH = "/api/sync/batch"
 STATE_PATH = "/api/sync/state"
 PAIR_PATH = "/api/sync/pair"
+PRESENCE_PATH = "/api/sync/presence"
 
 
 class CentralRefused(Exception):
@@ -83,7 +92,10 @@ class SyncService:
         timeout_s: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
         content: ContentPull | None = None,
+        headsets_online: Callable[[], Awaitable[int]] | None = None,
     ) -> None:
+        self.headsets_online = headsets_online
+        """The venue's headsets online now, told to central every round."""
         self.content = content
         """Content down from central after each round (services/content_pull.py)."""
         self.content_refused: list[str] = []
@@ -150,6 +162,9 @@ class SyncService:
         try:
             async with self._client(link.central_url, link.credential) as client:
                 await self._send_all(client, link, counted)
+                if self.headsets_online is not None:
+                    presence = Presence(headsets_online=await self.headsets_online())
+                    _check(await client.post(PRESENCE_PATH, json=presence.model_dump()))
                 if self.content is not None:
                     pulled = await self.content.pull(client)
                     self.content_refused = pulled.refused

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from vr_server.errors import Forbidden, NotFound, Unauthorized
 from vr_server.protocol.sync import (
+    Presence,
     SyncAck,
     SyncBatch,
     SyncState,
@@ -52,13 +53,19 @@ def venue_view(record: VenueRecord) -> VenueView:
     )
 
 
-def _venue_day(venue: VenueRecord, rows: VenueDayRows | None) -> VenueDay:
+PRESENCE_FRESH = timedelta(minutes=5)
+"""A venue's word on its headsets online counts this long (rounds come every 10 s)."""
+
+
+def _venue_day(venue: VenueRecord, rows: VenueDayRows | None, now: datetime) -> VenueDay:
     rows = rows or VenueDayRows(venue.id, 0, 0, [], 0, [])
+    fresh = venue.presence_at is not None and now - venue.presence_at < PRESENCE_FRESH
     return VenueDay(
         id=venue.id,
         name=venue.name,
         paired=venue.paired_at is not None,
         last_sync_at=venue.last_sync_at,
+        headsets_online=venue.headsets_online if fresh else None,
         sessions=rows.sessions,
         finished=rows.finished,
         completion=rows.finished / rows.sessions if rows.sessions else None,
@@ -81,12 +88,13 @@ class VenueService:
 
     async def overview(self, day: date | None = None) -> VenuesOverview:
         """Every venue's figures for one day (today by default), by name."""
-        day = day or venue_date(datetime.now(UTC), self.zone)
+        now = datetime.now(UTC)
+        day = day or venue_date(now, self.zone)
         start, end = day_bounds(day, day, self.zone)
         rows = {r.venue_id: r for r in await self.venues.figures(start, end)}
         return VenuesOverview(
             day=day.isoformat(),
-            venues=[_venue_day(v, rows.get(v.id)) for v in await self.venues.all()],
+            venues=[_venue_day(v, rows.get(v.id), now) for v in await self.venues.all()],
         )
 
     async def add(self, name: str, *, hours: float = 24.0) -> NewVenueCode:
@@ -131,6 +139,10 @@ class VenueService:
     async def state(self, principal: Principal) -> SyncState:
         venue = await self._venue(principal)
         return SyncState(venue_id=venue.id, name=venue.name, acked=venue.acked_seq)
+
+    async def presence(self, principal: Principal, presence: Presence) -> None:
+        venue = await self._venue(principal)
+        await self.venues.presence(venue.id, presence.headsets_online, datetime.now(UTC))
 
     async def apply(self, principal: Principal, batch: SyncBatch) -> SyncAck:
         """Apply a venue's batch (storage/venues.py: once, whatever is sent again). A batch

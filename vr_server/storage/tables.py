@@ -299,6 +299,9 @@ venues = Table(
     Column("acked_seq", Integer, nullable=False),
     Column("last_sync_at", TS, nullable=True),
     Column("records", Integer, nullable=False),
+    # what the venue said of its headsets online at its last round, and when
+    Column("headsets_online", Integer, nullable=True),
+    Column("presence_at", TS, nullable=True),
 )
 
 venue_sessions = Table(

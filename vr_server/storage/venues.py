@@ -38,6 +38,9 @@ class VenueRecord:
     acked_seq: int
     last_sync_at: datetime | None
     records: int
+    headsets_online: int | None = None
+    """What the venue said at its last round (live presence is not in the outbox)."""
+    presence_at: datetime | None = None
 
 
 class Applied(NamedTuple):
@@ -99,6 +102,7 @@ class Venues(Protocol):
         """By name."""
         ...
 
+    async def presence(self, venue_id: str, headsets_online: int, at: datetime) -> None: ...
     async def paired(self, venue_id: str, at: datetime) -> None:
         """A venue server paired: its outbox is sent from the start (mark 0)."""
         ...
@@ -176,6 +180,13 @@ class SqlVenues(SqlRepository):
 
     async def all(self) -> list[VenueRecord]:
         return await self._all(VenueRecord, select(t.venues).order_by(t.venues.c.name))
+
+    async def presence(self, venue_id: str, headsets_online: int, at: datetime) -> None:
+        await self._count_written(
+            update(t.venues)
+            .where(t.venues.c.id == venue_id)
+            .values(headsets_online=headsets_online, presence_at=at)
+        )
 
     async def paired(self, venue_id: str, at: datetime) -> None:
         await self._count_written(

@@ -118,6 +118,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("POST", "/api/sync/batch"): VENUE,
     ("GET", "/api/sync/state"): VENUE,
     ("GET", "/api/sync/catalog"): VENUE,
+    ("POST", "/api/sync/presence"): VENUE,
     ("GET", "/api/sync/blobs/{sha256}"): VENUE,
     ("GET", "/api/admin/venues"): ADMIN,
     ("POST", "/api/admin/venues"): ADMIN,

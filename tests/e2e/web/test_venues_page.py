@@ -1,7 +1,7 @@
 """The central dashboard (/venues/) in real headless Chromium: a venue registered and paired at
-this server sends a batch of today's session and ticket (as its sync would), and the page shows
-that venue's sessions, completion, median wait and satisfaction, in Thai and English; a venue
-that has not paired shows as such."""
+this server sends a batch of today's session and ticket and its headsets online (as its sync
+would), and the page shows that venue's headsets online, sessions, completion, median wait and
+satisfaction, in Thai and English; a venue that has not paired shows as such. And the CSV."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def a_venue_with_a_day(server: ServerProcess) -> None:
         headers={"Authorization": f"Bearer {paired['credential']}"},
     )
     assert answer.status_code == 200, answer.text
+    told = httpx.post(
+        server.url + "/api/sync/presence",
+        json={"headsets_online": 7},
+        headers={"Authorization": f"Bearer {paired['credential']}"},
+    )
+    assert told.status_code == 204, told.text
 
 
 def test_the_central_dashboard_shows_each_venues_day(
@@ -70,8 +76,9 @@ def test_the_central_dashboard_shows_each_venues_day(
     expect(north).to_contain_text("5 นาที")
     expect(north).to_contain_text("4.0 ดาว (1 คน)")
     cells = north.locator("td")
-    expect(cells.nth(2)).to_have_text("1")  # sessions
-    expect(cells.nth(6)).to_have_text("1")  # headsets used
+    expect(cells.nth(2)).to_have_text("7")  # headsets online, as the venue said
+    expect(cells.nth(3)).to_have_text("1")  # sessions
+    expect(cells.nth(7)).to_have_text("1")  # headsets used
     expect(page.locator("#venues-body tr", has_text="Van 2")).to_contain_text("ยังไม่จับคู่")
     page.goto(server.url + "/venues/?lang=en")
     expect(north).to_contain_text("5 min")

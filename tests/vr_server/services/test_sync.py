@@ -189,6 +189,9 @@ async def test_offline_then_synced_once_with_cuts_on_both_sides(
         assert (done.waiting, done.last_error) == (0, None)
         assert done.last_sync_at is not None
 
+        told = await sqlstore(central).venues.get(made.venue.id)
+        assert told is not None
+        assert told.headsets_online == 3  # the three visits' headsets, still connected
         there = await central_rows(sqlstore(central), made.venue.id)
         assert there == here
         assert len(there["sessions"]) == len(sessions)

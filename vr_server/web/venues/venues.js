@@ -27,6 +27,7 @@ function row(v) {
   const done = v.completion == null ? '—' : percent(v.completion * 100);
   return `<tr data-venue-id="${esc(v.id)}">
     <td>${esc(v.name)}</td><td>${esc(last)}</td>
+    <td class="num">${esc(v.headsets_online ?? '—')}</td>
     <td class="num">${esc(v.sessions)}</td><td class="num">${esc(done)}</td>
     <td class="num">${esc(wait)}</td><td class="num">${esc(rating)}</td>
     <td class="num">${esc(v.headsets_used)}</td>
@@ -38,7 +39,7 @@ function render() {
   if (!overview) return;
   body.innerHTML = overview.venues.length
     ? overview.venues.map(row).join('')
-    : `<tr><td colspan="8" class="muted">${esc(t('no_venues'))}</td></tr>`;
+    : `<tr><td colspan="9" class="muted">${esc(t('no_venues'))}</td></tr>`;
 }
 
 async function load() {

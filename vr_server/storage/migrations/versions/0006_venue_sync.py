@@ -84,6 +84,8 @@ def upgrade() -> None:
         sa.Column("acked_seq", sa.Integer, nullable=False),
         sa.Column("last_sync_at", TS, nullable=True),
         sa.Column("records", sa.Integer, nullable=False),
+        sa.Column("headsets_online", sa.Integer, nullable=True),
+        sa.Column("presence_at", TS, nullable=True),
     )
     op.create_table(
         "venue_sessions",

@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import NotFound
+from vr_server.services import Services
 from vr_server.serving.pathsend import EXTENSION as PATHSEND
 from vr_server.storage.blobs import BlobNotFound
 
@@ -86,6 +87,12 @@ def _close_after(read: asyncio.Future[bytes], fd: int) -> None:
 
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
 async def asset(sha256: str, request: Request, _who: CatalogDep, services: ServicesDep) -> Response:
+    return await blob_response(sha256, request, services)
+
+
+async def blob_response(sha256: str, request: Request, services: Services) -> Response:
+    """A stored blob by its sha256, with ETag, ranges (206) and If-None-Match (304): the
+    headsets' `/assets/` and the venues' `/api/sync/blobs/` (api/sync.py)."""
     if not SHA256_RE.match(sha256):
         raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
     media_type = await services.catalog.asset_media_type(sha256)

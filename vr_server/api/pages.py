@@ -12,6 +12,7 @@
     /admin/              admin: accounts, codes, kiosks, headsets; taking access back
     /watch/<headset id>  staff, admin: the 3D spectator view of a headset's session (three.js
                          from /vendor/, its import map allowed by hash in the page's CSP)
+    /venues/             staff, admin: the central dashboard, every venue's day (docs/sync.md)
     /audit/              staff, admin; its data admin only: the audit trail
                          (`GET /api/audit` answers 403 to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
@@ -58,6 +59,7 @@ STAFF_PAGES: dict[str, tuple[str, frozenset[TokenKind]]] = {
     "stats": ("stats", _STAFF),
     "admin": ("admin", frozenset({"admin"})),
     "audit": ("audit", _STAFF),
+    "venues": ("venues", _STAFF),
 }
 """URL segment -> (folder in vr_server/web/, the token kinds that may open it)."""
 

@@ -10,6 +10,7 @@ import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
 import { AddHeadsets } from '/ui/dashboard/add_headsets.js';
+import { SyncState } from '/ui/dashboard/sync_state.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -44,12 +45,15 @@ const socket = new StaffSocket({
 socket.start();
 const addHeadsets = new AddHeadsets({ headsets: () => state.headsets });
 document.getElementById('add-headsets').addEventListener('click', () => addHeadsets.open());
+const syncState = new SyncState(document.getElementById('sync-state'));
+syncState.start();
 
 applyI18n();
 onLangChange(() => {
   for (const card of cards.values()) card.actionsKey = null;
   renderAll();
   addHeadsets.relabel();
+  syncState.render();
   showLiveState(top.status, banner, { state: socket.state, retryAt: socket.retryAt }, () => socket.retryNow());
 });
 setInterval(tick, 1000);
@@ -62,6 +66,7 @@ window.__dashboard = {
     sessions: [...state.sessions.values()],
     queue: state.queue,
     alerts: state.alerts.map((a) => ({ ...a })),
+    sync: syncState.sync,
   }),
 };
 

@@ -35,7 +35,7 @@ from content_tools.bundle import (
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
 from content_tools.files import fsync_dir, read_limited
-from content_tools.format.scene import SceneSource, count_node_references
+from content_tools.format.scene import SceneSource, count_node_references, node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
 from content_tools.ktx2 import Ktx2Report, TextureMode, encode_textures
@@ -109,7 +109,8 @@ def package_scene(
     node the script refers to (and the spawn node), embed it into one GLB, downscale textures
     larger than the budget `profile`'s max_texture_size (a profile, its name or a JSON file),
     encode them to KTX2 (`textures`: "keep", "ktx2" or "uastc"; see content_tools.ktx2),
-    compress the geometry (`compress`: "none", "meshopt" or "draco"; see content_tools.compress),
+    compress the geometry (`compress`: "none", "meshopt", "meshopt-lossless" or "draco"; see
+    content_tools.compress: "meshopt" merges and quantizes what the script does not name),
     check the nodes again on the result, copy the thumbnail, write the bundle atomically.
     Raises a ContentError for problems in the content and OSError when the output cannot be
     written. A model that needs none of the processing is copied byte for byte.
@@ -220,7 +221,8 @@ def _process_model(
     ktx2 = encode_textures(parts, texture_mode)
     if compress != "none":
         report(f"compressing geometry ({compress})", 0.78)
-    compression = compress_parts(parts, compress)
+    keep = frozenset(ref.name for ref in node_references(source.spawn_node, source.script))
+    compression = compress_parts(parts, compress, keep)
     out = glb
     if textures.resized or compress != "none" or ktx2.encoded:
         out = write_glb(parts.document, parts.views)

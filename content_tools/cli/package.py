@@ -1,4 +1,4 @@
-"""`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|draco]
+"""`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|meshopt-lossless|draco]
 [--profile quest2|quest3|FILE.json] [--textures keep|ktx2|uastc] [--json]`: package scenes
 into bundles (content_tools/package.py), with a progress bar, or one JSON object with --json.
 
@@ -51,8 +51,10 @@ def add_parser(commands: Any) -> None:
         "--compress",
         choices=COMPRESSIONS,
         default="none",
-        help="geometry compression: none (default), meshopt (EXT_meshopt_compression, lossless) "
-        "or draco (KHR_draco_mesh_compression, quantized)",
+        help="geometry compression: none (default), meshopt (EXT_meshopt_compression with "
+        "KHR_mesh_quantization: quantized within stated bounds, static meshes the script does "
+        "not name merged), meshopt-lossless (exact, the scene graph as it is) or draco "
+        "(KHR_draco_mesh_compression, quantized)",
     )
     package.add_argument(
         "--profile",
@@ -201,6 +203,15 @@ def _print_processing(processing: dict[str, Any] | None) -> None:
         print(
             f"  geometry: {compression['method']} ({compression['encoder']}), "
             f"{before} -> {after} bytes ({after / max(before, 1):.0%})"
+        )
+    packing = compression.get("packing")
+    if packing:
+        print(
+            f"  merged {packing['merged_nodes']} static nodes: draw calls "
+            f"{packing['primitives_before']} -> {packing['primitives_after']}; largest errors: "
+            f"position {packing['max_position_error_mm']:.2f} mm per axis, normal "
+            f"{packing['max_normal_error_deg']:.2f} deg, texture coordinates "
+            f"{packing['max_uv_error_texels']:.3f} texel"
         )
     for change in textures["resized"]:
         w0, h0 = change["size_before"]

@@ -14,8 +14,8 @@ from content_tools.glb import build_glb
 from content_tools.package import PackageResult
 from tests.content_tools.conftest import COOK_DIR
 from tests.content_tools.test_compress import (
-    EXTENSION,
     METHODS,
+    USED,
     packaged_every_way,
     textured_model,
     write_textured_scene,
@@ -58,7 +58,7 @@ def test_cook_packaged_is_valid_for_the_reference_validator(
     assert error_messages(report) == []
     assert report["issues"]["numErrors"] == 0
     if method != "none":
-        assert report["info"]["extensionsUsed"] == [EXTENSION[method]]
+        assert report["info"]["extensionsUsed"] == USED[method]
 
 
 def test_textured_models_are_valid_for_the_reference_validator(

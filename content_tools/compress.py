@@ -183,6 +183,7 @@ class _Stream:
     stride: int
     accessors: list[int]
     filter: str | None = None
+    vertices: bool = True
 
 
 def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
@@ -211,6 +212,10 @@ def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
         other |= set(instancing.get("attributes", {}).values())
 
     filters = {i: a.pop(FILTER_KEY) for i, a in enumerate(accessors) if FILTER_KEY in a}
+    for index, name in filters.items():  # animation data that "meshopt" filtered
+        if index not in roles:
+            roles[index] = {("attribute", f"animation {name}")}
+            other.discard(index)
     streams: dict[tuple[Any, ...], _Stream] = {}
     left = 0
     for index in sorted(roles):
@@ -230,8 +235,9 @@ def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
             semantic = min(name for _, name in roles[index])
             filtered = filters.get(index)
             key: tuple[Any, ...] = ("attributes", semantic, stride, filtered or "")
+            vertices = not semantic.startswith("animation ")
             stream = streams.setdefault(
-                key, _Stream("attributes", "ATTRIBUTES", stride, [], filtered)
+                key, _Stream("attributes", "ATTRIBUTES", stride, [], filtered, vertices)
             )
         else:
             if accessor["type"] != "SCALAR" or accessor["componentType"] not in (5121, 5123, 5125):
@@ -274,8 +280,9 @@ def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
         spec: dict[str, Any] = {"buffer": 1, "byteLength": count * stream.stride}
         if stream.kind == "attributes":
             encoded = meshoptimizer.encode_vertex_buffer(data, count, stream.stride)
-            spec["byteStride"] = stream.stride
-            spec["target"] = _ARRAY_BUFFER
+            if stream.vertices:  # animation data has no stride or target in glTF
+                spec["byteStride"] = stream.stride
+                spec["target"] = _ARRAY_BUFFER
         else:
             vertices = int(data.max()) + 1
             encode = (

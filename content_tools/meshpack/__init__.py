@@ -48,6 +48,7 @@ from content_tools.meshpack.attributes import (
     position_grid,
     to_floats,
 )
+from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
 from content_tools.meshpack.graph import drop_meshes, drop_nodes, plan, world_matrices
 
 __all__ = ["QUANTIZATION", "TEXTURE_TRANSFORM", "PackReport", "pack"]
@@ -60,6 +61,11 @@ FILTER_KEY = "_meshopt_filter"
 _TRIANGLES = 4
 _ARRAY_BUFFER = 34962
 _ALLOWED = re.compile(r"POSITION|NORMAL|TANGENT|TEXCOORD_[0-9]+|COLOR_[0-9]+")
+QUATERNION_BITS = 16
+"""Rotation keyframes: within 0.05 degrees (tests/content_tools/meshpack/test_pack.py)."""
+ANIMATION_EXP_BITS = 20
+"""Translation and scale keyframes: 20 bits of mantissa per component (one exponent per
+component over the output)."""
 _DEFAULT_TEXELS = 1024  # an image whose size cannot be read (KTX2, ...) counts as this
 
 
@@ -72,6 +78,9 @@ class PackReport:
     primitives_after: int = 0
     """Triangle primitives (draw calls per instance) before and after."""
     quantized_primitives: int = 0
+    animation_outputs: int = 0
+    """Animation outputs stored with a filter (rotations: quaternion; translations, scales:
+    exponential)."""
     errors: Errors = field(default_factory=Errors)
 
     def as_json(self) -> dict[str, Any]:
@@ -186,6 +195,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
         for node in document.get("nodes", [])
         if "mesh" in node
     )
+    report.animation_outputs = _animations(parts, cache)
     if report.quantized_primitives:
         _add_used(document, QUANTIZATION, required=True)
     return report
@@ -389,6 +399,59 @@ def _add_accessor(
     accessors.append({"bufferView": len(document["bufferViews"]) - 1, **accessor})
     cache[key] = len(accessors) - 1
     return cache[key]
+
+
+# animations ------------------------------------------------------------------------------------
+
+
+def _animations(parts: GlbParts, cache: dict[bytes, int]) -> int:
+    """Store linear or step animation outputs with the EXT_meshopt_compression filters:
+    rotations as 16-bit normalized quaternions (QUATERNION_BITS), translations and scales as
+    floats with ANIMATION_EXP_BITS of mantissa (EXPONENTIAL). Outputs that several paths share,
+    cubic splines (whose tangents must not be normalized) and morph weights stay as they are."""
+    document = parts.document
+    accessors = document.get("accessors", [])
+    paths: dict[int, set[str]] = defaultdict(set)
+    samplers: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for animation in document.get("animations", []):
+        for channel in animation.get("channels", []):
+            sampler = animation["samplers"][channel["sampler"]]
+            paths[sampler["output"]].add(channel.get("target", {}).get("path", ""))
+            samplers[sampler["output"]].append(sampler)
+    done = 0
+    for index in sorted(paths):
+        accessor = accessors[index]
+        path = next(iter(paths[index])) if len(paths[index]) == 1 else ""
+        shape = {"rotation": "VEC4", "translation": "VEC3", "scale": "VEC3"}.get(path)
+        if (
+            shape is None
+            or accessor.get("type") != shape
+            or accessor.get("componentType") != 5126
+            or "bufferView" not in accessor
+            or "sparse" in accessor
+            or accessor.get("count", 0) < 1
+            or any(s.get("interpolation") == "CUBICSPLINE" for s in samplers[index])
+        ):
+            continue
+        values = accessor_values(parts, index).astype(np.float64)
+        if path == "rotation":
+            lengths = np.linalg.norm(values, axis=1, keepdims=True)
+            encoded: npt.NDArray[Any] = encode_quat(
+                values / np.maximum(lengths, 1e-30), QUATERNION_BITS
+            )
+            fields = {"componentType": 5122, "type": "VEC4", "normalized": True}
+            name = QUATERNION
+        else:
+            encoded = encode_exp(values, ANIMATION_EXP_BITS)
+            fields = {"componentType": 5126, "type": "VEC3"}
+            name = EXPONENTIAL
+        rows = encoded.view(np.uint8).reshape(len(encoded), -1)
+        new = {**fields, "count": len(rows), FILTER_KEY: name}  # outputs need no min/max
+        new_index = _add_accessor(parts, cache, new, rows.tobytes(), rows.shape[1])
+        for sampler in samplers[index]:
+            sampler["output"] = new_index
+        done += 1
+    return done
 
 
 # texture coordinates ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from content_tools.meshpack.graph import world_matrices
 
-__all__ = ["Corners", "decoded_buffer", "world_triangles"]
+__all__ = ["Corners", "accessor_values", "decoded_buffer", "world_triangles"]
 
 _DTYPES = {5120: "<i1", 5121: "<u1", 5122: "<i2", 5123: "<u2", 5125: "<u4", 5126: "<f4"}
 _WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
@@ -73,7 +73,10 @@ def decoded_buffer(document: dict[str, Any], binary: bytes) -> bytes:
     return bytes(fallback)
 
 
-def _values(document: dict[str, Any], buffers: list[bytes], index: int) -> npt.NDArray[np.float64]:
+def accessor_values(
+    document: dict[str, Any], buffers: list[bytes], index: int
+) -> npt.NDArray[np.float64]:
+    """Accessor `index` as floats (normalized integers mapped to -1..1 or 0..1)."""
     accessor = document["accessors"][index]
     view = document["bufferViews"][accessor["bufferView"]]
     width = _WIDTH[accessor["type"]]
@@ -116,10 +119,12 @@ def world_triangles(document: dict[str, Any], binary: bytes) -> list[Corners]:
             continue
         matrix = world[n]
         for primitive in document["meshes"][node["mesh"]]["primitives"]:
-            indices = _values(document, buffers, primitive["indices"]).reshape(-1).astype(int)
+            indices = (
+                accessor_values(document, buffers, primitive["indices"]).reshape(-1).astype(int)
+            )
             attributes = {}
             for name, index in primitive["attributes"].items():
-                values = _values(document, buffers, index)
+                values = accessor_values(document, buffers, index)
                 if name == "POSITION":
                     values = values @ matrix[:3, :3].T + matrix[:3, 3]
                 elif name in ("NORMAL", "TANGENT"):

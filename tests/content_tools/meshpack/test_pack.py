@@ -289,3 +289,60 @@ def test_keep_names_none_keeps_every_named_node(tmp_path: Path) -> None:
         "shelf_board",
         "spawn",
     }
+
+
+def animated_scene() -> bytes:
+    """The small scene with the tool spinning and sliding (linear keyframes)."""
+    document, binary = _glb(small_scene())
+    b = _Builder()
+    b.doc, b.blob = document, bytearray(binary)
+    times = np.linspace(0, 2, 9)
+    angles = times * 1.3
+    rotations = np.c_[np.zeros(9), np.sin(angles / 2), np.zeros(9), np.cos(angles / 2)]
+    translations = np.c_[0.4 + times * 0.25, np.full(9, 0.9), -0.3 - times / 7]
+    tool = _by_name(document)["tool"]
+    time = b.accessor(times, "SCALAR")
+    document["accessors"][time].update(min=[0.0], max=[2.0])
+    document["animations"] = [
+        {
+            "samplers": [
+                {"input": time, "output": b.accessor(rotations, "VEC4")},
+                {"input": time, "output": b.accessor(translations, "VEC3")},
+            ],
+            "channels": [
+                {"sampler": 0, "target": {"node": tool, "path": "rotation"}},
+                {"sampler": 1, "target": {"node": tool, "path": "translation"}},
+            ],
+        }
+    ]
+    document["buffers"] = [{"byteLength": len(b.blob)}]
+    return build_glb(document, bytes(b.blob))
+
+
+def test_animation_outputs_use_the_quaternion_and_exponential_filters() -> None:
+    from tests.support.packed_glb import accessor_values, decoded_buffer
+
+    source = animated_scene()
+    parts = split_glb(source, path=Path("animated.glb"))
+    report = compress_parts(parts, "meshopt", KEEP)
+    assert report.packing is not None
+    assert report.packing.animation_outputs == 2
+    document, binary = _glb(write_glb(parts.document, parts.views))
+    before, before_binary = _glb(source)
+    buffers = [binary, decoded_buffer(document, binary)]
+    filters = {
+        view.get("extensions", {}).get("EXT_meshopt_compression", {}).get("filter")
+        for view in document["bufferViews"]
+    }
+    assert {"QUATERNION", "EXPONENTIAL", "OCTAHEDRAL"} <= filters
+    (animation,) = document["animations"]
+    (old,) = before["animations"]
+    assert _by_name(document)["tool"] == animation["channels"][0]["target"]["node"]
+    for sampler, old_sampler in zip(animation["samplers"], old["samplers"], strict=True):
+        ours = accessor_values(document, buffers, sampler["output"])
+        theirs = accessor_values(before, [before_binary], old_sampler["output"])
+        if ours.shape[1] == 4:  # q and -q are one rotation
+            cosine = np.abs(np.sum(ours * theirs, axis=1)) / np.linalg.norm(ours, axis=1)
+            assert np.degrees(2 * np.arccos(np.clip(cosine, -1, 1))).max() < 0.05
+        else:
+            assert np.abs(ours - theirs).max() < 1e-5

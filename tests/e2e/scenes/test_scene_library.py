@@ -32,7 +32,7 @@ from content_tools.glb import parse_glb
 from content_tools.gltf import read_model
 from content_tools.package import package_scene
 from content_tools.source import load_scene_source
-from tests.conftest import scene_dirs
+from tests.conftest import scene_dirs, scene_library_compression
 from tests.content_tools.test_cook_scene import world_positions
 
 SCENES = scene_dirs()
@@ -241,14 +241,20 @@ def test_scene_packaging_is_deterministic(
     text, replaced = re.subn(r"(?m)^generator: generate\.py\n", "", text)
     assert replaced == 1
     (copy / "scene.yaml").write_text(text, encoding="utf-8")
-    again = package_scene(copy, tmp_path / "dist")
+    packaging = bundle.manifest.packaging
+    assert packaging is not None
+    assert packaging.compression == scene_library_compression()
+    again = package_scene(copy, tmp_path / "dist", compress=packaging.compression)
     assert again.bundle_dir.name == bundle.bundle_dir.name
     files = {p.name: p.read_bytes() for p in sorted(again.bundle_dir.iterdir())}
     assert files == bundle.files()
 
     generator = importlib.import_module(f"scenes.{scene_id}.generate")
     export: Any = importlib.import_module("scenes.kit.export")
-    assert export.export_glb(generator.build(), generator.NODES) == bundle.glb
+    assert (
+        export.export_glb(generator.build(), generator.NODES)
+        == (bundle.scene_dir / "scene.glb").read_bytes()
+    )
 
 
 @pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)

@@ -235,9 +235,9 @@ def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
             semantic = min(name for _, name in roles[index])
             filtered = filters.get(index)
             key: tuple[Any, ...] = ("attributes", semantic, stride, filtered or "")
-            vertices = not semantic.startswith("animation ")
+            vertex_data = not semantic.startswith("animation ")
             stream = streams.setdefault(
-                key, _Stream("attributes", "ATTRIBUTES", stride, [], filtered, vertices)
+                key, _Stream("attributes", "ATTRIBUTES", stride, [], filtered, vertex_data)
             )
         else:
             if accessor["type"] != "SCALAR" or accessor["componentType"] not in (5121, 5123, 5125):

@@ -49,7 +49,7 @@ from content_tools.meshpack.attributes import (
     to_floats,
 )
 from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
-from content_tools.meshpack.graph import drop_meshes, drop_nodes, plan, world_matrices
+from content_tools.meshpack.graph import Plan, drop_meshes, drop_nodes, plan, world_matrices
 
 __all__ = ["QUANTIZATION", "TEXTURE_TRANSFORM", "PackReport", "pack"]
 
@@ -185,7 +185,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
         _translation_only(node)
     for n in merged:
         del nodes[n]["mesh"]
-    removed = _removable(nodes, graph, set(merged))
+    removed = _removable(nodes, graph)
     report.merged_nodes = len(merged)
     report.removed_nodes = len(removed)
     drop_nodes(document, removed)
@@ -207,7 +207,11 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
 def _mesh_eligible(document: dict[str, Any], mesh: int, users: list[int]) -> bool:
     accessors = document.get("accessors", [])
     definition = document["meshes"][mesh]
-    if "weights" in definition or any("skin" in document["nodes"][n] for n in users):
+    # Skins, morph weights and node extensions (EXT_mesh_gpu_instancing, ...) apply to the
+    # node's own mesh: such a mesh stays on its node, exact.
+    if "weights" in definition or any(
+        "skin" in document["nodes"][n] or "extensions" in document["nodes"][n] for n in users
+    ):
         return False
     for primitive in definition["primitives"]:
         attributes = primitive.get("attributes", {})
@@ -565,7 +569,7 @@ def _add_used(document: dict[str, Any], name: str, *, required: bool) -> None:
         document[key] = sorted({*document.get(key, []), name})
 
 
-def _removable(nodes: list[dict[str, Any]], graph: Any, merged: set[int]) -> set[int]:
+def _removable(nodes: list[dict[str, Any]], graph: Plan) -> set[int]:
     """Scene nodes outside the plan with no mesh left and nothing kept below them."""
     removable: set[int] = set()
 

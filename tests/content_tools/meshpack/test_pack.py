@@ -346,3 +346,25 @@ def test_animation_outputs_use_the_quaternion_and_exponential_filters() -> None:
             assert np.degrees(2 * np.arccos(np.clip(cosine, -1, 1))).max() < 0.05
         else:
             assert np.abs(ours - theirs).max() < 1e-5
+
+
+def test_a_mesh_whose_node_has_an_extension_stays_on_it_exact() -> None:
+    """EXT_mesh_gpu_instancing (like skins and morph weights) applies to the node's own mesh:
+    that mesh is neither moved to a child nor quantized."""
+    document, binary = _glb(small_scene())
+    b = _Builder()
+    b.doc, b.blob = document, bytearray(binary)
+    handle = _by_name(document)["tool_handle"]
+    offsets = b.accessor(np.array([[0, 0, 0], [0.2, 0, 0]]), "VEC3")
+    document["nodes"][handle]["extensions"] = {
+        "EXT_mesh_gpu_instancing": {"attributes": {"TRANSLATION": offsets}}
+    }
+    document["extensionsUsed"] = ["EXT_mesh_gpu_instancing"]
+    document["buffers"] = [{"byteLength": len(b.blob)}]
+    parts = split_glb(build_glb(document, bytes(b.blob)), path=Path("instanced.glb"))
+    compress_parts(parts, "meshopt", KEEP)
+    after = parts.document
+    node = after["nodes"][_by_name(after)["tool_handle"]]
+    (primitive,) = after["meshes"][node["mesh"]]["primitives"]
+    assert after["accessors"][primitive["attributes"]["POSITION"]]["componentType"] == 5126
+    assert "EXT_mesh_gpu_instancing" in node["extensions"]

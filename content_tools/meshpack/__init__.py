@@ -30,6 +30,7 @@ import io
 import json
 import math
 import re
+import struct
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -66,7 +67,8 @@ QUATERNION_BITS = 16
 ANIMATION_EXP_BITS = 20
 """Translation and scale keyframes: 20 bits of mantissa per component (one exponent per
 component over the output)."""
-_DEFAULT_TEXELS = 1024  # an image whose size cannot be read (KTX2, ...) counts as this
+_DEFAULT_TEXELS = 1024  # an image whose size cannot be read counts as this
+_KTX2_IDENTIFIER = b"\xabKTX 20\xbb\r\n\x1a\n"
 
 
 @dataclass(slots=True)
@@ -498,13 +500,16 @@ def _texels(parts: GlbParts, texture_index: int) -> int:
         image = document.get("images", [])[source]
         if "bufferView" not in image:
             continue
-        data = parts.views[image["bufferView"]]
+        data = bytes(parts.views[image["bufferView"]])
+        if data.startswith(_KTX2_IDENTIFIER) and len(data) >= 28:  # pixelWidth, pixelHeight
+            best = max(best, *struct.unpack_from("<II", data, 20))
+            continue
         try:
             from PIL import Image
 
-            with Image.open(io.BytesIO(bytes(data))) as opened:
+            with Image.open(io.BytesIO(data)) as opened:
                 best = max(best, *opened.size)
-        except Exception:  # an encoding PIL does not read (KTX2, ...)
+        except Exception:  # an encoding PIL does not read
             best = max(best, _DEFAULT_TEXELS)
     return best or _DEFAULT_TEXELS
 

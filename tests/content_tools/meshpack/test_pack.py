@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -368,3 +369,22 @@ def test_a_mesh_whose_node_has_an_extension_stays_on_it_exact() -> None:
     (primitive,) = after["meshes"][node["mesh"]]["primitives"]
     assert after["accessors"][primitive["attributes"]["POSITION"]]["componentType"] == 5126
     assert "EXT_mesh_gpu_instancing" in node["extensions"]
+
+
+def test_texture_coordinates_of_a_ktx2_texture_use_its_size() -> None:
+    """A KTX2 image (KHR_texture_basisu, as `--textures ktx2` writes) is measured from its
+    header: the grid of the coordinates that sample it is 1/4 of its texel."""
+    document, binary = _glb(small_scene())
+    b = _Builder()
+    b.doc, b.blob = document, bytearray(binary)
+    header = b"\xabKTX 20\xbb\r\n\x1a\n" + struct.pack("<IIII", 0, 1, 128, 128) + bytes(52)
+    document["images"] = [{"bufferView": b.data(header), "mimeType": "image/ktx2"}]
+    document["textures"] = [{"extensions": {"KHR_texture_basisu": {"source": 0}}}]
+    document["extensionsUsed"] = ["KHR_texture_basisu"]
+    document["extensionsRequired"] = ["KHR_texture_basisu"]
+    document["buffers"] = [{"byteLength": len(b.blob)}]
+    parts = split_glb(build_glb(document, bytes(b.blob)), path=Path("ktx2.glb"))
+    compress_parts(parts, "meshopt", KEEP)
+    info = parts.document["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]
+    scale = info["extensions"]["KHR_texture_transform"]["scale"]
+    assert scale == [2 * UV_MAX_ERROR_TEXELS / 128] * 2

@@ -40,9 +40,11 @@ __all__ = [
     "finish",
     "hum",
     "pink_noise",
+    "repeat",
     "rms_dbfs",
     "sizzle",
     "steam",
+    "thud",
     "water",
     "weld_arc",
     "white_noise",
@@ -244,14 +246,12 @@ def bell(
     return finish(out, loudness_dbfs=-18, fade_s=0.05)
 
 
-def water(seconds: float = 4.0, *, seed: int) -> Clip:
-    """Running water from a tap, to loop: band noise with a bubbling flutter."""
+def water(seconds: float = 4.0, *, seed: int, loop: bool = True) -> Clip:
+    """Running water from a tap (to loop, or turned on and off when not `loop`): band noise
+    with a bubbling flutter."""
     flutter = 1 + 0.5 * band(white_noise(seconds, seed + 1), 4, 30) / 0.05
-    return finish(
-        band(white_noise(seconds, seed), 400, 6000) * np.clip(flutter, 0.2, 2),
-        loudness_dbfs=-22,
-        loop=True,
-    )
+    x = band(white_noise(seconds, seed), 400, 6000) * np.clip(flutter, 0.2, 2)
+    return finish(x, loudness_dbfs=-22, loop=loop, fade_s=0.2)
 
 
 def hum(freq_hz: float = 50.0, seconds: float = 4.0, *, seed: int) -> Clip:
@@ -311,6 +311,13 @@ def thud(*, seed: int, seconds: float = 0.3) -> Clip:
         body + 0.2 * band(white_noise(seconds, seed), 200, 2000) * envelope(seconds, 0.001, 0.01),
         loudness_dbfs=-18,
     )
+
+
+def repeat(clip: Clip, times: int, gap_s: float) -> Clip:
+    """`clip` `times` times with `gap_s` of silence between (chopping, knocking, footsteps)."""
+    gap = np.zeros(_n(gap_s), dtype=np.float32)
+    parts = [part for _ in range(times) for part in (clip, gap)][:-1]
+    return np.concatenate(parts).astype(np.float32)
 
 
 # ------------------------------------------------------------------ encoding and writing

@@ -104,3 +104,16 @@ def test_write_sounds_writes_named_files(tmp_path: object) -> None:
     paths = sound.write_sounds(folder, {"bell": sound.bell(seconds=0.5), "beep": sound.beep()})
     assert [p.name for p in paths] == ["beep.ogg", "bell.ogg"]
     assert all(p.parent == folder / "sounds" and p.read_bytes().startswith(b"OggS") for p in paths)
+
+
+def test_repeat_puts_gaps_between_copies() -> None:
+    hit = sound.thud(seed=1)
+    out = sound.repeat(hit, 3, 0.1)
+    assert len(out) == 3 * len(hit) + 2 * round(0.1 * sound.RATE)
+    assert np.array_equal(out[: len(hit)], hit)
+    assert not out[len(hit) : len(hit) + 100].any()
+
+
+def test_water_turned_off_fades_out() -> None:
+    clip = sound.water(1.0, seed=4, loop=False)
+    assert abs(clip[-1]) < 1e-3

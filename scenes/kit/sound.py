@@ -263,13 +263,14 @@ def hum(freq_hz: float = 50.0, seconds: float = 4.0, *, seed: int) -> Clip:
     return finish(x, loudness_dbfs=-26, loop=True)
 
 
-def weld_arc(seconds: float = 3.0, *, seed: int) -> Clip:
-    """A welding arc, to loop: crackling buzz around 100 Hz and frying noise."""
+def weld_arc(seconds: float = 3.0, *, seed: int, loop: bool = True) -> Clip:
+    """A welding arc (to loop, or struck and stopped when not `loop`): crackling buzz around
+    100 Hz and frying noise."""
     buzz = tone(round(100 * seconds) / seconds, seconds, (1.0, 0.5, 0.33, 0.25)) * 0.3
     fry = band(white_noise(seconds, seed), 800, 9000) * (
         0.6 + 0.8 * (band(white_noise(seconds, seed + 1), 5, 40) > 0)
     )
-    return finish(buzz + fry, loudness_dbfs=-18, loop=True)
+    return finish(buzz + fry, loudness_dbfs=-18, loop=loop, fade_s=0.05)
 
 
 def steam(seconds: float = 2.5, *, seed: int) -> Clip:

@@ -549,6 +549,7 @@ window.__vr = {
       cues: app.runner?.sounds?.describe() ?? [], failed: app.runner?.sounds?.failed ?? [],
       volume: app.sound.volume, muted: app.sound.muted, master: app.listener?.getMasterVolume() ?? null,
       listener_on_camera: app.listener?.parent === app.view?.camera, context: app.listener?.context.state ?? null,
+      listener_position: app.listener ? v3(app.listener.getWorldPosition(new THREE.Vector3())) : null,
     };
   },
   /** What the right (or given) controller's ray points at now: for diagnostics only. */

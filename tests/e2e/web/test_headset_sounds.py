@@ -103,6 +103,8 @@ def test_the_app_plays_the_scene_sounds_at_their_nodes_on_script_events(
     sounds = _sounds(headset)
     assert sounds["failed"] == []
     assert sounds["listener_on_camera"] is True
+    head = headset.page.evaluate("window.__vr.head()")["position"]
+    assert sounds["listener_position"] == pytest.approx(head, abs=0.05)  # the ears are the head's
     cues = {c["id"]: c for c in sounds["cues"]}
     assert set(cues) == {cue.id for cue in cook_bundle.script.sounds}
     for cue in cook_bundle.script.sounds:

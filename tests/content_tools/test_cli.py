@@ -49,6 +49,7 @@ def test_package_json_success(
                 "left_uncompressed": 0,
             },
             "textures": {"max_size": 2048, "images": 0, "resized": [], "oversized_kept": []},
+            "ktx2": {"mode": "ktx2", "encoder": None, "encoded": [], "kept": []},
         },
     }
 

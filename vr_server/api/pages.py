@@ -76,14 +76,19 @@ _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 @functools.lru_cache(maxsize=64)
 def _csp(html: bytes) -> str:
-    """The CSP of a page; one with an inline import map gets that script allowed by its
-    sha256, and WebAssembly (the glTF decoders of three.js)."""
+    """The CSP of a page; one with an inline import map (a page that draws scenes with
+    three.js) gets that script allowed by its sha256, WebAssembly, eval and workers from blob:
+    URLs: three.js runs its Draco decoder and KTX2 transcoder in workers made from a blob, and
+    the transcoder (Emscripten embind) builds its bindings with `new Function`
+    (docs/security.md)."""
     found = _IMPORT_MAP.search(html.decode("utf-8"))
     if found is None:
         return _CSP
     digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
     return _CSP.replace(
-        "script-src 'self';", f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval';"
+        "script-src 'self';",
+        f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval' 'unsafe-eval'; "
+        "worker-src 'self' blob:;",
     )
 
 

@@ -93,10 +93,17 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_the_library_has_at_least_eight_scenes() -> None:
-    assert len(SCENES) >= 8
+def test_the_library_has_at_least_twelve_scenes() -> None:
+    assert len(SCENES) >= 12
     assert "cook" in SCENE_IDS
     assert "kit" not in SCENE_IDS  # the builder kit is not a scene
+
+
+def test_the_library_spreads_over_the_interest_types() -> None:
+    """Issue 20: besides the many mainly Realistic occupations, at least one mainly
+    Investigative, Artistic and Social one, so that every visitor's profile has a fit."""
+    leading = {load_scene_source(path).riasec[0] for path in SCENES}
+    assert {"R", "I", "A", "S"} <= leading
 
 
 @pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)

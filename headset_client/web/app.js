@@ -267,10 +267,12 @@ async function loadScene(runner, assignment) {
     app.loading.cached = cached;
     await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
     if (app.runner !== runner) return;
-    const sounds = new ScenePlayer(app.listener, app.view.nodes);
-    await sounds.load(assignment.manifest, app.identity.device_token);
-    if (app.runner !== runner) { sounds.dispose(); return; }
-    runner.sounds = sounds;
+    if (app.listener) {
+      const sounds = new ScenePlayer(app.listener, app.view.nodes);
+      await sounds.load(assignment.manifest, app.identity.device_token);
+      if (app.runner !== runner) { sounds.dispose(); return; }
+      runner.sounds = sounds;
+    }
     if (report) app.conn.loading(sid, 1);
     app.conn.ready(sid);
     app.phase = 'session';
@@ -381,11 +383,16 @@ async function boot() {
   await loadErrorWording();
   await loadFonts();
   app.view = new XRView({ container: $('view'), pixelRatio: emulate ? 1 : window.devicePixelRatio, framebufferScale: emulate ? 0.5 : 1 });
-  app.listener = new THREE.AudioListener(); // the visitor's ears: on the head
-  app.view.camera.add(app.listener);
-  document.addEventListener('pointerdown', wakeAudio); // a tap on the page is a gesture too
-  // at once (setMasterVolume ramps on the audio clock, which stands still until a gesture)
-  app.sound.onChange((gain) => { app.listener.gain.gain.value = gain; });
+  try {
+    app.listener = new THREE.AudioListener(); // the visitor's ears: on the head
+    app.view.camera.add(app.listener);
+    document.addEventListener('pointerdown', wakeAudio); // a tap on the page is a gesture too
+    // at once (setMasterVolume ramps on the audio clock, which stands still until a gesture)
+    app.sound.onChange((gain) => { app.listener.gain.gain.value = gain; });
+  } catch (err) {
+    console.warn(`no Web Audio: scenes play without sound (${err.message ?? err})`);
+    app.listener = null;
+  }
   main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
   overlay = new Panel({ name: 'overlay', widthPx: 1024, heightPx: 400, widthM: 0.8 });
   app.view.addPanel(main, new THREE.Vector3(-0.8, 1.72, -0.95)); // high and to the left: clear of work surfaces

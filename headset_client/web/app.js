@@ -16,6 +16,7 @@ import { COLORS, Panel, loadFonts, progressBar } from './panels.js';
 import { loc, t } from './i18n.js';
 import { drawResult, resultHtml } from './results.js';
 import { errorText, loadErrorWording } from './errors.js';
+import { ScenePlayer, SoundSettings, VOLUME_STEP } from './sounds.js';
 
 const APP_VERSION = 'web-0.1.0';
 const TELEMETRY_PERIOD_MS = 1000; // the protocol allows at most 2 Hz
@@ -29,6 +30,7 @@ const app = {
   status: '', notice: null, runner: null, result: null, resultTitle: '', errors: [], loading: null,
   timescale: emulate ? Number(params.get('timescale') ?? 1) || 1 : 1,
   seated: localStorage.getItem('vr-career.seated') === '1', staffCalledAt: 0, rating: null,
+  sound: new SoundSettings(), listener: null,
 };
 const STAFF_CALL_SHOWN_MS = 60_000; // "staff are on their way" stays this long
 window.addEventListener('error', (e) => app.errors.push(String(e.message)));
@@ -88,7 +90,7 @@ function paintLobby() {
   main.show((p) => drawLobby(p, {
     name: app.welcome?.headset.name ?? app.identity?.name, lang: app.lang, status: app.status,
     selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: noticeText(),
-    seated: app.seated, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
+    seated: app.seated, volume: app.sound.volume, muted: app.sound.muted, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
     staffCalled: performance.now() - app.staffCalledAt < STAFF_CALL_SHOWN_MS && app.staffCalledAt > 0,
   }));
 }
@@ -146,7 +148,20 @@ function renderDom() {
   $('result').innerHTML = app.phase === 'result' && app.result ? resultHtml(app.result, app.resultTitle, app.lang) : '';
 }
 
+/** Let sounds play: browsers start audio only after a gesture (entering VR, a button). */
+function wakeAudio() {
+  const context = app.listener?.context;
+  if (context?.state === 'suspended') context.resume().catch(() => {});
+}
+
+/** Stop and remove the sounds of the runner's scene (a new scene, the lobby, the result). */
+function dropSounds(runner) {
+  runner?.sounds?.dispose();
+  if (runner) runner.sounds = null;
+}
+
 async function enterVr() {
+  wakeAudio();
   if (!app.view || app.view.presenting) return;
   try {
     await app.view.enter();
@@ -196,6 +211,7 @@ function pickScene(sceneId) {
 }
 
 async function toLobby(notice = null) {
+  dropSounds(app.runner);
   app.phase = 'lobby';
   app.runner = null;
   app.result = null;
@@ -217,6 +233,7 @@ function onAssignment({ assignment }) {
     return;
   }
   if (['finished', 'aborted'].includes(assignment.resume.state)) return;
+  dropSounds(runner);
   if (runner) app.view.clearScene();
   app.result = null;
   app.notice = null;
@@ -250,6 +267,12 @@ async function loadScene(runner, assignment) {
     app.loading.cached = cached;
     await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
     if (app.runner !== runner) return;
+    if (app.listener) {
+      const sounds = new ScenePlayer(app.listener, app.view.nodes);
+      await sounds.load(assignment.manifest, app.identity.device_token);
+      if (app.runner !== runner) { sounds.dispose(); return; }
+      runner.sounds = sounds;
+    }
     if (report) app.conn.loading(sid, 1);
     app.conn.ready(sid);
     app.phase = 'session';
@@ -286,6 +309,7 @@ function onResult(frame) {
   app.result = frame;
   app.rating = { enabled: !!app.protocol.canRate, value: null, saved: false };
   app.resultTitle = loc(runner.manifest.scene.title, app.lang);
+  dropSounds(runner);
   app.runner = null;
   app.phase = 'result';
   overlay.hide();
@@ -293,9 +317,17 @@ function onResult(frame) {
   repaint();
 }
 
+function onSoundButton(id) {
+  if (id === 'volume:mute') app.sound.toggleMute();
+  else app.sound.step(id === 'volume:up' ? VOLUME_STEP : -VOLUME_STEP);
+  repaint();
+}
+
 function onButton(id, panel) {
+  wakeAudio();
   if (panel === overlay) return;
   if (id.startsWith('lang:')) { setLanguage(id.slice(5), true); return; }
+  if (id.startsWith('volume:') && app.phase === 'lobby') { onSoundButton(id); return; }
   if (id.startsWith('height:') && app.phase === 'lobby') { setSeated(id === 'height:seated'); return; }
   if (app.phase === 'lobby') {
     if (id === 'call_staff') callStaff();
@@ -351,6 +383,16 @@ async function boot() {
   await loadErrorWording();
   await loadFonts();
   app.view = new XRView({ container: $('view'), pixelRatio: emulate ? 1 : window.devicePixelRatio, framebufferScale: emulate ? 0.5 : 1 });
+  try {
+    app.listener = new THREE.AudioListener(); // the visitor's ears: on the head
+    app.view.camera.add(app.listener);
+    document.addEventListener('pointerdown', wakeAudio); // a tap on the page is a gesture too
+    // at once (setMasterVolume ramps on the audio clock, which stands still until a gesture)
+    app.sound.onChange((gain) => { app.listener.gain.gain.value = gain; });
+  } catch (err) {
+    console.warn(`no Web Audio: scenes play without sound (${err.message ?? err})`);
+    app.listener = null;
+  }
   main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
   overlay = new Panel({ name: 'overlay', widthPx: 1024, heightPx: 400, widthM: 0.8 });
   app.view.addPanel(main, new THREE.Vector3(-0.8, 1.72, -0.95)); // high and to the left: clear of work surfaces
@@ -508,6 +550,15 @@ window.__vr = {
   /** The panel's canvas as a PNG data URL (to look at a panel in tests). */
   panelImage(panel = 'main') { return (panel === 'main' ? main : overlay)?.canvas.toDataURL('image/png') ?? null; },
   dropConnection() { app.conn?.drop(); },
+  /** The scene's sounds (each cue's audio, its node, whether it plays) and the settings. */
+  sounds() {
+    return {
+      cues: app.runner?.sounds?.describe() ?? [], failed: app.runner?.sounds?.failed ?? [],
+      volume: app.sound.volume, muted: app.sound.muted, master: app.listener?.getMasterVolume() ?? null,
+      listener_on_camera: app.listener?.parent === app.view?.camera, context: app.listener?.context.state ?? null,
+      listener_position: app.listener ? v3(app.listener.getWorldPosition(new THREE.Vector3())) : null,
+    };
+  },
   /** What the right (or given) controller's ray points at now: for diagnostics only. */
   pointing(i = null) {
     const view = app.view;

@@ -14,7 +14,7 @@ else from `spawn`). Both files are replaced atomically. `script_nodes(__file__)`
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from content_tools.glb import build_glb, parse_glb
 from content_tools.source import load_scene_source
 from scenes.kit.builder import SceneBuilder
 from scenes.kit.shapes import trimesh
+from scenes.kit.sound import Clip, write_sounds
 
 __all__ = [
     "THUMBNAIL_NAME",
@@ -129,9 +130,14 @@ def main(
     *,
     here: Path,
     required: tuple[str, ...] = (),
+    sounds: Callable[[], Mapping[str, Clip]] | None = None,
 ) -> int:
-    """Write the model to argv[0] (default `here/scene.glb`) and the thumbnail next to it."""
+    """Write the model to argv[0] (default `here/scene.glb`) and the thumbnail next to it, and
+    each of `sounds()` as `sounds/<name>.ogg` beside them (scenes.kit.sound)."""
     out = Path(argv[0]) if argv else here / "scene.glb"
+    if sounds is not None:
+        written = write_sounds(out.parent, sounds())
+        print(f"wrote {len(written)} sounds ({sum(p.stat().st_size for p in written)} bytes)")
     data = export_glb(build(), required)
     write_atomic(out, data)
     print(f"wrote {out} ({len(data)} bytes)")

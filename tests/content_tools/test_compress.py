@@ -213,8 +213,9 @@ def test_cook_packaging_is_deterministic(
     first = cook_packaged[method]
     assert tree(again.bundle_dir) == tree(first.bundle_dir)
     assert first.manifest.thumbnail is not None
+    sounds = [sound.path for sound in first.manifest.sounds]
     assert sorted(tree(first.bundle_dir)) == sorted(
-        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path]
+        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path, *sounds]
     )
     assert load_bundle(first.bundle_dir) == first.manifest
 

@@ -1,5 +1,5 @@
 """The headset app's glTF loader (three.js GLTFLoader with its meshopt and Draco decoders, all
-served from npm packages) loads every form `vr-content package` writes."""
+served from npm packages) loads every form `vr-content package` writes, baked light included."""
 
 from __future__ import annotations
 
@@ -22,14 +22,18 @@ LOAD = """async ([glb]) => {
   const gltf = await createGltfLoader().parseAsync(bytes.buffer, '');
   const names = [];
   let triangles = 0;
+  let meshes = 0;
+  let lit = 0;
   gltf.scene.traverse((o) => {
     if (o.name) names.push(o.name);
     if (o.isMesh) {
       const g = o.geometry;
       triangles += (g.index ? g.index.count : g.attributes.position.count) / 3;
+      meshes += 1;
+      if (o.material.vertexColors && g.attributes.color) lit += 1;
     }
   });
-  return { names, triangles };
+  return { names, triangles, meshes, lit };
 }"""
 
 
@@ -66,7 +70,10 @@ def test_the_app_loads_plain_meshopt_and_draco_models(
     plain = loaded["none"]
     assert {"spawn", "wok", "knife", "stove_knob"} <= set(plain["names"])
     assert plain["triangles"] > 1000
+    # the baked light (COLOR_0) reaches the materials: three.js multiplies by vertex colours
+    assert plain["lit"] == plain["meshes"] > 20
     for method in ("meshopt", "draco"):
         assert len(cook_variants[method]) < len(cook_variants["none"])
         assert loaded[method]["names"] == plain["names"]  # every node, in the same order
         assert loaded[method]["triangles"] == plain["triangles"]
+        assert loaded[method]["lit"] == plain["meshes"]

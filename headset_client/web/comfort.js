@@ -19,9 +19,13 @@ const FOLLOW_RATE = 3; // 1/s: the share of the gap closed per second (exponenti
 
 const wrap = (a) => Math.atan2(Math.sin(a), Math.cos(a));
 
-/** The visitor's heading (yaw about +Y, radians; 0 looks along -Z) from a head quaternion. */
+/**
+ * The visitor's heading (yaw about +Y, radians; 0 looks along -Z) from a head quaternion; null
+ * when they look almost straight up or down (the heading is then noise, not a direction).
+ */
 export function headingOf(quaternion) {
   const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(quaternion);
+  if (Math.hypot(forward.x, forward.z) < 0.2) return null;
   return Math.atan2(-forward.x, -forward.z);
 }
 
@@ -35,7 +39,7 @@ export class PanelFollower {
   /** Put the UI in front of the head now. */
   place({ position, quaternion }) {
     this.group.position.set(position.x, position.y - EYE_HEIGHT, position.z);
-    this.group.rotation.set(0, headingOf(quaternion), 0);
+    this.group.rotation.set(0, headingOf(quaternion) ?? this.group.rotation.y, 0);
     this.group.updateMatrixWorld(true);
     this.turning = false;
     this.walking = false;
@@ -44,7 +48,8 @@ export class PanelFollower {
   /** Follow the head lazily (call every frame with the frame's duration in seconds). */
   update({ position, quaternion }, dt) {
     const g = this.group;
-    const gap = wrap(headingOf(quaternion) - g.rotation.y);
+    const heading = headingOf(quaternion);
+    const gap = heading === null ? 0 : wrap(heading - g.rotation.y);
     if (Math.abs(gap) > THREE.MathUtils.degToRad(FOLLOW_START_DEG)) this.turning = true;
     const ease = 1 - Math.exp(-FOLLOW_RATE * dt);
     if (this.turning) {
@@ -64,6 +69,7 @@ export class PanelFollower {
 
   /** How far the UI's facing is from the head's heading (degrees, signed; + is to the left). */
   offsetDeg(quaternion) {
-    return THREE.MathUtils.radToDeg(wrap(this.group.rotation.y - headingOf(quaternion)));
+    const heading = headingOf(quaternion) ?? this.group.rotation.y;
+    return THREE.MathUtils.radToDeg(wrap(this.group.rotation.y - heading));
   }
 }

@@ -51,6 +51,20 @@ def test_the_panel_comes_into_view_when_the_head_turns_90_degrees(
     headset.enter_lobby(enrollment_code, "&timescale=4&lang=en")
     settled_in_view(headset)  # the lobby starts in front of the visitor
 
+    # Looking nearly straight down (at the floor, the controllers) has no heading to follow:
+    # the panel stays, though the head is also turned 90 degrees.
+    yaw, pitch = math.radians(-90) / 2, math.radians(-88) / 2
+    down = {
+        "x": math.cos(yaw) * math.sin(pitch),
+        "y": math.sin(yaw) * math.cos(pitch),
+        "z": -math.sin(yaw) * math.sin(pitch),
+        "w": math.cos(yaw) * math.cos(pitch),
+    }
+    headset.dispatch("set_transform", {"device": "headset", "orientation": down})
+    headset.page.wait_for_timeout(500)
+    assert not headset.state()["ui"]["moving"]
+    assert abs(headset.state()["ui"]["offset_deg"]) < 1
+
     # Turned 90 degrees to the right, the panel is out of view, then swings after the gaze.
     turn_head(headset, -90)
     headset.wait_for("s.ui.moving", 5)

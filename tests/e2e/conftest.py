@@ -42,8 +42,9 @@ def kiosk_server(
 @pytest.fixture(scope="session")
 def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every scene in scenes/ packaged once per test run (runs each generator): the xdist
-    workers of one run share the folder, the first to ask builds it under a lock (about 20 s
-    of CPU for the twelve scenes, measured 2026-12-07). Tests only read it."""
+    workers of one run share the folder, the first to ask builds it under a lock (about 46 s
+    of CPU for the twelve scenes, 16 s of it the baked light, measured 2026-12-07 on the loaded
+    shared machine; 20 s before the bake). Tests only read it."""
     from content_tools.package import package_scene
 
     base = tmp_path_factory.getbasetemp()

@@ -74,9 +74,23 @@ function setLanguage(lang, byVisitor = false) {
 let main;
 let overlay;
 let messageTimer = null;
+// Where the main panel stands (UI coordinates: comfort.js): straight ahead at a readable
+// distance in the lobby and on the result; in a session high and to the left, clear of work
+// surfaces. Each phase starts with the panels in front of where the visitor looks.
+const MAIN_AHEAD = new THREE.Vector3(0, 1.5, -1.1);
+const MAIN_SESSION = new THREE.Vector3(-0.8, 1.72, -0.95);
+let placedPhase = null;
+
+function placePanels() {
+  if (app.phase === placedPhase) return;
+  placedPhase = app.phase;
+  app.view.movePanel(main, app.phase === 'session' ? MAIN_SESSION : MAIN_AHEAD);
+  app.view.facePanels();
+}
 
 function repaint() {
   if (!main) return;
+  placePanels();
   if (app.phase === 'lobby' || app.phase === 'not_enrolled' || app.phase === 'failed') paintLobby();
   else if (app.phase === 'loading') paintLoading();
   else if (app.phase === 'session' && app.runner) app.runner.paint();
@@ -395,7 +409,7 @@ async function boot() {
   }
   main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
   overlay = new Panel({ name: 'overlay', widthPx: 1024, heightPx: 400, widthM: 0.8 });
-  app.view.addPanel(main, new THREE.Vector3(-0.8, 1.72, -0.95)); // high and to the left: clear of work surfaces
+  app.view.addPanel(main, MAIN_AHEAD);
   app.view.addPanel(overlay, new THREE.Vector3(0, 1.45, -0.7));
   overlay.mesh.renderOrder = 20;
   overlay.hide();
@@ -516,6 +530,7 @@ window.__vr = {
       overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
       grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
       poses: app.poses ? { hz: app.poses.hz, sent: app.poses.sent } : null,
+      ui: app.view ? { moving: app.view.panelsMoving, offset_deg: app.view.follower.offsetDeg(app.view.headPose().quaternion) } : null,
       seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
       inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],
     };
@@ -547,6 +562,15 @@ window.__vr = {
     return null;
   },
   head() { const h = app.view?.headPose(); return h ? { position: v3(h.position) } : null; },
+  /** Where the visitor sees a panel: degrees off their gaze (0: straight ahead) and metres. */
+  panelSight(panel = 'main') {
+    const p = panel === 'main' ? main : overlay;
+    const h = app.view?.headPose();
+    if (!p || !h) return null;
+    const to = p.mesh.getWorldPosition(new THREE.Vector3()).sub(h.position);
+    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(h.quaternion);
+    return { angle_deg: THREE.MathUtils.radToDeg(forward.angleTo(to)), distance: to.length() };
+  },
   /** The panel's canvas as a PNG data URL (to look at a panel in tests). */
   panelImage(panel = 'main') { return (panel === 'main' ? main : overlay)?.canvas.toDataURL('image/png') ?? null; },
   dropConnection() { app.conn?.drop(); },

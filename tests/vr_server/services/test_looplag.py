@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -141,9 +142,10 @@ async def test_collector_pauses_are_timed_by_generation() -> None:
     assert monitor._on_gc not in gc.callbacks  # removed when the monitor stops
 
 
-def blocking_work_for_the_test(seconds: float) -> None:
+def blocking_work_for_the_test(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    """Holds the loop's thread for `seconds`, or less once `until()` is true."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not until():
         pass
 
 
@@ -155,7 +157,11 @@ async def test_stall_stacks_name_what_holds_the_loop(caplog: pytest.LogCaptureFi
         stacks.start()
         try:
             await asyncio.sleep(0.03)
-            blocking_work_for_the_test(0.15)
+            # Held until the watcher has spoken (10 s at most): on a loaded machine its thread
+            # may wait long for a core, and a fixed 0.15 s hold then ended before it looked.
+            blocking_work_for_the_test(
+                10, until=lambda: any("is held" in r.getMessage() for r in caplog.records)
+            )
             await asyncio.sleep(0.02)
         finally:
             stacks.stop()

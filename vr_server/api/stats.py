@@ -1,5 +1,6 @@
 """The day's figures (staff): JSON for the stats page and a CSV of the sessions for Excel.
-Dates are venue days (`VR_TIMEZONE`), both ends included; without them, today."""
+Dates are venue days (`VR_TIMEZONE`), both ends included; without them, today. At central,
+`?venue=<id>|all` gives the same figures from what the venues sent (services/venue_stats.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from vr_server.api.audit import caller
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
+from vr_server.errors import NotFound
 from vr_server.protocol.reports import DayFigures
+from vr_server.services.venue_stats import venue_figures
 
 router = APIRouter(tags=["stats"], route_class=CredentialFirstRoute)
 
@@ -18,11 +21,29 @@ FromDay = Annotated[date | None, Query(alias="from", description="First venue da
 ToDay = Annotated[date | None, Query(description="Last venue day (included), YYYY-MM-DD.")]
 
 
+VenueParam = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="At central: a venue's id, or `all`, for the figures of what the venues sent "
+        "(docs/sync.md); refused (404) on a server without venues.",
+    ),
+]
+
+
 @router.get("/api/stats")
 async def stats(
-    _staff: StaffDep, services: ServicesDep, from_: FromDay = None, to: ToDay = None
+    _staff: StaffDep,
+    services: ServicesDep,
+    from_: FromDay = None,
+    to: ToDay = None,
+    venue: VenueParam = None,
 ) -> DayFigures:
-    return await services.stats.figures(from_, to)
+    if venue is None:
+        return await services.stats.figures(from_, to)
+    if services.venues is None:
+        raise NotFound("this server has no venues: `venue` is for a central server")
+    return await venue_figures(services.stats, services.venues.venues, venue, from_, to)
 
 
 @router.get(

@@ -36,8 +36,9 @@ PairingCode = Annotated[str, Field(min_length=4, max_length=32)]
 
 
 class SyncedSession(Wire):
-    """A session as central keeps it: its state, result and rating (no machine snapshot, no
-    result token, no journey code)."""
+    """A session as central keeps it: its state, result and rating, and when it started and
+    ended (read from the machine snapshot when the batch is cut; the snapshot itself, the result
+    token and the journey code stay at the venue)."""
 
     id: Id
     headset_id: Id
@@ -50,6 +51,10 @@ class SyncedSession(Wire):
     ticket_id: Id | None = None
     rating: Annotated[int, Field(ge=1, le=5)] | None = None
     rated_at: datetime | None = None
+    started_at: datetime | None = Field(
+        default=None, description="When the visitor started (None: not started yet)."
+    )
+    ended_at: datetime | None = Field(default=None, description="When the session ended.")
     sync_seq: SyncSeq
 
 

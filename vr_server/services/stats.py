@@ -14,13 +14,13 @@ import io
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from content_tools.format import LocalizedText
-from vr_server.errors import Invalid
+from vr_server.errors import Invalid, NotFound
 from vr_server.protocol.queue import ticket_label
 from vr_server.protocol.reports import (
     DayFigures,
@@ -67,6 +67,8 @@ class DayData:
     tickets: dict[str, TicketRecord]
     headsets: list[HeadsetRecord]
     titles: dict[str, LocalizedText]
+    headset_names: dict[str, str] = field(default_factory=dict)
+    """Names of headsets not in `headsets` (central names a venue's headsets itself)."""
 
 
 def _at(value: Any) -> datetime | None:
@@ -142,7 +144,7 @@ def compute_figures(data: DayData) -> DayFigures:
         first, last = open_spans.get(local_day, (begin, end))
         open_spans[local_day] = (min(first, begin), max(last, end))
     open_s = sum((last - first).total_seconds() for first, last in open_spans.values())
-    names = {h.id: h.name for h in data.headsets}
+    names = {h.id: h.name for h in data.headsets} | data.headset_names
     for headset_id in busy:
         names.setdefault(headset_id, headset_id)
     utilisation = [
@@ -237,13 +239,30 @@ class StatsService:
     def today(self) -> date:
         return venue_date(datetime.fromtimestamp(self.clock(), UTC), self.zone)
 
-    async def _data(self, first: date | None, last: date | None) -> DayData:
+    def days(self, first: date | None, last: date | None) -> tuple[date, date]:
+        """The asked range (today by default); Invalid when reversed or too long."""
         first = first or last or self.today()
         last = last or first
         if last < first:
             raise Invalid("`to` is before `from`")
         if (last - first).days >= MAX_DAYS:
             raise Invalid(f"ask for at most {MAX_DAYS} days at a time")
+        return first, last
+
+    async def titles(self, scenes: Iterable[tuple[str, str]]) -> dict[str, LocalizedText]:
+        """Each scene's title from the first of its (scene id, version) this server holds."""
+        titles: dict[str, LocalizedText] = {}
+        for scene_id, version in scenes:
+            if scene_id not in titles:
+                try:
+                    manifest = await self.catalog.manifest(scene_id, version)
+                except NotFound:
+                    continue  # a venue's scene this server never had (central)
+                titles[scene_id] = manifest.scene.title
+        return titles
+
+    async def _data(self, first: date | None, last: date | None) -> DayData:
+        first, last = self.days(first, last)
         start, end = day_bounds(first, last, self.zone)
         sessions = await self.store.sessions.created_between(start, end)
         # a session's ticket may be from the evening before (a queue left open overnight)
@@ -253,11 +272,18 @@ class StatsService:
                 created_from=start - timedelta(days=1), created_to=end
             )
         }
-        titles: dict[str, LocalizedText] = {}
-        for s in sessions:
-            if s.scene_id not in titles:
-                manifest = await self.catalog.manifest(s.scene_id, s.scene_version)
-                titles[s.scene_id] = manifest.scene.title
+        return await self.day_data(first, last, sessions, tickets, await self.store.headsets.all())
+
+    async def day_data(
+        self,
+        first: date,
+        last: date,
+        sessions: list[SessionRecord],
+        tickets: dict[str, TicketRecord],
+        headsets: list[HeadsetRecord],
+        headset_names: dict[str, str] | None = None,
+    ) -> DayData:
+        """What the figures are computed from, these records with their scenes' titles."""
         return DayData(
             first=first,
             last=last,
@@ -265,8 +291,9 @@ class StatsService:
             now=datetime.fromtimestamp(self.clock(), UTC),
             sessions=sessions,
             tickets=tickets,
-            headsets=await self.store.headsets.all(),
-            titles=titles,
+            headsets=headsets,
+            titles=await self.titles((s.scene_id, s.scene_version) for s in sessions),
+            headset_names=headset_names or {},
         )
 
     async def figures(self, first: date | None = None, last: date | None = None) -> DayFigures:

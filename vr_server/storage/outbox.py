@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Table, func, select, union_all, update
@@ -21,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from vr_server.protocol.sync import SyncedEvent, SyncedSession, SyncedTicket
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
-from vr_server.storage.sql_repo import SqlRepository
+from vr_server.storage.sql_repo import SqlRepository, wire_values
 
 _NEXT = (
     update(t.sync_clock)
@@ -68,7 +69,9 @@ class Outbox(Protocol):
 
 
 _OUTBOX_TABLES = (t.sessions, t.session_events, t.tickets)
-_SESSION_COLUMNS = [t.sessions.c[name] for name in SyncedSession.model_fields]
+_SESSION_COLUMNS = [
+    t.sessions.c[name] for name in SyncedSession.model_fields if name in t.sessions.c
+] + [t.sessions.c.machine]
 _EVENT_COLUMNS = [t.session_events.c[name] for name in SyncedEvent.model_fields]
 _TICKET_COLUMNS = [t.tickets.c[name] for name in SyncedTicket.model_fields]
 """Only the columns that travel: never the contact table, result tokens or journey codes."""
@@ -83,11 +86,18 @@ def _positions(after: int) -> Any:
     ).subquery()
 
 
-def _parsed(row: Any, json_column: str) -> dict[str, Any]:
-    values = dict(row._mapping)
-    text = values[json_column]
-    values[json_column] = json.loads(text) if text else None
-    return values
+def _at(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(float(value), UTC)
+
+
+def _session(row: Any) -> SyncedSession:
+    """The session as it travels: its start and end read from the machine snapshot, which
+    itself stays here."""
+    values = wire_values(row, "result")
+    machine = json.loads(values.pop("machine") or "{}")
+    values["started_at"] = _at(machine.get("started_at"))
+    values["ended_at"] = _at(machine.get("ended_at"))
+    return SyncedSession.model_validate(values)
 
 
 def _between(table: Table, columns: list[Any], after: int, upto: int) -> Any:
@@ -119,9 +129,9 @@ class SqlOutbox(SqlRepository):
         return Pending(
             after,
             int(upto),
-            [SyncedSession.model_validate(_parsed(r, "result")) for r in sessions],
-            [SyncedEvent.model_validate(_parsed(r, "body")) for r in events],
-            [SyncedTicket.model_validate(_parsed(r, "interests")) for r in tickets],
+            [_session(r) for r in sessions],
+            [SyncedEvent.model_validate(wire_values(r, "body")) for r in events],
+            [SyncedTicket.model_validate(wire_values(r, "interests")) for r in tickets],
         )
 
     async def waiting(self, after: int) -> int:

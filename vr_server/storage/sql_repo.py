@@ -43,6 +43,13 @@ def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) and value else None
 
 
+def wire_values(row: Any, json_column: str, *, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row as the fields of its wire model: `json_column` parsed, datetimes zone-aware."""
+    values = {k: v for k, v in row._mapping.items() if k not in leave_out}
+    values[json_column] = _loads(values[json_column])
+    return {k: _aware(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
 def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     """How a column's value becomes the record field annotated `annotation` (a string: the
     records use `from __future__ import annotations`)."""

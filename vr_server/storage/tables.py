@@ -319,6 +319,9 @@ venue_sessions = Table(
     Column("ticket_id", String(64), nullable=True),
     Column("rating", Integer, nullable=True),
     Column("rated_at", TS, nullable=True),
+    # from the venue's machine snapshot (the stats page at central)
+    Column("started_at", TS, nullable=True),
+    Column("ended_at", TS, nullable=True),
     Column("sync_seq", Integer, nullable=False),
     Index("ix_venue_sessions_created", "venue_id", "created_at"),
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, func, insert, select, update
@@ -23,10 +23,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from vr_server.errors import Conflict, NotFound
-from vr_server.protocol.sync import SyncBatch
+from vr_server.protocol.sync import SyncBatch, SyncedSession, SyncedTicket
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
-from vr_server.storage.sql_repo import SqlRepository, dumps, now, row_values
+from vr_server.storage.sql_repo import SqlRepository, dumps, now, row_values, wire_values
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,15 @@ class VenueSessionRow:
     started_at: datetime | None
 
 
+@dataclass(frozen=True)
+class HeldRows:
+    """Sessions and tickets central holds, each with the id of the venue that sent it (the
+    stats page at central)."""
+
+    sessions: list[tuple[str, SyncedSession]]
+    tickets: list[tuple[str, SyncedTicket]]
+
+
 class SyncGap(Conflict):
     """A batch starts above central's mark for the venue (central lost what it acknowledged,
     e.g. restored from a backup): the venue must send again from `acked`."""
@@ -120,6 +129,11 @@ class Venues(Protocol):
         self, start: datetime, end: datetime, venue_id: str | None = None
     ) -> list[VenueSessionRow]:
         """Sessions created in [start, end), of one venue or all, by venue then time."""
+        ...
+
+    async def held(self, start: datetime, end: datetime, venue_id: str | None = None) -> HeldRows:
+        """Sessions created in [start, end) and tickets made in [start - 1 day, end) (a session
+        may be called from the evening before), of one venue or all."""
         ...
 
     async def apply(self, venue_id: str, batch: SyncBatch) -> Applied:
@@ -279,6 +293,37 @@ class SqlVenues(SqlRepository):
         if venue_id is not None:
             query = query.where(s.venue_id == venue_id)
         return await self._all(VenueSessionRow, query)
+
+    async def held(self, start: datetime, end: datetime, venue_id: str | None = None) -> HeldRows:
+        s, k = t.venue_sessions.c, t.venue_tickets.c
+        sessions = select(t.venue_sessions).where(s.created_at >= start, s.created_at < end)
+        tickets = select(t.venue_tickets).where(
+            k.created_at >= start - timedelta(days=1), k.created_at < end
+        )
+        if venue_id is not None:
+            sessions = sessions.where(s.venue_id == venue_id)
+            tickets = tickets.where(k.venue_id == venue_id)
+        async with self.engine.connect() as conn:
+            session_rows = (await conn.execute(sessions.order_by(s.created_at))).all()
+            ticket_rows = (await conn.execute(tickets)).all()
+        return HeldRows(
+            [
+                (
+                    r.venue_id,
+                    SyncedSession.model_validate(wire_values(r, "result", leave_out=("venue_id",))),
+                )
+                for r in session_rows
+            ],
+            [
+                (
+                    r.venue_id,
+                    SyncedTicket.model_validate(
+                        wire_values(r, "interests", leave_out=("venue_id",))
+                    ),
+                )
+                for r in ticket_rows
+            ],
+        )
 
     async def counts(self, venue_id: str) -> dict[str, int]:
         async with self.engine.connect() as conn:

@@ -192,6 +192,16 @@ def test_offline_venue_syncs_everything_once_across_a_killed_central(
 
     there = asyncio.run(rows(central_db, venue_id))
     assert there == here  # every session, event and ticket, each once (sorted lists)
+
+    # central's stats page for this venue counts what the venue's own page counts
+    own = venue.api(staff, "GET", "/api/stats").json()
+    assert own["sessions"] == 12
+    day = own["from"]
+    at_central = central.api(admin, "GET", f"/api/stats?from={day}&venue={venue_id}").json()
+    same = ("sessions", "completed", "completion_rate", "average_duration_s", "average_wait_s")
+    assert {k: at_central[k] for k in same} == {k: own[k] for k in same}
+    assert at_central["visitors_per_hour"] == own["visitors_per_hour"]
+    assert at_central["satisfaction"] == own["satisfaction"]
     held = asyncio.run(every_value(central_db))
     assert VISITOR_NAME not in held
     assert VISITOR_PHONE not in held

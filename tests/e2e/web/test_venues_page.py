@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +30,8 @@ def staff(browser: Browser, server: ServerProcess) -> Iterator[BrowserContext]:
     context.close()
 
 
-def a_venue_with_a_day(server: ServerProcess) -> None:
+def a_venue_with_a_day(server: ServerProcess) -> str:
+    """Registers "Hall North" (paired, one finished session today) and "Van 2": North's id."""
     added = server.cli("central", "venue", "add", "Hall North", "--json")
     assert added.returncode == 0, added.stderr
     assert server.cli("central", "venue", "add", "Van 2").returncode == 0
@@ -43,6 +45,7 @@ def a_venue_with_a_day(server: ServerProcess) -> None:
         "state": "finished", "result": {"percent": 90}, "created_at": now.isoformat(),
         "updated_at": now.isoformat(), "ticket_id": "t-1", "rating": 4,
         "rated_at": now.isoformat(), "sync_seq": 3,
+        "started_at": now.isoformat(), "ended_at": (now + timedelta(minutes=8)).isoformat(),
     }  # fmt: skip
     ticket = {
         "id": "t-1", "venue_day": now.date().isoformat(), "number": 1, "language": "th",
@@ -63,12 +66,13 @@ def a_venue_with_a_day(server: ServerProcess) -> None:
         headers={"Authorization": f"Bearer {paired['credential']}"},
     )
     assert told.status_code == 204, told.text
+    return str(paired["venue_id"])
 
 
 def test_the_central_dashboard_shows_each_venues_day(
     staff: BrowserContext, server: ServerProcess
 ) -> None:
-    a_venue_with_a_day(server)
+    north_id = a_venue_with_a_day(server)
     page = staff.new_page()
     page.goto(server.url + "/venues/")
     north = page.locator("#venues-body tr", has_text="Hall North")
@@ -102,3 +106,27 @@ def test_the_central_dashboard_shows_each_venues_day(
     assert van.text.lstrip("\ufeff").strip().count("\n") == 0  # the header alone
     unknown = server.api(token, "GET", "/api/central/venues.csv?venue=nowhere")
     assert unknown.status_code == 404
+
+    # the stats page: this server's own figures by default, a venue's or all venues' on choice
+    page = staff.new_page()
+    page.goto(server.url + f"/stats/?lang=en&from={day}&to={day}")
+    choice = page.locator("#venue")
+    expect(choice).to_be_visible()
+    expect(choice).to_have_value("")
+    expect(page.locator('[data-kpi="sessions"] b')).to_have_text("0")
+    expect(page.locator("#venue-note")).to_be_hidden()
+    choice.select_option(north_id)
+    expect(page.locator('[data-kpi="sessions"] b')).to_have_text("1")
+    expect(page.locator("#chart-headsets")).to_contain_text("Hall North · h-1")
+    expect(page.locator("#venue-note")).to_be_visible()
+    csv_link = page.locator("#csv-link")
+    expect(csv_link).to_have_attribute("href", re.compile(r"^/api/central/venues\.csv\?.*venue="))
+    choice.select_option("all")
+    expect(page.locator('[data-kpi="completion"] b')).to_have_text("100%")
+    page.goto(server.url + f"/stats/?from={day}&to={day}&venue={north_id}")  # Thai, from the URL
+    expect(page.locator("#venue-field")).to_contain_text("สถานที่")
+    expect(page.locator("#venue")).to_have_value(north_id)
+    expect(page.locator('[data-kpi="sessions"] b')).to_have_text("1")
+    page.close()
+    refused = server.api(token, "GET", f"/api/stats?from={day}&venue=nowhere")
+    assert refused.status_code == 404

@@ -138,3 +138,19 @@ async def test_rows_stored_before_0006_get_positions(database_url: str) -> None:
         assert await store.outbox.position() == 5
     finally:
         await store.close()
+
+
+async def test_a_session_travels_with_its_start_and_end_not_its_machine(store: SqlStore) -> None:
+    """The times come from the machine snapshot when the batch is cut; the snapshot stays."""
+    headset = await store.headsets.enroll("dev", None, "h" * 64, NOW)
+    began, ended = NOW.timestamp() + 30, NOW.timestamp() + 630
+    machine = {"started_at": began, "ended_at": ended, "secret_part": "stays-here"}
+    record = session_record(headset.id, NOW, id="s1", machine=machine, state="finished")
+    await store.sessions.create(record, TransitionRecord("s1", NOW, "lobby", "assigned", "x"))
+    record = session_record(headset.id, NOW, id="s2")  # not started: no times
+    await store.sessions.create(record, TransitionRecord("s2", NOW, "lobby", "assigned", "x"))
+    sent = {s.id: s for s in (await store.outbox.pending(0, 10)).sessions}
+    assert sent["s1"].started_at == datetime.fromtimestamp(began, UTC)
+    assert sent["s1"].ended_at == datetime.fromtimestamp(ended, UTC)
+    assert (sent["s2"].started_at, sent["s2"].ended_at) == (None, None)
+    assert "stays-here" not in sent["s1"].model_dump_json()

@@ -138,3 +138,27 @@ async def test_a_days_figures_per_venue(store: SqlStore) -> None:
     assert (figures.venue_id, figures.sessions, figures.finished) == (a.id, 2, 1)
     assert (figures.ratings, figures.headsets, figures.waits_s) == ([5], 2, [720.0])
     assert await store.venues.figures(NOW + timedelta(hours=1), NOW + timedelta(hours=2)) == []
+
+
+async def test_held_rows_keep_times_and_their_venue(store: SqlStore) -> None:
+    """What the stats page at central reads: sessions with their start and end as sent, tickets
+    from the day before too (a queue left open overnight), one venue or all."""
+    a = await store.venues.create("A")
+    b = await store.venues.create("B")
+    began = NOW + timedelta(seconds=30)
+    played = session(1, "finished", started_at=began, ended_at=NOW + timedelta(minutes=10))
+    evening = ticket(2, "done").model_copy(update={"created_at": NOW - timedelta(hours=20)})
+    await store.venues.apply(a.id, batch(a.id, 0, 2, sessions=[played], tickets=[evening]))
+    await store.venues.apply(b.id, batch(b.id, 0, 1, sessions=[session(1)]))
+    start, end = NOW - timedelta(hours=1), NOW + timedelta(hours=1)
+
+    held = await store.venues.held(start, end, a.id)
+    assert [(v, s.id, s.started_at, s.ended_at) for v, s in held.sessions] == [
+        (a.id, "s1", began, NOW + timedelta(minutes=10))
+    ]
+    assert [(v, k.created_at) for v, k in held.tickets] == [(a.id, NOW - timedelta(hours=20))]
+    every = await store.venues.held(start, end)
+    assert sorted((v, s.started_at) for v, s in every.sessions) == sorted(
+        [(a.id, began), (b.id, None)]
+    )
+    assert (await store.venues.held(end, end + timedelta(hours=1))).sessions == []

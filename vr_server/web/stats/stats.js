@@ -1,5 +1,7 @@
 // The day's figures: GET /api/stats?from&to (venue days, inclusive) drawn as SVG charts, and
-// the CSV of the same range (GET /api/stats.csv, one row per session, no personal data).
+// the CSV of the same range (GET /api/stats.csv, one row per session, no personal data). At a
+// central server with venues, a selector shows one venue's or every venue's figures instead
+// (GET /api/stats?venue=<id>|all; CSV: GET /api/central/venues.csv).
 
 import { api, errorText } from '/ui/shared/api.js';
 import { barChart, hbarChart, PALETTE, ring } from '/ui/shared/charts.js';
@@ -14,9 +16,11 @@ mountTopbar('stats');
 const form = document.getElementById('range-form');
 const fromInput = document.getElementById('from');
 const toInput = document.getElementById('to');
+const venueSelect = document.getElementById('venue');
 const errorBox = document.getElementById('stats-error');
 const main = document.querySelector('main.stats');
 let figures = null;
+let venues = [];
 
 function shiftDay(iso, days) {
   const d = new Date(`${iso}T12:00:00Z`);
@@ -51,12 +55,41 @@ function markPreset() {
 }
 
 function query() {
-  return `from=${encodeURIComponent(fromInput.value)}&to=${encodeURIComponent(toInput.value)}`;
+  const params = new URLSearchParams({ from: fromInput.value, to: toInput.value });
+  if (venueSelect.value) params.set('venue', venueSelect.value);
+  return params.toString();
+}
+
+/** The venues this server holds (a central server), for the selector; none elsewhere. */
+async function loadVenues(wanted) {
+  try {
+    venues = (await api('/api/central/venues')).venues ?? [];
+  } catch {
+    venues = []; // a server that keeps no venues
+  }
+  document.getElementById('venue-field').hidden = venues.length === 0;
+  paintVenues();
+  if (venues.some((v) => v.id === wanted) || (wanted === 'all' && venues.length)) venueSelect.value = wanted;
+}
+
+function paintVenues() {
+  const chosen = venueSelect.value;
+  const options = [['', t('this_server')], ['all', t('all_venues')], ...venues.map((v) => [v.id, v.name])];
+  venueSelect.innerHTML = options.map(([id, name]) => `<option value="${esc(id)}">${esc(name)}</option>`).join('');
+  venueSelect.value = chosen;
+}
+
+function csvHref() {
+  if (!venueSelect.value) return `/api/stats.csv?${query()}`;
+  const params = new URLSearchParams({ from: fromInput.value, to: toInput.value });
+  const venue = venues.find((v) => v.id === venueSelect.value);
+  if (venue) params.set('venue', venue.name); // the central CSV names its venue
+  return `/api/central/venues.csv?${params}`;
 }
 
 function paintCsvLink() {
   const link = document.getElementById('csv-link');
-  link.href = `/api/stats.csv?${query()}`;
+  link.href = csvHref();
   link.setAttribute('download', `vr-sessions_${fromInput.value}_${toInput.value}.csv`);
   link.innerHTML = `${ICONS.download} ${esc(t('download_csv'))}`;
 }
@@ -70,8 +103,8 @@ async function load() {
   }
   markPreset();
   paintCsvLink();
-  const params = new URLSearchParams({ from: fromInput.value, to: toInput.value });
-  history.replaceState(null, '', `?${params}`);
+  document.getElementById('venue-note').hidden = !venueSelect.value;
+  history.replaceState(null, '', `?${query()}`);
   main.classList.add('loading');
   try {
     figures = await api(`/api/stats?${query()}`);
@@ -184,13 +217,15 @@ form.addEventListener('submit', (event) => {
   load();
 });
 for (const input of [fromInput, toInput]) input.addEventListener('change', () => { markPreset(); paintCsvLink(); });
+venueSelect.addEventListener('change', () => load());
 
 applyI18n();
-onLangChange(() => { paintCsvLink(); render(); });
+onLangChange(() => { paintVenues(); paintCsvLink(); render(); });
 const params = new URLSearchParams(location.search);
 const dayRe = /^\d{4}-\d{2}-\d{2}$/;
 if (dayRe.test(params.get('from') ?? '') && dayRe.test(params.get('to') ?? '')) setRange(params.get('from'), params.get('to'));
 else applyPreset('today');
+await loadVenues(params.get('venue') ?? '');
 load();
 
 window.__stats = { figures: () => figures };

@@ -101,6 +101,8 @@ def upgrade() -> None:
         sa.Column("ticket_id", sa.String(64), nullable=True),
         sa.Column("rating", sa.Integer, nullable=True),
         sa.Column("rated_at", TS, nullable=True),
+        sa.Column("started_at", TS, nullable=True),
+        sa.Column("ended_at", TS, nullable=True),
         sa.Column("sync_seq", sa.Integer, nullable=False),
     )
     op.create_index("ix_venue_sessions_created", "venue_sessions", ["venue_id", "created_at"])

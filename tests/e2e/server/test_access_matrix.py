@@ -107,6 +107,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/queue/tickets/{ticket_id}/contact"): CONTACT,
     ("GET", "/api/stats"): STAFF,
     ("GET", "/api/stats.csv"): STAFF,
+    ("GET", "/api/distribution"): STAFF,
 }
 WRONG_BODY: dict[str, dict[str, str]] = {
     "/api/auth/login": {"username": "staff", "password": "wrong-password"},

@@ -160,5 +160,10 @@ class DistributionView(Wire):
     waiting: int = Field(description="Visitors' downloads waiting for a slot.")
     peak_grants: int = Field(description="The most downloads ever granted at once.")
     sent_bytes: int = Field(description="Bytes sent for granted downloads since the start.")
+    link_bytes: int = Field(
+        default=0,
+        description="Bytes of every download sent through the simulated access point "
+        "(`VR_LINK_SIM_MBPS`, benchmarks), granted or not.",
+    )
     caches: list[HeadsetCache]
     scenes: list[SceneRollout] = Field(description="Active versions first, most used first.")

@@ -113,6 +113,8 @@ class DistributionService:
         self._buckets: dict[str, TokenBucket] = {}
         self.sent_bytes = 0
         """Bytes sent for granted downloads since the start."""
+        self.link_bytes = 0
+        """Bytes of every download sent through the simulated link (VR_LINK_SIM_MBPS)."""
 
     @property
     def scheduled(self) -> bool:
@@ -247,8 +249,11 @@ class DistributionService:
         if not buckets:
             return None
         scheduler, key = self.scheduler, grant.grant_id if grant is not None else None
+        simulated = self.link is not None
 
         def sent(n: int) -> None:
+            if simulated:
+                self.link_bytes += n
             if key is not None and scheduler is not None:
                 self.sent_bytes += n
                 scheduler.sent(key, n, self._clock())
@@ -312,6 +317,7 @@ class DistributionService:
             waiting=len(scheduler.waiting) if scheduler is not None else 0,
             peak_grants=scheduler.peak if scheduler is not None else 0,
             sent_bytes=self.sent_bytes,
+            link_bytes=self.link_bytes,
             caches=caches,
             scenes=scenes,
         )

@@ -102,6 +102,9 @@ class DistributionService:
             else None
         )
         self.link = TokenBucket(mbps_to_bps(link_sim_mbps)) if link_sim_mbps > 0 else None
+        self.visitors = TokenBucket(mbps_to_bps(venue_mbps)) if venue_mbps > 0 else None
+        """The budget, shared by the visitors' downloads in flight (each prefetch has a
+        bucket of its own, at the per-headset rate)."""
         self._clock = clock
         self._models: dict[str, Model] = {}
         self._uses: dict[str, int] = {}
@@ -239,7 +242,9 @@ class DistributionService:
         grant = None
         if self.scheduler is not None and headset_id is not None and grant_id:
             grant = self.scheduler.grant_for(headset_id, grant_id, sha256)
-        if grant is not None:
+        if grant is not None and grant.purpose == "session" and self.visitors is not None:
+            buckets.append(self.visitors)
+        elif grant is not None:
             bucket = self._buckets.get(grant.grant_id)
             if bucket is None:
                 bucket = self._buckets[grant.grant_id] = TokenBucket(grant.rate_bps)

@@ -7,7 +7,10 @@ or paused, disconnects, or sends no progress for `expire_s`. The rules, applied 
 
 1. A visitor's download (`request`, purpose `session`) goes ahead of all prefetching: it takes
    a free slot, or the slot of a prefetch, which is stopped (`session_first`). Visitors'
-   downloads wait for each other in the order they asked.
+   downloads wait for each other in the order they asked. A visitor's download is not held
+   to the per-headset rate: it may use the whole budget, shared with the other visitors'
+   downloads in flight (prefetching has paused), so a cold start is as short as the budget
+   allows.
 2. While any session is loading (a headset said `loading` and not yet `ready`), or a visitor's
    download waits or runs, prefetching pauses: running prefetches are stopped
    (`session_loading`) and none is granted.
@@ -69,7 +72,10 @@ class Scheduler:
     def __init__(self, venue_bps: int, headset_bps: int, *, expire_s: float = 15.0) -> None:
         if venue_bps <= 0 or headset_bps <= 0:
             raise ValueError("the scheduler needs a positive budget and per-headset rate")
+        self.venue_bps = venue_bps
         self.rate_bps = min(headset_bps, venue_bps)
+        """A prefetch's rate. A visitor's download may use the whole budget (prefetching has
+        paused), shared with the other visitors' downloads (services/distribution.py)."""
         self.slots = max(1, venue_bps // self.rate_bps)
         self.expire_s = expire_s
         self.holders: dict[str, Holder] = {}
@@ -207,7 +213,8 @@ class Scheduler:
         return out
 
     def _grant(self, headset_id: str, sha256: str, size: int, purpose: Purpose, now: float) -> Send:
-        grant = Grant(f"g{next(self._ids)}", headset_id, sha256, size, purpose, self.rate_bps, now)
+        rate = self.venue_bps if purpose == "session" else self.rate_bps
+        grant = Grant(f"g{next(self._ids)}", headset_id, sha256, size, purpose, rate, now)
         self.grants[grant.grant_id] = grant
         return Send(headset_id, self._grant_frame(grant))
 

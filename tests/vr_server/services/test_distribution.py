@@ -87,6 +87,9 @@ async def test_a_visitors_request_is_checked_against_the_session(tmp_path: Path)
     await dist.request(headset.id, DownloadRequest(sha256=GLB, session_id=session.id))
     (grant,) = frames(sub)
     assert (grant["purpose"], grant["size"]) == ("session", 1)
+    shaper = dist.shaper(headset.id, GLB, grant["grant_id"])
+    assert shaper is not None
+    assert shaper[0] == [dist.visitors]  # the budget, shared by the visitors' downloads
 
 
 async def test_scheduling_off_answers_so_and_grants_nothing(tmp_path: Path) -> None:

@@ -32,9 +32,28 @@ def code(server: ServerProcess) -> str:
 def kiosk_server(
     tmp_path_factory: pytest.TempPathFactory, scene_library: Path
 ) -> Iterator[ServerProcess]:
-    """A real server with every scene in scenes/ and self-service (kiosk mode) on."""
+    """A real server with every scene in scenes/ and self-service (kiosk mode) on; download
+    scheduling off (`VR_VENUE_MBPS=0`), so that what a test's headset downloads is only what
+    its visitor asks for (tests/e2e/server/test_distribution.py and
+    tests/e2e/web/test_headset_prefetch.py have servers that schedule)."""
     with running_server(
-        tmp_path_factory.mktemp("server"), [scene_library], self_service="true"
+        tmp_path_factory.mktemp("server"), [scene_library], self_service="true", venue_mbps="0"
+    ) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def scheduling_server(
+    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
+) -> Iterator[ServerProcess]:
+    """Every scene, self-service on, download scheduling in two slots of 40 Mbit/s: the nine
+    scenes prefetch in a few seconds (content distribution, issue 18)."""
+    with running_server(
+        tmp_path_factory.mktemp("scheduling"),
+        [scene_library],
+        self_service="true",
+        venue_mbps="80",
+        headset_mbps="40",
     ) as proc:
         yield proc
 

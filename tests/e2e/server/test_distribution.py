@@ -23,16 +23,9 @@ MBPS = 1_000_000 / 8
 
 
 @pytest.fixture(scope="module")
-def fast(tmp_path_factory: pytest.TempPathFactory, scene_library: Path) -> Iterator[ServerProcess]:
+def fast(scheduling_server: ServerProcess) -> ServerProcess:
     """Two slots of 40 Mbit/s: the nine scenes prefetch in a few seconds."""
-    with running_server(
-        tmp_path_factory.mktemp("fast"),
-        [scene_library],
-        self_service="true",
-        venue_mbps="80",
-        headset_mbps="40",
-    ) as proc:
-        yield proc
+    return scheduling_server
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -241,13 +241,18 @@ class ServerProcess:
 
 @contextmanager
 def running_server(
-    data_dir: Path, content_dirs: list[Path], **settings: Any
+    data_dir: Path, content_dirs: list[Path], *, authors: Iterable[str] = (), **settings: Any
 ) -> Iterator[ServerProcess]:
-    """A started server with the staff account (`ServerProcess` takes the same arguments),
-    stopped on the way out."""
+    """A started server with the staff account and the `authors` accounts (password
+    STAFF_PASSWORD; `ServerProcess` takes the other arguments), stopped on the way out."""
     proc = ServerProcess(data_dir, content_dirs, **settings)
     try:
         proc.create_staff()
+        for author in authors:
+            done = proc.cli(
+                "author", "create", author, "--password-stdin", input_text=STAFF_PASSWORD
+            )
+            assert done.returncode == 0, done.stderr
         proc.start()
         yield proc
     finally:

@@ -32,12 +32,10 @@ def code(server: ServerProcess) -> str:
 def kiosk_server(
     tmp_path_factory: pytest.TempPathFactory, scene_library: Path
 ) -> Iterator[ServerProcess]:
-    """A real server with every scene in scenes/ and self-service (kiosk mode) on; download
-    scheduling off (`VR_VENUE_MBPS=0`), so that what a test's headset downloads is only what
-    its visitor asks for (tests/e2e/server/test_distribution.py and
-    tests/e2e/web/test_headset_prefetch.py have servers that schedule)."""
+    """A real server with every scene in scenes/ and self-service (kiosk mode) on (download
+    scheduling off, as on every harness server: `scheduling_server` has it on)."""
     with running_server(
-        tmp_path_factory.mktemp("server"), [scene_library], self_service="true", venue_mbps="0"
+        tmp_path_factory.mktemp("server"), [scene_library], self_service="true"
     ) as proc:
         yield proc
 

@@ -112,7 +112,10 @@ class ServerProcess:
         **settings: Any,
     ) -> None:
         """`first_start`: leave the database without an admin account, so the server starts
-        in setup mode (api/setup.py); by default `start` makes the admin `admin` first."""
+        in setup mode (api/setup.py); by default `start` makes the admin `admin` first.
+        Download scheduling is off unless `venue_mbps` is given (a test's headsets download
+        what their visitors ask for and nothing ahead: tests/e2e/server/test_distribution.py
+        and the tests beside it turn it on)."""
         self.data_dir = data_dir
         self.first_start = first_start
         self.admin_ready = False
@@ -124,6 +127,7 @@ class ServerProcess:
             "VR_CONTENT_DIRS": json.dumps([str(p) for p in content_dirs]),
             "VR_PORT": str(self.port),
             "VR_LOG_LEVEL": "warning",
+            "VR_VENUE_MBPS": "0",
             **{f"VR_{k.upper()}": str(v) for k, v in settings.items()},
         }
         self.proc: subprocess.Popen[bytes] | None = None

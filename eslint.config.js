@@ -66,8 +66,8 @@ export default [
     rules: BROWSER_RULES,
   },
   {
-    // Node: the tools under scripts/ and this file.
-    files: ['scripts/**/*.mjs', 'scripts/**/*.js', 'eslint.config.js'],
+    // Node: the tools under scripts/, the packager's KTX2 encoder script and this file.
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js', 'content_tools/**/*.mjs', 'eslint.config.js'],
     languageOptions: { ecmaVersion: 2024, sourceType: 'module', globals: { ...globals.node } },
   },
 ];

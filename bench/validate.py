@@ -215,11 +215,8 @@ def _compression_methods() -> list[str]:
     help_text = subprocess.run(
         [str(VR_CONTENT), "package", "--help"], capture_output=True, text=True, check=True
     ).stdout
-    methods = ["none"]
-    for name in ("meshopt", "draco"):
-        if "--compress" in help_text and name in help_text:
-            methods.append(name)
-    return methods
+    choices = re.search(r"--compress \{([^}]*)\}", help_text)
+    return choices.group(1).split(",") if choices else ["none"]
 
 
 def markdown(result: dict[str, Any]) -> str:

@@ -1,16 +1,24 @@
 """Geometry compression for packaged models: EXT_meshopt_compression or KHR_draco_mesh_compression.
 
-Both keep the scene graph as it is (every node, its name, parent and transform; meshes,
-materials, images) and only change how vertex and index data are stored. Both are
-deterministic: the same GLB and the same encoder versions give the same bytes.
+All are deterministic: the same GLB and the same encoder versions give the same bytes.
 
-meshopt (PyPI `meshoptimizer`, the meshoptimizer C library):
-    lossless. Vertex attributes and indices of mesh primitives are gathered into one stream per
-    attribute (POSITION, NORMAL, ...) and index size, and each stream is stored with the
-    meshopt codecs (vertex codec version 0 as EXT_meshopt_compression requires; index codec
-    version 1). The decoded data lives in a fallback buffer that holds no bytes, so the
-    extension is required (`extensionsRequired`). three.js: GLTFLoader.setMeshoptDecoder.
-draco (PyPI `DracoPy`, Google's Draco):
+meshopt (PyPI `meshoptimizer`; what the headsets should get):
+    packed like `gltfpack -kn -cc`, keeping every node the script names (`keep_names`) with
+    its name, transform and mesh, and the nodes above them with their names and transforms;
+    other static meshes are merged per material, every triangle mesh is quantized
+    (KHR_mesh_quantization; positions within half a millimetre per axis, normals within
+    1.2 degrees with the octahedral filter, texture coordinates within 1/8 texel, colours as
+    bytes), welded and ordered for the vertex cache and fetch (`content_tools.meshpack`),
+    then stored like meshopt-lossless, each filtered stream naming its filter.
+meshopt-lossless (the same library):
+    keeps the scene graph as it is (every node, its name, parent and transform; meshes,
+    materials, images) and every vertex exact. Vertex attributes and indices of mesh
+    primitives are gathered into one stream per attribute (POSITION, NORMAL, ...) and index
+    size, and each stream is stored with the meshopt codecs (vertex codec version 0 as
+    EXT_meshopt_compression requires; index codec version 1). The decoded data lives in a
+    fallback buffer that holds no bytes, so the extension is required
+    (`extensionsRequired`). three.js: GLTFLoader.setMeshoptDecoder.
+draco (PyPI `DracoPy`, Google's Draco; keeps the scene graph as it is):
     lossy quantization (positions 14 bits, normals 10, texture coordinates 12) and the
     edgebreaker codec. Triangle primitives whose attributes are float POSITION, NORMAL and
     TEXCOORD_0 are compressed (primitives that share accessors share the compressed data);
@@ -42,6 +50,7 @@ from content_tools.glb_parts import (
     element_size,
     remove_unused,
 )
+from content_tools.meshpack import FILTER_KEY, PackReport, pack
 
 __all__ = [
     "COMPRESSIONS",
@@ -52,7 +61,7 @@ __all__ = [
     "encoder_version",
 ]
 
-Compression = Literal["none", "meshopt", "draco"]
+Compression = Literal["none", "meshopt", "meshopt-lossless", "draco"]
 COMPRESSIONS: tuple[str, ...] = get_args(Compression)
 DRACO = "KHR_draco_mesh_compression"
 
@@ -90,14 +99,18 @@ class CompressionReport:
     """meshopt: accessors stored compressed; draco: primitives stored compressed."""
     left_uncompressed: int
     """Accessors (meshopt) or primitives (draco) that had to be left as they were."""
+    packing: PackReport | None = None
+    """What "meshopt" merged and quantized, and the largest errors it made."""
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["packing"] = None if self.packing is None else self.packing.as_json()
+        return data
 
 
 def encoder_version(method: str) -> str | None:
     """`<package> <version>` of the library that encodes `method`, or None for "none"."""
-    package = {"meshopt": "meshoptimizer", "draco": "DracoPy"}.get(method)
+    package = {"draco": "DracoPy"}.get(method, "meshoptimizer" if "meshopt" in method else None)
     if package is None:
         return None
     try:
@@ -106,15 +119,26 @@ def encoder_version(method: str) -> str | None:
         return f"{package} unknown"
 
 
-def compress_parts(parts: GlbParts, method: Compression) -> CompressionReport:
-    """Compress the geometry of `parts` in place (write it with `glb_parts.write_glb`)."""
+def compress_parts(
+    parts: GlbParts, method: Compression, keep_names: frozenset[str] | None = None
+) -> CompressionReport:
+    """Compress the geometry of `parts` in place (write it with `glb_parts.write_glb`).
+
+    `keep_names`: the node names "meshopt" keeps as they are (the script's nodes and the spawn
+    node); None keeps every named node, like gltfpack -kn."""
     if method not in COMPRESSIONS:
         raise ValueError(f"unknown compression {method!r}")
     if method == "none":
         return CompressionReport("none", None, 0, 0)
     _check_extensions(parts)
     if method == "meshopt":
-        return _meshopt(parts)
+        packing = pack(parts, keep_names)
+        report = _meshopt(parts, method)
+        return CompressionReport(
+            method, report.encoder, report.compressed, report.left_uncompressed, packing
+        )
+    if method == "meshopt-lossless":
+        return _meshopt(parts, method)
     return _draco(parts)
 
 
@@ -158,9 +182,11 @@ class _Stream:
     mode: str  # ATTRIBUTES, TRIANGLES or INDICES
     stride: int
     accessors: list[int]
+    filter: str | None = None
+    vertices: bool = True
 
 
-def _meshopt(parts: GlbParts) -> CompressionReport:
+def _meshopt(parts: GlbParts, method: str) -> CompressionReport:
     meshoptimizer = _library("meshoptimizer")
     document = parts.document
     accessors: list[dict[str, Any]] = document.get("accessors", [])
@@ -185,6 +211,11 @@ def _meshopt(parts: GlbParts) -> CompressionReport:
         instancing = node.get("extensions", {}).get("EXT_mesh_gpu_instancing", {})
         other |= set(instancing.get("attributes", {}).values())
 
+    filters = {i: a.pop(FILTER_KEY) for i, a in enumerate(accessors) if FILTER_KEY in a}
+    for index, name in filters.items():  # animation data that "meshopt" filtered
+        if index not in roles:
+            roles[index] = {("attribute", f"animation {name}")}
+            other.discard(index)
     streams: dict[tuple[Any, ...], _Stream] = {}
     left = 0
     for index in sorted(roles):
@@ -202,8 +233,12 @@ def _meshopt(parts: GlbParts) -> CompressionReport:
         if kinds == {"attribute"}:
             stride = -(-element_size(accessor) // 4) * 4
             semantic = min(name for _, name in roles[index])
-            key: tuple[Any, ...] = ("attributes", semantic, stride)
-            stream = streams.setdefault(key, _Stream("attributes", "ATTRIBUTES", stride, []))
+            filtered = filters.get(index)
+            key: tuple[Any, ...] = ("attributes", semantic, stride, filtered or "")
+            vertex_data = not semantic.startswith("animation ")
+            stream = streams.setdefault(
+                key, _Stream("attributes", "ATTRIBUTES", stride, [], filtered, vertex_data)
+            )
         else:
             if accessor["type"] != "SCALAR" or accessor["componentType"] not in (5121, 5123, 5125):
                 left += 1
@@ -245,8 +280,9 @@ def _meshopt(parts: GlbParts) -> CompressionReport:
         spec: dict[str, Any] = {"buffer": 1, "byteLength": count * stream.stride}
         if stream.kind == "attributes":
             encoded = meshoptimizer.encode_vertex_buffer(data, count, stream.stride)
-            spec["byteStride"] = stream.stride
-            spec["target"] = _ARRAY_BUFFER
+            if stream.vertices:  # animation data has no stride or target in glTF
+                spec["byteStride"] = stream.stride
+                spec["target"] = _ARRAY_BUFFER
         else:
             vertices = int(data.max()) + 1
             encode = (
@@ -259,12 +295,14 @@ def _meshopt(parts: GlbParts) -> CompressionReport:
         spec["extensions"] = {
             MESHOPT: {"byteStride": stream.stride, "count": count, "mode": stream.mode}
         }
+        if stream.filter is not None:
+            spec["extensions"][MESHOPT]["filter"] = stream.filter
         document.setdefault("bufferViews", []).append(spec)
         parts.views.append(MeshoptView(bytes(encoded), count * stream.stride))
     remove_unused(parts)
     if compressed:
         _add_required(document, MESHOPT)
-    return CompressionReport("meshopt", encoder_version("meshopt"), compressed, left)
+    return CompressionReport(method, encoder_version(method), compressed, left)
 
 
 # draco ---------------------------------------------------------------------------------------

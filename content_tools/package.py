@@ -17,7 +17,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from content_tools import __version__
@@ -35,9 +35,10 @@ from content_tools.bundle import (
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
 from content_tools.files import fsync_dir, read_limited
-from content_tools.format.scene import SceneSource, count_node_references
+from content_tools.format.scene import SceneSource, count_node_references, node_references
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
+from content_tools.ktx2 import Ktx2Report, TextureMode, encode_textures
 from content_tools.source import (
     DEFAULT_GENERATOR_TIMEOUT_S,
     load_scene_source,
@@ -73,6 +74,8 @@ class ModelProcessing:
     """Bytes of the packaged GLB."""
     textures: TextureReport
     compression: CompressionReport
+    ktx2: Ktx2Report = field(default_factory=lambda: Ktx2Report(mode="keep", encoder=None))
+    """What `textures` (content_tools.ktx2) encoded to KTX2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +101,16 @@ def package_scene(
     generator_timeout_s: float = DEFAULT_GENERATOR_TIMEOUT_S,
     compress: Compression = "none",
     profile: BudgetProfile | str | Path = DEFAULT_PROFILE,
+    textures: TextureMode = "keep",
 ) -> PackageResult:
     """Package `scene_dir` into `out_dir/<id>-<version>/` and return the manifest and folder.
 
     Steps: read scene.yaml, run the generator (if any), read the model, check that it has every
     node the script refers to (and the spawn node), embed it into one GLB, downscale textures
     larger than the budget `profile`'s max_texture_size (a profile, its name or a JSON file),
-    compress the geometry (`compress`: "none", "meshopt" or "draco"; see content_tools.compress),
+    encode them to KTX2 (`textures`: "keep", "ktx2" or "uastc"; see content_tools.ktx2),
+    compress the geometry (`compress`: "none", "meshopt", "meshopt-lossless" or "draco"; see
+    content_tools.compress: "meshopt" merges and quantizes what the script does not name),
     check the nodes again on the result, copy the thumbnail, write the bundle atomically.
     Raises a ContentError for problems in the content and OSError when the output cannot be
     written. A model that needs none of the processing is copied byte for byte.
@@ -125,7 +131,9 @@ def package_scene(
     check_referenced_nodes(source, model)
     report("embedding the model", 0.7)
     glb = self_contained_glb(model, root=scene_dir)
-    glb, processing = _process_model(glb, model, source, budget, compress, report)
+    glb, processing = _process_model(
+        glb, model, source, budget, compress, report, texture_mode=textures
+    )
     thumbnail = _read_thumbnail(scene_dir, source.thumbnail) if source.thumbnail else None
     report("writing the bundle", 0.85)
     glb_ref = _asset_ref(glb, GLB_MEDIA_TYPE, ".glb")
@@ -181,8 +189,10 @@ def _process_model(
     budget: BudgetProfile,
     compress: Compression,
     report: ProgressCallback,
+    texture_mode: TextureMode = "keep",
 ) -> tuple[bytes, ModelProcessing]:
-    """Fit the textures to `budget` and compress the geometry; check the nodes on the result."""
+    """Fit the textures to `budget`, encode them to KTX2 (`texture_mode`) and compress the
+    geometry; check the nodes on the result."""
     if "EXT_meshopt_compression" in model.document.get("extensionsUsed", []):
         # Packaged before (its fallback buffer holds no data): it cannot be taken apart again.
         if compress != "none":
@@ -206,15 +216,19 @@ def _process_model(
     parts = split_glb(glb, path=model.path)
     report(f"fitting textures to {budget.name}", 0.75)
     textures = fit_textures(parts, budget.max_texture_size)
+    if texture_mode != "keep":
+        report(f"encoding textures ({texture_mode})", 0.76)
+    ktx2 = encode_textures(parts, texture_mode)
     if compress != "none":
         report(f"compressing geometry ({compress})", 0.78)
-    compression = compress_parts(parts, compress)
+    keep = frozenset(ref.name for ref in node_references(source.spawn_node, source.script))
+    compression = compress_parts(parts, compress, keep)
     out = glb
-    if textures.resized or compress != "none":
+    if textures.resized or compress != "none" or ktx2.encoded:
         out = write_glb(parts.document, parts.views)
         check_referenced_nodes(source, parse_model(out, path=model.path))
     processing = ModelProcessing(
-        source_size=len(glb), size=len(out), textures=textures, compression=compression
+        source_size=len(glb), size=len(out), textures=textures, compression=compression, ktx2=ktx2
     )
     return out, processing
 

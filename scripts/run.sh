@@ -29,7 +29,7 @@ dist="$VR_DATA_DIR/dist"
 scene_dirs=()
 for yaml in scenes/*/scene.yaml; do scene_dirs+=("$(dirname "$yaml")"); done
 echo "== packaging the ${#scene_dirs[@]} scenes in scenes/ into $dist"
-vr-content package "${scene_dirs[@]}" -o "$dist"
+vr-content package "${scene_dirs[@]}" -o "$dist" --compress meshopt  # what headsets should get
 export VR_CONTENT_DIRS="${VR_CONTENT_DIRS:-[\"$dist\"]}"
 if [[ -n "$demo" ]]; then
   echo "== $demo simulated headset(s) will join once the server has its admin account"

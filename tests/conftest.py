@@ -3,9 +3,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from content_tools.compress import COMPRESSIONS, Compression
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
 from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
@@ -141,3 +143,12 @@ SCENES_DIR = Path(__file__).resolve().parents[1] / "scenes"
 def scene_dirs() -> list[Path]:
     """Every occupation scene folder in scenes/ (those with a scene.yaml)."""
     return sorted(path.parent for path in SCENES_DIR.glob("*/scene.yaml"))
+
+
+def scene_library_compression() -> Compression:
+    """How the scene library is packaged: `--compress meshopt` (what the headsets get) unless
+    VR_TEST_SCENE_COMPRESSION names another method (none, meshopt-lossless, draco)."""
+    value = os.environ.get("VR_TEST_SCENE_COMPRESSION", "meshopt")
+    if value not in COMPRESSIONS:
+        raise pytest.UsageError(f"VR_TEST_SCENE_COMPRESSION={value!r}: one of {COMPRESSIONS}")
+    return cast(Compression, value)

@@ -34,8 +34,11 @@ from vr_server.services import (
     SessionService,
     SetupService,
     StatsService,
+    SyncService,
+    VenueService,
     WatchService,
 )
+from vr_server.services.content_pull import ContentPull
 from vr_server.services.hashing import PasswordHasher
 from vr_server.services.monitor import start_background
 from vr_server.services.throttle import LoginThrottle, MemoryThrottle, Policy, RedisThrottle
@@ -190,6 +193,20 @@ async def open_services(settings: Settings) -> Services:
         ),
         setup=SetupService(store, auth, audit_service),
         loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
+        sync=SyncService(
+            store.venue_link,
+            store.outbox,
+            batch_records=settings.sync_batch_records,
+            timeout_s=settings.sync_timeout_s,
+            content=ContentPull(
+                catalog,
+                pins=settings.sync_pins,
+                max_file_bytes=settings.max_upload_bytes,
+                max_model_bytes=settings.max_model_bytes,
+            ),
+            headsets_online=fleet.online_count,
+        ),
+        venues=VenueService(store, store.venues, auth, zone=zone),
     )
 
 
@@ -217,6 +234,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from vr_server.api import results as results_api
     from vr_server.api import setup as setup_api
     from vr_server.api import stats as stats_api
+    from vr_server.api import sync as sync_api
     from vr_server.api.body_limits import install_body_limits
     from vr_server.api.errors import install_error_handlers
     from vr_server.ws.headset import headset_socket
@@ -266,6 +284,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(results_api.router)
     app.include_router(stats_api.router)
     app.include_router(distribution_api.router)
+    app.include_router(sync_api.router)
     app.include_router(audit.router)
     app.include_router(setup_api.router)
     app.add_api_websocket_route("/ws/headset", headset_socket)

@@ -173,6 +173,23 @@ class Settings(BaseSettings):
     stuck_check_s: float = Field(
         default=15.0, gt=0, description="How often running sessions are checked for a stuck step."
     )
+    sync_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A venue paired with a central server (`vr-server central pair`) sends what "
+        "it stored this often; a round sends batches until nothing waits (docs/sync.md).",
+    )
+    sync_batch_records: int = Field(
+        default=1000, ge=1, le=2000, description="Records (sessions, events, tickets) per batch."
+    )
+    sync_pins: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON {"scene_id": "version"}: a venue keeps these versions active whatever '
+        "central publishes (it still stores central's versions).",
+    )
+    sync_timeout_s: float = Field(
+        default=15.0, gt=0, description="How long a venue waits for central's answer to a batch."
+    )
     loop_stall_warn_ms: float = Field(
         default=100.0,
         gt=0,

@@ -1,6 +1,6 @@
-"""`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|draco]
-[--profile quest2|quest3|FILE.json] [--json]`: package scenes into bundles
-(content_tools/package.py), with a progress bar, or one JSON object with --json.
+"""`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|meshopt-lossless|draco]
+[--profile quest2|quest3|FILE.json] [--textures keep|ktx2|uastc] [--json]`: package scenes
+into bundles (content_tools/package.py), with a progress bar, or one JSON object with --json.
 
 Exit status: 0 success, 1 a scene that cannot be packaged (or an output that cannot be
 written), 2 bad usage (an unknown profile).
@@ -29,6 +29,7 @@ from content_tools.cli.common import print_error, write_json
 from content_tools.compress import COMPRESSIONS, Compression
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
+from content_tools.ktx2 import TEXTURE_MODES, TextureMode
 from content_tools.package import DEFAULT_PROFILE, PackageResult, package_scene
 from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 
@@ -50,8 +51,10 @@ def add_parser(commands: Any) -> None:
         "--compress",
         choices=COMPRESSIONS,
         default="none",
-        help="geometry compression: none (default), meshopt (EXT_meshopt_compression, lossless) "
-        "or draco (KHR_draco_mesh_compression, quantized)",
+        help="geometry compression: none (default), meshopt (EXT_meshopt_compression with "
+        "KHR_mesh_quantization: quantized within stated bounds, static meshes the script does "
+        "not name merged), meshopt-lossless (exact, the scene graph as it is) or draco "
+        "(KHR_draco_mesh_compression, quantized)",
     )
     package.add_argument(
         "--profile",
@@ -59,6 +62,14 @@ def add_parser(commands: Any) -> None:
         metavar="PROFILE",
         help="budget profile whose max_texture_size larger textures are scaled down to: "
         f"{', '.join(profile_names())} or a profile .json file (default {DEFAULT_PROFILE})",
+    )
+    package.add_argument(
+        "--textures",
+        choices=TEXTURE_MODES,
+        default=None,
+        help="PNG/JPEG textures: ktx2 (KTX2 with Basis Universal: ETC1S for colour, UASTC for "
+        "data), uastc (all UASTC) or keep; default: the profile's `textures` (ktx2 for quest2 "
+        "and quest3)",
     )
     package.add_argument(
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
@@ -74,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         as_json=args.json,
         compress=args.compress,
         profile_name=args.profile,
+        textures=args.textures,
     )
 
 
@@ -84,12 +96,14 @@ def _package(
     as_json: bool,
     compress: Compression = "none",
     profile_name: str = DEFAULT_PROFILE,
+    textures: TextureMode | None = None,
 ) -> int:
     try:
         profile: BudgetProfile = load_profile(profile_name)
     except ContentError as exc:
         print_error(str(exc))
         return ExitCode.USAGE
+    texture_mode: TextureMode = profile.textures if textures is None else textures
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     results: list[dict[str, Any]] = []
     with Progress(
@@ -111,7 +125,12 @@ def _package(
 
             try:
                 result = package_scene(
-                    scene_dir, out_dir, progress=update, compress=compress, profile=profile
+                    scene_dir,
+                    out_dir,
+                    progress=update,
+                    compress=compress,
+                    profile=profile,
+                    textures=texture_mode,
                 )
             except ContentError as exc:
                 results.append(_failure(scene_dir, exc))
@@ -129,6 +148,7 @@ def _package(
             "tool_version": __version__,
             "compress": compress,
             "profile": profile.name,
+            "textures": texture_mode,
             "results": results,
         }
         write_json(report)
@@ -170,6 +190,7 @@ def _processing_json(result: PackageResult) -> dict[str, Any] | None:
         "size_after": processing.size,
         "compression": processing.compression.as_json(),
         "textures": processing.textures.as_json(),
+        "ktx2": processing.ktx2.as_json(),
     }
 
 
@@ -183,6 +204,15 @@ def _print_processing(processing: dict[str, Any] | None) -> None:
             f"  geometry: {compression['method']} ({compression['encoder']}), "
             f"{before} -> {after} bytes ({after / max(before, 1):.0%})"
         )
+    packing = compression.get("packing")
+    if packing:
+        print(
+            f"  merged {packing['merged_nodes']} static nodes: draw calls "
+            f"{packing['primitives_before']} -> {packing['primitives_after']}; largest errors: "
+            f"position {packing['max_position_error_mm']:.2f} mm per axis, normal "
+            f"{packing['max_normal_error_deg']:.2f} deg, texture coordinates "
+            f"{packing['max_uv_error_texels']:.3f} texel"
+        )
     for change in textures["resized"]:
         w0, h0 = change["size_before"]
         w1, h1 = change["size_after"]
@@ -194,6 +224,23 @@ def _print_processing(processing: dict[str, Any] | None) -> None:
         )
     for message in textures["oversized_kept"]:
         print(f"  warning: {message}", file=sys.stderr)
+    _print_ktx2(processing["ktx2"])
+
+
+def _print_ktx2(ktx2: dict[str, Any]) -> None:
+    encoded = ktx2["encoded"]
+    if encoded:
+        before = sum(image["gpu_bytes_before"] for image in encoded)
+        after = sum(image["gpu_bytes_after"] for image in encoded)
+        codecs = sorted({image["codec"] for image in encoded})
+        print(
+            f"  textures: {len(encoded)} to KTX2 ({', '.join(codecs)}; {ktx2['encoder']}), "
+            f"GPU memory {before} -> {after} bytes, file "
+            f"{sum(i['bytes_before'] for i in encoded)} -> {sum(i['bytes_after'] for i in encoded)}"
+            " bytes"
+        )
+    for message in ktx2["kept"]:
+        print(f"  texture kept as it is: {message}", file=sys.stderr)
 
 
 def _failure(scene_dir: Path, exc: ContentError | OSError) -> dict[str, Any]:

@@ -33,8 +33,10 @@ class PackagingInfo(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    compression: Literal["none", "meshopt", "draco"] = Field(
-        description="Geometry compression: EXT_meshopt_compression, KHR_draco_mesh_compression."
+    compression: Literal["none", "meshopt", "meshopt-lossless", "draco"] = Field(
+        description="Geometry compression: EXT_meshopt_compression (meshopt: quantized with "
+        "KHR_mesh_quantization, static meshes merged; meshopt-lossless: exact), "
+        "KHR_draco_mesh_compression."
     )
     encoder: str | None = Field(
         default=None, description="The compression library and version, e.g. 'DracoPy 2.2.0'."

@@ -9,6 +9,7 @@ allowed figure.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,11 +38,19 @@ class BudgetProfile(BaseModel):
         default=None, ge=1, description="Largest width or height of any texture, in pixels."
     )
     max_texture_gpu_mb: float | None = Field(
-        default=None, ge=0, description="Estimated GPU memory of all textures (RGBA8 + mips)."
+        default=None,
+        ge=0,
+        description="Estimated GPU memory of all textures with mips: RGBA8 for PNG/JPEG/WebP, "
+        "the transcoded block format for KTX2 (content_tools.validate.gltf.ktx2.gpu_bytes).",
     )
     max_file_mb: float | None = Field(default=None, ge=0, description="Size of the model file.")
     max_lights: int | None = Field(default=None, ge=0)
     max_skins: int | None = Field(default=None, ge=0)
+    textures: Literal["keep", "ktx2", "uastc"] = Field(
+        default="keep",
+        description="What `vr-content package` does with PNG and JPEG textures unless told "
+        "(--textures): keep them, or encode them to KTX2 (content_tools.ktx2).",
+    )
 
 
 def load_profile(name_or_path: str | Path) -> BudgetProfile:

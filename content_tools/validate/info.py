@@ -19,10 +19,15 @@ class ImageInfo:
     format: str | None = None
     """"rgb", "rgba", "luminance", "luminance-alpha" or None when unknown."""
     bits: int | None = None
+    compressed_gpu_bytes: int | None = None
+    """A KTX2 image's GPU memory in the block format it is transcoded to (with its levels)."""
 
     @property
     def gpu_bytes(self) -> int:
-        """Estimated GPU memory once decoded: RGBA8 with a full mip chain (4/3)."""
+        """Estimated GPU memory: a KTX2 image's block-compressed size, any other image decoded
+        to RGBA8 with a full mip chain (4/3)."""
+        if self.compressed_gpu_bytes is not None:
+            return self.compressed_gpu_bytes
         if not self.width or not self.height:
             return 0
         return self.width * self.height * 4 * 4 // 3

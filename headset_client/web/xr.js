@@ -7,6 +7,7 @@
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
 import { DRACOLoader } from 'three/addons/loaders/DRACOLoader.js';
+import { KTX2Loader } from 'three/addons/loaders/KTX2Loader.js';
 import { MeshoptDecoder } from 'three/addons/libs/meshopt_decoder.module.js';
 
 const SNAP_ANGLE = Math.PI / 6;
@@ -14,11 +15,23 @@ const STANDING_EYE_HEIGHT = 1.6; // metres: what a seated visitor sees the scene
 // The Draco decoder (wasm) ships with three.js; the server serves it under /vendor/.
 const DRACO_DECODER_PATH = '/vendor/three/examples/jsm/libs/draco/gltf/';
 let dracoLoader = null;
+// The Basis Universal transcoder (KTX2 textures, KHR_texture_basisu) ships with three.js too.
+const BASIS_TRANSCODER_PATH = '/vendor/three/examples/jsm/libs/basis/';
+const ktx2Loaders = new WeakMap(); // renderer -> its KTX2Loader (the formats its GPU samples)
 
-// A GLTFLoader for every GLB `vr-content package` writes: plain, meshopt or Draco compressed.
-export function createGltfLoader() {
+// A GLTFLoader for every GLB `vr-content package` writes: plain, meshopt or Draco compressed,
+// with PNG/JPEG or KTX2 textures. KTX2 needs the `renderer` that will draw them: the
+// transcoder picks the block format its GPU supports (ASTC or ETC on a Quest).
+export function createGltfLoader(renderer = null) {
   if (!dracoLoader) dracoLoader = new DRACOLoader().setDecoderPath(DRACO_DECODER_PATH);
-  return new GLTFLoader().setMeshoptDecoder(MeshoptDecoder).setDRACOLoader(dracoLoader);
+  const loader = new GLTFLoader().setMeshoptDecoder(MeshoptDecoder).setDRACOLoader(dracoLoader);
+  if (renderer) {
+    if (!ktx2Loaders.has(renderer)) {
+      ktx2Loaders.set(renderer, new KTX2Loader().setTranscoderPath(BASIS_TRANSCODER_PATH).detectSupport(renderer));
+    }
+    loader.setKTX2Loader(ktx2Loaders.get(renderer));
+  }
+  return loader;
 }
 const RAY_LENGTH = 5;
 
@@ -126,7 +139,7 @@ export class XRView {
   // ------------------------------------------------------------ the scene
 
   async loadScene(buffer, { spawnNode = 'spawn', interactive = [] } = {}) {
-    const gltf = await createGltfLoader().parseAsync(buffer, '');
+    const gltf = await createGltfLoader(this.renderer).parseAsync(buffer, '');
     this.clearScene();
     const root = gltf.scene;
     this.world.add(root);

@@ -47,8 +47,10 @@ def test_package_json_success(
                 "encoder": None,
                 "compressed": 0,
                 "left_uncompressed": 0,
+                "packing": None,
             },
             "textures": {"max_size": 2048, "images": 0, "resized": [], "oversized_kept": []},
+            "ktx2": {"mode": "ktx2", "encoder": None, "encoded": [], "kept": []},
         },
     }
 

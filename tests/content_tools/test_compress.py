@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import DracoPy  # type: ignore[import-not-found,unused-ignore]
-import meshoptimizer  # type: ignore[import-untyped,unused-ignore]
 import numpy as np
 import pytest
 from PIL import Image, PngImagePlugin
@@ -25,6 +24,7 @@ from content_tools.errors import ModelError
 from content_tools.format.manifest import BundleManifest
 from content_tools.glb import parse_glb
 from content_tools.gltf import read_model
+from content_tools.meshpack.graph import world_matrices
 from content_tools.package import PackageResult, check_referenced_nodes, package_scene
 from content_tools.source import load_scene_source
 from content_tools.textures import target_size
@@ -35,9 +35,19 @@ from tests.content_tools.conftest import (
     unit_square_positions,
 )
 from tests.support.bundles import write_bundle
+from tests.support.packed_glb import decoded_buffer
 
-METHODS: tuple[Compression, ...] = ("none", "meshopt", "draco")
-EXTENSION = {"meshopt": "EXT_meshopt_compression", "draco": "KHR_draco_mesh_compression"}
+METHODS: tuple[Compression, ...] = ("none", "meshopt", "meshopt-lossless", "draco")
+EXTENSION = {
+    "meshopt": "EXT_meshopt_compression",
+    "meshopt-lossless": "EXT_meshopt_compression",
+    "draco": "KHR_draco_mesh_compression",
+}
+REQUIRED = {method: [name] for method, name in EXTENSION.items()}
+REQUIRED["meshopt"] = ["EXT_meshopt_compression", "KHR_mesh_quantization"]
+USED = {**REQUIRED, "meshopt": [*REQUIRED["meshopt"], "KHR_texture_transform"]}
+"""The extensions each method declares on the cook scene (its textures' coordinates are
+quantized too, so "meshopt" uses KHR_texture_transform)."""
 COMPONENT = {5121: "<u1", 5123: "<u2", 5125: "<u4", 5126: "<f4"}
 WIDTH = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
 
@@ -191,8 +201,8 @@ def test_cook_packaged_declares_its_compression_extension(
     if method == "none":
         assert "extensionsUsed" not in document
     else:
-        assert document["extensionsUsed"] == [EXTENSION[method]]
-        assert document["extensionsRequired"] == [EXTENSION[method]]
+        assert document["extensionsUsed"] == USED[method]
+        assert document["extensionsRequired"] == REQUIRED[method]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -219,7 +229,7 @@ def _scene_graph(glb: Path) -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.parametrize("method", ["meshopt", "draco"])
+@pytest.mark.parametrize("method", ["meshopt-lossless", "draco"])
 def test_compression_keeps_every_node(
     method: Compression, cook_static: Path, cook_packaged: dict[str, PackageResult]
 ) -> None:
@@ -229,6 +239,47 @@ def test_compression_keeps_every_node(
     assert _scene_graph(compressed) == _scene_graph(cook_packaged["none"].glb_path)
     names = {node["name"] for node in _scene_graph(compressed)}
     assert source.script.referenced_nodes() | {source.spawn_node} <= names
+
+
+def test_meshopt_keeps_the_script_nodes_and_their_ancestors(
+    cook_static: Path, cook_packaged: dict[str, PackageResult]
+) -> None:
+    """`--compress meshopt` merges the static meshes, but every node the script (or the
+    spawn) names, and every node above one, keeps its name, parent and world transform."""
+    source = load_scene_source(cook_static)
+    check_referenced_nodes(source, read_model(cook_packaged["meshopt"].glb_path))
+    plain, _ = glb_parts(cook_packaged["none"].glb_path)
+    packed, _ = glb_parts(cook_packaged["meshopt"].glb_path)
+    world_plain, world_packed = world_matrices(plain), world_matrices(packed)
+    parents = {c: i for i, node in enumerate(plain["nodes"]) for c in node.get("children", [])}
+    index = {node.get("name"): i for i, node in enumerate(packed["nodes"])}
+    packed_parents = {
+        c: i for i, node in enumerate(packed["nodes"]) for c in node.get("children", [])
+    }
+    wanted = source.script.referenced_nodes() | {source.spawn_node}
+    kept = 0
+    for i, node in enumerate(plain["nodes"]):
+        if node["name"] not in wanted:
+            continue
+        chain = [i]
+        while chain[-1] in parents:
+            chain.append(parents[chain[-1]])
+        for j in chain:
+            name = plain["nodes"][j]["name"]
+            assert name in index, name
+            assert np.allclose(world_plain[j], world_packed[index[name]]), name
+            parent = parents.get(j)
+            assert packed_parents.get(index[name]) == (
+                None if parent is None else index[plain["nodes"][parent]["name"]]
+            )
+            kept += 1
+    assert kept >= len(wanted)
+    named = [node for node in packed["nodes"] if "name" in node]
+    assert len(named) < len(plain["nodes"])  # static nodes were merged away
+    packing = cook_packaged["meshopt"].processing.compression.packing  # type: ignore[union-attr]
+    assert packing is not None
+    assert packing.merged_nodes > 10
+    assert packing.primitives_after < packing.primitives_before
 
 
 def test_compression_makes_the_model_smaller(
@@ -244,7 +295,8 @@ def test_compression_makes_the_model_smaller(
     }
     assert len(set(images.values())) == 1
     geometry = {method: sizes[method] - images[method] for method in METHODS}
-    assert geometry["meshopt"] < 0.75 * geometry["none"]
+    assert geometry["meshopt"] < 0.4 * geometry["none"]
+    assert geometry["meshopt-lossless"] < 0.75 * geometry["none"]
     assert geometry["draco"] < 0.5 * geometry["none"]
     for method in METHODS:
         result = cook_packaged[method]
@@ -271,45 +323,15 @@ def _accessor_bytes(document: dict[str, Any], binary: bytes, index: int) -> byte
     )
 
 
-def _decode_meshopt(document: dict[str, Any], binary: bytes) -> bytes:
-    """The fallback buffer's bytes, decoded from every EXT_meshopt_compression view."""
-    fallback = bytearray(document["buffers"][1]["byteLength"])
-    for view in document["bufferViews"]:
-        ext = view.get("extensions", {}).get("EXT_meshopt_compression")
-        if ext is None:
-            continue
-        assert ext["buffer"] == 0
-        assert view["buffer"] == 1
-        data = np.frombuffer(
-            binary, dtype=np.uint8, count=ext["byteLength"], offset=ext.get("byteOffset", 0)
-        )
-        count, stride = ext["count"], ext["byteStride"]
-        if ext["mode"] == "ATTRIBUTES":
-            assert data[0] == 0xA0, "EXT_meshopt_compression needs vertex codec version 0"
-            decoded = meshoptimizer.decode_vertex_buffer(count, stride, data).tobytes()
-        else:
-            decode = (
-                meshoptimizer.decode_index_buffer
-                if ext["mode"] == "TRIANGLES"
-                else meshoptimizer.decode_index_sequence
-            )
-            decoded = np.asarray(decode(count, 4, data), dtype="<u4")
-            decoded = decoded.astype("<u2" if stride == 2 else "<u4").tobytes()
-        assert len(decoded) == view["byteLength"] == count * stride
-        start = view.get("byteOffset", 0)
-        fallback[start : start + len(decoded)] = decoded
-    return bytes(fallback)
-
-
-def test_meshopt_is_lossless(cook_packaged: dict[str, PackageResult]) -> None:
+def test_meshopt_lossless_is_lossless(cook_packaged: dict[str, PackageResult]) -> None:
     plain_doc, plain_bin = glb_parts(cook_packaged["none"].glb_path)
-    doc, binary = glb_parts(cook_packaged["meshopt"].glb_path)
+    doc, binary = glb_parts(cook_packaged["meshopt-lossless"].glb_path)
     assert doc["buffers"][1] == {
         "byteLength": doc["buffers"][1]["byteLength"],
         "extensions": {"EXT_meshopt_compression": {"fallback": True}},
     }
     assert len(binary) < doc["buffers"][1]["byteLength"], "the fallback buffer holds no data"
-    fallback = _decode_meshopt(doc, binary)
+    fallback = decoded_buffer(doc, binary)
     assert len(doc["accessors"]) == len(plain_doc["accessors"])
     triangle_lists = 0
     for index, accessor in enumerate(doc["accessors"]):
@@ -483,7 +505,12 @@ def test_cli_reports_compression_and_textures(
 ) -> None:
     dist = tmp_path / "dist"
     assert (
-        main(["package", str(textured_scene), "-o", str(dist), "--json", "--compress", "draco"])
+        main(
+            [
+                *["package", str(textured_scene), "-o", str(dist), "--json"],
+                *["--compress", "draco", "--textures", "keep"],  # KTX2 would run Node.js
+            ]
+        )
         == 0
     )
     out, err = capsys.readouterr()
@@ -504,7 +531,8 @@ def test_cli_reports_compression_and_textures(
     manifest = json.loads((dist / "mini-0.1.0" / MANIFEST_NAME).read_text())
     assert manifest["packaging"]["compression"] == "draco"
 
-    assert main(["package", str(textured_scene), "-o", str(dist), "--compress", "meshopt"]) == 0
+    command = ["package", str(textured_scene), "-o", str(dist), "--compress", "meshopt"]
+    assert main([*command, "--textures", "keep"]) == 0
     out, _ = capsys.readouterr()
     assert "geometry: meshopt" in out
     assert "texture 0 big.png: 2560x1280 -> 2048x1024" in out

@@ -24,6 +24,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.e2e import require_e2e
+from tests.support.postgres import run_async
 
 STAFF_USER = "staff"
 STAFF_PASSWORD = "correct-horse-battery"
@@ -185,14 +186,13 @@ class ServerProcess:
 
     def ensure_admin(self) -> None:
         """The admin account `admin` (password STAFF_PASSWORD), unless it exists: with it the
-        server is past its first start. Another instance on the same database may have made it."""
+        server is past its first start. Another instance on the same database may have made it.
+        Made in this process as `vr-server staff create admin --role admin` makes it
+        (`SetupService.create_on_console`): a `vr-server` process would spend most of a
+        second importing the server, on every start of every test module."""
         if self.admin_ready:
             return
-        done = self.cli(
-            "staff", "create", "admin", "--role", "admin", "--password-stdin",
-            input_text=STAFF_PASSWORD,
-        )  # fmt: skip
-        assert done.returncode == 0 or "exists already" in done.stderr, done.stderr
+        run_async(create_admin(self.env))
         self.admin_ready = True
 
     def admin_token(self) -> str:
@@ -311,6 +311,23 @@ async def wait_frame(
             frame = await sock.recv(timeout)
             if match(frame):
                 return frame
+
+
+async def create_admin(env: Mapping[str, str]) -> None:
+    """The admin `admin` on the database a server with environment `env` uses (its
+    `VR_DATA_DIR`, and `VR_DATABASE_URL` when set), unless the account exists."""
+    from vr_server.app import close_services, open_services
+    from vr_server.errors import Conflict
+    from vr_server.settings import Settings
+
+    settings = Settings(data_dir=Path(env["VR_DATA_DIR"]), database_url=env.get("VR_DATABASE_URL"))
+    services = await open_services(settings)
+    try:
+        await services.setup.create_on_console("admin", STAFF_PASSWORD, "admin")
+    except Conflict:
+        pass  # made by another instance on the same database, or by an earlier start
+    finally:
+        await close_services(services)
 
 
 async def past_first_start(services: Any) -> None:

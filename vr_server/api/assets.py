@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import NotFound
+from vr_server.services import Services
 from vr_server.services.shaping import Shaper, shaped
 from vr_server.serving.pathsend import EXTENSION as PATHSEND
 from vr_server.storage.blobs import BlobNotFound
@@ -91,6 +92,16 @@ GRANT_HEADER = "x-vr-grant"
 
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
 async def asset(sha256: str, request: Request, who: CatalogDep, services: ServicesDep) -> Response:
+    headset = who.subject_id if who.kind == "device" else None
+    return await blob_response(sha256, request, services, headset=headset)
+
+
+async def blob_response(
+    sha256: str, request: Request, services: Services, *, headset: str | None = None
+) -> Response:
+    """A stored blob by its sha256, with ETag, ranges (206) and If-None-Match (304): the
+    headsets' `/assets/` and the venues' `/api/sync/blobs/` (api/sync.py). `headset`: the
+    headset asking, whose download grant (`X-VR-Grant`) sets the rate it is sent at."""
     if not SHA256_RE.match(sha256):
         raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
     media_type = await services.catalog.asset_media_type(sha256)
@@ -112,9 +123,7 @@ async def asset(sha256: str, request: Request, who: CatalogDep, services: Servic
         path, size = await services.blobs.locate(sha256)
     except (BlobNotFound, FileNotFoundError) as exc:
         raise NotFound(f"no asset {sha256}") from exc
-    shaper = services.distribution.shaper(
-        who.subject_id if who.kind == "device" else None, sha256, request.headers.get(GRANT_HEADER)
-    )
+    shaper = services.distribution.shaper(headset, sha256, request.headers.get(GRANT_HEADER))
     range_header = request.headers.get("range")
     if_range = request.headers.get("if-range")
     if range_header and (if_range is None or if_range.strip() == etag):

@@ -96,7 +96,7 @@ CREDENTIAL_KINDS = "vr_credential_kinds"
 counts), read by CredentialFirstRoute."""
 
 
-def _requires(*kinds: TokenKind, cookie: bool = True) -> object:
+def requires(*kinds: TokenKind, cookie: bool = True) -> object:
     """A dependency that authenticates a token of one of `kinds`: from the bearer header, or
     (with `cookie`, for routes the pages call) from the `vr_staff` cookie."""
     if cookie:
@@ -177,17 +177,17 @@ def _has_body(request: Request) -> bool:
 
 # Who may call what (docs/operations.md "Roles"; tests/e2e/server/test_access_matrix.py checks
 # every route against its own table):
-AdminDep = Annotated[Principal, _requires("admin")]
+AdminDep = Annotated[Principal, requires("admin")]
 """Accounts, enrollment, kiosks, revocation, retention, visitors' contact data."""
-StaffDep = Annotated[Principal, _requires("staff", "admin")]
+StaffDep = Annotated[Principal, requires("staff", "admin")]
 """Fleet, queue, sessions, statistics."""
-KioskDep = Annotated[Principal, _requires("kiosk", "staff", "admin")]
+KioskDep = Annotated[Principal, requires("kiosk", "staff", "admin")]
 """A check-in tablet or queue TV: ticket creation and the queue board."""
-CatalogDep = Annotated[Principal, _requires("device", "kiosk", "staff", "admin")]
+CatalogDep = Annotated[Principal, requires("device", "kiosk", "staff", "admin")]
 """The catalog and its assets (thumbnails on the check-in tablet)."""
-AccountDep = Annotated[Principal, _requires("admin", "staff", "author", "editor")]
+AccountDep = Annotated[Principal, requires("admin", "staff", "author", "editor")]
 """Any signed-in account: who am I, sign out."""
-AuthorDep = Annotated[Principal, _requires("author", "editor", "admin", cookie=False)]
+AuthorDep = Annotated[Principal, requires("author", "editor", "admin", cookie=False)]
 """Publishing content (bearer header only): authors (their own scenes), editors and admins
 (every scene)."""
 

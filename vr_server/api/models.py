@@ -97,6 +97,29 @@ class LoopHealth(BaseModel):
     )
 
 
+class SyncHealth(BaseModel):
+    """A venue's sync with its central server (docs/sync.md)."""
+
+    paired: bool = Field(description="`vr-server central pair` was run on this venue.")
+    venue_name: str | None = None
+    central_url: str | None = None
+    waiting: int = Field(
+        default=0, description="Records stored here that central has not acknowledged yet."
+    )
+    last_sync_at: datetime | None = Field(
+        default=None, description="When central last held everything this venue had stored."
+    )
+    last_attempt_at: datetime | None = None
+    last_error: str | None = Field(
+        default=None, description="Why the last round failed (central down, refused...)."
+    )
+    content_refused: list[str] = Field(
+        default_factory=list,
+        description="Scene versions from central the last round could not take, and why "
+        "(a file altered on the way, an invalid model...).",
+    )
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
@@ -122,6 +145,9 @@ class Health(BaseModel):
     loop: LoopHealth | None = Field(
         default=None,
         description="How long the event loop was held (null before the server's tasks started).",
+    )
+    sync: SyncHealth | None = Field(
+        default=None, description="The sync with central (null when it cannot be read)."
     )
 
 

@@ -12,6 +12,7 @@
     /admin/              admin: accounts, codes, kiosks, headsets; taking access back
     /watch/<headset id>  staff, admin: the 3D spectator view of a headset's session (three.js
                          from /vendor/, its import map allowed by hash in the page's CSP)
+    /venues/             staff, admin: the central dashboard, every venue's day (docs/sync.md)
     /audit/              staff, admin; its data admin only: the audit trail
                          (`GET /api/audit` answers 403 to other accounts)
     /results/<token>     public: a visitor's result (the token is the secret)
@@ -58,6 +59,7 @@ STAFF_PAGES: dict[str, tuple[str, frozenset[TokenKind]]] = {
     "stats": ("stats", _STAFF),
     "admin": ("admin", frozenset({"admin"})),
     "audit": ("audit", _STAFF),
+    "venues": ("venues", _STAFF),
 }
 """URL segment -> (folder in vr_server/web/, the token kinds that may open it)."""
 
@@ -76,14 +78,19 @@ _IMPORT_MAP = re.compile(r'<script type="importmap">(.*?)</script>', re.DOTALL)
 
 @functools.lru_cache(maxsize=64)
 def _csp(html: bytes) -> str:
-    """The CSP of a page; one with an inline import map gets that script allowed by its
-    sha256, and WebAssembly (the glTF decoders of three.js)."""
+    """The CSP of a page; one with an inline import map (a page that draws scenes with
+    three.js) gets that script allowed by its sha256, WebAssembly, eval and workers from blob:
+    URLs: three.js runs its Draco decoder and KTX2 transcoder in workers made from a blob, and
+    the transcoder (Emscripten embind) builds its bindings with `new Function`
+    (docs/security.md)."""
     found = _IMPORT_MAP.search(html.decode("utf-8"))
     if found is None:
         return _CSP
     digest = base64.b64encode(hashlib.sha256(found.group(1).encode()).digest()).decode()
     return _CSP.replace(
-        "script-src 'self';", f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval';"
+        "script-src 'self';",
+        f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval' 'unsafe-eval'; "
+        "worker-src 'self' blob:;",
     )
 
 

@@ -33,10 +33,12 @@ from vr_server.api.models import (
     MessageRequest,
     StatusRequest,
     StoredEvent,
+    SyncHealth,
 )
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionState, SessionView
 from vr_server.protocol.enrollment import EnrollRequest, EnrollResponse
 from vr_server.protocol.version import PROTOCOL_VERSION
+from vr_server.services import Services
 from vr_server.services.audit import Actor
 
 router = APIRouter(route_class=CredentialFirstRoute)
@@ -67,8 +69,21 @@ async def health(services: ServicesDep) -> JSONResponse:
         loop=LoopHealth(**dataclasses.asdict(services.loop.stats()))
         if services.loop.samples
         else None,
+        sync=await _sync_health(services) if database == "ok" else None,
     )
-    return JSONResponse(body.model_dump(), status_code=200 if database == "ok" else 503)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if database == "ok" else 503)
+
+
+async def _sync_health(services: Services) -> SyncHealth | None:
+    if services.sync is None:
+        return None
+    try:
+        status = await services.sync.status()
+    except Exception:  # the health check reports, it does not fail
+        return None
+    fields = dataclasses.asdict(status)
+    fields.pop("acked")
+    return SyncHealth(**fields)
 
 
 # ---------------------------------------------------------------- credentials

@@ -43,6 +43,11 @@ async def stats_csv(
     days = {"from": first.isoformat(), "to": last.isoformat()}
     await services.audit.record("csv_export", caller(staff, request), details=days)
     name = f"vr-sessions-{first.isoformat()}" + (f"-to-{last.isoformat()}" if last != first else "")
+    return csv_download(body, name)
+
+
+def csv_download(body: str | bytes, name: str) -> Response:
+    """A CSV for Excel, downloaded as `name`.csv and never cached (the central CSV too)."""
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -8,6 +8,7 @@ Three kinds of command, one module each:
     vr_server/cli/access.py   and taking access back (staff disable, token revoke, kiosk...),
                               both through the typed StaffClient (vr_server/cli/staff_client.py)
     vr_server/cli/demo.py     demo: simulated headsets on a running server (a subprocess)
+    vr_server/cli/central.py  central: venues and their central server (pairing, sync state)
 
 Every command exits 0 on success, 1 on failure, 2 on wrong usage (content_tools/exit_codes.py);
 `--json` prints JSON. Control characters in what is printed (names, events, errors) are shown
@@ -28,7 +29,7 @@ from vr_server.terminal import escape_controls
 
 __all__ = ["CliError", "build_parser", "main"]
 
-_MODULES = ("serve", "admin", "staff", "access", "demo")
+_MODULES = ("serve", "admin", "staff", "access", "demo", "central")
 """The command modules, in the order `--help` lists their commands."""
 _SERVE = ("serve", "tls", "migrate", "import", "schema")
 _ADMIN = ("author", "purge", "gc", "audit")
@@ -41,6 +42,7 @@ _MODULES_OF: dict[str, tuple[str, ...]] = {
     # access.py adds to the staff and enroll groups admin.py makes
     **dict.fromkeys(_ACCESS, ("admin", "access")),
     "demo": ("demo",),
+    "central": ("central",),
 }
 """The modules that register each top-level command (tests/vr_server/cli/test_lazy.py checks
 this against the full parser)."""

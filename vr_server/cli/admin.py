@@ -24,7 +24,6 @@ from vr_server.cli.common import CliError, print_result, run_with_services, show
 if TYPE_CHECKING:
     from vr_server.services import Services
     from vr_server.services.auth import IssuedToken
-    from vr_server.storage.records import AccountRecord
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -44,14 +43,9 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_staff_create(args: argparse.Namespace) -> int:
     password = _read_password(args)
 
-    async def create(services: Services) -> tuple[AccountRecord, bool]:
-        first_admin = args.role == "admin" and not await services.store.setup.admin_exists()
-        account = await services.auth.create_account(args.username, password, args.role)
-        if first_admin:  # the console's setup links die now, not at the server's next request
-            await services.store.setup.clear_tokens()
-        return account, first_admin
-
-    account, first_admin = run_with_services(create)
+    account, first_admin = run_with_services(
+        lambda services: services.setup.create_on_console(args.username, password, args.role)
+    )
     print(f"created {account.role} account {account.username!r}")
     if first_admin:
         print("(the first admin: the server leaves setup mode, its setup links stop working)")

@@ -17,6 +17,8 @@ from vr_server.services.revocation import Revocations
 from vr_server.services.sessions import SessionService
 from vr_server.services.setup import SetupService
 from vr_server.services.stats import StatsService
+from vr_server.services.sync import SyncService
+from vr_server.services.venues import VenueService
 from vr_server.services.watch import WatchService
 from vr_server.settings import Settings
 from vr_server.storage.base import Store
@@ -49,6 +51,10 @@ class Services:
     """First start: setup mode until an admin account exists (services/setup.py)."""
     loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
     """Measures event-loop stalls once started (by the lifespan's background tasks)."""
+    sync: SyncService | None = None
+    """A venue's sync with central (services/sync.py); None on a store without SQL."""
+    venues: VenueService | None = None
+    """Central's venues (services/venues.py); None on a store without SQL."""
 
 
 __all__ = [
@@ -67,5 +73,7 @@ __all__ = [
     "SessionService",
     "SetupService",
     "StatsService",
+    "SyncService",
+    "VenueService",
     "WatchService",
 ]

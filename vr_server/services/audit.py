@@ -52,6 +52,8 @@ ACTIONS: dict[str, str] = {
     "kiosk_removed": "a paired tablet or TV was removed (its token revoked)",
     "logout": "an account signed out (its token revoked)",
     "setup_admin_created": "the first admin was made with the console's setup link",
+    "venue_added": "a central admin registered a venue (target: its name)",
+    "venue_paired": "a venue server paired with this central server (target: the venue's id)",
 }
 """The actions recorded, for `vr-server audit --action` and the page's filter. Others may be
 recorded too; these are the ones the server writes."""

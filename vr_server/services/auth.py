@@ -250,7 +250,7 @@ class AuthService:
         record = found.token
         if record.kind not in kinds:
             raise Forbidden(f"a {record.kind} token cannot be used here")
-        if record.kind in ("device", "kiosk"):
+        if record.kind in ("device", "kiosk", "venue"):
             if found.name is None:
                 raise Unauthorized(f"the {_SUBJECT[record.kind]} of this token no longer exists")
         elif found.name is None or found.disabled:
@@ -347,7 +347,7 @@ class AuthService:
         return Enrolled(headset, device_token, used.label)
 
 
-_SUBJECT = {"device": "headset", "kiosk": "kiosk"}
+_SUBJECT = {"device": "headset", "kiosk": "kiosk", "venue": "venue"}
 
 
 def _usable(record: TokenRecord) -> bool:

@@ -10,7 +10,9 @@ shutdown (nothing starts at import time):
   headsets were last seen (`FleetService.flush_seen`) every `SEEN_FLUSH_S`;
 - the download scheduler every second (`DistributionService.tick`: silent grants expire,
   free slots go to the next downloads);
-- the event loop's stalls, measured all the time (`LoopLagMonitor`, shown by `/health`).
+- the event loop's stalls, measured all the time (`LoopLagMonitor`, shown by `/health`);
+- a venue paired with central sends its outbox every `VR_SYNC_INTERVAL_S`
+  (`SyncService.run_once`, services/sync.py).
 """
 
 from __future__ import annotations
@@ -128,4 +130,6 @@ def start_background(services: Services) -> BackgroundTasks:
             await services.queue.publish()
 
     background.start(QUEUE_REFRESH_S, "queue-refresh", refresh_queue)
+    if services.sync is not None:  # a venue paired with central sends what it stored
+        background.start(services.settings.sync_interval_s, "venue-sync", services.sync.run_once)
     return background

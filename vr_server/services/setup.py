@@ -19,7 +19,7 @@ from vr_server.services.audit import Actor, AuditService
 from vr_server.services.auth import AuthService, check_new_account, hash_password, new_token
 from vr_server.services.auth import token_hash as hash_token
 from vr_server.storage.base import Store
-from vr_server.storage.records import AccountRecord
+from vr_server.storage.records import AccountRecord, Role
 
 SETUP_PATH = "/setup/"
 MAX_TOKEN_CHARS = 128
@@ -72,6 +72,18 @@ class SetupService:
             raise Forbidden(
                 "this setup link is not valid: use the newest link printed on the server's console"
             )
+
+    async def create_on_console(
+        self, username: str, password: str, role: Role
+    ) -> tuple[AccountRecord, bool]:
+        """An account made on the server's console (`vr-server staff create`), with whether it
+        is the first admin: then the console's setup links die now, not at a server's next
+        request."""
+        first_admin = role == "admin" and not await self.store.setup.admin_exists()
+        account = await self.auth.create_account(username, password, role)
+        if first_admin:
+            await self.store.setup.clear_tokens()
+        return account, first_admin
 
     async def create_first_admin(
         self, token: str, username: str, password: str, client: str | None = None

@@ -124,7 +124,7 @@ class SqlAccounts(SqlRepository):
 
 
 def _token_subject_query() -> Select[Any]:
-    tok, acc, hs, ki = t.tokens.c, t.accounts.c, t.headsets.c, t.kiosks.c
+    tok, acc, hs, ki, ve = t.tokens.c, t.accounts.c, t.headsets.c, t.kiosks.c, t.venues.c
     subjects = (
         t.tokens.outerjoin(t.accounts, and_(acc.id == tok.subject_id, tok.kind.in_(ACCOUNT_KINDS)))
         .outerjoin(
@@ -132,6 +132,7 @@ def _token_subject_query() -> Select[Any]:
             and_(hs.id == tok.subject_id, tok.kind == "device", hs.removed_at.is_(None)),
         )
         .outerjoin(t.kiosks, and_(ki.id == tok.subject_id, tok.kind == "kiosk"))
+        .outerjoin(t.venues, and_(ve.id == tok.subject_id, tok.kind == "venue"))
     )
     return (
         select(
@@ -141,6 +142,7 @@ def _token_subject_query() -> Select[Any]:
             acc.contact_access,
             hs.name.label("headset_name"),
             ki.name.label("kiosk_name"),
+            ve.name.label("venue_name"),
         )
         .select_from(subjects)
         .where(tok.token_hash == bindparam("token_hash"))
@@ -173,6 +175,8 @@ class SqlTokens(SqlRepository):
             return TokenSubject(record, row.headset_name, False)
         if record.kind == "kiosk":
             return TokenSubject(record, row.kiosk_name, False)
+        if record.kind == "venue":
+            return TokenSubject(record, row.venue_name, False)
         return TokenSubject(record, row.username, bool(row.disabled), bool(row.contact_access))
 
     async def revoke(self, token_hash: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
+from vr_server.storage.outbox import stamp
 from vr_server.storage.records import ContactRecord, TicketRecord, TicketStatus
 from vr_server.storage.sql_repo import SqlRepository, dumps, to_record
 from vr_server.storage.sqlite_files import checkpoint
@@ -93,6 +94,7 @@ class SqlQueue(SqlRepository):
                             created_at=ticket["created_at"],
                             has_personal_data=contact is not None,
                             journey_code=ticket.get("journey_code"),
+                            sync_seq=await stamp(conn),
                         )
                     )
                     if contact is not None:
@@ -133,7 +135,10 @@ class SqlQueue(SqlRepository):
         condition = k.id == ticket_id
         if expect is not None:
             condition = and_(condition, k.status.in_(expect))
-        return bool(await self._count_written(update(t.tickets).where(condition).values(**values)))
+        async with self._write() as conn:
+            statement = update(t.tickets).where(condition)
+            result = await conn.execute(statement.values(**values, sync_seq=await stamp(conn)))
+        return bool(result.rowcount)
 
     async def contact(self, ticket_id: str) -> ContactRecord | None:
         return await self._one_by(ContactRecord, t.visitor_contacts, "ticket_id", ticket_id)

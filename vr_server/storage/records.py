@@ -9,10 +9,10 @@ from typing import Any, Literal
 Role = Literal["admin", "staff", "author", "editor"]
 """admin: accounts, enrollment, revocation, retention, contact data; staff: fleet, queue,
 sessions; author: publishes the scenes it owns; editor: an author for every scene."""
-TokenKind = Literal["admin", "staff", "author", "editor", "kiosk", "device"]
-"""An account's token has its role as kind; a kiosk (check-in tablet, queue TV) and a headset
-have their own kinds."""
-CodePurpose = Literal["headset", "kiosk"]
+TokenKind = Literal["admin", "staff", "author", "editor", "kiosk", "device", "venue"]
+"""An account's token has its role as kind; a kiosk (check-in tablet, queue TV), a headset and
+a venue server syncing with central (only the sync routes take it) have their own kinds."""
+CodePurpose = Literal["headset", "kiosk", "venue"]
 ACCOUNT_KINDS: frozenset[str] = frozenset({"admin", "staff", "author", "editor"})
 
 

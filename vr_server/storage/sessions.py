@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from vr_server.errors import Conflict
 from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
+from vr_server.storage.outbox import stamp
 from vr_server.storage.records import EventRecord, SessionRecord, TransitionRecord
 from vr_server.storage.sql_repo import SqlRepository, dumps, row_values, to_record
 
@@ -83,7 +84,10 @@ class Sessions(Protocol):
 class SqlSessions(SqlRepository):
     async def create(self, record: SessionRecord, transition: TransitionRecord) -> None:
         async with self._write() as conn:
-            await conn.execute(insert(t.sessions).values(row_values(record)))
+            position = await stamp(conn)
+            await conn.execute(
+                insert(t.sessions).values({**row_values(record), "sync_seq": position})
+            )
             await conn.execute(insert(t.session_transitions).values(row_values(transition)))
 
     async def get(self, session_id: str) -> SessionRecord | None:
@@ -128,6 +132,7 @@ class SqlSessions(SqlRepository):
         s, event = t.sessions.c, write.get("event")
         try:
             async with self._write() as conn:
+                position = await stamp(conn)
                 result = await conn.execute(
                     update(t.sessions)
                     .where(and_(s.id == record.id, s.row_version == write["expected_version"]))
@@ -137,23 +142,27 @@ class SqlSessions(SqlRepository):
                         result=dumps(record.result) if record.result is not None else None,
                         updated_at=record.updated_at,
                         row_version=record.row_version,
+                        sync_seq=position,
                     )
                 )
                 if not result.rowcount:
                     raise StaleSession(record.id)
                 if event is not None:
-                    await conn.execute(insert(t.session_events).values(row_values(event)))
+                    await conn.execute(
+                        insert(t.session_events).values({**row_values(event), "sync_seq": position})
+                    )
                 for tr in write.get("transitions") or []:
                     await conn.execute(insert(t.session_transitions).values(row_values(tr)))
         except IntegrityError as exc:
             raise DuplicateEvent(f"{record.id}#{event.seq if event else '?'}") from exc
 
     async def rate(self, session_id: str, rating: int, rated_at: datetime) -> None:
-        await self._count_written(
-            update(t.sessions)
-            .where(t.sessions.c.id == session_id)
-            .values(rating=rating, rated_at=rated_at)
-        )
+        async with self._write() as conn:
+            await conn.execute(
+                update(t.sessions)
+                .where(t.sessions.c.id == session_id)
+                .values(rating=rating, rated_at=rated_at, sync_seq=await stamp(conn))
+            )
 
     async def get_event(self, session_id: str, seq: int) -> EventRecord | None:
         e = t.session_events.c

@@ -28,11 +28,14 @@ from vr_server.storage.connections import (
 from vr_server.storage.content import Content, SqlContent
 from vr_server.storage.headsets import Headsets, Kiosks, SqlHeadsets, SqlKiosks
 from vr_server.storage.journeys import Journeys, SqlJourneys
+from vr_server.storage.outbox import Outbox, SqlOutbox
 from vr_server.storage.queue import Queue, SqlQueue
 from vr_server.storage.sessions import Sessions, SqlSessions
 from vr_server.storage.setup import Setup, SqlSetup
 from vr_server.storage.sql_repo import Database
 from vr_server.storage.sqlite_files import Synchronous, prepare_database_file, set_pragmas
+from vr_server.storage.venue_link import SqlVenueLinks, VenueLinks
+from vr_server.storage.venues import SqlVenues, Venues
 
 
 class EngineOptions(TypedDict, total=False):
@@ -99,6 +102,10 @@ class SqlStore:
         self.journeys: Journeys = SqlJourneys(db)
         self.audit: Audit = SqlAudit(db)
         self.setup: Setup = SqlSetup(db)
+        # venues and central (docs/sync.md): SQL only, outside the Store interface
+        self.outbox: Outbox = SqlOutbox(db)
+        self.venue_link: VenueLinks = SqlVenueLinks(db)
+        self.venues: Venues = SqlVenues(db)
 
     @classmethod
     def from_url(cls, url: str, **options: Unpack[StoreOptions]) -> SqlStore:

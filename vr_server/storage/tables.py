@@ -159,11 +159,14 @@ sessions = Table(
     Column("rated_at", TS, nullable=True),
     # 0005: the visitor's journey (services/journeys.py)
     Column("journey_code", String(12), nullable=True),
+    # 0006: the outbox position of the row's last change (storage/outbox.py)
+    Column("sync_seq", Integer, nullable=True),
     Index("ix_sessions_headset_state", "headset_id", "state"),
     Index("ix_sessions_created", "created_at"),
     Index("ix_sessions_result_token", "result_token", unique=True),
     Index("ix_sessions_ticket", "ticket_id"),
     Index("ix_sessions_journey", "journey_code"),
+    Index("ix_sessions_sync_seq", "sync_seq"),
 )
 
 session_events = Table(
@@ -176,6 +179,8 @@ session_events = Table(
     Column("body", Text, nullable=False),
     Column("client_at", Float, nullable=True),
     Column("received_at", TS, nullable=False),
+    Column("sync_seq", Integer, nullable=True),  # 0006
+    Index("ix_session_events_sync_seq", "sync_seq"),
 )
 
 session_transitions = Table(
@@ -211,7 +216,9 @@ tickets = Table(
     Column("has_personal_data", Boolean, nullable=False, default=False),
     # 0005: the visitor's journey
     Column("journey_code", String(12), nullable=True),
+    Column("sync_seq", Integer, nullable=True),  # 0006
     Index("ux_tickets_day_number", "venue_day", "number", unique=True),
+    Index("ix_tickets_sync_seq", "sync_seq"),
     Index("ix_tickets_status", "status"),
     Index("ix_tickets_created", "created_at"),
 )
@@ -251,4 +258,102 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_action_at", "action", "at"),
     Index("ix_audit_log_actor_at", "actor", "at"),
+)
+
+# ---------------------------------------------------------------- venues and central (0006)
+# docs/sync.md. At a venue: the outbox clock and the pairing with central. At central: the
+# venues and what they sent, keyed by (venue, the venue's own id).
+
+# One row (id 1): the last outbox position given out. Taking the next one locks the row until
+# the transaction ends, so positions become visible in the order they were given.
+sync_clock = Table(
+    "sync_clock",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", Integer, nullable=False),
+)
+
+# One row (id 1) at a paired venue: where central is, the credential, the acknowledged mark.
+venue_link = Table(
+    "venue_link",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("central_url", String(500), nullable=False),
+    Column("venue_id", String(36), nullable=False),
+    Column("venue_name", String(64), nullable=False),
+    Column("credential", String(128), nullable=False),
+    Column("paired_at", TS, nullable=False),
+    Column("acked_seq", Integer, nullable=False),
+    Column("last_sync_at", TS, nullable=True),
+    Column("last_attempt_at", TS, nullable=True),
+    Column("last_error", String(300), nullable=True),
+)
+
+venues = Table(
+    "venues",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("paired_at", TS, nullable=True),
+    Column("acked_seq", Integer, nullable=False),
+    Column("last_sync_at", TS, nullable=True),
+    Column("records", Integer, nullable=False),
+    # what the venue said of its headsets online at its last round, and when
+    Column("headsets_online", Integer, nullable=True),
+    Column("presence_at", TS, nullable=True),
+)
+
+venue_sessions = Table(
+    "venue_sessions",
+    metadata,
+    Column("venue_id", String(36), ForeignKey("venues.id"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("headset_id", String(64), nullable=False),
+    Column("scene_id", String(64), nullable=False),
+    Column("scene_version", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("result", Text, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("ticket_id", String(64), nullable=True),
+    Column("rating", Integer, nullable=True),
+    Column("rated_at", TS, nullable=True),
+    Column("sync_seq", Integer, nullable=False),
+    Index("ix_venue_sessions_created", "venue_id", "created_at"),
+)
+
+venue_events = Table(
+    "venue_events",
+    metadata,
+    Column("venue_id", String(36), ForeignKey("venues.id"), primary_key=True),
+    Column("session_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(32), nullable=False),
+    Column("step_id", String(64), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("client_at", Float, nullable=True),
+    Column("received_at", TS, nullable=False),
+    Column("sync_seq", Integer, nullable=False),
+)
+
+venue_tickets = Table(
+    "venue_tickets",
+    metadata,
+    Column("venue_id", String(36), ForeignKey("venues.id"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("venue_day", String(10), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("interests", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("called_at", TS, nullable=True),
+    Column("started_at", TS, nullable=True),
+    Column("ended_at", TS, nullable=True),
+    Column("headset_id", String(64), nullable=True),
+    Column("scene_id", String(64), nullable=True),
+    Column("session_id", String(64), nullable=True),
+    Column("sync_seq", Integer, nullable=False),
+    Index("ix_venue_tickets_created", "venue_id", "created_at"),
 )

@@ -122,6 +122,8 @@ def _init_extensions(doc: Document, root: dict[str, Any], ctx: Ctx) -> None:
     mimes = ["image/jpeg", "image/png"]
     if "EXT_texture_webp" in ctx.extensions_loaded:
         mimes.append("image/webp")
+    if "KHR_texture_basisu" in ctx.extensions_loaded:
+        mimes.append("image/ktx2")
     doc.image_mime_types = tuple(mimes)
 
 

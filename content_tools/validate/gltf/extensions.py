@@ -354,6 +354,7 @@ REGISTRY: dict[tuple[str, str], Parser] = {
     **{("material", name): parser for name, parser in _MATERIAL_EXTS.items()},
     ("textureInfo", "KHR_texture_transform"): _texture_transform,
     ("texture", "EXT_texture_webp"): _texture_source,
+    ("texture", "KHR_texture_basisu"): _texture_source,
     ("node", "KHR_lights_punctual"): _light_ref,
     ("gltf", "KHR_lights_punctual"): _lights_root,
     ("gltf", "KHR_materials_variants"): _variants_root,

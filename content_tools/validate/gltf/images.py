@@ -33,6 +33,9 @@ class ImageHeader:
     unsupported_features: bool = False
     error: str | None = None
     """IMAGE_DATA_INVALID's detail, or "EOS" for IMAGE_UNEXPECTED_EOS."""
+    gpu_bytes: int | None = None
+    """GPU memory of a block-compressed (KTX2) image as the headset holds it; None for an
+    image decoded to RGBA8."""
 
 
 def _png(data: bytes) -> ImageHeader:

@@ -142,6 +142,7 @@ def fill_info(
         if header is not None and header.error is None:
             image.width, image.height = header.width, header.height
             image.format, image.bits = header.format, header.bits
+            image.compressed_gpu_bytes = header.gpu_bytes
         info.images.append(image)
     below = _mesh_below(doc.nodes)
     for i, node in enumerate(doc.nodes):

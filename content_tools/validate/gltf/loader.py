@@ -9,6 +9,7 @@ from content_tools.validate.gltf.accessor_data import view_bytes as _view_bytes
 from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader, read_image_header
+from content_tools.validate.gltf.ktx2 import basisu_image_header
 from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.resources import MAX_RESOURCE_BYTES
 
@@ -65,6 +66,10 @@ def load_buffers(doc: Document, ctx: Ctx, bin_chunk: bytes | None, resources: Re
             ctx.add("BUFFER_GLB_CHUNK_TOO_BIG", len(data) - buf.byte_length, pointer=pointer)
 
 
+_EXTENSION_IMAGE_TYPES = (("EXT_texture_webp", "image/webp"), ("KHR_texture_basisu", "image/ktx2"))
+"""The texture extensions whose `source` names an image, and the type it must have."""
+
+
 def _power_of_two(n: int) -> bool:
     return n > 0 and n & (n - 1) == 0
 
@@ -89,6 +94,8 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
         if data is None:
             continue
         header = read_image_header(data)
+        if header is None and "KHR_texture_basisu" in ctx.extensions_loaded:
+            header = basisu_image_header(data)  # the reference (without the extension): None
         if header is None:
             ctx.add("IMAGE_UNRECOGNIZED_FORMAT", pointer=pointer)
             continue
@@ -125,14 +132,16 @@ def load_images(doc: Document, ctx: Ctx, resources: ReadResource) -> dict[int, I
                 core,
                 pointer=f"{base}/source",
             )
-        ext = tex.extensions.get("EXT_texture_webp")
-        if isinstance(ext, ExtObject):
+        for name, wanted in _EXTENSION_IMAGE_TYPES:
+            ext = tex.extensions.get(name)
+            if not isinstance(ext, ExtObject):
+                continue
             src = ext.values.get("source", -1)
-            if src in effective and effective[src] != "image/webp":
+            if src in effective and effective[src] != wanted:
                 ctx.add(
                     "TEXTURE_INVALID_IMAGE_MIME_TYPE",
                     effective[src],
-                    ("image/webp",),
+                    (wanted,),
                     pointer=f"{ext.pointer}/source",
                 )
     return headers

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import scene_dirs
 from tests.e2e.server.test_first_start import LINK
@@ -19,6 +20,10 @@ from tests.support.harness import STAFF_PASSWORD, ServerProcess, wait_until_heal
 ROOT = Path(__file__).resolve().parents[3]
 
 
+# Packaging runs every generator and encodes every scene's textures to KTX2 (one Node.js
+# process per scene) before the server starts: more than the suite's 120 s on a loaded machine.
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_run_sh_serves_every_scene(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "var", [])  # for its free port, env and helpers
     server.data_dir.mkdir(parents=True)

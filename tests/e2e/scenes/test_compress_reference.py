@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from content_tools.compress import Compression
+from content_tools.compress import Compression, compress_parts
 from content_tools.glb import build_glb
-from content_tools.package import PackageResult
+from content_tools.glb_parts import split_glb, write_glb
+from content_tools.package import PackageResult, package_scene
 from tests.content_tools.conftest import COOK_DIR
+from tests.content_tools.meshpack.test_pack import KEEP, animated_scene, small_scene
 from tests.content_tools.test_compress import (
-    EXTENSION,
     METHODS,
+    USED,
     packaged_every_way,
     textured_model,
     write_textured_scene,
@@ -58,7 +60,24 @@ def test_cook_packaged_is_valid_for_the_reference_validator(
     assert error_messages(report) == []
     assert report["issues"]["numErrors"] == 0
     if method != "none":
-        assert report["info"]["extensionsUsed"] == [EXTENSION[method]]
+        assert report["info"]["extensionsUsed"] == USED[method]
+
+
+def test_packed_cook_and_warehouse_are_valid_for_the_reference_validator(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """`--compress meshopt` on two real scenes (quantized, filtered, static meshes merged): no
+    error and no warning from the Khronos validator, which decodes EXT_meshopt_compression
+    and checks the KHR_mesh_quantization types."""
+    paths = []
+    for scene in (COOK_DIR, COOK_DIR.parent / "warehouse"):
+        copy = generated_copy(scene, tmp_path_factory.mktemp(f"{scene.name}-static"))
+        packed = package_scene(copy, tmp_path_factory.mktemp(scene.name), compress="meshopt")
+        paths.append(packed.glb_path)
+    for path, report in zip(paths, reference_reports(paths), strict=True):
+        assert report["issues"]["numErrors"] == 0, (path, error_messages(report))
+        assert report["issues"]["numWarnings"] == 0, (path, report["issues"]["messages"])
+        assert "KHR_mesh_quantization" in report["info"]["extensionsRequired"]
 
 
 def test_textured_models_are_valid_for_the_reference_validator(
@@ -70,3 +89,18 @@ def test_textured_models_are_valid_for_the_reference_validator(
     for method, report in zip(METHODS, reports, strict=True):
         assert error_messages(report) == [], method
         assert report["info"]["resources"]  # the validator did see the images
+
+
+def test_packed_small_scenes_are_valid_for_the_reference_validator(tmp_path: Path) -> None:
+    """The small scenes of tests/content_tools/meshpack/test_pack.py (mirrored and rotated
+    statics, COLOR_0, TEXCOORD_1, an animation with quaternion and exponential filters)."""
+    paths = []
+    for name, glb in (("small", small_scene()), ("animated", animated_scene())):
+        parts = split_glb(glb, path=tmp_path / f"{name}.glb")
+        compress_parts(parts, "meshopt", KEEP)
+        path = tmp_path / f"{name}-packed.glb"
+        path.write_bytes(write_glb(parts.document, parts.views))
+        paths.append(path)
+    for path, report in zip(paths, reference_reports(paths), strict=True):
+        assert error_messages(report) == [], path
+        assert report["issues"]["numWarnings"] == 0, (path, report["issues"]["messages"])

@@ -32,7 +32,7 @@ from content_tools.glb import parse_glb
 from content_tools.gltf import read_model
 from content_tools.package import package_scene
 from content_tools.source import load_scene_source
-from tests.conftest import scene_dirs
+from tests.conftest import scene_dirs, scene_library_compression
 from tests.content_tools.test_cook_scene import world_positions
 
 SCENES = scene_dirs()
@@ -93,10 +93,17 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def test_the_library_has_at_least_eight_scenes() -> None:
-    assert len(SCENES) >= 8
+def test_the_library_has_at_least_twelve_scenes() -> None:
+    assert len(SCENES) >= 12
     assert "cook" in SCENE_IDS
     assert "kit" not in SCENE_IDS  # the builder kit is not a scene
+
+
+def test_the_library_spreads_over_the_interest_types() -> None:
+    """Issue 20: besides the many mainly Realistic occupations, at least one mainly
+    Investigative, Artistic and Social one, so that every visitor's profile has a fit."""
+    leading = {load_scene_source(path).riasec[0] for path in SCENES}
+    assert {"R", "I", "A", "S"} <= leading
 
 
 @pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)
@@ -234,14 +241,20 @@ def test_scene_packaging_is_deterministic(
     text, replaced = re.subn(r"(?m)^generator: generate\.py\n", "", text)
     assert replaced == 1
     (copy / "scene.yaml").write_text(text, encoding="utf-8")
-    again = package_scene(copy, tmp_path / "dist")
+    packaging = bundle.manifest.packaging
+    assert packaging is not None
+    assert packaging.compression == scene_library_compression()
+    again = package_scene(copy, tmp_path / "dist", compress=packaging.compression)
     assert again.bundle_dir.name == bundle.bundle_dir.name
     files = {p.name: p.read_bytes() for p in sorted(again.bundle_dir.iterdir())}
     assert files == bundle.files()
 
     generator = importlib.import_module(f"scenes.{scene_id}.generate")
     export: Any = importlib.import_module("scenes.kit.export")
-    assert export.export_glb(generator.build(), generator.NODES) == bundle.glb
+    assert (
+        export.export_glb(generator.build(), generator.NODES)
+        == (bundle.scene_dir / "scene.glb").read_bytes()
+    )
 
 
 @pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)

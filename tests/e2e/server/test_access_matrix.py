@@ -10,6 +10,7 @@ token, and 403 for a valid token of a kind the route does not take.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import uuid
 import warnings
@@ -28,14 +29,19 @@ from vr_server.services.auth import token_hash
 from vr_server.settings import Settings
 from vr_server.storage.sql import SqlStore
 
+# About 700 requests (every route x every credential) and the credentials' set-up: past the
+# default 120 s on a loaded two-core machine (it took 82 s + 38 s of set-up on 2026-12-07).
+pytestmark = pytest.mark.timeout(300)
+
 # The matrix sends many wrong passwords and tokens on purpose: without room for them the
 # sign-in throttle (tests/e2e/server/test_login_throttle.py) would answer 429 instead.
 SERVER_SETTINGS = {"login_free_failures": "100000", "login_free_failures_per_address": "100000"}
 
 PASSWORD = "matrix-password-1"
-ROLES = ("device", "kiosk", "author", "editor", "staff", "staff_contact", "admin")
+ROLES = ("device", "kiosk", "venue", "author", "editor", "staff", "staff_contact", "admin")
 """Credentials that are valid tokens; `staff_contact` is a staff account an admin allowed to
-read visitors' contact data."""
+read visitors' contact data; `venue` is a venue server's credential at central (docs/sync.md):
+it opens the sync routes and nothing else."""
 INVALID = ("none", "wrong", "expired", "revoked")
 CREDENTIALS = INVALID + ROLES
 
@@ -50,6 +56,7 @@ ACCOUNT = STAFF | {"author", "editor"}
 AUTHOR = {"author", "editor", "admin"}
 ADMIN = {"admin"}
 CONTACT = {"staff_contact", "admin"}
+VENUE = {"venue"}
 
 ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/health"): PUBLIC,
@@ -108,11 +115,22 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/stats"): STAFF,
     ("GET", "/api/stats.csv"): STAFF,
     ("GET", "/api/distribution"): STAFF,
+    ("POST", "/api/sync/pair"): BODY,
+    ("POST", "/api/sync/batch"): VENUE,
+    ("GET", "/api/sync/state"): VENUE,
+    ("GET", "/api/sync/catalog"): VENUE,
+    ("POST", "/api/sync/presence"): VENUE,
+    ("GET", "/api/sync/blobs/{sha256}"): VENUE,
+    ("GET", "/api/admin/venues"): ADMIN,
+    ("POST", "/api/admin/venues"): ADMIN,
+    ("GET", "/api/central/venues"): STAFF,
+    ("GET", "/api/central/venues.csv"): STAFF,
 }
 WRONG_BODY: dict[str, dict[str, str]] = {
     "/api/auth/login": {"username": "staff", "password": "wrong-password"},
     "/api/devices/enroll": {"code": "WRONG-CODE0", "device_id": "dev-x"},
     "/api/kiosks/pair": {"code": "WRONG-CODE0", "name": "tablet"},
+    "/api/sync/pair": {"code": "WRONG-CODE0"},
 }
 SOCKETS: dict[str, set[str]] = {"/ws/staff": KIOSK, "/ws/headset": {"device"}}
 PAGES: dict[str, set[str]] = {
@@ -121,6 +139,7 @@ PAGES: dict[str, set[str]] = {
     "/checkin/": KIOSK,
     "/queue-board/": KIOSK,
     "/admin/": ADMIN,
+    "/venues/": STAFF,
     "/audit/": STAFF,  # the page; its data (GET /api/audit) is for admins
 }
 """Pages open with the `vr_staff` cookie; any other visitor is sent to the login form."""
@@ -174,7 +193,20 @@ class Credentials:
             return self.server.enroll(code, f"dev-{uuid.uuid4().hex[:8]}")["device_token"]
         if kind == "kiosk":
             return self.kiosk()
+        if kind == "venue":  # refused by logout (403): not revoked
+            return self.tokens[kind]
         return self.login(f"m-{kind}")
+
+    def venue(self) -> str:
+        """A venue credential: a venue registered here (`central venue add`), then paired."""
+        done = self.server.cli("central", "venue", "add", "matrix venue", "--json")
+        assert done.returncode == 0, done.stderr
+        paired = httpx.post(
+            self.server.url + "/api/sync/pair", json={"code": json.loads(done.stdout)["code"]}
+        )
+        assert paired.status_code == 201, paired.text
+        token: str = paired.json()["credential"]
+        return token
 
 
 async def expired_admin_token(server: ServerProcess, username: str) -> str:
@@ -205,6 +237,7 @@ def creds(server: ServerProcess) -> Credentials:
     assert granted.status_code == 200, granted.text
     t["device"] = server.enroll(server.enrollment_code(), c.device_id)["device_token"]
     t["kiosk"] = c.kiosk()
+    t["venue"] = c.venue()
     t["none"] = None
     t["wrong"] = "not-a-token"
     t["expired"] = asyncio.run(expired_admin_token(server, "m-admin"))
@@ -271,7 +304,8 @@ def test_the_cookie_opens_no_more_than_the_header(creds: Credentials) -> None:
                 cookies={"vr_staff": creds.tokens[kind] or ""},
                 headers={"X-Requested-With": "test"},
             )
-            want = "401" if allowed == AUTHOR else expected(kind, allowed)
+            # publishing and the sync routes take the header only
+            want = "401" if allowed in (AUTHOR, VENUE) else expected(kind, allowed)
             if want != outcome(response.status_code):
                 wrong.append((method, path, kind, want, response.status_code))
     assert wrong == []

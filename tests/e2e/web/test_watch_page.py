@@ -29,7 +29,9 @@ def cook_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from content_tools.package import package_scene
 
     dist = tmp_path_factory.mktemp("watch-library")
-    package_scene(SCENES_DIR / "cook", dist)
+    # KTX2 textures, as `vr-content package` writes for the quest profiles: the page draws
+    # them through three.js's KTX2Loader (its transcoder in a worker its CSP must allow)
+    package_scene(SCENES_DIR / "cook", dist, textures="ktx2")
     return dist
 
 

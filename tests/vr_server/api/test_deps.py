@@ -13,6 +13,7 @@ PUBLIC = {
     "/api/auth/login",
     "/api/devices/enroll",
     "/api/kiosks/pair",
+    "/api/sync/pair",  # a venue's one-time pairing code is in the body (docs/sync.md)
     "/api/results/{token}",
     "/api/setup",  # first start: the token is in the body (api/setup.py)
     "/api/setup/check",

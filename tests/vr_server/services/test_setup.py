@@ -125,5 +125,24 @@ async def test_an_admin_made_on_the_console_ends_setup(store: Store) -> None:
         await setup.check(token)
 
 
+async def test_console_accounts_end_setup_only_as_the_first_admin(store: Store) -> None:
+    """`vr-server staff create` (create_on_console): a staff account leaves the links usable;
+    the first admin kills them at once, before any server asks `required()`; a second admin
+    is not the first."""
+    setup = setup_service(store)
+    token = await console_token(store)
+    assert token is not None
+    _, first = await setup.create_on_console("desk", PASSWORD, "staff")
+    assert not first
+    assert await store.setup.token_usable(token_hash(token))
+    account, first = await setup.create_on_console("root", PASSWORD, "admin")
+    assert (account.role, first) == ("admin", True)
+    assert not await store.setup.token_usable(token_hash(token))
+    _, first = await setup.create_on_console("root2", PASSWORD, "admin")
+    assert not first
+    with pytest.raises(Conflict, match="exists already"):
+        await setup.create_on_console("root", PASSWORD, "admin")
+
+
 def test_the_link_carries_the_token_in_its_fragment() -> None:
     assert setup_link("http://localhost:8000/", "abc") == "http://localhost:8000/setup/#token=abc"

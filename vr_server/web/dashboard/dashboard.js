@@ -11,6 +11,7 @@ import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
 import { AddHeadsets } from '/ui/dashboard/add_headsets.js';
 import { ContentView } from '/ui/dashboard/content.js';
+import { SyncState } from '/ui/dashboard/sync_state.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
 
@@ -47,12 +48,15 @@ const addHeadsets = new AddHeadsets({ headsets: () => state.headsets });
 const content = new ContentView({ onChange: () => renderAll() });
 content.start();
 document.getElementById('add-headsets').addEventListener('click', () => addHeadsets.open());
+const syncState = new SyncState(document.getElementById('sync-state'));
+syncState.start();
 
 applyI18n();
 onLangChange(() => {
   for (const card of cards.values()) card.actionsKey = null;
   renderAll();
   addHeadsets.relabel();
+  syncState.render();
   showLiveState(top.status, banner, { state: socket.state, retryAt: socket.retryAt }, () => socket.retryNow());
 });
 setInterval(tick, 1000);
@@ -66,6 +70,7 @@ window.__dashboard = {
     queue: state.queue,
     alerts: state.alerts.map((a) => ({ ...a })),
     distribution: content.data,
+    sync: syncState.sync,
   }),
 };
 

@@ -81,7 +81,7 @@ export class Spectator {
   /** Load the glTF; the orbit camera starts above and behind the spawn point (where the
    * visitor stands, facing -z), inside the room rather than outside its walls. */
   async loadScene(buffer, spawnNode = 'spawn') {
-    const gltf = await createGltfLoader().parseAsync(buffer, '');
+    const gltf = await createGltfLoader(this.renderer).parseAsync(buffer, '');
     if (this.root) this.scene.remove(this.root);
     this.highlight(null);
     this.root = gltf.scene;

@@ -20,7 +20,7 @@ def link_image(lk: Linker, img: Image) -> None:
 def link_texture(lk: Linker, tex: Texture) -> None:
     lk.resolve(lk.doc.samplers, tex.sampler_index, name="sampler")
     tex.source = lk.resolve(lk.doc.images, tex.source_index, name="source")
-    for name in ("EXT_texture_webp",):
+    for name in ("EXT_texture_webp", "KHR_texture_basisu"):
         ext = tex.extensions.get(name)
         if isinstance(ext, ExtObject):
             src = ext.values.get("source", -1)

@@ -1,0 +1,600 @@
+"""Packing geometry as tight as gltfpack while keeping every node the script uses.
+
+`pack(parts, keep_names)` rewrites the meshes of a split GLB in place, before the
+EXT_meshopt_compression codecs store them (`content_tools.compress`, method "meshopt"):
+
+1. **Keep.** The nodes named in `keep_names` (the script's nodes and the spawn node), every
+   node below them, and nodes that anything else refers to (cameras, skins, animations,
+   extensions, extras) stay where they are with their meshes (`graph.plan`). The nodes above
+   them keep their names and transforms.
+2. **Merge.** Every other mesh that one node shows is moved into world space (positions,
+   normals, tangents; the winding flips under a mirroring transform) and merged with the others
+   of its material and attribute set into one primitive on a new unnamed node at the scene's
+   root. The nodes left with nothing (no mesh, no kept node below) are dropped.
+3. **Quantize** every triangle primitive (`attributes`: positions to half a millimetre per axis,
+   normals octahedral 8-bit, texture coordinates to 1/8 texel, colours to bytes). A kept
+   mesh's positions are dequantized by a new unnamed child node that shows it (the named node
+   keeps its transform); merged meshes carry the scale on their own node; texture coordinates
+   by KHR_texture_transform on the material's textures.
+4. **Optimize**: identical vertices are welded, triangles that lost their area in indices are
+   dropped, then meshoptimizer orders triangles for the vertex cache and vertices for fetch.
+
+Meshes that are skinned, morphed, not triangle lists, or that have attributes other than
+positions, normals, tangents, texture coordinates and colours are left exact (the lossless
+meshopt path stores them). Deterministic: numpy and meshoptimizer only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import struct
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from content_tools.glb_parts import GlbParts, accessor_values
+from content_tools.meshpack.attributes import (
+    POSITION_MAX_ERROR_M,
+    UV_MAX_ERROR_TEXELS,
+    Encoded,
+    Errors,
+    UvGrid,
+    encode_attribute,
+    position_grid,
+    to_floats,
+)
+from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
+from content_tools.meshpack.graph import Plan, drop_meshes, drop_nodes, plan, world_matrices
+
+__all__ = ["QUANTIZATION", "TEXTURE_TRANSFORM", "PackReport", "pack"]
+
+QUANTIZATION = "KHR_mesh_quantization"
+TEXTURE_TRANSFORM = "KHR_texture_transform"
+FILTER_KEY = "_meshopt_filter"
+"""Set on a packed accessor whose data is filtered; `content_tools.compress` pops it."""
+
+_TRIANGLES = 4
+_ARRAY_BUFFER = 34962
+_ALLOWED = re.compile(r"POSITION|NORMAL|TANGENT|TEXCOORD_[0-9]+|COLOR_[0-9]+")
+QUATERNION_BITS = 16
+"""Rotation keyframes: within 0.05 degrees (tests/content_tools/meshpack/test_pack.py)."""
+ANIMATION_EXP_BITS = 20
+"""Translation and scale keyframes: 20 bits of mantissa per component (one exponent per
+component over the output)."""
+_DEFAULT_TEXELS = 1024  # an image whose size cannot be read counts as this
+_KTX2_IDENTIFIER = b"\xabKTX 20\xbb\r\n\x1a\n"
+
+
+@dataclass(slots=True)
+class PackReport:
+    merged_nodes: int = 0
+    """Nodes whose meshes were merged into others."""
+    removed_nodes: int = 0
+    primitives_before: int = 0
+    primitives_after: int = 0
+    """Triangle primitives (draw calls per instance) before and after."""
+    quantized_primitives: int = 0
+    animation_outputs: int = 0
+    """Animation outputs stored with a filter (rotations: quaternion; translations, scales:
+    exponential)."""
+    errors: Errors = field(default_factory=Errors)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        errors = data.pop("errors")
+        data["max_position_error_mm"] = round(errors["position_m"] * 1000, 4)
+        data["max_position_distance_mm"] = round(errors["position_distance_m"] * 1000, 4)
+        data["max_normal_error_deg"] = round(errors["normal_deg"], 3)
+        data["max_uv_error_texels"] = round(errors["uv_texels"], 4)
+        data["max_uv_error_units"] = round(errors["uv_units"], 6)
+        data["max_color_error"] = round(errors["color"], 5)
+        return data
+
+
+@dataclass(slots=True)
+class _Primitive:
+    attributes: dict[str, npt.NDArray[np.float64]]
+    indices: npt.NDArray[np.uint32]
+    material: int | None
+
+
+def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackReport:
+    """Merge, quantize and optimize the meshes of `parts` in place (see the module doc)."""
+    document = parts.document
+    nodes: list[dict[str, Any]] = document.get("nodes", [])
+    meshes: list[dict[str, Any]] = document.get("meshes", [])
+    report = PackReport()
+    report.primitives_before = sum(
+        len(meshes[node["mesh"]]["primitives"]) for node in nodes if "mesh" in node
+    )
+    users: dict[int, list[int]] = defaultdict(list)
+    for index, node in enumerate(nodes):
+        if "mesh" in node:
+            users[node["mesh"]].append(index)
+    eligible = {m for m in users if _mesh_eligible(document, m, users[m])}
+    graph = plan(document, keep_names)
+    world = world_matrices(document)
+    merging = len(document.get("scenes", [])) == 1
+    merged = [
+        n
+        for n, node in enumerate(nodes)
+        if merging
+        and "mesh" in node
+        and node["mesh"] in eligible
+        and len(users[node["mesh"]]) == 1
+        and n in graph.in_scene
+        and n not in graph.pinned
+    ]
+    in_place = sorted(m for m in eligible if not (len(users[m]) == 1 and users[m][0] in merged))
+
+    # Texture coordinates: one grid per (material, set) over every primitive quantized.
+    primitives = {m: [_read(parts, p) for p in meshes[m]["primitives"]] for m in eligible}
+    uv_grids = _uv_grids(parts, primitives, eligible)
+
+    cache: dict[bytes, int] = {}  # accessors by content
+    groups: dict[tuple[Any, ...], list[_Primitive]] = defaultdict(list)
+    for n in merged:
+        matrix = world[n]
+        for primitive in primitives[nodes[n]["mesh"]]:
+            moved = _transformed(primitive, matrix)
+            names = tuple((name, v.shape[1]) for name, v in sorted(moved.attributes.items()))
+            groups[(moved.material, names)].append(moved)
+    for key in sorted(groups, key=lambda k: (k[0] is None, k[0] or 0, k[1])):
+        combined = _concatenate(groups[key])
+        low, high = combined.attributes["POSITION"].min(0), combined.attributes["POSITION"].max(0)
+        offset, step = position_grid(low, high, POSITION_MAX_ERROR_M)
+        fields = _encode(parts, combined, offset, step, 1.0, uv_grids, report, cache)
+        if combined.material is not None:
+            fields["material"] = combined.material
+        document.setdefault("meshes", []).append({"primitives": [fields]})
+        node = {"mesh": len(document["meshes"]) - 1}
+        node.update(_dequantize(offset, step))
+        nodes.append(node)
+        document["scenes"][0]["nodes"].append(len(nodes) - 1)
+
+    for m in in_place:
+        mesh = meshes[m]
+        scale = max((_max_scale(world.get(n)) for n in users[m]), default=1.0)
+        positions = np.concatenate([p.attributes["POSITION"] for p in primitives[m]])
+        offset, step = position_grid(
+            positions.min(0), positions.max(0), POSITION_MAX_ERROR_M / scale
+        )
+        mesh["primitives"] = [
+            {
+                **{k: v for k, v in old.items() if k != "mode"},
+                **_encode(parts, p, offset, step, scale, uv_grids, report, cache),
+            }
+            for old, p in zip(mesh["primitives"], primitives[m], strict=True)
+        ]
+        for n in users[m]:
+            child = {"mesh": m, **_dequantize(offset, step)}
+            del nodes[n]["mesh"]
+            nodes.append(child)
+            nodes[n].setdefault("children", []).append(len(nodes) - 1)
+
+    _apply_uv_transforms(document, uv_grids)
+    for mesh in document.get("meshes", []):  # the nodes carry the names the app uses
+        mesh.pop("name", None)
+        if mesh.get("extras") == {}:
+            del mesh["extras"]
+    for node in nodes:
+        _translation_only(node)
+    for n in merged:
+        del nodes[n]["mesh"]
+    removed = _removable(nodes, graph)
+    report.merged_nodes = len(merged)
+    report.removed_nodes = len(removed)
+    drop_nodes(document, removed)
+    drop_meshes(document)
+    report.primitives_after = sum(
+        len(document["meshes"][node["mesh"]]["primitives"])
+        for node in document.get("nodes", [])
+        if "mesh" in node
+    )
+    report.animation_outputs = _animations(parts, cache)
+    if report.quantized_primitives:
+        _add_used(document, QUANTIZATION, required=True)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _mesh_eligible(document: dict[str, Any], mesh: int, users: list[int]) -> bool:
+    accessors = document.get("accessors", [])
+    definition = document["meshes"][mesh]
+    # Skins, morph weights and node extensions (EXT_mesh_gpu_instancing, ...) apply to the
+    # node's own mesh: such a mesh stays on its node, exact.
+    if "weights" in definition or any(
+        "skin" in document["nodes"][n] or "extensions" in document["nodes"][n] for n in users
+    ):
+        return False
+    for primitive in definition["primitives"]:
+        attributes = primitive.get("attributes", {})
+        if (
+            primitive.get("mode", _TRIANGLES) != _TRIANGLES
+            or "targets" in primitive
+            or "extensions" in primitive
+            or "POSITION" not in attributes
+            or not all(_ALLOWED.fullmatch(name) for name in attributes)
+        ):
+            return False
+        used = [*attributes.values(), *([primitive["indices"]] if "indices" in primitive else [])]
+        for index in used:
+            accessor = accessors[index]
+            if "bufferView" not in accessor or "sparse" in accessor or accessor["count"] < 1:
+                return False
+        position = accessors[attributes["POSITION"]]
+        if position["componentType"] != 5126 or position["type"] != "VEC3":
+            return False
+    return True
+
+
+def _read(parts: GlbParts, primitive: dict[str, Any]) -> _Primitive:
+    accessors = parts.document["accessors"]
+    attributes = {
+        name: to_floats(accessor_values(parts, index), accessors[index])
+        for name, index in primitive["attributes"].items()
+    }
+    count = len(attributes["POSITION"])
+    if "indices" in primitive:
+        indices = accessor_values(parts, primitive["indices"]).reshape(-1).astype(np.uint32)
+    else:
+        indices = np.arange(count, dtype=np.uint32)
+    indices = indices[: len(indices) - len(indices) % 3]
+    if len(indices) and int(indices.max()) >= count:
+        from content_tools.errors import ModelError
+
+        raise ModelError("a primitive's indices point past its vertices", path=parts.path)
+    return _Primitive(attributes, indices, primitive.get("material"))
+
+
+def _transformed(primitive: _Primitive, matrix: npt.NDArray[np.float64]) -> _Primitive:
+    linear = matrix[:3, :3]
+    attributes = dict(primitive.attributes)
+    attributes["POSITION"] = attributes["POSITION"] @ linear.T + matrix[:3, 3]
+    determinant = float(np.linalg.det(linear))
+    if "NORMAL" in attributes:
+        normal = attributes["NORMAL"] @ np.linalg.inv(linear)  # inverse transpose, row vectors
+        attributes["NORMAL"] = normal / np.maximum(
+            np.linalg.norm(normal, axis=1, keepdims=True), 1e-30
+        )
+    if "TANGENT" in attributes:
+        tangent = attributes["TANGENT"].copy()
+        xyz = tangent[:, :3] @ linear.T
+        tangent[:, :3] = xyz / np.maximum(np.linalg.norm(xyz, axis=1, keepdims=True), 1e-30)
+        if determinant < 0:
+            tangent[:, 3] = -tangent[:, 3]
+        attributes["TANGENT"] = tangent
+    indices = primitive.indices
+    if determinant < 0:  # a mirroring transform: keep the triangles facing out
+        indices = indices.reshape(-1, 3)[:, [0, 2, 1]].reshape(-1)
+    return _Primitive(attributes, indices, primitive.material)
+
+
+def _concatenate(primitives: list[_Primitive]) -> _Primitive:
+    starts = np.cumsum([0] + [len(p.attributes["POSITION"]) for p in primitives])
+    names = primitives[0].attributes
+    return _Primitive(
+        {name: np.concatenate([p.attributes[name] for p in primitives]) for name in names},
+        np.concatenate(
+            [p.indices + np.uint32(s) for p, s in zip(primitives, starts, strict=False)]
+        ),
+        primitives[0].material,
+    )
+
+
+def _translation_only(node: dict[str, Any]) -> None:
+    """Write a matrix that only translates as a translation (the same transform, shorter)."""
+    matrix = node.get("matrix")
+    if matrix is None or matrix[:12] != [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] or matrix[15] != 1:
+        return
+    del node["matrix"]
+    if any(matrix[12:15]):
+        node["translation"] = list(matrix[12:15])
+
+
+def _max_scale(matrix: npt.NDArray[np.float64] | None) -> float:
+    if matrix is None:
+        return 1.0
+    return float(np.max(np.linalg.norm(matrix[:3, :3], axis=0))) or 1.0
+
+
+def _dequantize(offset: npt.NDArray[np.float64], step: float) -> dict[str, Any]:
+    return {"translation": [float(v) for v in offset], "scale": [step, step, step]}
+
+
+def _encode(
+    parts: GlbParts,
+    primitive: _Primitive,
+    offset: npt.NDArray[np.float64],
+    step: float,
+    scale: float,
+    uv_grids: dict[tuple[int, int], UvGrid],
+    report: PackReport,
+    cache: dict[bytes, int],
+) -> dict[str, Any]:
+    """Quantize, weld and optimize `primitive`; add its accessors; its new fields."""
+    import meshoptimizer  # type: ignore[import-untyped,unused-ignore]
+
+    encoded: dict[str, Encoded] = {}
+    for name in sorted(primitive.attributes):
+        values = primitive.attributes[name]
+        grid = None
+        if name.startswith("TEXCOORD_") and primitive.material is not None:
+            grid = uv_grids.get((primitive.material, int(name.split("_")[1])))
+        position = (offset, step, scale) if name == "POSITION" else None
+        encoded[name] = encode_attribute(name, values, position=position, uv=grid)
+        report.errors.merge(encoded[name].errors)
+    rows = np.hstack([encoded[name].rows for name in encoded])
+    # Weld vertices that quantized to the same bytes (kept in first-seen order).
+    keys = np.ascontiguousarray(rows).view(np.dtype((np.void, rows.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    rows = rows[first[order]]
+    triangles = rank[inverse.reshape(-1)][primitive.indices].reshape(-1, 3)
+    # A triangle two of whose corners quantized to one position has no area: drop it.
+    corners = encoded["POSITION"].rows[primitive.indices].reshape(-1, 3, 8)
+    keep = ~(
+        np.all(corners[:, 0] == corners[:, 1], axis=1)
+        | np.all(corners[:, 1] == corners[:, 2], axis=1)
+        | np.all(corners[:, 0] == corners[:, 2], axis=1)
+    )
+    indices = np.ascontiguousarray(triangles[keep].reshape(-1), dtype=np.uint32)
+    if len(indices):
+        cached = np.zeros_like(indices)
+        meshoptimizer.optimize_vertex_cache_strip(cached, indices, len(indices), len(rows))
+        remap = np.zeros(len(rows), dtype=np.uint32)
+        count = meshoptimizer.optimize_vertex_fetch_remap(remap, cached, len(cached), len(rows))
+        used = remap != 0xFFFFFFFF
+        fetched = np.zeros((count, rows.shape[1]), dtype=np.uint8)
+        fetched[remap[used]] = rows[used]
+        rows, indices = fetched, remap[cached]
+    else:  # every triangle collapsed: keep one vertex so the accessors stay valid
+        rows, indices = rows[:1], np.zeros(3, dtype=np.uint32)
+    fields: dict[str, Any] = {"attributes": {}}
+    column = 0
+    for name, part in encoded.items():
+        width = part.rows.shape[1]
+        data = np.ascontiguousarray(rows[:, column : column + width])
+        column += width
+        accessor = dict(part.accessor, count=len(data))
+        if name == "POSITION":
+            q = data.view(np.uint16)[:, :3]
+            accessor["min"] = [int(v) for v in q.min(axis=0)]
+            accessor["max"] = [int(v) for v in q.max(axis=0)]
+        if part.filter is not None:
+            accessor[FILTER_KEY] = part.filter
+        fields["attributes"][name] = _add_accessor(parts, cache, accessor, data.tobytes(), width)
+    index_type = (np.uint16, 5123) if len(rows) <= 65535 else (np.uint32, 5125)
+    index_accessor = {"componentType": index_type[1], "count": len(indices), "type": "SCALAR"}
+    fields["indices"] = _add_accessor(
+        parts, cache, index_accessor, indices.astype(index_type[0]).tobytes(), None
+    )
+    report.quantized_primitives += 1
+    return fields
+
+
+def _add_accessor(
+    parts: GlbParts,
+    cache: dict[bytes, int],
+    accessor: dict[str, Any],
+    data: bytes,
+    stride: int | None,
+) -> int:
+    """A new accessor of `data`, or the one added before with the same data (meshes of the
+    same shape, on the same grid, share their accessors)."""
+    key = json.dumps(accessor, sort_keys=True).encode() + b"\0" + data
+    if key in cache:
+        return cache[key]
+    view: dict[str, Any] = {"buffer": 0, "byteLength": len(data)}
+    if stride is not None:
+        view.update(byteStride=stride, target=_ARRAY_BUFFER)
+    document = parts.document
+    document.setdefault("bufferViews", []).append(view)
+    parts.views.append(data)
+    accessors = document.setdefault("accessors", [])
+    accessors.append({"bufferView": len(document["bufferViews"]) - 1, **accessor})
+    cache[key] = len(accessors) - 1
+    return cache[key]
+
+
+# animations ------------------------------------------------------------------------------------
+
+
+def _animations(parts: GlbParts, cache: dict[bytes, int]) -> int:
+    """Store linear or step animation outputs with the EXT_meshopt_compression filters:
+    rotations as 16-bit normalized quaternions (QUATERNION_BITS), translations and scales as
+    floats with ANIMATION_EXP_BITS of mantissa (EXPONENTIAL). Outputs that several paths share,
+    cubic splines (whose tangents must not be normalized) and morph weights stay as they are."""
+    document = parts.document
+    accessors = document.get("accessors", [])
+    paths: dict[int, set[str]] = defaultdict(set)
+    samplers: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for animation in document.get("animations", []):
+        for channel in animation.get("channels", []):
+            sampler = animation["samplers"][channel["sampler"]]
+            paths[sampler["output"]].add(channel.get("target", {}).get("path", ""))
+            samplers[sampler["output"]].append(sampler)
+    done = 0
+    for index in sorted(paths):
+        accessor = accessors[index]
+        path = next(iter(paths[index])) if len(paths[index]) == 1 else ""
+        shape = {"rotation": "VEC4", "translation": "VEC3", "scale": "VEC3"}.get(path)
+        if (
+            shape is None
+            or accessor.get("type") != shape
+            or accessor.get("componentType") != 5126
+            or "bufferView" not in accessor
+            or "sparse" in accessor
+            or accessor.get("count", 0) < 1
+            or any(s.get("interpolation") == "CUBICSPLINE" for s in samplers[index])
+        ):
+            continue
+        values = accessor_values(parts, index).astype(np.float64)
+        if path == "rotation":
+            lengths = np.linalg.norm(values, axis=1, keepdims=True)
+            encoded: npt.NDArray[Any] = encode_quat(
+                values / np.maximum(lengths, 1e-30), QUATERNION_BITS
+            )
+            fields = {"componentType": 5122, "type": "VEC4", "normalized": True}
+            name = QUATERNION
+        else:
+            encoded = encode_exp(values, ANIMATION_EXP_BITS)
+            fields = {"componentType": 5126, "type": "VEC3"}
+            name = EXPONENTIAL
+        rows = encoded.view(np.uint8).reshape(len(encoded), -1)
+        new = {**fields, "count": len(rows), FILTER_KEY: name}  # outputs need no min/max
+        new_index = _add_accessor(parts, cache, new, rows.tobytes(), rows.shape[1])
+        for sampler in samplers[index]:
+            sampler["output"] = new_index
+        done += 1
+    return done
+
+
+# texture coordinates ---------------------------------------------------------------------------
+
+
+def _texture_infos(material: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every textureInfo of a material (core and extensions): dicts under a `...Texture` key."""
+    found: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key.endswith("Texture") and isinstance(item, dict) and "index" in item:
+                    found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(material)
+    return found
+
+
+def _tex_coord(info: dict[str, Any]) -> int:
+    transform = info.get("extensions", {}).get(TEXTURE_TRANSFORM, {})
+    return int(transform.get("texCoord", info.get("texCoord", 0)))
+
+
+def _texels(parts: GlbParts, texture_index: int) -> int:
+    document = parts.document
+    texture = document.get("textures", [])[texture_index]
+    sources = [texture.get("source")] + [
+        ext.get("source") for ext in texture.get("extensions", {}).values() if isinstance(ext, dict)
+    ]
+    best = 0
+    for source in sources:
+        if source is None:
+            continue
+        image = document.get("images", [])[source]
+        if "bufferView" not in image:
+            continue
+        data = bytes(parts.views[image["bufferView"]])
+        if data.startswith(_KTX2_IDENTIFIER) and len(data) >= 28:  # pixelWidth, pixelHeight
+            best = max(best, *struct.unpack_from("<II", data, 20))
+            continue
+        try:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as opened:
+                best = max(best, *opened.size)
+        except Exception:  # an encoding PIL does not read
+            best = max(best, _DEFAULT_TEXELS)
+    return best or _DEFAULT_TEXELS
+
+
+def _uv_grids(
+    parts: GlbParts, primitives: dict[int, list[_Primitive]], eligible: set[int]
+) -> dict[tuple[int, int], UvGrid]:
+    """A grid for each (material, set) that the material's textures sample and that only
+    quantized primitives use."""
+    document = parts.document
+    materials = document.get("materials", [])
+    shared: set[int] = set()  # materials that primitives left exact also use
+    for m, mesh in enumerate(document.get("meshes", [])):
+        if m not in eligible:
+            shared.update(p["material"] for p in mesh["primitives"] if "material" in p)
+    bounds: dict[tuple[int, int], list[npt.NDArray[np.float64]]] = defaultdict(list)
+    for mesh_primitives in primitives.values():
+        for primitive in mesh_primitives:
+            for name, values in primitive.attributes.items():
+                if name.startswith("TEXCOORD_") and primitive.material is not None:
+                    key = (primitive.material, int(name.split("_")[1]))
+                    bounds[key] += [values.min(axis=0), values.max(axis=0)]
+    grids = {}
+    for (material, tex_coord), extremes in sorted(bounds.items()):
+        infos = [i for i in _texture_infos(materials[material]) if _tex_coord(i) == tex_coord]
+        if material in shared or not infos:
+            continue
+        texels = max(_texels(parts, info["index"]) for info in infos)
+        low, high = np.min(extremes, axis=0), np.max(extremes, axis=0)
+        step = 2 * UV_MAX_ERROR_TEXELS / texels
+        offset = np.floor(low / step) * step
+        if float(np.max(high - offset)) / step > 65535:
+            offset, step = low, float(np.max(high - low)) / 65535
+        grids[(material, tex_coord)] = UvGrid((float(offset[0]), float(offset[1])), step, texels)
+    return grids
+
+
+def _apply_uv_transforms(document: dict[str, Any], grids: dict[tuple[int, int], UvGrid]) -> None:
+    """uv = offset + step * q, composed with any transform the texture had:
+    T(o) R S T(q_o) S(q_s) = T(o + R S q_o) R S(S q_s)."""
+    materials = document.get("materials", [])
+    for (material, tex_coord), grid in grids.items():
+        for info in _texture_infos(materials[material]):
+            if _tex_coord(info) != tex_coord:
+                continue
+            extensions = info.setdefault("extensions", {})
+            old = extensions.get(TEXTURE_TRANSFORM, {})
+            o = np.array(old.get("offset", (0.0, 0.0)), dtype=np.float64)
+            s = np.array(old.get("scale", (1.0, 1.0)), dtype=np.float64)
+            r = float(old.get("rotation", 0.0))
+            rotation = np.array([[math.cos(r), math.sin(r)], [-math.sin(r), math.cos(r)]])
+            new = dict(old)
+            new["offset"] = [float(v) for v in o + rotation @ (s * np.array(grid.offset))]
+            new["scale"] = [float(v) for v in s * grid.step]
+            extensions[TEXTURE_TRANSFORM] = new
+            _add_used(document, TEXTURE_TRANSFORM, required=False)
+
+
+def _add_used(document: dict[str, Any], name: str, *, required: bool) -> None:
+    keys = ("extensionsUsed", "extensionsRequired") if required else ("extensionsUsed",)
+    for key in keys:
+        document[key] = sorted({*document.get(key, []), name})
+
+
+def _removable(nodes: list[dict[str, Any]], graph: Plan) -> set[int]:
+    """Scene nodes outside the plan with no mesh left and nothing kept below them."""
+    removable: set[int] = set()
+
+    def visit(index: int) -> bool:
+        node = nodes[index]
+        results = [visit(child) for child in node.get("children", [])]  # visit every child
+        children_ok = all(results)
+        ok = (
+            children_ok
+            and index in graph.in_scene
+            and index not in graph.pinned
+            and index not in graph.ancestors
+            and "mesh" not in node
+        )
+        if ok:
+            removable.add(index)
+        return ok
+
+    parents = {c for node in nodes for c in node.get("children", [])}
+    for root in range(len(nodes)):
+        if root not in parents:
+            visit(root)
+    return removable

@@ -3,7 +3,9 @@ simulated access point of the venue benchmark (`VR_LINK_SIM_MBPS`).
 
 Debt-based: `take(n)` takes the bytes at once and, when the bucket is in debt, sleeps until
 the debt is paid. Several downloads sharing one bucket are served in the order they asked, so
-together they never exceed its rate (beyond the first `burst` bytes), and each gets a fair part.
+together they never exceed its rate (beyond `burst` bytes saved up while it was idle), and
+each gets a fair part. A new bucket starts empty: many small granted downloads one after the
+other, each with a bucket of its own, do not add up to more than the rate.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class TokenBucket:
         self.rate = float(rate_bps)
         self.burst = float(burst)
         self._clock = clock
-        self._tokens = float(burst)
+        self._tokens = 0.0  # a new bucket lends nothing: a grant's first bytes wait too
         self._at = clock()
 
     def debit(self, n: int) -> float:

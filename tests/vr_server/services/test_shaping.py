@@ -11,13 +11,15 @@ from tests.support.services import Clock
 from vr_server.services.shaping import PIECE, TokenBucket, shaped
 
 
-def test_the_bucket_lends_its_burst_then_charges_the_rate() -> None:
+def test_the_bucket_saves_up_a_burst_while_idle_then_charges_the_rate() -> None:
     clock = Clock(0.0)
     bucket = TokenBucket(1000, burst=500, clock=clock)
+    assert bucket.debit(500) == pytest.approx(0.5)  # a new bucket lends nothing
+    clock.now = 1.5  # paid, and idle long enough to save up its burst (not more)
     assert bucket.debit(500) == 0.0
     assert bucket.debit(1000) == pytest.approx(1.0)  # 1000 bytes of debt at 1000 B/s
     assert bucket.debit(1000) == pytest.approx(2.0)  # queued behind the first: fair order
-    clock.now = 3.0  # the debt is paid
+    clock.now = 4.5  # the debt is paid
     assert bucket.debit(100) == 0.0
     with pytest.raises(ValueError, match="positive"):
         TokenBucket(0)

@@ -1,5 +1,5 @@
-"""A venue day over one access point: 30 simulated headsets, the nine scenes of scenes/, a
-shaped 100 Mbit/s link and a visitor every 20 s; with download scheduling and without.
+"""A venue day over one access point: 30 simulated headsets, the scenes of scenes/, a shaped
+100 Mbit/s link and a visitor every 20 s; with download scheduling and without.
 
     .venv/bin/python -m bench.venue [--scale 5] [--minutes 12] [--modes scheduled,off]
         [--headsets 30] [--interval-s 20] [--link-mbps 100] [--venue-mbps 100]
@@ -8,8 +8,9 @@ shaped 100 Mbit/s link and a visitor every 20 s; with download scheduling and wi
 What is simulated, per mode (`scheduled`: `VR_VENUE_MBPS` as given; `off`: `VR_VENUE_MBPS=0`,
 headsets download when a visitor needs a scene, as before issue 18):
 
-* a fresh `vr-server` process (SQLite, in-process bus) with the nine scenes, packaged by their
-  generators once per run (or taken from `--scenes`, a folder of bundles);
+* a fresh `vr-server` process (SQLite, in-process bus) with every scene of scenes/, packaged by
+  their generators with `--compress meshopt` once per run (or taken from `--scenes`, a folder
+  of bundles);
 * the access point: every asset download leaves the server through one token bucket of
   `--link-mbps` (`VR_LINK_SIM_MBPS`, vr_server/services/shaping.py), so all downloads share
   that rate, as they share a venue's Wi-Fi; no network namespaces, no radio effects;
@@ -17,7 +18,7 @@ headsets download when a visitor needs a scene, as before issue 18):
   its own empty cache, connected before the first visitor; idle ones prefetch what the server
   grants (mode `scheduled`);
 * a visitor every `--interval-s`, from the first second: an occupation drawn with Zipf weights
-  (1, 1/2, ..., 1/9 over the scenes in a seeded order) and a random idle headset; staff assign
+  (1, 1/2, 1/3, ... over the scenes in a seeded order) and a random idle headset; staff assign
   it (`POST /api/sessions`, autostart), the headset loads the model (cache or download), says
   `ready` and plays the whole script at visitor pace (6.5-7 minutes); when it has finished,
   staff mark it available again at once.
@@ -104,7 +105,7 @@ def build_scenes(out: Path) -> Path:
     from tests.conftest import scene_dirs
 
     for scene_dir in scene_dirs():
-        package_scene(scene_dir, out)
+        package_scene(scene_dir, out, compress="meshopt")  # as scripts/run.sh packages them
     return out
 
 

@@ -44,8 +44,8 @@ def kiosk_server(
 def scheduling_server(
     tmp_path_factory: pytest.TempPathFactory, scene_library: Path
 ) -> Iterator[ServerProcess]:
-    """Every scene, self-service on, download scheduling in two slots of 40 Mbit/s: the nine
-    scenes prefetch in a few seconds (content distribution, issue 18)."""
+    """Every scene, self-service on, download scheduling in two slots of 40 Mbit/s: the whole
+    library prefetches in a few seconds (content distribution, issue 18)."""
     with running_server(
         tmp_path_factory.mktemp("scheduling"),
         [scene_library],

@@ -1,5 +1,5 @@
 """The WebXR headset app prefetches in the lobby, in headless Chromium against a real server
-with the nine scenes: every model lands in Cache Storage through granted downloads
+with every scene of scenes/: every model lands in Cache Storage through granted downloads
 (`X-VR-Grant`), and a scene the visitor then picks starts from the cache."""
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ A bundle is a folder `<scene_id>-<version>/` holding:
     manifest.json      BundleManifest: scene metadata, session script, assets (JSON, sorted keys)
     <sha256>.glb       the model as one self-contained GLB
     <sha256>.png       the thumbnail, when the scene has one
+    <sha256>.ogg       each sound file the script's sound cues play (.mp3, .wav likewise)
 
 This module is the seam every reader of bundles goes through: the server, the validator and
 the publisher import it; the packager (`content_tools.package`) writes bundles and is imported

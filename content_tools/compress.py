@@ -86,8 +86,10 @@ _KNOWN_EXTENSIONS = {
     "EXT_mesh_gpu_instancing",
 }
 # Draco attribute types (draco::GeometryAttribute::Type) of the glTF attributes we compress.
-_DRACO_TYPES = {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 3}
-_DRACO_SHAPES = {"POSITION": "VEC3", "NORMAL": "VEC3", "TEXCOORD_0": "VEC2"}
+_DRACO_TYPES = {"POSITION": 0, "NORMAL": 1, "COLOR_0": 2, "TEXCOORD_0": 3}
+_DRACO_SHAPES = {"POSITION": "VEC3", "NORMAL": "VEC3", "COLOR_0": "VEC4", "TEXCOORD_0": "VEC2"}
+# Float attributes, except baked vertex colours: normalized unsigned bytes, kept exactly.
+_DRACO_COMPONENTS = {"COLOR_0": 5121}
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +346,8 @@ def _draco_eligible(primitive: dict[str, Any], accessors: list[dict[str, Any]]) 
     for name, index in attributes.items():
         accessor = accessors[index]
         if (
-            accessor.get("componentType") != 5126
+            accessor.get("componentType") != _DRACO_COMPONENTS.get(name, 5126)
+            or (name in _DRACO_COMPONENTS and accessor.get("normalized") is not True)
             or accessor.get("type") != _DRACO_SHAPES[name]
             or "bufferView" not in accessor
             or "sparse" in accessor
@@ -373,6 +376,8 @@ def _draco_encode(parts: GlbParts, primitive: dict[str, Any]) -> dict[str, Any]:
     if "NORMAL" in attributes:
         extra["normals"] = accessor_values(parts, attributes["NORMAL"]).astype(np.float64)
         extra["normal_quantization_bits"] = DRACO_NORMAL_BITS
+    if "COLOR_0" in attributes:
+        extra["colors"] = accessor_values(parts, attributes["COLOR_0"]).astype(np.uint8)
     if "TEXCOORD_0" in attributes:
         extra["tex_coord"] = accessor_values(parts, attributes["TEXCOORD_0"]).astype(np.float64)
         extra["tex_coord_quantization_bits"] = DRACO_TEXCOORD_BITS
@@ -404,6 +409,8 @@ def _draco_encode(parts: GlbParts, primitive: dict[str, Any]) -> dict[str, Any]:
     for name in sorted(attributes):
         accessor: dict[str, Any] = {"componentType": 5126, "count": count}
         accessor["type"] = _DRACO_SHAPES[name]
+        if name in _DRACO_COMPONENTS:
+            accessor.update(componentType=_DRACO_COMPONENTS[name], normalized=True)
         if name == "POSITION":
             accessor["min"] = [float(v) for v in decoded_points.min(axis=0)]
             accessor["max"] = [float(v) for v in decoded_points.max(axis=0)]

@@ -35,7 +35,18 @@ from content_tools.bundle import (
 from content_tools.compress import Compression, CompressionReport, compress_parts
 from content_tools.errors import MissingNodesError, ModelError, SourceError
 from content_tools.files import fsync_dir, read_limited
-from content_tools.format.scene import SceneSource, count_node_references, node_references
+from content_tools.format.scene import (
+    SceneSource,
+    Script,
+    count_node_references,
+    node_references,
+)
+from content_tools.format.sounds import (
+    MAX_SOUND_BYTES,
+    MAX_SOUNDS_BYTES,
+    SOUND_MEDIA_TYPES,
+    sniff_sound,
+)
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.gltf import GltfModel, parse_model, read_model, self_contained_glb
 from content_tools.ktx2 import Ktx2Report, TextureMode, encode_textures
@@ -111,7 +122,8 @@ def package_scene(
     encode them to KTX2 (`textures`: "keep", "ktx2" or "uastc"; see content_tools.ktx2),
     compress the geometry (`compress`: "none", "meshopt", "meshopt-lossless" or "draco"; see
     content_tools.compress: "meshopt" merges and quantizes what the script does not name),
-    check the nodes again on the result, copy the thumbnail, write the bundle atomically.
+    check the nodes again on the result, copy the thumbnail and the sound files (named by
+    sha256 like the model; each cue's `file` renamed to match), write the bundle atomically.
     Raises a ContentError for problems in the content and OSError when the output cannot be
     written. A model that needs none of the processing is copied byte for byte.
     """
@@ -142,9 +154,11 @@ def package_scene(
     if thumbnail is not None:
         thumbnail_ref = _asset_ref(thumbnail, PNG_MEDIA_TYPE, ".png")
         files[thumbnail_ref.path] = thumbnail
+    script, sounds = _bundle_sounds(scene_dir, source, files)
     manifest = BundleManifest(
         scene=source.meta(),
-        script=source.script,
+        script=script,
+        sounds=sounds,
         glb=glb_ref,
         thumbnail=thumbnail_ref,
         tool_version=__version__,
@@ -246,6 +260,31 @@ def _read_thumbnail(scene_dir: Path, relative: str) -> bytes:
     if not data.startswith(PNG_SIGNATURE):
         raise SourceError("the thumbnail is not a PNG image", path=path)
     return data
+
+
+def _bundle_sounds(
+    scene_dir: Path, source: SceneSource, files: dict[str, bytes]
+) -> tuple[Script, list[AssetRef]]:
+    """The sound files the script's cues name, read into `files` by their bundle names, and
+    the script with each cue's `file` renamed to match (`<sha256>.ogg`)."""
+    refs: dict[str, AssetRef] = {}
+    total = 0
+    for cue in source.script.sounds:
+        if cue.file in refs:
+            continue
+        path = scene_file(scene_dir, cue.file, what="sound file")
+        data = read_limited(path, MAX_SOUND_BYTES, what="sound file", error=SourceError)
+        kind = sniff_sound(data[:12])
+        if kind is None:
+            raise SourceError("not an Ogg, MP3 or WAV sound file", path=path)
+        total += len(data)
+        if total > MAX_SOUNDS_BYTES:
+            raise SourceError(f"the sound files have over {MAX_SOUNDS_BYTES} bytes", path=path)
+        refs[cue.file] = _asset_ref(data, kind, SOUND_MEDIA_TYPES[kind])
+        files[refs[cue.file].path] = data
+    cues = [cue.model_copy(update={"file": refs[cue.file].path}) for cue in source.script.sounds]
+    script = source.script.model_copy(update={"sounds": cues})
+    return script, list({ref.path: ref for ref in refs.values()}.values())
 
 
 def _write_bundle(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:

@@ -346,6 +346,7 @@ class SimulatedHeadset:
             self._error(f"loading failed: {exc}", session_id=sid)
             raise Stop from exc
         run.download = result
+        await self._load_sounds(run)
         run.loaded = True
         if report:
             await self.client.send_loading(sid, 1.0)
@@ -356,6 +357,15 @@ class SimulatedHeadset:
             else f"{result.downloaded_bytes / 1e6:.1f} MB in {result.seconds:.1f} s"
         )
         self._emit("loaded", f"scene loaded ({how}), ready", session_id=sid, cached=result.cached)
+
+    async def _load_sounds(self, run: SimulatedSession) -> None:
+        """Fetch the scene's sound files into the cache, as the headset app does; like the app,
+        a sound that fails to load is reported and left out, and the session goes on."""
+        for sound in run.assignment.manifest.sounds:
+            try:
+                await self.client.download(sound)
+            except (DownloadError, AuthRejected) as exc:
+                self._error(f"sound {sound.path} not loaded: {exc}", session_id=run.session_id)
 
     async def _play_step(self, run: SimulatedSession, plan: StepPlan, total: int) -> None:
         run.step_index, run.step_id = plan.index, plan.step.id

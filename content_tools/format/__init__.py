@@ -18,6 +18,8 @@ from content_tools.format.scene import (
     Scoring,
     Script,
     SelectAction,
+    SoundCue,
+    SoundTrigger,
     Step,
 )
 
@@ -40,5 +42,7 @@ __all__ = [
     "Scoring",
     "Script",
     "SelectAction",
+    "SoundCue",
+    "SoundTrigger",
     "Step",
 ]

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from content_tools.format.scene import SceneMeta, Script
+from content_tools.format.sounds import MAX_SOUNDS
 from content_tools.hashing import SHA256_PATTERN
 
 
@@ -21,7 +22,7 @@ class AssetRef(BaseModel):
 
     sha256: str = Field(pattern=SHA256_PATTERN)
     size: int = Field(ge=0)
-    media_type: Literal["model/gltf-binary", "image/png"]
+    media_type: Literal["model/gltf-binary", "image/png", "audio/ogg", "audio/mpeg", "audio/wav"]
     path: str = Field(
         pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$",
         description="File name inside the bundle folder (no folders, no leading dot).",
@@ -57,13 +58,21 @@ class BundleManifest(BaseModel):
     thumbnail: AssetRef | None = None
     tool_version: str
     packaging: PackagingInfo | None = None
+    sounds: list[AssetRef] = Field(
+        default_factory=list,
+        max_length=MAX_SOUNDS,
+        description="The sound files the script's sound cues name (by `path`).",
+    )
 
     @model_serializer(mode="wrap")
     def _leave_out_missing_packaging(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # A manifest without packaging info serialises as it did before the field existed.
+        # A manifest without packaging info or sounds serialises as it did before the fields
+        # existed.
         data = handler(self)
         if isinstance(data, dict) and data.get("packaging", 0) is None:
             del data["packaging"]
+        if isinstance(data, dict) and data.get("sounds", 0) == []:
+            del data["sounds"]
         return data
 
     @property
@@ -75,4 +84,8 @@ class BundleManifest(BaseModel):
         return self.scene.version
 
     def assets(self) -> list[AssetRef]:
-        return [a for a in (self.glb, self.thumbnail) if a is not None]
+        return [a for a in (self.glb, self.thumbnail, *self.sounds) if a is not None]
+
+    def sound_asset(self, path: str) -> AssetRef | None:
+        """The sound file of the bundle named `path` (a cue's `file`), None if there is none."""
+        return next((a for a in self.sounds if a.path == path), None)

@@ -17,9 +17,19 @@ import string
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from content_tools.format.sounds import MAX_SOUNDS
 
 Language = Literal["th", "en"]
 LANGUAGES: tuple[Language, ...] = ("th", "en")
@@ -167,6 +177,53 @@ class Step(_Model):
         return self.points
 
 
+SoundEvent = Literal["session_start", "step_started", "step_completed", "grab", "place"]
+STEP_EVENTS: tuple[SoundEvent, ...] = ("step_started", "step_completed", "grab", "place")
+
+
+class SoundTrigger(_Model):
+    """A script event that starts (or stops) a sound.
+
+    `session_start`: the scene is loaded and the session runs (ambience); `step_started`,
+    `step_completed`: step `step` begins or is done; `grab`: the visitor picks up step `step`'s
+    node; `place`: they put it down on its target (a grab-and-place step done right)."""
+
+    event: SoundEvent
+    step: Identifier | None = Field(
+        default=None, description="The step whose event it is (every event but session_start)."
+    )
+
+    @model_validator(mode="after")
+    def _step_when_needed(self) -> SoundTrigger:
+        if self.event == "session_start" and self.step is not None:
+            raise ValueError("a session_start trigger names no step")
+        if self.event != "session_start" and self.step is None:
+            raise ValueError(f"a {self.event} trigger needs the step it belongs to")
+        return self
+
+
+class SoundCue(_Model):
+    """A sound played at a node of the scene (positional: louder near it), started by script
+    events. In scene.yaml `file` is relative to the scene folder (`sounds/sizzle.ogg`); in a
+    bundle's manifest it is the file's name in the bundle (`<sha256>.ogg`, one of `sounds`)."""
+
+    id: Identifier
+    file: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[0-9A-Za-z_][0-9A-Za-z._/-]*$",
+        description="An Ogg Vorbis/Opus, MP3 or WAV file (see content_tools.format.sounds).",
+    )
+    node: NodeName = Field(description="The node the sound comes from.")
+    loop: bool = Field(default=False, description="Repeat until a stop trigger or the end.")
+    volume: float = Field(default=1.0, ge=0, le=1)
+    ref_distance_m: float = Field(
+        default=1.0, gt=0, le=50, description="Full volume within this distance, then softer."
+    )
+    start: list[SoundTrigger] = Field(min_length=1, max_length=10)
+    stop: list[SoundTrigger] = Field(default_factory=list, max_length=10)
+
+
 class Scoring(_Model):
     hint_penalty: float = Field(
         default=0.2, ge=0, le=1, description="Fraction of a step's points lost per hint shown."
@@ -180,6 +237,11 @@ class Scoring(_Model):
 class Script(_Model):
     steps: list[Step] = Field(min_length=1, max_length=100)
     scoring: Scoring = Field(default_factory=Scoring)
+    sounds: list[SoundCue] = Field(
+        default_factory=list,
+        max_length=MAX_SOUNDS,
+        description="Ambience and action sounds, each at a node, started by script events.",
+    )
 
     @model_validator(mode="after")
     def _unique_steps(self) -> Script:
@@ -188,14 +250,46 @@ class Script(_Model):
             if step.id in seen:
                 raise ValueError(f"step id {step.id!r} is used twice")
             seen.add(step.id)
+        self._check_sound_triggers()
         return self
+
+    def _check_sound_triggers(self) -> None:
+        steps = {step.id: step for step in self.steps}
+        cues: set[str] = set()
+        for cue in self.sounds:
+            if cue.id in cues:
+                raise ValueError(f"sound id {cue.id!r} is used twice")
+            cues.add(cue.id)
+            for trigger in (*cue.start, *cue.stop):
+                step = steps.get(trigger.step) if trigger.step is not None else None
+                if trigger.step is not None and step is None:
+                    raise ValueError(
+                        f"sound {cue.id!r}: {trigger.event} names step {trigger.step!r}, "
+                        "which is not a step of the script"
+                    )
+                grabbing = trigger.event in ("grab", "place")
+                if grabbing and step is not None and not isinstance(step.action, GrabPlaceAction):
+                    raise ValueError(
+                        f"sound {cue.id!r}: {trigger.event} needs a grab_place step, "
+                        f"and step {trigger.step!r} is not one"
+                    )
+
+    @model_serializer(mode="wrap")
+    def _leave_out_no_sounds(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A script without sounds serialises as it did before the field existed (the
+        # manifests of published versions keep their digest).
+        data = handler(self)
+        if isinstance(data, dict) and data.get("sounds", 0) == []:
+            del data["sounds"]
+        return data
 
     @property
     def max_points(self) -> int:
         return sum(s.max_points for s in self.steps)
 
     def referenced_nodes(self) -> set[str]:
-        """Every node name the script relies on (highlights, action nodes and targets)."""
+        """Every node name the script relies on (highlights, action nodes, targets, the nodes
+        sounds come from)."""
         return {reference.name for reference in node_references(None, self)}
 
 
@@ -228,6 +322,9 @@ def node_references(spawn_node: str | None, script: Script) -> list[NodeReferenc
             )
         if isinstance(action, GrabPlaceAction):
             found.append(NodeReference((*at, "action", "target"), action.target, f"{label} target"))
+    for index, cue in enumerate(script.sounds):
+        loc = ("script", "sounds", index, "node")
+        found.append(NodeReference(loc, cue.node, f"sound {cue.id!r}: node"))
     return found
 
 

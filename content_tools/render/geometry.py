@@ -153,8 +153,8 @@ def load_geometry(scene: Any) -> Geometry:
 
 def _vertex_colours(visual: Any, count: int) -> F64:
     raw: Any = None
-    attributes = getattr(visual, "vertex_attributes", None)
-    if isinstance(attributes, dict) and "color" in attributes:
+    attributes = getattr(visual, "vertex_attributes", None)  # a trimesh DataStore, not a dict
+    if attributes is not None and "color" in attributes:
         raw = attributes["color"]
     elif getattr(visual, "kind", None) == "vertex":
         raw = visual.vertex_colors

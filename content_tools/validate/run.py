@@ -5,11 +5,13 @@ content: problems are issues. They block (file reads, parsing, hashing, running 
 generator): call them from a worker thread in async code.
 
 - a model file: the glTF checks and, with a profile, the budget checks;
-- a scene folder: scene.yaml (format, then the script against the model) and its model, which
-  the scene's generator writes first when it is missing;
+- a scene folder: scene.yaml (format, then the script against the model, the sound files
+  against the script's sound cues) and its model, which the scene's generator writes first
+  when it (or a sound file) is missing;
 - a bundle (`vr-content package` output) from any `BundleFiles` source: the manifest's hashes,
-  the GLB, and the script against the GLB. The server runs this on every publish, on the blobs
-  it stores (`validate_bundle_files`); `validate_bundle` is the same on a folder.
+  the GLB, the script against the GLB, the sound files against the cues. The server runs
+  this on every publish, on the blobs it stores (`validate_bundle_files`); `validate_bundle`
+  is the same on a folder.
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ def validate_scene_dir(
         scene_file,
     )
     from content_tools.validate.script import check_script, issues_from_source_error
+    from content_tools.validate.sounds import check_source_sounds
 
     yaml_path = scene_dir / SCENE_FILE
     scene = FileReport(uri=str(yaml_path), mime_type=YAML_MEDIA_TYPE)
@@ -151,7 +154,13 @@ def validate_scene_dir(
         return [scene]
     try:
         model_path = scene_file(scene_dir, source.model, what="model")
-        if generate and source.generator is not None and not model_path.exists():
+        # the generator writes the sound files too
+        sounds_missing = any(not (scene_dir / cue.file).exists() for cue in source.script.sounds)
+        if (
+            generate
+            and source.generator is not None
+            and (not model_path.exists() or sounds_missing)
+        ):
             run_generator(scene_dir, source)
     except ContentError as exc:
         scene.issues.add(
@@ -164,6 +173,9 @@ def validate_scene_dir(
             )
         )
         return [scene]
+    scene.issues.extend(
+        check_source_sounds(scene_dir, source.script, file=yaml_path, line_of=line_of)
+    )
     # the path as the author wrote it (scene_file checked it stays inside the folder)
     model = validate_model_file(scene_dir / source.model, root=scene_dir, profile=profile)
     if model.info is not None and model.info.nodes_known:
@@ -198,6 +210,7 @@ def validate_bundle_files(
     against the GLB. `resources` reads what the GLB's URIs name (None: the bundle's files)."""
     from content_tools.bundle import MANIFEST_NAME, open_bundle
     from content_tools.validate.script import check_script
+    from content_tools.validate.sounds import check_bundle_sounds
 
     manifest_path = files.path(MANIFEST_NAME)
     report = FileReport(uri=str(manifest_path), mime_type=JSON_MEDIA_TYPE)
@@ -206,6 +219,7 @@ def validate_bundle_files(
     except ContentError as exc:
         report.issues.add(Issue(code="BUNDLE_INVALID", severity=Severity.ERROR, message=str(exc)))
         return [report]
+    report.issues.extend(check_bundle_sounds(manifest, files, file=manifest_path))
     if resources is None:
         resources = partial(read_named, read=files.read)
     model = validate_model(

@@ -17,6 +17,7 @@ import { COLORS, Panel, loadFonts, progressBar } from './panels.js';
 import { loc, t } from './i18n.js';
 import { drawResult, resultHtml } from './results.js';
 import { errorText, loadErrorWording } from './errors.js';
+import { ScenePlayer, SoundSettings, VOLUME_STEP } from './sounds.js';
 
 const APP_VERSION = 'web-0.1.0';
 const TELEMETRY_PERIOD_MS = 1000; // the protocol allows at most 2 Hz
@@ -30,6 +31,7 @@ const app = {
   status: '', notice: null, runner: null, result: null, resultTitle: '', errors: [], loading: null,
   timescale: emulate ? Number(params.get('timescale') ?? 1) || 1 : 1,
   seated: localStorage.getItem('vr-career.seated') === '1', staffCalledAt: 0, rating: null,
+  sound: new SoundSettings(), listener: null,
 };
 const STAFF_CALL_SHOWN_MS = 60_000; // "staff are on their way" stays this long
 window.addEventListener('error', (e) => app.errors.push(String(e.message)));
@@ -73,9 +75,23 @@ function setLanguage(lang, byVisitor = false) {
 let main;
 let overlay;
 let messageTimer = null;
+// Where the main panel stands (UI coordinates: comfort.js): straight ahead at a readable
+// distance in the lobby and on the result; in a session high and to the left, clear of work
+// surfaces. Each phase starts with the panels in front of where the visitor looks.
+const MAIN_AHEAD = new THREE.Vector3(0, 1.5, -1.1);
+const MAIN_SESSION = new THREE.Vector3(-0.8, 1.72, -0.95);
+let placedPhase = null;
+
+function placePanels() {
+  if (app.phase === placedPhase) return;
+  placedPhase = app.phase;
+  app.view.movePanel(main, app.phase === 'session' ? MAIN_SESSION : MAIN_AHEAD);
+  app.view.facePanels();
+}
 
 function repaint() {
   if (!main) return;
+  placePanels();
   if (app.phase === 'lobby' || app.phase === 'not_enrolled' || app.phase === 'failed') paintLobby();
   else if (app.phase === 'loading') paintLoading();
   else if (app.phase === 'session' && app.runner) app.runner.paint();
@@ -89,7 +105,7 @@ function paintLobby() {
   main.show((p) => drawLobby(p, {
     name: app.welcome?.headset.name ?? app.identity?.name, lang: app.lang, status: app.status,
     selfService: !!app.welcome?.self_service && app.phase === 'lobby', catalog: app.catalog, page: app.page, notice: noticeText(),
-    seated: app.seated, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
+    seated: app.seated, volume: app.sound.volume, muted: app.sound.muted, canCallStaff: app.phase === 'lobby' && !!app.protocol?.canCallStaffFromLobby && !!app.conn?.online,
     staffCalled: performance.now() - app.staffCalledAt < STAFF_CALL_SHOWN_MS && app.staffCalledAt > 0,
   }));
 }
@@ -147,7 +163,20 @@ function renderDom() {
   $('result').innerHTML = app.phase === 'result' && app.result ? resultHtml(app.result, app.resultTitle, app.lang) : '';
 }
 
+/** Let sounds play: browsers start audio only after a gesture (entering VR, a button). */
+function wakeAudio() {
+  const context = app.listener?.context;
+  if (context?.state === 'suspended') context.resume().catch(() => {});
+}
+
+/** Stop and remove the sounds of the runner's scene (a new scene, the lobby, the result). */
+function dropSounds(runner) {
+  runner?.sounds?.dispose();
+  if (runner) runner.sounds = null;
+}
+
 async function enterVr() {
+  wakeAudio();
   if (!app.view || app.view.presenting) return;
   try {
     await app.view.enter();
@@ -197,6 +226,7 @@ function pickScene(sceneId) {
 }
 
 async function toLobby(notice = null) {
+  dropSounds(app.runner);
   app.phase = 'lobby';
   app.runner = null;
   app.result = null;
@@ -218,6 +248,7 @@ function onAssignment({ assignment }) {
     return;
   }
   if (['finished', 'aborted'].includes(assignment.resume.state)) return;
+  dropSounds(runner);
   if (runner) app.view.clearScene();
   app.result = null;
   app.notice = null;
@@ -257,6 +288,12 @@ async function loadScene(runner, assignment) {
     app.loading.cached = cached;
     await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
     if (app.runner !== runner) return;
+    if (app.listener) {
+      const sounds = new ScenePlayer(app.listener, app.view.nodes);
+      await sounds.load(assignment.manifest, app.identity.device_token);
+      if (app.runner !== runner) { sounds.dispose(); return; }
+      runner.sounds = sounds;
+    }
     if (report) app.conn.loading(sid, 1);
     app.conn.ready(sid);
     app.phase = 'session';
@@ -294,6 +331,7 @@ function onResult(frame) {
   app.result = frame;
   app.rating = { enabled: !!app.protocol.canRate, value: null, saved: false };
   app.resultTitle = loc(runner.manifest.scene.title, app.lang);
+  dropSounds(runner);
   app.runner = null;
   app.phase = 'result';
   app.prefetcher.report(true); // idle again: the server may prefetch into this headset
@@ -302,9 +340,17 @@ function onResult(frame) {
   repaint();
 }
 
+function onSoundButton(id) {
+  if (id === 'volume:mute') app.sound.toggleMute();
+  else app.sound.step(id === 'volume:up' ? VOLUME_STEP : -VOLUME_STEP);
+  repaint();
+}
+
 function onButton(id, panel) {
+  wakeAudio();
   if (panel === overlay) return;
   if (id.startsWith('lang:')) { setLanguage(id.slice(5), true); return; }
+  if (id.startsWith('volume:') && app.phase === 'lobby') { onSoundButton(id); return; }
   if (id.startsWith('height:') && app.phase === 'lobby') { setSeated(id === 'height:seated'); return; }
   if (app.phase === 'lobby') {
     if (id === 'call_staff') callStaff();
@@ -360,9 +406,19 @@ async function boot() {
   await loadErrorWording();
   await loadFonts();
   app.view = new XRView({ container: $('view'), pixelRatio: emulate ? 1 : window.devicePixelRatio, framebufferScale: emulate ? 0.5 : 1 });
+  try {
+    app.listener = new THREE.AudioListener(); // the visitor's ears: on the head
+    app.view.camera.add(app.listener);
+    document.addEventListener('pointerdown', wakeAudio); // a tap on the page is a gesture too
+    // at once (setMasterVolume ramps on the audio clock, which stands still until a gesture)
+    app.sound.onChange((gain) => { app.listener.gain.gain.value = gain; });
+  } catch (err) {
+    console.warn(`no Web Audio: scenes play without sound (${err.message ?? err})`);
+    app.listener = null;
+  }
   main = new Panel({ name: 'main', widthPx: 1024, heightPx: 640, widthM: 0.95 });
   overlay = new Panel({ name: 'overlay', widthPx: 1024, heightPx: 400, widthM: 0.8 });
-  app.view.addPanel(main, new THREE.Vector3(-0.8, 1.72, -0.95)); // high and to the left: clear of work surfaces
+  app.view.addPanel(main, MAIN_AHEAD);
   app.view.addPanel(overlay, new THREE.Vector3(0, 1.45, -0.7));
   overlay.mesh.renderOrder = 20;
   overlay.hide();
@@ -489,6 +545,7 @@ window.__vr = {
       grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
       poses: app.poses ? { hz: app.poses.hz, sent: app.poses.sent } : null,
       prefetch: app.prefetcher ? { ...app.prefetcher.stats, scheduled: app.prefetcher.scheduled, running: app.prefetcher.running.size } : null,
+      ui: app.view ? { moving: app.view.panelsMoving, offset_deg: app.view.follower.offsetDeg(app.view.headPose().quaternion) } : null,
       seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
       inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],
     };
@@ -520,9 +577,27 @@ window.__vr = {
     return null;
   },
   head() { const h = app.view?.headPose(); return h ? { position: v3(h.position) } : null; },
+  /** Where the visitor sees a panel: degrees off their gaze (0: straight ahead) and metres. */
+  panelSight(panel = 'main') {
+    const p = panel === 'main' ? main : overlay;
+    const h = app.view?.headPose();
+    if (!p || !h) return null;
+    const to = p.mesh.getWorldPosition(new THREE.Vector3()).sub(h.position);
+    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(h.quaternion);
+    return { angle_deg: THREE.MathUtils.radToDeg(forward.angleTo(to)), distance: to.length() };
+  },
   /** The panel's canvas as a PNG data URL (to look at a panel in tests). */
   panelImage(panel = 'main') { return (panel === 'main' ? main : overlay)?.canvas.toDataURL('image/png') ?? null; },
   dropConnection() { app.conn?.drop(); },
+  /** The scene's sounds (each cue's audio, its node, whether it plays) and the settings. */
+  sounds() {
+    return {
+      cues: app.runner?.sounds?.describe() ?? [], failed: app.runner?.sounds?.failed ?? [],
+      volume: app.sound.volume, muted: app.sound.muted, master: app.listener?.getMasterVolume() ?? null,
+      listener_on_camera: app.listener?.parent === app.view?.camera, context: app.listener?.context.state ?? null,
+      listener_position: app.listener ? v3(app.listener.getWorldPosition(new THREE.Vector3())) : null,
+    };
+  },
   /** What the right (or given) controller's ray points at now: for diagnostics only. */
   pointing(i = null) {
     const view = app.view;

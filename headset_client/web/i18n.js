@@ -32,6 +32,8 @@ const STRINGS = {
   staff_called: { th: 'เจ้าหน้าที่กำลังมา', en: 'Staff are on their way' },
   standing: { th: 'ยืน', en: 'Standing' },
   seated: { th: 'นั่ง', en: 'Seated' },
+  sound_volume: { th: 'เสียง {n}%', en: 'Sound {n}%' },
+  sound_muted: { th: 'ปิดเสียงอยู่', en: 'Muted' },
   rate_prompt: { th: 'คุณชอบกิจกรรมนี้แค่ไหน (1 ถึง 5 ดาว)', en: 'How did you like it? (1 to 5 stars)' },
   rated_thanks: { th: 'ขอบคุณสำหรับคะแนนของคุณ', en: 'Thank you for your rating' },
   scan_result: { th: 'สแกนเพื่อดูผลของคุณและตำแหน่งงานจริง', en: 'Scan for your results and real job openings' },

@@ -29,7 +29,7 @@ export async function loadCatalog(token) {
 
 /**
  * Paints the lobby on `panel`. state: {name, lang, status, selfService, catalog, page, notice,
- * seated, canCallStaff, staffCalled}
+ * seated, volume, muted, canCallStaff, staffCalled}
  */
 export function drawLobby(p, state) {
   const L = state.lang;
@@ -42,11 +42,16 @@ export function drawLobby(p, state) {
   // Comfort: a seated visitor sees the scene from a standing person's eye height.
   p.button('height:standing', t('standing', L), W - 350, 100, 150, 46, { alt: !!state.seated, size: 22 });
   p.button('height:seated', t('seated', L), W - 190, 100, 150, 46, { alt: !state.seated, size: 22 });
+  // Sound: quieter, mute (showing the volume), louder; remembered on the headset.
+  const volume = Math.round((state.volume ?? 0.8) * 100);
+  p.button('volume:down', '−', W - 350, 156, 60, 46, { alt: true, size: 28, disabled: volume <= 0 });
+  p.button('volume:mute', state.muted ? t('sound_muted', L) : t('sound_volume', L, { n: volume }), W - 282, 156, 174, 46, { alt: !state.muted, size: 22 });
+  p.button('volume:up', '+', W - 100, 156, 60, 46, { alt: true, size: 28, disabled: volume >= 100 && !state.muted });
   if (state.canCallStaff) {
     p.button('call_staff', state.staffCalled ? t('staff_called', L) : t('call_staff', L), W / 2 - 160, H - 64, 320, 50, { alt: !state.staffCalled, size: 22 });
   }
   let y = 160;
-  if (state.notice) y = p.text(state.notice, 40, y, { size: 28, color: COLORS.accent, maxLines: 3 }) + 6;
+  if (state.notice) y = p.text(state.notice, 40, y, { size: 28, color: COLORS.accent, maxLines: 3, maxWidth: W - 420 }) + 6;
   if (!state.selfService || !state.catalog?.length) {
     p.text(t('wait_for_staff', L), 40, y + 80, { size: 38, weight: 700, maxLines: 3 });
     return;

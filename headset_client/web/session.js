@@ -83,6 +83,7 @@ export class SessionRunner {
 
   maybeBegin() {
     if (!this.loaded || !this.started || this.ended || this.completedAll) { this.paint(); return; }
+    if (!this.soundsStarted) { this.soundsStarted = true; this.sound('session_start'); }
     const index = this.pendingIndex ?? Math.max(0, this.stepIndex);
     this.pendingIndex = null;
     if (index === this.stepIndex) { this.paint(); return; }
@@ -91,6 +92,11 @@ export class SessionRunner {
 
   send(body) {
     try { this.conn.sendEvent(body); } catch (err) { console.warn(err.message); }
+  }
+
+  /** A script event for the scene's sounds (sounds.js: ScenePlayer, set once they load). */
+  sound(event, stepId = null) {
+    try { this.sounds?.fire(event, stepId); } catch (err) { console.warn(`sound ${event}: ${err.message}`); }
   }
 
   begin(index) {
@@ -102,6 +108,7 @@ export class SessionRunner {
     this.dwell = 0;
     this.quiz = { index: 0, answers: new Map(), answered: false };
     this.send({ kind: 'step_started', step_id: step.id });
+    this.sound('step_started', step.id);
     this.view.setHighlight(step.highlight ?? (step.action.kind === 'look_at' || step.action.kind === 'select' || step.action.kind === 'grab_place' ? step.action.node : null));
     this.paint();
   }
@@ -110,6 +117,7 @@ export class SessionRunner {
     const step = this.step;
     if (!step) return;
     this.send({ kind: 'step_completed', step_id: step.id });
+    this.sound('step_completed', step.id);
     this.view.setHighlight(null);
     if (this.stepIndex + 1 < this.steps.length) this.begin(this.stepIndex + 1);
     else this.finishAll();
@@ -118,6 +126,7 @@ export class SessionRunner {
   finishAll() {
     this.stepIndex = this.steps.length;
     this.completedAll = true;
+    this.sounds?.stopAll();
     this.view.setHighlight(null);
     this.send({ kind: 'session_completed' });
     this.paint();
@@ -178,6 +187,7 @@ export class SessionRunner {
   grab(name) {
     if (!this.active) return;
     this.send({ kind: 'interaction', step_id: this.step.id, node: name, action: 'grab' });
+    if (name === this.step.action.node) this.sound('grab', this.step.id);
   }
 
   /** Returns where the node should stay (the target), or false to put it back. */
@@ -205,6 +215,7 @@ export class SessionRunner {
     if (target) body.target = target;
     this.send(body);
     if (target === action.target) {
+      this.sound('place', step.id);
       this.say('well_done', true);
       this.complete();
       return true; // it stays where the visitor let go (within tolerance of the target)
@@ -250,10 +261,11 @@ export class SessionRunner {
 
   // ------------------------------------------------------------ staff commands
 
-  setPaused(paused) { this.paused = paused; this.paint(); }
+  setPaused(paused) { this.paused = paused; this.sounds?.setPaused(paused); this.paint(); }
 
   end() {
     this.ended = true;
+    this.sounds?.stopAll();
     this.view.setHighlight(null);
     for (const c of this.view.controllers) this.view.release(c, { restore: true, silent: true });
     this.paint();

@@ -1,5 +1,7 @@
 // The 3D view: three.js renderer, immersive-vr with local-floor, the scene under a `stage`
-// group (so that recenter and snap turn move the world, not the reference space),
+// group (so that recenter and snap turn move the world, not the reference space), the panels
+// under a `ui` group that stays in front of the visitor (comfort.js: placed at each phase start
+// and on recentre, following lazily),
 // controllers with a ray and trigger select, grab / move / release, hand pinch (hands send
 // the same select events), snap turn on the thumbstick, seated height, look detection,
 // highlight.
@@ -9,6 +11,7 @@ import { GLTFLoader } from 'three/addons/loaders/GLTFLoader.js';
 import { DRACOLoader } from 'three/addons/loaders/DRACOLoader.js';
 import { KTX2Loader } from 'three/addons/loaders/KTX2Loader.js';
 import { MeshoptDecoder } from 'three/addons/libs/meshopt_decoder.module.js';
+import { PanelFollower } from './comfort.js';
 
 const SNAP_ANGLE = Math.PI / 6;
 const STANDING_EYE_HEIGHT = 1.6; // metres: what a seated visitor sees the scene from
@@ -69,8 +72,12 @@ export class XRView {
     this.world.name = 'world';
     this.ui = new THREE.Group();
     this.ui.name = 'ui';
-    this.stage.add(this.world, this.ui);
-    scene.add(this.stage);
+    this.stage.add(this.world);
+    scene.add(this.stage, this.ui);
+    this.follower = new PanelFollower(this.ui);
+    this.placePending = true; // put the panels in front of the head on the next good frame
+    this.xrFrames = 0; // frames since the XR session started (its first pose may not be real)
+    renderer.xr.addEventListener('sessionstart', () => { this.xrFrames = 0; this.placePending = true; });
 
     this.nodes = new Map();
     this.interactive = new Set();
@@ -129,12 +136,27 @@ export class XRView {
     return controller;
   }
 
-  addPanel(panel, position, lookAt = new THREE.Vector3(0, 1.5, 0)) {
-    panel.mesh.position.copy(position);
-    panel.mesh.lookAt(lookAt);
+  /** Add `panel` to the UI at `position` (UI coordinates: a visitor at the origin looking
+   * along -Z, eyes at 1.6 m), facing the eyes. */
+  addPanel(panel, position) {
     this.ui.add(panel.mesh);
     this.panels.push(panel);
+    this.movePanel(panel, position);
   }
+
+  movePanel(panel, position, eye = new THREE.Vector3(0, 1.6, 0)) {
+    panel.mesh.position.copy(position);
+    // a plane faces +Z: turn +Z from the panel towards the eyes (in the UI's own frame)
+    const m = new THREE.Matrix4().lookAt(eye, position, new THREE.Vector3(0, 1, 0));
+    panel.mesh.quaternion.setFromRotationMatrix(m);
+    panel.mesh.updateMatrixWorld(true);
+  }
+
+  /** Put the panels in front of where the visitor looks (on the next frame's head pose). */
+  facePanels() { this.placePending = true; }
+
+  /** True while the panels are being placed or are following the visitor's gaze. */
+  get panelsMoving() { return this.placePending || this.follower.moving; }
 
   // ------------------------------------------------------------ the scene
 
@@ -248,6 +270,7 @@ export class XRView {
     this.stage.position.set(position.x, -this.heightOffset, position.z);
     this.stage.rotation.set(0, yaw, 0);
     this.stage.updateMatrixWorld(true);
+    this.facePanels();
   }
 
   /**
@@ -259,6 +282,7 @@ export class XRView {
     this.heightOffset = seated ? THREE.MathUtils.clamp(STANDING_EYE_HEIGHT - head, 0.2, 0.9) : 0;
     this.stage.position.y = -this.heightOffset;
     this.stage.updateMatrixWorld(true);
+    this.facePanels(); // at the new eye height
     return this.heightOffset;
   }
 
@@ -392,6 +416,7 @@ export class XRView {
       this.frames = 0;
       this.fpsSince = now;
     }
+    this.updatePanels(dt);
     while (this.queue.length) this.handle(this.queue.shift());
     for (const c of this.controllers) this.updateController(c);
     if (this.highlighted) {
@@ -401,6 +426,18 @@ export class XRView {
     }
     try { this.callbacks.frame(dt); } catch (err) { console.error(err); }
     this.renderer.render(this.scene, this.camera);
+  }
+
+  updatePanels(dt) {
+    const presenting = this.renderer.xr.isPresenting;
+    if (presenting) this.xrFrames += 1;
+    const head = this.headPose();
+    if (this.placePending && (!presenting || this.xrFrames > 2)) {
+      this.placePending = false;
+      this.follower.place(head);
+    } else if (!this.placePending) {
+      this.follower.update(head, dt);
+    }
   }
 
   updateController(c) {

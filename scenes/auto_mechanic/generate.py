@@ -366,5 +366,20 @@ def build_garage(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.1, 1.85, 1.3), (-1.0, 0.85, -2.7)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "garage": s.ambience(8.0, seed=401, hum_hz=60, bright=0.3),
+        "chock": s.thud(seed=402, seconds=0.3),
+        "dipstick": s.click(seed=403, pitch_hz=1400),
+        "pan": s.bell(300, notes=(1.0,), seconds=0.5),
+        "wrench": s.drill(1.5, seed=404, motor_hz=260),  # spinning the filter on
+        "pour": s.water(2.5, seed=405, loop=False),
+        "air": s.steam(0.6, seed=406),  # the gauge on the tyre valve
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

@@ -296,5 +296,20 @@ def build_back_wall(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.75, 0.5), (-0.3, 0.9, -2.2)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "cafe": s.ambience(6.0, seed=501, bright=0.6),
+        "grinder": s.drill(2.5, seed=502, motor_hz=320),
+        "tamp": s.thud(seed=503, seconds=0.2),
+        "lock": s.click(seed=504, pitch_hz=1200, seconds=0.1),
+        "pump": s.hum(60, 4.0, seed=505),
+        "steam": s.steam(3.0, seed=506),
+        "bell": s.bell(1500, notes=(1.0,), seconds=1.0),  # the pick-up counter bell
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

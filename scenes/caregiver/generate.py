@@ -319,5 +319,22 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.65, -0.1), (-1.3, 0.75, -2.8)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    heartbeat = s.repeat(s.beep(980, 0.1), 2, 0.9)[: s.RATE]  # one beep a second
+    return {
+        "ward": s.ambience(6.0, seed=601, hum_hz=50, bright=0.2),
+        "monitor": heartbeat,
+        "gel": s.steam(0.4, seed=602),
+        "bed": s.drill(2.0, seed=603, motor_hz=90),  # the bed's lift motor
+        "cuff": s.steam(1.8, seed=604),
+        "bp_done": s.beep(1200, 0.15, repeat=3),
+        "set_down": s.click(seed=605, pitch_hz=1600),
+        "brake": s.click(seed=606, pitch_hz=700, seconds=0.1),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

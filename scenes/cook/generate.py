@@ -358,5 +358,21 @@ def build_fittings(k: kit.SceneBuilder) -> None:
     )
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The kitchen's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "kitchen": s.ambience(6.0, seed=101, hum_hz=120, bright=0.5),  # extractor fan
+        "bell": s.bell(1320, notes=(1.0,), seconds=1.2),  # the order bell on the pass
+        "tap": s.water(2.5, seed=102, loop=False),
+        "chop": s.repeat(s.thud(seed=103, seconds=0.12), 6, 0.16),
+        "clank": s.bell(420, notes=(1.0,), seconds=0.5),
+        "ignite": s.repeat(s.click(seed=104, pitch_hz=2600), 3, 0.12),
+        "flame": s.ambience(4.0, seed=105, bright=0.8),
+        "sizzle": s.sizzle(4.0, seed=106),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

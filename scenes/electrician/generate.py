@@ -345,5 +345,20 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.3, 1.7, 0.8), (-0.5, 1.0, -3.2)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The job's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "room": s.ambience(6.0, seed=301, bright=0.15),
+        "breaker": s.click(seed=302, pitch_hz=900, seconds=0.12),
+        "tester": s.beep(3200, 0.1, repeat=3, gap_s=0.06),
+        "drill": s.drill(2.0, seed=303),
+        "ladder": s.repeat(s.thud(seed=304, seconds=0.25), 2, 0.08),
+        "bulb": s.repeat(s.click(seed=305, pitch_hz=3200), 3, 0.15),
+        "hum": s.hum(50, 4.0, seed=306),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

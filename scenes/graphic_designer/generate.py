@@ -398,5 +398,20 @@ def build_right_side(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.1, 1.8, 1.3), (-0.6, 0.9, -1.8)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "studio": s.ambience(6.0, seed=1001, bright=0.4),
+        "swatch": s.click(seed=1002, pitch_hz=1500),
+        "stylus": s.repeat(s.click(seed=1003, pitch_hz=3000, seconds=0.04), 4, 0.2),
+        "printer": s.drill(3.0, seed=1004, motor_hz=110),  # the proof printer's mechanism
+        "cut": s.steam(0.5, seed=1005),  # the knife along the ruler
+        "jar": s.click(seed=1006, pitch_hz=2200),
+        "shutter": s.repeat(s.click(seed=1007, pitch_hz=2000, seconds=0.05), 2, 0.06),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

@@ -285,5 +285,20 @@ def build_desk(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.2, 1.8, 0.8), (-0.4, 1.0, -2.6)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "lobby": s.ambience(8.0, seed=701, bright=0.5),
+        "door_chime": s.bell(660, notes=(1.0, 0.8)),  # a guest comes in
+        "id_scan": s.beep(2700, 0.12),
+        "encoder": s.beep(1800, 0.1, repeat=2),
+        "terminal": s.beep(2200, 0.2),
+        "phone": s.repeat(s.beep(480, 0.4, repeat=2, gap_s=0.2), 2, 1.0),
+        "glass": s.click(seed=702, pitch_hz=2400),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

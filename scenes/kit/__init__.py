@@ -6,6 +6,8 @@
 - `builder`: `SceneBuilder`, which collects named nodes, markers, lights and merged static
   geometry into a trimesh scene;
 - `room`: floor, walls with windows, doors, ceiling and ceiling lights;
+- `sound`: sounds synthesised with numpy (ambience, sizzle, drill, beep, bell, ...) and their
+  deterministic Ogg Vorbis encoding;
 - `export`: deterministic GLB export, atomic writes, the thumbnail, the `main(argv)` every
   generator calls, and `script_nodes` (the nodes scene.yaml's script needs).
 
@@ -19,6 +21,7 @@ scene folder as the working directory; it writes OUTPUT (default `scene.glb` bes
 kit`, `kit.box(...)`, `kit.Room(...)`.
 """
 
+from scenes.kit import sound
 from scenes.kit.builder import Light, Parts, SceneBuilder, assemble
 from scenes.kit.export import main, script_nodes
 from scenes.kit.furniture import (
@@ -129,6 +132,7 @@ __all__ = [
     "script_nodes",
     "shelf_unit",
     "side_cylinders",
+    "sound",
     "sphere",
     "standard_materials",
     "stool",

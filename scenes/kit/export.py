@@ -1,7 +1,8 @@
 """Deterministic GLB export, atomic writes, the thumbnail, and the `main` of every generator.
 
-`export_glb` writes the builder's scene with trimesh (positions, normals, texture coordinates,
-materials and PNG textures in one binary buffer), then adds what trimesh does not write:
+`export_glb` bakes the light into the builder's scene (`scenes.kit.bake`: vertex colours) and
+writes it with trimesh (positions, normals, vertex colours, texture coordinates, materials and
+PNG textures in one binary buffer), then adds what trimesh does not write:
 KHR_lights_punctual lights and repeating texture samplers. The same scene gives the same bytes.
 
 `main(argv, build)` is what `scenes/<id>/generate.py` runs: it writes the model to `argv[0]`
@@ -14,15 +15,17 @@ else from `spawn`). Both files are replaced atomically. `script_nodes(__file__)`
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from content_tools.files import write_atomic
 from content_tools.glb import build_glb, parse_glb
 from content_tools.source import load_scene_source
+from scenes.kit.bake import bake_scene
 from scenes.kit.builder import SceneBuilder
 from scenes.kit.shapes import trimesh
+from scenes.kit.sound import Clip, write_sounds
 
 __all__ = [
     "THUMBNAIL_NAME",
@@ -43,6 +46,7 @@ _ELEMENT_ARRAY_BUFFER = 34963
 def export_glb(builder: SceneBuilder, required: tuple[str, ...] = ()) -> bytes:
     """The builder's scene as GLB bytes (`required`: node names that must exist)."""
     scene = builder.finish(required)
+    bake_scene(scene)
     raw = bytes(trimesh.exchange.gltf.export_glb(scene, include_normals=True))
     document, binary = parse_glb(raw, path=Path("scene.glb"))
     _add_samplers(document)
@@ -129,9 +133,14 @@ def main(
     *,
     here: Path,
     required: tuple[str, ...] = (),
+    sounds: Callable[[], Mapping[str, Clip]] | None = None,
 ) -> int:
-    """Write the model to argv[0] (default `here/scene.glb`) and the thumbnail next to it."""
+    """Write the model to argv[0] (default `here/scene.glb`) and the thumbnail next to it, and
+    each of `sounds()` as `sounds/<name>.ogg` beside them (scenes.kit.sound)."""
     out = Path(argv[0]) if argv else here / "scene.glb"
+    if sounds is not None:
+        written = write_sounds(out.parent, sounds())
+        print(f"wrote {len(written)} sounds ({sum(p.stat().st_size for p in written)} bytes)")
     data = export_glb(build(), required)
     write_atomic(out, data)
     print(f"wrote {out} ({len(data)} bytes)")

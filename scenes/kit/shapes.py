@@ -23,9 +23,13 @@ FloatArray = npt.NDArray[np.float64]
 Vec3 = tuple[float, float, float]
 
 CREASE_DEG = 40.0  # edges sharper than this are shaded flat
+GRID_M = 0.25  # the largest cell of a big box's faces (vertices for the baked light)
+GRID_MAX = 48  # ... and at most this many cells along one side
 
 __all__ = [
     "CREASE_DEG",
+    "GRID_M",
+    "GRID_MAX",
     "FloatArray",
     "Vec3",
     "box",
@@ -108,10 +112,49 @@ def scale(x: float, y: float | None = None, z: float | None = None) -> FloatArra
 # Primitives
 
 
-def box(size: Vec3, base: Vec3 = (0, 0, 0)) -> Any:
-    """A box `size` (x, y, z) whose bottom face is centred on `base`."""
+def box(size: Vec3, base: Vec3 = (0, 0, 0), *, cell: float = GRID_M) -> Any:
+    """A box `size` (x, y, z) whose bottom face is centred on `base`.
+
+    A box longer than `cell` on any side has its faces divided into a grid of cells at most
+    `cell` wide (at most GRID_MAX cells a side: a field gets coarser cells than a room), so
+    that light baked into the vertices (`scenes.kit.bake`) has vertices to vary over on a
+    floor or a wall; smaller boxes keep their 12 triangles."""
     x, y, z = base
-    return trimesh.creation.box(extents=size, transform=translate(x, y + size[1] / 2, z))
+    if max(size) <= cell:
+        return trimesh.creation.box(extents=size, transform=translate(x, y + size[1] / 2, z))
+    center = np.array([x, y + size[1] / 2, z], dtype=np.float64)
+    half = np.asarray(size, dtype=np.float64) / 2
+    if sorted(size)[1] <= cell:  # a bar (a beam, a post, a slat): light varies slowly along it
+        cell *= 2
+    counts = [min(GRID_MAX, max(1, math.ceil(extent / cell - 1e-9))) for extent in size]
+    vertices: list[FloatArray] = []
+    faces: list[npt.NDArray[np.int64]] = []
+    offset = 0
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            # u x v is the outward normal (sign * axis): counter-clockwise seen from outside
+            u, v = (
+                ((axis + 1) % 3, (axis + 2) % 3) if sign > 0 else ((axis + 2) % 3, (axis + 1) % 3)
+            )
+            nu, nv = counts[u], counts[v]
+            a, b = np.meshgrid(
+                np.linspace(-1, 1, nu + 1), np.linspace(-1, 1, nv + 1), indexing="ij"
+            )
+            points = np.tile(center, (a.size, 1))
+            points[:, axis] += sign * half[axis]
+            points[:, u] += a.reshape(-1) * half[u]
+            points[:, v] += b.reshape(-1) * half[v]
+            i, j = np.meshgrid(np.arange(nu), np.arange(nv), indexing="ij")
+            p00 = (i * (nv + 1) + j).reshape(-1)
+            p10, p01 = p00 + nv + 1, p00 + 1
+            p11 = p10 + 1
+            cells = np.column_stack([p00, p10, p11, p00, p11, p01]).reshape(-1, 3)
+            vertices.append(points)
+            faces.append(cells + offset)
+            offset += len(points)
+    return trimesh.Trimesh(
+        vertices=np.round(np.vstack(vertices), 9), faces=np.vstack(faces), process=False
+    )
 
 
 def frame(width: float, height: float, bar: float, depth: float, base: Vec3 = (0, 0, 0)) -> Any:

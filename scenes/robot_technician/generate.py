@@ -378,5 +378,21 @@ def build_benches(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((0.4, 2.1, 1.5), (1.1, 0.9, -2.2)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "factory": s.ambience(8.0, seed=1201, hum_hz=60, bright=0.3),
+        "alarm": s.beep(880, 0.3, repeat=3, gap_s=0.2),
+        "padlock": s.click(seed=1202, pitch_hz=1100, seconds=0.1),
+        "sensor": s.click(seed=1203, pitch_hz=1800),
+        "isolator": s.click(seed=1204, pitch_hz=700, seconds=0.12),
+        "drive": s.hum(100, 4.0, seed=1205),  # the robot's drives energised
+        "servo": s.drill(3.0, seed=1206, motor_hz=240),  # the arm's test cycle
+        "gauge": s.beep(2400, 0.1, repeat=2),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

@@ -287,5 +287,19 @@ def build_bench(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.6, 1.7, 0.6), (-0.6, 0.9, -3.6)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "field": s.birds(8.0, seed=801),
+        "battery": s.click(seed=802, pitch_hz=1100, seconds=0.1),
+        "pour": s.water(2.0, seed=803, loop=False),
+        "remote": s.beep(2000, 0.08, repeat=2),
+        "rotors": s.hum(170, 4.0, seed=804),  # the spraying drone in the air
+        "sensor": s.beep(2600, 0.1, repeat=2),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

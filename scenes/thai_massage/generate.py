@@ -376,5 +376,20 @@ def build_left_side(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((0.7, 1.8, 1.0), (-0.4, 0.3, -1.6)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "room": s.ambience(8.0, seed=1101, bright=0.1),
+        "fountain": s.water(6.0, seed=1102),  # the water feature by the door
+        "tap": s.water(2.5, seed=1103, loop=False),
+        "steamer": s.steam(2.5, seed=1104),
+        "towel": s.thud(seed=1105, seconds=0.2),
+        "bowl": s.bell(520, notes=(1.0,), seconds=2.5),  # a singing bowl: the massage begins
+        "cup": s.click(seed=1106, pitch_hz=2400),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

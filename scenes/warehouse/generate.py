@@ -280,5 +280,18 @@ def build_packing(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((2.2, 2.2, 1.5), (-0.5, 1.2, -3.2)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The warehouse's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "warehouse": s.ambience(8.0, seed=201, hum_hz=60, bright=0.2),  # a big hall, fans
+        "power_on": s.beep(1800, 0.08, repeat=2, gap_s=0.05),
+        "scan": s.beep(2700, 0.12),
+        "thud": s.thud(seed=202, seconds=0.35),
+        "tape": s.steam(0.9, seed=203),  # tape pulled off the roll
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

@@ -355,5 +355,20 @@ def build_booth(b: kit.SceneBuilder) -> None:
     b.marker("thumbnail_camera", kit.look_at((1.9, 1.95, 0.85), (0.1, 0.7, -2.0)))
 
 
+def sounds() -> dict[str, kit.sound.Clip]:
+    """The scene's sounds, as sounds/<name>.ogg (scene.yaml's script.sounds plays them)."""
+    s = kit.sound
+    return {
+        "workshop": s.ambience(6.0, seed=901, hum_hz=50, bright=0.3),
+        "gas": s.steam(1.5, seed=902),
+        "extractor": s.ambience(4.0, seed=903, bright=0.7),
+        "clamp": s.click(seed=904, pitch_hz=900, seconds=0.12),
+        "plate": s.bell(350, notes=(1.0,), seconds=0.5),
+        "machine": s.hum(50, 4.0, seed=905),
+        "arc": s.weld_arc(3.0, seed=906, loop=False),
+    }
+
+
 if __name__ == "__main__":
-    sys.exit(kit.main(sys.argv[1:], build, here=Path(__file__).parent, required=NODES))
+    here = Path(__file__).parent
+    sys.exit(kit.main(sys.argv[1:], build, here=here, required=NODES, sounds=sounds))

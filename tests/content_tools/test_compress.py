@@ -213,8 +213,9 @@ def test_cook_packaging_is_deterministic(
     first = cook_packaged[method]
     assert tree(again.bundle_dir) == tree(first.bundle_dir)
     assert first.manifest.thumbnail is not None
+    sounds = [sound.path for sound in first.manifest.sounds]
     assert sorted(tree(first.bundle_dir)) == sorted(
-        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path]
+        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path, *sounds]
     )
     assert load_bundle(first.bundle_dir) == first.manifest
 
@@ -389,7 +390,7 @@ def test_draco_decodes_to_the_same_geometry(cook_packaged: dict[str, PackageResu
             assert accessors[primitive["attributes"]["POSITION"]]["count"] == len(points)
             assert accessors[primitive["indices"]]["count"] == faces.size
             assert sorted(ext["attributes"]) == sorted(plain["attributes"])
-            kinds = {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 3}
+            kinds = {"POSITION": 0, "NORMAL": 1, "COLOR_0": 2, "TEXCOORD_0": 3}
             for name, unique_id in ext["attributes"].items():
                 attribute = decoded.get_attribute_by_unique_id(unique_id)
                 assert attribute["attribute_type"] == kinds[name]

@@ -111,7 +111,7 @@ def test_cook_model_has_the_nodes_and_fits_the_budget(cook_bundle: PackageResult
         if "mesh" in node
         for p in document["meshes"][node["mesh"]]["primitives"]
     )
-    assert 1000 < triangles < 20_000
+    assert 1000 < triangles < 60_000  # big faces are gridded for the baked light (~22k)
     for material in document["materials"]:
         pbr = material["pbrMetallicRoughness"]
         assert len(pbr["baseColorFactor"]) == 4

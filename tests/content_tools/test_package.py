@@ -73,8 +73,10 @@ def test_packaging_twice_gives_identical_bytes(
     files = tree(first.bundle_dir)
     assert files == tree(second.bundle_dir)
     assert first.manifest.thumbnail is not None
+    assert first.manifest.sounds  # the cook scene has sounds: bundled by sha256 too
+    sounds = [sound.path for sound in first.manifest.sounds]
     assert sorted(files) == sorted(
-        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path]
+        [MANIFEST_NAME, first.manifest.glb.path, first.manifest.thumbnail.path, *sounds]
     )
     # Packaging again into the same folder replaces the bundle with the same bytes and leaves
     # no temporary folders behind.

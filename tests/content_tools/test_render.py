@@ -19,13 +19,18 @@ from tests.support.corpus import corpus_dir
 CORPUS_MODELS = corpus_dir() / "models"
 
 
-def red_box_scene(*, with_spawn: bool = False) -> bytes:
-    """A red 1 m box at (0, 1.5, -3): straight ahead of a visitor standing at the origin."""
+def red_box_scene(*, with_spawn: bool = False, grey: int | None = None) -> bytes:
+    """A red 1 m box at (0, 1.5, -3): straight ahead of a visitor standing at the origin
+    (`grey`: its vertex colour, COLOR_0, as baked light is)."""
     scene = trimesh.Scene()
     box = trimesh.creation.box(extents=(1.0, 1.0, 1.0))
     box.visual = trimesh.visual.TextureVisuals(
         material=trimesh.visual.material.PBRMaterial(baseColorFactor=[220, 20, 20, 255])
     )
+    if grey is not None:
+        box.visual.vertex_attributes["color"] = np.tile(
+            np.array([grey, grey, grey, 255], dtype=np.uint8), (len(box.vertices), 1)
+        )
     box.apply_translation((0.0, 1.5, -3.0))
     scene.add_geometry(box, node_name="box", geom_name="box")
     if with_spawn:
@@ -65,6 +70,15 @@ def test_the_automatic_camera_stands_at_spawn() -> None:
     image = pixels(render_thumbnail(red_box_scene(with_spawn=True), width=160, height=90))
     red = (image[..., 0] > 100) & (image[..., 0] > 2 * image[..., 1])
     assert red[30:60, 60:100].mean() > 0.5  # the box is in the middle of the picture
+
+
+def test_vertex_colours_multiply_a_materials_colour() -> None:
+    """Baked light (COLOR_0 beside a material, `scenes.kit.bake`) darkens what it covers."""
+    view = {"width": 160, "height": 90, "eye": (0, 1.5, 0), "target": (0, 1.5, -3)}
+    plain = pixels(render_thumbnail(red_box_scene(), **view))[45, 80]  # type: ignore[arg-type]
+    shaded = pixels(render_thumbnail(red_box_scene(grey=128), **view))[45, 80]  # type: ignore[arg-type]
+    assert shaded[0] < 0.85 * plain[0]
+    assert shaded[0] > 2 * shaded[1]  # still red
 
 
 def test_rendering_is_deterministic() -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from content_tools.format import LocalizedText
+from content_tools.format import AssetRef, LocalizedText
 from headset_client.client import HeadsetClient
 from headset_client.simulator import Progress, SessionReport, SimulatedHeadset
 from tests.headset_client.conftest import ClientFactory
@@ -108,6 +109,39 @@ async def test_the_cook_scene_plays_through(tmp_path: Path) -> None:
                 report = await runner
         assert report.state == "finished"
         assert server.sessions[sid].machine.state == "finished"
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize("served", [True, False])
+async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
+    tmp_path: Path, served: bool
+) -> None:
+    """The headset fetches each sound file of the manifest into its cache like the model; a
+    sound the server cannot give is reported and the session plays on (as in the web app)."""
+    glb = fake_glb(2_000)
+    ogg = b"OggS" + bytes(500)
+    sha = hashlib.sha256(ogg).hexdigest()
+    sound = AssetRef(sha256=sha, size=len(ogg), media_type="audio/ogg", path=f"{sha}.ogg")
+    manifest = build_manifest(cook_script(), glb).model_copy(update={"sounds": [sound]})
+    server = FakeServer(manifest, glb)
+    if served:
+        server.assets[sha] = ogg
+    await server.start()
+    try:
+        async with HeadsetClient(server.url, tmp_path, backoff_initial=0.05) as client:
+            await client.ensure_enrolled("123456")
+            sim = SimulatedHeadset(client, speed=FAST, seed=3, telemetry_hz=0)
+            runner = asyncio.create_task(sim.run_once())
+            await server.assign(await connected_headset_id(client))
+            async with asyncio.timeout(LIMIT):
+                report = await runner
+            assert report.state == "finished"
+            assert client.cache.has(sha) is served
+        if served:
+            assert not sim.errors
+        else:
+            assert [e for e in sim.errors if e.startswith(f"sound {sha}.ogg not loaded")]
     finally:
         await server.stop()
 

@@ -381,7 +381,8 @@ class CatalogService:
             return out
 
         stored = await asyncio.to_thread(sizes)
-        for kind, asset in (("model", manifest.glb), ("thumbnail", manifest.thumbnail)):
+        named = [("model", manifest.glb), ("thumbnail", manifest.thumbnail)]
+        for kind, asset in [*named, *(("sound", sound) for sound in manifest.sounds)]:
             if asset is None:
                 continue
             size = stored[asset.sha256]

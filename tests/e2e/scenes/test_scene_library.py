@@ -236,6 +236,8 @@ def test_scene_packaging_is_deterministic(
     copy.mkdir()
     for name in ("scene.glb", "thumbnail.png"):
         shutil.copy2(bundle.scene_dir / name, copy / name)
+    if (bundle.scene_dir / "sounds").is_dir():
+        shutil.copytree(bundle.scene_dir / "sounds", copy / "sounds")
     text = (bundle.scene_dir / "scene.yaml").read_text(encoding="utf-8")
     # The generated files are already there: package them without running the generator.
     text, replaced = re.subn(r"(?m)^generator: generate\.py\n", "", text)
@@ -255,6 +257,33 @@ def test_scene_packaging_is_deterministic(
         export.export_glb(generator.build(), generator.NODES)
         == (bundle.scene_dir / "scene.glb").read_bytes()
     )
+    # and the same sound files, byte for byte (scenes/kit/sound.py fixes Ogg's random serial)
+    sound: Any = importlib.import_module("scenes.kit.sound")
+    made = {f"sounds/{n}.ogg": sound.encode_ogg(c) for n, c in generator.sounds().items()}
+    packaged = {cue.file: files[packaged] for cue, packaged in _sound_files(bundle)}
+    assert made == packaged
+
+
+def _sound_files(bundle: Bundle) -> list[tuple[Any, str]]:
+    """Each sound cue of the scene's source with the bundle file it became."""
+    renamed = {cue.id: cue.file for cue in bundle.manifest.script.sounds}
+    return [(cue, renamed[cue.id]) for cue in bundle.source.script.sounds]
+
+
+@pytest.mark.parametrize("scene_id", SCENE_IDS)
+def test_scene_has_ambience_and_action_sounds(bundles: dict[str, Bundle], scene_id: str) -> None:
+    """Issue 20: every scene sounds like its workplace: a looping ambience from the start and
+    sounds on at least three of the script's actions, each file an Ogg within the limits."""
+    bundle = bundles[scene_id]
+    cues = bundle.source.script.sounds
+    ambience = [c for c in cues if c.loop and any(t.event == "session_start" for t in c.start)]
+    assert ambience, "a looping ambience that starts with the session"
+    actions = {(t.event, t.step) for c in cues for t in c.start if t.step is not None}
+    assert len(actions) >= 3, "sounds on at least three script events"
+    assert sum(s.size for s in bundle.manifest.sounds) <= 512 * 1024, "a small download"
+    for asset in bundle.manifest.sounds:
+        assert asset.media_type == "audio/ogg"
+        assert (bundle.bundle_dir / asset.path).read_bytes().startswith(b"OggS")
 
 
 @pytest.mark.parametrize("scene_dir", SCENES, ids=SCENE_IDS)

@@ -49,6 +49,8 @@ window.__drive = (() => {
   }
 
   async function pressButton(id, panel = 'main') {
+    // a visitor waits for a panel that is still swinging into view (comfort.js)
+    await until((s) => !s.ui.moving, 5000, 'the panels to settle');
     const b = window.__vr.button(id, panel);
     if (!b) throw new Error(`no button ${id} on ${panel}: ${JSON.stringify(state().panel)}`);
     await aim(b.position, add(b.position, scale(b.normal, 0.3)));

@@ -65,6 +65,11 @@ class Headset:
         self.page.goto(f"{self.base_url}/headset/?{query}")
         self.wait_for("window.__iwer !== undefined || window.__vr.state().phase === 'error'")
 
+    def enter_lobby(self, code: str, query: str = "") -> None:
+        """Enroll with `code` (more query parameters in `query`) and wait for the lobby in VR."""
+        self.open(f"emulate=quest3&enroll={code}{query}")
+        self.wait_for("s.phase === 'lobby' && s.presenting && s.catalog.length > 0", 20)
+
     def close(self) -> None:
         self.context.close()
 

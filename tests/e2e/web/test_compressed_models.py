@@ -1,7 +1,7 @@
 """The headset app's glTF loader (three.js GLTFLoader with its meshopt and Draco decoders, all
-served from npm packages) loads every form `vr-content package` writes: with
-`--compress meshopt` (quantized, static meshes merged) every node the script names is there
-once, by its name, where it was."""
+served from npm packages) loads every form `vr-content package` writes, baked light included:
+with `--compress meshopt` (quantized, static meshes merged) every node the script names is
+there once, by its name, where it was."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ LOAD = """async ([glb]) => {
   const where = {};
   let triangles = 0;
   gltf.scene.updateMatrixWorld(true);
+  let meshes = 0;
+  let lit = 0;
   gltf.scene.traverse((o) => {
     if (o.name) {
       names.push(o.name);
@@ -34,9 +36,11 @@ LOAD = """async ([glb]) => {
     if (o.isMesh) {
       const g = o.geometry;
       triangles += (g.index ? g.index.count : g.attributes.position.count) / 3;
+      meshes += 1;
+      if (o.material.vertexColors && g.attributes.color) lit += 1;
     }
   });
-  return { names, where, triangles };
+  return { names, where, triangles, meshes, lit };
 }"""
 
 
@@ -74,13 +78,17 @@ def test_the_app_loads_plain_meshopt_and_draco_models(
     plain = loaded["none"]
     assert {"spawn", "wok", "knife", "stove_knob"} <= set(plain["names"])
     assert plain["triangles"] > 1000
+    # the baked light (COLOR_0) reaches the materials: three.js multiplies by vertex colours
+    assert plain["lit"] == plain["meshes"] > 20
     for method in ("meshopt-lossless", "draco"):
         assert len(cook_variants[method]) < len(cook_variants["none"])
         assert loaded[method]["names"] == plain["names"]  # every node, in the same order
         assert loaded[method]["triangles"] == plain["triangles"]
+        assert loaded[method]["lit"] == plain["meshes"]
     packed = loaded["meshopt"]
     assert len(cook_variants["meshopt"]) < len(cook_variants["meshopt-lossless"])
     assert packed["triangles"] == plain["triangles"]  # merged, none lost
+    assert packed["lit"] == packed["meshes"]  # every merged mesh keeps its baked light
     script = {"spawn", "wok", "knife", "stove_knob", "order_ticket", "plate_target"}
     for name in script:
         assert packed["names"].count(name) == 1, name

@@ -30,6 +30,7 @@ from content_tools.format import AssetRef, Language
 from headset_client.addresses import headset_ws_url, http_base_url
 from headset_client.cache import AssetCache
 from headset_client.connection import Backoff, Connection
+from headset_client.distribution import Distribution
 from headset_client.downloads import AssetDownloader, DownloadResult, ProgressHook
 from headset_client.enrollment import enroll
 from headset_client.errors import ConnectionRejected, HeadsetClientError, NotEnrolled
@@ -39,6 +40,7 @@ from headset_client.session import SessionLink
 from headset_client.telemetry import TelemetrySender
 from headset_client.transport import Connector, TransportClosed, make_websocket_connector
 from vr_server.protocol import PROTOCOL_VERSION
+from vr_server.protocol.distribution import DistributionStatus, DownloadGrant, DownloadStop
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.headset import (
     Ack,
@@ -88,6 +90,7 @@ class HeadsetClient:
         backoff_max: float = 5.0,
         handshake_timeout: float = 10.0,
         download_retries: int = 3,
+        prefetch: bool = True,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -140,6 +143,15 @@ class HeadsetClient:
             backoff_initial=backoff_initial,
             backoff_max=backoff_max,
         )
+        self.distribution = Distribution(
+            self.send,
+            self._downloads,
+            self.cache,
+            lambda: self.identity.token if self.identity is not None else None,
+            enabled=prefetch,
+        )
+        """Content distribution: the cache reported, prefetching and download grants
+        (`prefetch=False`: none of it, as an older client)."""
         self._telemetry = TelemetrySender(self.send)
         self.send_telemetry = self._telemetry.send
         """Send telemetry (fps, battery, charging, step_id, poses), at most twice a second;
@@ -302,13 +314,21 @@ class HeadsetClient:
     # ------------------------------------------------------------ assets
 
     async def download(
-        self, asset: AssetRef | str, *, on_progress: ProgressHook | None = None
+        self,
+        asset: AssetRef | str,
+        *,
+        on_progress: ProgressHook | None = None,
+        session_id: str | None = None,
     ) -> DownloadResult:
         """Fetch an asset into the cache (nothing to do when cached) and return its path.
 
         Interrupted transfers resume with a Range request; bytes are verified against the
         sha256 (IntegrityError when they do not match). Raises DownloadError otherwise.
+        With `session_id` (a visitor waits for it) and a server that schedules downloads,
+        the download waits for its grant (headset_client/distribution.py).
         """
+        if session_id is not None and isinstance(asset, AssetRef):
+            return await self.distribution.fetch_for_session(asset, session_id, on_progress)
         token = self.identity.token if self.identity is not None else None
         return await self._downloads.download(asset, token=token, on_progress=on_progress)
 
@@ -331,12 +351,14 @@ class HeadsetClient:
         if first is not None:
             await self._received(first)
         await self._session.flush()
+        await self.distribution.report(idle=self._session.assignment is None)
 
     async def _received(self, frame: ServerToHeadset) -> None:
         await self._dispatch(frame)  # looked up per frame: tests wrap `_dispatch` to spy
 
     def _lost(self) -> None:
         self._session.connection_lost()
+        self.distribution.connection_lost()
 
     async def _dispatch(self, frame: ServerToHeadset) -> None:
         if isinstance(frame, Ack):
@@ -353,6 +375,9 @@ class HeadsetClient:
                 self._publish(frame)
         elif isinstance(frame, Result):
             self._session.on_result(frame)
+            await self.distribution.report(idle=self._session.assignment is None)
+        elif isinstance(frame, DistributionStatus | DownloadGrant | DownloadStop):
+            await self.distribution.on_frame(frame)
         elif isinstance(frame, PoseRate):
             self._publish(frame)  # a spectator watches (20 Hz) or not (2 Hz): pose_stream.py
         elif isinstance(frame, Pong) and frame.t is not None:

@@ -30,6 +30,7 @@ from headset_client.errors import (
 __all__ = ["AssetDownloader", "DownloadResult", "ProgressHook"]
 
 _WRITE_BATCH = 256 << 10
+GRANT_HEADER = "X-VR-Grant"
 
 ProgressHook = Callable[[int, int | None], Awaitable[None]]
 """Called with (bytes done, bytes expected or None) while an asset downloads."""
@@ -71,10 +72,13 @@ class AssetDownloader:
         *,
         token: str | None,
         on_progress: ProgressHook | None = None,
+        grant: str | None = None,
     ) -> DownloadResult:
         """Fetch an asset into the cache (nothing to do when cached) and return its path.
 
-        `token` is the device token (None: not enrolled, so only a cached asset is found).
+        `token` is the device token (None: not enrolled, so only a cached asset is found);
+        `grant` a download grant of the server's (sent as `X-VR-Grant`, headset_client/
+        distribution.py).
         Raises IntegrityError when the bytes do not match, DownloadError for other failures.
         """
         sha = check_sha256(asset.sha256 if isinstance(asset, AssetRef) else asset)
@@ -91,7 +95,7 @@ class AssetDownloader:
         attempt = 0
         while True:
             try:
-                path, n = await self._download_once(sha, token, expected, on_progress)
+                path, n = await self._download_once(sha, token, expected, on_progress, grant)
             except _Retry as exc:
                 attempt += 1
                 if attempt > self.retries:
@@ -103,12 +107,19 @@ class AssetDownloader:
             return DownloadResult(sha, path, False, n, time.monotonic() - started)
 
     async def _download_once(
-        self, sha: str, token: str, expected: int | None, on_progress: ProgressHook | None
+        self,
+        sha: str,
+        token: str,
+        expected: int | None,
+        on_progress: ProgressHook | None,
+        grant: str | None,
     ) -> tuple[Path, int]:
         url = f"{self.base_url}/assets/{sha}"
         writer = await asyncio.to_thread(self.cache.writer, sha, resume=True)
         try:
             headers = {"Authorization": f"Bearer {token}"}
+            if grant is not None:
+                headers[GRANT_HEADER] = grant
             if writer.offset:
                 headers["Range"] = f"bytes={writer.offset}-"
             received = await self._receive(url, headers, writer, expected, on_progress)

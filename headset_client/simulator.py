@@ -339,7 +339,7 @@ class SimulatedHeadset:
                 await self.client.send_loading(sid, sent)
 
         try:
-            result = await self.client.download(glb, on_progress=on_progress)
+            result = await self.client.download(glb, on_progress=on_progress, session_id=sid)
         except (DownloadError, AuthRejected) as exc:
             run.load_failed = str(exc)
             await self.client.send_load_failed(sid, str(exc))

@@ -23,6 +23,7 @@ from vr_server.services import (
     AuditService,
     AuthService,
     CatalogService,
+    DistributionService,
     FleetService,
     LoopLagMonitor,
     QueueService,
@@ -182,6 +183,14 @@ async def open_services(settings: Settings) -> Services:
         revocations=revocations,
         access=AccessService(store, auth, revocations, kiosk_token_days=settings.kiosk_token_days),
         watch=WatchService(bus),
+        distribution=DistributionService(
+            store,
+            catalog,
+            bus,
+            venue_mbps=settings.venue_mbps,
+            headset_mbps=settings.headset_mbps,
+            link_sim_mbps=settings.link_sim_mbps,
+        ),
         setup=SetupService(store, auth, audit_service),
         loop=LoopLagMonitor(warn_ms=settings.loop_stall_warn_ms),
         sync=SyncService(
@@ -219,6 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from vr_server.api import admin as admin_api
     from vr_server.api import assets, audit, content, page_html, pages, routes, web
+    from vr_server.api import distribution as distribution_api
     from vr_server.api import enrollment as enrollment_api
     from vr_server.api import queue as queue_api
     from vr_server.api import results as results_api
@@ -273,6 +283,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(queue_api.router)
     app.include_router(results_api.router)
     app.include_router(stats_api.router)
+    app.include_router(distribution_api.router)
     app.include_router(sync_api.router)
     app.include_router(audit.router)
     app.include_router(setup_api.router)

@@ -100,6 +100,23 @@ class Settings(BaseSettings):
         description="Bytes that may wait for a headset socket (queued, and in the transport's "
         "buffer) before it is closed with 4408; a staff socket gets 16 times as much.",
     )
+    venue_mbps: float = Field(
+        default=100.0,
+        ge=0,
+        le=100_000,
+        description="Wi-Fi budget for scene downloads, Mbit/s: the server grants download slots "
+        "of VR_HEADSET_MBPS each within it, visitors' downloads first, prefetching while "
+        "headsets are idle. 0: no scheduling (headsets download when they need a scene).",
+    )
+    headset_mbps: float = Field(
+        default=25.0, gt=0, le=100_000, description="Per-headset cap of a granted download."
+    )
+    link_sim_mbps: float = Field(
+        default=0.0,
+        ge=0,
+        description="Benchmarks and tests: every asset download shares one token bucket of this "
+        "many Mbit/s, a simulated access point (bench/venue.py). 0: off.",
+    )
     staff_token_hours: float = Field(default=12.0, gt=0)
     login_free_failures: int = Field(
         default=5, ge=1, description="Failed sign-ins for one username before the delays start."

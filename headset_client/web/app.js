@@ -9,6 +9,7 @@ import { Connection } from './connection.js';
 import { enroll, forgetIdentity, loadIdentity } from './enroll.js';
 import { drawLobby, loadCatalog } from './lobby.js';
 import { cachedHashes, fetchAsset, loaderStats } from './loader.js';
+import { Prefetcher } from './prefetch.js';
 import { SessionRunner } from './session.js';
 import { XRView } from './xr.js';
 import { PoseSender } from './poses.js';
@@ -269,14 +270,20 @@ async function loadScene(runner, assignment) {
   if (report) app.conn.loading(sid, 0);
   let lastSent = 0;
   let lastPaint = 0;
+  let grant = null;
   try {
+    grant = await app.prefetcher.forSession(glb, sid); // null: cached, or no scheduling
+    const granted = grant ? app.prefetcher.progressReporter(grant) : () => {};
     const { buffer, cached } = await fetchAsset(glb, app.identity.device_token, (fraction, info) => {
+      granted(fraction);
       app.loading.progress = fraction;
       app.loading.cached = info.cached;
       if (report && fraction - lastSent >= 0.1 && fraction < 1) { lastSent = fraction; app.conn.loading(sid, fraction); }
       const now = performance.now();
       if (now - lastPaint > 100) { lastPaint = now; paintLoading(); renderDom(); }
-    });
+    }, { grant: grant?.grant_id });
+    app.prefetcher.finished(grant, true);
+    grant = null;
     if (app.runner !== runner) return;
     app.loading.cached = cached;
     await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
@@ -296,6 +303,7 @@ async function loadScene(runner, assignment) {
   } catch (err) {
     console.error(err);
     const reason = String(err.message ?? err);
+    app.prefetcher.finished(grant, false);
     app.loading.error = reason;
     paintLoading();
     app.conn.loadFailed(sid, reason);
@@ -326,6 +334,7 @@ function onResult(frame) {
   dropSounds(runner);
   app.runner = null;
   app.phase = 'result';
+  app.prefetcher.report(true); // idle again: the server may prefetch into this headset
   overlay.hide();
   app.view.setHighlight(null);
   repaint();
@@ -483,9 +492,14 @@ async function boot() {
   const poses = new PoseSender(app.view, (frame) => conn.send(frame));
   app.poses = poses;
   conn.on('pose_rate', (frame) => poses.setRate(frame.hz));
+  const prefetcher = new Prefetcher({ conn, token: () => app.identity.device_token, protocol: app.protocol });
+  app.prefetcher = prefetcher;
+  conn.on('distribution', (frame) => prefetcher.onFrame(frame));
+  conn.on('status', (s) => { if (s.state === 'offline') prefetcher.connectionLost(); });
   conn.on('welcome', async ({ welcome }) => {
     poses.setRate(2); // a new connection starts unwatched
     app.welcome = welcome;
+    prefetcher.report(welcome.session_id == null && !app.runner);
     if (welcome.session_id == null && !app.runner && app.phase !== 'result') {
       app.phase = 'lobby';
       await refreshCatalog();
@@ -530,6 +544,7 @@ window.__vr = {
       overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
       grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
       poses: app.poses ? { hz: app.poses.hz, sent: app.poses.sent } : null,
+      prefetch: app.prefetcher ? { ...app.prefetcher.stats, scheduled: app.prefetcher.scheduled, running: app.prefetcher.running.size } : null,
       ui: app.view ? { moving: app.view.panelsMoving, offset_deg: app.view.follower.offsetDeg(app.view.headPose().quaternion) } : null,
       seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
       inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],

@@ -291,6 +291,11 @@ export class Connection {
       case 'pose_rate':
         this.emit('pose_rate', frame);
         break;
+      case 'distribution':
+      case 'download_grant':
+      case 'download_stop':
+        this.emit('distribution', frame);
+        break;
       case 'error':
         this.onError(frame);
         break;

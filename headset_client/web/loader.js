@@ -28,14 +28,21 @@ export async function cachedHashes() {
   return keys.map((r) => new URL(r.url).pathname.split('/').pop()).filter((s) => SHA_RE.test(s));
 }
 
+/** Is the asset in the cache (not verified here: fetchAsset verifies what it reads)? */
+export async function isCached(sha256) {
+  const cache = await openCache();
+  return !!cache && !!(await cache.match(assetUrl(sha256)));
+}
+
 export class DownloadError extends Error {}
 
 /**
  * The bytes of asset `ref` ({sha256, size?, media_type?}): from the cache when present,
  * otherwise downloaded (up to 3 attempts), verified and cached.
- * onProgress(fraction 0..1, {cached}) is called while it loads.
+ * onProgress(fraction 0..1, {cached}) is called while it loads. options.grant: a download
+ * grant of the server's (sent as X-VR-Grant); options.signal: an AbortSignal that stops it.
  */
-export async function fetchAsset(ref, token, onProgress = () => {}) {
+export async function fetchAsset(ref, token, onProgress = () => {}, options = {}) {
   const sha = ref.sha256;
   if (!SHA_RE.test(sha)) throw new DownloadError(`not an asset name: ${sha}`);
   const cache = await openCache();
@@ -55,7 +62,7 @@ export async function fetchAsset(ref, token, onProgress = () => {}) {
   let lastError = null;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const buffer = await download(sha, ref.size, token, onProgress);
+      const buffer = await download(sha, ref.size, token, onProgress, options);
       const actual = await sha256Hex(buffer);
       if (actual !== sha) throw new DownloadError(`asset ${sha.slice(0, 12)}… failed verification (got ${actual.slice(0, 12)}…)`);
       if (cache) {
@@ -67,16 +74,18 @@ export async function fetchAsset(ref, token, onProgress = () => {}) {
       return { buffer, cached: false };
     } catch (err) {
       lastError = err;
-      if (err instanceof DownloadError && err.permanent) break;
+      if (options.signal?.aborted || (err instanceof DownloadError && err.permanent)) break;
       await new Promise((resolve) => { setTimeout(resolve, 250 * 2 ** attempt); });
     }
   }
   throw lastError;
 }
 
-async function download(sha, expectedSize, token, onProgress) {
+async function download(sha, expectedSize, token, onProgress, { grant = null, signal } = {}) {
   loaderStats.downloads += 1;
-  const response = await fetch(assetUrl(sha), { headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+  const headers = { Authorization: `Bearer ${token}` };
+  if (grant) headers['X-VR-Grant'] = grant;
+  const response = await fetch(assetUrl(sha), { headers, cache: 'no-store', signal });
   if (!response.ok) {
     const err = new DownloadError(`GLB download failed: HTTP ${response.status}`);
     err.permanent = response.status === 401 || response.status === 403 || response.status === 404;

@@ -32,9 +32,26 @@ def code(server: ServerProcess) -> str:
 def kiosk_server(
     tmp_path_factory: pytest.TempPathFactory, scene_library: Path
 ) -> Iterator[ServerProcess]:
-    """A real server with every scene in scenes/ and self-service (kiosk mode) on."""
+    """A real server with every scene in scenes/ and self-service (kiosk mode) on (download
+    scheduling off, as on every harness server: `scheduling_server` has it on)."""
     with running_server(
         tmp_path_factory.mktemp("server"), [scene_library], self_service="true"
+    ) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def scheduling_server(
+    tmp_path_factory: pytest.TempPathFactory, scene_library: Path
+) -> Iterator[ServerProcess]:
+    """Every scene, self-service on, download scheduling in two slots of 40 Mbit/s: the whole
+    library prefetches in a few seconds (content distribution, issue 18)."""
+    with running_server(
+        tmp_path_factory.mktemp("scheduling"),
+        [scene_library],
+        self_service="true",
+        venue_mbps="80",
+        headset_mbps="40",
     ) as proc:
         yield proc
 

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -113,7 +113,10 @@ class ServerProcess:
         **settings: Any,
     ) -> None:
         """`first_start`: leave the database without an admin account, so the server starts
-        in setup mode (api/setup.py); by default `start` makes the admin `admin` first."""
+        in setup mode (api/setup.py); by default `start` makes the admin `admin` first.
+        Download scheduling is off unless `venue_mbps` is given (a test's headsets download
+        what their visitors ask for and nothing ahead: tests/e2e/server/test_distribution.py
+        and the tests beside it turn it on)."""
         self.data_dir = data_dir
         self.first_start = first_start
         self.admin_ready = False
@@ -125,6 +128,7 @@ class ServerProcess:
             "VR_CONTENT_DIRS": json.dumps([str(p) for p in content_dirs]),
             "VR_PORT": str(self.port),
             "VR_LOG_LEVEL": "warning",
+            "VR_VENUE_MBPS": "0",
             **{f"VR_{k.upper()}": str(v) for k, v in settings.items()},
         }
         self.proc: subprocess.Popen[bytes] | None = None
@@ -241,13 +245,18 @@ class ServerProcess:
 
 @contextmanager
 def running_server(
-    data_dir: Path, content_dirs: list[Path], **settings: Any
+    data_dir: Path, content_dirs: list[Path], *, authors: Iterable[str] = (), **settings: Any
 ) -> Iterator[ServerProcess]:
-    """A started server with the staff account (`ServerProcess` takes the same arguments),
-    stopped on the way out."""
+    """A started server with the staff account and the `authors` accounts (password
+    STAFF_PASSWORD; `ServerProcess` takes the other arguments), stopped on the way out."""
     proc = ServerProcess(data_dir, content_dirs, **settings)
     try:
         proc.create_staff()
+        for author in authors:
+            done = proc.cli(
+                "author", "create", author, "--password-stdin", input_text=STAFF_PASSWORD
+            )
+            assert done.returncode == 0, done.stderr
         proc.start()
         yield proc
     finally:

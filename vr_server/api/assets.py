@@ -20,6 +20,7 @@ from content_tools.hashing import SHA256_RE
 from vr_server.api.deps import CatalogDep, CredentialFirstRoute, ServicesDep
 from vr_server.errors import NotFound
 from vr_server.services import Services
+from vr_server.services.shaping import Shaper, shaped
 from vr_server.serving.pathsend import EXTENSION as PATHSEND
 from vr_server.storage.blobs import BlobNotFound
 
@@ -85,14 +86,22 @@ def _close_after(read: asyncio.Future[bytes], fd: int) -> None:
     os.close(fd)
 
 
+GRANT_HEADER = "x-vr-grant"
+"""A headset's download grant (docs/protocol.md: distribution): sent at the grant's rate."""
+
+
 @router.api_route("/assets/{sha256}", methods=["GET", "HEAD"], tags=["assets"])
-async def asset(sha256: str, request: Request, _who: CatalogDep, services: ServicesDep) -> Response:
-    return await blob_response(sha256, request, services)
+async def asset(sha256: str, request: Request, who: CatalogDep, services: ServicesDep) -> Response:
+    headset = who.subject_id if who.kind == "device" else None
+    return await blob_response(sha256, request, services, headset=headset)
 
 
-async def blob_response(sha256: str, request: Request, services: Services) -> Response:
+async def blob_response(
+    sha256: str, request: Request, services: Services, *, headset: str | None = None
+) -> Response:
     """A stored blob by its sha256, with ETag, ranges (206) and If-None-Match (304): the
-    headsets' `/assets/` and the venues' `/api/sync/blobs/` (api/sync.py)."""
+    headsets' `/assets/` and the venues' `/api/sync/blobs/` (api/sync.py). `headset`: the
+    headset asking, whose download grant (`X-VR-Grant`) sets the rate it is sent at."""
     if not SHA256_RE.match(sha256):
         raise NotFound("assets are named by the sha256 of their bytes (64 hex digits)")
     media_type = await services.catalog.asset_media_type(sha256)
@@ -114,6 +123,7 @@ async def blob_response(sha256: str, request: Request, services: Services) -> Re
         path, size = await services.blobs.locate(sha256)
     except (BlobNotFound, FileNotFoundError) as exc:
         raise NotFound(f"no asset {sha256}") from exc
+    shaper = services.distribution.shaper(headset, sha256, request.headers.get(GRANT_HEADER))
     range_header = request.headers.get("range")
     if_range = request.headers.get("if-range")
     if range_header and (if_range is None or if_range.strip() == etag):
@@ -128,14 +138,24 @@ async def blob_response(sha256: str, request: Request, services: Services) -> Re
             headers["Content-Range"] = f"bytes {start}-{end}/{size}"
             headers["Content-Length"] = str(length)
             return StreamingResponse(
-                _read(path, start, length), status_code=206, headers=headers, media_type=media_type
+                _body(path, start, length, shaper),
+                status_code=206,
+                headers=headers,
+                media_type=media_type,
             )
     headers["Content-Length"] = str(size)
     if request.method == "HEAD":
         return Response(status_code=200, headers=headers, media_type=media_type)
-    if PATHSEND in request.scope.get("extensions", {}):
+    if shaper is None and PATHSEND in request.scope.get("extensions", {}):
         return PathsendResponse(path, headers=headers, media_type=media_type)
-    return StreamingResponse(_read(path, 0, size), headers=headers, media_type=media_type)
+    return StreamingResponse(_body(path, 0, size, shaper), headers=headers, media_type=media_type)
+
+
+def _body(path: Path, start: int, length: int, shaper: Shaper | None) -> AsyncIterator[bytes]:
+    """The bytes, through the download's token buckets when it has any (a grant's rate,
+    the simulated access point)."""
+    chunks = _read(path, start, length)
+    return chunks if shaper is None else shaped(chunks, *shaper)
 
 
 class PathsendResponse(Response):

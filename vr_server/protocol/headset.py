@@ -17,6 +17,14 @@ from pydantic import Field, SerializerFunctionWrapHandler, TypeAdapter, model_se
 
 from content_tools.format import BundleManifest, Language, LocalizedText
 from vr_server.protocol.common import Id, Pose, SessionResult, SessionState, Sha256, Wire
+from vr_server.protocol.distribution import (
+    CacheInventory,
+    DistributionStatus,
+    DownloadGrant,
+    DownloadProgress,
+    DownloadRequest,
+    DownloadStop,
+)
 from vr_server.protocol.errors import ErrorCode, Reason
 from vr_server.protocol.events import SessionEvent
 from vr_server.protocol.poses import PoseFrame, PoseRate
@@ -40,7 +48,8 @@ class Hello(Wire):
     cached: list[Sha256] = Field(
         default_factory=list,
         max_length=2000,
-        description="sha256 of the assets the headset holds (the server ignores it today).",
+        description="sha256 of the assets the headset holds (the server ignores it: "
+        "`cache_inventory` reports them to the distribution scheduler).",
     )
 
 
@@ -139,7 +148,10 @@ HeadsetMessage = Annotated[
     | Ping
     | CommandAck
     | Rating
-    | CallStaffRequest,
+    | CallStaffRequest
+    | CacheInventory
+    | DownloadRequest
+    | DownloadProgress,
     Field(discriminator="type"),
 ]
 headset_message_adapter: TypeAdapter[HeadsetMessage] = TypeAdapter(HeadsetMessage)
@@ -269,7 +281,18 @@ class Error(Wire):
 
 
 ServerToHeadset = Annotated[
-    Welcome | Assignment | Ack | Command | PoseRate | Result | Rated | Pong | Error,
+    Welcome
+    | Assignment
+    | Ack
+    | Command
+    | PoseRate
+    | Result
+    | Rated
+    | Pong
+    | Error
+    | DistributionStatus
+    | DownloadGrant
+    | DownloadStop,
     Field(discriminator="type"),
 ]
 server_to_headset_adapter: TypeAdapter[ServerToHeadset] = TypeAdapter(ServerToHeadset)

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from vr_server.protocol import queue as q
+from vr_server.protocol.distribution import DistributionView
 from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset
 from vr_server.protocol.reports import DayFigures, PublicResult
 from vr_server.protocol.staff import ServerToStaff, StaffMessage
@@ -31,6 +32,7 @@ class _Http(BaseModel):
     ticket_contact: q.TicketContact
     public_result: PublicResult
     day_figures: DayFigures
+    distribution: DistributionView
 
 
 class _Protocol(BaseModel):

@@ -7,6 +7,7 @@ from vr_server.services.access import AccessService
 from vr_server.services.audit import AuditService
 from vr_server.services.auth import AuthService
 from vr_server.services.catalog import CatalogService
+from vr_server.services.distribution import DistributionService
 from vr_server.services.fleet import FleetService
 from vr_server.services.looplag import LoopLagMonitor
 from vr_server.services.queue import QueueService
@@ -44,6 +45,8 @@ class Services:
     revocations: Revocations
     access: AccessService
     watch: WatchService
+    distribution: DistributionService
+    """Headsets' caches and download grants under the venue's Wi-Fi budget."""
     setup: SetupService
     """First start: setup mode until an admin account exists (services/setup.py)."""
     loop: LoopLagMonitor = field(default_factory=LoopLagMonitor)
@@ -59,6 +62,7 @@ __all__ = [
     "AuditService",
     "AuthService",
     "CatalogService",
+    "DistributionService",
     "FleetService",
     "LoopLagMonitor",
     "QueueService",

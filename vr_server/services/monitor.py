@@ -8,6 +8,8 @@ shutdown (nothing starts at import time):
 - a `queue_update` every minute while visitors wait, so that estimated waits count down;
 - the headsets' live figures (`FleetService.flush_live`) every `LIVE_FLUSH_S`, and when
   headsets were last seen (`FleetService.flush_seen`) every `SEEN_FLUSH_S`;
+- the download scheduler every second (`DistributionService.tick`: silent grants expire,
+  free slots go to the next downloads);
 - the event loop's stalls, measured all the time (`LoopLagMonitor`, shown by `/health`);
 - a venue paired with central sends its outbox every `VR_SYNC_INTERVAL_S`
   (`SyncService.run_once`, services/sync.py).
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PURGE_EVERY_S = 3600.0
 QUEUE_REFRESH_S = 60.0
+DISTRIBUTION_TICK_S = 1.0
 
 
 class StuckWatch:
@@ -119,6 +122,7 @@ def start_background(services: Services) -> BackgroundTasks:
     background.start(LIVE_FLUSH_S, "live-figures", services.fleet.flush_live)
     background.start(SEEN_FLUSH_S, "headsets-seen", services.fleet.flush_seen)
     background.start(WATCH_REFRESH_S, "watch-leases", services.watch.refresh)
+    background.start(DISTRIBUTION_TICK_S, "download-slots", services.distribution.tick)
     background.start_forever("watch-asks", services.watch.answer_asks())
 
     async def refresh_queue() -> None:

@@ -29,6 +29,7 @@ from vr_server.bus.channels import (
     parse_channel_message,
 )
 from vr_server.errors import FrameError, Refused
+from vr_server.protocol.distribution import CacheInventory, DownloadProgress, DownloadRequest
 from vr_server.protocol.errors import CloseCode, ErrorCode
 from vr_server.protocol.headset import (
     Assignment,
@@ -108,6 +109,24 @@ async def _event(link: HeadsetLink, msg: Event) -> None:
 @HEADSET.on(Loading, Ready, LoadFailed)
 async def _report(link: HeadsetLink, msg: Loading | Ready | LoadFailed) -> None:
     await link.services.sessions.headset_report(link.headset.id, msg)
+    # prefetching pauses while a session loads (services/download_slots.py)
+    await link.services.distribution.session_loading(link.headset.id, isinstance(msg, Loading))
+
+
+@HEADSET.on(CacheInventory, budget="too many cache reports")
+async def _inventory(link: HeadsetLink, msg: CacheInventory) -> None:
+    distribution = link.services.distribution
+    link.conn.send(await distribution.inventory(link.headset.id, link.conn.id, msg))
+
+
+@HEADSET.on(DownloadRequest, budget="too many download requests")
+async def _download_request(link: HeadsetLink, msg: DownloadRequest) -> None:
+    await link.services.distribution.request(link.headset.id, msg)
+
+
+@HEADSET.on(DownloadProgress, budget="too many download reports")
+async def _download_progress(link: HeadsetLink, msg: DownloadProgress) -> None:
+    await link.services.distribution.progress(link.headset.id, msg)
 
 
 @HEADSET.on(RequestScene)
@@ -198,6 +217,7 @@ async def _serve(link: HeadsetLink, reader: FrameReader[HeadsetMessage], hello: 
         await cancel(pumping)
         services.bus.unsubscribe(subscription)
         await services.fleet.disconnected(headset.id, conn.id)
+        await services.distribution.disconnected(headset.id, conn.id)
 
 
 async def _forward(link: HeadsetLink, subscription: Subscription) -> None:

@@ -114,6 +114,7 @@ ROUTES: dict[tuple[str, str], str | set[str]] = {
     ("GET", "/api/queue/tickets/{ticket_id}/contact"): CONTACT,
     ("GET", "/api/stats"): STAFF,
     ("GET", "/api/stats.csv"): STAFF,
+    ("GET", "/api/distribution"): STAFF,
     ("POST", "/api/sync/pair"): BODY,
     ("POST", "/api/sync/batch"): VENUE,
     ("GET", "/api/sync/state"): VENUE,

@@ -17,7 +17,13 @@ import trimesh
 
 from content_tools.cli import main as vr_content
 from tests.support.bundles import tiny_glb, write_bundle
-from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, free_port
+from tests.support.harness import (
+    STAFF_PASSWORD,
+    RawSocket,
+    ServerProcess,
+    free_port,
+    running_server,
+)
 from tests.support.sockets import headset_in_session, ping_ok, welcomed
 
 AUTHOR = "author"
@@ -32,19 +38,15 @@ def server(tmp_path_factory: pytest.TempPathFactory, test_bundles: Path) -> Iter
     account."""
     profile = tmp_path_factory.mktemp("profile") / "tiny-headset.json"
     profile.write_text(json.dumps({"name": "tiny-headset", "max_triangles": MAX_TRIANGLES}))
-    proc = ServerProcess(
+    with running_server(
         tmp_path_factory.mktemp("server"),
         [test_bundles],
+        authors=(AUTHOR,),
         max_model_mb=MAX_MODEL_MB,
         max_upload_mb=MAX_UPLOAD_MB,
         publish_profile=str(profile),
-    )
-    proc.create_staff()
-    done = proc.cli("author", "create", AUTHOR, "--password-stdin", input_text=STAFF_PASSWORD)
-    assert done.returncode == 0, done.stderr
-    proc.start()
-    yield proc
-    proc.stop()
+    ) as proc:
+        yield proc
 
 
 @pytest.fixture(scope="module")

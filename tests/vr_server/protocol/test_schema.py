@@ -33,6 +33,9 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
             "command_ack",
             "rating",
             "call_staff",
+            "cache_inventory",
+            "download_request",
+            "download_progress",
         },
         "server_to_headset": {
             "welcome",
@@ -44,6 +47,9 @@ def test_schema_covers_every_frame_type_of_each_direction() -> None:
             "rated",
             "pong",
             "error",
+            "distribution",
+            "download_grant",
+            "download_stop",
         },
         "staff_to_server": {
             "auth",

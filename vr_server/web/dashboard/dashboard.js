@@ -10,6 +10,7 @@ import { StaffSocket } from '/ui/shared/socket.js';
 import { ICONS } from '/ui/shared/icons.js';
 import { busy, confirmDialog, toast } from '/ui/shared/ui.js';
 import { AddHeadsets } from '/ui/dashboard/add_headsets.js';
+import { ContentView } from '/ui/dashboard/content.js';
 import { SyncState } from '/ui/dashboard/sync_state.js';
 
 await loadStrings(new URL('strings.json', import.meta.url));
@@ -44,6 +45,8 @@ const socket = new StaffSocket({
 });
 socket.start();
 const addHeadsets = new AddHeadsets({ headsets: () => state.headsets });
+const content = new ContentView({ onChange: () => renderAll() });
+content.start();
 document.getElementById('add-headsets').addEventListener('click', () => addHeadsets.open());
 const syncState = new SyncState(document.getElementById('sync-state'));
 syncState.start();
@@ -66,6 +69,7 @@ window.__dashboard = {
     sessions: [...state.sessions.values()],
     queue: state.queue,
     alerts: state.alerts.map((a) => ({ ...a })),
+    distribution: content.data,
     sync: syncState.sync,
   }),
 };
@@ -294,7 +298,7 @@ function renderHeadset(id) {
   card.el.dataset.state = s?.state ?? '';
   card.el.classList.toggle('alerting', unackedAlerts(id).length > 0);
   card.el.classList.toggle('is-stuck', Boolean(s?.stuck));
-  card.el.querySelector('.info').innerHTML = infoHtml(h);
+  card.el.querySelector('.info').innerHTML = infoHtml(h) + content.cacheHtml(id, sceneTitle);
   const actions = actionsFor(h);
   const next = state.queue?.waiting?.[0];
   const key = JSON.stringify([actions, next?.label]);
@@ -336,6 +340,7 @@ function renderAll() {
   renderSummary();
   renderAlerts();
   renderQueue();
+  document.getElementById('rollout').innerHTML = content.rolloutHtml();
 }
 
 function tick() {

@@ -69,6 +69,8 @@ window.__drive = (() => {
 
   /** Point at a visible point of the node from 25 cm in front of it (on the line from the head). */
   async function aimAtNode(name) {
+    // as in pressButton: a panel still swinging after the head (comfort.js) may cross the ray
+    await until((s) => !s.ui.moving, 5000, 'the panels to settle');
     const found = window.__vr.aimPoint(name);
     const point = found?.point ?? window.__vr.node(name).center;
     const to = sub(point, found?.from ?? window.__vr.head().position);

@@ -49,12 +49,15 @@ function show(step) {
 
 // ---------------------------------------------------------------- 1. language
 
+// The cards come disabled in the HTML: a tap before this module has run (it waits for its
+// strings first) would otherwise be lost without a sign.
 for (const button of document.querySelectorAll('.lang-card')) {
   button.addEventListener('click', () => {
     visit.language = button.dataset.lang;
     setLang(visit.language, { remember: false });
     show('interests');
   });
+  button.disabled = false;
 }
 
 // ---------------------------------------------------------------- 2. interests

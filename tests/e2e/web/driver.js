@@ -48,9 +48,14 @@ window.__drive = (() => {
     await trigger(0, device);
   }
 
-  async function pressButton(id, panel = 'main') {
-    // a visitor waits for a panel that is still swinging into view (comfort.js)
+  /** A visitor waits for a panel that is still swinging after the head (comfort.js): it may
+   * be where they point, or cross the ray to what they point at. */
+  async function panelsSettled() {
     await until((s) => !s.ui.moving, 5000, 'the panels to settle');
+  }
+
+  async function pressButton(id, panel = 'main') {
+    await panelsSettled();
     const b = window.__vr.button(id, panel);
     if (!b) throw new Error(`no button ${id} on ${panel}: ${JSON.stringify(state().panel)}`);
     await aim(b.position, add(b.position, scale(b.normal, 0.3)));
@@ -69,8 +74,7 @@ window.__drive = (() => {
 
   /** Point at a visible point of the node from 25 cm in front of it (on the line from the head). */
   async function aimAtNode(name) {
-    // as in pressButton: a panel still swinging after the head (comfort.js) may cross the ray
-    await until((s) => !s.ui.moving, 5000, 'the panels to settle');
+    await panelsSettled();
     const found = window.__vr.aimPoint(name);
     const point = found?.point ?? window.__vr.node(name).center;
     const to = sub(point, found?.from ?? window.__vr.head().position);

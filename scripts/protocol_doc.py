@@ -33,7 +33,7 @@ from generated_section import GeneratedPage  # noqa: E402
 
 from content_tools.format import LocalizedText  # noqa: E402
 from vr_server.api import models as api  # noqa: E402
-from vr_server.protocol import audit, enrollment, queue, reports  # noqa: E402
+from vr_server.protocol import audit, distribution, enrollment, queue, reports  # noqa: E402
 from vr_server.protocol.common import HeadsetView, SceneSummary, SessionView  # noqa: E402
 from vr_server.protocol.events import SessionEvent  # noqa: E402
 from vr_server.protocol.headset import HeadsetMessage, ServerToHeadset  # noqa: E402
@@ -80,6 +80,7 @@ HTTP: list[tuple[str, type[BaseModel]]] = [
     ("`POST /api/queue/tickets/{id}/call` body", queue.CallTicketRequest),
     ("`POST /api/queue/tickets/{id}/cancel` body", queue.CancelTicketRequest),
     ("`GET /api/queue/tickets/{id}/contact`", queue.TicketContact),
+    ("`GET /api/distribution`", distribution.DistributionView),
     ("`GET /api/stats`", reports.DayFigures),
     ("`GET /api/audit`", audit.AuditView),
     ("`GET /api/results/{token}`", reports.PublicResult),

@@ -5,7 +5,8 @@ One access point serves a venue. A headset that takes part sends `cache_inventor
 answers `distribution` (scheduling on or off). While scheduling is on the server grants
 downloads one slot at a time under the venue's budget (`VR_VENUE_MBPS`, each slot
 `VR_HEADSET_MBPS`): `download_grant` for a scene a visitor waits for (the headset asked with
-`download_request`), or for a scene to prefetch while the headset is idle, most-used first.
+`download_request`), or for a scene to prefetch while the headset is idle, most-used first:
+its model, then its sound files (a scene is cached only whole).
 The headset downloads `GET /assets/<sha256>` with the header `X-VR-Grant: <grant_id>` (the
 server sends it at the grant's rate), reports `download_progress`, and stops when told
 `download_stop` (a visitor's download goes first; prefetching pauses while a session loads).
@@ -26,6 +27,9 @@ MAX_HELD = 2000
 """Entries of one `cache_inventory`: as many as `hello.cached`."""
 MAX_ASSET_BYTES = 1 << 40
 
+AssetKind = Literal["model", "sound"]
+"""What an asset is to its scene version: the model, or one of the sound files."""
+
 Purpose = Literal["session", "prefetch"]
 """`session`: a visitor waits for this scene; `prefetch`: ahead of need, while idle."""
 
@@ -42,7 +46,8 @@ class CacheInventory(Wire):
     held: list[Sha256] = Field(
         default_factory=list,
         max_length=MAX_HELD,
-        description="sha256 of every verified asset in the headset's cache.",
+        description="sha256 of every verified asset in the headset's cache (models and sound "
+        "files).",
     )
     idle: bool = Field(
         default=True,
@@ -90,7 +95,9 @@ class DistributionStatus(Wire):
 
 
 class DownloadGrant(Wire):
-    """Download `sha256` now, with `X-VR-Grant: grant_id`; the server sends it at `rate_bps`."""
+    """Download `sha256` now, with `X-VR-Grant: grant_id`; the server sends it at `rate_bps`.
+    A scene's model, or (prefetching) one of its sound files: a scene is cached on a headset
+    only with its model and every sound file."""
 
     type: Literal["download_grant"] = "download_grant"
     grant_id: str
@@ -121,8 +128,11 @@ class SceneHeld(Wire):
 
 
 class DownloadView(Wire):
-    scene_id: str | None = Field(description="None: an asset that is not a scene's model.")
+    scene_id: str | None = Field(description="None: an asset of no scene version the catalog has.")
     version: str | None
+    asset: AssetKind | None = Field(
+        default=None, description="The scene version's model, or one of its sound files."
+    )
     sha256: str
     purpose: Purpose
     done: int
@@ -134,12 +144,14 @@ class HeadsetCache(Wire):
 
     headset_id: str
     idle: bool
-    held: list[SceneHeld] = Field(description="Scene versions whose model the headset holds.")
+    held: list[SceneHeld] = Field(
+        description="Scene versions the headset holds whole: the model and every sound file."
+    )
     download: DownloadView | None = Field(description="The granted download in progress.")
 
 
 class SceneRollout(Wire):
-    """How many reporting headsets hold one version of a scene's model."""
+    """How many reporting headsets hold one version of a scene whole (model and sounds)."""
 
     scene_id: str
     version: str

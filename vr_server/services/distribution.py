@@ -22,6 +22,7 @@ from vr_server.bus import Bus
 from vr_server.bus.channels import frame_message, headset_channel
 from vr_server.errors import InvalidState, NotAllowed, NotFound, TooManyRequests, WrongSession
 from vr_server.protocol.distribution import (
+    AssetKind,
     CacheInventory,
     DistributionStatus,
     DistributionView,
@@ -33,7 +34,7 @@ from vr_server.protocol.distribution import (
     SceneRollout,
 )
 from vr_server.services.catalog import CatalogService
-from vr_server.services.download_slots import Scheduler, Send
+from vr_server.services.download_slots import Grant, Scheduler, Send
 from vr_server.services.shaping import Shaper, TokenBucket
 from vr_server.storage.base import Store
 
@@ -51,14 +52,19 @@ def mbps_to_bps(mbps: float) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Model:
-    """A scene version's model, as the catalog has it."""
+class SceneAssets:
+    """A scene version as the catalog has it, with the assets a headset needs to play it."""
 
     scene_id: str
     version: str
-    size: int
     title: LocalizedText
     active: bool
+    assets: tuple[tuple[str, int], ...]
+    """(sha256, size) of its model, then of each of its sound files: the version is cached on
+    a headset only when the headset holds them all."""
+
+    def held_by(self, held: set[str]) -> bool:
+        return all(sha in held for sha, _ in self.assets)
 
 
 class ReportBudget:
@@ -106,7 +112,9 @@ class DistributionService:
         """The budget, shared by the visitors' downloads in flight (each prefetch has a
         bucket of its own, at the per-headset rate)."""
         self._clock = clock
-        self._models: dict[str, Model] = {}
+        self._versions: list[SceneAssets] = []
+        self._owners: dict[str, tuple[SceneAssets, AssetKind]] = {}
+        """Each known asset's scene version (an active one first) and what it is to it."""
         self._uses: dict[str, int] = {}
         self._refreshed = float("-inf")
         self._conns: dict[str, str] = {}
@@ -126,30 +134,37 @@ class DistributionService:
     # ------------------------------------------------------------ the catalog's picture
 
     async def refresh(self) -> None:
-        """Read the catalog's models and the scenes' uses; set the prefetch order."""
-        models: dict[str, Model] = {}
+        """Read the catalog's scene versions and the scenes' uses; set the prefetch order."""
+        versions: list[SceneAssets] = []
         for active in await self.store.content.list_active():
             for record in await self.store.content.list_versions(active.scene_id):
                 manifest = await self.catalog.manifest(record.scene_id, record.version)
-                models[manifest.glb.sha256] = Model(
-                    record.scene_id,
-                    record.version,
-                    manifest.glb.size,
-                    manifest.scene.title,
-                    record.active,
+                assets = [manifest.glb, *manifest.sounds]
+                versions.append(
+                    SceneAssets(
+                        record.scene_id,
+                        record.version,
+                        manifest.scene.title,
+                        record.active,
+                        tuple(dict.fromkeys((a.sha256, a.size) for a in assets)),
+                    )
                 )
+        owners: dict[str, tuple[SceneAssets, AssetKind]] = {}
+        for v in sorted(versions, key=lambda v: not v.active):
+            for i, (sha, _) in enumerate(v.assets):
+                owners.setdefault(sha, (v, "model" if i == 0 else "sound"))
         now = datetime.now(UTC)
         uses: dict[str, int] = {}
         for session in await self.store.sessions.created_between(
             now - timedelta(days=USES_DAYS), now
         ):
             uses[session.scene_id] = uses.get(session.scene_id, 0) + 1
-        self._models, self._uses = models, uses
+        self._versions, self._owners, self._uses = versions, owners, uses
         self._refreshed = self._clock()
         if self.scheduler is not None:
-            order = [(sha, m) for sha, m in models.items() if m.active]
-            order.sort(key=lambda item: (-uses.get(item[1].scene_id, 0), item[1].scene_id))
-            self.scheduler.order = [(sha, m.size) for sha, m in order]
+            order = [v for v in versions if v.active]
+            order.sort(key=lambda v: (-uses.get(v.scene_id, 0), v.scene_id))
+            self.scheduler.order = [list(v.assets) for v in order]
 
     async def _fresh(self, max_age_s: float = REFRESH_S) -> None:
         if self._clock() - self._refreshed > max_age_s:
@@ -169,7 +184,7 @@ class DistributionService:
     ) -> DistributionStatus:
         self._spend(headset_id)
         await self._fresh()
-        known = {sha for sha in msg.held if sha in self._models}
+        known = {sha for sha in msg.held if sha in self._owners}
         self._conns[headset_id] = connection_id
         if self.scheduler is not None:
             self.scheduler.join(headset_id, known, msg.idle)
@@ -272,45 +287,35 @@ class DistributionService:
         scheduler = self.scheduler
         holders = scheduler.holders if scheduler is not None else {}
         downloads = {g.headset_id: g for g in scheduler.grants.values()} if scheduler else {}
-        counts: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
         caches = []
         for headset_id, holder in sorted(holders.items()):
             held = sorted(
-                (self._models[sha] for sha in holder.held if sha in self._models),
-                key=lambda m: (m.scene_id, m.version),
+                (v for v in self._versions if v.held_by(holder.held)),
+                key=lambda v: (v.scene_id, v.version),
             )
-            for sha in holder.held:
-                counts[sha] = counts.get(sha, 0) + 1
+            for v in held:
+                counts[v.scene_id, v.version] = counts.get((v.scene_id, v.version), 0) + 1
             grant = downloads.get(headset_id)
-            model = self._models.get(grant.sha256) if grant is not None else None
             caches.append(
                 HeadsetCache(
                     headset_id=headset_id,
                     idle=holder.idle,
-                    held=[SceneHeld(scene_id=m.scene_id, version=m.version) for m in held],
-                    download=None
-                    if grant is None
-                    else DownloadView(
-                        scene_id=model.scene_id if model else None,
-                        version=model.version if model else None,
-                        sha256=grant.sha256,
-                        purpose=grant.purpose,
-                        done=max(grant.done, min(grant.sent, grant.size)),
-                        size=grant.size,
-                    ),
+                    held=[SceneHeld(scene_id=v.scene_id, version=v.version) for v in held],
+                    download=None if grant is None else self._download_view(grant),
                 )
             )
         scenes = [
             SceneRollout(
-                scene_id=m.scene_id,
-                version=m.version,
-                title=m.title,
-                active=m.active,
-                holders=counts.get(sha, 0),
-                uses=self._uses.get(m.scene_id, 0),
+                scene_id=v.scene_id,
+                version=v.version,
+                title=v.title,
+                active=v.active,
+                holders=counts.get((v.scene_id, v.version), 0),
+                uses=self._uses.get(v.scene_id, 0),
             )
-            for sha, m in self._models.items()
-            if m.active or counts.get(sha)
+            for v in self._versions
+            if v.active or counts.get((v.scene_id, v.version))
         ]
         scenes.sort(key=lambda s: (not s.active, -s.uses, s.scene_id, s.version))
         return DistributionView(
@@ -325,4 +330,16 @@ class DistributionService:
             link_bytes=self.link_bytes,
             caches=caches,
             scenes=scenes,
+        )
+
+    def _download_view(self, grant: Grant) -> DownloadView:
+        owner = self._owners.get(grant.sha256)
+        return DownloadView(
+            scene_id=owner[0].scene_id if owner else None,
+            version=owner[0].version if owner else None,
+            asset=owner[1] if owner else None,
+            sha256=grant.sha256,
+            purpose=grant.purpose,
+            done=max(grant.done, min(grant.sent, grant.size)),
+            size=grant.size,
         )

@@ -14,8 +14,10 @@ or paused, disconnects, or sends no progress for `expire_s`. The rules, applied 
 2. While any session is loading (a headset said `loading` and not yet `ready`), or a visitor's
    download waits or runs, prefetching pauses: running prefetches are stopped
    (`session_loading`) and none is granted.
-3. Otherwise free slots go to prefetching: the catalog's models in the order of `order` (most
-   used first), each to the idle headsets that lack it, before the next model.
+3. Otherwise free slots go to prefetching: the catalog's scene versions in the order of
+   `order` (most used first), each to the idle headsets that lack any of its assets (its
+   model, then its sound files, one at a time), before the next scene. A scene is cached on a
+   headset only when it holds them all.
 
 The scheduler returns the frames to send (`Send`); the service (services/distribution.py)
 sends them and feeds it the headsets' reports.
@@ -84,8 +86,9 @@ class Scheduler:
         self.sessions_loading: dict[str, float] = {}
         """Headsets (reporting their cache or not) whose session is loading, since when; one
         that says nothing more for `LOADING_MAX_S` no longer holds prefetching up."""
-        self.order: list[tuple[str, int]] = []
-        """(sha256, size) of the models to prefetch, most used first."""
+        self.order: list[list[tuple[str, int]]] = []
+        """The scene versions to prefetch, most used first: each the (sha256, size) of its
+        model, then of its sound files."""
         self._ids = itertools.count(1)
         self.peak = 0
         """The most grants that were ever in flight at once."""
@@ -203,12 +206,15 @@ class Scheduler:
     def _prefetch(self, now: float) -> list[Send]:
         out: list[Send] = []
         busy = {g.headset_id for g in self.grants.values()}
-        for sha256, size in self.order:
+        for assets in self.order:
             for headset_id, holder in sorted(self.holders.items()):
                 if len(self.grants) >= self.slots:
                     return out
-                if holder.idle and headset_id not in busy and sha256 not in holder.held:
-                    out.append(self._grant(headset_id, sha256, size, "prefetch", now))
+                if not holder.idle or headset_id in busy:
+                    continue
+                missing = next(((s, n) for s, n in assets if s not in holder.held), None)
+                if missing is not None:
+                    out.append(self._grant(headset_id, *missing, "prefetch", now))
                     busy.add(headset_id)
         return out
 

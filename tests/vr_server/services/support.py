@@ -36,14 +36,19 @@ SCENE = "test-kitchen"
 _event = TypeAdapter[SessionEvent](SessionEvent)
 
 
-def manifest(scene_id: str = SCENE, version: str = "1.0.0") -> str:
-    """A scene's manifest as stored; its GLB is never read by these services."""
+def manifest(scene_id: str = SCENE, version: str = "1.0.0", sounds: tuple[str, ...] = ()) -> str:
+    """A scene's manifest as stored; its GLB (and the sound files named by their sha256) are
+    never read by these services."""
     glb = AssetRef(sha256="0" * 64, size=1, media_type="model/gltf-binary", path="scene.glb")
     bundle = BundleManifest(
         scene=scene_meta(scene_id, version),
         script=every_action_script(),
         glb=glb,
         tool_version="test",
+        sounds=[
+            AssetRef(sha256=sha, size=2, media_type="audio/ogg", path=f"{sha}.ogg")
+            for sha in sounds
+        ],
     )
     return json.dumps(bundle.model_dump(mode="json"), sort_keys=True)
 

@@ -4,13 +4,14 @@ staff read."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.vr_server.services.support import SCENE, World, world
+from tests.vr_server.services.support import SCENE, World, manifest, world
 from vr_server.bus.base import Subscription
 from vr_server.bus.channels import parse_channel_message
 from vr_server.errors import NotAllowed, NotFound, TooManyRequests, WrongSession
@@ -68,6 +69,43 @@ async def test_an_idle_headset_is_granted_the_model_and_staff_see_it_arrive(tmp_
     assert [(s.scene_id, s.version, s.holders) for s in view.scenes] == [(SCENE, "1.0.0", 1)]
     assert view.caches[0].held[0].scene_id == SCENE
     assert view.caches[0].download is None
+
+
+async def test_a_scene_is_cached_only_with_its_sounds_and_they_are_prefetched_too(
+    tmp_path: Path,
+) -> None:
+    w = await world(tmp_path)
+    sound, old_sound = "5" * 64, "6" * 64
+    for version, sounds, active in (("1.1.0", (sound,), True), ("1.0.1", (old_sound,), False)):
+        text = manifest(SCENE, version, sounds=sounds)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        assert await w.store.content.put_version(SCENE, version, text, digest, active)
+    dist = service(w)
+    h = await w.headset()
+    sub = w.listen(h.id)
+    # the model (every version's) and the old version's sound: 1.0.0 (no sounds) and 1.0.1
+    # are whole, the active 1.1.0 is not
+    status = await dist.inventory(h.id, "c1", CacheInventory(held=[GLB, old_sound], idle=True))
+    assert status.ignored == 0  # a sound file is a known asset
+    (grant,) = frames(sub)
+    assert (grant["sha256"], grant["size"], grant["purpose"]) == (sound, 2, "prefetch")
+    view = await dist.view()
+    assert [(s.version, s.holders) for s in view.scenes] == [
+        ("1.1.0", 0),
+        ("1.0.0", 1),
+        ("1.0.1", 1),
+    ]
+    download = view.caches[0].download
+    assert download is not None
+    assert (download.scene_id, download.version, download.asset) == (SCENE, "1.1.0", "sound")
+    assert [h.version for h in view.caches[0].held] == ["1.0.0", "1.0.1"]
+
+    done = DownloadProgress(grant_id=grant["grant_id"], sha256=sound, done=2, state="done")
+    await dist.progress(h.id, done)
+    assert frames(sub) == []  # nothing more to prefetch
+    view = await dist.view()
+    assert (view.scenes[0].version, view.scenes[0].holders) == ("1.1.0", 1)
+    assert [h.version for h in view.caches[0].held] == ["1.0.0", "1.0.1", "1.1.0"]
 
 
 async def test_a_visitors_request_is_checked_against_the_session(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def stops(sends: list[Send]) -> list[tuple[str, str]]:
 def venue(slots: int = 2, headsets: int = 3) -> Scheduler:
     """`slots` slots of 1 MB/s; the models A (most used), B, C; idle headsets h1, h2, ..."""
     s = Scheduler(slots * MB, MB)
-    s.order = [(A, 3 * MB), (B, 2 * MB), (C, MB)]
+    s.order = [[(A, 3 * MB)], [(B, 2 * MB)], [(C, MB)]]
     for i in range(1, headsets + 1):
         s.join(f"h{i}", set(), idle=True)
     return s
@@ -52,6 +52,19 @@ def test_idle_headsets_prefetch_the_most_used_model_first_within_the_slots() -> 
     sent = s.progress("h1", g1, A, 3 * MB, "done", 1.0)
     assert grants(sent) == [("h3", A, "prefetch")]  # A to every headset before B
     assert A in s.holders["h1"].held
+
+
+def test_a_scene_is_prefetched_whole_its_sounds_after_its_model_before_the_next() -> None:
+    s = Scheduler(2 * MB, MB)
+    s1, s2 = "1" * 64, "2" * 64  # scene A's sound files
+    s.order = [[(A, 3 * MB), (s1, 1000), (s2, 2000)], [(B, 2 * MB)]]
+    s.join("h1", {A, s2}, idle=True)  # the model and one sound: scene A is not cached yet
+    s.join("h2", {A, s1, s2}, idle=True)  # scene A whole
+    assert grants(s.schedule(0.0)) == [("h1", s1, "prefetch"), ("h2", B, "prefetch")]
+    (g1,) = [g for g in s.grants.values() if g.headset_id == "h1"]
+    assert g1.size == 1000
+    sent = s.progress("h1", g1.grant_id, s1, 1000, "done", 1.0)
+    assert grants(sent) == [("h1", B, "prefetch")]  # scene A is whole on h1: the next scene
 
 
 def test_a_headset_holding_everything_gets_nothing_and_busy_ones_are_skipped() -> None:
@@ -114,7 +127,7 @@ def test_a_session_that_never_says_ready_stops_holding_prefetch_up() -> None:
 
 def test_a_silent_grant_expires_and_its_slot_is_given_again() -> None:
     s = Scheduler(MB, MB, expire_s=10)
-    s.order = [(A, MB)]
+    s.order = [[(A, MB)]]
     s.join("h1", set(), idle=True)
     s.join("h2", set(), idle=True)
     assert grants(s.schedule(0.0)) == [("h1", A, "prefetch")]

@@ -3,8 +3,9 @@
 After `welcome` the headset reports what its cache holds (`cache_inventory`, with whether it
 is idle in the lobby). If the server schedules downloads, it then:
 
-* prefetches what the server grants while idle (`download_grant` of purpose `prefetch`), into
-  the verified cache, reporting `download_progress` at most every `progress_every_s`, and stops
+* prefetches what the server grants while idle (`download_grant` of purpose `prefetch`: a
+  scene's model or one of its sound files, since a scene is cached only with both), into the
+  verified cache, reporting `download_progress` at most every `progress_every_s`, and stops
   when told (`download_stop`: what arrived is kept, a later grant resumes it);
 * for a session whose model is not cached, stops its prefetching, asks (`download_request`)
   and waits for the grant, at most `grant_wait_s`, then downloads with or without it.
@@ -22,14 +23,8 @@ from collections.abc import Awaitable, Callable
 from content_tools.format import AssetRef
 from headset_client.cache import AssetCache
 from headset_client.downloads import AssetDownloader, DownloadResult, ProgressHook
-from vr_server.protocol.distribution import (
-    CacheInventory,
-    DistributionStatus,
-    DownloadGrant,
-    DownloadProgress,
-    DownloadRequest,
-    DownloadStop,
-)
+from vr_server.protocol import distribution as frames
+from vr_server.protocol.distribution import DistributionStatus, DownloadGrant, DownloadStop
 from vr_server.protocol.headset import HeadsetMessage
 
 Sender = Callable[[HeadsetMessage], Awaitable[bool]]
@@ -74,7 +69,7 @@ class Distribution:
         if not self.enabled:
             return
         held = await asyncio.to_thread(self._cache.hashes)
-        await self._send(CacheInventory(held=held, idle=idle))
+        await self._send(frames.CacheInventory(held=held, idle=idle))
 
     def connection_lost(self) -> None:
         """The server forgets this headset's grants with its connection: stop prefetching."""
@@ -114,7 +109,7 @@ class Distribution:
         waiting = self._waiting[asset.sha256] = asyncio.get_running_loop().create_future()
         grant: DownloadGrant | None = None
         try:
-            if await self._send(DownloadRequest(sha256=asset.sha256, session_id=session_id)):
+            if await self._send(frames.DownloadRequest(sha256=asset.sha256, session_id=session_id)):
                 async with asyncio.timeout(self.grant_wait_s):
                     grant = await waiting
         except TimeoutError:
@@ -126,8 +121,10 @@ class Distribution:
         return await self._granted(asset, grant, on_progress)
 
     async def _prefetch(self, grant: DownloadGrant) -> None:
+        # A scene's model or one of its sound files (the grant does not say which): the cache
+        # keeps either by its sha256, and the download needs only that and the size.
         asset = AssetRef(
-            sha256=grant.sha256, size=grant.size, media_type="model/gltf-binary", path="scene.glb"
+            sha256=grant.sha256, size=grant.size, media_type="model/gltf-binary", path="asset"
         )
         try:
             result = await self._granted(asset, grant, None)
@@ -167,7 +164,7 @@ class Distribution:
         return result
 
     async def _report(self, grant: DownloadGrant, done: int, state: str) -> None:
-        frame = DownloadProgress.model_validate(
+        frame = frames.DownloadProgress.model_validate(
             {"grant_id": grant.grant_id, "sha256": grant.sha256, "done": done, "state": state}
         )
         await self._send(frame)

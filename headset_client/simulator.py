@@ -346,26 +346,31 @@ class SimulatedHeadset:
             self._error(f"loading failed: {exc}", session_id=sid)
             raise Stop from exc
         run.download = result
-        await self._load_sounds(run)
+        sounds_cached = await self._load_sounds(run)
         run.loaded = True
         if report:
             await self.client.send_loading(sid, 1.0)
         await self.client.send_ready(sid)
+        cached = result.cached and sounds_cached  # the scene whole: model and sounds
         how = (
             "from the cache"
-            if result.cached
+            if cached
             else f"{result.downloaded_bytes / 1e6:.1f} MB in {result.seconds:.1f} s"
         )
-        self._emit("loaded", f"scene loaded ({how}), ready", session_id=sid, cached=result.cached)
+        self._emit("loaded", f"scene loaded ({how}), ready", session_id=sid, cached=cached)
 
-    async def _load_sounds(self, run: SimulatedSession) -> None:
+    async def _load_sounds(self, run: SimulatedSession) -> bool:
         """Fetch the scene's sound files into the cache, as the headset app does; like the app,
-        a sound that fails to load is reported and left out, and the session goes on."""
+        a sound that fails to load is reported and left out, and the session goes on. True
+        when every one came from the cache."""
+        cached = True
         for sound in run.assignment.manifest.sounds:
             try:
-                await self.client.download(sound)
+                cached = (await self.client.download(sound)).cached and cached
             except (DownloadError, AuthRejected) as exc:
+                cached = False
                 self._error(f"sound {sound.path} not loaded: {exc}", session_id=run.session_id)
+        return cached
 
     async def _play_step(self, run: SimulatedSession, plan: StepPlan, total: int) -> None:
         run.step_index, run.step_id = plan.index, plan.step.id

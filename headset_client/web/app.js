@@ -288,16 +288,17 @@ async function loadScene(runner, assignment) {
     app.loading.cached = cached;
     await app.view.loadScene(buffer, { spawnNode: assignment.manifest.scene.spawn_node, interactive: runner.referencedNodes() });
     if (app.runner !== runner) return;
+    let soundsCached = true;
     if (app.listener) {
       const sounds = new ScenePlayer(app.listener, app.view.nodes);
-      await sounds.load(assignment.manifest, app.identity.device_token);
+      soundsCached = (await sounds.load(assignment.manifest, app.identity.device_token)).cached;
       if (app.runner !== runner) { sounds.dispose(); return; }
       runner.sounds = sounds;
     }
     if (report) app.conn.loading(sid, 1);
     app.conn.ready(sid);
     app.phase = 'session';
-    app.sceneCached = cached;
+    app.sceneCached = cached && soundsCached; // the scene whole: its model and its sounds
     runner.sceneLoaded();
     repaint();
   } catch (err) {

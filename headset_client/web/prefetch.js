@@ -1,8 +1,9 @@
 // Content distribution in the headset app (docs/protocol.md §4, "Content distribution"), as
 // headset_client/distribution.py does it for the Python SDK: report the cache after welcome
-// and on entering or leaving the lobby, prefetch what the server grants while idle (into the
-// same sha256-verified Cache Storage as loader.js), stop when told, and before a session's
-// download ask for a grant and wait for it (GRANT_WAIT_MS at most, then download without one).
+// and on entering or leaving the lobby, prefetch what the server grants while idle (scenes'
+// models and sound files, into the same sha256-verified Cache Storage as loader.js), stop when
+// told, and before a session's model downloads ask for a grant and wait for it (GRANT_WAIT_MS
+// at most, then download without one).
 
 import { cachedHashes, fetchAsset, isCached } from './loader.js';
 
@@ -92,7 +93,9 @@ export class Prefetcher {
   async prefetch(grant) {
     const controller = new AbortController();
     this.running.set(grant.grant_id, controller);
-    const ref = { sha256: grant.sha256, size: grant.size, media_type: 'model/gltf-binary' };
+    // a scene's model or one of its sound files (a scene is cached only with both): the grant
+    // does not say which, and the cache keeps either by its sha256
+    const ref = { sha256: grant.sha256, size: grant.size };
     try {
       await fetchAsset(ref, this.token(), this.progressReporter(grant), { grant: grant.grant_id, signal: controller.signal });
       if (controller.signal.aborted) return;

@@ -67,7 +67,8 @@ export class ScenePlayer {
   /**
    * Download (or take from the cache), verify and decode every sound the script's cues name,
    * and put a PositionalAudio for each cue at its node. A sound that fails to load is left
-   * out (reported through `failed`): a scene without a sound still runs.
+   * out (reported through `failed`): a scene without a sound still runs. `cached`: every
+   * sound came from the cache (prefetched with the model: prefetch.js).
    */
   async load(manifest, token) {
     const cues = manifest.script.sounds ?? [];
@@ -99,7 +100,8 @@ export class ScenePlayer {
       node.add(audio);
       this.cues.push({ cue, audio, node, cached: sound.cached, starts: 0 });
     }
-    return { sounds: this.cues.length, failed: this.failed.length };
+    const cached = !this.failed.length && [...decoded.values()].every((d) => d.cached);
+    return { sounds: this.cues.length, failed: this.failed.length, cached };
   }
 
   /** A script event: stop the cues it stops, then (re)start the cues it starts. */

@@ -113,12 +113,8 @@ async def test_the_cook_scene_plays_through(tmp_path: Path) -> None:
         await server.stop()
 
 
-@pytest.mark.parametrize("served", [True, False])
-async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
-    tmp_path: Path, served: bool
-) -> None:
-    """The headset fetches each sound file of the manifest into its cache like the model; a
-    sound the server cannot give is reported and the session plays on (as in the web app)."""
+def sounding_server(*, served: bool) -> tuple[FakeServer, str]:
+    """A fake server of a scene with one sound file (served or not), and the sound's sha256."""
     glb = fake_glb(2_000)
     ogg = b"OggS" + bytes(500)
     sha = hashlib.sha256(ogg).hexdigest()
@@ -127,6 +123,16 @@ async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
     server = FakeServer(manifest, glb)
     if served:
         server.assets[sha] = ogg
+    return server, sha
+
+
+@pytest.mark.parametrize("served", [True, False])
+async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
+    tmp_path: Path, served: bool
+) -> None:
+    """The headset fetches each sound file of the manifest into its cache like the model; a
+    sound the server cannot give is reported and the session plays on (as in the web app)."""
+    server, sha = sounding_server(served=served)
     await server.start()
     try:
         async with HeadsetClient(server.url, tmp_path, backoff_initial=0.05) as client:
@@ -142,6 +148,33 @@ async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
             assert not sim.errors
         else:
             assert [e for e in sim.errors if e.startswith(f"sound {sha}.ogg not loaded")]
+    finally:
+        await server.stop()
+
+
+async def test_a_scene_starts_from_the_cache_only_with_its_sounds(tmp_path: Path) -> None:
+    """`loaded` says `cached` (the venue benchmark counts it) only when the model and every
+    sound file came from the cache: a prefetched model alone is not a cached scene."""
+    server, _ = sounding_server(served=True)
+    await server.start()
+    try:
+        async with HeadsetClient(server.url, tmp_path, backoff_initial=0.05) as client:
+            await client.ensure_enrolled("123456")
+            glb = server.assets[server.manifest.glb.sha256]
+            client.cache.put(server.manifest.glb.sha256, glb)  # the model only, as if prefetched
+            loaded = []
+            for _ in range(2):
+                progress = Recorder()
+                sim = SimulatedHeadset(
+                    client, speed=FAST, seed=3, telemetry_hz=0, on_progress=progress
+                )
+                runner = asyncio.create_task(sim.run_once())
+                await server.assign(await connected_headset_id(client))
+                async with asyncio.timeout(LIMIT):
+                    assert (await runner).state == "finished"
+                (p,) = [p for _, p in progress.lines if p.kind == "loaded"]
+                loaded.append(p.fields["cached"])
+        assert loaded == [False, True]  # the sound was downloaded, then cached too
     finally:
         await server.stop()
 

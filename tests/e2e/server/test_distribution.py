@@ -42,10 +42,15 @@ def narrow(
 
 def models(scene_library: Path) -> dict[str, str]:
     """scene id -> its model's sha256."""
+    return {scene_id: shas[0] for scene_id, shas in scene_assets(scene_library).items()}
+
+
+def scene_assets(scene_library: Path) -> dict[str, list[str]]:
+    """scene id -> the sha256 of its model, then of its sound files."""
     out = {}
     for bundle in iter_bundles(scene_library):
         manifest = load_bundle(bundle)
-        out[manifest.scene.id] = manifest.glb.sha256
+        out[manifest.scene.id] = [a.sha256 for a in (manifest.glb, *manifest.sounds)]
     return out
 
 
@@ -89,11 +94,15 @@ async def test_an_idle_headset_prefetches_every_scene_most_used_first(
     await asyncio.sleep(2.1)  # the catalog's picture is at most 2 s old for staff
     assert view(fast)["scenes"][0]["scene_id"] == popular
 
+    everything = {sha for shas in scene_assets(scene_library).values() for sha in shas}
+    assert len(everything) > len(shas)  # the scenes have sounds
     async with headset(fast, tmp_path, "idle") as idle:
-        await until(lambda: len(idle.distribution.prefetched) == len(shas), timeout=60)
+        await until(lambda: set(idle.distribution.prefetched) == everything, timeout=60)
         prefetched = list(idle.distribution.prefetched)
-        assert prefetched[0] == shas[popular]
-        assert set(prefetched) == set(shas.values())
+        # the most used scene first, whole: its model, then its sounds
+        first = scene_assets(scene_library)[popular]
+        assert prefetched[: len(first)] == first
+        assert len(prefetched) == len(everything)
         assert all(idle.cache.verify(sha) for sha in prefetched)
         grants = [f for _, f in idle.distribution.log if isinstance(f, DownloadGrant)]
         assert {g.purpose for g in grants} == {"prefetch"}
@@ -102,12 +111,21 @@ async def test_an_idle_headset_prefetches_every_scene_most_used_first(
         assert mine["download"] is None
         assert all(s["holders"] >= 1 for s in seen["scenes"] if s["active"])
 
-    # an assigned scene now starts from the cache: nothing is downloaded
+    # an assigned scene now starts from the cache, its sounds too: nothing is downloaded
     async with headset(fast, tmp_path, "idle", start=False) as again:  # the same cache
-        sim = SimulatedHeadset(again, speed=400, seed=2, telemetry_hz=0, scene=popular)
+        loaded: list[Any] = []
+        sim = SimulatedHeadset(
+            again,
+            speed=400,
+            seed=2,
+            telemetry_hz=0,
+            scene=popular,
+            on_progress=lambda name, p: loaded.append(p.fields) if p.kind == "loaded" else None,
+        )
         report = (await asyncio.wait_for(sim.run(sessions=1), 60))[0]
         assert report.download is not None
         assert report.download.cached
+        assert [f["cached"] for f in loaded] == [True]
 
 
 async def test_a_waiting_visitor_goes_first_and_prefetching_pauses_while_it_loads(

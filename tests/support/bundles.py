@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
-from content_tools.format import AssetRef, BundleManifest, Script
+from content_tools.format import AssetRef, BundleManifest, Script, SoundCue, SoundTrigger
 from tests.support.scripts import every_action_script, scene_meta
 
 NODES = ("knife", "pan", "stove", "fire_exit")
@@ -34,19 +34,35 @@ def write_bundle(
     version: str = "1.0.0",
     script: Script | None = None,
     glb: bytes | None = None,
+    sounds: tuple[bytes, ...] = (),
     **meta: object,
 ) -> Path:
-    """A bundle of the test scene; `meta` replaces fields of its metadata (`scene_meta`)."""
+    """A bundle of the test scene; `meta` replaces fields of its metadata (`scene_meta`).
+    `sounds`: Ogg files, each played at the stove from the session's start."""
     glb = glb if glb is not None else tiny_glb()
     sha = hashlib.sha256(glb).hexdigest()
     folder = out / f"{scene_id}-{version}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{sha}.glb").write_bytes(glb)
+    refs = []
+    for data in sounds:
+        name = f"{hashlib.sha256(data).hexdigest()}.ogg"
+        (folder / name).write_bytes(data)
+        refs.append(AssetRef(sha256=name[:64], size=len(data), media_type="audio/ogg", path=name))
+    script = script or every_action_script()
+    if refs:
+        start = [SoundTrigger(event="session_start")]
+        cues = [
+            SoundCue(id=f"sound{i}", file=ref.path, node="stove", start=start)
+            for i, ref in enumerate(refs)
+        ]
+        script = script.model_copy(update={"sounds": cues})
     manifest = BundleManifest(
         scene=scene_meta(scene_id, version, **meta),
-        script=script or every_action_script(),
+        script=script,
         glb=AssetRef(sha256=sha, size=len(glb), media_type="model/gltf-binary", path=f"{sha}.glb"),
         tool_version="test",
+        sounds=refs,
     )
     (folder / "manifest.json").write_text(
         json.dumps(manifest.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"

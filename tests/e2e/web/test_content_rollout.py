@@ -5,9 +5,6 @@ simulated headsets prefetch it. In Thai, then in English."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.e2e.web.distribution_cli import publish, simulate
 from tests.e2e.web.staff_pages import screenshot, signed_in
 from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import (
@@ -52,16 +50,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 def headsets(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Three simulated headsets (`vr-headset simulate`), idle in the lobby."""
     state = tmp_path_factory.mktemp("rollout-headsets")
-    log = (state / "simulate.log").open("wb")
-    argv = [sys.executable, "-m", "headset_client.cli", "simulate", "--server", server.url]
-    argv += ["--devices", str(HEADSETS), "--enroll-code", server.enrollment_code(uses=HEADSETS)]
-    argv += ["--state-dir", str(state), "--sessions", "0", "--name-prefix", "roll", "--json"]
-    proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        yield
-    finally:
-        end_process(proc)
-        log.close()
+    with (state / "simulate.log").open("wb") as log:
+        proc = simulate(server, state, log, devices=HEADSETS, prefix="roll")
+        try:
+            yield
+        finally:
+            end_process(proc)
 
 
 @pytest.fixture(scope="module")
@@ -85,26 +79,8 @@ def rows(page: Page) -> dict[str, dict[str, Any]]:
 
 def publish_new_version(server: ServerProcess, folder: Path) -> None:
     """roll-a 1.0.1 with another model, by `vr-content publish` as an author."""
-    token = server.cli("author", "token", AUTHOR, "--json")
-    assert token.returncode == 0, token.stderr
-
     write_bundle(folder, scene_id="roll-a", version="1.0.1", glb=tiny_glb(seed=3))
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "vr-content"),
-            "publish",
-            str(folder),
-            "--server",
-            server.url,
-            "--token",
-            json.loads(token.stdout)["token"],
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    publish(server, folder, AUTHOR)
 
 
 def test_the_dashboard_shows_caches_and_a_new_versions_roll_out(

@@ -47,8 +47,10 @@ export class ContentView {
     const d = cache.download;
     if (d) {
       const pct = d.size ? Math.min(100, Math.round((d.done / d.size) * 100)) : 0;
-      const name = d.scene_id ? sceneTitle(d.scene_id) : d.sha256.slice(0, 8);
-      html += ` <span class="badge download ${d.purpose === 'session' ? 'accent' : ''}" data-download="${esc(d.purpose)}">`
+      const scene = d.scene_id ? sceneTitle(d.scene_id) : d.sha256.slice(0, 8);
+      const name = d.asset === 'sound' ? `${scene} ${t('asset_sound')}` : scene;
+      html += ` <span class="badge download ${d.purpose === 'session' ? 'accent' : ''}" data-download="${esc(d.purpose)}"`
+        + ` data-scene="${esc(d.scene_id ?? '')}" data-asset="${esc(d.asset ?? '')}" data-done="${d.done}" data-size="${d.size}">`
         + `${esc(t('downloading', { scene: name, pct }))} ${esc(t(`purpose_${d.purpose}`))}</span>`;
     }
     return `${html}</div>`;

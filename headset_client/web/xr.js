@@ -393,6 +393,8 @@ export class XRView {
     this.grabs.delete(controller);
     grab.parent.attach(grab.node);
     const putBack = () => { grab.node.position.copy(grab.position); grab.node.quaternion.copy(grab.quaternion); };
+    // where it ends up, for the spectator's pose frames (poses.js: `d`)
+    if (!silent || restore) this.released = { name: grab.name, node: grab.node, at: performance.now() };
     if (restore) { putBack(); return; }
     if (silent) return;
     const origin = grab.node.getWorldPosition(new THREE.Vector3());

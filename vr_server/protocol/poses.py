@@ -33,6 +33,9 @@ WATCH_HZ = 20
 """The pose rate while someone watches."""
 IDLE_HZ = 2
 """The pose rate (of telemetry) while nobody watches."""
+DROPPED_S = 0.3
+"""How long after a release the frames carry the node let go of (`d`): six frames at 20 Hz,
+so one lost frame does not lose it, and a second of frames stays under 5 KB."""
 
 Millimetres = Annotated[int, Field(ge=-MAX_MM, le=MAX_MM)]
 QuatPart = Annotated[int, Field(ge=-Q, le=Q)]
@@ -57,6 +60,12 @@ class PoseFields(Wire):
     l: QPose | None = Field(default=None, description="Left hand or controller.")  # noqa: E741
     r: QPose | None = Field(default=None, description="Right hand or controller.")
     g: Grabbed | None = Field(default=None, description="The node the visitor holds, if any.")
+    d: Grabbed | None = Field(
+        default=None,
+        description="A node the visitor let go of within the last 0.3 s, where it rests now: "
+        "where they put it, or back where it was (put down in a wrong place). Sent in every "
+        "frame of that time, so a spectator that missed one still moves it.",
+    )
 
 
 class PoseFrame(PoseFields):

@@ -2,7 +2,9 @@
 against a real server: a staff client's `watch` raises the app's pose rate to 20 Hz, its
 `pose` frames reach the watcher in the scene's coordinates (moving the emulated head moves the
 relayed head by as much), the grabbed node rides along near the right controller, and the
-rate drops back to 2 Hz (no more frames) when the watcher leaves."""
+rate drops back to 2 Hz (no more frames) when the watcher leaves. And the staff's watch page
+(/watch/<id>) leaves a node the visitor let go of where the headset did: back at rest after a
+wrong place, on the target after the right one (the `d` of the pose frames)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.web.driver import Headset
+from tests.e2e.web.staff_pages import screenshot, signed_in
 from tests.e2e.web.test_headset_app import _wait_frame
-from tests.support.harness import ServerProcess
+from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +29,18 @@ def _pose(staff: ClientConnection, where: Any = lambda f: True) -> dict[str, Any
     return _wait_frame(staff, lambda f: f["type"] == "watched_pose" and where(f))
 
 
-def test_the_app_sends_poses_while_watched(
-    headset: Headset, kiosk_server: ServerProcess, enrollment_code: str, staff_token: str
-) -> None:
+def _play_cook(headset: Headset, enrollment_code: str) -> None:
+    """Enroll the emulated headset and start the cook scene in kiosk mode, in English."""
     headset.open(f"emulate=quest3&enroll={enrollment_code}&timescale=4&lang=en")
     headset.wait_for("s.phase === 'lobby' && s.presenting && s.catalog.length > 0", 20)
     headset.pick_scene("cook")
     headset.wait_for("s.phase === 'session' && s.session.started", 20)
+
+
+def test_the_app_sends_poses_while_watched(
+    headset: Headset, kiosk_server: ServerProcess, enrollment_code: str, staff_token: str
+) -> None:
+    _play_cook(headset, enrollment_code)
     assert headset.state()["poses"] == {"hz": 2, "sent": 0}
     headset_id = headset.state()["headset"]["id"]
     at = {"x": 0.0, "y": 1.6, "z": 0.0}
@@ -73,3 +82,72 @@ def test_the_app_sends_poses_while_watched(
     sent = headset.state()["poses"]["sent"]
     time.sleep(0.5)
     assert headset.state()["poses"]["sent"] == sent
+
+
+def _watched(page: Page, check: Any, what: str, timeout: float = 20.0) -> dict[str, Any]:
+    """The watch page's state once `check` accepts it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state: dict[str, Any] = page.evaluate("window.__watch.state()")
+        if check(state):
+            return state
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no {what} on the watch page: {state}")
+
+
+def _near(a: list[float], b: list[float], metres: float) -> bool:
+    return bool(sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5 < metres)
+
+
+def test_the_watch_page_leaves_a_released_node_where_the_headset_did(
+    browser: Browser, headset: Headset, kiosk_server: ServerProcess, enrollment_code: str
+) -> None:
+    _play_cook(headset, enrollment_code)
+    while headset.state()["session"]["action"]["kind"] != "grab_place":
+        headset.play_step()
+    action = headset.state()["session"]["action"]
+    node, target = action["node"], action["target"]
+    path = f"/watch/{headset.state()['headset']['id']}"
+    context = signed_in(browser, kiosk_server.url, path, STAFF_USER, STAFF_PASSWORD)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(kiosk_server.url + path)
+        _watched(page, lambda s: s["scene_loaded"] and s["frames"] > 0, "scene and poses", 60)
+        rest = page.evaluate("(n) => window.__watch.node(n)", node)
+
+        # a wrong place: carried half a metre to the side and let go of, it goes back to rest
+        start = headset.page.evaluate("(n) => window.__drive.aimAtNode(n)", node)
+        headset.page.evaluate("window.__drive.trigger(1)")
+        headset.wait_for(f"s.grabbing.includes({json.dumps(node)})", 5)
+        aside = {"x": start[0] + 0.5, "y": start[1], "z": start[2]}
+        headset.dispatch("set_transform", {"device": "controller-right", "position": aside})
+        held = _watched(
+            page,
+            lambda s: s["grabbed"] and not _near(s["grabbed"]["position"], rest, 0.3),
+            "the node carried aside",
+        )
+        headset.page.evaluate("window.__drive.trigger(0)")
+        back = _watched(page, lambda s: s["dropped"] is not None, "a released node")
+        assert back["dropped"]["name"] == node
+        assert _near(back["dropped"]["position"], rest, 0.005), (back, rest)
+        assert back["grabbed"] is None
+        assert headset.state()["session"]["action"]["node"] == node  # the step is not done
+
+        # the right place: it stays where the visitor put it, on the target
+        here = headset.node(node)["origin"]
+        there = headset.node(target)["origin"]
+        offset = [t - h for t, h in zip(there, here, strict=True)]
+        offset[1] += 0.6 * action.get("tolerance_m", 0.15)  # grabPlace lets go a little above
+        expected = [r + o for r, o in zip(rest, offset, strict=True)]
+        headset.page.evaluate("([n, t]) => window.__drive.grabPlace(n, t)", [node, target])
+        put = _watched(
+            page,
+            lambda s: s["dropped"] and _near(s["dropped"]["position"], expected, 0.02),
+            "the node on its target",
+        )
+        assert not _near(put["dropped"]["position"], rest, 0.1), (put, rest, held)
+        page.wait_for_timeout(1500)  # no frame carries it any more: it stays
+        assert _near(page.evaluate("(n) => window.__watch.node(n)", node), expected, 0.02)
+        screenshot(page, "watch-released-node")
+    finally:
+        context.close()

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from vr_server.protocol.common import Pose
 from vr_server.protocol.headset import headset_message_adapter, server_to_headset_adapter
 from vr_server.protocol.poses import (
+    DROPPED_S,
     MAX_MM,
     WATCH_HZ,
     Grabbed,
@@ -69,6 +70,12 @@ def test_a_full_frame_is_short_and_out_of_range_values_are_refused() -> None:
     text = frame.model_dump_json(exclude_none=True)
     assert headset_message_adapter.validate_json(text) == frame
     assert len(text) * WATCH_HZ < 5000  # the budget per watched headset, one way
+    # the largest frames: a node held and, for DROPPED_S after a release, another one let go of
+    both = frame.model_copy(update={"d": Grabbed(n="spice_jar", p=head)})
+    both_text = both.model_dump_json(exclude_none=True)
+    assert headset_message_adapter.validate_json(both_text) == both
+    with_d = math.ceil(DROPPED_S * WATCH_HZ)
+    assert with_d * len(both_text) + (WATCH_HZ - with_d) * len(text) < 5000
     with pytest.raises(ValidationError):
         headset_message_adapter.validate_python(
             {"type": "pose", "t": 1, "h": [0, 0, 0, 0, 0, 1001, 0]}

@@ -1,6 +1,7 @@
 // The 3D spectator view: the scene's glTF (the same bytes the headset loaded), the visitor as
 // a simple avatar (a head with a visor facing where they look, two hands), the grabbed node
-// moved to where the visitor holds it, the current step's target highlighted, and an orbit or
+// moved to where the visitor holds it (and a node let go of to where the headset left it:
+// where it was put, or back at rest), the current step's target highlighted, and an orbit or
 // first-person camera. Poses are the compact ones of vr_server/protocol/poses.py: seven
 // integers, millimetres and the quaternion x 1000, in the scene's coordinates.
 
@@ -59,6 +60,7 @@ export class Spectator {
     this.nodes = new Map();
     this.highlighted = null;
     this.restore = [];
+    this.dropped = null; // the last node let go of (its name)
     this.marker = new THREE.Box3Helper(new THREE.Box3(), HIGHLIGHT); // a frame around the target
     this.marker.visible = false;
     this.scene.add(this.marker);
@@ -88,6 +90,7 @@ export class Spectator {
     this.scene.add(this.root);
     this.root.updateMatrixWorld(true);
     this.nodes.clear();
+    this.dropped = null;
     this.root.traverse((o) => { if (o.name && !this.nodes.has(o.name)) this.nodes.set(o.name, o); });
     const spawn = new THREE.Vector3();
     this.nodes.get(spawnNode)?.getWorldPosition(spawn);
@@ -107,14 +110,23 @@ export class Spectator {
       part.quaternion.copy(quaternion);
       part.visible = part !== head || this.mode !== 'first_person';
     }
-    const node = frame.g ? this.nodes.get(frame.g.n) : null;
-    if (node?.parent) {
-      const { position, quaternion } = dequantise(frame.g.p);
-      const world = new THREE.Matrix4().compose(position, quaternion, node.getWorldScale(new THREE.Vector3()));
-      node.parent.updateMatrixWorld(true);
-      const local = new THREE.Matrix4().copy(node.parent.matrixWorld).invert().multiply(world);
-      local.decompose(node.position, node.quaternion, node.scale);
+    // a node let go of rests where the headset left it: where it was put, or back at rest
+    if (frame.d) {
+      this.place(frame.d);
+      this.dropped = frame.d.n;
     }
+    if (frame.g) this.place(frame.g);
+  }
+
+  /** Move node `n` to pose `p` (seven integers, the scene's coordinates). */
+  place({ n, p }) {
+    const node = this.nodes.get(n);
+    if (!node?.parent) return;
+    const { position, quaternion } = dequantise(p);
+    const world = new THREE.Matrix4().compose(position, quaternion, node.getWorldScale(new THREE.Vector3()));
+    node.parent.updateMatrixWorld(true);
+    const local = new THREE.Matrix4().copy(node.parent.matrixWorld).invert().multiply(world);
+    local.decompose(node.position, node.quaternion, node.scale);
   }
 
   /** Highlight the node called `name` (null: none). */
@@ -155,15 +167,23 @@ export class Spectator {
     this.renderer.render(this.scene, this.camera);
   }
 
+  /** Where node `name` is in the scene (metres, rounded to the millimetre), null: no node. */
+  nodePosition(name) {
+    const node = this.nodes.get(name);
+    return node ? node.getWorldPosition(new THREE.Vector3()).toArray().map((v) => Math.round(v * 1000) / 1000) : null;
+  }
+
   /** What the test hook shows: where the avatar's parts and the grabbed node are (metres). */
   state() {
     const at = (o) => (o.visible || o === this.avatar.head ? o.position.toArray().map((v) => Math.round(v * 1000) / 1000) : null);
     const g = this.lastFrame?.g;
     const node = g ? this.nodes.get(g.n) : null;
+    const dropped = this.dropped ? this.nodePosition(this.dropped) : null;
     return {
+      dropped: dropped ? { name: this.dropped, position: dropped } : null,
       frames: this.frames, mode: this.mode, scene_loaded: !!this.root, highlighted: this.highlighted,
       head: this.frames ? at(this.avatar.head) : null, left: this.frames ? at(this.avatar.left) : null, right: this.frames ? at(this.avatar.right) : null,
-      grabbed: node ? { name: g.n, position: node.getWorldPosition(new THREE.Vector3()).toArray().map((v) => Math.round(v * 1000) / 1000) } : null,
+      grabbed: node ? { name: g.n, position: this.nodePosition(g.n) } : null,
     };
   }
 }

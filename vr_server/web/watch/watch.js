@@ -120,4 +120,5 @@ window.__watch = {
     headset_id: headsetId, session_id: page.session?.id ?? null, step_id: page.session?.step_id ?? null,
     step_title: $('step-title').textContent, note: $('view-note').textContent, ...view.state(),
   }),
+  node: (name) => view.nodePosition(name),
 };

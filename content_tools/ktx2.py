@@ -34,7 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -42,6 +42,7 @@ from PIL import Image
 
 from content_tools.errors import ContentError, ModelError
 from content_tools.glb_parts import GlbParts, views_used_by_geometry
+from content_tools.report_json import report_json
 from content_tools.validate.gltf.ktx2 import (
     KTX2_MEDIA_TYPE,
     gpu_bytes,
@@ -110,12 +111,7 @@ class Ktx2Report:
     """Images left as they were, each with the reason."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "mode": self.mode,
-            "encoder": self.encoder,
-            "encoded": [asdict(image) | {"size": list(image.size)} for image in self.encoded],
-            "kept": list(self.kept),
-        }
+        return report_json(self)
 
 
 def encoder_version() -> str | None:

@@ -16,7 +16,7 @@ node, so it moves when the visitor picks the thing up. Same table, same PNG and 
 Sign conventions: `at` is the centre of the sign's face, which faces +Z before `yaw` (degrees
 about +Y, as `kit.rotate_y`) and `tilt` (degrees about +X, as `kit.rotate_x`: -90 lays it flat
 facing up) turn it; the text reads along +X; `width_m` is its width, the height follows from the
-texture cell's aspect (`px`, powers of two).
+texture cell's aspect (`px`, powers of two). A label on a bottle bends around it (`wrap_r`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ FONT_DIR = Path(__file__).resolve().parents[2] / "node_modules/@fontsource/noto-
 HEADING_WEIGHT, BODY_WEIGHT = 700, 500
 BODY_SCALE = 0.62  # the other lines' size, relative to the heading's (smaller if too long)
 MIN_PX = 6  # no text smaller than this (pixels of font size)
+WRAP_COLUMNS = 8  # columns of a label bent around a bottle
 MAX_ATLAS_PX = 1024  # the scene library keeps every texture within 1024 px
 
 
@@ -79,6 +80,7 @@ STYLES: dict[str, SignStyle] = {
     "board": SignStyle((34, 38, 36), (250, 232, 180), (240, 240, 236), (120, 84, 50)),
     "brass": SignStyle((70, 44, 26), (236, 200, 120), (240, 226, 196), (200, 160, 90)),
     "screen": SignStyle((14, 30, 52), (120, 220, 255), (224, 232, 240), (40, 70, 100), glow=True),
+    "alarm": SignStyle((150, 16, 20), (255, 236, 80), (255, 255, 255), (60, 8, 10), glow=True),
 }
 
 
@@ -96,6 +98,7 @@ class Sign:
     tilt: float = 0.0
     parent: str | None = None  # a node of its own under this node (things picked up)
     two_sided: bool = False  # hanging signs: readable from behind too
+    wrap_r: float = 0.0  # labels on bottles and jars: bent around a cylinder of this radius
 
     @property
     def height_m(self) -> float:
@@ -295,27 +298,37 @@ def sign_atlas(table: Sequence[Sign]) -> tuple[Image.Image, list[tuple[int, int]
 
 def _quad(sign: Sign, corner: tuple[int, int], atlas: tuple[int, int]) -> Any:
     """The sign's face (and back when two-sided) in its own frame, with texture coordinates in
-    trimesh's convention (v up; the glTF export flips it)."""
-    half_w, half_h = sign.width_m / 2, sign.height_m / 2
+    trimesh's convention (v up; the glTF export flips it). A sign with `wrap_r` is a strip of
+    columns bent around a vertical cylinder of that radius (its axis at z = -wrap_r)."""
+    half_h = sign.height_m / 2
     (x0, y0), (aw, ah) = corner, atlas
     u0, u1 = (x0 + 0.5) / aw, (x0 + sign.px[0] - 0.5) / aw
     v_top, v_bottom = 1 - (y0 + 0.5) / ah, 1 - (y0 + sign.px[1] - 0.5) / ah
-    xy = [(-half_w, -half_h), (half_w, -half_h), (half_w, half_h), (-half_w, half_h)]
-    uv = [(u0, v_bottom), (u1, v_bottom), (u1, v_top), (u0, v_top)]
-    vertices = [(x, y, 0.0) for x, y in xy]
-    normals = [(0.0, 0.0, 1.0)] * 4
-    faces = [(0, 1, 2), (0, 2, 3)]
+    columns = WRAP_COLUMNS if sign.wrap_r else 1
+    t = np.linspace(0.0, 1.0, columns + 1)
+    arc = (t - 0.5) * sign.width_m
+    if sign.wrap_r:
+        angle = arc / sign.wrap_r
+        x, z = sign.wrap_r * np.sin(angle), sign.wrap_r * (np.cos(angle) - 1)
+        normal = np.column_stack([np.sin(angle), np.zeros_like(angle), np.cos(angle)])
+    else:
+        x, z = arc, np.zeros_like(arc)
+        normal = np.tile([0.0, 0.0, 1.0], (columns + 1, 1))
+    u = u0 + (u1 - u0) * t
+    # Vertices: bottom row then top row, left to right.
+    vertices = np.vstack([np.column_stack([x, np.full_like(x, y), z]) for y in (-half_h, half_h)])
+    normals = np.vstack([normal, normal])
+    uv = np.vstack([np.column_stack([u, np.full_like(u, v)]) for v in (v_bottom, v_top)])
+    i = np.arange(columns)
+    top = i + columns + 1
+    faces = np.vstack([np.column_stack([i, i + 1, top + 1]), np.column_stack([i, top + 1, top])])
     if sign.two_sided:  # the back, mirrored so it reads left to right from behind
-        vertices += [(-x, y, -0.002) for x, y in xy]
-        normals += [(0.0, 0.0, -1.0)] * 4
-        uv += uv
-        faces += [(4, 5, 6), (4, 6, 7)]
-    return (
-        np.asarray(vertices, dtype=float),
-        np.asarray(normals, dtype=float),
-        np.asarray(uv, dtype=float),
-        np.asarray(faces, dtype=np.int64),
-    )
+        back = vertices * [-1.0, 1.0, 1.0] - [0.0, 0.0, 0.002]
+        vertices = np.vstack([vertices, back])
+        normals = np.vstack([normals, normals * [-1.0, 1.0, -1.0]])
+        uv = np.vstack([uv, uv])
+        faces = np.vstack([faces, faces + len(back)])
+    return vertices, normals, uv, faces.astype(np.int64)
 
 
 def _mesh(pieces: list[Any], transforms: list[FloatArray], material: Material) -> Any:

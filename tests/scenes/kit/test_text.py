@@ -163,3 +163,16 @@ def test_a_turned_two_sided_sign_faces_both_ways() -> None:
     mesh = sign_mesh(document)
     normal = accessor_values(parts, mesh["primitives"][0]["attributes"]["NORMAL"])
     assert sorted({tuple(np.round(n).astype(int)) for n in normal}) == [(-1, 0, 0), (1, 0, 0)]
+
+
+def test_a_bottle_label_wraps_around_the_bottle() -> None:
+    sign = kit.Sign(("น้ำปลา",), (0.0, 0.1, 0.035), 0.08, "label", px=(128, 64), wrap_r=0.035)
+    vertices, normals, uv, faces = text._quad(sign, (0, 0), (128, 64))
+    axis_distance = np.hypot(vertices[:, 0], vertices[:, 2] + 0.035)
+    assert np.allclose(axis_distance, 0.035)
+    assert np.allclose(np.linalg.norm(normals, axis=1), 1.0)
+    assert np.all(np.diff(vertices[: len(vertices) // 2, 0]) > 0)  # left to right along +X
+    assert np.all(np.diff(uv[: len(uv) // 2, 0]) > 0)
+    corners = vertices[faces]  # every triangle faces outwards
+    facing = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    assert np.all(np.einsum("ij,ij->i", facing, normals[faces[:, 0]]) > 0)

@@ -25,7 +25,7 @@ from content_tools.validate.gltf.ktx2 import COLOUR_SLOTS, KTX2_MEDIA_TYPE
 from content_tools.validate.gltf.link.linker import lookup
 from content_tools.validate.gltf.objects import Document, Texture
 
-__all__ = ["MIPMAP_MIN_FILTERS", "check_ktx2_use"]
+__all__ = ["MIPMAP_MIN_FILTERS", "check_ktx2_use", "min_filter"]
 
 BASISU = "KHR_texture_basisu"
 MIPMAP_MIN_FILTERS = {
@@ -39,6 +39,14 @@ _EFFECT = {
     "linear": "its values would be decoded as colour (normals bent, roughness, metalness and "
     "occlusion darkened)",
 }
+
+
+def min_filter(doc: Document, texture: Texture) -> int | None:
+    """The texture's minFilter when it samples with mipmaps (-1: none given, the loader's
+    default, which is mipmapped), None when it does not (LINEAR or NEAREST)."""
+    sampler = lookup(doc.samplers, texture.sampler_index)
+    found = -1 if sampler is None else sampler.min_filter
+    return found if found == -1 or found in MIPMAP_MIN_FILTERS else None
 
 
 def full_chain(header: ImageHeader) -> int:
@@ -70,13 +78,12 @@ def check_ktx2_use(doc: Document, ctx: Ctx, headers: dict[int, ImageHeader]) -> 
         return
     textures = _ktx2_textures(doc, headers)
     for index, (texture, source, header) in textures.items():
-        sampler = lookup(doc.samplers, texture.sampler_index)
-        min_filter = -1 if sampler is None else sampler.min_filter
-        if min_filter != -1 and min_filter not in MIPMAP_MIN_FILTERS:
+        mipmap_filter = min_filter(doc, texture)
+        if mipmap_filter is None:
             continue
         stored, wanted = max(header.levels or 0, 1), full_chain(header)  # levelCount 0: one
         if stored < wanted:
-            how = MIPMAP_MIN_FILTERS.get(min_filter, "no minFilter: the loader's default")
+            how = MIPMAP_MIN_FILTERS.get(mipmap_filter, "no minFilter: the loader's default")
             ctx.add(
                 "VR_KTX2_MIPMAPS_MISSING",
                 source,

@@ -20,6 +20,8 @@ EXT_meshopt_compression codecs store them (`content_tools.compress`, method "mes
 4. **Optimize**: identical vertices are welded, triangles that lost their area in indices are
    dropped, then meshoptimizer orders triangles for the vertex cache and vertices for fetch.
 
+Material members equal to glTF's defaults are dropped (`defaults`: the JSON is not compressed).
+
 Meshes that are skinned, morphed, not triangle lists, or that have attributes other than
 positions, normals, tangents, texture coordinates and colours are left exact (the lossless
 meshopt path stores them). Deterministic: numpy and meshoptimizer only.
@@ -51,6 +53,7 @@ from content_tools.meshpack.attributes import (
     position_grid,
     to_floats,
 )
+from content_tools.meshpack.defaults import drop_material_defaults
 from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
 from content_tools.meshpack.graph import Plan, drop_meshes, drop_nodes, plan, world_matrices
 
@@ -185,6 +188,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
             nodes[n].setdefault("children", []).append(len(nodes) - 1)
 
     _apply_uv_transforms(document, uv_grids)
+    drop_material_defaults(document)
     for mesh in document.get("meshes", []):  # the nodes carry the names the app uses
         mesh.pop("name", None)
         if mesh.get("extras") == {}:

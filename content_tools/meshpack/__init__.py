@@ -11,13 +11,16 @@ EXT_meshopt_compression codecs store them (`content_tools.compress`, method "mes
    normals, tangents; the winding flips under a mirroring transform) and merged with the others
    of its material and attribute set into one primitive on a new unnamed node at the scene's
    root. The nodes left with nothing (no mesh, no kept node below) are dropped.
-3. **Quantize** every triangle primitive (`attributes`: positions to half a millimetre per axis,
+3. **Quantize** every triangle primitive (`attributes`: positions to half a millimetre per axis
+   (the merged meshes of a scene larger than a room: 2^14 steps across it, as gltfpack),
    normals octahedral 8-bit, texture coordinates to 1/8 texel, colours to bytes). A kept
    mesh's positions are dequantized by a new unnamed child node that shows it (the named node
    keeps its transform); merged meshes carry the scale on their own node; texture coordinates
    by KHR_texture_transform on the material's textures.
 4. **Optimize**: identical vertices are welded, triangles that lost their area in indices are
    dropped, then meshoptimizer orders triangles for the vertex cache and vertices for fetch.
+
+Material members equal to glTF's defaults are dropped (`defaults`: the JSON is not compressed).
 
 Meshes that are skinned, morphed, not triangle lists, or that have attributes other than
 positions, normals, tangents, texture coordinates and colours are left exact (the lossless
@@ -46,9 +49,11 @@ from content_tools.meshpack.attributes import (
     Errors,
     UvGrid,
     encode_attribute,
+    large_scene_step,
     position_grid,
     to_floats,
 )
+from content_tools.meshpack.defaults import drop_material_defaults
 from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
 from content_tools.meshpack.graph import Plan, drop_meshes, drop_nodes, plan, world_matrices
 
@@ -145,10 +150,14 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
             moved = _transformed(primitive, matrix)
             names = tuple((name, v.shape[1]) for name, v in sorted(moved.attributes.items()))
             groups[(moved.material, names)].append(moved)
+    scene_step = None  # one step for every merged primitive: their shared edges stay shut
+    if groups:
+        every = np.concatenate([p.attributes["POSITION"] for g in groups.values() for p in g])
+        scene_step = large_scene_step(every.min(0), every.max(0))
     for key in sorted(groups, key=lambda k: (k[0] is None, k[0] or 0, k[1])):
         combined = _concatenate(groups[key])
         low, high = combined.attributes["POSITION"].min(0), combined.attributes["POSITION"].max(0)
-        offset, step = position_grid(low, high, POSITION_MAX_ERROR_M)
+        offset, step = position_grid(low, high, POSITION_MAX_ERROR_M, step=scene_step)
         fields = _encode(parts, combined, offset, step, 1.0, uv_grids, report, cache)
         if combined.material is not None:
             fields["material"] = combined.material
@@ -179,6 +188,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
             nodes[n].setdefault("children", []).append(len(nodes) - 1)
 
     _apply_uv_transforms(document, uv_grids)
+    drop_material_defaults(document)
     for mesh in document.get("meshes", []):  # the nodes carry the names the app uses
         mesh.pop("name", None)
         if mesh.get("extras") == {}:

@@ -47,7 +47,8 @@ def make_ktx2(
     faces: int = 1,
     depth: int = 0,
 ) -> bytes:
-    """A KTX2 file of `codec` data ("etc1s", "uastc" or "other") with zero-filled levels."""
+    """A KTX2 file of `codec` data ("etc1s", "uastc" or "other") with zero-filled levels
+    (`levels` 0 writes levelCount 0 and one level, as KTX2 asks of a file without mips)."""
     scheme = supercompression or ("basislz" if codec == "etc1s" else "zstd")
     # ETC1S: RGB (+ AAA for alpha); UASTC: RGB or RGBA
     channels = ([0, 15] if alpha else [0]) if codec == "etc1s" else [3 if alpha else 0]
@@ -67,12 +68,13 @@ def make_ktx2(
         bytes(8),
     )
     dfd = struct.pack("<I", 4 + len(block) + len(samples)) + block + samples
-    index_size = 24 * levels
+    stored = max(levels, 1)
+    index_size = 24 * stored
     dfd_offset = 80 + index_size
     data_offset = dfd_offset + len(dfd)
     level_data: list[bytes] = []
     level_w, level_h = width, height
-    for _ in range(levels):
+    for _ in range(stored):
         level_data.append(bytes(((level_w + 3) // 4) * ((level_h + 3) // 4) * 16))
         level_w, level_h = max(1, level_w // 2), max(1, level_h // 2)
     index = b""

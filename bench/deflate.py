@@ -27,7 +27,7 @@ import httpx
 import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
-from bench.sessions import TELEMETRY
+from bench.fleet import TELEMETRY
 from tests.support.harness import ServerProcess
 from vr_server.protocol import PROTOCOL_VERSION
 

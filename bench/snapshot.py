@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.sessions import enroll_bulk
+from bench.cluster import enroll_bulk
 from vr_server.app import close_services, open_services
 from vr_server.cli.serve import tune_gc
 from vr_server.settings import Settings

@@ -21,7 +21,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.sessions import (
+from bench.fleet import (
     PING_EVERY_S,
     TELEMETRY,
     FleetResult,

@@ -34,7 +34,7 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -42,7 +42,9 @@ from PIL import Image
 
 from content_tools.errors import ContentError, ModelError
 from content_tools.glb_parts import GlbParts, views_used_by_geometry
+from content_tools.report_json import report_json
 from content_tools.validate.gltf.ktx2 import (
+    COLOUR_SLOTS,
     KTX2_MEDIA_TYPE,
     gpu_bytes,
     problems,
@@ -72,17 +74,6 @@ MAX_ENCODER_PIXELS = 12 * 1024 * 1024
 """The encoder's limit (Basis Universal 2.5 in 32-bit WebAssembly): a larger image (4096x4096,
 which the quest3 profile allows) is kept as PNG/JPEG and reported."""
 
-_COLOUR_SLOTS = frozenset(
-    {
-        "baseColorTexture",
-        "emissiveTexture",
-        "sheenColorTexture",
-        "specularColorTexture",
-        "diffuseTexture",  # KHR_materials_pbrSpecularGlossiness: both of its textures are sRGB
-        "specularGlossinessTexture",
-    }
-)
-"""textureInfo members whose texture holds colour (sRGB); every other one holds data."""
 _SOURCE_TYPES = {"image/png", "image/jpeg"}
 
 
@@ -110,12 +101,7 @@ class Ktx2Report:
     """Images left as they were, each with the reason."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "mode": self.mode,
-            "encoder": self.encoder,
-            "encoded": [asdict(image) | {"size": list(image.size)} for image in self.encoded],
-            "kept": list(self.kept),
-        }
+        return report_json(self)
 
 
 def encoder_version() -> str | None:
@@ -139,7 +125,7 @@ def image_roles(document: dict[str, Any]) -> dict[int, set[str]]:
             texture = _texture(textures, index) if slot and slot.endswith("Texture") else None
             source = None if texture is None else texture.get("source")
             if slot is not None and isinstance(source, int):
-                role = "srgb" if slot in _COLOUR_SLOTS else "linear"
+                role = "srgb" if slot in COLOUR_SLOTS else "linear"
                 roles.setdefault(source, set()).add(role)
             for key, item in value.items():
                 visit(item, key)

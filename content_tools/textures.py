@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
 
 from content_tools.errors import ModelError
 from content_tools.glb_parts import GlbParts, views_used_by_geometry
+from content_tools.report_json import report_json
 
 __all__ = [
     "JPEG_QUALITY",
@@ -50,10 +51,6 @@ class TextureChange:
     bytes_before: int
     bytes_after: int
 
-    def as_json(self) -> dict[str, Any]:
-        sizes = {"size_before": list(self.size_before), "size_after": list(self.size_after)}
-        return asdict(self) | sizes
-
 
 @dataclass(frozen=True, slots=True)
 class TextureReport:
@@ -65,12 +62,7 @@ class TextureReport:
     """Images over the limit that could not be downscaled (not PNG or JPEG), with the reason."""
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "max_size": self.max_size,
-            "images": self.images,
-            "resized": [change.as_json() for change in self.resized],
-            "oversized_kept": list(self.oversized_kept),
-        }
+        return report_json(self)
 
 
 def pillow_version() -> str:

@@ -42,27 +42,24 @@ SERVER_DAYS = 825  # the longest validity Apple and Google platforms accept for 
 
 @dataclass(frozen=True, slots=True)
 class TlsFiles:
+    """Where `vr-server tls init` keeps the CA and the server certificate, and their keys."""
+
     folder: Path
-
-    @property
-    def ca_cert(self) -> Path:
-        return self.folder / "ca.crt"
-
-    @property
-    def ca_key(self) -> Path:
-        return self.folder / "ca.key"
-
-    @property
-    def cert(self) -> Path:
-        return self.folder / "server.crt"
-
-    @property
-    def key(self) -> Path:
-        return self.folder / "server.key"
+    ca_cert: Path
+    ca_key: Path
+    cert: Path
+    key: Path
 
 
 def tls_files(data_dir: Path) -> TlsFiles:
-    return TlsFiles(data_dir / "tls")
+    folder = data_dir / "tls"
+    return TlsFiles(
+        folder=folder,
+        ca_cert=folder / "ca.crt",
+        ca_key=folder / "ca.key",
+        cert=folder / "server.crt",
+        key=folder / "server.key",
+    )
 
 
 def default_hosts() -> list[str]:

@@ -11,13 +11,18 @@ EXT_meshopt_compression codecs store them (`content_tools.compress`, method "mes
    normals, tangents; the winding flips under a mirroring transform) and merged with the others
    of its material and attribute set into one primitive on a new unnamed node at the scene's
    root. The nodes left with nothing (no mesh, no kept node below) are dropped.
-3. **Quantize** every triangle primitive (`attributes`: positions to half a millimetre per axis,
+3. **Quantize** every triangle primitive (`attributes`: positions to half a millimetre per axis
+   (the merged meshes of a scene larger than a room: 2^14 steps across it, as gltfpack),
    normals octahedral 8-bit, texture coordinates to 1/8 texel, colours to bytes). A kept
    mesh's positions are dequantized by a new unnamed child node that shows it (the named node
    keeps its transform); merged meshes carry the scale on their own node; texture coordinates
    by KHR_texture_transform on the material's textures.
 4. **Optimize**: identical vertices are welded, triangles that lost their area in indices are
    dropped, then meshoptimizer orders triangles for the vertex cache and vertices for fetch.
+
+Material members equal to glTF's defaults are dropped (`defaults`: the JSON is not compressed).
+Animation outputs get the meshopt filters (`animations`); `uv` makes the texture-coordinate
+grids, `accessors` the shared accessor cache.
 
 Meshes that are skinned, morphed, not triangle lists, or that have attributes other than
 positions, normals, tangents, texture coordinates and colours are left exact (the lossless
@@ -26,11 +31,7 @@ meshopt path stores them). Deterministic: numpy and meshoptimizer only.
 
 from __future__ import annotations
 
-import io
-import json
-import math
 import re
-import struct
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -39,36 +40,28 @@ import numpy as np
 import numpy.typing as npt
 
 from content_tools.glb_parts import GlbParts, accessor_values
+from content_tools.meshpack.accessors import FILTER_KEY, add_accessor, add_used
+from content_tools.meshpack.animations import pack_animations
 from content_tools.meshpack.attributes import (
     POSITION_MAX_ERROR_M,
-    UV_MAX_ERROR_TEXELS,
     Encoded,
     Errors,
     UvGrid,
     encode_attribute,
+    large_scene_step,
     position_grid,
     to_floats,
 )
-from content_tools.meshpack.filters import EXPONENTIAL, QUATERNION, encode_exp, encode_quat
+from content_tools.meshpack.defaults import drop_material_defaults
 from content_tools.meshpack.graph import Plan, drop_meshes, drop_nodes, plan, world_matrices
+from content_tools.meshpack.uv import TEXTURE_TRANSFORM, apply_uv_transforms, uv_grids
 
-__all__ = ["QUANTIZATION", "TEXTURE_TRANSFORM", "PackReport", "pack"]
+__all__ = ["FILTER_KEY", "QUANTIZATION", "TEXTURE_TRANSFORM", "PackReport", "pack"]
 
 QUANTIZATION = "KHR_mesh_quantization"
-TEXTURE_TRANSFORM = "KHR_texture_transform"
-FILTER_KEY = "_meshopt_filter"
-"""Set on a packed accessor whose data is filtered; `content_tools.compress` pops it."""
 
 _TRIANGLES = 4
-_ARRAY_BUFFER = 34962
 _ALLOWED = re.compile(r"POSITION|NORMAL|TANGENT|TEXCOORD_[0-9]+|COLOR_[0-9]+")
-QUATERNION_BITS = 16
-"""Rotation keyframes: within 0.05 degrees (tests/content_tools/meshpack/test_pack.py)."""
-ANIMATION_EXP_BITS = 20
-"""Translation and scale keyframes: 20 bits of mantissa per component (one exponent per
-component over the output)."""
-_DEFAULT_TEXELS = 1024  # an image whose size cannot be read counts as this
-_KTX2_IDENTIFIER = b"\xabKTX 20\xbb\r\n\x1a\n"
 
 
 @dataclass(slots=True)
@@ -135,7 +128,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
 
     # Texture coordinates: one grid per (material, set) over every primitive quantized.
     primitives = {m: [_read(parts, p) for p in meshes[m]["primitives"]] for m in eligible}
-    uv_grids = _uv_grids(parts, primitives, eligible)
+    grids = uv_grids(parts, primitives, eligible)
 
     cache: dict[bytes, int] = {}  # accessors by content
     groups: dict[tuple[Any, ...], list[_Primitive]] = defaultdict(list)
@@ -145,11 +138,15 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
             moved = _transformed(primitive, matrix)
             names = tuple((name, v.shape[1]) for name, v in sorted(moved.attributes.items()))
             groups[(moved.material, names)].append(moved)
+    scene_step = None  # one step for every merged primitive: their shared edges stay shut
+    if groups:
+        every = np.concatenate([p.attributes["POSITION"] for g in groups.values() for p in g])
+        scene_step = large_scene_step(every.min(0), every.max(0))
     for key in sorted(groups, key=lambda k: (k[0] is None, k[0] or 0, k[1])):
         combined = _concatenate(groups[key])
         low, high = combined.attributes["POSITION"].min(0), combined.attributes["POSITION"].max(0)
-        offset, step = position_grid(low, high, POSITION_MAX_ERROR_M)
-        fields = _encode(parts, combined, offset, step, 1.0, uv_grids, report, cache)
+        offset, step = position_grid(low, high, POSITION_MAX_ERROR_M, step=scene_step)
+        fields = _encode(parts, combined, offset, step, 1.0, grids, report, cache)
         if combined.material is not None:
             fields["material"] = combined.material
         document.setdefault("meshes", []).append({"primitives": [fields]})
@@ -168,7 +165,7 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
         mesh["primitives"] = [
             {
                 **{k: v for k, v in old.items() if k != "mode"},
-                **_encode(parts, p, offset, step, scale, uv_grids, report, cache),
+                **_encode(parts, p, offset, step, scale, grids, report, cache),
             }
             for old, p in zip(mesh["primitives"], primitives[m], strict=True)
         ]
@@ -178,7 +175,8 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
             nodes.append(child)
             nodes[n].setdefault("children", []).append(len(nodes) - 1)
 
-    _apply_uv_transforms(document, uv_grids)
+    apply_uv_transforms(document, grids)
+    drop_material_defaults(document)
     for mesh in document.get("meshes", []):  # the nodes carry the names the app uses
         mesh.pop("name", None)
         if mesh.get("extras") == {}:
@@ -197,9 +195,9 @@ def pack(parts: GlbParts, keep_names: set[str] | frozenset[str] | None) -> PackR
         for node in document.get("nodes", [])
         if "mesh" in node
     )
-    report.animation_outputs = _animations(parts, cache)
+    report.animation_outputs = pack_animations(parts, cache)
     if report.quantized_primitives:
-        _add_used(document, QUANTIZATION, required=True)
+        add_used(document, QUANTIZATION, required=True)
     return report
 
 
@@ -373,205 +371,14 @@ def _encode(
             accessor["max"] = [int(v) for v in q.max(axis=0)]
         if part.filter is not None:
             accessor[FILTER_KEY] = part.filter
-        fields["attributes"][name] = _add_accessor(parts, cache, accessor, data.tobytes(), width)
+        fields["attributes"][name] = add_accessor(parts, cache, accessor, data.tobytes(), width)
     index_type = (np.uint16, 5123) if len(rows) <= 65535 else (np.uint32, 5125)
     index_accessor = {"componentType": index_type[1], "count": len(indices), "type": "SCALAR"}
-    fields["indices"] = _add_accessor(
+    fields["indices"] = add_accessor(
         parts, cache, index_accessor, indices.astype(index_type[0]).tobytes(), None
     )
     report.quantized_primitives += 1
     return fields
-
-
-def _add_accessor(
-    parts: GlbParts,
-    cache: dict[bytes, int],
-    accessor: dict[str, Any],
-    data: bytes,
-    stride: int | None,
-) -> int:
-    """A new accessor of `data`, or the one added before with the same data (meshes of the
-    same shape, on the same grid, share their accessors)."""
-    key = json.dumps(accessor, sort_keys=True).encode() + b"\0" + data
-    if key in cache:
-        return cache[key]
-    view: dict[str, Any] = {"buffer": 0, "byteLength": len(data)}
-    if stride is not None:
-        view.update(byteStride=stride, target=_ARRAY_BUFFER)
-    document = parts.document
-    document.setdefault("bufferViews", []).append(view)
-    parts.views.append(data)
-    accessors = document.setdefault("accessors", [])
-    accessors.append({"bufferView": len(document["bufferViews"]) - 1, **accessor})
-    cache[key] = len(accessors) - 1
-    return cache[key]
-
-
-# animations ------------------------------------------------------------------------------------
-
-
-def _animations(parts: GlbParts, cache: dict[bytes, int]) -> int:
-    """Store linear or step animation outputs with the EXT_meshopt_compression filters:
-    rotations as 16-bit normalized quaternions (QUATERNION_BITS), translations and scales as
-    floats with ANIMATION_EXP_BITS of mantissa (EXPONENTIAL). Outputs that several paths share,
-    cubic splines (whose tangents must not be normalized) and morph weights stay as they are."""
-    document = parts.document
-    accessors = document.get("accessors", [])
-    paths: dict[int, set[str]] = defaultdict(set)
-    samplers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for animation in document.get("animations", []):
-        for channel in animation.get("channels", []):
-            sampler = animation["samplers"][channel["sampler"]]
-            paths[sampler["output"]].add(channel.get("target", {}).get("path", ""))
-            samplers[sampler["output"]].append(sampler)
-    done = 0
-    for index in sorted(paths):
-        accessor = accessors[index]
-        path = next(iter(paths[index])) if len(paths[index]) == 1 else ""
-        shape = {"rotation": "VEC4", "translation": "VEC3", "scale": "VEC3"}.get(path)
-        if (
-            shape is None
-            or accessor.get("type") != shape
-            or accessor.get("componentType") != 5126
-            or "bufferView" not in accessor
-            or "sparse" in accessor
-            or accessor.get("count", 0) < 1
-            or any(s.get("interpolation") == "CUBICSPLINE" for s in samplers[index])
-        ):
-            continue
-        values = accessor_values(parts, index).astype(np.float64)
-        if path == "rotation":
-            lengths = np.linalg.norm(values, axis=1, keepdims=True)
-            encoded: npt.NDArray[Any] = encode_quat(
-                values / np.maximum(lengths, 1e-30), QUATERNION_BITS
-            )
-            fields = {"componentType": 5122, "type": "VEC4", "normalized": True}
-            name = QUATERNION
-        else:
-            encoded = encode_exp(values, ANIMATION_EXP_BITS)
-            fields = {"componentType": 5126, "type": "VEC3"}
-            name = EXPONENTIAL
-        rows = encoded.view(np.uint8).reshape(len(encoded), -1)
-        new = {**fields, "count": len(rows), FILTER_KEY: name}  # outputs need no min/max
-        new_index = _add_accessor(parts, cache, new, rows.tobytes(), rows.shape[1])
-        for sampler in samplers[index]:
-            sampler["output"] = new_index
-        done += 1
-    return done
-
-
-# texture coordinates ---------------------------------------------------------------------------
-
-
-def _texture_infos(material: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every textureInfo of a material (core and extensions): dicts under a `...Texture` key."""
-    found: list[dict[str, Any]] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key.endswith("Texture") and isinstance(item, dict) and "index" in item:
-                    found.append(item)
-                else:
-                    walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(material)
-    return found
-
-
-def _tex_coord(info: dict[str, Any]) -> int:
-    transform = info.get("extensions", {}).get(TEXTURE_TRANSFORM, {})
-    return int(transform.get("texCoord", info.get("texCoord", 0)))
-
-
-def _texels(parts: GlbParts, texture_index: int) -> int:
-    document = parts.document
-    texture = document.get("textures", [])[texture_index]
-    sources = [texture.get("source")] + [
-        ext.get("source") for ext in texture.get("extensions", {}).values() if isinstance(ext, dict)
-    ]
-    best = 0
-    for source in sources:
-        if source is None:
-            continue
-        image = document.get("images", [])[source]
-        if "bufferView" not in image:
-            continue
-        data = bytes(parts.views[image["bufferView"]])
-        if data.startswith(_KTX2_IDENTIFIER) and len(data) >= 28:  # pixelWidth, pixelHeight
-            best = max(best, *struct.unpack_from("<II", data, 20))
-            continue
-        try:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as opened:
-                best = max(best, *opened.size)
-        except Exception:  # an encoding PIL does not read
-            best = max(best, _DEFAULT_TEXELS)
-    return best or _DEFAULT_TEXELS
-
-
-def _uv_grids(
-    parts: GlbParts, primitives: dict[int, list[_Primitive]], eligible: set[int]
-) -> dict[tuple[int, int], UvGrid]:
-    """A grid for each (material, set) that the material's textures sample and that only
-    quantized primitives use."""
-    document = parts.document
-    materials = document.get("materials", [])
-    shared: set[int] = set()  # materials that primitives left exact also use
-    for m, mesh in enumerate(document.get("meshes", [])):
-        if m not in eligible:
-            shared.update(p["material"] for p in mesh["primitives"] if "material" in p)
-    bounds: dict[tuple[int, int], list[npt.NDArray[np.float64]]] = defaultdict(list)
-    for mesh_primitives in primitives.values():
-        for primitive in mesh_primitives:
-            for name, values in primitive.attributes.items():
-                if name.startswith("TEXCOORD_") and primitive.material is not None:
-                    key = (primitive.material, int(name.split("_")[1]))
-                    bounds[key] += [values.min(axis=0), values.max(axis=0)]
-    grids = {}
-    for (material, tex_coord), extremes in sorted(bounds.items()):
-        infos = [i for i in _texture_infos(materials[material]) if _tex_coord(i) == tex_coord]
-        if material in shared or not infos:
-            continue
-        texels = max(_texels(parts, info["index"]) for info in infos)
-        low, high = np.min(extremes, axis=0), np.max(extremes, axis=0)
-        step = 2 * UV_MAX_ERROR_TEXELS / texels
-        offset = np.floor(low / step) * step
-        if float(np.max(high - offset)) / step > 65535:
-            offset, step = low, float(np.max(high - low)) / 65535
-        grids[(material, tex_coord)] = UvGrid((float(offset[0]), float(offset[1])), step, texels)
-    return grids
-
-
-def _apply_uv_transforms(document: dict[str, Any], grids: dict[tuple[int, int], UvGrid]) -> None:
-    """uv = offset + step * q, composed with any transform the texture had:
-    T(o) R S T(q_o) S(q_s) = T(o + R S q_o) R S(S q_s)."""
-    materials = document.get("materials", [])
-    for (material, tex_coord), grid in grids.items():
-        for info in _texture_infos(materials[material]):
-            if _tex_coord(info) != tex_coord:
-                continue
-            extensions = info.setdefault("extensions", {})
-            old = extensions.get(TEXTURE_TRANSFORM, {})
-            o = np.array(old.get("offset", (0.0, 0.0)), dtype=np.float64)
-            s = np.array(old.get("scale", (1.0, 1.0)), dtype=np.float64)
-            r = float(old.get("rotation", 0.0))
-            rotation = np.array([[math.cos(r), math.sin(r)], [-math.sin(r), math.cos(r)]])
-            new = dict(old)
-            new["offset"] = [float(v) for v in o + rotation @ (s * np.array(grid.offset))]
-            new["scale"] = [float(v) for v in s * grid.step]
-            extensions[TEXTURE_TRANSFORM] = new
-            _add_used(document, TEXTURE_TRANSFORM, required=False)
-
-
-def _add_used(document: dict[str, Any], name: str, *, required: bool) -> None:
-    keys = ("extensionsUsed", "extensionsRequired") if required else ("extensionsUsed",)
-    for key in keys:
-        document[key] = sorted({*document.get(key, []), name})
 
 
 def _removable(nodes: list[dict[str, Any]], graph: Plan) -> set[int]:

@@ -3,7 +3,9 @@ EXT_meshopt_compression filters), each within a bound it reports the error of.
 
 - POSITION: unsigned short; the node's scale and translation dequantize it.
   Within `POSITION_MAX_ERROR_M` per axis of the grid (the mesh's frame, at world scale), so
-  within sqrt(3) times that (0.87 mm) of where the vertex was, however the node turns it.
+  within sqrt(3) times that (0.87 mm) of where the vertex was, however the node turns it; the
+  merged meshes of a scene larger than a room (`ROOM_EXTENT_M`) share a grid of
+  `LARGE_SCENE_BITS` across its extent instead (`large_scene_step`).
 - NORMAL, TANGENT: 4 signed bytes, octahedral filter (8 bits). Within `NORMAL_MAX_ERROR_DEG`.
 - TEXCOORD_n that the material's textures sample: unsigned short; KHR_texture_transform on
   those textures dequantizes it. Within `UV_MAX_ERROR_TEXELS` of the largest such texture.
@@ -25,13 +27,16 @@ from content_tools.meshpack.filters import EXPONENTIAL, OCTAHEDRAL, encode_exp, 
 
 __all__ = [
     "COLOR_MAX_ERROR",
+    "LARGE_SCENE_BITS",
     "NORMAL_MAX_ERROR_DEG",
     "POSITION_MAX_ERROR_M",
+    "ROOM_EXTENT_M",
     "UV_MAX_ERROR_TEXELS",
     "Encoded",
     "Errors",
     "UvGrid",
     "encode_attribute",
+    "large_scene_step",
     "position_grid",
     "to_floats",
 ]
@@ -41,6 +46,11 @@ Floats = npt.NDArray[np.float64]
 POSITION_MAX_ERROR_M = 0.0005
 """Half a millimetre per axis (at world scale): a grid step of 2**-10 m, about 0.98 mm, so at
 most 0.85 mm from where the vertex was."""
+LARGE_SCENE_BITS = 14
+"""Bits per axis across the extent of a scene larger than a room: gltfpack's default
+(`-vp 14`), so such a scene is never quantized coarser than gltfpack would."""
+ROOM_EXTENT_M = (2**LARGE_SCENE_BITS - 1) * 2 * POSITION_MAX_ERROR_M
+"""16.4 m: up to this extent, `POSITION_MAX_ERROR_M` is finer than `LARGE_SCENE_BITS`."""
 NORMAL_BITS = 8
 NORMAL_MAX_ERROR_DEG = 1.2
 UV_MAX_ERROR_TEXELS = 0.125
@@ -103,17 +113,41 @@ def to_floats(values: npt.NDArray[Any], accessor: dict[str, Any]) -> Floats:
     return floats
 
 
-def position_grid(low: Floats, high: Floats, max_error: float) -> tuple[Floats, float]:
+def position_grid(
+    low: Floats, high: Floats, max_error: float, *, step: float | None = None
+) -> tuple[Floats, float]:
     """(offset, step) of a grid on which positions between `low` and `high` are off by at
     most `max_error` per axis. The offset is a multiple of the step, so meshes quantized
     with the same step line up exactly. The step is a power of two (short, exact numbers in the
-    document); it grows only where 16 bits would not reach."""
+    document); it grows only where 16 bits would not reach. A given `step` (a larger scene's,
+    `large_scene_step`) is used as it is, `max_error` then unused."""
+    if step is not None:  # a decimal step (`large_scene_step`): offsets as short decimals
+        digits = max(0, -math.floor(math.log10(step)) + 2)
+        return np.round(np.floor(low / step) * step, digits), step
     step = 2.0 ** math.floor(math.log2(2 * max_error))  # exact in binary
     offset = np.floor(low / step) * step
     if float(np.max(high - offset)) / step > _MAX_U16:
         offset = low.copy()
         step = float(np.max(high - low)) / _MAX_U16
     return offset, step
+
+
+def large_scene_step(low: Floats, high: Floats) -> float | None:
+    """The grid step that the merged (static, unscripted) meshes of a scene larger than a room
+    share, from the bounds of all of them; None at room scale (up to `ROOM_EXTENT_M`), where
+    they keep `POSITION_MAX_ERROR_M`.
+
+    Beyond a room: 2**LARGE_SCENE_BITS - 1 steps across the largest extent, gltfpack's
+    precision (0.95 mm per axis on a 31 m field: about 0.03 milliradian seen from 30 m, far
+    below a headset pixel), rounded down to two significant digits (short numbers in the
+    document; never coarser). The nodes the script names keep `POSITION_MAX_ERROR_M` whatever
+    the scene's size."""
+    extent = float(np.max(high - low))
+    if extent <= ROOM_EXTENT_M:
+        return None
+    wanted = extent / (2**LARGE_SCENE_BITS - 1)
+    exponent = math.floor(math.log10(wanted)) - 1
+    return float(round(math.floor(wanted / 10.0**exponent) * 10.0**exponent, -exponent))
 
 
 def _rows(values: npt.NDArray[Any], width: int) -> npt.NDArray[np.uint8]:

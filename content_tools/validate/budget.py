@@ -40,8 +40,10 @@ class BudgetProfile(BaseModel):
     max_texture_gpu_mb: float | None = Field(
         default=None,
         ge=0,
-        description="Estimated GPU memory of all textures with mips: RGBA8 for PNG/JPEG/WebP, "
-        "the transcoded block format for KTX2 (content_tools.validate.gltf.ktx2.gpu_bytes).",
+        description="Estimated GPU memory of all textures: RGBA8 for PNG/JPEG/WebP, with the "
+        "mips the loader makes when a texture samples the image with mipmaps; the transcoded "
+        "block format for KTX2, with the levels the file stores "
+        "(content_tools.validate.gltf.ktx2.gpu_bytes).",
     )
     max_file_mb: float | None = Field(default=None, ge=0, description="Size of the model file.")
     max_lights: int | None = Field(default=None, ge=0)

@@ -21,16 +21,21 @@ class ImageInfo:
     bits: int | None = None
     compressed_gpu_bytes: int | None = None
     """A KTX2 image's GPU memory in the block format it is transcoded to (with its levels)."""
+    mipmapped: bool = True
+    """Some texture samples it with mipmaps (a *_MIPMAP_* minFilter, or none: the loader's
+    default), or no texture says (an unused image): the loader makes a PNG/JPEG's mips."""
 
     @property
     def gpu_bytes(self) -> int:
-        """Estimated GPU memory: a KTX2 image's block-compressed size, any other image decoded
-        to RGBA8 with a full mip chain (4/3)."""
+        """Estimated GPU memory: a KTX2 image's block-compressed size with the levels it
+        stores; any other image decoded to RGBA8, with the full mip chain the loader makes
+        (4/3) when it is sampled with mipmaps."""
         if self.compressed_gpu_bytes is not None:
             return self.compressed_gpu_bytes
         if not self.width or not self.height:
             return 0
-        return self.width * self.height * 4 * 4 // 3
+        pixels = self.width * self.height * 4
+        return pixels * 4 // 3 if self.mipmapped else pixels
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ NODES = kit.script_nodes(__file__, "car", "tool_chest")
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_garage, build_car, build_tools)
+    return kit.assemble(MATERIALS, build_garage, build_car, build_tools, kit.signs(SIGNS))
 
 
 GARAGE_FLOOR_TEX = kit.concrete((150, 156, 150), size=256, seed=21)
@@ -364,6 +364,41 @@ def build_garage(b: kit.SceneBuilder) -> None:
         b.static(stand, "red_paint", kit.translate(x, 0, -4.6))
     b.marker("spawn", kit.translate(0, 0, 0.4))
     b.marker("thumbnail_camera", kit.look_at((1.1, 1.85, 1.3), (-1.0, 0.85, -2.7)))
+
+
+# Text in the garage (kit.signs): its name, safety signs, the job card and the oil's label.
+SIGNS = (
+    kit.Sign(
+        ("อู่ช่างสมชาย", "SOMCHAI AUTO SERVICE"), (-0.6, 3.3, -5.697), 1.6, "zone", px=(1024, 256)
+    ),
+    kit.Sign(
+        ("ห้ามสูบบุหรี่", "NO SMOKING"), (-3.997, 1.7, -1.6), 0.45, "prohibition", px=(256, 128), yaw=90
+    ),
+    kit.Sign(("ทางออก", "EXIT"), (-3.997, 2.3, -0.2), 0.5, "exit", px=(256, 128), yaw=90),
+    kit.Sign(
+        (
+            "ใบสั่งซ่อม JOB CARD",
+            "ทะเบียน 1กข 2345 กรุงเทพมหานคร",
+            "เปลี่ยนน้ำมันเครื่อง + ไส้กรอง",
+            "เช็คลมยาง 32 ปอนด์",
+        ),
+        (0, 0.0095, 0.02),
+        0.19,
+        "info",
+        px=(256, 256),
+        tilt=-90,
+        parent="job_card",
+    ),
+    kit.Sign(
+        ("น้ำมันเครื่อง", "ENGINE OIL 5W-30"),
+        (0, 0.12, -0.0455),
+        0.14,
+        "label",
+        px=(256, 128),
+        yaw=180,
+        parent="oil_bottle",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

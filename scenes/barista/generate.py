@@ -26,7 +26,7 @@ NODES = kit.script_nodes(__file__, "espresso_machine")
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall)
+    return kit.assemble(MATERIALS, build_room, build_bar, build_back_wall, kit.signs(SIGNS))
 
 
 CAFE_FLOOR_TEX = kit.wood_grain((150, 104, 66), (108, 70, 40), size=256, seed=51, planks=5)
@@ -294,6 +294,44 @@ def build_back_wall(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.3))
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.75, 0.5), (-0.3, 0.9, -2.2)))
+
+
+# Text in the café (kit.signs): the menu boards over the back counter and the order screen.
+SIGNS = (
+    kit.Sign(
+        (
+            "กาแฟ COFFEE",
+            "เอสเพรสโซ่  Espresso  50",
+            "อเมริกาโน่  Americano  55",
+            "ลาเต้  Latte  65",
+            "คาปูชิโน่  Cappuccino  65",
+        ),
+        (-0.8, 2.3, 1.472),
+        1.16,
+        "board",
+        yaw=180,
+    ),
+    kit.Sign(
+        (
+            "ชาและอื่น ๆ  TEA & MORE",
+            "ชาไทย  Thai tea  50",
+            "ชาเขียว  Green tea  55",
+            "โกโก้  Cocoa  55",
+            "เพิ่มช็อต  Extra shot  +15",
+        ),
+        (0.8, 2.3, 1.472),
+        1.16,
+        "board",
+        yaw=180,
+    ),
+    kit.Sign(
+        ("ออร์เดอร์ #042", "ลาเต้ร้อน x1", "หวานน้อย", "HOT LATTE, LESS SWEET"),
+        (0, 0.21, 0.0145),
+        0.28,
+        "screen",
+        parent="order_screen",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

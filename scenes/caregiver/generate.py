@@ -28,7 +28,9 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair)
+    return kit.assemble(
+        MATERIALS, build_room, build_bed, build_cabinet, build_wheelchair, kit.signs(SIGNS)
+    )
 
 
 VINYL_TEX = kit.wood_grain((206, 172, 132), (170, 132, 94), size=256, seed=41, planks=4)
@@ -317,6 +319,57 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
     b.marker("wheelchair_target", kit.translate(BED_X + 1.0, 0, BED_Z + 0.95))
     b.marker("spawn", kit.translate(0, 0, 0.2))
     b.marker("thumbnail_camera", kit.look_at((1.0, 1.65, -0.1), (-1.3, 0.75, -2.8)))
+
+
+# Text in the care bedroom (kit.signs): the care plan, emergency numbers, the medicine and the
+# blood pressure reading, in Thai as a Thai family writes them.
+SIGNS = (
+    kit.Sign(
+        (
+            "แผนการดูแล คุณยายสมศรี",
+            "ยา: 08:00 หลังอาหารเช้า, 20:00",
+            "ความดัน: ไม่เกิน 140/90",
+            "ชอบ: ฟังเพลงลูกกรุง",
+            "ไม่ชอบ: น้ำเย็นจัด",
+        ),
+        (0, 0.0095, 0.02),
+        0.2,
+        "info",
+        px=(256, 256),
+        tilt=-90,
+        parent="care_plan",
+    ),
+    kit.Sign(
+        ("เบอร์โทรฉุกเฉิน", "EMERGENCY", "1669 การแพทย์ฉุกเฉิน", "ลูกสาว 081 234 5678"),
+        (-1.72, 1.45, BACK + 0.003),
+        0.24,
+        "info",
+        px=(256, 256),
+    ),
+    kit.Sign(("ธันวาคม 2569",), (-2.2, 1.63, BACK + 0.0115), 0.26, "label", px=(256, 64)),
+    kit.Sign(
+        ("เจลล้างมือ", "แอลกอฮอล์ 70%"),
+        (0, 0.08, 0.0355),
+        0.08,
+        "label",
+        px=(128, 64),
+        parent="hand_gel",
+        wrap_r=0.0355,
+    ),
+    kit.Sign(
+        ("128/82", "ชีพจร 76"),
+        (0, 0.0535, -0.03),
+        0.065,
+        "screen",
+        px=(128, 64),
+        tilt=-90,
+        parent="bp_monitor",
+    ),
+    *(
+        kit.Sign((day,), (-1.73 + 0.05 * i, 0.735, -1.539), 0.04, "label", px=(64, 32))
+        for i, day in enumerate(("อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"))
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -55,6 +55,7 @@ def build() -> kit.SceneBuilder:
         build_pass,
         build_shelf,
         build_fittings,
+        kit.signs(SIGNS),
     )
 
 
@@ -356,6 +357,47 @@ def build_fittings(k: kit.SceneBuilder) -> None:
         "cast_iron",
         kit.translate(-1.6, 0, -1.1),
     )
+
+
+# Text in the kitchen (kit.signs): Thai, with English where a Thai kitchen has it too.
+SIGNS = (
+    kit.Sign(("ระวังร้อน", "CAUTION HOT"), (0.45, 2.1, -1.698), 0.4, "warning", px=(256, 128)),
+    kit.Sign(
+        ("ล้างมือก่อนทำอาหาร", "WASH YOUR HANDS"),
+        (-1.83, 1.15, -2.193),
+        0.3,
+        "mandatory",
+        px=(256, 128),
+    ),
+    kit.Sign(
+        ("ห้องครัว", "เฉพาะพนักงาน STAFF ONLY"),
+        (2.497, 1.8, -0.4),
+        0.5,
+        "info",
+        px=(256, 128),
+        yaw=-90,
+    ),
+    kit.Sign(
+        ("โต๊ะ 5", "ข้าวกะเพราหมูสับ", "เผ็ดกลาง x1"),
+        (0, 0.06, 0.0012),
+        0.075,
+        "label",
+        px=(128, 128),
+        parent="order_ticket",
+    ),
+    *(
+        kit.Sign(
+            (text,), (0, y, r + 0.0005), w, "label", px=(128, 64), parent=node, wrap_r=r + 0.0005
+        )
+        for node, text, y, r, w in (
+            ("fish_sauce", "น้ำปลา", 0.1, 0.035, 0.07),
+            ("oyster_sauce", "ซอสหอยนางรม", 0.1, 0.035, 0.07),
+            ("soy_sauce", "ซีอิ๊วขาว", 0.1, 0.035, 0.07),
+            ("sugar", "น้ำตาลทราย", 0.05, 0.05, 0.1),
+            ("chili_flakes", "พริกป่น", 0.05, 0.05, 0.1),
+        )
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

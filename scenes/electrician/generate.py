@@ -31,7 +31,7 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools)
+    return kit.assemble(MATERIALS, build_room, build_wall_work, build_tools, kit.signs(SIGNS))
 
 
 PARQUET_TEX = kit.wood_grain((196, 150, 100), (150, 104, 64), size=256, seed=31, planks=5)
@@ -343,6 +343,26 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.marker("ladder_target", kit.translate(lx, 0, lz))
     b.marker("spawn", kit.translate(0, 0, 0.5))
     b.marker("thumbnail_camera", kit.look_at((1.3, 1.7, 0.8), (-0.5, 1.0, -3.2)))
+
+
+# Text in the flat (kit.signs): the danger sign by the consumer unit and its circuit chart.
+SIGNS = (
+    kit.Sign(
+        ("อันตราย", "ไฟฟ้าแรงสูง", "DANGER HIGH VOLTAGE"),
+        (CU[0] - 0.45, CU[1], BACK + 0.003),
+        0.28,
+        "warning",
+        px=(256, 256),
+    ),
+    kit.Sign(
+        ("1 ไฟแสงสว่าง  2 ปลั๊ก  3 แอร์  4 เครื่องทำน้ำอุ่น",),
+        (0, 0.045, 0.0515),
+        0.4,
+        "label",
+        px=(512, 64),
+        parent="consumer_unit",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -35,7 +35,9 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_desk, build_board, build_right_side)
+    return kit.assemble(
+        MATERIALS, build_room, build_desk, build_board, build_right_side, kit.signs(SIGNS)
+    )
 
 
 FLOOR_TEX = kit.wood_grain((206, 178, 140), (176, 146, 108), size=256, seed=91, planks=6)
@@ -396,6 +398,44 @@ def build_right_side(b: kit.SceneBuilder) -> None:
     b.add("camera", camera, "black_plastic", kit.translate(lx - 0.05, 1.3, lz + 1.1))
     b.marker("spawn", kit.translate(0.1, 0, 0.5))
     b.marker("thumbnail_camera", kit.look_at((1.1, 1.8, 1.3), (-0.6, 0.9, -1.8)))
+
+
+# Text in the studio (kit.signs): the product name on the label being designed and on the
+# sample jar, the client's brief on the board and on the second screen.
+SIGNS = (
+    kit.Sign(
+        ("น้ำพริกเผาแม่มาลี", "MAE MALEE CHILLI PASTE"),
+        (0, 0.095, 0.0065),
+        0.22,
+        "cream",
+        px=(512, 128),
+        parent="design_label",
+    ),
+    kit.Sign(
+        ("น้ำพริกเผา",),
+        (0, 0.047, 0.0455),
+        0.07,
+        "cream",
+        px=(128, 64),
+        parent="sample_jar",
+        wrap_r=0.0455,
+    ),
+    kit.Sign(
+        ("บรีฟงาน", "ฉลากน้ำพริกเผาแม่มาลี", "ดูทันสมัย แต่ยังเป็นไทย", "สี: แดง ส้ม ครีม", "ส่งงาน: วันศุกร์"),
+        (0, 0.16, 0.0045),
+        0.2,
+        "info",
+        px=(256, 256),
+        parent="client_brief",
+    ),
+    kit.Sign(
+        ("บรีฟ: ฉลากน้ำพริกเผา", "ขนาด 6 x 8.5 ซม.", "สี: แดง ส้ม ครีม", "ส่งงาน: วันศุกร์"),
+        (0.613, 1.0, -0.957),
+        0.42,
+        "screen",
+        yaw=-30,
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

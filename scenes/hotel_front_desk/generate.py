@@ -28,7 +28,7 @@ NODES = kit.script_nodes(__file__, "service_bell")
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_lobby, build_desk)
+    return kit.assemble(MATERIALS, build_lobby, build_desk, kit.signs(SIGNS))
 
 
 MARBLE_TEX = kit.tiles(
@@ -283,6 +283,40 @@ def build_desk(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.2))
     b.marker("thumbnail_camera", kit.look_at((1.2, 1.8, 0.8), (-0.4, 1.0, -2.6)))
+
+
+# Text in the lobby (kit.signs): the hotel's name and reception signs, the booking on the
+# screen and the deposit on the card terminal, in Thai and English as a Thai hotel has them.
+SIGNS = (
+    kit.Sign(
+        ("โรงแรมริมน้ำ  RIMNAM HOTEL",), (0.0, 2.28, 1.393), 1.2, "brass", px=(1024, 128), yaw=180
+    ),
+    kit.Sign(("แผนกต้อนรับ", "RECEPTION"), (0.0, 1.95, 1.418), 0.9, "brass", px=(512, 128), yaw=180),
+    kit.Sign(
+        ("แผนกต้อนรับ", "RECEPTION"), (0.0, 0.6, DESK_Z - 0.402), 0.9, "brass", px=(512, 128), yaw=180
+    ),
+    kit.Sign(
+        (
+            "การจอง BOOKING",
+            "ห้องดีลักซ์ 2 คืน รวมอาหารเช้า",
+            "DELUXE, 2 NIGHTS, BREAKFAST",
+            "ห้อง 1208 ชั้น 12",
+        ),
+        (0, 0.265, 0.0145),
+        0.5,
+        "screen",
+        parent="pms_screen",
+    ),
+    kit.Sign(
+        ("มัดจำ ฿2,000", "แตะบัตร TAP CARD"),
+        (0, 0.0335, -0.04),
+        0.05,
+        "screen",
+        px=(128, 64),
+        tilt=-90,
+        parent="payment_terminal",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

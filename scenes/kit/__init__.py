@@ -6,6 +6,8 @@
 - `builder`: `SceneBuilder`, which collects named nodes, markers, lights and merged static
   geometry into a trimesh scene;
 - `room`: floor, walls with windows, doors, ceiling and ceiling lights;
+- `text`: signs, labels and screens in Thai and English (Noto Sans Thai), packed into a
+  texture atlas per scene;
 - `sound`: sounds synthesised with numpy (ambience, sizzle, drill, beep, bell, ...) and their
   deterministic Ogg Vorbis encoding;
 - `export`: deterministic GLB export, atomic writes, the thumbnail, the `main(argv)` every
@@ -81,6 +83,7 @@ from scenes.kit.shapes import (
     translate,
     upright_torus,
 )
+from scenes.kit.text import Sign, render_sign, signs
 
 __all__ = [
     "RGB",
@@ -92,6 +95,7 @@ __all__ = [
     "Parts",
     "Room",
     "SceneBuilder",
+    "Sign",
     "Window",
     "`scenes.kit`.",
     "assemble",
@@ -122,6 +126,7 @@ __all__ = [
     "plant",
     "polyline",
     "prism",
+    "render_sign",
     "rod",
     "room_materials",
     "rotate_x",
@@ -132,6 +137,7 @@ __all__ = [
     "script_nodes",
     "shelf_unit",
     "side_cylinders",
+    "signs",
     "sound",
     "sphere",
     "standard_materials",

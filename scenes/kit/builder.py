@@ -131,6 +131,22 @@ class SceneBuilder:
         for material, mesh in rest:
             self.add(f"{name}_{material}", mesh, material, parent=name)
 
+    def add_mesh(
+        self,
+        name: str,
+        mesh: Any,
+        transform: FloatArray | None = None,
+        *,
+        parent: str | None = None,
+    ) -> None:
+        """Add node `name` showing a finished mesh: its own normals, texture coordinates and
+        material (`scenes.kit.text`'s signs, whose coordinates point into an atlas)."""
+        self._check_new(name)
+        matrix = np.round(np.eye(4) if transform is None else transform, 9)
+        self.scene.add_geometry(
+            mesh, node_name=name, geom_name=name, parent_node_name=parent, transform=matrix
+        )
+
     def marker(
         self, name: str, transform: FloatArray | None = None, *, parent: str | None = None
     ) -> None:

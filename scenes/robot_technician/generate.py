@@ -36,7 +36,9 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_hall, build_cell, build_controls, build_benches)
+    return kit.assemble(
+        MATERIALS, build_hall, build_cell, build_controls, build_benches, kit.signs(SIGNS)
+    )
 
 
 EPOXY_TEX = kit.noise_texture((118, 138, 128), (100, 120, 110), size=128, seed=81, cells=6)
@@ -376,6 +378,58 @@ def build_benches(b: kit.SceneBuilder) -> None:
     b.static_parts(kit.monitor(width=0.4, height=0.26), kit.translate(qx + 0.25, TOP, qz - 0.35))
     b.marker("spawn", kit.translate(0.2, 0, 0.8))
     b.marker("thumbnail_camera", kit.look_at((0.4, 2.1, 1.5), (1.1, 0.9, -2.2)))
+
+
+# Text in the robot cell (kit.signs): the alarm on the HMI, the teach pendant's screen, the
+# fence and cabinet warnings, the lockout station and its tags.
+SIGNS = (
+    kit.Sign(
+        ("ไม่พบชิ้นงานที่ปลายสายพาน", "E-201 NO PART AT CONVEYOR END", "แก้ไขแล้วกด RESET"),
+        (0, 0.12, 0.0055),
+        0.32,
+        "alarm",
+        parent="hmi_screen",
+    ),
+    kit.Sign(
+        ("T1 สอนงาน  ความเร็ว 10%", "RESET แล้วรัน 1 รอบ"),
+        (0, 0.2, 0.033),
+        0.16,
+        "screen",
+        px=(256, 128),
+        parent="teach_pendant",
+    ),
+    kit.Sign(
+        ("อันตราย ไฟฟ้า 400 V", "DANGER ELECTRICITY"),
+        (0.25, 1.62, 0.2005),
+        0.22,
+        "warning",
+        px=(256, 128),
+        parent="control_cabinet",
+    ),
+    kit.Sign(
+        ("อันตราย พื้นที่หุ่นยนต์", "DANGER ROBOT WORKING AREA"),
+        (2.45, 1.45, FENCE[3] + 0.03),
+        0.6,
+        "warning",
+    ),
+    kit.Sign(
+        ("จุดล็อกเอาท์", "LOCKOUT STATION"),
+        (CABINET[0] - 0.75, 1.63, CABINET[1] + 0.401),
+        0.4,
+        "warning",
+        px=(512, 128),
+    ),
+    *(
+        kit.Sign(
+            ("อันตราย", "ห้ามเปิด", "DO NOT", "OPERATE"),
+            (CABINET[0] - 0.87 + 0.12 * i, 1.35, CABINET[1] + 0.404),
+            0.05,
+            "prohibition",
+            px=(64, 128),
+        )
+        for i in range(3)
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -28,7 +28,7 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_shed, build_bench)
+    return kit.assemble(MATERIALS, build_shed, build_bench, kit.signs(SIGNS))
 
 
 SHED_FLOOR_TEX = kit.concrete((160, 158, 150), size=256, seed=91)
@@ -285,6 +285,34 @@ def build_bench(b: kit.SceneBuilder) -> None:
     b.marker("sensor_spot", kit.translate(-1.4, 0.05, BACK - 0.8))
     b.marker("spawn", kit.translate(0, 0, -0.3))
     b.marker("thumbnail_camera", kit.look_at((1.6, 1.7, 0.6), (-0.6, 0.9, -3.6)))
+
+
+# Text in the drone shed (kit.signs): its name, the chemical safety sign and the flight plan.
+SIGNS = (
+    kit.Sign(
+        ("ศูนย์บริการโดรนเกษตร", "AGRI-DRONE SERVICE CENTRE"),
+        (0.3, 3.2, BACK + 0.003),
+        1.2,
+        "zone",
+        px=(1024, 256),
+    ),
+    kit.Sign(
+        ("สวมหน้ากากและถุงมือ", "ขณะผสมสารเคมี", "WEAR MASK AND GLOVES"),
+        (-3.997, 1.6, -2.9),
+        0.45,
+        "mandatory",
+        px=(256, 256),
+        yaw=90,
+    ),
+    kit.Sign(
+        ("แผนการบิน นาข้าว 10 ไร่", "ความสูงบิน 2 ม.  ปุ๋ยน้ำ", "ระวังสายไฟและบ้านคน", "FLIGHT PLAN"),
+        (0, 0.0145, 0),
+        0.23,
+        "screen",
+        tilt=-90,
+        parent="flight_tablet",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -35,7 +35,9 @@ NODES = kit.script_nodes(__file__)
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_mat, build_counter, build_left_side)
+    return kit.assemble(
+        MATERIALS, build_room, build_mat, build_counter, build_left_side, kit.signs(SIGNS)
+    )
 
 
 TEAK_FLOOR_TEX = kit.wood_grain((150, 96, 56), (104, 62, 32), size=256, seed=71, planks=4)
@@ -374,6 +376,45 @@ def build_left_side(b: kit.SceneBuilder) -> None:
     b.static_parts(kit.trash_bin(material="wood_dark", height=0.35), kit.translate(-2.1, 0, 0.0))
     b.marker("spawn", kit.translate(0.2, 0, 0.6))
     b.marker("thumbnail_camera", kit.look_at((0.7, 1.8, 1.0), (-0.4, 0.3, -1.6)))
+
+
+# Text in the spa room (kit.signs): the chart's title, the shoes and hand-washing signs, the
+# client's health form.
+SIGNS = (
+    kit.Sign(("เส้นประธานสิบ  SEN SIB",), (0.0, 1.965, BACK + 0.042), 0.5, "info", px=(512, 64)),
+    kit.Sign(
+        ("กรุณาถอดรองเท้า", "PLEASE REMOVE YOUR SHOES"),
+        (-2.497, 2.3, 0.4),
+        0.6,
+        "info",
+        px=(512, 128),
+        yaw=90,
+    ),
+    kit.Sign(
+        ("ล้างมือก่อนนวด", "WASH YOUR HANDS"),
+        (-2.497, 1.6, BASIN[1] - 0.58),
+        0.35,
+        "mandatory",
+        px=(256, 128),
+        yaw=90,
+    ),
+    kit.Sign(
+        (
+            "แบบสอบถามสุขภาพ",
+            "HEALTH FORM",
+            "ไข้: ไม่มี  ความดัน: ปกติ",
+            "ตั้งครรภ์: ไม่  แผลสด: ไม่มี",
+            "อาการ: ปวดไหล่ขวา",
+        ),
+        (0, 0.0095, 0.02),
+        0.19,
+        "info",
+        px=(256, 256),
+        yaw=180,  # the clip faces the room: it reads from there
+        tilt=-90,
+        parent="intake_form",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -27,7 +27,7 @@ NODES = kit.script_nodes(__file__, "forklift")
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_racks, build_packing)
+    return kit.assemble(MATERIALS, build_room, build_racks, build_packing, kit.signs(SIGNS))
 
 
 WAREHOUSE_FLOOR_TEX = kit.concrete((170, 170, 166), size=256, seed=81)
@@ -278,6 +278,63 @@ def build_packing(b: kit.SceneBuilder) -> None:
     b.add_parts("forklift", forklift(), kit.translate(-1.5, 0, -4.1) @ kit.rotate_y(10))
     b.marker("spawn", kit.translate(0, 0, 0.8))
     b.marker("thumbnail_camera", kit.look_at((2.2, 2.2, 1.5), (-0.5, 1.2, -3.2)))
+
+
+# Text in the warehouse (kit.signs): location, safety and shipping signs, Thai and English.
+SIGNS = (
+    *(
+        kit.Sign(
+            (f"แถว C ช่อง 0{3 - i}", f"C-0{3 - i}"),
+            (x0 + 1.2, 4.55, RACK_Z + 0.5),
+            0.8,
+            "zone",
+            px=(256, 128),
+            two_sided=True,
+        )
+        for i, x0 in enumerate(BAYS)
+    ),
+    kit.Sign(("C-01-1",), (0, 0.125, 0.003), 0.2, "label", px=(256, 64), parent="bin_label"),
+    kit.Sign(("ทางออกฉุกเฉิน", "FIRE EXIT"), (-4.997, 2.6, -1.6), 0.6, "exit", px=(256, 128), yaw=90),
+    kit.Sign(
+        ("ถังดับเพลิง", "FIRE EXTINGUISHER"), (-4.997, 1.35, -0.5), 0.3, "fire", px=(256, 128), yaw=90
+    ),
+    kit.Sign(
+        ("ระวังรถโฟล์คลิฟท์", "CAUTION FORKLIFTS"),
+        (-4.997, 1.8, -4.2),
+        0.5,
+        "warning",
+        px=(256, 128),
+        yaw=90,
+    ),
+    kit.Sign(("ประตูรับส่งสินค้า 1", "LOADING DOCK 1"), (2.5, 4.1, -8.497), 1.2, "zone", px=(512, 128)),
+    kit.Sign(
+        ("จุดแพ็คสินค้า", "PACKING STATION"),
+        (PACK[0], 2.3, PACK[1]),
+        0.8,
+        "zone",
+        px=(512, 128),
+        two_sided=True,
+    ),
+    kit.Sign(
+        ("ส่งด่วน EXPRESS", "ถึง: ร้านสมใจ", "กรุงเทพฯ 10110"),
+        (0, 0.0035, 0),
+        0.09,
+        "label",
+        px=(256, 256),
+        tilt=-90,
+        parent="shipping_label",
+    ),
+    kit.Sign(
+        ("ใบหยิบสินค้า PICK LIST", "หม้อหุงข้าว 1 กล่อง", "ตำแหน่ง C-01-1"),
+        (0, 0.0095, 0.02),
+        0.19,
+        "info",
+        px=(256, 256),
+        yaw=180,  # the clip faces the visitor: it reads from there
+        tilt=-90,
+        parent="pick_list",
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

@@ -25,7 +25,7 @@ NODES = kit.script_nodes(__file__, "welding_machine")
 
 def build() -> kit.SceneBuilder:
     """The whole scene: its materials and the parts below, in order."""
-    return kit.assemble(MATERIALS, build_room, build_booth)
+    return kit.assemble(MATERIALS, build_room, build_booth, kit.signs(SIGNS))
 
 
 SHOP_FLOOR_TEX = kit.concrete((128, 128, 124), size=256, seed=61)
@@ -353,6 +353,25 @@ def build_booth(b: kit.SceneBuilder) -> None:
     )
     b.marker("spawn", kit.translate(0, 0, 0.3))
     b.marker("thumbnail_camera", kit.look_at((1.9, 1.95, 0.85), (0.1, 0.7, -2.0)))
+
+
+# Text in the workshop (kit.signs): safety signs and the gas cylinder's label.
+SIGNS = (
+    kit.Sign(("สวมหน้ากากเชื่อม", "WEAR WELDING MASK"), (-1.15, 1.75, -2.494), 0.6, "mandatory"),
+    kit.Sign(("ทางออก", "EXIT"), (2.6, 2.55, -4.997), 0.6, "exit", px=(256, 128)),
+    kit.Sign(
+        ("ห้ามสูบบุหรี่", "NO SMOKING"), (3.497, 1.5, -0.9), 0.5, "prohibition", px=(256, 128), yaw=-90
+    ),
+    kit.Sign(
+        ("CO2", "คาร์บอนไดออกไซด์"),
+        (0, 0.95, 0.116),
+        0.14,
+        "label",
+        px=(256, 128),
+        parent="gas_cylinder",
+        wrap_r=0.116,
+    ),
+)
 
 
 def sounds() -> dict[str, kit.sound.Clip]:

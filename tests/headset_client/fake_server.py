@@ -52,6 +52,34 @@ from vr_server.protocol.headset import (
 from vr_server.protocol.scoring import compute_result
 
 
+def answer_event(
+    machine: sm.SessionMachine,
+    stored: dict[int, dict[str, Any]],
+    session_id: str,
+    frame: Event,
+    now: float,
+) -> Ack | Error | None:
+    """A server's answer to an event frame of the session `machine` plays (`stored`: its event
+    bodies by seq, where an accepted one is added): an Ack once stored, a duplicate Ack for an
+    identical replay, a seq_conflict Error for a replay that differs, an Error for an event the
+    machine rejects; None when the machine says none of these."""
+    body = frame.event.model_dump(mode="json")
+    reply: Ack | Error | None = None
+    for out in machine.handle(sm.HeadsetEvent(frame.seq, frame.event), now):
+        if isinstance(out, sm.Accepted):
+            stored[frame.seq] = body
+            reply = Ack(session_id=session_id, seq=frame.seq)
+        elif isinstance(out, sm.Replayed):
+            if stored.get(frame.seq) == body:
+                reply = Ack(session_id=session_id, seq=frame.seq, duplicate=True)
+            else:
+                reply = Error(code=ErrorCode.SEQ_CONFLICT, message="differs", seq=frame.seq)
+        elif isinstance(out, sm.Rejected):
+            code, message, expected = out.code, out.message, out.expected_seq
+            reply = Error(code=code, message=message, seq=frame.seq, expected_seq=expected)
+    return reply
+
+
 @dataclass
 class Device:
     device_id: str
@@ -393,21 +421,7 @@ class FakeServer:
                 ws, Error(code=ErrorCode.WRONG_SESSION, message="not yours", seq=msg.seq)
             )
             return
-        body = msg.event.model_dump(mode="json")
-        reply: Ack | Error | None = None
-        for out in s.machine.handle(sm.HeadsetEvent(msg.seq, msg.event), now):
-            if isinstance(out, sm.Accepted):
-                s.events[msg.seq] = body
-                reply = Ack(session_id=s.id, seq=msg.seq)
-            elif isinstance(out, sm.Replayed):
-                if s.events.get(msg.seq) == body:
-                    reply = Ack(session_id=s.id, seq=msg.seq, duplicate=True)
-                else:
-                    reply = Error(code=ErrorCode.SEQ_CONFLICT, message="differs", seq=msg.seq)
-            elif isinstance(out, sm.Rejected):
-                reply = Error(
-                    code=out.code, message=out.message, seq=msg.seq, expected_seq=out.expected_seq
-                )
+        reply = answer_event(s.machine, s.events, s.id, msg, now)
         if reply is not None and not (self.mute_acks and isinstance(reply, Ack)):
             await self._send(ws, reply)
         await self._maybe_result(s)

@@ -9,68 +9,51 @@ from pathlib import Path
 import yaml
 
 from content_tools.format import AssetRef, BundleManifest, SceneSource, Script
-from tests.support.scripts import scene_meta
+from tests.support.scripts import question, scene_meta, step
 
 ROOT = Path(__file__).resolve().parents[2]
 COOK_SCENE = ROOT / "scenes" / "cook" / "scene.yaml"
 T = {"th": "ข้อความ", "en": "Some narration for the visitor to hear"}
 
 
-def _question(qid: str, answer: str) -> dict[str, object]:
-    return {
-        "id": qid,
-        "prompt": T,
-        "choices": [{"id": c, "text": T} for c in ("a", "b", "c")],
-        "answer": answer,
-    }
-
-
 def every_kind_script() -> Script:
     """One step per action kind (continue, select, grab_place, look_at, quiz), with hints."""
+    questions = [
+        question(q, answer, T, "abc") for q, answer in (("q1", "a"), ("q2", "b"), ("q3", "c"))
+    ]
     return Script.model_validate(
         {
             "steps": [
-                {"id": "intro", "title": T, "narration": T, "expected_s": 10},
-                {
-                    "id": "pick-knife",
-                    "title": T,
-                    "narration": T,
-                    "highlight": "knife",
-                    "action": {"kind": "select", "node": "knife"},
-                    "hints": [{"after_s": 4, "text": T}, {"after_s": 9, "text": T}],
-                    "expected_s": 20,
-                },
-                {
-                    "id": "place-pan",
-                    "title": T,
-                    "narration": T,
-                    "action": {"kind": "grab_place", "node": "pan", "target": "stove"},
-                    "hints": [{"after_s": 6, "text": T}],
-                    "expected_s": 20,
-                },
-                {
-                    "id": "look-exit",
-                    "title": T,
-                    "narration": T,
-                    "action": {"kind": "look_at", "node": "fire_exit", "dwell_s": 2},
-                    "hints": [{"after_s": 5, "text": T}],
-                    "expected_s": 10,
-                },
-                {
-                    "id": "quiz",
-                    "title": T,
-                    "narration": T,
-                    "action": {
-                        "kind": "quiz",
-                        "questions": [
-                            _question("q1", "a"),
-                            _question("q2", "b"),
-                            _question("q3", "c"),
-                        ],
-                    },
-                    "hints": [{"after_s": 12, "text": T}],
-                    "expected_s": 30,
-                },
+                step("intro", T, expected_s=10),
+                step(
+                    "pick-knife",
+                    T,
+                    highlight="knife",
+                    action={"kind": "select", "node": "knife"},
+                    hints=(4, 9),
+                    expected_s=20,
+                ),
+                step(
+                    "place-pan",
+                    T,
+                    action={"kind": "grab_place", "node": "pan", "target": "stove"},
+                    hints=(6,),
+                    expected_s=20,
+                ),
+                step(
+                    "look-exit",
+                    T,
+                    action={"kind": "look_at", "node": "fire_exit", "dwell_s": 2},
+                    hints=(5,),
+                    expected_s=10,
+                ),
+                step(
+                    "quiz",
+                    T,
+                    action={"kind": "quiz", "questions": questions},
+                    hints=(12,),
+                    expected_s=30,
+                ),
             ]
         }
     )

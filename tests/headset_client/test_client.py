@@ -163,13 +163,22 @@ async def play_until_connected(client: HeadsetClient, fake_server: FakeServer) -
     return sid
 
 
+async def playing(
+    make_client: ClientFactory, fake_server: FakeServer, manifest: BundleManifest, seed: int
+) -> tuple[HeadsetClient, list[SessionEvent], str]:
+    """A new client playing an assigned session (play_until_connected), the events of a random
+    visitor (`seed`) through the script, and the session id."""
+    client = await make_client()
+    async with asyncio.timeout(LIMIT):
+        sid = await play_until_connected(client, fake_server)
+    return client, session_events(manifest.script, random.Random(seed)), sid
+
+
 async def test_unacked_events_are_resent_after_an_abrupt_drop(
     make_client: ClientFactory, fake_server: FakeServer, manifest: BundleManifest
 ) -> None:
-    client = await make_client()
-    bodies = session_events(manifest.script, random.Random(0))
+    client, bodies, sid = await playing(make_client, fake_server, manifest, seed=0)
     async with asyncio.timeout(LIMIT):
-        sid = await play_until_connected(client, fake_server)
         half = len(bodies) // 2
         await send_all(client, bodies[:3])
         await client.wait_acked()
@@ -205,10 +214,8 @@ async def test_unacked_events_are_resent_after_an_abrupt_drop(
 async def test_events_sent_while_the_server_swallowed_them_are_resent(
     make_client: ClientFactory, fake_server: FakeServer, manifest: BundleManifest
 ) -> None:
-    client = await make_client()
-    bodies = session_events(manifest.script, random.Random(2))
+    client, bodies, sid = await playing(make_client, fake_server, manifest, seed=2)
     async with asyncio.timeout(LIMIT):
-        sid = await play_until_connected(client, fake_server)
         fake_server.swallow_events = True
         await send_all(client, bodies[:4])
         await fake_server.wait_until(lambda: len(fake_server.received(Event)) == 4)

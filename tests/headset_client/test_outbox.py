@@ -10,6 +10,7 @@ import pytest
 
 from headset_client.outbox import EventOutbox
 from headset_client.playbook import session_events
+from tests.headset_client.fake_server import answer_event
 from tests.headset_client.support import every_kind_script
 from vr_server.protocol import session_machine as sm
 from vr_server.protocol.errors import ErrorCode
@@ -185,24 +186,11 @@ class LossyLink:
         self.to_client: deque[Ack | Error] = deque()
 
     def serve_one(self) -> None:
-        frame = self.to_server.popleft()
-        body = frame.event.model_dump(mode="json")
-        for out in self.machine.handle(sm.HeadsetEvent(frame.seq, frame.event), 0.0):
-            if isinstance(out, sm.Accepted):
-                self.stored[frame.seq] = body
-                self.to_client.append(Ack(session_id="s1", seq=frame.seq))
-            elif isinstance(out, sm.Replayed):
-                assert self.stored[frame.seq] == body, "a replay must be identical"
-                self.to_client.append(Ack(session_id="s1", seq=frame.seq, duplicate=True))
-            elif isinstance(out, sm.Rejected):
-                self.to_client.append(
-                    Error(
-                        code=out.code,
-                        message=out.message,
-                        seq=frame.seq,
-                        expected_seq=out.expected_seq,
-                    )
-                )
+        reply = answer_event(self.machine, self.stored, "s1", self.to_server.popleft(), 0.0)
+        conflict = isinstance(reply, Error) and reply.code == ErrorCode.SEQ_CONFLICT
+        assert not conflict, "a replay must be identical"
+        if reply is not None:
+            self.to_client.append(reply)
 
     def drop(self) -> None:
         self.to_server.clear()

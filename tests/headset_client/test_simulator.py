@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,22 +97,38 @@ async def test_plays_a_whole_session(make_client: ClientFactory, fake_server: Fa
     assert len(fake_server.received(Ready)) == 1
 
 
-async def test_the_cook_scene_plays_through(tmp_path: Path) -> None:
-    glb = fake_glb(200_000)
-    server = FakeServer(build_manifest(cook_script(), glb), glb)
+@dataclass
+class PlayedOnce:
+    client: HeadsetClient
+    sim: SimulatedHeadset
+    report: SessionReport
+    session_id: str
+
+
+@asynccontextmanager
+async def played_once(server: FakeServer, cache: Path) -> AsyncIterator[PlayedOnce]:
+    """Start `server`, enrol a client (cache in `cache`), let a simulated headset play the one
+    session the server assigns it; the client stays open inside, the server stops after."""
     await server.start()
     try:
-        async with HeadsetClient(server.url, tmp_path, backoff_initial=0.05) as client:
+        async with HeadsetClient(server.url, cache, backoff_initial=0.05) as client:
             await client.ensure_enrolled("123456")
             sim = SimulatedHeadset(client, speed=FAST, seed=3, telemetry_hz=0)
             runner = asyncio.create_task(sim.run_once())
             sid = await server.assign(await connected_headset_id(client))
             async with asyncio.timeout(LIMIT):
                 report = await runner
-        assert report.state == "finished"
-        assert server.sessions[sid].machine.state == "finished"
+            yield PlayedOnce(client, sim, report, sid)
     finally:
         await server.stop()
+
+
+async def test_the_cook_scene_plays_through(tmp_path: Path) -> None:
+    glb = fake_glb(200_000)
+    server = FakeServer(build_manifest(cook_script(), glb), glb)
+    async with played_once(server, tmp_path) as played:
+        assert played.report.state == "finished"
+        assert server.sessions[played.session_id].machine.state == "finished"
 
 
 def sounding_server(*, served: bool) -> tuple[FakeServer, str]:
@@ -133,23 +151,14 @@ async def test_the_scene_sounds_are_cached_and_a_missing_one_is_left_out(
     """The headset fetches each sound file of the manifest into its cache like the model; a
     sound the server cannot give is reported and the session plays on (as in the web app)."""
     server, sha = sounding_server(served=served)
-    await server.start()
-    try:
-        async with HeadsetClient(server.url, tmp_path, backoff_initial=0.05) as client:
-            await client.ensure_enrolled("123456")
-            sim = SimulatedHeadset(client, speed=FAST, seed=3, telemetry_hz=0)
-            runner = asyncio.create_task(sim.run_once())
-            await server.assign(await connected_headset_id(client))
-            async with asyncio.timeout(LIMIT):
-                report = await runner
-            assert report.state == "finished"
-            assert client.cache.has(sha) is served
-        if served:
-            assert not sim.errors
-        else:
-            assert [e for e in sim.errors if e.startswith(f"sound {sha}.ogg not loaded")]
-    finally:
-        await server.stop()
+    async with played_once(server, tmp_path) as played:
+        assert played.report.state == "finished"
+        assert played.client.cache.has(sha) is served
+    errors = played.sim.errors
+    if served:
+        assert not errors
+    else:
+        assert [e for e in errors if e.startswith(f"sound {sha}.ogg not loaded")]
 
 
 async def test_a_scene_starts_from_the_cache_only_with_its_sounds(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from tests.support.gltf_docs import accessor_json
+
 __all__ = [
     "DATA_CODES",
     "FLOAT",
@@ -104,18 +106,8 @@ class Scene:
         view = self.raw(ctype, values)
         if target is not None:
             self.views[view]["target"] = target
-        n = _COMPONENTS[type_]
-        accessor: dict[str, Any] = {
-            "bufferView": view,
-            "componentType": ctype,
-            "count": len(values) // n,
-            "type": type_,
-        }
-        if bounds:
-            columns = [values[c::n] for c in range(n)]
-            cast: Callable[[float], float] = f32 if ctype == FLOAT else int
-            accessor["min"] = [cast(min(col)) for col in columns]
-            accessor["max"] = [cast(max(col)) for col in columns]
+        cast: Callable[[float], float] = f32 if ctype == FLOAT else int
+        accessor = accessor_json(view, ctype, type_, values, bounds=bounds, cast=cast)
         accessor.update(extra)
         self.accessors.append(accessor)
         return len(self.accessors) - 1

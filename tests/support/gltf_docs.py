@@ -20,7 +20,7 @@ import copy
 import json
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "UNSIGNED_SHORT",
     "Builder",
     "Doc",
+    "accessor_json",
     "case_file_name",
     "data_uri",
     "doc_bytes",
@@ -75,6 +76,35 @@ def pack(component_type: int, values: Sequence[float]) -> bytes:
     if fmt != "f":
         return struct.pack(f"<{len(values)}{fmt}", *(int(v) for v in values))
     return struct.pack(f"<{len(values)}f", *values)
+
+
+def accessor_json(
+    view: int,
+    component_type: int,
+    type_: str,
+    values: Sequence[float],
+    *,
+    bounds: bool,
+    cast: Callable[[float], float] | None = None,
+    **members: Any,
+) -> dict[str, Any]:
+    """An accessor of `type_` over the flat `values` in buffer view `view`, `members` after its
+    type; with `bounds`, each column's min and max, through `cast` (default: float for FLOAT
+    components, else int)."""
+    width = COMPONENTS[type_]
+    accessor: dict[str, Any] = {
+        "bufferView": view,
+        "componentType": component_type,
+        "count": len(values) // width,
+        "type": type_,
+        **members,
+    }
+    if bounds:
+        to = cast or (float if component_type == FLOAT else int)
+        columns = [values[i::width] for i in range(width)]
+        accessor["min"] = [to(min(c)) for c in columns]
+        accessor["max"] = [to(max(c)) for c in columns]
+    return accessor
 
 
 def data_uri(data: bytes, media_type: str = "application/octet-stream") -> str:
@@ -179,17 +209,8 @@ class Builder:
         width = COMPONENTS[type]
         if len(values) % width:
             raise ValueError(f"{len(values)} values are not whole {type} elements")
-        accessor: dict[str, Any] = {
-            "bufferView": self.view(pack(component_type, values), target=target),
-            "componentType": component_type,
-            "count": len(values) // width,
-            "type": type,
-        }
-        if bounds:
-            columns = [values[i::width] for i in range(width)]
-            cast = float if component_type == FLOAT else int
-            accessor["min"] = [cast(min(c)) for c in columns]
-            accessor["max"] = [cast(max(c)) for c in columns]
+        view = self.view(pack(component_type, values), target=target)
+        accessor = accessor_json(view, component_type, type, values, bounds=bounds)
         accessor.update(extra)
         accessors: list[dict[str, Any]] = self.doc.setdefault("accessors", [])
         accessors.append(accessor)

@@ -28,6 +28,7 @@ from tests.support.gltf_docs import (
     UNSIGNED_INT,
     UNSIGNED_SHORT,
     Builder,
+    accessor_json,
     data_uri,
     pack,
     png,
@@ -80,19 +81,8 @@ def _accessor_on(
     built: Builder, view: int, offset: int, values: list[float], kind: str, bounds: bool
 ) -> int:
     """A FLOAT accessor of `kind` over `values` stored at `offset` in an existing view."""
-    width = {"VEC2": 2, "VEC3": 3}[kind]
-    accessor: dict[str, Any] = {
-        "bufferView": view,
-        "componentType": FLOAT,
-        "count": len(values) // width,
-        "type": kind,
-    }
-    if offset:
-        accessor["byteOffset"] = offset
-    if bounds:
-        columns = [values[i::width] for i in range(width)]
-        accessor["min"] = [min(c) for c in columns]
-        accessor["max"] = [max(c) for c in columns]
+    at: dict[str, Any] = {"byteOffset": offset} if offset else {}
+    accessor = accessor_json(view, FLOAT, kind, values, bounds=bounds, **at)
     accessors: list[dict[str, Any]] = built.doc.setdefault("accessors", [])
     accessors.append(accessor)
     return len(accessors) - 1

@@ -18,6 +18,14 @@ import numpy as np
 from PIL import Image
 
 from content_tools.glb import build_glb
+from tests.support.gltf_docs import (
+    ARRAY_BUFFER,
+    ELEMENT_ARRAY_BUFFER,
+    FLOAT,
+    UNSIGNED_SHORT,
+    accessor_json,
+    pack,
+)
 
 __all__ = ["make_ktx2", "png", "textured_quad", "textured_quad_glb"]
 
@@ -39,7 +47,8 @@ def make_ktx2(
     faces: int = 1,
     depth: int = 0,
 ) -> bytes:
-    """A KTX2 file of `codec` data ("etc1s", "uastc" or "other") with zero-filled levels."""
+    """A KTX2 file of `codec` data ("etc1s", "uastc" or "other") with zero-filled levels
+    (`levels` 0 writes levelCount 0 and one level, as KTX2 asks of a file without mips)."""
     scheme = supercompression or ("basislz" if codec == "etc1s" else "zstd")
     # ETC1S: RGB (+ AAA for alpha); UASTC: RGB or RGBA
     channels = ([0, 15] if alpha else [0]) if codec == "etc1s" else [3 if alpha else 0]
@@ -59,12 +68,13 @@ def make_ktx2(
         bytes(8),
     )
     dfd = struct.pack("<I", 4 + len(block) + len(samples)) + block + samples
-    index_size = 24 * levels
+    stored = max(levels, 1)
+    index_size = 24 * stored
     dfd_offset = 80 + index_size
     data_offset = dfd_offset + len(dfd)
     level_data: list[bytes] = []
     level_w, level_h = width, height
-    for _ in range(levels):
+    for _ in range(stored):
         level_data.append(bytes(((level_w + 3) // 4) * ((level_h + 3) // 4) * 16))
         level_w, level_h = max(1, level_w // 2), max(1, level_h // 2)
     index = b""
@@ -118,19 +128,25 @@ def textured_quad(
     """A glTF document (and its binary buffer) of one quad on the first node, whose material
     samples images[0] as base colour and images[1] (if given) as normal map; each image is
     (bytes, mimeType), embedded in a buffer view."""
-    positions = struct.pack("<12f", 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0)
-    normals = struct.pack("<12f", *([0, 0, 1] * 4))
-    tangents = struct.pack("<16f", *([1, 0, 0, 1] * 4))
-    uvs = struct.pack("<8f", 0, 1, 1, 1, 1, 0, 0, 0)
-    indices = struct.pack("<6H", 0, 1, 2, 0, 2, 3)
-    chunks = [positions, normals, tangents, uvs, indices]
-    targets = [34962, 34962, 34962, 34962, 34963]
+    streams = [  # POSITION (with bounds: the corners' whole numbers), NORMAL, TANGENT, UV, indices
+        ("VEC3", FLOAT, [0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0], ARRAY_BUFFER),
+        ("VEC3", FLOAT, [0, 0, 1] * 4, ARRAY_BUFFER),
+        ("VEC4", FLOAT, [1, 0, 0, 1] * 4, ARRAY_BUFFER),
+        ("VEC2", FLOAT, [0, 1, 1, 1, 1, 0, 0, 0], ARRAY_BUFFER),
+        ("SCALAR", UNSIGNED_SHORT, [0, 1, 2, 0, 2, 3], ELEMENT_ARRAY_BUFFER),
+    ]
     views: list[dict[str, Any]] = []
+    accessors: list[dict[str, Any]] = []
     binary = b""
-    for chunk, target in zip(chunks, targets, strict=True):
+    for type_, component_type, values, target in streams:
+        chunk = pack(component_type, values)
         views.append({"buffer": 0, "byteOffset": len(binary), "byteLength": len(chunk)})
         views[-1]["target"] = target
         binary += chunk
+        first = not accessors
+        accessors.append(
+            accessor_json(len(views) - 1, component_type, type_, values, bounds=first, cast=int)
+        )
     image_entries = []
     for data, mime in images:
         binary += bytes(-len(binary) % 4)
@@ -164,20 +180,7 @@ def textured_quad(
         "samplers": [{"magFilter": 9729, "minFilter": 9987}],
         "textures": [{"sampler": 0, "source": i} for i in range(len(images))],
         "images": image_entries,
-        "accessors": [
-            {
-                "bufferView": 0,
-                "componentType": 5126,
-                "count": 4,
-                "type": "VEC3",
-                "min": [0, 0, 0],
-                "max": [1, 1, 0],
-            },
-            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
-            {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC4"},
-            {"bufferView": 3, "componentType": 5126, "count": 4, "type": "VEC2"},
-            {"bufferView": 4, "componentType": 5123, "count": 6, "type": "SCALAR"},
-        ],
+        "accessors": accessors,
         "bufferViews": views,
         "buffers": [{"byteLength": len(binary)}],
     }

@@ -2,59 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from content_tools.format import SceneMeta, Script
 
 T = {"th": "ข้อความ", "en": "text"}
 
 
+def step(
+    step_id: str, text: dict[str, str] = T, *, hints: Sequence[float] = (), **fields: object
+) -> dict[str, object]:
+    """A script step titled and narrated `text`, with a hint of `text` after each of `hints`
+    seconds; `fields` (action, highlight, expected_s...) as given."""
+    body: dict[str, object] = {"id": step_id, "title": text, "narration": text, **fields}
+    if hints:
+        body["hints"] = [{"after_s": after, "text": text} for after in hints]
+    return body
+
+
+def question(
+    question_id: str, answer: str, text: dict[str, str] = T, choices: str = "ab"
+) -> dict[str, object]:
+    """A quiz question with one choice per letter of `choices`."""
+    return {
+        "id": question_id,
+        "prompt": text,
+        "choices": [{"id": c, "text": text} for c in choices],
+        "answer": answer,
+    }
+
+
 def every_action_script() -> Script:
     """Five steps, one per action kind, with hints."""
+    quiz = {"kind": "quiz", "questions": [question("q1", "a"), question("q2", "b")]}
     return Script.model_validate(
         {
             "steps": [
-                {"id": "intro", "title": T, "narration": T},
-                {
-                    "id": "pick-knife",
-                    "title": T,
-                    "narration": T,
-                    "highlight": "knife",
-                    "action": {"kind": "select", "node": "knife"},
-                    "hints": [{"after_s": 10, "text": T}, {"after_s": 20, "text": T}],
-                },
-                {
-                    "id": "place-pan",
-                    "title": T,
-                    "narration": T,
-                    "action": {"kind": "grab_place", "node": "pan", "target": "stove"},
-                },
-                {
-                    "id": "look-fire",
-                    "title": T,
-                    "narration": T,
-                    "action": {"kind": "look_at", "node": "fire_exit"},
-                },
-                {
-                    "id": "quiz",
-                    "title": T,
-                    "narration": T,
-                    "action": {
-                        "kind": "quiz",
-                        "questions": [
-                            {
-                                "id": "q1",
-                                "prompt": T,
-                                "choices": [{"id": "a", "text": T}, {"id": "b", "text": T}],
-                                "answer": "a",
-                            },
-                            {
-                                "id": "q2",
-                                "prompt": T,
-                                "choices": [{"id": "a", "text": T}, {"id": "b", "text": T}],
-                                "answer": "b",
-                            },
-                        ],
-                    },
-                },
+                step("intro"),
+                step(
+                    "pick-knife",
+                    highlight="knife",
+                    action={"kind": "select", "node": "knife"},
+                    hints=(10, 20),
+                ),
+                step("place-pan", action={"kind": "grab_place", "node": "pan", "target": "stove"}),
+                step("look-fire", action={"kind": "look_at", "node": "fire_exit"}),
+                step("quiz", action=quiz),
             ]
         }
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench.sessions import enroll_bulk
+from bench.cluster import enroll_bulk
 from vr_server.app import close_services, open_services
 from vr_server.gc_pause import collector_paused
 from vr_server.protocol import staff as wire

@@ -5,14 +5,16 @@ Dates are venue days (`VR_TIMEZONE`), both ends included; without them, today. A
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, NamedTuple
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from vr_server.api.audit import caller
 from vr_server.api.deps import CredentialFirstRoute, ServicesDep, StaffDep
 from vr_server.errors import NotFound
 from vr_server.protocol.reports import DayFigures
+from vr_server.services import Services
+from vr_server.services.audit import Actor
 from vr_server.services.venue_stats import venue_figures
 
 router = APIRouter(tags=["stats"], route_class=CredentialFirstRoute)
@@ -46,24 +48,44 @@ async def stats(
     return await venue_figures(services.stats, services.venues.venues, venue, from_, to)
 
 
-@router.get(
-    "/api/stats.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "One row per session."}},
-)
-async def stats_csv(
-    staff: StaffDep,
-    services: ServicesDep,
-    request: Request,
-    from_: FromDay = None,
-    to: ToDay = None,
-) -> Response:
+class DayRange(NamedTuple):
+    """The venue days asked for, both ends included."""
+
+    first: date
+    last: date
+
+
+async def asked_days(services: ServicesDep, from_: FromDay = None, to: ToDay = None) -> DayRange:
+    """`from` and `to`; either alone is a single day, neither is today."""
     first = from_ or to or services.stats.today()
-    last = to or first
+    return DayRange(first, to or first)
+
+
+AskedDays = Annotated[DayRange, Depends(asked_days)]
+
+CSV_ANSWER: dict[str, Any] = {
+    "response_class": Response,
+    "responses": {200: {"content": {"text/csv": {}}, "description": "One row per session."}},
+}
+"""What a CSV route answers, for the OpenAPI document."""
+
+
+@router.get("/api/stats.csv", **CSV_ANSWER)
+async def stats_csv(
+    staff: StaffDep, services: ServicesDep, request: Request, days: AskedDays
+) -> Response:
+    first, last = days
     body = await services.stats.csv(first, last)
-    days = {"from": first.isoformat(), "to": last.isoformat()}
-    await services.audit.record("csv_export", caller(staff, request), details=days)
     name = f"vr-sessions-{first.isoformat()}" + (f"-to-{last.isoformat()}" if last != first else "")
+    return await exported_csv(services, caller(staff, request), days, body, name)
+
+
+async def exported_csv(
+    services: Services, who: Actor, days: DayRange, body: str | bytes, name: str, **details: str
+) -> Response:
+    """`body` downloaded as `name`.csv, once the export of `days` is in the audit trail."""
+    asked = {"from": days.first.isoformat(), "to": days.last.isoformat(), **details}
+    await services.audit.record("csv_export", who, details=asked)
     return csv_download(body, name)
 
 

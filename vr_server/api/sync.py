@@ -26,7 +26,7 @@ from fastapi import APIRouter, Query, Request, Response
 from vr_server.api.assets import blob_response
 from vr_server.api.audit import caller, client_address
 from vr_server.api.deps import AdminDep, CredentialFirstRoute, ServicesDep, StaffDep, requires
-from vr_server.api.stats import FromDay, ToDay, csv_download
+from vr_server.api.stats import CSV_ANSWER, AskedDays, exported_csv
 from vr_server.errors import NotFound
 from vr_server.protocol.sync import (
     MAX_BATCH_BYTES,
@@ -139,25 +139,19 @@ async def venues_day(
     return await _venues(services).overview(day)
 
 
-@router.get(
-    "/api/central/venues.csv",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "One row per session."}},
-)
+@router.get("/api/central/venues.csv", **CSV_ANSWER)
 async def venues_csv(
     staff: StaffDep,
     services: ServicesDep,
     request: Request,
-    from_: FromDay = None,
-    to: ToDay = None,
+    days: AskedDays,
     venue: Annotated[str | None, Query(max_length=64, description="A venue's name.")] = None,
 ) -> Response:
     """The sessions the venues sent (one venue's, or every venue's), for Excel."""
     venues = _venues(services)
-    first = from_ or to or services.stats.today()
-    last = to or first
+    first, last = days
     venue_id = (await venues.by_name(venue)).id if venue else None
     body = await venues_csv_text(venues.venues, first, last, venues.zone, venue_id)
-    days = {"from": first.isoformat(), "to": last.isoformat(), "venue": venue or "all"}
-    await services.audit.record("csv_export", caller(staff, request), details=days)
-    return csv_download(body, f"vr-venue-sessions-{first.isoformat()}-to-{last.isoformat()}")
+    name = f"vr-venue-sessions-{first.isoformat()}-to-{last.isoformat()}"
+    who = caller(staff, request)
+    return await exported_csv(services, who, days, body, name, venue=venue or "all")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from vr_server.bus.base import Subscription
+from vr_server.groups import leave_group
 
 
 class InProcessBus:
@@ -36,8 +37,4 @@ class InProcessBus:
 
     def unsubscribe(self, subscription: Subscription) -> None:
         subscription.closed = True
-        subs = self._subscribers.get(subscription.channel)
-        if subs is not None:
-            subs.discard(subscription)
-            if not subs:
-                del self._subscribers[subscription.channel]
+        leave_group(self._subscribers, subscription.channel, subscription)

@@ -46,6 +46,7 @@ from redis.exceptions import RedisError
 
 from vr_server.bus.base import RESET, Subscription
 from vr_server.errors import Unavailable
+from vr_server.groups import leave_group
 from vr_server.tasks import cancel
 
 log = logging.getLogger(__name__)
@@ -241,12 +242,9 @@ class RedisBus:
     def unsubscribe(self, subscription: Subscription) -> None:
         subscription.closed = True
         channel = subscription.channel
-        subs = self._subscribers.get(channel)
-        if subs is None or subscription not in subs:
+        if not leave_group(self._subscribers, channel, subscription):
             return
-        subs.discard(subscription)
-        if not subs:
-            del self._subscribers[channel]
+        if channel not in self._subscribers:  # its last subscriber left
             self._confirmed.discard(channel)
             self._ops.append(("unsubscribe", channel))
             self._wake.set()

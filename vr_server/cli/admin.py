@@ -19,7 +19,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from vr_server.cli.common import CliError, print_result, run_with_services, show
+from vr_server.cli.common import CliError, print_result, print_secret, run_with_services, show
 
 if TYPE_CHECKING:
     from vr_server.services import Services
@@ -78,16 +78,13 @@ def cmd_author_token(args: argparse.Namespace) -> int:
         return await services.auth.issue_token(account, hours=args.hours)
 
     issued = run_with_services(run)
-    if args.json:
-        expires_at = issued.expires_at.isoformat() if issued.expires_at else None
-        print(json.dumps({"token": issued.token, "expires_at": expires_at}))
-    else:
-        print(issued.token)
-        print(
-            f"(author token for {args.username}, "
-            f"valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC)",
-            file=sys.stderr,
-        )
+    expires_at = issued.expires_at.isoformat() if issued.expires_at else None
+    print_secret(
+        args,
+        {"token": issued.token, "expires_at": expires_at},
+        issued.token,
+        f"(author token for {args.username}, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC)",
+    )
     return 0
 
 
@@ -97,14 +94,12 @@ def cmd_enroll_create(args: argparse.Namespace) -> int:
             uses=args.uses, hours=args.hours, label=args.label
         )
     )
-    if args.json:
-        print(json.dumps({"code": code, "uses": args.uses, "hours": args.hours}))
-    else:
-        print(code)
-        print(
-            f"(enrolls up to {args.uses} headset(s) within {args.hours:g} hours)",
-            file=sys.stderr,
-        )
+    print_secret(
+        args,
+        {"code": code, "uses": args.uses, "hours": args.hours},
+        code,
+        f"(enrolls up to {args.uses} headset(s) within {args.hours:g} hours)",
+    )
     return 0
 
 

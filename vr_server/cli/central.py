@@ -16,10 +16,9 @@ At a venue:
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any
 
-from vr_server.cli.common import CliError, print_result, run_with_services
+from vr_server.cli.common import CliError, print_result, print_secret, run_with_services
 
 if TYPE_CHECKING:
     from vr_server.services import Services
@@ -44,13 +43,13 @@ def cmd_venue_add(args: argparse.Namespace) -> int:
 
     made = run_with_services(lambda s: _venues(s).add(args.name, hours=args.hours))
     data = {"venue": venue_view(made.venue), "code": made.code, "expires_at": made.expires_at}
-    print_result(args, data, [made.code])
-    if not args.json:
-        print(
-            f"(venue {made.venue.name!r} registered; on its server, within {args.hours:g} hours: "
-            f"vr-server central pair URL {made.code})",
-            file=sys.stderr,
-        )
+    print_secret(
+        args,
+        data,
+        made.code,
+        f"(venue {made.venue.name!r} registered; on its server, within {args.hours:g} hours: "
+        f"vr-server central pair URL {made.code})",
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -42,6 +43,14 @@ def print_result(args: argparse.Namespace, data: object, lines: list[str]) -> No
     else:
         for line in lines or ["(none)"]:
             show(line)
+
+
+def print_secret(args: argparse.Namespace, data: object, secret: str, note: str) -> None:
+    """A code or token just made: `data` as JSON with --json, else the secret alone on stdout
+    (for a script to take) and `note`, for people, on stderr."""
+    print_result(args, data, [secret])
+    if not args.json:
+        print(escape_controls(note), file=sys.stderr, flush=True)
 
 
 def load_settings() -> Settings:

@@ -45,10 +45,11 @@ from vr_server.protocol.queue import (
 )
 from vr_server.protocol.staff import QueueUpdate
 from vr_server.services.catalog import CatalogService
-from vr_server.services.days import day_bounds, venue_date, venue_day
+from vr_server.services.days import day_bounds, venue_day
 from vr_server.services.fleet import FleetService
 from vr_server.services.journeys import JourneyService
 from vr_server.services.sessions import SessionService
+from vr_server.services.venue_clock import VenueClockService
 from vr_server.storage.base import Store
 from vr_server.storage.records import ContactRecord, SessionRecord, TicketRecord, TicketStatus
 
@@ -86,7 +87,7 @@ def estimated_waits(free_at: list[float], lengths: list[float]) -> list[float | 
     return waits
 
 
-class QueueService:
+class QueueService(VenueClockService):
     def __init__(
         self,
         store: Store,
@@ -99,14 +100,11 @@ class QueueService:
         retention_days: int,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store = store
-        self.catalog = catalog
+        super().__init__(store, catalog, zone=zone, clock=clock)
         self.fleet = fleet
         self.sessions = sessions
         self.bus = bus
-        self.zone = zone
         self.retention_days = retention_days
-        self.clock = clock
         self.journeys = JourneyService(store, catalog, zone=zone)
         sessions.listeners.append(self._session_changed)
 
@@ -117,7 +115,7 @@ class QueueService:
         unknown = [scene for scene in body.interests if scene not in known]
         if unknown:
             raise Invalid(f"no scene {unknown[0]!r} in the catalog")
-        now = _ts(self.clock())
+        now = self.now()
         journey = await self.journeys.for_check_in(body.visitor_code, now)
         contact = None
         if body.consent and (body.name is not None or body.phone is not None):
@@ -159,7 +157,7 @@ class QueueService:
             ticket_id,
             expect=["waiting"],
             status="called",
-            called_at=_ts(self.clock()),
+            called_at=self.now(),
             headset_id=headset_id,
             scene_id=scene,
         )
@@ -201,7 +199,7 @@ class QueueService:
             raise InvalidState(f"{label} is {ticket.status} already")
         status: TicketStatus = "no_show" if no_show else "cancelled"
         if not await self.store.queue.update(
-            ticket_id, expect=[ticket.status], status=status, ended_at=_ts(self.clock())
+            ticket_id, expect=[ticket.status], status=status, ended_at=self.now()
         ):
             raise Conflict(f"{label} changed meanwhile; reload the queue")
         if ticket.status == "called" and ticket.session_id is not None:
@@ -262,7 +260,7 @@ class QueueService:
         ticket = await self.store.queue.get(record.ticket_id)
         if ticket is None or ticket.session_id not in (None, record.id):
             return  # the ticket has moved on to another session
-        now = _ts(self.clock())
+        now = self.now()
         changed = False
         if machine.state in ("running", "paused") and ticket.status == "called":
             changed = await self.store.queue.update(
@@ -312,7 +310,7 @@ class QueueService:
 
     async def average_session_s(self) -> float | None:
         """The mean active length of today's finished sessions; None when there are none."""
-        today = venue_date(_ts(self.clock()), self.zone)
+        today = self.today()
         start, end = day_bounds(today, today, self.zone)
         lengths = [
             float(r.result["duration_s"])

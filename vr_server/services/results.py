@@ -25,6 +25,7 @@ from vr_server.services.catalog import CatalogService
 from vr_server.services.days import venue_date
 from vr_server.services.journeys import JourneyService
 from vr_server.services.sessions import SessionService
+from vr_server.services.venue_clock import VenueClockService
 from vr_server.storage.base import Store
 
 RATING_CHANGE_WINDOW = timedelta(minutes=10)
@@ -46,7 +47,7 @@ def with_result_address(frame: str, base: str) -> str:
     return frame
 
 
-class ResultService:
+class ResultService(VenueClockService):
     def __init__(
         self,
         store: Store,
@@ -56,11 +57,8 @@ class ResultService:
         zone: ZoneInfo,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.store = store
-        self.catalog = catalog
+        super().__init__(store, catalog, zone=zone, clock=clock)
         self.sessions = sessions
-        self.zone = zone
-        self.clock = clock
         self.journeys = JourneyService(store, catalog, zone=zone)
 
     async def public_result(self, token: str) -> PublicResult:
@@ -106,7 +104,7 @@ class ResultService:
             raise InvalidState(
                 "a session can be rated once it has ended", reason=Reason.RATING_CLOSED
             )
-        now = datetime.fromtimestamp(self.clock(), UTC)
+        now = self.now()
         if record.rated_at is not None and now - record.rated_at > RATING_CHANGE_WINDOW:
             raise InvalidState(
                 "the rating can only be changed within 10 minutes", reason=Reason.RATING_CLOSED

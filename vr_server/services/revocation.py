@@ -20,6 +20,7 @@ from typing import Protocol
 from vr_server.bus import Bus, Subscription
 from vr_server.bus.base import RESET
 from vr_server.errors import ServerError, Unavailable
+from vr_server.groups import leave_group
 from vr_server.protocol.errors import CloseCode
 from vr_server.services.auth import AuthService, token_hash
 from vr_server.tasks import cancel
@@ -78,11 +79,7 @@ class Revocations:
     def untrack(self, conn: Closable) -> None:
         self._tokens.pop(conn, None)
         for key in self._keys.pop(conn, ()):
-            conns = self._by_key.get(key)
-            if conns is not None:
-                conns.discard(conn)
-                if not conns:
-                    del self._by_key[key]
+            leave_group(self._by_key, key, conn)
 
     @property
     def tracked(self) -> int:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,9 +29,8 @@ from vr_server.protocol.reports import (
     Satisfaction,
     SceneFigures,
 )
-from vr_server.services.catalog import CatalogService
 from vr_server.services.days import day_bounds, local_iso, venue_date
-from vr_server.storage.base import Store
+from vr_server.services.venue_clock import VenueClockService
 from vr_server.storage.records import HeadsetRecord, SessionRecord, TicketRecord
 
 MAX_DAYS = 366
@@ -222,23 +220,7 @@ def render_csv(data: DayData) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-class StatsService:
-    def __init__(
-        self,
-        store: Store,
-        catalog: CatalogService,
-        *,
-        zone: ZoneInfo,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.store = store
-        self.catalog = catalog
-        self.zone = zone
-        self.clock = clock
-
-    def today(self) -> date:
-        return venue_date(datetime.fromtimestamp(self.clock(), UTC), self.zone)
-
+class StatsService(VenueClockService):
     def days(self, first: date | None, last: date | None) -> tuple[date, date]:
         """The asked range (today by default); Invalid when reversed or too long."""
         first = first or last or self.today()
@@ -288,7 +270,7 @@ class StatsService:
             first=first,
             last=last,
             zone=self.zone,
-            now=datetime.fromtimestamp(self.clock(), UTC),
+            now=self.now(),
             sessions=sessions,
             tickets=tickets,
             headsets=headsets,

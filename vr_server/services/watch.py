@@ -34,6 +34,7 @@ from vr_server.bus.channels import (
     headset_channel,
     watch_channel,
 )
+from vr_server.groups import leave_group
 from vr_server.protocol.poses import IDLE_HZ, WATCH_HZ, PoseFrame, WatchedPose
 from vr_server.protocol.queue import NowPlaying
 from vr_server.services.fleet import FleetService
@@ -110,12 +111,8 @@ class WatchService:
         await self._bus.publish(headset_channel(headset_id), control_message(_WATCH + watcher))
 
     async def unwatch(self, watcher: str, headset_id: str) -> None:
-        headsets = self._watching.get(watcher)
-        if headsets is None or headset_id not in headsets:
+        if not leave_group(self._watching, watcher, headset_id):
             return
-        headsets.discard(headset_id)
-        if not headsets:
-            del self._watching[watcher]
         await self._bus.publish(headset_channel(headset_id), control_message(_UNWATCH + watcher))
 
     async def drop(self, watcher: str) -> None:

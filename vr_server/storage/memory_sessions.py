@@ -10,7 +10,7 @@ from typing import Unpack
 
 from vr_server.storage.journeys import new_journey_code
 from vr_server.storage.memory_tables import MemoryRepository, Taken
-from vr_server.storage.queue import NewTicket, TicketChanges, TicketFilter
+from vr_server.storage.queue import NewTicket, TicketChanges, TicketFilter, waiting_ticket
 from vr_server.storage.records import (
     ContactRecord,
     EventRecord,
@@ -180,17 +180,7 @@ class MemoryQueue(MemoryRepository):
     async def create(self, **ticket: Unpack[NewTicket]) -> TicketRecord:
         day, contact = ticket["venue_day"], ticket.get("contact")
         last = max((k.number for k in self.t.tickets.values() if k.venue_day == day), default=0)
-        record = TicketRecord(
-            id=str(uuid.uuid4()),
-            venue_day=day,
-            number=last + 1,
-            language=ticket["language"],
-            interests=list(ticket["interests"]),
-            status="waiting",
-            created_at=ticket["created_at"],
-            has_personal_data=contact is not None,
-            journey_code=ticket.get("journey_code"),
-        )
+        record = waiting_ticket(ticket, str(uuid.uuid4()), last + 1)
         self.t.tickets[record.id] = record
         if contact is not None:
             self.t.contacts[record.id] = replace(contact, ticket_id=record.id)

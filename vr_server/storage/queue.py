@@ -4,6 +4,7 @@ and its SQL implementation."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import NotRequired, Protocol, TypedDict, Unpack
 
@@ -14,7 +15,7 @@ from vr_server.storage import tables as t
 from vr_server.storage.connections import retry_when_disconnected
 from vr_server.storage.outbox import stamp
 from vr_server.storage.records import ContactRecord, TicketRecord, TicketStatus
-from vr_server.storage.sql_repo import SqlRepository, dumps, to_record
+from vr_server.storage.sql_repo import SqlRepository, row_values, to_record
 from vr_server.storage.sqlite_files import checkpoint
 
 
@@ -70,6 +71,21 @@ class Queue(Protocol):
         ...
 
 
+def waiting_ticket(ticket: NewTicket, ticket_id: str, number: int) -> TicketRecord:
+    """The ticket `create` stores: waiting, the `number`-th of its venue day."""
+    return TicketRecord(
+        id=ticket_id,
+        venue_day=ticket["venue_day"],
+        number=number,
+        language=ticket["language"],
+        interests=list(ticket["interests"]),
+        status="waiting",
+        created_at=ticket["created_at"],
+        has_personal_data=ticket.get("contact") is not None,
+        journey_code=ticket.get("journey_code"),
+    )
+
+
 @retry_when_disconnected
 class SqlQueue(SqlRepository):
     async def create(self, **ticket: Unpack[NewTicket]) -> TicketRecord:
@@ -83,29 +99,13 @@ class SqlQueue(SqlRepository):
                             select(func.max(k.number)).where(k.venue_day == venue_day)
                         )
                     ).scalar_one_or_none()
+                    record = waiting_ticket(ticket, ticket_id, int(last or 0) + 1)
                     await conn.execute(
-                        insert(t.tickets).values(
-                            id=ticket_id,
-                            venue_day=venue_day,
-                            number=int(last or 0) + 1,
-                            language=ticket["language"],
-                            interests=dumps(ticket["interests"]),
-                            status="waiting",
-                            created_at=ticket["created_at"],
-                            has_personal_data=contact is not None,
-                            journey_code=ticket.get("journey_code"),
-                            sync_seq=await stamp(conn),
-                        )
+                        insert(t.tickets).values(**row_values(record), sync_seq=await stamp(conn))
                     )
                     if contact is not None:
-                        await conn.execute(
-                            insert(t.visitor_contacts).values(
-                                ticket_id=ticket_id,
-                                name=contact.name,
-                                phone=contact.phone,
-                                consent_at=contact.consent_at,
-                            )
-                        )
+                        visitor = replace(contact, ticket_id=ticket_id)
+                        await conn.execute(insert(t.visitor_contacts).values(**row_values(visitor)))
                     row = (await conn.execute(select(t.tickets).where(k.id == ticket_id))).one()
                 return to_record(TicketRecord, row)
             except IntegrityError:

@@ -4,6 +4,7 @@ checks that the migrated schema matches these definitions."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -48,6 +49,42 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 TS = UtcDateTime()
+
+
+# Central keeps what venues send in tables of its own (`venue_*`, keyed by the venue and the
+# venue's own ids), with the columns of the venue's tables that these give both.
+
+
+def _event_columns() -> list[Column[Any]]:
+    """A session event after its session's id (`session_events`, `venue_events`)."""
+    return [
+        Column("seq", Integer, primary_key=True, autoincrement=False),
+        Column("kind", String(32), nullable=False),
+        Column("step_id", String(64), nullable=True),
+        Column("body", Text, nullable=False),
+        Column("client_at", Float, nullable=True),
+        Column("received_at", TS, nullable=False),
+    ]
+
+
+def _ticket_columns(id_length: int) -> list[Column[Any]]:
+    """A walk-in ticket after its own id, headset and session ids of `id_length` (`tickets`:
+    36, the server's uuids; `venue_tickets`: 64, a venue's ids)."""
+    return [
+        Column("venue_day", String(10), nullable=False),
+        Column("number", Integer, nullable=False),
+        Column("language", String(8), nullable=False),
+        Column("interests", Text, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("created_at", TS, nullable=False),
+        Column("called_at", TS, nullable=True),
+        Column("started_at", TS, nullable=True),
+        Column("ended_at", TS, nullable=True),
+        Column("headset_id", String(id_length), nullable=True),
+        Column("scene_id", String(64), nullable=True),
+        Column("session_id", String(id_length), nullable=True),
+    ]
+
 
 accounts = Table(
     "accounts",
@@ -173,12 +210,7 @@ session_events = Table(
     "session_events",
     metadata,
     Column("session_id", String(36), ForeignKey("sessions.id"), primary_key=True),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("kind", String(32), nullable=False),
-    Column("step_id", String(64), nullable=True),
-    Column("body", Text, nullable=False),
-    Column("client_at", Float, nullable=True),
-    Column("received_at", TS, nullable=False),
+    *_event_columns(),
     Column("sync_seq", Integer, nullable=True),  # 0006
     Index("ix_session_events_sync_seq", "sync_seq"),
 )
@@ -201,18 +233,7 @@ tickets = Table(
     "tickets",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("venue_day", String(10), nullable=False),
-    Column("number", Integer, nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("interests", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("created_at", TS, nullable=False),
-    Column("called_at", TS, nullable=True),
-    Column("started_at", TS, nullable=True),
-    Column("ended_at", TS, nullable=True),
-    Column("headset_id", String(36), nullable=True),
-    Column("scene_id", String(64), nullable=True),
-    Column("session_id", String(36), nullable=True),
+    *_ticket_columns(36),
     Column("has_personal_data", Boolean, nullable=False, default=False),
     # 0005: the visitor's journey
     Column("journey_code", String(12), nullable=True),
@@ -331,12 +352,7 @@ venue_events = Table(
     metadata,
     Column("venue_id", String(36), ForeignKey("venues.id"), primary_key=True),
     Column("session_id", String(64), primary_key=True),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("kind", String(32), nullable=False),
-    Column("step_id", String(64), nullable=True),
-    Column("body", Text, nullable=False),
-    Column("client_at", Float, nullable=True),
-    Column("received_at", TS, nullable=False),
+    *_event_columns(),
     Column("sync_seq", Integer, nullable=False),
 )
 
@@ -345,18 +361,7 @@ venue_tickets = Table(
     metadata,
     Column("venue_id", String(36), ForeignKey("venues.id"), primary_key=True),
     Column("id", String(64), primary_key=True),
-    Column("venue_day", String(10), nullable=False),
-    Column("number", Integer, nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("interests", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("created_at", TS, nullable=False),
-    Column("called_at", TS, nullable=True),
-    Column("started_at", TS, nullable=True),
-    Column("ended_at", TS, nullable=True),
-    Column("headset_id", String(64), nullable=True),
-    Column("scene_id", String(64), nullable=True),
-    Column("session_id", String(64), nullable=True),
+    *_ticket_columns(64),
     Column("sync_seq", Integer, nullable=False),
     Index("ix_venue_tickets_created", "venue_id", "created_at"),
 )

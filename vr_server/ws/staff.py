@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket
+from pydantic import BaseModel
 
 from vr_server.badinput import clip
 from vr_server.bus import Subscription
@@ -46,12 +47,11 @@ from vr_server.services.auth import STAFF_COOKIE
 from vr_server.tasks import cancel
 from vr_server.ws.connection import Connection, FrameReader, first_frame, logging_in
 from vr_server.ws.kiosk import KIOSK, QUEUE_CHANGED, SOCKET_KINDS, for_board
-from vr_server.ws.registry import AsyncHandler, Link, Registry, accepted, answer_ping
+from vr_server.ws.registry import Link, Registry, accepted, answer_ping
 from vr_server.ws.relay import relay
 from vr_server.ws.watching import StaffLink, unwatch, unwatch_all, watch
 
 log = logging.getLogger(__name__)
-AnyLink = TypeVar("AnyLink", bound=Link)
 ACTIVE = ["assigned", "loading", "ready", "running", "paused"]
 
 STAFF: Registry[StaffLink] = Registry(StaffMessage, "/ws/staff")
@@ -63,55 +63,56 @@ async def _auth_again(link: Link, msg: Auth) -> None:
     raise FrameError(ErrorCode.INVALID_STATE, "already authenticated")
 
 
-def _replying(request: Callable[[AnyLink, Any], Awaitable[str | None]]) -> AsyncHandler[AnyLink]:
-    """A request's handler, answered by `reply` with the session id it returns (if any)."""
-
-    async def run(link: AnyLink, msg: Any) -> None:
-        session_id = await request(link, msg)
-        link.conn.send(Reply(request_id=msg.request_id, session_id=session_id))
-
-    return run
+StaffRequest = TypeVar("StaffRequest", bound=Callable[[StaffLink, Any], Awaitable[str | None]])
 
 
-@STAFF.on(Assign)
-@_replying
+def _request(model: type[BaseModel]) -> Callable[[StaffRequest], StaffRequest]:
+    """Register the handler of a request: it is answered by `reply` with the session id the
+    handler returns (if any)."""
+
+    def register(request: StaffRequest) -> StaffRequest:
+        async def run(link: StaffLink, msg: Any) -> None:
+            session_id = await request(link, msg)
+            link.conn.send(Reply(request_id=msg.request_id, session_id=session_id))
+
+        STAFF.on(model)(run)
+        return request
+
+    return register
+
+
+@_request(Assign)
 async def _assign(link: Link, msg: Assign) -> str:
     sessions = link.services.sessions
     return (await sessions.assign(msg.headset_id, msg.scene_id, msg.language, msg.autostart)).id
 
 
-@STAFF.on(SessionCommand)
-@_replying
+@_request(SessionCommand)
 async def _session_command(link: Link, msg: SessionCommand) -> str:
     return (await link.services.sessions.command(msg.session_id, msg.command, msg.language)).id
 
 
-@STAFF.on(HeadsetMessageRequest)
-@_replying
+@_request(HeadsetMessageRequest)
 async def _message(link: Link, msg: HeadsetMessageRequest) -> None:
     await link.services.sessions.message(msg.headset_id, msg.text)
 
 
-@STAFF.on(CallTicket)
-@_replying
+@_request(CallTicket)
 async def _call_ticket(link: Link, msg: CallTicket) -> str | None:
     return (await link.services.queue.call(msg.ticket_id, msg.headset_id, msg.scene_id)).session_id
 
 
-@STAFF.on(SetStatus)
-@_replying
+@_request(SetStatus)
 async def _set_status(link: Link, msg: SetStatus) -> None:
     await link.services.fleet.set_status(msg.headset_id, msg.status)
 
 
-@STAFF.on(Watch)
-@_replying
+@_request(Watch)
 async def _watch(link: StaffLink, msg: Watch) -> None:
     await watch(link, msg.headset_id)
 
 
-@STAFF.on(Unwatch)
-@_replying
+@_request(Unwatch)
 async def _unwatch(link: StaffLink, msg: Unwatch) -> None:
     await unwatch(link, msg.headset_id)
 

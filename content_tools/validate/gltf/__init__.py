@@ -5,7 +5,8 @@ checks (`parse/`, one module per kind of object) and link checks (`link/`, the s
 both run from `document.py` over the objects of `objects.py`; unused objects; external
 resources (buffers, images; read through a resolver, by default sandboxed files:
 `resources.py`), images (`images.py`), accessor data (`data.py`), then the `info` figures
-(`info.py`). Messages come out in that order, as the reference's do.
+(`info.py`). Messages come out in that order, as the reference's do; our own checks of how
+KTX2 textures are used (`ktx2_use.py`, codes `VR_KTX2_*`) come after the accessor data.
 
 Adding a check: a schema rule of one object goes in its `parse/` module, a rule about what it
 refers to in its `link/` module, an extension's rules in `extensions.py`, the message (code,
@@ -24,6 +25,7 @@ from content_tools.validate.gltf.context import Ctx, Raw
 from content_tools.validate.gltf.data import validate_data
 from content_tools.validate.gltf.document import read_document
 from content_tools.validate.gltf.info import fill_info
+from content_tools.validate.gltf.ktx2_use import check_ktx2_use
 from content_tools.validate.gltf.loader import ReadResource, load_buffers, load_images
 from content_tools.validate.gltf.objects import Document
 from content_tools.validate.gltf.resources import read_external
@@ -130,5 +132,6 @@ def validate_gltf(
     load_buffers(doc, ctx, bin_chunk, resources)
     headers = load_images(doc, ctx, resources)
     validate_data(doc, ctx)
+    check_ktx2_use(doc, ctx, headers)
     fill_info(info, doc, headers, is_glb=ctx.is_glb)
     return info

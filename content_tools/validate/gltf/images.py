@@ -36,6 +36,9 @@ class ImageHeader:
     gpu_bytes: int | None = None
     """GPU memory of a block-compressed (KTX2) image as the headset holds it; None for an
     image decoded to RGBA8."""
+    levels: int | None = None
+    """A KTX2 image's levelCount as stored (0: none, the loader would have to make them);
+    None for an image the GPU gets its mips made for (PNG, JPEG, WebP)."""
 
 
 def _png(data: bytes) -> ImageHeader:

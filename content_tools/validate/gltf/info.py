@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from content_tools.validate.gltf.extensions import ExtObject
 from content_tools.validate.gltf.images import ImageHeader
+from content_tools.validate.gltf.ktx2_use import min_filter
 from content_tools.validate.gltf.link.linker import lookup
 from content_tools.validate.gltf.objects import Buffer, Document, Image, Node, Primitive
 from content_tools.validate.info import GltfInfo, ImageInfo, NodeInfo
@@ -133,12 +135,15 @@ def fill_info(
             info.max_uvs = max(info.max_uvs, prim.texcoord_count)
             info.max_influences = max(info.max_influences, prim.joints_count * 4)
             info.max_attributes = max(info.max_attributes, len(prim.attr_accessors))
+    mipmapped = _mipmapped_images(doc)
     for img in doc.images:
         if img is None:
             continue
         header = headers.get(img.index)
         mime = img.declared_mime or (header.mime_type if header else None) or img.mime_type
-        image = ImageInfo(mime_type=mime, storage=img.storage)
+        image = ImageInfo(
+            mime_type=mime, storage=img.storage, mipmapped=mipmapped.get(img.index, True)
+        )
         if header is not None and header.error is None:
             image.width, image.height = header.width, header.height
             image.format, image.bits = header.format, header.bits
@@ -154,6 +159,25 @@ def fill_info(
         )
     info.nodes_known = True
     _fill_instanced(info, doc)
+
+
+def _mipmapped_images(doc: Document) -> dict[int, bool]:
+    """For each image a texture uses (as its source or an extension's): does any of them
+    sample it with mipmaps (a *_MIPMAP_* minFilter, or none)?"""
+    found: dict[int, bool] = {}
+    for texture in doc.textures:
+        if texture is None:
+            continue
+        with_mips = min_filter(doc, texture) is not None
+        sources = [texture.source_index] + [
+            ext.values.get("source", -1)
+            for ext in texture.extensions.values()
+            if isinstance(ext, ExtObject)
+        ]
+        for source in sources:
+            if source >= 0:
+                found[source] = found.get(source, False) or with_mips
+    return found
 
 
 def _fill_instanced(info: GltfInfo, doc: Document) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from content_tools.validate.gltf.images import ImageHeader
 
 __all__ = [
+    "COLOUR_SLOTS",
     "KTX2_MEDIA_TYPE",
     "KTX2_SIGNATURE",
     "Ktx2Header",
@@ -44,6 +45,19 @@ TRANSFER = {1: "linear", 2: "srgb"}
 _ETC1S_ALPHA_CHANNEL = 15  # KHR_DF_CHANNEL_ETC1S_AAA
 _UASTC_RGBA = 3  # KHR_DF_CHANNEL_UASTC_RGBA
 _UASTC_RRRG = 5
+
+COLOUR_SLOTS = frozenset(
+    {
+        "baseColorTexture",
+        "emissiveTexture",
+        "sheenColorTexture",
+        "specularColorTexture",
+        "diffuseTexture",  # KHR_materials_pbrSpecularGlossiness: both of its textures are sRGB
+        "specularGlossinessTexture",
+    }
+)
+"""textureInfo members (core and extensions) whose texture holds colour, sampled as sRGB;
+every other one holds data (normals, metallic-roughness, occlusion...), sampled as linear."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +194,8 @@ def basisu_image_header(data: bytes) -> ImageHeader | None:
         height=header.height,
         format="rgba" if header.has_alpha else "rgb",
         bits=8,
+        transfer=header.transfer or "custom",
         error=("KTX2: " + "; ".join(found)) if found else None,
         gpu_bytes=gpu_bytes(header),
+        levels=header.levels,
     )

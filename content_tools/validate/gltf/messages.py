@@ -1,14 +1,18 @@
 """The reference validator's issue codes: default severity and message template.
 
 Templates use `{0}`, `{1}`, ... for the arguments, already formatted the way the reference
-prints them (see `schema.fmt`). Codes of our own (not in the reference) are at the end.
+prints them (see `schema.fmt`). Codes of our own (not in the reference) are at the end and
+listed in `OUR_CODES`: the sandbox's, and the `VR_` codes of checks the reference has no
+counterpart for (KTX2 textures, which it does not read). The parity tests compare only the
+reference's codes; tests/content_tools/validate/codes/test_coverage.py checks that no code of
+ours is one of the reference's.
 """
 
 from __future__ import annotations
 
 from content_tools.validate.issues import Severity
 
-__all__ = ["CODES"]
+__all__ = ["CODES", "OUR_CODES"]
 
 E = Severity.ERROR
 W = Severity.WARNING
@@ -477,4 +481,27 @@ CODES: dict[str, tuple[Severity, str]] = {
         "URI {0} resolves outside the content folder; it was not read.",
     ),
     "RESOURCE_TOO_LARGE": (E, "Resource {0} is larger than the limit ({1} bytes); not read."),
+    # Ours: how KTX2 (KHR_texture_basisu) textures are used (gltf/ktx2_use.py).
+    "VR_KTX2_MIPMAPS_MISSING": (
+        W,
+        "KTX2 image {0} holds {1} of the {2} mip levels of a full chain, but this texture is "
+        "sampled with mipmaps ({3}): the headset cannot make them for a compressed format, so "
+        "it shimmers at a distance. Encode it with mipmaps, or use a sampler whose minFilter "
+        "is LINEAR or NEAREST.",
+    ),
+    "VR_KTX2_COLOR_SPACE_MISMATCH": (
+        W,
+        "Material slot {0} holds {1}, but its KTX2 image {2} has the {3} transfer function: "
+        "{4}. Encode it with the {5} transfer function.",
+    ),
 }
+
+OUR_CODES = frozenset(
+    {
+        "URI_OUTSIDE_ROOT",
+        "RESOURCE_TOO_LARGE",
+        "VR_KTX2_MIPMAPS_MISSING",
+        "VR_KTX2_COLOR_SPACE_MISMATCH",
+    }
+)
+"""The codes above that are ours, not the Khronos reference's."""

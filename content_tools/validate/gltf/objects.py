@@ -277,7 +277,8 @@ class Image(Base):
 
 @dataclass(eq=False)
 class Sampler(Base):
-    pass
+    min_filter: int = -1
+    """minFilter, -1 when absent or invalid (the loader then chooses: mipmaps in three.js)."""
 
 
 @dataclass(eq=False)

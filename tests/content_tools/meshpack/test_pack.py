@@ -21,9 +21,12 @@ from content_tools.glb import build_glb, parse_glb
 from content_tools.glb_parts import split_glb, write_glb
 from content_tools.meshpack.attributes import (
     COLOR_MAX_ERROR,
+    LARGE_SCENE_BITS,
     NORMAL_MAX_ERROR_DEG,
     POSITION_MAX_ERROR_M,
+    ROOM_EXTENT_M,
     UV_MAX_ERROR_TEXELS,
+    large_scene_step,
 )
 from content_tools.meshpack.graph import world_matrices
 from tests.support.packed_glb import Corners, world_triangles
@@ -388,3 +391,62 @@ def test_texture_coordinates_of_a_ktx2_texture_use_its_size() -> None:
     info = parts.document["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]
     scale = info["extensions"]["KHR_texture_transform"]["scale"]
     assert scale == [2 * UV_MAX_ERROR_TEXELS / 128] * 2
+
+
+def test_room_scale_keeps_half_a_millimetre_and_a_larger_scene_gets_14_bits() -> None:
+    low = np.zeros(3)
+    assert large_scene_step(low, np.array([ROOM_EXTENT_M, 3.0, 9.0])) is None
+    assert round(ROOM_EXTENT_M, 3) == 16.383
+    for extent in (16.5, 31.2, 80.0, 400.0):
+        step = large_scene_step(low, np.array([extent, 2.0, 5.0]))
+        assert step is not None
+        gltfpack = extent / (2**LARGE_SCENE_BITS - 1)  # gltfpack -vp 14's step
+        assert 0.9 * gltfpack <= step <= gltfpack, extent  # never coarser, at most 10% finer
+        assert extent / step < 65535
+        assert len(repr(step)) <= 8  # a short number in the document
+    assert large_scene_step(low, np.array([31.2, 0.5, 5.4])) == 0.0019
+
+
+def _far_scene(distance: float) -> bytes:
+    """The small scene with one more static mesh `distance` metres away along x."""
+    document, binary = _glb(small_scene())
+    b = _Builder()
+    b.doc, b.blob = document, bytearray(binary)
+    far = b.node("far_fence", mesh=b.mesh(1, color=True), translation=[distance, 0.2, 0.3])
+    document["scenes"][0]["nodes"].append(far)
+    document["buffers"] = [{"byteLength": len(b.blob)}]
+    return build_glb(document, bytes(b.blob))
+
+
+def test_a_scene_larger_than_a_room_merges_on_a_coarser_shared_grid() -> None:
+    """A static mesh 30 m away: the merged meshes share gltfpack's 14-bit grid across the
+    scene (within half a step per axis, 0.95 mm), the scripted ones keep 0.5 mm."""
+    source = _far_scene(30.0)
+    parts = split_glb(source, path=Path("far.glb"))
+    report = compress_parts(parts, "meshopt", KEEP)
+    out = write_glb(parts.document, parts.views)
+    document, _ = _glb(out)
+    merged = [
+        n for n, node in enumerate(document["nodes"]) if "mesh" in node and "name" not in node
+    ]
+    kept_children = {
+        c for node in document["nodes"] if "name" in node for c in node.get("children", [])
+    }
+    scales = {document["nodes"][n]["scale"][0] for n in merged if n not in kept_children}
+    step = 0.0019  # 32.2 m across / 16383, two digits
+    assert scales == {step}
+    assert {document["nodes"][n]["scale"][0] for n in kept_children & set(merged)} == {2**-10}
+    pairs = _match(world_triangles(*_glb(source)), world_triangles(document, _glb(out)[1]))
+    worst = {"merged": 0.0, "kept": 0.0}
+    for (a, i), (b, j) in pairs:
+        pa, pb = a.attributes["POSITION"][i], b.attributes["POSITION"][j]
+        order = [int(np.argmin(np.linalg.norm(pb - corner, axis=1))) for corner in pa]
+        if b.node in kept_children:  # the tool is turned: its grid too (a distance bound)
+            distance = float(np.max(np.linalg.norm(pb[order] - pa, axis=1)))
+            worst["kept"] = max(worst["kept"], distance)
+        else:  # merged meshes are in world space: the grid's axes are the world's
+            worst["merged"] = max(worst["merged"], float(np.max(np.abs(pb[order] - pa))))
+    assert worst["kept"] <= math.sqrt(3) * POSITION_MAX_ERROR_M * 1.0001
+    assert POSITION_MAX_ERROR_M < worst["merged"] <= step / 2 * 1.0001
+    assert report.packing is not None
+    assert report.packing.errors.position_m == pytest.approx(worst["merged"], abs=2e-6)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +37,16 @@ def prefix() -> Iterator[str]:
 @pytest.fixture
 async def make_bus(prefix: str) -> AsyncIterator[Callable[..., asyncio.Future[RedisBus]]]:
     """Start a RedisBus on the test's prefix (or another one); all are closed afterwards."""
-    buses: list[RedisBus] = []
+    async with AsyncExitStack() as made:
 
-    async def make(bus_prefix: str | None = None, **kwargs: float) -> RedisBus:
-        bus = RedisBus(await open_redis(check_redis(), 2.0), prefix=bus_prefix or prefix, **kwargs)
-        await bus.start()
-        buses.append(bus)
-        return bus
+        async def make(bus_prefix: str | None = None, **kwargs: float) -> RedisBus:
+            redis = await open_redis(check_redis(), 2.0)
+            bus = RedisBus(redis, prefix=bus_prefix or prefix, **kwargs)
+            await bus.start()
+            made.push_async_callback(bus.close)
+            return bus
 
-    yield make  # type: ignore[misc]
-    for bus in buses:
-        await bus.close()
+        yield make  # type: ignore[misc]
 
 
 async def next_message(sub: Subscription, timeout: float = 5) -> str:
@@ -250,26 +250,24 @@ async def test_publish_does_not_hang_when_redis_does_not_answer(prefix: str) -> 
 
 @pytest.fixture
 async def make_presence(prefix: str) -> AsyncIterator[Callable[..., asyncio.Future[RedisPresence]]]:
-    made: list[RedisPresence] = []
+    async with AsyncExitStack() as made:
 
-    async def make(instance: str, *, start: bool = True, **timing: float) -> RedisPresence:
-        presence = RedisPresence(
-            await open_redis(check_redis(), 2.0),
-            prefix=prefix,
-            instance=instance,
-            refresh_s=timing.get("refresh_s", 0.2),
-            ttl_s=timing.get("ttl_s", 0.8),
-            flush_s=timing.get("flush_s", 0.5),
-        )
-        if start:
-            await presence.start()
-        made.append(presence)
-        return presence
+        async def make(instance: str, *, start: bool = True, **timing: float) -> RedisPresence:
+            presence = RedisPresence(
+                await open_redis(check_redis(), 2.0),
+                prefix=prefix,
+                instance=instance,
+                refresh_s=timing.get("refresh_s", 0.2),
+                ttl_s=timing.get("ttl_s", 0.8),
+                flush_s=timing.get("flush_s", 0.5),
+            )
+            made.push_async_callback(presence.redis.aclose)  # last: after the presence's close
+            made.push_async_callback(presence.close)
+            if start:
+                await presence.start()
+            return presence
 
-    yield make  # type: ignore[misc]
-    for presence in made:
-        await presence.close()
-        await presence.redis.aclose()
+        yield make  # type: ignore[misc]
 
 
 async def test_presence_is_shared_and_carries_the_live_figures(make_presence) -> None:

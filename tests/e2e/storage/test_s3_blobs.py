@@ -137,14 +137,24 @@ def new_bundle(tmp_path: Path, scene_id: str, seed: int) -> tuple[Path, bytes, s
     return write_bundle(tmp_path, scene_id=scene_id, glb=glb), glb, hashlib.sha256(glb).hexdigest()
 
 
+@asynccontextmanager
+async def publishing_through_a(
+    deployment: Deployment, tmp_path: Path, scene_id: str, seed: int
+) -> AsyncIterator[tuple[Instance, bytes, str]]:
+    """A new scene published through instance "a": a, the scene's GLB and its sha256 while "a"
+    runs (it stops after)."""
+    folder, glb, sha = new_bundle(tmp_path / "dist", scene_id, seed)
+    async with deployment.instance("a") as a:
+        await publish(deployment, a, folder)
+        yield a, glb, sha
+
+
 async def published_through_a(
     deployment: Deployment, tmp_path: Path, scene_id: str, seed: int
 ) -> tuple[bytes, str]:
     """A new scene published through instance "a" (which then stops); its GLB and sha256."""
-    folder, glb, sha = new_bundle(tmp_path / "dist", scene_id, seed)
-    async with deployment.instance("a") as a:
-        await publish(deployment, a, folder)
-    return glb, sha
+    async with publishing_through_a(deployment, tmp_path, scene_id, seed) as (_, glb, sha):
+        return glb, sha
 
 
 # ---------------------------------------------------------------- two instances, one bucket
@@ -153,9 +163,7 @@ async def published_through_a(
 async def test_published_through_a_is_served_by_b_from_the_bucket(
     deployment: Deployment, tmp_path: Path
 ) -> None:
-    folder, glb, sha = new_bundle(tmp_path / "dist", "s3-served", seed=31)
-    async with deployment.instance("a") as a:
-        await publish(deployment, a, folder)
+    async with publishing_through_a(deployment, tmp_path, "s3-served", 31) as (a, glb, sha):
         assert a.cached() == [a.blob_dir / sha[:2] / sha]
     stored = deployment.s3.client().get_object(
         Bucket=deployment.bucket, Key=deployment.key_for(sha)
@@ -259,9 +267,7 @@ async def test_a_tampered_object_is_neither_served_nor_cached(
 async def test_unreachable_bucket_refuses_uploads_and_cached_blobs_are_still_served(
     deployment: Deployment, tmp_path: Path
 ) -> None:
-    folder, glb, sha = new_bundle(tmp_path / "dist", "s3-cached", seed=35)
-    async with deployment.instance("a") as a:
-        await publish(deployment, a, folder)
+    async with publishing_through_a(deployment, tmp_path, "s3-cached", 35) as (a, glb, sha):
         health = (await a.http.get("/health")).json()
         assert health["blob_bucket"] == "ok"
     closed = f"http://127.0.0.1:{free_port()}"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.vr_server.services.support import SCENE, world
+from tests.vr_server.services.support import SCENE, World, world
 from vr_server.bus.channels import parse_channel_message
-from vr_server.errors import Conflict, InvalidState, NotFound
+from vr_server.errors import Conflict, InvalidState, NotFound, ServerError
 from vr_server.storage.sessions import StaleSession
 
 
@@ -39,6 +39,15 @@ async def test_assign_stores_the_session_and_sends_the_headset_its_assignment(
     assert [f["session"]["id"] for f in w.staff_frames("session_update")] == [view.id]
 
 
+async def refusal(
+    w: World, headset_id: str, scene_id: str = SCENE
+) -> tuple[type[ServerError], str | None, dict[str, str]]:
+    """How `assign` refuses: the error's class, its reason and its params."""
+    with pytest.raises(ServerError) as refused:
+        await w.sessions.assign(headset_id, scene_id)
+    return type(refused.value), refused.value.reason, refused.value.params
+
+
 async def test_a_headset_gets_one_session_at_a_time_and_only_when_available(
     tmp_path: Path,
 ) -> None:
@@ -47,27 +56,22 @@ async def test_a_headset_gets_one_session_at_a_time_and_only_when_available(
     busy, cleaning = await w.headset("Quest-B"), await w.headset("Quest-04")
     charging = await w.headset("Quest-C")
     await w.sessions.assign(busy.id, SCENE)
-    with pytest.raises(Conflict) as conflict:
-        await w.sessions.assign(busy.id, SCENE)
-    assert (conflict.value.reason, conflict.value.params) == (
-        "headset_busy",
-        {"headset": "Quest-B"},
-    )
+    assert await refusal(w, busy.id) == (Conflict, "headset_busy", {"headset": "Quest-B"})
     await w.store.headsets.update(cleaning.id, status="needs_cleaning")
-    with pytest.raises(InvalidState) as refused:
-        await w.sessions.assign(cleaning.id, SCENE)
-    assert (refused.value.reason, refused.value.params) == (
+    assert await refusal(w, cleaning.id) == (
+        InvalidState,
         "headset_needs_cleaning",
         {"headset": "Quest-04"},
     )
     await w.store.headsets.update(charging.id, status="charging")
-    with pytest.raises(InvalidState) as refused:
-        await w.sessions.assign(charging.id, SCENE)
-    assert refused.value.reason == "headset_charging"
+    assert await refusal(w, charging.id) == (
+        InvalidState,
+        "headset_charging",
+        {"headset": "Quest-C"},
+    )
     await w.store.headsets.update(charging.id, status="available")
-    with pytest.raises(NotFound) as missing:
-        await w.sessions.assign(charging.id, "no-such-scene")
-    assert (missing.value.reason, missing.value.params) == (
+    assert await refusal(w, charging.id, "no-such-scene") == (
+        NotFound,
         "scene_unavailable",
         {"scene_id": "no-such-scene"},
     )

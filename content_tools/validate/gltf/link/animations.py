@@ -23,14 +23,11 @@ def _sampler_accessor(lk: Linker, index: int, usage: str, name: str) -> Accessor
     acc = lk.resolve(lk.doc.accessors, index, name=name)
     if acc is None:
         return None
-    lk.set_usage(acc, usage, name)
-    bv = acc.buffer_view
-    lk.set_view_usage(bv, "Other", name)
-    if bv is not None and bv.byte_stride != -1:
-        lk.ctx.add("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", name=name)
+    code = "ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE"
+    lk.use_unstrided_accessor(acc, usage, "Other", name, code)
     if usage == "AnimationOutput":
         # The reference sets an output's view usage twice: a conflict is reported twice.
-        lk.set_view_usage(bv, "Other", name)
+        lk.set_view_usage(acc.buffer_view, "Other", name)
     return acc
 
 

@@ -55,9 +55,7 @@ def link_accessor(lk: Linker, acc: Accessor) -> None:
                 if pbv is None:
                     continue
                 part.buffer_view = pbv
-                lk.set_view_usage(pbv, "Other", "bufferView")
-                if pbv.byte_stride != -1:
-                    ctx.add("BUFFER_VIEW_INVALID_BYTE_STRIDE", name="bufferView")
+                lk.use_unstrided_view(pbv, "Other", "bufferView", "BUFFER_VIEW_INVALID_BYTE_STRIDE")
                 if part_name == "indices":
                     if part.component_type != -1:
                         size = {5121: 1, 5123: 2, 5125: 4}[part.component_type]

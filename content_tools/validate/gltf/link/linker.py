@@ -94,6 +94,20 @@ class Linker:
         elif bv.usage != usage:
             self.ctx.add("BUFFER_VIEW_TARGET_OVERRIDE", bv.usage, usage, name=name)
 
+    def use_unstrided_view(self, bv: BufferView | None, usage: str, name: str, code: str) -> None:
+        """Record `bv`'s usage (set_view_usage) and report `code` at `name` when it has a
+        byteStride: the views of indices, images, IBMs, animation and sparse data may not."""
+        self.set_view_usage(bv, usage, name)
+        if bv is not None and bv.byte_stride != -1:
+            self.ctx.add(code, name=name)
+
+    def use_unstrided_accessor(
+        self, acc: Accessor, usage: str, view_usage: str, name: str, code: str
+    ) -> None:
+        """Record the accessor's usage (set_usage), then its buffer view's (use_unstrided_view)."""
+        self.set_usage(acc, usage, name)
+        self.use_unstrided_view(acc.buffer_view, view_usage, name, code)
+
     def offset_length(
         self, byte_offset: int, comp_len: int, byte_length: int, bv: BufferView, bv_index: int
     ) -> None:

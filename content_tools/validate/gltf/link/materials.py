@@ -12,9 +12,7 @@ def link_image(lk: Linker, img: Image) -> None:
     if bv is None:
         return
     img.buffer_view = bv
-    lk.set_view_usage(bv, "Image", "bufferView")
-    if bv.byte_stride != -1:
-        lk.ctx.add("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", name="bufferView")
+    lk.use_unstrided_view(bv, "Image", "bufferView", "IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE")
 
 
 def link_texture(lk: Linker, tex: Texture) -> None:

@@ -123,12 +123,9 @@ def _link_indices(lk: Linker, prim: Primitive) -> None:
     if acc is None:
         return
     prim.draw_count = acc.count
-    lk.set_usage(acc, "PrimitiveIndices", "indices")
     prim.indices = acc
-    bv = acc.buffer_view
-    lk.set_view_usage(bv, "IndexBuffer", "indices")
-    if bv is not None and bv.byte_stride != -1:
-        ctx.add("MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE", name="indices")
+    code = "MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE"
+    lk.use_unstrided_accessor(acc, "PrimitiveIndices", "IndexBuffer", "indices", code)
     code = "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT"
     if lk.check_format(acc, code, INDEX_FORMATS, name="indices"):
         acc.checks.append(

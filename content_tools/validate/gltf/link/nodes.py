@@ -71,12 +71,9 @@ def link_skin(lk: Linker, skin: Skin) -> None:
             skin.root = hier.root.get(skin.joints[0].index)
     acc = lk.resolve(doc.accessors, skin.ibm_index, name="inverseBindMatrices")
     if acc is not None:
-        lk.set_usage(acc, "IBM", "inverseBindMatrices")
         skin.ibm = acc
-        bv = acc.buffer_view
-        lk.set_view_usage(bv, "IBM", "inverseBindMatrices")
-        if bv is not None and bv.byte_stride != -1:
-            ctx.add("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", name="inverseBindMatrices")
+        code = "SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE"
+        lk.use_unstrided_accessor(acc, "IBM", "IBM", "inverseBindMatrices", code)
         if lk.check_format(
             acc, "SKIN_IBM_INVALID_FORMAT", [("MAT4", F, False)], name="inverseBindMatrices"
         ):

@@ -75,10 +75,10 @@ def parse_image(i: int, m: dict[str, Any], ctx: Ctx, allowed_mimes: tuple[str, .
 def parse_sampler(i: int, m: dict[str, Any], ctx: Ctx) -> Sampler:
     check_members(m, ("magFilter", "minFilter", "wrapS", "wrapT", "name"), ctx)
     get_uint(m, "magFilter", ctx, allowed=(9728, 9729))
-    get_uint(m, "minFilter", ctx, allowed=(9728, 9729, 9984, 9985, 9986, 9987))
+    min_filter = get_uint(m, "minFilter", ctx, allowed=(9728, 9729, 9984, 9985, 9986, 9987))
     get_uint(m, "wrapS", ctx, allowed=(33071, 33648, 10497))
     get_uint(m, "wrapT", ctx, allowed=(33071, 33648, 10497))
-    return named(Sampler(i), m, "sampler", ctx)
+    return named(Sampler(i, min_filter=min_filter), m, "sampler", ctx)
 
 
 def parse_texture(i: int, m: dict[str, Any], ctx: Ctx) -> Texture:

@@ -146,6 +146,37 @@ def _skinned(
     )
 
 
+def _joints_case(
+    code: str,
+    triggers: Sequence[int],
+    clean: Sequence[int],
+    weights: Sequence[float],
+    *,
+    joints_as: Format = ("VEC4", UNSIGNED_BYTE),
+    weights_as: Format = ("VEC4", FLOAT),
+) -> CodeCase:
+    """`code` at JOINTS_0 of `_skinned` with the joints `triggers`; clean with `clean`, the
+    weights and formats the same."""
+    return CodeCase(
+        code,
+        triggers=_skinned(triggers, weights, joints_as=joints_as, weights_as=weights_as),
+        clean=_skinned(clean, weights, joints_as=joints_as, weights_as=weights_as),
+        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+    )
+
+
+def _weights_case(
+    code: str, joints: Sequence[int], triggers: Sequence[float], clean: Sequence[float]
+) -> CodeCase:
+    """`code` at WEIGHTS_0 of `_skinned` with the weights `triggers`; clean with `clean`."""
+    return CodeCase(
+        code,
+        triggers=_skinned(joints, triggers),
+        clean=_skinned(joints, clean),
+        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    )
+
+
 def _sparse(indices: Sequence[int]) -> dict[str, Any]:
     """A zero-filled SCALAR float accessor of 4 elements with sparse values at `indices`."""
     scene = Scene()
@@ -284,65 +315,46 @@ CASES: list[CodeCase] = [
         clean=_skinned([0, 0, 0, 0], [1.0, 0, 0, 0], ibm=_IDENTITY),
         pointer="/skins/0/inverseBindMatrices",
     ),
-    CodeCase(
-        "ACCESSOR_JOINTS_INDEX_OOB",
-        triggers=_skinned([2, 0, 0, 0], [0.0, 1.0, 0, 0]),
-        clean=_skinned([1, 0, 0, 0], [0.0, 1.0, 0, 0]),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
-    ),
-    CodeCase(
-        "ACCESSOR_JOINTS_INDEX_DUPLICATE",
-        triggers=_skinned([1, 1, 0, 0], [0.5, 0.5, 0, 0]),
-        clean=_skinned([1, 0, 0, 0], [0.5, 0.5, 0, 0]),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
-    ),
-    CodeCase(
-        "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
-        triggers=_skinned([0, 1, 0, 0], [1.0, 0, 0, 0]),
-        clean=_skinned([0, 0, 0, 0], [1.0, 0, 0, 0]),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
-    ),
-    CodeCase(
-        "ACCESSOR_WEIGHTS_NEGATIVE",
-        triggers=_skinned([0, 1, 0, 0], [1.5, -0.5, 0, 0]),
-        clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0]),
-        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
-    ),
+    _joints_case("ACCESSOR_JOINTS_INDEX_OOB", [2, 0, 0, 0], [1, 0, 0, 0], [0.0, 1.0, 0, 0]),
+    _joints_case("ACCESSOR_JOINTS_INDEX_DUPLICATE", [1, 1, 0, 0], [1, 0, 0, 0], [0.5, 0.5, 0, 0]),
+    _joints_case("ACCESSOR_JOINTS_USED_ZERO_WEIGHT", [0, 1, 0, 0], [0, 0, 0, 0], [1.0, 0, 0, 0]),
+    _weights_case("ACCESSOR_WEIGHTS_NEGATIVE", [0, 1, 0, 0], [1.5, -0.5, 0, 0], [0.5, 0.5, 0, 0]),
     CodeCase(  # the npm build negates UNSIGNED_INT weights (accessor_data.py)
         "ACCESSOR_WEIGHTS_NEGATIVE",
         triggers=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_INT)),
         clean=_skinned([0, 1, 0, 0], [1, 0, 0, 0], weights_as=("VEC4", UNSIGNED_SHORT)),
         pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
     ),
-    CodeCase(  # SCALAR weights: joint 1 (component 0) meets weight 0
+    _joints_case(  # SCALAR weights: joint 1 (component 0) meets weight 0
         "ACCESSOR_JOINTS_USED_ZERO_WEIGHT",
-        triggers=_skinned([1, 0, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        clean=_skinned([0, 1, 0, 0], [0.0, 1.0, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0.0, 1.0, 0, 0],
+        weights_as=_SCALAR_WEIGHTS,
     ),
-    CodeCase(  # SCALAR weights: joint 0 twice with non-zero weights
+    _joints_case(  # SCALAR weights: joint 0 twice with non-zero weights
         "ACCESSOR_JOINTS_INDEX_DUPLICATE",
-        triggers=_skinned([0, 0, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        clean=_skinned([0, 1, 0, 0], [0.5, 0.5, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+        [0, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0.5, 0.5, 0, 0],
+        weights_as=_SCALAR_WEIGHTS,
     ),
-    CodeCase(  # SCALAR joints
+    _joints_case(  # SCALAR joints
         "ACCESSOR_JOINTS_INDEX_OOB",
-        triggers=_skinned([2, 2, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
-        clean=_skinned([1, 0, 0, 0], [1.0, 0, 0, 0], joints_as=("SCALAR", UNSIGNED_BYTE)),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+        [2, 2, 0, 0],
+        [1, 0, 0, 0],
+        [1.0, 0, 0, 0],
+        joints_as=("SCALAR", UNSIGNED_BYTE),
     ),
-    CodeCase(  # past the end of the weights, an out-of-bounds joint is still reported
+    _joints_case(  # past the end of the weights, an out-of-bounds joint is still reported
         "ACCESSOR_JOINTS_INDEX_OOB",
-        triggers=_skinned([0, 0, 0, 2], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        clean=_skinned([0, 0, 0, 1], [1.0, 0, 0, 0], weights_as=_SCALAR_WEIGHTS),
-        pointer=f"{_PRIMITIVE}/attributes/JOINTS_0",
+        [0, 0, 0, 2],
+        [0, 0, 0, 1],
+        [1.0, 0, 0, 0],
+        weights_as=_SCALAR_WEIGHTS,
     ),
-    CodeCase(
-        "ACCESSOR_WEIGHTS_NON_NORMALIZED",
-        triggers=_skinned([0, 1, 0, 0], [0.5, 0.25, 0, 0]),
-        clean=_skinned([0, 1, 0, 0], [0.75, 0.25, 0, 0]),
-        pointer=f"{_PRIMITIVE}/attributes/WEIGHTS_0",
+    _weights_case(
+        "ACCESSOR_WEIGHTS_NON_NORMALIZED", [0, 1, 0, 0], [0.5, 0.25, 0, 0], [0.75, 0.25, 0, 0]
     ),
     CodeCase(
         "ACCESSOR_SPARSE_INDICES_NON_INCREASING",

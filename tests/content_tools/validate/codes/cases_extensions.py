@@ -187,30 +187,31 @@ LIGHT_CASES = [
 
 MATERIAL = "/materials/0/extensions/"
 VOLUME = {"thicknessFactor": 1}
+
+
+def texcoord_case(code: str, extension: str, texture: str) -> CodeCase:
+    """`code` at the extension's `texture` (UV set 0) when normalTexture uses UV set 1; clean
+    when both use set 0."""
+
+    def doc(normal_texcoord: int) -> dict[str, Any]:
+        normal = {"index": 0, "texCoord": normal_texcoord}
+        return material_doc(
+            {extension: {texture: {"index": 0, "texCoord": 0}}}, normalTexture=normal
+        )
+
+    return CodeCase(code, doc(1), doc(0), f"{MATERIAL}{extension}/{texture}")
+
+
 MATERIAL_CASES = [
-    CodeCase(
+    texcoord_case(
         "KHR_MATERIALS_ANISOTROPY_ANISOTROPY_TEXTURE_TEXCOORD",
-        material_doc(
-            {"KHR_materials_anisotropy": {"anisotropyTexture": {"index": 0, "texCoord": 0}}},
-            normalTexture={"index": 0, "texCoord": 1},
-        ),
-        material_doc(
-            {"KHR_materials_anisotropy": {"anisotropyTexture": {"index": 0, "texCoord": 0}}},
-            normalTexture={"index": 0, "texCoord": 0},
-        ),
-        MATERIAL + "KHR_materials_anisotropy/anisotropyTexture",
+        "KHR_materials_anisotropy",
+        "anisotropyTexture",
     ),
-    CodeCase(
+    texcoord_case(
         "KHR_MATERIALS_CLEARCOAT_CLEARCOAT_NORMAL_TEXTURE_TEXCOORD",
-        material_doc(
-            {"KHR_materials_clearcoat": {"clearcoatNormalTexture": {"index": 0, "texCoord": 0}}},
-            normalTexture={"index": 0, "texCoord": 1},
-        ),
-        material_doc(
-            {"KHR_materials_clearcoat": {"clearcoatNormalTexture": {"index": 0, "texCoord": 0}}},
-            normalTexture={"index": 0, "texCoord": 0},
-        ),
-        MATERIAL + "KHR_materials_clearcoat/clearcoatNormalTexture",
+        "KHR_materials_clearcoat",
+        "clearcoatNormalTexture",
     ),
     CodeCase(
         "KHR_MATERIALS_DISPERSION_NO_VOLUME",

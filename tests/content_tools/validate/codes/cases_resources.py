@@ -83,37 +83,26 @@ VALID_GLB = raw_glb([(JSON_CHUNK, EMPTY_JSON)])
 FOUR = b"\0\0\0\0"
 ONE_BUFFER = gltf(buffers=[{"uri": data_uri(FOUR), "byteLength": 4}])
 
+
+def uri_case(code: str, uri: str, byte_length: int = 4) -> CodeCase:
+    """`code` at the URI of the only buffer, `uri` (of `byte_length` bytes); clean with a valid
+    data URI instead."""
+    return CodeCase(
+        code, gltf(buffers=[{"uri": uri, "byteLength": byte_length}]), ONE_BUFFER, "/buffers/0/uri"
+    )
+
+
 URI_CASES = [
-    CodeCase(
-        "INVALID_URI",
-        gltf(buffers=[{"uri": ":", "byteLength": 4}]),
-        ONE_BUFFER,
-        "/buffers/0/uri",
-    ),
-    CodeCase(
-        "INVALID_URI",
-        gltf(buffers=[{"uri": "data:application/octet-stream;base64,A===", "byteLength": 1}]),
-        ONE_BUFFER,
-        "/buffers/0/uri",
-    ),
+    uri_case("INVALID_URI", ":"),
+    uri_case("INVALID_URI", "data:application/octet-stream;base64,A===", byte_length=1),
     CodeCase(  # a data URI image whose content is not of the declared media type
         "INVALID_URI",
         gltf(images=[{"uri": data_uri(png(4, 4), "image/jpeg")}]),
         gltf(images=[{"uri": data_uri(png(4, 4), "image/png")}]),
         "/images/0/uri",
     ),
-    CodeCase(
-        "NON_RELATIVE_URI",
-        gltf(buffers=[{"uri": "http://example.com/a.bin", "byteLength": 4}]),
-        ONE_BUFFER,
-        "/buffers/0/uri",
-    ),
-    CodeCase(
-        "IO_ERROR",
-        gltf(buffers=[{"uri": "http://example.com/a.bin", "byteLength": 4}]),
-        ONE_BUFFER,
-        "/buffers/0/uri",
-    ),
+    uri_case("NON_RELATIVE_URI", "http://example.com/a.bin"),
+    uri_case("IO_ERROR", "http://example.com/a.bin"),
     CodeCase(
         "BUFFER_DATA_URI_MIME_TYPE_INVALID",
         gltf(buffers=[{"uri": data_uri(FOUR, "text/plain"), "byteLength": 4}]),

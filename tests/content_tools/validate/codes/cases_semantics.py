@@ -23,7 +23,7 @@ from tests.content_tools.validate.codes.cases import (
     pack,
 )
 
-__all__ = ["CASES", "IDENTITY", "morph", "pair", "png", "skinned", "triangle", "uv"]
+__all__ = ["CASES", "IDENTITY", "Cases", "morph", "pair", "png", "skinned", "triangle", "uv"]
 
 Edit = Callable[[Builder, bool], Any]
 """Edits Builder.triangle() into a case's document: broken when the flag is set, else fixed."""
@@ -37,6 +37,21 @@ def pair(code: str, edit: Edit, pointer: str | None = None) -> CodeCase:
     return CodeCase(
         code, triangle(lambda b: edit(b, True)), triangle(lambda b: edit(b, False)), pointer
     )
+
+
+class Cases(list[CodeCase]):
+    """A module's cases. `@CASES.pair(code, pointer)` over an edit adds `pair(code, edit,
+    pointer)`, so each case's code and pointer stand above the edit that builds it."""
+
+    def pair(self, code: str, pointer: str | None = None) -> Callable[[Edit], Edit]:
+        def add(edit: Edit) -> Edit:
+            self.append(pair(code, edit, pointer))
+            return edit
+
+        return add
+
+
+CASES = Cases()
 
 
 def triangle(edit: Callable[[Builder], Any] | None = None) -> dict[str, Any]:
@@ -105,6 +120,7 @@ def _tangent_space(built: Builder) -> None:
 # --- meshes ---------------------------------------------------------------------------------
 
 
+@CASES.pair("MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT", "/meshes/0/primitives/1")
 def _unequal_targets(b: Builder, bad: bool) -> None:
     morph(b)
     prim = dict(b.doc["meshes"][0]["primitives"][0])
@@ -113,6 +129,7 @@ def _unequal_targets(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"].append(prim)
 
 
+@CASES.pair("MESH_PRIMITIVE_NO_TANGENT_SPACE", "/meshes/0/primitives/0/material")
 def _no_tangent_space(b: Builder, bad: bool) -> None:
     b.doc["extensionsUsed"] = ["KHR_materials_clearcoat"]
     clearcoat = {"clearcoatNormalTexture": {"index": 0}}
@@ -123,6 +140,7 @@ def _no_tangent_space(b: Builder, bad: bool) -> None:
         _tangent_space(b)
 
 
+@CASES.pair("MESH_PRIMITIVE_GENERATED_TANGENT_SPACE", "/meshes/0/primitives/0/material")
 def _generated_tangent_space(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"normalTexture": {"index": 0}}]
     b.doc["textures"] = [{}]
@@ -131,6 +149,9 @@ def _generated_tangent_space(b: Builder, bad: bool) -> None:
         _tangent_space(b)
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS", "/meshes/0/primitives/0/targets/0/POSITION"
+)
 def _morph_without_bounds(b: Builder, bad: bool) -> None:
     morph(b)
     if bad:
@@ -138,16 +159,23 @@ def _morph_without_bounds(b: Builder, bad: bool) -> None:
         del target["min"], target["max"]
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS", "/meshes/0/primitives/0/attributes/POSITION"
+)
 def _position_without_bounds(b: Builder, bad: bool) -> None:
     if bad:
         del b.doc["accessors"][0]["min"], b.doc["accessors"][0]["max"]
 
 
+@CASES.pair("MESH_INVALID_WEIGHTS_COUNT", "/meshes/0/weights")
 def _invalid_weights_count(b: Builder, bad: bool) -> None:
     morph(b)
     b.doc["meshes"][0]["weights"] = [0.5, 0.5] if bad else [0.5]
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR", "/meshes/0/primitives/0/targets/0/NORMAL"
+)
 def _morph_no_base(b: Builder, bad: bool) -> None:
     morph(b)
     if bad:
@@ -155,12 +183,17 @@ def _morph_no_base(b: Builder, bad: bool) -> None:
         target["NORMAL"] = b.accessor([0.0] * 9, target=ARRAY_BUFFER, bounds=False)
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT",
+    "/meshes/0/primitives/0/targets/0/POSITION",
+)
 def _morph_count(b: Builder, bad: bool) -> None:
     prim = b.doc["meshes"][0]["primitives"][0]
     values = [0.0] * (12 if bad else 9)
     prim["targets"] = [{"POSITION": b.accessor(values, target=ARRAY_BUFFER)}]
 
 
+@CASES.pair("MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT", "/meshes/0/primitives/0/attributes/TEXCOORD_0")
 def _unequal_accessor_count(b: Builder, bad: bool) -> None:
     values = [0.0, 0.0] * (4 if bad else 3)
     uv = b.accessor(values, type="VEC2", target=ARRAY_BUFFER, bounds=False)
@@ -169,12 +202,18 @@ def _unequal_accessor_count(b: Builder, bad: bool) -> None:
     b.doc["textures"] = [{}]
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", "/meshes/0/primitives/0/attributes/NORMAL"
+)
 def _attribute_format(b: Builder, bad: bool) -> None:
     ctype = UNSIGNED_INT if bad else FLOAT
     n = b.accessor([0, 0, 1] * 3, component_type=ctype, target=ARRAY_BUFFER, bounds=False)
     b.doc["meshes"][0]["primitives"][0]["attributes"]["NORMAL"] = n
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT", "/meshes/0/primitives/0/attributes/_ID"
+)
 def _unsigned_int_attribute(b: Builder, bad: bool) -> None:
     ctype = UNSIGNED_INT if bad else FLOAT
     a = b.accessor([1, 2, 3], type="SCALAR", component_type=ctype, bounds=False)
@@ -182,14 +221,17 @@ def _unsigned_int_attribute(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["_ID"] = a
 
 
+@CASES.pair("MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT", "/meshes/0/primitives/0/indices")
 def _indices_format(b: Builder, bad: bool) -> None:
     b.doc["accessors"][1]["componentType"] = 5122 if bad else UNSIGNED_SHORT
 
 
+@CASES.pair("MESH_PRIMITIVE_INCOMPATIBLE_MODE", "/meshes/0/primitives/0")
 def _incompatible_mode(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["mode"] = 1 if bad else 4
 
 
+@CASES.pair("MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL", "/meshes/0/primitives/0/attributes/TANGENT")
 def _tangent_without_normal(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"normalTexture": {"index": 0}}]
     b.doc["textures"] = [{}]
@@ -201,6 +243,7 @@ def _tangent_without_normal(b: Builder, bad: bool) -> None:
         attributes["NORMAL"] = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER, bounds=False)
 
 
+@CASES.pair("UNUSED_MESH_TANGENT", "/meshes/0/primitives/0/attributes/TANGENT")
 def _unused_tangent(b: Builder, bad: bool) -> None:
     _tangent_space(b)
     if not bad:
@@ -209,6 +252,7 @@ def _unused_tangent(b: Builder, bad: bool) -> None:
         uv(b)
 
 
+@CASES.pair("UNUSED_MESH_WEIGHTS", "/meshes/0/weights")
 def _unused_weights(b: Builder, bad: bool) -> None:
     morph(b)
     b.doc["meshes"][0]["weights"] = [0.5]
@@ -216,6 +260,7 @@ def _unused_weights(b: Builder, bad: bool) -> None:
         b.doc["nodes"][0]["weights"] = [0.25]
 
 
+@CASES.pair("UNUSED_MESH_WEIGHTS", "/meshes/0/weights")
 def _weights_without_primitives(b: Builder, bad: bool) -> None:
     """A mesh whose primitives cannot be read shows no weights, even to a node without its own."""
     morph(b)
@@ -224,6 +269,7 @@ def _weights_without_primitives(b: Builder, bad: bool) -> None:
         b.doc["meshes"][0]["primitives"] = -3
 
 
+@CASES.pair("MESH_PRIMITIVE_TOO_FEW_TEXCOORDS", "/meshes/0/primitives/0/material")
 def _too_few_texcoords(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"emissiveTexture": {"index": 0, "texCoord": 1 if bad else 0}}]
     b.doc["textures"] = [{}]
@@ -231,6 +277,7 @@ def _too_few_texcoords(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = uv
 
 
+@CASES.pair("UNUSED_OBJECT", "/meshes/0/primitives/0/attributes/TEXCOORD_0")
 def _unused_texcoord(b: Builder, bad: bool) -> None:
     if not bad:
         b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
@@ -239,6 +286,7 @@ def _unused_texcoord(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = uv
 
 
+@CASES.pair("UNUSED_OBJECT", "/bufferViews/2")
 def _sparse_views_unused(b: Builder, bad: bool) -> None:
     """An accessor of an unknown type (no components for the reference) still links its
     sparse views; one without a valid count does not."""
@@ -257,6 +305,7 @@ def _sparse_views_unused(b: Builder, bad: bool) -> None:
 # --- nodes, skins, scenes ---------------------------------------------------------------------
 
 
+@CASES.pair("NODE_SKINNED_MESH_NON_ROOT", "/nodes/0")
 def _skinned_non_root(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
@@ -264,18 +313,21 @@ def _skinned_non_root(b: Builder, bad: bool) -> None:
         b.doc["scenes"] = [{"nodes": [2, 1]}]
 
 
+@CASES.pair("NODE_SKIN_NO_SCENE", "/nodes/0")
 def _skin_no_scene(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
         b.doc["scenes"] = [{"nodes": [0]}, {"nodes": [1]}]
 
 
+@CASES.pair("NODE_SKINNED_MESH_LOCAL_TRANSFORMS", "/nodes/0")
 def _skinned_local_transforms(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
         b.doc["nodes"][0]["translation"] = [1.0, 0, 0]
 
 
+@CASES.pair("NODE_SKINNED_MESH_WITHOUT_SKIN", "/nodes/0")
 def _skinned_without_skin(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
@@ -284,6 +336,7 @@ def _skinned_without_skin(b: Builder, bad: bool) -> None:
         b.doc["scenes"] = [{"nodes": [0, 1, 2]}]
 
 
+@CASES.pair("NODE_SKIN_WITH_NON_SKINNED_MESH", "/nodes/0")
 def _skin_non_skinned(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
@@ -291,6 +344,7 @@ def _skin_non_skinned(b: Builder, bad: bool) -> None:
         del attributes["JOINTS_0"], attributes["WEIGHTS_0"]
 
 
+@CASES.pair("INVALID_IBM_ACCESSOR_COUNT", "/skins/0/inverseBindMatrices")
 def _ibm_count(b: Builder, bad: bool) -> None:
     skinned(b, joints=1)
     b.doc["skins"][0]["inverseBindMatrices"] = b.accessor(IDENTITY, type="MAT4", bounds=False)
@@ -300,6 +354,7 @@ def _ibm_count(b: Builder, bad: bool) -> None:
         b.doc["skins"][0]["joints"] = [1, 2]
 
 
+@CASES.pair("SKIN_NO_COMMON_ROOT", "/skins/0/joints")
 def _skin_no_common_root(b: Builder, bad: bool) -> None:
     skinned(b)
     b.doc["nodes"].append({})
@@ -310,6 +365,7 @@ def _skin_no_common_root(b: Builder, bad: bool) -> None:
     b.doc["skins"][0]["joints"] = [1, 2]
 
 
+@CASES.pair("SKIN_SKELETON_INVALID", "/skins/0/skeleton")
 def _skin_skeleton_invalid(b: Builder, bad: bool) -> None:
     skinned(b)
     b.doc["nodes"].append({"children": [1]})
@@ -317,6 +373,7 @@ def _skin_skeleton_invalid(b: Builder, bad: bool) -> None:
     b.doc["skins"][0]["skeleton"] = 0 if bad else 2
 
 
+@CASES.pair("NODE_LOOP", "/nodes/0")
 def _node_loop(b: Builder, bad: bool) -> None:
     b.doc["nodes"].append({"children": [0]})
     b.doc["scenes"] = [{"nodes": [1]}]
@@ -324,6 +381,7 @@ def _node_loop(b: Builder, bad: bool) -> None:
         b.doc["nodes"][0]["children"] = [1]
 
 
+@CASES.pair("NODE_PARENT_OVERRIDE", "/nodes/2/children/0")
 def _parent_override(b: Builder, bad: bool) -> None:
     b.doc["nodes"] += [{"children": [0]}, {"children": [] if not bad else [0]}]
     b.doc["scenes"] = [{"nodes": [1, 2]}] if bad else [{"nodes": [1]}]
@@ -333,16 +391,19 @@ def _parent_override(b: Builder, bad: bool) -> None:
         b.doc["scenes"][0]["nodes"].append(2)
 
 
+@CASES.pair("SCENE_NON_ROOT_NODE", "/scenes/0/nodes/1")
 def _scene_non_root(b: Builder, bad: bool) -> None:
     b.doc["nodes"].append({"children": [0]})
     b.doc["scenes"] = [{"nodes": [1, 0] if bad else [1]}]
 
 
+@CASES.pair("NODE_WEIGHTS_INVALID", "/nodes/0/weights")
 def _node_weights(b: Builder, bad: bool) -> None:
     morph(b)
     b.doc["nodes"][0]["weights"] = [0.5, 0.5] if bad else [0.5]
 
 
+@CASES.pair("NODE_EMPTY", "/nodes/1")
 def _node_empty(b: Builder, bad: bool) -> None:
     b.doc["nodes"].append({} if bad else {"mesh": 0})
     b.doc["scenes"][0]["nodes"].append(1)
@@ -359,6 +420,7 @@ def _node_matrix(matrix: list[float], extra: dict[str, Any] | None = None) -> Ed
     return edit
 
 
+@CASES.pair("NODE_MATRIX_NON_TRS", "/nodes/0/matrix")
 def _sheared(b: Builder, bad: bool) -> None:
     """A shear: not TRS, unless a large translation hides it from the reference's test, which
     compares the largest column sums of the matrix and of its TRS rebuild."""
@@ -366,6 +428,7 @@ def _sheared(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["matrix"] = [1.0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, *translation, 1]
 
 
+@CASES.pair("ROTATION_NON_UNIT", "/nodes/0/rotation")
 def _rotation(b: Builder, bad: bool) -> None:
     b.doc["nodes"][0]["rotation"] = [0, 0, 0.6, 0.6] if bad else [0, 0, 0.6, 0.8]
 
@@ -398,6 +461,7 @@ ORTHO = {"xmag": 1.0, "ymag": 1.0, "znear": 0.1, "zfar": 10.0}
 PERSPECTIVE = {"yfov": 1.0, "znear": 0.1}
 
 
+@CASES.pair("IMAGE_NPOT_DIMENSIONS", "/images/0")
 def _npot_image(b: Builder, bad: bool) -> None:
     uv(b)
     b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
@@ -406,88 +470,8 @@ def _npot_image(b: Builder, bad: bool) -> None:
     b.doc["images"] = [{"bufferView": view, "mimeType": "image/png"}]
 
 
-CASES: list[CodeCase] = [
-    pair("MESH_PRIMITIVES_UNEQUAL_TARGETS_COUNT", _unequal_targets, "/meshes/0/primitives/1"),
-    pair("MESH_PRIMITIVE_NO_TANGENT_SPACE", _no_tangent_space, "/meshes/0/primitives/0/material"),
-    pair(
-        "MESH_PRIMITIVE_GENERATED_TANGENT_SPACE",
-        _generated_tangent_space,
-        "/meshes/0/primitives/0/material",
-    ),
-    pair(
-        "MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS",
-        _morph_without_bounds,
-        "/meshes/0/primitives/0/targets/0/POSITION",
-    ),
-    pair(
-        "MESH_PRIMITIVE_POSITION_ACCESSOR_WITHOUT_BOUNDS",
-        _position_without_bounds,
-        "/meshes/0/primitives/0/attributes/POSITION",
-    ),
-    pair("MESH_INVALID_WEIGHTS_COUNT", _invalid_weights_count, "/meshes/0/weights"),
-    pair(
-        "MESH_PRIMITIVE_MORPH_TARGET_NO_BASE_ACCESSOR",
-        _morph_no_base,
-        "/meshes/0/primitives/0/targets/0/NORMAL",
-    ),
-    pair(
-        "MESH_PRIMITIVE_MORPH_TARGET_INVALID_ATTRIBUTE_COUNT",
-        _morph_count,
-        "/meshes/0/primitives/0/targets/0/POSITION",
-    ),
-    pair(
-        "MESH_PRIMITIVE_UNEQUAL_ACCESSOR_COUNT",
-        _unequal_accessor_count,
-        "/meshes/0/primitives/0/attributes/TEXCOORD_0",
-    ),
-    pair(
-        "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT",
-        _attribute_format,
-        "/meshes/0/primitives/0/attributes/NORMAL",
-    ),
-    pair(
-        "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_UNSIGNED_INT",
-        _unsigned_int_attribute,
-        "/meshes/0/primitives/0/attributes/_ID",
-    ),
-    pair(
-        "MESH_PRIMITIVE_INDICES_ACCESSOR_INVALID_FORMAT",
-        _indices_format,
-        "/meshes/0/primitives/0/indices",
-    ),
-    pair(
-        "MESH_PRIMITIVE_INCOMPATIBLE_MODE",
-        _incompatible_mode,
-        "/meshes/0/primitives/0",
-    ),
-    pair(
-        "MESH_PRIMITIVE_TANGENT_WITHOUT_NORMAL",
-        _tangent_without_normal,
-        "/meshes/0/primitives/0/attributes/TANGENT",
-    ),
-    pair("UNUSED_MESH_TANGENT", _unused_tangent, "/meshes/0/primitives/0/attributes/TANGENT"),
-    pair("UNUSED_MESH_WEIGHTS", _unused_weights, "/meshes/0/weights"),
-    pair("UNUSED_MESH_WEIGHTS", _weights_without_primitives, "/meshes/0/weights"),
-    pair(
-        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-        _too_few_texcoords,
-        "/meshes/0/primitives/0/material",
-    ),
-    pair("UNUSED_OBJECT", _unused_texcoord, "/meshes/0/primitives/0/attributes/TEXCOORD_0"),
-    pair("UNUSED_OBJECT", _sparse_views_unused, "/bufferViews/2"),
-    pair("NODE_SKINNED_MESH_NON_ROOT", _skinned_non_root, "/nodes/0"),
-    pair("NODE_SKIN_NO_SCENE", _skin_no_scene, "/nodes/0"),
-    pair("NODE_SKINNED_MESH_LOCAL_TRANSFORMS", _skinned_local_transforms, "/nodes/0"),
-    pair("NODE_SKINNED_MESH_WITHOUT_SKIN", _skinned_without_skin, "/nodes/0"),
-    pair("NODE_SKIN_WITH_NON_SKINNED_MESH", _skin_non_skinned, "/nodes/0"),
-    pair("INVALID_IBM_ACCESSOR_COUNT", _ibm_count, "/skins/0/inverseBindMatrices"),
-    pair("SKIN_NO_COMMON_ROOT", _skin_no_common_root, "/skins/0/joints"),
-    pair("SKIN_SKELETON_INVALID", _skin_skeleton_invalid, "/skins/0/skeleton"),
-    pair("NODE_LOOP", _node_loop, "/nodes/0"),
-    pair("NODE_PARENT_OVERRIDE", _parent_override, "/nodes/2/children/0"),
-    pair("SCENE_NON_ROOT_NODE", _scene_non_root, "/scenes/0/nodes/1"),
-    pair("NODE_WEIGHTS_INVALID", _node_weights, "/nodes/0/weights"),
-    pair("NODE_EMPTY", _node_empty, "/nodes/1"),
+# Cases whose edit a factory above makes (one per case, so no decorator).
+CASES += [
     pair("NODE_MATRIX_DEFAULT", _node_matrix(IDENTITY), "/nodes/0/matrix"),
     pair("NODE_MATRIX_NON_TRS", _node_matrix([0.0] * 16), "/nodes/0/matrix"),
     pair(
@@ -495,12 +479,8 @@ CASES: list[CodeCase] = [
         _node_matrix([*IDENTITY[:12], 1.0, 0, 0, 1.0], {"scale": [2.0, 2, 2]}),
         "/nodes/0/matrix",
     ),
-    pair("NODE_MATRIX_NON_TRS", _sheared, "/nodes/0/matrix"),
-    pair("ROTATION_NON_UNIT", _rotation, "/nodes/0/rotation"),
-    # The reference holds transforms in single precision: 1e40 overflows, 1.00000001 is 1.
     pair("NODE_MATRIX_NON_TRS", _node_value("matrix", _z_scaled(1e40), _z_scaled(1e30))),
     pair("NODE_MATRIX_DEFAULT", _node_value("matrix", _z_scaled(1.00000001), _z_scaled(1.0001))),
-    # The npm build allows 0.00769 off the unit length (its threshold of unit quaternions).
     pair("ROTATION_NON_UNIT", _node_value("rotation", [0, 0, 0, 0.99], [0, 0, 0, 0.995])),
     pair(
         "CAMERA_XMAG_YMAG_ZERO",
@@ -527,5 +507,4 @@ CASES: list[CodeCase] = [
         _camera({**PERSPECTIVE, "yfov": 3.5}, PERSPECTIVE, "perspective"),
         "/cameras/0/perspective",
     ),
-    pair("IMAGE_NPOT_DIMENSIONS", _npot_image, "/images/0"),
 ]

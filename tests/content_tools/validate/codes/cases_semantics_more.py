@@ -11,18 +11,19 @@ from tests.content_tools.validate.codes.cases import (
     UNSIGNED_BYTE,
     UNSIGNED_SHORT,
     Builder,
-    CodeCase,
 )
 from tests.content_tools.validate.codes.cases_semantics import (
     IDENTITY,
+    Cases,
     morph,
-    pair,
     png,
     skinned,
     uv,
 )
 
 __all__ = ["CASES"]
+
+CASES = Cases()
 
 
 def _animation(b: Builder, path: str = "translation", *, out_count: int = 2) -> None:
@@ -45,12 +46,14 @@ def _anim(b: Builder) -> dict[str, Any]:
     return animation
 
 
+@CASES.pair("ANIMATION_CHANNEL_TARGET_NODE_MATRIX", "/animations/0/channels/0/target")
 def _target_matrix(b: Builder, bad: bool) -> None:
     _animation(b)
     if bad:
         b.doc["nodes"][0]["matrix"] = [*IDENTITY[:12], 1.0, 0, 0, 1.0]
 
 
+@CASES.pair("ANIMATION_CHANNEL_TARGET_NODE_SKIN", "/animations/0/channels/0/target/path")
 def _target_skin(b: Builder, bad: bool) -> None:
     skinned(b)
     _animation(b)
@@ -58,30 +61,35 @@ def _target_skin(b: Builder, bad: bool) -> None:
         _anim(b)["channels"][0]["target"]["node"] = 1
 
 
+@CASES.pair("ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS", "/animations/0/channels/0/target")
 def _weights_no_morphs(b: Builder, bad: bool) -> None:
     if not bad:
         morph(b)
     _animation(b, "weights", out_count=2)
 
 
+@CASES.pair("ANIMATION_DUPLICATE_TARGETS", "/animations/0/channels/0/target")
 def _duplicate_targets(b: Builder, bad: bool) -> None:
     _animation(b)
     path = "translation" if bad else "scale"
     _anim(b)["channels"].append({"sampler": 0, "target": {"node": 0, "path": path}})
 
 
+@CASES.pair("ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE", "/animations/0/samplers/0/input")
 def _sampler_stride(b: Builder, bad: bool) -> None:
     _animation(b)
     if bad:
         b.doc["bufferViews"][b.doc["accessors"][2]["bufferView"]]["byteStride"] = 12
 
 
+@CASES.pair("ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT", "/animations/0/samplers/0/input")
 def _input_format(b: Builder, bad: bool) -> None:
     _animation(b)
     if bad:
         b.doc["accessors"][2].update(componentType=UNSIGNED_SHORT, normalized=True)
 
 
+@CASES.pair("ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT", "/animations/0/samplers/0/input")
 def _invalid_input(b: Builder, bad: bool) -> None:
     """An input accessor whose type is invalid is still checked (and its view is used)."""
     _animation(b)
@@ -89,6 +97,9 @@ def _invalid_input(b: Builder, bad: bool) -> None:
         b.doc["accessors"][2]["type"] = "STEP"
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT", "/meshes/0/primitives/0/attributes/NORMAL"
+)
 def _invalid_normal(b: Builder, bad: bool) -> None:
     """Likewise an attribute accessor whose component type is invalid."""
     normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
@@ -97,6 +108,7 @@ def _invalid_normal(b: Builder, bad: bool) -> None:
         b.doc["accessors"][normal]["componentType"] = 5127
 
 
+@CASES.pair("ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS", "/animations/0/samplers/0/input")
 def _input_too_few(b: Builder, bad: bool) -> None:
     inp = b.accessor([0.0] if bad else [0.0, 1.0], type="SCALAR")
     out = b.accessor([0.0] * 9 * (1 if bad else 2), bounds=False)
@@ -108,16 +120,19 @@ def _input_too_few(b: Builder, bad: bool) -> None:
     ]
 
 
+@CASES.pair("ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS", "/animations/0/samplers/0/input")
 def _input_bounds(b: Builder, bad: bool) -> None:
     _animation(b)
     if bad:
         del b.doc["accessors"][2]["min"], b.doc["accessors"][2]["max"]
 
 
+@CASES.pair("ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT", "/animations/0/channels/0/sampler")
 def _output_count(b: Builder, bad: bool) -> None:
     _animation(b, out_count=3 if bad else 2)
 
 
+@CASES.pair("ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT", "/animations/0/channels/0/sampler")
 def _output_count_interpolation(b: Builder, bad: bool) -> None:
     """With an interpolation that is not a string, the reference checks no output count."""
     _animation(b, out_count=3)
@@ -125,6 +140,7 @@ def _output_count_interpolation(b: Builder, bad: bool) -> None:
         _anim(b)["samplers"][0]["interpolation"] = 5
 
 
+@CASES.pair("ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT", "/animations/0/channels/0/sampler")
 def _output_format(b: Builder, bad: bool) -> None:
     _animation(b, "scale")
     if bad:
@@ -135,6 +151,7 @@ def _output_format(b: Builder, bad: bool) -> None:
 # --- materials, textures, images -------------------------------------------------------------
 
 
+@CASES.pair("MATERIAL_ALPHA_CUTOFF_INVALID_MODE", "/materials/0/alphaCutoff")
 def _alpha_cutoff(b: Builder, bad: bool) -> None:
     b.doc["materials"] = [{"alphaCutoff": 0.5, "alphaMode": "OPAQUE" if bad else "MASK"}]
 
@@ -153,12 +170,14 @@ def _textured(b: Builder, image: bytes, mime: str | None) -> None:
 _PNG = png(4, 4)
 
 
+@CASES.pair("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", "/images/0/bufferView")
 def _image_stride(b: Builder, bad: bool) -> None:
     _textured(b, _PNG, "image/png")
     if bad:
         b.doc["bufferViews"][-1]["byteStride"] = 4
 
 
+@CASES.pair("IMAGE_DATA_INVALID", "/images/0")
 def _image_invalid(b: Builder, bad: bool) -> None:
     # IHDR must be 13 bytes long: this one claims 12 (the reference crashes on a PNG whose
     # first chunk is not IHDR, so that is not the way to break it).
@@ -166,14 +185,17 @@ def _image_invalid(b: Builder, bad: bool) -> None:
     _textured(b, broken if bad else _PNG, "image/png")
 
 
+@CASES.pair("IMAGE_UNEXPECTED_EOS", "/images/0")
 def _image_eos(b: Builder, bad: bool) -> None:
     _textured(b, _PNG[:20] if bad else _PNG, "image/png")
 
 
+@CASES.pair("IMAGE_UNRECOGNIZED_FORMAT", "/images/0")
 def _image_unrecognized(b: Builder, bad: bool) -> None:
     _textured(b, b"\0" * 32 if bad else _PNG, "image/png")
 
 
+@CASES.pair("IMAGE_FEATURES_UNSUPPORTED", "/images/0")
 def _image_features(b: Builder, bad: bool) -> None:
     ppx, ppy = (2835, 5670) if bad else (2835, 2835)  # pixels per metre: not square when bad
     _textured(
@@ -183,10 +205,12 @@ def _image_features(b: Builder, bad: bool) -> None:
     )
 
 
+@CASES.pair("IMAGE_MIME_TYPE_INVALID", "/images/0/bufferView")
 def _image_mime(b: Builder, bad: bool) -> None:
     _textured(b, _PNG, "image/jpeg" if bad else "image/png")
 
 
+@CASES.pair("UNSATISFIED_DEPENDENCY", "/images/0/bufferView")
 def _image_mime_not_string(b: Builder, bad: bool) -> None:
     """A mimeType that is not a string leaves the bufferView's dependency unsatisfied."""
     _textured(b, _PNG, "image/png")
@@ -194,12 +218,14 @@ def _image_mime_not_string(b: Builder, bad: bool) -> None:
         b.doc["images"][0]["mimeType"] = 5
 
 
+@CASES.pair("IMAGE_NON_ENABLED_MIME_TYPE", "/images/0")
 def _image_webp(b: Builder, bad: bool) -> None:
     webp = b"RIFF" + (22).to_bytes(4, "little") + b"WEBPVP8L" + (10).to_bytes(4, "little")
     webp += b"\x2f\x03\xc0\x00\x00\x00\x00\x00\x00\x00"
     _textured(b, webp if bad else _PNG, None if bad else "image/png")
 
 
+@CASES.pair("TEXTURE_INVALID_IMAGE_MIME_TYPE", "/textures/0/source")
 def _texture_mime(b: Builder, bad: bool) -> None:
     _textured(b, _PNG, "image/png")
     if bad:
@@ -209,6 +235,7 @@ def _texture_mime(b: Builder, bad: bool) -> None:
 # --- meshes and skins: accessor rules ---------------------------------------------------------
 
 
+@CASES.pair("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", "/meshes/0/primitives/0/attributes/_FOO")
 def _unaligned(b: Builder, bad: bool) -> None:
     ctype, width = (UNSIGNED_BYTE, [0, 0, 0]) if bad else (FLOAT, [0.0, 0, 0])
     acc = b.accessor(width * 3 + ([0, 0, 0] if bad else []), component_type=ctype, bounds=False)
@@ -219,6 +246,9 @@ def _unaligned(b: Builder, bad: bool) -> None:
     b.doc["meshes"][0]["primitives"][0]["attributes"]["_FOO"] = acc
 
 
+@CASES.pair(
+    "MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE", "/meshes/0/primitives/0/attributes/TEXCOORD_0"
+)
 def _without_stride(b: Builder, bad: bool) -> None:
     uv(b)
     b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
@@ -228,11 +258,13 @@ def _without_stride(b: Builder, bad: bool) -> None:
         b.doc["accessors"][2]["bufferView"] = b.doc["accessors"][0]["bufferView"]
 
 
+@CASES.pair("MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE", "/meshes/0/primitives/0/indices")
 def _indices_stride(b: Builder, bad: bool) -> None:
     if bad:
         b.doc["bufferViews"][b.doc["accessors"][1]["bufferView"]]["byteStride"] = 4
 
 
+@CASES.pair("MESH_PRIMITIVE_INDEXED_SEMANTIC_CONTINUITY", "/meshes/0/primitives/0/attributes")
 def _continuity(b: Builder, bad: bool) -> None:
     uv(b)
     b.doc["materials"] = [{"emissiveTexture": {"index": 0}}]
@@ -242,11 +274,13 @@ def _continuity(b: Builder, bad: bool) -> None:
         attributes["TEXCOORD_1"] = attributes.pop("TEXCOORD_0")
 
 
+@CASES.pair("MESH_PRIMITIVE_INVALID_ATTRIBUTE", "/meshes/0/primitives/0/attributes/FOO")
 def _invalid_attribute(b: Builder, bad: bool) -> None:
     acc = b.accessor([0.0] * 3, type="SCALAR", target=ARRAY_BUFFER, bounds=False)
     b.doc["meshes"][0]["primitives"][0]["attributes"]["FOO" if bad else "_FOO"] = acc
 
 
+@CASES.pair("MESH_PRIMITIVE_JOINTS_WEIGHTS_MISMATCH", "/meshes/0/primitives/0/attributes")
 def _joints_weights(b: Builder, bad: bool) -> None:
     skinned(b)
     if bad:
@@ -257,6 +291,7 @@ def _joints_weights(b: Builder, bad: bool) -> None:
         del b.doc["nodes"][1]
 
 
+@CASES.pair("MESH_PRIMITIVE_NO_POSITION", "/meshes/0/primitives/0/attributes")
 def _no_position(b: Builder, bad: bool) -> None:
     normal = b.accessor([0, 0, 1.0] * 3, target=ARRAY_BUFFER)
     attributes = b.doc["meshes"][0]["primitives"][0]["attributes"]
@@ -274,107 +309,11 @@ def _ibm(b: Builder, bad: bool, *, stride: bool) -> None:
         b.doc["bufferViews"][-1]["byteStride"] = 64
 
 
+@CASES.pair("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", "/skins/0/inverseBindMatrices")
 def _ibm_stride(b: Builder, bad: bool) -> None:
     _ibm(b, bad, stride=True)
 
 
+@CASES.pair("SKIN_IBM_INVALID_FORMAT", "/skins/0/inverseBindMatrices")
 def _ibm_format(b: Builder, bad: bool) -> None:
     _ibm(b, bad, stride=False)
-
-
-CASES: list[CodeCase] = [
-    pair("ANIMATION_CHANNEL_TARGET_NODE_MATRIX", _target_matrix, "/animations/0/channels/0/target"),
-    pair(
-        "ANIMATION_CHANNEL_TARGET_NODE_SKIN", _target_skin, "/animations/0/channels/0/target/path"
-    ),
-    pair(
-        "ANIMATION_CHANNEL_TARGET_NODE_WEIGHTS_NO_MORPHS",
-        _weights_no_morphs,
-        "/animations/0/channels/0/target",
-    ),
-    pair("ANIMATION_DUPLICATE_TARGETS", _duplicate_targets, "/animations/0/channels/0/target"),
-    pair(
-        "ANIMATION_SAMPLER_ACCESSOR_WITH_BYTESTRIDE",
-        _sampler_stride,
-        "/animations/0/samplers/0/input",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
-        _input_format,
-        "/animations/0/samplers/0/input",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_INPUT_ACCESSOR_INVALID_FORMAT",
-        _invalid_input,
-        "/animations/0/samplers/0/input",
-    ),
-    pair(
-        "MESH_PRIMITIVE_ATTRIBUTES_ACCESSOR_INVALID_FORMAT",
-        _invalid_normal,
-        "/meshes/0/primitives/0/attributes/NORMAL",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_INPUT_ACCESSOR_TOO_FEW_ELEMENTS",
-        _input_too_few,
-        "/animations/0/samplers/0/input",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_INPUT_ACCESSOR_WITHOUT_BOUNDS",
-        _input_bounds,
-        "/animations/0/samplers/0/input",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT",
-        _output_count,
-        "/animations/0/channels/0/sampler",
-    ),
-    pair(
-        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_COUNT",
-        _output_count_interpolation,
-        "/animations/0/channels/0/sampler",
-    ),
-    pair("UNSATISFIED_DEPENDENCY", _image_mime_not_string, "/images/0/bufferView"),
-    pair(
-        "ANIMATION_SAMPLER_OUTPUT_ACCESSOR_INVALID_FORMAT",
-        _output_format,
-        "/animations/0/channels/0/sampler",
-    ),
-    pair("MATERIAL_ALPHA_CUTOFF_INVALID_MODE", _alpha_cutoff, "/materials/0/alphaCutoff"),
-    pair("IMAGE_BUFFER_VIEW_WITH_BYTESTRIDE", _image_stride, "/images/0/bufferView"),
-    pair("IMAGE_DATA_INVALID", _image_invalid, "/images/0"),
-    pair("IMAGE_UNEXPECTED_EOS", _image_eos, "/images/0"),
-    pair("IMAGE_UNRECOGNIZED_FORMAT", _image_unrecognized, "/images/0"),
-    pair("IMAGE_FEATURES_UNSUPPORTED", _image_features, "/images/0"),
-    pair("IMAGE_MIME_TYPE_INVALID", _image_mime, "/images/0/bufferView"),
-    pair("IMAGE_NON_ENABLED_MIME_TYPE", _image_webp, "/images/0"),
-    pair("TEXTURE_INVALID_IMAGE_MIME_TYPE", _texture_mime, "/textures/0/source"),
-    pair("MESH_PRIMITIVE_ACCESSOR_UNALIGNED", _unaligned, "/meshes/0/primitives/0/attributes/_FOO"),
-    pair(
-        "MESH_PRIMITIVE_ACCESSOR_WITHOUT_BYTESTRIDE",
-        _without_stride,
-        "/meshes/0/primitives/0/attributes/TEXCOORD_0",
-    ),
-    pair(
-        "MESH_PRIMITIVE_INDICES_ACCESSOR_WITH_BYTESTRIDE",
-        _indices_stride,
-        "/meshes/0/primitives/0/indices",
-    ),
-    pair(
-        "MESH_PRIMITIVE_INDEXED_SEMANTIC_CONTINUITY",
-        _continuity,
-        "/meshes/0/primitives/0/attributes",
-    ),
-    pair(
-        "MESH_PRIMITIVE_INVALID_ATTRIBUTE",
-        _invalid_attribute,
-        "/meshes/0/primitives/0/attributes/FOO",
-    ),
-    pair(
-        "MESH_PRIMITIVE_JOINTS_WEIGHTS_MISMATCH",
-        _joints_weights,
-        "/meshes/0/primitives/0/attributes",
-    ),
-    pair("MESH_PRIMITIVE_NO_POSITION", _no_position, "/meshes/0/primitives/0/attributes"),
-    pair("SKIN_IBM_ACCESSOR_WITH_BYTESTRIDE", _ibm_stride, "/skins/0/inverseBindMatrices"),
-    pair("SKIN_IBM_INVALID_FORMAT", _ibm_format, "/skins/0/inverseBindMatrices"),
-]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.content_tools.validate.codes.cases import Builder, CodeCase
-from tests.content_tools.validate.codes.cases_semantics import pair, uv
+from tests.content_tools.validate.codes.cases import Builder
+from tests.content_tools.validate.codes.cases_semantics import Cases, uv
 
 __all__ = ["CASES"]
+
+CASES = Cases()
 
 
 def _info(tex_coord: int, transform: int | None = None) -> dict[str, Any]:
@@ -27,11 +29,13 @@ def _textured(b: Builder, material: dict[str, Any], *extensions: str) -> None:
     b.doc["extensionsUsed"] = ["KHR_texture_transform", *extensions]
 
 
+@CASES.pair("MESH_PRIMITIVE_TOO_FEW_TEXCOORDS", "/meshes/0/primitives/0/material")
 def _info_set_beside_transform(b: Builder, bad: bool) -> None:
     """The info's own texCoord (1) is missing though its transform's (0) exists."""
     _textured(b, {"emissiveTexture": _info(1 if bad else 0, 0)})
 
 
+@CASES.pair("MESH_PRIMITIVE_TOO_FEW_TEXCOORDS", "/meshes/0/primitives/0/material")
 def _every_binding(b: Builder, bad: bool) -> None:
     """Core infos, their transforms and an extension's infos and transforms, all missing their
     set: the reference reports core infos, then transforms of core infos, then per extension
@@ -46,13 +50,3 @@ def _every_binding(b: Builder, bad: bool) -> None:
         "extensions": {"KHR_materials_clearcoat": clearcoat},
     }
     _textured(b, material, "KHR_materials_clearcoat")
-
-
-CASES: list[CodeCase] = [
-    pair(
-        "MESH_PRIMITIVE_TOO_FEW_TEXCOORDS",
-        _info_set_beside_transform,
-        "/meshes/0/primitives/0/material",
-    ),
-    pair("MESH_PRIMITIVE_TOO_FEW_TEXCOORDS", _every_binding, "/meshes/0/primitives/0/material"),
-]

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from content_tools.validate.gltf.coverage import NOT_IMPLEMENTED
-from content_tools.validate.gltf.messages import CODES
+from content_tools.validate.gltf.messages import CODES, OUR_CODES
 from content_tools.validate.issues import Severity
 from tests.content_tools.validate.codes.cases import all_cases
 from tests.support.reference_validator import REPO
@@ -87,3 +87,14 @@ def test_not_implemented_names_reference_codes_with_a_reason() -> None:
     for code, reason in NOT_IMPLEMENTED.items():
         assert code in ISSUES, f"{code} is not a code of the reference's issue list"
         assert len(reason) > 10, f"{code}: say why it is not implemented"
+
+
+def test_our_codes_are_apart_from_the_reference() -> None:
+    """Every code of messages.CODES is the reference's or marked ours (OUR_CODES), never both:
+    the parity comparisons never meet ours, and a later reference cannot take their names."""
+    assert not OUR_CODES & set(ISSUES), "a code of ours has a name of the reference's"
+    assert set(CODES) - set(ISSUES) == OUR_CODES
+    assert {code for code in OUR_CODES if code.startswith("VR_")} >= {
+        "VR_KTX2_MIPMAPS_MISSING",
+        "VR_KTX2_COLOR_SPACE_MISMATCH",
+    }

@@ -161,3 +161,154 @@ def test_a_basisu_source_must_be_ktx2_and_valid(tmp_path: Path) -> None:
     invalid = by_code["IMAGE_DATA_INVALID"]
     assert invalid.pointer == "/images/1"
     assert "not a multiple of 4" in invalid.message
+
+
+# --- our own warnings on how KTX2 textures are used (ktx2_use.py), and the budget's levels ---
+
+MIPS = "VR_KTX2_MIPMAPS_MISSING"
+SPACE = "VR_KTX2_COLOR_SPACE_MISMATCH"
+
+
+def _ours(report: FileReport) -> list[tuple[str, str | None]]:
+    return [(i.code, i.pointer) for i in report.issues.messages if i.code.startswith("VR_")]
+
+
+def _quad(
+    tmp_path: Path,
+    colour: bytes,
+    data: bytes | None = None,
+    sampler: dict[str, Any] | None = None,
+    profile: BudgetProfile | None = None,
+) -> FileReport:
+    images = [(colour, "image/ktx2")] + ([(data, "image/ktx2")] if data is not None else [])
+    document, binary = textured_quad(NODES, images)
+    if sampler is None:
+        del document["samplers"]
+        for texture in document["textures"]:
+            del texture["sampler"]
+    else:
+        document["samplers"] = [sampler]
+    return _validate(tmp_path, _basisu(document), binary, profile or load_profile("quest2"))
+
+
+FULL_COLOUR = make_ktx2(64, 32, codec="etc1s", levels=7)  # 64x32 .. 1x1
+FULL_DATA = make_ktx2(64, 64, codec="uastc", srgb=False, levels=7)
+
+
+def test_full_chains_in_the_right_colour_spaces_are_clean(tmp_path: Path) -> None:
+    for sampler in (None, {"minFilter": 9987}, {"minFilter": 9729}):
+        assert _ours(_quad(tmp_path, FULL_COLOUR, FULL_DATA, sampler)) == [], sampler
+
+
+@pytest.mark.parametrize(
+    "sampler", [None, {"magFilter": 9729}, *({"minFilter": f} for f in (9984, 9985, 9986, 9987))]
+)
+@pytest.mark.parametrize("levels", [0, 1, 6])
+def test_mipmapped_sampling_without_the_full_chain_is_warned(
+    tmp_path: Path, sampler: dict[str, Any] | None, levels: int
+) -> None:
+    partial = make_ktx2(64, 32, codec="etc1s", levels=levels)
+    report = _quad(tmp_path, partial, FULL_DATA, sampler)
+    assert _ours(report) == [(MIPS, "/textures/0")]
+    (issue,) = [i for i in report.issues.messages if i.code == MIPS]
+    assert issue.severity == Severity.WARNING
+    assert f"holds {max(levels, 1)} of the 7 mip levels" in issue.message
+
+
+@pytest.mark.parametrize("min_filter", [9728, 9729])
+def test_no_mipmap_filter_needs_no_mips(tmp_path: Path, min_filter: int) -> None:
+    one_level = make_ktx2(64, 32, codec="etc1s", levels=1)
+    assert _ours(_quad(tmp_path, one_level, None, {"minFilter": min_filter})) == []
+
+
+def test_a_one_pixel_image_is_its_own_chain(tmp_path: Path) -> None:
+    """levelCount 0 stores one level; for a 4x4 image the chain is 3 levels, for 1... (the
+    extension's smallest legal image is 4x4)."""
+    assert _ours(_quad(tmp_path, make_ktx2(4, 4, codec="etc1s", levels=3))) == []
+    assert _ours(_quad(tmp_path, make_ktx2(4, 4, codec="etc1s", levels=0))) == [
+        (MIPS, "/textures/0")
+    ]
+
+
+def test_colour_slot_with_a_linear_image_is_warned(tmp_path: Path) -> None:
+    linear_colour = make_ktx2(64, 32, codec="etc1s", srgb=False, levels=7)
+    report = _quad(tmp_path, linear_colour, FULL_DATA)
+    assert _ours(report) == [(SPACE, "/materials/0/pbrMetallicRoughness/baseColorTexture")]
+    (issue,) = [i for i in report.issues.messages if i.code == SPACE]
+    assert issue.severity == Severity.WARNING
+    assert "'baseColorTexture' holds colour (sRGB)" in issue.message
+    assert "the 'linear' transfer function" in issue.message
+
+
+def test_data_slot_with_an_srgb_image_is_warned(tmp_path: Path) -> None:
+    srgb_normals = make_ktx2(64, 64, codec="uastc", srgb=True, levels=7)
+    report = _quad(tmp_path, FULL_COLOUR, srgb_normals)
+    assert _ours(report) == [(SPACE, "/materials/0/normalTexture")]
+    assert "holds data (linear)" in report.issues.messages[-1].message
+
+
+@pytest.mark.parametrize(
+    ("slot", "srgb", "warned"),
+    [
+        ("emissiveTexture", False, True),
+        ("emissiveTexture", True, False),
+        ("occlusionTexture", True, True),
+        ("occlusionTexture", False, False),
+    ],
+)
+def test_other_core_slots(tmp_path: Path, slot: str, srgb: bool, warned: bool) -> None:
+    document, binary = textured_quad(
+        NODES,
+        [(FULL_COLOUR, "image/ktx2"), (make_ktx2(64, 64, srgb=srgb, levels=7), "image/ktx2")],
+    )
+    material = document["materials"][0]
+    material[slot] = material.pop("normalTexture")
+    report = _validate(tmp_path, _basisu(document), binary, load_profile("quest2"))
+    expected = [(SPACE, f"/materials/0/{slot}")] if warned else []
+    assert _ours(report) == expected
+
+
+def test_metallic_roughness_in_an_srgb_image_is_warned(tmp_path: Path) -> None:
+    document, binary = textured_quad(
+        NODES, [(FULL_COLOUR, "image/ktx2"), (make_ktx2(64, 64, levels=7), "image/ktx2")]
+    )
+    material = document["materials"][0]
+    material["pbrMetallicRoughness"]["metallicRoughnessTexture"] = material.pop("normalTexture")
+    report = _validate(tmp_path, _basisu(document), binary, load_profile("quest2"))
+    pointer = "/materials/0/pbrMetallicRoughness/metallicRoughnessTexture"
+    assert _ours(report) == [(SPACE, pointer)]
+
+
+def test_png_textures_and_ktx2_without_the_extension_get_no_ktx2_warning(
+    tmp_path: Path,
+) -> None:
+    document, binary = textured_quad(NODES, [(png((64, 64)), "image/png")])
+    assert _ours(_validate(tmp_path, document, binary, load_profile("quest2"))) == []
+    one_level = make_ktx2(64, 64, srgb=False)
+    document, binary = textured_quad(NODES, [(one_level, "image/ktx2")])
+    assert _ours(_validate(tmp_path, document, binary, load_profile("quest2"))) == []
+
+
+def test_budget_counts_the_levels_as_stored(tmp_path: Path) -> None:
+    """GPU memory is the levels the file holds: a full chain adds about a third, a file
+    without mips is sampled (and counted) without them, a partial chain counts its levels."""
+    side = 2048  # ETC1S opaque: 0.5 byte a pixel, 2 MiB for the top level
+    top = side * side // 2
+    figures = {}
+    for levels in (1, 3, 12):
+        report = _quad(tmp_path, make_ktx2(side, side, codec="etc1s", levels=levels))
+        assert report.info is not None
+        figures[levels] = report.info.texture_gpu_bytes
+    assert figures[1] == top
+    assert figures[3] == top + top // 4 + top // 16
+    assert figures[12] == sum(
+        max(1, (side >> n) // 4) ** 2 * 8 for n in range(12)
+    )  # 4x4 blocks of 8 bytes, at least one block a level
+    assert top * 4 // 3 <= figures[12] <= top * 4 // 3 + 64
+    # the budget judges that figure: 2.67 MiB with mips is over 2.5, 2 MiB without is not
+    tight = BudgetProfile(name="tight", max_texture_gpu_mb=2.5)
+    with_mips = _quad(tmp_path, make_ktx2(side, side, codec="etc1s", levels=12), profile=tight)
+    one_level = make_ktx2(side, side, codec="etc1s", levels=1)
+    without = _quad(tmp_path, one_level, sampler={"minFilter": 9729}, profile=tight)
+    assert "BUDGET_TEXTURE_MEMORY" in with_mips.issues.codes()
+    assert "BUDGET_TEXTURE_MEMORY" not in without.issues.codes()

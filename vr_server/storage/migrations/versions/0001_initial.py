@@ -3,6 +3,8 @@
 import sqlalchemy as sa
 from alembic import op
 
+from vr_server.storage.migration_columns import event_columns
+
 revision, down_revision = "0001", None
 
 TS = sa.DateTime(timezone=True)
@@ -85,12 +87,7 @@ def upgrade() -> None:
     op.create_table(
         "session_events",
         sa.Column("session_id", sa.String(36), sa.ForeignKey("sessions.id"), primary_key=True),
-        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("kind", sa.String(32), nullable=False),
-        sa.Column("step_id", sa.String(64), nullable=True),
-        sa.Column("body", sa.Text, nullable=False),
-        sa.Column("client_at", sa.Float, nullable=True),
-        sa.Column("received_at", TS, nullable=False),
+        *event_columns(),
     )
     op.create_table(
         "session_transitions",

@@ -9,6 +9,8 @@ token of their public result page and the visitor's rating. Only nullable column
 import sqlalchemy as sa
 from alembic import op
 
+from vr_server.storage.migration_columns import ticket_columns
+
 revision, down_revision = "0002", "0001"
 
 TS = sa.DateTime(timezone=True)
@@ -24,18 +26,7 @@ def upgrade() -> None:
     op.create_table(
         "tickets",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("venue_day", sa.String(10), nullable=False),
-        sa.Column("number", sa.Integer, nullable=False),
-        sa.Column("language", sa.String(8), nullable=False),
-        sa.Column("interests", sa.Text, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("called_at", TS, nullable=True),
-        sa.Column("started_at", TS, nullable=True),
-        sa.Column("ended_at", TS, nullable=True),
-        sa.Column("headset_id", sa.String(36), nullable=True),
-        sa.Column("scene_id", sa.String(64), nullable=True),
-        sa.Column("session_id", sa.String(36), nullable=True),
+        *ticket_columns(36),
         sa.Column("has_personal_data", sa.Boolean, nullable=False),
     )
     op.create_index("ux_tickets_day_number", "tickets", ["venue_day", "number"], unique=True)

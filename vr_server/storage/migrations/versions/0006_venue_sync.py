@@ -13,6 +13,8 @@ SQLite 3.33+ and PostgreSQL alike. Only nullable columns are added to existing t
 import sqlalchemy as sa
 from alembic import op
 
+from vr_server.storage.migration_columns import event_columns, ticket_columns
+
 revision, down_revision = "0006", "0005"
 
 TS = sa.DateTime(timezone=True)
@@ -110,30 +112,14 @@ def upgrade() -> None:
         "venue_events",
         _venue_key(),
         sa.Column("session_id", sa.String(64), primary_key=True),
-        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("kind", sa.String(32), nullable=False),
-        sa.Column("step_id", sa.String(64), nullable=True),
-        sa.Column("body", sa.Text, nullable=False),
-        sa.Column("client_at", sa.Float, nullable=True),
-        sa.Column("received_at", TS, nullable=False),
+        *event_columns(),
         sa.Column("sync_seq", sa.Integer, nullable=False),
     )
     op.create_table(
         "venue_tickets",
         _venue_key(),
         sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("venue_day", sa.String(10), nullable=False),
-        sa.Column("number", sa.Integer, nullable=False),
-        sa.Column("language", sa.String(8), nullable=False),
-        sa.Column("interests", sa.Text, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("called_at", TS, nullable=True),
-        sa.Column("started_at", TS, nullable=True),
-        sa.Column("ended_at", TS, nullable=True),
-        sa.Column("headset_id", sa.String(64), nullable=True),
-        sa.Column("scene_id", sa.String(64), nullable=True),
-        sa.Column("session_id", sa.String(64), nullable=True),
+        *ticket_columns(64),
         sa.Column("sync_seq", sa.Integer, nullable=False),
     )
     op.create_index("ix_venue_tickets_created", "venue_tickets", ["venue_id", "created_at"])

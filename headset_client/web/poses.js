@@ -2,14 +2,14 @@
 // staff client watches this headset the server sends `pose_rate` 20 and the app sends a `pose`
 // frame every 50 ms with the head, both controllers and the grabbed node, each as seven
 // integers (millimetres, the quaternion x 1000 with w >= 0) in the scene's coordinates (the
-// glTF's, under the view's `world` group), and for 0.3 s after a release the node let go of,
-// where it rests (`d`). `pose_rate` 2 stops them: telemetry carries poses.
+// glTF's, under the view's `world` group), and in the 6 frames after a release the node let
+// go of, where it rests (`d`). `pose_rate` 2 stops them: telemetry carries poses.
 
 import * as THREE from 'three';
 
 const IDLE_HZ = 2;
 const MAX_HZ = 20;
-const DROPPED_MS = 300; // vr_server/protocol/poses.py: DROPPED_S
+const DROPPED_FRAMES = 6; // vr_server/protocol/poses.py
 
 /** Seven integers for a position (metres) and a quaternion. */
 export function quantise(position, quaternion) {
@@ -61,7 +61,8 @@ export class PoseSender {
     if (grab) frame.g = this.nodePose(grab.name, grab.node);
     // a node let go of just now: where it rests (put there, or back where it was)
     const dropped = view.released;
-    if (dropped && performance.now() - dropped.at < DROPPED_MS && dropped.node !== grab?.node) {
+    if (dropped && (dropped.sent ?? 0) < DROPPED_FRAMES && dropped.node !== grab?.node) {
+      dropped.sent = (dropped.sent ?? 0) + 1; // counted, not timed: a throttled timer sends them too
       frame.d = this.nodePose(dropped.name, dropped.node);
     }
     return frame;

@@ -394,7 +394,7 @@ export class XRView {
     grab.parent.attach(grab.node);
     const putBack = () => { grab.node.position.copy(grab.position); grab.node.quaternion.copy(grab.quaternion); };
     // where it ends up, for the spectator's pose frames (poses.js: `d`)
-    if (!silent || restore) this.released = { name: grab.name, node: grab.node, at: performance.now() };
+    if (!silent || restore) this.released = { name: grab.name, node: grab.node, sent: 0 };
     if (restore) { putBack(); return; }
     if (silent) return;
     const origin = grab.node.getWorldPosition(new THREE.Vector3());

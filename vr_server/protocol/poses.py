@@ -33,9 +33,10 @@ WATCH_HZ = 20
 """The pose rate while someone watches."""
 IDLE_HZ = 2
 """The pose rate (of telemetry) while nobody watches."""
-DROPPED_S = 0.3
-"""How long after a release the frames carry the node let go of (`d`): six frames at 20 Hz,
-so one lost frame does not lose it, and a second of frames stays under 5 KB."""
+DROPPED_FRAMES = 6
+"""How many frames after a release carry the node let go of (`d`): 0.3 s at 20 Hz, so one lost
+frame does not lose it (counted, not timed: a slow headset still sends them), and a second of
+frames stays under 5 KB."""
 
 Millimetres = Annotated[int, Field(ge=-MAX_MM, le=MAX_MM)]
 QuatPart = Annotated[int, Field(ge=-Q, le=Q)]
@@ -62,9 +63,9 @@ class PoseFields(Wire):
     g: Grabbed | None = Field(default=None, description="The node the visitor holds, if any.")
     d: Grabbed | None = Field(
         default=None,
-        description="A node the visitor let go of within the last 0.3 s, where it rests now: "
-        "where they put it, or back where it was (put down in a wrong place). Sent in every "
-        "frame of that time, so a spectator that missed one still moves it.",
+        description="A node the visitor let go of, where it rests now: where they put it, or "
+        "back where it was (put down in a wrong place). Sent in the 6 frames after the "
+        "release, so a spectator that missed one still moves it.",
     )
 
 

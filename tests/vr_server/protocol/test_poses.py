@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from vr_server.protocol.common import Pose
 from vr_server.protocol.headset import headset_message_adapter, server_to_headset_adapter
 from vr_server.protocol.poses import (
-    DROPPED_S,
+    DROPPED_FRAMES,
     MAX_MM,
     WATCH_HZ,
     Grabbed,
@@ -70,11 +70,11 @@ def test_a_full_frame_is_short_and_out_of_range_values_are_refused() -> None:
     text = frame.model_dump_json(exclude_none=True)
     assert headset_message_adapter.validate_json(text) == frame
     assert len(text) * WATCH_HZ < 5000  # the budget per watched headset, one way
-    # the largest frames: a node held and, for DROPPED_S after a release, another one let go of
+    # the largest frames: a node held and, after a release, another one let go of
     both = frame.model_copy(update={"d": Grabbed(n="spice_jar", p=head)})
     both_text = both.model_dump_json(exclude_none=True)
     assert headset_message_adapter.validate_json(both_text) == both
-    with_d = math.ceil(DROPPED_S * WATCH_HZ)
+    with_d = DROPPED_FRAMES
     assert with_d * len(both_text) + (WATCH_HZ - with_d) * len(text) < 5000
     with pytest.raises(ValidationError):
         headset_message_adapter.validate_python(

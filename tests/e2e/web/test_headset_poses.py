@@ -88,8 +88,9 @@ def _watched(page: Page, check: Any, what: str, timeout: float = 20.0) -> dict[s
     """The watch page's state once `check` accepts it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state: dict[str, Any] = page.evaluate("window.__watch.state()")
-        if check(state):
+        # the page's module may not have run yet
+        state: dict[str, Any] | None = page.evaluate("window.__watch?.state() ?? null")
+        if state is not None and check(state):
             return state
         page.wait_for_timeout(50)
     raise AssertionError(f"no {what} on the watch page: {state}")

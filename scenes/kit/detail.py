@@ -1,0 +1,380 @@
+"""Shapes with the detail a visitor sees up close: rounded and bevelled boxes, revolved
+profiles with closed poles (cups, bottles, pots, knobs with grip ridges), tubes along a path
+(handles, capsules, cables) and their common assemblies (a mug, a bottle, a pull handle).
+
+Every shape is closed (watertight once coincident vertices are welded), its faces wound
+counter-clockwise seen from outside (so `crease_shaded` gives outward normals and the builder's
+box projection gives texture coordinates), deterministic, and has a triangle count that
+follows from its parameters (the docstrings say how). Shapes stand on y = 0 around the Y axis
+unless said otherwise, like those of `scenes.kit.shapes`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from scenes.kit.shapes import GRID_M, FloatArray, Vec3, trimesh
+
+__all__ = [
+    "bottle",
+    "capsule",
+    "chamfered_cylinder",
+    "cup",
+    "knob",
+    "pull_handle",
+    "revolve",
+    "rounded_box",
+    "tube",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _mesh(vertices: FloatArray, faces: IntArray) -> Any:
+    return trimesh.Trimesh(vertices=np.round(vertices, 9), faces=faces, process=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounded boxes
+
+
+def _box_ticks(half: float, radius: float, segments: int, cell: float) -> FloatArray:
+    """Positions along one axis of a face's grid: the rounded band at each end (`segments`
+    steps, spaced so that the bend turns by equal angles) and the flat middle in cells of at
+    most `cell` (for the baked light)."""
+    flat = half - radius
+    bend = radius * np.tan(np.linspace(0, math.pi / 4, segments + 1))  # 0 .. radius
+    middle = max(1, math.ceil(2 * flat / cell - 1e-9)) if flat > 1e-9 else 0
+    inner = np.linspace(-flat, flat, middle + 1) if middle else np.zeros(1)
+    ticks = np.concatenate([-flat - bend[::-1], inner[1:-1], flat + bend])
+    return np.unique(np.round(ticks, 12))
+
+
+def rounded_box(
+    size: Vec3,
+    radius: float,
+    base: Vec3 = (0, 0, 0),
+    *,
+    segments: int = 3,
+    cell: float = GRID_M,
+) -> Any:
+    """A box `size` whose edges and corners are rounded to `radius`, its bottom face centred
+    on `base` (cases, handsets, cushions, worktops, buttons). `segments` steps turn each edge
+    through 90 degrees (1 gives a bevel of two facets); the flat middle of a face longer than
+    `cell` is divided into cells for the baked light, as `shapes.box` does.
+
+    Triangles: 2 * (nx*ny + ny*nz + nz*nx) * 2, where n is the number of cells along an axis:
+    2 * segments for the rounded ends plus the cells of the flat middle (1 when it is shorter
+    than `cell`, none when the radius is half the side)."""
+    half = np.asarray(size, dtype=np.float64) / 2
+    if not 0 < radius <= float(half.min()) + 1e-12:
+        raise ValueError(f"radius {radius} must be positive and at most half the smallest side")
+    ticks = [_box_ticks(float(h), radius, segments, cell) for h in half]
+    core = half - radius
+    vertices: list[FloatArray] = []
+    faces: list[IntArray] = []
+    offset = 0
+    for axis in range(3):
+        for sign in (1.0, -1.0):
+            u, v = (
+                ((axis + 1) % 3, (axis + 2) % 3) if sign > 0 else ((axis + 2) % 3, (axis + 1) % 3)
+            )
+            a, b = np.meshgrid(ticks[u], ticks[v], indexing="ij")
+            points = np.zeros((a.size, 3))
+            points[:, axis] = sign * half[axis]
+            points[:, u], points[:, v] = a.reshape(-1), b.reshape(-1)
+            inner = np.clip(points, -core, core)
+            direction = points - inner
+            points = inner + radius * direction / np.linalg.norm(direction, axis=1, keepdims=True)
+            nu, nv = len(ticks[u]) - 1, len(ticks[v]) - 1
+            vertices.append(points)
+            faces.append(_grid_faces(nu, nv) + offset)
+            offset += len(points)
+    mesh = _mesh(np.vstack(vertices), np.vstack(faces))
+    mesh.apply_translation((base[0], base[1] + half[1], base[2]))
+    return mesh
+
+
+def _grid_faces(nu: int, nv: int) -> IntArray:
+    """Two triangles per cell of a (nu + 1) x (nv + 1) grid of points (row-major in u)."""
+    i, j = np.meshgrid(np.arange(nu), np.arange(nv), indexing="ij")
+    p00 = (i * (nv + 1) + j).reshape(-1)
+    p10, p01 = p00 + nv + 1, p00 + 1
+    faces: IntArray = np.column_stack([p00, p10, p10 + 1, p00, p10 + 1, p01]).reshape(-1, 3)
+    return faces
+
+
+# ---------------------------------------------------------------------------------------------
+# Revolved profiles
+
+
+def revolve(
+    profile: Sequence[tuple[float, float]],
+    *,
+    sections: int = 48,
+    ridges: int = 0,
+    ridge_depth: float = 0.0,
+) -> Any:
+    """Revolve a (radius, height) profile around the Y axis. The profile runs from a point on
+    the axis (radius 0) to another point on the axis, either way round: the ends become single
+    pole vertices, so the result is closed (a bottle, a cup with a wall, a knob). `ridges`
+    grooves around (a knob's or a cap's grip) push points at full radius outwards by up to
+    `ridge_depth` times their radius.
+
+    Triangles: sections * (2 * (len(profile) - 1) - 2): a band of quads between two rings,
+    one triangle per section at each pole."""
+    points = np.asarray(profile, dtype=np.float64)
+    if len(points) < 3 or points[0, 0] != 0 or points[-1, 0] != 0 or (points[1:-1, 0] <= 0).any():
+        raise ValueError("a profile starts and ends on the axis, and leaves it in between")
+    area = float(np.dot(points[:, 0], np.roll(points[:, 1], -1)))
+    area -= float(np.dot(np.roll(points[:, 0], -1), points[:, 1]))
+    if area < 0:  # clockwise in (r, y): turn it round so that the faces point out
+        points = points[::-1]
+    angles = np.linspace(0, 2 * math.pi, sections, endpoint=False)
+    rings = points[1:-1]
+    radius = rings[:, :1] * np.ones((1, sections))
+    if ridges:
+        bump = ridge_depth * np.maximum(np.cos(ridges * angles), 0) ** 2
+        outer = rings[:, :1] >= rings[:, 0].max() - 1e-9
+        radius = radius * (1 + outer * bump[None, :])
+    ring_points = np.stack(
+        [
+            radius * np.cos(angles),
+            np.repeat(rings[:, 1:], sections, axis=1),
+            -radius * np.sin(angles),
+        ],
+        axis=-1,
+    ).reshape(-1, 3)
+    return _closed_rings((0.0, points[0, 1], 0.0), (0.0, points[-1, 1], 0.0), ring_points, sections)
+
+
+def _closed_rings(
+    first: Sequence[float], last: Sequence[float], rings: FloatArray, sections: int
+) -> Any:
+    """A closed surface: a pole at `first`, rings of `sections` points each (consecutive
+    rows of `rings`, wound round the same way), a pole at `last`."""
+    vertices = np.vstack([np.asarray([first, last], dtype=np.float64), rings])
+    count = len(rings) // sections
+    k = np.arange(sections, dtype=np.int64)
+    k1 = (k + 1) % sections
+    faces = [np.column_stack([np.zeros(sections, np.int64), 2 + k1, 2 + k])]
+    for r in range(count - 1):
+        a, b = 2 + r * sections, 2 + (r + 1) * sections
+        faces.append(np.column_stack([a + k, a + k1, b + k1, a + k, b + k1, b + k]).reshape(-1, 3))
+    end = 2 + (count - 1) * sections
+    faces.append(np.column_stack([np.ones(sections, np.int64), end + k, end + k1]))
+    return _mesh(vertices, np.vstack(faces))
+
+
+def _arc(
+    center: tuple[float, float], radius: float, start: float, end: float, steps: int
+) -> list[tuple[float, float]]:
+    """Points of a circular arc in the (r, y) plane, angles in degrees."""
+    return [
+        (
+            center[0] + radius * math.cos(math.radians(a)),
+            center[1] + radius * math.sin(math.radians(a)),
+        )
+        for a in np.linspace(start, end, steps + 1)
+    ]
+
+
+def chamfered_cylinder(
+    radius: float,
+    height: float,
+    edge: float,
+    *,
+    base_y: float = 0.0,
+    sections: int = 40,
+    segments: int = 1,
+    ridges: int = 0,
+) -> Any:
+    """A vertical cylinder whose top and bottom edges are bevelled by `edge` (segments=1, a
+    45-degree chamfer) or rounded (more segments): pucks, lids, knobs, buttons, wheels.
+
+    Triangles: sections * (2 * (2 * segments + 3) - 2)."""
+    profile = [(0.0, 0.0)]
+    profile += _arc((radius - edge, edge), edge, -90, 0, segments)
+    profile += _arc((radius - edge, height - edge), edge, 0, 90, segments)
+    profile.append((0.0, height))
+    mesh = revolve(profile, sections=sections, ridges=ridges, ridge_depth=0.06 if ridges else 0)
+    return mesh.apply_translation((0, base_y, 0))
+
+
+def knob(radius: float, height: float, *, ridges: int = 18, sections: int = 54) -> Any:
+    """A control knob standing on y = 0: a grip of `ridges` ridges with rounded edges
+    (stoves, radios, valves, gas regulators). Triangles: sections * 16."""
+    return chamfered_cylinder(
+        radius, height, min(radius, height) * 0.25, sections=sections, segments=3, ridges=ridges
+    )
+
+
+def cup(
+    bottom: float,
+    top: float,
+    height: float,
+    *,
+    wall: float = 0.004,
+    sections: int = 48,
+    rim_segments: int = 4,
+    foot: float = 0.0,
+) -> Any:
+    """An open vessel with a wall `wall` thick and a rounded rim: a cup, glass, bowl, pot or
+    bucket (`bottom` and `top` outer radii); `foot` raises the inside floor (a thick base).
+
+    Triangles: sections * (2 * (rim_segments + 6) - 2)."""
+    floor = max(wall, foot)
+    slope = (top - bottom) / height
+    profile = [(0.0, 0.0), (bottom - wall, 0.0), (bottom, wall), (top, height - wall / 2)]
+    profile += _arc((top - wall / 2, height - wall / 2), wall / 2, 0, 180, rim_segments)[1:]
+    inner_bottom = bottom - wall + slope * floor
+    profile += [(inner_bottom + slope * wall, floor + wall), (inner_bottom, floor), (0.0, floor)]
+    return revolve(profile, sections=sections)
+
+
+def bottle(
+    radius: float,
+    height: float,
+    *,
+    neck: float,
+    neck_height: float,
+    shoulder: float,
+    sections: int = 40,
+) -> Any:
+    """A closed bottle: a body of `radius` with a rounded foot, a curved `shoulder` (its
+    height) narrowing to a `neck` radius, and a lip at the top (sauces, oil, drinks, gel).
+
+    Triangles: sections * (2 * 13 - 2)."""
+    body = height - neck_height - shoulder
+    profile = [(0.0, 0.0)]
+    profile += _arc((radius - 0.006, 0.006), 0.006, -90, 0, 2)
+    profile += [
+        (
+            radius + (neck - radius) * (1 - math.cos(t * math.pi / 2)),
+            body + shoulder * math.sin(t * math.pi / 2),
+        )
+        for t in np.linspace(0, 1, 6)
+    ]
+    profile += [
+        (neck, height - 0.006),
+        (neck * 1.15, height - 0.004),
+        (neck * 1.15, height),
+        (0.0, height),
+    ]
+    return revolve(profile, sections=sections)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tubes
+
+
+def tube(
+    path: Sequence[Sequence[float]],
+    radius: float,
+    *,
+    sections: int = 16,
+    round_ends: bool = True,
+    end_segments: int = 4,
+) -> Any:
+    """A tube of `radius` along `path` (handles, rails, hoses, pens, capsules), closed by
+    half-spheres (`round_ends`) or flat discs. The cross-section is carried along the path
+    without twisting (parallel transport), so bends stay round.
+
+    Triangles: 2 * sections * (len(path) - 1 + 2 * (end_segments - 1)) + 2 * sections
+    (flat ends count as one segment each)."""
+    points = np.asarray(path, dtype=np.float64)
+    if len(points) < 2:
+        raise ValueError("a tube needs at least two points")
+    tangents = _tangents(points)
+    normal = np.cross(tangents[0], (0.0, 1.0, 0.0) if abs(tangents[0][1]) < 0.9 else (1.0, 0, 0))
+    normal /= np.linalg.norm(normal)
+    frames = []
+    for t_prev, t in zip([tangents[0], *tangents[:-1]], tangents, strict=True):
+        normal = normal - t * np.dot(normal, t)
+        if np.linalg.norm(normal) < 1e-9:  # the path doubles back: start a fresh frame
+            normal = np.cross(t_prev, t) if np.linalg.norm(np.cross(t_prev, t)) > 1e-9 else normal
+        normal /= np.linalg.norm(normal)
+        frames.append((normal.copy(), np.cross(t, normal)))
+    # Rings along the path, then the caps' rings (shrinking to a pole) at both ends.
+    steps = end_segments if round_ends else 1
+    rings: list[tuple[FloatArray, FloatArray, FloatArray, float]] = []
+    cap = [
+        (math.sin(math.pi / 2 * s / steps), math.cos(math.pi / 2 * s / steps))
+        for s in range(steps - 1, 0, -1)
+    ]  # (axial offset share, radius share) from the pole side inwards, pole excluded
+    n0, b0 = frames[0]
+    for along, share in cap:
+        rings.append(
+            (points[0] - tangents[0] * radius * along * round_ends, n0, b0, radius * share)
+        )
+    for point, (n, b) in zip(points, frames, strict=True):
+        rings.append((point, n, b, radius))
+    n1, b1 = frames[-1]
+    for along, share in reversed(cap):
+        rings.append(
+            (points[-1] + tangents[-1] * radius * along * round_ends, n1, b1, radius * share)
+        )
+    angles = np.linspace(0, 2 * math.pi, sections, endpoint=False)
+    cos, sin = np.cos(angles)[:, None], np.sin(angles)[:, None]
+    ring_points = np.vstack([c + r * (cos * n + sin * b) for c, n, b, r in rings])
+    start = points[0] - tangents[0] * (radius * round_ends)
+    end = points[-1] + tangents[-1] * (radius * round_ends)
+    return _closed_rings(start, end, ring_points, sections)
+
+
+def _tangents(points: FloatArray) -> FloatArray:
+    forward = np.diff(points, axis=0)
+    forward /= np.linalg.norm(forward, axis=1, keepdims=True)
+    tangents = np.vstack([forward[:1], forward[:-1] + forward[1:], forward[-1:]])
+    result: FloatArray = tangents / np.linalg.norm(tangents, axis=1, keepdims=True)
+    return result
+
+
+def capsule(radius: float, length: float, *, sections: int = 16, end_segments: int = 4) -> Any:
+    """A capsule along Y standing on y = 0, `length` long overall (pens, grips, rollers)."""
+    return tube(
+        [(0, radius, 0), (0, length - radius, 0)],
+        radius,
+        sections=sections,
+        end_segments=end_segments,
+    )
+
+
+def pull_handle(
+    width: float,
+    height: float,
+    radius: float,
+    *,
+    bend: float | None = None,
+    sections: int = 14,
+    bend_steps: int = 6,
+) -> Any:
+    """A handle in the XY plane, its two feet on y = 0 at x = -width/2 and +width/2, rising
+    `height` with rounded bends of radius `bend` (a drawer pull, a mug's or a pot's handle, a
+    bag's or a toolbox's grip). Turn it with a rotation to stand it off a wall or a cup."""
+    bend = min(width / 2, height) * 0.5 if bend is None else bend
+    x, top = width / 2, height
+    path: list[tuple[float, float, float]] = [(-x, 0.0, 0.0)]
+    path += [
+        (-x + bend - bend * math.cos(a), top - bend + bend * math.sin(a), 0.0)
+        for a in np.linspace(0, math.pi / 2, bend_steps + 1)
+    ]
+    path += [
+        (x - bend + bend * math.sin(a), top - bend + bend * math.cos(a), 0.0)
+        for a in np.linspace(0, math.pi / 2, bend_steps + 1)
+    ]
+    path.append((x, 0.0, 0.0))
+    return tube(_dedupe(path), radius, sections=sections)
+
+
+def _dedupe(path: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    out = [path[0]]
+    for point in path[1:]:
+        if math.dist(point, out[-1]) > 1e-9:
+            out.append(point)
+    return out

@@ -30,10 +30,12 @@ from scenes.kit.detail import (
     capsule,
     chamfered_cylinder,
     cup,
+    glove,
     knob,
     pull_handle,
     revolve,
     rounded_box,
+    tap,
     tube,
 )
 from scenes.kit.export import main, script_nodes
@@ -126,6 +128,7 @@ __all__ = [
     "fabric",
     "fire_extinguisher",
     "frame",
+    "glove",
     "knob",
     "lathe",
     "look_at",
@@ -158,6 +161,7 @@ __all__ = [
     "stool",
     "stripes",
     "table",
+    "tap",
     "textured",
     "tiles",
     "torus",

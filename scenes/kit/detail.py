@@ -18,17 +18,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from scenes.kit.shapes import GRID_M, FloatArray, Vec3, trimesh
+from scenes.kit.shapes import (
+    GRID_M,
+    FloatArray,
+    Vec3,
+    ellipsoid,
+    merge,
+    rotate_x,
+    rotate_y,
+    scale,
+    translate,
+    trimesh,
+)
 
 __all__ = [
     "bottle",
     "capsule",
     "chamfered_cylinder",
     "cup",
+    "glove",
     "knob",
     "pull_handle",
     "revolve",
     "rounded_box",
+    "tap",
     "tube",
 ]
 
@@ -123,12 +136,13 @@ def revolve(
     """Revolve a (radius, height) profile around the Y axis. The profile runs from a point on
     the axis (radius 0) to another point on the axis, either way round: the ends become single
     pole vertices, so the result is closed (a bottle, a cup with a wall, a knob). `ridges`
-    grooves around (a knob's or a cap's grip) push points at full radius outwards by up to
-    `ridge_depth` times their radius.
+    ridges around (a knob's or a cap's grip, a garlic's cloves) push the widest rings
+    outwards by up to `ridge_depth` times their radius, narrower rings less.
 
     Triangles: sections * (2 * (len(profile) - 1) - 2): a band of quads between two rings,
     one triangle per section at each pole."""
     points = np.asarray(profile, dtype=np.float64)
+    points[np.abs(points[:, 0]) < 1e-9, 0] = 0.0  # cos(90 degrees) is on the axis
     if len(points) < 3 or points[0, 0] != 0 or points[-1, 0] != 0 or (points[1:-1, 0] <= 0).any():
         raise ValueError("a profile starts and ends on the axis, and leaves it in between")
     area = float(np.dot(points[:, 0], np.roll(points[:, 1], -1)))
@@ -138,10 +152,10 @@ def revolve(
     angles = np.linspace(0, 2 * math.pi, sections, endpoint=False)
     rings = points[1:-1]
     radius = rings[:, :1] * np.ones((1, sections))
-    if ridges:
+    if ridges:  # full depth at the widest rings, fading towards the axis
         bump = ridge_depth * np.maximum(np.cos(ridges * angles), 0) ** 2
-        outer = rings[:, :1] >= rings[:, 0].max() - 1e-9
-        radius = radius * (1 + outer * bump[None, :])
+        weight = (rings[:, :1] / rings[:, 0].max()) ** 4
+        radius = radius * (1 + weight * bump[None, :])
     ring_points = np.stack(
         [
             radius * np.cos(angles),
@@ -378,3 +392,51 @@ def _dedupe(path: list[tuple[float, float, float]]) -> list[tuple[float, float, 
         if math.dist(point, out[-1]) > 1e-9:
             out.append(point)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Assemblies
+
+
+def glove(*, cuff: float = 0.08, finger: float = 0.009) -> Any:
+    """A work glove lying flat, fingers towards -Z: palm, four fingers, thumb and a flattened
+    open cuff `cuff` long towards +Z (rubber gloves for electricians, leather gauntlets for
+    welders, nitrile for carers)."""
+    fingers = [
+        capsule(finger, 0.07 + 0.012 * (1 - abs(i - 1.5))).apply_transform(
+            translate(-0.03 + 0.02 * i, 0.012, -0.07) @ rotate_x(-90)
+        )
+        for i in range(4)
+    ]
+    thumb = capsule(finger * 1.1, 0.06).apply_transform(
+        translate(0.045, 0.012, -0.01) @ rotate_y(-40) @ rotate_x(-90)
+    )
+    palm = ellipsoid((0.05, 0.017, 0.07), subdivisions=3).apply_translation((0, -0.005, 0))
+    sleeve = cup(0.05, 0.055, cuff, wall=0.003, sections=32).apply_transform(
+        translate(0, 0.012, 0.04) @ scale(1, 0.35, 1) @ rotate_x(90)
+    )
+    return merge(palm, *fingers, thumb, sleeve)
+
+
+def tap(height: float, reach: float, radius: float = 0.012, *, lever: float = 0.08) -> Any:
+    """A mixer tap standing on y = 0: a rounded foot, the neck rising `height`, bending over in
+    a quarter circle to the spout `reach` forward (+Z), and a lever on a ridged hub at the side
+    of the neck (kitchen sinks, wash basins)."""
+    bend, spout = min(reach / 2, height / 3), min(reach / 4, 0.02)
+    quarter = np.linspace(0, math.pi / 2, 9)
+    neck = [(0.0, 0.03, 0.0), (0.0, height - bend, 0.0)]
+    neck += [(0.0, height - bend * (1 - math.sin(a)), bend * (1 - math.cos(a))) for a in quarter]
+    neck += [
+        (0.0, height - spout * (1 - math.cos(a)), reach - spout * (1 - math.sin(a)))
+        for a in quarter
+    ]
+    neck.append((0.0, height - spout - 0.02, reach))
+    hub_y = height * 0.62
+    return merge(
+        chamfered_cylinder(radius * 2.2, 0.03, radius / 2, sections=40, segments=3),
+        tube(_dedupe(neck), radius, sections=20),
+        chamfered_cylinder(
+            radius * 1.25, 0.025, radius / 3, sections=32, segments=2, ridges=12
+        ).apply_transform(translate(0, hub_y, radius * 1.6) @ rotate_x(90)),
+        tube([(0, hub_y, radius * 3.6), (0, hub_y + 0.015, radius * 3.6 + lever)], radius / 2),
+    )

@@ -187,3 +187,22 @@ def test_curved_shapes_shade_smooth() -> None:
     mesh = detail.capsule(0.01, 0.1)
     shaded = crease_shaded(mesh)
     assert len(shaded.vertices) == len(welded(mesh).vertices)
+
+
+def test_a_tap_stands_on_its_foot_and_reaches_forward() -> None:
+    tap = detail.tap(0.32, 0.16)
+    low, high = tap.bounds
+    assert low[1] == pytest.approx(0.0)
+    assert high[1] == pytest.approx(0.32 + 0.012, abs=1e-3)  # the neck's top, radius included
+    assert high[2] == pytest.approx(0.16 + 0.012, abs=1e-3)  # the spout, over the basin
+    pieces = tap.split(only_watertight=False)
+    assert len(pieces) == 4  # foot, neck, hub, lever: each closed
+    assert all(welded(piece).is_watertight for piece in pieces)
+
+
+def test_a_glove_lies_flat_fingers_forward() -> None:
+    glove = detail.glove(cuff=0.1)
+    low, high = glove.bounds
+    assert high[1] - low[1] < 0.05  # flat on the table
+    assert low[2] < -0.14  # fingers towards -Z
+    assert high[2] == pytest.approx(0.04 + 0.1, abs=2e-3)  # the cuff's open end

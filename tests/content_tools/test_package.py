@@ -82,7 +82,7 @@ def test_packaging_twice_gives_identical_bytes(
     # no temporary folders behind.
     again = package_scene(cook_static, tmp_path / "two")
     assert tree(again.bundle_dir) == files
-    assert [p.name for p in (tmp_path / "two").iterdir()] == ["cook-1.1.0"]
+    assert [p.name for p in (tmp_path / "two").iterdir()] == [f"cook-{first.manifest.version}"]
 
 
 def test_repackaging_replaces_the_old_bundle(

@@ -26,6 +26,7 @@ from scenes.kit.shapes import (
     merge,
     rotate_x,
     rotate_y,
+    rotate_z,
     scale,
     translate,
     trimesh,
@@ -38,6 +39,7 @@ __all__ = [
     "cup",
     "glove",
     "knob",
+    "mug",
     "pull_handle",
     "revolve",
     "rounded_box",
@@ -440,3 +442,20 @@ def tap(height: float, reach: float, radius: float = 0.012, *, lever: float = 0.
         ).apply_transform(translate(0, hub_y, radius * 1.6) @ rotate_x(90)),
         tube([(0, hub_y, radius * 3.6), (0, hub_y + 0.015, radius * 3.6 + lever)], radius / 2),
     )
+
+
+def mug(
+    bottom: float,
+    top: float,
+    height: float,
+    *,
+    handle: float,
+    wall: float = 0.004,
+    sections: int = 48,
+) -> Any:
+    """A `cup` with a handle `handle` tall on its +X side, half-way up (coffee cups, mugs, milk
+    pitchers, jugs)."""
+    middle = (bottom + top) / 2
+    grip = pull_handle(handle, handle * 0.45, max(wall * 1.4, 0.005), bend=handle * 0.2)
+    grip.apply_transform(translate(middle - wall, height / 2, 0) @ rotate_z(-90))
+    return merge(cup(bottom, top, height, wall=wall, sections=sections), grip)

@@ -206,3 +206,14 @@ def test_a_glove_lies_flat_fingers_forward() -> None:
     assert high[1] - low[1] < 0.05  # flat on the table
     assert low[2] < -0.14  # fingers towards -Z
     assert high[2] == pytest.approx(0.04 + 0.1, abs=2e-3)  # the cuff's open end
+
+
+def test_a_mug_has_its_handle_on_the_side() -> None:
+    mug = detail.mug(0.035, 0.045, 0.075, handle=0.035)
+    low, high = mug.bounds
+    assert low[0] == pytest.approx(-0.045)
+    assert high[0] > 0.05  # the handle stands out on +X
+    assert high[1] == pytest.approx(0.075)
+    assert len(mug.faces) == 48 * (2 * (4 + 6) - 2) + len(
+        detail.pull_handle(0.035, 0.016, 0.0056, bend=0.007).faces
+    )

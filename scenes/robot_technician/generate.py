@@ -329,12 +329,8 @@ def build_controls(b: kit.SceneBuilder) -> None:
         *(kit.capsule(0.02, 0.22).apply_translation((s * 0.12, 0.04, -0.01)) for s in (-1, 1)),
     )
     on_cabinet(b, "teach_pendant", pendant, "grey_plastic", (0.25, 1.05, 0.24))
-    b.add(
-        "teach_pendant_screen",
-        kit.rounded_box((0.17, 0.12, 0.005), 0.0024, (0, 0.14, 0.029), segments=2),
-        "screen",
-        parent="teach_pendant",
-    )
+    screen = kit.rounded_box((0.17, 0.12, 0.005), 0.0024, (0, 0.14, 0.029), segments=2)
+    b.add("teach_pendant_screen", screen, "screen", parent="teach_pendant")
     b.add(
         "teach_pendant_stop",
         kit.knob(0.02, 0.015, ridges=0).apply_transform(

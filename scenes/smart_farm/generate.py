@@ -231,12 +231,8 @@ def build_bench(b: kit.SceneBuilder) -> None:
     )
     jug = kit.mug(0.06, 0.065, 0.18, handle=0.1, wall=0.004, sections=48)
     b.add("measuring_jug", jug, "white_plastic", kit.translate(bx - 0.95, TOP, bz + 0.25))
-    b.add(
-        "measuring_jug_liquid",
-        kit.chamfered_cylinder(0.056, 0.1, 0.002, base_y=0.004, sections=48),
-        "liquid",
-        parent="measuring_jug",
-    )
+    liquid = kit.chamfered_cylinder(0.056, 0.1, 0.002, base_y=0.004, sections=48)
+    b.add("measuring_jug_liquid", liquid, "liquid", parent="measuring_jug")
     tablet = kit.rounded_box((0.26, 0.012, 0.18), 0.0059, segments=3)
     b.add(
         "flight_tablet",

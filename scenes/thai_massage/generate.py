@@ -319,12 +319,8 @@ def build_counter(b: kit.SceneBuilder) -> None:
     b.static(herbal_compress(), "compress", kit.translate(cx + 0.05, top + 0.015, cz + 0.05))
     glass = kit.cup(0.035, 0.042, 0.11, wall=0.003, sections=56, foot=0.006)
     b.add("herbal_drink", glass, "ceramic", kit.translate(cx - 0.1, top, cz + 0.5))
-    b.add(
-        "herbal_drink_tea",
-        kit.chamfered_cylinder(0.034, 0.08, 0.002, base_y=0.006, sections=56),
-        "herbal_tea",
-        parent="herbal_drink",
-    )
+    tea = kit.chamfered_cylinder(0.034, 0.08, 0.002, base_y=0.006, sections=56)
+    b.add("herbal_drink_tea", tea, "herbal_tea", parent="herbal_drink")
     for i in range(3):  # lemongrass stalks in a jar beside the drink
         b.static(
             kit.rod((0, 0, 0), (0.02 * (i - 1), 0.28, 0.01 * i), 0.006, 6),

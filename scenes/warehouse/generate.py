@@ -258,12 +258,8 @@ def build_packing(b: kit.SceneBuilder) -> None:
         "black_plastic",
         kit.translate(px - 0.2, TOP, pz + 0.75) @ kit.rotate_y(90),
     )
-    b.add(
-        "scanner_screen",
-        kit.rounded_box((0.05, 0.002, 0.06), 0.00099, (0, 0.034, 0.02), segments=2),
-        "screen",
-        parent="scanner",
-    )
+    screen = kit.rounded_box((0.05, 0.002, 0.06), 0.00099, (0, 0.034, 0.02), segments=2)
+    b.add("scanner_screen", screen, "screen", parent="scanner")
     b.add_parts(
         "pick_list", kit.clipboard(), kit.translate(px + 0.15, TOP, pz + 0.65) @ kit.rotate_y(80)
     )

@@ -179,14 +179,14 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
     k.add("knife", blade, "steel_dark", knife_at)
     grip = kit.tube([(-0.11, 0.011, -0.02), (0.0, 0.011, -0.02)], 0.011, sections=24)
     k.add("knife_handle", grip.apply_scale((1, 1, 1.2)), "wood_dark", parent="knife")
-    rivets = [kit.knob(0.0035, 0.024, ridges=0, sections=16) for _ in range(3)]
+    rivets = [kit.chamfered_cylinder(0.0035, 0.024, 0.001, sections=8) for _ in range(3)]
     for i, rivet in enumerate(rivets):
         rivet.apply_transform(kit.translate(-0.025 - 0.03 * i, 0.023, -0.02) @ kit.rotate_x(180))
     k.add("knife_rivets", kit.merge(*rivets), "stainless", parent="knife")
     pod = [(0.028 - 0.056 * t, 0.008, 0.008 * math.sin(math.pi * t)) for t in np.linspace(0, 1, 9)]
     chili = kit.merge(
-        kit.tube(pod, 0.007, sections=16),
-        kit.tube([(-0.034, 0.008, 0), (-0.046, 0.012, 0)], 0.0025, sections=8),
+        kit.tube(pod, 0.007, sections=12, end_segments=2),
+        kit.tube([(-0.034, 0.008, 0), (-0.046, 0.012, 0)], 0.0025, sections=6, round_ends=False),
     )
     chilis = [(-1.05, -1.7, 10.0), (-1.02, -1.73, 40.0), (-1.09, -1.75, -25.0)]
     for index, (x, z, angle) in enumerate(chilis):
@@ -199,14 +199,14 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
             mesh_name="chili",
         )
     bulb = [(0.0, 0.0), *((0.024 * math.sin(a), 0.021 - 0.021 * math.cos(a)) for a in ARC[1:])]
-    bulb += [(0.024 * math.cos(a) + 0.003 * a, 0.021 + 0.02 * math.sin(a)) for a in ARC[1:]]
-    bulb += [(0.0045, 0.05), (0.0, 0.05)]
-    garlic = kit.revolve(bulb, sections=48, ridges=9, ridge_depth=0.08)
+    bulb += [(0.024 * math.cos(a) + 0.005 * a, 0.021 + 0.02 * math.sin(a)) for a in ARC[1:]]
+    bulb += [(0.006, 0.05), (0.0, 0.05)]
+    garlic = kit.revolve(bulb, sections=27, ridges=9, ridge_depth=0.08)
     k.add("garlic", garlic, "garlic_white", kit.translate(-1.08, y, -1.96), mesh_name="garlic")
     k.add("garlic_2", garlic, "garlic_white", kit.translate(-1.0, y, -1.99), mesh_name="garlic")
     lime = kit.ellipsoid((0.03, 0.027, 0.027), subdivisions=3)
     k.add("lime", lime, "lime_green", kit.translate(-0.98, y, -2.08))
-    leaf = kit.ellipsoid((0.022, 0.003, 0.011), subdivisions=2)
+    leaf = kit.ellipsoid((0.022, 0.003, 0.011), subdivisions=1)
     leaves = kit.merge(
         *(
             leaf.copy().apply_transform(
@@ -249,7 +249,8 @@ def build_stove(k: kit.SceneBuilder) -> None:
     k.add("stove_knob", knob, "knob_red", kit.translate(0.16, 0.06, 0.22), parent="stove")
     k.static(kit.box((0.8, 0.3, 0.5)), "stainless", kit.translate(0.45, 1.95, -1.95))
     radius, depth, wall = 0.18, 0.085, 0.004
-    outer = [(radius * t, depth * t * t) for t in np.linspace(0, 1, 25)]
+    # The first ring 15 mm out: a smaller one would have edges below the packer's 1 mm grid.
+    outer = [(0.0, 0.0), *((radius * t, depth * t * t) for t in np.linspace(0, 1, 25)[2:])]
     inner = [(r * (1 - wall / radius), h + wall) for r, h in reversed(outer)]
     # The long handle rises from a riveted bracket; the helper handle is a loop opposite.
     handle = [(radius - 0.01, depth - 0.01, 0), (radius + 0.05, depth + 0.01, 0)]
@@ -279,7 +280,7 @@ def build_stove(k: kit.SceneBuilder) -> None:
 
 def build_pass(k: kit.SceneBuilder) -> None:
     y = COUNTER_TOP
-    rim = [(0.128 + 0.003 * math.sin(a), 0.02 + 0.003 * math.cos(a)) for a in ARC[::-1] * 2]
+    rim = [(0.128 + 0.003 * math.sin(a), 0.02 + 0.003 * math.cos(a)) for a in ARC[::-2] * 2]
     plate = kit.revolve(
         [(0.0, 0.0), (0.075, 0.0), (0.08, 0.004), *rim, (0.078, 0.007), (0.0, 0.007)],
         sections=72,

@@ -80,7 +80,10 @@ def consumer_unit() -> kit.Parts:
 
 def ladder() -> kit.Parts:
     """An aluminium A-frame step ladder, 1.5 m, facing +Z."""
-    rails = [kit.tube([(sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02)], 0.02) for sx in (-1, 1)]
+    rails = [
+        kit.tube([(sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02)], 0.02, sections=24)
+        for sx in (-1, 1)
+    ]
     rails += [kit.tube([(sx * 0.23, 0, -0.42), (sx * 0.17, 1.46, -0.02)], 0.016) for sx in (-1, 1)]
     steps = [
         kit.rounded_box((0.42 - 0.05 * i, 0.025, 0.09), 0.006, (0, 0.3 + 0.33 * i, 0.3 - 0.083 * i))
@@ -317,14 +320,16 @@ def build_tools(b: kit.SceneBuilder) -> None:
     )
     b.add("insulated_gloves", gloves, "orange", kit.translate(0.5, y, -0.7) @ kit.rotate_y(-15))
     # Cable reel, helmet and tool bag on the floor.
+    flange = kit.chamfered_cylinder(0.16, 0.02, 0.006, sections=64, segments=2)
     reel = kit.merge(
-        kit.cylinder(0.16, 0.02, sections=28),
-        kit.cylinder(0.16, 0.02, base_y=0.14, sections=28),
-        kit.cylinder(0.05, 0.16, sections=16),
+        flange,
+        flange.copy().apply_translation((0, 0.14, 0)),
+        kit.chamfered_cylinder(0.05, 0.16, 0.004, sections=40),
+        kit.pull_handle(0.1, 0.06, 0.01).apply_translation((0, 0.16, 0)),
     )
     b.static(reel, "red_paint", kit.translate(1.3, 0, -1.5))
     b.static(
-        kit.cylinder(0.12, 0.12, base_y=0.02, sections=28),
+        kit.chamfered_cylinder(0.12, 0.12, 0.012, base_y=0.02, sections=72, segments=3, ridges=36),
         "grey_plastic",
         kit.translate(1.3, 0, -1.5),
     )

@@ -319,7 +319,7 @@ def build_board(b: kit.SceneBuilder) -> None:
             parent="mood_board",
         )
     pins = [
-        kit.sphere(0.008, subdivisions=3).apply_translation((x, y + 0.28, 0.12))
+        kit.sphere(0.008, subdivisions=2).apply_translation((x, y + 0.28, 0.12))
         for x, y in ((-0.25, 1.25), (-0.05, 1.38), (0.28, 1.35))
     ]
     b.add("mood_pins", kit.merge(*pins), "red_paint", parent="mood_board")

@@ -22,6 +22,7 @@ from scenes.kit.shapes import (
     GRID_M,
     FloatArray,
     Vec3,
+    box,
     ellipsoid,
     merge,
     rotate_x,
@@ -48,6 +49,13 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+
+MIN_STEP_M = 2.0**-10
+"""The smallest step a shape makes (about 1 mm): the packer quantizes positions to a grid this
+fine (`content_tools.meshpack`), and a triangle two of whose corners fall on one grid point is
+dropped. A rounded box makes fewer bend segments, or a full round, rather than smaller steps."""
+_STEP = 2 * MIN_STEP_M  # the smallest step along a profile: two grid cells, whatever the angle
+_RING_STEP = 1.5 * MIN_STEP_M  # between the points of a ring (level: the step is in x and z)
 
 
 def _mesh(vertices: FloatArray, faces: IntArray) -> Any:
@@ -81,7 +89,10 @@ def rounded_box(
     """A box `size` whose edges and corners are rounded to `radius`, its bottom face centred
     on `base` (cases, handsets, cushions, worktops, buttons). `segments` steps turn each edge
     through 90 degrees (1 gives a bevel of two facets); the flat middle of a face longer than
-    `cell` is divided into cells for the baked light, as `shapes.box` does.
+    `cell` is divided into cells for the baked light, as `shapes.box` does. No step is smaller
+    than `MIN_STEP_M`: a small radius gets fewer segments, and a radius within that of half
+    the thinnest side becomes a full round (a blade, a sheet); thinner than two steps (a card,
+    a label), it is a plain `shapes.box`.
 
     Triangles: 2 * (nx*ny + ny*nz + nz*nx) * 2, where n is the number of cells along an axis:
     2 * segments for the rounded ends plus the cells of the flat middle (1 when it is shorter
@@ -89,6 +100,11 @@ def rounded_box(
     half = np.asarray(size, dtype=np.float64) / 2
     if not 0 < radius <= float(half.min()) + 1e-12:
         raise ValueError(f"radius {radius} must be positive and at most half the smallest side")
+    if float(half.min()) - radius < MIN_STEP_M:  # a sliver of flat face: round it fully
+        radius = float(half.min())
+    if radius < 2 * MIN_STEP_M:  # too thin to round on the packer's grid: a plain box
+        return box(size, base, cell=cell)
+    segments = max(1, min(segments, math.floor(radius * math.pi / 4 / _STEP)))
     ticks = [_box_ticks(float(h), radius, segments, cell) for h in half]
     core = half - radius
     vertices: list[FloatArray] = []
@@ -142,7 +158,9 @@ def revolve(
     outwards by up to `ridge_depth` times their radius, narrower rings less.
 
     Triangles: sections * (2 * (len(profile) - 1) - 2): a band of quads between two rings,
-    one triangle per section at each pole."""
+    one triangle per section at each pole. A narrow profile gets fewer sections, so that its
+    widest ring's points stand 1.5 `MIN_STEP_M` apart at least, and narrower rings next to a
+    pole whose points would stand closer are left out."""
     points = np.asarray(profile, dtype=np.float64)
     points[np.abs(points[:, 0]) < 1e-9, 0] = 0.0  # cos(90 degrees) is on the axis
     if len(points) < 3 or points[0, 0] != 0 or points[-1, 0] != 0 or (points[1:-1, 0] <= 0).any():
@@ -151,6 +169,15 @@ def revolve(
     area -= float(np.dot(np.roll(points[:, 0], -1), points[:, 1]))
     if area < 0:  # clockwise in (r, y): turn it round so that the faces point out
         points = points[::-1]
+    # Rings next to a pole whose points would stand closer than the packer's grid can hold
+    # are left out: the tip of a dome or a nib becomes a slightly blunter cone.
+    widest = float(points[:, 0].max())
+    sections = max(3, min(sections, math.floor(2 * math.pi * widest / _RING_STEP)))
+    too_small = (2 * math.pi * points[:, 0] < _RING_STEP * sections) & (points[:, 0] < widest / 2)
+    while len(points) > 3 and too_small[1]:
+        points, too_small = np.delete(points, 1, axis=0), np.delete(too_small, 1)
+    while len(points) > 3 and too_small[-2]:
+        points, too_small = np.delete(points, -2, axis=0), np.delete(too_small, -2)
     angles = np.linspace(0, 2 * math.pi, sections, endpoint=False)
     rings = points[1:-1]
     radius = rings[:, :1] * np.ones((1, sections))
@@ -213,7 +240,9 @@ def chamfered_cylinder(
     """A vertical cylinder whose top and bottom edges are bevelled by `edge` (segments=1, a
     45-degree chamfer) or rounded (more segments): pucks, lids, knobs, buttons, wheels.
 
-    Triangles: sections * (2 * (2 * segments + 3) - 2)."""
+    Triangles: sections * (2 * (2 * segments + 3) - 2), with fewer segments where an edge's
+    steps would be shorter than two `MIN_STEP_M`."""
+    segments = max(1, min(segments, math.floor(edge * math.pi / 2 / _STEP)))
     profile = [(0.0, 0.0)]
     profile += _arc((radius - edge, edge), edge, -90, 0, segments)
     profile += _arc((radius - edge, height - edge), edge, 0, 90, segments)
@@ -243,7 +272,9 @@ def cup(
     """An open vessel with a wall `wall` thick and a rounded rim: a cup, glass, bowl, pot or
     bucket (`bottom` and `top` outer radii); `foot` raises the inside floor (a thick base).
 
-    Triangles: sections * (2 * (rim_segments + 6) - 2)."""
+    Triangles: sections * (2 * (rim_segments + 6) - 2), with fewer rim segments (an even number,
+    at least two) where the rim's steps would be shorter than two `MIN_STEP_M`."""
+    rim_segments = max(2, min(rim_segments, math.floor(wall * math.pi / 2 / _STEP)) // 2 * 2)
     floor = max(wall, foot)
     slope = (top - bottom) / height
     profile = [(0.0, 0.0), (bottom - wall, 0.0), (bottom, wall), (top, height - wall / 2)]
@@ -302,7 +333,8 @@ def tube(
     without twisting (parallel transport), so bends stay round.
 
     Triangles: 2 * sections * (len(path) - 1 + 2 * (end_segments - 1)) + 2 * sections
-    (flat ends count as one segment each)."""
+    (flat ends count as one segment each; a thin tube's round ends get fewer segments, none
+    of whose rings has edges shorter than 1.5 `MIN_STEP_M`)."""
     points = np.asarray(path, dtype=np.float64)
     if len(points) < 2:
         raise ValueError("a tube needs at least two points")
@@ -316,8 +348,13 @@ def tube(
             normal = np.cross(t_prev, t) if np.linalg.norm(np.cross(t_prev, t)) > 1e-9 else normal
         normal /= np.linalg.norm(normal)
         frames.append((normal.copy(), np.cross(t, normal)))
-    # Rings along the path, then the caps' rings (shrinking to a pole) at both ends.
+    # Rings along the path, then the caps' rings (shrinking to a pole) at both ends; fewer of
+    # them on a thin tube, so that the smallest ring's edges are not below the packer's grid.
     steps = end_segments if round_ends else 1
+    while steps > 1 and 2 * math.pi * radius * math.sin(math.pi / (2 * steps)) < (
+        _RING_STEP * sections
+    ):
+        steps -= 1
     rings: list[tuple[FloatArray, FloatArray, FloatArray, float]] = []
     cap = [
         (math.sin(math.pi / 2 * s / steps), math.cos(math.pi / 2 * s / steps))
@@ -374,6 +411,9 @@ def pull_handle(
     `height` with rounded bends of radius `bend` (a drawer pull, a mug's or a pot's handle, a
     bag's or a toolbox's grip). Turn it with a rotation to stand it off a wall or a cup."""
     bend = min(width / 2, height) * 0.5 if bend is None else bend
+    bend = min(max(bend, 2 * radius), width / 2, height)  # the inside of the bend stays open
+    inner = max(bend - radius, radius / 2)  # the inside of the bend: its steps stay on the grid
+    bend_steps = max(2, min(bend_steps, math.floor(inner * math.pi / 2 / _STEP)))
     x, top = width / 2, height
     path: list[tuple[float, float, float]] = [(-x, 0.0, 0.0)]
     path += [
@@ -440,7 +480,12 @@ def tap(height: float, reach: float, radius: float = 0.012, *, lever: float = 0.
         chamfered_cylinder(
             radius * 1.25, 0.025, radius / 3, sections=32, segments=2, ridges=12
         ).apply_transform(translate(0, hub_y, radius * 1.6) @ rotate_x(90)),
-        tube([(0, hub_y, radius * 3.6), (0, hub_y + 0.015, radius * 3.6 + lever)], radius / 2),
+        tube(
+            [(0, hub_y, radius * 3.6), (0, hub_y + 0.015, radius * 3.6 + lever)],
+            radius / 2,
+            sections=12,
+            end_segments=2,
+        ),
     )
 
 

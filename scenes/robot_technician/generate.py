@@ -125,13 +125,10 @@ def sensor() -> Any:
 
 
 def bracket_part() -> Any:
-    """The part the cell makes: an L-shaped aluminium bracket with rounded edges, two holes'
-    worth of countersinks on its foot."""
-    sink = kit.chamfered_cylinder(0.008, 0.0012, 0.0005, base_y=0.0196, sections=24)
+    """The part the cell makes: an L-shaped aluminium bracket with rounded edges."""
     return kit.merge(
         kit.rounded_box((0.12, 0.02, 0.1), 0.004),
         kit.rounded_box((0.12, 0.08, 0.02), 0.004, (0, 0.0, -0.04)),
-        *(sink.copy().apply_translation((x, 0, 0.015)) for x in (-0.035, 0.035)),
     )
 
 
@@ -140,7 +137,7 @@ def add_sensor(b: kit.SceneBuilder, name: str, led: str, transform: Any) -> None
     b.add(name, sensor(), "steel", transform)
     b.add(
         f"{name}_led",
-        kit.sphere(0.007, subdivisions=3).apply_translation((0, 0.013, 0.075)),
+        kit.sphere(0.007, subdivisions=2).apply_translation((0, 0.013, 0.075)),
         led,
         parent=name,
     )

@@ -55,7 +55,7 @@ SHAPES: dict[str, tuple[Callable[[], Any], int, list[list[float]]]] = {
         [[-0.02, 0, -0.02], [0.02, 0.02, 0.02]],
     ),
     "cup": (
-        lambda: detail.cup(0.03, 0.04, 0.09),
+        lambda: detail.cup(0.03, 0.04, 0.09, wall=0.006),
         48 * (2 * (4 + 6) - 2),
         [[-0.04, 0, -0.04], [0.04, 0.09, 0.04]],
     ),
@@ -75,8 +75,8 @@ SHAPES: dict[str, tuple[Callable[[], Any], int, list[list[float]]]] = {
         [[-0.01, 0, -0.01], [0.01, 0.1, 0.01]],
     ),
     "capsule": (
-        lambda: detail.capsule(0.01, 0.15),
-        2 * 16 * (1 + 2 * 3) + 2 * 16,
+        lambda: detail.capsule(0.01, 0.15, sections=12),
+        2 * 12 * (1 + 2 * 3) + 2 * 12,
         [[-0.01, 0, -0.01], [0.01, 0.15, 0.01]],
     ),
 }
@@ -214,6 +214,26 @@ def test_a_mug_has_its_handle_on_the_side() -> None:
     assert low[0] == pytest.approx(-0.045)
     assert high[0] > 0.05  # the handle stands out on +X
     assert high[1] == pytest.approx(0.075)
-    assert len(mug.faces) == 48 * (2 * (4 + 6) - 2) + len(
+    assert len(mug.faces) == len(detail.cup(0.035, 0.045, 0.075).faces) + len(
         detail.pull_handle(0.035, 0.016, 0.0056, bend=0.007).faces
     )
+
+
+@pytest.mark.parametrize(
+    ("size", "radius"), [((0.054, 0.002, 0.086), 0.00099), ((0.2, 0.004, 0.08), 0.0019)]
+)
+def test_thin_rounded_boxes_keep_steps_the_packer_can_hold(
+    size: tuple[float, float, float], radius: float
+) -> None:
+    """No two corners of a triangle fall on one point of the packer's position grid (2**-10
+    m): a card or a blade is rounded fully rather than given sub-millimetre bends."""
+    mesh = detail.rounded_box(size, radius, segments=3)
+    grid = np.round(np.asarray(mesh.vertices) / detail.MIN_STEP_M).astype(np.int64)
+    corners = grid[np.asarray(mesh.faces)]
+    collapsed = (
+        np.all(corners[:, 0] == corners[:, 1], axis=1)
+        | np.all(corners[:, 1] == corners[:, 2], axis=1)
+        | np.all(corners[:, 0] == corners[:, 2], axis=1)
+    )
+    assert not collapsed.any()
+    assert welded(mesh).is_watertight

@@ -145,21 +145,46 @@ def build_car(b: kit.SceneBuilder) -> None:
     b.marker("oil_filler", kit.translate(-1.3, 1.19, -0.12), parent="car")
     b.marker("filter_mount", kit.translate(-1.6, 0.9, 0.42), parent="car")
     dipstick = kit.merge(
-        kit.torus(0.025, 0.006, major_sections=14, minor_sections=6)
+        kit.torus(0.025, 0.006, major_sections=40, minor_sections=12)
         .apply_transform(kit.rotate_x(90))
         .apply_translation((0, 0.06, 0)),
-        kit.rod((0, 0, 0), (0, 0.035, 0), 0.004),
+        kit.tube([(0, 0, 0), (0, 0.036, 0)], 0.004, sections=12),
     )
     b.add("dipstick", dipstick, "oil_jug", kit.translate(-1.7, 1.16, 0.3), parent="car")
     # Wheels: tyre (torus) and rim; the front tyre nearest the visitor is its own node.
-    tyre = kit.torus(0.235, 0.095, major_sections=48, minor_sections=16).apply_transform(
-        kit.rotate_x(90)
-    )
+    # A tyre with rounded shoulders and tread blocks (its middle hides behind the rim), and
+    # a dished alloy rim: five spokes, five wheel nuts round a centre cap.
+    flank = [(0.26, 0.095), (0.3, 0.09), (0.318, 0.078), (0.33, 0.05)]
+    tyre = kit.revolve(
+        [
+            (0.0, -0.09),
+            (0.18, -0.09),
+            *((r, -y) for r, y in flank),
+            *reversed(flank),
+            (0.18, 0.09),
+            (0.0, 0.09),
+        ],
+        sections=72,
+        ridges=36,
+        ridge_depth=0.03,
+    ).apply_transform(kit.rotate_x(90))
+    nut = kit.chamfered_cylinder(0.012, 0.02, 0.003, sections=6).apply_transform(kit.rotate_x(90))
     rim = kit.merge(
-        kit.cylinder(0.19, 0.2, base_y=-0.1, sections=36).apply_transform(kit.rotate_x(90)),
+        kit.cup(0.19, 0.19, 0.2, wall=0.012, sections=64, foot=0.08).apply_transform(
+            kit.translate(0, 0, -0.1) @ kit.rotate_x(90)
+        ),
         *(
-            kit.box((0.05, 0.32, 0.02), (0, -0.16, 0.1)).apply_transform(kit.rotate_z(a))
+            kit.rounded_box((0.05, 0.13, 0.02), 0.008, (0, 0.05, 0.075)).apply_transform(
+                kit.rotate_z(a)
+            )
             for a in (0, 72, 144, 216, 288)
+        ),
+        *(
+            nut.copy().apply_transform(kit.rotate_z(a) @ kit.translate(0, 0.05, 0.07))
+            for a in (36, 108, 180, 252, 324)
+        ),
+        kit.knob(0.03, 0.02, ridges=0).apply_transform(
+            kit.translate(0, 0, 0.07) @ kit.rotate_x(90)
         ),
     )
     for x, side in WHEELS:
@@ -198,16 +223,24 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.add(
         "oil_filter",
         kit.merge(
-            kit.cylinder(0.05, 0.1, sections=18), kit.cylinder(0.03, 0.012, base_y=0.1, sections=12)
+            kit.chamfered_cylinder(0.05, 0.1, 0.008, sections=72, segments=3, ridges=24),
+            kit.chamfered_cylinder(0.03, 0.012, 0.003, base_y=0.1, sections=32, segments=2),
         ),
         "oil_filter",
         kit.translate(1.4, 1.0, -1.05),
     )
+    # A dial tyre gauge: the round case with a bezel, the stem, the angled chuck.
     gauge = kit.merge(
-        kit.lathe([(0, 0), (0.03, 0), (0.03, 0.02), (0, 0.02)], sections=16).apply_transform(
+        kit.chamfered_cylinder(0.03, 0.02, 0.006, sections=48, segments=3).apply_transform(
             kit.rotate_x(90)
         ),
-        kit.rod((0, 0, 0), (0.0, -0.14, 0.0), 0.008),
+        kit.torus(0.028, 0.003, major_sections=48, minor_sections=8).apply_transform(
+            kit.translate(0, 0, 0.02) @ kit.rotate_x(90)
+        ),
+        kit.tube([(0, -0.02, 0.01), (0.0, -0.12, 0.01), (0.0, -0.14, 0.03)], 0.008, sections=16),
+        kit.chamfered_cylinder(0.011, 0.02, 0.003, sections=24).apply_transform(
+            kit.translate(0, -0.14, 0.03) @ kit.rotate_x(90)
+        ),
     )
     b.add("tyre_gauge", gauge, "chrome", kit.translate(1.3, 1.0 + 0.03, -0.72) @ kit.rotate_x(-90))
     b.add(
@@ -247,8 +280,13 @@ def build_tools(b: kit.SceneBuilder) -> None:
     b.add(
         "oil_bottle",
         kit.merge(
-            kit.box((0.16, 0.24, 0.09)),
-            kit.cylinder(0.02, 0.04, base_y=0.24, sections=10).apply_translation((0.05, 0, 0)),
+            kit.rounded_box((0.16, 0.24, 0.09), 0.02),
+            kit.pull_handle(0.12, 0.04, 0.01).apply_transform(
+                kit.translate(-0.07, 0.08, 0) @ kit.rotate_z(90)
+            ),
+            kit.chamfered_cylinder(
+                0.02, 0.04, 0.003, base_y=0.235, sections=40, ridges=16
+            ).apply_translation((0.05, 0, 0)),
         ),
         "oil_jug",
         kit.translate(3.3, BENCH_TOP, -2.45) @ kit.rotate_y(90),
@@ -259,28 +297,28 @@ def build_tools(b: kit.SceneBuilder) -> None:
         kit.translate(3.3, BENCH_TOP, -2.1) @ kit.rotate_y(-70) @ kit.rotate_x(15),
     )
     # Floor: the drain pan near the visitor, wheel chock, floor jack.
-    pan = kit.lathe(
-        [(0, 0), (0.2, 0), (0.26, 0.09), (0.25, 0.095), (0.19, 0.01), (0, 0.01)], sections=24
-    )
+    pan = kit.cup(0.2, 0.26, 0.095, wall=0.008, sections=72, rim_segments=6)
     b.add("drain_pan", pan, "black_plastic", kit.translate(-1.2, 0, -0.6))
     b.add(
         "drain_pan_oil",
-        kit.cylinder(0.2, 0.005, base_y=0.02, sections=20),
+        kit.chamfered_cylinder(0.2, 0.006, 0.002, base_y=0.014, sections=72),
         "oil_dark",
         parent="drain_pan",
     )
     chock = kit.prism([(-0.12, 0), (0.12, 0), (0.0, 0.12)], 0.16).apply_transform(kit.rotate_y(90))
     b.add("wheel_chock", chock, "chock_yellow", kit.translate(0.6, 0, -0.55))
     jack = kit.merge(
-        kit.box((0.3, 0.14, 0.7)),
-        kit.rod((0, 0.14, 0.35), (0, 0.9, 0.85), 0.02),
-        kit.box((0.12, 0.04, 0.12), (0, 0.14, -0.3)),
+        kit.rounded_box((0.3, 0.14, 0.7), 0.02),
+        kit.tube([(0, 0.14, 0.35), (0, 0.9, 0.85)], 0.02),
+        kit.chamfered_cylinder(0.06, 0.04, 0.008, base_y=0.14, segments=2).apply_translation(
+            (0, 0, -0.3)
+        ),
     )
     b.static(jack, "red_paint", kit.translate(-2.6, 0, -1.2) @ kit.rotate_y(30))
     b.static(
         kit.merge(
             *(
-                kit.cylinder(0.05, 0.04, sections=10).apply_transform(
+                kit.chamfered_cylinder(0.05, 0.04, 0.01, sections=32, segments=2).apply_transform(
                     kit.translate(sx * 0.14, 0.05, sz * 0.3) @ kit.rotate_z(90)
                 )
                 for sx in (-1, 1)

@@ -8,8 +8,11 @@ pastry case, small round tables with chairs, plants and big windows.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
+
+import numpy as np
 
 if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
     sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
@@ -59,17 +62,22 @@ MATERIALS: dict[str, kit.Material] = {
 def espresso_machine() -> kit.Parts:
     """A two-group espresso machine 0.75 m wide, its front (group heads) towards +Z."""
     body = kit.merge(
-        kit.box((0.76, 0.42, 0.52)),
-        kit.box((0.7, 0.04, 0.46), (0, 0.42, 0)),  # cup warmer
-        kit.box((0.7, 0.1, 0.12), (0, 0.28, 0.28)),  # front overhang holding the groups
+        kit.rounded_box((0.76, 0.42, 0.52), 0.03),
+        kit.rounded_box((0.7, 0.04, 0.46), 0.01, (0, 0.42, 0)),  # cup warmer
+        kit.rounded_box((0.7, 0.1, 0.12), 0.02, (0, 0.28, 0.28)),  # front overhang for the groups
     )
     rails = kit.merge(
-        kit.rod((-0.36, 0.5, 0.23), (0.36, 0.5, 0.23), 0.008),
-        kit.rod((-0.36, 0.5, -0.23), (0.36, 0.5, -0.23), 0.008),
-        kit.box((0.7, 0.03, 0.16), (0, 0.0, 0.32)),  # drip tray
+        kit.pull_handle(0.72, 0.04, 0.008).apply_transform(kit.translate(0, 0.46, 0.23)),
+        kit.pull_handle(0.72, 0.04, 0.008).apply_transform(kit.translate(0, 0.46, -0.23)),
+        kit.rounded_box((0.7, 0.03, 0.16), 0.008, (0, 0.0, 0.32)),  # drip tray
     )
     gauges = kit.merge(
-        *kit.side_cylinders(0.035, 0.02, [(x, 0.34, 0.34) for x in (-0.1, 0.1)], sections=24)
+        *(
+            kit.chamfered_cylinder(0.035, 0.02, 0.005, sections=48, segments=3).apply_transform(
+                kit.translate(x, 0.34, 0.34) @ kit.rotate_x(90)
+            )
+            for x in (-0.1, 0.1)
+        )
     )
     return [
         ("steel", body),
@@ -134,8 +142,8 @@ def build_bar(b: kit.SceneBuilder) -> None:
     )
     for i, x in enumerate((-0.2, 0.2)):
         head = kit.merge(
-            kit.cylinder(0.045, 0.06, base_y=-0.06, sections=28),
-            kit.cylinder(0.03, 0.02, base_y=-0.08, sections=20),
+            kit.chamfered_cylinder(0.045, 0.06, 0.008, base_y=-0.06, sections=48, segments=3),
+            kit.chamfered_cylinder(0.03, 0.02, 0.004, base_y=-0.08, sections=40, segments=2),
         )
         name = "group_head" if i == 0 else "group_head_2"
         b.add(
@@ -148,47 +156,66 @@ def build_bar(b: kit.SceneBuilder) -> None:
         )
     b.add(
         "brew_button",
-        kit.box((0.04, 0.03, 0.012)),
+        kit.rounded_box((0.04, 0.03, 0.012), 0.005, segments=2),
         "indicator_green",
         kit.translate(-0.2, 0.31, 0.345),
         parent="espresso_machine",
     )
     wand = kit.merge(
-        kit.rod((0, 0, 0), (0.08, -0.26, 0.06), 0.007),
-        kit.cone(0.009, 0.02).apply_transform(kit.translate(0.08, -0.26, 0.06) @ kit.rotate_x(180)),
+        kit.tube(
+            [(0, 0, 0), (0.02, -0.02, 0.015), (0.07, -0.2, 0.055), (0.08, -0.26, 0.06)], 0.007
+        ),
+        kit.revolve(
+            [(0.0, 0.0), (0.009, 0.0), (0.01, 0.005), (0.004, 0.02), (0.0, 0.02)], sections=24
+        ).apply_transform(kit.translate(0.08, -0.26, 0.06) @ kit.rotate_x(180)),
     )
     b.add("steam_wand", wand, "chrome", kit.translate(0.34, 0.33, 0.3), parent="espresso_machine")
+    # The portafilter: its basket with a rolled lip, two lugs, a spout below, the arm.
     portafilter = kit.merge(
-        kit.cylinder(0.042, 0.035, sections=28),
-        kit.rod((0, 0.02, 0.04), (0, 0.03, 0.2), 0.012),
+        kit.cup(0.038, 0.042, 0.035, wall=0.003, sections=56, foot=0.004),
+        *(
+            kit.rounded_box((0.02, 0.008, 0.012), 0.0039, (s * 0.046, 0.027, 0), segments=2)
+            for s in (-1, 1)
+        ),
+        kit.tube([(0, 0.02, 0.04), (0, 0.03, 0.2)], 0.012, sections=20),
     )
     b.add("portafilter", portafilter, "chrome", kit.translate(-0.35, TOP, -0.98))
     b.add(
         "portafilter_handle",
-        kit.rod((0, 0.03, 0.1), (0, 0.035, 0.2), 0.016),
+        kit.revolve(
+            [(0.0, 0.0), (0.013, 0.0), (0.016, 0.03), (0.018, 0.08), (0.015, 0.105), (0.0, 0.11)],
+            sections=32,
+        ).apply_transform(kit.translate(0, 0.03, 0.1) @ kit.rotate_x(90)),
         "black_plastic",
         parent="portafilter",
     )
     b.add(
         "portafilter_coffee",
-        kit.cylinder(0.036, 0.004, base_y=0.033, sections=20),
+        kit.chamfered_cylinder(0.035, 0.006, 0.002, base_y=0.028, sections=56),
         "coffee",
         parent="portafilter",
     )
+    grip = [
+        (0.022 * math.sin(a), 0.068 + 0.022 * math.cos(a)) for a in np.linspace(math.pi / 2, 0, 9)
+    ]
     tamper = kit.merge(
-        kit.cylinder(0.029, 0.015, sections=24),
-        kit.lathe(
-            [(0, 0.015), (0.012, 0.015), (0.01, 0.05), (0.022, 0.08), (0.0, 0.09)], sections=20
+        kit.chamfered_cylinder(0.029, 0.016, 0.003, sections=56, segments=2),
+        kit.revolve(
+            [(0.0, 0.015), (0.012, 0.015), (0.0095, 0.035), (0.011, 0.05), (0.02, 0.062), *grip],
+            sections=48,
         ),
     )
     b.add("tamper", tamper, "wood_dark", kit.translate(-0.52, TOP, -1.02))
     b.add(
         "grinder",
-        kit.merge(kit.box((0.2, 0.38, 0.28)), kit.box((0.16, 0.03, 0.2), (0, 0.0, 0.16))),
+        kit.merge(
+            kit.rounded_box((0.2, 0.38, 0.28), 0.02),
+            kit.rounded_box((0.16, 0.03, 0.2), 0.008, (0, 0.0, 0.16)),
+        ),
         "black_plastic",
         kit.translate(GRINDER_X, TOP, COUNTER_Z),
     )
-    hopper = kit.lathe([(0.03, 0.0), (0.09, 0.2), (0.085, 0.2), (0.025, 0.005)], sections=28)
+    hopper = kit.cup(0.03, 0.09, 0.2, wall=0.004, sections=48)
     b.add("grinder_hopper", hopper, "glass", kit.translate(0, 0.38, 0), parent="grinder")
     b.add(
         "grinder_beans",
@@ -199,7 +226,7 @@ def build_bar(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "grinder_button",
-        kit.box((0.04, 0.04, 0.012)),
+        kit.rounded_box((0.04, 0.04, 0.012), 0.005, segments=2),
         "indicator_red",
         kit.translate(0, 0.28, 0.14),
         parent="grinder",
@@ -207,35 +234,17 @@ def build_bar(b: kit.SceneBuilder) -> None:
     b.static(
         kit.box((0.16, 0.12, 0.16)), "black_plastic", kit.translate(-1.05, TOP, -1.1)
     )  # knock box
+    saucer = [(0.0, 0.0), (0.05, 0.0), (0.07, 0.006), (0.075, 0.011), (0.072, 0.012)]
     cup = kit.merge(
-        kit.lathe(
-            [(0, 0), (0.035, 0), (0.045, 0.075), (0.042, 0.075), (0.032, 0.006), (0, 0.006)],
-            sections=32,
-        ),
-        kit.upright_torus(0.018, 0.005, (0.05, 0.04, 0), major_sections=12, minor_sections=6),
-        kit.lathe([(0, 0), (0.07, 0), (0.075, 0.01), (0.0, 0.008)], sections=32),
+        kit.mug(0.035, 0.045, 0.075, handle=0.035, sections=48).apply_translation((0, 0.006, 0)),
+        kit.revolve([*saucer, (0.04, 0.008), (0.0, 0.008)], sections=48),
     )
     b.add("cup", cup, "ceramic", kit.translate(0.35, TOP, -0.9))
     b.marker("cup_target", kit.translate(-0.2, 0.03, 0.3), parent="espresso_machine")
     for i in range(6):  # cups warming on top of the machine
         b.static(cup, "ceramic", kit.translate(-0.28 + 0.11 * i, TOP + 0.46, COUNTER_Z - 0.1))
-    pitcher = kit.merge(
-        kit.lathe(
-            [
-                (0, 0),
-                (0.045, 0),
-                (0.05, 0.05),
-                (0.04, 0.13),
-                (0.045, 0.14),
-                (0.04, 0.14),
-                (0.035, 0.13),
-                (0.045, 0.05),
-                (0.04, 0.005),
-                (0, 0.005),
-            ],
-            sections=32,
-        ),
-        kit.upright_torus(0.04, 0.006, (-0.06, 0.08, 0), major_sections=14, minor_sections=6),
+    pitcher = kit.mug(0.045, 0.04, 0.14, handle=0.08, sections=56).apply_transform(
+        kit.rotate_y(180)
     )
     b.add("milk_pitcher", pitcher, "steel", kit.translate(0.6, TOP, -1.05))
     b.marker("pickup_spot", kit.translate(-0.2 + 1.1, TOP + 0.35, COUNTER_Z - 0.5))
@@ -245,9 +254,7 @@ def build_bar(b: kit.SceneBuilder) -> None:
         kit.monitor(width=0.32, height=0.22),
         kit.translate(1.2, TOP, -1.15) @ kit.rotate_y(160),
     )
-    bottle = kit.merge(
-        kit.cylinder(0.035, 0.22, sections=20), kit.cylinder(0.012, 0.08, base_y=0.22)
-    )
+    bottle = kit.bottle(0.035, 0.3, neck=0.012, neck_height=0.06, shoulder=0.03)
     for i, material in enumerate(("red_paint", "yellow_paint", "green_paint", "coffee")):
         b.static(bottle, material, kit.translate(-1.7 + 0.09 * i, TOP, -1.15))
     case = kit.merge(kit.box((0.7, 0.02, 0.5)), kit.box((0.7, 0.02, 0.5), (0, 0.2, 0)))

@@ -61,8 +61,8 @@ MATERIALS: dict[str, kit.Material] = {
 
 def care_bed() -> kit.Parts:
     """An adjustable care bed 2.0 x 0.95 m along X, head raised a little, with side rails."""
-    mattress_flat = kit.box((1.3, 0.16, 0.9), (0.3, MATTRESS_TOP - 0.16, 0))
-    head = kit.box((0.7, 0.16, 0.9), (-0.35, 0, 0)).apply_transform(
+    mattress_flat = kit.rounded_box((1.3, 0.16, 0.9), 0.05, (0.3, MATTRESS_TOP - 0.16, 0))
+    head = kit.rounded_box((0.7, 0.16, 0.9), 0.05, (-0.35, 0, 0)).apply_transform(
         kit.translate(-0.35, MATTRESS_TOP - 0.16, 0) @ kit.rotate_z(-20)
     )
     frame = [kit.box((2.0, 0.08, 0.95), (0, MATTRESS_TOP - 0.26, 0))]
@@ -74,12 +74,15 @@ def care_bed() -> kit.Parts:
     rails = []
     for z in (-0.49, 0.49):
         for y in (MATTRESS_TOP + 0.12, MATTRESS_TOP + 0.27):
-            rails.append(kit.rod((-0.85, y, z), (0.05, y, z), 0.015))
+            rails.append(kit.tube([(-0.85, y, z), (0.05, y, z)], 0.015))
         for x in (-0.8, 0.0):
-            rails.append(kit.rod((x, MATTRESS_TOP - 0.1, z), (x, MATTRESS_TOP + 0.27, z), 0.015))
-    casters = kit.side_cylinders(
-        0.05, 0.04, [(x, 0.05, z) for x in (-0.9, 0.9) for z in (-0.4, 0.4)], sections=16
-    )
+            rails.append(kit.tube([(x, MATTRESS_TOP - 0.1, z), (x, MATTRESS_TOP + 0.27, z)], 0.015))
+    wheel = kit.chamfered_cylinder(0.05, 0.04, 0.012, sections=32, segments=3)
+    casters = [
+        wheel.copy().apply_transform(kit.translate(x, 0.05, z - 0.02) @ kit.rotate_x(90))
+        for x in (-0.9, 0.9)
+        for z in (-0.4, 0.4)
+    ]
     return [
         ("bed_frame", kit.merge(*frame, *rails)),
         ("linen", kit.merge(mattress_flat, head)),
@@ -116,42 +119,52 @@ def patient() -> kit.Parts:
 
 def wheelchair() -> kit.Parts:
     """A folding wheelchair facing +Z (seat 0.48 m up)."""
+    # A rear wheel: tyre, rim, a push rim beside it and 24 spokes round a hub.
     wheel = kit.merge(
-        kit.torus(0.27, 0.02, major_sections=40, minor_sections=8),
-        kit.torus(0.24, 0.006, major_sections=32, minor_sections=5),
+        kit.torus(0.27, 0.02, major_sections=72, minor_sections=12),
+        kit.torus(0.245, 0.008, major_sections=72, minor_sections=8),
+        kit.torus(0.26, 0.007, major_sections=72, minor_sections=8).apply_translation(
+            (0, 0.035, 0)
+        ),
+        kit.chamfered_cylinder(0.025, 0.05, 0.008, base_y=-0.025, sections=24, segments=2),
         *(
-            kit.rod((0, 0, 0), (0.24 * math.cos(a), 0, 0.24 * math.sin(a)), 0.003, 5)
-            for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)
+            kit.rod((0, 0, 0), (0.24 * math.cos(a), 0, 0.24 * math.sin(a)), 0.002, 6)
+            for a in np.linspace(0, 2 * math.pi, 24, endpoint=False)
         ),
     ).apply_transform(kit.rotate_z(90))
-    frame = []
+    frame, grips = [], []
     for sx in (-1, 1):
         x = sx * 0.24
         frame += [
-            kit.rod((x, 0.48, 0.22), (x, 0.48, -0.2), 0.012),
-            kit.rod((x, 0.48, -0.2), (x, 0.98, -0.26), 0.012),
-            kit.rod((x, 0.98, -0.26), (x, 0.98, -0.38), 0.013),
-            kit.rod((x, 0.48, 0.22), (x * 0.8, 0.12, 0.4), 0.011),
-            kit.rod((x, 0.66, 0.18), (x, 0.66, -0.15), 0.014),
-            kit.rod((x, 0.1, 0.3), (x, 0.48, 0.2), 0.011),
+            kit.tube([(x, 0.48, 0.22), (x, 0.48, -0.2), (x, 0.98, -0.26), (x, 0.98, -0.38)], 0.012),
+            kit.tube([(x, 0.48, 0.22), (x * 0.8, 0.12, 0.4)], 0.011),
+            kit.tube([(x, 0.66, 0.18), (x, 0.66, -0.15)], 0.014),
+            kit.tube([(x, 0.1, 0.3), (x, 0.48, 0.2)], 0.011),
         ]
+        grips.append(
+            kit.capsule(0.017, 0.11).apply_transform(
+                kit.translate(x, 0.98, -0.27) @ kit.rotate_x(-90)
+            )
+        )
     tyres = [wheel.copy().apply_translation((sx * 0.3, 0.29, -0.1)) for sx in (-1, 1)]
+    caster = kit.chamfered_cylinder(0.06, 0.03, 0.01, sections=32, segments=3)
     casters = [
-        kit.cylinder(0.06, 0.03, sections=16).apply_transform(
-            kit.translate(sx * 0.22, 0.06, 0.3) @ kit.rotate_z(90)
+        caster.copy().apply_transform(
+            kit.translate(sx * 0.22 - 0.015, 0.06, 0.3) @ kit.rotate_z(-90)
         )
         for sx in (-1, 1)
     ]
+    footrest = kit.rounded_box((0.38, 0.02, 0.12), 0.008, (0, 0.1, 0.42))
     return [
         (
             "fabric_blue",
             kit.merge(
-                kit.box((0.46, 0.04, 0.42), (0, 0.46, 0.0)),
-                kit.box((0.46, 0.38, 0.03), (0, 0.56, -0.22)),
+                kit.rounded_box((0.46, 0.04, 0.42), 0.015, (0, 0.46, 0.0)),
+                kit.rounded_box((0.46, 0.38, 0.03), 0.012, (0, 0.56, -0.22)),
             ),
         ),
         ("chrome", kit.merge(*frame)),
-        ("rubber", kit.merge(*tyres, *casters, kit.box((0.38, 0.02, 0.12), (0, 0.1, 0.42)))),
+        ("rubber", kit.merge(*tyres, *casters, *grips, footrest)),
     ]
 
 
@@ -215,11 +228,19 @@ def build_bed(b: kit.SceneBuilder) -> None:
     b.add_parts("care_bed", care_bed(), place)
     b.add_parts("patient", patient(), place)
     arm = kit.merge(
-        kit.rod((-0.35, MATTRESS_TOP + 0.14, 0.27), (0.0, MATTRESS_TOP + 0.1, 0.3), 0.035),
-        kit.ellipsoid((0.05, 0.02, 0.035)).apply_translation((0.05, MATTRESS_TOP + 0.08, 0.3)),
+        kit.tube(
+            [(-0.35, MATTRESS_TOP + 0.14, 0.27), (0.0, MATTRESS_TOP + 0.1, 0.3)], 0.035, sections=24
+        ),
+        kit.ellipsoid((0.05, 0.02, 0.035), subdivisions=3).apply_translation(
+            (0.05, MATTRESS_TOP + 0.08, 0.3)
+        ),
     )
     b.add("patient_arm", arm, "pajama", place)
-    pendant = kit.merge(kit.box((0.06, 0.14, 0.03)), kit.rod((0, 0.14, 0), (0, 0.26, 0), 0.004))
+    cable = [(0, 0.13, 0), (0, 0.2, 0.0), (0.01, 0.25, -0.02), (0.02, 0.26, -0.06)]
+    pendant = kit.merge(
+        kit.rounded_box((0.06, 0.14, 0.03), 0.012),
+        kit.tube(cable, 0.004, sections=10),
+    )
     b.add(
         "bed_control",
         pendant,
@@ -229,8 +250,11 @@ def build_bed(b: kit.SceneBuilder) -> None:
     b.add(
         "bed_control_buttons",
         kit.merge(
-            *kit.side_cylinders(
-                0.008, 0.006, [(0, 0.03 + 0.03 * i, 0.015) for i in range(3)], sections=10
+            *(
+                kit.chamfered_cylinder(
+                    0.008, 0.006, 0.002, sections=24, segments=2
+                ).apply_transform(kit.translate(0, 0.03 + 0.03 * i, 0.013) @ kit.rotate_x(90))
+                for i in range(3)
             )
         ),
         "blue_paint",
@@ -238,9 +262,9 @@ def build_bed(b: kit.SceneBuilder) -> None:
     )
     # Overbed table on the visitor's side of the bed.
     table_parts = kit.merge(
-        kit.box((0.8, 0.025, 0.4), (0, 0.86, 0)),
-        kit.rod((0.36, 0.05, 0.0), (0.36, 0.86, 0.0), 0.02),
-        kit.box((0.08, 0.04, 0.5), (0.36, 0.0, 0)),
+        kit.rounded_box((0.8, 0.025, 0.4), 0.012, (0, 0.86, 0)),
+        kit.tube([(0.36, 0.05, 0.0), (0.36, 0.86, 0.0)], 0.02, round_ends=False),
+        kit.rounded_box((0.08, 0.04, 0.5), 0.015, (0.36, 0.0, 0)),
     )
     b.add("bed_table", table_parts, "bed_frame", kit.translate(BED_X + 0.3, 0, BED_Z + 0.3))
     b.marker("glass_spot", kit.translate(-0.2, 0.885, 0.05), parent="bed_table")
@@ -253,35 +277,46 @@ def build_cabinet(b: kit.SceneBuilder) -> None:
         kit.cabinet(0.5, 0.45, top, body="wood", handles="chrome", drawers=3),
         kit.translate(x, 0, z),
     )
+    # A pump bottle of alcohol gel: the bottle, a ridged collar, the pump's stem and nozzle.
     gel = kit.merge(
-        kit.cylinder(0.035, 0.15, sections=20),
-        kit.cylinder(0.01, 0.04, base_y=0.15),
-        kit.box((0.05, 0.01, 0.012), (0.015, 0.18, 0)),
+        kit.bottle(0.035, 0.16, neck=0.012, neck_height=0.015, shoulder=0.03, sections=48),
+        kit.chamfered_cylinder(0.016, 0.016, 0.003, base_y=0.15, sections=40, ridges=16),
+        kit.tube([(0, 0.166, 0), (0, 0.185, 0)], 0.006, sections=16, round_ends=False),
+        kit.rounded_box((0.05, 0.012, 0.014), 0.005, (0.015, 0.18, 0), segments=2),
     )
     b.add("hand_gel", gel, "gel", kit.translate(x - 0.18, top, z - 0.1))
     organiser = kit.merge(
         *(kit.box((0.045, 0.03, 0.06), (0.05 * i - 0.15, 0, 0)) for i in range(7))
     )
     b.static(organiser, "pill_box", kit.translate(x + 0.02, top, z - 0.12))
-    cup = kit.lathe(
-        [(0, 0), (0.025, 0), (0.03, 0.05), (0.028, 0.05), (0.022, 0.004), (0, 0.004)], sections=24
-    )
+    cup = kit.cup(0.025, 0.03, 0.05, wall=0.002, sections=48)
     b.add("pill_cup", cup, "white_plastic", kit.translate(x - 0.05, top, z + 0.08))
     b.add(
         "pill_cup_pills",
         kit.merge(
-            kit.sphere(0.007).apply_translation((0, 0.012, 0)),
-            kit.sphere(0.007).apply_translation((0.01, 0.012, 0.006)),
+            kit.capsule(0.005, 0.018).apply_transform(
+                kit.translate(-0.008, 0.007, 0) @ kit.rotate_z(-90)
+            ),
+            kit.chamfered_cylinder(0.007, 0.005, 0.002, base_y=0.003, sections=24, segments=2),
+            kit.capsule(0.005, 0.018).apply_transform(
+                kit.translate(0.006, 0.012, -0.006) @ kit.rotate_x(90)
+            ),
         ),
         "pills",
         parent="pill_cup",
     )
-    glass = kit.lathe(
-        [(0, 0), (0.032, 0), (0.037, 0.12), (0.034, 0.12), (0.029, 0.005), (0, 0.005)], sections=28
-    )
+    glass = kit.cup(0.032, 0.037, 0.12, wall=0.003, sections=56, foot=0.01)
     b.add("water_glass", glass, "water", kit.translate(x + 0.12, top, z + 0.08))
     # Blood pressure monitor with its cuff.
-    monitor = kit.merge(kit.box((0.12, 0.05, 0.15)), kit.box((0.08, 0.002, 0.05), (0, 0.05, -0.03)))
+    monitor = kit.merge(
+        kit.rounded_box((0.12, 0.05, 0.15), 0.012),
+        *(
+            kit.chamfered_cylinder(
+                0.008, 0.005, 0.002, base_y=0.048, sections=24
+            ).apply_translation((dx, 0, 0.035))
+            for dx in (-0.03, 0.0, 0.03)
+        ),
+    )
     b.add(
         "bp_monitor",
         monitor,
@@ -291,8 +326,14 @@ def build_cabinet(b: kit.SceneBuilder) -> None:
     b.add(
         "bp_display", kit.box((0.07, 0.003, 0.045), (0, 0.05, -0.03)), "screen", parent="bp_monitor"
     )
+    # The cuff rolled up, its tube curling to the connector.
+    hose = [(0.08, 0.055, 0.0), (0.12, 0.07, 0.02), (0.17, 0.05, 0.03), (0.2, 0.03, 0.01)]
     cuff = kit.merge(
-        kit.rod((0, 0.03, 0), (0.16, 0.03, 0), 0.03), kit.box((0.04, 0.02, 0.02), (0.2, 0.02, 0))
+        kit.chamfered_cylinder(0.03, 0.16, 0.008, sections=40, segments=3).apply_transform(
+            kit.translate(0, 0.03, 0) @ kit.rotate_z(-90)
+        ),
+        kit.tube(hose, 0.004, sections=10),
+        kit.rounded_box((0.04, 0.02, 0.02), 0.006, (0.2, 0.02, 0)),
     )
     b.add(
         "bp_cuff",
@@ -311,7 +352,10 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
     b.add_parts("wheelchair", wheelchair(), kit.translate(1.5, 0, -0.9) @ kit.rotate_y(-120))
     b.add(
         "wheelchair_brake",
-        kit.merge(kit.box((0.03, 0.12, 0.03)), kit.sphere(0.02).apply_translation((0, 0.12, 0))),
+        kit.merge(
+            kit.rounded_box((0.03, 0.12, 0.03), 0.008),
+            kit.sphere(0.02, subdivisions=3).apply_translation((0, 0.12, 0)),
+        ),
         "red_paint",
         kit.translate(0.27, 0.42, 0.1),
         parent="wheelchair",

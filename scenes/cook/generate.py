@@ -25,6 +25,7 @@ if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as
 from scenes import kit
 
 COUNTER_TOP = 0.9  # height of the work surface (m)
+ARC = np.linspace(0, math.pi / 2, 9)  # a quarter turn in eight steps (bends of tubes)
 COUNTER_FRONT = -1.55  # z of the counter's front edge
 SPAWN_Z = COUNTER_FRONT + 1.5  # the visitor starts 1.5 m in front of the counter
 
@@ -153,12 +154,7 @@ def build_counter(k: kit.SceneBuilder) -> None:
         kit.box((sink_w, basin_depth, wall), (0, -basin_depth, sink_d / 2 - wall / 2)),
     )
     k.add("sink", basin, "steel_dark", kit.translate(sink_x, COUNTER_TOP, sink_z))
-    tap = kit.merge(
-        kit.rod((0, 0, 0), (0, 0.32, 0), 0.012),
-        kit.rod((0, 0.32, 0), (0, 0.32, 0.16), 0.012),
-        kit.rod((0, 0.32, 0.16), (0, 0.27, 0.16), 0.01),
-        kit.box((0.08, 0.015, 0.02), (0, 0.2, 0.0)),
-    )
+    tap = kit.tap(0.32, 0.16)  # a gooseneck mixer tap, its lever towards the visitor
     k.add("sink_tap", tap, "stainless", kit.translate(sink_x, COUNTER_TOP, back + 0.09))
     k.static(
         kit.merge(kit.cylinder(0.16, 0.55), kit.cylinder(0.04, 0.08, base_y=0.55)),
@@ -171,27 +167,27 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
     y = COUNTER_TOP
     k.add(
         "cutting_board",
-        kit.cylinder(0.17, 0.035, sections=32),
+        kit.chamfered_cylinder(0.17, 0.035, 0.006, sections=64, segments=3),
         "wood",
         kit.translate(-0.75, y, -1.85),
     )
     # A Thai cleaver (มีดอีโต้): the blade is the node, its wooden handle a child.
-    k.add(
-        "knife",
-        kit.box((0.2, 0.004, 0.08), (0.1, 0, 0)),
-        "steel_dark",
-        kit.translate(-0.47, y, -1.72) @ kit.rotate_y(-20),
+    blade = kit.merge(
+        kit.rounded_box((0.2, 0.004, 0.08), 0.0019, (0.1, 0, 0), segments=2),
+        kit.rounded_box((0.03, 0.006, 0.016), 0.0029, (0.0, -0.001, -0.02), segments=2),
     )
-    k.add(
-        "knife_handle",
-        kit.box((0.11, 0.022, 0.026)),
-        "wood_dark",
-        kit.translate(-0.055, 0, -0.02),
-        parent="knife",
-    )
+    knife_at = kit.translate(-0.47, y, -1.72) @ kit.rotate_y(-20)
+    k.add("knife", blade, "steel_dark", knife_at)
+    grip = kit.tube([(-0.11, 0.011, -0.02), (0.0, 0.011, -0.02)], 0.011, sections=24)
+    k.add("knife_handle", grip.apply_scale((1, 1, 1.2)), "wood_dark", parent="knife")
+    rivets = [kit.chamfered_cylinder(0.0035, 0.024, 0.001, sections=8) for _ in range(3)]
+    for i, rivet in enumerate(rivets):
+        rivet.apply_transform(kit.translate(-0.025 - 0.03 * i, 0.023, -0.02) @ kit.rotate_x(180))
+    k.add("knife_rivets", kit.merge(*rivets), "stainless", parent="knife")
+    pod = [(0.028 - 0.056 * t, 0.008, 0.008 * math.sin(math.pi * t)) for t in np.linspace(0, 1, 9)]
     chili = kit.merge(
-        kit.ellipsoid((0.034, 0.008, 0.008), subdivisions=1),
-        kit.rod((-0.034, 0.008, 0), (-0.046, 0.012, 0), 0.0025),
+        kit.tube(pod, 0.007, sections=12, end_segments=2),
+        kit.tube([(-0.034, 0.008, 0), (-0.046, 0.012, 0)], 0.0025, sections=6, round_ends=False),
     )
     chilis = [(-1.05, -1.7, 10.0), (-1.02, -1.73, 40.0), (-1.09, -1.75, -25.0)]
     for index, (x, z, angle) in enumerate(chilis):
@@ -203,12 +199,14 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
             kit.translate(x, y, z) @ kit.rotate_y(angle),
             mesh_name="chili",
         )
-    garlic = kit.merge(
-        kit.ellipsoid((0.024, 0.021, 0.024)), kit.rod((0, 0.04, 0), (0, 0.05, 0), 0.003)
-    )
+    bulb = [(0.0, 0.0), *((0.024 * math.sin(a), 0.021 - 0.021 * math.cos(a)) for a in ARC[1:])]
+    bulb += [(0.024 * math.cos(a) + 0.005 * a, 0.021 + 0.02 * math.sin(a)) for a in ARC[1:]]
+    bulb += [(0.006, 0.05), (0.0, 0.05)]
+    garlic = kit.revolve(bulb, sections=27, ridges=9, ridge_depth=0.08)
     k.add("garlic", garlic, "garlic_white", kit.translate(-1.08, y, -1.96), mesh_name="garlic")
     k.add("garlic_2", garlic, "garlic_white", kit.translate(-1.0, y, -1.99), mesh_name="garlic")
-    k.add("lime", kit.ellipsoid((0.03, 0.027, 0.027)), "lime_green", kit.translate(-0.98, y, -2.08))
+    lime = kit.ellipsoid((0.03, 0.027, 0.027), subdivisions=3)
+    k.add("lime", lime, "lime_green", kit.translate(-0.98, y, -2.08))
     leaf = kit.ellipsoid((0.022, 0.003, 0.011), subdivisions=1)
     leaves = kit.merge(
         *(
@@ -220,13 +218,11 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
         )
     )
     k.add("basil", leaves, "basil_green", kit.translate(-0.12, y, -1.7))
-    bowl = kit.lathe(
-        [(0.0, 0.0), (0.05, 0.0), (0.075, 0.05), (0.07, 0.05), (0.045, 0.006), (0.0, 0.006)]
-    )
+    bowl = kit.cup(0.05, 0.075, 0.05, wall=0.005, sections=64, foot=0.006)
     k.add("pork_bowl", bowl, "ceramic", kit.translate(-0.2, y, -1.95))
     k.add(
         "minced_pork",
-        kit.ellipsoid((0.062, 0.018, 0.062)),
+        kit.ellipsoid((0.062, 0.018, 0.062), subdivisions=3),
         "pork",
         kit.translate(0, 0.012, 0),
         parent="pork_bowl",
@@ -235,37 +231,48 @@ def build_prep_area(k: kit.SceneBuilder) -> None:
 
 def build_stove(k: kit.SceneBuilder) -> None:
     y = COUNTER_TOP
-    k.add("stove", kit.box((0.5, 0.12, 0.44)), "cast_iron", kit.translate(0.45, y, -1.85))
+    stove = kit.rounded_box((0.5, 0.12, 0.44), 0.015)
+    k.add("stove", stove, "cast_iron", kit.translate(0.45, y, -1.85))
+    # A high-pressure wok burner: a ridged crown in a drip ring, under a three-armed trivet.
+    arm = kit.rounded_box((0.2, 0.022, 0.016), 0.006, (0.0, 0.03, 0))
     ring = kit.merge(
-        kit.cylinder(0.06, 0.03, sections=20),
-        *(
-            kit.box((0.16, 0.02, 0.015), (0, 0.03, 0)).apply_transform(kit.rotate_y(a))
-            for a in (0.0, 60.0, 120.0)
+        kit.chamfered_cylinder(0.06, 0.03, 0.008, sections=48, segments=3, ridges=16),
+        kit.torus(0.1, 0.008, major_sections=48, minor_sections=10).apply_translation(
+            (0, 0.004, 0)
         ),
+        *(arm.copy().apply_transform(kit.rotate_y(a)) for a in (0.0, 60.0, 120.0)),
     )
     k.add("burner", ring, "steel_dark", kit.translate(0, 0.12, 0), parent="stove")
     knob = kit.merge(
-        kit.rod((0, 0, 0), (0, 0, 0.03), 0.025), kit.box((0.008, 0.04, 0.01), (0, -0.02, 0.035))
+        kit.knob(0.025, 0.03).apply_transform(kit.rotate_x(90)),
+        kit.rounded_box((0.008, 0.04, 0.01), 0.0035, (0, -0.02, 0.03), segments=2),
     )
     k.add("stove_knob", knob, "knob_red", kit.translate(0.16, 0.06, 0.22), parent="stove")
     k.static(kit.box((0.8, 0.3, 0.5)), "stainless", kit.translate(0.45, 1.95, -1.95))
     radius, depth, wall = 0.18, 0.085, 0.004
-    outer = [(radius * t, depth * t * t) for t in np.linspace(0, 1, 9)]
+    # The first ring 15 mm out: a smaller one would have edges below the packer's 1 mm grid.
+    outer = [(0.0, 0.0), *((radius * t, depth * t * t) for t in np.linspace(0, 1, 25)[2:])]
     inner = [(r * (1 - wall / radius), h + wall) for r, h in reversed(outer)]
+    # The long handle rises from a riveted bracket; the helper handle is a loop opposite.
+    handle = [(radius - 0.01, depth - 0.01, 0), (radius + 0.05, depth + 0.01, 0)]
+    handle += [(radius + 0.05 + 0.15 * t, depth + 0.01 + 0.04 * t, 0) for t in (0.5, 1.0)]
     wok = kit.merge(
-        kit.lathe([*outer, *inner], sections=32),
-        kit.rod((radius - 0.01, depth, 0), (radius + 0.2, depth + 0.05, 0), 0.008),
+        kit.revolve([*outer, *inner], sections=72),
+        kit.tube(handle, 0.009, sections=16),
+        kit.pull_handle(0.07, 0.035, 0.005).apply_transform(
+            kit.translate(-radius + 0.005, depth - 0.004, 0) @ kit.rotate_x(90) @ kit.rotate_z(90)
+        ),
     )
     k.add("wok", wok, "carbon_steel", kit.translate(1.1, y, -1.95) @ kit.rotate_y(20))
     # A wok turner (ตะหลิว): steel head and shaft, wooden grip.
     spatula = kit.merge(
-        kit.box((0.1, 0.003, 0.09), (0.05, 0.0, 0)),
-        kit.rod((0.1, 0.002, 0), (0.26, 0.02, 0), 0.006),
+        kit.rounded_box((0.1, 0.003, 0.09), 0.0014, (0.05, 0.0, 0), segments=2),
+        kit.tube([(0.1, 0.002, 0), (0.26, 0.02, 0)], 0.006, sections=16),
     )
     k.add("spatula", spatula, "steel_dark", kit.translate(0.82, y, -1.66) @ kit.rotate_y(-10))
     k.add(
         "spatula_handle",
-        kit.rod((0.26, 0.02, 0), (0.4, 0.036, 0), 0.011),
+        kit.tube([(0.26, 0.02, 0), (0.4, 0.036, 0)], 0.011, sections=24),
         "wood_dark",
         np.eye(4),
         parent="spatula",
@@ -274,14 +281,15 @@ def build_stove(k: kit.SceneBuilder) -> None:
 
 def build_pass(k: kit.SceneBuilder) -> None:
     y = COUNTER_TOP
-    plate = kit.lathe(
-        [(0.0, 0.0), (0.08, 0.0), (0.13, 0.02), (0.126, 0.022), (0.078, 0.005), (0.0, 0.005)],
-        sections=36,
+    rim = [(0.128 + 0.003 * math.sin(a), 0.02 + 0.003 * math.cos(a)) for a in ARC[::-2] * 2]
+    plate = kit.revolve(
+        [(0.0, 0.0), (0.075, 0.0), (0.08, 0.004), *rim, (0.078, 0.007), (0.0, 0.007)],
+        sections=72,
     )
     k.add("plate", plate, "ceramic", kit.translate(1.5, y, -1.78))
     k.add(
         "rice",
-        kit.ellipsoid((0.055, 0.04, 0.05)),
+        kit.ellipsoid((0.055, 0.04, 0.05), subdivisions=3),
         "rice",
         kit.translate(-0.04, 0.004, 0.02),
         parent="plate",
@@ -295,13 +303,12 @@ def build_shelf(k: kit.SceneBuilder) -> None:
     k.add("shelf", kit.box((1.3, 0.03, 0.24)), "wood", kit.translate(-0.75, 1.52, -2.08))
     for x in (-1.3, -0.2):
         k.static(kit.box((0.02, 0.15, 0.2)), "steel_dark", kit.translate(x, 1.37, -2.1))
-    bottle = kit.cylinder(0.035, 0.2)
-    neck = kit.cylinder(0.014, 0.06, base_y=0.2)
-    cap = kit.cylinder(0.016, 0.025, base_y=0.26)
-    jar = kit.cylinder(0.05, 0.1)
-    jar_lid = kit.cylinder(0.052, 0.02, base_y=0.1)
+    bottle = kit.bottle(0.035, 0.26, neck=0.014, neck_height=0.06, shoulder=0.05, sections=48)
+    cap = kit.chamfered_cylinder(0.017, 0.025, 0.004, base_y=0.26, segments=2, ridges=20)
+    jar = kit.chamfered_cylinder(0.05, 0.1, 0.01, sections=56, segments=3)
+    jar_lid = kit.chamfered_cylinder(0.052, 0.02, 0.005, base_y=0.1, sections=56, ridges=28)
     on_shelf = 1.55
-    shapes = {"bottle": (kit.merge(bottle, neck), cap), "jar": (jar, jar_lid)}
+    shapes = {"bottle": (bottle, cap), "jar": (jar, jar_lid)}
     items = [  # node (and its material), shape, colour of the cap, x
         ("fish_sauce", "bottle", "cap_red", -1.25),
         ("oyster_sauce", "bottle", "cap_red", -1.1),

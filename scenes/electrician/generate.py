@@ -58,41 +58,43 @@ MATERIALS: dict[str, kit.Material] = {
 
 def consumer_unit() -> kit.Parts:
     """A 12-way consumer unit (Thai: ตู้คอนซูมเมอร์ยูนิต), door open, 0.45 x 0.32 m."""
+    breaker = kit.rounded_box((0.018, 0.07, 0.03), 0.003, segments=2)
+    toggle = kit.rounded_box((0.008, 0.02, 0.012), 0.0025, segments=2)
+    shell = kit.merge(
+        kit.rounded_box((0.46, 0.32, 0.1), 0.012),
+        kit.rounded_box((0.02, 0.32, 0.3), 0.006, (0.24, 0, 0.15)),
+    )
     return [
+        ("white_plastic", shell),
+        ("black_plastic", kit.rounded_box((0.42, 0.08, 0.02), 0.004, (0, 0.12, 0.1))),
         (
             "white_plastic",
-            kit.merge(kit.box((0.46, 0.32, 0.1)), kit.box((0.02, 0.32, 0.3), (0.24, 0, 0.15))),
-        ),
-        ("black_plastic", kit.box((0.42, 0.08, 0.02), (0, 0.12, 0.1))),
-        (
-            "white_plastic",
-            kit.merge(
-                *(kit.box((0.018, 0.07, 0.03), (0.04 + 0.021 * i, 0.125, 0.1)) for i in range(8))
-            ),
+            kit.scatter(breaker, [kit.translate(0.04 + 0.021 * i, 0.125, 0.1) for i in range(8)]),
         ),
         (
             "black_plastic",
-            kit.merge(
-                *(kit.box((0.008, 0.02, 0.012), (0.04 + 0.021 * i, 0.15, 0.13)) for i in range(8))
-            ),
+            kit.scatter(toggle, [kit.translate(0.04 + 0.021 * i, 0.15, 0.13) for i in range(8)]),
         ),
     ]
 
 
 def ladder() -> kit.Parts:
     """An aluminium A-frame step ladder, 1.5 m, facing +Z."""
-    rails = [kit.rod((sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02), 0.02, 8) for sx in (-1, 1)] + [
-        kit.rod((sx * 0.23, 0, -0.42), (sx * 0.17, 1.46, -0.02), 0.016, 8) for sx in (-1, 1)
+    rails = [
+        kit.tube([(sx * 0.23, 0, 0.38), (sx * 0.17, 1.5, 0.02)], 0.02, sections=24)
+        for sx in (-1, 1)
     ]
+    rails += [kit.tube([(sx * 0.23, 0, -0.42), (sx * 0.17, 1.46, -0.02)], 0.016) for sx in (-1, 1)]
     steps = [
-        kit.box((0.42 - 0.05 * i, 0.025, 0.09), (0, 0.3 + 0.33 * i, 0.3 - 0.083 * i))
+        kit.rounded_box((0.42 - 0.05 * i, 0.025, 0.09), 0.006, (0, 0.3 + 0.33 * i, 0.3 - 0.083 * i))
         for i in range(4)
     ]
-    feet = [kit.box((0.05, 0.03, 0.06), (sx * 0.23, 0, z)) for sx in (-1, 1) for z in (0.38, -0.42)]
-    return [
-        ("steel", kit.merge(*rails, *steps)),
-        ("black_plastic", kit.merge(kit.box((0.42, 0.05, 0.16), (0, 1.48, 0)), *feet)),
-    ]
+    foot = kit.rounded_box((0.05, 0.03, 0.06), 0.01)
+    feet = kit.scatter(
+        foot, [kit.translate(sx * 0.23, 0, z) for sx in (-1, 1) for z in (0.38, -0.42)]
+    )
+    top = kit.rounded_box((0.42, 0.05, 0.16), 0.015, (0, 1.48, 0))
+    return [("steel", kit.merge(*rails, *steps)), ("black_plastic", kit.merge(top, feet))]
 
 
 def build_room(b: kit.SceneBuilder) -> kit.Room:
@@ -156,7 +158,8 @@ def build_room(b: kit.SceneBuilder) -> kit.Room:
 def build_wall_work(b: kit.SceneBuilder) -> None:
     cx, cy = CU
     b.add_parts("consumer_unit", consumer_unit(), kit.translate(cx, cy - 0.16, BACK))
-    main_breaker = kit.box((0.05, 0.07, 0.035))
+    # The double-pole main switch and the RCD with its test button, rounded like the real ones.
+    main_breaker = kit.rounded_box((0.05, 0.07, 0.035), 0.004)
     b.add(
         "main_breaker",
         main_breaker,
@@ -164,22 +167,14 @@ def build_wall_work(b: kit.SceneBuilder) -> None:
         kit.translate(-0.19, 0.09, 0.1),
         parent="consumer_unit",
     )
-    b.add(
-        "main_breaker_toggle",
-        kit.box((0.02, 0.025, 0.02), (0, 0.035, 0.035)),
-        "toggle_red",
-        parent="main_breaker",
-    )
-    b.add(
-        "rcd",
-        kit.box((0.04, 0.07, 0.035)),
-        "rcd_blue",
-        kit.translate(-0.14, 0.09, 0.1),
-        parent="consumer_unit",
-    )
+    toggle = kit.rounded_box((0.02, 0.025, 0.02), 0.005, (0, 0.035, 0.035))
+    b.add("main_breaker_toggle", toggle, "toggle_red", parent="main_breaker")
+    rcd = kit.rounded_box((0.04, 0.07, 0.035), 0.004)
+    b.add("rcd", rcd, "rcd_blue", kit.translate(-0.14, 0.09, 0.1), parent="consumer_unit")
+    button = kit.chamfered_cylinder(0.006, 0.01, 0.002, sections=24, segments=2)
     b.add(
         "rcd_test",
-        kit.cylinder(0.006, 0.01, sections=10).apply_transform(kit.rotate_x(90)),
+        button.apply_transform(kit.rotate_x(90)),
         "yellow_paint",
         kit.translate(0.0, 0.05, 0.035),
         parent="rcd",
@@ -205,7 +200,11 @@ def build_wall_work(b: kit.SceneBuilder) -> None:
         x = -0.02 + 0.02 * i
         b.add(
             f"socket_wire_{i}",
-            kit.polyline([(x, 0.07, 0.01), (x, 0.06, 0.05), (x + 0.01, 0.03, 0.08)], 0.003, 6),
+            kit.tube(
+                [(x, 0.07, 0.01), (x, 0.065, 0.035), (x, 0.055, 0.06), (x + 0.01, 0.03, 0.08)],
+                0.003,
+                sections=10,
+            ),
             material,
             parent="socket_box",
         )
@@ -214,17 +213,15 @@ def build_wall_work(b: kit.SceneBuilder) -> None:
     b.add(
         "ceiling_lamp",
         kit.merge(
-            kit.cylinder(0.06, 0.03, base_y=-0.03, sections=24),
-            kit.cylinder(0.2, 0.02, base_y=-0.2, sections=32).apply_transform(
-                kit.translate(0, 0.0, 0)
-            ),
+            kit.chamfered_cylinder(0.06, 0.03, 0.01, base_y=-0.03, sections=48, segments=3),
+            kit.cup(0.2, 0.2, 0.02, wall=0.006, sections=64).apply_translation((0, -0.2, 0)),
         ),
         "white_plastic",
         kit.translate(lx, HEIGHT, lz),
     )
     b.add(
         "lamp_holder",
-        kit.cylinder(0.022, 0.05, base_y=-0.08, sections=16),
+        kit.chamfered_cylinder(0.022, 0.05, 0.004, base_y=-0.08, sections=40, ridges=12),
         "black_plastic",
         kit.translate(0, -0.03, 0),
         parent="ceiling_lamp",
@@ -247,45 +244,56 @@ def build_tools(b: kit.SceneBuilder) -> None:
         kit.table(1.4, 0.7, TABLE_TOP, top="wood", legs="steel_dark"), kit.translate(-0.2, 0, -0.9)
     )
     y = TABLE_TOP
+    # A screwdriver voltage tester: a ridged grip along +X, the shaft, the bare tip.
+    grip = [(0.0, 0.0), (0.006, 0.0), (0.008, 0.008), (0.008, 0.12), (0.007, 0.135)]
+    grip += [(0.0045, 0.15), (0.004, 0.16), (0.0, 0.16)]
+    along_x = kit.translate(0, 0.01, 0) @ kit.rotate_z(-90)
     tester = kit.merge(
-        kit.rod((0, 0.01, 0), (0.16, 0.01, 0), 0.008),
-        kit.rod((0.16, 0.01, 0), (0.2, 0.01, 0), 0.002),
+        kit.revolve(grip, sections=32, ridges=8, ridge_depth=0.1).apply_transform(along_x),
+        kit.tube([(0.16, 0.01, 0), (0.2, 0.01, 0)], 0.002, sections=12, round_ends=False),
     )
     b.add("voltage_tester", tester, "red_paint", kit.translate(-0.7, y, -0.8) @ kit.rotate_y(20))
-    b.add(
-        "voltage_tester_tip",
-        kit.rod((0.2, 0.01, 0), (0.23, 0.01, 0), 0.002),
-        "chrome",
-        parent="voltage_tester",
+    tip = kit.tube([(0.2, 0.01, 0), (0.23, 0.01, 0)], 0.002, sections=12)
+    b.add("voltage_tester_tip", tip, "chrome", parent="voltage_tester")
+    meter = kit.merge(
+        kit.rounded_box((0.09, 0.035, 0.17), 0.008),
+        kit.rounded_box((0.06, 0.002, 0.05), 0.001, (0, 0.035, -0.04), segments=1),
     )
-    meter = kit.merge(kit.box((0.09, 0.035, 0.17)), kit.box((0.06, 0.002, 0.05), (0, 0.035, -0.04)))
     b.static(meter, "orange", kit.translate(-0.45, y, -1.05))
     b.static(
-        kit.cylinder(0.018, 0.004, base_y=0.035, sections=12).apply_translation((0, 0, 0.03)),
+        kit.knob(0.018, 0.008).apply_translation((0, 0.035, 0.03)),
         "black_plastic",
         kit.translate(-0.45, y, -1.05),
     )
     b.static(
         kit.box((0.055, 0.003, 0.04), (0, 0.036, -0.04)), "screen", kit.translate(-0.45, y, -1.05)
     )
-    socket = kit.merge(kit.box((0.086, 0.086, 0.012)), kit.box((0.07, 0.07, 0.014), (0, 0.008, 0)))
+    socket = kit.merge(
+        kit.rounded_box((0.086, 0.012, 0.086), 0.004),
+        kit.rounded_box((0.07, 0.014, 0.07), 0.006, (0, 0.008, 0)),
+    )
     b.add("new_socket", socket, "white_plastic", kit.translate(-0.15, y, -0.75))
     b.add(
         "new_socket_holes",
         kit.merge(
             *(
-                kit.cylinder(0.004, 0.002, base_y=0.021, sections=8).apply_translation((dx, 0, dz))
+                kit.cylinder(0.004, 0.002, base_y=0.021, sections=16).apply_translation((dx, 0, dz))
                 for dx, dz in ((-0.012, 0.0), (0.012, 0.0), (0.0, -0.02))
             )
         ),
         "black_plastic",
         parent="new_socket",
     )
+    # An A60 LED bulb: an E27 screw base (ridged like its thread), the white neck, the dome.
+    dome = [
+        (0.03 * math.sin(a), 0.075 + 0.035 * math.sin(a + math.pi / 2))
+        for a in np.linspace(math.pi / 2, 0, 10)
+    ]
     bulb = kit.merge(
-        kit.cylinder(0.014, 0.025, sections=14),
-        kit.lathe(
-            [(0.0, 0.025), (0.02, 0.025), (0.03, 0.06), (0.03, 0.085), (0.018, 0.105), (0.0, 0.11)],
-            sections=20,
+        kit.chamfered_cylinder(0.0135, 0.025, 0.003, sections=48, segments=2, ridges=6),
+        kit.revolve(
+            [(0.0, 0.024), (0.016, 0.024), (0.022, 0.04), (0.029, 0.06), (0.03, 0.075), *dome],
+            sections=48,
         ),
     )
     b.add(
@@ -295,8 +303,8 @@ def build_tools(b: kit.SceneBuilder) -> None:
         kit.translate(0.2, y, -0.8) @ kit.rotate_z(90) @ kit.translate(0, -0.03, 0),
     )
     pliers = kit.merge(
-        kit.rod((0, 0.01, 0), (0.12, 0.01, 0.025), 0.006),
-        kit.rod((0, 0.01, 0), (0.12, 0.01, -0.025), 0.006),
+        kit.tube([(0.01, 0.01, 0.003), (0.06, 0.01, 0.016), (0.12, 0.01, 0.025)], 0.006),
+        kit.tube([(0.01, 0.01, -0.003), (0.06, 0.01, -0.016), (0.12, 0.01, -0.025)], 0.006),
     )
     b.static(pliers, "red_paint", kit.translate(0.35, y, -1.0))
     b.static(
@@ -308,19 +316,20 @@ def build_tools(b: kit.SceneBuilder) -> None:
         kit.translate(0.35, y, -1.0),
     )
     gloves = kit.merge(
-        kit.ellipsoid((0.05, 0.018, 0.11)),
-        kit.ellipsoid((0.05, 0.018, 0.11)).apply_translation((0.07, 0.012, 0.02)),
+        kit.glove(), kit.glove().apply_transform(kit.translate(0.07, 0.012, 0.02) @ kit.rotate_y(8))
     )
     b.add("insulated_gloves", gloves, "orange", kit.translate(0.5, y, -0.7) @ kit.rotate_y(-15))
     # Cable reel, helmet and tool bag on the floor.
+    flange = kit.chamfered_cylinder(0.16, 0.02, 0.006, sections=64, segments=2)
     reel = kit.merge(
-        kit.cylinder(0.16, 0.02, sections=28),
-        kit.cylinder(0.16, 0.02, base_y=0.14, sections=28),
-        kit.cylinder(0.05, 0.16, sections=16),
+        flange,
+        flange.copy().apply_translation((0, 0.14, 0)),
+        kit.chamfered_cylinder(0.05, 0.16, 0.004, sections=40),
+        kit.pull_handle(0.1, 0.06, 0.01).apply_translation((0, 0.16, 0)),
     )
     b.static(reel, "red_paint", kit.translate(1.3, 0, -1.5))
     b.static(
-        kit.cylinder(0.12, 0.12, base_y=0.02, sections=28),
+        kit.chamfered_cylinder(0.12, 0.12, 0.012, base_y=0.02, sections=72, segments=3, ridges=36),
         "grey_plastic",
         kit.translate(1.3, 0, -1.5),
     )
@@ -328,9 +337,10 @@ def build_tools(b: kit.SceneBuilder) -> None:
         kit.polyline([(1.3, 0.1, -1.38), (1.1, 0.01, -1.1), (0.6, 0.01, -1.2)], 0.006),
         "grey_plastic",
     )
-    dome = [(0.15 * math.cos(a), 0.12 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 9)]
+    dome = [(0.15 * math.cos(a), 0.12 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 17)]
     helmet = kit.merge(
-        kit.lathe([(0.0, 0.0), *dome], sections=32), kit.box((0.22, 0.01, 0.3), (0, 0, 0.04))
+        kit.revolve([(0.0, 0.0), *dome], sections=56),
+        kit.rounded_box((0.22, 0.01, 0.3), 0.005, (0, 0, 0.04), segments=2),
     )
     b.static(helmet, "yellow_paint", kit.translate(0.35, y, -1.25))
     bag = kit.merge(

@@ -10,6 +10,7 @@ and a big window make it a studio.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def label(width: float, height: float, depth: float = 0.002) -> kit.Parts:
     """The chilli-paste label being designed, `width` x `height` in the XY plane facing +Z, its
     bottom edge centred on the origin: a red field, an orange sun, a cream band with the
     product name, and a dark footer."""
-    sun = kit.cylinder(0.22 * width, depth, sections=32).apply_transform(
+    sun = kit.cylinder(0.22 * width, depth, sections=48).apply_transform(
         kit.translate(0, 0.62 * height, depth) @ kit.rotate_x(90)
     )
     return [
@@ -95,23 +96,31 @@ def label(width: float, height: float, depth: float = 0.002) -> kit.Parts:
 
 def jar() -> kit.Parts:
     """A glass jar of chilli paste with a red lid and a wrap-around label, 0.11 m tall."""
+    shoulder = [
+        (0.044 - 0.008 * (1 - math.cos(a)), 0.08 + 0.01 * math.sin(a))
+        for a in np.linspace(0, math.pi / 2, 9)
+    ]
+    glass = [(0.0, 0.0), (0.039, 0.0), (0.042, 0.003), *shoulder, (0.036, 0.095), (0.0, 0.095)]
     return [
-        ("chilli_paste", kit.cylinder(0.038, 0.085, base_y=0.004, sections=24)),
-        ("glass", kit.lathe([(0.0, 0.0), (0.042, 0.0), (0.044, 0.09), (0.0, 0.09)], sections=24)),
-        ("red_paint", kit.cylinder(0.046, 0.022, base_y=0.09, sections=24)),
-        ("swatch_orange", kit.cylinder(0.0445, 0.045, base_y=0.025, sections=24)),
+        ("chilli_paste", kit.chamfered_cylinder(0.038, 0.08, 0.006, base_y=0.004, segments=3)),
+        ("glass", kit.revolve(glass, sections=48)),
+        (
+            "red_paint",
+            kit.chamfered_cylinder(0.046, 0.022, 0.004, base_y=0.09, segments=2, ridges=30),
+        ),
+        ("swatch_orange", kit.cylinder(0.0445, 0.045, base_y=0.025, sections=48)),
     ]
 
 
 def easel() -> kit.Parts:
     """An easel holding a 1.0 x 0.8 m cork board, facing +Z (the board's centre 1.35 m up)."""
     legs = kit.merge(
-        kit.rod((-0.4, 0.0, 0.15), (-0.3, 1.9, 0.0), 0.02, 8),
-        kit.rod((0.4, 0.0, 0.15), (0.3, 1.9, 0.0), 0.02, 8),
-        kit.rod((0.0, 0.0, -0.45), (0.0, 1.85, -0.05), 0.02, 8),
-        kit.box((0.9, 0.03, 0.06), (0, 0.92, 0.1)),
+        kit.tube([(-0.4, 0.0, 0.15), (-0.3, 1.9, 0.0)], 0.02),
+        kit.tube([(0.4, 0.0, 0.15), (0.3, 1.9, 0.0)], 0.02),
+        kit.tube([(0.0, 0.0, -0.45), (0.0, 1.85, -0.05)], 0.02),
+        kit.rounded_box((0.9, 0.03, 0.06), 0.01, (0, 0.92, 0.1)),
     )
-    board = kit.box((1.0, 0.8, 0.025), (0, 0.95, 0.1))
+    board = kit.rounded_box((1.0, 0.8, 0.025), 0.01, (0, 0.95, 0.1))
     return [("cork", board), ("wood", legs)]
 
 
@@ -200,19 +209,24 @@ def build_desk(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "pen_tablet",
-        kit.box((0.36, 0.012, 0.24)),
+        kit.rounded_box((0.36, 0.012, 0.24), 0.006, segments=2),
         "black_plastic",
         kit.translate(dx + 0.05, DESK_TOP, dz + 0.12),
     )
     b.add(
         "pen_tablet_area",
-        kit.box((0.26, 0.002, 0.16), (0.02, 0.012, 0)),
+        kit.rounded_box((0.26, 0.002, 0.16), 0.001, (0.02, 0.0115, 0), segments=1),
         "grey_plastic",
         parent="pen_tablet",
     )
+    # A pen: a rounded barrel with a rubber grip and a side switch, tapering to the nib.
+    pen = [(0.0, 0.0), (0.004, 0.0), (0.006, 0.004), (0.0062, 0.09), (0.0068, 0.1), (0.0068, 0.13)]
+    pen += [(0.0062, 0.138), (0.0058, 0.15), (0.003, 0.165), (0.0008, 0.168), (0.0, 0.168)]
     stylus = kit.merge(
-        kit.rod((0.0, 0.01, 0.0), (0.15, 0.01, 0.0), 0.006, 12),
-        kit.cone(0.006, 0.018).apply_transform(kit.translate(0.15, 0.01, 0.0) @ kit.rotate_z(-90)),
+        kit.revolve(pen, sections=32).apply_transform(
+            kit.translate(0, 0.01, 0) @ kit.rotate_z(-90)
+        ),
+        kit.rounded_box((0.018, 0.004, 0.005), 0.0019, (0.1, 0.0155, 0), segments=2),
     )
     b.add(
         "stylus",
@@ -224,7 +238,9 @@ def build_desk(b: kit.SceneBuilder) -> None:
     strips = [
         (
             name,
-            kit.box((0.05, 0.004, 0.2), (0, 0.004 * i, 0.1)).apply_transform(kit.rotate_y(12 * i)),
+            kit.rounded_box(
+                (0.05, 0.004, 0.2), 0.0019, (0, 0.004 * i, 0.1), segments=2
+            ).apply_transform(kit.rotate_y(12 * i)),
         )
         for i, name in enumerate(("red_paint", "swatch_orange", "yellow_paint", "red_paint"))
     ]
@@ -237,7 +253,8 @@ def build_desk(b: kit.SceneBuilder) -> None:
         for row in range(5)
         for col in range(14)
     ]
-    b.static(kit.scatter(kit.box((0.022, 0.008, 0.022)), keys), "grey_plastic", keyboard)
+    key = kit.rounded_box((0.022, 0.008, 0.022), 0.003, segments=1)
+    b.static(kit.scatter(key, keys), "grey_plastic", keyboard)
     lamp = kit.merge(
         kit.cylinder(0.08, 0.02, sections=32),
         kit.rod((0.0, 0.02, 0.0), (0.05, 0.38, -0.05), 0.01, 10),
@@ -304,7 +321,7 @@ def build_board(b: kit.SceneBuilder) -> None:
             parent="mood_board",
         )
     pins = [
-        kit.sphere(0.008, subdivisions=1).apply_translation((x, y + 0.28, 0.12))
+        kit.sphere(0.008, subdivisions=2).apply_translation((x, y + 0.28, 0.12))
         for x, y in ((-0.25, 1.25), (-0.05, 1.38), (0.28, 1.35))
     ]
     b.add("mood_pins", kit.merge(*pins), "red_paint", parent="mood_board")
@@ -318,19 +335,21 @@ def build_right_side(b: kit.SceneBuilder) -> None:
         kit.translate(px, 0, pz) @ kit.rotate_y(-60),
     )
     body = kit.merge(
-        kit.box((0.5, 0.26, 0.42)),
-        kit.box((0.34, 0.012, 0.16), (0, 0.08, 0.26)),  # output tray
+        kit.rounded_box((0.5, 0.26, 0.42), 0.025),
+        kit.rounded_box((0.34, 0.012, 0.16), 0.005, (0, 0.08, 0.26), segments=2),  # output tray
     )
     b.add("printer", body, "grey_plastic", kit.translate(px, 0.6, pz) @ kit.rotate_y(-60))
     b.add(
         "printer_lid",
-        kit.box((0.48, 0.02, 0.3), (0, 0.26, -0.05)),
+        kit.rounded_box((0.48, 0.02, 0.3), 0.008, (0, 0.255, -0.05)),
         "black_plastic",
         parent="printer",
     )
     b.add(
         "print_button",
-        kit.cylinder(0.018, 0.012, base_y=0.26, sections=16).apply_translation((0.17, 0, 0.14)),
+        kit.chamfered_cylinder(
+            0.018, 0.012, 0.004, base_y=0.26, sections=40, segments=3
+        ).apply_translation((0.17, 0, 0.14)),
         "indicator_green",
         parent="printer",
     )
@@ -354,13 +373,13 @@ def build_right_side(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "cutting_mat",
-        kit.box((0.45, 0.004, 0.6)),
+        kit.rounded_box((0.45, 0.004, 0.6), 0.0019, segments=2),
         "cutting_mat",
         kit.translate(cx, CUTTING_TOP, cz - 0.05),
     )
     b.static(kit.box((0.03, 0.003, 0.5)), "steel", kit.translate(cx + 0.28, CUTTING_TOP, cz - 0.05))
     b.static(
-        kit.rod((0, 0.008, 0), (0.14, 0.008, 0.02), 0.007, 8),
+        kit.capsule(0.007, 0.14).apply_transform(kit.translate(0, 0.008, 0) @ kit.rotate_z(-90)),
         "swatch_orange",
         kit.translate(cx - 0.3, CUTTING_TOP, cz - 0.3),
     )
@@ -383,16 +402,23 @@ def build_right_side(b: kit.SceneBuilder) -> None:
     b.marker("photo_spot", kit.translate(0, 0.01, 0.05), parent="light_box")
     tripod = kit.merge(
         *(
-            kit.rod((0.0, 1.2, 0.0), (0.3 * np.cos(a), 0.0, 0.3 * np.sin(a)), 0.01, 6)
+            kit.tube([(0.0, 1.2, 0.0), (0.3 * np.cos(a), 0.0, 0.3 * np.sin(a))], 0.01, sections=12)
             for a in np.linspace(0.3, 0.3 + 2 * np.pi, 3, endpoint=False)
         ),
-        kit.rod((0.0, 1.2, 0.0), (0.0, 1.3, 0.0), 0.015, 8),
+        kit.tube([(0.0, 1.2, 0.0), (0.0, 1.3, 0.0)], 0.015, round_ends=False),
+        kit.knob(0.04, 0.03, ridges=0).apply_translation((0, 1.17, 0)),
     )
     b.static(tripod, "steel_dark", kit.translate(lx - 0.05, 0, lz + 1.1))
+    # A mirrorless camera: the body with its grip, a ridged zoom lens, the shutter dial.
+    lens = [(0.0, 0.0), (0.03, 0.0), (0.032, 0.01), (0.032, 0.03), (0.034, 0.035), (0.034, 0.06)]
+    lens += [(0.031, 0.07), (0.022, 0.072), (0.02, 0.066), (0.0, 0.066)]
     camera = kit.merge(
-        kit.box((0.13, 0.09, 0.07)),
-        kit.cylinder(0.03, 0.06, sections=20).apply_transform(
-            kit.translate(0, 0.045, -0.035) @ kit.rotate_x(-90)
+        kit.rounded_box((0.13, 0.09, 0.05), 0.012),
+        kit.rounded_box((0.035, 0.08, 0.03), 0.012, (0.05, 0.0, 0.03)),
+        kit.rounded_box((0.04, 0.025, 0.04), 0.008, (-0.02, 0.08, 0.0)),
+        kit.knob(0.011, 0.008).apply_translation((0.04, 0.09, 0.0)),
+        kit.revolve(lens, sections=48, ridges=24, ridge_depth=0.03).apply_transform(
+            kit.translate(0, 0.045, -0.02) @ kit.rotate_x(-90)
         ),
     )
     b.add("camera", camera, "black_plastic", kit.translate(lx - 0.05, 1.3, lz + 1.1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -193,6 +194,19 @@ def build_lobby(b: kit.SceneBuilder) -> kit.Room:
     return room
 
 
+def desk_phone() -> Any:
+    """A desk telephone: the sloped base with its keypad, the handset on its cradle."""
+    handset = kit.merge(
+        kit.capsule(0.02, 0.2).apply_transform(kit.translate(-0.1, 0.085, 0.0) @ kit.rotate_z(-90)),
+        *(kit.rounded_box((0.05, 0.03, 0.045), 0.012, (s * 0.075, 0.06, 0.0)) for s in (-1, 1)),
+    )
+    key = kit.rounded_box((0.018, 0.006, 0.014), 0.0029, segments=2)
+    keys = kit.scatter(
+        key, [kit.translate(0.025 * (i % 3 - 1), 0.058, 0.045 + 0.02 * (i // 3)) for i in range(12)]
+    )
+    return kit.merge(kit.rounded_box((0.2, 0.06, 0.18), 0.02), handset, keys)
+
+
 def build_desk(b: kit.SceneBuilder) -> None:
     z = DESK_Z
     b.add(
@@ -212,47 +226,67 @@ def build_desk(b: kit.SceneBuilder) -> None:
     y = WORK_TOP
     b.add_parts("pms_screen", kit.monitor(), kit.translate(-0.7, y, z - 0.15) @ kit.rotate_y(15))
     b.static(kit.box((0.45, 0.02, 0.15)), "black_plastic", kit.translate(-0.65, y, z + 0.15))
-    scanner = kit.merge(kit.box((0.22, 0.05, 0.3)), kit.box((0.2, 0.004, 0.26), (0, 0.05, 0)))
+    scanner = kit.merge(
+        kit.rounded_box((0.22, 0.05, 0.3), 0.015),
+        kit.rounded_box((0.2, 0.004, 0.26), 0.0019, (0, 0.048, 0), segments=2),
+    )
     b.add("id_scanner", scanner, "grey_plastic", kit.translate(0.1, y, z + 0.05))
-    encoder = kit.merge(kit.box((0.12, 0.08, 0.14)), kit.box((0.06, 0.003, 0.04), (0, 0.08, 0.02)))
+    encoder = kit.merge(
+        kit.rounded_box((0.12, 0.08, 0.14), 0.015),
+        kit.rounded_box((0.06, 0.004, 0.04), 0.0019, (0, 0.078, 0.02), segments=2),
+    )
     b.add("card_encoder", encoder, "black_plastic", kit.translate(0.55, y, z + 0.0))
     b.add(
         "card_encoder_light",
-        kit.box((0.02, 0.01, 0.01), (0, 0.06, 0.07)),
+        kit.capsule(0.005, 0.02).apply_transform(
+            kit.translate(-0.01, 0.065, 0.07) @ kit.rotate_z(-90)
+        ),
         "indicator_green",
         parent="card_encoder",
     )
-    b.add("key_card", kit.box((0.054, 0.002, 0.086)), "key_card", kit.translate(0.8, y, z + 0.25))
+    card = kit.rounded_box((0.054, 0.002, 0.086), 0.00099, segments=2)
+    b.add("key_card", card, "key_card", kit.translate(0.8, y, z + 0.25))
     b.add(
         "payment_terminal",
-        kit.merge(kit.box((0.08, 0.03, 0.17)), kit.box((0.06, 0.002, 0.05), (0, 0.03, -0.04))),
+        kit.merge(
+            kit.rounded_box((0.08, 0.03, 0.17), 0.012),
+            *(
+                kit.rounded_box(
+                    (0.014, 0.004, 0.01),
+                    0.0019,
+                    (0.018 * (i % 3 - 1), 0.028, 0.02 + 0.015 * (i // 3)),
+                    segments=2,
+                )
+                for i in range(12)
+            ),
+        ),
         "black_plastic",
         kit.translate(1.05, y, z + 0.05) @ kit.rotate_y(15),
     )
     b.add(
         "payment_screen",
-        kit.box((0.055, 0.003, 0.045), (0, 0.031, -0.04)),
+        kit.rounded_box((0.055, 0.003, 0.045), 0.0014, (0, 0.029, -0.04), segments=2),
         "screen",
         parent="payment_terminal",
     )
     b.add(
         "phone",
-        kit.merge(kit.box((0.2, 0.06, 0.18)), kit.rod((-0.08, 0.08, 0.0), (0.08, 0.08, 0.0), 0.02)),
+        desk_phone(),
         "black_plastic",
         kit.translate(-1.3, y, z + 0.1) @ kit.rotate_y(10),
     )
+    dome = [
+        (0.045 * math.cos(a), 0.012 + 0.045 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 10)
+    ]
     bell = kit.merge(
-        kit.lathe(
-            [(0.0, 0.0), (0.05, 0.0), (0.05, 0.01), (0.045, 0.03), (0.03, 0.055), (0.0, 0.06)],
-            sections=32,
-        ),
-        kit.cylinder(0.006, 0.02, base_y=0.06),
+        kit.chamfered_cylinder(0.052, 0.012, 0.003, sections=56, segments=2),
+        kit.revolve([(0.0, 0.01), *dome], sections=56),
+        kit.tube([(0, 0.05, 0), (0, 0.07, 0)], 0.004, sections=12),
+        kit.knob(0.008, 0.006, ridges=0).apply_translation((0, 0.068, 0)),
     )
     b.add("service_bell", bell, "brass", kit.translate(0.9, LEDGE + 0.04, z - 0.3))
-    glass = kit.lathe(
-        [(0, 0), (0.03, 0), (0.034, 0.11), (0.031, 0.11), (0.027, 0.004), (0, 0.004)], sections=28
-    )
-    tray = kit.cylinder(0.15, 0.01, sections=36)
+    glass = kit.cup(0.03, 0.034, 0.11, wall=0.003, sections=48, foot=0.01)
+    tray = kit.cup(0.15, 0.155, 0.012, wall=0.003, sections=64, rim_segments=3)
     b.static(tray, "brass", kit.translate(-1.6, y, z + 0.0))
     b.add("welcome_drink", glass, "juice", kit.translate(-1.6, y + 0.01, z - 0.05))
     b.static(glass, "juice", kit.translate(-1.52, y + 0.01, z + 0.06))
@@ -263,7 +297,7 @@ def build_desk(b: kit.SceneBuilder) -> None:
     b.add_parts("guest", guest(), kit.translate(0.25, 0, z - 0.95))
     b.add(
         "guest_id",
-        kit.box((0.09, 0.006, 0.125)),
+        kit.rounded_box((0.09, 0.006, 0.125), 0.0029, segments=2),
         "passport",
         kit.translate(0.2, LEDGE + 0.04, z - 0.32) @ kit.rotate_y(20),
     )

@@ -2,6 +2,8 @@
 
 - `shapes`: primitives (box, cylinder, rod, lathe, ellipsoid, torus, prism, ...), transforms,
   merging, crease shading and texture coordinates;
+- `detail`: shapes for what the visitor handles up close (rounded boxes, closed revolved
+  profiles with grip ridges, tubes along a path; cups, bottles, knobs, pull handles);
 - `materials`: PBR materials and deterministic procedural textures (wood, tiles, metal, ...);
 - `builder`: `SceneBuilder`, which collects named nodes, markers, lights and merged static
   geometry into a trimesh scene;
@@ -25,6 +27,20 @@ kit`, `kit.box(...)`, `kit.Room(...)`.
 
 from scenes.kit import sound
 from scenes.kit.builder import Light, Parts, SceneBuilder, assemble
+from scenes.kit.detail import (
+    bottle,
+    capsule,
+    chamfered_cylinder,
+    cup,
+    glove,
+    knob,
+    mug,
+    pull_handle,
+    revolve,
+    rounded_box,
+    tap,
+    tube,
+)
 from scenes.kit.export import main, script_nodes
 from scenes.kit.furniture import (
     cabinet,
@@ -97,28 +113,34 @@ __all__ = [
     "SceneBuilder",
     "Sign",
     "Window",
-    "`scenes.kit`.",
     "assemble",
+    "bottle",
     "box",
     "brushed_metal",
     "cabinet",
+    "capsule",
     "carton",
     "ceiling_lights",
     "chair",
+    "chamfered_cylinder",
     "checker",
     "clipboard",
     "concrete",
     "cone",
+    "cup",
     "cylinder",
     "ellipsoid",
     "fabric",
     "fire_extinguisher",
     "frame",
+    "glove",
+    "knob",
     "lathe",
     "look_at",
     "main",
     "merge",
     "monitor",
+    "mug",
     "noise_texture",
     "pallet",
     "pegboard",
@@ -126,12 +148,15 @@ __all__ = [
     "plant",
     "polyline",
     "prism",
+    "pull_handle",
     "render_sign",
+    "revolve",
     "rod",
     "room_materials",
     "rotate_x",
     "rotate_y",
     "rotate_z",
+    "rounded_box",
     "scale",
     "scatter",
     "script_nodes",
@@ -144,11 +169,13 @@ __all__ = [
     "stool",
     "stripes",
     "table",
+    "tap",
     "textured",
     "tiles",
     "torus",
     "translate",
     "trash_bin",
+    "tube",
     "upright_torus",
     "wall_clock",
     "wood_grain",

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
     sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
 
@@ -70,30 +72,32 @@ def robot_arm() -> kit.Parts:
     wrist = (-0.72, 1.12, 0.5)
     tool = (-0.72, 0.92, 0.5)
     links = kit.merge(
-        kit.cylinder(0.17, 0.32, base_y=0.18, sections=32),  # turret
-        kit.box((0.3, 0.24, 0.26), (0, 0.48, 0)),  # shoulder housing
-        kit.rod(shoulder, elbow, 0.095, 20),  # upper arm
-        kit.rod(elbow, wrist, 0.07, 20),  # forearm
-        kit.box((0.12, 0.12, 0.22), (0.0, 0.4, 0.0)).apply_transform(
-            kit.translate(0.05, 0.0, 0.0)
-        ),  # motor on the turret
+        kit.chamfered_cylinder(0.17, 0.32, 0.02, base_y=0.18, sections=64, segments=3),  # turret
+        kit.rounded_box((0.3, 0.24, 0.26), 0.04, (0, 0.48, 0)),  # shoulder housing
+        kit.tube([shoulder, elbow], 0.095, sections=40),  # upper arm
+        kit.tube([elbow, wrist], 0.07, sections=40),  # forearm
+        kit.rounded_box((0.12, 0.12, 0.22), 0.02, (0.05, 0.4, 0.0)),  # motor on the turret
     )
     joints = kit.merge(
-        kit.cylinder(0.26, 0.18, sections=36),  # base
+        kit.chamfered_cylinder(0.26, 0.18, 0.02, sections=72, segments=3),  # base
         *(
-            kit.sphere(r, subdivisions=2).apply_translation(p)
+            kit.sphere(r, subdivisions=3).apply_translation(p)
             for p, r in ((shoulder, 0.13), (elbow, 0.1), (wrist, 0.065))
         ),
     )
+    finger = kit.rounded_box((0.02, 0.09, 0.04), 0.006)
     gripper = kit.merge(
-        kit.rod(wrist, tool, 0.045, 16),
-        kit.box((0.16, 0.03, 0.05), (tool[0], tool[1] - 0.03, tool[2])),
+        kit.tube([wrist, tool], 0.045, sections=32),
+        kit.chamfered_cylinder(
+            0.05, 0.025, 0.005, base_y=tool[1] - 0.02, sections=48
+        ).apply_translation((tool[0], 0, tool[2])),
+        kit.rounded_box((0.16, 0.03, 0.05), 0.008, (tool[0], tool[1] - 0.05, tool[2])),
         *(
-            kit.box((0.02, 0.09, 0.04), (tool[0] + s * 0.06, tool[1] - 0.12, tool[2]))
+            finger.copy().apply_translation((tool[0] + s * 0.06, tool[1] - 0.14, tool[2]))
             for s in (-1, 1)
         ),
     )
-    cable = kit.polyline(
+    cable = kit.tube(
         [(0.12, 0.5, -0.12), (0.05, 0.95, -0.05), (-0.2, 1.38, 0.1), (-0.55, 1.3, 0.35)], 0.018
     )
     return [
@@ -107,14 +111,27 @@ def robot_arm() -> kit.Parts:
 def sensor() -> Any:
     """An M30 inductive proximity sensor lying along Z (its sensing face at +Z), 0.09 m long,
     with its two lock nuts and the status LED's window on top."""
-    body = kit.cylinder(0.015, 0.09, sections=24).apply_transform(kit.rotate_x(90))
+    # The threaded barrel (a ridge every 3 mm), a plain cable end and a rounded sensing face.
+    thread = [(0.015 - 0.0007 * (k % 2), 0.012 + 0.0015 * k) for k in range(48)]
+    face = [
+        (0.0145 * math.cos(a), 0.085 + 0.005 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 5)
+    ]
+    profile = [(0.0, 0.0), (0.012, 0.0), (0.0135, 0.004), (0.0135, 0.011), *thread, *face]
+    body = kit.revolve(profile, sections=32).apply_transform(kit.rotate_x(90))
+    nut = kit.chamfered_cylinder(0.022, 0.008, 0.0015, sections=6)
     nuts = [
-        kit.cylinder(0.022, 0.008, sections=6).apply_transform(
-            kit.translate(0, 0, z) @ kit.rotate_x(90)
-        )
+        nut.copy().apply_transform(kit.translate(0, 0, z + 0.008) @ kit.rotate_x(90))
         for z in (0.02, 0.05)
     ]
     return kit.merge(body, *nuts)
+
+
+def bracket_part() -> Any:
+    """The part the cell makes: an L-shaped aluminium bracket with rounded edges."""
+    return kit.merge(
+        kit.rounded_box((0.12, 0.02, 0.1), 0.004),
+        kit.rounded_box((0.12, 0.08, 0.02), 0.004, (0, 0.0, -0.04)),
+    )
 
 
 def add_sensor(b: kit.SceneBuilder, name: str, led: str, transform: Any) -> None:
@@ -122,7 +139,7 @@ def add_sensor(b: kit.SceneBuilder, name: str, led: str, transform: Any) -> None
     b.add(name, sensor(), "steel", transform)
     b.add(
         f"{name}_led",
-        kit.sphere(0.007, subdivisions=1).apply_translation((0, 0.015, 0.08)),
+        kit.sphere(0.007, subdivisions=2).apply_translation((0, 0.013, 0.075)),
         led,
         parent=name,
     )
@@ -228,15 +245,19 @@ def build_cell(b: kit.SceneBuilder) -> None:
         for s in (-1, 1)
     ]
     b.static(kit.merge(*frame_parts), "aluminium")
-    b.add("conveyor", kit.box((length, 0.02, 0.42), (mid, BELT_TOP - 0.03, z)), "belt")
+    belt = kit.rounded_box((length, 0.02, 0.42), 0.0099, (mid, BELT_TOP - 0.03, z), segments=4)
+    b.add("conveyor", belt, "belt")
     rollers = [
-        kit.rod((x, BELT_TOP - 0.04, z - 0.21), (x, BELT_TOP - 0.04, z + 0.21), 0.04, 16)
+        kit.tube(
+            [(x, BELT_TOP - 0.04, z - 0.21), (x, BELT_TOP - 0.04, z + 0.21)],
+            0.04,
+            sections=32,
+            round_ends=False,
+        )
         for x in (x0, x1)
     ]
     b.static(kit.merge(*rollers), "steel")
-    part = kit.merge(
-        kit.box((0.12, 0.02, 0.1)), kit.box((0.12, 0.08, 0.02), (0, 0.02, -0.04))
-    )  # an L-shaped bracket
+    part = bracket_part()
     for i, x in enumerate((x1 - 0.12, x1 - 0.5, x1 - 0.85, x0 + 0.2)):
         b.static(part, "aluminium", kit.translate(x, BELT_TOP - 0.01, z) @ kit.rotate_y(5 * i))
     # The sensor bracket at the end of the belt (on its visitor side), with the failed sensor.
@@ -270,13 +291,19 @@ def build_controls(b: kit.SceneBuilder) -> None:
     b.add_parts(
         "control_cabinet",
         [
-            ("cabinet_grey", kit.box((0.8, 1.9, 0.4))),
-            ("black_plastic", kit.box((0.8, 0.1, 0.42))),
-            ("chrome", kit.box((0.02, 0.2, 0.03), (-0.33, 0.95, 0.215))),
+            ("cabinet_grey", kit.rounded_box((0.8, 1.9, 0.4), 0.015)),
+            ("black_plastic", kit.rounded_box((0.8, 0.1, 0.42), 0.01)),
+            (
+                "chrome",
+                kit.pull_handle(0.2, 0.035, 0.009).apply_transform(
+                    kit.translate(-0.33, 0.95, 0.2) @ kit.rotate_z(90) @ kit.rotate_y(90)
+                ),
+            ),
         ],
         kit.translate(cx, 0, cz) @ kit.rotate_y(15),
     )
-    on_cabinet(b, "hmi_screen", kit.box((0.34, 0.24, 0.01)), "alarm_screen", (-0.05, 1.3, 0.205))
+    screen = kit.rounded_box((0.34, 0.24, 0.012), 0.004, segments=2)
+    on_cabinet(b, "hmi_screen", screen, "alarm_screen", (-0.05, 1.3, 0.2))
     b.static(  # status light tower on the cabinet roof
         kit.merge(
             *(kit.cylinder(0.04, 0.07, base_y=1.9 + 0.07 * i, sections=14) for i in range(3))
@@ -288,23 +315,25 @@ def build_controls(b: kit.SceneBuilder) -> None:
         b, "isolator_plate", kit.box((0.01, 0.18, 0.18)), "safety_yellow", (0.405, 1.06, 0.0)
     )
     handle = kit.merge(
-        kit.cylinder(0.03, 0.02, sections=16).apply_transform(kit.rotate_z(-90)),
-        kit.box((0.03, 0.03, 0.13), (0.025, -0.015, 0.0)),
+        kit.chamfered_cylinder(0.03, 0.02, 0.005, sections=48, segments=3).apply_transform(
+            kit.rotate_z(-90)
+        ),
+        kit.rounded_box((0.03, 0.03, 0.13), 0.01, (0.025, -0.015, 0.0)),
     )
     on_cabinet(b, "isolator_handle", handle, "red_paint", (0.41, 1.15, 0.0))
     b.marker("lock_point", kit.translate(0.44, 1.09, 0.06), parent="control_cabinet")
-    pendant = kit.merge(kit.box((0.24, 0.3, 0.06)), kit.box((0.06, 0.08, 0.04), (0, 0.3, 0.0)))
-    on_cabinet(b, "teach_pendant", pendant, "grey_plastic", (0.25, 1.05, 0.24))
-    b.add(
-        "teach_pendant_screen",
-        kit.box((0.17, 0.12, 0.005), (0, 0.14, 0.03)),
-        "screen",
-        parent="teach_pendant",
+    pendant = kit.merge(
+        kit.rounded_box((0.24, 0.3, 0.06), 0.02),
+        kit.rounded_box((0.06, 0.08, 0.04), 0.012, (0, 0.29, 0.0)),
+        *(kit.capsule(0.02, 0.22).apply_translation((s * 0.12, 0.04, -0.01)) for s in (-1, 1)),
     )
+    on_cabinet(b, "teach_pendant", pendant, "grey_plastic", (0.25, 1.05, 0.24))
+    screen = kit.rounded_box((0.17, 0.12, 0.005), 0.0024, (0, 0.14, 0.029), segments=2)
+    b.add("teach_pendant_screen", screen, "screen", parent="teach_pendant")
     b.add(
         "teach_pendant_stop",
-        kit.cylinder(0.02, 0.015, sections=16).apply_transform(
-            kit.translate(0.07, 0.07, 0.03) @ kit.rotate_x(90)
+        kit.knob(0.02, 0.015, ridges=0).apply_transform(
+            kit.translate(0.07, 0.07, 0.028) @ kit.rotate_x(90)
         ),
         "indicator_red",
         parent="teach_pendant",
@@ -320,11 +349,8 @@ def build_controls(b: kit.SceneBuilder) -> None:
             kit.translate(lx - 0.12 + 0.12 * i, 1.3, lz + 0.052),
         )
     padlock: kit.Parts = [
-        ("red_paint", kit.box((0.045, 0.05, 0.022))),
-        (
-            "chrome",
-            kit.upright_torus(0.016, 0.004, (0, 0.055, 0), major_sections=12, minor_sections=5),
-        ),
+        ("red_paint", kit.rounded_box((0.045, 0.05, 0.022), 0.006)),
+        ("chrome", kit.pull_handle(0.03, 0.035, 0.004).apply_translation((0, 0.045, 0))),
     ]
     b.add_parts("padlock", padlock, kit.translate(lx, 1.5, lz + 0.07))
     b.static(kit.rod((lx, 1.575, lz + 0.05), (lx, 1.575, lz + 0.1), 0.005), "chrome")
@@ -361,9 +387,9 @@ def build_benches(b: kit.SceneBuilder) -> None:
     qx, qz = QC_TABLE
     b.static_parts(kit.table(0.8, 1.2, TOP, top="steel"), kit.translate(qx, 0, qz))
     gauge = kit.merge(
-        kit.box((0.2, 0.03, 0.16)),
-        kit.box((0.03, 0.07, 0.16), (-0.085, 0.03, 0)),
-        kit.box((0.03, 0.07, 0.16), (0.085, 0.03, 0)),
+        kit.rounded_box((0.2, 0.03, 0.16), 0.004),
+        kit.rounded_box((0.03, 0.07, 0.16), 0.004, (-0.085, 0.028, 0)),
+        kit.rounded_box((0.03, 0.07, 0.16), 0.004, (0.085, 0.028, 0)),
     )
     b.add("gauge", gauge, "steel_dark", kit.translate(qx - 0.15, TOP, qz - 0.2))
     b.add(
@@ -372,7 +398,7 @@ def build_benches(b: kit.SceneBuilder) -> None:
         "label_green",
         parent="gauge",
     )
-    part = kit.merge(kit.box((0.12, 0.02, 0.1)), kit.box((0.12, 0.08, 0.02), (0, 0.02, -0.04)))
+    part = bracket_part()
     b.add("finished_part", part, "aluminium", kit.translate(qx - 0.15, TOP, qz + 0.15))
     b.static_parts(kit.clipboard(), kit.translate(qx + 0.2, TOP, qz + 0.1) @ kit.rotate_y(-80))
     b.static_parts(kit.monitor(width=0.4, height=0.26), kit.translate(qx + 0.25, TOP, qz - 0.35))

@@ -60,29 +60,30 @@ MATERIALS: dict[str, kit.Material] = {
 def spray_drone() -> kit.Parts:
     """A six-rotor agricultural spraying drone (about 2 m across), standing on its skids."""
     body = kit.merge(
-        kit.ellipsoid((0.28, 0.12, 0.22)).apply_translation((0, 0.42, 0)),
-        kit.box((0.5, 0.08, 0.4), (0, 0.4, 0)),
+        kit.ellipsoid((0.28, 0.12, 0.22), subdivisions=3).apply_translation((0, 0.42, 0)),
+        kit.rounded_box((0.5, 0.08, 0.4), 0.03, (0, 0.4, 0)),
     )
     arms, motors, props = [], [], []
     for angle in np.linspace(0, 2 * math.pi, 6, endpoint=False) + math.pi / 6:
         x, z = math.cos(angle), math.sin(angle)
-        arms.append(kit.rod((0.2 * x, 0.46, 0.2 * z), (0.9 * x, 0.5, 0.9 * z), 0.025))
+        arms.append(kit.tube([(0.2 * x, 0.46, 0.2 * z), (0.9 * x, 0.5, 0.9 * z)], 0.025))
         motors.append(
-            kit.cylinder(0.05, 0.08, base_y=0.48, sections=20).apply_translation(
-                (0.9 * x, 0, 0.9 * z)
-            )
+            kit.chamfered_cylinder(
+                0.05, 0.08, 0.01, base_y=0.48, sections=32, segments=2, ridges=8
+            ).apply_translation((0.9 * x, 0, 0.9 * z))
         )
-        blade = kit.box((0.62, 0.006, 0.05), (0, 0.57, 0)).apply_transform(
-            kit.rotate_y(math.degrees(angle) + 35)
-        )
+        blade = kit.merge(
+            kit.rounded_box((0.62, 0.006, 0.05), 0.0029, (0, 0.57, 0), segments=2),
+            kit.chamfered_cylinder(0.02, 0.015, 0.004, base_y=0.56, sections=24),
+        ).apply_transform(kit.rotate_y(math.degrees(angle) + 35))
         props.append(blade.apply_translation((0.9 * x, 0, 0.9 * z)))
     gear = [
-        kit.rod((sx * 0.2, 0.4, sz * 0.18), (sx * 0.3, 0.02, sz * 0.25), 0.015)
+        kit.tube([(sx * 0.2, 0.4, sz * 0.18), (sx * 0.3, 0.02, sz * 0.25)], 0.015)
         for sx in (-1, 1)
         for sz in (-1, 1)
     ]
-    gear += [kit.rod((sx * 0.3, 0.02, -0.35), (sx * 0.3, 0.02, 0.35), 0.018) for sx in (-1, 1)]
-    nozzles = [kit.rod((-0.5, 0.3, 0.0), (0.5, 0.3, 0.0), 0.01)]
+    gear += [kit.tube([(sx * 0.3, 0.02, -0.35), (sx * 0.3, 0.02, 0.35)], 0.018) for sx in (-1, 1)]
+    nozzles = [kit.tube([(-0.5, 0.3, 0.0), (0.5, 0.3, 0.0)], 0.01)]
     nozzles += [
         kit.cone(0.02, 0.05).apply_transform(kit.translate(x, 0.3, 0) @ kit.rotate_x(180))
         for x in (-0.45, 0.45)
@@ -199,13 +200,27 @@ def build_bench(b: kit.SceneBuilder) -> None:
     b.add_parts("drone", spray_drone(), kit.translate(bx, TOP, bz))
     b.add(
         "drone_tank",
-        kit.lathe([(0.0, 0.0), (0.14, 0.0), (0.16, 0.22), (0.06, 0.28), (0.0, 0.28)], sections=28),
+        kit.revolve(
+            [
+                (0.0, 0.0),
+                (0.13, 0.0),
+                (0.145, 0.015),
+                (0.16, 0.2),
+                (0.12, 0.26),
+                (0.05, 0.28),
+                (0.0, 0.28),
+            ],
+            sections=56,
+        ),
         "tank_white",
         kit.translate(0, 0.1, 0),
         parent="drone",
     )
     b.marker("battery_slot", kit.translate(0.0, 0.52, 0.1), parent="drone")
-    battery = kit.merge(kit.box((0.18, 0.12, 0.28)), kit.box((0.12, 0.02, 0.03), (0, 0.12, 0.0)))
+    battery = kit.merge(
+        kit.rounded_box((0.18, 0.12, 0.28), 0.015),
+        kit.pull_handle(0.12, 0.03, 0.008).apply_translation((0, 0.12, 0.0)),
+    )
     b.add("battery", battery, "battery", kit.translate(bx + 1.45, TOP, bz + 0.2) @ kit.rotate_y(10))
     b.static(kit.box((0.3, 0.1, 0.25)), "black_plastic", kit.translate(bx + 1.0, TOP, bz - 0.2))
     b.static(battery, "battery", kit.translate(bx + 1.0, TOP + 0.1, bz - 0.2))
@@ -214,21 +229,11 @@ def build_bench(b: kit.SceneBuilder) -> None:
         "indicator_green",
         kit.translate(bx + 0.88, TOP + 0.05, bz - 0.07),
     )
-    jug = kit.merge(
-        kit.lathe(
-            [(0.0, 0.0), (0.06, 0.0), (0.065, 0.18), (0.06, 0.18), (0.055, 0.005), (0.0, 0.005)],
-            sections=24,
-        ),
-        kit.upright_torus(0.04, 0.007, (0.08, 0.1, 0), major_sections=12, minor_sections=6),
-    )
+    jug = kit.mug(0.06, 0.065, 0.18, handle=0.1, wall=0.004, sections=48)
     b.add("measuring_jug", jug, "white_plastic", kit.translate(bx - 0.95, TOP, bz + 0.25))
-    b.add(
-        "measuring_jug_liquid",
-        kit.cylinder(0.055, 0.1, base_y=0.006, sections=20),
-        "liquid",
-        parent="measuring_jug",
-    )
-    tablet = kit.merge(kit.box((0.26, 0.012, 0.18)))
+    liquid = kit.chamfered_cylinder(0.056, 0.1, 0.002, base_y=0.004, sections=48)
+    b.add("measuring_jug_liquid", liquid, "liquid", parent="measuring_jug")
+    tablet = kit.rounded_box((0.26, 0.012, 0.18), 0.0059, segments=3)
     b.add(
         "flight_tablet",
         tablet,
@@ -237,30 +242,51 @@ def build_bench(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "flight_tablet_screen",
-        kit.box((0.24, 0.002, 0.16), (0, 0.012, 0)),
+        kit.rounded_box((0.24, 0.002, 0.16), 0.00099, (0, 0.0115, 0), segments=2),
         "screen",
         parent="flight_tablet",
     )
+    stick = kit.merge(
+        kit.chamfered_cylinder(0.014, 0.008, 0.003, sections=32, segments=2),
+        kit.tube([(0, 0.008, 0), (0, 0.03, 0)], 0.004, sections=12, round_ends=False),
+        kit.knob(0.008, 0.01, ridges=8).apply_translation((0, 0.028, 0)),
+    )
     remote = kit.merge(
-        kit.box((0.22, 0.04, 0.14)),
-        kit.rod((-0.08, 0.04, 0.03), (-0.08, 0.07, 0.03), 0.006),
-        kit.rod((0.08, 0.04, 0.03), (0.08, 0.07, 0.03), 0.006),
-        kit.box((0.16, 0.1, 0.01), (0, 0.04, -0.07)),
+        kit.rounded_box((0.22, 0.04, 0.14), 0.015),
+        *(stick.copy().apply_translation((x, 0.04, 0.03)) for x in (-0.08, 0.08)),
+        kit.rounded_box((0.16, 0.1, 0.012), 0.005, (0, 0.04, -0.07)),
+        *(
+            kit.capsule(0.018, 0.1).apply_transform(
+                kit.translate(x, 0.02, -0.02) @ kit.rotate_x(90)
+            )
+            for x in (-0.1, 0.1)
+        ),
     )
     b.add("remote_controller", remote, "grey_plastic", kit.translate(bx + 0.1, TOP, bz + 0.3))
+    # A half-mask respirator: the face piece, two filter cartridges, the strap.
+    filters = [
+        kit.chamfered_cylinder(0.03, 0.02, 0.005, sections=40, segments=3).apply_transform(
+            kit.translate(s * 0.06, 0.04, 0.02) @ kit.rotate_z(s * -70)
+        )
+        for s in (-1, 1)
+    ]
+    strap = [(0.07 * math.cos(a), 0.03, -0.05 * math.sin(a)) for a in np.linspace(0, math.pi, 13)]
     mask = kit.merge(
-        kit.ellipsoid((0.07, 0.05, 0.05)), kit.rod((-0.07, 0.03, 0), (0.07, 0.03, 0), 0.004)
+        kit.ellipsoid((0.07, 0.05, 0.05), subdivisions=3),
+        *filters,
+        kit.tube(strap, 0.004, sections=8),
     )
     b.add("ppe_mask", mask, "mask", kit.translate(bx - 0.55, TOP, bz + 0.3))
     gloves = kit.merge(
-        kit.ellipsoid((0.05, 0.02, 0.11)),
-        kit.ellipsoid((0.05, 0.02, 0.11)).apply_translation((0.08, 0.01, 0.02)),
+        kit.glove(), kit.glove().apply_transform(kit.translate(0.08, 0.01, 0.02) @ kit.rotate_y(6))
     )
     b.static(gloves, "green_paint", kit.translate(bx - 0.7, TOP, bz + 0.1))
     sensor = kit.merge(
-        kit.rod((0, 0, 0), (0, 0.3, 0), 0.008),
-        kit.box((0.06, 0.08, 0.03), (0, 0.3, 0)),
-        kit.cone(0.012, 0.05).apply_transform(kit.rotate_x(180)),
+        kit.tube([(0, 0, 0), (0, 0.3, 0)], 0.008, sections=16, round_ends=False),
+        kit.rounded_box((0.06, 0.08, 0.03), 0.01, (0, 0.3, 0)),
+        kit.revolve(
+            [(0.0, 0.0), (0.012, 0.0), (0.011, 0.02), (0.005, 0.045), (0.0, 0.05)], sections=24
+        ).apply_transform(kit.rotate_x(180)),
     )
     b.add(
         "soil_sensor",

@@ -119,32 +119,49 @@ def client() -> tuple[kit.Parts, Any, Any]:
 
 def herbal_compress() -> Any:
     """A Thai herbal compress (ลูกประคบ): a cloth ball of herbs tied into a tail, 0.2 m tall."""
-    ball = kit.ellipsoid((0.065, 0.06, 0.065))
-    neck = kit.lathe([(0.0, 0.11), (0.03, 0.11), (0.015, 0.14), (0.02, 0.2), (0.0, 0.2)])
-    return kit.merge(ball, neck)
+    # The cloth gathered into pleats round the ball and up the neck, tied with a string.
+    ball = [
+        (0.065 * math.sin(a), 0.06 - 0.06 * math.cos(a)) for a in np.linspace(0, 0.8 * math.pi, 15)
+    ]
+    neck = [(0.026, 0.118), (0.016, 0.135), (0.015, 0.15), (0.018, 0.17), (0.021, 0.19)]
+    cloth = kit.revolve(
+        [*ball, *neck, (0.015, 0.2), (0.0, 0.2)], sections=48, ridges=14, ridge_depth=0.06
+    )
+    tie = kit.torus(0.017, 0.004, major_sections=32, minor_sections=8).apply_translation(
+        (0, 0.138, 0)
+    )
+    return kit.merge(cloth, tie)
 
 
 def steamer() -> kit.Parts:
     """A two-tier steel steamer pot on an electric hotplate; its lid has a brass knob."""
-    pot = kit.lathe(
-        [(0.0, 0.06), (0.15, 0.06), (0.16, 0.2), (0.15, 0.21), (0.16, 0.34), (0.0, 0.34)],
-        sections=40,
-    )
-    lid = kit.lathe([(0.0, 0.34), (0.165, 0.34), (0.12, 0.39), (0.0, 0.4)], sections=40)
+    tiers = [(0.0, 0.06), (0.148, 0.06), (0.155, 0.066), (0.16, 0.2), (0.166, 0.204)]
+    tiers += [(0.166, 0.212), (0.152, 0.214), (0.16, 0.34), (0.0, 0.34)]
+    pot = kit.revolve(tiers, sections=64)
+    dome = [
+        (0.165 - 0.045 * (1 - math.cos(a)), 0.345 + 0.05 * math.sin(a))
+        for a in np.linspace(0, math.pi / 2, 9)
+    ]
+    lid = kit.revolve([(0.0, 0.335), (0.168, 0.335), (0.17, 0.342), *dome, (0.0, 0.4)], sections=64)
     handles = kit.merge(
         *(
-            kit.upright_torus(0.03, 0.007, (s * 0.17, 0.26, 0), major_sections=12, minor_sections=5)
+            kit.pull_handle(0.07, 0.035, 0.007).apply_transform(
+                kit.translate(s * 0.158, 0.26, 0)
+                @ kit.rotate_y(90 * (1 - s))
+                @ kit.rotate_x(-90)
+                @ kit.rotate_z(-90)
+            )
             for s in (-1, 1)
         )
     )
     plate = kit.merge(
-        kit.box((0.34, 0.06, 0.34)),
-        *kit.side_cylinders(0.015, 0.015, [(0.1, 0.03, 0.17)], sections=12),
+        kit.rounded_box((0.34, 0.06, 0.34), 0.012),
+        kit.knob(0.015, 0.015).apply_transform(kit.translate(0.1, 0.03, 0.17) @ kit.rotate_x(90)),
     )
     return [
         ("steel", kit.merge(pot, lid)),
         ("black_plastic", kit.merge(plate, handles)),
-        ("brass", kit.sphere(0.018, subdivisions=1).apply_translation((0, 0.41, 0))),
+        ("brass", kit.knob(0.018, 0.02, ridges=0).apply_translation((0, 0.39, 0))),
     ]
 
 
@@ -259,9 +276,23 @@ def build_mat(b: kit.SceneBuilder) -> None:
     b.static_parts(table, kit.translate(tx, 0, tz))
     b.marker("drink_spot", kit.translate(tx + 0.1, 0.32, tz + 0.05))
     teapot = kit.merge(
-        kit.lathe([(0.0, 0.0), (0.07, 0.0), (0.08, 0.06), (0.05, 0.11), (0.0, 0.12)], sections=24),
-        kit.rod((0.07, 0.04, 0), (0.13, 0.1, 0), 0.01, 8),
-        kit.upright_torus(0.035, 0.007, (-0.08, 0.06, 0), major_sections=12, minor_sections=5),
+        kit.revolve(
+            [
+                (0.0, 0.0),
+                (0.065, 0.0),
+                (0.075, 0.015),
+                (0.08, 0.06),
+                (0.065, 0.1),
+                (0.05, 0.11),
+                (0.0, 0.12),
+            ],
+            sections=40,
+        ),
+        kit.knob(0.012, 0.015, ridges=0).apply_translation((0, 0.115, 0)),
+        kit.tube([(0.06, 0.04, 0), (0.1, 0.07, 0), (0.13, 0.1, 0)], 0.01, sections=12),
+        kit.pull_handle(0.07, 0.04, 0.006).apply_transform(
+            kit.translate(-0.07, 0.06, 0) @ kit.rotate_z(90)
+        ),
     )
     b.static(teapot, "ceramic", kit.translate(tx - 0.15, 0.32, tz - 0.05))
 
@@ -288,17 +319,10 @@ def build_counter(b: kit.SceneBuilder) -> None:
         kit.translate(cx - 0.1, top + 0.015, cz + 0.02),
     )
     b.static(herbal_compress(), "compress", kit.translate(cx + 0.05, top + 0.015, cz + 0.05))
-    glass = kit.lathe(
-        [(0.0, 0.0), (0.035, 0.0), (0.042, 0.11), (0.038, 0.11), (0.031, 0.006), (0.0, 0.006)],
-        sections=28,
-    )
+    glass = kit.cup(0.035, 0.042, 0.11, wall=0.003, sections=56, foot=0.006)
     b.add("herbal_drink", glass, "ceramic", kit.translate(cx - 0.1, top, cz + 0.5))
-    b.add(
-        "herbal_drink_tea",
-        kit.cylinder(0.033, 0.08, base_y=0.006, sections=24),
-        "herbal_tea",
-        parent="herbal_drink",
-    )
+    tea = kit.chamfered_cylinder(0.034, 0.08, 0.002, base_y=0.006, sections=56)
+    b.add("herbal_drink_tea", tea, "herbal_tea", parent="herbal_drink")
     for i in range(3):  # lemongrass stalks in a jar beside the drink
         b.static(
             kit.rod((0, 0, 0), (0.02 * (i - 1), 0.28, 0.01 * i), 0.006, 6),
@@ -311,9 +335,7 @@ def build_counter(b: kit.SceneBuilder) -> None:
         kit.translate(cx + 0.1, top, cz + 0.55),
     )
     # Oil bottles and a bowl of massage balm.
-    bottle = kit.merge(
-        kit.cylinder(0.03, 0.14, sections=16), kit.cylinder(0.01, 0.04, base_y=0.14, sections=10)
-    )
+    bottle = kit.bottle(0.03, 0.18, neck=0.01, neck_height=0.03, shoulder=0.03)
     for i, material in enumerate(("herbal_tea", "orchid", "green_paint")):
         b.static(bottle, material, kit.translate(cx + 0.15, top, cz - 0.05 - 0.08 * i))
     # The open shelf of rolled towels beside the counter.
@@ -322,7 +344,7 @@ def build_counter(b: kit.SceneBuilder) -> None:
         kit.shelf_unit(0.5, 0.4, 1.2, levels=3, frame="wood_dark", shelves="wood_dark"),
         kit.translate(shelf_x, 0, shelf_z) @ kit.rotate_y(-90),
     )
-    roll = kit.cylinder(0.06, 0.36, sections=20).apply_transform(
+    roll = kit.chamfered_cylinder(0.06, 0.36, 0.02, sections=40, segments=4).apply_transform(
         kit.translate(0, 0.06, 0.18) @ kit.rotate_x(-90)
     )
     b.add("rolled_towel", roll, "towel", kit.translate(shelf_x - 0.02, 0.655, shelf_z - 0.12))
@@ -353,17 +375,9 @@ def build_left_side(b: kit.SceneBuilder) -> None:
     bx, bz = BASIN
     place = kit.translate(bx, 0, bz) @ kit.rotate_y(90)
     b.static(kit.box((0.6, 0.78, 0.42)), "teak_panel", place)
-    basin = kit.lathe(
-        [(0.0, 0.0), (0.18, 0.0), (0.2, 0.13), (0.185, 0.13), (0.16, 0.02), (0.0, 0.02)],
-        sections=32,
-    )
+    basin = kit.cup(0.15, 0.2, 0.13, wall=0.012, sections=72, rim_segments=6, foot=0.02)
     b.add("basin", basin, "ceramic", place @ kit.translate(0, 0.78, 0.02))
-    tap = kit.merge(
-        kit.cylinder(0.018, 0.2, sections=14),
-        kit.rod((0, 0.2, 0), (0, 0.22, 0.13), 0.012, 10),
-        kit.cylinder(0.012, 0.03, base_y=0.19, sections=10).apply_translation((0, 0, 0.13)),
-        kit.box((0.09, 0.015, 0.02), (0, 0.24, 0)),
-    )
+    tap = kit.tap(0.24, 0.15, 0.013)
     b.add("basin_tap", tap, "brass", place @ kit.translate(0, 0.78, -0.17))
     b.static(kit.box((0.5, 0.7, 0.02)), "glass_dark", place @ kit.translate(0, 1.3, -0.2))
     b.static(kit.frame(0.56, 0.76, 0.04, 0.03), "teak_panel", place @ kit.translate(0, 1.27, -0.19))

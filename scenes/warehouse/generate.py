@@ -217,23 +217,40 @@ def build_packing(b: kit.SceneBuilder) -> None:
     )
     b.marker("packing_spot", kit.translate(px, TOP, pz - 0.2))
     b.marker("label_spot", kit.translate(px, TOP + 0.3, pz - 0.2))
+    # A tape gun: the frame, the roll on its hub, the serrated blade guard, a pistol grip.
     dispenser = kit.merge(
-        kit.box((0.06, 0.12, 0.2)),
-        kit.cylinder(0.06, 0.05, sections=24).apply_transform(
+        kit.rounded_box((0.06, 0.12, 0.2), 0.012),
+        kit.cup(0.06, 0.06, 0.05, wall=0.02, sections=48).apply_transform(
             kit.translate(0.025, 0.14, -0.03) @ kit.rotate_z(90)
         ),
-        kit.rod((0, 0.05, 0.1), (0, 0.0, 0.22), 0.015),
+        kit.chamfered_cylinder(0.02, 0.056, 0.004, sections=24).apply_transform(
+            kit.translate(0.028, 0.14, -0.03) @ kit.rotate_z(90)
+        ),
+        kit.revolve(
+            [(0.0, 0.0), (0.014, 0.0), (0.017, 0.03), (0.017, 0.1), (0.013, 0.125), (0.0, 0.13)],
+            sections=32,
+            ridges=5,
+            ridge_depth=0.12,
+        ).apply_transform(kit.translate(0, 0.05, 0.1) @ kit.rotate_x(112)),
+        kit.rounded_box((0.07, 0.03, 0.012), 0.005, (0, 0.16, 0.1)),
     )
     b.add("tape_dispenser", dispenser, "red_paint", kit.translate(px - 0.1, TOP, pz + 0.45))
     b.add(
         "shipping_label",
-        kit.box((0.1, 0.003, 0.15)),
+        kit.rounded_box((0.1, 0.003, 0.15), 0.0014, segments=2),
         "paper",
         kit.translate(px + 0.2, TOP, pz + 0.2),
     )
+    # A handheld barcode scanner: the head with its window, a ridged pistol grip, the trigger.
     scanner = kit.merge(
-        kit.box((0.07, 0.035, 0.16), (0, 0, 0)),
-        kit.rod((0, 0.0, -0.05), (0, -0.1, -0.09), 0.018).apply_translation((0, 0.12, 0)),
+        kit.rounded_box((0.07, 0.035, 0.16), 0.012, (0, 0, 0)),
+        kit.revolve(
+            [(0.0, 0.0), (0.014, 0.0), (0.018, 0.02), (0.019, 0.09), (0.015, 0.11), (0.0, 0.115)],
+            sections=32,
+            ridges=4,
+            ridge_depth=0.1,
+        ).apply_transform(kit.translate(0, 0.02, -0.09) @ kit.rotate_x(22)),
+        kit.rounded_box((0.012, 0.03, 0.016), 0.0055, (0, -0.03, -0.02), segments=2),
     )
     b.add(
         "scanner",
@@ -241,13 +258,15 @@ def build_packing(b: kit.SceneBuilder) -> None:
         "black_plastic",
         kit.translate(px - 0.2, TOP, pz + 0.75) @ kit.rotate_y(90),
     )
-    b.add(
-        "scanner_screen", kit.box((0.05, 0.002, 0.06), (0, 0.036, 0.02)), "screen", parent="scanner"
-    )
+    screen = kit.rounded_box((0.05, 0.002, 0.06), 0.00099, (0, 0.034, 0.02), segments=2)
+    b.add("scanner_screen", screen, "screen", parent="scanner")
     b.add_parts(
         "pick_list", kit.clipboard(), kit.translate(px + 0.15, TOP, pz + 0.65) @ kit.rotate_y(80)
     )
-    vest = kit.merge(kit.box((0.5, 0.6, 0.03)), kit.box((0.5, 0.05, 0.035), (0, 0.2, 0.0)))
+    vest = kit.merge(
+        kit.rounded_box((0.5, 0.6, 0.03), 0.0149, segments=3),
+        kit.rounded_box((0.5, 0.05, 0.035), 0.0149, (0, 0.2, 0.0), segments=2),
+    )
     b.add(
         "safety_vest",
         vest,
@@ -260,8 +279,8 @@ def build_packing(b: kit.SceneBuilder) -> None:
     b.add(
         "safety_vest_stripes",
         kit.merge(
-            kit.box((0.52, 0.04, 0.035), (0, 0.12, 0.0)),
-            kit.box((0.52, 0.04, 0.035), (0, 0.3, 0.0)),
+            kit.rounded_box((0.52, 0.04, 0.036), 0.012, (0, 0.12, 0.0), segments=2),
+            kit.rounded_box((0.52, 0.04, 0.036), 0.012, (0, 0.3, 0.0), segments=2),
         ),
         "reflective",
         parent="safety_vest",

@@ -8,8 +8,11 @@ rack of steel bars and a fire extinguisher.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
+
+import numpy as np
 
 if (ROOT := str(Path(__file__).resolve().parents[2])) not in sys.path:  # run as a script
     sys.path.insert(0, ROOT)  # from the scene folder: make `scenes` importable
@@ -70,26 +73,44 @@ def welding_table() -> kit.Parts:
 
 def mig_machine() -> kit.Parts:
     """A MIG welder on a two-wheeled trolley, its panel facing +Z."""
-    body = kit.box((0.32, 0.45, 0.6), (0, 0.35, 0))
+    body = kit.merge(
+        kit.rounded_box((0.32, 0.45, 0.6), 0.02, (0, 0.35, 0)),
+        kit.pull_handle(0.22, 0.05, 0.012).apply_translation((0, 0.8, 0)),
+    )
+    handle = [(-0.18, 0.3, -0.34), (-0.18, 1.16, -0.395)]
+    handle += [
+        (-0.14 + 0.04 * math.cos(a), 1.16 + 0.04 * math.sin(a), -0.4)
+        for a in np.linspace(math.pi, math.pi / 2, 5)[1:]
+    ]
+    handle += [
+        (0.14 + 0.04 * math.cos(a), 1.16 + 0.04 * math.sin(a), -0.4)
+        for a in np.linspace(math.pi / 2, 0, 5)[:-1]
+    ]
+    handle += [(0.18, 1.16, -0.395), (0.18, 0.3, -0.34)]
     trolley = kit.merge(
-        kit.box((0.4, 0.04, 0.7), (0, 0.3, 0)),
-        kit.rod((-0.18, 0.3, -0.34), (-0.18, 1.2, -0.4), 0.015),
-        kit.rod((0.18, 0.3, -0.34), (0.18, 1.2, -0.4), 0.015),
-        kit.rod((-0.18, 1.2, -0.4), (0.18, 1.2, -0.4), 0.015),
-        kit.rod((-0.18, 0.08, 0.3), (-0.18, 0.3, 0.3), 0.015),
-        kit.rod((0.18, 0.08, 0.3), (0.18, 0.3, 0.3), 0.015),
+        kit.rounded_box((0.4, 0.04, 0.7), 0.01, (0, 0.3, 0)),
+        kit.tube(handle, 0.015),
+        kit.tube([(-0.18, 0.08, 0.3), (-0.18, 0.3, 0.3)], 0.015),
+        kit.tube([(0.18, 0.08, 0.3), (0.18, 0.3, 0.3)], 0.015),
+    )
+    wheel = kit.merge(
+        kit.chamfered_cylinder(0.1, 0.04, 0.012, sections=48, segments=3),
+        kit.chamfered_cylinder(0.04, 0.05, 0.008, base_y=-0.005, sections=32, segments=2),
     )
     wheels = kit.merge(
         *(
-            kit.cylinder(0.1, 0.04, sections=24).apply_transform(
-                kit.translate(sx * 0.22, 0.1, -0.25) @ kit.rotate_z(90)
+            wheel.copy().apply_transform(
+                kit.translate(sx * 0.22 + 0.02, 0.1, -0.25) @ kit.rotate_z(90)
             )
             for sx in (-1, 1)
         )
     )
     panel = kit.merge(
-        kit.box((0.26, 0.3, 0.01), (0, 0.42, 0.3)),
-        *kit.side_cylinders(0.025, 0.03, [(x, 0.65, 0.3) for x in (-0.07, 0.07)], sections=16),
+        kit.rounded_box((0.26, 0.3, 0.01), 0.004, (0, 0.42, 0.3), segments=2),
+        *(
+            kit.knob(0.025, 0.03).apply_transform(kit.translate(x, 0.65, 0.3) @ kit.rotate_x(90))
+            for x in (-0.07, 0.07)
+        ),
     )
     return [
         ("machine_blue", body),
@@ -100,26 +121,28 @@ def mig_machine() -> kit.Parts:
 
 
 def gas_cylinder() -> kit.Parts:
-    shell = kit.lathe(
+    shoulder = [
+        (0.03 + 0.085 * math.cos(a), 1.2 + 0.14 * math.sin(a))
+        for a in np.linspace(0, math.pi / 2, 9)
+    ]
+    shell = kit.revolve(
         [
             (0.0, 0.0),
-            (0.11, 0.0),
+            (0.1, 0.0),
+            (0.112, 0.008),
             (0.115, 0.03),
-            (0.115, 1.2),
-            (0.08, 1.3),
+            *shoulder[:-1],
             (0.03, 1.34),
             (0.0, 1.34),
         ],
-        sections=32,
+        sections=56,
     )
+    gauge = kit.chamfered_cylinder(0.035, 0.03, 0.006, sections=40, segments=3)
     regulator = kit.merge(
-        kit.cylinder(0.02, 0.08, base_y=1.34, sections=12),
-        kit.cylinder(0.035, 0.03, sections=20).apply_transform(
-            kit.translate(0, 1.44, 0.0) @ kit.rotate_x(90)
-        ),
-        kit.cylinder(0.03, 0.02, sections=20).apply_transform(
-            kit.translate(0.06, 1.44, 0.0) @ kit.rotate_z(90)
-        ),
+        kit.chamfered_cylinder(0.02, 0.08, 0.004, base_y=1.34, sections=24, segments=2),
+        gauge.copy().apply_transform(kit.translate(0, 1.44, -0.015) @ kit.rotate_x(90)),
+        gauge.copy().apply_transform(kit.translate(0.05, 1.44, 0.0) @ kit.rotate_z(-90)),
+        kit.tube([(-0.02, 1.4, 0), (-0.07, 1.4, 0), (-0.09, 1.36, 0)], 0.008, sections=12),
     )
     return [("gas_green", shell), ("brass", regulator)]
 
@@ -231,7 +254,7 @@ def build_room(b: kit.SceneBuilder) -> kit.Room:
 def build_booth(b: kit.SceneBuilder) -> None:
     tx, tz = TABLE
     b.add_parts("welding_table", welding_table(), kit.translate(tx, 0, tz))
-    plate = kit.box((0.3, 0.01, 0.2))
+    plate = kit.rounded_box((0.3, 0.01, 0.2), 0.002, segments=1)
     b.add("workpiece", plate, "raw_steel", kit.translate(tx - 0.15, TOP, tz + 0.05))
     b.add(
         "steel_plate", plate, "raw_steel", kit.translate(tx + 0.5, TOP, tz + 0.3) @ kit.rotate_y(25)
@@ -253,7 +276,7 @@ def build_booth(b: kit.SceneBuilder) -> None:
     b.add_parts("welding_machine", mig_machine(), kit.translate(mx, 0, mz) @ kit.rotate_y(-20))
     b.add(
         "machine_switch",
-        kit.box((0.05, 0.06, 0.02)),
+        kit.rounded_box((0.05, 0.06, 0.02), 0.006),
         "indicator_red",
         kit.translate(0.09, 0.5, 0.31),
         parent="welding_machine",
@@ -261,16 +284,22 @@ def build_booth(b: kit.SceneBuilder) -> None:
     b.add_parts("gas_cylinder", gas_cylinder(), kit.translate(mx + 0.15, 0, mz - 0.6))
     b.add(
         "gas_valve",
-        kit.cylinder(0.04, 0.015, sections=20).apply_transform(kit.rotate_x(0)),
+        kit.knob(0.04, 0.018, ridges=10),
         "black_plastic",
         kit.translate(0, 1.47, 0),
         parent="gas_cylinder",
     )
     # The torch and the earth clamp on their cables, resting on the table.
+    # A MIG torch: a ridged grip along +X, the trigger, a bent swan neck to the nozzle.
+    grip = [(0.0, 0.0), (0.014, 0.0), (0.018, 0.02), (0.019, 0.12), (0.014, 0.17), (0.01, 0.18)]
+    grip.append((0.0, 0.18))
+    neck = [(0.17, 0.02, 0), (0.22, 0.02, 0), (0.26, 0.014, 0), (0.3, 0.0, 0)]
     torch = kit.merge(
-        kit.rod((0, 0.02, 0), (0.18, 0.02, 0), 0.018),
-        kit.rod((0.18, 0.02, 0), (0.3, -0.0, 0), 0.009),
-        kit.box((0.03, 0.02, 0.015), (0.06, 0.035, 0)),
+        kit.revolve(grip, sections=40, ridges=10, ridge_depth=0.05).apply_transform(
+            kit.translate(0, 0.02, 0) @ kit.rotate_z(-90)
+        ),
+        kit.tube(neck, 0.009, sections=16),
+        kit.rounded_box((0.03, 0.02, 0.015), 0.005, (0.06, 0.03, 0), segments=2),
     )
     b.add(
         "mig_torch",
@@ -280,7 +309,7 @@ def build_booth(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "mig_torch_nozzle",
-        kit.cylinder(0.014, 0.04, sections=16).apply_transform(
+        kit.cup(0.014, 0.011, 0.04, wall=0.002, sections=32).apply_transform(
             kit.translate(0.3, 0.0, 0) @ kit.rotate_z(-90)
         ),
         "brass",
@@ -298,7 +327,17 @@ def build_booth(b: kit.SceneBuilder) -> None:
         ),
         "cable",
     )
-    clamp = kit.merge(kit.box((0.12, 0.03, 0.04)), kit.box((0.1, 0.02, 0.03), (0.02, 0.04, 0)))
+    # An earth clamp: two jaws on a pin, a coil spring between the handles.
+    spring = [
+        (0.06 + 0.004 * t, 0.03 + 0.01 * math.cos(t), 0.01 * math.sin(t))
+        for t in np.linspace(0, 6 * math.pi, 37)
+    ]
+    clamp = kit.merge(
+        kit.rounded_box((0.12, 0.03, 0.04), 0.008),
+        kit.rounded_box((0.1, 0.02, 0.03), 0.006, (0.02, 0.04, 0)),
+        kit.tube([(0.0, 0.035, -0.024), (0.0, 0.035, 0.024)], 0.005, sections=12),
+        kit.tube(spring, 0.002, sections=8).apply_translation((-0.04, 0, 0)),
+    )
     b.add("ground_clamp", clamp, "red_paint", kit.translate(tx + 0.95, 0.6, tz + 0.55))
     b.static(
         kit.polyline(
@@ -307,16 +346,26 @@ def build_booth(b: kit.SceneBuilder) -> None:
         "cable",
     )
     grinder = kit.merge(
-        kit.rod((0, 0.04, 0), (0.25, 0.04, 0), 0.03),
-        kit.cylinder(0.06, 0.01, base_y=0.0, sections=28).apply_translation((0.28, 0.02, 0)),
+        kit.capsule(0.03, 0.26).apply_transform(kit.translate(0, 0.04, 0) @ kit.rotate_z(-90)),
+        kit.chamfered_cylinder(0.06, 0.01, 0.002, sections=48).apply_translation((0.28, 0.02, 0)),
     )
     b.static(grinder, "steel_dark", kit.translate(tx - 0.45, TOP, tz - 0.3))
     # Fume extraction arm from the back curtain frame.
     arm = kit.merge(
-        kit.polyline([(-0.8, 2.8, -2.4), (-0.6, 2.2, -2.0), (-0.3, 1.6, -1.7)], 0.05),
-        kit.lathe(
-            [(0.04, 0.0), (0.14, -0.15), (0.13, -0.15), (0.035, 0.0)], sections=28
-        ).apply_translation((-0.3, 1.6, -1.7)),
+        kit.tube(
+            [
+                (-0.8, 2.8, -2.4),
+                (-0.7, 2.5, -2.2),
+                (-0.6, 2.2, -2.0),
+                (-0.45, 1.88, -1.82),
+                (-0.3, 1.62, -1.7),
+            ],
+            0.05,
+            sections=24,
+        ),
+        kit.cup(0.14, 0.045, 0.15, wall=0.006, sections=48).apply_transform(
+            kit.translate(-0.3, 1.6, -1.7) @ kit.rotate_x(180)
+        ),
     )
     b.add("fume_extractor", arm, "yellow_paint")
     # Side bench with the helmet and gloves.
@@ -324,9 +373,10 @@ def build_booth(b: kit.SceneBuilder) -> None:
         kit.table(0.9, 0.55, TOP, top="wood", legs="steel_dark"),
         kit.translate(-1.2, 0, -0.2) @ kit.rotate_y(90),
     )
-    shell = kit.lathe(
-        [(0.0, 0.0), (0.11, 0.0), (0.12, 0.12), (0.1, 0.24), (0.0, 0.26)], sections=32
-    )
+    dome = [
+        (0.12 * math.cos(a), 0.12 + 0.14 * math.sin(a)) for a in np.linspace(0, math.pi / 2, 12)
+    ]
+    shell = kit.revolve([(0.0, 0.0), (0.105, 0.0), (0.115, 0.04), *dome], sections=48)
     b.add(
         "welding_helmet",
         shell.apply_transform(kit.rotate_x(-90)).apply_translation((0, 0.1, 0)),
@@ -335,13 +385,11 @@ def build_booth(b: kit.SceneBuilder) -> None:
     )
     b.add(
         "welding_helmet_lens",
-        kit.box((0.1, 0.05, 0.01), (0, 0.12, 0.2)),
+        kit.rounded_box((0.1, 0.05, 0.012), 0.004, (0, 0.12, 0.2), segments=2),
         "glass_dark",
         parent="welding_helmet",
     )
-    glove = kit.merge(
-        kit.ellipsoid((0.05, 0.02, 0.1)), kit.rod((0, 0.02, 0.08), (0, 0.02, 0.2), 0.045)
-    )
+    glove = kit.glove(cuff=0.12, finger=0.011)
     b.add(
         "leather_gloves",
         kit.merge(glove, glove.copy().apply_translation((0.11, 0.0, 0.02))),

@@ -60,9 +60,10 @@ def scheduling_server(
 def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every scene in scenes/ packaged once per test run (runs each generator; compressed as
     `scene_library_compression` says: meshopt by default): the xdist workers of one run share
-    the folder, the first to ask builds it under a lock (about 46 s of CPU for the twelve
-    scenes, 16 s of it the baked light, measured 2026-12-07 on the loaded shared machine; 20 s
-    before the bake; meshopt adds about 1 s a scene). Tests only read it."""
+    the folder, the first to ask builds it under a lock (about 53 s of CPU for the twelve
+    scenes, 23 s of it the baked light, measured 2026-12-07 on the loaded shared machine; 48 s
+    and 19 s before the detail shapes, 20 s before the bake; meshopt adds about 1 s a scene).
+    Tests only read it."""
     from content_tools.package import package_scene
 
     base = tmp_path_factory.getbasetemp()

@@ -6,9 +6,9 @@
 import * as THREE from 'three';
 import { loadProtocol } from './protocol.js';
 import { Connection } from './connection.js';
-import { enroll, forgetIdentity, loadIdentity } from './enroll.js';
+import { enroll, forgetIdentity, loadIdentity, takeEnrollCode } from './enroll.js';
 import { drawLobby, loadCatalog } from './lobby.js';
-import { cachedHashes, fetchAsset, loaderStats } from './loader.js';
+import { cachedHashes, fetchAsset } from './loader.js';
 import { Prefetcher } from './prefetch.js';
 import { SessionRunner } from './session.js';
 import { XRView } from './xr.js';
@@ -18,9 +18,10 @@ import { loc, t } from './i18n.js';
 import { drawResult, resultHtml } from './results.js';
 import { errorText, loadErrorWording } from './errors.js';
 import { ScenePlayer, SoundSettings, VOLUME_STEP } from './sounds.js';
+import { startTelemetry } from './telemetry.js';
+import { installDebugHook } from './debug_hook.js';
 
 const APP_VERSION = 'web-0.1.0';
-const TELEMETRY_PERIOD_MS = 1000; // the protocol allows at most 2 Hz
 const params = new URLSearchParams(location.search);
 const emulate = params.get('emulate');
 const $ = (id) => document.getElementById(id);
@@ -367,30 +368,6 @@ function onButton(id, panel) {
   }
 }
 
-// ------------------------------------------------------------------ telemetry
-
-let battery = null;
-function pose(p) {
-  if (!p) return null;
-  const r = (v) => Math.round(v * 1e4) / 1e4;
-  return { position: [r(p.position.x), r(p.position.y), r(p.position.z)], orientation: [r(p.quaternion.x), r(p.quaternion.y), r(p.quaternion.z), r(p.quaternion.w)] };
-}
-
-function sendTelemetry() {
-  const { conn, view } = app;
-  if (!conn?.online) return;
-  const fields = { fps: Math.min(app.protocol.maxFps, Math.round(view.fps * 10) / 10), step_id: app.runner?.step?.id ?? null };
-  if (battery) { fields.battery = Math.round(battery.level * 100) / 100; fields.charging = battery.charging; }
-  if (view.presenting) {
-    fields.head = pose(view.headPose());
-    for (let i = 0; i < 2; i++) {
-      const c = view.controllerPose(i);
-      if (c && (c.handedness === 'left' || c.handedness === 'right')) fields[c.handedness] = pose(c);
-    }
-  }
-  conn.telemetry(fields);
-}
-
 // ------------------------------------------------------------------ boot
 
 async function boot() {
@@ -434,12 +411,7 @@ async function boot() {
 
   // Enrollment
   app.identity = loadIdentity();
-  const code = params.get('enroll');
-  if (code) {
-    const clean = new URL(location.href);
-    clean.searchParams.delete('enroll');
-    history.replaceState(null, '', clean.href); // the code is a credential: keep it out of history
-  }
+  const code = takeEnrollCode();
   if (code) {
     // Also when enrolled already: a code given on purpose (staff's "Add headsets" link) enrolls
     // this device again, so it shows up in staff's list; a refused code keeps the old enrollment.
@@ -524,92 +496,12 @@ async function boot() {
     }
   });
   conn.start();
-  navigator.getBattery?.().then((b) => { battery = b; }).catch(() => {});
-  setInterval(sendTelemetry, TELEMETRY_PERIOD_MS);
+  startTelemetry(app);
   app.phase = app.phase === 'boot' ? 'connecting' : app.phase;
   repaint();
 }
 
-// ------------------------------------------------------------------ test and debugging hook
-
-const v3 = (v) => (v ? [v.x, v.y, v.z] : null);
-window.__vr = {
-  state() {
-    return {
-      phase: app.phase, lang: app.lang, status: app.status, notice: noticeText(), connected: !!app.conn?.online,
-      connections: app.conn?.connections ?? 0, headset: app.welcome?.headset ?? null, self_service: !!app.welcome?.self_service,
-      catalog: app.catalog.map((s) => ({ id: s.id, thumbnail: !!s.thumb })), presenting: !!app.view?.presenting,
-      session: app.runner?.describe() ?? null, pending: app.conn?.outbox.pending.map((e) => e.seq) ?? [],
-      result: app.result, scene_cached: app.sceneCached ?? null, loader: { ...loaderStats }, errors: app.errors,
-      panel: main ? { texts: main.texts, buttons: main.buttons.map((b) => b.id) } : null,
-      overlay: overlay ? { visible: overlay.visible, texts: overlay.texts } : null, fps: app.view?.fps ?? 0,
-      grabbing: app.view ? [...app.view.grabs.values()].map((g) => g.name) : [],
-      poses: app.poses ? { hz: app.poses.hz, sent: app.poses.sent } : null,
-      prefetch: app.prefetcher ? { ...app.prefetcher.stats, scheduled: app.prefetcher.scheduled, running: app.prefetcher.running.size } : null,
-      ui: app.view ? { moving: app.view.panelsMoving, offset_deg: app.view.follower.offsetDeg(app.view.headPose().quaternion) } : null,
-      seated: app.seated, stage_y: app.view?.stage.position.y ?? 0, rating: app.rating,
-      inputs: app.view ? app.view.controllers.map((c) => { const src = c.userData.inputSource; return src ? { handedness: src.handedness, hand: !!src.hand } : null; }) : [],
-    };
-  },
-  node(name) {
-    const info = app.view?.nodeInfo(name);
-    return info ? { origin: v3(info.origin), center: v3(info.center), radius: info.radius } : null;
-  },
-  button(id, panel = 'main') {
-    const p = panel === 'main' ? main : overlay;
-    const at = p?.visible ? p.buttonWorld(id) : null;
-    return at ? { position: v3(at), normal: v3(p.normalWorld()) } : null;
-  },
-  /**
-   * Where to point at a node: a point on its surface that a ray reaches unobstructed, from the
-   * head or, failing that, from above or beside the node (where a visitor would lean).
-   */
-  aimPoint(name) {
-    const view = app.view;
-    const info = view?.nodeInfo(name);
-    if (!info) return null;
-    const head = view.headPose().position;
-    const around = [[0, 0.6, 0], [0, 0.4, 0.4], [0.4, 0.4, 0], [-0.4, 0.4, 0], [0, 0.4, -0.4]]
-      .map(([x, y, z]) => info.center.clone().add(new THREE.Vector3(x, y, z)));
-    for (const from of [head, ...around]) {
-      const p = view.surfacePoint(name, from);
-      if (p) return { point: v3(p), from: v3(from) };
-    }
-    return null;
-  },
-  head() { const h = app.view?.headPose(); return h ? { position: v3(h.position) } : null; },
-  /** Where the visitor sees a panel: degrees off their gaze (0: straight ahead) and metres. */
-  panelSight(panel = 'main') {
-    const p = panel === 'main' ? main : overlay;
-    const h = app.view?.headPose();
-    if (!p || !h) return null;
-    const to = p.mesh.getWorldPosition(new THREE.Vector3()).sub(h.position);
-    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(h.quaternion);
-    return { angle_deg: THREE.MathUtils.radToDeg(forward.angleTo(to)), distance: to.length() };
-  },
-  /** The panel's canvas as a PNG data URL (to look at a panel in tests). */
-  panelImage(panel = 'main') { return (panel === 'main' ? main : overlay)?.canvas.toDataURL('image/png') ?? null; },
-  dropConnection() { app.conn?.drop(); },
-  /** The scene's sounds (each cue's audio, its node, whether it plays) and the settings. */
-  sounds() {
-    return {
-      cues: app.runner?.sounds?.describe() ?? [], failed: app.runner?.sounds?.failed ?? [],
-      volume: app.sound.volume, muted: app.sound.muted, master: app.listener?.getMasterVolume() ?? null,
-      listener_on_camera: app.listener?.parent === app.view?.camera, context: app.listener?.context.state ?? null,
-      listener_position: app.listener ? v3(app.listener.getWorldPosition(new THREE.Vector3())) : null,
-    };
-  },
-  /** What the right (or given) controller's ray points at now: for diagnostics only. */
-  pointing(i = null) {
-    const view = app.view;
-    const c = view?.controllers.find((ctrl, k) => (i == null ? ctrl.userData.inputSource?.handedness === 'right' : k === i));
-    if (!c) return null;
-    const hit = view.pick(c);
-    const pos = new THREE.Vector3().setFromMatrixPosition(c.matrixWorld);
-    const dir = new THREE.Vector3(0, 0, -1).transformDirection(c.matrixWorld);
-    return { from: v3(pos), dir: v3(dir), node: hit?.node ?? null, button: hit?.button ?? null, panel: hit?.panel?.name ?? null, distance: hit?.distance ?? null };
-  },
-};
+installDebugHook({ app, panels: () => ({ main, overlay }), noticeText });
 
 boot().catch((err) => {
   console.error(err);

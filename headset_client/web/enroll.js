@@ -11,6 +11,18 @@ export function loadIdentity() {
   return null;
 }
 
+/** The code of `?enroll=CODE`, or null; taken out of the address (the code is a credential:
+ * keep it out of history). */
+export function takeEnrollCode() {
+  const code = new URLSearchParams(location.search).get('enroll');
+  if (code) {
+    const clean = new URL(location.href);
+    clean.searchParams.delete('enroll');
+    history.replaceState(null, '', clean.href);
+  }
+  return code;
+}
+
 export function forgetIdentity() {
   localStorage.removeItem(KEY);
 }

@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 
 from content_tools.compress import COMPRESSIONS, Compression
+from content_tools.ktx2 import TEXTURE_MODES, TextureMode
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
 from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
@@ -152,3 +153,13 @@ def scene_library_compression() -> Compression:
     if value not in COMPRESSIONS:
         raise pytest.UsageError(f"VR_TEST_SCENE_COMPRESSION={value!r}: one of {COMPRESSIONS}")
     return cast(Compression, value)
+
+
+def scene_library_textures() -> TextureMode:
+    """How the scene library's textures are packaged: KTX2 (`--textures ktx2`, the quest
+    profiles' default: what the headsets get) unless VR_TEST_SCENE_TEXTURES names another mode
+    (keep: the PNG textures, e.g. to tell an encoding bug from an app bug)."""
+    value = os.environ.get("VR_TEST_SCENE_TEXTURES", "ktx2")
+    if value not in TEXTURE_MODES:
+        raise pytest.UsageError(f"VR_TEST_SCENE_TEXTURES={value!r}: one of {TEXTURE_MODES}")
+    return cast(TextureMode, value)

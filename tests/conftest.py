@@ -15,6 +15,7 @@ from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
 from tests.support.harness import ServerProcess, running_server
 from tests.support.postgres import Postgres
 from tests.support.s3_server import S3Server
+from tests.support.schedule import longest_files_first
 from vr_server.storage import SqlStore, migrate
 
 
@@ -38,8 +39,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests under tests/e2e/ are marked `e2e`, and only they may start a real component
     (tests/support/e2e.py). Without the glTF corpus, its tests are left out (and the summary
     says so); under CI=true that is an error: CI always has the corpus, so its absence is a
-    broken set-up."""
+    broken set-up. Under xdist, the files likely to take longest come first
+    (tests/support/schedule.py)."""
     mark_e2e(items)
+    longest_files_first(items)
     needing = [item for item in items if item.get_closest_marker("corpus")]
     if not needing or corpus_present():
         return

@@ -26,7 +26,8 @@ echo "== eslint"
 node_modules/.bin/eslint .
 # First, alone, the tests that restart the machine's PostgreSQL and Redis (they would cut
 # another worker's connections); then the rest on two workers (VR_TEST_WORKERS), a test file
-# per worker at a time so that a module's server starts once. pytest's exit 5 (no test selected, e.g. with -k)
+# per worker at a time so that a module's server starts once, the longest files first
+# (--no-loadscope-reorder keeps the order of tests/support/schedule.py). pytest's exit 5 (no test selected, e.g. with -k)
 # is not a failure of either run on its own; both selecting nothing is.
 run() { local s=0; pytest "$@" || s=$?; [ "$s" -eq 0 ] || [ "$s" -eq 5 ] || exit "$s"; return "$s"; }
 ran=0
@@ -34,5 +35,6 @@ echo "== pytest (tests that restart PostgreSQL and Redis, alone)"
 run -m restarts_services "$@" && ran=1
 finish_mypy
 echo "== pytest (${VR_TEST_WORKERS:-2} workers)"
-run -n "${VR_TEST_WORKERS:-2}" --dist loadfile -m "not restarts_services" "$@" && ran=1
+run -n "${VR_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder -m "not restarts_services" "$@" \
+  && ran=1
 [ "$ran" -eq 1 ] || { echo "test.sh: no test was selected" >&2; exit 5; }

@@ -8,12 +8,14 @@ from typing import cast
 import pytest
 
 from content_tools.compress import COMPRESSIONS, Compression
+from content_tools.ktx2 import TEXTURE_MODES, TextureMode
 from tests.support.bundles import write_bundle
 from tests.support.corpus import corpus_present, missing_message
 from tests.support.e2e import e2e_only, mark_e2e, not_collected, set_current
 from tests.support.harness import ServerProcess, running_server
 from tests.support.postgres import Postgres
 from tests.support.s3_server import S3Server
+from tests.support.schedule import longest_files_first
 from vr_server.storage import SqlStore, migrate
 
 
@@ -37,8 +39,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests under tests/e2e/ are marked `e2e`, and only they may start a real component
     (tests/support/e2e.py). Without the glTF corpus, its tests are left out (and the summary
     says so); under CI=true that is an error: CI always has the corpus, so its absence is a
-    broken set-up."""
+    broken set-up. Under xdist, the files likely to take longest come first
+    (tests/support/schedule.py)."""
     mark_e2e(items)
+    longest_files_first(items)
     needing = [item for item in items if item.get_closest_marker("corpus")]
     if not needing or corpus_present():
         return
@@ -152,3 +156,13 @@ def scene_library_compression() -> Compression:
     if value not in COMPRESSIONS:
         raise pytest.UsageError(f"VR_TEST_SCENE_COMPRESSION={value!r}: one of {COMPRESSIONS}")
     return cast(Compression, value)
+
+
+def scene_library_textures() -> TextureMode:
+    """How the scene library's textures are packaged: KTX2 (`--textures ktx2`, the quest
+    profiles' default: what the headsets get) unless VR_TEST_SCENE_TEXTURES names another mode
+    (keep: the PNG textures, e.g. to tell an encoding bug from an app bug)."""
+    value = os.environ.get("VR_TEST_SCENE_TEXTURES", "ktx2")
+    if value not in TEXTURE_MODES:
+        raise pytest.UsageError(f"VR_TEST_SCENE_TEXTURES={value!r}: one of {TEXTURE_MODES}")
+    return cast(TextureMode, value)

@@ -8,7 +8,9 @@ KHR_lights_punctual lights and repeating texture samplers. The same scene gives 
 `main(argv, build)` is what `scenes/<id>/generate.py` runs: it writes the model to `argv[0]`
 (default `scene.glb` next to the generator) and `thumbnail.png` next to the model, rendered from
 the GLB bytes by `content_tools.render.render_thumbnail` (from the `thumbnail_camera` node,
-else from `spawn`). Both files are replaced atomically. `script_nodes(__file__)` gives the
+else from `spawn`). Both files are replaced atomically; when the record beside the model
+(`scenes.kit.inputs`) shows that nothing they are made from changed, `main` writes nothing
+(the packager runs the generator on every packaging). `script_nodes(__file__)` gives the
 `required` nodes: the ones scene.yaml's script uses.
 """
 
@@ -24,6 +26,7 @@ from content_tools.glb import build_glb, parse_glb
 from content_tools.source import load_scene_source
 from scenes.kit.bake import bake_scene
 from scenes.kit.builder import SceneBuilder
+from scenes.kit.inputs import Record
 from scenes.kit.shapes import trimesh
 from scenes.kit.sound import Clip, write_sounds
 
@@ -138,6 +141,10 @@ def main(
     """Write the model to argv[0] (default `here/scene.glb`) and the thumbnail next to it, and
     each of `sounds()` as `sounds/<name>.ogg` beside them (scenes.kit.sound)."""
     out = Path(argv[0]) if argv else here / "scene.glb"
+    record = Record(here, out)
+    if record.up_to_date():
+        print(f"{out} and the files beside it are up to date ({record.path.name})")
+        return 0
     if sounds is not None:
         written = write_sounds(out.parent, sounds())
         print(f"wrote {len(written)} sounds ({sum(p.stat().st_size for p in written)} bytes)")
@@ -151,4 +158,5 @@ def main(
         thumbnail = out.with_name(THUMBNAIL_NAME)
         write_atomic(thumbnail, png)
         print(f"wrote {thumbnail} ({len(png)} bytes)")
+    record.write()
     return 0

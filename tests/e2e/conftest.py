@@ -5,14 +5,18 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import scene_dirs, scene_library_compression
+from tests.conftest import scene_dirs, scene_library_compression, scene_library_textures
 from tests.support.e2e import e2e_only
 from tests.support.harness import ServerProcess, running_server
+
+VR_CONTENT = str(Path(sys.executable).with_name("vr-content"))
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +60,23 @@ def scheduling_server(
         yield proc
 
 
+LIBRARY_JOBS = 2
+"""`vr-content package` processes that build the scene library side by side."""
+
+
 @pytest.fixture(scope="session")
 def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every scene in scenes/ packaged once per test run (runs each generator; compressed as
-    `scene_library_compression` says: meshopt by default): the xdist workers of one run share
-    the folder, the first to ask builds it under a lock (about 53 s of CPU for the twelve
-    scenes, 23 s of it the baked light, measured 2026-12-07 on the loaded shared machine; 48 s
-    and 19 s before the detail shapes, 20 s before the bake; meshopt adds about 1 s a scene).
-    Tests only read it."""
-    from content_tools.package import package_scene
-
+    """Every scene in scenes/ packaged once per test run by `vr-content package`, as
+    `scripts/run.sh` packages it for the headsets: each generator run, compressed as
+    `scene_library_compression` says (meshopt by default) and the textures encoded as
+    `scene_library_textures` says (KTX2 by default). The xdist workers of one run share the
+    folder, the first to ask builds it under a lock, in LIBRARY_JOBS processes of half the
+    scenes each (the other worker is often waiting for the library; its wall time counts in
+    the first test's timeout). About 75 s of CPU for the twelve scenes on a fresh clone,
+    measured 2026-12-07 before the detail shapes (which add about 5 s): 50 s the generators (a
+    third of it the baked light, a third the thumbnails), 23 s the KTX2 encoding; a generator
+    whose inputs did not change since it last ran in this clone writes nothing
+    (scenes/kit/inputs.py). Tests only read it."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):  # <run>/popen-gwN: the run's folder is shared
         base = base.parent
@@ -76,10 +87,25 @@ def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not done.exists():
             shutil.rmtree(dist, ignore_errors=True)  # a worker that died half-way
             dist.mkdir()
-            # One at a time: reading a model silences pygltflib's warnings with
-            # warnings.catch_warnings, which is process-wide state and not safe to enter from
-            # two threads at once.
-            for scene_dir in scene_dirs():
-                package_scene(scene_dir, dist, compress=scene_library_compression())
+            _package_library(dist)
             done.touch()
     return dist
+
+
+def _package_library(dist: Path) -> None:
+    options = [
+        f"--compress={scene_library_compression()}",
+        f"--textures={scene_library_textures()}",
+    ]
+    scenes = [str(path) for path in scene_dirs()]
+    runs = [
+        subprocess.Popen(
+            [VR_CONTENT, "package", *scenes[job::LIBRARY_JOBS], "-o", str(dist), *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for job in range(LIBRARY_JOBS)
+    ]
+    outputs = [run.communicate()[0].decode(errors="replace") for run in runs]
+    for run, output in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, f"vr-content package failed:\n{output[-3000:]}"

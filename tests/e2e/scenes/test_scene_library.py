@@ -32,7 +32,8 @@ from content_tools.glb import parse_glb
 from content_tools.gltf import read_model
 from content_tools.package import package_scene
 from content_tools.source import load_scene_source
-from tests.conftest import scene_dirs, scene_library_compression
+from content_tools.validate.gltf.ktx2 import KTX2_MEDIA_TYPE, read_ktx2_header
+from tests.conftest import scene_dirs, scene_library_compression, scene_library_textures
 from tests.content_tools.test_cook_scene import world_positions
 
 SCENES = scene_dirs()
@@ -87,6 +88,14 @@ def has_mesh(document: dict[str, Any], name: str) -> bool:
             return True
         stack.extend(node.get("children", []))
     return False
+
+
+def image_size(image: dict[str, Any], data: bytes) -> tuple[int, int]:
+    """The width and height of an embedded PNG or KTX2 image."""
+    if image.get("mimeType") == KTX2_MEDIA_TYPE:
+        header = read_ktx2_header(data)
+        return header.width, header.height
+    return png_size(data)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -206,7 +215,7 @@ def test_scene_model_fits_the_quest2_budget(bundles: dict[str, Bundle], scene_id
         view = views[image["bufferView"]]
         start = view.get("byteOffset", 0)
         data = bundle.binary[start : start + view["byteLength"]]
-        assert max(png_size(data)) <= QUEST2["texture_px"]
+        assert max(image_size(image, data)) <= QUEST2["texture_px"]
     assert document.get("textures"), "the scene uses procedural textures"
     model = read_model(bundle.glb_path)
     assert model.is_self_contained()
@@ -249,7 +258,9 @@ def test_scene_packaging_is_deterministic(
     packaging = bundle.manifest.packaging
     assert packaging is not None
     assert packaging.compression == scene_library_compression()
-    again = package_scene(copy, tmp_path / "dist", compress=packaging.compression)
+    again = package_scene(
+        copy, tmp_path / "dist", compress=packaging.compression, textures=scene_library_textures()
+    )
     assert again.bundle_dir.name == bundle.bundle_dir.name
     files = {p.name: p.read_bytes() for p in sorted(again.bundle_dir.iterdir())}
     assert files == bundle.files()

@@ -119,8 +119,15 @@ class TooManyRequests(ServerError):
     code = ErrorCode.RATE_LIMITED
     http_status = 429
 
-    def __init__(self, message: str, *, retry_after_s: float) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_s: float,
+        reason: Reason | None = None,
+        params: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, params=params)
         self.retry_after_s = retry_after_s
 
 

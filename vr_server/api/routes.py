@@ -152,8 +152,11 @@ async def me(account: AccountDep, services: ServicesDep, token: TokenDep) -> Me:
 @router.post("/api/devices/enroll", tags=["auth"])
 async def enroll(body: EnrollRequest, services: ServicesDep, request: Request) -> EnrollResponse:
     """Public: a headset exchanges an enrollment code for its device token. Staff see the
-    headset at once (`headset_enrolled`, with the code's label)."""
-    headset, token, label = await services.auth.enroll(body.code, body.device_id, body.name)
+    headset at once (`headset_enrolled`, with the code's label). After 20 wrong codes from one
+    address, 429 with Retry-After (reason `enrollment_throttled`)."""
+    headset, token, label = await services.auth.enroll(
+        body.code, body.device_id, body.name, client_address(request)
+    )
     await services.audit.record(
         "headset_enrolled",
         Actor(headset.name, "device", client_address(request)),

@@ -55,6 +55,9 @@ class Reason(StrEnum):
     """The rating cannot be given or changed any more (or not yet)."""
     ENROLLMENT_REFUSED = "enrollment_refused"
     """`POST /api/devices/enroll`: the code is wrong, used up, expired or revoked."""
+    ENROLLMENT_THROTTLED = "enrollment_throttled"
+    """`POST /api/devices/enroll` (429): too many wrong codes from this address; params:
+    `seconds` (until the next try is checked)."""
 
 
 REASON_PARAMS: dict[Reason, frozenset[str]] = {
@@ -65,6 +68,7 @@ REASON_PARAMS: dict[Reason, frozenset[str]] = {
     Reason.SELF_SERVICE_OFF: frozenset(),
     Reason.RATING_CLOSED: frozenset(),
     Reason.ENROLLMENT_REFUSED: frozenset(),
+    Reason.ENROLLMENT_THROTTLED: frozenset({"seconds"}),
 }
 """The `params` each reason is sent with: what a client may put in its wording."""
 

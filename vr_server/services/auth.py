@@ -152,6 +152,10 @@ ACCOUNT_POLICY = Policy(free=5, base_s=1.0, max_s=300.0)
 ADDRESS_POLICY = Policy(free=20, base_s=1.0, max_s=300.0)
 """Sign-in throttling (services/throttle.py): after 5 failures for one username, or 20 from
 one client address, 1 s, then 2, 4, ... up to 5 minutes between attempts."""
+ENROLL_POLICY = Policy(free=20, base_s=1.0, max_s=300.0)
+"""Enrollment throttling: after 20 wrong codes from one client address, the same growing delays
+(a right code takes its own attempt back, so a venue enrolling 30 headsets behind one address
+never meets it). Codes have 40 or 50 bits; this keeps guessing slow on a venue's network."""
 
 
 class AuthService:
@@ -166,14 +170,17 @@ class AuthService:
         hasher: PasswordHasher | None = None,
         account_policy: Policy = ACCOUNT_POLICY,
         address_policy: Policy = ADDRESS_POLICY,
+        enroll_policy: Policy = ENROLL_POLICY,
         audit: AuditService | None = None,
     ) -> None:
         self.store = store
         self.audit = audit or AuditService(store)
-        self.throttle: LoginThrottle = throttle or MemoryThrottle()
+        # not `throttle or ...`: an empty MemoryThrottle is falsy (it has a length)
+        self.throttle: LoginThrottle = throttle if throttle is not None else MemoryThrottle()
         self.hasher = hasher or PasswordHasher()
         self.account_policy = account_policy
         self.address_policy = address_policy
+        self.enroll_policy = enroll_policy
         self.staff_token_hours = staff_token_hours
         self.device_token_days = device_token_days
         self.trust_s = trust_s
@@ -330,7 +337,21 @@ class AuthService:
         half = (length + 1) // 2
         return f"{raw[:half]}-{raw[half:]}"
 
-    async def enroll(self, code: str, device_id: str, name: str | None) -> Enrolled:
+    async def enroll(
+        self, code: str, device_id: str, name: str | None, client: str | None = None
+    ) -> Enrolled:
+        """TooManyRequests (nothing checked) while the client address is throttled after
+        wrong codes; Unauthorized for a wrong, used-up or expired code."""
+        keys = [Key(f"enroll:{client}", self.enroll_policy, False)] if client else []
+        wait = await self.throttle.attempt(keys) if keys else 0.0
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise TooManyRequests(
+                f"too many wrong enrollment codes from this address: try again in {seconds} s",
+                retry_after_s=wait,
+                reason=Reason.ENROLLMENT_THROTTLED,
+                params={"seconds": str(seconds)},
+            )
         now = datetime.now(UTC)
         used = await self.store.codes.use(token_hash(normalize_code(code)), now)
         if used is None:
@@ -338,6 +359,8 @@ class AuthService:
                 "the enrollment code is wrong, used up or expired",
                 reason=Reason.ENROLLMENT_REFUSED,
             )
+        if keys:
+            await self.throttle.succeeded(keys)
         device_token = new_token()
         expires = now + timedelta(days=self.device_token_days)
         headset = await self.store.headsets.enroll(

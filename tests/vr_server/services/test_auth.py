@@ -167,3 +167,39 @@ async def test_a_short_enrollment_code_is_readable_aloud_and_names_its_label(
     with pytest.raises(Unauthorized) as used_up:
         await auth.enroll(codes[0], "dev-short-3", None)
     assert used_up.value.reason == "enrollment_refused"
+
+
+async def test_wrong_enrollment_codes_from_one_address_are_throttled(tmp_path) -> None:
+    """After 20 wrong codes from one address, its next try is refused before the code is
+    looked at (429, reason `enrollment_throttled` with the seconds), even a right code; other
+    addresses enroll; a right code takes its own attempt back."""
+    from vr_server.errors import TooManyRequests
+    from vr_server.protocol.errors import Reason
+    from vr_server.services.throttle import MemoryThrottle
+
+    now = [1000.0]
+    store = SqlStore.from_url(f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}")
+    await migrate(store)
+    try:
+        auth = AuthService(
+            store, staff_token_hours=1, throttle=MemoryThrottle(clock=lambda: now[0])
+        )
+        code = await auth.create_enrollment_code(uses=5, hours=1)
+        # a success does not count: 1 right, then 20 wrong are all checked
+        await auth.enroll(code, "quest-1", None, "10.0.0.7")
+        for n in range(20):
+            with pytest.raises(Unauthorized):
+                await auth.enroll(f"WRONG-{n:04d}", "quest-x", None, "10.0.0.7")
+        with pytest.raises(TooManyRequests) as refused:
+            await auth.enroll(code, "quest-2", None, "10.0.0.7")
+        assert refused.value.reason is Reason.ENROLLMENT_THROTTLED
+        assert refused.value.params == {"seconds": "1"}
+        assert refused.value.http_status == 429
+        # another address is not held up, and the refused try used none of the code's uses
+        await auth.enroll(code, "quest-3", None, "10.0.0.8")
+        now[0] += 1.5  # the first lock (1 s) is over: the right code goes through
+        await auth.enroll(code, "quest-2", None, "10.0.0.7")
+        used = await store.codes.use(token_hash(code.replace("-", "")), datetime.now(UTC))
+        assert used is not None  # 3 of 5 uses taken: quest-1, quest-3 and quest-2
+    finally:
+        await store.close()

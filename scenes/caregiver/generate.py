@@ -368,7 +368,7 @@ def build_wheelchair(b: kit.SceneBuilder) -> None:
 # Text in the care bedroom (kit.signs): the care plan, emergency numbers, the medicine and the
 # blood pressure reading, in Thai as a Thai family writes them.
 SIGNS = (
-    kit.Sign(
+    kit.clipboard_sheet(
         (
             "แผนการดูแล คุณยายสมศรี",
             "ยา: 08:00 หลังอาหารเช้า, 20:00",
@@ -376,12 +376,8 @@ SIGNS = (
             "ชอบ: ฟังเพลงลูกกรุง",
             "ไม่ชอบ: น้ำเย็นจัด",
         ),
-        (0, 0.0095, 0.02),
-        0.2,
-        "info",
-        px=(256, 256),
-        tilt=-90,
-        parent="care_plan",
+        "care_plan",
+        width_m=0.2,
     ),
     kit.Sign(
         ("เบอร์โทรฉุกเฉิน", "EMERGENCY", "1669 การแพทย์ฉุกเฉิน", "ลูกสาว 081 234 5678"),
@@ -391,14 +387,8 @@ SIGNS = (
         px=(256, 256),
     ),
     kit.Sign(("ธันวาคม 2569",), (-2.2, 1.63, BACK + 0.0115), 0.26, "label", px=(256, 64)),
-    kit.Sign(
-        ("เจลล้างมือ", "แอลกอฮอล์ 70%"),
-        (0, 0.08, 0.0355),
-        0.08,
-        "label",
-        px=(128, 64),
-        parent="hand_gel",
-        wrap_r=0.0355,
+    kit.wrapped_label(
+        ("เจลล้างมือ", "แอลกอฮอล์ 70%"), "hand_gel", radius=0.0355, y=0.08, width_m=0.08, px=(128, 64)
     ),
     kit.Sign(
         ("128/82", "ชีพจร 76"),

@@ -393,9 +393,7 @@ SIGNS = (
         parent="order_ticket",
     ),
     *(
-        kit.Sign(
-            (text,), (0, y, r + 0.0005), w, "label", px=(128, 64), parent=node, wrap_r=r + 0.0005
-        )
+        kit.wrapped_label((text,), node, radius=r + 0.0005, y=y, width_m=w, px=(128, 64))
         for node, text, y, r, w in (
             ("fish_sauce", "น้ำปลา", 0.1, 0.035, 0.07),
             ("oyster_sauce", "ซอสหอยนางรม", 0.1, 0.035, 0.07),

@@ -437,14 +437,14 @@ SIGNS = (
         px=(512, 128),
         parent="design_label",
     ),
-    kit.Sign(
+    kit.wrapped_label(
         ("น้ำพริกเผา",),
-        (0, 0.047, 0.0455),
-        0.07,
-        "cream",
+        "sample_jar",
+        radius=0.0455,
+        y=0.047,
+        width_m=0.07,
         px=(128, 64),
-        parent="sample_jar",
-        wrap_r=0.0455,
+        style="cream",
     ),
     kit.Sign(
         ("บรีฟงาน", "ฉลากน้ำพริกเผาแม่มาลี", "ดูทันสมัย แต่ยังเป็นไทย", "สี: แดง ส้ม ครีม", "ส่งงาน: วันศุกร์"),

@@ -99,7 +99,7 @@ from scenes.kit.shapes import (
     translate,
     upright_torus,
 )
-from scenes.kit.text import Sign, render_sign, signs
+from scenes.kit.text import Sign, clipboard_sheet, render_sign, signs, wrapped_label
 
 __all__ = [
     "RGB",
@@ -125,6 +125,7 @@ __all__ = [
     "chamfered_cylinder",
     "checker",
     "clipboard",
+    "clipboard_sheet",
     "concrete",
     "cone",
     "cup",
@@ -179,4 +180,5 @@ __all__ = [
     "upright_torus",
     "wall_clock",
     "wood_grain",
+    "wrapped_label",
 ]

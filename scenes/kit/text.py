@@ -40,10 +40,12 @@ __all__ = [
     "FontMissingError",
     "Sign",
     "SignStyle",
+    "clipboard_sheet",
     "pack",
     "render_sign",
     "sign_atlas",
     "signs",
+    "wrapped_label",
 ]
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "node_modules/@fontsource/noto-sans-thai/files"
@@ -108,6 +110,31 @@ class Sign:
 
     def transform(self) -> FloatArray:
         return translate(*self.at) @ rotate_y(self.yaw) @ rotate_x(self.tilt)
+
+
+def clipboard_sheet(
+    lines: tuple[str, ...], parent: str, *, width_m: float = 0.19, yaw: float = 0.0
+) -> Sign:
+    """The sheet on a `kit.clipboard()` node `parent` (a job card, a care plan, a form): lying
+    on its paper below the clip, 256 px square; `yaw=180` turns it to read from the clip end."""
+    return Sign(
+        lines, (0, 0.0095, 0.02), width_m, "info", px=(256, 256), yaw=yaw, tilt=-90, parent=parent
+    )
+
+
+def wrapped_label(
+    lines: tuple[str, ...],
+    parent: str,
+    *,
+    radius: float,
+    y: float,
+    width_m: float,
+    px: tuple[int, int],
+    style: str = "label",
+) -> Sign:
+    """A label bent around the bottle, jar or cylinder `parent` of this `radius`, on its +Z
+    side, its centre `y` above the node's origin."""
+    return Sign(lines, (0, y, radius), width_m, style, px=px, parent=parent, wrap_r=radius)
 
 
 # ---------------------------------------------------------------------------------------------

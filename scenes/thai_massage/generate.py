@@ -412,7 +412,7 @@ SIGNS = (
         px=(256, 128),
         yaw=90,
     ),
-    kit.Sign(
+    kit.clipboard_sheet(
         (
             "แบบสอบถามสุขภาพ",
             "HEALTH FORM",
@@ -420,13 +420,8 @@ SIGNS = (
             "ตั้งครรภ์: ไม่  แผลสด: ไม่มี",
             "อาการ: ปวดไหล่ขวา",
         ),
-        (0, 0.0095, 0.02),
-        0.19,
-        "info",
-        px=(256, 256),
+        "intake_form",
         yaw=180,  # the clip faces the room: it reads from there
-        tilt=-90,
-        parent="intake_form",
     ),
 )
 

@@ -343,15 +343,9 @@ SIGNS = (
         tilt=-90,
         parent="shipping_label",
     ),
-    kit.Sign(
-        ("ใบหยิบสินค้า PICK LIST", "หม้อหุงข้าว 1 กล่อง", "ตำแหน่ง C-01-1"),
-        (0, 0.0095, 0.02),
-        0.19,
-        "info",
-        px=(256, 256),
-        yaw=180,  # the clip faces the visitor: it reads from there
-        tilt=-90,
-        parent="pick_list",
+    # the clip faces the visitor: it reads from there
+    kit.clipboard_sheet(
+        ("ใบหยิบสินค้า PICK LIST", "หม้อหุงข้าว 1 กล่อง", "ตำแหน่ง C-01-1"), "pick_list", yaw=180
     ),
 )
 

@@ -410,14 +410,8 @@ SIGNS = (
     kit.Sign(
         ("ห้ามสูบบุหรี่", "NO SMOKING"), (3.497, 1.5, -0.9), 0.5, "prohibition", px=(256, 128), yaw=-90
     ),
-    kit.Sign(
-        ("CO2", "คาร์บอนไดออกไซด์"),
-        (0, 0.95, 0.116),
-        0.14,
-        "label",
-        px=(256, 128),
-        parent="gas_cylinder",
-        wrap_r=0.116,
+    kit.wrapped_label(
+        ("CO2", "คาร์บอนไดออกไซด์"), "gas_cylinder", radius=0.116, y=0.95, width_m=0.14, px=(256, 128)
     ),
 )
 

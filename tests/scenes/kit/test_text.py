@@ -176,3 +176,37 @@ def test_a_bottle_label_wraps_around_the_bottle() -> None:
     corners = vertices[faces]  # every triangle faces outwards
     facing = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
     assert np.all(np.einsum("ij,ij->i", facing, normals[faces[:, 0]]) > 0)
+
+
+def placed_quad(sign: kit.Sign) -> tuple[Any, Any]:
+    """The sign's quad (vertices, normals) in its parent's frame."""
+    vertices, normals, _, _ = text._quad(sign, (0, 0), sign.px)
+    transform = sign.transform()
+    placed = vertices @ transform[:3, :3].T + transform[:3, 3]
+    return placed, normals @ transform[:3, :3].T
+
+
+def test_a_wrapped_label_lies_on_its_cylinder() -> None:
+    sign = kit.wrapped_label(
+        ("CO2",), "gas_cylinder", radius=0.116, y=0.95, width_m=0.14, px=(256, 128)
+    )
+    vertices, normals = placed_quad(sign)
+    assert sign.parent == "gas_cylinder"
+    assert np.allclose(np.hypot(vertices[:, 0], vertices[:, 2]), 0.116)  # around the node's axis
+    assert np.all(vertices[:, 2] > 0)  # on its +Z side
+    assert np.isclose((vertices[:, 1].min() + vertices[:, 1].max()) / 2, 0.95)
+    assert np.all(np.einsum("ij,ij->i", normals, vertices * [1, 0, 1]) > 0)  # facing out
+
+
+def test_a_clipboard_sheet_lies_face_up_on_the_paper_below_the_clip() -> None:
+    parts = dict(kit.clipboard())
+    paper, clip = parts["paper"].bounds, parts["chrome"].bounds
+    for yaw in (0.0, 180.0):
+        sign = kit.clipboard_sheet(("JOB CARD",), "job_card", yaw=yaw)
+        vertices, normals = placed_quad(sign)
+        assert sign.parent == "job_card"
+        assert np.allclose(normals, [0, 1, 0])  # face up
+        assert np.all(vertices[:, 1] > paper[1][1])  # above the paper, not inside it
+        assert np.all(vertices[:, [0, 2]] >= paper[0][[0, 2]])  # within the paper's edges
+        assert np.all(vertices[:, [0, 2]] <= paper[1][[0, 2]])
+        assert np.all(vertices[:, 2] > clip[1][2])  # clear of the clip

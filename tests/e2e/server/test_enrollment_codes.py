@@ -81,3 +81,27 @@ def test_staff_codes_are_bounded(server: ServerProcess) -> None:
     token = server.staff_token()
     for body in ({"uses": 51}, {"minutes": 12 * 60 + 1}, {"uses": 0}, {"minutes": 4}):
         assert server.api(token, "POST", "/api/enrollment-codes", body).status_code == 422
+
+
+async def test_guessing_codes_is_throttled(server: ServerProcess) -> None:
+    """Last in this module: it leaves 127.0.0.1 throttled for enrollment. The wrong codes from
+    one address are checked (401) until 20 have failed (the revoked-code try above is one of
+    them); then a try is refused unchecked with 429, Retry-After and the reason the headset app
+    words. The first lock is 1 s, so on a slow machine one or two more may be checked first."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        checked = 0
+        for n in range(30):
+            body = {"code": f"WRNG-{n:04d}", "device_id": "guesser"}
+            answer = await client.post("/api/devices/enroll", json=body)
+            if answer.status_code == 429:
+                break
+            assert (answer.status_code, answer.json()["reason"]) == (401, "enrollment_refused")
+            checked += 1
+    assert 15 <= checked <= 22, checked
+    body = answer.json()
+    assert (answer.status_code, body["code"], body["reason"]) == (
+        429,
+        "rate_limited",
+        "enrollment_throttled",
+    )
+    assert int(answer.headers["retry-after"]) == int(body["params"]["seconds"]) >= 1

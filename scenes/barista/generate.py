@@ -252,7 +252,8 @@ def build_bar(b: kit.SceneBuilder) -> None:
     b.add_parts(
         "order_screen",
         kit.monitor(width=0.32, height=0.22),
-        kit.translate(1.2, TOP, -1.15) @ kit.rotate_y(160),
+        # beside the pastry case, turned to the barista (before: inside the case, facing away)
+        kit.translate(1.62, TOP, -1.08) @ kit.rotate_y(-50),
     )
     bottle = kit.bottle(0.035, 0.3, neck=0.012, neck_height=0.06, shoulder=0.03)
     for i, material in enumerate(("red_paint", "yellow_paint", "green_paint", "coffee")):

@@ -97,17 +97,18 @@ def headset(
 
 def reading(card: Locator) -> dict[str, Any] | None:
     """The download badge of a headset card, None when it shows none."""
-    badge = card.locator(".cache-line .badge.download")
-    if badge.count() == 0:
-        return None
-    return {
-        "done": int(badge.get_attribute("data-done") or -1),
-        "size": int(badge.get_attribute("data-size") or -1),
-        "purpose": badge.get_attribute("data-download"),
-        "scene": badge.get_attribute("data-scene"),
-        "asset": badge.get_attribute("data-asset"),
-        "text": badge.inner_text(),
-    }
+    # One read of the page: the card re-renders every few hundred ms, so the attributes and the
+    # text read one by one could come from two renders.
+    found: dict[str, Any] | None = card.evaluate(
+        """(el) => {
+          const b = el.querySelector('.cache-line .badge.download');
+          if (!b) return null;
+          const d = b.dataset;
+          return { done: Number(d.done ?? -1), size: Number(d.size ?? -1), purpose: d.download,
+                   scene: d.scene, asset: d.asset, text: b.innerText };
+        }"""
+    )
+    return found
 
 
 def holders(page: Page) -> int:

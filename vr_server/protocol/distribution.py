@@ -66,8 +66,10 @@ class DownloadRequest(Wire):
 
 
 class DownloadProgress(Wire):
-    """How far a granted download is; at most a few a second (`download_stop` answers
-    `error` `rate_limited` beyond 10 a second, counted towards the error budget)."""
+    """How far a granted download is: `downloading` at most a few a second (beyond 10 reports
+    a second, a burst of 30, `error` `rate_limited`, counted towards the error budget). A
+    report that ends one of the headset's grants (`done`, `failed`, `paused`) is never
+    refused as too many: there is one per grant."""
 
     type: Literal["download_progress"] = "download_progress"
     grant_id: Id

@@ -156,6 +156,35 @@ async def test_too_many_reports_are_refused(tmp_path: Path) -> None:
     await dist.inventory(h.id, "c1", report)
 
 
+async def test_a_report_that_ends_a_grant_is_never_refused_as_too_many(tmp_path: Path) -> None:
+    # A headset prefetching small sound files ends dozens of grants a second; refusing one
+    # held its slot (and the staff view's "done" download) until the grant expired.
+    w = await world(tmp_path)
+    dist = service(w)
+    h = await w.headset()
+    sub = w.listen(h.id)
+    report = CacheInventory(held=[], idle=True)
+    for _ in range(30):
+        await dist.inventory(h.id, "c1", report)
+    (grant,) = frames(sub)
+    gid = grant["grant_id"]
+
+    def progress(grant_id: str, state: str) -> DownloadProgress:
+        return DownloadProgress.model_validate(
+            {"grant_id": grant_id, "sha256": GLB, "done": 0, "state": state}
+        )
+
+    with pytest.raises(TooManyRequests):  # progress is still counted
+        await dist.progress(h.id, progress(gid, "downloading"))
+    with pytest.raises(TooManyRequests):  # so is a report naming no grant of this headset
+        await dist.progress(h.id, progress("g99", "done"))
+    await dist.progress(h.id, progress(gid, "done"))
+    view = await dist.view()
+    (cache,) = view.caches
+    assert [s.scene_id for s in cache.held] == [SCENE]
+    assert cache.download is None
+
+
 async def test_the_shaper_follows_the_grant_and_the_simulated_link(tmp_path: Path) -> None:
     w = await world(tmp_path)
     dist = service(w, link_sim_mbps=100)

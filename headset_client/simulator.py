@@ -52,6 +52,15 @@ __all__ = ["Progress", "ProgressCallback", "SessionReport", "SimulatedHeadset"]
 
 log = logging.getLogger(__name__)
 
+RUN_COMMANDS: dict[str, tuple[str, bool, str, str]] = {
+    "start": ("started", True, "started", "started"),
+    "pause": ("paused", True, "paused", "paused by staff"),
+    "resume": ("paused", False, "resumed", "resumed by staff"),
+    "end": ("ended", True, "ending", "ended by staff"),
+}
+"""A staff command to the session being played: (the flag of SimulatedSession it sets, to
+what, the progress kind and text it reports)."""
+
 
 class SimulatedHeadset:
     def __init__(
@@ -238,18 +247,10 @@ class SimulatedHeadset:
             return
         name = command.command
         fields: dict[str, Any] = {"command": name, "command_id": command.command_id}
-        if name == "start" and run is not None:
-            run.started = True
-            self._emit("started", "started", **fields)
-        elif name == "pause" and run is not None:
-            run.paused = True
-            self._emit("paused", "paused by staff", **fields)
-        elif name == "resume" and run is not None:
-            run.paused = False
-            self._emit("resumed", "resumed by staff", **fields)
-        elif name == "end" and run is not None:
-            run.ended = True
-            self._emit("ending", "ended by staff", **fields)
+        if name in RUN_COMMANDS and run is not None:
+            flag, value, kind, text = RUN_COMMANDS[name]
+            setattr(run, flag, value)
+            self._emit(kind, text, **fields)
         elif name == "language" and command.language is not None:
             if run is not None:
                 run.language = command.language

@@ -28,6 +28,7 @@ in async code.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -42,6 +43,7 @@ from PIL import Image
 
 from content_tools.errors import ContentError, ModelError
 from content_tools.glb_parts import GlbParts, views_used_by_geometry
+from content_tools.ktx2_cache import Ktx2Cache
 from content_tools.report_json import report_json
 from content_tools.validate.gltf.ktx2 import (
     COLOUR_SLOTS,
@@ -139,9 +141,14 @@ def image_roles(document: dict[str, Any]) -> dict[int, set[str]]:
 
 
 def encode_textures(
-    parts: GlbParts, mode: TextureMode, *, timeout_s: float = DEFAULT_TIMEOUT_S
+    parts: GlbParts,
+    mode: TextureMode,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    cache_dir: Path | None = None,
 ) -> Ktx2Report:
-    """Encode (in `parts`) every PNG or JPEG image a material samples to KTX2, as `mode` says."""
+    """Encode (in `parts`) every PNG or JPEG image a material samples to KTX2, as `mode` says;
+    with `cache_dir`, images encoded before are taken from there (content_tools/ktx2_cache.py)."""
     if mode not in TEXTURE_MODES:
         raise ValueError(f"unknown texture mode {mode!r}")
     if mode == "keep":
@@ -189,7 +196,7 @@ def encode_textures(
     if not jobs:
         return Ktx2Report(mode=mode, encoder=None, kept=kept)
     report = Ktx2Report(mode=mode, encoder=encoder_version(), kept=kept)
-    outputs = _run_encoder(jobs, parts, timeout_s)
+    outputs = _encode(jobs, parts, timeout_s, cache_dir)
     _check_outputs(jobs, outputs, parts)
     _apply(parts, jobs, outputs)
     for job, ktx2 in zip(jobs, outputs, strict=True):
@@ -246,6 +253,28 @@ def _rgba(data: bytes, label: str, parts: GlbParts) -> tuple[bytes, tuple[int, i
         raise ModelError(f"{label}: {exc}", path=parts.path) from None
     except (OSError, ValueError, SyntaxError):
         return None
+
+
+def _encode(
+    jobs: list[_Job], parts: GlbParts, timeout_s: float, cache_dir: Path | None
+) -> list[bytes]:
+    """Each job's KTX2 data: from the cache when it has it, else from the encoder (and then
+    kept in the cache, once checked)."""
+    version = encoder_version()
+    if cache_dir is None or version is None:
+        return _run_encoder(jobs, parts, timeout_s)
+    script = hashlib.sha256(ENCODER_SCRIPT.read_bytes()).hexdigest()
+    cache = Ktx2Cache(cache_dir, f"{version} {script}")
+    keys = [cache.key(job.codec, job.srgb, job.size, job.rgba) for job in jobs]
+    found = [cache.get(key) for key in keys]
+    missing = [i for i, data in enumerate(found) if data is None]
+    if missing:
+        made = _run_encoder([jobs[i] for i in missing], parts, timeout_s)
+        _check_outputs([jobs[i] for i in missing], made, parts)
+        for i, data in zip(missing, made, strict=True):
+            cache.put(keys[i], data)
+            found[i] = data
+    return [data for data in found if data is not None]
 
 
 def _run_encoder(jobs: list[_Job], parts: GlbParts, timeout_s: float) -> list[bytes]:

@@ -113,13 +113,15 @@ def package_scene(
     compress: Compression = "none",
     profile: BudgetProfile | str | Path = DEFAULT_PROFILE,
     textures: TextureMode = "keep",
+    ktx2_cache: Path | None = None,
 ) -> PackageResult:
     """Package `scene_dir` into `out_dir/<id>-<version>/` and return the manifest and folder.
 
     Steps: read scene.yaml, run the generator (if any), read the model, check that it has every
     node the script refers to (and the spawn node), embed it into one GLB, downscale textures
     larger than the budget `profile`'s max_texture_size (a profile, its name or a JSON file),
-    encode them to KTX2 (`textures`: "keep", "ktx2" or "uastc"; see content_tools.ktx2),
+    encode them to KTX2 (`textures`: "keep", "ktx2" or "uastc"; see content_tools.ktx2; with
+    `ktx2_cache`, a folder of encodings made before: content_tools.ktx2_cache),
     compress the geometry (`compress`: "none", "meshopt", "meshopt-lossless" or "draco"; see
     content_tools.compress: "meshopt" merges and quantizes what the script does not name),
     check the nodes again on the result, copy the thumbnail and the sound files (named by
@@ -144,7 +146,7 @@ def package_scene(
     report("embedding the model", 0.7)
     glb = self_contained_glb(model, root=scene_dir)
     glb, processing = _process_model(
-        glb, model, source, budget, compress, report, texture_mode=textures
+        glb, model, source, budget, compress, report, texture_mode=textures, ktx2_cache=ktx2_cache
     )
     thumbnail = _read_thumbnail(scene_dir, source.thumbnail) if source.thumbnail else None
     report("writing the bundle", 0.85)
@@ -204,6 +206,7 @@ def _process_model(
     compress: Compression,
     report: ProgressCallback,
     texture_mode: TextureMode = "keep",
+    ktx2_cache: Path | None = None,
 ) -> tuple[bytes, ModelProcessing]:
     """Fit the textures to `budget`, encode them to KTX2 (`texture_mode`) and compress the
     geometry; check the nodes on the result."""
@@ -232,7 +235,7 @@ def _process_model(
     textures = fit_textures(parts, budget.max_texture_size)
     if texture_mode != "keep":
         report(f"encoding textures ({texture_mode})", 0.76)
-    ktx2 = encode_textures(parts, texture_mode)
+    ktx2 = encode_textures(parts, texture_mode, cache_dir=ktx2_cache)
     if compress != "none":
         report(f"compressing geometry ({compress})", 0.78)
     keep = frozenset(ref.name for ref in node_references(source.spawn_node, source.script))

@@ -1,6 +1,7 @@
 """`vr-content package SCENE_DIR... -o DIST [--compress none|meshopt|meshopt-lossless|draco]
-[--profile quest2|quest3|FILE.json] [--textures keep|ktx2|uastc] [--json]`: package scenes
-into bundles (content_tools/package.py), with a progress bar, or one JSON object with --json.
+[--profile quest2|quest3|FILE.json] [--textures keep|ktx2|uastc] [--ktx2-cache DIR] [--json]`:
+package scenes into bundles (content_tools/package.py), with a progress bar, or one JSON object
+with --json.
 
 Exit status: 0 success, 1 a scene that cannot be packaged (or an output that cannot be
 written), 2 bad usage (an unknown profile).
@@ -9,6 +10,7 @@ written), 2 bad usage (an unknown profile).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +32,7 @@ from content_tools.compress import COMPRESSIONS, Compression
 from content_tools.errors import ContentError
 from content_tools.exit_codes import ExitCode
 from content_tools.ktx2 import TEXTURE_MODES, TextureMode
+from content_tools.ktx2_cache import CACHE_ENV
 from content_tools.package import DEFAULT_PROFILE, PackageResult, package_scene
 from content_tools.validate.budget import BudgetProfile, load_profile, profile_names
 
@@ -72,6 +75,14 @@ def add_parser(commands: Any) -> None:
         "and quest3)",
     )
     package.add_argument(
+        "--ktx2-cache",
+        type=Path,
+        default=os.environ.get(CACHE_ENV) or None,
+        metavar="DIR",
+        help="keep KTX2 encodings in DIR and take those made before from there: packaging "
+        f"again encodes only new or changed images (default: ${CACHE_ENV}, else off)",
+    )
+    package.add_argument(
         "--json", action="store_true", help="print one JSON object describing the run on stdout"
     )
     package.set_defaults(func=run)
@@ -86,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         compress=args.compress,
         profile_name=args.profile,
         textures=args.textures,
+        ktx2_cache=args.ktx2_cache,
     )
 
 
@@ -97,6 +109,7 @@ def _package(
     compress: Compression = "none",
     profile_name: str = DEFAULT_PROFILE,
     textures: TextureMode | None = None,
+    ktx2_cache: Path | None = None,
 ) -> int:
     try:
         profile: BudgetProfile = load_profile(profile_name)
@@ -131,6 +144,7 @@ def _package(
                     compress=compress,
                     profile=profile,
                     textures=texture_mode,
+                    ktx2_cache=ktx2_cache,
                 )
             except ContentError as exc:
                 results.append(_failure(scene_dir, exc))

@@ -177,3 +177,49 @@ def test_package_hook_writes_a_model_the_validator_accepts(
     assert kept.processing is not None
     assert kept.processing.ktx2.mode == "keep"
     assert len(fake_encoder) == 1
+
+
+def test_a_cache_folder_encodes_each_image_once(fake_encoder: Calls, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    images = [(png((16, 8)), "image/png"), (png((8, 8), seed=1), "image/png")]
+    first = _parts(images)
+    encode_textures(first, "ktx2", cache_dir=cache)
+    assert len(fake_encoder) == 1
+    assert len(list(cache.glob("*.ktx2"))) == 2
+    again = _parts(images)
+    report = encode_textures(again, "ktx2", cache_dir=cache)
+    assert len(fake_encoder) == 1  # nothing left to encode
+    assert again.views == first.views
+    assert again.document == first.document
+    assert [e.codec for e in report.encoded] == ["etc1s", "uastc"]
+    # other pixels, or the same pixels in another codec, are encoded
+    encode_textures(_parts([(png((16, 8), seed=5), "image/png")]), "ktx2", cache_dir=cache)
+    encode_textures(_parts([(png((16, 8)), "image/png")]), "uastc", cache_dir=cache)
+    assert fake_encoder[1:] == [[("etc1s", True, (16, 8))], [("uastc", True, (16, 8))]]
+
+
+def test_a_damaged_cache_entry_is_encoded_again(fake_encoder: Calls, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    images = [(png((16, 8)), "image/png")]
+    first = _parts(images)
+    encode_textures(first, "ktx2", cache_dir=cache)
+    (entry,) = cache.glob("*.ktx2")
+    entry.write_bytes(entry.read_bytes()[:-7])  # cut short, as by a full disk
+    again = _parts(images)
+    encode_textures(again, "ktx2", cache_dir=cache)
+    assert len(fake_encoder) == 2
+    assert again.views == first.views
+    encode_textures(_parts(images), "ktx2", cache_dir=cache)  # rewritten whole
+    assert len(fake_encoder) == 2
+
+
+def test_a_bad_image_from_the_encoder_is_not_cached(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(jobs: list[Any], parts: GlbParts, timeout_s: float) -> list[bytes]:
+        return [make_ktx2(6, 6, codec="uastc") for _ in jobs]
+
+    monkeypatch.setattr(ktx2, "_run_encoder", broken)
+    with pytest.raises(ModelError, match="bad image"):
+        encode_textures(_parts([(png((8, 8)), "image/png")]), "ktx2", cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from content_tools import ktx2
 from content_tools.cli import main
 from content_tools.glb import build_glb, parse_glb
 from content_tools.ktx2 import BASISU
@@ -75,6 +76,29 @@ def test_the_command_line_follows_the_profile(
     )
     assert main(["package", str(scene), "-o", str(tmp_path / "k"), "--textures", "keep"]) == 0
     assert "textures:" not in capsys.readouterr().out
+
+
+def test_the_command_line_keeps_encodings_in_a_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--ktx2-cache DIR` (default VR_KTX2_CACHE): the real encoder's output, kept and given
+    back byte for byte; without it nothing is kept."""
+    scene = _tiny_scene(tmp_path / "mini")
+    cache = tmp_path / "cache"
+    assert main(["package", str(scene), "-o", str(tmp_path / "a"), "--ktx2-cache", str(cache)]) == 0
+    assert len(list(cache.glob("*.ktx2"))) == 2
+    monkeypatch.setattr(ktx2, "_run_encoder", None)  # a second encoding would fail
+    monkeypatch.setenv("VR_KTX2_CACHE", str(cache))
+    assert main(["package", str(scene), "-o", str(tmp_path / "b")]) == 0
+    assert _glbs(tmp_path / "a") == _glbs(tmp_path / "b")
+    monkeypatch.undo()
+    assert main(["package", str(scene), "-o", str(tmp_path / "c")]) == 0  # encodes again
+    assert _glbs(tmp_path / "c") == _glbs(tmp_path / "a")
+    assert len(list(cache.glob("*.ktx2"))) == 2
+
+
+def _glbs(dist: Path) -> list[bytes]:
+    return [path.read_bytes() for path in sorted(dist.glob("*/*.glb"))]
 
 
 @pytest.fixture(scope="module")

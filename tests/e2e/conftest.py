@@ -64,22 +64,38 @@ LIBRARY_JOBS = 2
 """`vr-content package` processes that build the scene library side by side."""
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's temporary folder, which its xdist workers share."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # <run>/popen-gwN: the run's folder is shared
+        base = base.parent
+    return base
+
+
 @pytest.fixture(scope="session")
-def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ktx2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The KTX2 encodings of this test run (content_tools/ktx2_cache.py): the scene library
+    fills it, and packaging the same scenes again (`scripts/run.sh`, the determinism check)
+    takes its textures from there instead of encoding them again, about 7 s of CPU a scene.
+    Shared by the run's xdist workers; a new run starts empty."""
+    return _run_folder(tmp_path_factory) / "ktx2-cache"
+
+
+@pytest.fixture(scope="session")
+def scene_library(tmp_path_factory: pytest.TempPathFactory, ktx2_cache: Path) -> Path:
     """Every scene in scenes/ packaged once per test run by `vr-content package`, as
     `scripts/run.sh` packages it for the headsets: each generator run, compressed as
     `scene_library_compression` says (meshopt by default) and the textures encoded as
     `scene_library_textures` says (KTX2 by default). The xdist workers of one run share the
     folder, the first to ask builds it under a lock, in LIBRARY_JOBS processes of half the
     scenes each (the other worker is often waiting for the library; its wall time counts in
-    the first test's timeout). About 75 s of CPU for the twelve scenes on a fresh clone,
-    measured 2026-12-07 before the detail shapes (which add about 5 s): 50 s the generators (a
-    third of it the baked light, a third the thumbnails), 23 s the KTX2 encoding; a generator
-    whose inputs did not change since it last ran in this clone writes nothing
-    (scenes/kit/inputs.py). Tests only read it."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # <run>/popen-gwN: the run's folder is shared
-        base = base.parent
+    the first test's timeout). On a fresh clone about 50 s of CPU go to the generators (a
+    third of it the baked light, a third the thumbnails) and most of the rest to the KTX2
+    encoding (7.6 of the 8.3 s that packaging the warehouse's generated files takes, measured
+    2026-12-07 with the sign atlases), which fills `ktx2_cache`; a generator whose inputs did
+    not change since it last ran in this clone writes nothing (scenes/kit/inputs.py). Tests
+    only read it."""
+    base = _run_folder(tmp_path_factory)
     dist = base / "scene-library"
     done = base / "scene-library.done"
     with (base / "scene-library.lock").open("w") as lock:
@@ -87,15 +103,16 @@ def scene_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if not done.exists():
             shutil.rmtree(dist, ignore_errors=True)  # a worker that died half-way
             dist.mkdir()
-            _package_library(dist)
+            _package_library(dist, ktx2_cache)
             done.touch()
     return dist
 
 
-def _package_library(dist: Path) -> None:
+def _package_library(dist: Path, ktx2_cache: Path) -> None:
     options = [
         f"--compress={scene_library_compression()}",
         f"--textures={scene_library_textures()}",
+        f"--ktx2-cache={ktx2_cache}",
     ]
     scenes = [str(path) for path in scene_dirs()]
     runs = [

@@ -239,10 +239,12 @@ def test_scene_thumbnail_is_a_rendering(bundles: dict[str, Bundle], scene_id: st
 
 @pytest.mark.parametrize("scene_id", SCENE_IDS)
 def test_scene_packaging_is_deterministic(
-    bundles: dict[str, Bundle], scene_id: str, tmp_path: Path
+    bundles: dict[str, Bundle], scene_id: str, tmp_path: Path, ktx2_cache: Path
 ) -> None:
     """Packaging again gives identical bytes (GLB, manifest, thumbnail), and the generator
-    builds an identical GLB again (in process, without rendering the thumbnail again)."""
+    builds an identical GLB again (in process, without rendering the thumbnail again). The
+    textures come from the run's KTX2 cache, which the library filled (the encoder's own
+    determinism is tests/e2e/cli/test_ktx2_textures.py's)."""
     bundle = bundles[scene_id]
     copy = tmp_path / scene_id
     copy.mkdir()
@@ -259,7 +261,11 @@ def test_scene_packaging_is_deterministic(
     assert packaging is not None
     assert packaging.compression == scene_library_compression()
     again = package_scene(
-        copy, tmp_path / "dist", compress=packaging.compression, textures=scene_library_textures()
+        copy,
+        tmp_path / "dist",
+        compress=packaging.compression,
+        textures=scene_library_textures(),
+        ktx2_cache=ktx2_cache,
     )
     assert again.bundle_dir.name == bundle.bundle_dir.name
     files = {p.name: p.read_bytes() for p in sorted(again.bundle_dir.iterdir())}

@@ -58,14 +58,14 @@ RENDER = """async ([glb]) => {
 
 
 @pytest.fixture(scope="module")
-def cook_bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The cook scene packaged with PNG textures and with KTX2: mode -> its bundle folder's
-    parent (a content folder holding that one bundle)."""
+def cook_bundles(tmp_path_factory: pytest.TempPathFactory, ktx2_cache: Path) -> dict[str, Path]:
+    """The cook scene packaged with PNG textures and with KTX2 (through the run's cache):
+    mode -> its bundle folder's parent (a content folder holding that one bundle)."""
     scene = generated_copy(SCENES_DIR / "cook", tmp_path_factory.mktemp("cook"))
     out: dict[str, Path] = {}
     for mode in ("keep", "ktx2"):
         dist = tmp_path_factory.mktemp(mode)
-        package_scene(scene, dist, textures=mode)
+        package_scene(scene, dist, textures=mode, ktx2_cache=ktx2_cache)
         out[mode] = dist
     return out
 

@@ -25,13 +25,13 @@ SCENES_DIR = Path(__file__).resolve().parents[3] / "scenes"
 
 
 @pytest.fixture(scope="module")
-def cook_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cook_library(tmp_path_factory: pytest.TempPathFactory, ktx2_cache: Path) -> Path:
     from content_tools.package import package_scene
 
     dist = tmp_path_factory.mktemp("watch-library")
     # KTX2 textures, as `vr-content package` writes for the quest profiles: the page draws
     # them through three.js's KTX2Loader (its transcoder in a worker its CSP must allow)
-    package_scene(SCENES_DIR / "cook", dist, textures="ktx2")
+    package_scene(SCENES_DIR / "cook", dist, textures="ktx2", ktx2_cache=ktx2_cache)
     return dist
 
 

@@ -24,30 +24,17 @@ finish_mypy() {
 }
 echo "== eslint"
 node_modules/.bin/eslint .
-# First the tests that restart the machine's PostgreSQL and Redis (they would cut another
-# worker's connections), with no other end-to-end test beside them; meanwhile the fast tier
-# (no server process, no PostgreSQL or Redis: tests/support/e2e.py) runs on two workers, its
-# report printed after theirs (those tests mostly wait for the servers to come back). Then the
-# other end-to-end tests on two workers (VR_TEST_WORKERS), a test file per worker at a time so
-# that a module's server starts once, the longest files first (--no-loadscope-reorder keeps
-# the order of tests/support/schedule.py). pytest's exit 5 (no test selected, e.g. with -k) is
-# not a failure of any run on its own; all of them selecting nothing is.
+# First, alone, the tests that restart the machine's PostgreSQL and Redis (they would cut
+# another worker's connections); then the rest on two workers (VR_TEST_WORKERS), a test file
+# per worker at a time so that a module's server starts once, the longest files first
+# (--no-loadscope-reorder keeps the order of tests/support/schedule.py). pytest's exit 5 (no test selected, e.g. with -k)
+# is not a failure of either run on its own; both selecting nothing is.
 run() { local s=0; pytest "$@" || s=$?; [ "$s" -eq 0 ] || [ "$s" -eq 5 ] || exit "$s"; return "$s"; }
 ran=0
-fast_log=$(mktemp)
-pytest -p no:cacheprovider -n 2 -m "not e2e and not restarts_services" "$@" >"$fast_log" 2>&1 &
-fast_pid=$!
-trap 'kill "$mypy_pid" "$fast_pid" 2>/dev/null || true; rm -f "$mypy_log" "$fast_log"' EXIT
-echo "== pytest (tests that restart PostgreSQL and Redis, alone but for the fast tier)"
+echo "== pytest (tests that restart PostgreSQL and Redis, alone)"
 run -m restarts_services "$@" && ran=1
 finish_mypy
-fast=0
-wait "$fast_pid" || fast=$?
-echo "== pytest (the fast tier, beside them)"
-cat "$fast_log"
-[ "$fast" -eq 0 ] || [ "$fast" -eq 5 ] || exit "$fast"
-[ "$fast" -eq 5 ] || ran=1
-echo "== pytest (end-to-end, ${VR_TEST_WORKERS:-2} workers)"
-run -n "${VR_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder -m "e2e and not restarts_services" "$@" \
+echo "== pytest (${VR_TEST_WORKERS:-2} workers)"
+run -n "${VR_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder -m "not restarts_services" "$@" \
   && ran=1
 [ "$ran" -eq 1 ] || { echo "test.sh: no test was selected" >&2; exit 5; }

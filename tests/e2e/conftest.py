@@ -111,8 +111,9 @@ def scene_library(tmp_path_factory: pytest.TempPathFactory, ktx2_cache: Path) ->
     `scene_library_textures` says (KTX2 by default). The xdist workers of one run share the
     folder, the first to ask builds it under a lock, in LIBRARY_JOBS processes of half the
     scenes each (the other worker is often waiting for the library; neither counts the build
-    against its test's timeout, LIBRARY_TIMEOUT_S limits it). On a fresh clone about 50 s of CPU go to the generators (a
-    third of it the baked light, a third the thumbnails) and most of the rest to the KTX2
+    against its test's timeout, LIBRARY_TIMEOUT_S limits it). On a fresh clone about 50 s of
+    CPU go to the generators (a third of it the baked light, a third the thumbnails) and most
+    of the rest to the KTX2
     encoding (7.6 of the 8.3 s that packaging the warehouse's generated files takes, measured
     2026-12-07 with the sign atlases), which fills `ktx2_cache`; a generator whose inputs did
     not change since it last ran in this clone writes nothing (scenes/kit/inputs.py). Tests

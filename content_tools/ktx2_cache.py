@@ -36,8 +36,6 @@ class Ktx2Cache:
         """`encoder` names the encoder and its settings (part of every key)."""
         self.folder = folder
         self.encoder = encoder
-        self.hits = 0
-        self.misses = 0
 
     def key(self, codec: str, srgb: bool, size: tuple[int, int], rgba: bytes) -> str:
         h = hashlib.sha256()
@@ -50,13 +48,10 @@ class Ktx2Cache:
         try:
             stored = (self.folder / f"{key}.ktx2").read_bytes()
         except OSError:
-            self.misses += 1
             return None
         data = stored[_DIGEST:]
         if hashlib.sha256(data).digest() != stored[:_DIGEST]:
-            self.misses += 1
             return None
-        self.hits += 1
         return data
 
     def put(self, key: str, data: bytes) -> None:

@@ -115,7 +115,7 @@ class AssetDownloader:
         grant: str | None,
     ) -> tuple[Path, int]:
         url = f"{self.base_url}/assets/{sha}"
-        writer = await asyncio.to_thread(self.cache.writer, sha, resume=True)
+        writer = await _open_writer(self.cache, sha)
         try:
             headers = {"Authorization": f"Bearer {token}"}
             if grant is not None:
@@ -188,6 +188,24 @@ class AssetDownloader:
                 await asyncio.to_thread(writer.write, b"".join(batch))
             raise _Retry(describe(exc)) from exc
         return received
+
+
+async def _open_writer(cache: AssetCache, sha: str) -> CacheWriter:
+    """`cache.writer(sha, resume=True)` in a worker thread (resuming hashes the kept bytes).
+    When the caller is cancelled meanwhile (a `download_stop`, a closing client), the thread
+    still makes the writer: it is closed as soon as it is made rather than left open for the
+    garbage collector to find."""
+    opening = asyncio.ensure_future(asyncio.to_thread(cache.writer, sha, resume=True))
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_abandoned)
+        raise
+
+
+def _close_abandoned(opening: asyncio.Future[CacheWriter]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().close()
 
 
 def _range_starts_at(reply: httpx.Response, offset: int) -> bool:

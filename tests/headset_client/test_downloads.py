@@ -3,7 +3,9 @@ failures that end a download (no server process)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import httpx
 import pytest
 
 from content_tools.format import AssetRef
-from headset_client.cache import AssetCache
+from headset_client.cache import AssetCache, CacheWriter
 from headset_client.downloads import AssetDownloader
 from headset_client.errors import AuthRejected, DownloadError, IntegrityError, NotEnrolled
 
@@ -167,4 +169,38 @@ async def test_not_enrolled_means_cache_only(site: tuple[Site, AssetDownloader])
     s, downloader = site
     with pytest.raises(NotEnrolled):
         await downloader.download(ASSET, token=None)
+    assert s.requests == []
+
+
+async def test_a_download_cancelled_while_its_file_opens_closes_the_file(
+    site: tuple[Site, AssetDownloader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A prefetch stopped (`download_stop`) while the worker thread opens the partial file:
+    the file the thread then opens is closed, not left to the garbage collector (an unraisable
+    ResourceWarning that failed a test run)."""
+    s, downloader = site
+    opening, release = threading.Event(), threading.Event()
+    made: list[CacheWriter] = []
+    original = AssetCache.writer
+
+    def slow_writer(cache: AssetCache, sha: str, *, resume: bool) -> CacheWriter:
+        opening.set()
+        release.wait(5)
+        made.append(original(cache, sha, resume=resume))
+        return made[-1]
+
+    monkeypatch.setattr(AssetCache, "writer", slow_writer)
+    task = asyncio.create_task(downloader.download(ASSET, token="t0ken"))
+    await asyncio.to_thread(opening.wait, 5)
+    task.cancel()
+    await asyncio.sleep(0)
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(100):
+        if made and made[0]._file.closed:
+            break
+        await asyncio.sleep(0.01)
+    assert made
+    assert made[0]._file.closed
     assert s.requests == []

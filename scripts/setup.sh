@@ -23,9 +23,18 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 want=$(stamp pyproject.toml)
 if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing Python packages (this takes a minute the first time)"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[dev]"
+  echo "setup: installing Python packages"
+  # uv (from PyPI, into the venv) installs the same packages as pip in about a fifth of the
+  # time (12 s against 55-68 s on a fresh clone, 2026-12-07): the suite's 10-minute budget
+  # includes this setup. pip does it when uv cannot be had.
+  if "$VENV/bin/python" -m pip install --disable-pip-version-check -q uv \
+    && "$VENV/bin/python" -m uv pip install -q --python "$VENV/bin/python" -e ".[dev]"; then
+    :
+  else
+    echo "setup: uv failed (above); installing with pip (this takes a minute)"
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip
+    "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e ".[dev]"
+  fi
   echo "$want" > "$VENV/.setup-stamp"
 fi
 

@@ -10,7 +10,7 @@ ruff check .
 ruff format --check .
 # mypy (about 25 s of CPU without its cache, as on a fresh clone) runs beside ESLint and the
 # tests that restart PostgreSQL and Redis, which mostly wait for those servers; its report is
-# printed, and its failure ends the run, before the two-worker run that needs both cores.
+# printed, and its failure ends the run, before the worker run that needs both cores.
 mypy_log=$(mktemp)
 mypy >"$mypy_log" 2>&1 &
 mypy_pid=$!
@@ -25,7 +25,9 @@ finish_mypy() {
 echo "== eslint"
 node_modules/.bin/eslint .
 # First, alone, the tests that restart the machine's PostgreSQL and Redis (they would cut
-# another worker's connections); then the rest on two workers (VR_TEST_WORKERS), a test file
+# another worker's connections); then the rest on three workers (VR_TEST_WORKERS: the tests
+# wait for servers and browsers a third of the time, so a third worker on two cores fills
+# those waits; four was slower), a test file
 # per worker at a time so that a module's server starts once, the longest files first
 # (--no-loadscope-reorder keeps the order of tests/support/schedule.py). pytest's exit 5 (no test selected, e.g. with -k)
 # is not a failure of either run on its own; both selecting nothing is.
@@ -34,7 +36,7 @@ ran=0
 echo "== pytest (tests that restart PostgreSQL and Redis, alone)"
 run -m restarts_services "$@" && ran=1
 finish_mypy
-echo "== pytest (${VR_TEST_WORKERS:-2} workers)"
-run -n "${VR_TEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder -m "not restarts_services" "$@" \
+echo "== pytest (${VR_TEST_WORKERS:-3} workers)"
+run -n "${VR_TEST_WORKERS:-3}" --dist loadfile --no-loadscope-reorder -m "not restarts_services" "$@" \
   && ran=1
 [ "$ran" -eq 1 ] || { echo "test.sh: no test was selected" >&2; exit 5; }

@@ -1,6 +1,6 @@
 """The order in which the xdist workers take the test files: the longest first.
 
-`scripts/test.sh` runs the suite on two workers with `--dist loadfile --no-loadscope-reorder`:
+`scripts/test.sh` runs the suite on three workers with `--dist loadfile --no-loadscope-reorder`:
 a worker takes the next whole file when it is done with one. Left to itself xdist sorts the
 files by their number of tests, so a file of one long test (`test_run_command`: run.sh
 packages every scene) came last and ran alone on one worker while the other had finished.

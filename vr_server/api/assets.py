@@ -23,6 +23,7 @@ from vr_server.services import Services
 from vr_server.services.shaping import Shaper, shaped
 from vr_server.serving.pathsend import EXTENSION as PATHSEND
 from vr_server.storage.blobs import BlobNotFound
+from vr_server.tasks import open_in_thread
 
 router = APIRouter(route_class=CredentialFirstRoute)
 CHUNK = 1024 * 1024
@@ -52,7 +53,7 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
 async def _read(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
     """The bytes [start, start + length) in CHUNK pieces, read in a worker thread (the event
     loop never waits for the disk), each next piece read while the current one is sent."""
-    fd = await asyncio.to_thread(os.open, path, os.O_RDONLY)
+    fd = await open_in_thread(lambda: os.open(path, os.O_RDONLY), os.close)
     pending: asyncio.Future[bytes] | None = None
 
     def read_ahead(offset: int, remaining: int) -> asyncio.Future[bytes] | None:

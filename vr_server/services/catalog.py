@@ -50,6 +50,7 @@ from vr_server.storage.blobs import (
     IncomingBlob,
 )
 from vr_server.storage.records import SceneVersionRecord
+from vr_server.tasks import open_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +278,9 @@ class CatalogService:
         if expected_size is not None and expected_size > max_bytes:
             raise TooLarge(f"blob {sha256} has {expected_size} bytes; {limit}")
         target = self.blobs.path_for(sha256)
-        incoming = await asyncio.to_thread(IncomingBlob, target, UPLOAD_PREFIX)
+        incoming = await open_in_thread(
+            lambda: IncomingBlob(target, UPLOAD_PREFIX), IncomingBlob.discard
+        )
         try:
             buffer = bytearray()
             async for chunk in chunks:

@@ -39,6 +39,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
+from vr_server.tasks import open_in_thread
+
 log = logging.getLogger(__name__)
 
 EXTENSION = "http.response.pathsend"
@@ -164,7 +166,7 @@ async def _send_path(cycle: RequestResponseCycle, path: str) -> None:
     if cycle.chunked_encoding:
         raise RuntimeError("http.response.pathsend needs a Content-Length header")
     count = cycle.expected_content_length
-    file_fd = await asyncio.to_thread(os.open, path, os.O_RDONLY)
+    file_fd = await open_in_thread(lambda: os.open(path, os.O_RDONLY), os.close)
     try:
         sent = await _sendfile(cycle, file_fd, count)
     except ClientGone:

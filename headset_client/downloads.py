@@ -10,7 +10,6 @@ bytes are checked against the sha256 before the file enters the cache (`Integrit
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from headset_client.errors import (
     NotEnrolled,
     describe,
 )
+from vr_server.tasks import open_in_thread
 
 __all__ = ["AssetDownloader", "DownloadResult", "ProgressHook"]
 
@@ -193,40 +193,10 @@ class AssetDownloader:
 
 async def _open_writer(cache: AssetCache, sha: str) -> CacheWriter:
     """`cache.writer(sha, resume=True)` in a worker thread (resuming hashes the kept bytes).
-    When the caller is cancelled meanwhile (a `download_stop`, a closing client), the thread
-    still makes the writer; it is closed rather than left open for the garbage collector to
-    find. The thread closes it itself, so this holds when the event loop is shutting down too
-    (cancelling every task, running no more callbacks)."""
-    handoff = _Handoff(cache, sha)
-    try:
-        return await asyncio.to_thread(handoff.open)
-    except asyncio.CancelledError:
-        handoff.abandon()
-        raise
-
-
-class _Handoff:
-    """A writer opened in a worker thread for a caller that may give up while it opens."""
-
-    def __init__(self, cache: AssetCache, sha: str) -> None:
-        self._cache, self._sha = cache, sha
-        self._lock = threading.Lock()
-        self._writer: CacheWriter | None = None
-        self._abandoned = False
-
-    def open(self) -> CacheWriter:
-        writer = self._cache.writer(self._sha, resume=True)
-        with self._lock:
-            self._writer = writer
-            if self._abandoned:
-                writer.close()
-        return writer
-
-    def abandon(self) -> None:
-        with self._lock:
-            self._abandoned = True
-            if self._writer is not None:
-                self._writer.close()
+    When the caller is cancelled meanwhile (a `download_stop`, a closing client), the writer
+    the thread still makes is closed rather than left open for the garbage collector to
+    find, also while the event loop shuts down (vr_server/tasks.py)."""
+    return await open_in_thread(lambda: cache.writer(sha, resume=True), CacheWriter.close)
 
 
 def _range_starts_at(reply: httpx.Response, offset: int) -> bool:

@@ -35,16 +35,20 @@ def test_every_package_and_server_layer_is_named() -> None:
             assert f"`{name}" in doc or f"{name}/" in doc or f"{name}.py" in doc, name
 
 
+CLIENT_ALLOWANCE = {"vr_server.protocol", "vr_server.protocol.**", "vr_server.tasks"}
+"""What of vr_server the headset client may import: the wire format, the event-loop helpers."""
+
+
 def test_every_ignored_import_names_its_reason() -> None:
     """An ignored import is either a known violation, marked with the issue that removes it
-    (`# issue N, ...`), or the client's own allowance (the protocol)."""
+    (`# issue N, ...`), or the client's own allowance (the protocol and vr_server.tasks)."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = text[text.index("[tool.importlinter]") :]
     lines = section.splitlines()
     for i, line in enumerate(lines):
         entry = line.strip()
         if entry.startswith('"') and " -> " in entry:
-            if "vr_server.protocol" in entry.split(" -> ")[1]:
+            if entry.split(" -> ")[1].strip('",') in CLIENT_ALLOWANCE:
                 continue
             assert re.match(r"# issue \d+\b", lines[i - 1].strip()), entry
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import threading
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -14,9 +12,10 @@ import httpx
 import pytest
 
 from content_tools.format import AssetRef
-from headset_client.cache import AssetCache, CacheWriter
+from headset_client.cache import AssetCache
 from headset_client.downloads import AssetDownloader
 from headset_client.errors import AuthRejected, DownloadError, IntegrityError, NotEnrolled
+from tests.support.threads import HeldOpener
 
 BLOB = bytes(range(256)) * 4000  # about 1 MB: several write batches
 SHA = hashlib.sha256(BLOB).hexdigest()
@@ -181,26 +180,12 @@ async def test_a_download_cancelled_while_its_file_opens_closes_the_file(
     ResourceWarning that failed a test run). The thread closes it itself: a loop that is
     shutting down runs no more callbacks, so the check below does not let the loop run."""
     s, downloader = site
-    opening, release = threading.Event(), threading.Event()
-    made: list[CacheWriter] = []
-    original = AssetCache.writer
-
-    def slow_writer(cache: AssetCache, sha: str, *, resume: bool) -> CacheWriter:
-        opening.set()
-        release.wait(5)
-        made.append(original(cache, sha, resume=resume))
-        return made[-1]
-
-    monkeypatch.setattr(AssetCache, "writer", slow_writer)
+    held = HeldOpener(downloader.cache.writer)
+    monkeypatch.setattr(downloader.cache, "writer", held)
     task = asyncio.create_task(downloader.download(ASSET, token="t0ken"))
-    await asyncio.to_thread(opening.wait, 5)
+    await held.opening()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    release.set()
-    deadline = time.monotonic() + 5
-    while not (made and made[0]._file.closed) and time.monotonic() < deadline:
-        time.sleep(0.01)  # noqa: ASYNC251 - deliberately blocks: no loop callback may help
-    assert made
-    assert made[0]._file.closed
+    assert held.release_and_see_closed(lambda writer: writer._file.closed)
     assert s.requests == []

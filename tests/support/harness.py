@@ -14,10 +14,10 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -25,6 +25,8 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.support.e2e import require_e2e
 from tests.support.postgres import run_async
+
+T = TypeVar("T")
 
 STAFF_USER = "staff"
 STAFF_PASSWORD = "correct-horse-battery"
@@ -179,10 +181,16 @@ class ServerProcess:
     def create_staff(
         self, username: str = STAFF_USER, password: str = STAFF_PASSWORD, role: str = "staff"
     ) -> None:
-        done = self.cli(
-            "staff", "create", username, "--role", role, "--password-stdin", input_text=password
+        """The account, made in this process as `vr-server staff create NAME --role ROLE` makes
+        it (`SetupService.create_on_console`; that command has tests of its own): a
+        `vr-server` process would spend about a CPU-second importing the server, for every
+        server of every test module."""
+        run_async(
+            on_services(
+                self.env,
+                lambda services: services.setup.create_on_console(username, password, role),
+            )
         )
-        assert done.returncode == 0, done.stderr
 
     def ensure_admin(self) -> None:
         """The admin account `admin` (password STAFF_PASSWORD), unless it exists: with it the
@@ -215,9 +223,14 @@ class ServerProcess:
         return token
 
     def enrollment_code(self, uses: int = 10) -> str:
-        done = self.cli("enroll", "create", "--uses", str(uses), "--json")
-        assert done.returncode == 0, done.stderr
-        code: str = json.loads(done.stdout)["code"]
+        """A code valid for a day, made in this process as `vr-server enroll create --uses N`
+        makes it (tests/e2e/cli/test_enroll_command.py runs that command)."""
+        code: str = run_async(
+            on_services(
+                self.env,
+                lambda services: services.auth.create_enrollment_code(uses=uses, hours=24.0),
+            )
+        )
         return code
 
     def enroll(self, code: str, device_id: str) -> dict[str, str]:
@@ -313,21 +326,30 @@ async def wait_frame(
                 return frame
 
 
-async def create_admin(env: Mapping[str, str]) -> None:
-    """The admin `admin` on the database a server with environment `env` uses (its
-    `VR_DATA_DIR`, and `VR_DATABASE_URL` when set), unless the account exists."""
+async def on_services(env: Mapping[str, str], fn: Callable[[Any], Awaitable[T]]) -> T:
+    """`fn(services)` on the database a server with environment `env` uses (its
+    `VR_DATA_DIR`, and `VR_DATABASE_URL` when set), as the local `vr-server` commands run it
+    (`vr_server/cli/common.py`: opened and migrated, then closed)."""
     from vr_server.app import close_services, open_services
-    from vr_server.errors import Conflict
     from vr_server.settings import Settings
 
     settings = Settings(data_dir=Path(env["VR_DATA_DIR"]), database_url=env.get("VR_DATABASE_URL"))
     services = await open_services(settings)
     try:
-        await services.setup.create_on_console("admin", STAFF_PASSWORD, "admin")
-    except Conflict:
-        pass  # made by another instance on the same database, or by an earlier start
+        return await fn(services)
     finally:
         await close_services(services)
+
+
+async def create_admin(env: Mapping[str, str]) -> None:
+    """The admin `admin` on the database a server with environment `env` uses, unless the
+    account exists (made by another instance on the same database, or by an earlier start)."""
+    from vr_server.errors import Conflict
+
+    with suppress(Conflict):
+        await on_services(
+            env, lambda services: services.setup.create_on_console("admin", STAFF_PASSWORD, "admin")
+        )
 
 
 async def past_first_start(services: Any) -> None:

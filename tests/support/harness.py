@@ -24,6 +24,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.support.e2e import require_e2e
+from tests.support.http import http
 from tests.support.postgres import run_async
 
 T = TypeVar("T")
@@ -89,7 +90,7 @@ def wait_until_healthy(
         if proc.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text()[-3000:]}")
         try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
+            if http().get(url + "/health", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -215,7 +216,7 @@ class ServerProcess:
         assert response.status_code == 200, response.text
 
     def staff_token(self, username: str = STAFF_USER, password: str = STAFF_PASSWORD) -> str:
-        response = httpx.post(
+        response = http().post(
             self.url + "/api/auth/login", json={"username": username, "password": password}
         )
         assert response.status_code == 200, response.text
@@ -234,7 +235,7 @@ class ServerProcess:
         return code
 
     def enroll(self, code: str, device_id: str) -> dict[str, str]:
-        response = httpx.post(
+        response = http().post(
             self.url + "/api/devices/enroll", json={"code": code, "device_id": device_id}
         )
         assert response.status_code == 200, response.text
@@ -242,7 +243,7 @@ class ServerProcess:
         return data
 
     def api(self, token: str, method: str, path: str, body: Any = None) -> httpx.Response:
-        return httpx.request(
+        return http().request(
             method, self.url + path, json=body, headers={"Authorization": f"Bearer {token}"}
         )
 

@@ -22,6 +22,7 @@ import pytest
 
 from tests.support.e2e import require_e2e
 from tests.support.harness import end_process, free_port
+from tests.support.http import http
 
 REGION = "us-east-1"
 UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL")
@@ -66,7 +67,7 @@ class S3Server:
             if self.proc.poll() is not None:
                 pytest.fail(f"moto's S3 server exited: {self.log_path.read_text()[-2000:]}")
             try:
-                httpx.get(self.endpoint + "/", timeout=1)
+                http().get(self.endpoint + "/", timeout=1)
                 return
             except httpx.HTTPError:
                 time.sleep(0.1)

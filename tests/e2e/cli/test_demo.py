@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from tests.e2e.server.test_first_start import printed_links
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 
 CLI = [sys.executable, "-m", "vr_server"]
 
@@ -76,7 +75,7 @@ def test_demo_brings_headsets_online_after_first_start(tmp_path: Path, test_bund
         assert demo.poll() is None
         [(_, setup_token)] = printed_links(server)
         body = {"token": setup_token, "username": "admin", "password": STAFF_PASSWORD}
-        assert httpx.post(server.url + "/api/setup", json=body).status_code == 201
+        assert http().post(server.url + "/api/setup", json=body).status_code == 201
         token = server.staff_token("admin")
         names = wait_for(
             lambda: online_demo_headsets(server, token) == ["demo-01", "demo-02", "demo-03"],

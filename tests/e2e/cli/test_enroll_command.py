@@ -9,10 +9,11 @@ import json
 import httpx
 
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 
 def _enroll(server: ServerProcess, code: str, device_id: str) -> httpx.Response:
-    return httpx.post(
+    return http().post(
         server.url + "/api/devices/enroll", json={"code": code, "device_id": device_id}
     )
 

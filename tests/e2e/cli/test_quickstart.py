@@ -12,9 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from tests.support.harness import STAFF_PASSWORD, ServerProcess, simulate_args
+from tests.support.http import http
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,7 +38,7 @@ def test_readme_walkthrough_on_the_cook_scene(tmp_path: Path) -> None:
     try:
         env = {**server.env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
         env.pop("VR_SERVER_URL", None)
-        assert httpx.get(server.url + "/api/catalog").status_code == 503  # no admin yet
+        assert http().get(server.url + "/api/catalog").status_code == 503  # no admin yet
         created = run(
             [
                 sys.executable,

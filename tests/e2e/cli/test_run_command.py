@@ -10,13 +10,13 @@ import subprocess
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from content_tools.bundle import MANIFEST_NAME, iter_bundles
 from tests.conftest import scene_dirs, scene_library_compression, scene_library_textures
 from tests.e2e.server.test_first_start import LINK
 from tests.support.harness import STAFF_PASSWORD, ServerProcess, wait_until_healthy
+from tests.support.http import http
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -49,7 +49,7 @@ def test_run_sh_serves_every_scene(tmp_path: Path, scene_library: Path, ktx2_cac
         wait_until_healthy(server.url, proc, tmp_path / "run.log", timeout_s=240, poll_s=0.5)
         [(_, setup_token)] = LINK.findall((tmp_path / "run.log").read_text(encoding="utf-8"))
         body = {"token": setup_token, "username": "staff", "password": STAFF_PASSWORD}
-        assert httpx.post(server.url + "/api/setup", json=body).status_code == 201
+        assert http().post(server.url + "/api/setup", json=body).status_code == 201
         token = server.staff_token()
         catalog = server.api(token, "GET", "/api/catalog").json()
         assert sorted(scene["id"] for scene in catalog) == sorted(p.name for p in scene_dirs())
@@ -58,7 +58,7 @@ def test_run_sh_serves_every_scene(tmp_path: Path, scene_library: Path, ktx2_cac
         if (scene_library_compression(), scene_library_textures()) == ("meshopt", "ktx2"):
             # the library the other tests play is, byte for byte, what run.sh serves
             assert _bundles(server.data_dir / "dist") == _bundles(scene_library)
-        page = httpx.get(server.url + "/headset/")
+        page = http().get(server.url + "/headset/")
         assert page.status_code == 200
         # --demo 2: two simulated headsets joined once the admin existed
         deadline = time.monotonic() + 60

@@ -30,6 +30,7 @@ from tests.support.cluster import (
     staff_socket,
 )
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess, wait_frame
+from tests.support.http import http
 from tests.support.sockets import assign_in_english, hello_headset, ping_ok, staff_request
 from vr_server.protocol.events import Interaction, StepCompleted, StepStarted
 from vr_server.protocol.headset import Assignment, Command, Result
@@ -55,8 +56,8 @@ async def connected_headset(
 
 
 async def health(server: ServerProcess) -> dict[str, Any]:
-    async with httpx.AsyncClient() as http:
-        body: dict[str, Any] = (await http.get(server.url + "/health")).json()
+    async with httpx.AsyncClient() as client:
+        body: dict[str, Any] = (await client.get(server.url + "/health")).json()
         return body
 
 
@@ -212,12 +213,12 @@ def test_content_published_through_a_is_served_by_b(
     summary = b.api(token, "GET", "/api/catalog/two-instances").json()
     assert summary["glb_sha256"] == sha
     headers = {"Authorization": f"Bearer {token}"}
-    served = httpx.get(f"{b.url}/assets/{sha}", headers=headers)
+    served = http().get(f"{b.url}/assets/{sha}", headers=headers)
     assert served.status_code == 200
     assert served.content == glb
     assert served.headers["etag"] == f'"{sha}"'
     assert "immutable" in served.headers["cache-control"]
-    ranged = httpx.get(f"{b.url}/assets/{sha}", headers={**headers, "Range": "bytes=0-99"})
+    ranged = http().get(f"{b.url}/assets/{sha}", headers={**headers, "Range": "bytes=0-99"})
     assert (ranged.status_code, ranged.content) == (206, glb[:100])
     # one copy, in the shared directory, under the layout nginx can serve directly
     stored = cluster.blob_dir / sha[:2] / sha

@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
+from tests.support.http import http
 from vr_server.app import create_app
 from vr_server.protocol import PROTOCOL_VERSION
 from vr_server.services.auth import token_hash
@@ -176,7 +176,7 @@ class Credentials:
     def kiosk(self) -> str:
         code = self.server.api(self.admin, "POST", "/api/kiosks/pairing-code", {"hours": 1})
         assert code.status_code == 201, code.text
-        paired = httpx.post(
+        paired = http().post(
             self.server.url + "/api/kiosks/pair",
             json={"code": code.json()["code"], "name": "entrance tablet"},
         )
@@ -201,7 +201,7 @@ class Credentials:
         """A venue credential: a venue registered here (`central venue add`), then paired."""
         done = self.server.cli("central", "venue", "add", "matrix venue", "--json")
         assert done.returncode == 0, done.stderr
-        paired = httpx.post(
+        paired = http().post(
             self.server.url + "/api/sync/pair", json={"code": json.loads(done.stdout)["code"]}
         )
         assert paired.status_code == 201, paired.text
@@ -276,7 +276,7 @@ def test_every_route_for_every_credential(creds: Credentials) -> None:
         for kind in CREDENTIALS:
             token = creds.fresh(kind) if path == "/api/auth/logout" else creds.tokens[kind]
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            response = httpx.request(
+            response = http().request(
                 method,
                 server.url + concrete(path),
                 json=WRONG_BODY.get(path, {}),
@@ -297,7 +297,7 @@ def test_the_cookie_opens_no_more_than_the_header(creds: Credentials) -> None:
     for method, path in routes:
         allowed = ROUTES[(method, path)]
         for kind in ("kiosk", "staff", "admin"):
-            response = httpx.request(
+            response = http().request(
                 method,
                 server.url + concrete(path),
                 json=WRONG_BODY.get(path, {}),
@@ -370,7 +370,7 @@ def test_pages_for_every_credential(creds: Credentials) -> None:
         for kind in CREDENTIALS:
             token = creds.tokens[kind]
             cookies = {"vr_staff": token} if token else {}
-            response = httpx.get(creds.server.url + page, cookies=cookies)
+            response = http().get(creds.server.url + page, cookies=cookies)
             got = "allowed" if response.status_code == 200 else str(response.status_code)
             want = "allowed" if kind in allowed else "303"
             if got != want:

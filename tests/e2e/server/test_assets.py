@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def glb(server: ServerProcess, token: str) -> tuple[str, bytes]:
 
 
 def get(server: ServerProcess, token: str, sha: str, **headers: str) -> httpx.Response:
-    return httpx.get(
+    return http().get(
         f"{server.url}/assets/{sha}", headers={"Authorization": f"Bearer {token}", **headers}
     )
 
@@ -42,7 +43,7 @@ def test_full_download_with_cache_headers(server, token, glb) -> None:
 
 def test_head_gives_headers_without_body(server, token, glb) -> None:
     sha, data = glb
-    response = httpx.head(
+    response = http().head(
         f"{server.url}/assets/{sha}", headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.support.harness import STAFF_USER, ServerProcess
+from tests.support.http import http
 
 ADMIN = "boss"
 ADMIN_PASSWORD = "admin-password-long"
@@ -20,7 +20,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 def entries(server: ServerProcess, token: str, **params: str) -> list[dict[str, Any]]:
-    response = httpx.get(
+    response = http().get(
         server.url + "/api/audit", params=params, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 200, response.text
@@ -49,7 +49,7 @@ def admin(server: ServerProcess) -> str:
 def test_logins_and_failures_are_recorded_with_the_address(
     server: ServerProcess, admin: str
 ) -> None:
-    wrong = httpx.post(
+    wrong = http().post(
         server.url + "/api/auth/login", json={"username": STAFF_USER, "password": "nope"}
     )
     assert wrong.status_code == 401
@@ -111,10 +111,10 @@ def test_publish_and_activate_are_recorded(
 def test_only_admin_accounts_read_the_trail(server: ServerProcess, admin: str) -> None:
     staff = server.staff_token()
     assert server.api(staff, "GET", "/api/audit").status_code == 403
-    assert httpx.get(server.url + "/api/audit").status_code == 401
+    assert http().get(server.url + "/api/audit").status_code == 401
     view = server.api(admin, "GET", "/api/audit").json()
     assert "contact_read" in view["actions"]
-    page = httpx.get(server.url + "/audit/", follow_redirects=False)
+    page = http().get(server.url + "/audit/", follow_redirects=False)
     assert page.status_code == 303  # the page shell: signed in first
 
 

@@ -3,10 +3,10 @@ route, socket and page: tests/e2e/server/test_access_matrix.py."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
+from tests.support.http import http
 from tests.support.sockets import hello_headset, say_hello
 
 SERVER_SETTINGS = {"api_docs": "true"}  # routes() reads the server's /openapi.json
@@ -18,7 +18,7 @@ def device_token(server: ServerProcess) -> str:
 
 
 def test_health_is_public(server: ServerProcess) -> None:
-    health = httpx.get(server.url + "/health").json()
+    health = http().get(server.url + "/health").json()
     assert (health["status"], health["blob_bucket"]) == ("ok", "none")
 
 
@@ -32,7 +32,7 @@ def test_login_with_right_password_and_logout_revokes(server: ServerProcess) -> 
 def test_enrollment_code_is_used_up(server: ServerProcess) -> None:
     code = server.enrollment_code(uses=1)
     server.enroll(code, "dev-once")
-    again = httpx.post(
+    again = http().post(
         server.url + "/api/devices/enroll", json={"code": code, "device_id": "dev-twice"}
     )
     assert again.status_code == 401
@@ -104,12 +104,12 @@ def test_api_docs_are_served_only_when_enabled(
     server: ServerProcess, tmp_path, test_bundles
 ) -> None:
     for path in ("/docs", "/redoc", "/openapi.json"):  # this module's server: VR_API_DOCS=true
-        assert httpx.get(server.url + path).status_code == 200, path
+        assert http().get(server.url + path).status_code == 200, path
     proc = ServerProcess(tmp_path, [test_bundles])  # the default
     proc.start()
     try:
         for path in ("/docs", "/redoc", "/openapi.json"):
-            assert httpx.get(proc.url + path).status_code == 404, path
-        assert httpx.get(proc.url + "/health").status_code == 200
+            assert http().get(proc.url + path).status_code == 404, path
+        assert http().get(proc.url + "/health").status_code == 200
     finally:
         proc.stop()

@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import httpx
 import pytest
 
 from tests.support.harness import RawSocket, ServerProcess
+from tests.support.http import http
 from tests.support.sockets import headset_in_session, hello_headset, ping_ok, say_hello
 from vr_server.protocol import PROTOCOL_VERSION
 
 
 def healthy(server: ServerProcess) -> bool:
-    return httpx.get(server.url + "/health").status_code == 200
+    return http().get(server.url + "/health").status_code == 200
 
 
 @pytest.mark.parametrize(

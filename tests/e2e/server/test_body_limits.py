@@ -6,10 +6,10 @@ tests/e2e/server/test_publish.py)."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 from tests.support.raw_http import (
     open_socket,
     read_available,
@@ -74,7 +74,7 @@ def test_a_large_body_is_refused_and_the_server_does_not_grow(
     for status, sent in answers:
         assert status == refusal, (status, sent)
         assert sent < TOTAL // 4, sent
-    assert httpx.get(server.url + "/health").status_code == 200
+    assert http().get(server.url + "/health").status_code == 200
 
 
 def test_content_length_over_the_limit_is_refused_before_the_body_is_sent(
@@ -94,7 +94,7 @@ def test_content_length_over_the_limit_is_refused_before_the_body_is_sent(
 def test_a_body_at_the_limit_is_parsed(server: ServerProcess) -> None:
     body = b'{"username": "staff", "password": "' + b"x" * (MAX_BODY_BYTES - 100) + b'"}'
     body = body.ljust(MAX_BODY_BYTES, b" ")
-    response = httpx.post(
+    response = http().post(
         server.url + "/api/auth/login", content=body, headers={"Content-Type": "application/json"}
     )
     assert response.status_code in (401, 422), response.text  # read and judged, not refused

@@ -7,11 +7,12 @@ from __future__ import annotations
 import httpx
 
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
+from tests.support.http import http
 from vr_server.protocol.errors import CloseCode
 
 
 def login(server: ServerProcess) -> httpx.Response:
-    response = httpx.post(
+    response = http().post(
         server.url + "/api/auth/login", json={"username": STAFF_USER, "password": STAFF_PASSWORD}
     )
     assert response.status_code == 200, response.text
@@ -33,34 +34,34 @@ def test_login_sets_a_strict_http_only_cookie_with_the_token(server: ServerProce
 def test_the_cookie_opens_staff_routes_and_me(server: ServerProcess) -> None:
     token = login(server).json()["token"]
     cookies = {"vr_staff": token}
-    me = httpx.get(server.url + "/api/auth/me", cookies=cookies)
+    me = http().get(server.url + "/api/auth/me", cookies=cookies)
     assert me.status_code == 200, me.text
     assert (me.json()["username"], me.json()["role"]) == (STAFF_USER, "staff")
     assert me.json()["expires_at"]
-    assert httpx.get(server.url + "/api/queue", cookies=cookies).status_code == 200
-    assert httpx.get(server.url + "/api/headsets", cookies=cookies).status_code == 200
+    assert http().get(server.url + "/api/queue", cookies=cookies).status_code == 200
+    assert http().get(server.url + "/api/headsets", cookies=cookies).status_code == 200
     # the bearer header still works, and a wrong header is not rescued by a good cookie
     headers = {"Authorization": f"Bearer {token}"}
-    assert httpx.get(server.url + "/api/auth/me", headers=headers).status_code == 200
+    assert http().get(server.url + "/api/auth/me", headers=headers).status_code == 200
     wrong = {"Authorization": "Bearer wrong"}
-    assert httpx.get(server.url + "/api/queue", headers=wrong, cookies=cookies).status_code == 401
-    assert httpx.get(server.url + "/api/auth/me", cookies={"vr_staff": "wrong"}).status_code == 401
+    assert http().get(server.url + "/api/queue", headers=wrong, cookies=cookies).status_code == 401
+    assert http().get(server.url + "/api/auth/me", cookies={"vr_staff": "wrong"}).status_code == 401
     # author routes take the header only
-    versions = httpx.get(server.url + "/api/content/scenes/x/versions", cookies=cookies)
+    versions = http().get(server.url + "/api/content/scenes/x/versions", cookies=cookies)
     assert versions.status_code == 401
 
 
 def test_logout_with_the_cookie_revokes_it_and_clears_it(server: ServerProcess) -> None:
     token = login(server).json()["token"]
     cookies = {"vr_staff": token}
-    out = httpx.post(
+    out = http().post(
         server.url + "/api/auth/logout", cookies=cookies, headers={"X-Requested-With": "fetch"}
     )
     assert out.status_code == 204, out.text
     cleared = out.headers["set-cookie"].lower()
     assert cleared.startswith('vr_staff="";') or "max-age=0" in cleared
-    assert httpx.get(server.url + "/api/auth/me", cookies=cookies).status_code == 401
-    assert httpx.get(server.url + "/api/queue", cookies=cookies).status_code == 401
+    assert http().get(server.url + "/api/auth/me", cookies=cookies).status_code == 401
+    assert http().get(server.url + "/api/queue", cookies=cookies).status_code == 401
 
 
 def test_a_cookie_alone_changes_nothing_without_the_csrf_header(
@@ -71,14 +72,14 @@ def test_a_cookie_alone_changes_nothing_without_the_csrf_header(
     token = login(server).json()["token"]
     cookies = {"vr_staff": token}
     bearer = {"Authorization": f"Bearer {token}"}
-    before = httpx.get(server.url + "/api/queue", headers=bearer).json()
+    before = http().get(server.url + "/api/queue", headers=bearer).json()
     body = {"interests": [], "language": "th"}
     for content, content_type in (
         ('{"interests": [], "language": "th"}', "application/json"),
         ("language=th", "application/x-www-form-urlencoded"),
         ('{"language": "th"}', "text/plain"),
     ):
-        refused = httpx.post(
+        refused = http().post(
             server.url + "/api/queue/tickets",
             cookies=cookies,
             content=content,
@@ -86,23 +87,23 @@ def test_a_cookie_alone_changes_nothing_without_the_csrf_header(
         )
         assert refused.status_code == 403, (content_type, refused.text)
         assert "X-Requested-With" in refused.json()["detail"]
-    logout = httpx.post(server.url + "/api/auth/logout", cookies=cookies)
+    logout = http().post(server.url + "/api/auth/logout", cookies=cookies)
     assert logout.status_code == 403, logout.text
-    after = httpx.get(server.url + "/api/queue", cookies=cookies)  # reading needs no header
+    after = http().get(server.url + "/api/queue", cookies=cookies)  # reading needs no header
     assert after.status_code == 200, after.text  # and the cookie was not revoked
     assert len(after.json()["waiting"]) == len(before["waiting"])  # no ticket was made
 
-    made = httpx.post(
+    made = http().post(
         server.url + "/api/queue/tickets",
         cookies=cookies,
         headers={"X-Requested-With": "fetch"},
         json=body,
     )
     assert made.status_code == 201, made.text
-    by_bearer = httpx.post(server.url + "/api/queue/tickets", headers=bearer, json=body)
+    by_bearer = http().post(server.url + "/api/queue/tickets", headers=bearer, json=body)
     assert by_bearer.status_code == 201, by_bearer.text
     # without any credential it stays 401, header or not
-    anonymous = httpx.post(
+    anonymous = http().post(
         server.url + "/api/queue/tickets", headers={"X-Requested-With": "fetch"}, json=body
     )
     assert anonymous.status_code == 401

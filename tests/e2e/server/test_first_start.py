@@ -15,6 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.support.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.http import http
 from tests.support.postgres import Postgres
 
 LINK = re.compile(r"(http://[^\s]+)/setup/#token=([A-Za-z0-9_-]{43,})")
@@ -28,7 +29,7 @@ def printed_links(server: ServerProcess) -> list[tuple[str, str]]:
 
 def create(server: ServerProcess, token: str, username: str, password: str) -> httpx.Response:
     body = {"token": token, "username": username, "password": password}
-    return httpx.post(server.url + "/api/setup", json=body)
+    return http().post(server.url + "/api/setup", json=body)
 
 
 async def socket_refused(url: str) -> bool:
@@ -47,8 +48,8 @@ def test_setup_mode_then_one_admin_from_the_link(tmp_path: Path, test_bundles: P
         assert base == server.url  # VR_HOST 127.0.0.1: the link names it
 
         # Nothing but setup answers: API 503 with a code, pages 303 to /setup/, sockets refused.
-        assert httpx.get(server.url + "/health").status_code == 200
-        assert httpx.get(server.url + "/api/setup").json() == {"required": True}
+        assert http().get(server.url + "/health").status_code == 200
+        assert http().get(server.url + "/api/setup").json() == {"required": True}
         for method, path in [
             ("GET", "/api/headsets"),
             ("GET", "/api/catalog"),
@@ -56,22 +57,24 @@ def test_setup_mode_then_one_admin_from_the_link(tmp_path: Path, test_bundles: P
             ("POST", "/api/devices/enroll"),
             ("GET", "/assets/" + "a" * 64),
         ]:
-            answer = httpx.request(method, server.url + path, json={})
+            answer = http().request(method, server.url + path, json={})
             assert answer.status_code == 503, (path, answer.text)
             assert answer.json()["code"] == "setup_required"
             assert "setup link printed on the server's console" in answer.json()["detail"]
         for page in ("/", "/dashboard/", "/login/", "/admin/", "/headset/"):
-            answer = httpx.get(server.url + page, follow_redirects=True)
+            answer = http().get(server.url + page, follow_redirects=True)
             assert answer.url.path == "/setup/", page
             assert answer.status_code == 200
         assert asyncio.run(socket_refused(server.ws_url + "/ws/staff"))
         assert asyncio.run(socket_refused(server.ws_url + "/ws/headset"))
 
         # Hostile input: each a clear refusal, and nothing changes.
-        check = httpx.post(server.url + "/api/setup/check", json={"token": "guessed-token"})
+        check = http().post(server.url + "/api/setup/check", json={"token": "guessed-token"})
         assert check.status_code == 403
         assert "not valid" in check.json()["detail"]
-        assert httpx.post(server.url + "/api/setup/check", json={"token": token}).status_code == 204
+        assert (
+            http().post(server.url + "/api/setup/check", json={"token": token}).status_code == 204
+        )
         assert create(server, token[:-1] + "x", "boss", PASSWORD).status_code == 403
         weak = create(server, token, "boss", "short")
         assert (weak.status_code, weak.json()["detail"]) == (
@@ -86,7 +89,7 @@ def test_setup_mode_then_one_admin_from_the_link(tmp_path: Path, test_bundles: P
         )
         oversize = create(server, token, "boss", "x" * 70_000)
         assert oversize.status_code == 413  # the body limit, before anything is parsed
-        assert httpx.get(server.url + "/api/headsets").status_code == 503  # still in setup
+        assert http().get(server.url + "/api/headsets").status_code == 503  # still in setup
 
         # The link's token makes the admin and signs it in (cookie), once.
         made = create(server, token, "boss", PASSWORD)
@@ -94,19 +97,21 @@ def test_setup_mode_then_one_admin_from_the_link(tmp_path: Path, test_bundles: P
         assert (made.json()["username"], made.json()["role"]) == ("boss", "admin")
         assert token not in made.text
         cookie = made.cookies["vr_staff"]
-        me = httpx.get(server.url + "/api/auth/me", cookies={"vr_staff": cookie})
+        me = http().get(server.url + "/api/auth/me", cookies={"vr_staff": cookie})
         assert (me.status_code, me.json()["role"]) == (200, "admin")
         replayed = create(server, token, "second", PASSWORD)
         assert (replayed.status_code, replayed.json()["detail"]) == (
             409,
             "setup is complete: sign in at /login/",
         )
-        assert httpx.post(server.url + "/api/setup/check", json={"token": token}).status_code == 409
-        assert httpx.get(server.url + "/api/setup").json() == {"required": False}
-        assert httpx.get(server.url + "/api/headsets").status_code == 401  # open: asks a login
-        assert httpx.get(server.url + "/login/").status_code == 200
+        assert (
+            http().post(server.url + "/api/setup/check", json={"token": token}).status_code == 409
+        )
+        assert http().get(server.url + "/api/setup").json() == {"required": False}
+        assert http().get(server.url + "/api/headsets").status_code == 401  # open: asks a login
+        assert http().get(server.url + "/login/").status_code == 200
         login = {"username": "boss", "password": PASSWORD}
-        assert httpx.post(server.url + "/api/auth/login", json=login).status_code == 200
+        assert http().post(server.url + "/api/auth/login", json=login).status_code == 200
 
         # The token was shown once, on the console: the access log (INFO) has the requests
         # but never the token, which travelled in the fragment and in JSON bodies.
@@ -127,17 +132,17 @@ def test_an_admin_made_on_the_console_ends_setup_mode(tmp_path: Path, test_bundl
     server.start()
     try:
         [(_, token)] = printed_links(server)
-        assert httpx.get(server.url + "/api/headsets").status_code == 503
+        assert http().get(server.url + "/api/headsets").status_code == 503
         server.create_staff("floor", STAFF_PASSWORD, "staff")  # staff alone: still setup
-        assert httpx.get(server.url + "/api/headsets").status_code == 503
+        assert http().get(server.url + "/api/headsets").status_code == 503
         made = server.cli(
             "staff", "create", "root", "--role", "admin", "--password-stdin",
             input_text=STAFF_PASSWORD,
         )  # fmt: skip
         assert made.returncode == 0, made.stderr
         assert "the server leaves setup mode" in made.stdout
-        assert httpx.get(server.url + "/api/headsets").status_code == 401
-        assert httpx.get(server.url + "/api/setup").json() == {"required": False}
+        assert http().get(server.url + "/api/headsets").status_code == 401
+        assert http().get(server.url + "/api/setup").json() == {"required": False}
         assert create(server, token, "boss", PASSWORD).status_code == 409  # the link died
         assert server.staff_token("floor")  # both accounts sign in
         assert server.staff_token("root")
@@ -167,10 +172,10 @@ def test_two_instances_share_their_links(
         assert token_a != token_b
         for server in (a, b):
             for token in (token_a, token_b):
-                check = httpx.post(server.url + "/api/setup/check", json={"token": token})
+                check = http().post(server.url + "/api/setup/check", json={"token": token})
                 assert check.status_code == 204
         assert create(b, token_a, "boss", PASSWORD).status_code == 201  # a's link, on b
-        assert httpx.get(a.url + "/api/headsets").status_code == 401  # a sees the admin
+        assert http().get(a.url + "/api/headsets").status_code == 401  # a sees the admin
         assert create(a, token_b, "other", PASSWORD).status_code == 409  # b's link died too
         assert create(a, token_a, "other", PASSWORD).status_code == 409
     finally:

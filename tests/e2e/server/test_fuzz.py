@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -24,6 +23,7 @@ from tests.support.fuzzing import (
     stored_events,
 )
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_fuzzed_frames_leave_the_server_alive_and_the_data_intact(
     assert totals["sent"] >= EXAMPLES * BATCH
     assert server.proc is not None
     assert server.proc.poll() is None
-    assert httpx.get(server.url + "/health").status_code == 200
+    assert http().get(server.url + "/health").status_code == 200
     assert stored_events(server, token, session_id) == events_before
     grown = rss(server) - before[0]
     assert grown < MEMORY_BOUND, f"the server's memory grew by {grown / 2**20:.0f} MiB"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import time
 
-import httpx
 import pytest
 
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 ENROLL_CODE = "ABCDE-FGHJK"
 RESULT_TOKEN = "rEsUlTtOkEn_0123456789abcdef"
@@ -20,10 +20,10 @@ JSON = {"log_level": "info", "log_format": "json"}
 
 
 def _visit_secret_urls(server: ServerProcess) -> None:
-    httpx.get(f"{server.url}/headset/?enroll={ENROLL_CODE}")
-    httpx.get(f"{server.url}/p/{ENROLL_CODE}")  # the "Add headsets" link
-    httpx.get(f"{server.url}/api/results/{RESULT_TOKEN}")
-    httpx.get(f"{server.url}/results/{RESULT_TOKEN}")
+    http().get(f"{server.url}/headset/?enroll={ENROLL_CODE}")
+    http().get(f"{server.url}/p/{ENROLL_CODE}")  # the "Add headsets" link
+    http().get(f"{server.url}/api/results/{RESULT_TOKEN}")
+    http().get(f"{server.url}/results/{RESULT_TOKEN}")
 
 
 def _read_contact(server: ServerProcess) -> str:
@@ -40,7 +40,7 @@ def _read_contact(server: ServerProcess) -> str:
 def _log_after(server: ServerProcess, marker: str) -> str:
     """The log after a request to `marker` shows there: uvicorn writes the access line after
     the response, so the test waits for its own marker request's line."""
-    httpx.get(f"{server.url}/{marker}")
+    http().get(f"{server.url}/{marker}")
     for _ in range(100):
         text = server.log_path.read_text(encoding="utf-8")
         if marker in text:

@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.cluster import start_cluster
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 from tests.support.postgres import Postgres
 from tests.support.redis_server import check_redis, delete_prefix, new_prefix, redis_url
 
@@ -35,7 +36,7 @@ def login(
 ) -> httpx.Response:
     headers = {"X-Forwarded-For": address} if address else {}
     body = {"username": username, "password": password}
-    return httpx.post(server.url + "/api/auth/login", json=body, headers=headers)
+    return http().post(server.url + "/api/auth/login", json=body, headers=headers)
 
 
 def login_when_allowed(server: ServerProcess, address: str, within_s: float = 10) -> None:

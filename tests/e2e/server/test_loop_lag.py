@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import time
 
-import httpx
-
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 
 def test_health_shows_the_loop(server: ServerProcess) -> None:
     deadline = time.monotonic() + 10
     while True:
-        loop = httpx.get(server.url + "/health").json()["loop"]
+        loop = http().get(server.url + "/health").json()["loop"]
         if loop is not None and loop["samples"] > 0:
             break
         assert time.monotonic() < deadline, "no loop figures in /health"

@@ -24,6 +24,7 @@ from tests.support.harness import (
     free_port,
     running_server,
 )
+from tests.support.http import http
 from tests.support.sockets import headset_in_session, ping_ok, welcomed
 
 AUTHOR = "author"
@@ -110,7 +111,7 @@ def stored_state(server: ServerProcess, author: str, staff: str, scene_id: str) 
 
 def put_blob(server: ServerProcess, token: str, data: bytes, sha: str | None = None, **params: Any):
     sha = sha or hashlib.sha256(data).hexdigest()
-    return httpx.put(
+    return http().put(
         f"{server.url}/api/content/blobs/{sha}", content=data, params=params, headers=auth(token)
     )
 
@@ -168,7 +169,7 @@ def test_publish_activates_and_a_second_publish_uploads_nothing(
     # staff and headsets see it, and its model is served
     summary = server.api(token, "GET", "/api/catalog/pub-happy").json()
     assert (summary["version"], summary["glb_sha256"]) == ("1.0.0", sha)
-    asset = httpx.get(f"{server.url}/assets/{sha}", headers=auth(token))
+    asset = http().get(f"{server.url}/assets/{sha}", headers=auth(token))
     assert asset.status_code == 200
     assert asset.content == glb
     stored_at = blob_path(server, sha).stat().st_mtime_ns
@@ -339,7 +340,7 @@ def test_refuses_an_upload_over_the_limit(
     # streamed without a Content-Length: refused once the limit is passed
     sha = hashlib.sha256(data).hexdigest()
     chunks = (data[i : i + 65536] for i in range(0, len(data), 65536))
-    response = httpx.put(
+    response = http().put(
         f"{server.url}/api/content/blobs/{sha}", content=chunks, headers=auth(author)
     )
     refused(response, 413, "VR_MAX_UPLOAD_MB")
@@ -540,18 +541,18 @@ def test_only_author_tokens_may_publish(
 ) -> None:
     device = server.enroll(code, f"dev-publish-{method}-{len(path)}")["device_token"]
     url = server.url + path
-    assert httpx.request(method, url, json=body).status_code == 401
-    assert httpx.request(method, url, json=body, headers=auth("wrong")).status_code == 401
-    assert httpx.request(method, url, json=body, headers=auth(token)).status_code == 403
-    assert httpx.request(method, url, json=body, headers=auth(device)).status_code == 403
-    assert httpx.request(method, url, json=body, headers=auth(author)).status_code not in (
+    assert http().request(method, url, json=body).status_code == 401
+    assert http().request(method, url, json=body, headers=auth("wrong")).status_code == 401
+    assert http().request(method, url, json=body, headers=auth(token)).status_code == 403
+    assert http().request(method, url, json=body, headers=auth(device)).status_code == 403
+    assert http().request(method, url, json=body, headers=auth(author)).status_code not in (
         401,
         403,
     )
 
 
 def test_an_author_login_token_publishes(server: ServerProcess) -> None:
-    response = httpx.post(
+    response = http().post(
         server.url + "/api/auth/login", json={"username": AUTHOR, "password": STAFF_PASSWORD}
     )
     assert response.status_code == 200, response.text

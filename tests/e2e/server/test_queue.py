@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import httpx
-
 from tests.support.harness import RawSocket, ServerProcess
+from tests.support.http import http
 from tests.support.sockets import hello_headset
 
 
@@ -73,7 +72,7 @@ def test_queue_routes_refuse_callers_without_login(server: ServerProcess) -> Non
         ("GET", "/api/stats.csv"),
         ("GET", "/api/auth/me"),
     ]:
-        response = httpx.request(method, server.url + path, json={})
+        response = http().request(method, server.url + path, json={})
         assert response.status_code == 401, (method, path, response.text)
 
 

@@ -7,12 +7,13 @@ import re
 import httpx
 
 from tests.support.harness import RawSocket, ServerProcess
+from tests.support.http import http
 from tests.support.scripts import correct_events, every_action_script
 from tests.support.sockets import hello_headset, staff, start_session
 
 
 def public_get(url: str) -> httpx.Response:
-    return httpx.get(url)
+    return http().get(url)
 
 
 async def finish(sock: RawSocket, session_id: str) -> dict[str, object]:

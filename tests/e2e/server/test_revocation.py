@@ -12,6 +12,7 @@ import httpx
 
 from tests.support.cluster import staff_socket
 from tests.support.harness import STAFF_PASSWORD, RawSocket, ServerProcess
+from tests.support.http import http
 from tests.support.sockets import hello_headset, ping_ok
 
 CLOSE_WITHIN_S = 1.0
@@ -27,12 +28,12 @@ def new_staff(server: ServerProcess, role: str = "staff") -> tuple[str, str]:
 def pair(server: ServerProcess, token: str, name: str = "TV") -> httpx.Response:
     """A new pairing code (made with `token`) exchanged for a kiosk token."""
     code = server.api(token, "POST", "/api/kiosks/pairing-code", {}).json()["code"]
-    return httpx.post(server.url + "/api/kiosks/pair", json={"code": code, "name": name})
+    return http().post(server.url + "/api/kiosks/pair", json={"code": code, "name": name})
 
 
 def login_status(server: ServerProcess, username: str) -> int:
     body = {"username": username, "password": STAFF_PASSWORD}
-    return httpx.post(server.url + "/api/auth/login", json=body).status_code
+    return http().post(server.url + "/api/auth/login", json=body).status_code
 
 
 async def kiosk_socket(server: ServerProcess, admin: str) -> tuple[RawSocket, dict[str, str]]:
@@ -116,7 +117,7 @@ def test_a_revoked_code_enrolls_nothing(server: ServerProcess) -> None:
         revoked = server.api(admin, "POST", "/api/admin/codes/revoke", {"code": what})
         assert revoked.status_code == 204, revoked.text
     for code in (by_code, by_label.json()["code"]):
-        refused = httpx.post(
+        refused = http().post(
             server.url + "/api/devices/enroll", json={"code": code, "device_id": "dev-revoked"}
         )
         assert refused.status_code == 401
@@ -126,12 +127,12 @@ def test_a_revoked_code_enrolls_nothing(server: ServerProcess) -> None:
 
 def test_a_pairing_code_pairs_one_kiosk_and_enrolls_no_headset(server: ServerProcess) -> None:
     code = server.api(server.staff_token(), "POST", "/api/kiosks/pairing-code", {}).json()["code"]
-    enroll = httpx.post(server.url + "/api/devices/enroll", json={"code": code, "device_id": "d"})
+    enroll = http().post(server.url + "/api/devices/enroll", json={"code": code, "device_id": "d"})
     assert enroll.status_code == 401
-    first = httpx.post(server.url + "/api/kiosks/pair", json={"code": code, "name": "tablet"})
+    first = http().post(server.url + "/api/kiosks/pair", json={"code": code, "name": "tablet"})
     assert first.status_code == 201
     assert first.cookies.get("vr_staff") == first.json()["token"]
-    again = httpx.post(server.url + "/api/kiosks/pair", json={"code": code, "name": "tablet 2"})
+    again = http().post(server.url + "/api/kiosks/pair", json={"code": code, "name": "tablet 2"})
     assert again.status_code == 401
 
 

@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from tests.support.bundles import tiny_glb, write_bundle
 from tests.support.harness import ServerProcess, simulate_args
+from tests.support.http import http
 from tests.support.postgres import Postgres
 from vr_server.settings import Settings
 from vr_server.storage import SqlStore
@@ -49,7 +49,7 @@ def wait_for(
 
 
 def health_sync(server: ServerProcess) -> dict[str, Any]:
-    sync: dict[str, Any] = httpx.get(server.url + "/health", timeout=5).json()["sync"]
+    sync: dict[str, Any] = http().get(server.url + "/health", timeout=5).json()["sync"]
     return sync
 
 

@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.web.qr import decode_qr
 from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 CODE = r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}"
@@ -89,7 +89,7 @@ def test_add_headsets_shows_a_link_and_qr_and_lists_the_headsets_that_enroll(
     # "Done" stops the code at once
     page.click("#enroll-done")
     expect(page.locator("#enroll-dialog")).not_to_be_visible()
-    refused = httpx.post(
+    refused = http().post(
         server.url + "/api/devices/enroll", json={"code": code, "device_id": "dev-late"}
     )
     assert (refused.status_code, refused.json()["reason"]) == (401, "enrollment_refused")

@@ -3,12 +3,12 @@ nav link to it; a staff account gets neither the link nor the entries."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def test_admin_reads_the_trail_staff_does_not(server: ServerProcess, browser: Br
     assert done.returncode == 0, done.stderr
     server.staff_token()  # a staff login to find, and a failed one
     wrong = {"username": "nobody", "password": "wrong password"}
-    assert httpx.post(server.url + "/api/auth/login", json=wrong).status_code == 401
+    assert http().post(server.url + "/api/auth/login", json=wrong).status_code == 401
     admin = sign_in(browser, server, ADMIN, ADMIN_PASSWORD)
     rows = admin.locator("#audit-table tbody tr")
     expect(rows.filter(has_text="Signed in").filter(has_text=STAFF_USER)).not_to_have_count(0)

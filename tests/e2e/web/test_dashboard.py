@@ -41,6 +41,7 @@ from tests.support.harness import (
     running_server,
     simulate_args,
 )
+from tests.support.http import http
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
@@ -178,27 +179,27 @@ STAFF_APIS = [
 
 def test_nothing_is_reachable_without_login(server: ServerProcess, browser: Browser) -> None:
     base = server.url
-    with httpx.Client(base_url=base) as http:
+    with httpx.Client(base_url=base) as client:
         for path in STAFF_PAGES:
-            response = http.get(path)
+            response = client.get(path)
             assert response.status_code == 303, path
             assert response.headers["location"] == f"/login/?next={path}"
             # A forged or expired cookie is no better than none.
-            response = http.get(path, headers={"Cookie": "vr_staff=forged-token"})
+            response = client.get(path, headers={"Cookie": "vr_staff=forged-token"})
             assert response.status_code == 303, path
-        assert http.get("/stats/?from=2026-01-01").headers["location"] == (
+        assert client.get("/stats/?from=2026-01-01").headers["location"] == (
             "/login/?next=/stats/%3Ffrom%3D2026-01-01"
         )
         for path in STAFF_APIS:
-            assert http.get(path).status_code == 401, path
+            assert client.get(path).status_code == 401, path
         # Public: the login page, the page scripts (no data in them) and the result page shell.
-        assert http.get("/login/").status_code == 200
-        assert http.get("/ui/dashboard/dashboard.js").status_code == 200
-        assert http.get("/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 200
-        assert http.get("/api/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 404
+        assert client.get("/login/").status_code == 200
+        assert client.get("/ui/dashboard/dashboard.js").status_code == 200
+        assert client.get("/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 200
+        assert client.get("/api/results/AAAAAAAAAAAAAAAAAAAAAA").status_code == 404
         # HTML only through the routes that check the login; no way out of the folder.
         for path in ["/ui/dashboard/page.html", "/ui/../api/pages.py", "/ui/%2e%2e/app.py"]:
-            assert http.get(path).status_code == 404, path
+            assert client.get(path).status_code == 404, path
 
     async def socket_close_codes() -> list[int | None]:
         codes = []
@@ -516,7 +517,7 @@ def test_result_page_for_the_visitor(
         sim.stop()
     result_url = finished["result_url"]
     path = result_url[result_url.index("/results/") :]
-    api_result = httpx.get(server.url + "/api" + path).json()
+    api_result = http().get(server.url + "/api" + path).json()
 
     # A phone with no login opens it (from the QR code).
     context = browser.new_context(viewport=PHONE)

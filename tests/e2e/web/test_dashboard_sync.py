@@ -8,12 +8,12 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 from tests.support.postgres import run_async
 from vr_server.settings import Settings
 from vr_server.storage import SqlStore
@@ -50,7 +50,7 @@ def test_the_dashboard_shows_the_sync_state(staff: BrowserContext, server: Serve
     run_async(pair_with_nowhere(server))  # playwright holds this thread's loop
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        sync = httpx.get(server.url + "/health").json()["sync"]
+        sync = http().get(server.url + "/health").json()["sync"]
         if sync["last_error"]:
             break
         time.sleep(0.1)

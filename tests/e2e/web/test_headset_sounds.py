@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from content_tools.bundle import BundleManifest
@@ -20,6 +19,7 @@ from content_tools.cli import main as vr_content
 from content_tools.package import PackageResult, package_scene
 from tests.e2e.web.driver import Headset
 from tests.support.harness import STAFF_PASSWORD, ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[3]
@@ -70,7 +70,7 @@ def test_published_sounds_are_served_by_sha256_with_their_media_type(
     device = published.enroll(published.enrollment_code(), "quest-sounds")
     auth = {"Authorization": f"Bearer {device['device_token']}"}
     for sound in cook_bundle.sounds:
-        response = httpx.get(f"{published.url}/assets/{sound.sha256}", headers=auth)
+        response = http().get(f"{published.url}/assets/{sound.sha256}", headers=auth)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "audio/ogg"
         assert hashlib.sha256(response.content).hexdigest() == sound.sha256

@@ -25,7 +25,6 @@ from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -39,6 +38,7 @@ from playwright.sync_api import (
 
 from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, RawSocket, ServerProcess
+from tests.support.http import http
 from vr_server.protocol.version import PROTOCOL_VERSION
 
 pytestmark = pytest.mark.slow
@@ -192,7 +192,7 @@ def test_the_rules_refuse_markup_where_only_ids_and_digits_belong(server: Server
         {"code": code, "device_id": SVG},
         {"code": code, "device_id": "quest-ok", "name": f"{THAI}\x07"},
     ):
-        response = httpx.post(server.url + "/api/devices/enroll", json=body)
+        response = http().post(server.url + "/api/devices/enroll", json=body)
         assert response.status_code == 422, (body, response.text)
 
 
@@ -210,7 +210,7 @@ def test_hostile_text_renders_as_text_on_the_staff_pages(
     code = server.enrollment_code(uses=len(HEADSET_NAMES))
     enrolled = []
     for i, name in enumerate(HEADSET_NAMES):
-        response = httpx.post(
+        response = http().post(
             base + "/api/devices/enroll",
             json={"code": code, "device_id": f"hostile-{i}", "name": name},
         )
@@ -219,13 +219,13 @@ def test_hostile_text_renders_as_text_on_the_staff_pages(
         enrolled.append(response.json())
     # A queue TV paired under a hostile name.
     pairing = server.api(staff_token, "POST", "/api/kiosks/pairing-code", {}).json()["code"]
-    paired = httpx.post(base + "/api/kiosks/pair", json={"code": pairing, "name": KIOSK_NAME})
+    paired = http().post(base + "/api/kiosks/pair", json={"code": pairing, "name": KIOSK_NAME})
     assert paired.status_code == 201, paired.text
     assert paired.json()["name"] == KIOSK_NAME
     # Sign-ins that fail under hostile usernames: the audit trail shows them.
     for username in LOGIN_NAMES:
         wrong = {"username": username, "password": "wrong password"}
-        assert httpx.post(base + "/api/auth/login", json=wrong).status_code == 401
+        assert http().post(base + "/api/auth/login", json=wrong).status_code == 401
     # A second visitor, checked in over the API, waits in the queue.
     second = server.api(
         staff_token,

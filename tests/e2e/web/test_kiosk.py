@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.e2e.web.staff_pages import LAPTOP, signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 TABLET: ViewportSize = {"width": 1024, "height": 768}
@@ -84,7 +84,7 @@ def test_disabling_an_account_on_the_admin_page(
     row.locator("button").first.click()  # enable again
     expect(row.locator("td b")).to_have_count(0)
     login = {"username": STAFF_USER, "password": STAFF_PASSWORD}
-    assert httpx.post(kiosk_server.url + "/api/auth/login", json=login).status_code == 200
+    assert http().post(kiosk_server.url + "/api/auth/login", json=login).status_code == 200
 
     # an author made an editor on the page
     kiosk_server.create_staff("writer", STAFF_PASSWORD, "author")
@@ -93,7 +93,7 @@ def test_disabling_an_account_on_the_admin_page(
     writer.locator("button").nth(2).click()  # disable, sign out, make editor
     expect(writer.locator("td").nth(1)).to_have_text("บรรณาธิการ")  # the role cell
     login = {"username": "writer", "password": STAFF_PASSWORD}
-    assert httpx.post(kiosk_server.url + "/api/auth/login", json=login).json()["role"] == "editor"
+    assert http().post(kiosk_server.url + "/api/auth/login", json=login).json()["role"] == "editor"
 
 
 def test_a_paired_queue_tv_follows_the_queue_live(

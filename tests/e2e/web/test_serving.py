@@ -9,23 +9,24 @@ import httpx
 import pytest
 
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 
 def test_the_app_is_served(server: ServerProcess) -> None:
-    page = httpx.get(server.url + "/headset/")
+    page = http().get(server.url + "/headset/")
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert page.headers["cache-control"] == "no-cache"
     assert '<script type="importmap">' in page.text
-    redirect = httpx.get(server.url + "/headset?enroll=X")
+    redirect = http().get(server.url + "/headset?enroll=X")
     assert redirect.status_code == 307
     assert redirect.headers["location"] == "/headset/?enroll=X"
-    module = httpx.get(server.url + "/headset/app.js")
+    module = http().get(server.url + "/headset/app.js")
     assert module.headers["content-type"].startswith("text/javascript")
-    schema = httpx.get(server.url + "/headset/protocol.schema.json")
+    schema = http().get(server.url + "/headset/protocol.schema.json")
     assert schema.headers["content-type"] == "application/json"
     assert schema.json()["x-protocol-version"] == 1
-    again = httpx.get(
+    again = http().get(
         server.url + "/headset/app.js", headers={"If-None-Match": module.headers["etag"]}
     )
     assert again.status_code == 304
@@ -33,11 +34,11 @@ def test_the_app_is_served(server: ServerProcess) -> None:
 
 def test_every_import_resolves(server: ServerProcess) -> None:
     """The import map and every relative import of the app modules are served."""
-    page = httpx.get(server.url + "/headset/").text
+    page = http().get(server.url + "/headset/").text
     importmap = json.loads(page.split('<script type="importmap">')[1].split("</script>")[0])
     for target in importmap["imports"].values():
         if not target.endswith("/"):
-            response = httpx.head(server.url + target)
+            response = http().head(server.url + target)
             assert response.status_code == 200, target
             assert response.headers["content-type"].startswith("text/javascript"), target
     names = {"app.js"}
@@ -45,21 +46,21 @@ def test_every_import_resolves(server: ServerProcess) -> None:
     while names:
         name = names.pop()
         seen.add(name)
-        source = httpx.get(f"{server.url}/headset/{name}")
+        source = http().get(f"{server.url}/headset/{name}")
         assert source.status_code == 200, name
         for found in re.findall(r"from '\./([\w.]+)'", source.text):
             if found not in seen:
                 names.add(found)
     assert {"connection.js", "session.js", "xr.js", "loader.js", "lobby.js", "results.js"} <= seen
     for css in re.findall(r'href="(/vendor/[^"]+)"', page):
-        assert httpx.get(server.url + css).status_code == 200
-    font = httpx.get(
+        assert http().get(server.url + css).status_code == 200
+    font = http().get(
         server.url + "/vendor/@fontsource/noto-sans-thai/files/noto-sans-thai-thai-400-normal.woff2"
     )
     assert font.status_code == 200
     assert font.headers["content-type"] == "font/woff2"
     assert "max-age=86400" in font.headers["cache-control"]
-    addon = httpx.get(server.url + "/vendor/three/examples/jsm/loaders/GLTFLoader.js")
+    addon = http().get(server.url + "/vendor/three/examples/jsm/loaders/GLTFLoader.js")
     assert addon.status_code == 200
 
 

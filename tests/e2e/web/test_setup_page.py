@@ -10,13 +10,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.server.test_first_start import printed_links
 from tests.e2e.web.staff_pages import screenshot
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 PASSWORD = "a good admin password"
@@ -74,13 +74,13 @@ def test_the_setup_page_creates_the_first_admin(
     page.click("#setup-submit")
     expect(page.locator("#setup-error")).to_have_text("The two passwords differ.")
     screenshot(page, "setup-en")
-    assert httpx.get(fresh_server.url + "/api/setup").json() == {"required": True}
+    assert http().get(fresh_server.url + "/api/setup").json() == {"required": True}
 
     page.fill("#password2", PASSWORD)
     page.click("#setup-submit")
     page.wait_for_url(re.compile(r"/dashboard/$"))
     expect(page.locator("#whoami")).to_contain_text("ผู้ดูแล")  # signed in by the cookie
-    assert httpx.get(fresh_server.url + "/api/setup").json() == {"required": False}
+    assert http().get(fresh_server.url + "/api/setup").json() == {"required": False}
 
     # The same link again: used up.
     page.goto(link)

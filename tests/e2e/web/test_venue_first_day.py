@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -20,6 +19,7 @@ from tests.e2e.server.test_first_start import printed_links
 from tests.e2e.web.driver import Headset
 from tests.e2e.web.staff_pages import LAPTOP, PHONE, screenshot
 from tests.support.harness import ServerProcess
+from tests.support.http import http
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 SCENE = "cook"
@@ -60,7 +60,7 @@ def test_a_fresh_venue_to_a_finished_session(
         expect(link).to_have_attribute("data-url", re.compile(rf"/p/{CODE}$"))
         code = page.locator("#enroll-code").inner_text()
         assert (link.get_attribute("data-url") or "").endswith(f"/p/{code}")
-        hop = httpx.get(f"{server.url}/p/{code.lower()}", follow_redirects=False)
+        hop = http().get(f"{server.url}/p/{code.lower()}", follow_redirects=False)
         assert (hop.status_code, hop.headers["location"]) == (303, f"/headset/?enroll={code}")
         quest = Headset(browser, server.url)
         quest.open(f"emulate=quest3&enroll={code}&timescale=4&lang=th")

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.e2e.web.staff_pages import signed_in
 from tests.support.harness import STAFF_PASSWORD, STAFF_USER, ServerProcess
+from tests.support.http import http
 
 pytestmark = pytest.mark.slow
 
@@ -35,9 +35,11 @@ def a_venue_with_a_day(server: ServerProcess) -> str:
     added = server.cli("central", "venue", "add", "Hall North", "--json")
     assert added.returncode == 0, added.stderr
     assert server.cli("central", "venue", "add", "Van 2").returncode == 0
-    paired = httpx.post(
-        server.url + "/api/sync/pair", json={"code": json.loads(added.stdout)["code"]}
-    ).json()
+    paired = (
+        http()
+        .post(server.url + "/api/sync/pair", json={"code": json.loads(added.stdout)["code"]})
+        .json()
+    )
     now = datetime.now(UTC).replace(microsecond=0)
     checked_in = (now - timedelta(minutes=5)).isoformat()
     session = {
@@ -54,13 +56,13 @@ def a_venue_with_a_day(server: ServerProcess) -> str:
     }  # fmt: skip
     batch = {"venue_id": paired["venue_id"], "after": 0, "upto": 3,
              "sessions": [session], "tickets": [ticket]}  # fmt: skip
-    answer = httpx.post(
+    answer = http().post(
         server.url + "/api/sync/batch",
         json=batch,
         headers={"Authorization": f"Bearer {paired['credential']}"},
     )
     assert answer.status_code == 200, answer.text
-    told = httpx.post(
+    told = http().post(
         server.url + "/api/sync/presence",
         json={"headsets_online": 7},
         headers={"Authorization": f"Bearer {paired['credential']}"},

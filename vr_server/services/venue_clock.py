@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,19 +14,13 @@ from vr_server.services.days import venue_date
 from vr_server.storage.base import Store
 
 
+@dataclass(eq=False)  # a service: compared and hashed by identity
 class VenueClockService:
-    def __init__(
-        self,
-        store: Store,
-        catalog: CatalogService,
-        *,
-        zone: ZoneInfo,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.store = store
-        self.catalog = catalog
-        self.zone = zone
-        self.clock = clock
+    store: Store
+    catalog: CatalogService
+    _: KW_ONLY
+    zone: ZoneInfo
+    clock: Callable[[], float] = time.time
 
     def now(self) -> datetime:
         """The clock's time, in UTC."""

@@ -86,9 +86,13 @@ def test_add_headsets_shows_a_link_and_qr_and_lists_the_headsets_that_enroll(
     page.fill("#enroll-base", "not an address/")
     expect(page.locator("#enroll-base-error")).not_to_be_empty()
 
-    # "Done" stops the code at once
-    page.click("#enroll-done")
+    # "Done" stops the code at once: the dialog closes and revokes it (the test waits for
+    # that request's answer: the dialog is gone before it is sent)
+    revoke = "/api/enrollment-codes/revoke"
+    with page.expect_response(lambda r: r.url.endswith(revoke)) as revoked:
+        page.click("#enroll-done")
     expect(page.locator("#enroll-dialog")).not_to_be_visible()
+    assert revoked.value.status == 204
     refused = http().post(
         server.url + "/api/devices/enroll", json={"code": code, "device_id": "dev-late"}
     )

@@ -266,11 +266,8 @@ def running_server(
     proc = ServerProcess(data_dir, content_dirs, **settings)
     try:
         proc.create_staff()
-        for author in authors:
-            done = proc.cli(
-                "author", "create", author, "--password-stdin", input_text=STAFF_PASSWORD
-            )
-            assert done.returncode == 0, done.stderr
+        for author in authors:  # as `vr-server author create` (test_audit runs that command)
+            proc.create_staff(author, STAFF_PASSWORD, "author")
         proc.start()
         yield proc
     finally:

@@ -327,16 +327,12 @@ async def wait_frame(
 async def on_services(env: Mapping[str, str], fn: Callable[[Any], Awaitable[T]]) -> T:
     """`fn(services)` on the database a server with environment `env` uses (its
     `VR_DATA_DIR`, and `VR_DATABASE_URL` when set), as the local `vr-server` commands run it
-    (`vr_server/cli/common.py`: opened and migrated, then closed)."""
-    from vr_server.app import close_services, open_services
+    (`vr_server.cli.common.with_services`: opened and migrated, then closed)."""
+    from vr_server.cli.common import with_services
     from vr_server.settings import Settings
 
     settings = Settings(data_dir=Path(env["VR_DATA_DIR"]), database_url=env.get("VR_DATABASE_URL"))
-    services = await open_services(settings)
-    try:
-        return await fn(services)
-    finally:
-        await close_services(services)
+    return await with_services(settings, fn)
 
 
 async def create_admin(env: Mapping[str, str]) -> None:

@@ -60,16 +60,17 @@ def load_settings() -> Settings:
     return Settings()
 
 
+async def with_services(settings: Settings, fn: Callable[[Services], Awaitable[T]]) -> T:
+    """`fn(services)` on the database of `settings` (opened and migrated, then closed)."""
+    from vr_server.app import close_services, open_services
+
+    services = await open_services(settings)
+    try:
+        return await fn(services)
+    finally:
+        await close_services(services)
+
+
 def run_with_services(fn: Callable[[Services], Awaitable[T]]) -> T:
     """`fn(services)` on the configured database (opened and migrated, then closed)."""
-
-    async def run() -> T:
-        from vr_server.app import close_services, open_services
-
-        services = await open_services(load_settings())
-        try:
-            return await fn(services)
-        finally:
-            await close_services(services)
-
-    return asyncio.run(run())
+    return asyncio.run(with_services(load_settings(), fn))

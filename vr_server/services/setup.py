@@ -41,6 +41,10 @@ def setup_link(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}{SETUP_PATH}#token={token}"
 
 
+DONE = "setup is complete: sign in at /login/"
+"""What a setup request hears once an admin exists."""
+
+
 class SetupDone(Conflict):
     """409: an admin exists; the setup link is used up (sign in instead)."""
 
@@ -63,12 +67,16 @@ class SetupService:
         return False
 
     async def check(self, token: str) -> None:
-        """SetupDone once an admin exists; Forbidden for a token that is not a usable one."""
+        """SetupDone once an admin exists; Forbidden for a token that is not a usable one.
+        The token is asked about after the admin, so a request that another one beat to the
+        first admin in between finds its token used up: it asks again, and hears SetupDone."""
         if not await self.required():
-            raise SetupDone("setup is complete: sign in at /login/")
+            raise SetupDone(DONE)
         if not (0 < len(token) <= MAX_TOKEN_CHARS) or not await self.store.setup.token_usable(
             hash_token(token)
         ):
+            if not await self.required():
+                raise SetupDone(DONE)
             raise Forbidden(
                 "this setup link is not valid: use the newest link printed on the server's console"
             )
@@ -100,7 +108,7 @@ class SetupService:
         account = await self.store.setup.create_first_admin(hash_token(token), username, hashed)
         if account is None:  # another request won the race, or its token was used meanwhile
             await self.check(token)
-            raise SetupDone("setup is complete: sign in at /login/")
+            raise SetupDone(DONE)
         self._done = True
         await self.audit.record(
             "setup_admin_created", Actor(username, "admin", client), target=username

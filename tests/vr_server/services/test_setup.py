@@ -109,7 +109,7 @@ async def test_racing_creations_make_one_admin(store: Store) -> None:
     )
     created = [o for o in outcomes if not isinstance(o, BaseException)]
     assert len(created) == 1, outcomes
-    assert all(isinstance(o, SetupDone) for o in outcomes if isinstance(o, BaseException))
+    assert all(isinstance(o, SetupDone) for o in outcomes if isinstance(o, BaseException)), outcomes
     admins = [a.username for a in await store.accounts.all() if a.role == "admin"]
     assert admins == [created[0].username]
 
